@@ -1,0 +1,165 @@
+import { z } from 'zod';
+
+/**
+ * The one definition of iam-janitor's settings. The CDK stack validates cdk.json context with it at
+ * synth, the Lambdas re-read it from their environment at cold start, and the CLI reads cdk.json
+ * through it, so a setting means the same thing everywhere.
+ */
+
+const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{8,}$/;
+const SLACK_USER_ID = /^[UW][A-Z0-9]{8,}$/;
+const SLACK_TEAM_ID = /^T[A-Z0-9]{8,}$/;
+const SLACK_APP_ID = /^A[A-Z0-9]{8,}$/;
+const JIRA_PROJECT_KEY = /^[A-Z][A-Z0-9_]{1,9}$/;
+const IAM_TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
+const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const SCHEDULE = /^(cron\(\S+( \S+){5}\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/;
+
+const wholeNumber = (rule: string) =>
+  z.number({ error: `must be a number (${rule})` }).int(`must be a whole number (${rule})`);
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const configObject = z
+  .object({
+    thresholdDays: wholeNumber('days of inactivity, above 0')
+      .min(1, 'must be above 0: a user idle for this many days becomes a candidate')
+      .max(3650, 'must be at most 3650 days')
+      .default(45),
+    schedule: z
+      .string()
+      .regex(
+        SCHEDULE,
+        'must be an EventBridge Scheduler expression such as "cron(0 8 ? * MON-FRI *)" or "rate(1 day)"',
+      )
+      .default('cron(0 8 ? * MON-FRI *)'),
+    scheduleTimezone: z
+      .string()
+      .refine(isTimeZone, 'must be an IANA time zone such as "Europe/Paris" or "UTC"')
+      .default('UTC'),
+    slackChannelId: z.string().regex(SLACK_CHANNEL_ID, 'must be a Slack channel id such as "C0123ABCDEF"'),
+    approverSlackUserIds: z
+      .array(z.string().regex(SLACK_USER_ID, 'must be a Slack user id such as "U0123ABCDEF"'))
+      .min(1, 'must list at least one approver: nobody could decide a case otherwise'),
+    slackTeamId: z.string().regex(SLACK_TEAM_ID, 'must be a Slack team (workspace) id such as "T0123ABCDEF"'),
+    slackAppId: z.string().regex(SLACK_APP_ID, 'must be a Slack app id such as "A0123ABCDEF"').optional(),
+    jiraBaseUrl: z
+      .string()
+      .url('must be a URL such as "https://example.atlassian.net"')
+      .refine(
+        (value) => value.startsWith('https://'),
+        'must use https://, the API token travels with every call',
+      )
+      .transform((value) => value.replace(/\/+$/, '')),
+    jiraProjectKey: z
+      .string()
+      .regex(
+        JIRA_PROJECT_KEY,
+        'must be a Jira project key: 2 to 10 capital letters, digits or _, starting with a letter',
+      ),
+    jiraIssueType: z
+      .string()
+      .min(1, 'must name an issue type of the project, such as "Task"')
+      .default('Task'),
+    jiraDoneTransition: z.string().min(1, 'must name a workflow transition, such as "Done"').default('Done'),
+    approvalTimeoutHours: wholeNumber('hours')
+      .min(1, 'must be at least 1 hour')
+      .max(8760, 'must be at most 8760 hours, the longest a Step Functions task may wait')
+      .default(168),
+    reminderHours: wholeNumber('hours').min(1, 'must be at least 1 hour').default(24),
+    protectedTagKey: z
+      .string()
+      .regex(IAM_TAG_KEY, 'must be a valid IAM tag key (1-128 letters, digits, spaces and _.:/=+-@)')
+      .default('iam-janitor:protected'),
+    keepUntilTagKey: z
+      .string()
+      .regex(IAM_TAG_KEY, 'must be a valid IAM tag key (1-128 letters, digits, spaces and _.:/=+-@)')
+      .default('iam-janitor:keep-until'),
+    keepDays: wholeNumber('days')
+      .min(1, 'must be at least 1 day')
+      .max(3650, 'must be at most 3650 days')
+      .default(90),
+    exemptUserNames: z
+      .array(
+        z.string().regex(IAM_USER_NAME, 'must be an IAM user name (1-64 of letters, digits and +=,.@_-)'),
+      )
+      .default([]),
+    exemptPathPrefixes: z
+      .array(
+        z.string().regex(/^\/([\x21-\x7e]*\/)?$/, 'must be an IAM path prefix that starts and ends with "/"'),
+      )
+      .default([]),
+    maxCasesPerRun: wholeNumber('cases')
+      .min(1, 'must be at least 1')
+      .max(1000, 'must be at most 1000')
+      .default(25),
+    maxCandidateFraction: z
+      .number({ error: 'must be a number in (0, 1]' })
+      .gt(0, 'must be in (0, 1]: above 0')
+      .lte(1, 'must be in (0, 1]: at most 1')
+      .default(0.2),
+    cloudTrailRegions: z
+      .array(z.string().regex(AWS_REGION, 'must be an AWS region name such as "eu-west-1"'))
+      .default([]),
+    cloudTrailMaxEvents: wholeNumber('events')
+      .min(1, 'must be at least 1')
+      .max(5000, 'must be at most 5000')
+      .default(200),
+    dryRun: z.boolean({ error: 'must be true or false' }).default(false),
+    alarmEmail: z.email('must be an e-mail address').optional(),
+  })
+  .strict();
+
+export const configSchema = configObject.superRefine((config, ctx) => {
+  if (config.reminderHours >= config.approvalTimeoutHours) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['reminderHours'],
+      message: `must be below approvalTimeoutHours (${config.approvalTimeoutHours}), or no reminder is ever sent`,
+    });
+  }
+});
+
+export type JanitorConfig = z.infer<typeof configSchema>;
+export type JanitorConfigInput = z.input<typeof configSchema>;
+
+/** Every key the config accepts, in the order DESIGN.md lists them. */
+export const CONFIG_KEYS = Object.keys(configObject.shape) as (keyof JanitorConfig)[];
+
+export class InvalidConfigError extends Error {
+  override name = 'InvalidConfigError';
+}
+
+/** Validates raw settings and names every bad key with its rule, so a typo fails synth at once. */
+export function parseConfig(raw: unknown, source = 'config'): JanitorConfig {
+  const result = configSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const key = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+    const message =
+      issue.code === 'unrecognized_keys'
+        ? `unknown key(s) ${issue.keys.join(', ')}; the keys are: ${CONFIG_KEYS.join(', ')}`
+        : issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined
+          ? 'is required'
+          : issue.message;
+    return `  ${key}: ${message}`;
+  });
+  throw new InvalidConfigError(`Invalid iam-janitor ${source}:\n${problems.join('\n')}`);
+}
+
+function valueAt(raw: unknown, path: PropertyKey[]): unknown {
+  let value: unknown = raw;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}

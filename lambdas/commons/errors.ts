@@ -1,0 +1,53 @@
+/**
+ * Named errors. The state machines match them by name in Retry and Catch, so a name is a contract:
+ * rename one only together with statemachine/*.asl.json.
+ */
+
+export class NotImplementedError extends Error {
+  override name = 'NotImplementedError';
+}
+
+/** The user used a credential after the case was opened: removing them now would break live work. */
+export class UserBecameActiveError extends Error {
+  override name = 'UserBecameActiveError';
+}
+
+/** The user carries the protected tag, an exempt name or an exempt path: nothing may change them. */
+export class ProtectedUserError extends Error {
+  override name = 'ProtectedUserError';
+}
+
+/** Another case for this user is still open: a second one would ask twice about the same person. */
+export class CaseAlreadyOpenError extends Error {
+  override name = 'CaseAlreadyOpenError';
+}
+
+export class UnknownUserError extends Error {
+  override name = 'UnknownUserError';
+}
+
+/** Jira answered with a server error or not at all; the state machine retries these. */
+export class JiraUnavailableError extends Error {
+  override name = 'JiraUnavailableError';
+}
+
+/** Slack answered with a server error or not at all; the state machine retries these. */
+export class SlackUnavailableError extends Error {
+  override name = 'SlackUnavailableError';
+}
+
+export class CredentialReportTimeoutError extends Error {
+  override name = 'CredentialReportTimeoutError';
+}
+
+export class InvalidInputError extends Error {
+  override name = 'InvalidInputError';
+}
+
+export function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'Error';
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

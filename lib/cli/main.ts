@@ -1,0 +1,104 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { errorMessage } from '../../lambdas/commons/errors';
+import { runDeleteUser } from './delete-user';
+import { runReport } from './report';
+import { runRestore } from './restore';
+import { runSimulate } from './simulate';
+
+/** What a command receives: its flags and positionals, and where to write. */
+export interface CommandIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+interface Command {
+  readonly usage: string;
+  readonly summary: string;
+  readonly options: NonNullable<ParseArgsConfig['options']>;
+  readonly run: (
+    args: { values: Record<string, unknown>; positionals: string[] },
+    io: CommandIo,
+  ) => Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  report: {
+    usage: 'report [--threshold-days N] [--json]',
+    summary: 'Read-only verdict for every IAM user of the account in the default credential chain.',
+    options: { 'threshold-days': { type: 'string' }, json: { type: 'boolean' } },
+    run: (args, io) => runReport(args.values, io),
+  },
+  'delete-user': {
+    usage: 'delete-user <name> [--dry-run] [--snapshot FILE] [--yes]',
+    summary: 'Plan, snapshot, then delete one IAM user with every dependency. Refuses protected users.',
+    options: { 'dry-run': { type: 'boolean' }, snapshot: { type: 'string' }, yes: { type: 'boolean' } },
+    run: (args, io) => runDeleteUser(args.values, args.positionals, io),
+  },
+  restore: {
+    usage: 'restore <snapshot.json>',
+    summary: 'Recreate a removed user from its snapshot (no credentials are recreated).',
+    options: {},
+    run: (args, io) => runRestore(args.positionals, io),
+  },
+  simulate: {
+    usage: 'simulate [--scenario FILE] [--json]',
+    summary: 'Run the real state machines offline against an emulated account, Slack and Jira.',
+    options: { scenario: { type: 'string' }, json: { type: 'boolean' } },
+    run: (args, io) => runSimulate(args.values, io),
+  },
+};
+
+export function helpText(): string {
+  const width = Math.max(...Object.values(COMMANDS).map((command) => command.usage.length));
+  return [
+    "iam-janitor: find inactive IAM users and remove them safely, on an approver's decision.",
+    '',
+    'Usage: iam-janitor <command> [options]',
+    '',
+    'Commands:',
+    ...Object.values(COMMANDS).map((command) => `  ${command.usage.padEnd(width)}  ${command.summary}`),
+    '',
+    'Config is read from cdk.json (the same keys the stack uses); flags override it.',
+    'AWS calls use the default credential chain and honour AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>.',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CommandIo = defaultIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(helpText());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`Unknown command "${name}".\n\n${helpText()}`);
+    return 2;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    io.stderr(`${errorMessage(error)}\nUsage: iam-janitor ${command.usage}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    io.stdout(`Usage: iam-janitor ${command.usage}\n\n${command.summary}`);
+    return 0;
+  }
+  try {
+    return await command.run({ values: parsed.values, positionals: parsed.positionals }, io);
+  } catch (error) {
+    io.stderr(`iam-janitor ${name}: ${errorMessage(error)}`);
+    return 1;
+  }
+}
+
+const defaultIo: CommandIo = {
+  stdout: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  stderr: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+};

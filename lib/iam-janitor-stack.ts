@@ -1,0 +1,80 @@
+import { CfnElement, CfnOutput, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { IamJanitor, type IamJanitorProps } from './iam-janitor';
+
+export interface IamJanitorStackProps extends StackProps {
+  readonly config: IamJanitorProps;
+}
+
+/** The deployable unit: the IamJanitor construct, its outputs, and the reasons for each cdk-nag acknowledgement. */
+export class IamJanitorStack extends Stack {
+  public readonly janitor: IamJanitor;
+
+  constructor(scope: Construct, id: string, props: IamJanitorStackProps) {
+    super(scope, id, props);
+    this.janitor = new IamJanitor(this, 'IamJanitor', props.config);
+
+    new CfnOutput(this, 'SlackInteractionsUrl', {
+      description: 'Paste into the Slack app: Interactivity & Shortcuts > Request URL',
+      value: this.janitor.interactionsUrl.url,
+    });
+    new CfnOutput(this, 'SweepStateMachineArn', { value: this.janitor.sweepStateMachine.stateMachineArn });
+    new CfnOutput(this, 'CaseStateMachineArn', { value: this.janitor.caseStateMachine.stateMachineArn });
+    new CfnOutput(this, 'CaseTableName', { value: this.janitor.caseTable.tableName });
+    new CfnOutput(this, 'SecretName', {
+      description:
+        'Fill with: aws secretsmanager put-secret-value --secret-id <this> --secret-string file://secret.json',
+      value: this.janitor.secret.secretName,
+    });
+
+    this.acknowledgeNagFindings();
+  }
+
+  /** Each cdk-nag AwsSolutions finding this stack accepts, with the reason it is accepted. */
+  private acknowledgeNagFindings(): void {
+    const janitor = this.janitor;
+    // cdk-nag names a finding by the resource as written: a token for an environment-agnostic stack, digits otherwise.
+    const account = Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account;
+    const ack = (id: string, reason: string) =>
+      Validations.of(this).acknowledge({ id: `AwsSolutions::${id}`, reason });
+    ack(
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'AWSLambdaBasicExecutionRole only lets each function write its own logs; it is the AWS-maintained minimum for that.',
+    );
+    ack(
+      'AwsSolutions-IAM5[Resource::*]',
+      'Only actions that support no resource-level permission are granted on *: iam:GenerateCredentialReport, iam:GetCredentialReport, ' +
+        "iam:ListVirtualMFADevices, cloudtrail:LookupEvents, the X-Ray trace writes and the state machines' log delivery.",
+    );
+    ack(
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::${account}:user/*]`,
+      'The users are chosen at run time from the credential report, so user actions are scoped to the users of this account; ' +
+        'mutating actions are denied on every user that carries the protected tag.',
+    );
+    ack(
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::${account}:group/*]`,
+      'iam:RemoveUserFromGroup is authorized against the group, and a removed user may belong to any group of the account.',
+    );
+    ack(
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::${account}:mfa/*]`,
+      'iam:DeleteVirtualMFADevice is authorized against the device, whose name the user chose.',
+    );
+    for (const fn of Object.values(janitor.functions)) {
+      const logicalId = this.getLogicalId(fn.node.defaultChild as CfnElement);
+      ack(
+        `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+        'The invoke grant covers the versions and aliases of this one function, as CDK grantInvoke writes it.',
+      );
+    }
+    ack(
+      'AwsSolutions-SMG4',
+      'The secret holds a Slack bot token and a Jira API token that only Slack and Atlassian can issue; the runbook rotates them by hand.',
+    );
+    if (janitor.alarmTopic) {
+      ack(
+        'AwsSolutions-SNS2',
+        'Alarm notifications carry alarm names only, no user data or secrets; CloudWatch cannot publish to a topic under the AWS-managed SNS key.',
+      );
+    }
+  }
+}

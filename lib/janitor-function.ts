@@ -1,0 +1,78 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** The Lambdas of iam-janitor; each has `lambdas/<name>/handler.ts`. */
+export const LAMBDA_NAMES = [
+  'inventory',
+  'context',
+  'jira',
+  'slack-request',
+  'slack-interactions',
+  'remove',
+  'record',
+  'remind',
+] as const;
+export type LambdaName = (typeof LAMBDA_NAMES)[number];
+
+export function handlerEntry(name: LambdaName): string {
+  return path.join(__dirname, '..', 'lambdas', name, 'handler.ts');
+}
+
+export interface JanitorFunctionProps {
+  /** Which handler under `lambdas/` to bundle. */
+  readonly lambdaName: LambdaName;
+  readonly description: string;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** @default Duration.seconds(30) */
+  readonly timeout?: Duration;
+  /** Merged over the defaults, never replacing them. */
+  readonly environment?: Record<string, string>;
+  /** @default logs.RetentionDays.ONE_YEAR, long enough to audit a year of decisions */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Every iam-janitor Lambda is built here, so that runtime, architecture, logging and bundling are
+ * decided once: the newest Node.js runtime (24), arm64, JSON logs into a log group with retention, and
+ * esbuild run locally (never a Docker fallback, which cannot work without a Docker engine).
+ */
+export class JanitorFunction extends nodejs.NodejsFunction {
+  constructor(scope: Construct, id: string, props: JanitorFunctionProps) {
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    super(scope, id, {
+      entry: handlerEntry(props.lambdaName),
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(30),
+      loggingFormat: lambda.LoggingFormat.JSON,
+      logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'iam-janitor',
+        POWERTOOLS_METRICS_NAMESPACE: 'IamJanitor',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        ...props.environment,
+      },
+      bundling: {
+        forceDockerBundling: false,
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        format: nodejs.OutputFormat.CJS,
+        externalModules: [],
+      },
+    });
+  }
+}

@@ -1,0 +1,102 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import aslValidator from 'asl-validator';
+
+const LAMBDA_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+
+function load(name: string): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'statemachine', `${name}.asl.json`), 'utf8'));
+}
+
+type State = {
+  Type: string;
+  Resource?: string;
+  Retry?: { ErrorEquals: string[] }[];
+  Catch?: { ErrorEquals: string[]; Next: string }[];
+};
+
+function allStates(definition: {
+  States: Record<string, State & { ItemProcessor?: { States: Record<string, State> } }>;
+}) {
+  const states: [string, State][] = [];
+  for (const [name, state] of Object.entries(definition.States)) {
+    states.push([name, state]);
+    if (state.ItemProcessor) states.push(...Object.entries(state.ItemProcessor.States));
+  }
+  return states;
+}
+
+describe.each(['sweep', 'case'])('statemachine/%s.asl.json', (name) => {
+  const definition = load(name);
+
+  it('passes asl-validator', () => {
+    const result = aslValidator(definition);
+    expect(result.errors).toEqual([]);
+    expect(result.isValid).toBe(true);
+  });
+
+  it('fails asl-validator once a Next dangles', () => {
+    // GIVEN a copy whose first state points to a state that does not exist
+    const broken = structuredClone(definition) as {
+      StartAt: string;
+      States: Record<string, { Next?: string }>;
+    };
+    const first = Object.values(broken.States).find((state) => state.Next)!;
+    first.Next = 'NoSuchState';
+    expect(aslValidator(broken).isValid).toBe(false);
+  });
+
+  it('retries every Lambda task on Lambda service errors and catches the rest', () => {
+    const lambdaTasks = allStates(definition as never).filter(
+      ([, state]) => state.Type === 'Task' && !state.Resource?.startsWith('arn:aws:states:::states:'),
+    );
+    expect(lambdaTasks.length).toBeGreaterThan(0);
+    for (const [stateName, state] of lambdaTasks) {
+      const retried = (state.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals);
+      expect({ stateName, retried: LAMBDA_ERRORS.filter((error) => retried.includes(error)) }).toEqual({
+        stateName,
+        retried: LAMBDA_ERRORS,
+      });
+      const caught = (state.Catch ?? []).flatMap((catcher) => catcher.ErrorEquals);
+      expect({ stateName, catchesAll: caught.includes('States.ALL') }).toEqual({
+        stateName,
+        catchesAll: true,
+      });
+    }
+  });
+});
+
+describe('case machine', () => {
+  const definition = load('case') as {
+    States: Record<string, State & { TimeoutSecondsPath?: string; Next?: string }>;
+  };
+
+  it('waits for the approval with a task token and a timeout that ends the case expired', () => {
+    const request = definition.States.RequestApproval!;
+    expect(request.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(request.TimeoutSecondsPath).toBeDefined();
+    expect(request.Catch![0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: 'Expired' });
+    expect(definition.States.Expired).toMatchObject({
+      Type: 'Pass',
+      Result: 'expired',
+      Next: 'RecordOutcome',
+    });
+  });
+
+  it('sends every failure to RecordOutcome with the outcome failed', () => {
+    for (const [, state] of allStates(definition as never)) {
+      const catchAll = state.Catch?.find((catcher) => catcher.ErrorEquals.includes('States.ALL'));
+      if (catchAll && catchAll.Next !== 'RecordingFailed') expect(catchAll.Next).toBe('RecordFailure');
+    }
+    expect(definition.States.RecordFailure).toMatchObject({
+      Type: 'Pass',
+      Result: 'failed',
+      Next: 'RecordOutcome',
+    });
+  });
+});

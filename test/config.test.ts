@@ -1,0 +1,113 @@
+import { parseConfig } from '../lambdas/commons/config';
+import { synthStack, VALID_CONFIG } from './helpers/stack';
+
+describe('config validation at synth', () => {
+  const invalid: [string, Record<string, unknown>, RegExp][] = [
+    ['thresholdDays of 0', { thresholdDays: 0 }, /thresholdDays: must be above 0/],
+    ['negative thresholdDays', { thresholdDays: -3 }, /thresholdDays: must be above 0/],
+    ['fractional thresholdDays', { thresholdDays: 4.5 }, /thresholdDays: must be a whole number/],
+    [
+      'a malformed Slack channel id',
+      { slackChannelId: '#security' },
+      /slackChannelId: must be a Slack channel id/,
+    ],
+    [
+      'a malformed approver id',
+      { approverSlackUserIds: ['alice'] },
+      /approverSlackUserIds\.0: must be a Slack user id/,
+    ],
+    [
+      'an empty approver list',
+      { approverSlackUserIds: [] },
+      /approverSlackUserIds: must list at least one approver/,
+    ],
+    ['a malformed team id', { slackTeamId: 'acme' }, /slackTeamId: must be a Slack team/],
+    [
+      'a malformed Jira project key',
+      { jiraProjectKey: 'sec-1' },
+      /jiraProjectKey: must be a Jira project key/,
+    ],
+    ['a Jira URL that is not a URL', { jiraBaseUrl: 'example.atlassian.net' }, /jiraBaseUrl: must be a URL/],
+    [
+      'a Jira URL over plain http',
+      { jiraBaseUrl: 'http://example.atlassian.net' },
+      /jiraBaseUrl: must use https/,
+    ],
+    ['maxCandidateFraction of 0', { maxCandidateFraction: 0 }, /maxCandidateFraction: must be in \(0, 1\]/],
+    [
+      'maxCandidateFraction above 1',
+      { maxCandidateFraction: 1.5 },
+      /maxCandidateFraction: must be in \(0, 1\]/,
+    ],
+    ['maxCasesPerRun of 0', { maxCasesPerRun: 0 }, /maxCasesPerRun: must be at least 1/],
+    [
+      'a schedule that is not a Scheduler expression',
+      { schedule: '0 8 * * *' },
+      /schedule: must be an EventBridge Scheduler expression/,
+    ],
+    [
+      'an unknown time zone',
+      { scheduleTimezone: 'Mars/Olympus' },
+      /scheduleTimezone: must be an IANA time zone/,
+    ],
+    [
+      'a reminder no sooner than the timeout',
+      { approvalTimeoutHours: 24, reminderHours: 24 },
+      /reminderHours: must be below approvalTimeoutHours/,
+    ],
+    [
+      'an approval timeout beyond a year',
+      { approvalTimeoutHours: 9000 },
+      /approvalTimeoutHours: must be at most 8760/,
+    ],
+    [
+      'an invalid protected tag key',
+      { protectedTagKey: 'bad#key' },
+      /protectedTagKey: must be a valid IAM tag key/,
+    ],
+    [
+      'an exempt path without slashes',
+      { exemptPathPrefixes: ['service'] },
+      /exemptPathPrefixes\.0: must be an IAM path prefix/,
+    ],
+    [
+      'an unknown region',
+      { cloudTrailRegions: ['Europe'] },
+      /cloudTrailRegions\.0: must be an AWS region name/,
+    ],
+    ['a dryRun that is not a boolean', { dryRun: 'yes' }, /dryRun: must be true or false/],
+    ['a misspelt key', { treshholdDays: 30 }, /unknown key\(s\) treshholdDays/],
+    ['an invalid alarm e-mail', { alarmEmail: 'security-team' }, /alarmEmail: must be an e-mail address/],
+  ];
+
+  it.each(invalid)('rejects %s, naming the key and the rule', (_label, override, message) => {
+    // GIVEN a config with one bad value WHEN the stack is synthesized THEN synth fails naming it
+    expect(() => synthStack(override as never)).toThrow(message);
+  });
+
+  it('names a missing required key', () => {
+    const withoutChannel: Record<string, unknown> = { ...VALID_CONFIG };
+    delete withoutChannel.slackChannelId;
+    expect(() => parseConfig(withoutChannel)).toThrow(/slackChannelId: is required/);
+  });
+
+  it('fills the documented defaults', () => {
+    const config = parseConfig(VALID_CONFIG);
+    expect(config).toMatchObject({
+      thresholdDays: 45,
+      approvalTimeoutHours: 168,
+      keepDays: 90,
+      protectedTagKey: 'iam-janitor:protected',
+      keepUntilTagKey: 'iam-janitor:keep-until',
+      maxCasesPerRun: 25,
+      maxCandidateFraction: 0.2,
+      dryRun: false,
+    });
+  });
+
+  it('accepts the cdk.json shipped with the project', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { context } = require('../cdk.json') as { context: Record<string, unknown> };
+    expect(() => parseConfig(context)).not.toThrow();
+  });
+});
