@@ -245,16 +245,17 @@ export class IamJanitor extends Construct {
     fns.inventory.addToRolePolicy(
       statement(['iam:GenerateCredentialReport', 'iam:GetCredentialReport'], ['*']),
     );
-    fns.inventory.addToRolePolicy(statement(['iam:ListUserTags'], userArns));
+    // GetUser rather than ListUserTags: one call returns both the tags and the stable user id.
+    fns.inventory.addToRolePolicy(statement(['iam:GetUser'], userArns));
     fns.inventory.addToRolePolicy(
       statement(['dynamodb:Scan'], [`${table.tableArn}/index/${OPEN_CASES_INDEX}`]),
     );
 
-    // context: opens the case (a conditional transaction) and reads the evidence.
+    // context: opens the case (two conditional writes) and reads the evidence.
     fns.context.addToRolePolicy(statement(['cloudtrail:LookupEvents'], ['*']));
     fns.context.addToRolePolicy(statement(CONTEXT_IAM_ACTIONS, userArns));
     fns.context.addToRolePolicy(
-      statement(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], [table.tableArn]),
+      statement(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [table.tableArn]),
     );
 
     for (const name of ['jira', 'slack-request', 'record', 'remind', 'slack-interactions'] as const) {

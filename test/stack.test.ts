@@ -123,14 +123,14 @@ describe('IamJanitorStack', () => {
         'dynamodb:Scan',
         'iam:GenerateCredentialReport',
         'iam:GetCredentialReport',
-        'iam:ListUserTags',
+        'iam:GetUser',
         ...XRAY,
       ].sort(),
     );
     expect(allowedActions(template, 'context')).toEqual(
       [
         'cloudtrail:LookupEvents',
-        'dynamodb:ConditionCheckItem',
+        'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'iam:GetAccessKeyLastUsed',

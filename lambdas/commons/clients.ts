@@ -3,6 +3,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CaseStore } from './case-store';
+import { requireEnv } from './env';
 
 /**
  * IAM throttling is account-wide and cannot be raised, so a sweep shares it with every other tool
@@ -45,17 +47,34 @@ class RetryToken {
   }
 }
 
+const resets: (() => void)[] = [];
 function once<T>(create: () => T): () => T {
   let instance: T | undefined;
+  resets.push(() => (instance = undefined));
   return () => (instance ??= create());
+}
+
+/** Drops every cached client, so that the next call reads the endpoint variables again (tests, simulator). */
+export function resetClients(): void {
+  for (const reset of resets) reset();
+  cloudTrailByRegion.clear();
+  store = undefined;
 }
 
 // Created once per container, on first use, so that tests and the simulator can set the standard
 // AWS_ENDPOINT_URL_* variables before the first call.
-export const iamClient = once(() => new IAMClient({ retryStrategy: new PatientRetryStrategy() }));
-export const cloudTrailClient = (region: string): CloudTrailClient => cloudTrailClients(region);
+export const iamClient = once(
+  () =>
+    new IAMClient({
+      // IAM is global; any region reaches it, so a missing region setting should not stop a read-only report.
+      region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+      retryStrategy: new PatientRetryStrategy(),
+    }),
+);
 const cloudTrailByRegion = new Map<string, CloudTrailClient>();
-function cloudTrailClients(region: string): CloudTrailClient {
+let store: CaseStore | undefined;
+/** One CloudTrail client per region: LookupEvents only sees the events of its own region. */
+export function cloudTrailClient(region: string): CloudTrailClient {
   let client = cloudTrailByRegion.get(region);
   if (!client) {
     client = new CloudTrailClient({ region, retryStrategy: new PatientRetryStrategy(8) });
@@ -69,3 +88,9 @@ export const documentClient = once(() =>
     marshallOptions: { removeUndefinedValues: true },
   }),
 );
+
+/** The case table named by CASE_TABLE_NAME, on the shared document client. */
+export function caseStore(): CaseStore {
+  store ??= new CaseStore(documentClient(), requireEnv('CASE_TABLE_NAME'));
+  return store;
+}

@@ -99,7 +99,7 @@ const configObject = z
       .default([]),
     maxCasesPerRun: wholeNumber('cases')
       .min(1, 'must be at least 1')
-      .max(1000, 'must be at most 1000')
+      .max(100, 'must be at most 100, so the sweep state stays far below the 256 KB payload limit')
       .default(25),
     maxCandidateFraction: z
       .number({ error: 'must be a number in (0, 1]' })

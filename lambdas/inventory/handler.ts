@@ -1,9 +1,75 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { NotImplementedError } from '../commons/errors';
+import { caseStore, iamClient } from '../commons/clients';
+import type { Candidate, Verdict } from '../commons/contracts';
+import { janitorConfig } from '../commons/env';
+import { logger, metrics, MetricName } from '../commons/observability';
+import { runInventory } from './inventory';
 
-const eventSchema = z.object({});
+const eventSchema = z.object({
+  sweepId: z.string().min(1),
+  startedAt: z.string().min(1),
+});
 
-export async function handler(event: unknown): Promise<never> {
-  eventSchema.parse(event);
-  throw new NotImplementedError('The inventory Lambda is not built yet.');
+/** What the sweep carries on: candidate references and counts, never the report. */
+export interface SweepOutput {
+  readonly sweepId: string;
+  readonly runDate: string;
+  readonly usersScanned: number;
+  readonly verdictCounts: Partial<Record<Verdict, number>>;
+  readonly candidates: Candidate[];
+  readonly rootWarnings: string[];
+  readonly halted: boolean;
+  readonly haltReason?: string;
+  /** When halted, a few names to start the investigation with; the full list is in the logs. */
+  readonly candidatesPreview?: string[];
+  readonly candidateCount: number;
+}
+
+export async function handler(event: unknown): Promise<SweepOutput> {
+  const { sweepId, startedAt } = eventSchema.parse(event);
+  const config = janitorConfig();
+  logger.appendKeys({ sweepId });
+  const now = new Date(startedAt);
+  const openCases = await caseStore().openCases();
+  const result = await runInventory({
+    iam: iamClient(),
+    policy: config,
+    now,
+    openCaseUserNames: new Set(openCases.map((openCase) => openCase.userName)),
+    warn: (message, details) => logger.warn(message, details),
+  });
+
+  const verdictCounts: Partial<Record<Verdict, number>> = {};
+  for (const user of result.users) verdictCounts[user.verdict] = (verdictCounts[user.verdict] ?? 0) + 1;
+  metrics.addMetric(MetricName.UsersScanned, MetricUnit.Count, result.usersScanned);
+  metrics.addMetric(MetricName.Candidates, MetricUnit.Count, result.candidates.length);
+  metrics.addMetric(MetricName.RootWarnings, MetricUnit.Count, result.rootWarnings.length);
+  metrics.addMetric(MetricName.GuardHalts, MetricUnit.Count, result.halted ? 1 : 0);
+  metrics.publishStoredMetrics();
+  for (const warning of result.rootWarnings) logger.warn('root account warning', { warning });
+
+  const output = {
+    sweepId,
+    runDate: now.toISOString().slice(0, 10),
+    usersScanned: result.usersScanned,
+    verdictCounts,
+    rootWarnings: result.rootWarnings,
+    halted: result.halted,
+    candidateCount: result.candidates.length,
+  };
+  if (result.halted) {
+    logger.error('blast-radius guard halted the sweep', {
+      haltReason: result.haltReason,
+      candidates: result.candidates.map((candidate) => candidate.userName),
+    });
+    return {
+      ...output,
+      candidates: [],
+      haltReason: result.haltReason,
+      candidatesPreview: result.candidates.slice(0, 20).map((candidate) => candidate.userName),
+    };
+  }
+  logger.info('inventory complete', { usersScanned: result.usersScanned, verdictCounts });
+  return { ...output, candidates: result.candidates };
 }

@@ -1,0 +1,210 @@
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { Candidate, DecisionRecord, Outcome } from './contracts';
+import { CaseAlreadyOpenError, errorName } from './errors';
+import { OPEN_CASES_INDEX } from './contracts';
+
+/**
+ * The case table. One item per case (`case#<caseId>`) holds everything the workflow learns: the
+ * evidence, the ticket, the Slack message, the task token (which never leaves AWS), the decision,
+ * the snapshot and the outcome. One marker per user with an open case (`open#<userName>`) makes a
+ * second open case for the same user impossible, and feeds the sparse index the sweep reads.
+ */
+
+export type CaseStatus = 'open' | 'awaiting-decision' | 'decided' | 'closed';
+
+export interface CaseRecord {
+  readonly pk: string;
+  readonly caseId: string;
+  readonly userName: string;
+  readonly userId: string;
+  readonly arn: string;
+  readonly candidate: Candidate;
+  readonly executionArn: string;
+  readonly openedAt: string;
+  readonly status: CaseStatus;
+  readonly context?: unknown;
+  readonly jiraKey?: string;
+  readonly jiraUrl?: string;
+  readonly slackChannel?: string;
+  readonly slackTs?: string;
+  readonly taskToken?: string;
+  readonly decision?: DecisionRecord;
+  readonly snapshot?: unknown;
+  readonly snapshotSavedAt?: string;
+  readonly removed?: string[];
+  readonly outcome?: Outcome;
+  readonly outcomeDetail?: string;
+  readonly closedAt?: string;
+  readonly lastReminderAt?: string;
+  readonly reminders?: number;
+}
+
+const caseKey = (caseId: string) => `case#${caseId}`;
+const openKey = (userName: string) => `open#${userName}`;
+
+export class CaseStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /**
+   * Claims the user's open marker, then creates the case. The marker's conditional write is what
+   * makes a second open case for the same user impossible; a retry of the same case passes both
+   * writes again harmlessly. (Two conditional writes rather than a transaction: the order makes a
+   * crash between them safe, and it runs on every DynamoDB emulator.)
+   */
+  async open(record: Omit<CaseRecord, 'pk' | 'status'>): Promise<CaseRecord> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: openKey(record.userName),
+            openUserName: record.userName,
+            caseId: record.caseId,
+            openedAt: record.openedAt,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR caseId = :caseId',
+          ExpressionAttributeValues: { ':caseId': record.caseId },
+        }),
+      );
+    } catch (error) {
+      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+      const marker = await this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk: openKey(record.userName) } }),
+      );
+      throw new CaseAlreadyOpenError(
+        `User ${record.userName} already has an open case (${String(marker.Item?.caseId ?? 'unknown')}); it alone decides.`,
+      );
+    }
+    const item: CaseRecord = { ...record, pk: caseKey(record.caseId), status: 'open' };
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return item;
+    } catch (error) {
+      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+      return this.require(record.caseId);
+    }
+  }
+
+  async get(caseId: string): Promise<CaseRecord | undefined> {
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(caseId) }, ConsistentRead: true }),
+    );
+    return result.Item as CaseRecord | undefined;
+  }
+
+  async require(caseId: string): Promise<CaseRecord> {
+    const record = await this.get(caseId);
+    if (!record) throw new Error(`Case ${caseId} is not in the case table`);
+    return record;
+  }
+
+  /** Sets the given fields; undefined fields are left alone. */
+  async update(
+    caseId: string,
+    fields: Partial<Omit<CaseRecord, 'pk' | 'caseId'>>,
+    condition?: string,
+  ): Promise<void> {
+    const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
+    if (entries.length === 0) return;
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: caseKey(caseId) },
+        UpdateExpression: `SET ${entries.map((_, index) => `#f${index} = :v${index}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([key], index) => [`#f${index}`, key])),
+        ExpressionAttributeValues: Object.fromEntries(
+          entries.map(([, value], index) => [`:v${index}`, value]),
+        ),
+        ConditionExpression: condition ?? 'attribute_exists(pk)',
+      }),
+    );
+  }
+
+  /**
+   * The first decision wins: the write succeeds only while the case waits and holds no decision.
+   * A later click learns who decided first.
+   */
+  async recordDecision(
+    caseId: string,
+    decision: DecisionRecord,
+  ): Promise<{ won: true } | { won: false; existing?: CaseRecord }> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: caseKey(caseId) },
+          UpdateExpression: 'SET #decision = :decision, #status = :decided',
+          ConditionExpression: 'attribute_not_exists(#decision) AND #status = :awaiting',
+          ExpressionAttributeNames: { '#decision': 'decision', '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':decision': decision,
+            ':decided': 'decided',
+            ':awaiting': 'awaiting-decision',
+          },
+        }),
+      );
+      return { won: true };
+    } catch (error) {
+      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+      return { won: false, existing: await this.get(caseId) };
+    }
+  }
+
+  /** Closes the case, then frees the user for a future case. Both writes are safe to repeat. */
+  async close(
+    caseId: string,
+    userName: string,
+    fields: Partial<Omit<CaseRecord, 'pk' | 'caseId'>>,
+  ): Promise<void> {
+    await this.update(caseId, { ...fields, status: 'closed' });
+    await this.db.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: openKey(userName) },
+        // Only this case's marker: never free a user from someone else's case.
+        ConditionExpression: 'attribute_not_exists(pk) OR caseId = :caseId',
+        ExpressionAttributeValues: { ':caseId': caseId },
+      }),
+    );
+  }
+
+  /** The open cases, read from the sparse index: as cheap as the number of open cases. */
+  async openCases(): Promise<{ userName: string; caseId: string; openedAt: string }[]> {
+    const cases: { userName: string; caseId: string; openedAt: string }[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          IndexName: OPEN_CASES_INDEX,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        cases.push({
+          userName: String(item.openUserName),
+          caseId: String(item.caseId),
+          openedAt: String(item.openedAt),
+        });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return cases;
+  }
+}

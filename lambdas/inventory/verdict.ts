@@ -1,0 +1,230 @@
+import type { ActivitySource, Verdict } from '../commons/contracts';
+import type { CredentialReportRow } from './credential-report';
+
+const DAY_MS = 86_400_000;
+export const ROOT_USER = '<root_account>';
+
+/** The part of the config that decides a verdict. */
+export interface VerdictPolicy {
+  readonly thresholdDays: number;
+  readonly protectedTagKey: string;
+  readonly keepUntilTagKey: string;
+  readonly exemptUserNames: readonly string[];
+  readonly exemptPathPrefixes: readonly string[];
+}
+
+export interface UserVerdict {
+  readonly userName: string;
+  readonly arn: string;
+  readonly path: string;
+  readonly createDate: string;
+  /** The latest recorded use of the password or an access key; null when none was ever recorded. */
+  readonly lastActivity: string | null;
+  readonly lastActivitySource: ActivitySource;
+  /** Whole days since the last activity, or since creation when no use was recorded. */
+  readonly idleDays: number;
+  readonly verdict: Verdict;
+  readonly reason: string;
+}
+
+/**
+ * Reads a credential-report date field. The report writes three special values instead of a date:
+ * - `N/A`: the credential does not exist (no password, no such key), or the key was never used;
+ * - `no_information`: the password exists but no use is recorded (never used, or last used before
+ *   IAM began tracking in October 2014);
+ * - `not_supported`: the field does not apply, as for the root account's password fields.
+ * Each means "no use recorded" here; none of them is ever read as recent activity.
+ */
+export function reportDate(value: string): Date | null {
+  if (value === 'N/A' || value === 'no_information' || value === 'not_supported' || value === '') return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** `arn:aws:iam::123456789012:user/team/ops/alice` has the path `/team/ops/`. */
+export function pathFromArn(arn: string): string {
+  const resource = arn.split(':').slice(5).join(':');
+  const segments = resource.split('/').slice(1, -1);
+  return segments.length === 0 ? '/' : `/${segments.join('/')}/`;
+}
+
+function daysBetween(earlier: Date, later: Date): number {
+  return Math.floor((later.getTime() - earlier.getTime()) / DAY_MS);
+}
+
+const SOURCE_LABEL: Record<ActivitySource, string> = {
+  password: 'password',
+  access_key_1: 'access key 1',
+  access_key_2: 'access key 2',
+  user_creation_time: 'creation',
+};
+
+/**
+ * Judges a user from the report alone: active, grace or inactive. Tags, exemptions and open cases
+ * come after, and only for the users this marks inactive, so that per-user calls stay few.
+ */
+export function judgeActivity(row: CredentialReportRow, thresholdDays: number, now: Date): UserVerdict {
+  const created = reportDate(row.user_creation_time);
+  if (!created) throw new Error(`Credential report row for ${row.user} has no valid user_creation_time`);
+  const base = {
+    userName: row.user,
+    arn: row.arn,
+    path: pathFromArn(row.arn),
+    createDate: created.toISOString(),
+  };
+  const thresholdMs = thresholdDays * DAY_MS;
+
+  const uses: [ActivitySource, Date | null][] = [
+    ['password', reportDate(row.password_last_used)],
+    ['access_key_1', reportDate(row.access_key_1_last_used_date)],
+    ['access_key_2', reportDate(row.access_key_2_last_used_date)],
+  ];
+  const latestUse = uses
+    .filter((use): use is [ActivitySource, Date] => use[1] !== null)
+    .sort((a, b) => b[1].getTime() - a[1].getTime())[0];
+
+  const ageDays = daysBetween(created, now);
+  if (now.getTime() - created.getTime() < thresholdMs) {
+    return {
+      ...base,
+      lastActivity: latestUse ? latestUse[1].toISOString() : null,
+      lastActivitySource: latestUse ? latestUse[0] : 'user_creation_time',
+      idleDays: latestUse ? daysBetween(latestUse[1], now) : ageDays,
+      verdict: 'grace',
+      reason: `created ${ageDays} days ago, within the ${thresholdDays}-day grace period`,
+    };
+  }
+
+  if (latestUse) {
+    const [source, date] = latestUse;
+    const idleDays = daysBetween(date, now);
+    const recent = now.getTime() - date.getTime() < thresholdMs;
+    return {
+      ...base,
+      lastActivity: date.toISOString(),
+      lastActivitySource: source,
+      idleDays,
+      verdict: recent ? 'active' : 'inactive',
+      reason: recent
+        ? `${SOURCE_LABEL[source]} used ${idleDays} days ago`
+        : `${SOURCE_LABEL[source]} last used ${idleDays} days ago (threshold ${thresholdDays})` +
+          unusedCredentials(row),
+    };
+  }
+
+  // A credential issued within the threshold and not used yet belongs to someone being onboarded,
+  // not to someone who left: judge it like a new user.
+  const issued = newestIssuedCredential(row);
+  if (issued && now.getTime() - issued.date.getTime() < thresholdMs) {
+    return {
+      ...base,
+      lastActivity: null,
+      lastActivitySource: 'user_creation_time',
+      idleDays: ageDays,
+      verdict: 'grace',
+      reason: `${issued.label} issued ${daysBetween(issued.date, now)} days ago and not used yet`,
+    };
+  }
+
+  const hasCredentials =
+    row.password_enabled === 'true' ||
+    row.access_key_1_active === 'true' ||
+    row.access_key_2_active === 'true';
+  return {
+    ...base,
+    lastActivity: null,
+    lastActivitySource: 'user_creation_time',
+    idleDays: ageDays,
+    verdict: 'inactive',
+    reason: hasCredentials
+      ? `no use recorded${unusedCredentials(row)}; created ${ageDays} days ago`
+      : `no credentials; created ${ageDays} days ago`,
+  };
+}
+
+function unusedCredentials(row: CredentialReportRow): string {
+  const never: string[] = [];
+  if (row.password_enabled === 'true' && reportDate(row.password_last_used) === null) never.push('password');
+  if (row.access_key_1_active === 'true' && reportDate(row.access_key_1_last_used_date) === null)
+    never.push('access key 1');
+  if (row.access_key_2_active === 'true' && reportDate(row.access_key_2_last_used_date) === null)
+    never.push('access key 2');
+  return never.length === 0 ? '' : `; ${never.join(' and ')} active but never used`;
+}
+
+function newestIssuedCredential(row: CredentialReportRow): { label: string; date: Date } | undefined {
+  const issued: { label: string; date: Date | null }[] = [
+    {
+      label: 'password',
+      date: row.password_enabled === 'true' ? reportDate(row.password_last_changed) : null,
+    },
+    {
+      label: 'access key 1',
+      date: row.access_key_1_active === 'true' ? reportDate(row.access_key_1_last_rotated) : null,
+    },
+    {
+      label: 'access key 2',
+      date: row.access_key_2_active === 'true' ? reportDate(row.access_key_2_last_rotated) : null,
+    },
+  ];
+  return issued
+    .filter((entry): entry is { label: string; date: Date } => entry.date !== null)
+    .sort((a, b) => b.date.getTime() - a.date.getTime())[0];
+}
+
+/** Name and path exemptions need no IAM call: they are settled before any tag is read. */
+export function exemptionByNameOrPath(verdict: UserVerdict, policy: VerdictPolicy): string | undefined {
+  if (policy.exemptUserNames.includes(verdict.userName))
+    return 'exempt: user name is listed in exemptUserNames';
+  const prefix = policy.exemptPathPrefixes.find((candidate) => verdict.path.startsWith(candidate));
+  return prefix ? `exempt: path ${verdict.path} is under exemptPathPrefixes ${prefix}` : undefined;
+}
+
+export type TagJudgement =
+  | { readonly verdict: 'exempt' | 'snoozed'; readonly reason: string }
+  | { readonly verdict: undefined; readonly warning?: string };
+
+/** The protected tag exempts; a keep-until date in the future snoozes; a past or unreadable one does not. */
+export function judgeTags(tags: Record<string, string>, policy: VerdictPolicy, now: Date): TagJudgement {
+  if (policy.protectedTagKey in tags)
+    return { verdict: 'exempt', reason: `protected: tagged ${policy.protectedTagKey}` };
+  const keepUntil = tags[policy.keepUntilTagKey];
+  if (keepUntil === undefined) return { verdict: undefined };
+  const until = parseKeepUntil(keepUntil);
+  if (!until) {
+    return {
+      verdict: undefined,
+      warning: `tag ${policy.keepUntilTagKey}="${keepUntil}" is not a date (YYYY-MM-DD); ignored`,
+    };
+  }
+  if (until.getTime() > now.getTime()) {
+    return { verdict: 'snoozed', reason: `kept until ${keepUntil} (tag ${policy.keepUntilTagKey})` };
+  }
+  return {
+    verdict: undefined,
+    warning: `tag ${policy.keepUntilTagKey}="${keepUntil}" has passed; the user is judged again`,
+  };
+}
+
+/** Accepts YYYY-MM-DD (the form Keep writes) or a full ISO timestamp; a date means the end of that day, UTC. */
+export function parseKeepUntil(value: string): Date | null {
+  const dateOnly = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  if (dateOnly) {
+    const date = new Date(`${value.trim()}T23:59:59.999Z`);
+    return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value.trim() ? null : date;
+  }
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value.trim())) return null;
+  const date = new Date(value.trim());
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** Active root access keys and a root without MFA are warned about; root is never a candidate. */
+export function rootWarnings(row: CredentialReportRow): string[] {
+  const warnings: string[] = [];
+  if (row.access_key_1_active === 'true')
+    warnings.push('root access key 1 is active: delete it, root needs no keys');
+  if (row.access_key_2_active === 'true')
+    warnings.push('root access key 2 is active: delete it, root needs no keys');
+  if (row.mfa_active !== 'true') warnings.push('root has no MFA device: enable MFA on the root user');
+  return warnings;
+}

@@ -1,0 +1,188 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The emulated AWS account the stand-in serves: IAM users with every kind of dependent item, and
+ * the CloudTrail events recorded for them. The scenario format of DESIGN.md seeds it.
+ */
+
+export interface SimAccessKey {
+  id: string;
+  status: 'Active' | 'Inactive';
+  createDate: Date;
+  lastUsedDate: Date | null;
+  lastUsedService?: string;
+  lastUsedRegion?: string;
+}
+
+export interface SimUser {
+  userName: string;
+  userId: string;
+  arn: string;
+  path: string;
+  createDate: Date;
+  password: { createDate: Date; lastUsed: Date | null; noInformation?: boolean } | null;
+  accessKeys: SimAccessKey[];
+  mfaDevices: { serialNumber: string; virtual: boolean; enableDate: Date }[];
+  signingCertificates: { id: string; status: 'Active' | 'Inactive' }[];
+  sshPublicKeys: { id: string; status: 'Active' | 'Inactive' }[];
+  serviceSpecificCredentials: { id: string; serviceName: string; status: 'Active' | 'Inactive' }[];
+  groups: string[];
+  managedPolicies: string[];
+  /** Inline policy documents as JSON text, exactly as PutUserPolicy stored them. */
+  inlinePolicies: Record<string, string>;
+  permissionsBoundary: string | null;
+  tags: Record<string, string>;
+}
+
+export interface SimRoot {
+  passwordLastUsed: Date | null;
+  mfaActive: boolean;
+  accessKey1Active: boolean;
+  accessKey2Active: boolean;
+}
+
+export interface SimCloudTrailEvent {
+  region: string;
+  username: string;
+  eventTime: Date;
+  eventName: string;
+  eventSource: string;
+  sourceIPAddress?: string;
+  userAgent?: string;
+  accessKeyId?: string;
+}
+
+export interface SimAccount {
+  accountId: string;
+  users: Map<string, SimUser>;
+  /** Virtual MFA devices by serial number, with the user they are assigned to, if any. */
+  virtualMfaDevices: Map<string, { assignedTo: string | null }>;
+  root: SimRoot;
+  cloudTrail: SimCloudTrailEvent[];
+}
+
+/** A stable, IAM-shaped id for a name: the same scenario always yields the same ids. */
+export function stableId(prefix: string, seed: string, length = 17): string {
+  const digest = createHash('sha256').update(seed).digest();
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let id = prefix;
+  for (let index = 0; id.length < prefix.length + length; index++)
+    id += alphabet[digest[index % digest.length]! % 32];
+  return id;
+}
+
+export function userArn(accountId: string, path: string, userName: string): string {
+  return `arn:aws:iam::${accountId}:user${path}${userName}`;
+}
+
+export function emptyAccount(accountId = '123456789012'): SimAccount {
+  return {
+    accountId,
+    users: new Map(),
+    virtualMfaDevices: new Map(),
+    root: { passwordLastUsed: null, mfaActive: true, accessKey1Active: false, accessKey2Active: false },
+    cloudTrail: [],
+  };
+}
+
+/** Adds a user; defaults describe a bare user created long ago. */
+export function addUser(account: SimAccount, user: Partial<SimUser> & { userName: string }): SimUser {
+  const path = user.path ?? '/';
+  const created: SimUser = {
+    userId: stableId('AIDA', `${account.accountId}/${user.userName}`),
+    arn: userArn(account.accountId, path, user.userName),
+    path,
+    createDate: new Date('2024-01-01T00:00:00Z'),
+    password: null,
+    accessKeys: [],
+    mfaDevices: [],
+    signingCertificates: [],
+    sshPublicKeys: [],
+    serviceSpecificCredentials: [],
+    groups: [],
+    managedPolicies: [],
+    inlinePolicies: {},
+    permissionsBoundary: null,
+    tags: {},
+    ...user,
+  };
+  account.users.set(created.userName, created);
+  for (const device of created.mfaDevices) {
+    if (device.virtual) account.virtualMfaDevices.set(device.serialNumber, { assignedTo: created.userName });
+  }
+  return created;
+}
+
+const fmt = (date: Date | null | undefined, none: string) =>
+  date ? date.toISOString().replace(/\.\d{3}Z$/, '+00:00') : none;
+
+/** The credential report CSV, with the special values IAM writes (N/A, no_information, not_supported). */
+export function credentialReportCsv(account: SimAccount): string {
+  const header =
+    'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,' +
+    'access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,' +
+    'access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,' +
+    'cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated';
+  const quote = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+  const root = account.root;
+  const rows = [
+    [
+      '<root_account>',
+      `arn:aws:iam::${account.accountId}:root`,
+      '2020-01-01T00:00:00+00:00',
+      'not_supported',
+      fmt(root.passwordLastUsed, 'no_information'),
+      'not_supported',
+      'not_supported',
+      String(root.mfaActive),
+      String(root.accessKey1Active),
+      'N/A',
+      'N/A',
+      'N/A',
+      'N/A',
+      String(root.accessKey2Active),
+      'N/A',
+      'N/A',
+      'N/A',
+      'N/A',
+      'false',
+      'N/A',
+      'false',
+      'N/A',
+    ],
+  ];
+  for (const user of account.users.values()) {
+    const key = (index: number) => {
+      const accessKey = user.accessKeys[index];
+      if (!accessKey) return ['false', 'N/A', 'N/A', 'N/A', 'N/A'];
+      return [
+        String(accessKey.status === 'Active'),
+        fmt(accessKey.createDate, 'N/A'),
+        fmt(accessKey.lastUsedDate, 'N/A'),
+        accessKey.lastUsedDate ? (accessKey.lastUsedRegion ?? 'us-east-1') : 'N/A',
+        accessKey.lastUsedDate ? (accessKey.lastUsedService ?? 'sts') : 'N/A',
+      ];
+    };
+    const cert = (index: number) => {
+      const certificate = user.signingCertificates[index];
+      return certificate
+        ? [String(certificate.status === 'Active'), fmt(user.createDate, 'N/A')]
+        : ['false', 'N/A'];
+    };
+    rows.push([
+      user.userName,
+      user.arn,
+      fmt(user.createDate, 'N/A'),
+      String(user.password !== null),
+      user.password ? fmt(user.password.lastUsed, 'no_information') : 'N/A',
+      user.password ? fmt(user.password.createDate, 'N/A') : 'N/A',
+      'N/A',
+      String(user.mfaDevices.length > 0),
+      ...key(0),
+      ...key(1),
+      ...cert(0),
+      ...cert(1),
+    ]);
+  }
+  return [header, ...rows.map((row) => row.map(quote).join(','))].join('\n') + '\n';
+}

@@ -1,0 +1,102 @@
+import { resetClients } from '../lambdas/commons/clients';
+import type { Candidate } from '../lambdas/commons/contracts';
+import { resetConfigCache } from '../lambdas/commons/env';
+import { handler, type SweepOutput } from '../lambdas/inventory/handler';
+import { addUser, emptyAccount } from '../lib/sim/account';
+import type { AwsStandin } from '../lib/sim/aws-standin';
+import { CASE_TABLE, startDynamo } from '../lib/sim/dynamo';
+import { CaseStore } from '../lambdas/commons/case-store';
+import { documentClient } from '../lambdas/commons/clients';
+import { VALID_CONFIG } from './helpers/stack';
+import { ago, startStandin } from './helpers/standin';
+
+describe('inventory Lambda', () => {
+  let standin: AwsStandin;
+  let dynamo: Awaited<ReturnType<typeof startDynamo>>;
+
+  beforeAll(async () => {
+    dynamo = await startDynamo();
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.url;
+    process.env.CASE_TABLE_NAME = CASE_TABLE;
+  });
+  afterAll(() => dynamo.stop());
+  afterEach(() => standin?.stop());
+
+  function configure(overrides: Record<string, unknown> = {}) {
+    process.env.JANITOR_CONFIG = JSON.stringify({ ...VALID_CONFIG, ...overrides });
+    resetConfigCache();
+    resetClients();
+  }
+
+  it('passes on candidate references only, and skips users with an open case', async () => {
+    const account = emptyAccount();
+    for (let index = 0; index < 20; index++) {
+      addUser(account, {
+        userName: `user-${index}`,
+        createDate: ago(400),
+        password: { createDate: ago(400), lastUsed: ago(index < 3 ? 100 : 1) },
+      });
+    }
+    standin = await startStandin(account);
+    configure();
+    await new CaseStore(documentClient(), CASE_TABLE).open({
+      caseId: 'case-user-0',
+      userName: 'user-0',
+      userId: 'AIDA0',
+      arn: 'arn',
+      candidate: {} as Candidate,
+      executionArn: 'arn:exec',
+      openedAt: new Date().toISOString(),
+    });
+
+    const output = await handler({ sweepId: 'sweep-1', startedAt: new Date().toISOString() });
+
+    expect(output.candidates.map((candidate) => candidate.userName).sort()).toEqual(['user-1', 'user-2']);
+    expect(Object.keys(output.candidates[0]!).sort()).toEqual(
+      ['arn', 'idleDays', 'lastActivity', 'lastActivitySource', 'reason', 'userId', 'userName'].sort(),
+    );
+    expect(output.verdictCounts).toEqual({ active: 17, 'open-case': 1, inactive: 2 });
+    expect(output.halted).toBe(false);
+  });
+
+  it('halts with a reason and passes on no candidates when the guard trips', async () => {
+    const account = emptyAccount();
+    for (let index = 0; index < 10; index++)
+      addUser(account, { userName: `gone-${index}`, createDate: ago(400) });
+    standin = await startStandin(account);
+    configure();
+    const output = await handler({ sweepId: 'sweep-2', startedAt: new Date().toISOString() });
+    expect(output).toMatchObject({
+      halted: true,
+      candidateCount: 10,
+      candidates: [],
+      haltReason: expect.stringContaining('maxCandidateFraction'),
+    });
+    expect(output.candidatesPreview).toHaveLength(10);
+  });
+
+  it('keeps the largest allowed candidate list far below the 256 KB payload limit', () => {
+    // GIVEN maxCasesPerRun at its maximum and the longest names and paths IAM allows
+    const longest: Candidate = {
+      userName: 'u'.repeat(64),
+      userId: 'AIDA' + 'X'.repeat(17),
+      arn: `arn:aws:iam::123456789012:user/${'p'.repeat(100)}/${'u'.repeat(64)}`,
+      reason:
+        'no use recorded; password and access key 1 and access key 2 active but never used; created 3650 days ago',
+      lastActivity: null,
+      lastActivitySource: 'user_creation_time',
+      idleDays: 3650,
+    };
+    const output: SweepOutput = {
+      sweepId: 'x'.repeat(80),
+      runDate: '2026-11-22',
+      usersScanned: 5000,
+      verdictCounts: { active: 4900, inactive: 100 },
+      candidates: Array.from({ length: 100 }, () => longest),
+      rootWarnings: ['root access key 1 is active: delete it, root needs no keys'],
+      halted: false,
+      candidateCount: 100,
+    };
+    expect(Buffer.byteLength(JSON.stringify(output))).toBeLessThan(64 * 1024);
+  });
+});

@@ -1,0 +1,251 @@
+import { IAMClient } from '@aws-sdk/client-iam';
+import { PatientRetryStrategy } from '../lambdas/commons/clients';
+import { runInventory } from '../lambdas/inventory/inventory';
+import { addUser, emptyAccount, type SimAccount } from '../lib/sim/account';
+import type { AwsStandin } from '../lib/sim/aws-standin';
+import { main } from '../lib/cli/main';
+import { ago, startStandin } from './helpers/standin';
+import { POLICY } from './helpers/report';
+
+function iamFor(standin: AwsStandin) {
+  return new IAMClient({
+    endpoint: standin.url,
+    region: 'us-east-1',
+    retryStrategy: new PatientRetryStrategy(12, 5),
+  });
+}
+
+/** A small account where each user shows one verdict. */
+function mixedAccount(): SimAccount {
+  const account = emptyAccount();
+  account.root = {
+    passwordLastUsed: ago(1),
+    mfaActive: false,
+    accessKey1Active: true,
+    accessKey2Active: false,
+  };
+  addUser(account, {
+    userName: 'active-alice',
+    createDate: ago(500),
+    password: { createDate: ago(500), lastUsed: ago(2) },
+  });
+  addUser(account, {
+    userName: 'idle-bob',
+    createDate: ago(500),
+    accessKeys: [{ id: 'AKIABOB', status: 'Active', createDate: ago(500), lastUsedDate: ago(200) }],
+  });
+  addUser(account, { userName: 'new-carol', createDate: ago(5) });
+  addUser(account, {
+    userName: 'protected-dave',
+    createDate: ago(500),
+    tags: { 'iam-janitor:protected': 'true' },
+  });
+  addUser(account, {
+    userName: 'snoozed-erin',
+    createDate: ago(500),
+    tags: { 'iam-janitor:keep-until': '2999-01-01' },
+  });
+  addUser(account, { userName: 'break-glass-admin', createDate: ago(500) });
+  addUser(account, {
+    userName: 'deploy+ci=1,x.y@z_w-v',
+    path: '/service-accounts/ci/',
+    createDate: ago(500),
+  });
+  addUser(account, {
+    userName: 'nested.frank',
+    path: '/team/ops/',
+    createDate: ago(500),
+    tags: { 'iam-janitor:keep-until': '2001-01-01' },
+  });
+  for (let index = 0; index < 12; index++) {
+    addUser(account, {
+      userName: `worker-${index}`,
+      createDate: ago(500),
+      password: { createDate: ago(500), lastUsed: ago(1) },
+    });
+  }
+  return account;
+}
+
+const EXPECTED = {
+  'active-alice': 'active',
+  'idle-bob': 'inactive',
+  'new-carol': 'grace',
+  'protected-dave': 'exempt',
+  'snoozed-erin': 'snoozed',
+  'break-glass-admin': 'exempt',
+  'deploy+ci=1,x.y@z_w-v': 'exempt',
+  'nested.frank': 'inactive',
+};
+
+describe('inventory against the IAM stand-in over HTTP', () => {
+  let standin: AwsStandin;
+  afterEach(() => standin?.stop());
+
+  it('gives every user the verdict a careful human would, and never makes root a candidate', async () => {
+    standin = await startStandin(mixedAccount());
+    const result = await runInventory({
+      iam: iamFor(standin),
+      policy: POLICY,
+      now: new Date(),
+      report: { pollIntervalMs: 5 },
+    });
+    const verdicts = Object.fromEntries(result.users.map((user) => [user.userName, user.verdict]));
+    expect(verdicts).toMatchObject(EXPECTED);
+    expect(result.users.map((user) => user.userName)).not.toContain('<root_account>');
+    expect(result.candidates.map((candidate) => candidate.userName).sort()).toEqual([
+      'idle-bob',
+      'nested.frank',
+    ]);
+    expect(result.rootWarnings).toEqual([
+      'root access key 1 is active: delete it, root needs no keys',
+      'root has no MFA device: enable MFA on the root user',
+    ]);
+    expect(result.halted).toBe(false);
+  });
+
+  it('marks users with an open case as open-case', async () => {
+    standin = await startStandin(mixedAccount());
+    const result = await runInventory({
+      iam: iamFor(standin),
+      policy: POLICY,
+      now: new Date(),
+      openCaseUserNames: new Set(['idle-bob']),
+      report: { pollIntervalMs: 5 },
+    });
+    expect(result.users.find((user) => user.userName === 'idle-bob')).toMatchObject({ verdict: 'open-case' });
+    expect(result.candidates.map((candidate) => candidate.userName)).toEqual(['nested.frank']);
+  });
+
+  it('warns once about a keep-until date that has passed', async () => {
+    standin = await startStandin(mixedAccount());
+    const warnings: string[] = [];
+    await runInventory({
+      iam: iamFor(standin),
+      policy: POLICY,
+      now: new Date(),
+      report: { pollIntervalMs: 5 },
+      warn: (message) => warnings.push(message),
+    });
+    expect(warnings).toEqual([
+      'tag iam-janitor:keep-until="2001-01-01" has passed; the user is judged again',
+    ]);
+  });
+
+  it('halts when every user is inactive', async () => {
+    const account = emptyAccount();
+    for (let index = 0; index < 10; index++)
+      addUser(account, { userName: `gone-${index}`, createDate: ago(400) });
+    standin = await startStandin(account);
+    const result = await runInventory({
+      iam: iamFor(standin),
+      policy: POLICY,
+      now: new Date(),
+      report: { pollIntervalMs: 5 },
+    });
+    expect(result.halted).toBe(true);
+    expect(result.haltReason).toBe('10 of 10 users (100%) are candidates, above maxCandidateFraction (20%)');
+  });
+
+  it('waits for a report that is STARTED, then reads it', async () => {
+    standin = await startStandin(mixedAccount(), { reportStartedCalls: 3 });
+    await runInventory({
+      iam: iamFor(standin),
+      policy: POLICY,
+      now: new Date(),
+      report: { pollIntervalMs: 5 },
+    });
+    expect(standin.callsOf('GenerateCredentialReport')).toHaveLength(4);
+  });
+
+  it('gives up with a clear error when the report never completes', async () => {
+    standin = await startStandin(mixedAccount(), { reportStartedCalls: 1_000 });
+    await expect(
+      runInventory({
+        iam: iamFor(standin),
+        policy: POLICY,
+        now: new Date(),
+        report: { pollIntervalMs: 5, maxWaitMs: 50 },
+      }),
+    ).rejects.toThrow(/credential report was not ready after 0 s \(last state: STARTED\)/);
+  });
+
+  it('costs at most 5 + 300 IAM calls for 5,000 users with 300 inactive', async () => {
+    // GIVEN the IAM quota of users, 300 of them idle
+    const account = emptyAccount();
+    for (let index = 0; index < 5_000; index++) {
+      const idle = index < 300;
+      addUser(account, {
+        userName: `user-${index}`,
+        createDate: ago(800),
+        accessKeys: [
+          { id: `AKIA${index}`, status: 'Active', createDate: ago(800), lastUsedDate: ago(idle ? 100 : 1) },
+        ],
+      });
+    }
+    standin = await startStandin(account);
+    const result = await runInventory({
+      iam: iamFor(standin),
+      policy: { ...POLICY, maxCasesPerRun: 1000, maxCandidateFraction: 1 },
+      now: new Date(),
+      report: { pollIntervalMs: 5 },
+    });
+    expect(result.candidates).toHaveLength(300);
+    expect(standin.calls.filter((call) => call.service === 'iam').length).toBeLessThanOrEqual(5 + 300);
+    expect(standin.callsOf('GetUser')).toHaveLength(300);
+  });
+});
+
+describe('iam-janitor report --json', () => {
+  let standin: AwsStandin;
+  afterEach(() => standin?.stop());
+
+  it('returns the right verdicts with 20% of IAM calls throttled', async () => {
+    standin = await startStandin(mixedAccount(), { faults: { iamThrottleRate: 0.2 }, seed: 7 });
+    const out: string[] = [];
+    const code = await main(['report', '--json'], {
+      stdout: (text) => out.push(text),
+      stderr: () => undefined,
+    });
+    expect(code).toBe(0);
+    expect(standin.calls.some((call) => call.error === 'Throttling')).toBe(true);
+    const users = JSON.parse(out.join('')) as { userName: string; verdict: string; idleDays: number }[];
+    expect(Object.fromEntries(users.map((user) => [user.userName, user.verdict]))).toMatchObject(EXPECTED);
+    expect(Object.keys(users[0]!).sort()).toEqual(
+      [
+        'arn',
+        'createDate',
+        'idleDays',
+        'lastActivity',
+        'lastActivitySource',
+        'reason',
+        'userName',
+        'verdict',
+      ].sort(),
+    );
+    const idle = users.map((user) => user.idleDays);
+    expect(idle).toEqual([...idle].sort((a, b) => b - a));
+  });
+
+  it('prints a table sorted by idle days', async () => {
+    standin = await startStandin(mixedAccount());
+    const out: string[] = [];
+    const code = await main(['report', '--threshold-days', '30'], {
+      stdout: (text) => out.push(text),
+      stderr: () => undefined,
+    });
+    expect(code).toBe(0);
+    expect(out[0]).toMatch(/^USER\s+VERDICT\s+IDLE DAYS\s+LAST ACTIVITY\s+REASON/);
+    expect(out.join('\n')).toContain('candidates at 30 days');
+  });
+
+  it('rejects a bad --threshold-days', async () => {
+    const errors: string[] = [];
+    const code = await main(['report', '--threshold-days', '0'], {
+      stdout: () => undefined,
+      stderr: (text) => errors.push(text),
+    });
+    expect(code).toBe(2);
+    expect(errors.join('')).toContain('--threshold-days must be a whole number of days above 0');
+  });
+});
