@@ -114,11 +114,14 @@ export class CaseStore {
     return record;
   }
 
-  /** Sets the given fields; undefined fields are left alone. */
+  /**
+   * Sets the given fields; undefined fields are left alone. With `onlyIfAbsent`, the write happens
+   * only while that attribute is unset (ConditionalCheckFailedException otherwise).
+   */
   async update(
     caseId: string,
     fields: Partial<Omit<CaseRecord, 'pk' | 'caseId'>>,
-    condition?: string,
+    options: { onlyIfAbsent?: keyof CaseRecord } = {},
   ): Promise<void> {
     const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
     if (entries.length === 0) return;
@@ -127,11 +130,16 @@ export class CaseStore {
         TableName: this.tableName,
         Key: { pk: caseKey(caseId) },
         UpdateExpression: `SET ${entries.map((_, index) => `#f${index} = :v${index}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(entries.map(([key], index) => [`#f${index}`, key])),
+        ExpressionAttributeNames: {
+          ...Object.fromEntries(entries.map(([key], index) => [`#f${index}`, key])),
+          ...(options.onlyIfAbsent ? { '#absent': options.onlyIfAbsent } : {}),
+        },
         ExpressionAttributeValues: Object.fromEntries(
           entries.map(([, value], index) => [`:v${index}`, value]),
         ),
-        ConditionExpression: condition ?? 'attribute_exists(pk)',
+        ConditionExpression: options.onlyIfAbsent
+          ? 'attribute_exists(pk) AND attribute_not_exists(#absent)'
+          : 'attribute_exists(pk)',
       }),
     );
   }

@@ -1,9 +1,69 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { NotImplementedError } from '../commons/errors';
+import { caseStore, iamClient } from '../commons/clients';
+import { decisionSchema } from '../commons/contracts';
+import { janitorConfig } from '../commons/env';
+import { errorName } from '../commons/errors';
+import { logger, metrics, MetricName } from '../commons/observability';
+import { act, type ActResult, type Snapshot } from './removal';
 
-const eventSchema = z.object({});
+const eventSchema = z.object({
+  caseId: z.string().min(1),
+  decision: decisionSchema,
+});
 
-export async function handler(event: unknown): Promise<never> {
-  eventSchema.parse(event);
-  throw new NotImplementedError('The remove Lambda is not built yet.');
+export interface ActOutput {
+  readonly outcome: ActResult['outcome'];
+  readonly planned: string[];
+  readonly done: string[];
+  readonly snapshotSaved: boolean;
+}
+
+/** Acts on an approver's decision. Delete and disable store the snapshot in the case record first. */
+export async function handler(event: unknown): Promise<ActOutput> {
+  const { caseId, decision } = eventSchema.parse(event);
+  const config = janitorConfig();
+  const store = caseStore();
+  const record = await store.require(caseId);
+  logger.appendKeys({ caseId, userName: record.userName });
+  let snapshotSaved = Boolean(record.snapshot);
+
+  const saveSnapshot = async (snapshot: Snapshot) => {
+    try {
+      await store.update(
+        caseId,
+        { snapshot, snapshotSavedAt: new Date().toISOString() },
+        { onlyIfAbsent: 'snapshot' },
+      );
+    } catch (error) {
+      // A retry after a crash keeps the first, complete snapshot rather than a partial one.
+      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+    }
+    snapshotSaved = true;
+  };
+
+  try {
+    const result = await act({
+      iam: iamClient(),
+      action: decision.decision,
+      userName: record.userName,
+      policy: config,
+      openedOnActivity: record.candidate.lastActivity,
+      dryRun: config.dryRun,
+      now: new Date(),
+      previousSnapshot: record.snapshot as Snapshot | undefined,
+      saveSnapshot,
+      onStep: (step, status) => logger.info('removal step', { step: step.description, status }),
+    });
+    await store.update(caseId, { removed: result.done });
+    return { outcome: result.outcome, planned: result.planned, done: result.done, snapshotSaved };
+  } catch (error) {
+    // A retry that finds the user already gone, with the snapshot stored, finished the deletion before.
+    if (errorName(error) === 'UnknownUserError' && decision.decision === 'delete' && record.snapshot) {
+      return { outcome: 'deleted', planned: [], done: record.removed ?? [], snapshotSaved: true };
+    }
+    metrics.addMetric(MetricName.RemovalFailures, MetricUnit.Count, 1);
+    metrics.publishStoredMetrics();
+    throw error;
+  }
 }

@@ -1,6 +1,146 @@
-import { NotImplementedError } from '../../lambdas/commons/errors';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as readline from 'node:readline/promises';
+import { iamClient } from '../../lambdas/commons/clients';
+import { act, snapshotSchema, type Snapshot } from '../../lambdas/remove/removal';
+import { loadConfig } from './config-file';
 import type { CommandIo } from './main';
+import { explainAwsError } from './report';
 
-export async function runDeleteUser(..._args: [...unknown[], CommandIo]): Promise<number> {
-  throw new NotImplementedError('delete-user is not built yet.');
+export interface DeleteUserFlags {
+  readonly 'dry-run'?: unknown;
+  readonly snapshot?: unknown;
+  readonly yes?: unknown;
+}
+
+export interface Prompt {
+  readonly interactive: boolean;
+  readonly confirm: (question: string) => Promise<boolean>;
+}
+
+const terminalPrompt: Prompt = {
+  interactive: Boolean(process.stdin.isTTY),
+  confirm: async (question) => {
+    const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+    try {
+      return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+    } finally {
+      rl.close();
+    }
+  },
+};
+
+/** `iam-janitor delete-user`: the remover's routine, run by hand. Exit 0 only when the user is gone. */
+export async function runDeleteUser(
+  flags: DeleteUserFlags,
+  positionals: string[],
+  io: CommandIo,
+  prompt: Prompt = terminalPrompt,
+): Promise<number> {
+  const [userName, ...extra] = positionals;
+  if (!userName || extra.length > 0) {
+    io.stderr('Usage: iam-janitor delete-user <name> [--dry-run] [--snapshot FILE] [--yes]');
+    return 2;
+  }
+  const dryRun = Boolean(flags['dry-run']);
+  if (!dryRun && !flags.yes && !prompt.interactive) {
+    io.stderr(
+      'Refusing to delete without confirmation: the input is not a terminal. Pass --yes to confirm, or --dry-run to only see the plan.',
+    );
+    return 2;
+  }
+  const config = loadConfig();
+  let snapshotFile = String(flags.snapshot ?? path.join('snapshots', `${userName}.json`));
+  // A snapshot already at that path is the record of an earlier, interrupted run: keep it, and let
+  // its items join the plan (IAM forgets a deactivated virtual MFA device's owner).
+  const previousSnapshot = readEarlierSnapshot(snapshotFile);
+
+  try {
+    const result = await act({
+      iam: iamClient(),
+      action: 'delete',
+      userName,
+      policy: config,
+      dryRun,
+      now: new Date(),
+      previousSnapshot,
+      saveSnapshot: async (snapshot) => {
+        io.stdout(describePlan(snapshot));
+        if (
+          !dryRun &&
+          !flags.yes &&
+          !(await prompt.confirm(`Delete ${userName} and everything listed above?`))
+        ) {
+          throw new DeclinedError('Nothing was changed: deletion not confirmed.');
+        }
+        if (previousSnapshot?.userId === snapshot.userId) {
+          io.stdout(
+            `Keeping the earlier snapshot ${snapshotFile}: it holds the user as they were before the interrupted run.`,
+          );
+          return;
+        }
+        if (fs.existsSync(snapshotFile))
+          snapshotFile = snapshotFile.replace(/(\.json)?$/, `-${Date.now()}.json`);
+        fs.mkdirSync(path.dirname(path.resolve(snapshotFile)), { recursive: true });
+        // wx: never overwrite an earlier snapshot, which may be the only full record of a user.
+        fs.writeFileSync(snapshotFile, JSON.stringify(snapshot, null, 2) + '\n', { flag: 'wx' });
+        io.stdout(`Snapshot written to ${snapshotFile} (restore with: iam-janitor restore ${snapshotFile})`);
+      },
+      onStep: (step, result) =>
+        io.stdout(
+          `  ${result === 'done' ? '✓' : '·'} ${step.description}${result === 'done' ? '' : ' (already done)'}`,
+        ),
+    });
+    if (result.outcome === 'dry-run') {
+      io.stdout(`Dry run: nothing was changed. A real run would take these ${result.planned.length} steps:`);
+      for (const step of result.planned) io.stdout(`  - ${step}`);
+      return 0;
+    }
+    io.stdout(`${userName} is deleted; no virtual MFA device of theirs is left.`);
+    return 0;
+  } catch (error) {
+    if (error instanceof DeclinedError) {
+      io.stderr(error.message);
+      return 1;
+    }
+    const name = error instanceof Error ? error.name : '';
+    if (name === 'UnknownUserError' || name === 'ProtectedUserError') {
+      io.stderr((error as Error).message);
+      return 1;
+    }
+    io.stderr(
+      `${explainAwsError(error)}\nThe snapshot, if written, is at ${snapshotFile}; run the same command again to finish: every step is safe to repeat.`,
+    );
+    return 1;
+  }
+}
+
+class DeclinedError extends Error {
+  override name = 'DeclinedError';
+}
+
+export function describePlan(snapshot: Snapshot): string {
+  const lines = [
+    `Plan for ${snapshot.userName} (${snapshot.arn})`,
+    `  last activity: ${[snapshot.passwordLastUsed, ...snapshot.accessKeys.map((key) => key.lastUsedDate)].filter(Boolean).sort().at(-1) ?? 'none recorded'}`,
+    `  console password: ${snapshot.loginProfile ? 'yes' : 'no'}`,
+    `  access keys: ${snapshot.accessKeys.map((key) => `${key.id} (${key.status})`).join(', ') || 'none'}`,
+    `  signing certificates: ${snapshot.signingCertificates.length}, SSH keys: ${snapshot.sshPublicKeys.length}, service credentials: ${snapshot.serviceSpecificCredentials.length}`,
+    `  MFA devices: ${snapshot.mfaDevices.map((device) => `${device.serialNumber}${device.virtual ? ' (virtual)' : ''}`).join(', ') || 'none'}`,
+    `  inline policies: ${Object.keys(snapshot.inlinePolicies).join(', ') || 'none'}`,
+    `  managed policies: ${snapshot.managedPolicies.join(', ') || 'none'}`,
+    `  groups: ${snapshot.groups.join(', ') || 'none'}`,
+    `  permissions boundary: ${snapshot.permissionsBoundary ?? 'none'}, tags: ${Object.keys(snapshot.tags).length}`,
+  ];
+  return lines.join('\n');
+}
+
+function readEarlierSnapshot(file: string): Snapshot | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    const parsed = snapshotSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }

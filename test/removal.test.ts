@@ -1,0 +1,255 @@
+import { IAMClient } from '@aws-sdk/client-iam';
+import { PatientRetryStrategy } from '../lambdas/commons/clients';
+import { act, deletionSteps, planRemoval, type ActInput, type Snapshot } from '../lambdas/remove/removal';
+import { restoreUser } from '../lambdas/remove/restore';
+import { emptyAccount, type SimAccount } from '../lib/sim/account';
+import type { AwsStandin, AwsStandinOptions } from '../lib/sim/aws-standin';
+import { addLoadedUser } from './helpers/loaded-user';
+import { ago, startStandin } from './helpers/standin';
+
+const POLICY = {
+  protectedTagKey: 'iam-janitor:protected',
+  exemptUserNames: ['break-glass-admin'],
+  exemptPathPrefixes: ['/service-accounts/'],
+  keepUntilTagKey: 'iam-janitor:keep-until',
+  keepDays: 90,
+};
+
+let standin: AwsStandin;
+afterEach(() => standin?.stop());
+
+async function setUp(
+  options: AwsStandinOptions = {},
+  build: (account: SimAccount) => void = (account) => addLoadedUser(account),
+) {
+  const account = emptyAccount();
+  build(account);
+  standin = await startStandin(account, options);
+  const iam = new IAMClient({
+    endpoint: standin.url,
+    region: 'us-east-1',
+    retryStrategy: new PatientRetryStrategy(15, 2),
+  });
+  return { account, iam };
+}
+
+function deleteInput(iam: IAMClient, overrides: Partial<ActInput> = {}): ActInput {
+  return {
+    iam,
+    action: 'delete',
+    userName: 'loaded',
+    policy: POLICY,
+    dryRun: false,
+    now: new Date(),
+    saveSnapshot: async () => undefined,
+    ...overrides,
+  };
+}
+
+function expectGone(account: SimAccount, userName = 'loaded') {
+  expect(account.users.has(userName)).toBe(false);
+  expect([...account.virtualMfaDevices.keys()].filter((serial) => serial.includes(userName))).toEqual([]);
+}
+
+describe('delete', () => {
+  it('deletes a fully loaded user with no orphaned virtual MFA device', async () => {
+    const { account, iam } = await setUp();
+    const result = await act(deleteInput(iam));
+    expect(result.outcome).toBe('deleted');
+    expectGone(account);
+    expect(standin.calls.some((call) => call.error === 'DeleteConflict')).toBe(false);
+    expect(result.done).toEqual(result.planned);
+  });
+
+  it('meets DeleteConflict from the stand-in if a single dependency is skipped', async () => {
+    // GIVEN the stand-in enforces IAM's rule: proof that the previous test is not trivially green
+    const { iam } = await setUp();
+    const plan = await planRemoval(iam, 'loaded');
+    const steps = deletionSteps({ ...plan, groups: plan.groups.slice(1) });
+    await expect(
+      steps.reduce((chain, step) => chain.then(() => step.run(iam)), Promise.resolve<unknown>(undefined)),
+    ).rejects.toThrow(/remove user from all groups/);
+  });
+
+  it('still deletes with 20% of calls throttled', async () => {
+    const { account, iam } = await setUp({ faults: { iamThrottleRate: 0.2 }, seed: 11 });
+    expect((await act(deleteInput(iam))).outcome).toBe('deleted');
+    expect(standin.calls.filter((call) => call.error === 'Throttling').length).toBeGreaterThan(0);
+    expectGone(account);
+  });
+
+  it('still deletes with a ConcurrentModification on the first call of each action', async () => {
+    const { account, iam } = await setUp({ faults: { concurrentModificationOnFirstCall: true } });
+    expect((await act(deleteInput(iam))).outcome).toBe('deleted');
+    expect(
+      standin.calls.filter((call) => call.error === 'ConcurrentModification').length,
+    ).toBeGreaterThanOrEqual(9);
+    expectGone(account);
+  });
+
+  it('finishes the job when re-run after a crash at any step', async () => {
+    const { iam: probe } = await setUp();
+    const stepCount = deletionSteps(await planRemoval(probe, 'loaded')).length;
+    await standin.stop();
+    for (let crashAfter = 0; crashAfter < stepCount; crashAfter++) {
+      // GIVEN a run that dies after `crashAfter` successful changes
+      let changes = 0;
+      const { account, iam } = await setUp({
+        beforeIamAction: (action) => {
+          if (!/^(Delete|Deactivate|Detach|Remove)/.test(action)) return undefined;
+          return changes++ >= crashAfter
+            ? { code: 'InjectedCrash', message: `crash before change ${changes}` }
+            : undefined;
+        },
+      });
+      let stored: Snapshot | undefined;
+      await expect(
+        act(deleteInput(iam, { saveSnapshot: async (snapshot) => void (stored = snapshot) })),
+      ).rejects.toThrow(/crash/);
+      expect(account.users.has('loaded')).toBe(true);
+      // WHEN the same routine runs again with the stored snapshot THEN it finishes
+      standin.options.beforeIamAction = undefined;
+      expect((await act(deleteInput(iam, { previousSnapshot: stored }))).outcome).toBe('deleted');
+      expectGone(account);
+      await standin.stop();
+    }
+  });
+
+  it('stores the snapshot before the first change', async () => {
+    const { iam } = await setUp();
+    let changesWhenSaved = -1;
+    await act(
+      deleteInput(iam, {
+        saveSnapshot: async () => void (changesWhenSaved = standin.mutatingCalls().length),
+      }),
+    );
+    expect(changesWhenSaved).toBe(0);
+    expect(standin.mutatingCalls()).toHaveLength(20);
+  });
+
+  it('makes no change when the snapshot cannot be stored', async () => {
+    const { account, iam } = await setUp();
+    await expect(
+      act(deleteInput(iam, { saveSnapshot: () => Promise.reject(new Error('table unavailable')) })),
+    ).rejects.toThrow('table unavailable');
+    expect(standin.mutatingCalls()).toEqual([]);
+    expect(account.users.has('loaded')).toBe(true);
+  });
+});
+
+describe('refusals', () => {
+  it.each([
+    ['a protected user', { tags: { 'iam-janitor:protected': 'yes' } }, 'loaded', /carries the protected tag/],
+    ['an exempt user name', {}, 'break-glass-admin', /listed in exemptUserNames/],
+    ['an exempt path', { path: '/service-accounts/ci/' }, 'loaded', /exempt path \/service-accounts\//],
+  ])('refuses %s with zero mutating calls', async (_label, overrides, userName, message) => {
+    const { iam } = await setUp({}, (account) => addLoadedUser(account, userName, overrides));
+    await expect(act(deleteInput(iam, { userName }))).rejects.toThrow(message);
+    await expect(act(deleteInput(iam, { userName, action: 'disable' }))).rejects.toThrow(message);
+    expect(standin.mutatingCalls()).toEqual([]);
+  });
+
+  it('aborts with UserBecameActiveError and zero mutating calls when a key was used after the case opened', async () => {
+    const { account, iam } = await setUp();
+    const openedOn = account.users.get('loaded')!.accessKeys[0]!.lastUsedDate!.toISOString();
+    account.users.get('loaded')!.accessKeys[1]!.lastUsedDate = ago(0);
+    await expect(act(deleteInput(iam, { openedOnActivity: openedOn }))).rejects.toMatchObject({
+      name: 'UserBecameActiveError',
+    });
+    expect(standin.mutatingCalls()).toEqual([]);
+  });
+
+  it('aborts when a user with no recorded use signs in during approval', async () => {
+    const { account, iam } = await setUp({}, (acct) =>
+      addLoadedUser(acct, 'loaded', { password: { createDate: ago(400), lastUsed: ago(0) } }),
+    );
+    void account;
+    await expect(act(deleteInput(iam, { openedOnActivity: null }))).rejects.toMatchObject({
+      name: 'UserBecameActiveError',
+    });
+    expect(standin.mutatingCalls()).toEqual([]);
+  });
+
+  it('proceeds when nothing was used since the case opened', async () => {
+    const { account, iam } = await setUp();
+    const openedOn = account.users.get('loaded')!.accessKeys[0]!.lastUsedDate!.toISOString();
+    expect((await act(deleteInput(iam, { openedOnActivity: openedOn }))).outcome).toBe('deleted');
+  });
+
+  it('makes zero mutating calls in dryRun, and says what it would remove', async () => {
+    const { account, iam } = await setUp();
+    let saved: Snapshot | undefined;
+    const result = await act(
+      deleteInput(iam, { dryRun: true, saveSnapshot: async (snapshot) => void (saved = snapshot) }),
+    );
+    expect(result.outcome).toBe('dry-run');
+    expect(result.planned).toContain('delete user loaded');
+    expect(result.planned).toContain(
+      `delete virtual MFA device arn:aws:iam::${account.accountId}:mfa/loaded-phone`,
+    );
+    expect(saved?.userName).toBe('loaded');
+    expect(standin.mutatingCalls()).toEqual([]);
+  });
+
+  it('is stopped by the IAM Deny on the protected tag even if the code guard were bypassed', async () => {
+    const { account, iam } = await setUp({ denyMutationsOnTag: 'iam-janitor:protected' }, (acct) =>
+      addLoadedUser(acct, 'loaded', { tags: { 'iam-janitor:protected': '' } }),
+    );
+    const plan = await planRemoval(iam, 'loaded');
+    await expect(deletionSteps(plan)[0]!.run(iam)).rejects.toMatchObject({
+      name: expect.stringMatching(/AccessDenied/),
+    });
+    expect(account.users.get('loaded')!.password).not.toBeNull();
+  });
+});
+
+describe('disable and keep', () => {
+  it('disables: keys inactive, console password gone, user and permissions kept, tagged disabled-at', async () => {
+    const { account, iam } = await setUp();
+    expect((await act(deleteInput(iam, { action: 'disable' }))).outcome).toBe('disabled');
+    const user = account.users.get('loaded')!;
+    expect(user.accessKeys.map((key) => key.status)).toEqual(['Inactive', 'Inactive']);
+    expect(user.password).toBeNull();
+    expect(user.groups).toHaveLength(3);
+    expect(user.tags['iam-janitor:disabled-at']).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+  });
+
+  it('keeps: tags keep-until with today plus keepDays, and changes nothing else', async () => {
+    const { account, iam } = await setUp();
+    const result = await act(deleteInput(iam, { action: 'keep', now: new Date('2026-11-22T09:00:00Z') }));
+    expect(result.outcome).toBe('kept');
+    expect(account.users.get('loaded')!.tags['iam-janitor:keep-until']).toBe('2027-02-20');
+    expect(standin.mutatingCalls().map((call) => call.action)).toEqual(['TagUser']);
+  });
+});
+
+describe('snapshot round trip', () => {
+  it('restores the user equal to the original in path, tags, boundary, groups, managed and inline policies', async () => {
+    const { account, iam } = await setUp();
+    const original = structuredClone(account.users.get('loaded')!);
+    let snapshot: Snapshot | undefined;
+    await act(deleteInput(iam, { saveSnapshot: async (taken) => void (snapshot = taken) }));
+    expectGone(account);
+
+    await restoreUser(iam, JSON.parse(JSON.stringify(snapshot)) as Snapshot);
+
+    const restored = account.users.get('loaded')!;
+    expect(restored.path).toBe(original.path);
+    expect(restored.tags).toEqual(original.tags);
+    expect(restored.permissionsBoundary).toBe(original.permissionsBoundary);
+    expect([...restored.groups].sort()).toEqual([...original.groups].sort());
+    expect([...restored.managedPolicies].sort()).toEqual([...original.managedPolicies].sort());
+    const documents = (policies: Record<string, string>) =>
+      Object.fromEntries(Object.entries(policies).map(([name, text]) => [name, JSON.parse(text) as unknown]));
+    expect(documents(restored.inlinePolicies)).toEqual(documents(original.inlinePolicies));
+    expect(restored.accessKeys).toEqual([]);
+    expect(restored.password).toBeNull();
+  });
+
+  it('refuses to restore over an existing user', async () => {
+    const { iam } = await setUp();
+    const snapshot = await planRemoval(iam, 'loaded');
+    await expect(restoreUser(iam, snapshot)).rejects.toThrow(/already exists/);
+    expect(standin.mutatingCalls()).toEqual([]);
+  });
+});

@@ -1,0 +1,102 @@
+import { CaseStore } from '../lambdas/commons/case-store';
+import { documentClient, resetClients } from '../lambdas/commons/clients';
+import { resetConfigCache } from '../lambdas/commons/env';
+import { handler } from '../lambdas/remove/handler';
+import { emptyAccount, type SimAccount } from '../lib/sim/account';
+import type { AwsStandin } from '../lib/sim/aws-standin';
+import { CASE_TABLE, startDynamo } from '../lib/sim/dynamo';
+import { addLoadedUser } from './helpers/loaded-user';
+import { VALID_CONFIG } from './helpers/stack';
+import { startStandin } from './helpers/standin';
+
+describe('remove Lambda', () => {
+  let dynamo: Awaited<ReturnType<typeof startDynamo>>;
+  let standin: AwsStandin;
+  let account: SimAccount;
+  let caseCounter = 0;
+
+  beforeAll(async () => {
+    dynamo = await startDynamo();
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.url;
+    process.env.CASE_TABLE_NAME = CASE_TABLE;
+  });
+  afterAll(() => dynamo.stop());
+  afterEach(async () => {
+    await standin.stop();
+    await new CaseStore(documentClient(), CASE_TABLE).close(`case-${caseCounter}`, 'loaded', {
+      outcome: 'deleted',
+    });
+  });
+
+  async function openCase(dryRun: boolean) {
+    account = emptyAccount();
+    const user = addLoadedUser(account);
+    standin = await startStandin(account);
+    process.env.JANITOR_CONFIG = JSON.stringify({ ...VALID_CONFIG, dryRun });
+    resetConfigCache();
+    resetClients();
+    const caseId = `case-${++caseCounter}`;
+    await new CaseStore(documentClient(), CASE_TABLE).open({
+      caseId,
+      userName: user.userName,
+      userId: user.userId,
+      arn: user.arn,
+      candidate: {
+        userName: user.userName,
+        userId: user.userId,
+        arn: user.arn,
+        reason: 'idle',
+        lastActivity: user.accessKeys[0]!.lastUsedDate!.toISOString(),
+        lastActivitySource: 'access_key_1',
+        idleDays: 90,
+      },
+      executionArn: 'arn:aws:states:us-east-1:123456789012:execution:case:x',
+      openedAt: new Date().toISOString(),
+    });
+    return caseId;
+  }
+  const decision = {
+    decision: 'delete' as const,
+    decidedBy: 'U0123ABCDEF',
+    decidedAt: new Date().toISOString(),
+  };
+
+  it('stores the snapshot in the case record, then deletes', async () => {
+    const caseId = await openCase(false);
+    const output = await handler({ caseId, decision });
+    expect(output).toMatchObject({ outcome: 'deleted', snapshotSaved: true });
+    expect(account.users.has('loaded')).toBe(false);
+    const record = await new CaseStore(documentClient(), CASE_TABLE).get(caseId);
+    expect(record?.snapshot).toMatchObject({
+      userName: 'loaded',
+      groups: ['developers', 'data-readers', 'on-call'],
+    });
+    expect(record?.removed).toContain('delete user loaded');
+  });
+
+  it('in dryRun stores the snapshot and changes nothing', async () => {
+    const caseId = await openCase(true);
+    const output = await handler({ caseId, decision });
+    expect(output.outcome).toBe('dry-run');
+    expect(output.planned).toContain('delete user loaded');
+    expect(standin.mutatingCalls()).toEqual([]);
+  });
+
+  it('finishes after a crash, keeping the first snapshot and the orphan-prone virtual MFA device in the plan', async () => {
+    const caseId = await openCase(false);
+    standin.options.beforeIamAction = (action) =>
+      action === 'DeleteVirtualMFADevice' ? { code: 'InjectedCrash', message: 'crash' } : undefined;
+    await expect(handler({ caseId, decision })).rejects.toThrow('crash');
+    standin.options.beforeIamAction = undefined;
+    expect((await handler({ caseId, decision })).outcome).toBe('deleted');
+    expect([...account.virtualMfaDevices.keys()]).toEqual([]);
+    const record = await new CaseStore(documentClient(), CASE_TABLE).get(caseId);
+    expect((record?.snapshot as { mfaDevices: unknown[] }).mfaDevices).toHaveLength(2);
+  });
+
+  it('rejects a decision that is not delete, disable or keep', async () => {
+    const caseId = await openCase(false);
+    await expect(handler({ caseId, decision: { ...decision, decision: 'purge' } })).rejects.toThrow();
+    expect(standin.mutatingCalls()).toEqual([]);
+  });
+});
