@@ -125,6 +125,7 @@ export class IamJanitor extends Construct {
       description: string,
       timeout = Duration.seconds(30),
       memorySize = 256,
+      reservedConcurrentExecutions?: number,
     ) =>
       new JanitorFunction(this, pascal(lambdaName) + 'Function', {
         lambdaName,
@@ -132,6 +133,7 @@ export class IamJanitor extends Construct {
         timeout,
         memorySize,
         environment,
+        reservedConcurrentExecutions,
       });
     this.functions = {
       inventory: make(
@@ -140,7 +142,15 @@ export class IamJanitor extends Construct {
         Duration.minutes(5),
         1024,
       ),
-      context: make('context', 'Opens a case and gathers CloudTrail and IAM evidence', Duration.minutes(5)),
+      // One at a time: CloudTrail allows 2 lookups/s per region for the whole account, and a single
+      // container's limiter can only pace the calls it sees.
+      context: make(
+        'context',
+        'Opens a case and gathers CloudTrail and IAM evidence',
+        Duration.minutes(5),
+        256,
+        1,
+      ),
       jira: make('jira', 'Opens the Jira ticket of a case'),
       'slack-request': make('slack-request', 'Asks the approvers in Slack and stores the task token'),
       'slack-interactions': make(

@@ -32,6 +32,8 @@ export interface JanitorFunctionProps {
   readonly timeout?: Duration;
   /** Merged over the defaults, never replacing them. */
   readonly environment?: Record<string, string>;
+  /** @default - unreserved */
+  readonly reservedConcurrentExecutions?: number;
   /** @default logs.RetentionDays.ONE_YEAR, long enough to audit a year of decisions */
   readonly logRetention?: logs.RetentionDays;
 }
@@ -54,6 +56,7 @@ export class JanitorFunction extends nodejs.NodejsFunction {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       timeout: props.timeout ?? Duration.seconds(30),
       loggingFormat: lambda.LoggingFormat.JSON,
       logGroup,

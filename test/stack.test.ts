@@ -117,6 +117,13 @@ describe('IamJanitorStack', () => {
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
 
+  it('runs the context function one at a time, so the CloudTrail lookup limiter sees every call', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('gathers CloudTrail'),
+      ReservedConcurrentExecutions: 1,
+    });
+  });
+
   it('grants each function exactly the actions it calls', () => {
     expect(allowedActions(template, 'inventory')).toEqual(
       [

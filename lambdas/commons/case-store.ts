@@ -181,6 +181,11 @@ export class CaseStore {
     fields: Partial<Omit<CaseRecord, 'pk' | 'caseId'>>,
   ): Promise<void> {
     await this.update(caseId, { ...fields, status: 'closed' });
+    await this.release(caseId, userName);
+  }
+
+  /** Frees the user's open marker if this case holds it. */
+  async release(caseId: string, userName: string): Promise<void> {
     await this.db.send(
       new DeleteCommand({
         TableName: this.tableName,

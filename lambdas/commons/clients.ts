@@ -77,7 +77,8 @@ let store: CaseStore | undefined;
 export function cloudTrailClient(region: string): CloudTrailClient {
   let client = cloudTrailByRegion.get(region);
   if (!client) {
-    client = new CloudTrailClient({ region, retryStrategy: new PatientRetryStrategy(8) });
+    // Throttling is retried through the lookup limiter instead (see lookupUserEvents), never by the SDK.
+    client = new CloudTrailClient({ region, retryStrategy: new PatientRetryStrategy(1) });
     cloudTrailByRegion.set(region, client);
   }
   return client;

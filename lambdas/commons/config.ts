@@ -55,8 +55,9 @@ const configObject = z
       .string()
       .url('must be a URL such as "https://example.atlassian.net"')
       .refine(
-        (value) => value.startsWith('https://'),
-        'must use https://, the API token travels with every call',
+        (value) =>
+          value.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/.test(value),
+        'must use https://, the API token travels with every call (plain http only for a local stand-in)',
       )
       .transform((value) => value.replace(/\/+$/, '')),
     jiraProjectKey: z

@@ -1,9 +1,35 @@
 import { z } from 'zod';
-import { NotImplementedError } from '../commons/errors';
+import { caseStore } from '../commons/clients';
+import { janitorConfig } from '../commons/env';
+import { logger } from '../commons/observability';
+import { janitorSecrets } from '../commons/secrets';
+import { jiraClient, openTicket, type JiraSettings } from './tracker';
 
-const eventSchema = z.object({});
+const eventSchema = z.object({ caseId: z.string().min(1) });
 
-export async function handler(event: unknown): Promise<never> {
-  eventSchema.parse(event);
-  throw new NotImplementedError('The jira Lambda is not built yet.');
+export async function jiraSettings(): Promise<JiraSettings> {
+  const config = janitorConfig();
+  const secrets = await janitorSecrets();
+  return {
+    baseUrl: config.jiraBaseUrl,
+    projectKey: config.jiraProjectKey,
+    issueType: config.jiraIssueType,
+    doneTransition: config.jiraDoneTransition,
+    email: secrets.jiraEmail,
+    apiToken: secrets.jiraApiToken,
+  };
+}
+
+/** Opens the case's Jira ticket, or finds the one an earlier attempt opened. */
+export async function handler(event: unknown): Promise<{ jiraKey: string; jiraUrl: string }> {
+  const { caseId } = eventSchema.parse(event);
+  const store = caseStore();
+  const record = await store.require(caseId);
+  logger.appendKeys({ caseId, userName: record.userName });
+  if (record.jiraKey && record.jiraUrl) return { jiraKey: record.jiraKey, jiraUrl: record.jiraUrl };
+  const settings = await jiraSettings();
+  const ticket = await openTicket(jiraClient(settings), settings, record);
+  await store.update(caseId, { jiraKey: ticket.jiraKey, jiraUrl: ticket.jiraUrl });
+  logger.info('ticket ready', { jiraKey: ticket.jiraKey, reused: ticket.reused });
+  return { jiraKey: ticket.jiraKey, jiraUrl: ticket.jiraUrl };
 }

@@ -1,9 +1,149 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { NotImplementedError } from '../commons/errors';
+import { caseStore } from '../commons/clients';
+import { candidateSchema, OUTCOMES, type Outcome } from '../commons/contracts';
+import { janitorConfig, requireEnv } from '../commons/env';
+import { errorName } from '../commons/errors';
+import { logger, metrics, MetricName } from '../commons/observability';
+import { janitorSecrets } from '../commons/secrets';
+import { callSlack, slackClient } from '../commons/slack';
+import { jiraSettings } from '../jira/handler';
+import { jiraClient, recordOutcomeInJira } from '../jira/tracker';
+import { expiredMessage, outcomeText } from '../slack-request/message';
 
-const eventSchema = z.object({});
+/** The case machine's whole state, as RecordOutcome receives it; every part after the candidate is optional. */
+const stateSchema = z.object({
+  candidate: candidateSchema,
+  outcome: z.enum(OUTCOMES).optional(),
+  decision: z.object({ decision: z.string(), decidedBy: z.string(), decidedAt: z.string() }).optional(),
+  action: z
+    .object({ outcome: z.enum(OUTCOMES), done: z.array(z.string()), snapshotSaved: z.boolean() })
+    .partial()
+    .optional(),
+  error: z.object({ Error: z.string(), Cause: z.unknown().optional() }).optional(),
+});
 
-export async function handler(event: unknown): Promise<never> {
-  eventSchema.parse(event);
-  throw new NotImplementedError('The record Lambda is not built yet.');
+const eventSchema = z.object({ caseId: z.string().min(1), state: stateSchema });
+
+export interface RecordResult {
+  readonly outcome: Outcome;
+  readonly jiraRecorded: boolean;
+  readonly slackRecorded: boolean;
+}
+
+/**
+ * Records the outcome everywhere an auditor will look: a Jira comment and transition, a Slack
+ * thread reply, and the closed case record. Jira or Slack being down must not lose the record, so
+ * their failures are logged and the case is still closed.
+ */
+export async function handler(event: unknown): Promise<RecordResult> {
+  const { caseId, state } = eventSchema.parse(event);
+  const config = janitorConfig();
+  const store = caseStore();
+  const record = await store.get(caseId);
+  const userName = state.candidate.userName;
+  logger.appendKeys({ caseId, userName });
+
+  const outcome: Outcome =
+    record?.outcome === 'expired' ? 'expired' : (state.outcome ?? state.action?.outcome ?? 'failed');
+  const detail =
+    record?.outcome === 'expired'
+      ? record.outcomeDetail
+      : describeError(state.error, state.outcome, state.decision?.decision);
+  const removed = state.action?.done ?? [];
+  const snapshotSaved = Boolean(state.action?.snapshotSaved ?? record?.snapshot);
+
+  const lines = [
+    `Outcome: ${outcome}${detail ? ` (${detail})` : ''}.`,
+    state.decision
+      ? `Decision: ${state.decision.decision} by Slack user ${state.decision.decidedBy} at ${state.decision.decidedAt}.`
+      : 'Decision: none.',
+    removed.length > 0
+      ? `${outcome === 'dry-run' ? 'Would have done' : 'Done'}: ${removed.join('; ')}.`
+      : 'Nothing was changed in IAM.',
+    snapshotSaved
+      ? `Snapshot: DynamoDB table ${requireEnv('CASE_TABLE_NAME')}, item pk "case#${caseId}", attribute "snapshot". Restore with iam-janitor restore.`
+      : 'Snapshot: none taken (nothing was removed).',
+  ];
+
+  let jiraRecorded = false;
+  if (record?.jiraKey) {
+    try {
+      const settings = await jiraSettings();
+      await recordOutcomeInJira(jiraClient(settings), settings, record.jiraKey, lines);
+      jiraRecorded = true;
+    } catch (error) {
+      logger.warn('could not record the outcome in Jira', {
+        error: errorName(error),
+        message: (error as Error).message,
+      });
+    }
+  }
+
+  let slackRecorded = false;
+  try {
+    const slack = slackClient((await janitorSecrets()).slackBotToken);
+    const text = `${outcomeText(userName, outcome, detail)}${record?.jiraUrl ? ` <${record.jiraUrl}|${record.jiraKey}>` : ''}`;
+    if (record?.slackTs && record.slackChannel) {
+      if (outcome === 'expired') {
+        const message = expiredMessage(record);
+        await callSlack('mark the request expired', () =>
+          slack.chat.update({
+            channel: record.slackChannel!,
+            ts: record.slackTs!,
+            text: message.text,
+            blocks: message.blocks as never,
+          }),
+        );
+      }
+      await callSlack('reply in the thread', () =>
+        slack.chat.postMessage({ channel: record.slackChannel!, thread_ts: record.slackTs!, text }),
+      );
+    } else {
+      await callSlack('post the outcome', () =>
+        slack.chat.postMessage({
+          channel: config.slackChannelId,
+          text: `iam-janitor case ${caseId}: ${text}`,
+        }),
+      );
+    }
+    slackRecorded = true;
+  } catch (error) {
+    logger.warn('could not record the outcome in Slack', {
+      error: errorName(error),
+      message: (error as Error).message,
+    });
+  }
+
+  const closing = { outcome, outcomeDetail: detail, closedAt: new Date().toISOString(), removed };
+  if (record) await store.close(caseId, record.userName, closing);
+  else await store.release(caseId, userName);
+
+  metrics.addDimension('outcome', outcome);
+  metrics.addMetric(MetricName.Outcomes, MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
+  if (outcome === 'failed') {
+    metrics.addMetric(MetricName.FailedOutcomes, MetricUnit.Count, 1);
+    metrics.publishStoredMetrics();
+  }
+  logger.info('case closed', { outcome, jiraRecorded, slackRecorded });
+  return { outcome, jiraRecorded, slackRecorded };
+}
+
+/** A one-line reason from the state machine's error, without stack traces. */
+function describeError(
+  error: { Error: string; Cause?: unknown } | undefined,
+  outcome?: string,
+  decision?: string,
+): string | undefined {
+  if (outcome === 'expired') return 'no decision arrived before the approval timeout';
+  if (!error) return outcome === 'failed' ? `unknown decision "${decision ?? 'none'}"` : undefined;
+  let message = typeof error.Cause === 'string' ? error.Cause : '';
+  try {
+    const parsed = JSON.parse(message) as { errorMessage?: string };
+    if (parsed.errorMessage) message = parsed.errorMessage;
+  } catch {
+    // Cause was plain text.
+  }
+  return `${error.Error}${message ? `: ${message.slice(0, 300)}` : ''}`;
 }

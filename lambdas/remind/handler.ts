@@ -1,9 +1,51 @@
-import { z } from 'zod';
-import { NotImplementedError } from '../commons/errors';
+import { caseStore } from '../commons/clients';
+import type { CaseRecord } from '../commons/case-store';
+import { janitorConfig } from '../commons/env';
+import { errorName } from '../commons/errors';
+import { logger } from '../commons/observability';
+import { janitorSecrets } from '../commons/secrets';
+import { callSlack, slackClient } from '../commons/slack';
 
-const eventSchema = z.object({});
+const HOUR_MS = 3_600_000;
 
-export async function handler(event: unknown): Promise<never> {
-  eventSchema.parse(event);
-  throw new NotImplementedError('The remind Lambda is not built yet.');
+/** A reminder is due once reminderHours have passed since the request or the last reminder. */
+export function reminderDue(record: CaseRecord, reminderHours: number, now: Date): boolean {
+  if (record.status !== 'awaiting-decision' || !record.slackTs) return false;
+  const since = new Date(record.lastReminderAt ?? record.openedAt).getTime();
+  return now.getTime() - since >= reminderHours * HOUR_MS;
+}
+
+/**
+ * Runs hourly from EventBridge Scheduler, outside the case state machine, so that reminders cost no
+ * state transitions however long an approval waits.
+ */
+export async function handler(_event?: unknown, now = new Date()): Promise<{ reminded: string[] }> {
+  const config = janitorConfig();
+  const store = caseStore();
+  const reminded: string[] = [];
+  let slack: ReturnType<typeof slackClient> | undefined;
+  for (const open of await store.openCases()) {
+    const record = await store.get(open.caseId);
+    if (!record || !reminderDue(record, config.reminderHours, now)) continue;
+    slack ??= slackClient((await janitorSecrets()).slackBotToken);
+    const expiresAt = new Date(new Date(record.openedAt).getTime() + config.approvalTimeoutHours * HOUR_MS);
+    const hoursLeft = Math.max(0, Math.round((expiresAt.getTime() - now.getTime()) / HOUR_MS));
+    try {
+      await callSlack('post a reminder', () =>
+        slack!.chat.postMessage({
+          channel: record.slackChannel!,
+          thread_ts: record.slackTs!,
+          text: `Reminder: ${record.userName} still needs a decision. About ${hoursLeft} h left; without one the user is kept.`,
+        }),
+      );
+      await store.update(record.caseId, {
+        lastReminderAt: now.toISOString(),
+        reminders: (record.reminders ?? 0) + 1,
+      });
+      reminded.push(record.caseId);
+    } catch (error) {
+      logger.warn('reminder failed', { caseId: record.caseId, error: errorName(error) });
+    }
+  }
+  return { reminded };
 }

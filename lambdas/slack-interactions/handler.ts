@@ -1,9 +1,170 @@
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { NotImplementedError } from '../commons/errors';
+import type { CaseRecord } from '../commons/case-store';
+import { caseStore, sfnClient } from '../commons/clients';
+import { DECISIONS, type DecisionRecord } from '../commons/contracts';
+import { janitorConfig } from '../commons/env';
+import { errorName } from '../commons/errors';
+import { logger, metrics, MetricName } from '../commons/observability';
+import { janitorSecrets } from '../commons/secrets';
+import { slackClient } from '../commons/slack';
+import { decidedMessage } from '../slack-request/message';
+import { verifySlackSignature } from './signature';
 
-const eventSchema = z.object({});
+/** The part of a Lambda Function URL event this handler reads. */
+const functionUrlEventSchema = z.object({
+  headers: z.record(z.string(), z.string().optional()).default({}),
+  body: z.string().optional(),
+  isBase64Encoded: z.boolean().optional(),
+});
 
-export async function handler(event: unknown): Promise<never> {
-  eventSchema.parse(event);
-  throw new NotImplementedError('The slack-interactions Lambda is not built yet.');
+const blockActionsSchema = z.object({
+  type: z.literal('block_actions'),
+  api_app_id: z.string().optional(),
+  team: z.object({ id: z.string() }),
+  user: z.object({ id: z.string() }),
+  channel: z.object({ id: z.string() }).optional(),
+  actions: z.array(z.object({ action_id: z.enum(DECISIONS), value: z.string().min(1).max(2000) })).min(1),
+});
+
+export interface FunctionUrlResult {
+  readonly statusCode: number;
+  readonly headers?: Record<string, string>;
+  readonly body: string;
+}
+
+const reply = (statusCode: number, body = ''): FunctionUrlResult => ({
+  statusCode,
+  headers: { 'content-type': 'text/plain' },
+  body,
+});
+
+/** The clock, replaceable so that tests can pin it; Slack's signature window is checked against it. */
+export const clock = { now: () => new Date() };
+
+/**
+ * Slack's interactivity endpoint. Answers within Slack's 3 seconds: 200 once handled (including
+ * polite refusals), 401 for a bad signature or a foreign workspace or app, 400 for a malformed request.
+ */
+export async function handler(event: unknown): Promise<FunctionUrlResult> {
+  const parsedEvent = functionUrlEventSchema.safeParse(event);
+  if (!parsedEvent.success || parsedEvent.data.body === undefined) return reject(400, 'malformed request');
+  const { headers, body, isBase64Encoded } = parsedEvent.data;
+  const rawBody = isBase64Encoded ? Buffer.from(body!, 'base64').toString('utf8') : body!;
+  const header = (name: string) => headers[name] ?? headers[name.toLowerCase()];
+
+  const secrets = await janitorSecrets();
+  const check = verifySlackSignature(
+    rawBody,
+    { timestamp: header('x-slack-request-timestamp'), signature: header('x-slack-signature') },
+    secrets.slackSigningSecret,
+    Math.floor(clock.now().getTime() / 1000),
+  );
+  if (!check.valid) return reject(401, check.reason);
+
+  let payload: z.infer<typeof blockActionsSchema>;
+  try {
+    payload = blockActionsSchema.parse(JSON.parse(new URLSearchParams(rawBody).get('payload') ?? ''));
+  } catch {
+    return reject(400, 'not a block_actions payload');
+  }
+  const config = janitorConfig();
+  if (payload.team.id !== config.slackTeamId) return reject(401, `foreign workspace ${payload.team.id}`);
+  if (config.slackAppId && payload.api_app_id !== config.slackAppId)
+    return reject(401, `foreign app ${payload.api_app_id}`);
+
+  const action = payload.actions[0]!;
+  const caseId = action.value;
+  const userId = payload.user.id;
+  logger.appendKeys({ caseId });
+  const slack = slackClient(secrets.slackBotToken);
+  const channel = payload.channel?.id ?? config.slackChannelId;
+  const tell = async (text: string) => {
+    try {
+      await slack.chat.postEphemeral({ channel, user: userId, text });
+    } catch (error) {
+      logger.warn('could not send the ephemeral reply', { error: errorName(error) });
+    }
+  };
+
+  if (!config.approverSlackUserIds.includes(userId)) {
+    countRejected('not an approver');
+    await tell(
+      'You are not allowed to decide iam-janitor cases. Ask an approver listed in approverSlackUserIds.',
+    );
+    return reply(200);
+  }
+
+  const store = caseStore();
+  const record = await store.get(caseId);
+  if (!record) {
+    await tell(`Case ${caseId} is unknown to iam-janitor.`);
+    return reply(200);
+  }
+  logger.appendKeys({ userName: record.userName });
+  const decision: DecisionRecord = {
+    decision: action.action_id,
+    decidedBy: userId,
+    decidedAt: clock.now().toISOString(),
+  };
+  const claim = await store.recordDecision(caseId, decision);
+  if (!claim.won) {
+    await tell(alreadyDecided(claim.existing ?? record));
+    return reply(200);
+  }
+
+  try {
+    await sfnClient().send(
+      new SendTaskSuccessCommand({ taskToken: record.taskToken!, output: JSON.stringify(decision) }),
+    );
+  } catch (error) {
+    if (!/TaskTimedOut|InvalidToken|TaskDoesNotExist/.test(errorName(error))) throw error;
+    await store.update(caseId, {
+      status: 'closed',
+      outcome: 'expired',
+      outcomeDetail: `a ${decision.decision} decision arrived after the approval expired`,
+    });
+    await tell(
+      `This case already expired, so ${record.userName} was kept and nothing changed. The next sweep will ask again.`,
+    );
+    return reply(200);
+  }
+  metrics.addDimension('decision', decision.decision);
+  metrics.addMetric(MetricName.Decisions, MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
+  logger.info('decision recorded', { decision: decision.decision, decidedBy: userId });
+
+  if (record.slackTs && record.slackChannel) {
+    const message = decidedMessage(record, decision);
+    try {
+      await slack.chat.update({
+        channel: record.slackChannel,
+        ts: record.slackTs,
+        text: message.text,
+        blocks: message.blocks as never,
+      });
+    } catch (error) {
+      logger.warn('could not update the approval message', { error: errorName(error) });
+    }
+  }
+  return reply(200);
+}
+
+function alreadyDecided(record: CaseRecord): string {
+  if (record.decision) {
+    return `Already decided: *${record.decision.decision}* by <@${record.decision.decidedBy}> at ${record.decision.decidedAt.slice(0, 16).replace('T', ' ')} UTC.`;
+  }
+  return `This case is ${record.status}${record.outcome ? ` (${record.outcome})` : ''}; it takes no decision now.`;
+}
+
+function countRejected(reason: string): void {
+  logger.warn('rejected Slack request', { reason });
+  metrics.addMetric(MetricName.RejectedSlackRequests, MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
+}
+
+function reject(statusCode: number, reason: string): FunctionUrlResult {
+  countRejected(reason);
+  return reply(statusCode, statusCode === 401 ? 'unauthorized' : 'bad request');
 }

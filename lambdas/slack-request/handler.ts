@@ -1,9 +1,52 @@
 import { z } from 'zod';
-import { NotImplementedError } from '../commons/errors';
+import { caseStore } from '../commons/clients';
+import { janitorConfig } from '../commons/env';
+import { logger } from '../commons/observability';
+import { janitorSecrets } from '../commons/secrets';
+import { callSlack, slackClient } from '../commons/slack';
+import { approvalMessage } from './message';
 
-const eventSchema = z.object({});
+const eventSchema = z.object({
+  caseId: z.string().min(1),
+  taskToken: z.string().min(1),
+});
 
-export async function handler(event: unknown): Promise<never> {
-  eventSchema.parse(event);
-  throw new NotImplementedError('The slack-request Lambda is not built yet.');
+/**
+ * Stores the task token in the case table, then asks the approvers in Slack. The state machine
+ * waits until the interactions Lambda resumes it with the decision, or until the approval times out.
+ */
+export async function handler(event: unknown): Promise<{ slackTs: string }> {
+  const { caseId, taskToken } = eventSchema.parse(event);
+  const config = janitorConfig();
+  const store = caseStore();
+  const record = await store.require(caseId);
+  logger.appendKeys({ caseId, userName: record.userName });
+  // Each attempt of the state gets a new token; the latest is the one that can resume the case.
+  await store.update(caseId, { taskToken, status: 'awaiting-decision' });
+
+  const slack = slackClient((await janitorSecrets()).slackBotToken);
+  const message = approvalMessage(record, config.approvalTimeoutHours, config.dryRun);
+  if (record.slackTs && record.slackChannel) {
+    // A retry after the message was posted: refresh it rather than post a second one.
+    await callSlack('update the approval request', () =>
+      slack.chat.update({
+        channel: record.slackChannel!,
+        ts: record.slackTs!,
+        text: message.text,
+        blocks: message.blocks as never,
+      }),
+    );
+    return { slackTs: record.slackTs };
+  }
+  const posted = await callSlack('post the approval request', () =>
+    slack.chat.postMessage({
+      channel: config.slackChannelId,
+      text: message.text,
+      blocks: message.blocks as never,
+      unfurl_links: false,
+    }),
+  );
+  await store.update(caseId, { slackTs: posted.ts, slackChannel: posted.channel ?? config.slackChannelId });
+  logger.info('approval requested');
+  return { slackTs: posted.ts ?? '' };
 }

@@ -38,7 +38,7 @@ export interface TaskCallback {
 }
 
 export interface CallRecord {
-  service: 'iam' | 'cloudtrail' | 'sfn';
+  service: 'iam' | 'cloudtrail' | 'sfn' | 'secretsmanager';
   action: string;
   params: Record<string, string>;
   region?: string;
@@ -55,6 +55,8 @@ export interface AwsStandinOptions {
   /** Called before an IAM action runs; return an error to fail it (crash injection in tests). */
   beforeIamAction?: (action: string, params: Record<string, string>) => ApiError | undefined;
   onTaskCallback?: TaskCallback;
+  /** Secrets Manager secret strings by id (ARN or name). */
+  secrets?: Record<string, string>;
   /** LookupEvents allowed per second per region. @default 2 */
   lookupsPerSecond?: number;
   /** Calls to GenerateCredentialReport answered STARTED before COMPLETE. @default 1 */
@@ -137,6 +139,7 @@ export class AwsStandin {
       AWS_ENDPOINT_URL_IAM: this.url,
       AWS_ENDPOINT_URL_CLOUDTRAIL: this.url,
       AWS_ENDPOINT_URL_SFN: this.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: this.url,
     };
   }
 
@@ -159,12 +162,28 @@ export class AwsStandin {
       await new Promise((resolve) => setTimeout(resolve, this.options.faults!.latencyMs));
     const target = String(request.headers['x-amz-target'] ?? '');
     try {
-      if (target.startsWith('com.amazonaws.cloudtrail')) {
+      if (target.includes('CloudTrail_20131101')) {
         return this.sendJson(
           response,
           200,
           await this.cloudTrail(target.split('.').pop()!, JSON.parse(body || '{}'), request),
         );
+      }
+      if (target.startsWith('secretsmanager.')) {
+        const { SecretId } = JSON.parse(body || '{}') as { SecretId?: string };
+        this.calls.push({ service: 'secretsmanager', action: 'GetSecretValue', params: {}, at: Date.now() });
+        const secret = SecretId ? this.options.secrets?.[SecretId] : undefined;
+        if (secret === undefined)
+          throw new StandinError(
+            'ResourceNotFoundException',
+            "Secrets Manager can't find the specified secret.",
+          );
+        return this.sendJson(response, 200, {
+          ARN: SecretId,
+          Name: SecretId,
+          SecretString: secret,
+          VersionId: 'v1',
+        });
       }
       if (target.startsWith('AWSStepFunctions.')) {
         return this.sendJson(

@@ -1,0 +1,70 @@
+import type { CaseContext } from '../context/context';
+import type { CaseRecord } from './case-store';
+
+/**
+ * The evidence of a case as label/value pairs, shared by the Jira ticket and the Slack message so
+ * that both show an approver the same facts in the same words.
+ */
+export interface CaseFacts {
+  readonly rows: [label: string, value: string][];
+  readonly permissions: [label: string, values: string[]][];
+  readonly context: CaseContext | undefined;
+  readonly executionUrl: string;
+}
+
+export function executionConsoleUrl(executionArn: string): string {
+  const region = executionArn.split(':')[3] || 'us-east-1';
+  return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionArn}`;
+}
+
+export function caseFacts(record: CaseRecord): CaseFacts {
+  const context = record.context as CaseContext | undefined;
+  const candidate = record.candidate;
+  const iam = context?.iam;
+  const lastActivity = candidate.lastActivity
+    ? `${candidate.lastActivity.slice(0, 10)} (${candidate.lastActivitySource.replace(/_/g, ' ')})`
+    : 'none recorded';
+  const rows: [string, string][] = [
+    ['User', record.userName],
+    ['ARN', record.arn],
+    ['Why', candidate.reason],
+    ['Last activity', lastActivity],
+    ['Idle days', String(candidate.idleDays)],
+  ];
+  if (iam) {
+    rows.push(
+      [
+        'Console access',
+        iam.consoleAccess ? `yes, password last used ${iam.passwordLastUsed?.slice(0, 10) ?? 'never'}` : 'no',
+      ],
+      [
+        'Access keys',
+        iam.accessKeys.length === 0
+          ? 'none'
+          : iam.accessKeys
+              .map((key) => `${key.id} ${key.status}, last used ${key.lastUsedDate?.slice(0, 10) ?? 'never'}`)
+              .join('; '),
+      ],
+      ['MFA', iam.mfaDevices.length === 0 ? 'none' : `${iam.mfaDevices.length} device(s)`],
+    );
+  }
+  if (context) {
+    const trail = context.cloudTrail;
+    rows.push([
+      'CloudTrail (90 days)',
+      trail.totalEvents === 0
+        ? `no events in ${trail.regions.join(', ')}`
+        : `${trail.totalEvents}${trail.truncated ? '+' : ''} events, last ${trail.lastEvent?.eventName} on ${trail.lastEvent?.eventTime.slice(0, 10)}`,
+    ]);
+  }
+  rows.push(['Case', record.caseId]);
+  const permissions: [string, string[]][] = iam
+    ? [
+        ['Groups', iam.groups],
+        ['Managed policies', iam.managedPolicies],
+        ['Inline policies', iam.inlinePolicies],
+        ['Permissions boundary', iam.permissionsBoundary ? [iam.permissionsBoundary] : []],
+      ]
+    : [];
+  return { rows, permissions, context, executionUrl: executionConsoleUrl(record.executionArn) };
+}

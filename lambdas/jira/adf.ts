@@ -1,0 +1,113 @@
+import type { CaseRecord } from '../commons/case-store';
+import { caseFacts } from '../commons/case-view';
+
+/** Atlassian Document Format nodes: the description format of Jira Cloud REST v3. */
+export type AdfNode = {
+  type: string;
+  attrs?: Record<string, unknown>;
+  content?: AdfNode[];
+  text?: string;
+  marks?: { type: string; attrs?: Record<string, unknown> }[];
+};
+export interface AdfDoc {
+  version: 1;
+  type: 'doc';
+  content: AdfNode[];
+}
+
+// ADF forbids empty text nodes.
+const text = (value: string, marks?: AdfNode['marks']): AdfNode => ({
+  type: 'text',
+  text: value === '' ? '—' : value,
+  ...(marks ? { marks } : {}),
+});
+const paragraph = (...content: AdfNode[]): AdfNode => ({ type: 'paragraph', content });
+const heading = (value: string, level = 3): AdfNode => ({
+  type: 'heading',
+  attrs: { level },
+  content: [text(value)],
+});
+const link = (value: string, href: string) => text(value, [{ type: 'link', attrs: { href } }]);
+const cell = (value: string, header = false): AdfNode => ({
+  type: header ? 'tableHeader' : 'tableCell',
+  content: [paragraph(text(value))],
+});
+const table = (header: string[], rows: string[][]): AdfNode => ({
+  type: 'table',
+  attrs: { isNumberColumnEnabled: false, layout: 'default' },
+  content: [
+    { type: 'tableRow', content: header.map((value) => cell(value, true)) },
+    ...rows.map((row) => ({ type: 'tableRow', content: row.map((value) => cell(value)) })),
+  ],
+});
+const bulletList = (items: string[]): AdfNode => ({
+  type: 'bulletList',
+  content: items.map((item) => ({ type: 'listItem', content: [paragraph(text(item))] })),
+});
+
+export function doc(...content: AdfNode[]): AdfDoc {
+  return { version: 1, type: 'doc', content };
+}
+
+/** The ticket description: facts, permissions, recent CloudTrail events, and the execution link. */
+export function caseDescription(record: CaseRecord): AdfDoc {
+  const facts = caseFacts(record);
+  const trail = facts.context?.cloudTrail;
+  const content: AdfNode[] = [
+    paragraph(
+      text(
+        'iam-janitor found an IAM user who looks inactive. An approver decides in Slack; this ticket records the case and its outcome.',
+      ),
+    ),
+    heading('Facts'),
+    table(['Fact', 'Value'], facts.rows),
+    heading('Permissions'),
+  ];
+  const granted = facts.permissions.filter(([, values]) => values.length > 0);
+  content.push(
+    granted.length === 0
+      ? paragraph(text(facts.context ? 'No groups, policies or boundary.' : 'Not gathered.'))
+      : bulletList(granted.map(([label, values]) => `${label}: ${values.join(', ')}`)),
+  );
+  content.push(
+    heading(
+      `Recent CloudTrail events (${trail ? `${trail.windowDays} days, ${trail.regions.join(', ')}` : 'not gathered'})`,
+    ),
+  );
+  if (!trail || trail.recentEvents.length === 0) {
+    content.push(
+      paragraph(text(trail ? 'No events recorded for this user.' : 'CloudTrail was not read for this case.')),
+    );
+  } else {
+    content.push(
+      table(
+        ['Time (UTC)', 'Event', 'Source', 'Region', 'Source IP', 'User agent'],
+        trail.recentEvents.map((event) => [
+          event.eventTime.replace('T', ' ').slice(0, 19),
+          event.eventName,
+          event.eventSource,
+          event.region,
+          event.sourceIPAddress,
+          event.userAgent.slice(0, 80),
+        ]),
+      ),
+      paragraph(
+        text('Events by name: '),
+        text(
+          Object.entries(trail.countsByEventName)
+            .sort(([, a], [, b]) => b - a)
+            .map(([name, count]) => `${name} ${count}`)
+            .join(', '),
+        ),
+      ),
+    );
+  }
+  content.push(
+    paragraph(text('Workflow execution: '), link('open in the Step Functions console', facts.executionUrl)),
+  );
+  return doc(...content);
+}
+
+export function commentDoc(lines: string[]): AdfDoc {
+  return doc(...lines.map((line) => paragraph(text(line))));
+}

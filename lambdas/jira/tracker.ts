@@ -1,0 +1,120 @@
+import { Version3Client } from 'jira.js';
+import type { CaseRecord } from '../commons/case-store';
+import { JiraUnavailableError } from '../commons/errors';
+import { caseDescription, commentDoc } from './adf';
+
+export interface JiraSettings {
+  readonly baseUrl: string;
+  readonly projectKey: string;
+  readonly issueType: string;
+  readonly doneTransition: string;
+  readonly email: string;
+  readonly apiToken: string;
+}
+
+export function jiraClient(settings: JiraSettings): Version3Client {
+  return new Version3Client({
+    host: settings.baseUrl,
+    authentication: { basic: { email: settings.email, apiToken: settings.apiToken } },
+  });
+}
+
+/**
+ * Runs one Jira call. Outages (no answer, 5xx, 429) become JiraUnavailableError, which the state
+ * machine retries; a refusal (4xx) is a configuration problem and fails at once. Messages carry the
+ * status and Jira's own words, never the request and its credentials.
+ */
+export async function callJira<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    const detail = describeJiraError(error);
+    if (status === undefined || status >= 500 || status === 429) {
+      throw new JiraUnavailableError(`Jira did not answer "${what}" (${status ?? 'no response'}): ${detail}`);
+    }
+    // No { cause }: the HTTP client's error holds the request, Authorization header included.
+    // eslint-disable-next-line preserve-caught-error
+    throw new Error(`Jira refused "${what}" with HTTP ${status}: ${detail}`);
+  }
+}
+
+function describeJiraError(error: unknown): string {
+  const data = (
+    error as { response?: { data?: { errorMessages?: string[]; errors?: Record<string, string> } } }
+  ).response?.data;
+  const messages = [
+    ...(data?.errorMessages ?? []),
+    ...Object.entries(data?.errors ?? {}).map(([field, message]) => `${field}: ${message}`),
+  ];
+  return messages.length > 0 ? messages.join('; ') : 'no detail';
+}
+
+export const caseLabel = (caseId: string) => `iam-janitor-case-${caseId.replace(/[^\w.-]/g, '_')}`;
+
+/** One ticket per case: an earlier attempt's ticket is found by its case label and reused. */
+export async function openTicket(
+  client: Version3Client,
+  settings: JiraSettings,
+  record: CaseRecord,
+): Promise<{ jiraKey: string; jiraUrl: string; reused: boolean }> {
+  const label = caseLabel(record.caseId);
+  const found = await callJira('search for the case ticket', () =>
+    client.issueSearch.searchForIssuesUsingJqlEnhancedSearch({
+      jql: `project = "${settings.projectKey}" AND labels = "${label}"`,
+      fields: ['key'],
+      maxResults: 1,
+    }),
+  );
+  const existing = found.issues?.[0]?.key;
+  if (existing) return { jiraKey: existing, jiraUrl: browseUrl(settings, existing), reused: true };
+  const created = await callJira('create the case ticket', () =>
+    client.issues.createIssue({
+      fields: {
+        project: { key: settings.projectKey },
+        issuetype: { name: settings.issueType },
+        summary: `Inactive IAM user ${record.userName}: review for removal`,
+        description: caseDescription(record) as never,
+        labels: ['iam-janitor', label],
+      },
+    }),
+  );
+  return { jiraKey: created.key, jiraUrl: browseUrl(settings, created.key), reused: false };
+}
+
+export const browseUrl = (settings: Pick<JiraSettings, 'baseUrl'>, key: string) =>
+  `${settings.baseUrl}/browse/${key}`;
+
+/** Comments the outcome, then moves the ticket. A missing transition is said in a comment, not failed. */
+export async function recordOutcomeInJira(
+  client: Version3Client,
+  settings: JiraSettings,
+  jiraKey: string,
+  lines: string[],
+): Promise<{ transitioned: boolean }> {
+  await callJira('comment the outcome', () =>
+    client.issueComments.addComment({ issueIdOrKey: jiraKey, comment: commentDoc(lines) as never }),
+  );
+  const { transitions = [] } = await callJira('list transitions', () =>
+    client.issues.getTransitions({ issueIdOrKey: jiraKey }),
+  );
+  const transition = transitions.find(
+    (candidate) => candidate.name?.toLowerCase() === settings.doneTransition.toLowerCase(),
+  );
+  if (!transition?.id) {
+    const available = transitions.map((candidate) => candidate.name).join(', ') || 'none';
+    await callJira('comment the missing transition', () =>
+      client.issueComments.addComment({
+        issueIdOrKey: jiraKey,
+        comment: commentDoc([
+          `iam-janitor could not move this ticket: the transition "${settings.doneTransition}" (jiraDoneTransition) is not available from its status. Available: ${available}.`,
+        ]) as never,
+      }),
+    );
+    return { transitioned: false };
+  }
+  await callJira('move the ticket', () =>
+    client.issues.doTransition({ issueIdOrKey: jiraKey, transition: { id: transition.id! } }),
+  );
+  return { transitioned: true };
+}

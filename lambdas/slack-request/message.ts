@@ -1,0 +1,159 @@
+import type { CaseRecord } from '../commons/case-store';
+import { caseFacts } from '../commons/case-view';
+import type { DecisionRecord, Outcome } from '../commons/contracts';
+
+/** Block Kit's limits: a message holds 50 blocks, a section 3,000 characters, a button value 2,000. */
+export const BLOCK_KIT = {
+  maxBlocks: 50,
+  maxSectionText: 3000,
+  maxButtonValue: 2000,
+  maxFieldText: 2000,
+  maxFields: 10,
+} as const;
+
+type Block = Record<string, unknown>;
+const clip = (value: string, max: number) => (value.length <= max ? value : `${value.slice(0, max - 1)}…`);
+const mrkdwn = (text: string, max: number = BLOCK_KIT.maxSectionText) => ({
+  type: 'mrkdwn',
+  text: clip(text, max),
+});
+/** Slack mrkdwn treats &, < and > as control characters. */
+export const escapeMrkdwn = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export interface SlackMessage {
+  readonly text: string;
+  readonly blocks: Block[];
+}
+
+/** The approval request: the evidence, the Jira link, and Delete (with a confirm), Disable and Keep. */
+export function approvalMessage(
+  record: CaseRecord,
+  approvalTimeoutHours: number,
+  dryRun: boolean,
+): SlackMessage {
+  const facts = caseFacts(record);
+  const trail = facts.context?.cloudTrail;
+  const blocks: Block[] = [
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: clip(`Inactive IAM user: ${record.userName}`, 150) },
+    },
+    {
+      type: 'section',
+      fields: facts.rows
+        .slice(0, BLOCK_KIT.maxFields)
+        .map(([label, value]) => mrkdwn(`*${label}*\n${escapeMrkdwn(value)}`, BLOCK_KIT.maxFieldText)),
+    },
+  ];
+  const granted = facts.permissions.filter(([, values]) => values.length > 0);
+  blocks.push({
+    type: 'section',
+    text: mrkdwn(
+      granted.length === 0
+        ? '*Permissions*\nno groups, policies or boundary'
+        : `*Permissions*\n${granted.map(([label, values]) => `• ${label}: ${escapeMrkdwn(values.join(', '))}`).join('\n')}`,
+    ),
+  });
+  if (trail && trail.recentEvents.length > 0) {
+    const lines = trail.recentEvents
+      .slice(0, 10)
+      .map(
+        (event) =>
+          `\`${event.eventTime.slice(0, 16).replace('T', ' ')}\` ${escapeMrkdwn(event.eventName)} · ${event.region} · ${escapeMrkdwn(event.sourceIPAddress)}`,
+      );
+    blocks.push({ type: 'section', text: mrkdwn(`*Recent CloudTrail events*\n${lines.join('\n')}`) });
+  }
+  const links = [
+    record.jiraUrl ? `<${record.jiraUrl}|${record.jiraKey}>` : 'no ticket',
+    `<${facts.executionUrl}|execution>`,
+  ];
+  blocks.push({
+    type: 'context',
+    elements: [
+      mrkdwn(
+        `${links.join(' · ')} · no decision within ${approvalTimeoutHours} h keeps the user${dryRun ? ' · *dry run: nothing will be changed*' : ''}`,
+      ),
+    ],
+  });
+  blocks.push({
+    type: 'actions',
+    block_id: 'decision',
+    elements: [
+      {
+        type: 'button',
+        action_id: 'delete',
+        style: 'danger',
+        text: { type: 'plain_text', text: 'Delete' },
+        // Only the case id travels through Slack: the task token is a bearer secret and stays in AWS.
+        value: record.caseId,
+        confirm: {
+          title: { type: 'plain_text', text: 'Delete this user?' },
+          text: mrkdwn(
+            `*${escapeMrkdwn(record.userName)}* and every credential, policy and group membership will be removed. A snapshot is kept for restore.`,
+            300,
+          ),
+          confirm: { type: 'plain_text', text: 'Delete' },
+          deny: { type: 'plain_text', text: 'Cancel' },
+          style: 'danger',
+        },
+      },
+      {
+        type: 'button',
+        action_id: 'disable',
+        text: { type: 'plain_text', text: 'Disable' },
+        value: record.caseId,
+      },
+      {
+        type: 'button',
+        action_id: 'keep',
+        style: 'primary',
+        text: { type: 'plain_text', text: 'Keep' },
+        value: record.caseId,
+      },
+    ],
+  });
+  return { text: `Inactive IAM user ${record.userName}: delete, disable or keep?`, blocks };
+}
+
+const DECISION_WORDS = { delete: 'Delete', disable: 'Disable', keep: 'Keep' } as const;
+
+/** The request once decided: the buttons give way to who decided what. */
+export function decidedMessage(record: CaseRecord, decision: DecisionRecord, note?: string): SlackMessage {
+  const original = approvalMessage(record, 0, false).blocks.filter(
+    (block) => block.type !== 'actions' && block.type !== 'context',
+  );
+  const line = `*${DECISION_WORDS[decision.decision]}* chosen by <@${decision.decidedBy}> at ${decision.decidedAt.slice(0, 16).replace('T', ' ')} UTC${note ? ` · ${note}` : ''}`;
+  return {
+    text: `${record.userName}: ${decision.decision} by ${decision.decidedBy}`,
+    blocks: [...original, { type: 'section', text: mrkdwn(line) }],
+  };
+}
+
+/** The request after it expired, with the buttons removed. */
+export function expiredMessage(record: CaseRecord): SlackMessage {
+  const original = approvalMessage(record, 0, false).blocks.filter(
+    (block) => block.type !== 'actions' && block.type !== 'context',
+  );
+  return {
+    text: `${record.userName}: no decision, kept`,
+    blocks: [
+      ...original,
+      { type: 'section', text: mrkdwn('*Expired*: no decision arrived in time, so the user was kept.') },
+    ],
+  };
+}
+
+const OUTCOME_WORDS: Record<Outcome, string> = {
+  deleted: 'deleted',
+  disabled: 'disabled (keys deactivated, console password removed)',
+  kept: 'kept',
+  expired: 'kept: no decision arrived in time',
+  'aborted-active': 'kept: they used a credential during the approval, so nothing was changed',
+  failed: 'not changed: the case failed',
+  'dry-run': 'not changed: dry run',
+};
+
+export function outcomeText(userName: string, outcome: Outcome, detail?: string): string {
+  return `${escapeMrkdwn(userName)} was ${OUTCOME_WORDS[outcome]}.${detail ? ` ${escapeMrkdwn(detail)}` : ''}`;
+}

@@ -1,0 +1,343 @@
+import './promise-with-resolvers';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { CaseStore, type CaseRecord } from '../../lambdas/commons/case-store';
+import { documentClient, resetClients } from '../../lambdas/commons/clients';
+import { parseConfig, type JanitorConfig } from '../../lambdas/commons/config';
+import type { Candidate, Decision } from '../../lambdas/commons/contracts';
+import { resetConfigCache } from '../../lambdas/commons/env';
+import { handler as contextHandler } from '../../lambdas/context/handler';
+import { handler as inventoryHandler, type SweepOutput } from '../../lambdas/inventory/handler';
+import { handler as jiraHandler } from '../../lambdas/jira/handler';
+import { handler as recordHandler } from '../../lambdas/record/handler';
+import { handler as removeHandler } from '../../lambdas/remove/handler';
+import {
+  handler as interactionsHandler,
+  type FunctionUrlResult,
+} from '../../lambdas/slack-interactions/handler';
+import { signSlackRequest } from '../../lambdas/slack-interactions/signature';
+import { handler as slackRequestHandler } from '../../lambdas/slack-request/handler';
+import type { SimAccount } from './account';
+import { AwsStandin, type AwsStandinOptions } from './aws-standin';
+import { CASE_TABLE, startDynamo } from './dynamo';
+import { JiraStandin } from './jira-standin';
+import { SlackStandin } from './slack-standin';
+
+/**
+ * Runs the real state machines offline: statemachine/*.asl.json through aws-local-stepfunctions,
+ * every Task bound to the real handler, against stand-ins for IAM, CloudTrail, Step Functions
+ * callbacks, Secrets Manager, Slack, Jira, and DynamoDB on dynalite. Only time is compressed:
+ * the approval timeout and retry intervals.
+ */
+
+export const SIM_SECRETS = {
+  slackBotToken: 'xoxb-sim-token',
+  slackSigningSecret: 'sim-signing-secret-8f742231b10e8888abcd99',
+  jiraEmail: 'janitor@example.com',
+  jiraApiToken: 'sim-jira-token',
+};
+export const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:iam-janitor-sim';
+const REGION = 'us-east-1';
+
+export interface SimulationOptions {
+  readonly account: SimAccount;
+  /** Config as cdk.json holds it; the Jira URL is pointed at the stand-in. */
+  readonly config: Record<string, unknown>;
+  readonly standin?: AwsStandinOptions;
+  readonly jiraFailures?: number;
+  readonly slackFailures?: number;
+  /** The compressed approval timeout. @default 2 */
+  readonly approvalTimeoutSeconds?: number;
+  /** Called once the approval request is posted; the driver decides (or not). */
+  readonly onApprovalRequested?: (caseId: string) => Promise<void>;
+  readonly log?: (line: string) => void;
+}
+
+export interface CaseRun {
+  readonly caseId: string;
+  readonly userName: string;
+  readonly output: Record<string, unknown> | null;
+  readonly error?: string;
+  /** State transitions as Step Functions bills them: states entered, plus retries. */
+  readonly transitions: number;
+  readonly historyEvents: number;
+  readonly states: string[];
+}
+
+export interface SweepRun {
+  readonly output: SweepOutput;
+  readonly cases: CaseRun[];
+  readonly transitions: number;
+}
+
+const ASL_DIR = path.join(__dirname, '..', '..', 'statemachine');
+
+function loadDefinition(file: string, substitutions: Record<string, string>): Record<string, unknown> {
+  let text = fs.readFileSync(path.join(ASL_DIR, file), 'utf8');
+  for (const [key, value] of Object.entries(substitutions)) text = text.split(`\${${key}}`).join(value);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+const lambdaArn = (name: string) => `arn:aws:lambda:${REGION}:123456789012:function:iam-janitor-${name}`;
+export const CASE_MACHINE_ARN = `arn:aws:states:${REGION}:123456789012:stateMachine:iam-janitor-case`;
+const SWEEP_MACHINE_ARN = `arn:aws:states:${REGION}:123456789012:stateMachine:iam-janitor-sweep`;
+
+export class Simulation {
+  readonly aws: AwsStandin;
+  readonly slack = new SlackStandin(SIM_SECRETS.slackBotToken);
+  readonly jira = new JiraStandin(SIM_SECRETS.jiraEmail, SIM_SECRETS.jiraApiToken);
+  config!: JanitorConfig;
+  private dynamo?: Awaited<ReturnType<typeof startDynamo>>;
+  private readonly waiting = new Map<string, { resolve: (output: unknown) => void }>();
+  private readonly startedNames = new Set<string>();
+  private readonly pendingCases: Promise<CaseRun>[] = [];
+  private readonly caseMachine: StateMachine;
+  private readonly sweepMachine: StateMachine;
+  private tokenCounter = 0;
+
+  constructor(private readonly options: SimulationOptions) {
+    this.aws = new AwsStandin(options.account, {
+      ...options.standin,
+      secrets: { [SECRET_ARN]: JSON.stringify(SIM_SECRETS) },
+      onTaskCallback: (call) => this.taskCallback(call),
+    });
+    const validationOptions = { checkArn: false, checkPaths: false };
+    const caseDefinition = loadDefinition('case.asl.json', {
+      ContextFunctionArn: lambdaArn('context'),
+      JiraFunctionArn: lambdaArn('jira'),
+      SlackRequestFunctionArn: lambdaArn('slack-request'),
+      RemoveFunctionArn: lambdaArn('remove'),
+      RecordFunctionArn: lambdaArn('record'),
+    });
+    this.caseMachine = new StateMachine(
+      compressApprovalTimeout(caseDefinition, options.approvalTimeoutSeconds ?? 2) as never,
+      {
+        validationOptions,
+      },
+    );
+    this.sweepMachine = new StateMachine(
+      loadDefinition('sweep.asl.json', {
+        InventoryFunctionArn: lambdaArn('inventory'),
+        CaseStateMachineArn: CASE_MACHINE_ARN,
+      }) as never,
+      { validationOptions },
+    );
+  }
+
+  async start(): Promise<void> {
+    await this.aws.start();
+    await this.slack.start();
+    await this.jira.start();
+    this.jira.failuresLeft = this.options.jiraFailures ?? 0;
+    this.slack.failuresLeft = this.options.slackFailures ?? 0;
+    this.dynamo = await startDynamo();
+    this.config = parseConfig({ ...this.options.config, jiraBaseUrl: this.jira.url }, 'scenario config');
+    Object.assign(process.env, this.aws.endpointEnv(), {
+      AWS_ENDPOINT_URL_DYNAMODB: this.dynamo.url,
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'sim',
+      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'sim',
+      JANITOR_CONFIG: JSON.stringify(this.config),
+      CASE_TABLE_NAME: CASE_TABLE,
+      SECRET_ARN,
+      SLACK_API_URL: `${this.slack.url}/api/`,
+      SLACK_RETRIES: '0',
+      IAM_JANITOR_RETRY_BASE_MS: process.env.IAM_JANITOR_RETRY_BASE_MS ?? '5',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+    });
+    resetConfigCache();
+    resetClients();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.pendingCases);
+    await Promise.all([this.aws.stop(), this.slack.stop(), this.jira.stop(), this.dynamo?.stop()]);
+  }
+
+  get store(): CaseStore {
+    return new CaseStore(documentClient(), CASE_TABLE);
+  }
+
+  /** Runs the sweep, then waits for every case it started. */
+  async runSweep(startedAt = new Date()): Promise<SweepRun> {
+    const sweepId = `sweep-${startedAt.toISOString().replace(/[:.]/g, '-')}`;
+    const { output, transitions } = await this.execute(
+      this.sweepMachine,
+      {},
+      {
+        Execution: {
+          Id: `${SWEEP_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${sweepId}`,
+          Name: sweepId,
+          StartTime: startedAt.toISOString(),
+        },
+      },
+      {
+        Inventory: (input) => inventoryHandler(input),
+        StartCase: async (input) => {
+          const { Name, Input } = input as { Name: string; Input: { candidate: Candidate } };
+          if (this.startedNames.has(Name))
+            throw named('StepFunctions.ExecutionAlreadyExistsException', `Execution ${Name} already exists`);
+          this.pendingCases.push(this.runCase(Input.candidate, Name));
+          return {
+            ExecutionArn: `${CASE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${Name}`,
+            StartDate: new Date().toISOString(),
+          };
+        },
+      },
+    );
+    const cases = await Promise.all(this.pendingCases.splice(0));
+    return { output: output as unknown as SweepOutput, cases, transitions };
+  }
+
+  /** Runs one case execution to its end. */
+  async runCase(candidate: Candidate, caseId: string): Promise<CaseRun> {
+    this.startedNames.add(caseId);
+    const token = `sim-task-token-${++this.tokenCounter}-${'x'.repeat(64)}`;
+    const timeoutSeconds = this.options.approvalTimeoutSeconds ?? 2;
+    const executionArn = `${CASE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${caseId}`;
+    const run = await this.execute(
+      this.caseMachine,
+      { candidate },
+      {
+        Execution: { Id: executionArn, Name: caseId, StartTime: new Date().toISOString() },
+        Task: { Token: token },
+      },
+      {
+        GatherContext: (input) => contextHandler(input),
+        OpenTicket: (input) => jiraHandler(input),
+        RequestApproval: async (input) => {
+          const payload = (input as { Payload: { caseId: string; taskToken: string } }).Payload;
+          await slackRequestHandler(payload);
+          const decided = new Promise<unknown>((resolve) => this.waiting.set(payload.taskToken, { resolve }));
+          // The token dies with the timeout, as in Step Functions: a later SendTaskSuccess gets TaskTimedOut.
+          setTimeout(() => this.waiting.delete(payload.taskToken), timeoutSeconds * 1000).unref();
+          void this.options
+            .onApprovalRequested?.(payload.caseId)
+            .catch((error) => this.options.log?.(`decision driver failed: ${String(error)}`));
+          return decided;
+        },
+        Act: (input) => removeHandler(input),
+        RecordOutcome: (input) => recordHandler(input),
+      },
+    );
+    this.waiting.delete(token);
+    return {
+      caseId,
+      userName: candidate.userName,
+      ...run,
+      output: run.output as Record<string, unknown> | null,
+    };
+  }
+
+  /** Sends a real, signed Slack block_actions request through the real interactions handler. */
+  async click(
+    caseId: string,
+    decision: Decision | string,
+    userId: string,
+    overrides: { teamId?: string; signingSecret?: string; timestamp?: number } = {},
+  ): Promise<FunctionUrlResult> {
+    const payload = {
+      type: 'block_actions',
+      api_app_id: this.config.slackAppId ?? 'A0SIMULATED',
+      team: { id: overrides.teamId ?? this.config.slackTeamId },
+      user: { id: userId },
+      channel: { id: this.config.slackChannelId },
+      actions: [{ action_id: decision, value: caseId, type: 'button' }],
+    };
+    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    const signed = signSlackRequest(
+      body,
+      overrides.signingSecret ?? SIM_SECRETS.slackSigningSecret,
+      overrides.timestamp ?? Math.floor(Date.now() / 1000),
+    );
+    return interactionsHandler({
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': signed.timestamp,
+        'x-slack-signature': signed.signature,
+      },
+      body: Buffer.from(body).toString('base64'),
+      isBase64Encoded: true,
+    });
+  }
+
+  async caseRecord(caseId: string): Promise<CaseRecord | undefined> {
+    return this.store.get(caseId);
+  }
+
+  private taskCallback(call: { action: string; taskToken: string; output?: string }) {
+    const waiter = this.waiting.get(call.taskToken);
+    if (!waiter) return { code: 'TaskTimedOut', message: 'Task Timed Out: the approval already expired' };
+    this.waiting.delete(call.taskToken);
+    waiter.resolve(call.output ? JSON.parse(call.output) : {});
+    return undefined;
+  }
+
+  private async execute(
+    machine: StateMachine,
+    input: Record<string, unknown>,
+    context: Record<string, unknown>,
+    handlers: Record<string, (input: unknown) => Promise<unknown>>,
+  ): Promise<{
+    output: unknown;
+    error?: string;
+    transitions: number;
+    historyEvents: number;
+    states: string[];
+  }> {
+    const retryIntervalOverrides = Object.fromEntries(Object.keys(handlers).map((name) => [name, 20]));
+    const execution = machine.run(input as never, {
+      overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides },
+      context: context as never,
+    });
+    let transitions = 0;
+    let historyEvents = 0;
+    const states: string[] = [];
+    const counting = (async () => {
+      for await (const event of execution.eventLogs) {
+        historyEvents++;
+        if (event.type === 'StateEntered') {
+          transitions++;
+          states.push((event as unknown as { state: { name: string } }).state.name);
+        }
+        if (event.type === 'StateRetried') transitions++;
+      }
+    })();
+    try {
+      const output = await execution.result;
+      await counting;
+      return { output, transitions, historyEvents, states };
+    } catch (error) {
+      await counting.catch(() => undefined);
+      return {
+        output: null,
+        error: `${(error as Error).name}: ${(error as Error).message}`,
+        transitions,
+        historyEvents,
+        states,
+      };
+    }
+  }
+}
+
+function named(name: string, message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+/**
+ * Time compression: the approval wait, hours long in AWS (read by TimeoutSecondsPath from the
+ * context Lambda's output), becomes a fixed number of seconds. Everything else runs as written.
+ */
+function compressApprovalTimeout(
+  definition: Record<string, unknown>,
+  seconds: number,
+): Record<string, unknown> {
+  const states = definition.States as Record<string, Record<string, unknown>>;
+  const request: Record<string, unknown> = { ...states.RequestApproval!, TimeoutSeconds: seconds };
+  delete request.TimeoutSecondsPath;
+  return { ...definition, States: { ...states, RequestApproval: request } };
+}

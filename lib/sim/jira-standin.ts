@@ -1,0 +1,92 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { HttpStandin } from './http-standin';
+
+export interface JiraIssue {
+  key: string;
+  fields: {
+    project: { key: string };
+    issuetype: { name: string };
+    summary: string;
+    description: unknown;
+    labels: string[];
+  };
+  comments: unknown[];
+  status: string;
+}
+
+/**
+ * A Jira Cloud REST v3 stand-in: create, enhanced JQL search by label, comments, transitions.
+ * It checks basic auth and can fail its first N calls (HTTP 503), or all of them.
+ */
+export class JiraStandin extends HttpStandin {
+  readonly issues = new Map<string, JiraIssue>();
+  readonly requests: { method: string; path: string }[] = [];
+  failuresLeft = 0;
+  transitions = [
+    { id: '31', name: 'Done' },
+    { id: '21', name: 'In Progress' },
+  ];
+  private counter = 0;
+
+  constructor(
+    private readonly email = 'janitor@example.com',
+    private readonly apiToken = 'sim-jira-token',
+  ) {
+    super();
+  }
+
+  protected async route(method: string, url: URL, body: string, headers: IncomingHttpHeaders) {
+    this.requests.push({ method, path: url.pathname });
+    if (this.failuresLeft > 0) {
+      this.failuresLeft--;
+      return { status: 503, body: { errorMessages: ['Service unavailable'] } };
+    }
+    const expected = `Basic ${Buffer.from(`${this.email}:${this.apiToken}`).toString('base64')}`;
+    if (headers.authorization !== expected) return { status: 401, body: { errorMessages: ['Unauthorized'] } };
+    const json = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+    const path = url.pathname;
+    if (path === '/rest/api/3/search/jql') {
+      const jql = String(method === 'GET' ? url.searchParams.get('jql') : json.jql);
+      const label = /labels = "([^"]+)"/.exec(jql)?.[1];
+      const project = /project = "([^"]+)"/.exec(jql)?.[1];
+      const found = [...this.issues.values()].filter(
+        (issue) =>
+          (!label || issue.fields.labels.includes(label)) &&
+          (!project || issue.fields.project.key === project),
+      );
+      return {
+        status: 200,
+        body: { issues: found.map((issue) => ({ id: issue.key, key: issue.key })), isLast: true },
+      };
+    }
+    if (path === '/rest/api/3/issue' && method === 'POST') {
+      const fields = json.fields as JiraIssue['fields'];
+      if (!fields?.project?.key || !fields.summary)
+        return { status: 400, body: { errors: { summary: 'required' } } };
+      const key = `${fields.project.key}-${++this.counter}`;
+      this.issues.set(key, { key, fields, comments: [], status: 'To Do' });
+      return {
+        status: 201,
+        body: { id: String(this.counter), key, self: `${this.url}/rest/api/3/issue/${key}` },
+      };
+    }
+    const match = /^\/rest\/api\/3\/issue\/([^/]+)\/(comment|transitions)$/.exec(path);
+    const issue = match ? this.issues.get(decodeURIComponent(match[1]!)) : undefined;
+    if (match && !issue) return { status: 404, body: { errorMessages: ['Issue does not exist'] } };
+    if (match?.[2] === 'comment' && method === 'POST') {
+      issue!.comments.push(json.body);
+      return { status: 201, body: { id: String(issue!.comments.length) } };
+    }
+    if (match?.[2] === 'transitions' && method === 'GET')
+      return { status: 200, body: { transitions: this.transitions } };
+    if (match?.[2] === 'transitions' && method === 'POST') {
+      const transition = this.transitions.find(
+        (candidate) => candidate.id === (json.transition as { id: string }).id,
+      );
+      if (!transition) return { status: 400, body: { errorMessages: ['Transition not valid'] } };
+      issue!.status = transition.name;
+      return { status: 204, body: undefined };
+    }
+    return { status: 404, body: { errorMessages: [`no route ${method} ${path}`] } };
+  }
+}

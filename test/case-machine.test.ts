@@ -1,0 +1,147 @@
+import { Simulation, type CaseRun } from '../lib/sim/engine';
+import { APPROVER, CASE_ID, candidateFor, loadedAccount } from './helpers/sim';
+import { VALID_CONFIG } from './helpers/stack';
+import { ago } from './helpers/standin';
+
+interface Scenario {
+  decision?: 'delete' | 'disable' | 'keep';
+  jiraFailures?: number;
+  slackFailures?: number;
+  activeDuringApproval?: boolean;
+}
+
+/** Runs one case of the real case machine with the real handlers, against the stand-ins. */
+async function runCase(scenario: Scenario) {
+  const account = loadedAccount();
+  const sim: Simulation = new Simulation({
+    account,
+    config: { ...VALID_CONFIG, cloudTrailRegions: ['eu-west-1'] },
+    jiraFailures: scenario.jiraFailures,
+    slackFailures: scenario.slackFailures,
+    approvalTimeoutSeconds: 1,
+    onApprovalRequested: async (caseId) => {
+      if (scenario.activeDuringApproval) account.users.get('loaded')!.accessKeys[0]!.lastUsedDate = ago(0);
+      if (scenario.decision) await sim.click(caseId, scenario.decision, APPROVER);
+    },
+  });
+  await sim.start();
+  try {
+    const run: CaseRun = await sim.runCase(candidateFor(account, 'loaded'), CASE_ID);
+    return { sim, account, run, record: (await sim.caseRecord(CASE_ID))!, user: account.users.get('loaded') };
+  } finally {
+    await sim.stop();
+  }
+}
+
+describe('case state machine, offline with the real handlers', () => {
+  it('deletes the user on Delete, and records it in Jira, Slack and the case table', async () => {
+    const { run, user, record, sim } = await runCase({ decision: 'delete' });
+    expect(run.states).toEqual([
+      'GatherContext',
+      'OpenTicket',
+      'RequestApproval',
+      'ChooseAction',
+      'Act',
+      'RecordOutcome',
+    ]);
+    expect(user).toBeUndefined();
+    expect(record).toMatchObject({
+      status: 'closed',
+      outcome: 'deleted',
+      decision: { decision: 'delete', decidedBy: APPROVER },
+    });
+    expect(record.snapshot).toMatchObject({ userName: 'loaded' });
+    const issue = [...sim.jira.issues.values()][0]!;
+    expect(issue.status).toBe('Done');
+    expect(JSON.stringify(issue.comments)).toContain('Outcome: deleted.');
+    expect(JSON.stringify(issue.comments)).toContain('attribute \\"snapshot\\"');
+    expect(
+      sim.slack
+        .threadOf(record.slackTs!)
+        .map((post) => post.text)
+        .join('\n'),
+    ).toContain('loaded was deleted.');
+  });
+
+  it('disables the user on Disable: keys inactive, no console password, user kept', async () => {
+    const { user, record } = await runCase({ decision: 'disable' });
+    expect(record.outcome).toBe('disabled');
+    expect(user?.accessKeys.map((key) => key.status)).toEqual(['Inactive', 'Inactive']);
+    expect(user?.password).toBeNull();
+    expect(user?.groups).toHaveLength(3);
+  });
+
+  it('tags keep-until on Keep and changes nothing else', async () => {
+    const { user, record, sim } = await runCase({ decision: 'keep' });
+    expect(record.outcome).toBe('kept');
+    expect(user?.tags['iam-janitor:keep-until']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(sim.aws.mutatingCalls().map((call) => call.action)).toEqual(['TagUser']);
+  });
+
+  it('ends expired with the user untouched when nobody decides', async () => {
+    const { run, user, record, sim } = await runCase({});
+    expect(run.states).toEqual([
+      'GatherContext',
+      'OpenTicket',
+      'RequestApproval',
+      'Expired',
+      'RecordOutcome',
+    ]);
+    expect(record.outcome).toBe('expired');
+    expect(user?.accessKeys).toHaveLength(2);
+    expect(sim.aws.mutatingCalls()).toEqual([]);
+    const message = sim.slack.messages.get(record.slackTs!)!;
+    expect(message.blocks!.some((block) => block.type === 'actions')).toBe(false);
+  });
+
+  it('aborts without a change when the user becomes active during the approval', async () => {
+    const { run, record, user, sim } = await runCase({ decision: 'delete', activeDuringApproval: true });
+    expect(run.states).toContain('AbortedActive');
+    expect(record.outcome).toBe('aborted-active');
+    expect(user).toBeDefined();
+    expect(sim.aws.mutatingCalls()).toEqual([]);
+  });
+
+  it('succeeds when Jira is down twice and then answers', async () => {
+    const { run, record, user, sim } = await runCase({ decision: 'delete', jiraFailures: 2 });
+    expect(run.transitions - run.states.length).toBe(2);
+    expect(record.outcome).toBe('deleted');
+    expect(record.jiraKey).toBe('SEC-1');
+    expect(sim.jira.issues.size).toBe(1);
+    expect(user).toBeUndefined();
+  });
+
+  it('ends failed, recorded, with the user untouched when Jira stays down', async () => {
+    const { run, record, user, sim } = await runCase({ decision: 'delete', jiraFailures: 1_000 });
+    expect(run.states).toEqual(['GatherContext', 'OpenTicket', 'RecordFailure', 'RecordOutcome']);
+    expect(record).toMatchObject({ status: 'closed', outcome: 'failed' });
+    expect(record.outcomeDetail).toMatch(/^JiraUnavailableError: Jira did not answer/);
+    expect(user?.accessKeys).toHaveLength(2);
+    expect(sim.aws.mutatingCalls()).toEqual([]);
+    expect(sim.slack.posts.at(-1)?.text).toContain('loaded was not changed: the case failed.');
+  });
+
+  it('recovers when Slack fails once', async () => {
+    const { record, sim } = await runCase({ decision: 'keep', slackFailures: 1 });
+    expect(record.outcome).toBe('kept');
+    expect([...sim.slack.messages.values()].filter((message) => message.blocks)).toHaveLength(1);
+  });
+
+  it('refuses a second case for a user whose case is still open', async () => {
+    const account = loadedAccount();
+    let second: CaseRun | undefined;
+    const sim: Simulation = new Simulation({
+      account,
+      config: VALID_CONFIG,
+      approvalTimeoutSeconds: 1,
+      onApprovalRequested: async () => {
+        second = await sim.runCase(candidateFor(account, 'loaded'), `${CASE_ID}-rerun`);
+      },
+    });
+    await sim.start();
+    await sim.runCase(candidateFor(account, 'loaded'), CASE_ID);
+    await sim.stop();
+    expect(second?.states).toEqual(['GatherContext', 'DuplicateCase']);
+    expect(sim.jira.issues.size).toBe(1);
+  });
+});

@@ -1,0 +1,175 @@
+import { verifySlackSignature } from '../lambdas/slack-interactions/signature';
+import { SIM_SECRETS } from '../lib/sim/engine';
+import { APPROVER, CASE_ID, startWaitingCase } from './helpers/sim';
+
+describe('Slack signature verification', () => {
+  // Slack's worked example from "Verifying requests from Slack".
+  const secret = '8f742231b10e8888abcd99yyyzzz85a5';
+  const timestamp = 1531420618;
+  const body =
+    'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c';
+  const signature = 'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503';
+  const headers = { timestamp: String(timestamp), signature };
+
+  it("accepts Slack's published example with the clock at its timestamp", () => {
+    expect(verifySlackSignature(body, headers, secret, timestamp)).toEqual({ valid: true });
+  });
+
+  it.each([
+    ['a one-byte change to the body', `${body.slice(0, -1)}d`, headers, timestamp, 'signature mismatch'],
+    [
+      'a changed signature',
+      body,
+      { ...headers, signature: signature.replace(/3$/, '4') },
+      timestamp,
+      'signature mismatch',
+    ],
+    [
+      'a signature of another length',
+      body,
+      { ...headers, signature: 'v0=abc' },
+      timestamp,
+      'signature mismatch',
+    ],
+    ['a timestamp 6 minutes old', body, headers, timestamp + 360, 'timestamp outside the 5-minute window'],
+    ['a timestamp 6 minutes ahead', body, headers, timestamp - 360, 'timestamp outside the 5-minute window'],
+    [
+      'a missing signature header',
+      body,
+      { timestamp: headers.timestamp },
+      timestamp,
+      'missing signature headers',
+    ],
+    ['a missing timestamp header', body, { signature }, timestamp, 'missing signature headers'],
+  ])('rejects %s', (_label, rawBody, given, now, reason) => {
+    expect(verifySlackSignature(rawBody, given, secret, now)).toEqual({ valid: false, reason });
+  });
+});
+
+describe('the interactions endpoint', () => {
+  it('answers 401 to forged, replayed and unsigned requests, with zero SendTask calls and no case change', async () => {
+    const { sim, finished } = await startWaitingCase();
+    const before = await sim.caseRecord(CASE_ID);
+    const now = Math.floor(Date.now() / 1000);
+    expect((await sim.click(CASE_ID, 'delete', APPROVER, { signingSecret: 'wrong-secret' })).statusCode).toBe(
+      401,
+    );
+    expect((await sim.click(CASE_ID, 'delete', APPROVER, { timestamp: now - 360 })).statusCode).toBe(401);
+    expect((await sim.click(CASE_ID, 'delete', APPROVER, { timestamp: now + 360 })).statusCode).toBe(401);
+    const { handler } = await import('../lambdas/slack-interactions/handler');
+    expect((await handler({ headers: {}, body: 'payload=%7B%7D' })).statusCode).toBe(401);
+    expect(sim.aws.callsOf('SendTaskSuccess')).toHaveLength(0);
+    expect(await sim.caseRecord(CASE_ID)).toEqual(before);
+    const run = await finished;
+    expect(run.states).toContain('Expired');
+    await sim.stop();
+  });
+
+  it('answers 400 to a malformed request, and 401 to a wrong team, changing nothing', async () => {
+    const { sim, finished, account } = await startWaitingCase();
+    expect((await sim.click(CASE_ID, 'purge', APPROVER)).statusCode).toBe(400);
+    expect((await sim.click(CASE_ID, 'delete', APPROVER, { teamId: 'T0EVILTEAM1' })).statusCode).toBe(401);
+    const { handler } = await import('../lambdas/slack-interactions/handler');
+    expect((await handler({ nothing: true })).statusCode).toBe(400);
+    expect(sim.aws.callsOf('SendTaskSuccess')).toHaveLength(0);
+    expect((await sim.caseRecord(CASE_ID))?.decision).toBeUndefined();
+    await finished;
+    expect(account.users.has('loaded')).toBe(true);
+    await sim.stop();
+  });
+
+  it('tells a non-approver they may not decide, and the case does not move', async () => {
+    const { sim, finished, account } = await startWaitingCase();
+    expect((await sim.click(CASE_ID, 'delete', 'U0999INTRUDR')).statusCode).toBe(200);
+    expect(
+      sim.slack.posts
+        .filter((post) => post.method === 'chat.postEphemeral')
+        .map((post) => [post.user, post.text]),
+    ).toEqual([
+      [
+        'U0999INTRUDR',
+        'You are not allowed to decide iam-janitor cases. Ask an approver listed in approverSlackUserIds.',
+      ],
+    ]);
+    expect(sim.aws.callsOf('SendTaskSuccess')).toHaveLength(0);
+    const run = await finished;
+    expect(run.states).toContain('Expired');
+    expect(account.users.has('loaded')).toBe(true);
+    await sim.stop();
+  });
+
+  it('lets the first of two approvers win, tells the second who decided, and sends one SendTask', async () => {
+    const { sim, finished, account } = await startWaitingCase();
+    const [first, second] = await Promise.all([
+      sim.click(CASE_ID, 'keep', APPROVER),
+      sim.click(CASE_ID, 'delete', 'U0456GHIJKL'),
+    ]);
+    expect([first.statusCode, second.statusCode]).toEqual([200, 200]);
+    expect(sim.aws.callsOf('SendTaskSuccess')).toHaveLength(1);
+    const run = await finished;
+    const record = await sim.caseRecord(CASE_ID);
+    expect(record?.decision?.decision).toBe(record?.decision?.decidedBy === APPROVER ? 'keep' : 'delete');
+    const loser = record?.decision?.decidedBy === APPROVER ? 'U0456GHIJKL' : APPROVER;
+    const told = sim.slack.posts.filter((post) => post.method === 'chat.postEphemeral');
+    expect(told.map((post) => post.user)).toEqual([loser]);
+    expect(told[0]!.text).toMatch(
+      new RegExp(
+        `^Already decided: \\*${record?.decision?.decision}\\* by <@${record?.decision?.decidedBy}>`,
+      ),
+    );
+    expect(run.states).toContain('Act');
+    expect(account.users.has('loaded')).toBe(record?.decision?.decision === 'keep');
+    await sim.stop();
+  });
+
+  it('replaces the buttons with the decision once decided', async () => {
+    const { sim, finished } = await startWaitingCase();
+    await sim.click(CASE_ID, 'keep', APPROVER);
+    await finished;
+    const record = await sim.caseRecord(CASE_ID);
+    const message = sim.slack.messages.get(record!.slackTs!)!;
+    expect(message.blocks!.some((block) => block.type === 'actions')).toBe(false);
+    expect(JSON.stringify(message.blocks)).toContain(`*Keep* chosen by <@${APPROVER}>`);
+    await sim.stop();
+  });
+
+  it('answers a click after expiry politely, and the user is kept', async () => {
+    const { sim, finished, account } = await startWaitingCase({ approvalTimeoutSeconds: 1 });
+    const run = await finished;
+    expect(run.states).toContain('Expired');
+    expect((await sim.click(CASE_ID, 'delete', APPROVER)).statusCode).toBe(200);
+    expect(sim.slack.posts.filter((post) => post.method === 'chat.postEphemeral').at(-1)?.text).toMatch(
+      /takes no decision now|already expired/,
+    );
+    expect(account.users.has('loaded')).toBe(true);
+    await sim.stop();
+  });
+
+  it('marks the case expired when Step Functions says the token timed out, and answers politely', async () => {
+    const { sim, finished, account } = await startWaitingCase();
+    sim.aws.options.onTaskCallback = () => ({ code: 'TaskTimedOut', message: 'Task Timed Out' });
+    expect((await sim.click(CASE_ID, 'delete', APPROVER)).statusCode).toBe(200);
+    expect(sim.slack.posts.filter((post) => post.method === 'chat.postEphemeral').at(-1)?.text).toBe(
+      'This case already expired, so loaded was kept and nothing changed. The next sweep will ask again.',
+    );
+    expect(await sim.caseRecord(CASE_ID)).toMatchObject({ status: 'closed', outcome: 'expired' });
+    await finished;
+    expect(await sim.caseRecord(CASE_ID)).toMatchObject({ outcome: 'expired' });
+    expect(account.users.has('loaded')).toBe(true);
+    await sim.stop();
+  });
+
+  it('keeps the task token and the secrets out of Slack', async () => {
+    const { sim, finished } = await startWaitingCase();
+    await sim.click(CASE_ID, 'keep', APPROVER);
+    await finished;
+    const everything = JSON.stringify(sim.slack.posts);
+    expect(everything).not.toContain('sim-task-token');
+    for (const secret of Object.values(SIM_SECRETS)) expect(everything).not.toContain(secret);
+    const buttons = sim.slack.posts[0]!.blocks!.find((block) => block.type === 'actions') as {
+      elements: { value: string }[];
+    };
+    expect(buttons.elements.map((element) => element.value)).toEqual([CASE_ID, CASE_ID, CASE_ID]);
+    await sim.stop();
+  });
+});
