@@ -170,6 +170,14 @@ describe('refusals', () => {
     expect(standin.mutatingCalls()).toEqual([]);
   });
 
+  it('reads the same use at millisecond precision as no new activity', async () => {
+    const { account, iam } = await setUp();
+    const key = account.users.get('loaded')!.accessKeys[0]!;
+    key.lastUsedDate = new Date(key.lastUsedDate!.getTime() + 734);
+    const openedOn = new Date(Math.floor(key.lastUsedDate.getTime() / 1000) * 1000).toISOString();
+    expect((await act(deleteInput(iam, { openedOnActivity: openedOn }))).outcome).toBe('deleted');
+  });
+
   it('proceeds when nothing was used since the case opened', async () => {
     const { account, iam } = await setUp();
     const openedOn = account.users.get('loaded')!.accessKeys[0]!.lastUsedDate!.toISOString();

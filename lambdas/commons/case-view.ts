@@ -54,7 +54,7 @@ export function caseFacts(record: CaseRecord): CaseFacts {
       'CloudTrail (90 days)',
       trail.totalEvents === 0
         ? `no events in ${trail.regions.join(', ')}`
-        : `${trail.totalEvents}${trail.truncated ? '+' : ''} events, last ${trail.lastEvent?.eventName} on ${trail.lastEvent?.eventTime.slice(0, 10)}`,
+        : `${trail.totalEvents}${trail.truncated ? '+' : ''} event${trail.totalEvents === 1 ? '' : 's'}, last ${trail.lastEvent?.eventName} on ${trail.lastEvent?.eventTime.slice(0, 10)}`,
     ]);
   }
   rows.push(['Case', record.caseId]);

@@ -23,7 +23,8 @@ export interface OpenedCase {
 export async function handler(event: unknown): Promise<OpenedCase> {
   const { caseId, executionArn, candidate } = eventSchema.parse(event);
   const config = janitorConfig();
-  logger.appendKeys({ caseId, userName: candidate.userName });
+  // A child logger per invocation: keys never leak from one case to the next.
+  const log = logger.createChild({ persistentKeys: { caseId, userName: candidate.userName } });
   const store = caseStore();
   await store.open({
     caseId,
@@ -48,6 +49,6 @@ export async function handler(event: unknown): Promise<OpenedCase> {
   ]);
   const context: CaseContext = { gatheredAt: now.toISOString(), iam, cloudTrail };
   await store.update(caseId, { context });
-  logger.info('case opened', { events: cloudTrail.totalEvents, regions });
+  log.info('case opened', { events: cloudTrail.totalEvents, regions });
   return { caseId, userName: candidate.userName, approvalTimeoutSeconds: config.approvalTimeoutHours * 3600 };
 }

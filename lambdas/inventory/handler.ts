@@ -29,7 +29,8 @@ export interface SweepOutput {
 export async function handler(event: unknown): Promise<SweepOutput> {
   const { sweepId, startedAt } = eventSchema.parse(event);
   const config = janitorConfig();
-  logger.appendKeys({ sweepId });
+  // A child logger per invocation: keys never leak from one case to the next.
+  const log = logger.createChild({ persistentKeys: { sweepId } });
   const now = new Date(startedAt);
   const openCases = await caseStore().openCases();
   const result = await runInventory({
@@ -37,7 +38,7 @@ export async function handler(event: unknown): Promise<SweepOutput> {
     policy: config,
     now,
     openCaseUserNames: new Set(openCases.map((openCase) => openCase.userName)),
-    warn: (message, details) => logger.warn(message, details),
+    warn: (message, details) => log.warn(message, details),
   });
 
   const verdictCounts: Partial<Record<Verdict, number>> = {};
@@ -47,7 +48,7 @@ export async function handler(event: unknown): Promise<SweepOutput> {
   metrics.addMetric(MetricName.RootWarnings, MetricUnit.Count, result.rootWarnings.length);
   metrics.addMetric(MetricName.GuardHalts, MetricUnit.Count, result.halted ? 1 : 0);
   metrics.publishStoredMetrics();
-  for (const warning of result.rootWarnings) logger.warn('root account warning', { warning });
+  for (const warning of result.rootWarnings) log.warn('root account warning', { warning });
 
   const output = {
     sweepId,
@@ -59,7 +60,7 @@ export async function handler(event: unknown): Promise<SweepOutput> {
     candidateCount: result.candidates.length,
   };
   if (result.halted) {
-    logger.error('blast-radius guard halted the sweep', {
+    log.error('blast-radius guard halted the sweep', {
       haltReason: result.haltReason,
       candidates: result.candidates.map((candidate) => candidate.userName),
     });
@@ -70,6 +71,6 @@ export async function handler(event: unknown): Promise<SweepOutput> {
       candidatesPreview: result.candidates.slice(0, 20).map((candidate) => candidate.userName),
     };
   }
-  logger.info('inventory complete', { usersScanned: result.usersScanned, verdictCounts });
+  log.info('inventory complete', { usersScanned: result.usersScanned, verdictCounts });
   return { ...output, candidates: result.candidates };
 }

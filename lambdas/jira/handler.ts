@@ -25,11 +25,12 @@ export async function handler(event: unknown): Promise<{ jiraKey: string; jiraUr
   const { caseId } = eventSchema.parse(event);
   const store = caseStore();
   const record = await store.require(caseId);
-  logger.appendKeys({ caseId, userName: record.userName });
+  // A child logger per invocation: keys never leak from one case to the next.
+  const log = logger.createChild({ persistentKeys: { caseId, userName: record.userName } });
   if (record.jiraKey && record.jiraUrl) return { jiraKey: record.jiraKey, jiraUrl: record.jiraUrl };
   const settings = await jiraSettings();
   const ticket = await openTicket(jiraClient(settings), settings, record);
   await store.update(caseId, { jiraKey: ticket.jiraKey, jiraUrl: ticket.jiraUrl });
-  logger.info('ticket ready', { jiraKey: ticket.jiraKey, reused: ticket.reused });
+  log.info('ticket ready', { jiraKey: ticket.jiraKey, reused: ticket.reused });
   return { jiraKey: ticket.jiraKey, jiraUrl: ticket.jiraUrl };
 }

@@ -42,7 +42,8 @@ export async function handler(event: unknown): Promise<RecordResult> {
   const store = caseStore();
   const record = await store.get(caseId);
   const userName = state.candidate.userName;
-  logger.appendKeys({ caseId, userName });
+  // A child logger per invocation: keys never leak from one case to the next.
+  const log = logger.createChild({ persistentKeys: { caseId, userName } });
 
   const outcome: Outcome =
     record?.outcome === 'expired' ? 'expired' : (state.outcome ?? state.action?.outcome ?? 'failed');
@@ -73,7 +74,7 @@ export async function handler(event: unknown): Promise<RecordResult> {
       await recordOutcomeInJira(jiraClient(settings), settings, record.jiraKey, lines);
       jiraRecorded = true;
     } catch (error) {
-      logger.warn('could not record the outcome in Jira', {
+      log.warn('could not record the outcome in Jira', {
         error: errorName(error),
         message: (error as Error).message,
       });
@@ -109,7 +110,7 @@ export async function handler(event: unknown): Promise<RecordResult> {
     }
     slackRecorded = true;
   } catch (error) {
-    logger.warn('could not record the outcome in Slack', {
+    log.warn('could not record the outcome in Slack', {
       error: errorName(error),
       message: (error as Error).message,
     });
@@ -126,7 +127,7 @@ export async function handler(event: unknown): Promise<RecordResult> {
     metrics.addMetric(MetricName.FailedOutcomes, MetricUnit.Count, 1);
     metrics.publishStoredMetrics();
   }
-  logger.info('case closed', { outcome, jiraRecorded, slackRecorded });
+  log.info('case closed', { outcome, jiraRecorded, slackRecorded });
   return { outcome, jiraRecorded, slackRecorded };
 }
 

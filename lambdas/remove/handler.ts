@@ -25,7 +25,8 @@ export async function handler(event: unknown): Promise<ActOutput> {
   const config = janitorConfig();
   const store = caseStore();
   const record = await store.require(caseId);
-  logger.appendKeys({ caseId, userName: record.userName });
+  // A child logger per invocation: keys never leak from one case to the next.
+  const log = logger.createChild({ persistentKeys: { caseId, userName: record.userName } });
   let snapshotSaved = Boolean(record.snapshot);
 
   const saveSnapshot = async (snapshot: Snapshot) => {
@@ -53,7 +54,7 @@ export async function handler(event: unknown): Promise<ActOutput> {
       now: new Date(),
       previousSnapshot: record.snapshot as Snapshot | undefined,
       saveSnapshot,
-      onStep: (step, status) => logger.info('removal step', { step: step.description, status }),
+      onStep: (step, status) => log.info('removal step', { step: step.description, status }),
     });
     await store.update(caseId, { removed: result.done });
     return { outcome: result.outcome, planned: result.planned, done: result.done, snapshotSaved };

@@ -261,7 +261,10 @@ export function latestUse(plan: Snapshot): string | null {
 export function recheckActivity(plan: Snapshot, openedOnActivity: string | null): void {
   const now = latestUse(plan);
   if (now === null) return;
-  if (openedOnActivity === null || new Date(now).getTime() > new Date(openedOnActivity).getTime()) {
+  // The credential report the case was opened on keeps whole seconds; the APIs read now may add
+  // milliseconds. Compare whole seconds, or the same use would look newer than itself.
+  const seconds = (iso: string) => Math.floor(new Date(iso).getTime() / 1000);
+  if (openedOnActivity === null || seconds(now) > seconds(openedOnActivity)) {
     throw new UserBecameActiveError(
       `${plan.userName} used a credential at ${now}, after the case was opened on ${openedOnActivity ?? 'no recorded use'}; nothing was changed.`,
     );

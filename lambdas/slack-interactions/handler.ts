@@ -77,14 +77,15 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
   const action = payload.actions[0]!;
   const caseId = action.value;
   const userId = payload.user.id;
-  logger.appendKeys({ caseId });
+  // A child logger per invocation: keys never leak from one case to the next.
+  const log = logger.createChild({ persistentKeys: { caseId } });
   const slack = slackClient(secrets.slackBotToken);
   const channel = payload.channel?.id ?? config.slackChannelId;
   const tell = async (text: string) => {
     try {
       await slack.chat.postEphemeral({ channel, user: userId, text });
     } catch (error) {
-      logger.warn('could not send the ephemeral reply', { error: errorName(error) });
+      log.warn('could not send the ephemeral reply', { error: errorName(error) });
     }
   };
 
@@ -102,7 +103,7 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
     await tell(`Case ${caseId} is unknown to iam-janitor.`);
     return reply(200);
   }
-  logger.appendKeys({ userName: record.userName });
+  log.appendKeys({ userName: record.userName });
   const decision: DecisionRecord = {
     decision: action.action_id,
     decidedBy: userId,
@@ -133,7 +134,7 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
   metrics.addDimension('decision', decision.decision);
   metrics.addMetric(MetricName.Decisions, MetricUnit.Count, 1);
   metrics.publishStoredMetrics();
-  logger.info('decision recorded', { decision: decision.decision, decidedBy: userId });
+  log.info('decision recorded', { decision: decision.decision, decidedBy: userId });
 
   if (record.slackTs && record.slackChannel) {
     const message = decidedMessage(record, decision);
@@ -145,7 +146,7 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
         blocks: message.blocks as never,
       });
     } catch (error) {
-      logger.warn('could not update the approval message', { error: errorName(error) });
+      log.warn('could not update the approval message', { error: errorName(error) });
     }
   }
   return reply(200);

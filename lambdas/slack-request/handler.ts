@@ -20,7 +20,8 @@ export async function handler(event: unknown): Promise<{ slackTs: string }> {
   const config = janitorConfig();
   const store = caseStore();
   const record = await store.require(caseId);
-  logger.appendKeys({ caseId, userName: record.userName });
+  // A child logger per invocation: keys never leak from one case to the next.
+  const log = logger.createChild({ persistentKeys: { caseId, userName: record.userName } });
   // Each attempt of the state gets a new token; the latest is the one that can resume the case.
   await store.update(caseId, { taskToken, status: 'awaiting-decision' });
 
@@ -47,6 +48,6 @@ export async function handler(event: unknown): Promise<{ slackTs: string }> {
     }),
   );
   await store.update(caseId, { slackTs: posted.ts, slackChannel: posted.channel ?? config.slackChannelId });
-  logger.info('approval requested');
+  log.info('approval requested');
   return { slackTs: posted.ts ?? '' };
 }

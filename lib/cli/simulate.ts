@@ -1,6 +1,124 @@
-import { NotImplementedError } from '../../lambdas/commons/errors';
+import * as path from 'node:path';
+import { runScenario, type SimulationDetail } from '../sim/run-scenario';
+import { loadScenario } from '../sim/scenario';
+import { adfToText, mrkdwn, slackToText } from '../sim/render';
 import type { CommandIo } from './main';
 
-export async function runSimulate(..._args: [...unknown[], CommandIo]): Promise<number> {
-  throw new NotImplementedError('simulate is not built yet.');
+export const DEMO_SCENARIO = path.join(__dirname, '..', '..', 'examples', 'demo-account.json');
+
+export interface SimulateFlags {
+  readonly scenario?: unknown;
+  readonly json?: unknown;
+}
+
+/** `iam-janitor simulate`: the whole workflow, offline, on an emulated account. */
+export async function runSimulate(flags: SimulateFlags, io: CommandIo): Promise<number> {
+  const file = typeof flags.scenario === 'string' ? flags.scenario : DEMO_SCENARIO;
+  let scenario;
+  try {
+    scenario = loadScenario(file);
+  } catch (error) {
+    io.stderr((error as Error).message);
+    return 2;
+  }
+  let detail: SimulationDetail;
+  try {
+    detail = await runScenario(scenario);
+  } catch (error) {
+    if ((error as Error).name === 'InvalidConfigError') {
+      io.stderr(`${file}: ${(error as Error).message}`);
+      return 2;
+    }
+    throw error;
+  }
+  if (flags.json) {
+    io.stdout(JSON.stringify(detail.report, null, 2));
+    return 0;
+  }
+  io.stdout(timeline(file, scenario.now, scenario.accountId, detail));
+  return 0;
+}
+
+const rule = (title: string) => `\n── ${title} ${'─'.repeat(Math.max(3, 76 - title.length))}`;
+
+export function timeline(file: string, now: string, accountId: string, detail: SimulationDetail): string {
+  const out: string[] = [];
+  const { report } = detail;
+  out.push(
+    `iam-janitor simulation of ${path.relative(process.cwd(), file) || file}: account ${accountId}, clock at ${now}`,
+  );
+  out.push(
+    'Everything below ran offline: the real state machines and Lambda handlers against emulated IAM, CloudTrail, Slack, Jira and DynamoDB.',
+  );
+
+  out.push(rule(`Sweep: ${report.sweep.usersScanned} users, ${report.sweep.candidates.length} candidates`));
+  const rows = [
+    ['USER', 'VERDICT', 'IDLE', 'REASON'],
+    ...detail.verdicts.map((user) => [user.userName, user.verdict, `${user.idleDays}d`, user.reason]),
+  ];
+  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
+  for (const row of rows)
+    out.push(`  ${row.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell)).join('  ')}`);
+  for (const warning of detail.rootWarnings) out.push(`  ⚠ ${warning}`);
+  if (report.sweep.halted) {
+    out.push(
+      '',
+      `  ✋ HALTED by the blast-radius guard: ${report.sweep.haltReason}`,
+      '  No case was opened. Check the credential report before raising maxCasesPerRun or maxCandidateFraction.',
+    );
+  }
+
+  for (const { run, record, issue, message, thread } of detail.cases) {
+    out.push(rule(`Case: ${run.userName}`));
+    out.push(`  steps: ${run.states.join(' → ')}  (${run.transitions} state transitions)`);
+    if (run.states.includes('DuplicateCase')) {
+      out.push('  another case for this user is still open; this one stopped at once.');
+      continue;
+    }
+    if (issue) {
+      out.push(
+        '',
+        `  Jira ${issue.key}: ${issue.fields.summary}   [${issue.status}]  labels: ${issue.fields.labels.join(', ')}`,
+      );
+      out.push(adfToText(issue.fields.description, '  │ '));
+      for (const comment of issue.comments) out.push(adfToText(comment, '  │ 💬 '));
+    } else {
+      out.push('', '  Jira: no ticket (Jira did not answer).');
+    }
+    if (message) {
+      out.push('', `  Slack message in ${message.channel} (as it stands now):`);
+      out.push(slackToText(message.blocks, '  ┃ '));
+      for (const reply of thread) out.push(`  ┃ ↳ ${mrkdwn(reply.text)}`);
+    } else {
+      for (const reply of thread) out.push(`  Slack: ${mrkdwn(reply.text)}`);
+    }
+    out.push(
+      '',
+      `  decision: ${record?.decision ? `${record.decision.decision} by ${record.decision.decidedBy}` : 'none'}   outcome: ${record?.outcome ?? 'unrecorded'}${record?.outcomeDetail ? ` (${record.outcomeDetail})` : ''}`,
+    );
+    if (record?.snapshot)
+      out.push(`  snapshot saved in the case record before any change: restore with iam-janitor restore`);
+  }
+
+  out.push(rule('Summary'));
+  const summary = [
+    ['USER', 'DECISION', 'BY', 'OUTCOME', 'JIRA', 'SNAPSHOT'],
+    ...report.cases.map((entry) => [
+      entry.userName,
+      entry.decision,
+      entry.decidedBy ?? '-',
+      entry.outcome,
+      entry.jiraKey ?? '-',
+      entry.snapshotSaved ? 'yes' : 'no',
+    ]),
+  ];
+  const summaryWidths = summary[0]!.map((_, column) =>
+    Math.max(...summary.map((row) => row[column]!.length)),
+  );
+  for (const row of summary)
+    out.push(`  ${row.map((cell, column) => cell.padEnd(summaryWidths[column]!)).join('  ')}`);
+  if (report.cases.length === 0) out.push('  no case was opened');
+  out.push('', `  users left in the account: ${report.remainingUsers.join(', ')}`);
+  out.push(`  simulated in ${detail.seconds.toFixed(1)} s. Run with --json for the machine-readable result.`);
+  return out.join('\n');
 }

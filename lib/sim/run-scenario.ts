@@ -1,0 +1,170 @@
+import { iamClient } from '../../lambdas/commons/clients';
+import { parseConfig } from '../../lambdas/commons/config';
+import type { CaseRecord } from '../../lambdas/commons/case-store';
+import type { Outcome } from '../../lambdas/commons/contracts';
+import { runInventory, type UserFinding } from '../../lambdas/inventory/inventory';
+import { Simulation, type CaseRun } from './engine';
+import type { JiraIssue } from './jira-standin';
+import { buildAccount, type Scenario } from './scenario';
+import type { SlackPost } from './slack-standin';
+
+/** The simulation's config before the scenario's own: valid ids for a workspace that does not exist. */
+export const SIM_BASE_CONFIG = {
+  slackChannelId: 'C0SIMULATED',
+  approverSlackUserIds: ['U0123ABCDEF'],
+  slackTeamId: 'T0SIMULATED',
+  jiraBaseUrl: 'http://127.0.0.1',
+  jiraProjectKey: 'SEC',
+};
+
+/** Exactly the `simulate --json` shape of DESIGN.md. */
+export interface SimulationReport {
+  readonly sweep: { usersScanned: number; candidates: string[]; halted: boolean; haltReason?: string };
+  readonly cases: {
+    userName: string;
+    reason: string;
+    jiraKey: string | null;
+    decision: string;
+    decidedBy: string | null;
+    outcome: Outcome | 'duplicate' | 'unrecorded';
+    snapshotSaved: boolean;
+  }[];
+  readonly remainingUsers: string[];
+}
+
+/** What the readable timeline shows besides the report. */
+export interface SimulationDetail {
+  readonly report: SimulationReport;
+  readonly verdicts: UserFinding[];
+  readonly rootWarnings: string[];
+  readonly cases: {
+    run: CaseRun;
+    record?: CaseRecord;
+    issue?: JiraIssue;
+    message?: SlackPost;
+    thread: SlackPost[];
+    ephemeral: SlackPost[];
+  }[];
+  readonly seconds: number;
+}
+
+const DAY_MS = 86_400_000;
+
+export async function runScenario(
+  scenario: Scenario,
+  options: { approvalTimeoutSeconds?: number } = {},
+): Promise<SimulationDetail> {
+  const started = Date.now();
+  const scenarioNow = Date.parse(scenario.now);
+  // The scenario's `now` becomes this instant, so idle days come out exactly as the scenario reads.
+  const offset = started - scenarioNow;
+  const shift = (iso: string) => new Date(Date.parse(iso) + offset);
+  const config: Record<string, unknown> = { ...SIM_BASE_CONFIG, ...scenario.config };
+  // Fails before any stand-in starts, naming the bad key.
+  const { keepUntilTagKey } = parseConfig(config, 'scenario config');
+  const account = buildAccount(scenario, shift, keepUntilTagKey);
+  const idsByName = new Map([...account.users.values()].map((user) => [user.userName, user.userId]));
+
+  const sim: Simulation = new Simulation({
+    account,
+    config,
+    standin: { faults: { iamThrottleRate: scenario.faults.iamThrottleRate }, seed: 2026 },
+    jiraFailures: scenario.faults.jiraFailures,
+    slackFailures: scenario.faults.slackFailures,
+    approvalTimeoutSeconds: options.approvalTimeoutSeconds ?? 2,
+    onApprovalRequested: async (caseId) => {
+      const record = await sim.caseRecord(caseId);
+      if (!record) return;
+      const activity = scenario.activityDuringApproval[record.userName];
+      const user = account.users.get(record.userName);
+      if (activity && user) {
+        if (user.accessKeys[0]) user.accessKeys[0].lastUsedDate = shift(activity);
+        else if (user.password) user.password.lastUsed = shift(activity);
+      }
+      const decision = scenario.decisions[record.userName];
+      if (!decision || decision.action === 'none') return;
+      await sim.click(caseId, decision.action, decision.by ?? sim.config.approverSlackUserIds[0]!);
+    },
+  });
+  const jiraDown = scenario.faults.jiraDownFor.flatMap((name) => [name, idsByName.get(name) ?? name]);
+  sim.jira.failWhen = (request) => jiraDown.some((needle) => request.includes(needle));
+
+  await sim.start();
+  try {
+    for (const userName of scenario.openCases) {
+      const user = account.users.get(userName);
+      if (!user) continue;
+      await sim.store.open({
+        caseId: `${user.userId}-earlier`,
+        userName,
+        userId: user.userId,
+        arn: user.arn,
+        candidate: {
+          userName,
+          userId: user.userId,
+          arn: user.arn,
+          reason: 'opened by an earlier sweep',
+          lastActivity: null,
+          lastActivitySource: 'user_creation_time',
+          idleDays: 0,
+        },
+        executionArn: 'arn:aws:states:us-east-1:123456789012:execution:iam-janitor-case:earlier',
+        openedAt: new Date(started - DAY_MS).toISOString(),
+      });
+    }
+    // The verdict table of the timeline, from the same routine the sweep runs.
+    const preview = await runInventory({
+      iam: iamClient(),
+      policy: sim.config,
+      now: new Date(started),
+      openCaseUserNames: new Set(scenario.openCases),
+      report: { pollIntervalMs: 10 },
+    });
+    const sweep = await sim.runSweep(new Date(started));
+    const cases = [];
+    for (const run of sweep.cases) {
+      const record = await sim.caseRecord(run.caseId);
+      const message = record?.slackTs ? sim.slack.messages.get(record.slackTs) : undefined;
+      cases.push({
+        run,
+        record,
+        issue: record?.jiraKey ? sim.jira.issues.get(record.jiraKey) : undefined,
+        message,
+        // Without an approval message, the outcome is posted in the channel, naming the case.
+        thread: record?.slackTs
+          ? sim.slack.threadOf(record.slackTs)
+          : sim.slack.posts.filter((post) => !post.threadTs && post.text.includes(run.caseId)),
+        ephemeral: sim.slack.posts.filter((post) => post.method === 'chat.postEphemeral'),
+      });
+    }
+    const report: SimulationReport = {
+      sweep: {
+        usersScanned: sweep.output.usersScanned,
+        candidates: sweep.output.halted
+          ? (sweep.output.candidatesPreview ?? [])
+          : sweep.output.candidates.map((candidate) => candidate.userName),
+        halted: sweep.output.halted,
+        ...(sweep.output.haltReason ? { haltReason: sweep.output.haltReason } : {}),
+      },
+      cases: cases.map(({ run, record }) => ({
+        userName: run.userName,
+        reason: record?.candidate.reason ?? '',
+        jiraKey: record?.jiraKey ?? null,
+        decision: record?.decision?.decision ?? 'none',
+        decidedBy: record?.decision?.decidedBy ?? null,
+        outcome: run.states.includes('DuplicateCase') ? 'duplicate' : (record?.outcome ?? 'unrecorded'),
+        snapshotSaved: Boolean(record?.snapshot),
+      })),
+      remainingUsers: [...account.users.keys()].sort(),
+    };
+    return {
+      report,
+      verdicts: preview.users,
+      rootWarnings: preview.rootWarnings,
+      cases,
+      seconds: (Date.now() - started) / 1000,
+    };
+  } finally {
+    await sim.stop();
+  }
+}

@@ -1,0 +1,234 @@
+import * as fs from 'node:fs';
+import { z } from 'zod';
+import { addUser, emptyAccount, type SimAccount } from './account';
+
+/**
+ * The simulation scenario format of DESIGN.md. Two additive fields beyond it: `openCases` (users
+ * whose case is already open, to show the open-case verdict) and `faults.jiraDownFor` (users whose
+ * Jira calls always fail, to show a permanent failure beside cases that succeed).
+ */
+
+const isoDate = z
+  .string()
+  .refine(
+    (value) =>
+      /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2}))?$/.test(value) && !Number.isNaN(Date.parse(value)),
+    'not an ISO date',
+  );
+const status = z.enum(['Active', 'Inactive']);
+
+const userSchema = z
+  .object({
+    userName: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,64}$/, 'not an IAM user name (1-64 of letters, digits and +=,.@_-)'),
+    path: z
+      .string()
+      .regex(/^\/([\x21-\x7e]*\/)?$/, 'not an IAM path (it must start and end with "/")')
+      .default('/'),
+    createDate: isoDate,
+    password: z.boolean().default(false),
+    passwordLastUsed: isoDate.nullable().default(null),
+    accessKeys: z
+      .array(
+        z.object({
+          id: z.string().regex(/^AKIA[A-Z0-9]{4,}$/, 'not an access key id (AKIA…)'),
+          status: status.default('Active'),
+          createDate: isoDate,
+          lastUsedDate: isoDate.nullable().default(null),
+          lastUsedService: z.string().optional(),
+          lastUsedRegion: z.string().optional(),
+        }),
+      )
+      .max(2, 'IAM allows at most 2 access keys per user')
+      .default([]),
+    mfaDevices: z.array(z.object({ serialNumber: z.string().min(1), virtual: z.boolean() })).default([]),
+    signingCertificates: z
+      .array(z.object({ id: z.string().min(1), status: status.default('Active') }))
+      .default([]),
+    sshPublicKeys: z.array(z.object({ id: z.string().min(1), status: status.default('Active') })).default([]),
+    serviceSpecificCredentials: z
+      .array(z.object({ id: z.string().min(1), serviceName: z.string().min(1) }))
+      .default([]),
+    groups: z.array(z.string().min(1)).default([]),
+    managedPolicies: z.array(z.string().startsWith('arn:', 'not a policy ARN')).default([]),
+    inlinePolicies: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+    permissionsBoundary: z.string().startsWith('arn:', 'not a policy ARN').optional(),
+    tags: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+export const scenarioSchema = z
+  .object({
+    now: isoDate,
+    accountId: z
+      .string()
+      .regex(/^\d{12}$/, 'not a 12-digit AWS account id')
+      .default('123456789012'),
+    config: z.record(z.string(), z.unknown()).default({}),
+    root: z
+      .object({
+        passwordLastUsed: isoDate.nullable().default(null),
+        mfaActive: z.boolean().default(true),
+        accessKey1Active: z.boolean().default(false),
+        accessKey2Active: z.boolean().default(false),
+      })
+      .default({ passwordLastUsed: null, mfaActive: true, accessKey1Active: false, accessKey2Active: false }),
+    users: z.array(userSchema),
+    cloudTrail: z
+      .array(
+        z.object({
+          region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not an AWS region name'),
+          username: z.string().min(1),
+          eventTime: isoDate,
+          eventName: z.string().min(1),
+          eventSource: z.string().min(1),
+          sourceIPAddress: z.string().optional(),
+          userAgent: z.string().optional(),
+        }),
+      )
+      .default([]),
+    decisions: z
+      .record(
+        z.string(),
+        z.object({
+          action: z.enum(['delete', 'disable', 'keep', 'none']),
+          by: z
+            .string()
+            .regex(/^[UW][A-Z0-9]{8,}$/, 'not a Slack user id')
+            .optional(),
+        }),
+      )
+      .default({}),
+    activityDuringApproval: z.record(z.string(), isoDate).default({}),
+    openCases: z.array(z.string()).default([]),
+    faults: z
+      .object({
+        iamThrottleRate: z.number().min(0).max(0.9, 'above 0.9 nothing would get through').default(0),
+        jiraFailures: z.number().int().min(0).default(0),
+        slackFailures: z.number().int().min(0).default(0),
+        jiraDownFor: z.array(z.string()).default([]),
+      })
+      .default({ iamThrottleRate: 0, jiraFailures: 0, slackFailures: 0, jiraDownFor: [] }),
+  })
+  .strict()
+  .superRefine((scenario, ctx) => {
+    const names = new Set(scenario.users.map((user) => user.userName));
+    scenario.users.forEach((user, index) => {
+      if (scenario.users.findIndex((other) => other.userName === user.userName) !== index) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['users', index, 'userName'],
+          message: `duplicate user name ${user.userName}`,
+        });
+      }
+    });
+    for (const [field, keys] of [
+      ['decisions', Object.keys(scenario.decisions)],
+      ['activityDuringApproval', Object.keys(scenario.activityDuringApproval)],
+    ] as const) {
+      for (const key of keys)
+        if (!names.has(key))
+          ctx.addIssue({ code: 'custom', path: [field, key], message: `no user named ${key} in users` });
+    }
+  });
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+
+export class InvalidScenarioError extends Error {
+  override name = 'InvalidScenarioError';
+}
+
+/** `users[3].accessKeys[0].lastUsedDate` */
+export function formatPath(path: PropertyKey[]): string {
+  return path.reduce<string>(
+    (text, key) =>
+      typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key),
+    '',
+  );
+}
+
+export function parseScenario(raw: unknown, source: string): Scenario {
+  const result = scenarioSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const message =
+      issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;
+    return `  ${formatPath(issue.path) || '(root)'}: ${message}`;
+  });
+  throw new InvalidScenarioError(`${source} is not a valid scenario:\n${problems.join('\n')}`);
+}
+
+export function loadScenario(file: string): Scenario {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new InvalidScenarioError(`Cannot read ${file}: ${(error as Error).message}`);
+  }
+  return parseScenario(raw, file);
+}
+
+/**
+ * Builds the emulated account. The scenario's clock is `now`; every date moves by the same offset
+ * so that the handlers, which read the real clock, see the scenario exactly as written.
+ */
+export function buildAccount(
+  scenario: Scenario,
+  shift: (iso: string) => Date,
+  keepUntilTagKey = 'iam-janitor:keep-until',
+): SimAccount {
+  const account = emptyAccount(scenario.accountId);
+  account.root = {
+    passwordLastUsed: scenario.root.passwordLastUsed ? shift(scenario.root.passwordLastUsed) : null,
+    mfaActive: scenario.root.mfaActive,
+    accessKey1Active: scenario.root.accessKey1Active,
+    accessKey2Active: scenario.root.accessKey2Active,
+  };
+  for (const user of scenario.users) {
+    const created = shift(user.createDate);
+    addUser(account, {
+      userName: user.userName,
+      path: user.path,
+      createDate: created,
+      password: user.password
+        ? { createDate: created, lastUsed: user.passwordLastUsed ? shift(user.passwordLastUsed) : null }
+        : null,
+      accessKeys: user.accessKeys.map((key) => ({
+        id: key.id,
+        status: key.status,
+        createDate: shift(key.createDate),
+        lastUsedDate: key.lastUsedDate ? shift(key.lastUsedDate) : null,
+        lastUsedService: key.lastUsedService,
+        lastUsedRegion: key.lastUsedRegion,
+      })),
+      mfaDevices: user.mfaDevices.map((device) => ({ ...device, enableDate: created })),
+      signingCertificates: user.signingCertificates,
+      sshPublicKeys: user.sshPublicKeys,
+      serviceSpecificCredentials: user.serviceSpecificCredentials.map((credential) => ({
+        ...credential,
+        status: 'Active' as const,
+      })),
+      groups: user.groups,
+      managedPolicies: user.managedPolicies,
+      inlinePolicies: Object.fromEntries(
+        Object.entries(user.inlinePolicies).map(([name, document]) => [name, JSON.stringify(document)]),
+      ),
+      permissionsBoundary: user.permissionsBoundary ?? null,
+      tags: shiftKeepUntil(user.tags, keepUntilTagKey, shift),
+    });
+  }
+  account.cloudTrail = scenario.cloudTrail.map((event) => ({ ...event, eventTime: shift(event.eventTime) }));
+  return account;
+}
+
+/** A keep-until date moves with the clock, by whole days, so a snooze stays a snooze. */
+function shiftKeepUntil(
+  tags: Record<string, string>,
+  key: string,
+  shift: (iso: string) => Date,
+): Record<string, string> {
+  const value = tags[key];
+  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return tags;
+  return { ...tags, [key]: shift(`${value}T12:00:00Z`).toISOString().slice(0, 10) };
+}

@@ -1,0 +1,223 @@
+import * as path from 'node:path';
+import { main } from '../lib/cli/main';
+import { addUser } from '../lib/sim/account';
+import { Simulation } from '../lib/sim/engine';
+import { runScenario } from '../lib/sim/run-scenario';
+import { loadScenario, parseScenario } from '../lib/sim/scenario';
+import { APPROVER, candidateFor, loadedAccount } from './helpers/sim';
+import { VALID_CONFIG } from './helpers/stack';
+import { ago } from './helpers/standin';
+
+const example = (name: string) => path.join(__dirname, '..', 'examples', `${name}.json`);
+
+async function simulateJson(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['simulate', ...args, '--json'], {
+    stdout: (text) => void out.push(text),
+    stderr: (text) => void err.push(text),
+  });
+  return { code, report: code === 0 ? JSON.parse(out.join('')) : undefined, err: err.join('\n') };
+}
+
+describe('iam-janitor simulate', () => {
+  it('runs the demo account to every outcome, as asserted in full', async () => {
+    const { code, report } = await simulateJson([]);
+    expect(code).toBe(0);
+    expect(report.sweep).toEqual({
+      usersScanned: 13,
+      candidates: ['bob', 'carol', 'dave', 'erin', 'frank', 'grace'],
+      halted: false,
+    });
+    expect(
+      report.cases.map(
+        (entry: {
+          userName: string;
+          decision: string;
+          decidedBy: string | null;
+          outcome: string;
+          snapshotSaved: boolean;
+          jiraKey: string | null;
+        }) => [
+          entry.userName,
+          entry.decision,
+          entry.decidedBy,
+          entry.outcome,
+          entry.snapshotSaved,
+          entry.jiraKey !== null,
+        ],
+      ),
+    ).toEqual([
+      ['bob', 'delete', 'U0123ABCDEF', 'deleted', true, true],
+      ['carol', 'disable', 'U0456GHIJKL', 'disabled', true, true],
+      ['dave', 'keep', 'U0123ABCDEF', 'kept', false, true],
+      ['erin', 'none', null, 'expired', false, true],
+      ['frank', 'delete', 'U0123ABCDEF', 'aborted-active', false, true],
+      ['grace', 'none', null, 'failed', false, false],
+    ]);
+    expect(report.cases[0].reason).toBe('access key 1 last used 129 days ago (threshold 45)');
+    // Only bob is gone; every kept, expired, aborted, failed and non-candidate user is still there.
+    expect(report.remainingUsers).toEqual([
+      'alice',
+      'break-glass-admin',
+      'carol',
+      'dave',
+      'deploy-bot',
+      'erin',
+      'frank',
+      'grace',
+      'heidi',
+      'ivan',
+      'judy',
+      'mallory',
+    ]);
+    expect(Object.keys(report).sort()).toEqual(['cases', 'remainingUsers', 'sweep']);
+  });
+
+  it('leaves the kept users untouched in the stand-in', async () => {
+    const detail = await runScenario(loadScenario(example('demo-account')));
+    const byUser = Object.fromEntries(detail.cases.map((entry) => [entry.run.userName, entry]));
+    expect(byUser.dave!.record?.removed).toEqual([
+      'tag iam-janitor:keep-until=' + byUser.dave!.record!.removed![0]!.split('=')[1],
+    ]);
+    for (const untouched of ['erin', 'frank', 'grace'])
+      expect(byUser[untouched]!.record?.removed ?? []).toEqual([]);
+    expect(detail.verdicts.map((user) => user.verdict).sort()).toEqual([
+      'active',
+      'exempt',
+      'exempt',
+      'exempt',
+      'grace',
+      'inactive',
+      'inactive',
+      'inactive',
+      'inactive',
+      'inactive',
+      'inactive',
+      'open-case',
+      'snoozed',
+    ]);
+  });
+
+  it('survives the faults example: 20% IAM throttling, Jira down twice, Slack down once', async () => {
+    const { code, report } = await simulateJson(['--scenario', example('faults')]);
+    expect(code).toBe(0);
+    expect(report.sweep).toEqual({
+      usersScanned: 6,
+      candidates: ['old-key', 'old-console', 'never-used'],
+      halted: false,
+    });
+    expect(
+      report.cases.map((entry: { userName: string; outcome: string }) => [entry.userName, entry.outcome]),
+    ).toEqual([
+      ['old-key', 'deleted'],
+      ['old-console', 'disabled'],
+      ['never-used', 'kept'],
+    ]);
+    expect(report.remainingUsers).toEqual(['active-user', 'busy-1', 'busy-2', 'never-used', 'old-console']);
+  });
+
+  it('halts the guard scenario, where 80% of users are inactive, and opens no case', async () => {
+    const { code, report } = await simulateJson(['--scenario', example('guard-trip')]);
+    expect(code).toBe(0);
+    expect(report.sweep).toMatchObject({
+      usersScanned: 10,
+      halted: true,
+      haltReason: '8 of 10 users (80%) are candidates, above maxCandidateFraction (20%)',
+    });
+    expect(report.cases).toEqual([]);
+    expect(report.remainingUsers).toHaveLength(10);
+  });
+
+  it('changes nothing in dryRun and says what it would have done', async () => {
+    const { report } = await simulateJson(['--scenario', example('dry-run')]);
+    expect(report.cases).toEqual([
+      expect.objectContaining({
+        userName: 'stale',
+        decision: 'delete',
+        outcome: 'dry-run',
+        snapshotSaved: true,
+      }),
+    ]);
+    expect(report.remainingUsers).toEqual(['stale']);
+  });
+
+  it.each([
+    ['bad-date', 'users[3].accessKeys[0].lastUsedDate: not an ISO date'],
+    ['bad-decision', 'decisions.a.action: Invalid option'],
+    ['bad-config', 'users[0].userName: not an IAM user name'],
+    ['bad-config', 'users[0]: unknown field(s) passwords'],
+  ])('rejects %s, naming the field (%s), with a non-zero exit', async (name, message) => {
+    const { code, err } = await simulateJson([
+      '--scenario',
+      path.join(__dirname, 'fixtures', `${name}.json`),
+    ]);
+    expect(code).toBe(2);
+    expect(err).toContain(message);
+  });
+
+  it('names a decision for a user the scenario does not have', () => {
+    expect(() =>
+      parseScenario(
+        { now: '2026-11-22T09:00:00Z', users: [], decisions: { ghost: { action: 'delete' } } },
+        'x.json',
+      ),
+    ).toThrow('decisions.ghost: no user named ghost in users');
+  });
+
+  it('names a bad config key of a scenario before starting anything', async () => {
+    const scenario = loadScenario(example('faults'));
+    await expect(runScenario({ ...scenario, config: { thresholdDays: 0 } })).rejects.toThrow(
+      /thresholdDays: must be above 0/,
+    );
+  });
+
+  it('prints a readable timeline with the Slack message and the Jira ticket', async () => {
+    const out: string[] = [];
+    expect(await main(['simulate'], { stdout: (text) => void out.push(text), stderr: () => undefined })).toBe(
+      0,
+    );
+    const text = out.join('\n');
+    expect(text).toContain('── Sweep: 13 users, 6 candidates');
+    expect(text).toContain('Jira SEC-1: Inactive IAM user bob: review for removal   [Done]');
+    expect(text).toContain('┃ Delete chosen by @U0123ABCDEF');
+    expect(text).toContain('── Summary');
+    expect(text).toMatch(/bob\s+delete\s+U0123ABCDEF\s+deleted\s+SEC-1\s+yes/);
+  });
+});
+
+describe('a protected user approved anyway', () => {
+  it('is not deleted, by the code guard and the emulated IAM Deny', async () => {
+    const account = loadedAccount();
+    addUser(account, {
+      userName: 'vip',
+      createDate: ago(400),
+      password: { createDate: ago(400), lastUsed: ago(200) },
+      tags: { 'iam-janitor:protected': 'true' },
+    });
+    const sim: Simulation = new Simulation({
+      account,
+      config: VALID_CONFIG,
+      standin: { denyMutationsOnTag: 'iam-janitor:protected' },
+      approvalTimeoutSeconds: 2,
+      onApprovalRequested: async (caseId) => void (await sim.click(caseId, 'delete', APPROVER)),
+    });
+    await sim.start();
+    const run = await sim.runCase(candidateFor(account, 'vip'), 'vip-case');
+    const record = await sim.caseRecord('vip-case');
+    await sim.stop();
+    expect(run.states).toEqual([
+      'GatherContext',
+      'OpenTicket',
+      'RequestApproval',
+      'ChooseAction',
+      'Act',
+      'RecordFailure',
+      'RecordOutcome',
+    ]);
+    expect(record?.outcome).toBe('failed');
+    expect(record?.outcomeDetail).toMatch(/^ProtectedUserError: vip carries the protected tag/);
+    expect(account.users.get('vip')?.password).not.toBeNull();
+    expect(sim.aws.mutatingCalls()).toEqual([]);
+  });
+});
