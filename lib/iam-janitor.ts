@@ -307,9 +307,10 @@ export class IamJanitor extends Construct {
   }
 
   private createAlarmsAndDashboard(): void {
+    // Labels are for the dashboard only: a labelled metric makes an alarm a metric-math alarm.
     const metric = (
       metricName: string,
-      label: string,
+      label?: string,
       dimensionsMap: Record<string, string> = { service: 'iam-janitor' },
     ) =>
       new cloudwatch.Metric({
@@ -318,7 +319,7 @@ export class IamJanitor extends Construct {
         dimensionsMap,
         statistic: cloudwatch.Stats.SUM,
         period: Duration.minutes(5),
-        label,
+        ...(label ? { label } : {}),
       });
     const alarm = (id: string, description: string, alarmMetric: cloudwatch.IMetric, threshold = 1) => {
       const created = new cloudwatch.Alarm(this, id, {
@@ -355,17 +356,17 @@ export class IamJanitor extends Construct {
     alarm(
       'GuardHalted',
       'The blast-radius guard halted a sweep: more candidates than maxCasesPerRun or maxCandidateFraction. Check the credential report before raising the limits.',
-      guardHalts,
+      metric(MetricName.GuardHalts),
     );
     alarm(
       'FailedOutcome',
       'A case ended failed. The user was not removed without a snapshot; see the runbook.',
-      failedOutcomes,
+      metric(MetricName.FailedOutcomes),
     );
     alarm(
       'RejectedSlackBurst',
       'Many Slack requests with a bad signature, team or approver in 5 minutes: someone may be forging clicks.',
-      rejected,
+      metric(MetricName.RejectedSlackRequests),
       20,
     );
 

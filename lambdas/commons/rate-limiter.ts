@@ -1,28 +1,35 @@
 /**
- * Spaces calls so that at most `perSecond` start in any one-second window. CloudTrail LookupEvents
- * allows 2 requests per second per region for the whole account; the context Lambda runs with a
- * reserved concurrency of 1, so this one in-process limiter holds across every concurrent case.
+ * Paces calls per key so that at most 2 start in any one-second window, however late the network
+ * delivers them: calls for a key run one at a time, and each starts `gapMs` after the previous one
+ * has answered. Spacing by start times alone is not enough, because a request delayed in flight can
+ * land next to the one sent after it.
+ *
+ * CloudTrail LookupEvents allows 2 requests per second per region for the whole account; the
+ * context Lambda runs with a reserved concurrency of 1, so this one in-process limiter holds across
+ * every concurrent case.
  */
-export class IntervalLimiter {
-  private readonly next = new Map<string, number>();
+export class SerialLimiter {
+  private readonly tails = new Map<string, Promise<void>>();
 
-  constructor(
-    private readonly intervalMs: number,
-    private readonly clock: () => number = Date.now,
-  ) {}
+  constructor(private readonly gapMs: number) {}
 
-  /** Resolves when the caller may make its call for `key`. */
-  async take(key: string): Promise<void> {
-    const now = this.clock();
-    const slot = Math.max(now, this.next.get(key) ?? 0);
-    this.next.set(key, slot + this.intervalMs);
-    if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
+  run<T>(key: string, call: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const result = previous.then(call);
+    const tail = result
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => new Promise<void>((resolve) => setTimeout(resolve, this.gapMs)));
+    this.tails.set(key, tail);
+    return result;
   }
 }
 
 /**
- * 2 lookups/s is CloudTrail's limit. 600 ms apart keeps any one-second window at 2 even when the
- * network delays one request by up to 200 ms more than the next, at 1.2 times the ideal wall time.
+ * With each lookup starting 500 ms after the previous answer, any three consecutive lookups are at
+ * least 1 s apart on arrival: never more than 2 in a second.
  */
-export const LOOKUP_INTERVAL_MS = 600;
-export const cloudTrailLimiter = new IntervalLimiter(LOOKUP_INTERVAL_MS);
+export const LOOKUP_GAP_MS = 500;
+export const cloudTrailLimiter = new SerialLimiter(LOOKUP_GAP_MS);

@@ -11,7 +11,7 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { errorName } from '../commons/errors';
-import type { IntervalLimiter } from '../commons/rate-limiter';
+import type { SerialLimiter } from '../commons/rate-limiter';
 
 /** CloudTrail's event history holds 90 days; LookupEvents can return no more. */
 export const LOOKUP_WINDOW_DAYS = 90;
@@ -66,7 +66,7 @@ export interface CaseContext {
 
 export interface LookupDeps {
   readonly clientFor: (region: string) => CloudTrailClient;
-  readonly limiter: IntervalLimiter;
+  readonly limiter: SerialLimiter;
   readonly maxEventsPerRegion: number;
   readonly now: Date;
 }
@@ -120,15 +120,14 @@ export async function lookupUserEvents(
  * bypass it and turn one throttled call into a burst.
  */
 async function throughLimiter<T>(
-  limiter: IntervalLimiter,
+  limiter: SerialLimiter,
   region: string,
   call: () => Promise<T>,
   attempts = 8,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    await limiter.take(region);
     try {
-      return await call();
+      return await limiter.run(region, call);
     } catch (error) {
       if (!/Throttling/.test(errorName(error)) || attempt >= attempts) throw error;
     }

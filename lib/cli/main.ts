@@ -35,10 +35,10 @@ const COMMANDS: Record<string, Command> = {
     run: (args, io) => runDeleteUser(args.values, args.positionals, io),
   },
   restore: {
-    usage: 'restore <snapshot.json>',
-    summary: 'Recreate a removed user from its snapshot (no credentials are recreated).',
-    options: {},
-    run: (args, io) => runRestore(args.positionals, io),
+    usage: 'restore <snapshot.json> | --case ID --table NAME',
+    summary: 'Recreate a removed user from its snapshot file or case record (no credentials are recreated).',
+    options: { case: { type: 'string' }, table: { type: 'string' } },
+    run: (args, io) => runRestore(args.positionals, io, args.values),
   },
   simulate: {
     usage: 'simulate [--scenario FILE] [--json]',

@@ -1,30 +1,67 @@
 import * as fs from 'node:fs';
-import { iamClient } from '../../lambdas/commons/clients';
+import { CaseStore } from '../../lambdas/commons/case-store';
+import { documentClient, iamClient } from '../../lambdas/commons/clients';
 import { snapshotSchema } from '../../lambdas/remove/removal';
 import { NOT_RESTORED, restoreUser } from '../../lambdas/remove/restore';
 import type { CommandIo } from './main';
 import { explainAwsError } from './report';
 
-/** `iam-janitor restore <snapshot.json>`: recreates a removed user from its snapshot. */
-export async function runRestore(positionals: string[], io: CommandIo): Promise<number> {
+export interface RestoreFlags {
+  readonly case?: unknown;
+  readonly table?: unknown;
+}
+
+/**
+ * `iam-janitor restore <snapshot.json>` or `restore --case <case id> --table <CaseTableName>`:
+ * recreates a removed user from the snapshot written before the removal.
+ */
+export async function runRestore(
+  positionals: string[],
+  io: CommandIo,
+  flags: RestoreFlags = {},
+): Promise<number> {
   const [file, ...extra] = positionals;
-  if (!file || extra.length > 0) {
-    io.stderr('Usage: iam-janitor restore <snapshot.json>');
+  const caseId = typeof flags.case === 'string' ? flags.case : undefined;
+  if ((file === undefined) === (caseId === undefined) || extra.length > 0) {
+    io.stderr(
+      'Usage: iam-janitor restore <snapshot.json>\n       iam-janitor restore --case <case id> --table <CaseTableName output>',
+    );
     return 2;
   }
   let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    io.stderr(`Cannot read ${file}: ${(error as Error).message}`);
-    return 2;
+  const source = file ?? `case ${caseId}`;
+  if (caseId) {
+    const table = typeof flags.table === 'string' ? flags.table : process.env.CASE_TABLE_NAME;
+    if (!table) {
+      io.stderr('--case needs --table <CaseTableName output> (or CASE_TABLE_NAME set).');
+      return 2;
+    }
+    const record = await new CaseStore(documentClient(), table).get(caseId).catch((error: unknown) => {
+      throw new Error(explainAwsError(error), { cause: error });
+    });
+    if (!record?.snapshot) {
+      io.stderr(
+        record
+          ? `Case ${caseId} holds no snapshot: nothing was removed in it.`
+          : `There is no case ${caseId} in ${table}.`,
+      );
+      return 1;
+    }
+    raw = record.snapshot;
+  } else {
+    try {
+      raw = JSON.parse(fs.readFileSync(file!, 'utf8'));
+    } catch (error) {
+      io.stderr(`Cannot read ${file}: ${(error as Error).message}`);
+      return 2;
+    }
   }
   const parsed = snapshotSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
       (issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`,
     );
-    io.stderr(`${file} is not a valid iam-janitor snapshot:\n${problems.join('\n')}`);
+    io.stderr(`${source} is not a valid iam-janitor snapshot:\n${problems.join('\n')}`);
     return 2;
   }
   try {

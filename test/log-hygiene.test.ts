@@ -1,0 +1,61 @@
+import { logger } from '../lambdas/commons/observability';
+import { SIM_SECRETS, Simulation } from '../lib/sim/engine';
+import { APPROVER, CASE_ID, candidateFor, loadedAccount } from './helpers/sim';
+import { VALID_CONFIG } from './helpers/stack';
+
+describe('log hygiene', () => {
+  it('never writes a task token, a secret or a whole event to the logs', async () => {
+    // GIVEN every handler logging at DEBUG, and every byte written to stdout and stderr captured
+    logger.setLogLevel('DEBUG');
+    const written: string[] = [];
+    const capture = (stream: NodeJS.WriteStream) => {
+      const original = stream.write.bind(stream);
+      return jest
+        .spyOn(stream, 'write')
+        .mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
+          written.push(String(chunk));
+          return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
+        });
+    };
+    const spies = [capture(process.stdout), capture(process.stderr)];
+    const account = loadedAccount();
+    const sim: Simulation = new Simulation({
+      account,
+      config: VALID_CONFIG,
+      jiraFailures: 1,
+      slackFailures: 1,
+      approvalTimeoutSeconds: 3,
+      onApprovalRequested: async (caseId) => {
+        await sim.click(caseId, 'delete', APPROVER, { signingSecret: 'forged-secret' });
+        await sim.click(caseId, 'delete', 'U0999INTRUDR');
+        await sim.click(caseId, 'delete', APPROVER);
+      },
+    });
+    try {
+      await sim.start();
+      // WHEN a whole case runs: retries, a forged click, a refused click, a deletion
+      const run = await sim.runCase(candidateFor(account, 'loaded'), CASE_ID);
+      expect(run.states).toContain('Act');
+    } finally {
+      await sim.stop();
+      spies.forEach((spy) => spy.mockRestore());
+      logger.setLogLevel('SILENT');
+    }
+
+    // THEN the logs say what happened, and nothing that could be replayed or abused
+    const logs = written.join('');
+    expect(logs).toContain('"message":"decision recorded"');
+    expect(logs).toContain('"message":"rejected Slack request"');
+    expect(logs).toContain(`"caseId":"${CASE_ID}"`);
+    const forbidden = [
+      'sim-task-token',
+      ...Object.values(SIM_SECRETS),
+      Buffer.from(`${SIM_SECRETS.jiraEmail}:${SIM_SECRETS.jiraApiToken}`).toString('base64'),
+      'x-slack-signature',
+      'payload=',
+      '"isBase64Encoded"',
+    ];
+    for (const secret of forbidden)
+      expect({ secret, found: logs.includes(secret) }).toEqual({ secret, found: false });
+  }, 60_000);
+});

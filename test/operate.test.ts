@@ -1,0 +1,93 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { diagramSection, readmeSection } from '../lib/diagram/mermaid';
+import { synthStack } from './helpers/stack';
+
+describe('the README diagram', () => {
+  it('is the one npm run diagram generates from the ASL files', () => {
+    // WHEN this fails: run `npm run diagram` and commit the README.
+    expect(readmeSection()).toBe(diagramSection());
+  });
+
+  it('shows every state of both machines', () => {
+    for (const file of ['sweep', 'case']) {
+      const definition = JSON.parse(
+        fs.readFileSync(path.join(__dirname, '..', 'statemachine', `${file}.asl.json`), 'utf8'),
+      ) as { States: Record<string, unknown> };
+      for (const state of Object.keys(definition.States)) expect(diagramSection()).toContain(`"${state}`);
+    }
+  });
+
+  it('notices a README that no longer matches', () => {
+    const stale = fs
+      .readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8')
+      .replace('case_Act -->', 'case_Act -.->');
+    expect(readmeSection(stale)).not.toBe(diagramSection());
+  });
+});
+
+describe('slack-app-manifest.yaml', () => {
+  const manifest = parse(fs.readFileSync(path.join(__dirname, '..', 'slack-app-manifest.yaml'), 'utf8')) as {
+    oauth_config: { scopes: { bot: string[] } };
+    settings: { interactivity: { is_enabled: boolean; request_url: string } };
+    features: { bot_user: { display_name: string } };
+  };
+
+  it('asks for exactly the bot scope iam-janitor uses', () => {
+    expect(manifest.oauth_config.scopes.bot).toEqual(['chat:write']);
+  });
+
+  it('turns interactivity on, with the stack output as the request URL placeholder', () => {
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    expect(manifest.settings.interactivity.request_url).toContain('SlackInteractionsUrl');
+  });
+
+  it('has a bot user', () => {
+    expect(manifest.features.bot_user.display_name).toBe('iam-janitor');
+  });
+});
+
+describe('observability in the template', () => {
+  const { template } = synthStack();
+
+  it.each([
+    ['GuardHalts', 1],
+    ['FailedOutcomes', 1],
+    ['RejectedSlackRequests', 20],
+  ])('alarms on the %s metric', (metricName, threshold) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'IamJanitor',
+      MetricName: metricName,
+      Dimensions: [{ Name: 'service', Value: 'iam-janitor' }],
+      Threshold: threshold,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('has a dashboard with the sweep, decisions, outcomes and problems', () => {
+    const dashboards = template.findResources('AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(Object.values(dashboards)[0]);
+    for (const title of ['Sweep', 'Decisions', 'Outcomes', 'Problems', 'Alarms'])
+      expect(body).toContain(`\\"title\\":\\"${title}\\"`);
+  });
+
+  it('has no alarm topic unless alarmEmail is set', () => {
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('subscribes alarmEmail to every alarm when set', () => {
+    const { template: withEmail } = synthStack({ alarmEmail: 'security@example.com' });
+    withEmail.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'security@example.com',
+    });
+    const alarms = Object.values(withEmail.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBe(7);
+    for (const alarm of alarms)
+      expect(JSON.stringify(alarm.Properties.AlarmActions)).toMatch(
+        /^\[\{"Ref":"IamJanitorAlarmTopic\w+"\}\]$/,
+      );
+  });
+});
