@@ -95,7 +95,9 @@ export function diagramSection(): string {
       '```',
     ].join('\n');
   // Blank lines around the blocks keep the section as prettier formats it.
-  return [BEGIN, '', block('Sweep', 'sweep.asl.json'), '', block('Case', 'case.asl.json'), '', END].join('\n');
+  return [BEGIN, '', block('Sweep', 'sweep.asl.json'), '', block('Case', 'case.asl.json'), '', END].join(
+    '\n',
+  );
 }
 
 /** The section as the README holds it now, or undefined when the markers are missing. */
