@@ -43,7 +43,7 @@ export class IamJanitorStack extends Stack {
     );
     ack(
       'AwsSolutions-IAM5[Resource::*]',
-      'Only actions that support no resource-level permission are granted on *: iam:GenerateCredentialReport, iam:GetCredentialReport, ' +
+      'Only actions that support no resource-level permission are granted on *: iam:GenerateCredentialReport, iam:GetCredentialReport, iam:GetAccountAuthorizationDetails, ' +
         "iam:ListVirtualMFADevices, cloudtrail:LookupEvents, the X-Ray trace writes and the state machines' log delivery.",
     );
     ack(

@@ -255,8 +255,10 @@ export class IamJanitor extends Construct {
     fns.inventory.addToRolePolicy(
       statement(['iam:GenerateCredentialReport', 'iam:GetCredentialReport'], ['*']),
     );
-    // GetUser rather than ListUserTags: one call returns both the tags and the stable user id.
+    // GetUser rather than ListUserTags: one call returns both the tags and the stable user id; for
+    // many idle users, GetAccountAuthorizationDetails returns 1,000 users' tags and ids per call.
     fns.inventory.addToRolePolicy(statement(['iam:GetUser'], userArns));
+    fns.inventory.addToRolePolicy(statement(['iam:GetAccountAuthorizationDetails'], ['*']));
     fns.inventory.addToRolePolicy(
       statement(['dynamodb:Scan'], [`${table.tableArn}/index/${OPEN_CASES_INDEX}`]),
     );

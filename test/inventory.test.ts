@@ -192,7 +192,43 @@ describe('inventory against the IAM stand-in over HTTP', () => {
     });
     expect(result.candidates).toHaveLength(300);
     expect(standin.calls.filter((call) => call.service === 'iam').length).toBeLessThanOrEqual(5 + 300);
-    expect(standin.callsOf('GetUser')).toHaveLength(300);
+    // 300 GetUser calls would cost more than the 5 pages of GetAccountAuthorizationDetails.
+    expect(standin.callsOf('GetUser')).toHaveLength(0);
+    expect(standin.callsOf('GetAccountAuthorizationDetails')).toHaveLength(5);
+  });
+
+  it('asks GetUser for the idle user when idle users are fewer than the pages of the whole account', async () => {
+    const account = emptyAccount();
+    for (let index = 0; index < 20; index++) {
+      addUser(account, {
+        userName: `u-${index}`,
+        createDate: ago(500),
+        password: { createDate: ago(500), lastUsed: ago(index === 7 ? 300 : 1) },
+      });
+    }
+    standin = await startStandin(account);
+    const result = await runInventory({
+      iam: iamFor(standin),
+      policy: POLICY,
+      now: new Date(),
+      report: { pollIntervalMs: 5 },
+    });
+    expect(result.candidates.map((candidate) => candidate.userName)).toEqual(['u-7']);
+    expect(standin.callsOf('GetUser').map((call) => call.params.UserName)).toEqual(['u-7']);
+    expect(standin.callsOf('GetAccountAuthorizationDetails')).toHaveLength(0);
+  });
+
+  it('reads tags and ids from GetAccountAuthorizationDetails when idle users outnumber its pages', async () => {
+    standin = await startStandin(mixedAccount());
+    const result = await runInventory({
+      iam: iamFor(standin),
+      policy: POLICY,
+      now: new Date(),
+      report: { pollIntervalMs: 5 },
+    });
+    expect(standin.callsOf('GetAccountAuthorizationDetails')).toHaveLength(1);
+    expect(standin.callsOf('GetUser')).toHaveLength(0);
+    expect(result.candidates.every((candidate) => candidate.userId.startsWith('AIDA'))).toBe(true);
   });
 });
 

@@ -129,6 +129,7 @@ describe('IamJanitorStack', () => {
       [
         'dynamodb:Scan',
         'iam:GenerateCredentialReport',
+        'iam:GetAccountAuthorizationDetails',
         'iam:GetCredentialReport',
         'iam:GetUser',
         ...XRAY,

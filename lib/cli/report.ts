@@ -94,7 +94,7 @@ export function explainAwsError(error: unknown): string {
     return 'No AWS credentials found. Set AWS_PROFILE (and run `aws sso login` if it uses SSO), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then try again.';
   }
   if (name === 'AccessDenied' || name === 'AccessDeniedException') {
-    return `AWS refused the call: ${message}. The report needs iam:GenerateCredentialReport, iam:GetCredentialReport and iam:GetUser.`;
+    return `AWS refused the call: ${message}. The report needs iam:GenerateCredentialReport, iam:GetCredentialReport, iam:GetUser and iam:GetAccountAuthorizationDetails.`;
   }
   if (name === 'InvalidClientTokenId' || name === 'ExpiredToken' || name === 'ExpiredTokenException') {
     return `Your AWS credentials were rejected (${name}): refresh them and try again.`;

@@ -302,6 +302,24 @@ export class AwsStandin {
           User: { ...userShape(user), Tags: tagList(user.tags), PermissionsBoundary: boundaryShape(user) },
         };
       }
+      case 'GetAccountAuthorizationDetails': {
+        // Filter=User: every user with the attributes ListUsers leaves out (tags, groups, policies).
+        const details = [...account.users.values()].map((user) => ({
+          ...userShape(user),
+          Tags: tagList(user.tags),
+          GroupList: user.groups,
+          AttachedManagedPolicies: user.managedPolicies.map((arn) => ({
+            PolicyArn: arn,
+            PolicyName: arn.split('/').pop(),
+          })),
+          UserPolicyList: Object.entries(user.inlinePolicies).map(([PolicyName, document]) => ({
+            PolicyName,
+            PolicyDocument: encodeURIComponent(document),
+          })),
+          PermissionsBoundary: boundaryShape(user),
+        }));
+        return this.page(params, 'UserDetailList', details);
+      }
       case 'ListUserTags':
         return this.page(params, 'Tags', tagList(this.user(params).tags));
       case 'GetLoginProfile': {
