@@ -18,6 +18,17 @@ export const LAMBDA_NAMES = [
 ] as const;
 export type LambdaName = (typeof LAMBDA_NAMES)[number];
 
+/**
+ * How every handler is bundled, here and in the benchmark:
+ * - the AWS SDK v3 comes from the Lambda runtime, as CDK does by default for Node.js 18 and later,
+ *   which keeps each bundle well under 1 MB;
+ * - `zod` points at a shim that lets esbuild tree-shake it (see lambdas/commons/zod-bundle-shim.ts).
+ */
+export const BUNDLE = {
+  external: ['@aws-sdk/*'],
+  alias: { zod: path.join(__dirname, '..', 'lambdas', 'commons', 'zod-bundle-shim.ts') },
+} as const;
+
 export function handlerEntry(name: LambdaName): string {
   return path.join(__dirname, '..', 'lambdas', name, 'handler.ts');
 }
@@ -74,7 +85,10 @@ export class JanitorFunction extends nodejs.NodejsFunction {
         sourceMap: true,
         target: 'node22',
         format: nodejs.OutputFormat.CJS,
-        externalModules: [],
+        externalModules: [...BUNDLE.external],
+        esbuildArgs: Object.fromEntries(
+          Object.entries(BUNDLE.alias).map(([name, target]) => [`--alias:${name}`, target]),
+        ),
       },
     });
   }

@@ -61,9 +61,10 @@ export function resetClients(): void {
   store = undefined;
 }
 
-// Created once per container, on first use, so that tests and the simulator can set the standard
+// Created once per container, on first use (marked pure so that each Lambda's bundle keeps only the
+// clients it calls), so that tests and the simulator can set the standard
 // AWS_ENDPOINT_URL_* variables before the first call.
-export const iamClient = once(
+export const iamClient = /* @__PURE__ */ once(
   () =>
     new IAMClient({
       // IAM is global; any region reaches it, so a missing region setting should not stop a read-only report.
@@ -83,8 +84,10 @@ export function cloudTrailClient(region: string): CloudTrailClient {
   }
   return client;
 }
-export const sfnClient = once(() => new SFNClient({ retryStrategy: new PatientRetryStrategy(5) }));
-export const documentClient = once(() =>
+export const sfnClient = /* @__PURE__ */ once(
+  () => new SFNClient({ retryStrategy: new PatientRetryStrategy(5) }),
+);
+export const documentClient = /* @__PURE__ */ once(() =>
   DynamoDBDocumentClient.from(new DynamoDBClient({ retryStrategy: new PatientRetryStrategy(6) }), {
     marshallOptions: { removeUndefinedValues: true },
   }),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The one definition of iam-janitor's settings. The CDK stack validates cdk.json context with it at

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The sparse index of the case table that holds one marker per user with an open case. */
 export const OPEN_CASES_INDEX = 'openCasesByUser';

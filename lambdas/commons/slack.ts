@@ -1,11 +1,13 @@
-import { WebClient, ErrorCode } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { SlackUnavailableError } from './errors';
 
 /**
  * The Slack Web API client. SLACK_API_URL points it at a stand-in in tests and the simulator; a
  * few quick retries here, and the state machine's retries beyond, keep each Lambda within its timeout.
  */
-export function slackClient(token: string): WebClient {
+export async function slackClient(token: string): Promise<WebClient> {
+  // Loaded on first use: the Slack client and its HTTP stack are a large share of a cold start.
+  const { WebClient } = await import('@slack/web-api');
   return new WebClient(token, {
     slackApiUrl: process.env.SLACK_API_URL ?? 'https://slack.com/api/',
     retryConfig: {
@@ -25,7 +27,7 @@ export async function callSlack<T>(what: string, call: () => Promise<T>): Promis
   } catch (error) {
     const code = (error as { code?: string }).code;
     const platformError = (error as { data?: { error?: string } }).data?.error;
-    if (code === ErrorCode.PlatformError) {
+    if (code === 'slack_webapi_platform_error') {
       if (
         platformError === 'ratelimited' ||
         platformError === 'internal_error' ||

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { caseStore, cloudTrailClient, iamClient } from '../commons/clients';
 import { candidateSchema } from '../commons/contracts';
 import { janitorConfig } from '../commons/env';

@@ -4,7 +4,7 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { parse } from 'csv-parse/sync';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CredentialReportTimeoutError, errorName } from '../commons/errors';
 
 /** One row of the IAM credential report, as documented in the IAM User Guide. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { caseStore } from '../commons/clients';
 import { janitorConfig } from '../commons/env';
 import { logger } from '../commons/observability';
@@ -29,7 +29,7 @@ export async function handler(event: unknown): Promise<{ jiraKey: string; jiraUr
   const log = logger.createChild({ persistentKeys: { caseId, userName: record.userName } });
   if (record.jiraKey && record.jiraUrl) return { jiraKey: record.jiraKey, jiraUrl: record.jiraUrl };
   const settings = await jiraSettings();
-  const ticket = await openTicket(jiraClient(settings), settings, record);
+  const ticket = await openTicket(await jiraClient(settings), settings, record);
   await store.update(caseId, { jiraKey: ticket.jiraKey, jiraUrl: ticket.jiraUrl });
   log.info('ticket ready', { jiraKey: ticket.jiraKey, reused: ticket.reused });
   return { jiraKey: ticket.jiraKey, jiraUrl: ticket.jiraUrl };

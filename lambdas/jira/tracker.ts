@@ -1,4 +1,4 @@
-import { Version3Client } from 'jira.js';
+import type { Version3Client } from 'jira.js';
 import type { CaseRecord } from '../commons/case-store';
 import { JiraUnavailableError } from '../commons/errors';
 import { caseDescription, commentDoc } from './adf';
@@ -12,7 +12,9 @@ export interface JiraSettings {
   readonly apiToken: string;
 }
 
-export function jiraClient(settings: JiraSettings): Version3Client {
+export async function jiraClient(settings: JiraSettings): Promise<Version3Client> {
+  // Loaded on first use: jira.js and its HTTP stack are a large share of a cold start.
+  const { Version3Client } = await import('jira.js');
   return new Version3Client({
     host: settings.baseUrl,
     authentication: { basic: { email: settings.email, apiToken: settings.apiToken } },

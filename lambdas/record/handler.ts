@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod';
 import { caseStore } from '../commons/clients';
 import { candidateSchema, OUTCOMES, type Outcome } from '../commons/contracts';
 import { janitorConfig, requireEnv } from '../commons/env';
@@ -71,7 +71,7 @@ export async function handler(event: unknown): Promise<RecordResult> {
   if (record?.jiraKey) {
     try {
       const settings = await jiraSettings();
-      await recordOutcomeInJira(jiraClient(settings), settings, record.jiraKey, lines);
+      await recordOutcomeInJira(await jiraClient(settings), settings, record.jiraKey, lines);
       jiraRecorded = true;
     } catch (error) {
       log.warn('could not record the outcome in Jira', {
@@ -83,7 +83,7 @@ export async function handler(event: unknown): Promise<RecordResult> {
 
   let slackRecorded = false;
   try {
-    const slack = slackClient((await janitorSecrets()).slackBotToken);
+    const slack = await slackClient((await janitorSecrets()).slackBotToken);
     const text = `${outcomeText(userName, outcome, detail)}${record?.jiraUrl ? ` <${record.jiraUrl}|${record.jiraKey}>` : ''}`;
     if (record?.slackTs && record.slackChannel) {
       if (outcome === 'expired') {

@@ -23,11 +23,11 @@ export async function handler(_event?: unknown, now = new Date()): Promise<{ rem
   const config = janitorConfig();
   const store = caseStore();
   const reminded: string[] = [];
-  let slack: ReturnType<typeof slackClient> | undefined;
+  let slack: Awaited<ReturnType<typeof slackClient>> | undefined;
   for (const open of await store.openCases()) {
     const record = await store.get(open.caseId);
     if (!record || !reminderDue(record, config.reminderHours, now)) continue;
-    slack ??= slackClient((await janitorSecrets()).slackBotToken);
+    slack ??= await slackClient((await janitorSecrets()).slackBotToken);
     const expiresAt = new Date(new Date(record.openedAt).getTime() + config.approvalTimeoutHours * HOUR_MS);
     const hoursLeft = Math.max(0, Math.round((expiresAt.getTime() - now.getTime()) / HOUR_MS));
     try {

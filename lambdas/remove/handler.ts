@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod';
 import { caseStore, iamClient } from '../commons/clients';
 import { decisionSchema } from '../commons/contracts';
 import { janitorConfig } from '../commons/env';

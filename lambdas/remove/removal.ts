@@ -27,7 +27,7 @@ import {
   UpdateAccessKeyCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProtectedUserError, UnknownUserError, UserBecameActiveError, errorName } from '../commons/errors';
 
 /**

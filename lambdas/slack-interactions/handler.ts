@@ -1,6 +1,6 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CaseRecord } from '../commons/case-store';
 import { caseStore, sfnClient } from '../commons/clients';
 import { DECISIONS, type DecisionRecord } from '../commons/contracts';
@@ -79,7 +79,7 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
   const userId = payload.user.id;
   // A child logger per invocation: keys never leak from one case to the next.
   const log = logger.createChild({ persistentKeys: { caseId } });
-  const slack = slackClient(secrets.slackBotToken);
+  const slack = await slackClient(secrets.slackBotToken);
   const channel = payload.channel?.id ?? config.slackChannelId;
   const tell = async (text: string) => {
     try {

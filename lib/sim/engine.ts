@@ -160,8 +160,8 @@ export class Simulation {
     return new CaseStore(documentClient(), CASE_TABLE);
   }
 
-  /** Runs the sweep, then waits for every case it started. */
-  async runSweep(startedAt = new Date()): Promise<SweepRun> {
+  /** Runs the sweep, then waits for every case it started; `startCases: false` only counts the starts. */
+  async runSweep(startedAt = new Date(), options: { startCases?: boolean } = {}): Promise<SweepRun> {
     const sweepId = `sweep-${startedAt.toISOString().replace(/[:.]/g, '-')}`;
     const { output, transitions } = await this.execute(
       this.sweepMachine,
@@ -179,7 +179,8 @@ export class Simulation {
           const { Name, Input } = input as { Name: string; Input: { candidate: Candidate } };
           if (this.startedNames.has(Name))
             throw named('StepFunctions.ExecutionAlreadyExistsException', `Execution ${Name} already exists`);
-          this.pendingCases.push(this.runCase(Input.candidate, Name));
+          this.startedNames.add(Name);
+          if (options.startCases !== false) this.pendingCases.push(this.runCase(Input.candidate, Name));
           return {
             ExecutionArn: `${CASE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${Name}`,
             StartDate: new Date().toISOString(),

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { addUser, emptyAccount, type SimAccount } from './account';
 
 /**

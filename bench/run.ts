@@ -1,0 +1,333 @@
+/**
+ * npm run bench: iam-janitor at the IAM quota of 5,000 users, on the local stand-ins with per-call
+ * latency, measured against a naive baseline and against the physical floors. Writes
+ * bench/results.json and BENCHMARKS.md. Figures are never asserted by timed tests: machines are noisy.
+ */
+import './env';
+import '../lib/sim/promise-with-resolvers';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+  GetAccessKeyLastUsedCommand,
+  GetUserCommand,
+  IAMClient,
+  ListAccessKeysCommand,
+  ListUsersCommand,
+  type User,
+} from '@aws-sdk/client-iam';
+import { build } from 'esbuild';
+import { mapWithConcurrency } from '../lambdas/commons/concurrency';
+import { PatientRetryStrategy } from '../lambdas/commons/clients';
+import { runInventory } from '../lambdas/inventory/inventory';
+import { handler as contextHandler } from '../lambdas/context/handler';
+import { handler as inventoryHandler } from '../lambdas/inventory/handler';
+import { handleSignedClicks } from './interactions';
+import { benchmarksMarkdown, type BenchResults } from './report';
+import { BUNDLE, LAMBDA_NAMES, handlerEntry } from '../lib/janitor-function';
+import { addUser, emptyAccount, type SimAccount } from '../lib/sim/account';
+import { AwsStandin } from '../lib/sim/aws-standin';
+import { Simulation } from '../lib/sim/engine';
+import { runScenario } from '../lib/sim/run-scenario';
+import { loadScenario } from '../lib/sim/scenario';
+
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
+const ROOT = path.join(__dirname, '..');
+const DAY = 86_400_000;
+const ago = (days: number) => new Date(Date.now() - days * DAY);
+const PRICE_PER_TRANSITION = 0.025 / 1000;
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const BASE_CONFIG = {
+  slackChannelId: 'C0SIMULATED',
+  approverSlackUserIds: ['U0123ABCDEF'],
+  slackTeamId: 'T0SIMULATED',
+  jiraBaseUrl: 'http://127.0.0.1',
+  jiraProjectKey: 'SEC',
+};
+
+/** An account of `size` users, `idle` of them unused for 100 days, each with one access key. */
+function account(size: number, idle: number): SimAccount {
+  const built = emptyAccount();
+  for (let index = 0; index < size; index++) {
+    addUser(built, {
+      userName: `user-${String(index).padStart(5, '0')}`,
+      createDate: ago(800),
+      accessKeys: [
+        {
+          id: `AKIA${String(index).padStart(16, '0')}`,
+          status: 'Active',
+          createDate: ago(800),
+          lastUsedDate: ago(index < idle ? 100 : 1),
+        },
+      ],
+    });
+  }
+  return built;
+}
+
+const iamAt = (url: string) =>
+  new IAMClient({ endpoint: url, region: 'us-east-1', retryStrategy: new PatientRetryStrategy(10, 50) });
+const iamCalls = (standin: AwsStandin) => standin.calls.filter((call) => call.service === 'iam').length;
+
+/** What a tool without the credential report does: every user, one by one. */
+async function naiveInventory(iam: IAMClient): Promise<number> {
+  const users: User[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await iam.send(new ListUsersCommand({ Marker: marker }));
+    users.push(...(page.Users ?? []));
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  let idle = 0;
+  await mapWithConcurrency(users, 8, async (user) => {
+    await iam.send(new GetUserCommand({ UserName: user.UserName! }));
+    const keys = await iam.send(new ListAccessKeysCommand({ UserName: user.UserName! }));
+    let last = 0;
+    for (const key of keys.AccessKeyMetadata ?? []) {
+      const used = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId! }));
+      last = Math.max(last, used.AccessKeyLastUsed?.LastUsedDate?.getTime() ?? 0);
+    }
+    if (Date.now() - last >= 45 * DAY) idle++;
+  });
+  return idle;
+}
+
+async function benchInventory(size: number) {
+  const idle = size / 10;
+  const policy = {
+    thresholdDays: 45,
+    protectedTagKey: 'iam-janitor:protected',
+    keepUntilTagKey: 'iam-janitor:keep-until',
+    exemptUserNames: [],
+    exemptPathPrefixes: [],
+    maxCasesPerRun: 100,
+    maxCandidateFraction: 1,
+  };
+  const ours = new AwsStandin(account(size, idle), { faults: { latencyMs: LATENCY_MS } });
+  await ours.start();
+  let started = performance.now();
+  const result = await runInventory({
+    iam: iamAt(ours.url),
+    policy,
+    now: new Date(),
+    report: { pollIntervalMs: 100 },
+  });
+  const oursMs = performance.now() - started;
+  const oursCalls = iamCalls(ours);
+  await ours.stop();
+
+  const naive = new AwsStandin(account(size, idle), { faults: { latencyMs: LATENCY_MS } });
+  await naive.start();
+  started = performance.now();
+  const naiveIdle = await naiveInventory(iamAt(naive.url));
+  const naiveMs = performance.now() - started;
+  const naiveCalls = iamCalls(naive);
+  await naive.stop();
+  if (naiveIdle !== result.candidates.length)
+    throw new Error(`baseline found ${naiveIdle} idle users, iam-janitor ${result.candidates.length}`);
+  log(
+    `inventory ${size}: ${oursCalls} calls in ${Math.round(oursMs)} ms; baseline ${naiveCalls} calls in ${Math.round(naiveMs)} ms`,
+  );
+  return {
+    users: size,
+    inactive: idle,
+    calls: oursCalls,
+    ms: Math.round(oursMs),
+    baselineCalls: naiveCalls,
+    baselineMs: Math.round(naiveMs),
+    callRatio: naiveCalls / oursCalls,
+    timeRatio: naiveMs / oursMs,
+  };
+}
+
+/** The sweep state the inventory Lambda hands on, and the sweep's own transitions, at 5,000 users. */
+async function benchSweepPayload() {
+  const figures: Record<string, { bytes: number; transitions: number; halted: boolean; candidates: number }> =
+    {};
+  for (const [label, idle] of [
+    ['5,000 users, 100 candidates (the most maxCasesPerRun allows)', 100],
+    ['5,000 users, 500 candidates (10%: the guard halts)', 500],
+  ] as const) {
+    const sim = new Simulation({
+      account: account(5000, idle),
+      config: { ...BASE_CONFIG, maxCasesPerRun: 100, maxCandidateFraction: 1 },
+      standin: { faults: { latencyMs: 0 } },
+    });
+    await sim.start();
+    const output = await inventoryHandler({ sweepId: 'bench', startedAt: new Date().toISOString() });
+    const sweep = await sim.runSweep(new Date(), { startCases: false });
+    await sim.stop();
+    figures[label] = {
+      bytes: Buffer.byteLength(JSON.stringify(output)),
+      transitions: sweep.transitions,
+      halted: output.halted,
+      candidates: output.candidateCount,
+    };
+    log(`sweep payload (${label}): ${figures[label]!.bytes} bytes, ${sweep.transitions} transitions`);
+  }
+  return figures;
+}
+
+async function benchContext(candidates: number) {
+  const built = account(candidates, candidates);
+  for (const user of built.users.values()) {
+    built.cloudTrail.push({
+      region: 'us-east-1',
+      username: user.userName,
+      eventTime: ago(95),
+      eventName: 'ConsoleLogin',
+      eventSource: 'signin.amazonaws.com',
+    });
+  }
+  const sim = new Simulation({
+    account: built,
+    config: { ...BASE_CONFIG, cloudTrailRegions: [] },
+    standin: { faults: { latencyMs: LATENCY_MS } },
+  });
+  await sim.start();
+  const started = performance.now();
+  const results = await Promise.allSettled(
+    [...built.users.values()].map((user) =>
+      contextHandler({
+        caseId: `${user.userId}-bench`,
+        executionArn: 'arn:aws:states:us-east-1:123456789012:execution:case:bench',
+        candidate: {
+          userName: user.userName,
+          userId: user.userId,
+          arn: user.arn,
+          reason: 'idle',
+          lastActivity: null,
+          lastActivitySource: 'user_creation_time',
+          idleDays: 100,
+        },
+      }),
+    ),
+  );
+  const ms = performance.now() - started;
+  const lookups = sim.aws.callsOf('LookupEvents');
+  await sim.stop();
+  const floorMs = (candidates / 2) * 1000;
+  log(`context ${candidates}: ${Math.round(ms)} ms for ${lookups.length} lookups (floor ${floorMs} ms)`);
+  return {
+    candidates,
+    lookups: lookups.length,
+    ms: Math.round(ms),
+    floorMs,
+    ratioToFloor: ms / floorMs,
+    throttledLookups: lookups.filter((call) => call.error).length,
+    failedCases: results.filter((result) => result.status === 'rejected').length,
+  };
+}
+
+async function benchCases() {
+  const perOutcome: Record<string, { transitions: number; historyEvents: number }> = {};
+  for (const file of ['demo-account', 'dry-run']) {
+    const detail = await runScenario(loadScenario(path.join(ROOT, 'examples', `${file}.json`)), {
+      approvalTimeoutSeconds: 1,
+    });
+    for (const { run, record } of detail.cases) {
+      const outcome = record?.outcome ?? 'unrecorded';
+      const seen = perOutcome[outcome];
+      if (!seen || run.transitions > seen.transitions)
+        perOutcome[outcome] = { transitions: run.transitions, historyEvents: run.historyEvents };
+    }
+  }
+  const worst = Math.max(...Object.values(perOutcome).map((figure) => figure.transitions));
+  log(`cases: ${JSON.stringify(perOutcome)}`);
+  return {
+    perOutcome,
+    largestHistoryEvents: Math.max(...Object.values(perOutcome).map((figure) => figure.historyEvents)),
+    costPer1000Cases: worst * 1000 * PRICE_PER_TRANSITION,
+  };
+}
+
+async function benchBundles() {
+  const outdir = path.join(ROOT, 'bench', 'out');
+  const figures: Record<string, { bytes: number; coldLoadMs: number }> = {};
+  for (const name of LAMBDA_NAMES) {
+    const outfile = path.join(outdir, name, 'index.js');
+    const result = await build({
+      entryPoints: [handlerEntry(name)],
+      outfile,
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'cjs',
+      external: [...BUNDLE.external],
+      alias: { ...BUNDLE.alias },
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
+    const loads: number[] = [];
+    for (let run = 0; run < 5; run++) {
+      const printed = execFileSync(
+        process.execPath,
+        [
+          '-e',
+          `const t=process.hrtime.bigint();require(${JSON.stringify(outfile)});console.log(Number(process.hrtime.bigint()-t)/1e6)`,
+        ],
+        {
+          env: { ...process.env, AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'SILENT' },
+        },
+      );
+      loads.push(Number(String(printed).trim()));
+    }
+    figures[name] = { bytes, coldLoadMs: median(loads) };
+    log(`bundle ${name}: ${bytes} bytes, cold load ${figures[name]!.coldLoadMs.toFixed(1)} ms`);
+  }
+  return figures;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)]!;
+
+async function benchInteractions(clicks: number) {
+  const latencies = await handleSignedClicks(clicks, 50);
+  const figures = {
+    clicks,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    standinLatencyMs: 50,
+  };
+  log(`interactions: p50 ${figures.p50Ms.toFixed(0)} ms, p99 ${figures.p99Ms.toFixed(0)} ms`);
+  return figures;
+}
+
+async function main() {
+  const started = performance.now();
+
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+    },
+    latencyMs: LATENCY_MS,
+    inventory: [await benchInventory(500), await benchInventory(5000)],
+    sweep: await benchSweepPayload(),
+    context: await benchContext(100),
+    cases: await benchCases(),
+    bundles: await benchBundles(),
+    interactions: await benchInteractions(200),
+    totalSeconds: 0,
+  };
+  results.totalSeconds = Math.round((performance.now() - started) / 1000);
+  fs.writeFileSync(path.join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), benchmarksMarkdown(results));
+  log(`wrote bench/results.json and BENCHMARKS.md in ${results.totalSeconds} s`);
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
