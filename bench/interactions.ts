@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { emptyAccount, addUser } from '../lib/sim/account';
-import { Simulation } from '../lib/sim/engine';
+import { addUser, emptyAccount } from '../lib/sim/account';
+import { openCaseFor, Simulation } from '../lib/sim/engine';
 
 /**
  * Latency of the interactions handler for real signed clicks on waiting cases, with `latencyMs`
@@ -28,23 +28,7 @@ export async function handleSignedClicks(clicks: number, latencyMs: number): Pro
   for (let index = 0; index < clicks; index++) {
     const user = addUser(account, { userName: `waiting-${index}` });
     const caseId = `${user.userId}-bench`;
-    await sim.store.open({
-      caseId,
-      userName: user.userName,
-      userId: user.userId,
-      arn: user.arn,
-      candidate: {
-        userName: user.userName,
-        userId: user.userId,
-        arn: user.arn,
-        reason: 'idle',
-        lastActivity: null,
-        lastActivitySource: 'user_creation_time',
-        idleDays: 100,
-      },
-      executionArn: 'arn:aws:states:us-east-1:123456789012:execution:case:bench',
-      openedAt: new Date().toISOString(),
-    });
+    await openCaseFor(sim.store, user, caseId);
     const ts = `1763802000.${String(index).padStart(6, '0')}`;
     sim.slack.messages.set(ts, {
       method: 'chat.postMessage',

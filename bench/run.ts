@@ -27,7 +27,7 @@ import { handler as inventoryHandler } from '../lambdas/inventory/handler';
 import { handleSignedClicks } from './interactions';
 import { benchmarksMarkdown, type BenchResults } from './report';
 import { BUNDLE, LAMBDA_NAMES, handlerEntry } from '../lib/janitor-function';
-import { addUser, emptyAccount, type SimAccount } from '../lib/sim/account';
+import { addUser, candidateOf, emptyAccount, type SimAccount } from '../lib/sim/account';
 import { AwsStandin } from '../lib/sim/aws-standin';
 import { Simulation } from '../lib/sim/engine';
 import { runScenario } from '../lib/sim/run-scenario';
@@ -193,15 +193,7 @@ async function benchContext(candidates: number) {
       contextHandler({
         caseId: `${user.userId}-bench`,
         executionArn: 'arn:aws:states:us-east-1:123456789012:execution:case:bench',
-        candidate: {
-          userName: user.userName,
-          userId: user.userId,
-          arn: user.arn,
-          reason: 'idle',
-          lastActivity: null,
-          lastActivitySource: 'user_creation_time',
-          idleDays: 100,
-        },
+        candidate: candidateOf(user),
       }),
     ),
   );

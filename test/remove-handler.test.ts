@@ -3,6 +3,7 @@ import { documentClient, resetClients } from '../lambdas/commons/clients';
 import { resetConfigCache } from '../lambdas/commons/env';
 import { handler } from '../lambdas/remove/handler';
 import { emptyAccount, type SimAccount } from '../lib/sim/account';
+import { openCaseFor } from '../lib/sim/engine';
 import type { AwsStandin } from '../lib/sim/aws-standin';
 import { CASE_TABLE, startDynamo } from '../lib/sim/dynamo';
 import { addLoadedUser } from './helpers/loaded-user';
@@ -36,23 +37,7 @@ describe('remove Lambda', () => {
     resetConfigCache();
     resetClients();
     const caseId = `case-${++caseCounter}`;
-    await new CaseStore(documentClient(), CASE_TABLE).open({
-      caseId,
-      userName: user.userName,
-      userId: user.userId,
-      arn: user.arn,
-      candidate: {
-        userName: user.userName,
-        userId: user.userId,
-        arn: user.arn,
-        reason: 'idle',
-        lastActivity: user.accessKeys[0]!.lastUsedDate!.toISOString(),
-        lastActivitySource: 'access_key_1',
-        idleDays: 90,
-      },
-      executionArn: 'arn:aws:states:us-east-1:123456789012:execution:case:x',
-      openedAt: new Date().toISOString(),
-    });
+    await openCaseFor(new CaseStore(documentClient(), CASE_TABLE), user, caseId);
     return caseId;
   }
   const decision = {

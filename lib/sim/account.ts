@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Candidate } from '../../lambdas/commons/contracts';
 
 /**
  * The emulated AWS account the stand-in serves: IAM users with every kind of dependent item, and
@@ -185,4 +186,27 @@ export function credentialReportCsv(account: SimAccount): string {
     ]);
   }
   return [header, ...rows.map((row) => row.map(quote).join(','))].join('\n') + '\n';
+}
+
+/** The candidate reference the sweep would hand on for this user, for tests, benchmarks and the simulator. */
+export function candidateOf(user: SimUser, overrides: Partial<Candidate> = {}): Candidate {
+  const uses: [Candidate['lastActivitySource'], Date | null | undefined][] = [
+    ['password', user.password?.lastUsed],
+    ['access_key_1', user.accessKeys[0]?.lastUsedDate],
+    ['access_key_2', user.accessKeys[1]?.lastUsedDate],
+  ];
+  const latest = uses
+    .filter((use): use is [Candidate['lastActivitySource'], Date] => use[1] instanceof Date)
+    .sort((a, b) => b[1].getTime() - a[1].getTime())[0];
+  const since = latest ? latest[1] : user.createDate;
+  return {
+    userName: user.userName,
+    userId: user.userId,
+    arn: user.arn,
+    reason: 'idle (simulated)',
+    lastActivity: latest ? latest[1].toISOString() : null,
+    lastActivitySource: latest ? latest[0] : 'user_creation_time',
+    idleDays: Math.floor((Date.now() - since.getTime()) / 86_400_000),
+    ...overrides,
+  };
 }

@@ -1,6 +1,6 @@
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { addUser, credentialReportCsv, stableId, userArn, type SimAccount, type SimUser } from './account';
+import { LoopbackServer, readBody } from './http-standin';
 
 /**
  * A local stand-in for IAM (query protocol, XML), CloudTrail (JSON 1.1) and the two Step Functions
@@ -98,9 +98,8 @@ class StandinError extends Error {
   }
 }
 
-export class AwsStandin {
+export class AwsStandin extends LoopbackServer {
   readonly calls: CallRecord[] = [];
-  private server?: http.Server;
   private random: () => number;
   private reportCalls = 0;
   private reportReady = false;
@@ -111,26 +110,8 @@ export class AwsStandin {
     readonly account: SimAccount,
     readonly options: AwsStandinOptions = {},
   ) {
+    super();
     this.random = seededRandom(options.seed ?? 42);
-  }
-
-  async start(): Promise<string> {
-    this.server = http.createServer((request, response) => void this.handle(request, response));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return this.url;
-  }
-
-  get url(): string {
-    const address = this.server?.address() as AddressInfo | undefined;
-    if (!address) throw new Error('stand-in not started');
-    return `http://127.0.0.1:${address.port}`;
-  }
-
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
-    this.server = undefined;
   }
 
   /** The environment that points every SDK client of iam-janitor at this stand-in. */
@@ -154,10 +135,8 @@ export class AwsStandin {
     );
   }
 
-  private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
+  protected async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    const body = await readBody(request);
     if (this.options.faults?.latencyMs)
       await new Promise((resolve) => setTimeout(resolve, this.options.faults!.latencyMs));
     const target = String(request.headers['x-amz-target'] ?? '');

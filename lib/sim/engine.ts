@@ -18,7 +18,7 @@ import {
 } from '../../lambdas/slack-interactions/handler';
 import { signSlackRequest } from '../../lambdas/slack-interactions/signature';
 import { handler as slackRequestHandler } from '../../lambdas/slack-request/handler';
-import type { SimAccount } from './account';
+import { candidateOf, type SimAccount, type SimUser } from './account';
 import { AwsStandin, type AwsStandinOptions } from './aws-standin';
 import { CASE_TABLE, startDynamo } from './dynamo';
 import { JiraStandin } from './jira-standin';
@@ -341,4 +341,22 @@ function compressApprovalTimeout(
   const request: Record<string, unknown> = { ...states.RequestApproval!, TimeoutSeconds: seconds };
   delete request.TimeoutSecondsPath;
   return { ...definition, States: { ...states, RequestApproval: request } };
+}
+
+/** Opens a case for a user the way the context Lambda does, without running the workflow. */
+export function openCaseFor(
+  store: CaseStore,
+  user: SimUser,
+  caseId: string,
+  openedAt = new Date(),
+): Promise<CaseRecord> {
+  return store.open({
+    caseId,
+    userName: user.userName,
+    userId: user.userId,
+    arn: user.arn,
+    candidate: candidateOf(user),
+    executionArn: `${CASE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${caseId}`,
+    openedAt: openedAt.toISOString(),
+  });
 }

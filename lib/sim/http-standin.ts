@@ -1,42 +1,14 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** A tiny HTTP server for the Slack and Jira stand-ins: routes, JSON bodies, optional latency. */
-export abstract class HttpStandin {
+/** A server on a free loopback port, the base of every stand-in. */
+export abstract class LoopbackServer {
   private server?: http.Server;
-  latencyMs = 0;
 
-  protected abstract route(
-    method: string,
-    url: URL,
-    body: string,
-    headers: http.IncomingHttpHeaders,
-  ): Promise<{ status: number; body: unknown }>;
+  protected abstract handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void>;
 
   async start(): Promise<string> {
-    this.server = http.createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        void (async () => {
-          if (this.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
-          const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-          try {
-            const result = await this.route(
-              request.method ?? 'GET',
-              url,
-              Buffer.concat(chunks).toString('utf8'),
-              request.headers,
-            );
-            response.writeHead(result.status, { 'content-type': 'application/json' });
-            response.end(result.body === undefined ? '' : JSON.stringify(result.body));
-          } catch (error) {
-            response.writeHead(500, { 'content-type': 'application/json' });
-            response.end(JSON.stringify({ error: String(error) }));
-          }
-        })();
-      });
-    });
+    this.server = http.createServer((request, response) => void this.handle(request, response));
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return this.url;
   }
@@ -52,6 +24,42 @@ export abstract class HttpStandin {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     this.server = undefined;
+  }
+}
+
+export async function readBody(request: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The Slack and Jira stand-ins: routes answering JSON, with optional latency. */
+export abstract class HttpStandin extends LoopbackServer {
+  latencyMs = 0;
+
+  protected abstract route(
+    method: string,
+    url: URL,
+    body: string,
+    headers: http.IncomingHttpHeaders,
+  ): Promise<{ status: number; body: unknown }>;
+
+  protected async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    const body = await readBody(request);
+    if (this.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    try {
+      const result = await this.route(
+        request.method ?? 'GET',
+        new URL(request.url ?? '/', 'http://127.0.0.1'),
+        body,
+        request.headers,
+      );
+      response.writeHead(result.status, { 'content-type': 'application/json' });
+      response.end(result.body === undefined ? '' : JSON.stringify(result.body));
+    } catch (error) {
+      response.writeHead(500, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: String(error) }));
+    }
   }
 }
 

@@ -3,7 +3,7 @@ import { parseConfig } from '../../lambdas/commons/config';
 import type { CaseRecord } from '../../lambdas/commons/case-store';
 import type { Outcome } from '../../lambdas/commons/contracts';
 import { runInventory, type UserFinding } from '../../lambdas/inventory/inventory';
-import { Simulation, type CaseRun } from './engine';
+import { openCaseFor, Simulation, type CaseRun } from './engine';
 import type { JiraIssue } from './jira-standin';
 import { buildAccount, type Scenario } from './scenario';
 import type { SlackPost } from './slack-standin';
@@ -94,23 +94,7 @@ export async function runScenario(
     for (const userName of scenario.openCases) {
       const user = account.users.get(userName);
       if (!user) continue;
-      await sim.store.open({
-        caseId: `${user.userId}-earlier`,
-        userName,
-        userId: user.userId,
-        arn: user.arn,
-        candidate: {
-          userName,
-          userId: user.userId,
-          arn: user.arn,
-          reason: 'opened by an earlier sweep',
-          lastActivity: null,
-          lastActivitySource: 'user_creation_time',
-          idleDays: 0,
-        },
-        executionArn: 'arn:aws:states:us-east-1:123456789012:execution:iam-janitor-case:earlier',
-        openedAt: new Date(started - DAY_MS).toISOString(),
-      });
+      await openCaseFor(sim.store, user, `${user.userId}-earlier`, new Date(started - DAY_MS));
     }
     // The verdict table of the timeline, from the same routine the sweep runs.
     const preview = await runInventory({

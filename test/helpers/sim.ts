@@ -1,5 +1,5 @@
 import type { Candidate } from '../../lambdas/commons/contracts';
-import { emptyAccount, type SimAccount } from '../../lib/sim/account';
+import { candidateOf, emptyAccount, type SimAccount } from '../../lib/sim/account';
 import { Simulation, type CaseRun, type SimulationOptions } from '../../lib/sim/engine';
 import { addLoadedUser } from './loaded-user';
 import { VALID_CONFIG } from './stack';
@@ -9,20 +9,9 @@ export const APPROVER = 'U0123ABCDEF';
 export const CASE_ID = 'AIDALOADED-2026-11-22';
 
 export function candidateFor(account: SimAccount, userName: string): Candidate {
-  const user = account.users.get(userName)!;
-  const uses = [user.password?.lastUsed, ...user.accessKeys.map((key) => key.lastUsedDate)].filter(
-    (use): use is Date => Boolean(use),
-  );
-  const last = uses.sort((a, b) => a.getTime() - b.getTime()).at(-1) ?? null;
-  return {
-    userName,
-    userId: user.userId,
-    arn: user.arn,
+  return candidateOf(account.users.get(userName)!, {
     reason: 'access key 1 last used 90 days ago (threshold 45)',
-    lastActivity: last ? last.toISOString() : null,
-    lastActivitySource: 'access_key_1',
-    idleDays: 90,
-  };
+  });
 }
 
 /** An account with the fully loaded user and a little CloudTrail history in two regions. */
