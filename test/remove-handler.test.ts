@@ -2,6 +2,7 @@ import { CaseStore } from '../lambdas/commons/case-store';
 import { documentClient, resetClients } from '../lambdas/commons/clients';
 import { resetConfigCache } from '../lambdas/commons/env';
 import { handler } from '../lambdas/remove/handler';
+import { main } from '../lib/cli/main';
 import { emptyAccount, type SimAccount } from '../lib/sim/account';
 import { openCaseFor } from '../lib/sim/engine';
 import type { AwsStandin } from '../lib/sim/aws-standin';
@@ -57,6 +58,35 @@ describe('remove Lambda', () => {
       groups: ['developers', 'data-readers', 'on-call'],
     });
     expect(record?.removed).toContain('delete user loaded');
+  });
+
+  it('can be undone from the case record with restore --case', async () => {
+    const caseId = await openCase(false);
+    await handler({ caseId, decision });
+    expect(account.users.has('loaded')).toBe(false);
+    const out: string[] = [];
+    const code = await main(['restore', '--case', caseId, '--table', CASE_TABLE], {
+      stdout: (text) => void out.push(text),
+      stderr: (text) => void out.push(text),
+    });
+    expect(code).toBe(0);
+    expect(account.users.get('loaded')).toMatchObject({
+      path: '/team/data/',
+      groups: ['developers', 'data-readers', 'on-call'],
+    });
+    expect(out.join('\n')).toContain('loaded is restored.');
+  });
+
+  it('says so when a case holds no snapshot', async () => {
+    const caseId = await openCase(false);
+    const errors: string[] = [];
+    expect(
+      await main(['restore', '--case', caseId, '--table', CASE_TABLE], {
+        stdout: () => undefined,
+        stderr: (text) => void errors.push(text),
+      }),
+    ).toBe(1);
+    expect(errors.join('')).toBe(`Case ${caseId} holds no snapshot: nothing was removed in it.`);
   });
 
   it('in dryRun stores the snapshot and changes nothing', async () => {
