@@ -3,10 +3,6 @@
  * rename one only together with statemachine/*.asl.json.
  */
 
-export class NotImplementedError extends Error {
-  override name = 'NotImplementedError';
-}
-
 /** The user used a credential after the case was opened: removing them now would break live work. */
 export class UserBecameActiveError extends Error {
   override name = 'UserBecameActiveError';
@@ -38,10 +34,6 @@ export class SlackUnavailableError extends Error {
 
 export class CredentialReportTimeoutError extends Error {
   override name = 'CredentialReportTimeoutError';
-}
-
-export class InvalidInputError extends Error {
-  override name = 'InvalidInputError';
 }
 
 export function errorName(error: unknown): string {

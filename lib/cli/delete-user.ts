@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline/promises';
 import { iamClient } from '../../lambdas/commons/clients';
-import { act, snapshotSchema, type Snapshot } from '../../lambdas/remove/removal';
+import { act, latestUse, snapshotSchema, type Snapshot } from '../../lambdas/remove/removal';
 import { loadConfig } from './config-file';
 import type { CommandIo } from './main';
 import { explainAwsError } from './report';
@@ -122,7 +122,7 @@ class DeclinedError extends Error {
 export function describePlan(snapshot: Snapshot): string {
   const lines = [
     `Plan for ${snapshot.userName} (${snapshot.arn})`,
-    `  last activity: ${[snapshot.passwordLastUsed, ...snapshot.accessKeys.map((key) => key.lastUsedDate)].filter(Boolean).sort().at(-1) ?? 'none recorded'}`,
+    `  last activity: ${latestUse(snapshot) ?? 'none recorded'}`,
     `  console password: ${snapshot.loginProfile ? 'yes' : 'no'}`,
     `  access keys: ${snapshot.accessKeys.map((key) => `${key.id} (${key.status})`).join(', ') || 'none'}`,
     `  signing certificates: ${snapshot.signingCertificates.length}, SSH keys: ${snapshot.sshPublicKeys.length}, service credentials: ${snapshot.serviceSpecificCredentials.length}`,

@@ -82,6 +82,8 @@ function loadDefinition(file: string, substitutions: Record<string, string>): Re
 const lambdaArn = (name: string) => `arn:aws:lambda:${REGION}:123456789012:function:iam-janitor-${name}`;
 export const CASE_MACHINE_ARN = `arn:aws:states:${REGION}:123456789012:stateMachine:iam-janitor-case`;
 const SWEEP_MACHINE_ARN = `arn:aws:states:${REGION}:123456789012:stateMachine:iam-janitor-sweep`;
+const executionArn = (machineArn: string, name: string) =>
+  `${machineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 
 export class Simulation {
   readonly aws: AwsStandin;
@@ -168,7 +170,7 @@ export class Simulation {
       {},
       {
         Execution: {
-          Id: `${SWEEP_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${sweepId}`,
+          Id: executionArn(SWEEP_MACHINE_ARN, sweepId),
           Name: sweepId,
           StartTime: startedAt.toISOString(),
         },
@@ -182,7 +184,7 @@ export class Simulation {
           this.startedNames.add(Name);
           if (options.startCases !== false) this.pendingCases.push(this.runCase(Input.candidate, Name));
           return {
-            ExecutionArn: `${CASE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${Name}`,
+            ExecutionArn: executionArn(CASE_MACHINE_ARN, Name),
             StartDate: new Date().toISOString(),
           };
         },
@@ -197,12 +199,12 @@ export class Simulation {
     this.startedNames.add(caseId);
     const token = `sim-task-token-${++this.tokenCounter}-${'x'.repeat(64)}`;
     const timeoutSeconds = this.options.approvalTimeoutSeconds ?? 2;
-    const executionArn = `${CASE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${caseId}`;
+    const caseExecutionArn = executionArn(CASE_MACHINE_ARN, caseId);
     const run = await this.execute(
       this.caseMachine,
       { candidate },
       {
-        Execution: { Id: executionArn, Name: caseId, StartTime: new Date().toISOString() },
+        Execution: { Id: caseExecutionArn, Name: caseId, StartTime: new Date().toISOString() },
         Task: { Token: token },
       },
       {
@@ -356,7 +358,7 @@ export function openCaseFor(
     userId: user.userId,
     arn: user.arn,
     candidate: candidateOf(user),
-    executionArn: `${CASE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${caseId}`,
+    executionArn: executionArn(CASE_MACHINE_ARN, caseId),
     openedAt: openedAt.toISOString(),
   });
 }
