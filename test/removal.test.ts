@@ -231,6 +231,17 @@ describe('disable and keep', () => {
   });
 });
 
+describe('keep on a user protected since the case opened', () => {
+  it('keeps without tagging, so the IAM Deny is never hit', async () => {
+    const { iam } = await setUp({ denyMutationsOnTag: 'iam-janitor:protected' }, (account) =>
+      addLoadedUser(account, 'loaded', { tags: { 'iam-janitor:protected': 'true' } }),
+    );
+    expect((await act(deleteInput(iam, { action: 'keep' }))).outcome).toBe('kept');
+    expect(standin.calls.filter((call) => call.error)).toEqual([]);
+    expect(standin.mutatingCalls()).toEqual([]);
+  });
+});
+
 describe('snapshot round trip', () => {
   it('restores the user equal to the original in path, tags, boundary, groups, managed and inline policies', async () => {
     const { account, iam } = await setUp();

@@ -492,6 +492,10 @@ export async function act(input: ActInput): Promise<ActResult> {
   if (action === 'keep') {
     const step = keepStep(userName, policy.keepUntilTagKey, policy.keepDays, now);
     if (input.dryRun) return { outcome: 'dry-run', planned: [step.description], done: [] };
+    // A user protected since the case opened is kept by definition; the role's Deny would refuse the tag.
+    const tags = (await iam.send(new GetUserCommand({ UserName: userName }))).User?.Tags ?? [];
+    if (tags.some((tag) => tag.Key === policy.protectedTagKey))
+      return { outcome: 'kept', planned: [], done: [] };
     return {
       outcome: 'kept',
       planned: [step.description],
