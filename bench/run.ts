@@ -27,7 +27,9 @@ import { handler as inventoryHandler } from '../lambdas/inventory/handler';
 import { handleSignedClicks } from './interactions';
 import { benchmarksMarkdown, type BenchResults } from './report';
 import { BUNDLE, LAMBDA_NAMES, handlerEntry } from '../lib/janitor-function';
-import { addUser, candidateOf, emptyAccount, type SimAccount } from '../lib/sim/account';
+import { candidateOf, type SimAccount } from '../lib/sim/account';
+import { generateScenario } from '../lib/sim/generate';
+import { buildAccount } from '../lib/sim/scenario';
 import { AwsStandin } from '../lib/sim/aws-standin';
 import { Simulation } from '../lib/sim/engine';
 import { runScenario } from '../lib/sim/run-scenario';
@@ -47,24 +49,14 @@ const BASE_CONFIG = {
   jiraProjectKey: 'SEC',
 };
 
-/** An account of `size` users, `idle` of them unused for 100 days, each with one access key. */
+/** The generated large account (lib/sim/generate.ts), `idle` of its `size` users unused for 100 days. */
 function account(size: number, idle: number): SimAccount {
-  const built = emptyAccount();
-  for (let index = 0; index < size; index++) {
-    addUser(built, {
-      userName: `user-${String(index).padStart(5, '0')}`,
-      createDate: ago(800),
-      accessKeys: [
-        {
-          id: `AKIA${String(index).padStart(16, '0')}`,
-          status: 'Active',
-          createDate: ago(800),
-          lastUsedDate: ago(index < idle ? 100 : 1),
-        },
-      ],
-    });
-  }
-  return built;
+  const scenario = generateScenario({
+    users: size,
+    inactiveFraction: idle / size,
+    now: new Date().toISOString(),
+  });
+  return buildAccount(scenario, (iso) => new Date(iso));
 }
 
 const iamAt = (url: string) =>

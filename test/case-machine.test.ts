@@ -121,6 +121,27 @@ describe('case state machine, offline with the real handlers', () => {
     expect(sim.slack.posts.at(-1)?.text).toContain('loaded was not changed: the case failed.');
   });
 
+  it('says so in a comment, and still completes, when the Done transition does not exist', async () => {
+    const account = loadedAccount();
+    const sim: Simulation = new Simulation({
+      account,
+      config: VALID_CONFIG,
+      approvalTimeoutSeconds: 1,
+      onApprovalRequested: async (caseId) => void (await sim.click(caseId, 'keep', APPROVER)),
+    });
+    await sim.start();
+    sim.jira.transitions = [{ id: '21', name: 'In Progress' }];
+    await sim.runCase(candidateFor(account, 'loaded'), CASE_ID);
+    const record = await sim.caseRecord(CASE_ID);
+    await sim.stop();
+    expect(record).toMatchObject({ status: 'closed', outcome: 'kept' });
+    const issue = [...sim.jira.issues.values()][0]!;
+    expect(issue.status).toBe('To Do');
+    expect(JSON.stringify(issue.comments)).toContain(
+      'the transition \\"Done\\" (jiraDoneTransition) is not available from its status. Available: In Progress.',
+    );
+  });
+
   it('recovers when Slack fails once', async () => {
     const { record, sim } = await runCase({ decision: 'keep', slackFailures: 1 });
     expect(record.outcome).toBe('kept');

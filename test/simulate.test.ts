@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { main } from '../lib/cli/main';
 import { addUser } from '../lib/sim/account';
 import { Simulation } from '../lib/sim/engine';
+import { generateScenario } from '../lib/sim/generate';
 import { runScenario } from '../lib/sim/run-scenario';
 import { loadScenario, parseScenario } from '../lib/sim/scenario';
 import { APPROVER, candidateFor, loadedAccount } from './helpers/sim';
@@ -183,6 +184,24 @@ describe('iam-janitor simulate', () => {
     expect(text).toContain('┃ Delete chosen by @U0123ABCDEF');
     expect(text).toContain('── Summary');
     expect(text).toMatch(/bob\s+delete\s+U0123ABCDEF\s+deleted\s+SEC-1\s+yes/);
+  });
+});
+
+describe('the large-account generator', () => {
+  it('builds a scenario the simulator runs, with the idle share as candidates', async () => {
+    const scenario = generateScenario({ users: 50, inactiveFraction: 0.1 });
+    expect(scenario.users).toHaveLength(50);
+    const detail = await runScenario(scenario, { approvalTimeoutSeconds: 1 });
+    expect(detail.report.sweep).toMatchObject({ usersScanned: 50, halted: false });
+    expect(detail.report.sweep.candidates).toEqual([
+      'user-00000',
+      'user-00001',
+      'user-00002',
+      'user-00003',
+      'user-00004',
+    ]);
+    expect(detail.report.cases.map((entry) => entry.outcome)).toEqual(Array(5).fill('expired'));
+    expect(detail.report.remainingUsers).toHaveLength(50);
   });
 });
 

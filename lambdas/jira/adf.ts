@@ -100,6 +100,11 @@ export function caseDescription(record: CaseRecord): AdfDoc {
             .join(', '),
         ),
       ),
+      paragraph(
+        text(
+          `Distinct source IPs: ${trail.sourceIps.join(', ')}. User agents: ${trail.userAgents.join(' | ')}.`,
+        ),
+      ),
     );
   }
   content.push(

@@ -1,0 +1,38 @@
+import { parseScenario, type Scenario } from './scenario';
+
+export interface GenerateOptions {
+  /** @default 5000, the IAM quota of users per account */
+  readonly users?: number;
+  /** Share of users idle for 100 days. @default 0.1 */
+  readonly inactiveFraction?: number;
+  /** @default '2026-11-22T09:00:00Z' */
+  readonly now?: string;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * A scenario for a large account: every user has one access key, used a day ago, or 100 days ago
+ * for the idle share. The benchmark runs on it, and `simulate --scenario` takes it as it is.
+ */
+export function generateScenario(options: GenerateOptions = {}): Scenario {
+  const size = options.users ?? 5000;
+  const idle = Math.round(size * (options.inactiveFraction ?? 0.1));
+  const now = options.now ?? '2026-11-22T09:00:00Z';
+  const at = (daysAgo: number) => new Date(Date.parse(now) - daysAgo * DAY).toISOString();
+  const users = Array.from({ length: size }, (_, index) => ({
+    userName: `user-${String(index).padStart(5, '0')}`,
+    createDate: at(800),
+    accessKeys: [
+      {
+        id: `AKIA${String(index).padStart(16, '0')}`,
+        createDate: at(800),
+        lastUsedDate: at(index < idle ? 100 : 1),
+      },
+    ],
+  }));
+  return parseScenario(
+    { now, users, config: { maxCasesPerRun: 100, maxCandidateFraction: 1 } },
+    'generated scenario',
+  );
+}
