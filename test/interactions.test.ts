@@ -122,6 +122,16 @@ describe('the interactions endpoint', () => {
     await sim.stop();
   });
 
+  it('answers a repeat of the same click quietly, as when Slack re-sends a slow request', async () => {
+    const { sim, finished } = await startWaitingCase();
+    expect((await sim.click(CASE_ID, 'keep', APPROVER)).statusCode).toBe(200);
+    expect((await sim.click(CASE_ID, 'keep', APPROVER)).statusCode).toBe(200);
+    await finished;
+    expect(sim.aws.callsOf('SendTaskSuccess')).toHaveLength(1);
+    expect(sim.slack.posts.filter((post) => post.method === 'chat.postEphemeral')).toEqual([]);
+    await sim.stop();
+  });
+
   it('replaces the buttons with the decision once decided', async () => {
     const { sim, finished } = await startWaitingCase();
     await sim.click(CASE_ID, 'keep', APPROVER);

@@ -111,7 +111,10 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
   };
   const claim = await store.recordDecision(caseId, decision);
   if (!claim.won) {
-    await tell(alreadyDecided(claim.existing ?? record));
+    const existing = claim.existing?.decision;
+    // Slack re-sends a request it did not see answered in 3 s: the same approver, the same choice.
+    const repeat = existing?.decidedBy === userId && existing.decision === decision.decision;
+    if (!repeat) await tell(alreadyDecided(claim.existing ?? record));
     return reply(200);
   }
 
