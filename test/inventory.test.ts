@@ -1,6 +1,6 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { PatientRetryStrategy } from '../lambdas/commons/clients';
-import { runInventory } from '../lambdas/inventory/inventory';
+import { runInventory, type InventoryDeps } from '../lambdas/inventory/inventory';
 import { addUser, emptyAccount, type SimAccount } from '../lib/sim/account';
 import type { AwsStandin } from '../lib/sim/aws-standin';
 import { main } from '../lib/cli/main';
@@ -12,6 +12,17 @@ function iamFor(standin: AwsStandin) {
     endpoint: standin.url,
     region: 'us-east-1',
     retryStrategy: new PatientRetryStrategy(12, 5),
+  });
+}
+
+/** The inventory against a stand-in, with the test policy and a fast report poll. */
+function inventoryOf(standin: AwsStandin, overrides: Partial<InventoryDeps> = {}) {
+  return runInventory({
+    iam: iamFor(standin),
+    policy: POLICY,
+    now: new Date(),
+    report: { pollIntervalMs: 5 },
+    ...overrides,
   });
 }
 
@@ -84,12 +95,7 @@ describe('inventory against the IAM stand-in over HTTP', () => {
 
   it('gives every user the verdict a careful human would, and never makes root a candidate', async () => {
     standin = await startStandin(mixedAccount());
-    const result = await runInventory({
-      iam: iamFor(standin),
-      policy: POLICY,
-      now: new Date(),
-      report: { pollIntervalMs: 5 },
-    });
+    const result = await inventoryOf(standin);
     const verdicts = Object.fromEntries(result.users.map((user) => [user.userName, user.verdict]));
     expect(verdicts).toMatchObject(EXPECTED);
     expect(result.users.map((user) => user.userName)).not.toContain('<root_account>');
@@ -106,13 +112,7 @@ describe('inventory against the IAM stand-in over HTTP', () => {
 
   it('marks users with an open case as open-case', async () => {
     standin = await startStandin(mixedAccount());
-    const result = await runInventory({
-      iam: iamFor(standin),
-      policy: POLICY,
-      now: new Date(),
-      openCaseUserNames: new Set(['idle-bob']),
-      report: { pollIntervalMs: 5 },
-    });
+    const result = await inventoryOf(standin, { openCaseUserNames: new Set(['idle-bob']) });
     expect(result.users.find((user) => user.userName === 'idle-bob')).toMatchObject({ verdict: 'open-case' });
     expect(result.candidates.map((candidate) => candidate.userName)).toEqual(['nested.frank']);
   });
@@ -120,13 +120,7 @@ describe('inventory against the IAM stand-in over HTTP', () => {
   it('warns once about a keep-until date that has passed', async () => {
     standin = await startStandin(mixedAccount());
     const warnings: string[] = [];
-    await runInventory({
-      iam: iamFor(standin),
-      policy: POLICY,
-      now: new Date(),
-      report: { pollIntervalMs: 5 },
-      warn: (message) => warnings.push(message),
-    });
+    await inventoryOf(standin, { warn: (message) => warnings.push(message) });
     expect(warnings).toEqual([
       'tag iam-janitor:keep-until="2001-01-01" has passed; the user is judged again',
     ]);
@@ -137,37 +131,22 @@ describe('inventory against the IAM stand-in over HTTP', () => {
     for (let index = 0; index < 10; index++)
       addUser(account, { userName: `gone-${index}`, createDate: ago(400) });
     standin = await startStandin(account);
-    const result = await runInventory({
-      iam: iamFor(standin),
-      policy: POLICY,
-      now: new Date(),
-      report: { pollIntervalMs: 5 },
-    });
+    const result = await inventoryOf(standin);
     expect(result.halted).toBe(true);
     expect(result.haltReason).toBe('10 of 10 users (100%) are candidates, above maxCandidateFraction (20%)');
   });
 
   it('waits for a report that is STARTED, then reads it', async () => {
     standin = await startStandin(mixedAccount(), { reportStartedCalls: 3 });
-    await runInventory({
-      iam: iamFor(standin),
-      policy: POLICY,
-      now: new Date(),
-      report: { pollIntervalMs: 5 },
-    });
+    await inventoryOf(standin);
     expect(standin.callsOf('GenerateCredentialReport')).toHaveLength(4);
   });
 
   it('gives up with a clear error when the report never completes', async () => {
     standin = await startStandin(mixedAccount(), { reportStartedCalls: 1_000 });
-    await expect(
-      runInventory({
-        iam: iamFor(standin),
-        policy: POLICY,
-        now: new Date(),
-        report: { pollIntervalMs: 5, maxWaitMs: 50 },
-      }),
-    ).rejects.toThrow(/credential report was not ready after 0 s \(last state: STARTED\)/);
+    await expect(inventoryOf(standin, { report: { pollIntervalMs: 5, maxWaitMs: 50 } })).rejects.toThrow(
+      /credential report was not ready after 0 s \(last state: STARTED\)/,
+    );
   });
 
   it('costs at most 5 + 300 IAM calls for 5,000 users with 300 inactive', async () => {
@@ -184,11 +163,8 @@ describe('inventory against the IAM stand-in over HTTP', () => {
       });
     }
     standin = await startStandin(account);
-    const result = await runInventory({
-      iam: iamFor(standin),
+    const result = await inventoryOf(standin, {
       policy: { ...POLICY, maxCasesPerRun: 1000, maxCandidateFraction: 1 },
-      now: new Date(),
-      report: { pollIntervalMs: 5 },
     });
     expect(result.candidates).toHaveLength(300);
     expect(standin.calls.filter((call) => call.service === 'iam').length).toBeLessThanOrEqual(5 + 300);
@@ -207,12 +183,7 @@ describe('inventory against the IAM stand-in over HTTP', () => {
       });
     }
     standin = await startStandin(account);
-    const result = await runInventory({
-      iam: iamFor(standin),
-      policy: POLICY,
-      now: new Date(),
-      report: { pollIntervalMs: 5 },
-    });
+    const result = await inventoryOf(standin);
     expect(result.candidates.map((candidate) => candidate.userName)).toEqual(['u-7']);
     expect(standin.callsOf('GetUser').map((call) => call.params.UserName)).toEqual(['u-7']);
     expect(standin.callsOf('GetAccountAuthorizationDetails')).toHaveLength(0);
@@ -220,12 +191,7 @@ describe('inventory against the IAM stand-in over HTTP', () => {
 
   it('reads tags and ids from GetAccountAuthorizationDetails when idle users outnumber its pages', async () => {
     standin = await startStandin(mixedAccount());
-    const result = await runInventory({
-      iam: iamFor(standin),
-      policy: POLICY,
-      now: new Date(),
-      report: { pollIntervalMs: 5 },
-    });
+    const result = await inventoryOf(standin);
     expect(standin.callsOf('GetAccountAuthorizationDetails')).toHaveLength(1);
     expect(standin.callsOf('GetUser')).toHaveLength(0);
     expect(result.candidates.every((candidate) => candidate.userId.startsWith('AIDA'))).toBe(true);
