@@ -43,3 +43,9 @@ export function errorName(error: unknown): string {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** IAM's "not found", whichever name the SDK gives it; a removal step treats it as already done. */
+export function isNoSuchEntity(error: unknown): boolean {
+  const name = errorName(error);
+  return name === 'NoSuchEntityException' || name === 'NoSuchEntity';
+}

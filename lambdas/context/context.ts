@@ -10,7 +10,7 @@ import {
   ListUserPoliciesCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { errorName } from '../commons/errors';
+import { errorName, isNoSuchEntity } from '../commons/errors';
 import type { SerialLimiter } from '../commons/rate-limiter';
 
 /** CloudTrail's event history holds 90 days; LookupEvents can return no more. */
@@ -176,7 +176,7 @@ export async function gatherIamFacts(iam: IAMClient, userName: string): Promise<
   try {
     await iam.send(new GetLoginProfileCommand({ UserName }));
   } catch (error) {
-    if (!/NoSuchEntity/.test(errorName(error))) throw error;
+    if (!isNoSuchEntity(error)) throw error;
     consoleAccess = false;
   }
   const accessKeys = [];

@@ -1,7 +1,8 @@
 import { GetAccountAuthorizationDetailsCommand, GetUserCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { mapWithConcurrency } from '../commons/concurrency';
 import type { Candidate } from '../commons/contracts';
-import { errorName } from '../commons/errors';
+import { isNoSuchEntity } from '../commons/errors';
+import { collectPages } from '../commons/pagination';
 import { fetchCredentialReport, parseCredentialReport, type FetchReportOptions } from './credential-report';
 import {
   exemptionByNameOrPath,
@@ -129,21 +130,20 @@ export async function userFacts(
   const pages = Math.ceil(totalUsers / USERS_PER_DETAILS_PAGE);
   if (userNames.length > pages) {
     const wanted = new Set(userNames);
-    let marker: string | undefined;
-    do {
+    const details = await collectPages(async (Marker) => {
       const page = await iam.send(
         new GetAccountAuthorizationDetailsCommand({
           Filter: ['User'],
           MaxItems: USERS_PER_DETAILS_PAGE,
-          Marker: marker,
+          Marker,
         }),
       );
-      for (const user of page.UserDetailList ?? []) {
-        if (!user.UserName || !user.UserId || !wanted.has(user.UserName)) continue;
-        facts.set(user.UserName, { userId: user.UserId, tags: tagMap(user.Tags) });
-      }
-      marker = page.IsTruncated ? page.Marker : undefined;
-    } while (marker);
+      return { items: page.UserDetailList ?? [], marker: page.Marker, truncated: page.IsTruncated };
+    });
+    for (const user of details) {
+      if (!user.UserName || !user.UserId || !wanted.has(user.UserName)) continue;
+      facts.set(user.UserName, { userId: user.UserId, tags: tagMap(user.Tags) });
+    }
     return facts;
   }
   await mapWithConcurrency(userNames, concurrency, async (userName) => {
@@ -151,7 +151,7 @@ export async function userFacts(
       const user = (await iam.send(new GetUserCommand({ UserName: userName }))).User;
       if (user?.UserId) facts.set(userName, { userId: user.UserId, tags: tagMap(user.Tags) });
     } catch (error) {
-      if (errorName(error) !== 'NoSuchEntityException' && errorName(error) !== 'NoSuchEntity') throw error;
+      if (!isNoSuchEntity(error)) throw error;
     }
   });
   return facts;

@@ -28,7 +28,14 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import * as z from 'zod';
-import { ProtectedUserError, UnknownUserError, UserBecameActiveError, errorName } from '../commons/errors';
+import {
+  ProtectedUserError,
+  UnknownUserError,
+  UserBecameActiveError,
+  errorName,
+  isNoSuchEntity,
+} from '../commons/errors';
+import { collectPages } from '../commons/pagination';
 
 /**
  * The one removal routine, shared by the remover Lambda and `iam-janitor delete-user`:
@@ -84,19 +91,6 @@ const isVirtualMfa = (serialNumber: string) => /^arn:aws[\w-]*:iam::\d{12}:mfa\/
 
 const iso = (date: Date | undefined | null) => (date ? new Date(date).toISOString() : null);
 
-async function collect<T>(
-  fetchPage: (marker?: string) => Promise<{ items: T[]; marker?: string; truncated?: boolean }>,
-): Promise<T[]> {
-  const items: T[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await fetchPage(marker);
-    items.push(...page.items);
-    marker = page.truncated ? page.marker : undefined;
-  } while (marker);
-  return items;
-}
-
 /** Reads every dependent item of the user. Read-only. */
 export async function planRemoval(iam: IAMClient, userName: string, now = new Date()): Promise<Snapshot> {
   let user;
@@ -121,7 +115,7 @@ export async function planRemoval(iam: IAMClient, userName: string, now = new Da
     if (!isNoSuchEntity(error)) throw error;
   }
 
-  const keys = await collect(async (Marker) => {
+  const keys = await collectPages(async (Marker) => {
     const page = await iam.send(new ListAccessKeysCommand({ UserName, Marker }));
     return { items: page.AccessKeyMetadata ?? [], marker: page.Marker, truncated: page.IsTruncated };
   });
@@ -135,7 +129,7 @@ export async function planRemoval(iam: IAMClient, userName: string, now = new Da
       lastUsedDate: iso(lastUsed.AccessKeyLastUsed?.LastUsedDate),
     });
   }
-  const signingCertificates = await collect(async (Marker) => {
+  const signingCertificates = await collectPages(async (Marker) => {
     const page = await iam.send(new ListSigningCertificatesCommand({ UserName, Marker }));
     return {
       items: (page.Certificates ?? []).map((cert) => ({
@@ -146,7 +140,7 @@ export async function planRemoval(iam: IAMClient, userName: string, now = new Da
       truncated: page.IsTruncated,
     };
   });
-  const sshPublicKeys = await collect(async (Marker) => {
+  const sshPublicKeys = await collectPages(async (Marker) => {
     const page = await iam.send(new ListSSHPublicKeysCommand({ UserName, Marker }));
     return {
       items: (page.SSHPublicKeys ?? []).map((key) => ({
@@ -163,7 +157,7 @@ export async function planRemoval(iam: IAMClient, userName: string, now = new Da
     id: credential.ServiceSpecificCredentialId!,
     serviceName: credential.ServiceName ?? '',
   }));
-  const mfaDevices = await collect(async (Marker) => {
+  const mfaDevices = await collectPages(async (Marker) => {
     const page = await iam.send(new ListMFADevicesCommand({ UserName, Marker }));
     return {
       items: (page.MFADevices ?? []).map((device) => ({
@@ -174,7 +168,7 @@ export async function planRemoval(iam: IAMClient, userName: string, now = new Da
       truncated: page.IsTruncated,
     };
   });
-  const inlineNames = await collect(async (Marker) => {
+  const inlineNames = await collectPages(async (Marker) => {
     const page = await iam.send(new ListUserPoliciesCommand({ UserName, Marker }));
     return { items: page.PolicyNames ?? [], marker: page.Marker, truncated: page.IsTruncated };
   });
@@ -187,7 +181,7 @@ export async function planRemoval(iam: IAMClient, userName: string, now = new Da
       unknown
     >;
   }
-  const managedPolicies = await collect(async (Marker) => {
+  const managedPolicies = await collectPages(async (Marker) => {
     const page = await iam.send(new ListAttachedUserPoliciesCommand({ UserName, Marker }));
     return {
       items: (page.AttachedPolicies ?? []).map((policy) => policy.PolicyArn!),
@@ -195,7 +189,7 @@ export async function planRemoval(iam: IAMClient, userName: string, now = new Da
       truncated: page.IsTruncated,
     };
   });
-  const groups = await collect(async (Marker) => {
+  const groups = await collectPages(async (Marker) => {
     const page = await iam.send(new ListGroupsForUserCommand({ UserName, Marker }));
     return {
       items: (page.Groups ?? []).map((group) => group.GroupName!),
@@ -440,7 +434,7 @@ export async function verifyDeleted(iam: IAMClient, plan: Snapshot): Promise<voi
     plan.mfaDevices.filter((device) => device.virtual).map((device) => device.serialNumber),
   );
   if (virtualSerials.size === 0) return;
-  const leftovers = await collect(async (Marker) => {
+  const leftovers = await collectPages(async (Marker) => {
     const page = await iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Unassigned', Marker }));
     return {
       items: (page.VirtualMFADevices ?? []).map((device) => device.SerialNumber!),
@@ -451,11 +445,6 @@ export async function verifyDeleted(iam: IAMClient, plan: Snapshot): Promise<voi
   const orphans = leftovers.filter((serial) => virtualSerials.has(serial));
   if (orphans.length > 0)
     throw new Error(`Virtual MFA devices of ${plan.userName} were left behind: ${orphans.join(', ')}`);
-}
-
-export function isNoSuchEntity(error: unknown): boolean {
-  const name = errorName(error);
-  return name === 'NoSuchEntityException' || name === 'NoSuchEntity';
 }
 
 export type Action = 'delete' | 'disable' | 'keep';

@@ -6,7 +6,8 @@ import {
   PutUserPolicyCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { isNoSuchEntity, runSteps, type RemovalStep, type Snapshot } from './removal';
+import { isNoSuchEntity } from '../commons/errors';
+import { runSteps, type RemovalStep, type Snapshot } from './removal';
 
 export const NOT_RESTORED =
   'Passwords, access keys, MFA devices, signing certificates, SSH keys and service-specific credentials are not recreated: ' +
