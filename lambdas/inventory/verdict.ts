@@ -1,4 +1,5 @@
 import type { ActivitySource, Verdict } from '../commons/contracts';
+import { exemptionOf } from '../commons/exemptions';
 import type { CredentialReportRow } from './credential-report';
 
 const DAY_MS = 86_400_000;
@@ -174,10 +175,11 @@ function newestIssuedCredential(row: CredentialReportRow): { label: string; date
 
 /** Name and path exemptions need no IAM call: they are settled before any tag is read. */
 export function exemptionByNameOrPath(verdict: UserVerdict, policy: VerdictPolicy): string | undefined {
-  if (policy.exemptUserNames.includes(verdict.userName))
-    return 'exempt: user name is listed in exemptUserNames';
-  const prefix = policy.exemptPathPrefixes.find((candidate) => verdict.path.startsWith(candidate));
-  return prefix ? `exempt: path ${verdict.path} is under exemptPathPrefixes ${prefix}` : undefined;
+  const exemption = exemptionOf(verdict.userName, verdict.path, policy);
+  if (!exemption) return undefined;
+  return exemption.by === 'name'
+    ? 'exempt: user name is listed in exemptUserNames'
+    : `exempt: path ${verdict.path} is under exemptPathPrefixes ${exemption.prefix}`;
 }
 
 export type TagJudgement =

@@ -35,6 +35,7 @@ import {
   errorName,
   isNoSuchEntity,
 } from '../commons/errors';
+import { exemptionOf } from '../commons/exemptions';
 import { collectPages } from '../commons/pagination';
 
 /**
@@ -228,16 +229,17 @@ export function refuseIfProtected(plan: Snapshot, policy: GuardPolicy): void {
       `${plan.userName} carries the protected tag ${policy.protectedTagKey}; iam-janitor never changes it.`,
     );
   }
-  if (policy.exemptUserNames.includes(plan.userName)) {
+  const exemption = exemptionOf(plan.userName, plan.path, policy);
+  if (exemption?.by === 'name') {
     throw new ProtectedUserError(
       `${plan.userName} is listed in exemptUserNames; iam-janitor never changes it.`,
     );
   }
-  const prefix = policy.exemptPathPrefixes.find((candidate) => plan.path.startsWith(candidate));
-  if (prefix)
+  if (exemption?.by === 'path') {
     throw new ProtectedUserError(
-      `${plan.userName} is under the exempt path ${prefix}; iam-janitor never changes it.`,
+      `${plan.userName} is under the exempt path ${exemption.prefix}; iam-janitor never changes it.`,
     );
+  }
 }
 
 /** The latest recorded use of the password or any key, as read now. */
