@@ -2,6 +2,7 @@ import { iamClient } from '../../lambdas/commons/clients';
 import { errorName } from '../../lambdas/commons/errors';
 import { runInventory, type UserFinding } from '../../lambdas/inventory/inventory';
 import { loadConfig } from './config-file';
+import { alignColumns } from './table';
 import type { CommandIo } from './main';
 
 export interface ReportFlags {
@@ -78,12 +79,7 @@ function table(users: UserFinding[]): string {
       user.reason,
     ]),
   ];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows
-    .map((row) =>
-      row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '),
-    )
-    .join('\n');
+  return alignColumns(rows).join('\n');
 }
 
 /** Turns the SDK's errors into what to do next; never a stack trace for a missing login. */

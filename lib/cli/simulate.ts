@@ -3,6 +3,7 @@ import { runScenario, type SimulationDetail } from '../sim/run-scenario';
 import { loadScenario } from '../sim/scenario';
 import { adfToText, mrkdwn, slackToText } from '../sim/render';
 import type { CommandIo } from './main';
+import { alignColumns } from './table';
 
 export const DEMO_SCENARIO = path.join(__dirname, '..', '..', 'examples', 'demo-account.json');
 
@@ -56,9 +57,7 @@ export function timeline(file: string, now: string, accountId: string, detail: S
     ['USER', 'VERDICT', 'IDLE', 'REASON'],
     ...detail.verdicts.map((user) => [user.userName, user.verdict, `${user.idleDays}d`, user.reason]),
   ];
-  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
-  for (const row of rows)
-    out.push(`  ${row.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell)).join('  ')}`);
+  out.push(...alignColumns(rows, '  '));
   for (const warning of detail.rootWarnings) out.push(`  ⚠ ${warning}`);
   if (report.sweep.halted) {
     out.push(
@@ -112,11 +111,7 @@ export function timeline(file: string, now: string, accountId: string, detail: S
       entry.snapshotSaved ? 'yes' : 'no',
     ]),
   ];
-  const summaryWidths = summary[0]!.map((_, column) =>
-    Math.max(...summary.map((row) => row[column]!.length)),
-  );
-  for (const row of summary)
-    out.push(`  ${row.map((cell, column) => cell.padEnd(summaryWidths[column]!)).join('  ')}`);
+  out.push(...alignColumns(summary, '  '));
   if (report.cases.length === 0) out.push('  no case was opened');
   out.push('', `  users left in the account: ${report.remainingUsers.join(', ')}`);
   out.push(`  simulated in ${detail.seconds.toFixed(1)} s. Run with --json for the machine-readable result.`);
