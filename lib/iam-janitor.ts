@@ -16,7 +16,13 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { parseConfig, type JanitorConfig, type JanitorConfigInput } from '../lambdas/commons/config';
 import { METRIC_NAMESPACE, MetricName } from '../lambdas/commons/observability';
-import { OPEN_CASES_INDEX, SECRET_KEYS } from '../lambdas/commons/contracts';
+import { OPEN_CASES_INDEX, OUTCOMES, SECRET_KEYS } from '../lambdas/commons/contracts';
+import {
+  CONTEXT_IAM_ACTIONS,
+  NON_USER_MUTATING_ACTIONS,
+  REMOVER_READ_ACTIONS,
+  USER_MUTATING_ACTIONS,
+} from './iam-actions';
 import { JanitorFunction, type LambdaName } from './janitor-function';
 
 /**
@@ -25,52 +31,6 @@ import { JanitorFunction, type LambdaName } from './janitor-function';
  * built, so a bad value fails synth with the key's name and the rule it broke.
  */
 export type IamJanitorProps = JanitorConfigInput;
-
-/** The IAM actions that change a user. Only the remover holds them, and never on a protected user. */
-export const USER_MUTATING_ACTIONS = [
-  'iam:DeleteLoginProfile',
-  'iam:UpdateAccessKey',
-  'iam:DeleteAccessKey',
-  'iam:DeleteSigningCertificate',
-  'iam:DeleteSSHPublicKey',
-  'iam:DeleteServiceSpecificCredential',
-  'iam:DeactivateMFADevice',
-  'iam:DeleteUserPolicy',
-  'iam:DetachUserPolicy',
-  'iam:DeleteUser',
-  'iam:TagUser',
-] as const;
-
-/** IAM authorizes these against the group or the MFA device, not the user, so the user's tag cannot guard them. */
-export const NON_USER_MUTATING_ACTIONS = ['iam:RemoveUserFromGroup', 'iam:DeleteVirtualMFADevice'] as const;
-
-/** What the remover reads to plan, re-check and verify a removal. */
-export const REMOVER_READ_ACTIONS = [
-  'iam:GetUser',
-  'iam:GetLoginProfile',
-  'iam:ListAccessKeys',
-  'iam:GetAccessKeyLastUsed',
-  'iam:ListSigningCertificates',
-  'iam:ListSSHPublicKeys',
-  'iam:ListServiceSpecificCredentials',
-  'iam:ListMFADevices',
-  'iam:ListUserPolicies',
-  'iam:GetUserPolicy',
-  'iam:ListAttachedUserPolicies',
-  'iam:ListGroupsForUser',
-  'iam:ListUserTags',
-] as const;
-
-export const CONTEXT_IAM_ACTIONS = [
-  'iam:GetUser',
-  'iam:GetLoginProfile',
-  'iam:ListAccessKeys',
-  'iam:GetAccessKeyLastUsed',
-  'iam:ListMFADevices',
-  'iam:ListUserPolicies',
-  'iam:ListAttachedUserPolicies',
-  'iam:ListGroupsForUser',
-] as const;
 
 /**
  * iam-janitor: a scheduled sweep that finds inactive IAM users and one case workflow per candidate
@@ -185,7 +145,7 @@ export class IamJanitor extends Construct {
     }
     this.functions['slack-interactions'].addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+        actions: ['states:SendTaskSuccess'],
         resources: [this.caseStateMachine.stateMachineArn],
       }),
     );
@@ -290,6 +250,8 @@ export class IamJanitor extends Construct {
     fns.remove.addToRolePolicy(statement(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn]));
     fns.remove.addToRolePolicy(statement(REMOVER_READ_ACTIONS, userArns));
     fns.remove.addToRolePolicy(statement(['iam:ListVirtualMFADevices'], ['*']));
+    // The re-check of a user with SSH keys or service-specific credentials: only CloudTrail sees their use.
+    fns.remove.addToRolePolicy(statement(['cloudtrail:LookupEvents'], ['*']));
     fns.remove.addToRolePolicy(statement(USER_MUTATING_ACTIONS, userArns));
     fns.remove.addToRolePolicy(
       statement(NON_USER_MUTATING_ACTIONS, [
@@ -394,8 +356,8 @@ export class IamJanitor extends Construct {
         [
           new cloudwatch.GraphWidget({
             title: 'Outcomes',
-            left: ['deleted', 'disabled', 'kept', 'expired', 'aborted-active', 'failed', 'dry-run'].map(
-              (outcome) => metric(MetricName.Outcomes, outcome, { service: 'iam-janitor', outcome }),
+            left: OUTCOMES.map((outcome) =>
+              metric(MetricName.Outcomes, outcome, { service: 'iam-janitor', outcome }),
             ),
           }),
           new cloudwatch.GraphWidget({

@@ -1,8 +1,15 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { PatientRetryStrategy } from '../lambdas/commons/clients';
-import { act, deletionSteps, planRemoval, type ActInput, type Snapshot } from '../lambdas/remove/removal';
+import {
+  act,
+  deletionSteps,
+  planRemoval,
+  type ActInput,
+  type CaseExpectations,
+  type Snapshot,
+} from '../lambdas/remove/removal';
 import { restoreUser } from '../lambdas/remove/restore';
-import { emptyAccount, type SimAccount } from '../lib/sim/account';
+import { addUser, emptyAccount, type SimAccount, type SimUser } from '../lib/sim/account';
 import type { AwsStandin, AwsStandinOptions } from '../lib/sim/aws-standin';
 import { addLoadedUser } from './helpers/loaded-user';
 import { ago, startStandin } from './helpers/standin';
@@ -42,6 +49,17 @@ function deleteInput(iam: IAMClient, overrides: Partial<ActInput> = {}): ActInpu
     dryRun: false,
     now: new Date(),
     saveSnapshot: async () => undefined,
+    ...overrides,
+  };
+}
+
+/** What a case opened now on the loaded user's last use would expect. */
+function expectationsOf(account: SimAccount, overrides: Partial<CaseExpectations> = {}): CaseExpectations {
+  const user = account.users.get('loaded')!;
+  return {
+    userId: user.userId,
+    openedAt: new Date().toISOString(),
+    lastActivity: user.accessKeys[0]!.lastUsedDate!.toISOString(),
     ...overrides,
   };
 }
@@ -141,6 +159,8 @@ describe('refusals', () => {
   it.each([
     ['a protected user', { tags: { 'iam-janitor:protected': 'yes' } }, 'loaded', /carries the protected tag/],
     ['an exempt user name', {}, 'break-glass-admin', /listed in exemptUserNames/],
+    // IAM names are case-insensitive: Break-Glass-Admin is the exempt break-glass-admin.
+    ['an exempt user name in another case', {}, 'Break-Glass-Admin', /listed in exemptUserNames/],
     ['an exempt path', { path: '/service-accounts/ci/' }, 'loaded', /exempt path \/service-accounts\//],
   ])('refuses %s with zero mutating calls', async (_label, overrides, userName, message) => {
     const { iam } = await setUp({}, (account) => addLoadedUser(account, userName, overrides));
@@ -151,9 +171,9 @@ describe('refusals', () => {
 
   it('aborts with UserBecameActiveError and zero mutating calls when a key was used after the case opened', async () => {
     const { account, iam } = await setUp();
-    const openedOn = account.users.get('loaded')!.accessKeys[0]!.lastUsedDate!.toISOString();
+    const expected = expectationsOf(account);
     account.users.get('loaded')!.accessKeys[1]!.lastUsedDate = ago(0);
-    await expect(act(deleteInput(iam, { openedOnActivity: openedOn }))).rejects.toMatchObject({
+    await expect(act(deleteInput(iam, { expected }))).rejects.toMatchObject({
       name: 'UserBecameActiveError',
     });
     expect(standin.mutatingCalls()).toEqual([]);
@@ -163,8 +183,9 @@ describe('refusals', () => {
     const { account, iam } = await setUp({}, (acct) =>
       addLoadedUser(acct, 'loaded', { password: { createDate: ago(400), lastUsed: ago(0) } }),
     );
-    void account;
-    await expect(act(deleteInput(iam, { openedOnActivity: null }))).rejects.toMatchObject({
+    await expect(
+      act(deleteInput(iam, { expected: expectationsOf(account, { lastActivity: null }) })),
+    ).rejects.toMatchObject({
       name: 'UserBecameActiveError',
     });
     expect(standin.mutatingCalls()).toEqual([]);
@@ -175,13 +196,13 @@ describe('refusals', () => {
     const key = account.users.get('loaded')!.accessKeys[0]!;
     key.lastUsedDate = new Date(key.lastUsedDate!.getTime() + 734);
     const openedOn = new Date(Math.floor(key.lastUsedDate.getTime() / 1000) * 1000).toISOString();
-    expect((await act(deleteInput(iam, { openedOnActivity: openedOn }))).outcome).toBe('deleted');
+    const expected = expectationsOf(account, { lastActivity: openedOn });
+    expect((await act(deleteInput(iam, { expected }))).outcome).toBe('deleted');
   });
 
   it('proceeds when nothing was used since the case opened', async () => {
     const { account, iam } = await setUp();
-    const openedOn = account.users.get('loaded')!.accessKeys[0]!.lastUsedDate!.toISOString();
-    expect((await act(deleteInput(iam, { openedOnActivity: openedOn }))).outcome).toBe('deleted');
+    expect((await act(deleteInput(iam, { expected: expectationsOf(account) }))).outcome).toBe('deleted');
   });
 
   it('makes zero mutating calls in dryRun, and says what it would remove', async () => {
@@ -211,6 +232,202 @@ describe('refusals', () => {
   });
 });
 
+describe('identity: the user decided about, not the name', () => {
+  /** Deletes the user and creates another person under the same name (in another case), as during an approval wait. */
+  function recreate(account: SimAccount, newName = 'loaded') {
+    account.users.delete('loaded');
+    addUser(account, {
+      userName: newName,
+      userId: 'AIDANEWPERSON0000001',
+      createDate: new Date(),
+      password: { createDate: new Date(), lastUsed: null },
+      groups: ['developers'],
+    });
+  }
+
+  it.each(['delete', 'disable', 'keep'] as const)(
+    'aborts %s with UserChangedError when the name now belongs to another user id',
+    async (action) => {
+      const { account, iam } = await setUp();
+      const expected = expectationsOf(account);
+      recreate(account, 'Loaded');
+      await expect(act(deleteInput(iam, { action, expected }))).rejects.toMatchObject({
+        name: 'UserChangedError',
+        message: expect.stringMatching(/AIDANEWPERSON0000001/),
+      });
+      expect(standin.mutatingCalls()).toEqual([]);
+      expect(account.users.get('Loaded')!.groups).toEqual(['developers']);
+    },
+  );
+
+  it('finds the user whatever the case of the name, as IAM does', async () => {
+    const { account, iam } = await setUp();
+    const result = await act(deleteInput(iam, { userName: 'LOADED', expected: expectationsOf(account) }));
+    expect(result.outcome).toBe('deleted');
+    expectGone(account);
+  });
+});
+
+describe('re-check: a credential the approver never saw', () => {
+  const now = () => new Date();
+  it.each([
+    [
+      'a new access key, never used',
+      (user: SimUser) =>
+        user.accessKeys.splice(1, 1, {
+          id: 'AKIAFRESHKEY0001',
+          status: 'Active',
+          createDate: now(),
+          lastUsedDate: null,
+        }),
+    ],
+    ['a new console password', (user: SimUser) => (user.password = { createDate: now(), lastUsed: null })],
+    [
+      'a new SSH key',
+      (user: SimUser) => user.sshPublicKeys.push({ id: 'APKAFRESH', status: 'Active', uploadDate: now() }),
+    ],
+    [
+      'a new service-specific credential',
+      (user: SimUser) =>
+        user.serviceSpecificCredentials.push({
+          id: 'ACCAFRESH',
+          serviceName: 'bedrock.amazonaws.com',
+          status: 'Active',
+          createDate: now(),
+        }),
+    ],
+  ])('aborts on %s issued after the case opened, with zero mutating calls', async (_label, issue) => {
+    const { account, iam } = await setUp();
+    const expected = expectationsOf(account, { openedAt: ago(1).toISOString() });
+    issue(account.users.get('loaded')!);
+    await expect(act(deleteInput(iam, { expected }))).rejects.toMatchObject({ name: 'UserChangedError' });
+    await expect(act(deleteInput(iam, { expected, action: 'disable' }))).rejects.toMatchObject({
+      name: 'UserChangedError',
+    });
+    expect(standin.mutatingCalls()).toEqual([]);
+  });
+
+  it('aborts on a credential missing from the evidence even when IAM dates it before the case', async () => {
+    const { account, iam } = await setUp();
+    const expected = expectationsOf(account, {
+      knownCredentialIds: ['AKIALOADED1', 'AKIALOADED2', 'APKALOADED1', 'ACCALOADED1'],
+      consoleAccess: true,
+    });
+    await expect(act(deleteInput(iam, { expected }))).rejects.toThrow(/SSH key APKALOADED2/);
+    expect(standin.mutatingCalls()).toEqual([]);
+  });
+
+  it('proceeds when the evidence lists every credential the user holds', async () => {
+    const { account, iam } = await setUp();
+    const expected = expectationsOf(account, {
+      knownCredentialIds: ['AKIALOADED1', 'AKIALOADED2', 'APKALOADED1', 'APKALOADED2', 'ACCALOADED1'],
+      consoleAccess: true,
+    });
+    expect((await act(deleteInput(iam, { expected }))).outcome).toBe('deleted');
+  });
+
+  it('aborts with UserBecameActiveError when CloudTrail shows use of an SSH key since the case opened', async () => {
+    const { account, iam } = await setUp();
+    const asked: string[] = [];
+    const trailUseSince = async (userName: string) => {
+      asked.push(userName);
+      return ago(0).toISOString();
+    };
+    await expect(
+      act(deleteInput(iam, { expected: expectationsOf(account), trailUseSince })),
+    ).rejects.toMatchObject({ name: 'UserBecameActiveError', message: expect.stringMatching(/SSH key/) });
+    expect(asked).toEqual(['loaded']);
+    expect(standin.mutatingCalls()).toEqual([]);
+  });
+
+  it('reads CloudTrail only for a user who holds an SSH key or service-specific credential', async () => {
+    const { account, iam } = await setUp({}, (acct) =>
+      addLoadedUser(acct, 'loaded', { sshPublicKeys: [], serviceSpecificCredentials: [] }),
+    );
+    const trailUseSince = jest.fn(async () => ago(0).toISOString());
+    expect((await act(deleteInput(iam, { expected: expectationsOf(account), trailUseSince }))).outcome).toBe(
+      'deleted',
+    );
+    expect(trailUseSince).not.toHaveBeenCalled();
+  });
+});
+
+describe('the steps IAM cannot guard', () => {
+  const groupsOnly = (account: SimAccount) =>
+    addUser(account, { userName: 'grouped', createDate: ago(400), groups: ['admins', 'developers'] });
+
+  it('lets RemoveUserFromGroup through on a protected user, as real IAM does (the Deny names the user, not the group)', async () => {
+    const { account, iam } = await setUp({ denyMutationsOnTag: 'iam-janitor:protected' }, groupsOnly);
+    account.users.get('grouped')!.tags['iam-janitor:protected'] = 'yes';
+    const plan = await planRemoval(iam, 'grouped');
+    await deletionSteps(plan)[0]!.run(iam);
+    expect(account.users.get('grouped')!.groups).toEqual(['developers']);
+  });
+
+  it('re-reads the user before each such step: a protected tag added mid-run stops it', async () => {
+    const { account, iam } = await setUp(
+      {
+        denyMutationsOnTag: 'iam-janitor:protected',
+        // The tag lands after the plan read the user's tags, before any change.
+        beforeIamAction: (action) => {
+          if (action === 'ListGroupsForUser')
+            account.users.get('grouped')!.tags['iam-janitor:protected'] = '';
+          return undefined;
+        },
+      },
+      groupsOnly,
+    );
+    await expect(act(deleteInput(iam, { userName: 'grouped' }))).rejects.toMatchObject({
+      name: 'ProtectedUserError',
+    });
+    expect(account.users.get('grouped')!.groups).toEqual(['admins', 'developers']);
+    expect(standin.mutatingCalls()).toEqual([]);
+  });
+
+  it("never deletes a virtual MFA device from an earlier snapshot that is someone else's now", async () => {
+    const { account, iam } = await setUp();
+    const earlier = await planRemoval(iam, 'loaded');
+    // GIVEN the earlier run's device list names two devices that IAM no longer lists under the user:
+    // one is unassigned (the interrupted run's leftover), one was given to another person since.
+    const leftover = `arn:aws:iam::${account.accountId}:mfa/loaded-old`;
+    const reassigned = `arn:aws:iam::${account.accountId}:mfa/loaded-tablet`;
+    account.virtualMfaDevices.set(leftover, { assignedTo: null });
+    addUser(account, {
+      userName: 'colleague',
+      mfaDevices: [{ serialNumber: reassigned, virtual: true, enableDate: new Date() }],
+    });
+    const previousSnapshot = {
+      ...earlier,
+      mfaDevices: [
+        ...earlier.mfaDevices,
+        { serialNumber: leftover, virtual: true },
+        { serialNumber: reassigned, virtual: true },
+      ],
+    };
+    const result = await act(deleteInput(iam, { previousSnapshot }));
+    expect(result.planned).toContain(
+      `delete virtual MFA device ${leftover} (deactivated by the interrupted run)`,
+    );
+    expect(result.planned.join('\n')).not.toContain(reassigned);
+    expect(account.virtualMfaDevices.has(leftover)).toBe(false);
+    expect(account.virtualMfaDevices.get(reassigned)).toEqual({ assignedTo: 'colleague' });
+  });
+
+  it('ignores an earlier snapshot of another user id under the same name', async () => {
+    const { account, iam } = await setUp();
+    const leftover = `arn:aws:iam::${account.accountId}:mfa/someone-else`;
+    account.virtualMfaDevices.set(leftover, { assignedTo: null });
+    const earlier = await planRemoval(iam, 'loaded');
+    const previousSnapshot = {
+      ...earlier,
+      userId: 'AIDAANOTHERPERSON001',
+      mfaDevices: [{ serialNumber: leftover, virtual: true }],
+    };
+    await act(deleteInput(iam, { previousSnapshot }));
+    expect(account.virtualMfaDevices.has(leftover)).toBe(true);
+  });
+});
+
 describe('disable and keep', () => {
   it('disables: keys inactive, console password gone, user and permissions kept, tagged disabled-at', async () => {
     const { account, iam } = await setUp();
@@ -218,6 +435,10 @@ describe('disable and keep', () => {
     const user = account.users.get('loaded')!;
     expect(user.accessKeys.map((key) => key.status)).toEqual(['Inactive', 'Inactive']);
     expect(user.password).toBeNull();
+    // Every other way in is closed too, and each can be turned on again.
+    expect(user.sshPublicKeys.map((key) => key.status)).toEqual(['Inactive', 'Inactive']);
+    expect(user.serviceSpecificCredentials.map((credential) => credential.status)).toEqual(['Inactive']);
+    expect(user.signingCertificates.map((cert) => cert.status)).toEqual(['Inactive', 'Inactive']);
     expect(user.groups).toHaveLength(3);
     expect(user.tags['iam-janitor:disabled-at']).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
@@ -250,7 +471,8 @@ describe('snapshot round trip', () => {
     await act(deleteInput(iam, { saveSnapshot: async (taken) => void (snapshot = taken) }));
     expectGone(account);
 
-    await restoreUser(iam, JSON.parse(JSON.stringify(snapshot)) as Snapshot);
+    const restoredResult = await restoreUser(iam, JSON.parse(JSON.stringify(snapshot)) as Snapshot);
+    expect(restoredResult.failed).toEqual([]);
 
     const restored = account.users.get('loaded')!;
     expect(restored.path).toBe(original.path);

@@ -65,7 +65,7 @@ describe('remove Lambda', () => {
     await handler({ caseId, decision });
     expect(account.users.has('loaded')).toBe(false);
     const out: string[] = [];
-    const code = await main(['restore', '--case', caseId, '--table', CASE_TABLE], {
+    const code = await main(['restore', '--case', caseId, '--table', CASE_TABLE, '--yes'], {
       stdout: (text) => void out.push(text),
       stderr: (text) => void out.push(text),
     });
@@ -74,14 +74,14 @@ describe('remove Lambda', () => {
       path: '/team/data/',
       groups: ['developers', 'data-readers', 'on-call'],
     });
-    expect(out.join('\n')).toContain('loaded is restored.');
+    expect(out.join('\n')).toContain('loaded is restored;');
   });
 
   it('says so when a case holds no snapshot', async () => {
     const caseId = await openCase(false);
     const errors: string[] = [];
     expect(
-      await main(['restore', '--case', caseId, '--table', CASE_TABLE], {
+      await main(['restore', '--case', caseId, '--table', CASE_TABLE, '--yes'], {
         stdout: () => undefined,
         stderr: (text) => void errors.push(text),
       }),

@@ -6,7 +6,7 @@ import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { IamJanitorStack } from '../lib/iam-janitor-stack';
 import { LAMBDA_NAMES } from '../lib/janitor-function';
-import { USER_MUTATING_ACTIONS } from '../lib/iam-janitor';
+import { NON_USER_MUTATING_ACTIONS, REMOVER_READ_ACTIONS, USER_MUTATING_ACTIONS } from '../lib/iam-actions';
 import { synthStack, VALID_CONFIG } from './helpers/stack';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
@@ -148,7 +148,21 @@ describe('IamJanitorStack', () => {
         'iam:ListAttachedUserPolicies',
         'iam:ListGroupsForUser',
         'iam:ListMFADevices',
+        'iam:ListSSHPublicKeys',
+        'iam:ListServiceSpecificCredentials',
         'iam:ListUserPolicies',
+        ...XRAY,
+      ].sort(),
+    );
+    expect(allowedActions(template, 'remove')).toEqual(
+      [
+        'cloudtrail:LookupEvents',
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+        ...REMOVER_READ_ACTIONS,
+        'iam:ListVirtualMFADevices',
+        ...USER_MUTATING_ACTIONS,
+        ...NON_USER_MUTATING_ACTIONS,
         ...XRAY,
       ].sort(),
     );
@@ -159,14 +173,7 @@ describe('IamJanitorStack', () => {
       ['dynamodb:GetItem', 'dynamodb:UpdateItem', ...SECRET_READ, ...XRAY].sort(),
     );
     expect(allowedActions(template, 'slack-interactions')).toEqual(
-      [
-        'dynamodb:GetItem',
-        'dynamodb:UpdateItem',
-        'states:SendTaskFailure',
-        'states:SendTaskSuccess',
-        ...SECRET_READ,
-        ...XRAY,
-      ].sort(),
+      ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'states:SendTaskSuccess', ...SECRET_READ, ...XRAY].sort(),
     );
     expect(allowedActions(template, 'record')).toEqual(
       ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', ...SECRET_READ, ...XRAY].sort(),
@@ -186,7 +193,7 @@ describe('IamJanitorStack', () => {
     );
   });
 
-  it('gives SendTaskSuccess and SendTaskFailure to the interactions function only', () => {
+  it('gives SendTaskSuccess to the interactions function only', () => {
     for (const name of LAMBDA_NAMES.filter((n) => n !== 'slack-interactions')) {
       expect(allowedActions(template, name).filter((action) => action.startsWith('states:'))).toEqual([]);
     }

@@ -45,6 +45,16 @@ export function caseFacts(record: CaseRecord): CaseFacts {
               .map((key) => `${key.id} ${key.status}, last used ${key.lastUsedDate?.slice(0, 10) ?? 'never'}`)
               .join('; '),
       ],
+      [
+        // Not in the credential report: only CloudTrail shows their use (GitPull, Bedrock, Keyspaces calls).
+        'SSH keys and service credentials',
+        [
+          ...(iam.sshPublicKeys ?? []).map((key) => `SSH key ${key.id} ${key.status}`),
+          ...(iam.serviceSpecificCredentials ?? []).map(
+            (credential) => `${credential.serviceName} credential ${credential.id} ${credential.status}`,
+          ),
+        ].join('; ') || 'none',
+      ],
       ['MFA', iam.mfaDevices.length === 0 ? 'none' : `${iam.mfaDevices.length} device(s)`],
     );
   }
@@ -54,7 +64,15 @@ export function caseFacts(record: CaseRecord): CaseFacts {
       'CloudTrail (90 days)',
       trail.totalEvents === 0
         ? `no events in ${trail.regions.join(', ')}`
-        : `${trail.totalEvents}${trail.truncated ? '+' : ''} event${trail.totalEvents === 1 ? '' : 's'}, last ${trail.lastEvent?.eventName} on ${trail.lastEvent?.eventTime.slice(0, 10)}`,
+        : [
+            `${trail.totalEvents}${trail.truncated ? '+' : ''} event${trail.totalEvents === 1 ? '' : 's'}`,
+            trail.lastEvent
+              ? `last ${trail.lastEvent.eventName} on ${trail.lastEvent.eventTime.slice(0, 10)}`
+              : 'none of them a successful action',
+            ...(trail.failedSignIns
+              ? [`${trail.failedSignIns} failed sign-in attempt${trail.failedSignIns === 1 ? '' : 's'}`]
+              : []),
+          ].join(', '),
     ]);
   }
   rows.push(['Case', record.caseId]);

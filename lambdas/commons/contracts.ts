@@ -18,6 +18,7 @@ export const OUTCOMES = [
   'kept',
   'expired',
   'aborted-active',
+  'aborted-changed',
   'failed',
   'dry-run',
 ] as const;

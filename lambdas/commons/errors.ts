@@ -8,6 +8,14 @@ export class UserBecameActiveError extends Error {
   override name = 'UserBecameActiveError';
 }
 
+/**
+ * The user is not the one the approver saw: the name now belongs to another IAM user id (deleted
+ * and created again), or a credential was issued after the case opened. Nothing may change.
+ */
+export class UserChangedError extends Error {
+  override name = 'UserChangedError';
+}
+
 /** The user carries the protected tag, an exempt name or an exempt path: nothing may change them. */
 export class ProtectedUserError extends Error {
   override name = 'ProtectedUserError';

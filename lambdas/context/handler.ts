@@ -3,8 +3,15 @@ import { caseStore, cloudTrailClient, iamClient } from '../commons/clients';
 import { candidateSchema } from '../commons/contracts';
 import { janitorConfig } from '../commons/env';
 import { logger } from '../commons/observability';
+import {
+  describeTrailEvent,
+  HOME_REGION,
+  lookupUserEvents,
+  recentTrailActivity,
+} from '../commons/cloudtrail';
+import { UserBecameActiveError, UserChangedError } from '../commons/errors';
 import { cloudTrailLimiter } from '../commons/rate-limiter';
-import { gatherIamFacts, HOME_REGION, lookupUserEvents, type CaseContext } from './context';
+import { gatherIamFacts, type CaseContext } from './context';
 
 const eventSchema = z.object({
   caseId: z.string().min(1),
@@ -50,5 +57,18 @@ export async function handler(event: unknown): Promise<OpenedCase> {
   const context: CaseContext = { gatheredAt: now.toISOString(), iam, cloudTrail };
   await store.update(caseId, { context });
   log.info('case opened', { events: cloudTrail.totalEvents, regions });
+  // The evidence is stored first, so that the record of an aborted case shows why it stopped.
+  if (iam.userId && iam.userId !== candidate.userId) {
+    throw new UserChangedError(
+      `${candidate.userName} is now IAM user ${iam.userId}, not ${candidate.userId} as in the credential report: the name was deleted and created again. Nobody was asked and nothing was changed.`,
+    );
+  }
+  const activity = recentTrailActivity(cloudTrail, config.thresholdDays, now);
+  if (activity) {
+    throw new UserBecameActiveError(
+      `CloudTrail shows ${candidate.userName} active: ${describeTrailEvent(activity, now)}, within the ${config.thresholdDays}-day threshold. ` +
+        'The credential report does not show SSH keys or service-specific credentials, so this use counts. Nobody was asked and nothing was changed.',
+    );
+  }
   return { caseId, userName: candidate.userName, approvalTimeoutSeconds: config.approvalTimeoutHours * 3600 };
 }

@@ -1,5 +1,6 @@
 import type { CaseRecord } from '../commons/case-store';
 import { caseFacts } from '../commons/case-view';
+import { clip } from '../commons/text';
 
 /** Atlassian Document Format nodes: the description format of Jira Cloud REST v3. */
 export type AdfNode = {
@@ -84,11 +85,11 @@ export function caseDescription(record: CaseRecord): AdfDoc {
         ['Time (UTC)', 'Event', 'Source', 'Region', 'Source IP', 'User agent'],
         trail.recentEvents.map((event) => [
           event.eventTime.replace('T', ' ').slice(0, 19),
-          event.eventName,
+          event.failed ? `${event.eventName} (failed sign-in attempt)` : event.eventName,
           event.eventSource,
           event.region,
           event.sourceIPAddress,
-          event.userAgent.slice(0, 80),
+          clip(event.userAgent, 80),
         ]),
       ),
       paragraph(

@@ -4,6 +4,7 @@ import { caseStore } from '../commons/clients';
 import { candidateSchema, OUTCOMES, type Outcome } from '../commons/contracts';
 import { janitorConfig, requireEnv } from '../commons/env';
 import { errorName } from '../commons/errors';
+import { clip } from '../commons/text';
 import { logger, metrics, MetricName } from '../commons/observability';
 import { janitorSecrets } from '../commons/secrets';
 import { callSlack, slackClient } from '../commons/slack';
@@ -146,5 +147,5 @@ function describeError(
   } catch {
     // Cause was plain text.
   }
-  return `${error.Error}${message ? `: ${message.slice(0, 300)}` : ''}`;
+  return `${error.Error}${message ? `: ${clip(message, 300)}` : ''}`;
 }

@@ -1,11 +1,17 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import { caseStore, iamClient } from '../commons/clients';
+import { caseStore, cloudTrailClient, iamClient } from '../commons/clients';
+import { HOME_REGION, lookupUserEvents } from '../commons/cloudtrail';
 import { decisionSchema } from '../commons/contracts';
 import { janitorConfig } from '../commons/env';
 import { errorName } from '../commons/errors';
 import { logger, metrics, MetricName } from '../commons/observability';
-import { act, type ActResult, type Snapshot } from './removal';
+import { SerialLimiter, LOOKUP_GAP_MS } from '../commons/rate-limiter';
+import type { CaseContext } from '../context/context';
+import { act, credentialIdsOf, type ActResult, type CaseExpectations, type Snapshot } from './removal';
+
+/** The remover's own pacing of its few lookups; the context Lambda's limiter lives in another container. */
+const trailLimiter = new SerialLimiter(LOOKUP_GAP_MS);
 
 const eventSchema = z.object({
   caseId: z.string().min(1),
@@ -43,13 +49,37 @@ export async function handler(event: unknown): Promise<ActOutput> {
     snapshotSaved = true;
   };
 
+  const evidence = (record.context as CaseContext | undefined)?.iam;
+  const expected: CaseExpectations = {
+    userId: record.userId,
+    openedAt: record.openedAt,
+    lastActivity: record.candidate.lastActivity,
+    knownCredentialIds: evidence ? credentialIdsOf(evidence) : undefined,
+    consoleAccess: evidence?.consoleAccess,
+  };
+  const trailUseSince = async (userName: string, since: Date) => {
+    const summary = await lookupUserEvents(
+      userName,
+      [...new Set([HOME_REGION, ...config.cloudTrailRegions])],
+      {
+        clientFor: cloudTrailClient,
+        limiter: trailLimiter,
+        maxEventsPerRegion: 50,
+        now: new Date(),
+        since,
+      },
+    );
+    return summary.lastEvent?.eventTime;
+  };
+
   try {
     const result = await act({
       iam: iamClient(),
       action: decision.decision,
       userName: record.userName,
       policy: config,
-      openedOnActivity: record.candidate.lastActivity,
+      expected,
+      trailUseSince,
       dryRun: config.dryRun,
       now: new Date(),
       previousSnapshot: record.snapshot as Snapshot | undefined,

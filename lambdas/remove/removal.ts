@@ -25,6 +25,9 @@ import {
   RemoveUserFromGroupCommand,
   TagUserCommand,
   UpdateAccessKeyCommand,
+  UpdateServiceSpecificCredentialCommand,
+  UpdateSigningCertificateCommand,
+  UpdateSSHPublicKeyCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import * as z from 'zod';
@@ -32,6 +35,7 @@ import {
   ProtectedUserError,
   UnknownUserError,
   UserBecameActiveError,
+  UserChangedError,
   errorName,
   isNoSuchEntity,
 } from '../commons/errors';
@@ -69,8 +73,18 @@ export const snapshotSchema = z.object({
     }),
   ),
   signingCertificates: z.array(z.object({ id: z.string(), status: z.string() })),
-  sshPublicKeys: z.array(z.object({ id: z.string(), status: z.string() })),
-  serviceSpecificCredentials: z.array(z.object({ id: z.string(), serviceName: z.string() })),
+  // uploadDate, createDate and status came after the first snapshots: optional, so those still restore.
+  sshPublicKeys: z.array(
+    z.object({ id: z.string(), status: z.string(), uploadDate: z.string().nullable().optional() }),
+  ),
+  serviceSpecificCredentials: z.array(
+    z.object({
+      id: z.string(),
+      serviceName: z.string(),
+      status: z.string().optional(),
+      createDate: z.string().nullable().optional(),
+    }),
+  ),
   mfaDevices: z.array(z.object({ serialNumber: z.string(), virtual: z.boolean() })),
 });
 /** Everything about a user before anything changes: the plan of a removal, and what restore reads. */
@@ -85,6 +99,11 @@ export interface GuardPolicy {
 export interface RemovalStep {
   readonly description: string;
   readonly run: (iam: IAMClient) => Promise<unknown>;
+  /**
+   * IAM authorizes this action against a group or an MFA device, so the role's protected-tag Deny
+   * cannot stop it: the runner re-reads the user right before it (see NON_USER_MUTATING_ACTIONS).
+   */
+  readonly unguardedByIam?: boolean;
 }
 
 /** Virtual MFA devices have an `arn:…:mfa/…` serial; hardware tokens have a plain serial, FIDO keys a `u2f/` ARN. */
@@ -111,7 +130,7 @@ export async function planRemoval(iam: IAMClient, userName: string, now = new Da
   let loginProfile: Snapshot['loginProfile'] = null;
   try {
     const profile = (await iam.send(new GetLoginProfileCommand({ UserName }))).LoginProfile;
-    loginProfile = { createDate: iso(profile?.CreateDate) ?? now.toISOString() };
+    loginProfile = { createDate: iso(profile?.CreateDate) ?? '' };
   } catch (error) {
     if (!isNoSuchEntity(error)) throw error;
   }
@@ -147,6 +166,7 @@ export async function planRemoval(iam: IAMClient, userName: string, now = new Da
       items: (page.SSHPublicKeys ?? []).map((key) => ({
         id: key.SSHPublicKeyId!,
         status: key.Status ?? 'Active',
+        uploadDate: iso(key.UploadDate),
       })),
       marker: page.Marker,
       truncated: page.IsTruncated,
@@ -157,6 +177,8 @@ export async function planRemoval(iam: IAMClient, userName: string, now = new Da
   ).map((credential) => ({
     id: credential.ServiceSpecificCredentialId!,
     serviceName: credential.ServiceName ?? '',
+    status: credential.Status ?? 'Active',
+    createDate: iso(credential.CreateDate),
   }));
   const mfaDevices = await collectPages(async (Marker) => {
     const page = await iam.send(new ListMFADevicesCommand({ UserName, Marker }));
@@ -250,25 +272,101 @@ export function latestUse(plan: Snapshot): string | null {
   return uses.sort().at(-1) ?? null;
 }
 
-/**
- * Stops when the user used a credential after the activity the case was opened on: approval can
- * take days, and a user who came back must not lose their access because of an old decision.
- */
-export function recheckActivity(plan: Snapshot, openedOnActivity: string | null): void {
-  const now = latestUse(plan);
-  if (now === null) return;
-  // The credential report the case was opened on keeps whole seconds; the APIs read now may add
-  // milliseconds. Compare whole seconds, or the same use would look newer than itself.
-  const seconds = (iso: string) => Math.floor(new Date(iso).getTime() / 1000);
-  if (openedOnActivity === null || seconds(now) > seconds(openedOnActivity)) {
-    throw new UserBecameActiveError(
-      `${plan.userName} used a credential at ${now}, after the case was opened on ${openedOnActivity ?? 'no recorded use'}; nothing was changed.`,
+/** What the approver saw when the case opened; the re-check compares the live user with it. */
+export interface CaseExpectations {
+  /** The stable id the case was opened for: the same name under another id is another person. */
+  readonly userId: string;
+  /** When the case opened: a credential issued after it is one the approver never saw. */
+  readonly openedAt: string;
+  /** The latest use the case was opened on (null: none recorded). */
+  readonly lastActivity: string | null;
+  /** The credential ids in the evidence, when it was gathered: any other id is new. */
+  readonly knownCredentialIds?: readonly string[];
+  /** Whether the evidence showed a console password. */
+  readonly consoleAccess?: boolean;
+}
+
+/** The credential report and IAM keep whole seconds in some places and milliseconds in others. */
+const seconds = (iso: string) => Math.floor(new Date(iso).getTime() / 1000);
+
+/** A different user id under the same name: the person the approver decided about is gone. */
+export function verifyIdentity(plan: Pick<Snapshot, 'userName' | 'userId'>, expectedUserId: string): void {
+  if (plan.userId !== expectedUserId) {
+    throw new UserChangedError(
+      `${plan.userName} is now IAM user ${plan.userId}, not ${expectedUserId} as when the case opened: the user was deleted and created again under the same name. The decision was about someone else; nothing was changed.`,
     );
   }
 }
 
-/** The deletion steps, in the order IAM requires: credentials, MFA, policies, groups, then the user. */
-export function deletionSteps(plan: Snapshot): RemovalStep[] {
+/**
+ * Stops when the user used a credential after the activity the case was opened on: approval can
+ * take days, and a user who came back must not lose their access because of an old decision.
+ */
+export function recheckActivity(plan: Snapshot, openedOnActivity: string | null, openedAt?: string): void {
+  const latest = latestUse(plan);
+  if (latest === null) return;
+  if (openedOnActivity === null || seconds(latest) > seconds(openedOnActivity)) {
+    throw new UserBecameActiveError(
+      `${plan.userName} used a credential at ${latest}, after the case${openedAt ? ` opened at ${openedAt}` : ''} on ${openedOnActivity ? `a last use of ${openedOnActivity}` : 'no recorded use'}; nothing was changed.`,
+    );
+  }
+}
+
+/** Every credential of the plan with its id and the date it was issued, where IAM says. */
+function credentialsOf(plan: Snapshot): { label: string; id: string; issued: string | null | undefined }[] {
+  return [
+    ...(plan.loginProfile
+      ? [{ label: 'console password', id: 'password', issued: plan.loginProfile.createDate }]
+      : []),
+    ...plan.accessKeys.map((key) => ({ label: `access key ${key.id}`, id: key.id, issued: key.createDate })),
+    ...plan.sshPublicKeys.map((key) => ({ label: `SSH key ${key.id}`, id: key.id, issued: key.uploadDate })),
+    ...plan.serviceSpecificCredentials.map((credential) => ({
+      label: `${credential.serviceName} credential ${credential.id}`,
+      id: credential.id,
+      issued: credential.createDate,
+    })),
+  ];
+}
+
+/**
+ * Stops when a credential appeared after the case opened: a new key or password means someone is
+ * onboarding the user again, and it never had a chance to be used, so use alone cannot show it.
+ */
+export function recheckNewCredentials(plan: Snapshot, expected: CaseExpectations): void {
+  const known = expected.knownCredentialIds ? new Set(expected.knownCredentialIds) : undefined;
+  const fresh = credentialsOf(plan).filter((credential) => {
+    if (credential.issued && seconds(credential.issued) > seconds(expected.openedAt)) return true;
+    if (credential.id === 'password') return expected.consoleAccess === false;
+    return known !== undefined && !known.has(credential.id);
+  });
+  if (fresh.length > 0) {
+    throw new UserChangedError(
+      `${plan.userName} has ${fresh.map((credential) => credential.label).join(', ')} issued since the case opened at ${expected.openedAt}; the approver never saw ${fresh.length === 1 ? 'it' : 'them'}, so nothing was changed.`,
+    );
+  }
+}
+
+/** The credential ids an evidence record lists, for `CaseExpectations.knownCredentialIds`. */
+export function credentialIdsOf(facts: {
+  accessKeys: { id: string }[];
+  sshPublicKeys?: { id: string }[];
+  serviceSpecificCredentials?: { id: string }[];
+}): string[] | undefined {
+  // Evidence gathered before SSH keys and service credentials were listed cannot vouch for them.
+  if (!facts.sshPublicKeys || !facts.serviceSpecificCredentials) return undefined;
+  return [
+    ...facts.accessKeys.map((key) => key.id),
+    ...facts.sshPublicKeys.map((key) => key.id),
+    ...facts.serviceSpecificCredentials.map((credential) => credential.id),
+  ];
+}
+
+/**
+ * The deletion steps, in the order IAM requires: credentials, MFA, policies, groups, then the user.
+ * `leftoverVirtualMfa` are virtual devices an interrupted run of the same user deactivated: IAM no
+ * longer lists them under the user, and each is deleted only while it is still unassigned.
+ */
+export function deletionSteps(plan: Snapshot, leftoverVirtualMfa: readonly string[] = []): RemovalStep[] {
   const UserName = plan.userName;
   const steps: RemovalStep[] = [];
   if (plan.loginProfile)
@@ -313,12 +411,10 @@ export function deletionSteps(plan: Snapshot): RemovalStep[] {
     });
     if (device.virtual) {
       // A deactivated virtual device outlives its user unless deleted: the orphan Cloud Custodian leaves behind.
-      steps.push({
-        description: `delete virtual MFA device ${device.serialNumber}`,
-        run: (iam) => iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: device.serialNumber })),
-      });
+      steps.push(deleteVirtualMfaStep(device.serialNumber));
     }
   }
+  for (const serialNumber of leftoverVirtualMfa) steps.push(deleteVirtualMfaStep(serialNumber, true));
   for (const PolicyName of Object.keys(plan.inlinePolicies)) {
     steps.push({
       description: `delete inline policy ${PolicyName}`,
@@ -335,6 +431,7 @@ export function deletionSteps(plan: Snapshot): RemovalStep[] {
     steps.push({
       description: `remove from group ${GroupName}`,
       run: (iam) => iam.send(new RemoveUserFromGroupCommand({ UserName, GroupName })),
+      unguardedByIam: true,
     });
   }
   steps.push({
@@ -344,16 +441,52 @@ export function deletionSteps(plan: Snapshot): RemovalStep[] {
   return steps;
 }
 
-/** Disabling keeps the user and their permissions, and takes away every way to sign in. */
+function deleteVirtualMfaStep(SerialNumber: string, leftover = false): RemovalStep {
+  return {
+    description: `delete virtual MFA device ${SerialNumber}${leftover ? ' (deactivated by the interrupted run)' : ''}`,
+    run: (iam) => iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber })),
+    unguardedByIam: true,
+  };
+}
+
+const isActive = (item: { status?: string }) => item.status === undefined || item.status === 'Active';
+
+/**
+ * Disabling keeps the user and their permissions, and takes away every way in: access keys, SSH
+ * keys, service-specific credentials and signing certificates become Inactive (each can be turned
+ * on again), and the console password is deleted (IAM cannot deactivate one).
+ */
 export function disableSteps(plan: Snapshot, now: Date): RemovalStep[] {
   const UserName = plan.userName;
-  const steps: RemovalStep[] = plan.accessKeys
-    .filter((key) => key.status === 'Active')
-    .map((key) => ({
+  const Status = 'Inactive' as const;
+  const steps: RemovalStep[] = [
+    ...plan.accessKeys.filter(isActive).map((key) => ({
       description: `deactivate access key ${key.id}`,
       run: (iam: IAMClient) =>
-        iam.send(new UpdateAccessKeyCommand({ UserName, AccessKeyId: key.id, Status: 'Inactive' })),
-    }));
+        iam.send(new UpdateAccessKeyCommand({ UserName, AccessKeyId: key.id, Status })),
+    })),
+    ...plan.sshPublicKeys.filter(isActive).map((key) => ({
+      description: `deactivate SSH public key ${key.id}`,
+      run: (iam: IAMClient) =>
+        iam.send(new UpdateSSHPublicKeyCommand({ UserName, SSHPublicKeyId: key.id, Status })),
+    })),
+    ...plan.serviceSpecificCredentials.filter(isActive).map((credential) => ({
+      description: `deactivate service-specific credential ${credential.id} (${credential.serviceName})`,
+      run: (iam: IAMClient) =>
+        iam.send(
+          new UpdateServiceSpecificCredentialCommand({
+            UserName,
+            ServiceSpecificCredentialId: credential.id,
+            Status,
+          }),
+        ),
+    })),
+    ...plan.signingCertificates.filter(isActive).map((cert) => ({
+      description: `deactivate signing certificate ${cert.id}`,
+      run: (iam: IAMClient) =>
+        iam.send(new UpdateSigningCertificateCommand({ UserName, CertificateId: cert.id, Status })),
+    })),
+  ];
   if (plan.loginProfile)
     steps.push({
       description: 'delete the console password (login profile)',
@@ -391,6 +524,8 @@ export interface RunStepsOptions {
   readonly attempts?: number;
   readonly baseDelayMs?: number;
   readonly onStep?: (step: RemovalStep, result: 'done' | 'already done') => void;
+  /** Runs right before every step IAM cannot guard; it throws to stop the run. */
+  readonly beforeUnguardedStep?: (step: RemovalStep) => Promise<void>;
 }
 
 /** Runs steps in order. NoSuchEntity means another run already did it; ConcurrentModification is retried. */
@@ -403,6 +538,7 @@ export async function runSteps(
   const attempts = options.attempts ?? 6;
   const baseDelayMs = options.baseDelayMs ?? Number(process.env.IAM_JANITOR_RETRY_BASE_MS ?? 250);
   for (const step of steps) {
+    if (step.unguardedByIam) await options.beforeUnguardedStep?.(step);
     for (let attempt = 1; ; attempt++) {
       try {
         await step.run(iam);
@@ -425,18 +561,29 @@ export async function runSteps(
 }
 
 /** The user is gone, and no virtual MFA device of theirs is left unassigned. */
-export async function verifyDeleted(iam: IAMClient, plan: Snapshot): Promise<void> {
+export async function verifyDeleted(
+  iam: IAMClient,
+  plan: Snapshot,
+  leftoverVirtualMfa: readonly string[] = [],
+): Promise<void> {
   try {
     await iam.send(new GetUserCommand({ UserName: plan.userName }));
     throw new Error(`${plan.userName} still exists after DeleteUser`);
   } catch (error) {
     if (!isNoSuchEntity(error)) throw error;
   }
-  const virtualSerials = new Set(
-    plan.mfaDevices.filter((device) => device.virtual).map((device) => device.serialNumber),
-  );
+  const virtualSerials = new Set([
+    ...plan.mfaDevices.filter((device) => device.virtual).map((device) => device.serialNumber),
+    ...leftoverVirtualMfa,
+  ]);
   if (virtualSerials.size === 0) return;
-  const leftovers = await collectPages(async (Marker) => {
+  const orphans = (await unassignedVirtualMfa(iam)).filter((serial) => virtualSerials.has(serial));
+  if (orphans.length > 0)
+    throw new Error(`Virtual MFA devices of ${plan.userName} were left behind: ${orphans.join(', ')}`);
+}
+
+async function unassignedVirtualMfa(iam: IAMClient): Promise<string[]> {
+  return collectPages(async (Marker) => {
     const page = await iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Unassigned', Marker }));
     return {
       items: (page.VirtualMFADevices ?? []).map((device) => device.SerialNumber!),
@@ -444,9 +591,26 @@ export async function verifyDeleted(iam: IAMClient, plan: Snapshot): Promise<voi
       truncated: page.IsTruncated,
     };
   });
-  const orphans = leftovers.filter((serial) => virtualSerials.has(serial));
-  if (orphans.length > 0)
-    throw new Error(`Virtual MFA devices of ${plan.userName} were left behind: ${orphans.join(', ')}`);
+}
+
+/**
+ * The virtual MFA devices an interrupted run of this same user (same user id) deactivated but did
+ * not delete. Only a device that is still unassigned now is one: a device assigned to anyone since
+ * is theirs, and is never touched.
+ */
+export async function leftoverVirtualMfa(
+  iam: IAMClient,
+  plan: Snapshot,
+  earlier: Snapshot | undefined,
+): Promise<string[]> {
+  if (!earlier || earlier.userId !== plan.userId) return [];
+  const current = new Set(plan.mfaDevices.map((device) => device.serialNumber));
+  const candidates = earlier.mfaDevices
+    .filter((device) => device.virtual && !current.has(device.serialNumber))
+    .map((device) => device.serialNumber);
+  if (candidates.length === 0) return [];
+  const unassigned = new Set(await unassignedVirtualMfa(iam));
+  return candidates.filter((serial) => unassigned.has(serial));
 }
 
 export type Action = 'delete' | 'disable' | 'keep';
@@ -456,17 +620,28 @@ export interface ActInput {
   readonly action: Action;
   readonly userName: string;
   readonly policy: GuardPolicy & { readonly keepUntilTagKey: string; readonly keepDays: number };
-  /** The activity the case was opened on; undefined skips the re-check (the CLI, where a human reads the plan). */
-  readonly openedOnActivity?: string | null;
+  /**
+   * What the approver saw; the live user must still match it. Undefined skips the re-check (the
+   * CLI, where a human reads the live plan right before confirming).
+   */
+  readonly expected?: CaseExpectations;
+  /**
+   * The latest use since the case opened of the credentials the credential report cannot show (SSH
+   * keys, service-specific credentials), read from CloudTrail. Called only when the user holds one.
+   */
+  readonly trailUseSince?: (userName: string, since: Date) => Promise<string | undefined>;
   readonly dryRun: boolean;
   readonly now: Date;
   /**
-   * The snapshot an interrupted earlier run stored. Its items join the new plan: once a virtual MFA
-   * device is deactivated, IAM no longer lists it under the user, and only this record remembers it.
+   * The snapshot an interrupted earlier run stored. Once a virtual MFA device is deactivated, IAM
+   * no longer lists it under the user, and only this record remembers it (see leftoverVirtualMfa).
    */
   readonly previousSnapshot?: Snapshot;
-  /** Must store the snapshot durably; it is awaited before the first change. */
-  readonly saveSnapshot: (snapshot: Snapshot) => Promise<void>;
+  /**
+   * Must store the snapshot durably; it is awaited before the first change. `planned` is exactly
+   * the list of steps that will run, for a person to confirm.
+   */
+  readonly saveSnapshot: (snapshot: Snapshot, planned: string[]) => Promise<void>;
   readonly onStep?: RunStepsOptions['onStep'];
 }
 
@@ -477,44 +652,77 @@ export interface ActResult {
   readonly snapshot?: Snapshot;
 }
 
-/** Carries out one decision. Nothing changes before the guard, the re-check and the stored snapshot. */
+/**
+ * Carries out one decision. Nothing changes before the identity check, the guard, the re-check and
+ * the stored snapshot; the steps IAM cannot guard are preceded by a fresh look at the user.
+ */
 export async function act(input: ActInput): Promise<ActResult> {
   const { iam, action, userName, policy, now } = input;
-  if (action === 'keep') {
-    const step = keepStep(userName, policy.keepUntilTagKey, policy.keepDays, now);
-    if (input.dryRun) return { outcome: 'dry-run', planned: [step.description], done: [] };
-    // A user protected since the case opened is kept by definition; the role's Deny would refuse the tag.
-    const tags = (await iam.send(new GetUserCommand({ UserName: userName }))).User?.Tags ?? [];
-    if (tags.some((tag) => tag.Key === policy.protectedTagKey))
-      return { outcome: 'kept', planned: [], done: [] };
-    return {
-      outcome: 'kept',
-      planned: [step.description],
-      done: await runSteps(iam, [step], { onStep: input.onStep }),
-    };
-  }
-  const current = await planRemoval(iam, userName, now);
-  const plan = withEarlierItems(current, input.previousSnapshot);
+  if (action === 'keep') return keep(input);
+  const plan = await planRemoval(iam, userName, now);
+  if (input.expected) verifyIdentity(plan, input.expected.userId);
   refuseIfProtected(plan, policy);
-  if (input.openedOnActivity !== undefined) recheckActivity(plan, input.openedOnActivity);
-  await input.saveSnapshot(current);
-  const steps = action === 'delete' ? deletionSteps(plan) : disableSteps(plan, now);
+  if (input.expected) await recheck(input, plan, input.expected);
+  const leftovers = action === 'delete' ? await leftoverVirtualMfa(iam, plan, input.previousSnapshot) : [];
+  const steps = action === 'delete' ? deletionSteps(plan, leftovers) : disableSteps(plan, now);
   const planned = steps.map((step) => step.description);
+  await input.saveSnapshot(plan, planned);
   if (input.dryRun) return { outcome: 'dry-run', planned, done: [], snapshot: plan };
-  const done = await runSteps(iam, steps, { onStep: input.onStep });
-  if (action === 'delete') await verifyDeleted(iam, plan);
+  const done = await runSteps(iam, steps, {
+    onStep: input.onStep,
+    beforeUnguardedStep: () => guardLiveUser(iam, plan, policy),
+  });
+  if (action === 'delete') await verifyDeleted(iam, plan, leftovers);
   return { outcome: action === 'delete' ? 'deleted' : 'disabled', planned, done, snapshot: plan };
 }
 
-/** Adds the MFA devices of an earlier snapshot of the same user (same user id) to a new plan. */
-export function withEarlierItems(plan: Snapshot, earlier: Snapshot | undefined): Snapshot {
-  if (!earlier || earlier.userId !== plan.userId) return plan;
-  const known = new Set(plan.mfaDevices.map((device) => device.serialNumber));
+async function recheck(input: ActInput, plan: Snapshot, expected: CaseExpectations): Promise<void> {
+  recheckActivity(plan, expected.lastActivity, expected.openedAt);
+  const unreported = [...plan.sshPublicKeys, ...plan.serviceSpecificCredentials].some(isActive);
+  if (unreported && input.trailUseSince) {
+    const used = await input.trailUseSince(plan.userName, new Date(expected.openedAt));
+    if (used) {
+      throw new UserBecameActiveError(
+        `${plan.userName} acted at ${used} (CloudTrail), after the case opened at ${expected.openedAt}; they hold an SSH key or service-specific credential the credential report does not show. Nothing was changed.`,
+      );
+    }
+  }
+  recheckNewCredentials(plan, expected);
+}
+
+/**
+ * The code half of the protected-user rule, for the steps IAM authorizes against a group or an
+ * MFA device: the user must still be the same person and still unprotected, read live.
+ */
+async function guardLiveUser(iam: IAMClient, plan: Snapshot, policy: GuardPolicy): Promise<void> {
+  const user = (await iam.send(new GetUserCommand({ UserName: plan.userName }))).User;
+  verifyIdentity({ userName: plan.userName, userId: user?.UserId ?? 'unknown' }, plan.userId);
+  const tags = Object.fromEntries((user?.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+  refuseIfProtected({ ...plan, tags, path: user?.Path ?? plan.path }, policy);
+}
+
+async function keep(input: ActInput): Promise<ActResult> {
+  const { iam, userName, policy, now } = input;
+  const step = keepStep(userName, policy.keepUntilTagKey, policy.keepDays, now);
+  let user;
+  try {
+    user = (await iam.send(new GetUserCommand({ UserName: userName }))).User;
+  } catch (error) {
+    if (isNoSuchEntity(error))
+      throw new UnknownUserError(`There is no IAM user named "${userName}" any more; nothing to keep.`, {
+        cause: error,
+      });
+    throw error;
+  }
+  // The keep-until tag would snooze whoever holds the name now; a different person is not ours to snooze.
+  if (input.expected) verifyIdentity({ userName, userId: user?.UserId ?? 'unknown' }, input.expected.userId);
+  if (input.dryRun) return { outcome: 'dry-run', planned: [step.description], done: [] };
+  // A user protected since the case opened is kept by definition; the role's Deny would refuse the tag.
+  if ((user?.Tags ?? []).some((tag) => tag.Key === policy.protectedTagKey))
+    return { outcome: 'kept', planned: [], done: [] };
   return {
-    ...plan,
-    mfaDevices: [
-      ...plan.mfaDevices,
-      ...earlier.mfaDevices.filter((device) => !known.has(device.serialNumber)),
-    ],
+    outcome: 'kept',
+    planned: [step.description],
+    done: await runSteps(iam, [step], { onStep: input.onStep }),
   };
 }

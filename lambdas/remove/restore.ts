@@ -3,11 +3,12 @@ import {
   AttachUserPolicyCommand,
   CreateUserCommand,
   GetUserCommand,
+  PutUserPermissionsBoundaryCommand,
   PutUserPolicyCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { isNoSuchEntity } from '../commons/errors';
-import { runSteps, type RemovalStep, type Snapshot } from './removal';
+import { errorMessage, errorName, isNoSuchEntity } from '../commons/errors';
+import type { Snapshot } from './removal';
 
 export const NOT_RESTORED =
   'Passwords, access keys, MFA devices, signing certificates, SSH keys and service-specific credentials are not recreated: ' +
@@ -17,8 +18,88 @@ export class UserExistsError extends Error {
   override name = 'UserExistsError';
 }
 
-/** Recreates the user with the same path, tags, boundary, groups and policies. Refuses if the name is taken. */
-export async function restoreUser(iam: IAMClient, snapshot: Snapshot): Promise<string[]> {
+interface RestoreStep {
+  readonly description: string;
+  /** What the step restores, in words for a failure: "group developers". */
+  readonly subject: string;
+  /** A boundary limits what every later grant allows: without it, no grant may be made. */
+  readonly isBoundary?: boolean;
+  readonly run: (iam: IAMClient) => Promise<unknown>;
+}
+
+export interface RestoreResult {
+  readonly done: string[];
+  /** Steps that did not happen, each with the reason; restore reports them and never ticks them. */
+  readonly failed: { step: string; reason: string }[];
+}
+
+/** The restore as a list of steps, for the plan a person confirms and for the run itself. */
+function restoreSteps(snapshot: Snapshot): { create: RestoreStep; rest: RestoreStep[] } {
+  const UserName = snapshot.userName;
+  const create: RestoreStep = {
+    description: `create user ${UserName} at path ${snapshot.path} with ${Object.keys(snapshot.tags).length} tag(s)`,
+    subject: `user ${UserName}`,
+    run: (iam) =>
+      iam.send(
+        new CreateUserCommand({
+          UserName,
+          Path: snapshot.path,
+          Tags: Object.entries(snapshot.tags).map(([Key, Value]) => ({ Key, Value })),
+        }),
+      ),
+  };
+  const boundary = snapshot.permissionsBoundary;
+  const rest: RestoreStep[] = [
+    ...(boundary
+      ? [
+          {
+            description: `set permissions boundary ${boundary}`,
+            subject: `permissions boundary ${boundary}`,
+            isBoundary: true,
+            run: (iam: IAMClient) =>
+              iam.send(new PutUserPermissionsBoundaryCommand({ UserName, PermissionsBoundary: boundary })),
+          },
+        ]
+      : []),
+    ...snapshot.groups.map((GroupName) => ({
+      description: `add to group ${GroupName}`,
+      subject: `group ${GroupName}`,
+      run: (iam: IAMClient) => iam.send(new AddUserToGroupCommand({ UserName, GroupName })),
+    })),
+    ...snapshot.managedPolicies.map((PolicyArn) => ({
+      description: `attach managed policy ${PolicyArn}`,
+      subject: `managed policy ${PolicyArn}`,
+      run: (iam: IAMClient) => iam.send(new AttachUserPolicyCommand({ UserName, PolicyArn })),
+    })),
+    ...Object.entries(snapshot.inlinePolicies).map(([PolicyName, document]) => ({
+      description: `put inline policy ${PolicyName}`,
+      subject: `inline policy ${PolicyName}`,
+      run: (iam: IAMClient) =>
+        iam.send(
+          new PutUserPolicyCommand({ UserName, PolicyName, PolicyDocument: JSON.stringify(document) }),
+        ),
+    })),
+  ];
+  return { create, rest };
+}
+
+/** What restore will do, step by step, before it does anything. */
+export function restorePlan(snapshot: Snapshot): string[] {
+  const { create, rest } = restoreSteps(snapshot);
+  return [create, ...rest].map((step) => step.description);
+}
+
+/**
+ * Recreates the user with the same path, tags, boundary, groups and policies, and refuses if the
+ * name is taken. A group, policy or boundary that no longer exists is a failure, reported with the
+ * rest carried on; if the boundary cannot be set, no permission is granted at all, because the
+ * grants were only ever safe inside it.
+ */
+export async function restoreUser(
+  iam: IAMClient,
+  snapshot: Snapshot,
+  onStep?: (step: string, result: 'done' | 'failed', reason?: string) => void,
+): Promise<RestoreResult> {
   try {
     await iam.send(new GetUserCommand({ UserName: snapshot.userName }));
     throw new UserExistsError(
@@ -27,35 +108,31 @@ export async function restoreUser(iam: IAMClient, snapshot: Snapshot): Promise<s
   } catch (error) {
     if (!isNoSuchEntity(error)) throw error;
   }
-  const UserName = snapshot.userName;
-  const steps: RemovalStep[] = [
-    {
-      description: `create user ${UserName} at path ${snapshot.path}`,
-      run: (client) =>
-        client.send(
-          new CreateUserCommand({
-            UserName,
-            Path: snapshot.path,
-            PermissionsBoundary: snapshot.permissionsBoundary ?? undefined,
-            Tags: Object.entries(snapshot.tags).map(([Key, Value]) => ({ Key, Value })),
-          }),
-        ),
-    },
-    ...snapshot.groups.map((GroupName) => ({
-      description: `add to group ${GroupName}`,
-      run: (client: IAMClient) => client.send(new AddUserToGroupCommand({ UserName, GroupName })),
-    })),
-    ...snapshot.managedPolicies.map((PolicyArn) => ({
-      description: `attach managed policy ${PolicyArn}`,
-      run: (client: IAMClient) => client.send(new AttachUserPolicyCommand({ UserName, PolicyArn })),
-    })),
-    ...Object.entries(snapshot.inlinePolicies).map(([PolicyName, document]) => ({
-      description: `put inline policy ${PolicyName}`,
-      run: (client: IAMClient) =>
-        client.send(
-          new PutUserPolicyCommand({ UserName, PolicyName, PolicyDocument: JSON.stringify(document) }),
-        ),
-    })),
-  ];
-  return runSteps(iam, steps);
+  const { create, rest } = restoreSteps(snapshot);
+  await create.run(iam);
+  onStep?.(create.description, 'done');
+  const done = [create.description];
+  const failed: RestoreResult['failed'] = [];
+  let boundaryMissing = false;
+  for (const step of rest) {
+    if (boundaryMissing) {
+      const reason = 'not granted: the permissions boundary that limited it could not be set';
+      failed.push({ step: step.description, reason });
+      onStep?.(step.description, 'failed', reason);
+      continue;
+    }
+    try {
+      await step.run(iam);
+      done.push(step.description);
+      onStep?.(step.description, 'done');
+    } catch (error) {
+      const reason = isNoSuchEntity(error)
+        ? `${step.subject} no longer exists in this account`
+        : `${errorName(error)}: ${errorMessage(error)}`;
+      failed.push({ step: step.description, reason });
+      onStep?.(step.description, 'failed', reason);
+      if (step.isBoundary) boundaryMissing = true;
+    }
+  }
+  return { done, failed };
 }

@@ -1,5 +1,6 @@
 import type { CaseRecord } from '../commons/case-store';
 import { caseFacts } from '../commons/case-view';
+import { clip } from '../commons/text';
 import type { DecisionRecord, Outcome } from '../commons/contracts';
 
 /** Block Kit's limits: a message holds 50 blocks, a section 3,000 characters, a button value 2,000. */
@@ -12,7 +13,6 @@ export const BLOCK_KIT = {
 } as const;
 
 type Block = Record<string, unknown>;
-const clip = (value: string, max: number) => (value.length <= max ? value : `${value.slice(0, max - 1)}…`);
 const mrkdwn = (text: string, max: number = BLOCK_KIT.maxSectionText) => ({
   type: 'mrkdwn',
   text: clip(text, max),
@@ -60,7 +60,7 @@ export function approvalMessage(
       .slice(0, 10)
       .map(
         (event) =>
-          `\`${event.eventTime.slice(0, 16).replace('T', ' ')}\` ${escapeMrkdwn(event.eventName)} · ${event.region} · ${escapeMrkdwn(event.sourceIPAddress)}`,
+          `\`${event.eventTime.slice(0, 16).replace('T', ' ')}\` ${escapeMrkdwn(event.eventName)}${event.failed ? ' _(failed sign-in attempt)_' : ''} · ${event.region} · ${escapeMrkdwn(event.sourceIPAddress)}`,
       );
     blocks.push({ type: 'section', text: mrkdwn(`*Recent CloudTrail events*\n${lines.join('\n')}`) });
   }
@@ -146,10 +146,12 @@ export function expiredMessage(record: CaseRecord): SlackMessage {
 
 const OUTCOME_WORDS: Record<Outcome, string> = {
   deleted: 'deleted',
-  disabled: 'disabled (keys deactivated, console password removed)',
+  disabled:
+    'disabled (access keys, SSH keys, service-specific credentials and signing certificates deactivated, console password removed)',
   kept: 'kept',
   expired: 'kept: no decision arrived in time',
-  'aborted-active': 'kept: they used a credential during the approval, so nothing was changed',
+  'aborted-active': 'kept: they turned out to be active, so nothing was changed',
+  'aborted-changed': 'kept: the user changed since the case opened, so nothing was changed',
   failed: 'not changed: the case failed',
   'dry-run': 'not changed: dry run',
 };

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as readline from 'node:readline/promises';
 import { iamClient } from '../../lambdas/commons/clients';
 import { act, latestUse, snapshotSchema, type Snapshot } from '../../lambdas/remove/removal';
 import { loadConfig } from './config-file';
 import type { CommandIo } from './main';
+import { DeclinedError, refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';
 import { explainAwsError } from './report';
 
 export interface DeleteUserFlags {
@@ -12,23 +12,6 @@ export interface DeleteUserFlags {
   readonly snapshot?: unknown;
   readonly yes?: unknown;
 }
-
-export interface Prompt {
-  readonly interactive: boolean;
-  readonly confirm: (question: string) => Promise<boolean>;
-}
-
-const terminalPrompt: Prompt = {
-  interactive: Boolean(process.stdin.isTTY),
-  confirm: async (question) => {
-    const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
-    try {
-      return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
-    } finally {
-      rl.close();
-    }
-  },
-};
 
 /** `iam-janitor delete-user`: the remover's routine, run by hand. Exit 0 only when the user is gone. */
 export async function runDeleteUser(
@@ -44,16 +27,14 @@ export async function runDeleteUser(
   }
   const dryRun = Boolean(flags['dry-run']);
   if (!dryRun && !flags.yes && !prompt.interactive) {
-    io.stderr(
-      'Refusing to delete without confirmation: the input is not a terminal. Pass --yes to confirm, or --dry-run to only see the plan.',
-    );
+    io.stderr(refusalWithoutConfirmation('delete'));
     return 2;
   }
   const config = loadConfig();
   let snapshotFile = String(flags.snapshot ?? path.join('snapshots', `${userName}.json`));
-  // A snapshot already at that path is the record of an earlier, interrupted run: keep it, and let
-  // its items join the plan (IAM forgets a deactivated virtual MFA device's owner).
-  const previousSnapshot = readEarlierSnapshot(snapshotFile);
+  // A snapshot already at that path may be the record of an earlier, interrupted run. It is used only
+  // if it is of the same user id, and then only to find the virtual MFA devices that run deactivated.
+  const earlier = readEarlierSnapshot(snapshotFile);
 
   try {
     const result = await act({
@@ -63,24 +44,30 @@ export async function runDeleteUser(
       policy: config,
       dryRun,
       now: new Date(),
-      previousSnapshot,
-      saveSnapshot: async (snapshot) => {
+      previousSnapshot: earlier,
+      saveSnapshot: async (snapshot, planned) => {
+        // The steps shown are exactly the steps that run: nothing joins the plan after this.
         io.stdout(describePlan(snapshot));
-        if (
-          !dryRun &&
-          !flags.yes &&
-          !(await prompt.confirm(`Delete ${userName} and everything listed above?`))
-        ) {
+        io.stdout(`${dryRun ? 'A real run would take' : 'Steps'} (${planned.length}):`);
+        for (const step of planned) io.stdout(`  - ${step}`);
+        // A dry run leaves nothing behind that a later run could take for an interrupted one.
+        if (dryRun) return;
+        if (!flags.yes && !(await prompt.confirm(`Delete ${userName} and everything listed above?`))) {
           throw new DeclinedError('Nothing was changed: deletion not confirmed.');
         }
-        if (previousSnapshot?.userId === snapshot.userId) {
+        if (earlier?.userId === snapshot.userId) {
           io.stdout(
-            `Keeping the earlier snapshot ${snapshotFile}: it holds the user as they were before the interrupted run.`,
+            `Keeping the earlier snapshot ${snapshotFile}: it holds ${snapshot.userName} (${snapshot.userId}) as they were before the interrupted run.`,
           );
           return;
         }
-        if (fs.existsSync(snapshotFile))
+        if (fs.existsSync(snapshotFile)) {
+          const other = snapshotFile;
           snapshotFile = snapshotFile.replace(/(\.json)?$/, `-${Date.now()}.json`);
+          io.stdout(
+            `${other} is not a snapshot of ${snapshot.userName} (${snapshot.userId}); it is left as it is.`,
+          );
+        }
         fs.mkdirSync(path.dirname(path.resolve(snapshotFile)), { recursive: true });
         // wx: never overwrite an earlier snapshot, which may be the only full record of a user.
         fs.writeFileSync(snapshotFile, JSON.stringify(snapshot, null, 2) + '\n', { flag: 'wx' });
@@ -92,8 +79,7 @@ export async function runDeleteUser(
         ),
     });
     if (result.outcome === 'dry-run') {
-      io.stdout(`Dry run: nothing was changed. A real run would take these ${result.planned.length} steps:`);
-      for (const step of result.planned) io.stdout(`  - ${step}`);
+      io.stdout('Dry run: nothing was changed and no snapshot was written.');
       return 0;
     }
     io.stdout(`${userName} is deleted; no virtual MFA device of theirs is left.`);
@@ -104,7 +90,7 @@ export async function runDeleteUser(
       return 1;
     }
     const name = error instanceof Error ? error.name : '';
-    if (name === 'UnknownUserError' || name === 'ProtectedUserError') {
+    if (name === 'UnknownUserError' || name === 'ProtectedUserError' || name === 'UserChangedError') {
       io.stderr((error as Error).message);
       return 1;
     }
@@ -113,10 +99,6 @@ export async function runDeleteUser(
     );
     return 1;
   }
-}
-
-class DeclinedError extends Error {
-  override name = 'DeclinedError';
 }
 
 export function describePlan(snapshot: Snapshot): string {

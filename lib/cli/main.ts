@@ -35,9 +35,10 @@ const COMMANDS: Record<string, Command> = {
     run: (args, io) => runDeleteUser(args.values, args.positionals, io),
   },
   restore: {
-    usage: 'restore <snapshot.json> | --case ID --table NAME',
-    summary: 'Recreate a removed user from its snapshot file or case record (no credentials are recreated).',
-    options: { case: { type: 'string' }, table: { type: 'string' } },
+    usage: 'restore <snapshot.json> | --case ID --table NAME [--yes]',
+    summary:
+      'Show the plan, ask, then recreate a removed user from its snapshot file or case record (no credentials are recreated).',
+    options: { case: { type: 'string' }, table: { type: 'string' }, yes: { type: 'boolean' } },
     run: (args, io) => runRestore(args.positionals, io, args.values),
   },
   simulate: {

@@ -2,13 +2,15 @@ import * as fs from 'node:fs';
 import { CaseStore } from '../../lambdas/commons/case-store';
 import { documentClient, iamClient } from '../../lambdas/commons/clients';
 import { snapshotSchema } from '../../lambdas/remove/removal';
-import { NOT_RESTORED, restoreUser } from '../../lambdas/remove/restore';
+import { NOT_RESTORED, restorePlan, restoreUser } from '../../lambdas/remove/restore';
 import type { CommandIo } from './main';
+import { refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';
 import { explainAwsError } from './report';
 
 export interface RestoreFlags {
   readonly case?: unknown;
   readonly table?: unknown;
+  readonly yes?: unknown;
 }
 
 /**
@@ -19,12 +21,13 @@ export async function runRestore(
   positionals: string[],
   io: CommandIo,
   flags: RestoreFlags = {},
+  prompt: Prompt = terminalPrompt,
 ): Promise<number> {
   const [file, ...extra] = positionals;
   const caseId = typeof flags.case === 'string' ? flags.case : undefined;
   if ((file === undefined) === (caseId === undefined) || extra.length > 0) {
     io.stderr(
-      'Usage: iam-janitor restore <snapshot.json>\n       iam-janitor restore --case <case id> --table <CaseTableName output>',
+      'Usage: iam-janitor restore <snapshot.json> [--yes]\n       iam-janitor restore --case <case id> --table <CaseTableName output> [--yes]',
     );
     return 2;
   }
@@ -64,11 +67,31 @@ export async function runRestore(
     io.stderr(`${source} is not a valid iam-janitor snapshot:\n${problems.join('\n')}`);
     return 2;
   }
+  const snapshot = parsed.data;
+  if (!flags.yes && !prompt.interactive) {
+    io.stderr(refusalWithoutConfirmation(`restore ${snapshot.userName}`, false));
+    return 2;
+  }
+  io.stdout(`Restore ${snapshot.userName} (was ${snapshot.userId}, snapshot of ${snapshot.takenAt}):`);
+  for (const step of restorePlan(snapshot)) io.stdout(`  - ${step}`);
+  io.stdout(NOT_RESTORED);
+  if (!flags.yes && !(await prompt.confirm(`Restore ${snapshot.userName} as listed above?`))) {
+    io.stderr('Nothing was changed: restore not confirmed.');
+    return 1;
+  }
   try {
-    const done = await restoreUser(iamClient(), parsed.data);
-    for (const step of done) io.stdout(`  ✓ ${step}`);
-    io.stdout(`${parsed.data.userName} is restored.`);
-    io.stdout(NOT_RESTORED);
+    const result = await restoreUser(iamClient(), snapshot, (step, status, reason) =>
+      io.stdout(status === 'done' ? `  ✓ ${step}` : `  ✗ ${step}: ${reason}`),
+    );
+    if (result.failed.length > 0) {
+      io.stderr(
+        `${snapshot.userName} is restored only in part: ${result.failed.length} of ${result.failed.length + result.done.length} steps did not happen.\n` +
+          result.failed.map((failure) => `  ✗ ${failure.step}: ${failure.reason}`).join('\n') +
+          '\nRecreate what is missing (or pick a replacement), then grant it by hand.',
+      );
+      return 1;
+    }
+    io.stdout(`${snapshot.userName} is restored; it is a new IAM user with a new user id.`);
     return 0;
   } catch (error) {
     io.stderr(

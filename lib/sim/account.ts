@@ -25,8 +25,15 @@ export interface SimUser {
   accessKeys: SimAccessKey[];
   mfaDevices: { serialNumber: string; virtual: boolean; enableDate: Date }[];
   signingCertificates: { id: string; status: 'Active' | 'Inactive' }[];
-  sshPublicKeys: { id: string; status: 'Active' | 'Inactive' }[];
-  serviceSpecificCredentials: { id: string; serviceName: string; status: 'Active' | 'Inactive' }[];
+  /** CodeCommit SSH keys: the credential report leaves them out. `uploadDate` defaults to the user's creation. */
+  sshPublicKeys: { id: string; status: 'Active' | 'Inactive'; uploadDate?: Date }[];
+  /** CodeCommit HTTPS, Bedrock, Keyspaces credentials: also left out of the credential report. */
+  serviceSpecificCredentials: {
+    id: string;
+    serviceName: string;
+    status: 'Active' | 'Inactive';
+    createDate?: Date;
+  }[];
   groups: string[];
   managedPolicies: string[];
   /** Inline policy documents as JSON text, exactly as PutUserPolicy stored them. */
@@ -51,6 +58,9 @@ export interface SimCloudTrailEvent {
   sourceIPAddress?: string;
   userAgent?: string;
   accessKeyId?: string;
+  /** As CloudTrail records it: a failed console sign-in has `{ ConsoleLogin: 'Failure' }`. */
+  responseElements?: Record<string, unknown>;
+  errorMessage?: string;
 }
 
 export interface SimAccount {
@@ -60,6 +70,24 @@ export interface SimAccount {
   virtualMfaDevices: Map<string, { assignedTo: string | null }>;
   root: SimRoot;
   cloudTrail: SimCloudTrailEvent[];
+  /** Groups that exist; AddUserToGroup to any other answers NoSuchEntity, as IAM does. */
+  groups: Set<string>;
+  /** Customer managed policies that exist (AWS managed ones always do). */
+  policies: Set<string>;
+}
+
+/** IAM names are unique without regard to case: `Alice` and `alice` are the same user. */
+export function findUser(account: SimAccount, userName: string): SimUser | undefined {
+  const exact = account.users.get(userName);
+  if (exact) return exact;
+  const wanted = userName.toLowerCase();
+  for (const user of account.users.values()) if (user.userName.toLowerCase() === wanted) return user;
+  return undefined;
+}
+
+/** AWS managed policies exist in every account; customer managed ones only once created. */
+export function policyExists(account: SimAccount, policyArn: string): boolean {
+  return /^arn:aws[\w-]*:iam::aws:policy\//.test(policyArn) || account.policies.has(policyArn);
 }
 
 /** A stable, IAM-shaped id for a name: the same scenario always yields the same ids. */
@@ -83,6 +111,8 @@ export function emptyAccount(accountId = '123456789012'): SimAccount {
     virtualMfaDevices: new Map(),
     root: { passwordLastUsed: null, mfaActive: true, accessKey1Active: false, accessKey2Active: false },
     cloudTrail: [],
+    groups: new Set(),
+    policies: new Set(),
   };
 }
 
@@ -108,6 +138,12 @@ export function addUser(account: SimAccount, user: Partial<SimUser> & { userName
     ...user,
   };
   account.users.set(created.userName, created);
+  for (const group of created.groups) account.groups.add(group);
+  for (const arn of [
+    ...created.managedPolicies,
+    ...(created.permissionsBoundary ? [created.permissionsBoundary] : []),
+  ])
+    if (!policyExists(account, arn)) account.policies.add(arn);
   for (const device of created.mfaDevices) {
     if (device.virtual) account.virtualMfaDevices.set(device.serialNumber, { assignedTo: created.userName });
   }

@@ -1,5 +1,15 @@
 import * as http from 'node:http';
-import { addUser, credentialReportCsv, stableId, userArn, type SimAccount, type SimUser } from './account';
+import { USER_MUTATING_ACTIONS } from '../iam-actions';
+import {
+  addUser,
+  credentialReportCsv,
+  findUser,
+  policyExists,
+  stableId,
+  userArn,
+  type SimAccount,
+  type SimUser,
+} from './account';
 import { LoopbackServer, readBody } from './http-standin';
 
 /**
@@ -50,7 +60,11 @@ export interface CallRecord {
 export interface AwsStandinOptions {
   faults?: StandinFaults;
   seed?: number;
-  /** Emulates the remover role's IAM Deny: mutating calls on users with this tag are AccessDenied. */
+  /**
+   * Emulates the remover role's IAM Deny: the actions IAM authorizes against the user
+   * (USER_MUTATING_ACTIONS) are AccessDenied on a user with this tag. As in IAM, the actions
+   * authorized against a group or an MFA device are not.
+   */
   denyMutationsOnTag?: string;
   /** Called before an IAM action runs; return an error to fail it (crash injection in tests). */
   beforeIamAction?: (action: string, params: Record<string, string>) => ApiError | undefined;
@@ -67,8 +81,11 @@ export const MUTATING_IAM_ACTIONS = new Set([
   'DeleteLoginProfile',
   'UpdateAccessKey',
   'DeleteAccessKey',
+  'UpdateSigningCertificate',
   'DeleteSigningCertificate',
+  'UpdateSSHPublicKey',
   'DeleteSSHPublicKey',
+  'UpdateServiceSpecificCredential',
   'DeleteServiceSpecificCredential',
   'DeactivateMFADevice',
   'DeleteVirtualMFADevice',
@@ -85,6 +102,9 @@ export const MUTATING_IAM_ACTIONS = new Set([
   'PutUserPolicy',
   'CreateLoginProfile',
 ]);
+
+/** The actions the remover's Deny names, without the `iam:` prefix. */
+const DENIED_ON_PROTECTED = new Set<string>(USER_MUTATING_ACTIONS.map((action) => action.slice(4)));
 
 const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 
@@ -225,8 +245,8 @@ export class AwsStandin extends LoopbackServer {
           );
         }
         const tag = this.options.denyMutationsOnTag;
-        const target = params.UserName ? this.account.users.get(params.UserName) : undefined;
-        if (tag && target && tag in target.tags) {
+        const target = params.UserName ? findUser(this.account, params.UserName) : undefined;
+        if (tag && target && DENIED_ON_PROTECTED.has(action) && tag in target.tags) {
           throw new StandinError(
             'AccessDenied',
             `User is not authorized to perform iam:${action}: explicit deny on tag ${tag}`,
@@ -242,7 +262,7 @@ export class AwsStandin extends LoopbackServer {
   }
 
   private user(params: Record<string, string>): SimUser {
-    const user = this.account.users.get(params.UserName ?? '');
+    const user = findUser(this.account, params.UserName ?? '');
     if (!user)
       throw new StandinError('NoSuchEntity', `The user with name ${params.UserName} cannot be found.`, 404);
     return user;
@@ -370,7 +390,7 @@ export class AwsStandin extends LoopbackServer {
             UserName: user.userName,
             SSHPublicKeyId: key.id,
             Status: key.status,
-            UploadDate: iso(user.createDate),
+            UploadDate: iso(key.uploadDate ?? user.createDate),
           })),
         );
       }
@@ -383,7 +403,7 @@ export class AwsStandin extends LoopbackServer {
             ServiceName: credential.serviceName,
             ServiceUserName: `${user.userName}-at-${account.accountId}`,
             Status: credential.status,
-            CreateDate: iso(user.createDate),
+            CreateDate: iso(credential.createDate ?? user.createDate),
           })),
         };
       }
@@ -474,6 +494,26 @@ export class AwsStandin extends LoopbackServer {
         key.status = params.Status === 'Active' ? 'Active' : 'Inactive';
         return undefined;
       }
+      case 'UpdateSigningCertificate':
+        return this.setStatus(
+          this.user(params).signingCertificates.find((cert) => cert.id === params.CertificateId),
+          params.Status,
+          `Signing certificate ${params.CertificateId}`,
+        );
+      case 'UpdateSSHPublicKey':
+        return this.setStatus(
+          this.user(params).sshPublicKeys.find((key) => key.id === params.SSHPublicKeyId),
+          params.Status,
+          `SSH public key ${params.SSHPublicKeyId}`,
+        );
+      case 'UpdateServiceSpecificCredential':
+        return this.setStatus(
+          this.user(params).serviceSpecificCredentials.find(
+            (credential) => credential.id === params.ServiceSpecificCredentialId,
+          ),
+          params.Status,
+          `Service-specific credential ${params.ServiceSpecificCredentialId}`,
+        );
       case 'DeleteAccessKey':
         return this.removeFrom(
           this.user(params).accessKeys,
@@ -573,8 +613,9 @@ export class AwsStandin extends LoopbackServer {
       }
       case 'CreateUser': {
         const name = params.UserName ?? '';
-        if (account.users.has(name))
+        if (findUser(account, name))
           throw new StandinError('EntityAlreadyExists', `User with name ${name} already exists.`, 409);
+        if (params.PermissionsBoundary) this.requirePolicy(params.PermissionsBoundary);
         const path = params.Path ?? '/';
         const created = addUser(account, {
           userName: name,
@@ -587,16 +628,26 @@ export class AwsStandin extends LoopbackServer {
         });
         return { User: userShape(created) };
       }
-      case 'PutUserPermissionsBoundary':
-        this.user(params).permissionsBoundary = params.PermissionsBoundary ?? null;
+      case 'PutUserPermissionsBoundary': {
+        const user = this.user(params);
+        this.requirePolicy(params.PermissionsBoundary);
+        user.permissionsBoundary = params.PermissionsBoundary ?? null;
         return undefined;
+      }
       case 'AddUserToGroup': {
         const user = this.user(params);
+        if (!account.groups.has(params.GroupName ?? ''))
+          throw new StandinError(
+            'NoSuchEntity',
+            `The group with name ${params.GroupName} cannot be found.`,
+            404,
+          );
         if (!user.groups.includes(params.GroupName!)) user.groups.push(params.GroupName!);
         return undefined;
       }
       case 'AttachUserPolicy': {
         const user = this.user(params);
+        this.requirePolicy(params.PolicyArn);
         if (!user.managedPolicies.includes(params.PolicyArn!)) user.managedPolicies.push(params.PolicyArn!);
         return undefined;
       }
@@ -606,6 +657,23 @@ export class AwsStandin extends LoopbackServer {
       default:
         throw new StandinError('InvalidAction', `The stand-in does not implement ${action}`, 400);
     }
+  }
+
+  private setStatus(
+    item: { status: 'Active' | 'Inactive' } | undefined,
+    status: string | undefined,
+    what: string,
+  ): undefined {
+    if (!item) throw new StandinError('NoSuchEntity', `${what} cannot be found.`, 404);
+    if (status !== 'Active' && status !== 'Inactive')
+      throw new StandinError('ValidationError', `Status must be Active or Inactive, not ${status}.`, 400);
+    item.status = status;
+    return undefined;
+  }
+
+  private requirePolicy(policyArn: string | undefined): void {
+    if (!policyArn || !policyExists(this.account, policyArn))
+      throw new StandinError('NoSuchEntity', `Policy ${policyArn} does not exist or is not attachable.`, 404);
   }
 
   private removeFrom<T>(items: T[], match: (item: T) => boolean, what: string): undefined {
@@ -680,6 +748,8 @@ export class AwsStandin extends LoopbackServer {
           sourceIPAddress: event.sourceIPAddress ?? '198.51.100.7',
           userAgent: event.userAgent ?? 'aws-cli/2.15.0',
           userIdentity: { type: 'IAMUser', userName: event.username },
+          ...(event.responseElements ? { responseElements: event.responseElements } : {}),
+          ...(event.errorMessage ? { errorMessage: event.errorMessage } : {}),
         }),
       })),
       ...(offset + size < events.length ? { NextToken: String(offset + size) } : {}),

@@ -85,6 +85,9 @@ export const scenarioSchema = z
           eventSource: z.string().min(1),
           sourceIPAddress: z.string().optional(),
           userAgent: z.string().optional(),
+          // As CloudTrail records them: a failed console sign-in is { "ConsoleLogin": "Failure" }.
+          responseElements: z.record(z.string(), z.unknown()).optional(),
+          errorMessage: z.string().optional(),
         }),
       )
       .default([]),

@@ -1,0 +1,17 @@
+/** Splits text into what a reader sees as characters: an emoji with modifiers is one. */
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/**
+ * Shortens text to at most `max` UTF-16 code units (the unit Slack, Jira and JavaScript count),
+ * ending in "…". It cuts between whole characters, never inside an emoji or a surrogate pair, so
+ * that the result is always valid text.
+ */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let kept = '';
+  for (const { segment } of graphemes.segment(text)) {
+    if (kept.length + segment.length > max - 1) break;
+    kept += segment;
+  }
+  return `${kept}…`;
+}
