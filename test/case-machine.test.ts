@@ -1,3 +1,4 @@
+import { addUser, type SimAccount } from '../lib/sim/account';
 import { Simulation, type CaseRun } from '../lib/sim/engine';
 import { APPROVER, CASE_ID, candidateFor, loadedAccount } from './helpers/sim';
 import { VALID_CONFIG } from './helpers/stack';
@@ -8,6 +9,10 @@ interface Scenario {
   jiraFailures?: number;
   slackFailures?: number;
   activeDuringApproval?: boolean;
+  /** Changes the account before the case starts, after the candidate was taken from the report. */
+  beforeCase?: (account: SimAccount) => void;
+  /** Changes the account while the case waits for its decision. */
+  duringApproval?: (account: SimAccount) => void;
 }
 
 /** Runs one case of the real case machine with the real handlers, against the stand-ins. */
@@ -20,13 +25,16 @@ async function runCase(scenario: Scenario) {
     slackFailures: scenario.slackFailures,
     approvalTimeoutSeconds: 1,
     onApprovalRequested: async (caseId) => {
+      scenario.duringApproval?.(account);
       if (scenario.activeDuringApproval) account.users.get('loaded')!.accessKeys[0]!.lastUsedDate = ago(0);
       if (scenario.decision) await sim.click(caseId, scenario.decision, APPROVER);
     },
   });
   await sim.start();
   try {
-    const run: CaseRun = await sim.runCase(candidateFor(account, 'loaded'), CASE_ID);
+    const candidate = candidateFor(account, 'loaded');
+    scenario.beforeCase?.(account);
+    const run: CaseRun = await sim.runCase(candidate, CASE_ID);
     return { sim, account, run, record: (await sim.caseRecord(CASE_ID))!, user: account.users.get('loaded') };
   } finally {
     await sim.stop();
@@ -165,4 +173,110 @@ describe('case state machine, offline with the real handlers', () => {
     expect(second?.states).toEqual(['GatherContext', 'DuplicateCase']);
     expect(sim.jira.issues.size).toBe(1);
   });
+
+  describe('a user who is not what the report said', () => {
+    const gitPull = (daysAgo: number) => (account: SimAccount) =>
+      account.cloudTrail.push({
+        region: 'us-east-1',
+        username: 'loaded',
+        eventTime: ago(daysAgo),
+        eventName: 'GitPull',
+        eventSource: 'codecommit.amazonaws.com',
+        sourceIPAddress: '203.0.113.80',
+        userAgent: 'git/2.43.0',
+      });
+
+    it('asks nobody when CloudTrail shows a GitPull within the threshold (SSH keys are not in the report)', async () => {
+      const { run, record, user, sim } = await runCase({ decision: 'delete', beforeCase: gitPull(5) });
+      expect(run.states).toEqual(['GatherContext', 'AbortedActive', 'RecordOutcome']);
+      expect(record.outcome).toBe('aborted-active');
+      expect(record.outcomeDetail).toMatch(/GitPull \(codecommit\.amazonaws\.com, us-east-1\).*5 days ago/);
+      expect(record.decision).toBeUndefined();
+      expect(user).toBeDefined();
+      expect(sim.aws.mutatingCalls()).toEqual([]);
+      expect(sim.jira.issues.size).toBe(0);
+    });
+
+    it('asks as usual when the last GitPull is older than the threshold', async () => {
+      const { run, record } = await runCase({ decision: 'keep', beforeCase: gitPull(60) });
+      expect(run.states).toContain('RequestApproval');
+      expect(record.outcome).toBe('kept');
+    });
+
+    it('shows a failed console sign-in as an attempt, and does not take it for activity', async () => {
+      const { run, record, sim } = await runCase({
+        decision: 'keep',
+        beforeCase: (account) =>
+          account.cloudTrail.push({
+            region: 'us-east-1',
+            username: 'loaded',
+            eventTime: ago(2),
+            eventName: 'ConsoleLogin',
+            eventSource: 'signin.amazonaws.com',
+            responseElements: { ConsoleLogin: 'Failure' },
+            errorMessage: 'Failed authentication',
+          }),
+      });
+      expect(run.states).toContain('RequestApproval');
+      expect(record.outcome).toBe('kept');
+      const message = JSON.stringify(sim.slack.messages.get(record.slackTs!)!.blocks);
+      expect(message).toContain('ConsoleLogin _(failed sign-in attempt)_');
+      expect(message).toContain('1 failed sign-in attempt');
+      const ticket = JSON.stringify([...sim.jira.issues.values()][0]!.fields);
+      expect(ticket).toContain('ConsoleLogin (failed sign-in attempt)');
+    });
+
+    it('asks nobody when the name was deleted and created again before the case opened', async () => {
+      const { run, record, account, sim } = await runCase({
+        decision: 'delete',
+        beforeCase: (acct) => recreate(acct),
+      });
+      expect(run.states).toEqual(['GatherContext', 'AbortedChanged', 'RecordOutcome']);
+      expect(record.outcome).toBe('aborted-changed');
+      expect(account.users.get('loaded')!.userId).toBe('AIDANEWPERSON0000002');
+      expect(sim.aws.mutatingCalls()).toEqual([]);
+    });
+
+    it('does not delete the new person when the name is recreated during the approval wait', async () => {
+      const { run, record, account, sim } = await runCase({
+        decision: 'delete',
+        duringApproval: (acct) => recreate(acct),
+      });
+      expect(run.states).toContain('AbortedChanged');
+      expect(record.outcome).toBe('aborted-changed');
+      expect(account.users.get('loaded')).toMatchObject({
+        userId: 'AIDANEWPERSON0000002',
+        groups: ['admins'],
+      });
+      expect(sim.aws.mutatingCalls()).toEqual([]);
+    });
+
+    it('does not delete a user who was given a new access key during the wait', async () => {
+      const { record, user, sim } = await runCase({
+        decision: 'delete',
+        duringApproval: (acct) =>
+          acct.users.get('loaded')!.accessKeys.push({
+            id: 'AKIAFRESHKEY0002',
+            status: 'Active',
+            createDate: new Date(),
+            lastUsedDate: null,
+          }),
+      });
+      expect(record.outcome).toBe('aborted-changed');
+      expect(record.outcomeDetail).toContain('access key AKIAFRESHKEY0002');
+      expect(user).toBeDefined();
+      expect(sim.aws.mutatingCalls()).toEqual([]);
+    });
+  });
 });
+
+function recreate(account: SimAccount): void {
+  account.users.delete('loaded');
+  addUser(account, {
+    userName: 'loaded',
+    userId: 'AIDANEWPERSON0000002',
+    createDate: new Date(),
+    password: { createDate: new Date(), lastUsed: null },
+    groups: ['admins'],
+  });
+}
