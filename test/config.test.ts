@@ -91,6 +91,18 @@ describe('config validation at synth', () => {
     expect(() => parseConfig(withoutChannel)).toThrow(/slackChannelId: is required/);
   });
 
+  it('requires a workspace or an Enterprise Grid organization, and takes either alone', () => {
+    const withoutTeam: Record<string, unknown> = { ...VALID_CONFIG };
+    delete withoutTeam.slackTeamId;
+    expect(() => parseConfig(withoutTeam)).toThrow(/slackTeamId: is required \(or slackEnterpriseId/);
+    expect(parseConfig({ ...withoutTeam, slackEnterpriseId: 'E0123ABCDEF' }).slackEnterpriseId).toBe(
+      'E0123ABCDEF',
+    );
+    expect(() => parseConfig({ ...VALID_CONFIG, slackEnterpriseId: 'T0123ABCDEF' })).toThrow(
+      /slackEnterpriseId: must be a Slack Enterprise Grid organization id/,
+    );
+  });
+
   it('fills the documented defaults', () => {
     const config = parseConfig(VALID_CONFIG);
     expect(config).toMatchObject({

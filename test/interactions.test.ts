@@ -1,6 +1,7 @@
 import { verifySlackSignature } from '../lambdas/slack-interactions/signature';
-import { SIM_SECRETS } from '../lib/sim/engine';
+import { SIM_SECRETS, type Simulation } from '../lib/sim/engine';
 import { APPROVER, CASE_ID, startWaitingCase } from './helpers/sim';
+import { VALID_CONFIG } from './helpers/stack';
 
 describe('Slack signature verification', () => {
   // Slack's worked example from "Verifying requests from Slack".
@@ -181,5 +182,88 @@ describe('the interactions endpoint', () => {
     };
     expect(buttons.elements.map((element) => element.value)).toEqual([CASE_ID, CASE_ID, CASE_ID]);
     await sim.stop();
+  });
+
+  describe('Enterprise Grid organization-wide installs', () => {
+    const ORG = 'E0123ORGWIDE';
+
+    it('accepts a click with "team": null from the configured organization', async () => {
+      const { sim, finished } = await startWaitingCase({
+        config: {
+          ...VALID_CONFIG,
+          slackTeamId: undefined,
+          slackEnterpriseId: ORG,
+          approverSlackUserIds: [APPROVER],
+        },
+      });
+      expect((await sim.click(CASE_ID, 'keep', APPROVER, { enterpriseId: ORG })).statusCode).toBe(200);
+      const run = await finished;
+      expect(run.states).toContain('Act');
+      expect((await sim.caseRecord(CASE_ID))?.outcome).toBe('kept');
+      await sim.stop();
+    });
+
+    it('refuses a click from another organization, and an org-wide click when no organization is configured', async () => {
+      const { sim, finished } = await startWaitingCase();
+      expect((await sim.click(CASE_ID, 'delete', APPROVER, { enterpriseId: ORG })).statusCode).toBe(401);
+      const other = await startWaitingCase({
+        config: { ...VALID_CONFIG, slackEnterpriseId: ORG, approverSlackUserIds: [APPROVER] },
+      });
+      expect(
+        (await other.sim.click(CASE_ID, 'delete', APPROVER, { enterpriseId: 'E0999EVILORG' })).statusCode,
+      ).toBe(401);
+      expect(sim.aws.callsOf('SendTaskSuccess')).toHaveLength(0);
+      expect(other.sim.aws.callsOf('SendTaskSuccess')).toHaveLength(0);
+      await Promise.all([finished, other.finished]);
+      await Promise.all([sim.stop(), other.sim.stop()]);
+    });
+  });
+
+  describe('a decision that could not be delivered', () => {
+    /** Step Functions answers 503 to the next `times` SendTaskSuccess calls, more than the SDK retries. */
+    function failDelivery(sim: Simulation, times: number) {
+      const deliver = sim.aws.options.onTaskCallback!;
+      let left = times;
+      sim.aws.options.onTaskCallback = (call) =>
+        left-- > 0
+          ? { code: 'ServiceUnavailable', message: 'Service unavailable', status: 503 }
+          : deliver(call);
+    }
+
+    it('tells the approver to click again, and the same click then resumes the workflow', async () => {
+      const { sim, finished, account } = await startWaitingCase();
+      failDelivery(sim, 5);
+      expect((await sim.click(CASE_ID, 'delete', APPROVER)).statusCode).toBe(200);
+      const told = sim.slack.posts.filter((post) => post.method === 'chat.postEphemeral');
+      expect(told.map((post) => post.text)).toEqual([
+        expect.stringMatching(
+          /decision for loaded is recorded, but the workflow could not be resumed.*click \*Delete\* again/,
+        ),
+      ]);
+      const waiting = await sim.caseRecord(CASE_ID);
+      expect(waiting).toMatchObject({ status: 'decided', decision: { decision: 'delete' } });
+      expect(waiting?.decisionDeliveredAt).toBeUndefined();
+      // WHEN the approver (or Slack's retry) sends the same click again
+      expect((await sim.click(CASE_ID, 'delete', APPROVER)).statusCode).toBe(200);
+      const run = await finished;
+      expect(run.states).toContain('Act');
+      expect((await sim.caseRecord(CASE_ID))?.outcome).toBe('deleted');
+      expect(account.users.has('loaded')).toBe(false);
+      await sim.stop();
+    });
+
+    it('does not let another approver or another choice ride on an undelivered decision', async () => {
+      const { sim, finished, account } = await startWaitingCase();
+      failDelivery(sim, 5);
+      await sim.click(CASE_ID, 'keep', APPROVER);
+      const calls = sim.aws.callsOf('SendTaskSuccess').length;
+      await sim.click(CASE_ID, 'delete', 'U0456GHIJKL');
+      await sim.click(CASE_ID, 'delete', APPROVER);
+      expect(sim.aws.callsOf('SendTaskSuccess')).toHaveLength(calls);
+      const run = await finished;
+      expect(run.states).toContain('Expired');
+      expect(account.users.has('loaded')).toBe(true);
+      await sim.stop();
+    });
   });
 });

@@ -36,6 +36,8 @@ export interface CaseRecord {
   readonly slackTs?: string;
   readonly taskToken?: string;
   readonly decision?: DecisionRecord;
+  /** When SendTaskSuccess took the decision; a decision without it never reached the workflow. */
+  readonly decisionDeliveredAt?: string;
   readonly snapshot?: unknown;
   readonly snapshotSavedAt?: string;
   readonly removed?: string[];

@@ -10,6 +10,7 @@ const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{8,}$/;
 const SLACK_USER_ID = /^[UW][A-Z0-9]{8,}$/;
 const SLACK_TEAM_ID = /^T[A-Z0-9]{8,}$/;
 const SLACK_APP_ID = /^A[A-Z0-9]{8,}$/;
+const SLACK_ENTERPRISE_ID = /^E[A-Z0-9]{8,}$/;
 const JIRA_PROJECT_KEY = /^[A-Z][A-Z0-9_]{1,9}$/;
 const IAM_TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -49,7 +50,14 @@ const configObject = z
     approverSlackUserIds: z
       .array(z.string().regex(SLACK_USER_ID, 'must be a Slack user id such as "U0123ABCDEF"'))
       .min(1, 'must list at least one approver: nobody could decide a case otherwise'),
-    slackTeamId: z.string().regex(SLACK_TEAM_ID, 'must be a Slack team (workspace) id such as "T0123ABCDEF"'),
+    slackTeamId: z
+      .string()
+      .regex(SLACK_TEAM_ID, 'must be a Slack team (workspace) id such as "T0123ABCDEF"')
+      .optional(),
+    slackEnterpriseId: z
+      .string()
+      .regex(SLACK_ENTERPRISE_ID, 'must be a Slack Enterprise Grid organization id such as "E0123ABCDEF"')
+      .optional(),
     slackAppId: z.string().regex(SLACK_APP_ID, 'must be a Slack app id such as "A0123ABCDEF"').optional(),
     jiraBaseUrl: z
       .string()
@@ -120,6 +128,14 @@ const configObject = z
   .strict();
 
 export const configSchema = configObject.superRefine((config, ctx) => {
+  if (!config.slackTeamId && !config.slackEnterpriseId) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['slackTeamId'],
+      message:
+        'is required (or slackEnterpriseId for an organization-wide Enterprise Grid install): requests from any other workspace are refused',
+    });
+  }
   if (config.reminderHours >= config.approvalTimeoutHours) {
     ctx.addIssue({
       code: 'custom',

@@ -22,7 +22,11 @@ const functionUrlEventSchema = z.object({
 const blockActionsSchema = z.object({
   type: z.literal('block_actions'),
   api_app_id: z.string().optional(),
-  team: z.object({ id: z.string() }),
+  // An organization-wide (Enterprise Grid) install sends "team": null and the org in "enterprise";
+  // a workspace of an org may also name its org in team.enterprise_id.
+  team: z.object({ id: z.string(), enterprise_id: z.string().optional() }).nullable().optional(),
+  enterprise: z.object({ id: z.string() }).nullable().optional(),
+  is_enterprise_install: z.boolean().optional(),
   user: z.object({ id: z.string() }),
   channel: z.object({ id: z.string() }).optional(),
   actions: z.array(z.object({ action_id: z.enum(DECISIONS), value: z.string().min(1).max(2000) })).min(1),
@@ -70,7 +74,8 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
     return reject(400, 'not a block_actions payload');
   }
   const config = janitorConfig();
-  if (payload.team.id !== config.slackTeamId) return reject(401, `foreign workspace ${payload.team.id}`);
+  const origin = workspaceCheck(payload, config);
+  if (!origin.accepted) return reject(401, origin.reason);
   if (config.slackAppId && payload.api_app_id !== config.slackAppId)
     return reject(401, `foreign app ${payload.api_app_id}`);
 
@@ -110,37 +115,51 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
     decidedAt: clock.now().toISOString(),
   };
   const claim = await store.recordDecision(caseId, decision);
+  let delivering = decision;
   if (!claim.won) {
     const existing = claim.existing?.decision;
     // Slack re-sends a request it did not see answered in 3 s: the same approver, the same choice.
     const repeat = existing?.decidedBy === userId && existing.decision === decision.decision;
-    if (!repeat) await tell(alreadyDecided(claim.existing ?? record));
-    return reply(200);
+    const undelivered = repeat && claim.existing?.status === 'decided' && !claim.existing.decisionDeliveredAt;
+    if (!undelivered) {
+      if (!repeat) await tell(alreadyDecided(claim.existing ?? record));
+      return reply(200);
+    }
+    // The decision was written but the workflow never heard it: this click delivers it.
+    delivering = existing;
   }
 
   try {
     await sfnClient().send(
-      new SendTaskSuccessCommand({ taskToken: record.taskToken!, output: JSON.stringify(decision) }),
+      new SendTaskSuccessCommand({ taskToken: record.taskToken!, output: JSON.stringify(delivering) }),
     );
   } catch (error) {
-    if (!/TaskTimedOut|InvalidToken|TaskDoesNotExist/.test(errorName(error))) throw error;
+    if (!/TaskTimedOut|InvalidToken|TaskDoesNotExist/.test(errorName(error))) {
+      // Written but not delivered: nothing has changed, and the same click will deliver it.
+      log.error('could not resume the case', { error: errorName(error) });
+      await tell(
+        `Your *${delivering.decision}* decision for ${record.userName} is recorded, but the workflow could not be resumed (${errorName(error)}). Nothing has changed yet: click *${DECISION_WORDS[delivering.decision]}* again in a minute to deliver it.`,
+      );
+      return reply(200);
+    }
     await store.update(caseId, {
       status: 'closed',
       outcome: 'expired',
-      outcomeDetail: `a ${decision.decision} decision arrived after the approval expired`,
+      outcomeDetail: `a ${delivering.decision} decision arrived after the approval expired`,
     });
     await tell(
       `This case already expired, so ${record.userName} was kept and nothing changed. The next sweep will ask again.`,
     );
     return reply(200);
   }
+  await store.update(caseId, { decisionDeliveredAt: clock.now().toISOString() });
   metrics.addDimension('decision', decision.decision);
   metrics.addMetric(MetricName.Decisions, MetricUnit.Count, 1);
   metrics.publishStoredMetrics();
   log.info('decision recorded', { decision: decision.decision, decidedBy: userId });
 
   if (record.slackTs && record.slackChannel) {
-    const message = decidedMessage(record, decision);
+    const message = decidedMessage(record, delivering);
     try {
       await slack.chat.update({
         channel: record.slackChannel,
@@ -153,6 +172,25 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
     }
   }
   return reply(200);
+}
+
+const DECISION_WORDS = { delete: 'Delete', disable: 'Disable', keep: 'Keep' } as const;
+
+/**
+ * Requests from the configured workspace, or, with slackEnterpriseId, from anywhere in that
+ * Enterprise Grid organization (org-wide installs send no team at all).
+ */
+function workspaceCheck(
+  payload: z.infer<typeof blockActionsSchema>,
+  config: { slackTeamId?: string; slackEnterpriseId?: string },
+): { accepted: true } | { accepted: false; reason: string } {
+  if (config.slackTeamId && payload.team?.id === config.slackTeamId) return { accepted: true };
+  const enterpriseId = payload.enterprise?.id ?? payload.team?.enterprise_id;
+  if (config.slackEnterpriseId && enterpriseId === config.slackEnterpriseId) return { accepted: true };
+  return {
+    accepted: false,
+    reason: `foreign workspace ${payload.team?.id ?? 'none'}${enterpriseId ? ` (organization ${enterpriseId})` : ''}`,
+  };
 }
 
 function alreadyDecided(record: CaseRecord): string {

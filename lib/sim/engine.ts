@@ -239,13 +239,26 @@ export class Simulation {
     caseId: string,
     decision: Decision | string,
     userId: string,
-    overrides: { teamId?: string; signingSecret?: string; timestamp?: number } = {},
+    overrides: {
+      teamId?: string;
+      signingSecret?: string;
+      timestamp?: number;
+      /** Sends the payload of an organization-wide install: no team, the org in `enterprise`. */
+      enterpriseId?: string;
+    } = {},
   ): Promise<FunctionUrlResult> {
+    const origin = overrides.enterpriseId
+      ? {
+          team: null,
+          enterprise: { id: overrides.enterpriseId, name: 'Simulated Org' },
+          is_enterprise_install: true,
+        }
+      : { team: { id: overrides.teamId ?? this.config.slackTeamId } };
     const payload = {
       type: 'block_actions',
       api_app_id: this.config.slackAppId ?? 'A0SIMULATED',
-      team: { id: overrides.teamId ?? this.config.slackTeamId },
-      user: { id: userId },
+      ...origin,
+      user: { id: userId, ...(overrides.enterpriseId ? { team_id: overrides.enterpriseId } : {}) },
       channel: { id: this.config.slackChannelId },
       actions: [{ action_id: decision, value: caseId, type: 'button' }],
     };
