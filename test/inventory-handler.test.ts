@@ -96,6 +96,11 @@ describe('inventory Lambda', () => {
       rootWarnings: ['root access key 1 is active: delete it, root needs no keys'],
       halted: false,
       candidateCount: 100,
+      skippedReportRows: Array.from({ length: 20 }, (_, line) => ({
+        line,
+        userName: 'u'.repeat(64),
+        reason: `access_key_2_last_used_date is "${'x'.repeat(40)}", not a date`,
+      })),
     };
     expect(Buffer.byteLength(JSON.stringify(output))).toBeLessThan(64 * 1024);
   });

@@ -251,3 +251,40 @@ describe('iam-janitor report --json', () => {
     expect(errors.join('')).toContain('--threshold-days must be a whole number of days above 0');
   });
 });
+
+describe('a credential report with an odd row', () => {
+  it('skips the unreadable row with a warning naming its line, never makes that user a candidate, and judges the rest', async () => {
+    const account = emptyAccount();
+    for (const userName of ['idle-1', 'idle-2', 'idle-3'])
+      addUser(account, {
+        userName,
+        createDate: ago(500),
+        password: { createDate: ago(500), lastUsed: ago(200) },
+      });
+    const standin = await startStandin(account, {
+      // idle-2's last-used date is garbled: read as "no use" it would look idle, so it must not be read at all.
+      editReport: (csv) =>
+        csv
+          .split('\n')
+          .map((line) =>
+            line.startsWith('idle-2,') ? line.replace(/,\d{4}-\d{2}-\d{2}T[^,]+,/, ',garbage,') : line,
+          )
+          .join('\n'),
+    });
+    try {
+      const warnings: string[] = [];
+      const result = await inventoryOf(standin, {
+        policy: { ...POLICY, maxCandidateFraction: 1 },
+        warn: (message, details) => void warnings.push(`${String(details.userName)}: ${message}`),
+      });
+      expect(result.candidates.map((candidate) => candidate.userName)).toEqual(['idle-1', 'idle-3']);
+      expect(result.users.map((user) => user.userName)).not.toContain('idle-2');
+      expect(result.skippedRows).toEqual([
+        { line: 4, userName: 'idle-2', reason: expect.stringContaining('garbage') },
+      ]);
+      expect(warnings).toEqual([expect.stringMatching(/^idle-2: credential report line 4 skipped: /)]);
+    } finally {
+      await standin.stop();
+    }
+  });
+});

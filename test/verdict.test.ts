@@ -23,7 +23,7 @@ describe('judgeActivity', () => {
     expect(judgeActivity(row({ user_creation_time: created }), 45, NOW)).toMatchObject({
       verdict: 'inactive',
       idleDays: 45,
-      reason: 'no credentials; created 45 days ago',
+      reason: 'no password or access key in the credential report; created 45 days ago',
     });
   });
 
@@ -122,8 +122,10 @@ describe('judgeActivity', () => {
     });
   });
 
-  it('judges a user with no password and no keys past grace as inactive with reason "no credentials"', () => {
-    expect(judgeActivity(row(), 45, NOW).reason).toBe('no credentials; created 400 days ago');
+  it('judges a user with no password and no keys past grace as inactive with a reason that names what the report can show', () => {
+    expect(judgeActivity(row(), 45, NOW).reason).toBe(
+      'no password or access key in the credential report; created 400 days ago',
+    );
   });
 });
 
@@ -150,7 +152,7 @@ describe('paths and names', () => {
     const csv =
       'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated\n' +
       '"a+b=c,d.e@f_g-h","arn:aws:iam::123456789012:user/x/a+b=c,d.e@f_g-h",2020-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n';
-    const [parsed] = parseCredentialReport(csv);
+    const [parsed] = parseCredentialReport(csv).rows;
     expect(parsed).toMatchObject({
       user: 'a+b=c,d.e@f_g-h',
       arn: 'arn:aws:iam::123456789012:user/x/a+b=c,d.e@f_g-h',
@@ -158,10 +160,63 @@ describe('paths and names', () => {
     expect(pathFromArn(parsed!.arn)).toBe('/x/');
   });
 
-  it('names the row of a malformed report', () => {
+  it('names the missing column of a report in another layout', () => {
     expect(() => parseCredentialReport('user,arn\nalice,arn:aws:iam::1:user/alice\n')).toThrow(
-      /row 2 is malformed/,
+      /no column user_creation_time, password_enabled/,
     );
+  });
+
+  it('fails on the 2015 layout, which has no *_last_used_* columns, naming them', () => {
+    const columns2015 = HEADER.split(',').filter(
+      (column) => !/_last_used_/.test(column) && column !== 'password_last_used',
+    );
+    expect(() => parseCredentialReport(`${columns2015.join(',')}\n`)).toThrow(
+      /no column password_last_used, access_key_1_last_used_date, access_key_2_last_used_date.*2015 layout/,
+    );
+  });
+});
+
+const HEADER =
+  'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated';
+/** One CSV line in the layout IAM writes today, from the helper's row plus the columns it leaves out. */
+const csvLine = (user: string, fields: Record<string, string> = {}) => {
+  const values: Record<string, string> = {
+    ...row({ user, arn: `arn:aws:iam::123456789012:user/${user}` }),
+    ...fields,
+  };
+  return HEADER.split(',')
+    .map((column) => values[column] ?? 'N/A')
+    .join(',');
+};
+
+describe('odd rows of real reports', () => {
+  it('reads booleans in any case: TRUE is an active key, not an absent one', () => {
+    const { rows } = parseCredentialReport(
+      `${HEADER}\n${csvLine('upper', { access_key_1_active: 'TRUE', access_key_1_last_rotated: daysAgo(2) })}\n`,
+    );
+    expect(rows[0]!.access_key_1_active).toBe('true');
+    // An unused key issued 2 days ago puts the user in grace; read as "false" the user would look credential-less.
+    expect(judgeActivity(rows[0]!, 45, NOW).verdict).toBe('grace');
+  });
+
+  it('skips a malformed row with its line number and keeps every other row', () => {
+    const csv = [
+      HEADER,
+      csvLine('first'),
+      'broken,arn:aws:iam::123456789012:user/broken,2020-01-01T00:00:00+00:00,false',
+      csvLine('garbled', { access_key_1_active: 'true', access_key_1_last_used_date: 'yesterday' }),
+      csvLine('last'),
+    ].join('\n');
+    const { rows, skipped } = parseCredentialReport(csv);
+    expect(rows.map((parsed) => parsed.user)).toEqual(['first', 'last']);
+    expect(skipped).toEqual([
+      {
+        line: 3,
+        userName: 'broken',
+        reason: expect.stringMatching(/^it has no value for password_last_used/),
+      },
+      { line: 4, userName: 'garbled', reason: 'access_key_1_last_used_date is "yesterday", not a date' },
+    ]);
   });
 });
 

@@ -6,6 +6,7 @@ import {
 import { parse } from 'csv-parse/sync';
 import * as z from 'zod';
 import { CredentialReportTimeoutError, errorName } from '../commons/errors';
+import { clip } from '../commons/text';
 
 /** One row of the IAM credential report, as documented in the IAM User Guide. */
 export const credentialReportRowSchema = z.object({
@@ -81,16 +82,93 @@ export async function fetchCredentialReport(
   }
 }
 
-/** Parses the report with a real CSV parser: user names may hold commas (`+=,.@_-` are all legal). */
-export function parseCredentialReport(csv: string): CredentialReportRow[] {
-  const records: unknown[] = parse(csv, { columns: true, skip_empty_lines: true, trim: true });
-  return records.map((record, index) => {
-    const result = credentialReportRowSchema.safeParse(record);
-    if (!result.success) {
-      throw new Error(
-        `Credential report row ${index + 2} is malformed: ${result.error.issues[0]?.path.join('.')} is missing`,
-      );
-    }
-    return result.data;
+/** The columns iam-janitor reads; a report without one of them cannot be judged at all. */
+const REQUIRED_COLUMNS = Object.keys(credentialReportRowSchema.shape);
+const BOOLEAN_COLUMNS = [
+  'password_enabled',
+  'mfa_active',
+  'access_key_1_active',
+  'access_key_2_active',
+] as const;
+const DATE_COLUMNS = [
+  'user_creation_time',
+  'password_last_used',
+  'password_last_changed',
+  'access_key_1_last_rotated',
+  'access_key_1_last_used_date',
+  'access_key_2_last_rotated',
+  'access_key_2_last_used_date',
+] as const;
+const SPECIAL_VALUES = new Set(['N/A', 'no_information', 'not_supported', '']);
+
+export class CredentialReportFormatError extends Error {
+  override name = 'CredentialReportFormatError';
+}
+
+/** A row that could not be read: it is left out of the sweep, so its user is never a candidate. */
+export interface SkippedRow {
+  /** The line of the CSV, counting the header as line 1. */
+  readonly line: number;
+  readonly userName?: string;
+  readonly reason: string;
+}
+
+export interface ParsedReport {
+  readonly rows: CredentialReportRow[];
+  readonly skipped: SkippedRow[];
+}
+
+/**
+ * Parses the report with a real CSV parser: user names may hold commas (`+=,.@_-` are all legal).
+ * A report that lacks a column iam-janitor reads (the 2015 layout has no `*_last_used_*`) fails
+ * with the column's name. A single row that cannot be read is skipped and named, never guessed
+ * at: a garbled date read as "no use recorded" would make an active user a candidate.
+ */
+export function parseCredentialReport(csv: string): ParsedReport {
+  const header = (parse(csv, { to_line: 1, trim: true }) as string[][])[0] ?? [];
+  const missing = REQUIRED_COLUMNS.filter((column) => !header.includes(column));
+  if (missing.length > 0) {
+    throw new CredentialReportFormatError(
+      `The credential report has no column ${missing.join(', ')}: it is not in the layout IAM writes today ` +
+        '(the 2015 layout had no *_last_used_* columns). Generate a fresh report with GenerateCredentialReport.',
+    );
+  }
+  const records: { record: Record<string, string | undefined>; info: { lines: number } }[] = parse(csv, {
+    columns: true,
+    skip_empty_lines: true,
+    trim: true,
+    relax_column_count: true,
+    info: true,
   });
+  const rows: CredentialReportRow[] = [];
+  const skipped: SkippedRow[] = [];
+  for (const { record, info } of records) {
+    const problem = rowProblem(record);
+    if (problem) {
+      skipped.push({ line: info.lines, ...(record.user ? { userName: record.user } : {}), reason: problem });
+      continue;
+    }
+    const row = credentialReportRowSchema.parse(record);
+    // IAM writes "true"/"false"; read any case, so that "TRUE" is never taken for false.
+    for (const column of BOOLEAN_COLUMNS) row[column] = row[column].toLowerCase();
+    rows.push(row);
+  }
+  return { rows, skipped };
+}
+
+function rowProblem(record: Record<string, string | undefined>): string | undefined {
+  const absent = REQUIRED_COLUMNS.filter((column) => record[column] === undefined);
+  if (absent.length > 0) return `it has no value for ${absent.join(', ')}`;
+  if (!record.user) return 'it has no user name';
+  for (const column of DATE_COLUMNS) {
+    const value = record[column]!;
+    if (SPECIAL_VALUES.has(value) && column !== 'user_creation_time') continue;
+    if (Number.isNaN(Date.parse(value))) return `${column} is "${clip(value, 40)}", not a date`;
+  }
+  for (const column of BOOLEAN_COLUMNS) {
+    const value = record[column]!.toLowerCase();
+    if (value !== 'true' && value !== 'false' && value !== 'not_supported')
+      return `${column} is "${clip(record[column]!, 40)}", not true or false`;
+  }
+  return undefined;
 }

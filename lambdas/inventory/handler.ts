@@ -24,6 +24,8 @@ export interface SweepOutput {
   /** When halted, a few names to start the investigation with; the full list is in the logs. */
   readonly candidatesPreview?: string[];
   readonly candidateCount: number;
+  /** Credential report rows that could not be read (at most 20 named): those users were not judged. */
+  readonly skippedReportRows: { line: number; userName?: string; reason: string }[];
 }
 
 export async function handler(event: unknown): Promise<SweepOutput> {
@@ -58,6 +60,7 @@ export async function handler(event: unknown): Promise<SweepOutput> {
     rootWarnings: result.rootWarnings,
     halted: result.halted,
     candidateCount: result.candidates.length,
+    skippedReportRows: result.skippedRows.slice(0, 20),
   };
   if (result.halted) {
     log.error('blast-radius guard halted the sweep', {

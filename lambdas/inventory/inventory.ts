@@ -3,7 +3,12 @@ import { mapWithConcurrency } from '../commons/concurrency';
 import type { Candidate } from '../commons/contracts';
 import { isNoSuchEntity } from '../commons/errors';
 import { collectPages } from '../commons/pagination';
-import { fetchCredentialReport, parseCredentialReport, type FetchReportOptions } from './credential-report';
+import {
+  fetchCredentialReport,
+  parseCredentialReport,
+  type FetchReportOptions,
+  type SkippedRow,
+} from './credential-report';
 import {
   exemptionByNameOrPath,
   judgeActivity,
@@ -40,6 +45,8 @@ export interface InventoryResult {
   readonly users: UserFinding[];
   readonly candidates: Candidate[];
   readonly rootWarnings: string[];
+  /** Report rows that could not be read; their users are neither judged nor candidates this run. */
+  readonly skippedRows: SkippedRow[];
   readonly halted: boolean;
   readonly haltReason?: string;
 }
@@ -50,7 +57,14 @@ export interface InventoryResult {
  */
 export async function runInventory(deps: InventoryDeps): Promise<InventoryResult> {
   const { iam, policy, now } = deps;
-  const rows = parseCredentialReport(await fetchCredentialReport(iam, deps.report));
+  const { rows, skipped } = parseCredentialReport(await fetchCredentialReport(iam, deps.report));
+  for (const row of skipped)
+    deps.warn?.(
+      `credential report line ${row.line} skipped: ${row.reason}; that user is not judged this run`,
+      {
+        userName: row.userName ?? 'unknown',
+      },
+    );
   const rootRow = rows.find((row) => row.user === ROOT_USER);
   const userRows = rows.filter((row) => row.user !== ROOT_USER);
 
@@ -101,6 +115,7 @@ export async function runInventory(deps: InventoryDeps): Promise<InventoryResult
     users: found,
     candidates,
     rootWarnings: rootRow ? warningsForRoot(rootRow) : [],
+    skippedRows: skipped,
     halted: haltReason !== undefined,
     ...(haltReason ? { haltReason } : {}),
   };

@@ -139,7 +139,7 @@ export function judgeActivity(row: CredentialReportRow, thresholdDays: number, n
     verdict: 'inactive',
     reason: hasCredentials
       ? `no use recorded${unusedCredentials(row)}; created ${ageDays} days ago`
-      : `no credentials; created ${ageDays} days ago`,
+      : `no password or access key in the credential report; created ${ageDays} days ago`,
   };
 }
 

@@ -73,6 +73,8 @@ export interface AwsStandinOptions {
   secrets?: Record<string, string>;
   /** LookupEvents allowed per second per region. @default 2 */
   lookupsPerSecond?: number;
+  /** Rewrites the credential report before it is served, for the odd rows real reports have. */
+  editReport?: (csv: string) => string;
   /** Calls to GenerateCredentialReport answered STARTED before COMPLETE. @default 1 */
   reportStartedCalls?: number;
 }
@@ -288,7 +290,9 @@ export class AwsStandin extends LoopbackServer {
           );
         }
         return {
-          Content: Buffer.from(credentialReportCsv(account)).toString('base64'),
+          Content: Buffer.from(
+            (this.options.editReport ?? ((csv: string) => csv))(credentialReportCsv(account)),
+          ).toString('base64'),
           ReportFormat: 'text/csv',
           GeneratedTime: new Date().toISOString(),
         };
