@@ -21,10 +21,15 @@ export class IamJanitorStack extends Stack {
     new CfnOutput(this, 'SweepStateMachineArn', { value: this.janitor.sweepStateMachine.stateMachineArn });
     new CfnOutput(this, 'CaseStateMachineArn', { value: this.janitor.caseStateMachine.stateMachineArn });
     new CfnOutput(this, 'CaseTableName', { value: this.janitor.caseTable.tableName });
-    new CfnOutput(this, 'SecretName', {
+    new CfnOutput(this, 'SlackSecretName', {
       description:
-        'Fill with: aws secretsmanager put-secret-value --secret-id <this> --secret-string file://secret.json',
-      value: this.janitor.secret.secretName,
+        'Fill with {"slackBotToken", "slackSigningSecret"}: aws secretsmanager put-secret-value --secret-id <this> --secret-string file://slack.json',
+      value: this.janitor.slackSecret.secretName,
+    });
+    new CfnOutput(this, 'JiraSecretName', {
+      description:
+        'Fill with {"jiraEmail", "jiraApiToken"}: aws secretsmanager put-secret-value --secret-id <this> --secret-string file://jira.json',
+      value: this.janitor.jiraSecret.secretName,
     });
 
     this.acknowledgeNagFindings();

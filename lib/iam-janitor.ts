@@ -16,7 +16,12 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { parseConfig, type JanitorConfig, type JanitorConfigInput } from '../lambdas/commons/config';
 import { METRIC_NAMESPACE, MetricName } from '../lambdas/commons/observability';
-import { OPEN_CASES_INDEX, OUTCOMES, SECRET_KEYS } from '../lambdas/commons/contracts';
+import {
+  JIRA_SECRET_KEYS,
+  OPEN_CASES_INDEX,
+  OUTCOMES,
+  SLACK_SECRET_KEYS,
+} from '../lambdas/commons/contracts';
 import {
   CONTEXT_IAM_ACTIONS,
   NON_USER_MUTATING_ACTIONS,
@@ -39,7 +44,10 @@ export type IamJanitorProps = JanitorConfigInput;
 export class IamJanitor extends Construct {
   public readonly config: JanitorConfig;
   public readonly caseTable: dynamodb.Table;
-  public readonly secret: secretsmanager.Secret;
+  /** `{slackBotToken, slackSigningSecret}`: read by the Slack-facing functions. */
+  public readonly slackSecret: secretsmanager.Secret;
+  /** `{jiraEmail, jiraApiToken}`: read by the jira and record functions only. */
+  public readonly jiraSecret: secretsmanager.Secret;
   public readonly sweepStateMachine: sfn.StateMachine;
   public readonly caseStateMachine: sfn.StateMachine;
   public readonly interactionsUrl: lambda.FunctionUrl;
@@ -69,8 +77,14 @@ export class IamJanitor extends Construct {
       projectionType: dynamodb.ProjectionType.ALL,
     });
 
-    this.secret = new secretsmanager.Secret(this, 'Credentials', {
-      description: `iam-janitor Slack and Jira credentials: fill ${SECRET_KEYS.join(', ')} with put-secret-value.`,
+    // Two secrets, so that the internet-facing interactions function can never read the Jira token.
+    this.slackSecret = new secretsmanager.Secret(this, 'SlackCredentials', {
+      description: `iam-janitor Slack credentials: fill ${SLACK_SECRET_KEYS.join(', ')} with put-secret-value.`,
+      secretObjectValue: {},
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.jiraSecret = new secretsmanager.Secret(this, 'JiraCredentials', {
+      description: `iam-janitor Jira credentials: fill ${JIRA_SECRET_KEYS.join(', ')} with put-secret-value.`,
       secretObjectValue: {},
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -78,7 +92,9 @@ export class IamJanitor extends Construct {
     const environment = {
       JANITOR_CONFIG: JSON.stringify(config),
       CASE_TABLE_NAME: this.caseTable.tableName,
-      SECRET_ARN: this.secret.secretArn,
+      // ARNs are not secret; what each function may read is decided by its role's grants below.
+      SLACK_SECRET_ARN: this.slackSecret.secretArn,
+      JIRA_SECRET_ARN: this.jiraSecret.secretArn,
     };
     const make = (
       lambdaName: LambdaName,
@@ -205,7 +221,7 @@ export class IamJanitor extends Construct {
   }
 
   private grantLeastPrivilege(config: JanitorConfig): void {
-    const { functions: fns, caseTable: table, secret } = this;
+    const { functions: fns, caseTable: table, slackSecret, jiraSecret } = this;
     const stack = Stack.of(this);
     const userArns = [stack.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: '*' })];
     const statement = (actions: readonly string[], resources: string[]) =>
@@ -230,9 +246,10 @@ export class IamJanitor extends Construct {
       statement(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [table.tableArn]),
     );
 
-    for (const name of ['jira', 'slack-request', 'record', 'remind', 'slack-interactions'] as const) {
-      secret.grantRead(fns[name]);
+    for (const name of ['slack-request', 'slack-interactions', 'record', 'remind'] as const) {
+      slackSecret.grantRead(fns[name]);
     }
+    for (const name of ['jira', 'record'] as const) jiraSecret.grantRead(fns[name]);
     fns.jira.addToRolePolicy(statement(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn]));
     fns['slack-request'].addToRolePolicy(
       statement(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn]),

@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { main } from '../lib/cli/main';
 import { addUser } from '../lib/sim/account';
 import { Simulation } from '../lib/sim/engine';
@@ -9,6 +13,7 @@ import { APPROVER, candidateFor, loadedAccount } from './helpers/sim';
 import { VALID_CONFIG } from './helpers/stack';
 import { ago } from './helpers/standin';
 
+const execFileAsync = promisify(execFile);
 const example = (name: string) => path.join(__dirname, '..', 'examples', `${name}.json`);
 
 async function simulateJson(args: string[]) {
@@ -117,6 +122,71 @@ describe('iam-janitor simulate', () => {
     ]);
     expect(report.remainingUsers).toEqual(['active-user', 'busy-1', 'busy-2', 'never-used', 'old-console']);
   });
+
+  it('deletes none of the users the safety example tries to trick it into deleting, and still deletes the plain one', async () => {
+    const { code, report } = await simulateJson(['--scenario', example('safety')]);
+    expect(code).toBe(0);
+    // BreakGlass is exempt under the lower-case "breakglass": IAM names ignore case.
+    expect(report.sweep.candidates).toEqual(['plain', 'reborn', 'rekeyed', 'git-only', 'promoted']);
+    expect(
+      report.cases.map((entry: { userName: string; decision: string; outcome: string }) => [
+        entry.userName,
+        entry.decision,
+        entry.outcome,
+      ]),
+    ).toEqual([
+      ['plain', 'delete', 'deleted'],
+      // Deleted and created again under the same name during the wait: the new person is not touched.
+      ['reborn', 'delete', 'aborted-changed'],
+      // Given a new access key during the wait: the approver never saw it.
+      ['rekeyed', 'delete', 'aborted-changed'],
+      // A GitPull 5 days ago: active through an SSH key the credential report does not show; nobody is asked.
+      ['git-only', 'none', 'aborted-active'],
+      // Tagged protected during the wait: the code guard refuses, and the case fails with the user untouched.
+      ['promoted', 'delete', 'failed'],
+    ]);
+    expect(report.remainingUsers).toEqual([
+      'BreakGlass',
+      'alice',
+      'git-only',
+      'promoted',
+      'reborn',
+      'rekeyed',
+    ]);
+  });
+
+  it('never leaves the machine: runs with configured endpoints ignored and no AWS credentials at all', async () => {
+    // GIVEN a user whose AWS config turns AWS_ENDPOINT_URL_* off, with no credentials anywhere
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'janitor-home-'));
+    fs.mkdirSync(path.join(home, '.aws'));
+    fs.writeFileSync(
+      path.join(home, '.aws', 'config'),
+      '[default]\nregion = eu-west-1\nignore_configured_endpoint_urls = true\n',
+    );
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: home,
+      AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ENDPOINT_URL: 'https://iam.amazonaws.com',
+    };
+    // WHEN the demo runs as `npm start` runs it
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      [path.join(__dirname, '..', 'bin', 'iam-janitor.js'), 'simulate', '--json'],
+      { env, cwd: home, timeout: 90_000 },
+    );
+    // THEN it completes offline with the same outcomes as ever
+    const report = JSON.parse(stdout) as { cases: { userName: string; outcome: string }[] };
+    expect(report.cases.map((entry) => [entry.userName, entry.outcome])).toEqual([
+      ['bob', 'deleted'],
+      ['carol', 'disabled'],
+      ['dave', 'kept'],
+      ['erin', 'expired'],
+      ['frank', 'aborted-active'],
+      ['grace', 'failed'],
+    ]);
+  }, 120_000);
 
   it('halts the guard scenario, where 80% of users are inactive, and opens no case', async () => {
     const { code, report } = await simulateJson(['--scenario', example('guard-trip')]);

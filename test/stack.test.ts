@@ -254,8 +254,35 @@ describe('IamJanitorStack', () => {
     });
   });
 
-  it('creates the credentials secret', () => {
-    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+  it('keeps the Jira token out of reach of the internet-facing interactions function', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    const secretId = (prefix: string) =>
+      Object.keys(template.findResources('AWS::SecretsManager::Secret')).find((id) =>
+        id.startsWith(`IamJanitor${prefix}`),
+      )!;
+    const readable = (lambdaName: string) => {
+      const resources = template.toJSON().Resources as Resources;
+      const fnId = Object.keys(resources).find(
+        (id) =>
+          resources[id]!.Type === 'AWS::Lambda::Function' &&
+          id.startsWith(`IamJanitor${pascal(lambdaName)}Function`),
+      )!;
+      const roleId = (resources[fnId]!.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+      const policies = Object.values(resources).filter(
+        (resource) =>
+          resource.Type === 'AWS::IAM::Policy' &&
+          (resource.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId),
+      );
+      return [secretId('SlackCredentials'), secretId('JiraCredentials')].filter((id) =>
+        JSON.stringify(policies).includes(`"Ref":"${id}"`),
+      );
+    };
+    expect(readable('slack-interactions')).toEqual([secretId('SlackCredentials')]);
+    expect(readable('slack-request')).toEqual([secretId('SlackCredentials')]);
+    expect(readable('remind')).toEqual([secretId('SlackCredentials')]);
+    expect(readable('jira')).toEqual([secretId('JiraCredentials')]);
+    expect(readable('record')).toEqual([secretId('SlackCredentials'), secretId('JiraCredentials')]);
+    for (const name of ['inventory', 'context', 'remove']) expect(readable(name)).toEqual([]);
   });
 
   it('alarms on failed and timed-out executions', () => {
@@ -270,14 +297,15 @@ describe('IamJanitorStack', () => {
     }
   });
 
-  it('outputs the interactions URL, both state machine ARNs, the table and the secret name', () => {
+  it('outputs the interactions URL, both state machine ARNs, the table and the two secret names', () => {
     const outputs = template.toJSON().Outputs as Record<string, unknown>;
     expect(Object.keys(outputs).sort()).toEqual(
       [
         'CaseStateMachineArn',
         'CaseTableName',
-        'SecretName',
+        'JiraSecretName',
         'SlackInteractionsUrl',
+        'SlackSecretName',
         'SweepStateMachineArn',
       ].sort(),
     );

@@ -1,7 +1,9 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CaseStore } from './case-store';
 import { requireEnv } from './env';
@@ -47,6 +49,37 @@ class RetryToken {
   }
 }
 
+export type ClientService = 'iam' | 'cloudtrail' | 'sfn' | 'dynamodb' | 'secretsmanager';
+
+/**
+ * Settings given to every client explicitly. The simulator uses them rather than the
+ * AWS_ENDPOINT_URL_* variables: AWS_IGNORE_CONFIGURED_ENDPOINT_URLS (or the same setting in
+ * ~/.aws/config) turns those off, and an offline run would then reach real AWS with the caller's
+ * credentials. An endpoint passed to a client's constructor is never ignored.
+ */
+export interface ClientSettings {
+  readonly endpoints?: Partial<Record<ClientService, string>>;
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly region?: string;
+}
+
+let settings: ClientSettings = {};
+
+/** Points every client at the given endpoints and credentials; `{}` returns to the default chain. */
+export function configureClients(next: ClientSettings): void {
+  settings = next;
+  resetClients();
+}
+
+function clientConfig(service: ClientService) {
+  const endpoint = settings.endpoints?.[service];
+  return {
+    ...(endpoint ? { endpoint } : {}),
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    ...(settings.region ? { region: settings.region } : {}),
+  };
+}
+
 const resets: (() => void)[] = [];
 function once<T>(create: () => T): () => T {
   let instance: T | undefined;
@@ -70,6 +103,7 @@ export const iamClient = /* @__PURE__ */ once(
       // IAM is global; any region reaches it, so a missing region setting should not stop a read-only report.
       region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
       retryStrategy: new PatientRetryStrategy(),
+      ...clientConfig('iam'),
     }),
 );
 const cloudTrailByRegion = new Map<string, CloudTrailClient>();
@@ -79,18 +113,34 @@ export function cloudTrailClient(region: string): CloudTrailClient {
   let client = cloudTrailByRegion.get(region);
   if (!client) {
     // Throttling is retried through the lookup limiter instead (see lookupUserEvents), never by the SDK.
-    client = new CloudTrailClient({ region, retryStrategy: new PatientRetryStrategy(1) });
+    client = new CloudTrailClient({
+      retryStrategy: new PatientRetryStrategy(1),
+      ...clientConfig('cloudtrail'),
+      // LookupEvents sees only its own region's events: the region is the lookup's, whatever else is set.
+      region,
+    });
     cloudTrailByRegion.set(region, client);
   }
   return client;
 }
 export const sfnClient = /* @__PURE__ */ once(
-  () => new SFNClient({ retryStrategy: new PatientRetryStrategy(5) }),
+  () => new SFNClient({ retryStrategy: new PatientRetryStrategy(5), ...clientConfig('sfn') }),
 );
 export const documentClient = /* @__PURE__ */ once(() =>
-  DynamoDBDocumentClient.from(new DynamoDBClient({ retryStrategy: new PatientRetryStrategy(6) }), {
-    marshallOptions: { removeUndefinedValues: true },
-  }),
+  DynamoDBDocumentClient.from(
+    new DynamoDBClient({ retryStrategy: new PatientRetryStrategy(6), ...clientConfig('dynamodb') }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  ),
+);
+/** Powertools' provider (it caches values) over a client that follows the settings above. */
+export const secretsProvider = /* @__PURE__ */ once(
+  () =>
+    new SecretsProvider({
+      awsSdkV3Client: new SecretsManagerClient({
+        retryStrategy: new PatientRetryStrategy(4),
+        ...clientConfig('secretsmanager'),
+      }),
+    }),
 );
 
 /** The case table named by CASE_TABLE_NAME, on the shared document client. */

@@ -3,8 +3,9 @@ import * as z from 'zod';
 /** The sparse index of the case table that holds one marker per user with an open case. */
 export const OPEN_CASES_INDEX = 'openCasesByUser';
 
-/** The keys of the Secrets Manager secret, filled by the operator with put-secret-value. */
-export const SECRET_KEYS = ['slackBotToken', 'slackSigningSecret', 'jiraEmail', 'jiraApiToken'] as const;
+/** The keys of the two Secrets Manager secrets, filled by the operator with put-secret-value. */
+export const SLACK_SECRET_KEYS = ['slackBotToken', 'slackSigningSecret'] as const;
+export const JIRA_SECRET_KEYS = ['jiraEmail', 'jiraApiToken'] as const;
 
 export const VERDICTS = ['active', 'inactive', 'grace', 'exempt', 'snoozed', 'open-case'] as const;
 export type Verdict = (typeof VERDICTS)[number];

@@ -2,14 +2,14 @@ import * as z from 'zod';
 import { caseStore } from '../commons/clients';
 import { janitorConfig } from '../commons/env';
 import { logger } from '../commons/observability';
-import { janitorSecrets } from '../commons/secrets';
+import { jiraSecrets } from '../commons/secrets';
 import { jiraClient, openTicket, type JiraSettings } from './tracker';
 
 const eventSchema = z.object({ caseId: z.string().min(1) });
 
 export async function jiraSettings(): Promise<JiraSettings> {
   const config = janitorConfig();
-  const secrets = await janitorSecrets();
+  const secrets = await jiraSecrets();
   return {
     baseUrl: config.jiraBaseUrl,
     projectKey: config.jiraProjectKey,

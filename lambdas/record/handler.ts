@@ -6,7 +6,7 @@ import { janitorConfig, requireEnv } from '../commons/env';
 import { errorName } from '../commons/errors';
 import { clip } from '../commons/text';
 import { logger, metrics, MetricName } from '../commons/observability';
-import { janitorSecrets } from '../commons/secrets';
+import { slackSecrets } from '../commons/secrets';
 import { callSlack, slackClient } from '../commons/slack';
 import { jiraSettings } from '../jira/handler';
 import { jiraClient, recordOutcomeInJira } from '../jira/tracker';
@@ -84,7 +84,7 @@ export async function handler(event: unknown): Promise<RecordResult> {
 
   let slackRecorded = false;
   try {
-    const slack = await slackClient((await janitorSecrets()).slackBotToken);
+    const slack = await slackClient((await slackSecrets()).slackBotToken);
     const text = `${outcomeText(userName, outcome, detail)}${record?.jiraUrl ? ` <${record.jiraUrl}|${record.jiraKey}>` : ''}`;
     if (record?.slackTs && record.slackChannel) {
       if (outcome === 'expired') {

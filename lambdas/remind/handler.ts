@@ -3,7 +3,7 @@ import type { CaseRecord } from '../commons/case-store';
 import { janitorConfig } from '../commons/env';
 import { errorName } from '../commons/errors';
 import { logger } from '../commons/observability';
-import { janitorSecrets } from '../commons/secrets';
+import { slackSecrets } from '../commons/secrets';
 import { callSlack, slackClient } from '../commons/slack';
 
 const HOUR_MS = 3_600_000;
@@ -27,7 +27,7 @@ export async function handler(_event?: unknown, now = new Date()): Promise<{ rem
   for (const open of await store.openCases()) {
     const record = await store.get(open.caseId);
     if (!record || !reminderDue(record, config.reminderHours, now)) continue;
-    slack ??= await slackClient((await janitorSecrets()).slackBotToken);
+    slack ??= await slackClient((await slackSecrets()).slackBotToken);
     const expiresAt = new Date(new Date(record.openedAt).getTime() + config.approvalTimeoutHours * HOUR_MS);
     const hoursLeft = Math.max(0, Math.round((expiresAt.getTime() - now.getTime()) / HOUR_MS));
     try {

@@ -7,7 +7,7 @@ import { DECISIONS, type DecisionRecord } from '../commons/contracts';
 import { janitorConfig } from '../commons/env';
 import { errorName } from '../commons/errors';
 import { logger, metrics, MetricName } from '../commons/observability';
-import { janitorSecrets } from '../commons/secrets';
+import { slackSecrets } from '../commons/secrets';
 import { slackClient } from '../commons/slack';
 import { decidedMessage } from '../slack-request/message';
 import { verifySlackSignature } from './signature';
@@ -58,7 +58,7 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
   const rawBody = isBase64Encoded ? Buffer.from(body!, 'base64').toString('utf8') : body!;
   const header = (name: string) => headers[name] ?? headers[name.toLowerCase()];
 
-  const secrets = await janitorSecrets();
+  const secrets = await slackSecrets();
   const check = verifySlackSignature(
     rawBody,
     { timestamp: header('x-slack-request-timestamp'), signature: header('x-slack-signature') },

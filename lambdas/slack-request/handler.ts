@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { caseStore } from '../commons/clients';
 import { janitorConfig } from '../commons/env';
 import { logger } from '../commons/observability';
-import { janitorSecrets } from '../commons/secrets';
+import { slackSecrets } from '../commons/secrets';
 import { callSlack, slackClient } from '../commons/slack';
 import { approvalMessage } from './message';
 
@@ -25,7 +25,7 @@ export async function handler(event: unknown): Promise<{ slackTs: string }> {
   // Each attempt of the state gets a new token; the latest is the one that can resume the case.
   await store.update(caseId, { taskToken, status: 'awaiting-decision' });
 
-  const slack = await slackClient((await janitorSecrets()).slackBotToken);
+  const slack = await slackClient((await slackSecrets()).slackBotToken);
   const message = approvalMessage(record, config.approvalTimeoutHours, config.dryRun);
   if (record.slackTs && record.slackChannel) {
     // A retry after the message was posted: refresh it rather than post a second one.

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { CaseStore, type CaseRecord } from '../../lambdas/commons/case-store';
-import { documentClient, resetClients } from '../../lambdas/commons/clients';
+import { configureClients, documentClient } from '../../lambdas/commons/clients';
 import { parseConfig, type JanitorConfig } from '../../lambdas/commons/config';
 import type { Candidate, Decision } from '../../lambdas/commons/contracts';
 import { resetConfigCache } from '../../lambdas/commons/env';
@@ -37,7 +37,10 @@ export const SIM_SECRETS = {
   jiraEmail: 'janitor@example.com',
   jiraApiToken: 'sim-jira-token',
 };
-export const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:iam-janitor-sim';
+export const SLACK_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:iam-janitor-slack-sim';
+export const JIRA_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:iam-janitor-jira-sim';
+/** Fixed, fake credentials: the simulation never reads the caller's, and needs none. */
+const SIM_CREDENTIALS = { accessKeyId: 'AKIASIMULATION00000', secretAccessKey: 'simulated-secret' };
 const REGION = 'us-east-1';
 
 export interface SimulationOptions {
@@ -101,7 +104,16 @@ export class Simulation {
   constructor(private readonly options: SimulationOptions) {
     this.aws = new AwsStandin(options.account, {
       ...options.standin,
-      secrets: { [SECRET_ARN]: JSON.stringify(SIM_SECRETS) },
+      secrets: {
+        [SLACK_SECRET_ARN]: JSON.stringify({
+          slackBotToken: SIM_SECRETS.slackBotToken,
+          slackSigningSecret: SIM_SECRETS.slackSigningSecret,
+        }),
+        [JIRA_SECRET_ARN]: JSON.stringify({
+          jiraEmail: SIM_SECRETS.jiraEmail,
+          jiraApiToken: SIM_SECRETS.jiraApiToken,
+        }),
+      },
       onTaskCallback: (call) => this.taskCallback(call),
     });
     const validationOptions = { checkArn: false, checkPaths: false };
@@ -135,14 +147,12 @@ export class Simulation {
     this.slack.failuresLeft = this.options.slackFailures ?? 0;
     this.dynamo = await startDynamo();
     this.config = parseConfig({ ...this.options.config, jiraBaseUrl: this.jira.url }, 'scenario config');
-    Object.assign(process.env, this.aws.endpointEnv(), {
-      AWS_ENDPOINT_URL_DYNAMODB: this.dynamo.url,
+    Object.assign(process.env, {
       AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'sim',
-      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'sim',
       JANITOR_CONFIG: JSON.stringify(this.config),
       CASE_TABLE_NAME: CASE_TABLE,
-      SECRET_ARN,
+      SLACK_SECRET_ARN,
+      JIRA_SECRET_ARN,
       SLACK_API_URL: `${this.slack.url}/api/`,
       SLACK_RETRIES: '0',
       IAM_JANITOR_RETRY_BASE_MS: process.env.IAM_JANITOR_RETRY_BASE_MS ?? '5',
@@ -150,12 +160,25 @@ export class Simulation {
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
     });
     resetConfigCache();
-    resetClients();
+    // Endpoints and credentials go to each client explicitly, never through AWS_ENDPOINT_URL_*:
+    // AWS_IGNORE_CONFIGURED_ENDPOINT_URLS would turn those off and send the run to real AWS.
+    configureClients({
+      endpoints: {
+        iam: this.aws.url,
+        cloudtrail: this.aws.url,
+        sfn: this.aws.url,
+        secretsmanager: this.aws.url,
+        dynamodb: this.dynamo.url,
+      },
+      credentials: SIM_CREDENTIALS,
+      region: REGION,
+    });
   }
 
   async stop(): Promise<void> {
     await Promise.allSettled(this.pendingCases);
     await Promise.all([this.aws.stop(), this.slack.stop(), this.jira.stop(), this.dynamo?.stop()]);
+    configureClients({});
   }
 
   get store(): CaseStore {

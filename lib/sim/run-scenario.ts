@@ -5,6 +5,7 @@ import type { Outcome } from '../../lambdas/commons/contracts';
 import { runInventory, type UserFinding } from '../../lambdas/inventory/inventory';
 import { openCaseFor, Simulation, type CaseRun } from './engine';
 import type { JiraIssue } from './jira-standin';
+import { addUser, stableId, type SimAccount, type SimUser } from './account';
 import { buildAccount, type Scenario } from './scenario';
 import type { SlackPost } from './slack-standin';
 
@@ -50,6 +51,41 @@ export interface SimulationDetail {
 
 const DAY_MS = 86_400_000;
 
+/** What `duringApproval` does to a user while the case waits, as an admin would in the console. */
+function changeDuringApproval(
+  account: SimAccount,
+  user: SimUser,
+  change: Scenario['duringApproval'][string],
+): void {
+  const now = new Date();
+  if (change.recreated) {
+    // Deleted and created again: another person with the same name and a new user id.
+    account.users.delete(user.userName);
+    addUser(account, {
+      userName: user.userName,
+      path: user.path,
+      userId: stableId('AIDA', `${account.accountId}/${user.userName}/recreated`),
+      createDate: now,
+      password: { createDate: now, lastUsed: null },
+    });
+    return;
+  }
+  if (change.newAccessKey) {
+    // IAM holds two keys at most: a rotation deletes the second before it creates the new one.
+    user.accessKeys.splice(1, 1, {
+      id: stableId('AKIA', `${user.userId}/new-key`, 16),
+      status: 'Active',
+      createDate: now,
+      lastUsedDate: null,
+    });
+  }
+  if (change.tags) Object.assign(user.tags, change.tags);
+  if (change.groups) {
+    user.groups = [...change.groups];
+    for (const group of change.groups) account.groups.add(group);
+  }
+}
+
 export async function runScenario(
   scenario: Scenario,
   options: { approvalTimeoutSeconds?: number } = {},
@@ -81,6 +117,8 @@ export async function runScenario(
         if (user.accessKeys[0]) user.accessKeys[0].lastUsedDate = shift(activity);
         else if (user.password) user.password.lastUsed = shift(activity);
       }
+      const change = scenario.duringApproval[record.userName];
+      if (change && user) changeDuringApproval(account, user, change);
       const decision = scenario.decisions[record.userName];
       if (!decision || decision.action === 'none') return;
       await sim.click(caseId, decision.action, decision.by ?? sim.config.approverSlackUserIds[0]!);

@@ -3,9 +3,12 @@ import * as z from 'zod';
 import { addUser, emptyAccount, type SimAccount } from './account';
 
 /**
- * The simulation scenario format of DESIGN.md. Two additive fields beyond it: `openCases` (users
- * whose case is already open, to show the open-case verdict) and `faults.jiraDownFor` (users whose
- * Jira calls always fail, to show a permanent failure beside cases that succeed).
+ * The simulation scenario format of DESIGN.md. Additive fields beyond it: `openCases` (users whose
+ * case is already open, to show the open-case verdict), `faults.jiraDownFor` (users whose Jira
+ * calls always fail, to show a permanent failure beside cases that succeed), `duringApproval`
+ * (changes to a user while their case waits: recreated under the same name, a new access key, new
+ * tags or groups) and, on CloudTrail events, `responseElements`/`errorMessage` as CloudTrail
+ * records them (a failed sign-in is `{ "ConsoleLogin": "Failure" }`).
  */
 
 const isoDate = z
@@ -104,6 +107,20 @@ export const scenarioSchema = z
       )
       .default({}),
     activityDuringApproval: z.record(z.string(), isoDate).default({}),
+    // Changes applied to the emulated account while the user's case waits for its decision.
+    duringApproval: z
+      .record(
+        z.string(),
+        z
+          .object({
+            recreated: z.literal(true).optional(),
+            newAccessKey: z.literal(true).optional(),
+            tags: z.record(z.string(), z.string()).optional(),
+            groups: z.array(z.string().min(1)).optional(),
+          })
+          .strict(),
+      )
+      .default({}),
     openCases: z.array(z.string()).default([]),
     faults: z
       .object({
@@ -129,6 +146,7 @@ export const scenarioSchema = z
     for (const [field, keys] of [
       ['decisions', Object.keys(scenario.decisions)],
       ['activityDuringApproval', Object.keys(scenario.activityDuringApproval)],
+      ['duringApproval', Object.keys(scenario.duringApproval)],
     ] as const) {
       for (const key of keys)
         if (!names.has(key))
