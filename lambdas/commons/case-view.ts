@@ -47,7 +47,7 @@ export function caseFacts(record: CaseRecord): CaseFacts {
       ],
       [
         // Not in the credential report: only CloudTrail shows their use (GitPull, Bedrock, Keyspaces calls).
-        'SSH keys and service credentials',
+        'SSH and service keys',
         [
           ...(iam.sshPublicKeys ?? []).map((key) => `SSH key ${key.id} ${key.status}`),
           ...(iam.serviceSpecificCredentials ?? []).map(

@@ -146,8 +146,7 @@ export function expiredMessage(record: CaseRecord): SlackMessage {
 
 const OUTCOME_WORDS: Record<Outcome, string> = {
   deleted: 'deleted',
-  disabled:
-    'disabled (access keys, SSH keys, service-specific credentials and signing certificates deactivated, console password removed)',
+  disabled: 'disabled (every credential deactivated, console password removed)',
   kept: 'kept',
   expired: 'kept: no decision arrived in time',
   'aborted-active': 'kept: they turned out to be active, so nothing was changed',
