@@ -22,6 +22,8 @@ export interface BenchResults {
     ratioToFloor: number;
     throttledLookups: number;
     failedCases: number;
+    /** IAM calls to gather one case's evidence, SSH keys and service-specific credentials included. */
+    iamCallsPerCase: number;
   };
   cases: {
     perOutcome: Record<string, { transitions: number; historyEvents: number }>;
@@ -139,6 +141,8 @@ export function benchmarksMarkdown(results: BenchResults): string {
     '## Context gathering',
     '',
     `${results.context.candidates} cases opened at once, one region: ${results.context.lookups} LookupEvents calls in ${(results.context.ms / 1000).toFixed(1)} s, against a floor of ${(results.context.floorMs / 1000).toFixed(0)} s set by CloudTrail's 2 lookups per second per account and region. ${results.context.throttledLookups} lookups were throttled and ${results.context.failedCases} cases failed.`,
+    '',
+    `Gathering one case's IAM evidence takes ${results.context.iamCallsPerCase} IAM calls for a user with one access key: GetUser, the lists of groups, policies, keys, MFA devices, SSH keys and service-specific credentials (the two the credential report leaves out), GetLoginProfile and one GetAccessKeyLastUsed per key. They are made per case, never per user of the account. The remover adds one LookupEvents per region only for a user who holds an SSH key or service-specific credential.`,
     '',
     '## Lambdas',
     '',

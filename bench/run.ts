@@ -191,6 +191,7 @@ async function benchContext(candidates: number) {
   );
   const ms = performance.now() - started;
   const lookups = sim.aws.callsOf('LookupEvents');
+  const evidenceCalls = sim.aws.calls.filter((call) => call.service === 'iam' && !call.error).length;
   await sim.stop();
   const floorMs = (candidates / 2) * 1000;
   log(`context ${candidates}: ${Math.round(ms)} ms for ${lookups.length} lookups (floor ${floorMs} ms)`);
@@ -202,6 +203,7 @@ async function benchContext(candidates: number) {
     ratioToFloor: ms / floorMs,
     throttledLookups: lookups.filter((call) => call.error).length,
     failedCases: results.filter((result) => result.status === 'rejected').length,
+    iamCallsPerCase: evidenceCalls / candidates,
   };
 }
 

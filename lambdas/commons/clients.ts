@@ -1,9 +1,8 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CaseStore } from './case-store';
 import { requireEnv } from './env';
@@ -132,16 +131,22 @@ export const documentClient = /* @__PURE__ */ once(() =>
     { marshallOptions: { removeUndefinedValues: true } },
   ),
 );
-/** Powertools' provider (it caches values) over a client that follows the settings above. */
-export const secretsProvider = /* @__PURE__ */ once(
-  () =>
-    new SecretsProvider({
-      awsSdkV3Client: new SecretsManagerClient({
-        retryStrategy: new PatientRetryStrategy(4),
-        ...clientConfig('secretsmanager'),
-      }),
+/**
+ * Powertools' provider (it caches values) over a client that follows the settings above. Loaded on
+ * first use: the functions that never read a secret should not pay for its SDK at cold start.
+ */
+export const secretsProvider = /* @__PURE__ */ once(async (): Promise<SecretsProvider> => {
+  const [{ SecretsProvider: Provider }, { SecretsManagerClient }] = await Promise.all([
+    import('@aws-lambda-powertools/parameters/secrets'),
+    import('@aws-sdk/client-secrets-manager'),
+  ]);
+  return new Provider({
+    awsSdkV3Client: new SecretsManagerClient({
+      retryStrategy: new PatientRetryStrategy(4),
+      ...clientConfig('secretsmanager'),
     }),
-);
+  });
+});
 
 /** The case table named by CASE_TABLE_NAME, on the shared document client. */
 export function caseStore(): CaseStore {

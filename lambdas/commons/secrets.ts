@@ -40,7 +40,7 @@ export function jiraSecrets(): Promise<JiraSecrets> {
  */
 async function readSecret<T>(variable: string, schema: z.ZodType<T>): Promise<T> {
   const arn = requireEnv(variable);
-  const raw = await secretsProvider().get(arn, { transform: 'json', maxAge: 300 });
+  const raw = await (await secretsProvider()).get(arn, { transform: 'json', maxAge: 300 });
   const parsed = schema.safeParse(raw ?? {});
   if (!parsed.success) {
     const missing = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
