@@ -56,7 +56,7 @@ function account(size: number, idle: number): SimAccount {
     inactiveFraction: idle / size,
     now: new Date().toISOString(),
   });
-  return buildAccount(scenario, (iso) => new Date(iso));
+  return buildAccount(scenario);
 }
 
 const iamAt = (url: string) =>

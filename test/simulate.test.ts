@@ -243,6 +243,37 @@ describe('iam-janitor simulate', () => {
     );
   });
 
+  it("prints every timestamp of the demo on the scenario's clock, whatever day it runs", async () => {
+    const out: string[] = [];
+    await main(['simulate'], { stdout: (text) => void out.push(text), stderr: () => undefined });
+    const text = out.join('\n');
+    const scenario = loadScenario(example('demo-account'));
+    const now = Date.parse(scenario.now);
+    const approvalEnds = now + 168 * 3_600_000;
+    const earliest = Math.min(
+      ...scenario.users.map((user) => Date.parse(user.createDate)),
+      ...scenario.cloudTrail.map((event) => Date.parse(event.eventTime)),
+    );
+    // Every time of day printed lies between the scenario's history and the end of its approval window.
+    const times = [...text.matchAll(/(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})/g)].map((match) =>
+      Date.parse(`${match[1]}T${match[2]}:00Z`),
+    );
+    expect(times.length).toBeGreaterThan(20);
+    expect(times.filter((time) => time < earliest || time > approvalEnds)).toEqual([]);
+    // Case ids and execution names carry the sweep's date: the scenario's.
+    const caseDates = new Set(
+      [...text.matchAll(/AIDA[A-Z0-9]{17}-(\d{4}-\d{2}-\d{2})/g)].map((match) => match[1]),
+    );
+    expect(caseDates).toEqual(new Set([scenario.now.slice(0, 10)]));
+    // Decisions come after the sweep, and frank's after his use at 10:00 during the wait.
+    const decisions = [...text.matchAll(/chosen by @\w+ at (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC/g)].map(
+      (match) => Date.parse(`${match[1]}T${match[2]}:00Z`),
+    );
+    expect(decisions).toHaveLength(4);
+    expect(decisions.every((time) => time >= now - 60_000)).toBe(true);
+    expect(text).toMatch(/Delete chosen by @U0123ABCDEF at 2026-11-22 10:0\d UTC/);
+  });
+
   it('prints a readable timeline with the Slack message and the Jira ticket', async () => {
     const out: string[] = [];
     expect(await main(['simulate'], { stdout: (text) => void out.push(text), stderr: () => undefined })).toBe(

@@ -9,6 +9,7 @@ import {
   lookupUserEvents,
   recentTrailActivity,
 } from '../commons/cloudtrail';
+import { clock } from '../commons/clock';
 import { UserBecameActiveError, UserChangedError } from '../commons/errors';
 import { cloudTrailLimiter } from '../commons/rate-limiter';
 import { gatherIamFacts, type CaseContext } from './context';
@@ -40,10 +41,10 @@ export async function handler(event: unknown): Promise<OpenedCase> {
     arn: candidate.arn,
     candidate,
     executionArn,
-    openedAt: new Date().toISOString(),
+    openedAt: clock.now().toISOString(),
   });
 
-  const now = new Date();
+  const now = clock.now();
   const regions = [...new Set([HOME_REGION, ...config.cloudTrailRegions])];
   const [iam, cloudTrail] = await Promise.all([
     gatherIamFacts(iamClient(), candidate.userName),

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { caseStore } from '../commons/clients';
 import { candidateSchema, OUTCOMES, type Outcome } from '../commons/contracts';
 import { janitorConfig, requireEnv } from '../commons/env';
+import { clock } from '../commons/clock';
 import { errorName } from '../commons/errors';
 import { clip } from '../commons/text';
 import { logger, metrics, MetricName } from '../commons/observability';
@@ -117,7 +118,7 @@ export async function handler(event: unknown): Promise<RecordResult> {
     });
   }
 
-  const closing = { outcome, outcomeDetail: detail, closedAt: new Date().toISOString(), removed };
+  const closing = { outcome, outcomeDetail: detail, closedAt: clock.now().toISOString(), removed };
   if (record) await store.close(caseId, record.userName, closing);
   else await store.release(caseId, userName);
 

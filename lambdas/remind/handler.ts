@@ -1,4 +1,5 @@
 import { caseStore } from '../commons/clients';
+import { clock } from '../commons/clock';
 import type { CaseRecord } from '../commons/case-store';
 import { janitorConfig } from '../commons/env';
 import { errorName } from '../commons/errors';
@@ -19,7 +20,7 @@ export function reminderDue(record: CaseRecord, reminderHours: number, now: Date
  * Runs hourly from EventBridge Scheduler, outside the case state machine, so that reminders cost no
  * state transitions however long an approval waits.
  */
-export async function handler(_event?: unknown, now = new Date()): Promise<{ reminded: string[] }> {
+export async function handler(_event?: unknown, now = clock.now()): Promise<{ reminded: string[] }> {
   const config = janitorConfig();
   const store = caseStore();
   const reminded: string[] = [];

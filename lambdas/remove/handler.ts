@@ -4,6 +4,7 @@ import { caseStore, cloudTrailClient, iamClient } from '../commons/clients';
 import { HOME_REGION, lookupUserEvents } from '../commons/cloudtrail';
 import { decisionSchema } from '../commons/contracts';
 import { janitorConfig } from '../commons/env';
+import { clock } from '../commons/clock';
 import { errorName } from '../commons/errors';
 import { logger, metrics, MetricName } from '../commons/observability';
 import { SerialLimiter, LOOKUP_GAP_MS } from '../commons/rate-limiter';
@@ -39,7 +40,7 @@ export async function handler(event: unknown): Promise<ActOutput> {
     try {
       await store.update(
         caseId,
-        { snapshot, snapshotSavedAt: new Date().toISOString() },
+        { snapshot, snapshotSavedAt: clock.now().toISOString() },
         { onlyIfAbsent: 'snapshot' },
       );
     } catch (error) {
@@ -65,7 +66,7 @@ export async function handler(event: unknown): Promise<ActOutput> {
         clientFor: cloudTrailClient,
         limiter: trailLimiter,
         maxEventsPerRegion: 50,
-        now: new Date(),
+        now: clock.now(),
         since,
       },
     );
@@ -81,7 +82,7 @@ export async function handler(event: unknown): Promise<ActOutput> {
       expected,
       trailUseSince,
       dryRun: config.dryRun,
-      now: new Date(),
+      now: clock.now(),
       previousSnapshot: record.snapshot as Snapshot | undefined,
       saveSnapshot,
       onStep: (step, status) => log.info('removal step', { step: step.description, status }),

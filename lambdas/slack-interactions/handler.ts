@@ -5,6 +5,7 @@ import type { CaseRecord } from '../commons/case-store';
 import { caseStore, sfnClient } from '../commons/clients';
 import { DECISIONS, type DecisionRecord } from '../commons/contracts';
 import { janitorConfig } from '../commons/env';
+import { clock } from '../commons/clock';
 import { errorName } from '../commons/errors';
 import { logger, metrics, MetricName } from '../commons/observability';
 import { slackSecrets } from '../commons/secrets';
@@ -43,9 +44,6 @@ const reply = (statusCode: number, body = ''): FunctionUrlResult => ({
   headers: { 'content-type': 'text/plain' },
   body,
 });
-
-/** The clock, replaceable so that tests can pin it; Slack's signature window is checked against it. */
-export const clock = { now: () => new Date() };
 
 /**
  * Slack's interactivity endpoint. Answers within Slack's 3 seconds: 200 once handled (including

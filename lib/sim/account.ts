@@ -225,7 +225,7 @@ export function credentialReportCsv(account: SimAccount): string {
 }
 
 /** The candidate reference the sweep would hand on for this user, for tests, benchmarks and the simulator. */
-export function candidateOf(user: SimUser, overrides: Partial<Candidate> = {}): Candidate {
+export function candidateOf(user: SimUser, overrides: Partial<Candidate> = {}, now = new Date()): Candidate {
   const uses: [Candidate['lastActivitySource'], Date | null | undefined][] = [
     ['password', user.password?.lastUsed],
     ['access_key_1', user.accessKeys[0]?.lastUsedDate],
@@ -242,7 +242,7 @@ export function candidateOf(user: SimUser, overrides: Partial<Candidate> = {}): 
     reason: 'idle (simulated)',
     lastActivity: latest ? latest[1].toISOString() : null,
     lastActivitySource: latest ? latest[0] : 'user_creation_time',
-    idleDays: Math.floor((Date.now() - since.getTime()) / 86_400_000),
+    idleDays: Math.floor((now.getTime() - since.getTime()) / 86_400_000),
     ...overrides,
   };
 }

@@ -6,6 +6,7 @@ import { CaseStore, type CaseRecord } from '../../lambdas/commons/case-store';
 import { configureClients, documentClient } from '../../lambdas/commons/clients';
 import { parseConfig, type JanitorConfig } from '../../lambdas/commons/config';
 import type { Candidate, Decision } from '../../lambdas/commons/contracts';
+import { clock, useClock } from '../../lambdas/commons/clock';
 import { resetConfigCache } from '../../lambdas/commons/env';
 import { handler as contextHandler } from '../../lambdas/context/handler';
 import { handler as inventoryHandler, type SweepOutput } from '../../lambdas/inventory/handler';
@@ -20,6 +21,7 @@ import { signSlackRequest } from '../../lambdas/slack-interactions/signature';
 import { handler as slackRequestHandler } from '../../lambdas/slack-request/handler';
 import { candidateOf, type SimAccount, type SimUser } from './account';
 import { AwsStandin, type AwsStandinOptions } from './aws-standin';
+import type { SimClock } from './clock';
 import { CASE_TABLE, startDynamo } from './dynamo';
 import { JiraStandin } from './jira-standin';
 import { SlackStandin } from './slack-standin';
@@ -55,6 +57,8 @@ export interface SimulationOptions {
   /** Called once the approval request is posted; the driver decides (or not). */
   readonly onApprovalRequested?: (caseId: string) => Promise<void>;
   readonly log?: (line: string) => void;
+  /** The scenario's clock, read by every handler while the simulation runs. @default the system clock */
+  readonly clock?: SimClock;
 }
 
 export interface CaseRun {
@@ -160,6 +164,7 @@ export class Simulation {
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
     });
     resetConfigCache();
+    useClock(this.options.clock);
     // Endpoints and credentials go to each client explicitly, never through AWS_ENDPOINT_URL_*:
     // AWS_IGNORE_CONFIGURED_ENDPOINT_URLS would turn those off and send the run to real AWS.
     configureClients({
@@ -179,6 +184,7 @@ export class Simulation {
     await Promise.allSettled(this.pendingCases);
     await Promise.all([this.aws.stop(), this.slack.stop(), this.jira.stop(), this.dynamo?.stop()]);
     configureClients({});
+    useClock(undefined);
   }
 
   get store(): CaseStore {
@@ -186,7 +192,7 @@ export class Simulation {
   }
 
   /** Runs the sweep, then waits for every case it started; `startCases: false` only counts the starts. */
-  async runSweep(startedAt = new Date(), options: { startCases?: boolean } = {}): Promise<SweepRun> {
+  async runSweep(startedAt = clock.now(), options: { startCases?: boolean } = {}): Promise<SweepRun> {
     const sweepId = `sweep-${startedAt.toISOString().replace(/[:.]/g, '-')}`;
     const { output, transitions } = await this.execute(
       this.sweepMachine,
@@ -199,7 +205,9 @@ export class Simulation {
         },
       },
       {
-        Inventory: (input) => inventoryHandler(input),
+        // aws-local-stepfunctions sets $$.Execution.StartTime from the host's clock; in AWS it is the
+        // clock at the start of the execution, which here is the scenario's.
+        Inventory: (input) => inventoryHandler({ ...(input as object), startedAt: startedAt.toISOString() }),
         StartCase: async (input) => {
           const { Name, Input } = input as { Name: string; Input: { candidate: Candidate } };
           if (this.startedNames.has(Name))
@@ -208,7 +216,7 @@ export class Simulation {
           if (options.startCases !== false) this.pendingCases.push(this.runCase(Input.candidate, Name));
           return {
             ExecutionArn: executionArn(CASE_MACHINE_ARN, Name),
-            StartDate: new Date().toISOString(),
+            StartDate: clock.now().toISOString(),
           };
         },
       },
@@ -217,8 +225,14 @@ export class Simulation {
     return { output: output as unknown as SweepOutput, cases, transitions };
   }
 
-  /** Runs one case execution to its end. */
-  async runCase(candidate: Candidate, caseId: string): Promise<CaseRun> {
+  /** Runs one case execution to its end, on its own lane of the scenario's clock. */
+  runCase(candidate: Candidate, caseId: string): Promise<CaseRun> {
+    return this.options.clock
+      ? this.options.clock.inLane(() => this.executeCase(candidate, caseId))
+      : this.executeCase(candidate, caseId);
+  }
+
+  private async executeCase(candidate: Candidate, caseId: string): Promise<CaseRun> {
     this.startedNames.add(caseId);
     const token = `sim-task-token-${++this.tokenCounter}-${'x'.repeat(64)}`;
     const timeoutSeconds = this.options.approvalTimeoutSeconds ?? 2;
@@ -227,7 +241,7 @@ export class Simulation {
       this.caseMachine,
       { candidate },
       {
-        Execution: { Id: caseExecutionArn, Name: caseId, StartTime: new Date().toISOString() },
+        Execution: { Id: caseExecutionArn, Name: caseId, StartTime: clock.now().toISOString() },
         Task: { Token: token },
       },
       {
@@ -289,7 +303,7 @@ export class Simulation {
     const signed = signSlackRequest(
       body,
       overrides.signingSecret ?? SIM_SECRETS.slackSigningSecret,
-      overrides.timestamp ?? Math.floor(Date.now() / 1000),
+      overrides.timestamp ?? Math.floor(clock.now().getTime() / 1000),
     );
     return interactionsHandler({
       headers: {
@@ -386,14 +400,14 @@ export function openCaseFor(
   store: CaseStore,
   user: SimUser,
   caseId: string,
-  openedAt = new Date(),
+  openedAt = clock.now(),
 ): Promise<CaseRecord> {
   return store.open({
     caseId,
     userName: user.userName,
     userId: user.userId,
     arn: user.arn,
-    candidate: candidateOf(user),
+    candidate: candidateOf(user, {}, openedAt),
     executionArn: executionArn(CASE_MACHINE_ARN, caseId),
     openedAt: openedAt.toISOString(),
   });

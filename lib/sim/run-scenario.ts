@@ -6,6 +6,7 @@ import { runInventory, type UserFinding } from '../../lambdas/inventory/inventor
 import { openCaseFor, Simulation, type CaseRun } from './engine';
 import type { JiraIssue } from './jira-standin';
 import { addUser, stableId, type SimAccount, type SimUser } from './account';
+import { SimClock } from './clock';
 import { buildAccount, type Scenario } from './scenario';
 import type { SlackPost } from './slack-standin';
 
@@ -56,8 +57,8 @@ function changeDuringApproval(
   account: SimAccount,
   user: SimUser,
   change: Scenario['duringApproval'][string],
+  now: Date,
 ): void {
-  const now = new Date();
   if (change.recreated) {
     // Deleted and created again: another person with the same name and a new user id.
     account.users.delete(user.userName);
@@ -91,14 +92,13 @@ export async function runScenario(
   options: { approvalTimeoutSeconds?: number } = {},
 ): Promise<SimulationDetail> {
   const started = Date.now();
-  const scenarioNow = Date.parse(scenario.now);
-  // The scenario's `now` becomes this instant, so idle days come out exactly as the scenario reads.
-  const offset = started - scenarioNow;
-  const shift = (iso: string) => new Date(Date.parse(iso) + offset);
+  const scenarioNow = new Date(scenario.now);
+  // Every handler reads this clock: the run happens at the scenario's `now`, whatever today is.
+  const simClock = new SimClock(scenarioNow);
   const config: Record<string, unknown> = { ...SIM_BASE_CONFIG, ...scenario.config };
   // Fails before any stand-in starts, naming the bad key.
-  const { keepUntilTagKey } = parseConfig(config, 'scenario config');
-  const account = buildAccount(scenario, shift, keepUntilTagKey);
+  parseConfig(config, 'scenario config');
+  const account = buildAccount(scenario);
   const idsByName = new Map([...account.users.values()].map((user) => [user.userName, user.userId]));
 
   const sim: Simulation = new Simulation({
@@ -108,17 +108,21 @@ export async function runScenario(
     jiraFailures: scenario.faults.jiraFailures,
     slackFailures: scenario.faults.slackFailures,
     approvalTimeoutSeconds: options.approvalTimeoutSeconds ?? 2,
+    clock: simClock,
     onApprovalRequested: async (caseId) => {
       const record = await sim.caseRecord(caseId);
       if (!record) return;
       const activity = scenario.activityDuringApproval[record.userName];
       const user = account.users.get(record.userName);
       if (activity && user) {
-        if (user.accessKeys[0]) user.accessKeys[0].lastUsedDate = shift(activity);
-        else if (user.password) user.password.lastUsed = shift(activity);
+        const used = new Date(activity);
+        if (user.accessKeys[0]) user.accessKeys[0].lastUsedDate = used;
+        else if (user.password) user.password.lastUsed = used;
+        // The approver decides after the user came back: this case's time moves past the use.
+        simClock.advanceTo(new Date(used.getTime() + 60_000));
       }
       const change = scenario.duringApproval[record.userName];
-      if (change && user) changeDuringApproval(account, user, change);
+      if (change && user) changeDuringApproval(account, user, change, simClock.now());
       const decision = scenario.decisions[record.userName];
       if (!decision || decision.action === 'none') return;
       await sim.click(caseId, decision.action, decision.by ?? sim.config.approverSlackUserIds[0]!);
@@ -132,17 +136,17 @@ export async function runScenario(
     for (const userName of scenario.openCases) {
       const user = account.users.get(userName);
       if (!user) continue;
-      await openCaseFor(sim.store, user, `${user.userId}-earlier`, new Date(started - DAY_MS));
+      await openCaseFor(sim.store, user, `${user.userId}-earlier`, new Date(scenarioNow.getTime() - DAY_MS));
     }
     // The verdict table of the timeline, from the same routine the sweep runs.
     const preview = await runInventory({
       iam: iamClient(),
       policy: sim.config,
-      now: new Date(started),
+      now: scenarioNow,
       openCaseUserNames: new Set(scenario.openCases),
       report: { pollIntervalMs: 10 },
     });
-    const sweep = await sim.runSweep(new Date(started));
+    const sweep = await sim.runSweep(scenarioNow);
     const cases = [];
     for (const run of sweep.cases) {
       const record = await sim.caseRecord(run.caseId);

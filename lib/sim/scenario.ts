@@ -190,36 +190,30 @@ export function loadScenario(file: string): Scenario {
   return parseScenario(raw, file);
 }
 
-/**
- * Builds the emulated account. The scenario's clock is `now`; every date moves by the same offset
- * so that the handlers, which read the real clock, see the scenario exactly as written.
- */
-export function buildAccount(
-  scenario: Scenario,
-  shift: (iso: string) => Date,
-  keepUntilTagKey = 'iam-janitor:keep-until',
-): SimAccount {
+/** Builds the emulated account, with every date exactly as the scenario writes it. */
+export function buildAccount(scenario: Scenario): SimAccount {
+  const date = (iso: string) => new Date(iso);
   const account = emptyAccount(scenario.accountId);
   account.root = {
-    passwordLastUsed: scenario.root.passwordLastUsed ? shift(scenario.root.passwordLastUsed) : null,
+    passwordLastUsed: scenario.root.passwordLastUsed ? date(scenario.root.passwordLastUsed) : null,
     mfaActive: scenario.root.mfaActive,
     accessKey1Active: scenario.root.accessKey1Active,
     accessKey2Active: scenario.root.accessKey2Active,
   };
   for (const user of scenario.users) {
-    const created = shift(user.createDate);
+    const created = date(user.createDate);
     addUser(account, {
       userName: user.userName,
       path: user.path,
       createDate: created,
       password: user.password
-        ? { createDate: created, lastUsed: user.passwordLastUsed ? shift(user.passwordLastUsed) : null }
+        ? { createDate: created, lastUsed: user.passwordLastUsed ? date(user.passwordLastUsed) : null }
         : null,
       accessKeys: user.accessKeys.map((key) => ({
         id: key.id,
         status: key.status,
-        createDate: shift(key.createDate),
-        lastUsedDate: key.lastUsedDate ? shift(key.lastUsedDate) : null,
+        createDate: date(key.createDate),
+        lastUsedDate: key.lastUsedDate ? date(key.lastUsedDate) : null,
         lastUsedService: key.lastUsedService,
         lastUsedRegion: key.lastUsedRegion,
       })),
@@ -236,20 +230,9 @@ export function buildAccount(
         Object.entries(user.inlinePolicies).map(([name, document]) => [name, JSON.stringify(document)]),
       ),
       permissionsBoundary: user.permissionsBoundary ?? null,
-      tags: shiftKeepUntil(user.tags, keepUntilTagKey, shift),
+      tags: user.tags,
     });
   }
-  account.cloudTrail = scenario.cloudTrail.map((event) => ({ ...event, eventTime: shift(event.eventTime) }));
+  account.cloudTrail = scenario.cloudTrail.map((event) => ({ ...event, eventTime: date(event.eventTime) }));
   return account;
-}
-
-/** A keep-until date moves with the clock, by whole days, so a snooze stays a snooze. */
-function shiftKeepUntil(
-  tags: Record<string, string>,
-  key: string,
-  shift: (iso: string) => Date,
-): Record<string, string> {
-  const value = tags[key];
-  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return tags;
-  return { ...tags, [key]: shift(`${value}T12:00:00Z`).toISOString().slice(0, 10) };
 }

@@ -1,0 +1,31 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Clock } from '../../lambdas/commons/clock';
+
+/**
+ * The scenario's clock: it starts at the scenario's `now` and runs at the speed of the real one.
+ * Each case runs in a lane of its own, so that its approval wait can take scenario time (an
+ * approver deciding after the user came back at 10:00) without moving any other case.
+ */
+export class SimClock implements Clock {
+  private readonly startedAt = Date.now();
+  private readonly lanes = new AsyncLocalStorage<{ offsetMs: number }>();
+
+  constructor(private readonly start: Date) {}
+
+  now(): Date {
+    const lane = this.lanes.getStore()?.offsetMs ?? 0;
+    return new Date(this.start.getTime() + (Date.now() - this.startedAt) + lane);
+  }
+
+  /** Runs `work` (one case execution) on its own timeline. */
+  inLane<T>(work: () => Promise<T>): Promise<T> {
+    return this.lanes.run({ offsetMs: 0 }, work);
+  }
+
+  /** Moves the current case's time forward to `date`; never back, and never outside a case. */
+  advanceTo(date: Date): void {
+    const lane = this.lanes.getStore();
+    if (!lane) throw new Error('SimClock.advanceTo is for a case in its lane');
+    lane.offsetMs += Math.max(0, date.getTime() - this.now().getTime());
+  }
+}
