@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { main } from '../lib/cli/main';
+import { COLOUR, PLAIN, styleFor, type Style } from '../lib/cli/style';
 import { addUser } from '../lib/sim/account';
 import { Simulation } from '../lib/sim/engine';
 import { generateScenario } from '../lib/sim/generate';
@@ -274,6 +275,36 @@ describe('iam-janitor simulate', () => {
     expect(text).toMatch(/Delete chosen by @U0123ABCDEF at 2026-11-22 10:0\d UTC/);
   });
 
+  it('ends with what changed in the account, user by user, and who was left alone', async () => {
+    const out: string[] = [];
+    await main(['simulate'], { stdout: (text) => void out.push(text), stderr: () => undefined });
+    const text = out.join('\n');
+    const section = text.slice(text.indexOf('── What changed in the account'));
+    expect(section).toContain('bob: deleted, after 14 dependent item(s) were removed');
+    expect(section).toContain('carol: 2 change(s)\n    - access key AKIACAROL00000000001 set Inactive');
+    expect(section).toContain('dave: 1 change(s)\n    - tagged iam-janitor:keep-until=2027-02-20');
+    expect(section).toMatch(/unchanged: alice, break-glass-admin, deploy-bot, erin, frank, grace,/);
+  });
+
+  it('colours the timeline on a terminal only, and never with NO_COLOR', async () => {
+    const run = async (style?: Style) => {
+      const out: string[] = [];
+      await main(['simulate', '--scenario', example('dry-run')], {
+        stdout: (text) => void out.push(text),
+        stderr: () => undefined,
+        style,
+      });
+      return out.join('\n');
+    };
+    // eslint-disable-next-line no-control-regex
+    const ansi = /\x1b\[\d+m/;
+    expect(await run(COLOUR)).toMatch(ansi);
+    expect(await run(PLAIN)).not.toMatch(ansi);
+    expect(styleFor({ isTTY: true }, {})).toBe(COLOUR);
+    expect(styleFor({ isTTY: false }, {})).toBe(PLAIN);
+    expect(styleFor({ isTTY: true }, { NO_COLOR: '1' })).toBe(PLAIN);
+  });
+
   it('prints a readable timeline with the Slack message and the Jira ticket', async () => {
     const out: string[] = [];
     expect(await main(['simulate'], { stdout: (text) => void out.push(text), stderr: () => undefined })).toBe(
@@ -336,7 +367,7 @@ describe('a protected user approved anyway', () => {
       'RecordOutcome',
     ]);
     expect(record?.outcome).toBe('failed');
-    expect(record?.outcomeDetail).toMatch(/^ProtectedUserError: vip carries the protected tag/);
+    expect(record?.outcomeDetail).toMatch(/^vip carries the protected tag/);
     expect(account.users.get('vip')?.password).not.toBeNull();
     expect(sim.aws.mutatingCalls()).toEqual([]);
   });

@@ -41,6 +41,8 @@ export interface CaseRecord {
   readonly snapshot?: unknown;
   readonly snapshotSavedAt?: string;
   readonly removed?: string[];
+  /** The steps the remover planned: what a dry run would have done. */
+  readonly planned?: string[];
   readonly outcome?: Outcome;
   readonly outcomeDetail?: string;
   readonly closedAt?: string;

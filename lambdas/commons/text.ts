@@ -15,3 +15,9 @@ export function clip(text: string, max: number): string {
   }
   return `${kept}…`;
 }
+
+/** `2026-11-22T10:00:00.000Z` as a person reads it: `2026-11-22 10:00 UTC`. */
+export function formatTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

@@ -61,14 +61,14 @@ export async function handler(event: unknown): Promise<OpenedCase> {
   // The evidence is stored first, so that the record of an aborted case shows why it stopped.
   if (iam.userId && iam.userId !== candidate.userId) {
     throw new UserChangedError(
-      `${candidate.userName} is now IAM user ${iam.userId}, not ${candidate.userId} as in the credential report: the name was deleted and created again. Nobody was asked and nothing was changed.`,
+      `${candidate.userName} is now IAM user ${iam.userId}, not ${candidate.userId} as in the credential report: the name was deleted and created again since the report, so nobody was asked.`,
     );
   }
   const activity = recentTrailActivity(cloudTrail, config.thresholdDays, now);
   if (activity) {
     throw new UserBecameActiveError(
       `CloudTrail shows ${candidate.userName} active: ${describeTrailEvent(activity, now)}, within the ${config.thresholdDays}-day threshold. ` +
-        'The credential report does not show SSH keys or service-specific credentials, so this use counts. Nobody was asked and nothing was changed.',
+        'The credential report does not show SSH keys or service-specific credentials, so this use counts and nobody was asked.',
     );
   }
   return { caseId, userName: candidate.userName, approvalTimeoutSeconds: config.approvalTimeoutHours * 3600 };

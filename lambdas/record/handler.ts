@@ -5,13 +5,13 @@ import { candidateSchema, OUTCOMES, type Outcome } from '../commons/contracts';
 import { janitorConfig, requireEnv } from '../commons/env';
 import { clock } from '../commons/clock';
 import { errorName } from '../commons/errors';
-import { clip } from '../commons/text';
 import { logger, metrics, MetricName } from '../commons/observability';
 import { slackSecrets } from '../commons/secrets';
 import { callSlack, slackClient } from '../commons/slack';
 import { jiraSettings } from '../jira/handler';
 import { jiraClient, recordOutcomeInJira } from '../jira/tracker';
-import { expiredMessage, outcomeText } from '../slack-request/message';
+import { outcomeComment, outcomeDetail, outcomeReply } from '../commons/outcome';
+import { expiredMessage } from '../slack-request/message';
 
 /** The case machine's whole state, as RecordOutcome receives it; every part after the candidate is optional. */
 const stateSchema = z.object({
@@ -51,23 +51,10 @@ export async function handler(event: unknown): Promise<RecordResult> {
     record?.outcome === 'expired' ? 'expired' : (state.outcome ?? state.action?.outcome ?? 'failed');
   const detail =
     record?.outcome === 'expired'
-      ? record.outcomeDetail
-      : describeError(state.error, state.outcome, state.decision?.decision);
-  const removed = state.action?.done ?? [];
-  const snapshotSaved = Boolean(state.action?.snapshotSaved ?? record?.snapshot);
-
-  const lines = [
-    `Outcome: ${outcome}${detail ? ` (${detail})` : ''}.`,
-    state.decision
-      ? `Decision: ${state.decision.decision} by Slack user ${state.decision.decidedBy} at ${state.decision.decidedAt}.`
-      : 'Decision: none.',
-    removed.length > 0
-      ? `${outcome === 'dry-run' ? 'Would have done' : 'Done'}: ${removed.join('; ')}.`
-      : 'Nothing was changed in IAM.',
-    snapshotSaved
-      ? `Snapshot: DynamoDB table ${requireEnv('CASE_TABLE_NAME')}, item pk "case#${caseId}", attribute "snapshot". Restore with iam-janitor restore.`
-      : 'Snapshot: none taken (nothing was removed).',
-  ];
+      ? outcomeDetail('expired', undefined)
+      : outcomeDetail(outcome, state.error, state.decision?.decision);
+  const facts = record ?? { caseId, userName, removed: state.action?.done };
+  const lines = outcomeComment(facts, outcome, detail, requireEnv('CASE_TABLE_NAME'));
 
   let jiraRecorded = false;
   if (record?.jiraKey) {
@@ -86,7 +73,7 @@ export async function handler(event: unknown): Promise<RecordResult> {
   let slackRecorded = false;
   try {
     const slack = await slackClient((await slackSecrets()).slackBotToken);
-    const text = `${outcomeText(userName, outcome, detail)}${record?.jiraUrl ? ` <${record.jiraUrl}|${record.jiraKey}>` : ''}`;
+    const text = outcomeReply(facts, outcome, detail);
     if (record?.slackTs && record.slackChannel) {
       if (outcome === 'expired') {
         const message = expiredMessage(record);
@@ -118,7 +105,7 @@ export async function handler(event: unknown): Promise<RecordResult> {
     });
   }
 
-  const closing = { outcome, outcomeDetail: detail, closedAt: clock.now().toISOString(), removed };
+  const closing = { outcome, outcomeDetail: detail, closedAt: clock.now().toISOString() };
   if (record) await store.close(caseId, record.userName, closing);
   else await store.release(caseId, userName);
 
@@ -131,22 +118,4 @@ export async function handler(event: unknown): Promise<RecordResult> {
   }
   log.info('case closed', { outcome, jiraRecorded, slackRecorded });
   return { outcome, jiraRecorded, slackRecorded };
-}
-
-/** A one-line reason from the state machine's error, without stack traces. */
-function describeError(
-  error: { Error: string; Cause?: unknown } | undefined,
-  outcome?: string,
-  decision?: string,
-): string | undefined {
-  if (outcome === 'expired') return 'no decision arrived before the approval timeout';
-  if (!error) return outcome === 'failed' ? `unknown decision "${decision ?? 'none'}"` : undefined;
-  let message = typeof error.Cause === 'string' ? error.Cause : '';
-  try {
-    const parsed = JSON.parse(message) as { errorMessage?: string };
-    if (parsed.errorMessage) message = parsed.errorMessage;
-  } catch {
-    // Cause was plain text.
-  }
-  return `${error.Error}${message ? `: ${clip(message, 300)}` : ''}`;
 }

@@ -87,7 +87,7 @@ export async function handler(event: unknown): Promise<ActOutput> {
       saveSnapshot,
       onStep: (step, status) => log.info('removal step', { step: step.description, status }),
     });
-    await store.update(caseId, { removed: result.done });
+    await store.update(caseId, { removed: result.done, planned: result.planned });
     return { outcome: result.outcome, planned: result.planned, done: result.done, snapshotSaved };
   } catch (error) {
     // A retry that finds the user already gone, with the snapshot stored, finished the deletion before.

@@ -41,6 +41,7 @@ import {
 } from '../commons/errors';
 import { exemptionOf } from '../commons/exemptions';
 import { collectPages } from '../commons/pagination';
+import { formatTime } from '../commons/text';
 
 /**
  * The one removal routine, shared by the remover Lambda and `iam-janitor delete-user`:
@@ -293,7 +294,7 @@ const seconds = (iso: string) => Math.floor(new Date(iso).getTime() / 1000);
 export function verifyIdentity(plan: Pick<Snapshot, 'userName' | 'userId'>, expectedUserId: string): void {
   if (plan.userId !== expectedUserId) {
     throw new UserChangedError(
-      `${plan.userName} is now IAM user ${plan.userId}, not ${expectedUserId} as when the case opened: the user was deleted and created again under the same name. The decision was about someone else; nothing was changed.`,
+      `${plan.userName} is now IAM user ${plan.userId}, not ${expectedUserId} as when the case opened: the user was deleted and created again under the same name, and the decision was about someone else.`,
     );
   }
 }
@@ -307,7 +308,7 @@ export function recheckActivity(plan: Snapshot, openedOnActivity: string | null,
   if (latest === null) return;
   if (openedOnActivity === null || seconds(latest) > seconds(openedOnActivity)) {
     throw new UserBecameActiveError(
-      `${plan.userName} used a credential at ${latest}, after the case${openedAt ? ` opened at ${openedAt}` : ''} on ${openedOnActivity ? `a last use of ${openedOnActivity}` : 'no recorded use'}; nothing was changed.`,
+      `${plan.userName} used a credential at ${formatTime(latest)}, after the case${openedAt ? ` opened at ${formatTime(openedAt)}` : ''} on ${openedOnActivity ? `a last use at ${formatTime(openedOnActivity)}` : 'no recorded use'}.`,
     );
   }
 }
@@ -341,7 +342,7 @@ export function recheckNewCredentials(plan: Snapshot, expected: CaseExpectations
   });
   if (fresh.length > 0) {
     throw new UserChangedError(
-      `${plan.userName} has ${fresh.map((credential) => credential.label).join(', ')} issued since the case opened at ${expected.openedAt}; the approver never saw ${fresh.length === 1 ? 'it' : 'them'}, so nothing was changed.`,
+      `${plan.userName} has ${fresh.map((credential) => credential.label).join(', ')} issued since the case opened at ${formatTime(expected.openedAt)}; the approver never saw ${fresh.length === 1 ? 'it' : 'them'}.`,
     );
   }
 }
@@ -683,7 +684,7 @@ async function recheck(input: ActInput, plan: Snapshot, expected: CaseExpectatio
     const used = await input.trailUseSince(plan.userName, new Date(expected.openedAt));
     if (used) {
       throw new UserBecameActiveError(
-        `${plan.userName} acted at ${used} (CloudTrail), after the case opened at ${expected.openedAt}; they hold an SSH key or service-specific credential the credential report does not show. Nothing was changed.`,
+        `${plan.userName} acted at ${formatTime(used)} (CloudTrail), after the case opened at ${formatTime(expected.openedAt)}; they hold an SSH key or service-specific credential the credential report does not show.`,
       );
     }
   }

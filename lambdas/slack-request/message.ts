@@ -1,7 +1,8 @@
 import type { CaseRecord } from '../commons/case-store';
 import { caseFacts } from '../commons/case-view';
+import { escapeMrkdwn } from '../commons/outcome';
 import { clip } from '../commons/text';
-import type { DecisionRecord, Outcome } from '../commons/contracts';
+import type { DecisionRecord } from '../commons/contracts';
 
 /** Block Kit's limits: a message holds 50 blocks, a section 3,000 characters, a button value 2,000. */
 export const BLOCK_KIT = {
@@ -17,9 +18,6 @@ const mrkdwn = (text: string, max: number = BLOCK_KIT.maxSectionText) => ({
   type: 'mrkdwn',
   text: clip(text, max),
 });
-/** Slack mrkdwn treats &, < and > as control characters. */
-export const escapeMrkdwn = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export interface SlackMessage {
   readonly text: string;
@@ -142,19 +140,4 @@ export function expiredMessage(record: CaseRecord): SlackMessage {
       { type: 'section', text: mrkdwn('*Expired*: no decision arrived in time, so the user was kept.') },
     ],
   };
-}
-
-const OUTCOME_WORDS: Record<Outcome, string> = {
-  deleted: 'deleted',
-  disabled: 'disabled (every credential deactivated, console password removed)',
-  kept: 'kept',
-  expired: 'kept: no decision arrived in time',
-  'aborted-active': 'kept: they turned out to be active, so nothing was changed',
-  'aborted-changed': 'kept: the user changed since the case opened, so nothing was changed',
-  failed: 'not changed: the case failed',
-  'dry-run': 'not changed: dry run',
-};
-
-export function outcomeText(userName: string, outcome: Outcome, detail?: string): string {
-  return `${escapeMrkdwn(userName)} was ${OUTCOME_WORDS[outcome]}.${detail ? ` ${escapeMrkdwn(detail)}` : ''}`;
 }

@@ -4,11 +4,14 @@ import { runDeleteUser } from './delete-user';
 import { runReport } from './report';
 import { runRestore } from './restore';
 import { runSimulate } from './simulate';
+import { styleFor, type Style } from './style';
 
 /** What a command receives: its flags and positionals, and where to write. */
 export interface CommandIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Colours for what goes to stdout; plain text unless it is a terminal. @default PLAIN */
+  readonly style?: Style;
 }
 
 interface Command {
@@ -100,6 +103,7 @@ export async function main(argv: string[], io: CommandIo = defaultIo): Promise<n
 }
 
 const defaultIo: CommandIo = {
+  style: styleFor(process.stdout),
   stdout: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   stderr: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
 };

@@ -3,6 +3,7 @@ import { runScenario, type SimulationDetail } from '../sim/run-scenario';
 import { loadScenario } from '../sim/scenario';
 import { adfToText, mrkdwn, slackToText } from '../sim/render';
 import type { CommandIo } from './main';
+import { PLAIN, type Style } from './style';
 import { alignColumns } from './table';
 
 export const DEMO_SCENARIO = path.join(__dirname, '..', '..', 'examples', 'demo-account.json');
@@ -36,13 +37,27 @@ export async function runSimulate(flags: SimulateFlags, io: CommandIo): Promise<
     io.stdout(JSON.stringify(detail.report, null, 2));
     return 0;
   }
-  io.stdout(timeline(file, scenario.now, scenario.accountId, detail));
+  io.stdout(timeline(file, scenario.now, scenario.accountId, detail, io.style));
   return 0;
 }
 
-const rule = (title: string) => `\n── ${title} ${'─'.repeat(Math.max(3, 76 - title.length))}`;
+/** How each outcome reads at a glance: destructive in red, safe in green, stopped in yellow. */
+function outcomeColour(outcome: string, style: Style): (text: string) => string {
+  if (outcome === 'deleted' || outcome === 'failed') return style.red;
+  if (outcome === 'disabled' || outcome.startsWith('aborted')) return style.yellow;
+  if (outcome === 'kept' || outcome === 'expired' || outcome === 'dry-run') return style.green;
+  return (text) => text;
+}
 
-export function timeline(file: string, now: string, accountId: string, detail: SimulationDetail): string {
+export function timeline(
+  file: string,
+  now: string,
+  accountId: string,
+  detail: SimulationDetail,
+  style: Style = PLAIN,
+): string {
+  const rule = (title: string) =>
+    `\n${style.cyan('──')} ${style.bold(title)} ${style.cyan('─'.repeat(Math.max(3, 76 - title.length)))}`;
   const out: string[] = [];
   const { report } = detail;
   out.push(
@@ -58,11 +73,11 @@ export function timeline(file: string, now: string, accountId: string, detail: S
     ...detail.verdicts.map((user) => [user.userName, user.verdict, `${user.idleDays}d`, user.reason]),
   ];
   out.push(...alignColumns(rows, '  '));
-  for (const warning of detail.rootWarnings) out.push(`  ⚠ ${warning}`);
+  for (const warning of detail.rootWarnings) out.push(style.yellow(`  ⚠ ${warning}`));
   if (report.sweep.halted) {
     out.push(
       '',
-      `  ✋ HALTED by the blast-radius guard: ${report.sweep.haltReason}`,
+      style.red(`  ✋ HALTED by the blast-radius guard: ${report.sweep.haltReason}`),
       '  No case was opened. Check the credential report before raising maxCasesPerRun or maxCandidateFraction.',
     );
   }
@@ -91,9 +106,10 @@ export function timeline(file: string, now: string, accountId: string, detail: S
     } else {
       for (const reply of thread) out.push(`  Slack: ${mrkdwn(reply.text)}`);
     }
+    const outcome = record?.outcome ?? 'unrecorded';
     out.push(
       '',
-      `  decision: ${record?.decision ? `${record.decision.decision} by ${record.decision.decidedBy}` : 'none'}   outcome: ${record?.outcome ?? 'unrecorded'}${record?.outcomeDetail ? ` (${record.outcomeDetail})` : ''}`,
+      `  decision: ${record?.decision ? `${record.decision.decision} by ${record.decision.decidedBy}` : 'none'}   outcome: ${outcomeColour(outcome, style)(outcome)}${record?.outcomeDetail ? ` (${record.outcomeDetail})` : ''}`,
     );
     if (record?.snapshot)
       out.push(`  snapshot saved in the case record before any change: restore with iam-janitor restore`);
@@ -111,8 +127,27 @@ export function timeline(file: string, now: string, accountId: string, detail: S
       entry.snapshotSaved ? 'yes' : 'no',
     ]),
   ];
-  out.push(...alignColumns(summary, '  '));
+  const summaryLines = alignColumns(summary, '  ');
+  out.push(
+    style.bold(summaryLines[0] ?? ''),
+    ...summaryLines.slice(1).map((line, index) => outcomeColour(report.cases[index]!.outcome, style)(line)),
+  );
   if (report.cases.length === 0) out.push('  no case was opened');
+
+  out.push(rule('What changed in the account'));
+  if (detail.changes.length === 0) out.push('  nothing: no call changed IAM');
+  for (const { userName, changes } of detail.changes) {
+    const deleted = changes.includes('user deleted');
+    const headline = deleted
+      ? style.red(`${userName}: deleted`) + `, after ${changes.length - 1} dependent item(s) were removed`
+      : style.yellow(`${userName}: ${changes.length} change(s)`);
+    out.push(`  ${headline}`);
+    for (const change of changes.filter((item) => item !== 'user deleted'))
+      out.push(style.dim(`    - ${change}`));
+  }
+  const changed = new Set(detail.changes.map((entry) => entry.userName));
+  const untouched = report.remainingUsers.filter((userName) => !changed.has(userName));
+  out.push(`  unchanged: ${untouched.join(', ') || 'none'}`);
   out.push('', `  users left in the account: ${report.remainingUsers.join(', ')}`);
   out.push(`  simulated in ${detail.seconds.toFixed(1)} s. Run with --json for the machine-readable result.`);
   return out.join('\n');

@@ -6,6 +6,7 @@ import { runInventory, type UserFinding } from '../../lambdas/inventory/inventor
 import { openCaseFor, Simulation, type CaseRun } from './engine';
 import type { JiraIssue } from './jira-standin';
 import { addUser, stableId, type SimAccount, type SimUser } from './account';
+import type { CallRecord } from './aws-standin';
 import { SimClock } from './clock';
 import { buildAccount, type Scenario } from './scenario';
 import type { SlackPost } from './slack-standin';
@@ -48,9 +49,70 @@ export interface SimulationDetail {
     ephemeral: SlackPost[];
   }[];
   readonly seconds: number;
+  /** Every change iam-janitor made to the emulated account, by user, in the order made. */
+  readonly changes: { userName: string; changes: string[] }[];
 }
 
 const DAY_MS = 86_400_000;
+
+/** The account's changes in a person's words: what the stand-in saw succeed, user by user. */
+function changesByUser(
+  calls: CallRecord[],
+  virtualMfaOwners: Map<string, string | null>,
+): SimulationDetail['changes'] {
+  const byUser = new Map<string, string[]>();
+  for (const call of calls) {
+    // DeleteVirtualMFADevice names the device only: it belonged to whoever had it when the run began.
+    const userName =
+      call.params.UserName ?? virtualMfaOwners.get(call.params.SerialNumber ?? '') ?? '(account)';
+    const list = byUser.get(userName) ?? [];
+    list.push(describeChange(call));
+    byUser.set(userName, list);
+  }
+  return [...byUser.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([userName, changes]) => ({ userName, changes }));
+}
+
+function describeChange(call: CallRecord): string {
+  const p = call.params;
+  switch (call.action) {
+    case 'DeleteUser':
+      return 'user deleted';
+    case 'DeleteLoginProfile':
+      return 'console password deleted';
+    case 'DeleteAccessKey':
+      return `access key ${p.AccessKeyId} deleted`;
+    case 'UpdateAccessKey':
+      return `access key ${p.AccessKeyId} set ${p.Status}`;
+    case 'UpdateSSHPublicKey':
+      return `SSH key ${p.SSHPublicKeyId} set ${p.Status}`;
+    case 'UpdateServiceSpecificCredential':
+      return `service credential ${p.ServiceSpecificCredentialId} set ${p.Status}`;
+    case 'UpdateSigningCertificate':
+      return `signing certificate ${p.CertificateId} set ${p.Status}`;
+    case 'DeleteSigningCertificate':
+      return `signing certificate ${p.CertificateId} deleted`;
+    case 'DeleteSSHPublicKey':
+      return `SSH key ${p.SSHPublicKeyId} deleted`;
+    case 'DeleteServiceSpecificCredential':
+      return `service credential ${p.ServiceSpecificCredentialId} deleted`;
+    case 'DeleteVirtualMFADevice':
+      return `virtual MFA device ${p.SerialNumber?.split('/').pop()} deleted`;
+    case 'DeactivateMFADevice':
+      return `MFA device ${p.SerialNumber?.split('/').pop()} deactivated`;
+    case 'DeleteUserPolicy':
+      return `inline policy ${p.PolicyName} deleted`;
+    case 'DetachUserPolicy':
+      return `policy ${p.PolicyArn?.split('/').pop()} detached`;
+    case 'RemoveUserFromGroup':
+      return `removed from group ${p.GroupName}`;
+    case 'TagUser':
+      return `tagged ${p['Tags.member.1.Key']}=${p['Tags.member.1.Value']}`;
+    default:
+      return call.action;
+  }
+}
 
 /** What `duringApproval` does to a user while the case waits, as an admin would in the console. */
 function changeDuringApproval(
@@ -99,6 +161,9 @@ export async function runScenario(
   // Fails before any stand-in starts, naming the bad key.
   parseConfig(config, 'scenario config');
   const account = buildAccount(scenario);
+  const virtualMfaOwners = new Map(
+    [...account.virtualMfaDevices.entries()].map(([serial, device]) => [serial, device.assignedTo]),
+  );
   const idsByName = new Map([...account.users.values()].map((user) => [user.userName, user.userId]));
 
   const sim: Simulation = new Simulation({
@@ -189,6 +254,7 @@ export async function runScenario(
       rootWarnings: preview.rootWarnings,
       cases,
       seconds: (Date.now() - started) / 1000,
+      changes: changesByUser(sim.aws.mutatingCalls(), virtualMfaOwners),
     };
   } finally {
     await sim.stop();

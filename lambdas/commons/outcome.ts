@@ -1,0 +1,90 @@
+import type { CaseRecord } from './case-store';
+import type { Outcome } from './contracts';
+import { clip, formatTime } from './text';
+
+/**
+ * What the case record says happened, in words: the Jira comment and the Slack thread reply that
+ * close a case. Pure functions of the record, so that every sentence an approver or auditor reads
+ * is tested as such.
+ */
+
+/** The errors whose message is written for people; any other keeps its name, for whoever debugs it. */
+const EXPLAINED_ERRORS = new Set(['UserBecameActiveError', 'UserChangedError', 'ProtectedUserError']);
+
+/** A one-line reason from the state machine's error, without stack traces or error class names. */
+export function outcomeDetail(
+  outcome: Outcome,
+  error: { Error: string; Cause?: unknown } | undefined,
+  decision?: string,
+): string | undefined {
+  // The outcome's own words say why an expired case was kept.
+  if (outcome === 'expired') return undefined;
+  if (!error) return outcome === 'failed' ? `no known decision ("${decision ?? 'none'}")` : undefined;
+  let message = typeof error.Cause === 'string' ? error.Cause : '';
+  try {
+    const parsed = JSON.parse(message) as { errorMessage?: string };
+    if (parsed.errorMessage) message = parsed.errorMessage;
+  } catch {
+    // Cause was plain text.
+  }
+  message = clip(message, 300).replace(/[.;]+$/, '');
+  if (EXPLAINED_ERRORS.has(error.Error) && message) return message;
+  return `${error.Error}${message ? `: ${message}` : ''}`;
+}
+
+const OUTCOME_WORDS: Record<Outcome, string> = {
+  deleted: 'deleted',
+  disabled: 'disabled: every way to sign in is turned off, and the user and their permissions are kept',
+  kept: 'kept',
+  expired: 'kept: no decision arrived in time',
+  'aborted-active': 'kept, with nothing changed: they turned out to be active',
+  'aborted-changed': 'kept, with nothing changed: the user is not the one the case was opened for',
+  failed: 'not changed: the case failed',
+  'dry-run': 'not changed: dry run',
+};
+
+/** Slack mrkdwn treats &, < and > as control characters. */
+export const escapeMrkdwn = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The thread reply: one sentence of what happened, the reason, and the ticket. */
+export function outcomeReply(
+  record: Pick<CaseRecord, 'userName' | 'jiraUrl' | 'jiraKey'>,
+  outcome: Outcome,
+  detail?: string,
+): string {
+  const reason = detail ? ` ${escapeMrkdwn(sentence(detail))}` : '';
+  const ticket = record.jiraUrl ? ` <${record.jiraUrl}|${record.jiraKey}>` : '';
+  return `${escapeMrkdwn(record.userName)} was ${OUTCOME_WORDS[outcome]}.${reason}${ticket}`;
+}
+
+/** The closing Jira comment: outcome, decision, what changed, and where the snapshot is. */
+export function outcomeComment(
+  record: Pick<CaseRecord, 'caseId' | 'removed' | 'planned' | 'decision' | 'snapshot'>,
+  outcome: Outcome,
+  detail: string | undefined,
+  tableName: string,
+): string[] {
+  const removed = record.removed ?? [];
+  const planned = record.planned ?? [];
+  const decision = record.decision;
+  return [
+    `Outcome: ${outcome}${detail ? `. ${sentence(detail)}` : '.'}`,
+    decision
+      ? `Decision: ${decision.decision} by Slack user ${decision.decidedBy} at ${formatTime(decision.decidedAt)}.`
+      : 'Decision: none.',
+    outcome === 'dry-run' && planned.length > 0
+      ? `Nothing was changed in IAM (dry run). A real run would have done: ${planned.join('; ')}.`
+      : removed.length > 0
+        ? `Done: ${removed.join('; ')}.`
+        : 'Nothing was changed in IAM.',
+    record.snapshot
+      ? `Snapshot: DynamoDB table ${tableName}, item pk "case#${record.caseId}", attribute "snapshot". Restore with: iam-janitor restore --case ${record.caseId} --table ${tableName}`
+      : 'Snapshot: none taken (nothing was removed).',
+  ];
+}
+
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
