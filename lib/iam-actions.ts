@@ -31,8 +31,11 @@ export const USER_MUTATING_ACTIONS = [
  */
 export const NON_USER_MUTATING_ACTIONS = ['iam:RemoveUserFromGroup', 'iam:DeleteVirtualMFADevice'] as const;
 
-/** What the remover reads to plan, re-check and verify a removal. */
-export const REMOVER_READ_ACTIONS = [
+/**
+ * What the one user reader (lambdas/commons/snapshot.ts) calls: the remover plans from it and the
+ * context step gathers the evidence with it, so both roles hold exactly these.
+ */
+export const USER_READ_ACTIONS = [
   'iam:GetUser',
   'iam:GetLoginProfile',
   'iam:ListAccessKeys',
@@ -43,20 +46,6 @@ export const REMOVER_READ_ACTIONS = [
   'iam:ListMFADevices',
   'iam:ListUserPolicies',
   'iam:GetUserPolicy',
-  'iam:ListAttachedUserPolicies',
-  'iam:ListGroupsForUser',
-] as const;
-
-/** What the context step reads for the evidence, including the credentials the report leaves out. */
-export const CONTEXT_IAM_ACTIONS = [
-  'iam:GetUser',
-  'iam:GetLoginProfile',
-  'iam:ListAccessKeys',
-  'iam:GetAccessKeyLastUsed',
-  'iam:ListSSHPublicKeys',
-  'iam:ListServiceSpecificCredentials',
-  'iam:ListMFADevices',
-  'iam:ListUserPolicies',
   'iam:ListAttachedUserPolicies',
   'iam:ListGroupsForUser',
 ] as const;

@@ -2,8 +2,13 @@ import Ajv from 'ajv-draft-04';
 import adfSchema from '@atlaskit/adf-schema/json-schema/v1/full.json';
 import type { CaseRecord } from '../lambdas/commons/case-store';
 import type { CaseContext, TrailEvent } from '../lambdas/context/context';
-import { caseDescription, commentDoc } from '../lambdas/jira/adf';
-import { approvalMessage, BLOCK_KIT, decidedMessage, expiredMessage } from '../lambdas/slack-request/message';
+import { caseDescription, commentDoc } from '../lambdas/commons/jira/adf';
+import {
+  approvalMessage,
+  BLOCK_KIT,
+  decidedMessage,
+  expiredMessage,
+} from '../lambdas/commons/slack-messages';
 
 const validateAdf = new Ajv({ allErrors: true, strict: false }).compile(adfSchema);
 

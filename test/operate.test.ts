@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { CONFIG_KEYS } from '../lambdas/commons/config';
 import { diagramSection, readmeSection } from '../lib/diagram/mermaid';
+import { configRows, configSection, readmeConfigSection } from '../lib/docs/config-table';
 import { synthStack } from './helpers/stack';
 
 describe('the README diagram', () => {
@@ -24,6 +26,28 @@ describe('the README diagram', () => {
       .readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8')
       .replace('case_Act -->', 'case_Act -.->');
     expect(readmeSection(stale)).not.toBe(diagramSection());
+  });
+});
+
+describe('the README config reference', () => {
+  it('is the one npm run docs generates from the schema and lib/docs/config-docs.ts', () => {
+    // WHEN this fails: run `npm run docs` and commit the README.
+    expect(readmeConfigSection()).toBe(configSection());
+  });
+
+  it('has a row for every key of the schema, with the default the schema applies', () => {
+    expect(configRows().map(([key]) => key)).toEqual(CONFIG_KEYS.map((key) => `\`${key}\``));
+    const row = (key: string) => configRows().find(([name]) => name === `\`${key}\``)!;
+    expect(row('thresholdDays')[1]).toBe('`45`');
+    expect(row('exemptUserNames')[1]).toBe('`[]`');
+    expect(row('slackChannelId')[1]).toBe('required');
+  });
+
+  it('notices a README whose table no longer matches', () => {
+    const stale = fs
+      .readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8')
+      .replace('| `keepDays`             | `90`', '| `keepDays`             | `30`');
+    expect(readmeConfigSection(stale)).not.toBe(configSection());
   });
 });
 

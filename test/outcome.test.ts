@@ -1,6 +1,7 @@
 import type { CaseRecord } from '../lambdas/commons/case-store';
 import { OUTCOMES, type Outcome } from '../lambdas/commons/contracts';
 import { outcomeComment, outcomeDetail, outcomeReply } from '../lambdas/commons/outcome';
+import type { Snapshot } from '../lambdas/commons/snapshot';
 
 const TABLE = 'iam-janitor-cases';
 const record = (overrides: Partial<CaseRecord> = {}) =>
@@ -64,7 +65,7 @@ describe('outcome messages', () => {
       record({
         decision: { decision: 'delete', decidedBy: 'U0123ABCDEF', decidedAt: '2026-11-22T09:00:02.407Z' },
         removed: ['delete access key AKIA1', 'delete user frank'],
-        snapshot: { userName: 'frank' },
+        snapshot: { userName: 'frank' } as Snapshot,
       }),
       'deleted',
       undefined,
@@ -80,7 +81,7 @@ describe('outcome messages', () => {
 
   it('says what a dry run would have done, and that nothing changed', () => {
     const lines = outcomeComment(
-      record({ planned: ['delete user frank'], removed: [], snapshot: {} }),
+      record({ planned: ['delete user frank'], removed: [], snapshot: {} as Snapshot }),
       'dry-run',
       undefined,
       TABLE,

@@ -6,7 +6,7 @@ import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { IamJanitorStack } from '../lib/iam-janitor-stack';
 import { LAMBDA_NAMES } from '../lib/janitor-function';
-import { NON_USER_MUTATING_ACTIONS, REMOVER_READ_ACTIONS, USER_MUTATING_ACTIONS } from '../lib/iam-actions';
+import { NON_USER_MUTATING_ACTIONS, USER_MUTATING_ACTIONS, USER_READ_ACTIONS } from '../lib/iam-actions';
 import { synthStack, VALID_CONFIG } from './helpers/stack';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
@@ -141,16 +141,7 @@ describe('IamJanitorStack', () => {
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
-        'iam:GetAccessKeyLastUsed',
-        'iam:GetLoginProfile',
-        'iam:GetUser',
-        'iam:ListAccessKeys',
-        'iam:ListAttachedUserPolicies',
-        'iam:ListGroupsForUser',
-        'iam:ListMFADevices',
-        'iam:ListSSHPublicKeys',
-        'iam:ListServiceSpecificCredentials',
-        'iam:ListUserPolicies',
+        ...USER_READ_ACTIONS,
         ...XRAY,
       ].sort(),
     );
@@ -159,7 +150,7 @@ describe('IamJanitorStack', () => {
         'cloudtrail:LookupEvents',
         'dynamodb:GetItem',
         'dynamodb:UpdateItem',
-        ...REMOVER_READ_ACTIONS,
+        ...USER_READ_ACTIONS,
         'iam:ListVirtualMFADevices',
         ...USER_MUTATING_ACTIONS,
         ...NON_USER_MUTATING_ACTIONS,

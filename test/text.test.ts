@@ -1,5 +1,5 @@
 import { clip } from '../lambdas/commons/text';
-import { caseDescription, type AdfNode } from '../lambdas/jira/adf';
+import { caseDescription, type AdfNode } from '../lambdas/commons/jira/adf';
 import type { CaseRecord } from '../lambdas/commons/case-store';
 import { summarize } from '../lambdas/commons/cloudtrail';
 

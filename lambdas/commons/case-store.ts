@@ -7,6 +7,8 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Candidate, DecisionRecord, Outcome } from './contracts';
+import type { CaseContext } from './evidence';
+import type { Snapshot } from './snapshot';
 import { CaseAlreadyOpenError, errorName } from './errors';
 import { OPEN_CASES_INDEX } from './contracts';
 
@@ -29,7 +31,7 @@ export interface CaseRecord {
   readonly executionArn: string;
   readonly openedAt: string;
   readonly status: CaseStatus;
-  readonly context?: unknown;
+  readonly context?: CaseContext;
   readonly jiraKey?: string;
   readonly jiraUrl?: string;
   readonly slackChannel?: string;
@@ -38,7 +40,7 @@ export interface CaseRecord {
   readonly decision?: DecisionRecord;
   /** When SendTaskSuccess took the decision; a decision without it never reached the workflow. */
   readonly decisionDeliveredAt?: string;
-  readonly snapshot?: unknown;
+  readonly snapshot?: Snapshot;
   readonly snapshotSavedAt?: string;
   readonly removed?: string[];
   /** The steps the remover planned: what a dry run would have done. */

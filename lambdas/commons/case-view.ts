@@ -1,4 +1,4 @@
-import type { CaseContext } from '../context/context';
+import type { CaseContext } from './evidence';
 import type { CaseRecord } from './case-store';
 
 /**
@@ -18,7 +18,7 @@ export function executionConsoleUrl(executionArn: string): string {
 }
 
 export function caseFacts(record: CaseRecord): CaseFacts {
-  const context = record.context as CaseContext | undefined;
+  const context = record.context;
   const candidate = record.candidate;
   const iam = context?.iam;
   const lastActivity = candidate.lastActivity

@@ -29,7 +29,7 @@ function isTimeZone(value: string): boolean {
   }
 }
 
-const configObject = z
+export const configObject = z
   .object({
     thresholdDays: wholeNumber('days of inactivity, above 0')
       .min(1, 'must be above 0: a user idle for this many days becomes a candidate')
@@ -148,7 +148,7 @@ export const configSchema = configObject.superRefine((config, ctx) => {
 export type JanitorConfig = z.infer<typeof configSchema>;
 export type JanitorConfigInput = z.input<typeof configSchema>;
 
-/** Every key the config accepts, in the order DESIGN.md lists them. */
+/** Every key the config accepts, in the schema's order (the README's config reference follows it). */
 export const CONFIG_KEYS = Object.keys(configObject.shape) as (keyof JanitorConfig)[];
 
 export class InvalidConfigError extends Error {

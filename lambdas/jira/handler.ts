@@ -1,24 +1,9 @@
 import * as z from 'zod';
 import { caseStore } from '../commons/clients';
-import { janitorConfig } from '../commons/env';
 import { logger } from '../commons/observability';
-import { jiraSecrets } from '../commons/secrets';
-import { jiraClient, openTicket, type JiraSettings } from './tracker';
+import { jiraClient, jiraSettings, openTicket } from '../commons/jira/tracker';
 
 const eventSchema = z.object({ caseId: z.string().min(1) });
-
-export async function jiraSettings(): Promise<JiraSettings> {
-  const config = janitorConfig();
-  const secrets = await jiraSecrets();
-  return {
-    baseUrl: config.jiraBaseUrl,
-    projectKey: config.jiraProjectKey,
-    issueType: config.jiraIssueType,
-    doneTransition: config.jiraDoneTransition,
-    email: secrets.jiraEmail,
-    apiToken: secrets.jiraApiToken,
-  };
-}
 
 /** Opens the case's Jira ticket, or finds the one an earlier attempt opened. */
 export async function handler(event: unknown): Promise<{ jiraKey: string; jiraUrl: string }> {

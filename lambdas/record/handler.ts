@@ -8,10 +8,9 @@ import { errorName } from '../commons/errors';
 import { logger, metrics, MetricName } from '../commons/observability';
 import { slackSecrets } from '../commons/secrets';
 import { callSlack, slackClient } from '../commons/slack';
-import { jiraSettings } from '../jira/handler';
-import { jiraClient, recordOutcomeInJira } from '../jira/tracker';
+import { jiraClient, jiraSettings, recordOutcomeInJira } from '../commons/jira/tracker';
 import { outcomeComment, outcomeDetail, outcomeReply } from '../commons/outcome';
-import { expiredMessage } from '../slack-request/message';
+import { expiredMessage } from '../commons/slack-messages';
 
 /** The case machine's whole state, as RecordOutcome receives it; every part after the candidate is optional. */
 const stateSchema = z.object({

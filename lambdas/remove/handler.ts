@@ -8,7 +8,6 @@ import { clock } from '../commons/clock';
 import { errorName } from '../commons/errors';
 import { logger, metrics, MetricName } from '../commons/observability';
 import { SerialLimiter, LOOKUP_GAP_MS } from '../commons/rate-limiter';
-import type { CaseContext } from '../context/context';
 import { act, credentialIdsOf, type ActResult, type CaseExpectations, type Snapshot } from './removal';
 
 /** The remover's own pacing of its few lookups; the context Lambda's limiter lives in another container. */
@@ -50,7 +49,7 @@ export async function handler(event: unknown): Promise<ActOutput> {
     snapshotSaved = true;
   };
 
-  const evidence = (record.context as CaseContext | undefined)?.iam;
+  const evidence = record.context?.iam;
   const expected: CaseExpectations = {
     userId: record.userId,
     openedAt: record.openedAt,
@@ -83,7 +82,7 @@ export async function handler(event: unknown): Promise<ActOutput> {
       trailUseSince,
       dryRun: config.dryRun,
       now: clock.now(),
-      previousSnapshot: record.snapshot as Snapshot | undefined,
+      previousSnapshot: record.snapshot,
       saveSnapshot,
       onStep: (step, status) => log.info('removal step', { step: step.description, status }),
     });

@@ -10,7 +10,7 @@ import { errorName } from '../commons/errors';
 import { logger, metrics, MetricName } from '../commons/observability';
 import { slackSecrets } from '../commons/secrets';
 import { slackClient } from '../commons/slack';
-import { decidedMessage } from '../slack-request/message';
+import { decidedMessage } from '../commons/slack-messages';
 import { verifySlackSignature } from './signature';
 
 /** The part of a Lambda Function URL event this handler reads. */

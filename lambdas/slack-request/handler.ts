@@ -4,7 +4,7 @@ import { janitorConfig } from '../commons/env';
 import { logger } from '../commons/observability';
 import { slackSecrets } from '../commons/secrets';
 import { callSlack, slackClient } from '../commons/slack';
-import { approvalMessage } from './message';
+import { approvalMessage } from '../commons/slack-messages';
 
 const eventSchema = z.object({
   caseId: z.string().min(1),

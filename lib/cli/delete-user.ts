@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { iamClient } from '../../lambdas/commons/clients';
 import { act, latestUse, snapshotSchema, type Snapshot } from '../../lambdas/remove/removal';
 import { loadConfig } from './config-file';
-import type { CommandIo } from './main';
+import type { CommandIo } from './io';
 import { DeclinedError, refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';
 import { explainAwsError } from './report';
 

@@ -4,15 +4,10 @@ import { runDeleteUser } from './delete-user';
 import { runReport } from './report';
 import { runRestore } from './restore';
 import { runSimulate } from './simulate';
-import { styleFor, type Style } from './style';
+import type { CommandIo } from './io';
+import { styleFor } from './style';
 
-/** What a command receives: its flags and positionals, and where to write. */
-export interface CommandIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  /** Colours for what goes to stdout; plain text unless it is a terminal. @default PLAIN */
-  readonly style?: Style;
-}
+export type { CommandIo } from './io';
 
 interface Command {
   readonly usage: string;

@@ -3,7 +3,7 @@ import { errorName } from '../../lambdas/commons/errors';
 import { runInventory, type UserFinding } from '../../lambdas/inventory/inventory';
 import { loadConfig } from './config-file';
 import { alignColumns } from './table';
-import type { CommandIo } from './main';
+import type { CommandIo } from './io';
 
 export interface ReportFlags {
   readonly 'threshold-days'?: unknown;

@@ -3,7 +3,7 @@ import { CaseStore } from '../../lambdas/commons/case-store';
 import { documentClient, iamClient } from '../../lambdas/commons/clients';
 import { snapshotSchema } from '../../lambdas/remove/removal';
 import { NOT_RESTORED, restorePlan, restoreUser } from '../../lambdas/remove/restore';
-import type { CommandIo } from './main';
+import type { CommandIo } from './io';
 import { refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';
 import { explainAwsError } from './report';
 

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { runScenario, type SimulationDetail } from '../sim/run-scenario';
 import { loadScenario } from '../sim/scenario';
 import { adfToText, mrkdwn, slackToText } from '../sim/render';
-import type { CommandIo } from './main';
+import type { CommandIo } from './io';
 import { PLAIN, type Style } from './style';
 import { alignColumns } from './table';
 

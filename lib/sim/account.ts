@@ -3,7 +3,7 @@ import type { Candidate } from '../../lambdas/commons/contracts';
 
 /**
  * The emulated AWS account the stand-in serves: IAM users with every kind of dependent item, and
- * the CloudTrail events recorded for them. The scenario format of DESIGN.md seeds it.
+ * the CloudTrail events recorded for them. The scenario format (ARCHITECTURE.md) seeds it.
  */
 
 export interface SimAccessKey {

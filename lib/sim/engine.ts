@@ -1,7 +1,5 @@
 import './promise-with-resolvers';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { StateMachine } from 'aws-local-stepfunctions';
+import type { StateMachine } from 'aws-local-stepfunctions';
 import { CaseStore, type CaseRecord } from '../../lambdas/commons/case-store';
 import { configureClients, documentClient } from '../../lambdas/commons/clients';
 import { parseConfig, type JanitorConfig } from '../../lambdas/commons/config';
@@ -19,10 +17,20 @@ import {
 } from '../../lambdas/slack-interactions/handler';
 import { signSlackRequest } from '../../lambdas/slack-interactions/signature';
 import { handler as slackRequestHandler } from '../../lambdas/slack-request/handler';
-import { candidateOf, type SimAccount, type SimUser } from './account';
+import type { SimAccount } from './account';
 import { AwsStandin, type AwsStandinOptions } from './aws-standin';
 import type { SimClock } from './clock';
 import { CASE_TABLE, startDynamo } from './dynamo';
+import {
+  CASE_MACHINE_ARN,
+  executionArn,
+  loadMachine,
+  machineArn,
+  named,
+  REGION,
+  runMachine,
+} from './machines';
+import { tasksOf, type MachineKey, type TaskLambda } from '../workflow';
 import { JiraStandin } from './jira-standin';
 import { SlackStandin } from './slack-standin';
 
@@ -43,7 +51,6 @@ export const SLACK_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:s
 export const JIRA_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:iam-janitor-jira-sim';
 /** Fixed, fake credentials: the simulation never reads the caller's, and needs none. */
 const SIM_CREDENTIALS = { accessKeyId: 'AKIASIMULATION00000', secretAccessKey: 'simulated-secret' };
-const REGION = 'us-east-1';
 
 export interface SimulationOptions {
   readonly account: SimAccount;
@@ -78,19 +85,29 @@ export interface SweepRun {
   readonly transitions: number;
 }
 
-const ASL_DIR = path.join(__dirname, '..', '..', 'statemachine');
+type TaskHandler = (input: unknown) => Promise<unknown>;
 
-function loadDefinition(file: string, substitutions: Record<string, string>): Record<string, unknown> {
-  let text = fs.readFileSync(path.join(ASL_DIR, file), 'utf8');
-  for (const [key, value] of Object.entries(substitutions)) text = text.split(`\${${key}}`).join(value);
-  return JSON.parse(text) as Record<string, unknown>;
+/** The real handler of each Lambda a Task state names in the workflow registry. */
+const LAMBDA_HANDLERS: Record<TaskLambda, TaskHandler> = {
+  inventory: inventoryHandler,
+  context: contextHandler,
+  jira: jiraHandler,
+  'slack-request': slackRequestHandler,
+  remove: removeHandler,
+  record: recordHandler,
+};
+
+/** Every Task state of the machine bound to its Lambda's handler, or to the simulator's own stand-in for it. */
+function bindTasks(machine: MachineKey, overrides: Record<string, TaskHandler>): Record<string, TaskHandler> {
+  return {
+    ...Object.fromEntries(
+      tasksOf(machine).map(([state, lambdaName]) => [state, LAMBDA_HANDLERS[lambdaName]]),
+    ),
+    ...overrides,
+  };
 }
 
-const lambdaArn = (name: string) => `arn:aws:lambda:${REGION}:123456789012:function:iam-janitor-${name}`;
-export const CASE_MACHINE_ARN = `arn:aws:states:${REGION}:123456789012:stateMachine:iam-janitor-case`;
-const SWEEP_MACHINE_ARN = `arn:aws:states:${REGION}:123456789012:stateMachine:iam-janitor-sweep`;
-const executionArn = (machineArn: string, name: string) =>
-  `${machineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+export { CASE_MACHINE_ARN, openCaseFor } from './machines';
 
 export class Simulation {
   readonly aws: AwsStandin;
@@ -120,27 +137,8 @@ export class Simulation {
       },
       onTaskCallback: (call) => this.taskCallback(call),
     });
-    const validationOptions = { checkArn: false, checkPaths: false };
-    const caseDefinition = loadDefinition('case.asl.json', {
-      ContextFunctionArn: lambdaArn('context'),
-      JiraFunctionArn: lambdaArn('jira'),
-      SlackRequestFunctionArn: lambdaArn('slack-request'),
-      RemoveFunctionArn: lambdaArn('remove'),
-      RecordFunctionArn: lambdaArn('record'),
-    });
-    this.caseMachine = new StateMachine(
-      compressApprovalTimeout(caseDefinition, options.approvalTimeoutSeconds ?? 2) as never,
-      {
-        validationOptions,
-      },
-    );
-    this.sweepMachine = new StateMachine(
-      loadDefinition('sweep.asl.json', {
-        InventoryFunctionArn: lambdaArn('inventory'),
-        CaseStateMachineArn: CASE_MACHINE_ARN,
-      }) as never,
-      { validationOptions },
-    );
+    this.caseMachine = loadMachine('case', options.approvalTimeoutSeconds ?? 2);
+    this.sweepMachine = loadMachine('sweep');
   }
 
   async start(): Promise<void> {
@@ -194,17 +192,17 @@ export class Simulation {
   /** Runs the sweep, then waits for every case it started; `startCases: false` only counts the starts. */
   async runSweep(startedAt = clock.now(), options: { startCases?: boolean } = {}): Promise<SweepRun> {
     const sweepId = `sweep-${startedAt.toISOString().replace(/[:.]/g, '-')}`;
-    const { output, transitions } = await this.execute(
+    const { output, transitions } = await runMachine(
       this.sweepMachine,
       {},
       {
         Execution: {
-          Id: executionArn(SWEEP_MACHINE_ARN, sweepId),
+          Id: executionArn(machineArn('sweep'), sweepId),
           Name: sweepId,
           StartTime: startedAt.toISOString(),
         },
       },
-      {
+      bindTasks('sweep', {
         // aws-local-stepfunctions sets $$.Execution.StartTime from the host's clock; in AWS it is the
         // clock at the start of the execution, which here is the scenario's.
         Inventory: (input) => inventoryHandler({ ...(input as object), startedAt: startedAt.toISOString() }),
@@ -219,7 +217,7 @@ export class Simulation {
             StartDate: clock.now().toISOString(),
           };
         },
-      },
+      }),
     );
     const cases = await Promise.all(this.pendingCases.splice(0));
     return { output: output as unknown as SweepOutput, cases, transitions };
@@ -237,16 +235,15 @@ export class Simulation {
     const token = `sim-task-token-${++this.tokenCounter}-${'x'.repeat(64)}`;
     const timeoutSeconds = this.options.approvalTimeoutSeconds ?? 2;
     const caseExecutionArn = executionArn(CASE_MACHINE_ARN, caseId);
-    const run = await this.execute(
+    const run = await runMachine(
       this.caseMachine,
       { candidate },
       {
         Execution: { Id: caseExecutionArn, Name: caseId, StartTime: clock.now().toISOString() },
         Task: { Token: token },
       },
-      {
-        GatherContext: (input) => contextHandler(input),
-        OpenTicket: (input) => jiraHandler(input),
+      bindTasks('case', {
+        // waitForTaskToken: the handler posts the request; the decision arrives through the task callback.
         RequestApproval: async (input) => {
           const payload = (input as { Payload: { caseId: string; taskToken: string } }).Payload;
           await slackRequestHandler(payload);
@@ -258,9 +255,7 @@ export class Simulation {
             .catch((error) => this.options.log?.(`decision driver failed: ${String(error)}`));
           return decided;
         },
-        Act: (input) => removeHandler(input),
-        RecordOutcome: (input) => recordHandler(input),
-      },
+      }),
     );
     this.waiting.delete(token);
     return {
@@ -327,88 +322,4 @@ export class Simulation {
     waiter.resolve(call.output ? JSON.parse(call.output) : {});
     return undefined;
   }
-
-  private async execute(
-    machine: StateMachine,
-    input: Record<string, unknown>,
-    context: Record<string, unknown>,
-    handlers: Record<string, (input: unknown) => Promise<unknown>>,
-  ): Promise<{
-    output: unknown;
-    error?: string;
-    transitions: number;
-    historyEvents: number;
-    states: string[];
-  }> {
-    const retryIntervalOverrides = Object.fromEntries(Object.keys(handlers).map((name) => [name, 20]));
-    const execution = machine.run(input as never, {
-      overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides },
-      context: context as never,
-    });
-    let transitions = 0;
-    let historyEvents = 0;
-    const states: string[] = [];
-    const counting = (async () => {
-      for await (const event of execution.eventLogs) {
-        historyEvents++;
-        if (event.type === 'StateEntered') {
-          transitions++;
-          states.push((event as unknown as { state: { name: string } }).state.name);
-        }
-        if (event.type === 'StateRetried') transitions++;
-      }
-    })();
-    try {
-      const output = await execution.result;
-      await counting;
-      return { output, transitions, historyEvents, states };
-    } catch (error) {
-      await counting.catch(() => undefined);
-      return {
-        output: null,
-        error: `${(error as Error).name}: ${(error as Error).message}`,
-        transitions,
-        historyEvents,
-        states,
-      };
-    }
-  }
-}
-
-function named(name: string, message: string): Error {
-  const error = new Error(message);
-  error.name = name;
-  return error;
-}
-
-/**
- * Time compression: the approval wait, hours long in AWS (read by TimeoutSecondsPath from the
- * context Lambda's output), becomes a fixed number of seconds. Everything else runs as written.
- */
-function compressApprovalTimeout(
-  definition: Record<string, unknown>,
-  seconds: number,
-): Record<string, unknown> {
-  const states = definition.States as Record<string, Record<string, unknown>>;
-  const request: Record<string, unknown> = { ...states.RequestApproval!, TimeoutSeconds: seconds };
-  delete request.TimeoutSecondsPath;
-  return { ...definition, States: { ...states, RequestApproval: request } };
-}
-
-/** Opens a case for a user the way the context Lambda does, without running the workflow. */
-export function openCaseFor(
-  store: CaseStore,
-  user: SimUser,
-  caseId: string,
-  openedAt = clock.now(),
-): Promise<CaseRecord> {
-  return store.open({
-    caseId,
-    userName: user.userName,
-    userId: user.userId,
-    arn: user.arn,
-    candidate: candidateOf(user, {}, openedAt),
-    executionArn: executionArn(CASE_MACHINE_ARN, caseId),
-    openedAt: openedAt.toISOString(),
-  });
 }

@@ -20,7 +20,7 @@ export const SIM_BASE_CONFIG = {
   jiraProjectKey: 'SEC',
 };
 
-/** Exactly the `simulate --json` shape of DESIGN.md. */
+/** Exactly the `simulate --json` shape of ARCHITECTURE.md. */
 export interface SimulationReport {
   readonly sweep: { usersScanned: number; candidates: string[]; halted: boolean; haltReason?: string };
   readonly cases: {

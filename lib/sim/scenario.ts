@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { addUser, emptyAccount, type SimAccount } from './account';
 
 /**
- * The simulation scenario format of DESIGN.md. Additive fields beyond it: `openCases` (users whose
+ * The simulation scenario format of ARCHITECTURE.md. Fields beyond the first design brief: `openCases` (users whose
  * case is already open, to show the open-case verdict), `faults.jiraDownFor` (users whose Jira
  * calls always fail, to show a permanent failure beside cases that succeed), `duringApproval`
  * (changes to a user while their case waits: recreated under the same name, a new access key, new

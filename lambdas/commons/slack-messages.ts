@@ -1,8 +1,8 @@
-import type { CaseRecord } from '../commons/case-store';
-import { caseFacts } from '../commons/case-view';
-import { escapeMrkdwn } from '../commons/outcome';
-import { clip } from '../commons/text';
-import type { DecisionRecord } from '../commons/contracts';
+import type { CaseRecord } from './case-store';
+import { caseFacts } from './case-view';
+import { escapeMrkdwn } from './outcome';
+import { clip } from './text';
+import type { DecisionRecord } from './contracts';
 
 /** Block Kit's limits: a message holds 50 blocks, a section 3,000 characters, a button value 2,000. */
 export const BLOCK_KIT = {

@@ -1,6 +1,6 @@
-import type { CaseRecord } from '../commons/case-store';
-import { caseFacts } from '../commons/case-view';
-import { clip } from '../commons/text';
+import type { CaseRecord } from '../case-store';
+import { caseFacts } from '../case-view';
+import { clip } from '../text';
 
 /** Atlassian Document Format nodes: the description format of Jira Cloud REST v3. */
 export type AdfNode = {

@@ -1,6 +1,8 @@
 import type { Version3Client } from 'jira.js';
-import type { CaseRecord } from '../commons/case-store';
-import { JiraUnavailableError } from '../commons/errors';
+import type { CaseRecord } from '../case-store';
+import { JiraUnavailableError } from '../errors';
+import { janitorConfig } from '../env';
+import { jiraSecrets } from '../secrets';
 import { caseDescription, commentDoc } from './adf';
 
 export interface JiraSettings {
@@ -119,4 +121,18 @@ export async function recordOutcomeInJira(
     client.issues.doTransition({ issueIdOrKey: jiraKey, transition: { id: transition.id! } }),
   );
   return { transitioned: true };
+}
+
+/** The Jira site and project from the config, and the credentials from the Jira secret. */
+export async function jiraSettings(): Promise<JiraSettings> {
+  const config = janitorConfig();
+  const secrets = await jiraSecrets();
+  return {
+    baseUrl: config.jiraBaseUrl,
+    projectKey: config.jiraProjectKey,
+    issueType: config.jiraIssueType,
+    doneTransition: config.jiraDoneTransition,
+    email: secrets.jiraEmail,
+    apiToken: secrets.jiraApiToken,
+  };
 }

@@ -1,0 +1,220 @@
+import {
+  GetAccessKeyLastUsedCommand,
+  GetLoginProfileCommand,
+  GetUserCommand,
+  GetUserPolicyCommand,
+  ListAccessKeysCommand,
+  ListAttachedUserPoliciesCommand,
+  ListGroupsForUserCommand,
+  ListMFADevicesCommand,
+  ListServiceSpecificCredentialsCommand,
+  ListSigningCertificatesCommand,
+  ListSSHPublicKeysCommand,
+  ListUserPoliciesCommand,
+  type IAMClient,
+} from '@aws-sdk/client-iam';
+import * as z from 'zod';
+import { UnknownUserError, isNoSuchEntity } from './errors';
+import { collectPages } from './pagination';
+
+/**
+ * The one reader of a user's IAM facts: every dependent item, with policy documents decoded. The
+ * remover plans from it and stores it as the snapshot restore reads; the context step shows it to
+ * the approver as evidence. Read-only.
+ */
+
+export const snapshotSchema = z.object({
+  schemaVersion: z.literal(1),
+  takenAt: z.string(),
+  userName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'not an IAM user name'),
+  userId: z.string(),
+  arn: z.string(),
+  path: z.string().regex(/^\/([\x21-\x7e]*\/)?$/, 'not an IAM path (it must start and end with "/")'),
+  createDate: z.string(),
+  permissionsBoundary: z.string().nullable(),
+  tags: z.record(z.string(), z.string()),
+  groups: z.array(z.string()),
+  managedPolicies: z.array(z.string().startsWith('arn:', 'not a policy ARN')),
+  inlinePolicies: z.record(z.string(), z.record(z.string(), z.unknown())),
+  loginProfile: z.object({ createDate: z.string() }).nullable(),
+  passwordLastUsed: z.string().nullable(),
+  accessKeys: z.array(
+    z.object({
+      id: z.string(),
+      status: z.string(),
+      createDate: z.string(),
+      lastUsedDate: z.string().nullable(),
+      lastUsedService: z.string().nullable().optional(),
+    }),
+  ),
+  signingCertificates: z.array(z.object({ id: z.string(), status: z.string() })),
+  // uploadDate, createDate and status came after the first snapshots: optional, so those still restore.
+  sshPublicKeys: z.array(
+    z.object({ id: z.string(), status: z.string(), uploadDate: z.string().nullable().optional() }),
+  ),
+  serviceSpecificCredentials: z.array(
+    z.object({
+      id: z.string(),
+      serviceName: z.string(),
+      status: z.string().optional(),
+      createDate: z.string().nullable().optional(),
+    }),
+  ),
+  mfaDevices: z.array(z.object({ serialNumber: z.string(), virtual: z.boolean() })),
+});
+/** Everything about a user before anything changes: the plan of a removal, and what restore reads. */
+export type Snapshot = z.infer<typeof snapshotSchema>;
+
+/** Virtual MFA devices have an `arn:…:mfa/…` serial; hardware tokens have a plain serial, FIDO keys a `u2f/` ARN. */
+const isVirtualMfa = (serialNumber: string) => /^arn:aws[\w-]*:iam::\d{12}:mfa\//.test(serialNumber);
+
+const iso = (date: Date | undefined | null) => (date ? new Date(date).toISOString() : null);
+
+/** A credential that can be used to sign in or call AWS. */
+export const isActiveCredential = (item: { status?: string }) =>
+  item.status === undefined || item.status === 'Active';
+
+/** Reads every dependent item of the user. Read-only. */
+export async function readUser(iam: IAMClient, userName: string, now = new Date()): Promise<Snapshot> {
+  let user;
+  try {
+    user = (await iam.send(new GetUserCommand({ UserName: userName }))).User;
+  } catch (error) {
+    if (isNoSuchEntity(error))
+      throw new UnknownUserError(`There is no IAM user named "${userName}" in this account.`, {
+        cause: error,
+      });
+    throw error;
+  }
+  if (!user?.UserName || !user.Arn || !user.UserId)
+    throw new Error(`GetUser returned an incomplete user for ${userName}`);
+  const UserName = user.UserName;
+
+  let loginProfile: Snapshot['loginProfile'] = null;
+  try {
+    const profile = (await iam.send(new GetLoginProfileCommand({ UserName }))).LoginProfile;
+    loginProfile = { createDate: iso(profile?.CreateDate) ?? '' };
+  } catch (error) {
+    if (!isNoSuchEntity(error)) throw error;
+  }
+
+  const keys = await collectPages(async (Marker) => {
+    const page = await iam.send(new ListAccessKeysCommand({ UserName, Marker }));
+    return { items: page.AccessKeyMetadata ?? [], marker: page.Marker, truncated: page.IsTruncated };
+  });
+  const accessKeys = [];
+  for (const key of keys) {
+    const lastUsed = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId! }));
+    accessKeys.push({
+      id: key.AccessKeyId!,
+      status: key.Status ?? 'Active',
+      createDate: iso(key.CreateDate) ?? '',
+      lastUsedDate: iso(lastUsed.AccessKeyLastUsed?.LastUsedDate),
+      // IAM answers "N/A" for the service of a key never used.
+      lastUsedService: lastUsed.AccessKeyLastUsed?.LastUsedDate
+        ? (lastUsed.AccessKeyLastUsed.ServiceName ?? null)
+        : null,
+    });
+  }
+  const signingCertificates = await collectPages(async (Marker) => {
+    const page = await iam.send(new ListSigningCertificatesCommand({ UserName, Marker }));
+    return {
+      items: (page.Certificates ?? []).map((cert) => ({
+        id: cert.CertificateId!,
+        status: cert.Status ?? 'Active',
+      })),
+      marker: page.Marker,
+      truncated: page.IsTruncated,
+    };
+  });
+  const sshPublicKeys = await collectPages(async (Marker) => {
+    const page = await iam.send(new ListSSHPublicKeysCommand({ UserName, Marker }));
+    return {
+      items: (page.SSHPublicKeys ?? []).map((key) => ({
+        id: key.SSHPublicKeyId!,
+        status: key.Status ?? 'Active',
+        uploadDate: iso(key.UploadDate),
+      })),
+      marker: page.Marker,
+      truncated: page.IsTruncated,
+    };
+  });
+  const serviceSpecificCredentials = (
+    (await iam.send(new ListServiceSpecificCredentialsCommand({ UserName }))).ServiceSpecificCredentials ?? []
+  ).map((credential) => ({
+    id: credential.ServiceSpecificCredentialId!,
+    serviceName: credential.ServiceName ?? '',
+    status: credential.Status ?? 'Active',
+    createDate: iso(credential.CreateDate),
+  }));
+  const mfaDevices = await collectPages(async (Marker) => {
+    const page = await iam.send(new ListMFADevicesCommand({ UserName, Marker }));
+    return {
+      items: (page.MFADevices ?? []).map((device) => ({
+        serialNumber: device.SerialNumber!,
+        virtual: isVirtualMfa(device.SerialNumber!),
+      })),
+      marker: page.Marker,
+      truncated: page.IsTruncated,
+    };
+  });
+  const inlineNames = await collectPages(async (Marker) => {
+    const page = await iam.send(new ListUserPoliciesCommand({ UserName, Marker }));
+    return { items: page.PolicyNames ?? [], marker: page.Marker, truncated: page.IsTruncated };
+  });
+  const inlinePolicies: Snapshot['inlinePolicies'] = {};
+  for (const PolicyName of inlineNames) {
+    const policy = await iam.send(new GetUserPolicyCommand({ UserName, PolicyName }));
+    // GetUserPolicy returns the document URL-encoded (RFC 3986); the snapshot keeps it decoded.
+    inlinePolicies[PolicyName] = JSON.parse(decodeURIComponent(policy.PolicyDocument ?? '%7B%7D')) as Record<
+      string,
+      unknown
+    >;
+  }
+  const managedPolicies = await collectPages(async (Marker) => {
+    const page = await iam.send(new ListAttachedUserPoliciesCommand({ UserName, Marker }));
+    return {
+      items: (page.AttachedPolicies ?? []).map((policy) => policy.PolicyArn!),
+      marker: page.Marker,
+      truncated: page.IsTruncated,
+    };
+  });
+  const groups = await collectPages(async (Marker) => {
+    const page = await iam.send(new ListGroupsForUserCommand({ UserName, Marker }));
+    return {
+      items: (page.Groups ?? []).map((group) => group.GroupName!),
+      marker: page.Marker,
+      truncated: page.IsTruncated,
+    };
+  });
+
+  return {
+    schemaVersion: 1,
+    takenAt: now.toISOString(),
+    userName: UserName,
+    userId: user.UserId,
+    arn: user.Arn,
+    path: user.Path ?? '/',
+    createDate: iso(user.CreateDate) ?? '',
+    permissionsBoundary: user.PermissionsBoundary?.PermissionsBoundaryArn ?? null,
+    tags: Object.fromEntries((user.Tags ?? []).map((tag) => [tag.Key!, tag.Value ?? ''])),
+    groups,
+    managedPolicies,
+    inlinePolicies,
+    loginProfile,
+    passwordLastUsed: iso(user.PasswordLastUsed),
+    accessKeys,
+    signingCertificates,
+    sshPublicKeys,
+    serviceSpecificCredentials,
+    mfaDevices,
+  };
+}
+
+/** The latest recorded use of the password or any key, as read now. */
+export function latestUse(plan: Snapshot): string | null {
+  const uses = [plan.passwordLastUsed, ...plan.accessKeys.map((key) => key.lastUsedDate)].filter(
+    (use): use is string => use !== null,
+  );
+  return uses.sort().at(-1) ?? null;
+}

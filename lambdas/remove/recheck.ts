@@ -1,0 +1,121 @@
+import { ProtectedUserError, UserBecameActiveError, UserChangedError } from '../commons/errors';
+import { exemptionOf } from '../commons/exemptions';
+import { latestUse, type Snapshot } from '../commons/snapshot';
+import { formatTime } from '../commons/text';
+
+/** The checks between a decision and the first change: is this still the user the approver saw? */
+
+export interface GuardPolicy {
+  readonly protectedTagKey: string;
+  readonly exemptUserNames: readonly string[];
+  readonly exemptPathPrefixes: readonly string[];
+}
+
+/** Protected, exempt-name and exempt-path users are refused before any change. */
+export function refuseIfProtected(plan: Snapshot, policy: GuardPolicy): void {
+  if (policy.protectedTagKey in plan.tags) {
+    throw new ProtectedUserError(
+      `${plan.userName} carries the protected tag ${policy.protectedTagKey}; iam-janitor never changes it.`,
+    );
+  }
+  const exemption = exemptionOf(plan.userName, plan.path, policy);
+  if (exemption?.by === 'name') {
+    throw new ProtectedUserError(
+      `${plan.userName} is listed in exemptUserNames; iam-janitor never changes it.`,
+    );
+  }
+  if (exemption?.by === 'path') {
+    throw new ProtectedUserError(
+      `${plan.userName} is under the exempt path ${exemption.prefix}; iam-janitor never changes it.`,
+    );
+  }
+}
+
+/** What the approver saw when the case opened; the re-check compares the live user with it. */
+export interface CaseExpectations {
+  /** The stable id the case was opened for: the same name under another id is another person. */
+  readonly userId: string;
+  /** When the case opened: a credential issued after it is one the approver never saw. */
+  readonly openedAt: string;
+  /** The latest use the case was opened on (null: none recorded). */
+  readonly lastActivity: string | null;
+  /** The credential ids in the evidence, when it was gathered: any other id is new. */
+  readonly knownCredentialIds?: readonly string[];
+  /** Whether the evidence showed a console password. */
+  readonly consoleAccess?: boolean;
+}
+
+/** The credential report and IAM keep whole seconds in some places and milliseconds in others. */
+const seconds = (iso: string) => Math.floor(new Date(iso).getTime() / 1000);
+
+/** A different user id under the same name: the person the approver decided about is gone. */
+export function verifyIdentity(plan: Pick<Snapshot, 'userName' | 'userId'>, expectedUserId: string): void {
+  if (plan.userId !== expectedUserId) {
+    throw new UserChangedError(
+      `${plan.userName} is now IAM user ${plan.userId}, not ${expectedUserId} as when the case opened: the user was deleted and created again under the same name, and the decision was about someone else.`,
+    );
+  }
+}
+
+/**
+ * Stops when the user used a credential after the activity the case was opened on: approval can
+ * take days, and a user who came back must not lose their access because of an old decision.
+ */
+export function recheckActivity(plan: Snapshot, openedOnActivity: string | null, openedAt?: string): void {
+  const latest = latestUse(plan);
+  if (latest === null) return;
+  if (openedOnActivity === null || seconds(latest) > seconds(openedOnActivity)) {
+    throw new UserBecameActiveError(
+      `${plan.userName} used a credential at ${formatTime(latest)}, after the case${openedAt ? ` opened at ${formatTime(openedAt)}` : ''} on ${openedOnActivity ? `a last use at ${formatTime(openedOnActivity)}` : 'no recorded use'}.`,
+    );
+  }
+}
+
+/** Every credential of the plan with its id and the date it was issued, where IAM says. */
+function credentialsOf(plan: Snapshot): { label: string; id: string; issued: string | null | undefined }[] {
+  return [
+    ...(plan.loginProfile
+      ? [{ label: 'console password', id: 'password', issued: plan.loginProfile.createDate }]
+      : []),
+    ...plan.accessKeys.map((key) => ({ label: `access key ${key.id}`, id: key.id, issued: key.createDate })),
+    ...plan.sshPublicKeys.map((key) => ({ label: `SSH key ${key.id}`, id: key.id, issued: key.uploadDate })),
+    ...plan.serviceSpecificCredentials.map((credential) => ({
+      label: `${credential.serviceName} credential ${credential.id}`,
+      id: credential.id,
+      issued: credential.createDate,
+    })),
+  ];
+}
+
+/**
+ * Stops when a credential appeared after the case opened: a new key or password means someone is
+ * onboarding the user again, and it never had a chance to be used, so use alone cannot show it.
+ */
+export function recheckNewCredentials(plan: Snapshot, expected: CaseExpectations): void {
+  const known = expected.knownCredentialIds ? new Set(expected.knownCredentialIds) : undefined;
+  const fresh = credentialsOf(plan).filter((credential) => {
+    if (credential.issued && seconds(credential.issued) > seconds(expected.openedAt)) return true;
+    if (credential.id === 'password') return expected.consoleAccess === false;
+    return known !== undefined && !known.has(credential.id);
+  });
+  if (fresh.length > 0) {
+    throw new UserChangedError(
+      `${plan.userName} has ${fresh.map((credential) => credential.label).join(', ')} issued since the case opened at ${formatTime(expected.openedAt)}; the approver never saw ${fresh.length === 1 ? 'it' : 'them'}.`,
+    );
+  }
+}
+
+/** The credential ids an evidence record lists, for `CaseExpectations.knownCredentialIds`. */
+export function credentialIdsOf(facts: {
+  accessKeys: { id: string }[];
+  sshPublicKeys?: { id: string }[];
+  serviceSpecificCredentials?: { id: string }[];
+}): string[] | undefined {
+  // Evidence gathered before SSH keys and service credentials were listed cannot vouch for them.
+  if (!facts.sshPublicKeys || !facts.serviceSpecificCredentials) return undefined;
+  return [
+    ...facts.accessKeys.map((key) => key.id),
+    ...facts.sshPublicKeys.map((key) => key.id),
+    ...facts.serviceSpecificCredentials.map((credential) => credential.id),
+  ];
+}

@@ -1,0 +1,99 @@
+import { GetUserCommand, ListVirtualMFADevicesCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { errorName, isNoSuchEntity } from '../commons/errors';
+import { collectPages } from '../commons/pagination';
+import type { Snapshot } from '../commons/snapshot';
+import type { RemovalStep } from './steps';
+
+export interface RunStepsOptions {
+  /** Attempts per step on ConcurrentModification; throttling is retried by the client itself. @default 6 */
+  readonly attempts?: number;
+  readonly baseDelayMs?: number;
+  readonly onStep?: (step: RemovalStep, result: 'done' | 'already done') => void;
+  /** Runs right before every step IAM cannot guard; it throws to stop the run. */
+  readonly beforeUnguardedStep?: (step: RemovalStep) => Promise<void>;
+}
+
+/** Runs steps in order. NoSuchEntity means another run already did it; ConcurrentModification is retried. */
+export async function runSteps(
+  iam: IAMClient,
+  steps: RemovalStep[],
+  options: RunStepsOptions = {},
+): Promise<string[]> {
+  const done: string[] = [];
+  const attempts = options.attempts ?? 6;
+  const baseDelayMs = options.baseDelayMs ?? Number(process.env.IAM_JANITOR_RETRY_BASE_MS ?? 250);
+  for (const step of steps) {
+    if (step.unguardedByIam) await options.beforeUnguardedStep?.(step);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await step.run(iam);
+        options.onStep?.(step, 'done');
+        done.push(step.description);
+        break;
+      } catch (error) {
+        if (isNoSuchEntity(error)) {
+          options.onStep?.(step, 'already done');
+          done.push(step.description);
+          break;
+        }
+        const retryable = /ConcurrentModification|Throttling/.test(errorName(error));
+        if (!retryable || attempt >= attempts) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * baseDelayMs * 2 ** attempt));
+      }
+    }
+  }
+  return done;
+}
+
+/** The user is gone, and no virtual MFA device of theirs is left unassigned. */
+export async function verifyDeleted(
+  iam: IAMClient,
+  plan: Snapshot,
+  leftoverVirtualMfa: readonly string[] = [],
+): Promise<void> {
+  try {
+    await iam.send(new GetUserCommand({ UserName: plan.userName }));
+    throw new Error(`${plan.userName} still exists after DeleteUser`);
+  } catch (error) {
+    if (!isNoSuchEntity(error)) throw error;
+  }
+  const virtualSerials = new Set([
+    ...plan.mfaDevices.filter((device) => device.virtual).map((device) => device.serialNumber),
+    ...leftoverVirtualMfa,
+  ]);
+  if (virtualSerials.size === 0) return;
+  const orphans = (await unassignedVirtualMfa(iam)).filter((serial) => virtualSerials.has(serial));
+  if (orphans.length > 0)
+    throw new Error(`Virtual MFA devices of ${plan.userName} were left behind: ${orphans.join(', ')}`);
+}
+
+async function unassignedVirtualMfa(iam: IAMClient): Promise<string[]> {
+  return collectPages(async (Marker) => {
+    const page = await iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Unassigned', Marker }));
+    return {
+      items: (page.VirtualMFADevices ?? []).map((device) => device.SerialNumber!),
+      marker: page.Marker,
+      truncated: page.IsTruncated,
+    };
+  });
+}
+
+/**
+ * The virtual MFA devices an interrupted run of this same user (same user id) deactivated but did
+ * not delete. Only a device that is still unassigned now is one: a device assigned to anyone since
+ * is theirs, and is never touched.
+ */
+export async function leftoverVirtualMfa(
+  iam: IAMClient,
+  plan: Snapshot,
+  earlier: Snapshot | undefined,
+): Promise<string[]> {
+  if (!earlier || earlier.userId !== plan.userId) return [];
+  const current = new Set(plan.mfaDevices.map((device) => device.serialNumber));
+  const candidates = earlier.mfaDevices
+    .filter((device) => device.virtual && !current.has(device.serialNumber))
+    .map((device) => device.serialNumber);
+  if (candidates.length === 0) return [];
+  const unassigned = new Set(await unassignedVirtualMfa(iam));
+  return candidates.filter((serial) => unassigned.has(serial));
+}

@@ -1,0 +1,129 @@
+import { CONFIG_KEYS, type JanitorConfig } from '../../lambdas/commons/config';
+
+/**
+ * What each config key means, for people: the README's config reference is generated from this
+ * table and the schema's defaults (`npm run docs`), and a test fails when the two disagree. The
+ * type makes a key added to the schema without a line here a compile error.
+ */
+export const CONFIG_DOCS: Record<
+  keyof JanitorConfig,
+  {
+    readonly rule: string;
+    readonly effect: string;
+    /** For keys without a schema default: how they are required, or "none". */
+    readonly default?: string;
+  }
+> = {
+  thresholdDays: {
+    rule: 'whole days, 1–3650',
+    effect:
+      'idle days before a user is a candidate (45 follows CIS AWS 1.12 and Security Hub IAM.22); also the grace period of new users',
+  },
+  schedule: {
+    rule: 'an EventBridge Scheduler `cron(…)` or `rate(…)`',
+    effect: 'when the sweep runs',
+  },
+  scheduleTimezone: {
+    rule: 'an IANA time zone',
+    effect: 'the time zone of `schedule`',
+  },
+  slackChannelId: {
+    rule: '`C…` or `G…`',
+    effect: 'where approval requests are posted',
+    default: 'required',
+  },
+  approverSlackUserIds: {
+    rule: 'at least one `U…`/`W…`',
+    effect: 'who may decide; anyone else is told no',
+    default: 'required',
+  },
+  slackTeamId: {
+    rule: '`T…`',
+    effect: 'requests from any other workspace are refused',
+    default: 'required, unless `slackEnterpriseId` is set',
+  },
+  slackEnterpriseId: {
+    rule: '`E…`',
+    effect:
+      'an organization-wide (Enterprise Grid) install: requests from any workspace of this organization are accepted (Slack sends them with `"team": null`)',
+    default: 'none',
+  },
+  slackAppId: {
+    rule: '`A…`',
+    effect: 'when set, requests from any other app are refused',
+    default: 'none',
+  },
+  jiraBaseUrl: {
+    rule: '`https://…`',
+    effect: 'the Jira Cloud site',
+    default: 'required',
+  },
+  jiraProjectKey: {
+    rule: '2–10 of `A-Z0-9_`, starting with a letter',
+    effect: 'the project of the tickets',
+    default: 'required',
+  },
+  jiraIssueType: {
+    rule: 'non-empty',
+    effect: 'the issue type of the tickets',
+  },
+  jiraDoneTransition: {
+    rule: 'non-empty',
+    effect: 'the transition applied when a case ends',
+  },
+  approvalTimeoutHours: {
+    rule: '1–8760',
+    effect: 'how long a request waits; then the case ends `expired` and the user is kept',
+  },
+  reminderHours: {
+    rule: 'at least 1, below `approvalTimeoutHours`',
+    effect: 'how often a waiting request is reminded in its thread',
+  },
+  protectedTagKey: {
+    rule: 'an IAM tag key',
+    effect: 'users with this tag are never touched, in code and by an IAM Deny',
+  },
+  keepUntilTagKey: {
+    rule: 'an IAM tag key',
+    effect: 'the snooze tag that _Keep_ writes and the sweep reads',
+  },
+  keepDays: {
+    rule: '1–3650',
+    effect: 'how long _Keep_ snoozes a user',
+  },
+  exemptUserNames: {
+    rule: 'IAM user names',
+    effect: 'never candidates, never touched',
+  },
+  exemptPathPrefixes: {
+    rule: 'paths such as `/service-accounts/`',
+    effect: 'users under these paths are never candidates, never touched',
+  },
+  maxCasesPerRun: {
+    rule: '1–100',
+    effect: 'the guard: more candidates halt the sweep',
+  },
+  maxCandidateFraction: {
+    rule: 'in (0, 1]',
+    effect: 'the guard: a larger share of all users halts the sweep',
+  },
+  cloudTrailRegions: {
+    rule: 'region names',
+    effect: 'regions searched for CloudTrail events besides us-east-1 (where IAM and sign-in events land)',
+  },
+  cloudTrailMaxEvents: {
+    rule: '1–5000',
+    effect: 'events read per region per case, over the last 90 days',
+  },
+  dryRun: {
+    rule: 'boolean',
+    effect: 'run everything, snapshot included, but make no change to IAM; the outcome is `dry-run`',
+  },
+  alarmEmail: {
+    rule: 'an e-mail address',
+    effect: 'subscribes the address to the alarms',
+    default: 'none',
+  },
+};
+
+export { CONFIG_KEYS };

@@ -1,0 +1,120 @@
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { CaseStore, CaseRecord } from '../../lambdas/commons/case-store';
+import { clock } from '../../lambdas/commons/clock';
+import { substitutionsFor, aslText, type MachineKey } from '../workflow';
+import { candidateOf, type SimUser } from './account';
+
+/** The state machines as the simulator runs them: the registry's ASL with local ARNs. */
+
+export const REGION = 'us-east-1';
+export const lambdaArn = (name: string) =>
+  `arn:aws:lambda:${REGION}:123456789012:function:iam-janitor-${name}`;
+export const machineArn = (key: MachineKey) =>
+  `arn:aws:states:${REGION}:123456789012:stateMachine:iam-janitor-${key}`;
+export const CASE_MACHINE_ARN = machineArn('case');
+export const executionArn = (machine: string, name: string) =>
+  `${machine.replace(':stateMachine:', ':execution:')}:${name}`;
+
+/** The machine's ASL with its placeholders filled, as CDK's definitionSubstitutions would. */
+export function loadMachine(key: MachineKey, approvalTimeoutSeconds?: number): StateMachine {
+  let text = aslText(key);
+  for (const [placeholder, value] of Object.entries(substitutionsFor(key, lambdaArn, machineArn)))
+    text = text.split(`\${${placeholder}}`).join(value);
+  let definition = JSON.parse(text) as Record<string, unknown>;
+  if (approvalTimeoutSeconds !== undefined)
+    definition = compressApprovalTimeout(definition, approvalTimeoutSeconds);
+  return new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: false } });
+}
+
+export interface MachineRun {
+  output: unknown;
+  error?: string;
+  transitions: number;
+  historyEvents: number;
+  states: string[];
+}
+
+/** Runs one execution with local handlers, counting transitions as Step Functions bills them. */
+export async function runMachine(
+  machine: StateMachine,
+  input: Record<string, unknown>,
+  context: Record<string, unknown>,
+  handlers: Record<string, (input: unknown) => Promise<unknown>>,
+): Promise<{
+  output: unknown;
+  error?: string;
+  transitions: number;
+  historyEvents: number;
+  states: string[];
+}> {
+  const retryIntervalOverrides = Object.fromEntries(Object.keys(handlers).map((name) => [name, 20]));
+  const execution = machine.run(input as never, {
+    overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides },
+    context: context as never,
+  });
+  let transitions = 0;
+  let historyEvents = 0;
+  const states: string[] = [];
+  const counting = (async () => {
+    for await (const event of execution.eventLogs) {
+      historyEvents++;
+      if (event.type === 'StateEntered') {
+        transitions++;
+        states.push((event as unknown as { state: { name: string } }).state.name);
+      }
+      if (event.type === 'StateRetried') transitions++;
+    }
+  })();
+  try {
+    const output = await execution.result;
+    await counting;
+    return { output, transitions, historyEvents, states };
+  } catch (error) {
+    await counting.catch(() => undefined);
+    return {
+      output: null,
+      error: `${(error as Error).name}: ${(error as Error).message}`,
+      transitions,
+      historyEvents,
+      states,
+    };
+  }
+}
+
+export function named(name: string, message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+/**
+ * Time compression: the approval wait, hours long in AWS (read by TimeoutSecondsPath from the
+ * context Lambda's output), becomes a fixed number of seconds. Everything else runs as written.
+ */
+function compressApprovalTimeout(
+  definition: Record<string, unknown>,
+  seconds: number,
+): Record<string, unknown> {
+  const states = definition.States as Record<string, Record<string, unknown>>;
+  const request: Record<string, unknown> = { ...states.RequestApproval!, TimeoutSeconds: seconds };
+  delete request.TimeoutSecondsPath;
+  return { ...definition, States: { ...states, RequestApproval: request } };
+}
+
+/** Opens a case for a user the way the context Lambda does, without running the workflow. */
+export function openCaseFor(
+  store: CaseStore,
+  user: SimUser,
+  caseId: string,
+  openedAt = clock.now(),
+): Promise<CaseRecord> {
+  return store.open({
+    caseId,
+    userName: user.userName,
+    userId: user.userId,
+    arn: user.arn,
+    candidate: candidateOf(user, {}, openedAt),
+    executionArn: executionArn(CASE_MACHINE_ARN, caseId),
+    openedAt: openedAt.toISOString(),
+  });
+}
