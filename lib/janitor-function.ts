@@ -81,6 +81,8 @@ export class JanitorFunction extends nodejs.NodejsFunction {
       },
       bundling: {
         forceDockerBundling: false,
+        // esbuild's per-asset lines add nothing to a synth or a test report; warnings still show.
+        logLevel: nodejs.LogLevel.WARNING,
         minify: true,
         sourceMap: true,
         target: 'node22',

@@ -21,7 +21,10 @@ export class SerialLimiter {
         () => undefined,
         () => undefined,
       )
-      .then(() => new Promise<void>((resolve) => setTimeout(resolve, this.gapMs)));
+      .then(
+        // The gap paces the next call; it must not keep a finished process (or a test worker) alive.
+        () => new Promise<void>((resolve) => setTimeout(resolve, this.gapMs).unref()),
+      );
     this.tails.set(key, tail);
     return result;
   }

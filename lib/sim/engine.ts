@@ -142,6 +142,7 @@ export class Simulation {
   }
 
   async start(): Promise<void> {
+    Simulation.running.add(this);
     await this.aws.start();
     await this.slack.start();
     await this.jira.start();
@@ -178,7 +179,11 @@ export class Simulation {
     });
   }
 
+  /** Every simulation started and not yet stopped, so that a test's cleanup can stop what it left. */
+  static readonly running = new Set<Simulation>();
+
   async stop(): Promise<void> {
+    if (!Simulation.running.delete(this)) return;
     await Promise.allSettled(this.pendingCases);
     await Promise.all([this.aws.stop(), this.slack.stop(), this.jira.stop(), this.dynamo?.stop()]);
     configureClients({});
