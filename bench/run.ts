@@ -22,7 +22,7 @@ import { build } from 'esbuild';
 import { mapWithConcurrency } from '../lambdas/commons/concurrency';
 import { PatientRetryStrategy } from '../lambdas/commons/clients';
 import { runInventory } from '../lambdas/inventory/inventory';
-import { handler as contextHandler } from '../lambdas/context/handler';
+import { handler as contextHandler } from '../lambdas/gather-context/handler';
 import { handler as inventoryHandler } from '../lambdas/inventory/handler';
 import { handleSignedClicks } from './interactions';
 import { benchmarksMarkdown, type BenchResults } from './report';

@@ -27,7 +27,7 @@ export const USER_MUTATING_ACTIONS = [
 /**
  * IAM authorizes these against the group or the MFA device, not the user, so no condition on the
  * user's tags can guard them. The remover guards them in code instead: it re-reads the user right
- * before each one (see `guardUnguardedStep` in lambdas/remove/removal.ts).
+ * before each one (see `guardUnguardedStep` in lambdas/act/removal.ts).
  */
 export const NON_USER_MUTATING_ACTIONS = ['iam:RemoveUserFromGroup', 'iam:DeleteVirtualMFADevice'] as const;
 

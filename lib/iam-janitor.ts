@@ -108,26 +108,26 @@ export class IamJanitor extends Construct {
       ),
       // One at a time: CloudTrail allows 2 lookups/s per region for the whole account, and a single
       // container's limiter can only pace the calls it sees.
-      context: make(
-        'context',
+      'gather-context': make(
+        'gather-context',
         'Opens a case and gathers CloudTrail and IAM evidence',
         Duration.minutes(5),
         256,
         1,
       ),
-      jira: make('jira', 'Opens the Jira ticket of a case'),
-      'slack-request': make('slack-request', 'Asks the approvers in Slack and stores the task token'),
+      'open-ticket': make('open-ticket', 'Opens the Jira ticket of a case'),
+      'request-approval': make('request-approval', 'Asks the approvers in Slack and stores the task token'),
       'slack-interactions': make(
         'slack-interactions',
         'Verifies Slack button clicks and resumes the case',
         Duration.seconds(10),
       ),
-      remove: make(
-        'remove',
+      act: make(
+        'act',
         'Re-checks, snapshots, then deletes, disables or keeps an IAM user',
         Duration.minutes(5),
       ),
-      record: make('record', 'Records the outcome in Jira, Slack and the case table'),
+      'record-outcome': make('record-outcome', 'Records the outcome in Jira, Slack and the case table'),
       remind: make('remind', 'Posts reminders for cases still waiting for a decision', Duration.minutes(2)),
     };
     grantLeastPrivilege(this, config);

@@ -5,15 +5,15 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
-/** The Lambdas of iam-janitor; each has `lambdas/<name>/handler.ts`. */
+/** The Lambdas of iam-janitor, named after the Task state each serves; each has `lambdas/<name>/handler.ts`. */
 export const LAMBDA_NAMES = [
   'inventory',
-  'context',
-  'jira',
-  'slack-request',
+  'gather-context',
+  'open-ticket',
+  'request-approval',
   'slack-interactions',
-  'remove',
-  'record',
+  'act',
+  'record-outcome',
   'remind',
 ] as const;
 export type LambdaName = (typeof LAMBDA_NAMES)[number];

@@ -40,43 +40,45 @@ export function grantLeastPrivilege(janitor: PermissionTargets, config: JanitorC
   );
 
   // context: opens the case (two conditional writes) and reads the evidence.
-  fns.context.addToRolePolicy(statement(['cloudtrail:LookupEvents'], ['*']));
-  fns.context.addToRolePolicy(statement(USER_READ_ACTIONS, userArns));
-  fns.context.addToRolePolicy(
+  fns['gather-context'].addToRolePolicy(statement(['cloudtrail:LookupEvents'], ['*']));
+  fns['gather-context'].addToRolePolicy(statement(USER_READ_ACTIONS, userArns));
+  fns['gather-context'].addToRolePolicy(
     statement(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [table.tableArn]),
   );
 
-  for (const name of ['slack-request', 'slack-interactions', 'record', 'remind'] as const) {
+  for (const name of ['request-approval', 'slack-interactions', 'record-outcome', 'remind'] as const) {
     slackSecret.grantRead(fns[name]);
   }
-  for (const name of ['jira', 'record'] as const) jiraSecret.grantRead(fns[name]);
-  fns.jira.addToRolePolicy(statement(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn]));
-  fns['slack-request'].addToRolePolicy(
+  for (const name of ['open-ticket', 'record-outcome'] as const) jiraSecret.grantRead(fns[name]);
+  fns['open-ticket'].addToRolePolicy(
+    statement(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn]),
+  );
+  fns['request-approval'].addToRolePolicy(
     statement(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn]),
   );
   fns['slack-interactions'].addToRolePolicy(
     statement(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn]),
   );
-  fns.record.addToRolePolicy(
+  fns['record-outcome'].addToRolePolicy(
     statement(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [table.tableArn]),
   );
   fns.remind.addToRolePolicy(statement(['dynamodb:Scan'], [`${table.tableArn}/index/${OPEN_CASES_INDEX}`]));
   fns.remind.addToRolePolicy(statement(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn]));
 
   // remove: the only role that may change IAM, and never a protected user.
-  fns.remove.addToRolePolicy(statement(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn]));
-  fns.remove.addToRolePolicy(statement(USER_READ_ACTIONS, userArns));
-  fns.remove.addToRolePolicy(statement(['iam:ListVirtualMFADevices'], ['*']));
+  fns.act.addToRolePolicy(statement(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn]));
+  fns.act.addToRolePolicy(statement(USER_READ_ACTIONS, userArns));
+  fns.act.addToRolePolicy(statement(['iam:ListVirtualMFADevices'], ['*']));
   // The re-check of a user with SSH keys or service-specific credentials: only CloudTrail sees their use.
-  fns.remove.addToRolePolicy(statement(['cloudtrail:LookupEvents'], ['*']));
-  fns.remove.addToRolePolicy(statement(USER_MUTATING_ACTIONS, userArns));
-  fns.remove.addToRolePolicy(
+  fns.act.addToRolePolicy(statement(['cloudtrail:LookupEvents'], ['*']));
+  fns.act.addToRolePolicy(statement(USER_MUTATING_ACTIONS, userArns));
+  fns.act.addToRolePolicy(
     statement(NON_USER_MUTATING_ACTIONS, [
       stack.formatArn({ service: 'iam', region: '', resource: 'group', resourceName: '*' }),
       stack.formatArn({ service: 'iam', region: '', resource: 'mfa', resourceName: '*' }),
     ]),
   );
-  fns.remove.addToRolePolicy(
+  fns.act.addToRolePolicy(
     new iam.PolicyStatement({
       sid: 'DenyChangesToProtectedUsers',
       effect: iam.Effect.DENY,

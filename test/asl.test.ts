@@ -1,3 +1,11 @@
+import {
+  aslText,
+  functionArnPlaceholder,
+  substitutionsFor,
+  tasksOf,
+  WORKFLOW,
+  type MachineKey,
+} from '../lib/workflow';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import aslValidator from 'asl-validator';
@@ -99,4 +107,40 @@ describe('case machine', () => {
       Next: 'RecordOutcome',
     });
   });
+});
+
+describe('the workflow registry', () => {
+  it.each(Object.keys(WORKFLOW) as MachineKey[])(
+    'binds every placeholder and every Lambda Task state of the %s machine, and nothing else',
+    (machine) => {
+      const text = aslText(machine);
+      const placeholders = [...text.matchAll(/\$\{(\w+)\}/g)].map((match) => match[1]).sort();
+      const substitutions = substitutionsFor(
+        machine,
+        (name) => `fn:${name}`,
+        (other) => `sm:${other}`,
+      );
+      expect(Object.keys(substitutions).sort()).toEqual([...new Set(placeholders)]);
+      const definition = JSON.parse(text) as {
+        States: Record<string, { Type: string; Resource?: string; Parameters?: { FunctionName?: string } }>;
+      };
+      const lambdaTasks = Object.entries(definition.States)
+        .filter(([, state]) =>
+          /FunctionArn/.test(`${state.Resource ?? ''}${state.Parameters?.FunctionName ?? ''}`),
+        )
+        .map(([name]) => name)
+        .sort();
+      expect(
+        tasksOf(machine)
+          .map(([state]) => state)
+          .sort(),
+      ).toEqual(lambdaTasks);
+      for (const [state, lambdaName] of tasksOf(machine)) {
+        const bound = definition.States[state]!;
+        expect(`${bound.Resource}${bound.Parameters?.FunctionName ?? ''}`).toContain(
+          `\${${functionArnPlaceholder(lambdaName)}}`,
+        );
+      }
+    },
+  );
 });

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { planRemoval, type Snapshot } from '../lambdas/remove/removal';
+import { planRemoval, type Snapshot } from '../lambdas/act/removal';
 import { runDeleteUser } from '../lib/cli/delete-user';
 import { main } from '../lib/cli/main';
 import type { Prompt } from '../lib/cli/prompt';

@@ -1,7 +1,7 @@
 import Ajv from 'ajv-draft-04';
 import adfSchema from '@atlaskit/adf-schema/json-schema/v1/full.json';
 import type { CaseRecord } from '../lambdas/commons/case-store';
-import type { CaseContext, TrailEvent } from '../lambdas/context/context';
+import type { CaseContext, TrailEvent } from '../lambdas/gather-context/context';
 import { caseDescription, commentDoc } from '../lambdas/commons/jira/adf';
 import {
   approvalMessage,

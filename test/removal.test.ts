@@ -7,8 +7,8 @@ import {
   type ActInput,
   type CaseExpectations,
   type Snapshot,
-} from '../lambdas/remove/removal';
-import { restoreUser } from '../lambdas/remove/restore';
+} from '../lambdas/act/removal';
+import { restoreUser } from '../lambdas/act/restore';
 import { addUser, emptyAccount, type SimAccount, type SimUser } from '../lib/sim/account';
 import type { AwsStandin, AwsStandinOptions } from '../lib/sim/aws-standin';
 import { addLoadedUser } from './helpers/loaded-user';

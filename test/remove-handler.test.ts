@@ -1,7 +1,7 @@
 import { CaseStore } from '../lambdas/commons/case-store';
 import { documentClient, resetClients } from '../lambdas/commons/clients';
 import { resetConfigCache } from '../lambdas/commons/env';
-import { handler } from '../lambdas/remove/handler';
+import { handler } from '../lambdas/act/handler';
 import { main } from '../lib/cli/main';
 import { emptyAccount, type SimAccount } from '../lib/sim/account';
 import { openCaseFor } from '../lib/sim/engine';

@@ -76,11 +76,11 @@ describe('IamJanitorStack', () => {
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
       DefinitionSubstitutions: {
-        ContextFunctionArn: getAtt('Context'),
-        JiraFunctionArn: getAtt('Jira'),
-        SlackRequestFunctionArn: getAtt('SlackRequest'),
-        RemoveFunctionArn: getAtt('Remove'),
-        RecordFunctionArn: getAtt('Record'),
+        GatherContextFunctionArn: getAtt('GatherContext'),
+        OpenTicketFunctionArn: getAtt('OpenTicket'),
+        RequestApprovalFunctionArn: getAtt('RequestApproval'),
+        ActFunctionArn: getAtt('Act'),
+        RecordOutcomeFunctionArn: getAtt('RecordOutcome'),
       },
     });
   });
@@ -135,7 +135,7 @@ describe('IamJanitorStack', () => {
         ...XRAY,
       ].sort(),
     );
-    expect(allowedActions(template, 'context')).toEqual(
+    expect(allowedActions(template, 'gather-context')).toEqual(
       [
         'cloudtrail:LookupEvents',
         'dynamodb:GetItem',
@@ -145,7 +145,7 @@ describe('IamJanitorStack', () => {
         ...XRAY,
       ].sort(),
     );
-    expect(allowedActions(template, 'remove')).toEqual(
+    expect(allowedActions(template, 'act')).toEqual(
       [
         'cloudtrail:LookupEvents',
         'dynamodb:GetItem',
@@ -157,16 +157,16 @@ describe('IamJanitorStack', () => {
         ...XRAY,
       ].sort(),
     );
-    expect(allowedActions(template, 'jira')).toEqual(
+    expect(allowedActions(template, 'open-ticket')).toEqual(
       ['dynamodb:GetItem', 'dynamodb:UpdateItem', ...SECRET_READ, ...XRAY].sort(),
     );
-    expect(allowedActions(template, 'slack-request')).toEqual(
+    expect(allowedActions(template, 'request-approval')).toEqual(
       ['dynamodb:GetItem', 'dynamodb:UpdateItem', ...SECRET_READ, ...XRAY].sort(),
     );
     expect(allowedActions(template, 'slack-interactions')).toEqual(
       ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'states:SendTaskSuccess', ...SECRET_READ, ...XRAY].sort(),
     );
-    expect(allowedActions(template, 'record')).toEqual(
+    expect(allowedActions(template, 'record-outcome')).toEqual(
       ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', ...SECRET_READ, ...XRAY].sort(),
     );
     expect(allowedActions(template, 'remind')).toEqual(
@@ -176,10 +176,10 @@ describe('IamJanitorStack', () => {
 
   it('gives IAM mutating actions to the remover only', () => {
     const mutating = /^iam:(Delete|Update|Deactivate|Detach|Remove|Tag|Untag|Create|Put|Attach|Add)/;
-    for (const name of LAMBDA_NAMES.filter((n) => n !== 'remove')) {
+    for (const name of LAMBDA_NAMES.filter((n) => n !== 'act')) {
       expect(allowedActions(template, name).filter((action) => mutating.test(action))).toEqual([]);
     }
-    expect(allowedActions(template, 'remove').filter((action) => mutating.test(action))).toEqual(
+    expect(allowedActions(template, 'act').filter((action) => mutating.test(action))).toEqual(
       [...USER_MUTATING_ACTIONS, 'iam:RemoveUserFromGroup', 'iam:DeleteVirtualMFADevice'].sort(),
     );
   });
@@ -204,7 +204,7 @@ describe('IamJanitorStack', () => {
         ]),
       },
     });
-    expect(allowedActions(template, 'remove', 'Deny')).toEqual([...USER_MUTATING_ACTIONS].sort());
+    expect(allowedActions(template, 'act', 'Deny')).toEqual([...USER_MUTATING_ACTIONS].sort());
   });
 
   it('follows a custom protected tag key in the Deny', () => {
@@ -269,11 +269,11 @@ describe('IamJanitorStack', () => {
       );
     };
     expect(readable('slack-interactions')).toEqual([secretId('SlackCredentials')]);
-    expect(readable('slack-request')).toEqual([secretId('SlackCredentials')]);
+    expect(readable('request-approval')).toEqual([secretId('SlackCredentials')]);
     expect(readable('remind')).toEqual([secretId('SlackCredentials')]);
-    expect(readable('jira')).toEqual([secretId('JiraCredentials')]);
-    expect(readable('record')).toEqual([secretId('SlackCredentials'), secretId('JiraCredentials')]);
-    for (const name of ['inventory', 'context', 'remove']) expect(readable(name)).toEqual([]);
+    expect(readable('open-ticket')).toEqual([secretId('JiraCredentials')]);
+    expect(readable('record-outcome')).toEqual([secretId('SlackCredentials'), secretId('JiraCredentials')]);
+    for (const name of ['inventory', 'gather-context', 'act']) expect(readable(name)).toEqual([]);
   });
 
   it('alarms on failed and timed-out executions', () => {
@@ -326,7 +326,7 @@ describe('cdk-nag AwsSolutions', () => {
   it('fails synth when a finding is not acknowledged', () => {
     // GIVEN a deliberate wildcard no acknowledgement covers
     const { app, stack } = synthStack({}, { nag: true });
-    stack.janitor.functions.jira.addToRolePolicy(
+    stack.janitor.functions['open-ticket'].addToRolePolicy(
       new PolicyStatement({ actions: ['s3:*'], resources: ['*'] }),
     );
     expect(() => app.synth()).toThrow(/Acknowledge with 'AwsSolutions::AwsSolutions-IAM5\[Action::s3:\*\]'/);

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import type { SlackMessage } from './slack-messages';
 import { SlackUnavailableError } from './errors';
 
 /**
@@ -41,4 +42,24 @@ export async function callSlack<T>(what: string, call: () => Promise<T>): Promis
     }
     throw new SlackUnavailableError(`Slack did not answer "${what}": ${(error as Error).message}`);
   }
+}
+
+/**
+ * Replaces the approval message in place (a retry's refresh, the decision, the expiry): the one
+ * way iam-janitor edits a message it posted.
+ */
+export function updateMessage(
+  slack: WebClient,
+  where: { readonly channel: string; readonly ts: string },
+  message: SlackMessage,
+  what: string,
+): Promise<unknown> {
+  return callSlack(what, () =>
+    slack.chat.update({
+      channel: where.channel,
+      ts: where.ts,
+      text: message.text,
+      blocks: message.blocks as never,
+    }),
+  );
 }

@@ -9,7 +9,7 @@ import { clock } from '../commons/clock';
 import { errorName } from '../commons/errors';
 import { logger, metrics, MetricName } from '../commons/observability';
 import { slackSecrets } from '../commons/secrets';
-import { slackClient } from '../commons/slack';
+import { slackClient, updateMessage } from '../commons/slack';
 import { decidedMessage } from '../commons/slack-messages';
 import { verifySlackSignature } from './signature';
 
@@ -157,14 +157,13 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
   log.info('decision recorded', { decision: decision.decision, decidedBy: userId });
 
   if (record.slackTs && record.slackChannel) {
-    const message = decidedMessage(record, delivering);
     try {
-      await slack.chat.update({
-        channel: record.slackChannel,
-        ts: record.slackTs,
-        text: message.text,
-        blocks: message.blocks as never,
-      });
+      await updateMessage(
+        slack,
+        { channel: record.slackChannel, ts: record.slackTs },
+        decidedMessage(record, delivering),
+        'show the decision',
+      );
     } catch (error) {
       log.warn('could not update the approval message', { error: errorName(error) });
     }

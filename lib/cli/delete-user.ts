@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { iamClient } from '../../lambdas/commons/clients';
-import { act, latestUse, snapshotSchema, type Snapshot } from '../../lambdas/remove/removal';
+import { act, latestUse, snapshotSchema, type Snapshot } from '../../lambdas/act/removal';
 import { loadConfig } from './config-file';
 import type { CommandIo } from './io';
 import { DeclinedError, refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';

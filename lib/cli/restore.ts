@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import { CaseStore } from '../../lambdas/commons/case-store';
 import { documentClient, iamClient } from '../../lambdas/commons/clients';
-import { snapshotSchema } from '../../lambdas/remove/removal';
-import { NOT_RESTORED, restorePlan, restoreUser } from '../../lambdas/remove/restore';
+import { snapshotSchema } from '../../lambdas/act/removal';
+import { NOT_RESTORED, restorePlan, restoreUser } from '../../lambdas/act/restore';
 import type { CommandIo } from './io';
 import { refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';
 import { explainAwsError } from './report';

@@ -6,17 +6,17 @@ import { parseConfig, type JanitorConfig } from '../../lambdas/commons/config';
 import type { Candidate, Decision } from '../../lambdas/commons/contracts';
 import { clock, useClock } from '../../lambdas/commons/clock';
 import { resetConfigCache } from '../../lambdas/commons/env';
-import { handler as contextHandler } from '../../lambdas/context/handler';
+import { handler as contextHandler } from '../../lambdas/gather-context/handler';
 import { handler as inventoryHandler, type SweepOutput } from '../../lambdas/inventory/handler';
-import { handler as jiraHandler } from '../../lambdas/jira/handler';
-import { handler as recordHandler } from '../../lambdas/record/handler';
-import { handler as removeHandler } from '../../lambdas/remove/handler';
+import { handler as jiraHandler } from '../../lambdas/open-ticket/handler';
+import { handler as recordHandler } from '../../lambdas/record-outcome/handler';
+import { handler as removeHandler } from '../../lambdas/act/handler';
 import {
   handler as interactionsHandler,
   type FunctionUrlResult,
 } from '../../lambdas/slack-interactions/handler';
 import { signSlackRequest } from '../../lambdas/slack-interactions/signature';
-import { handler as slackRequestHandler } from '../../lambdas/slack-request/handler';
+import { handler as slackRequestHandler } from '../../lambdas/request-approval/handler';
 import type { SimAccount } from './account';
 import { AwsStandin, type AwsStandinOptions } from './aws-standin';
 import type { SimClock } from './clock';
@@ -90,11 +90,11 @@ type TaskHandler = (input: unknown) => Promise<unknown>;
 /** The real handler of each Lambda a Task state names in the workflow registry. */
 const LAMBDA_HANDLERS: Record<TaskLambda, TaskHandler> = {
   inventory: inventoryHandler,
-  context: contextHandler,
-  jira: jiraHandler,
-  'slack-request': slackRequestHandler,
-  remove: removeHandler,
-  record: recordHandler,
+  'gather-context': contextHandler,
+  'open-ticket': jiraHandler,
+  'request-approval': slackRequestHandler,
+  act: removeHandler,
+  'record-outcome': recordHandler,
 };
 
 /** Every Task state of the machine bound to its Lambda's handler, or to the simulator's own stand-in for it. */

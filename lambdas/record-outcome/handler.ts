@@ -7,7 +7,7 @@ import { clock } from '../commons/clock';
 import { errorName } from '../commons/errors';
 import { logger, metrics, MetricName } from '../commons/observability';
 import { slackSecrets } from '../commons/secrets';
-import { callSlack, slackClient } from '../commons/slack';
+import { callSlack, slackClient, updateMessage } from '../commons/slack';
 import { jiraClient, jiraSettings, recordOutcomeInJira } from '../commons/jira/tracker';
 import { outcomeComment, outcomeDetail, outcomeReply } from '../commons/outcome';
 import { expiredMessage } from '../commons/slack-messages';
@@ -75,14 +75,11 @@ export async function handler(event: unknown): Promise<RecordResult> {
     const text = outcomeReply(facts, outcome, detail);
     if (record?.slackTs && record.slackChannel) {
       if (outcome === 'expired') {
-        const message = expiredMessage(record);
-        await callSlack('mark the request expired', () =>
-          slack.chat.update({
-            channel: record.slackChannel!,
-            ts: record.slackTs!,
-            text: message.text,
-            blocks: message.blocks as never,
-          }),
+        await updateMessage(
+          slack,
+          { channel: record.slackChannel, ts: record.slackTs },
+          expiredMessage(record),
+          'mark the request expired',
         );
       }
       await callSlack('reply in the thread', () =>

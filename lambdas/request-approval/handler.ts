@@ -3,7 +3,7 @@ import { caseStore } from '../commons/clients';
 import { janitorConfig } from '../commons/env';
 import { logger } from '../commons/observability';
 import { slackSecrets } from '../commons/secrets';
-import { callSlack, slackClient } from '../commons/slack';
+import { callSlack, slackClient, updateMessage } from '../commons/slack';
 import { approvalMessage } from '../commons/slack-messages';
 
 const eventSchema = z.object({
@@ -29,13 +29,11 @@ export async function handler(event: unknown): Promise<{ slackTs: string }> {
   const message = approvalMessage(record, config.approvalTimeoutHours, config.dryRun);
   if (record.slackTs && record.slackChannel) {
     // A retry after the message was posted: refresh it rather than post a second one.
-    await callSlack('update the approval request', () =>
-      slack.chat.update({
-        channel: record.slackChannel!,
-        ts: record.slackTs!,
-        text: message.text,
-        blocks: message.blocks as never,
-      }),
+    await updateMessage(
+      slack,
+      { channel: record.slackChannel, ts: record.slackTs },
+      message,
+      'update the approval request',
     );
     return { slackTs: record.slackTs };
   }
