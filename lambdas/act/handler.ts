@@ -6,7 +6,8 @@ import { decisionSchema } from '../commons/contracts';
 import { janitorConfig } from '../commons/env';
 import { clock } from '../commons/clock';
 import { errorName } from '../commons/errors';
-import { logger, metrics, MetricName } from '../commons/observability';
+import { taskHandler } from '../commons/handler';
+import { metrics, MetricName } from '../commons/observability';
 import { SerialLimiter, LOOKUP_GAP_MS } from '../commons/rate-limiter';
 import { act, credentialIdsOf, type ActResult, type CaseExpectations, type Snapshot } from './removal';
 
@@ -26,75 +27,77 @@ export interface ActOutput {
 }
 
 /** Acts on an approver's decision. Delete and disable store the snapshot in the case record first. */
-export async function handler(event: unknown): Promise<ActOutput> {
-  const { caseId, decision } = eventSchema.parse(event);
-  const config = janitorConfig();
-  const store = caseStore();
-  const record = await store.require(caseId);
-  // A child logger per invocation: keys never leak from one case to the next.
-  const log = logger.createChild({ persistentKeys: { caseId, userName: record.userName } });
-  let snapshotSaved = Boolean(record.snapshot);
+export const handler = taskHandler(
+  eventSchema,
+  ({ caseId }) => ({ caseId }),
+  async ({ caseId, decision }, log): Promise<ActOutput> => {
+    const config = janitorConfig();
+    const store = caseStore();
+    const record = await store.require(caseId);
+    log.appendKeys({ userName: record.userName });
+    let snapshotSaved = Boolean(record.snapshot);
 
-  const saveSnapshot = async (snapshot: Snapshot) => {
-    try {
-      await store.update(
-        caseId,
-        { snapshot, snapshotSavedAt: clock.now().toISOString() },
-        { onlyIfAbsent: 'snapshot' },
+    const saveSnapshot = async (snapshot: Snapshot) => {
+      try {
+        await store.update(
+          caseId,
+          { snapshot, snapshotSavedAt: clock.now().toISOString() },
+          { onlyIfAbsent: 'snapshot' },
+        );
+      } catch (error) {
+        // A retry after a crash keeps the first, complete snapshot rather than a partial one.
+        if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+      }
+      snapshotSaved = true;
+    };
+
+    const evidence = record.context?.iam;
+    const expected: CaseExpectations = {
+      userId: record.userId,
+      openedAt: record.openedAt,
+      lastActivity: record.candidate.lastActivity,
+      knownCredentialIds: evidence ? credentialIdsOf(evidence) : undefined,
+      consoleAccess: evidence?.consoleAccess,
+    };
+    const trailUseSince = async (userName: string, since: Date) => {
+      const summary = await lookupUserEvents(
+        userName,
+        [...new Set([HOME_REGION, ...config.cloudTrailRegions])],
+        {
+          clientFor: cloudTrailClient,
+          limiter: trailLimiter,
+          maxEventsPerRegion: 50,
+          now: clock.now(),
+          since,
+        },
       );
-    } catch (error) {
-      // A retry after a crash keeps the first, complete snapshot rather than a partial one.
-      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
-    }
-    snapshotSaved = true;
-  };
+      return summary.lastEvent?.eventTime;
+    };
 
-  const evidence = record.context?.iam;
-  const expected: CaseExpectations = {
-    userId: record.userId,
-    openedAt: record.openedAt,
-    lastActivity: record.candidate.lastActivity,
-    knownCredentialIds: evidence ? credentialIdsOf(evidence) : undefined,
-    consoleAccess: evidence?.consoleAccess,
-  };
-  const trailUseSince = async (userName: string, since: Date) => {
-    const summary = await lookupUserEvents(
-      userName,
-      [...new Set([HOME_REGION, ...config.cloudTrailRegions])],
-      {
-        clientFor: cloudTrailClient,
-        limiter: trailLimiter,
-        maxEventsPerRegion: 50,
+    try {
+      const result = await act({
+        iam: iamClient(),
+        action: decision.decision,
+        userName: record.userName,
+        policy: config,
+        expected,
+        trailUseSince,
+        dryRun: config.dryRun,
         now: clock.now(),
-        since,
-      },
-    );
-    return summary.lastEvent?.eventTime;
-  };
-
-  try {
-    const result = await act({
-      iam: iamClient(),
-      action: decision.decision,
-      userName: record.userName,
-      policy: config,
-      expected,
-      trailUseSince,
-      dryRun: config.dryRun,
-      now: clock.now(),
-      previousSnapshot: record.snapshot,
-      saveSnapshot,
-      onStep: (step, status) => log.info('removal step', { step: step.description, status }),
-    });
-    await store.update(caseId, { removed: result.done, planned: result.planned });
-    return { outcome: result.outcome, planned: result.planned, done: result.done, snapshotSaved };
-  } catch (error) {
-    // A retry that finds the user already gone, with the snapshot stored, finished the deletion before.
-    if (errorName(error) === 'UnknownUserError' && decision.decision === 'delete' && record.snapshot) {
-      return { outcome: 'deleted', planned: [], done: record.removed ?? [], snapshotSaved: true };
+        previousSnapshot: record.snapshot,
+        saveSnapshot,
+        onStep: (step, status) => log.info('removal step', { step: step.description, status }),
+      });
+      await store.update(caseId, { removed: result.done, planned: result.planned });
+      return { outcome: result.outcome, planned: result.planned, done: result.done, snapshotSaved };
+    } catch (error) {
+      // A retry that finds the user already gone, with the snapshot stored, finished the deletion before.
+      if (errorName(error) === 'UnknownUserError' && decision.decision === 'delete' && record.snapshot) {
+        return { outcome: 'deleted', planned: [], done: record.removed ?? [], snapshotSaved: true };
+      }
+      metrics.addMetric(MetricName.RemovalFailures, MetricUnit.Count, 1);
+      metrics.publishStoredMetrics();
+      throw error;
     }
-    metrics.addMetric(MetricName.RemovalFailures, MetricUnit.Count, 1);
-    metrics.publishStoredMetrics();
-    throw error;
-  }
-}
+  },
+);

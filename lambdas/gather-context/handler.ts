@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { caseStore, cloudTrailClient, iamClient } from '../commons/clients';
 import { candidateSchema } from '../commons/contracts';
 import { janitorConfig } from '../commons/env';
-import { logger } from '../commons/observability';
+import { taskHandler } from '../commons/handler';
 import {
   describeTrailEvent,
   HOME_REGION,
@@ -28,48 +28,53 @@ export interface OpenedCase {
 }
 
 /** Opens the case (one open case per user) and gathers the evidence an approver needs. */
-export async function handler(event: unknown): Promise<OpenedCase> {
-  const { caseId, executionArn, candidate } = eventSchema.parse(event);
-  const config = janitorConfig();
-  // A child logger per invocation: keys never leak from one case to the next.
-  const log = logger.createChild({ persistentKeys: { caseId, userName: candidate.userName } });
-  const store = caseStore();
-  await store.open({
-    caseId,
-    userName: candidate.userName,
-    userId: candidate.userId,
-    arn: candidate.arn,
-    candidate,
-    executionArn,
-    openedAt: clock.now().toISOString(),
-  });
+export const handler = taskHandler(
+  eventSchema,
+  ({ caseId, candidate }) => ({ caseId, userName: candidate.userName }),
+  async ({ caseId, executionArn, candidate }, log): Promise<OpenedCase> => {
+    const config = janitorConfig();
+    const store = caseStore();
+    await store.open({
+      caseId,
+      userName: candidate.userName,
+      userId: candidate.userId,
+      arn: candidate.arn,
+      candidate,
+      executionArn,
+      openedAt: clock.now().toISOString(),
+    });
 
-  const now = clock.now();
-  const regions = [...new Set([HOME_REGION, ...config.cloudTrailRegions])];
-  const [iam, cloudTrail] = await Promise.all([
-    gatherIamFacts(iamClient(), candidate.userName),
-    lookupUserEvents(candidate.userName, regions, {
-      clientFor: cloudTrailClient,
-      limiter: cloudTrailLimiter,
-      maxEventsPerRegion: config.cloudTrailMaxEvents,
-      now,
-    }),
-  ]);
-  const context: CaseContext = { gatheredAt: now.toISOString(), iam, cloudTrail };
-  await store.update(caseId, { context });
-  log.info('case opened', { events: cloudTrail.totalEvents, regions });
-  // The evidence is stored first, so that the record of an aborted case shows why it stopped.
-  if (iam.userId && iam.userId !== candidate.userId) {
-    throw new UserChangedError(
-      `${candidate.userName} is now IAM user ${iam.userId}, not ${candidate.userId} as in the credential report: the name was deleted and created again since the report, so nobody was asked.`,
-    );
-  }
-  const activity = recentTrailActivity(cloudTrail, config.thresholdDays, now);
-  if (activity) {
-    throw new UserBecameActiveError(
-      `CloudTrail shows ${candidate.userName} active: ${describeTrailEvent(activity, now)}, within the ${config.thresholdDays}-day threshold. ` +
-        'The credential report does not show SSH keys or service-specific credentials, so this use counts and nobody was asked.',
-    );
-  }
-  return { caseId, userName: candidate.userName, approvalTimeoutSeconds: config.approvalTimeoutHours * 3600 };
-}
+    const now = clock.now();
+    const regions = [...new Set([HOME_REGION, ...config.cloudTrailRegions])];
+    const [iam, cloudTrail] = await Promise.all([
+      gatherIamFacts(iamClient(), candidate.userName),
+      lookupUserEvents(candidate.userName, regions, {
+        clientFor: cloudTrailClient,
+        limiter: cloudTrailLimiter,
+        maxEventsPerRegion: config.cloudTrailMaxEvents,
+        now,
+      }),
+    ]);
+    const context: CaseContext = { gatheredAt: now.toISOString(), iam, cloudTrail };
+    await store.update(caseId, { context });
+    log.info('case opened', { events: cloudTrail.totalEvents, regions });
+    // The evidence is stored first, so that the record of an aborted case shows why it stopped.
+    if (iam.userId && iam.userId !== candidate.userId) {
+      throw new UserChangedError(
+        `${candidate.userName} is now IAM user ${iam.userId}, not ${candidate.userId} as in the credential report: the name was deleted and created again since the report, so nobody was asked.`,
+      );
+    }
+    const activity = recentTrailActivity(cloudTrail, config.thresholdDays, now);
+    if (activity) {
+      throw new UserBecameActiveError(
+        `CloudTrail shows ${candidate.userName} active: ${describeTrailEvent(activity, now)}, within the ${config.thresholdDays}-day threshold. ` +
+          'The credential report does not show SSH keys or service-specific credentials, so this use counts and nobody was asked.',
+      );
+    }
+    return {
+      caseId,
+      userName: candidate.userName,
+      approvalTimeoutSeconds: config.approvalTimeoutHours * 3600,
+    };
+  },
+);

@@ -5,20 +5,24 @@ import { candidateSchema, OUTCOMES, type Outcome } from '../commons/contracts';
 import { janitorConfig, requireEnv } from '../commons/env';
 import { clock } from '../commons/clock';
 import { errorName } from '../commons/errors';
-import { logger, metrics, MetricName } from '../commons/observability';
+import { taskHandler } from '../commons/handler';
+import { metrics, MetricName } from '../commons/observability';
 import { slackSecrets } from '../commons/secrets';
 import { callSlack, slackClient, updateMessage } from '../commons/slack';
 import { jiraClient, jiraSettings, recordOutcomeInJira } from '../commons/jira/tracker';
 import { outcomeComment, outcomeDetail, outcomeReply } from '../commons/outcome';
 import { expiredMessage } from '../commons/slack-messages';
 
-/** The case machine's whole state, as RecordOutcome receives it; every part after the candidate is optional. */
+/**
+ * What RecordOutcome reads of the machine's state: the outcome (a Pass state's, or Act's) and the
+ * error. Everything else comes from the case record, the one source of truth; the candidate only
+ * names the user when the case never reached the table.
+ */
 const stateSchema = z.object({
   candidate: candidateSchema,
   outcome: z.enum(OUTCOMES).optional(),
-  decision: z.object({ decision: z.string(), decidedBy: z.string(), decidedAt: z.string() }).optional(),
   action: z
-    .object({ outcome: z.enum(OUTCOMES), done: z.array(z.string()), snapshotSaved: z.boolean() })
+    .object({ outcome: z.enum(OUTCOMES) })
     .partial()
     .optional(),
   error: z.object({ Error: z.string(), Cause: z.unknown().optional() }).optional(),
@@ -37,81 +41,82 @@ export interface RecordResult {
  * thread reply, and the closed case record. Jira or Slack being down must not lose the record, so
  * their failures are logged and the case is still closed.
  */
-export async function handler(event: unknown): Promise<RecordResult> {
-  const { caseId, state } = eventSchema.parse(event);
-  const config = janitorConfig();
-  const store = caseStore();
-  const record = await store.get(caseId);
-  const userName = state.candidate.userName;
-  // A child logger per invocation: keys never leak from one case to the next.
-  const log = logger.createChild({ persistentKeys: { caseId, userName } });
+export const handler = taskHandler(
+  eventSchema,
+  ({ caseId, state }) => ({ caseId, userName: state.candidate.userName }),
+  async ({ caseId, state }, log): Promise<RecordResult> => {
+    const config = janitorConfig();
+    const store = caseStore();
+    const record = await store.get(caseId);
+    const userName = state.candidate.userName;
 
-  const outcome: Outcome =
-    record?.outcome === 'expired' ? 'expired' : (state.outcome ?? state.action?.outcome ?? 'failed');
-  const detail =
-    record?.outcome === 'expired'
-      ? outcomeDetail('expired', undefined)
-      : outcomeDetail(outcome, state.error, state.decision?.decision);
-  const facts = record ?? { caseId, userName, removed: state.action?.done };
-  const lines = outcomeComment(facts, outcome, detail, requireEnv('CASE_TABLE_NAME'));
+    const outcome: Outcome =
+      record?.outcome === 'expired' ? 'expired' : (state.outcome ?? state.action?.outcome ?? 'failed');
+    const detail =
+      record?.outcome === 'expired'
+        ? outcomeDetail('expired', undefined)
+        : outcomeDetail(outcome, state.error, record?.decision?.decision);
+    const facts = record ?? { caseId, userName };
+    const lines = outcomeComment(facts, outcome, detail, requireEnv('CASE_TABLE_NAME'));
 
-  let jiraRecorded = false;
-  if (record?.jiraKey) {
+    let jiraRecorded = false;
+    if (record?.jiraKey) {
+      try {
+        const settings = await jiraSettings();
+        await recordOutcomeInJira(await jiraClient(settings), settings, record.jiraKey, lines);
+        jiraRecorded = true;
+      } catch (error) {
+        log.warn('could not record the outcome in Jira', {
+          error: errorName(error),
+          message: (error as Error).message,
+        });
+      }
+    }
+
+    let slackRecorded = false;
     try {
-      const settings = await jiraSettings();
-      await recordOutcomeInJira(await jiraClient(settings), settings, record.jiraKey, lines);
-      jiraRecorded = true;
+      const slack = await slackClient((await slackSecrets()).slackBotToken);
+      const text = outcomeReply(facts, outcome, detail);
+      if (record?.slackTs && record.slackChannel) {
+        if (outcome === 'expired') {
+          await updateMessage(
+            slack,
+            { channel: record.slackChannel, ts: record.slackTs },
+            expiredMessage(record),
+            'mark the request expired',
+          );
+        }
+        await callSlack('reply in the thread', () =>
+          slack.chat.postMessage({ channel: record.slackChannel!, thread_ts: record.slackTs!, text }),
+        );
+      } else {
+        await callSlack('post the outcome', () =>
+          slack.chat.postMessage({
+            channel: config.slackChannelId,
+            text: `iam-janitor case ${caseId}: ${text}`,
+          }),
+        );
+      }
+      slackRecorded = true;
     } catch (error) {
-      log.warn('could not record the outcome in Jira', {
+      log.warn('could not record the outcome in Slack', {
         error: errorName(error),
         message: (error as Error).message,
       });
     }
-  }
 
-  let slackRecorded = false;
-  try {
-    const slack = await slackClient((await slackSecrets()).slackBotToken);
-    const text = outcomeReply(facts, outcome, detail);
-    if (record?.slackTs && record.slackChannel) {
-      if (outcome === 'expired') {
-        await updateMessage(
-          slack,
-          { channel: record.slackChannel, ts: record.slackTs },
-          expiredMessage(record),
-          'mark the request expired',
-        );
-      }
-      await callSlack('reply in the thread', () =>
-        slack.chat.postMessage({ channel: record.slackChannel!, thread_ts: record.slackTs!, text }),
-      );
-    } else {
-      await callSlack('post the outcome', () =>
-        slack.chat.postMessage({
-          channel: config.slackChannelId,
-          text: `iam-janitor case ${caseId}: ${text}`,
-        }),
-      );
-    }
-    slackRecorded = true;
-  } catch (error) {
-    log.warn('could not record the outcome in Slack', {
-      error: errorName(error),
-      message: (error as Error).message,
-    });
-  }
+    const closing = { outcome, outcomeDetail: detail, closedAt: clock.now().toISOString() };
+    if (record) await store.close(caseId, record.userName, closing);
+    else await store.release(caseId, userName);
 
-  const closing = { outcome, outcomeDetail: detail, closedAt: clock.now().toISOString() };
-  if (record) await store.close(caseId, record.userName, closing);
-  else await store.release(caseId, userName);
-
-  metrics.addDimension('outcome', outcome);
-  metrics.addMetric(MetricName.Outcomes, MetricUnit.Count, 1);
-  metrics.publishStoredMetrics();
-  if (outcome === 'failed') {
-    metrics.addMetric(MetricName.FailedOutcomes, MetricUnit.Count, 1);
+    metrics.addDimension('outcome', outcome);
+    metrics.addMetric(MetricName.Outcomes, MetricUnit.Count, 1);
     metrics.publishStoredMetrics();
-  }
-  log.info('case closed', { outcome, jiraRecorded, slackRecorded });
-  return { outcome, jiraRecorded, slackRecorded };
-}
+    if (outcome === 'failed') {
+      metrics.addMetric(MetricName.FailedOutcomes, MetricUnit.Count, 1);
+      metrics.publishStoredMetrics();
+    }
+    log.info('case closed', { outcome, jiraRecorded, slackRecorded });
+    return { outcome, jiraRecorded, slackRecorded };
+  },
+);

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { caseStore } from '../commons/clients';
 import { janitorConfig } from '../commons/env';
-import { logger } from '../commons/observability';
+import { taskHandler } from '../commons/handler';
 import { slackSecrets } from '../commons/secrets';
 import { callSlack, slackClient, updateMessage } from '../commons/slack';
 import { approvalMessage } from '../commons/slack-messages';
@@ -15,37 +15,39 @@ const eventSchema = z.object({
  * Stores the task token in the case table, then asks the approvers in Slack. The state machine
  * waits until the interactions Lambda resumes it with the decision, or until the approval times out.
  */
-export async function handler(event: unknown): Promise<{ slackTs: string }> {
-  const { caseId, taskToken } = eventSchema.parse(event);
-  const config = janitorConfig();
-  const store = caseStore();
-  const record = await store.require(caseId);
-  // A child logger per invocation: keys never leak from one case to the next.
-  const log = logger.createChild({ persistentKeys: { caseId, userName: record.userName } });
-  // Each attempt of the state gets a new token; the latest is the one that can resume the case.
-  await store.update(caseId, { taskToken, status: 'awaiting-decision' });
+export const handler = taskHandler(
+  eventSchema,
+  ({ caseId }) => ({ caseId }),
+  async ({ caseId, taskToken }, log): Promise<{ slackTs: string }> => {
+    const config = janitorConfig();
+    const store = caseStore();
+    const record = await store.require(caseId);
+    log.appendKeys({ userName: record.userName });
+    // Each attempt of the state gets a new token; the latest is the one that can resume the case.
+    await store.update(caseId, { taskToken, status: 'awaiting-decision' });
 
-  const slack = await slackClient((await slackSecrets()).slackBotToken);
-  const message = approvalMessage(record, config.approvalTimeoutHours, config.dryRun);
-  if (record.slackTs && record.slackChannel) {
-    // A retry after the message was posted: refresh it rather than post a second one.
-    await updateMessage(
-      slack,
-      { channel: record.slackChannel, ts: record.slackTs },
-      message,
-      'update the approval request',
+    const slack = await slackClient((await slackSecrets()).slackBotToken);
+    const message = approvalMessage(record, config.approvalTimeoutHours, config.dryRun);
+    if (record.slackTs && record.slackChannel) {
+      // A retry after the message was posted: refresh it rather than post a second one.
+      await updateMessage(
+        slack,
+        { channel: record.slackChannel, ts: record.slackTs },
+        message,
+        'update the approval request',
+      );
+      return { slackTs: record.slackTs };
+    }
+    const posted = await callSlack('post the approval request', () =>
+      slack.chat.postMessage({
+        channel: config.slackChannelId,
+        text: message.text,
+        blocks: message.blocks as never,
+        unfurl_links: false,
+      }),
     );
-    return { slackTs: record.slackTs };
-  }
-  const posted = await callSlack('post the approval request', () =>
-    slack.chat.postMessage({
-      channel: config.slackChannelId,
-      text: message.text,
-      blocks: message.blocks as never,
-      unfurl_links: false,
-    }),
-  );
-  await store.update(caseId, { slackTs: posted.ts, slackChannel: posted.channel ?? config.slackChannelId });
-  log.info('approval requested');
-  return { slackTs: posted.ts ?? '' };
-}
+    await store.update(caseId, { slackTs: posted.ts, slackChannel: posted.channel ?? config.slackChannelId });
+    log.info('approval requested');
+    return { slackTs: posted.ts ?? '' };
+  },
+);
