@@ -20,7 +20,8 @@ export function taskHandler<Schema extends z.ZodType, Result>(
     try {
       return await body(event, log);
     } finally {
-      metrics.publishStoredMetrics();
+      // Only what is left: a handler that flushed its own (or stored none) adds no empty-metrics warning.
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
   };
 }
