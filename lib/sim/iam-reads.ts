@@ -1,5 +1,13 @@
 import { credentialReportCsv, stableId } from './account';
-import { boundaryShape, iso, tagList, userShape, type Handler, type IamState } from './iam-shapes';
+import {
+  boundaryShape,
+  iso,
+  tagList,
+  userShape,
+  requireLoginProfile,
+  type Handler,
+  type IamState,
+} from './iam-shapes';
 import { StandinError } from './standin-types';
 
 /** IAM's read actions, as the stand-in answers them. */
@@ -62,16 +70,11 @@ export function readHandlers(model: IamState): Record<string, Handler> {
     },
     GetLoginProfile: (params) => {
       const user = model.user(params);
-      if (!user.password)
-        throw new StandinError(
-          'NoSuchEntity',
-          `Login Profile for User ${user.userName} cannot be found.`,
-          404,
-        );
+      const password = requireLoginProfile(user);
       return {
         LoginProfile: {
           UserName: user.userName,
-          CreateDate: iso(user.password.createDate),
+          CreateDate: iso(password.createDate),
           PasswordResetRequired: false,
         },
       };

@@ -1,5 +1,5 @@
 import type { SimAccount, SimUser } from './account';
-import type { AwsStandinOptions } from './standin-types';
+import { StandinError, type AwsStandinOptions } from './standin-types';
 
 /** What the IAM action handlers share: the model's state and helpers, and IAM's response shapes. */
 
@@ -63,4 +63,11 @@ export function tagList(tags: Record<string, string>) {
 
 export function iso(date: Date): string {
   return date.toISOString();
+}
+
+/** A user's console password, or IAM's NoSuchEntity for a user who has none. */
+export function requireLoginProfile(user: SimUser): NonNullable<SimUser['password']> {
+  if (!user.password)
+    throw new StandinError('NoSuchEntity', `Login Profile for User ${user.userName} cannot be found.`, 404);
+  return user.password;
 }

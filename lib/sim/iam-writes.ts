@@ -1,5 +1,5 @@
 import { addUser, findUser, stableId, userArn } from './account';
-import { dependentItems, userShape, type Handler, type IamState } from './iam-shapes';
+import { dependentItems, userShape, requireLoginProfile, type Handler, type IamState } from './iam-shapes';
 import { StandinError } from './standin-types';
 import { memberList, memberValues } from './xml';
 
@@ -9,12 +9,7 @@ export function writeHandlers(model: IamState): Record<string, Handler> {
   return {
     DeleteLoginProfile: (params) => {
       const user = model.user(params);
-      if (!user.password)
-        throw new StandinError(
-          'NoSuchEntity',
-          `Login Profile for User ${user.userName} cannot be found.`,
-          404,
-        );
+      requireLoginProfile(user);
       user.password = null;
       return undefined;
     },
