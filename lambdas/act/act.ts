@@ -1,6 +1,12 @@
-import { GetUserCommand, type IAMClient } from '@aws-sdk/client-iam';
-import { UnknownUserError, UserBecameActiveError, isNoSuchEntity } from '../commons/errors';
-import { isActiveCredential as isActive, readUser, type Snapshot } from '../commons/snapshot';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import { UserBecameActiveError } from '../commons/errors';
+import {
+  getUser,
+  isActiveCredential as isActive,
+  readUser,
+  tagsOf,
+  type Snapshot,
+} from '../commons/snapshot';
 import {
   recheckActivity,
   recheckNewCredentials,
@@ -101,31 +107,20 @@ async function recheck(input: ActInput, plan: Snapshot, expected: CaseExpectatio
  * MFA device: the user must still be the same person and still unprotected, read live.
  */
 async function guardLiveUser(iam: IAMClient, plan: Snapshot, policy: GuardPolicy): Promise<void> {
-  const user = (await iam.send(new GetUserCommand({ UserName: plan.userName }))).User;
-  verifyIdentity({ userName: plan.userName, userId: user?.UserId ?? 'unknown' }, plan.userId);
-  const tags = Object.fromEntries((user?.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
-  refuseIfProtected({ ...plan, tags, path: user?.Path ?? plan.path }, policy);
+  const user = await getUser(iam, plan.userName);
+  verifyIdentity({ userName: plan.userName, userId: user.UserId }, plan.userId);
+  refuseIfProtected({ ...plan, tags: tagsOf(user.Tags), path: user.Path ?? plan.path }, policy);
 }
 
 async function keep(input: ActInput): Promise<ActResult> {
   const { iam, userName, policy, now } = input;
   const step = keepStep(userName, policy.keepUntilTagKey, policy.keepDays, now);
-  let user;
-  try {
-    user = (await iam.send(new GetUserCommand({ UserName: userName }))).User;
-  } catch (error) {
-    if (isNoSuchEntity(error))
-      throw new UnknownUserError(`There is no IAM user named "${userName}" any more; nothing to keep.`, {
-        cause: error,
-      });
-    throw error;
-  }
+  const user = await getUser(iam, userName);
   // The keep-until tag would snooze whoever holds the name now; a different person is not ours to snooze.
-  if (input.expected) verifyIdentity({ userName, userId: user?.UserId ?? 'unknown' }, input.expected.userId);
+  if (input.expected) verifyIdentity({ userName, userId: user.UserId }, input.expected.userId);
   if (input.dryRun) return { outcome: 'dry-run', planned: [step.description], done: [] };
   // A user protected since the case opened is kept by definition; the role's Deny would refuse the tag.
-  if ((user?.Tags ?? []).some((tag) => tag.Key === policy.protectedTagKey))
-    return { outcome: 'kept', planned: [], done: [] };
+  if (policy.protectedTagKey in tagsOf(user.Tags)) return { outcome: 'kept', planned: [], done: [] };
   return {
     outcome: 'kept',
     planned: [step.description],

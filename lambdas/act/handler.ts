@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import { caseStore, cloudTrailClient, iamClient } from '../commons/clients';
-import { HOME_REGION, lookupUserEvents } from '../commons/cloudtrail';
+import { lookupRegions, lookupUserEvents } from '../commons/cloudtrail';
 import { decisionSchema } from '../commons/contracts';
 import { janitorConfig } from '../commons/env';
 import { clock } from '../commons/clock';
@@ -60,17 +60,13 @@ export const handler = taskHandler(
       consoleAccess: evidence?.consoleAccess,
     };
     const trailUseSince = async (userName: string, since: Date) => {
-      const summary = await lookupUserEvents(
-        userName,
-        [...new Set([HOME_REGION, ...config.cloudTrailRegions])],
-        {
-          clientFor: cloudTrailClient,
-          limiter: trailLimiter,
-          maxEventsPerRegion: 50,
-          now: clock.now(),
-          since,
-        },
-      );
+      const summary = await lookupUserEvents(userName, lookupRegions(config), {
+        clientFor: cloudTrailClient,
+        limiter: trailLimiter,
+        maxEventsPerRegion: 50,
+        now: clock.now(),
+        since,
+      });
       return summary.lastEvent?.eventTime;
     };
 

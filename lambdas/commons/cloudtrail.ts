@@ -13,6 +13,11 @@ export const LOOKUP_WINDOW_DAYS = 90;
 /** IAM and console sign-in events land in us-east-1 whatever region the user works in. */
 export const HOME_REGION = 'us-east-1';
 const RECENT_EVENTS = 20;
+
+/** The regions a user's events are read in: us-east-1, then the configured ones, each once. */
+export function lookupRegions(config: { readonly cloudTrailRegions: readonly string[] }): string[] {
+  return [...new Set([HOME_REGION, ...config.cloudTrailRegions])];
+}
 const DAY_MS = 86_400_000;
 
 export interface TrailEvent {

@@ -1,7 +1,7 @@
 import type { CaseRecord } from './case-store';
 import { caseFacts } from './case-view';
 import { escapeMrkdwn } from './outcome';
-import { clip } from './text';
+import { clip, formatTime } from './text';
 import type { DecisionRecord } from './contracts';
 
 /** Block Kit's limits: a message holds 50 blocks, a section 3,000 characters, a button value 2,000. */
@@ -114,14 +114,15 @@ export function approvalMessage(
   return { text: `Inactive IAM user ${record.userName}: delete, disable or keep?`, blocks };
 }
 
-const DECISION_WORDS = { delete: 'Delete', disable: 'Disable', keep: 'Keep' } as const;
+/** Each decision as its button reads. */
+export const DECISION_WORDS = { delete: 'Delete', disable: 'Disable', keep: 'Keep' } as const;
 
 /** The request once decided: the buttons give way to who decided what. */
 export function decidedMessage(record: CaseRecord, decision: DecisionRecord, note?: string): SlackMessage {
   const original = approvalMessage(record, 0, false).blocks.filter(
     (block) => block.type !== 'actions' && block.type !== 'context',
   );
-  const line = `*${DECISION_WORDS[decision.decision]}* chosen by <@${decision.decidedBy}> at ${decision.decidedAt.slice(0, 16).replace('T', ' ')} UTC${note ? ` · ${note}` : ''}`;
+  const line = `*${DECISION_WORDS[decision.decision]}* chosen by <@${decision.decidedBy}> at ${formatTime(decision.decidedAt)}${note ? ` · ${note}` : ''}`;
   return {
     text: `${record.userName}: ${decision.decision} by ${decision.decidedBy}`,
     blocks: [...original, { type: 'section', text: mrkdwn(line) }],

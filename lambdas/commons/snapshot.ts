@@ -12,6 +12,7 @@ import {
   ListSSHPublicKeysCommand,
   ListUserPoliciesCommand,
   type IAMClient,
+  type User,
 } from '@aws-sdk/client-iam';
 import * as z from 'zod';
 import { UnknownUserError, isNoSuchEntity } from './errors';
@@ -74,9 +75,19 @@ const iso = (date: Date | undefined | null) => (date ? new Date(date).toISOStrin
 export const isActiveCredential = (item: { status?: string }) =>
   item.status === undefined || item.status === 'Active';
 
-/** Reads every dependent item of the user. Read-only. */
-export async function readUser(iam: IAMClient, userName: string, now = new Date()): Promise<Snapshot> {
-  let user;
+/** IAM's tag list as a map. */
+export function tagsOf(
+  tags: readonly { Key?: string; Value?: string }[] | undefined,
+): Record<string, string> {
+  return Object.fromEntries((tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+}
+
+/** The user as GetUser reads it now; a name that no longer exists is an UnknownUserError. */
+export async function getUser(
+  iam: IAMClient,
+  userName: string,
+): Promise<User & { UserName: string; Arn: string; UserId: string }> {
+  let user: User | undefined;
   try {
     user = (await iam.send(new GetUserCommand({ UserName: userName }))).User;
   } catch (error) {
@@ -88,6 +99,12 @@ export async function readUser(iam: IAMClient, userName: string, now = new Date(
   }
   if (!user?.UserName || !user.Arn || !user.UserId)
     throw new Error(`GetUser returned an incomplete user for ${userName}`);
+  return { ...user, UserName: user.UserName, Arn: user.Arn, UserId: user.UserId };
+}
+
+/** Reads every dependent item of the user. Read-only. */
+export async function readUser(iam: IAMClient, userName: string, now = new Date()): Promise<Snapshot> {
+  const user = await getUser(iam, userName);
   const UserName = user.UserName;
 
   let loginProfile: Snapshot['loginProfile'] = null;
@@ -197,7 +214,7 @@ export async function readUser(iam: IAMClient, userName: string, now = new Date(
     path: user.Path ?? '/',
     createDate: iso(user.CreateDate) ?? '',
     permissionsBoundary: user.PermissionsBoundary?.PermissionsBoundaryArn ?? null,
-    tags: Object.fromEntries((user.Tags ?? []).map((tag) => [tag.Key!, tag.Value ?? ''])),
+    tags: tagsOf(user.Tags),
     groups,
     managedPolicies,
     inlinePolicies,

@@ -5,7 +5,7 @@ import { janitorConfig } from '../commons/env';
 import { taskHandler } from '../commons/handler';
 import {
   describeTrailEvent,
-  HOME_REGION,
+  lookupRegions,
   lookupUserEvents,
   recentTrailActivity,
 } from '../commons/cloudtrail';
@@ -45,7 +45,7 @@ export const handler = taskHandler(
     });
 
     const now = clock.now();
-    const regions = [...new Set([HOME_REGION, ...config.cloudTrailRegions])];
+    const regions = lookupRegions(config);
     const [iam, cloudTrail] = await Promise.all([
       gatherIamFacts(iamClient(), candidate.userName),
       lookupUserEvents(candidate.userName, regions, {

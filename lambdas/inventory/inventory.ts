@@ -3,6 +3,7 @@ import { mapWithConcurrency } from '../commons/concurrency';
 import type { Candidate } from '../commons/contracts';
 import { isNoSuchEntity } from '../commons/errors';
 import { collectPages } from '../commons/pagination';
+import { tagsOf } from '../commons/snapshot';
 import {
   fetchCredentialReport,
   parseCredentialReport,
@@ -157,23 +158,19 @@ export async function userFacts(
     });
     for (const user of details) {
       if (!user.UserName || !user.UserId || !wanted.has(user.UserName)) continue;
-      facts.set(user.UserName, { userId: user.UserId, tags: tagMap(user.Tags) });
+      facts.set(user.UserName, { userId: user.UserId, tags: tagsOf(user.Tags) });
     }
     return facts;
   }
   await mapWithConcurrency(userNames, concurrency, async (userName) => {
     try {
       const user = (await iam.send(new GetUserCommand({ UserName: userName }))).User;
-      if (user?.UserId) facts.set(userName, { userId: user.UserId, tags: tagMap(user.Tags) });
+      if (user?.UserId) facts.set(userName, { userId: user.UserId, tags: tagsOf(user.Tags) });
     } catch (error) {
       if (!isNoSuchEntity(error)) throw error;
     }
   });
   return facts;
-}
-
-function tagMap(tags: { Key?: string; Value?: string }[] | undefined): Record<string, string> {
-  return Object.fromEntries((tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
 }
 
 /**

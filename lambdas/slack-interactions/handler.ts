@@ -10,7 +10,8 @@ import { errorName } from '../commons/errors';
 import { logger, metrics, MetricName } from '../commons/observability';
 import { slackSecrets } from '../commons/secrets';
 import { slackClient, updateMessage } from '../commons/slack';
-import { decidedMessage } from '../commons/slack-messages';
+import { DECISION_WORDS, decidedMessage } from '../commons/slack-messages';
+import { formatTime } from '../commons/text';
 import { verifySlackSignature } from './signature';
 
 /** The part of a Lambda Function URL event this handler reads. */
@@ -171,8 +172,6 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
   return reply(200);
 }
 
-const DECISION_WORDS = { delete: 'Delete', disable: 'Disable', keep: 'Keep' } as const;
-
 /**
  * Requests from the configured workspace, or, with slackEnterpriseId, from anywhere in that
  * Enterprise Grid organization (org-wide installs send no team at all).
@@ -192,7 +191,7 @@ function workspaceCheck(
 
 function alreadyDecided(record: CaseRecord): string {
   if (record.decision) {
-    return `Already decided: *${record.decision.decision}* by <@${record.decision.decidedBy}> at ${record.decision.decidedAt.slice(0, 16).replace('T', ' ')} UTC.`;
+    return `Already decided: *${record.decision.decision}* by <@${record.decision.decidedBy}> at ${formatTime(record.decision.decidedAt)}.`;
   }
   return `This case is ${record.status}${record.outcome ? ` (${record.outcome})` : ''}; it takes no decision now.`;
 }
