@@ -8,7 +8,7 @@ import { CASE_TABLE, startDynamo } from '../lib/sim/dynamo';
 import { CaseStore } from '../lambdas/commons/case-store';
 import { documentClient } from '../lambdas/commons/clients';
 import { VALID_CONFIG } from './helpers/stack';
-import { ago, startStandin } from './helpers/standin';
+import { ago, pointClientsAt, startStandin } from './helpers/standin';
 
 describe('inventory Lambda', () => {
   let standin: AwsStandin;
@@ -16,7 +16,7 @@ describe('inventory Lambda', () => {
 
   beforeAll(async () => {
     dynamo = await startDynamo();
-    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.url;
+    pointClientsAt({ dynamodb: dynamo.url });
     process.env.CASE_TABLE_NAME = CASE_TABLE;
   });
   afterAll(() => dynamo.stop());

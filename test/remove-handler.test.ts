@@ -9,7 +9,7 @@ import type { AwsStandin } from '../lib/sim/aws-standin';
 import { CASE_TABLE, startDynamo } from '../lib/sim/dynamo';
 import { addLoadedUser } from './helpers/loaded-user';
 import { VALID_CONFIG } from './helpers/stack';
-import { startStandin } from './helpers/standin';
+import { pointClientsAt, startStandin } from './helpers/standin';
 
 describe('remove Lambda', () => {
   let dynamo: Awaited<ReturnType<typeof startDynamo>>;
@@ -19,7 +19,7 @@ describe('remove Lambda', () => {
 
   beforeAll(async () => {
     dynamo = await startDynamo();
-    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.url;
+    pointClientsAt({ dynamodb: dynamo.url });
     process.env.CASE_TABLE_NAME = CASE_TABLE;
   });
   afterAll(() => dynamo.stop());

@@ -64,6 +64,11 @@ export interface ClientSettings {
 
 let settings: ClientSettings = {};
 
+/** The settings in force, so that a caller can add to them and put them back. */
+export function clientSettings(): ClientSettings {
+  return settings;
+}
+
 /** Points every client at the given endpoints and credentials; `{}` returns to the default chain. */
 export function configureClients(next: ClientSettings): void {
   settings = next;

@@ -34,16 +34,6 @@ export class AwsStandin extends LoopbackServer {
     this.model = new IamModel(account, options);
   }
 
-  /** The environment that points every SDK client of iam-janitor at this stand-in. */
-  endpointEnv(): Record<string, string> {
-    return {
-      AWS_ENDPOINT_URL_IAM: this.url,
-      AWS_ENDPOINT_URL_CLOUDTRAIL: this.url,
-      AWS_ENDPOINT_URL_SFN: this.url,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: this.url,
-    };
-  }
-
   callsOf(action: string): CallRecord[] {
     return this.calls.filter((call) => call.action === action);
   }

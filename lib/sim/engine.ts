@@ -1,7 +1,12 @@
 import './promise-with-resolvers';
 import type { StateMachine } from 'aws-local-stepfunctions';
 import { CaseStore, type CaseRecord } from '../../lambdas/commons/case-store';
-import { configureClients, documentClient } from '../../lambdas/commons/clients';
+import {
+  clientSettings,
+  configureClients,
+  documentClient,
+  type ClientSettings,
+} from '../../lambdas/commons/clients';
 import { parseConfig, type JanitorConfig } from '../../lambdas/commons/config';
 import type { Candidate, Decision } from '../../lambdas/commons/contracts';
 import { clock, useClock } from '../../lambdas/commons/clock';
@@ -121,6 +126,7 @@ export class Simulation {
   private readonly caseMachine: StateMachine;
   private readonly sweepMachine: StateMachine;
   private tokenCounter = 0;
+  private settingsBefore: ClientSettings = {};
 
   constructor(private readonly options: SimulationOptions) {
     this.aws = new AwsStandin(options.account, {
@@ -164,6 +170,7 @@ export class Simulation {
     });
     resetConfigCache();
     useClock(this.options.clock);
+    this.settingsBefore = clientSettings();
     // Endpoints and credentials go to each client explicitly, never through AWS_ENDPOINT_URL_*:
     // AWS_IGNORE_CONFIGURED_ENDPOINT_URLS would turn those off and send the run to real AWS.
     configureClients({
@@ -186,7 +193,7 @@ export class Simulation {
     if (!Simulation.running.delete(this)) return;
     await Promise.allSettled(this.pendingCases);
     await Promise.all([this.aws.stop(), this.slack.stop(), this.jira.stop(), this.dynamo?.stop()]);
-    configureClients({});
+    configureClients(this.settingsBefore);
     useClock(undefined);
   }
 
