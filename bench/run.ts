@@ -96,6 +96,7 @@ async function benchInventory(size: number) {
     exemptPathPrefixes: [],
     maxCasesPerRun: 100,
     maxCandidateFraction: 1,
+    credentialCases: true,
   };
   const ours = new AwsStandin(account(size, idle), { faults: { latencyMs: LATENCY_MS } });
   await ours.start();

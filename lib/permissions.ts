@@ -38,6 +38,12 @@ export function grantLeastPrivilege(janitor: PermissionTargets, config: JanitorC
   fns.inventory.addToRolePolicy(
     statement(['dynamodb:Scan'], [`${table.tableArn}/index/${OPEN_CASES_INDEX}`]),
   );
+  // The key ids of users who keep a key by its id (Keep on a credential case tags it).
+  fns.inventory.addToRolePolicy(statement(['iam:ListAccessKeys'], userArns));
+  // The latest sweep record, and the one-run acknowledgement of the fraction guard, used up on read.
+  fns.inventory.addToRolePolicy(
+    statement(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], [table.tableArn]),
+  );
 
   // context: opens the case (two conditional writes) and reads the evidence.
   fns['gather-context'].addToRolePolicy(statement(['cloudtrail:LookupEvents'], ['*']));

@@ -27,6 +27,8 @@ function record(context?: CaseContext, overrides: Partial<CaseRecord> = {}): Cas
       lastActivity: '2026-07-25T10:00:00.000Z',
       lastActivitySource: 'password',
       idleDays: 120,
+      kind: 'user',
+      subjectId: 'AIDAX',
     },
     executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:case:AIDAX-2026-11-22',
     openedAt: '2026-11-22T09:00:00.000Z',

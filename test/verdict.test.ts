@@ -1,5 +1,6 @@
 import { parseCredentialReport } from '../lambdas/inventory/credential-report';
-import { blastRadius } from '../lambdas/inventory/inventory';
+import type { Candidate } from '../lambdas/commons/contracts';
+import { applyGuard, batchOf, fractionAlarm } from '../lambdas/inventory/guard';
 import {
   judgeActivity,
   judgeTags,
@@ -269,16 +270,69 @@ describe('root account', () => {
   });
 });
 
-describe('blastRadius', () => {
-  it('halts above maxCasesPerRun', () => {
-    expect(blastRadius(26, 1000, POLICY)).toBe('26 candidates exceed maxCasesPerRun (25)');
-    expect(blastRadius(25, 1000, POLICY)).toBeUndefined();
+describe('the guard', () => {
+  const population = (userCandidates: number, credentialCandidates = 0) => ({
+    users: 10,
+    userCandidates,
+    credentials: 10,
+    credentialCandidates,
+  });
+  const acknowledgement = (maxCandidates: number, expiresAt = '2026-11-23T00:00:00.000Z') => ({
+    acknowledgedBy: 'alice',
+    acknowledgedAt: '2026-11-22T09:00:00.000Z',
+    maxCandidates,
+    expiresAt,
   });
 
-  it('halts above maxCandidateFraction of all users', () => {
-    expect(blastRadius(3, 10, POLICY)).toBe(
+  it('halts above maxCandidateFraction of all users, or of all active credentials', () => {
+    expect(fractionAlarm(population(3), POLICY)).toBe(
       '3 of 10 users (30%) are candidates, above maxCandidateFraction (20%)',
     );
-    expect(blastRadius(2, 10, POLICY)).toBeUndefined();
+    expect(fractionAlarm(population(2), POLICY)).toBeUndefined();
+    expect(fractionAlarm(population(0, 3), POLICY)).toBe(
+      '3 of 10 active credentials (30%) are stale, above maxCandidateFraction (20%)',
+    );
+  });
+
+  it('passes once on an acknowledgement that covers the candidates, and not on one that does not', () => {
+    expect(applyGuard(population(3), POLICY, NOW, acknowledgement(3))).toMatchObject({ halted: false });
+    expect(applyGuard(population(3), POLICY, NOW)).toMatchObject({ halted: true });
+    // A bigger surprise than the one acknowledged halts again.
+    expect(applyGuard(population(4), POLICY, NOW, acknowledgement(3))).toEqual({
+      halted: true,
+      haltReason: expect.stringContaining('covers 3 candidates, not 4'),
+    });
+    // An old acknowledgement is no acknowledgement.
+    expect(applyGuard(population(3), POLICY, NOW, acknowledgement(3, '2026-11-22T00:00:00.000Z'))).toEqual({
+      halted: true,
+      haltReason: expect.stringContaining('expired'),
+    });
+  });
+
+  it('opens the longest-idle first, one case per user, and leaves the rest as the backlog', () => {
+    const candidate = (userId: string, idleDays: number, subjectId = userId): Candidate => ({
+      userName: userId.toLowerCase(),
+      userId,
+      arn: `arn:aws:iam::123456789012:user/${userId}`,
+      reason: '',
+      lastActivity: null,
+      lastActivitySource: 'user_creation_time',
+      idleDays,
+      kind: subjectId === userId ? 'user' : 'credential',
+      subjectId,
+    });
+    const { batch, backlog } = batchOf(
+      [
+        candidate('A', 50),
+        candidate('B', 300),
+        candidate('C', 90, 'C-key1'),
+        candidate('C', 200, 'C-key2'),
+        candidate('D', 60),
+      ],
+      3,
+    );
+    // C's second credential waits even though the batch has room for it: one open case per user.
+    expect(batch.map((item) => item.subjectId)).toEqual(['B', 'C-key2', 'D']);
+    expect(backlog.map((item) => item.subjectId)).toEqual(['C-key1', 'A']);
   });
 });

@@ -9,7 +9,15 @@ import { errorName } from '../commons/errors';
 import { taskHandler } from '../commons/handler';
 import { metrics, MetricName } from '../commons/observability';
 import { SerialLimiter, LOOKUP_GAP_MS } from '../commons/rate-limiter';
-import { act, credentialIdsOf, type ActResult, type CaseExpectations, type Snapshot } from './removal';
+import {
+  act,
+  actOnCredential,
+  credentialIdsOf,
+  type ActResult,
+  type CredentialActResult,
+  type CaseExpectations,
+  type Snapshot,
+} from './removal';
 
 /** The remover's own pacing of its few lookups; the context Lambda's limiter lives in another container. */
 const trailLimiter = new SerialLimiter(LOOKUP_GAP_MS);
@@ -20,7 +28,7 @@ const eventSchema = z.object({
 });
 
 export interface ActOutput {
-  readonly outcome: ActResult['outcome'];
+  readonly outcome: ActResult['outcome'] | CredentialActResult['outcome'];
   readonly planned: string[];
   readonly done: string[];
   readonly snapshotSaved: boolean;
@@ -70,6 +78,30 @@ export const handler = taskHandler(
       return summary.lastEvent?.eventTime;
     };
 
+    if (record.candidate.kind === 'credential') {
+      if (decision.decision !== 'deactivate' && decision.decision !== 'keep')
+        throw new Error(`A credential case takes Deactivate or Keep, not ${decision.decision}`);
+      if (!record.credentialId)
+        throw new Error(`Case ${caseId} names no credential: its context was never gathered`);
+      const result = await actOnCredential({
+        iam: iamClient(),
+        action: decision.decision,
+        userName: record.userName,
+        userId: record.userId,
+        credentialId: record.credentialId,
+        lastUsed: record.candidate.lastActivity,
+        openedAt: record.openedAt,
+        policy: config,
+        dryRun: config.dryRun,
+        now: clock.now(),
+        saveSnapshot,
+        onStep: (step, status) => log.info('credential step', { step: step.description, status }),
+      });
+      await store.update(caseId, { removed: result.done, planned: result.planned });
+      return { outcome: result.outcome, planned: result.planned, done: result.done, snapshotSaved };
+    }
+    if (decision.decision === 'deactivate')
+      throw new Error('Deactivate is a credential case decision; a user case takes Delete, Disable or Keep');
     try {
       const result = await act({
         iam: iamClient(),

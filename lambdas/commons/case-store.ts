@@ -9,6 +9,7 @@ import {
 import type { Candidate, DecisionRecord, Outcome } from './contracts';
 import type { CaseContext } from './evidence';
 import type { Snapshot } from './snapshot';
+import type { GuardAcknowledgement } from './guard-acknowledgement';
 import { CaseAlreadyOpenError, errorName } from './errors';
 import { OPEN_CASES_INDEX } from './contracts';
 
@@ -32,6 +33,8 @@ export interface CaseRecord {
   readonly openedAt: string;
   readonly status: CaseStatus;
   readonly context?: CaseContext;
+  /** For a credential case: the access key id, or `password`, as the context step resolved it. */
+  readonly credentialId?: string;
   readonly jiraKey?: string;
   readonly jiraUrl?: string;
   readonly slackChannel?: string;
@@ -52,7 +55,23 @@ export interface CaseRecord {
   readonly reminders?: number;
 }
 
+/** The latest sweep, as the weekly summary and `acknowledge-guard` read it. */
+export interface SweepRecord {
+  readonly sweepId: string;
+  readonly finishedAt: string;
+  readonly usersScanned: number;
+  readonly casesStarted: number;
+  readonly backlog: number;
+  readonly staleCredentials: number;
+  readonly halted: boolean;
+  readonly haltReason?: string;
+  /** Every candidate the guard counted, opened or not: what an acknowledgement must cover. */
+  readonly candidateCount: number;
+}
+
 const caseKey = (caseId: string) => `case#${caseId}`;
+const SWEEP_KEY = 'sweep#latest';
+const ACKNOWLEDGEMENT_KEY = 'guard#acknowledgement';
 const openKey = (userName: string) => `open#${userName}`;
 
 export class CaseStore {
@@ -201,6 +220,51 @@ export class CaseStore {
         ExpressionAttributeValues: { ':caseId': caseId },
       }),
     );
+  }
+
+  async recordSweep(sweep: SweepRecord): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: SWEEP_KEY, ...sweep } }));
+  }
+
+  async latestSweep(): Promise<SweepRecord | undefined> {
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: SWEEP_KEY }, ConsistentRead: true }),
+    );
+    if (!result.Item) return undefined;
+    const { pk: _pk, ...sweep } = result.Item;
+    return sweep as SweepRecord;
+  }
+
+  /** Lets the next sweep pass the fraction guard once; a newer acknowledgement replaces an older one. */
+  async acknowledgeGuard(acknowledgement: GuardAcknowledgement): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { pk: ACKNOWLEDGEMENT_KEY, ...acknowledgement } }),
+    );
+  }
+
+  async guardAcknowledgement(): Promise<GuardAcknowledgement | undefined> {
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: ACKNOWLEDGEMENT_KEY }, ConsistentRead: true }),
+    );
+    if (!result.Item) return undefined;
+    const { pk: _pk, ...acknowledgement } = result.Item;
+    return acknowledgement as GuardAcknowledgement;
+  }
+
+  /** Uses the acknowledgement up: only the one this sweep read, never a newer one given meanwhile. */
+  async consumeAcknowledgement(acknowledgement: GuardAcknowledgement): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: ACKNOWLEDGEMENT_KEY },
+          ConditionExpression: 'acknowledgedAt = :at',
+          ExpressionAttributeValues: { ':at': acknowledgement.acknowledgedAt },
+        }),
+      );
+    } catch (error) {
+      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+    }
   }
 
   /** The open cases, read from the sparse index: as cheap as the number of open cases. */

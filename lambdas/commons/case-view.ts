@@ -1,5 +1,6 @@
 import type { CaseContext } from './evidence';
 import type { CaseRecord } from './case-store';
+import { credentialText } from './outcome';
 
 /**
  * The evidence of a case as label/value pairs, shared by the Jira ticket and the Slack message so
@@ -26,6 +27,9 @@ export function caseFacts(record: CaseRecord): CaseFacts {
     : 'none recorded';
   const rows: [string, string][] = [
     ['User', record.userName],
+    ...(candidate.kind === 'credential'
+      ? ([['Credential', credentialText(record)]] as [string, string][])
+      : []),
     ['ARN', record.arn],
     ['Why', candidate.reason],
     ['Last activity', lastActivity],

@@ -108,13 +108,18 @@ export const configObject = z
       .default([]),
     maxCasesPerRun: wholeNumber('cases')
       .min(1, 'must be at least 1')
-      .max(100, 'must be at most 100, so the sweep state stays far below the 256 KB payload limit')
+      .max(250, 'must be at most 250, so the sweep state stays far below the 256 KB payload limit')
       .default(25),
     maxCandidateFraction: z
       .number({ error: 'must be a number in (0, 1]' })
       .gt(0, 'must be in (0, 1]: above 0')
       .lte(1, 'must be in (0, 1]: at most 1')
       .default(0.2),
+    credentialCases: z.boolean({ error: 'must be true or false' }).default(true),
+    credentialThresholdDays: wholeNumber('days unused, above 0')
+      .min(1, 'must be above 0: a credential unused for this many days is stale')
+      .max(3650, 'must be at most 3650 days')
+      .optional(),
     cloudTrailRegions: z
       .array(z.string().regex(AWS_REGION, 'must be an AWS region name such as "eu-west-1"'))
       .default([]),
@@ -134,6 +139,15 @@ export const configSchema = configObject.superRefine((config, ctx) => {
       path: ['slackTeamId'],
       message:
         'is required (or slackEnterpriseId for an organization-wide Enterprise Grid install): requests from any other workspace are refused',
+    });
+  }
+  // Keep on a credential case tags `<keepUntilTagKey>:<AccessKeyId>` (20 characters more).
+  if (config.keepUntilTagKey.length > 107) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['keepUntilTagKey'],
+      message:
+        'must be at most 107 characters, so that the key plus ":" and an access key id fits the 128 allowed',
     });
   }
   if (config.reminderHours >= config.approvalTimeoutHours) {

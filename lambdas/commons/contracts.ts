@@ -10,13 +10,24 @@ export const JIRA_SECRET_KEYS = ['jiraEmail', 'jiraApiToken'] as const;
 export const VERDICTS = ['active', 'inactive', 'grace', 'exempt', 'snoozed', 'open-case'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
-export const DECISIONS = ['delete', 'disable', 'keep'] as const;
+export const DECISIONS = ['delete', 'disable', 'keep', 'deactivate'] as const;
 export type Decision = (typeof DECISIONS)[number];
+
+/** A case is about a whole user, or about one stale credential of an active user. */
+export const CASE_KINDS = ['user', 'credential'] as const;
+export type CaseKind = (typeof CASE_KINDS)[number];
+
+/** The decisions each kind of case takes: a credential case never deletes or disables a user. */
+export const DECISIONS_FOR: Record<CaseKind, readonly Decision[]> = {
+  user: ['delete', 'disable', 'keep'],
+  credential: ['deactivate', 'keep'],
+};
 
 export const OUTCOMES = [
   'deleted',
   'disabled',
   'kept',
+  'deactivated',
   'expired',
   'aborted-active',
   'aborted-changed',
@@ -27,6 +38,21 @@ export type Outcome = (typeof OUTCOMES)[number];
 
 export const ACTIVITY_SOURCES = ['password', 'access_key_1', 'access_key_2', 'user_creation_time'] as const;
 export type ActivitySource = (typeof ACTIVITY_SOURCES)[number];
+
+/**
+ * The credential a credential case is about, as the credential report names it: a report row has
+ * two access-key slots and no key ids, so the slot and its creation date identify the key until the
+ * context step reads its id.
+ */
+export const credentialRefSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('password'), issuedAt: z.string().nullable() }),
+  z.object({
+    kind: z.literal('access-key'),
+    slot: z.union([z.literal(1), z.literal(2)]),
+    issuedAt: z.string().nullable(),
+  }),
+]);
+export type CredentialRef = z.infer<typeof credentialRefSchema>;
 
 /**
  * What the sweep hands to each case: a reference, never the report. Small enough that the largest
@@ -40,6 +66,11 @@ export const candidateSchema = z.object({
   lastActivity: z.string().nullable(),
   lastActivitySource: z.enum(ACTIVITY_SOURCES),
   idleDays: z.number().int(),
+  kind: z.enum(CASE_KINDS).default('user'),
+  /** Only for a credential case: which credential. */
+  credential: credentialRefSchema.optional(),
+  /** Unique per user and credential, the execution name's stem: `<userId>` or `<userId>-key2`. */
+  subjectId: z.string().min(1),
 });
 export type Candidate = z.infer<typeof candidateSchema>;
 

@@ -36,6 +36,7 @@ const OUTCOME_WORDS: Record<Outcome, string> = {
   deleted: 'deleted',
   disabled: 'disabled: every way to sign in is turned off, and the user and their permissions are kept',
   kept: 'kept',
+  deactivated: 'deactivated: it can no longer be used, and the user and every other credential are kept',
   expired: 'kept: no decision arrived in time',
   'aborted-active': 'kept, with nothing changed: they turned out to be active',
   'aborted-changed': 'kept, with nothing changed: the user is not the one the case was opened for',
@@ -43,19 +44,43 @@ const OUTCOME_WORDS: Record<Outcome, string> = {
   'dry-run': 'not changed: dry run',
 };
 
+/** A credential case is about one credential: its sentences name it, and it, not the user, is kept. */
+const CREDENTIAL_OUTCOME_WORDS: Partial<Record<Outcome, string>> = {
+  'aborted-active': 'kept, with nothing changed: it turned out to be in use',
+  'aborted-changed': 'kept, with nothing changed: it or its user is not what the case was opened for',
+};
+
+/** The credential of a credential case, in words: `console password`, `access key AKIA…`. */
+export function credentialText(record: Pick<CaseRecord, 'candidate' | 'credentialId'>): string {
+  const ref = record.candidate.credential;
+  if (ref?.kind === 'password' || record.credentialId === 'password') return 'console password';
+  if (record.credentialId) return `access key ${record.credentialId}`;
+  return ref ? `access key in slot ${ref.slot}` : 'credential';
+}
+
+/** What the case is about, in words: `kim`, or `kim's access key AKIA…`. */
+export function caseSubject(record: Pick<CaseRecord, 'userName' | 'candidate' | 'credentialId'>): string {
+  return record.candidate.kind === 'credential'
+    ? `${record.userName}'s ${credentialText(record)}`
+    : record.userName;
+}
+
 /** Slack mrkdwn treats &, < and > as control characters. */
 export const escapeMrkdwn = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The thread reply: one sentence of what happened, the reason, and the ticket. */
 export function outcomeReply(
-  record: Pick<CaseRecord, 'userName' | 'jiraUrl' | 'jiraKey'>,
+  record: Pick<CaseRecord, 'userName' | 'jiraUrl' | 'jiraKey' | 'candidate' | 'credentialId'>,
   outcome: Outcome,
   detail?: string,
 ): string {
   const reason = detail ? ` ${escapeMrkdwn(sentence(detail))}` : '';
   const ticket = record.jiraUrl ? ` <${record.jiraUrl}|${record.jiraKey}>` : '';
-  return `${escapeMrkdwn(record.userName)} was ${OUTCOME_WORDS[outcome]}.${reason}${ticket}`;
+  const words =
+    (record.candidate.kind === 'credential' ? CREDENTIAL_OUTCOME_WORDS[outcome] : undefined) ??
+    OUTCOME_WORDS[outcome];
+  return `${escapeMrkdwn(caseSubject(record))} was ${words}.${reason}${ticket}`;
 }
 
 /** The closing Jira comment: outcome, decision, what changed, and where the snapshot is. */

@@ -1,6 +1,6 @@
 import type { CaseRecord } from './case-store';
 import { caseFacts } from './case-view';
-import { escapeMrkdwn } from './outcome';
+import { caseSubject, escapeMrkdwn } from './outcome';
 import { clip, formatTime } from './text';
 import type { DecisionRecord } from './contracts';
 
@@ -32,10 +32,19 @@ export function approvalMessage(
 ): SlackMessage {
   const facts = caseFacts(record);
   const trail = facts.context?.cloudTrail;
+  const credentialCase = record.candidate.kind === 'credential';
   const blocks: Block[] = [
     {
       type: 'header',
-      text: { type: 'plain_text', text: clip(`Inactive IAM user: ${record.userName}`, 150) },
+      text: {
+        type: 'plain_text',
+        text: clip(
+          credentialCase
+            ? `Stale credential: ${caseSubject(record)}`
+            : `Inactive IAM user: ${record.userName}`,
+          150,
+        ),
+      },
     },
     {
       type: 'section',
@@ -70,52 +79,92 @@ export function approvalMessage(
     type: 'context',
     elements: [
       mrkdwn(
-        `${links.join(' · ')} · no decision within ${approvalTimeoutHours} h keeps the user${dryRun ? ' · *dry run: nothing will be changed*' : ''}`,
+        `${links.join(' · ')} · no decision within ${approvalTimeoutHours} h keeps the ${credentialCase ? 'credential' : 'user'}${dryRun ? ' · *dry run: nothing will be changed*' : ''}`,
       ),
     ],
   });
   blocks.push({
     type: 'actions',
     block_id: 'decision',
-    elements: [
-      {
-        type: 'button',
-        action_id: 'delete',
-        style: 'danger',
-        text: { type: 'plain_text', text: 'Delete' },
-        // Only the case id travels through Slack: the task token is a bearer secret and stays in AWS.
-        value: record.caseId,
-        confirm: {
-          title: { type: 'plain_text', text: 'Delete this user?' },
-          text: mrkdwn(
-            `*${escapeMrkdwn(record.userName)}* and every credential, policy and group membership will be removed. A snapshot is kept for restore.`,
-            300,
-          ),
-          confirm: { type: 'plain_text', text: 'Delete' },
-          deny: { type: 'plain_text', text: 'Cancel' },
-          style: 'danger',
-        },
-      },
-      {
-        type: 'button',
-        action_id: 'disable',
-        text: { type: 'plain_text', text: 'Disable' },
-        value: record.caseId,
-      },
-      {
-        type: 'button',
-        action_id: 'keep',
-        style: 'primary',
-        text: { type: 'plain_text', text: 'Keep' },
-        value: record.caseId,
-      },
-    ],
+    elements: credentialCase ? credentialButtons(record) : userButtons(record),
   });
-  return { text: `Inactive IAM user ${record.userName}: delete, disable or keep?`, blocks };
+  return credentialCase
+    ? { text: `Stale credential ${caseSubject(record)}: deactivate or keep?`, blocks }
+    : { text: `Inactive IAM user ${record.userName}: delete, disable or keep?`, blocks };
+}
+
+const keepButton = (record: CaseRecord): Block => ({
+  type: 'button',
+  action_id: 'keep',
+  style: 'primary',
+  text: { type: 'plain_text', text: 'Keep' },
+  value: record.caseId,
+});
+
+/** Deactivate (with a confirm) and Keep: a credential case never offers to delete the user. */
+function credentialButtons(record: CaseRecord): Block[] {
+  const subject = escapeMrkdwn(caseSubject(record));
+  return [
+    {
+      type: 'button',
+      action_id: 'deactivate',
+      style: 'danger',
+      text: { type: 'plain_text', text: 'Deactivate' },
+      value: record.caseId,
+      confirm: {
+        title: { type: 'plain_text', text: 'Deactivate this credential?' },
+        text: mrkdwn(
+          record.credentialId === 'password'
+            ? `*${subject}* will be deleted; the user, their keys and permissions stay. A snapshot is kept.`
+            : `*${subject}* will be set Inactive; the user and their other credentials stay. Restore sets it Active again.`,
+          300,
+        ),
+        confirm: { type: 'plain_text', text: 'Deactivate' },
+        deny: { type: 'plain_text', text: 'Cancel' },
+        style: 'danger',
+      },
+    },
+    keepButton(record),
+  ];
+}
+
+function userButtons(record: CaseRecord): Block[] {
+  return [
+    {
+      type: 'button',
+      action_id: 'delete',
+      style: 'danger',
+      text: { type: 'plain_text', text: 'Delete' },
+      // Only the case id travels through Slack: the task token is a bearer secret and stays in AWS.
+      value: record.caseId,
+      confirm: {
+        title: { type: 'plain_text', text: 'Delete this user?' },
+        text: mrkdwn(
+          `*${escapeMrkdwn(record.userName)}* and every credential, policy and group membership will be removed. A snapshot is kept for restore.`,
+          300,
+        ),
+        confirm: { type: 'plain_text', text: 'Delete' },
+        deny: { type: 'plain_text', text: 'Cancel' },
+        style: 'danger',
+      },
+    },
+    {
+      type: 'button',
+      action_id: 'disable',
+      text: { type: 'plain_text', text: 'Disable' },
+      value: record.caseId,
+    },
+    keepButton(record),
+  ];
 }
 
 /** Each decision as its button reads. */
-export const DECISION_WORDS = { delete: 'Delete', disable: 'Disable', keep: 'Keep' } as const;
+export const DECISION_WORDS = {
+  delete: 'Delete',
+  disable: 'Disable',
+  keep: 'Keep',
+  deactivate: 'Deactivate',
+} as const;
 
 /** The request once decided: the buttons give way to who decided what. */
 export function decidedMessage(record: CaseRecord, decision: DecisionRecord, note?: string): SlackMessage {
@@ -135,10 +184,15 @@ export function expiredMessage(record: CaseRecord): SlackMessage {
     (block) => block.type !== 'actions' && block.type !== 'context',
   );
   return {
-    text: `${record.userName}: no decision, kept`,
+    text: `${caseSubject(record)}: no decision, kept`,
     blocks: [
       ...original,
-      { type: 'section', text: mrkdwn('*Expired*: no decision arrived in time, so the user was kept.') },
+      {
+        type: 'section',
+        text: mrkdwn(
+          `*Expired*: no decision arrived in time, so the ${record.candidate.kind === 'credential' ? 'credential' : 'user'} was kept.`,
+        ),
+      },
     ],
   };
 }

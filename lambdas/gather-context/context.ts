@@ -1,5 +1,8 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { Candidate } from '../commons/contracts';
+import { UserBecameActiveError, UserChangedError } from '../commons/errors';
 import type { IamFacts } from '../commons/evidence';
+import { formatTime } from '../commons/text';
 import { readUser } from '../commons/snapshot';
 
 export type { CaseContext, CloudTrailSummary, IamFacts, TrailEvent } from '../commons/evidence';
@@ -39,4 +42,57 @@ export async function gatherIamFacts(iam: IAMClient, userName: string): Promise<
     passwordLastUsed: user.passwordLastUsed,
     permissionsBoundary: user.permissionsBoundary,
   };
+}
+
+const seconds = (iso: string) => Math.floor(new Date(iso).getTime() / 1000);
+const DAY_MS = 86_400_000;
+
+/**
+ * The credential of a credential case, read live: the access key id for the report's slot (the key
+ * whose creation date is the slot's last_rotated), or `password`. A credential that is gone,
+ * inactive, replaced, or used within the threshold since the report ends the case before anyone
+ * is asked.
+ */
+export function resolveCredential(
+  candidate: Candidate,
+  iam: IamFacts,
+  thresholdDays: number,
+  now: Date,
+): string {
+  const ref = candidate.credential;
+  if (!ref) throw new Error(`Credential case for ${candidate.userName} names no credential`);
+  const recent = (used: string | null) =>
+    used !== null && now.getTime() - new Date(used).getTime() < thresholdDays * DAY_MS;
+  if (ref.kind === 'password') {
+    if (!iam.consoleAccess)
+      throw new UserChangedError(
+        `${candidate.userName} has no console password any more: nothing to decide.`,
+      );
+    if (ref.issuedAt && iam.loginProfileCreated && seconds(iam.loginProfileCreated) > seconds(ref.issuedAt))
+      throw new UserChangedError(
+        `${candidate.userName}'s console password was set again at ${formatTime(iam.loginProfileCreated)}, after the credential report: it is not the one found stale.`,
+      );
+    if (recent(iam.passwordLastUsed))
+      throw new UserBecameActiveError(
+        `${candidate.userName}'s console password was used at ${formatTime(iam.passwordLastUsed!)}, within the ${thresholdDays}-day threshold (the credential report lags by up to 4 hours).`,
+      );
+    return 'password';
+  }
+  const key = iam.accessKeys.find(
+    (candidateKey) =>
+      candidateKey.createDate && ref.issuedAt && seconds(candidateKey.createDate) === seconds(ref.issuedAt),
+  );
+  if (!key)
+    throw new UserChangedError(
+      `${candidate.userName} no longer has the access key of report slot ${ref.slot} (created ${ref.issuedAt ? formatTime(ref.issuedAt) : 'at an unknown time'}): it was deleted or rotated since the report.`,
+    );
+  if (key.status !== 'Active')
+    throw new UserChangedError(
+      `${candidate.userName}'s access key ${key.id} is already ${key.status}: nothing to decide.`,
+    );
+  if (recent(key.lastUsedDate))
+    throw new UserBecameActiveError(
+      `${candidate.userName}'s access key ${key.id} was used at ${formatTime(key.lastUsedDate!)}, within the ${thresholdDays}-day threshold (the credential report lags by up to 4 hours).`,
+    );
+  return key.id;
 }

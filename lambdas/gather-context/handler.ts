@@ -12,7 +12,7 @@ import {
 import { clock } from '../commons/clock';
 import { UserBecameActiveError, UserChangedError } from '../commons/errors';
 import { cloudTrailLimiter } from '../commons/rate-limiter';
-import { gatherIamFacts, type CaseContext } from './context';
+import { gatherIamFacts, resolveCredential, type CaseContext } from './context';
 
 const eventSchema = z.object({
   caseId: z.string().min(1),
@@ -63,6 +63,21 @@ export const handler = taskHandler(
       throw new UserChangedError(
         `${candidate.userName} is now IAM user ${iam.userId}, not ${candidate.userId} as in the credential report: the name was deleted and created again since the report, so nobody was asked.`,
       );
+    }
+    if (candidate.kind === 'credential') {
+      const credentialId = resolveCredential(
+        candidate,
+        iam,
+        config.credentialThresholdDays ?? config.thresholdDays,
+        now,
+      );
+      await store.update(caseId, { credentialId });
+      log.info('credential resolved', { credentialId });
+      return {
+        caseId,
+        userName: candidate.userName,
+        approvalTimeoutSeconds: config.approvalTimeoutHours * 3600,
+      };
     }
     const activity = recentTrailActivity(cloudTrail, config.thresholdDays, now);
     if (activity) {

@@ -1,6 +1,11 @@
-import { GetAccountAuthorizationDetailsCommand, GetUserCommand, type IAMClient } from '@aws-sdk/client-iam';
+import {
+  GetAccountAuthorizationDetailsCommand,
+  GetUserCommand,
+  ListAccessKeysCommand,
+  type IAMClient,
+} from '@aws-sdk/client-iam';
 import { mapWithConcurrency } from '../commons/concurrency';
-import type { Candidate } from '../commons/contracts';
+import type { ActivitySource, Candidate, CredentialRef } from '../commons/contracts';
 import { isNoSuchEntity } from '../commons/errors';
 import { collectPages } from '../commons/pagination';
 import { tagsOf } from '../commons/snapshot';
@@ -11,6 +16,13 @@ import {
   type SkippedRow,
 } from './credential-report';
 import {
+  judgeCredentials,
+  subjectIdOf,
+  type CredentialVerdict,
+  type CredentialVerdictName,
+} from './credentials';
+import { applyGuard, batchOf, type GuardAcknowledgement, type GuardPolicy } from './guard';
+import {
   exemptionByNameOrPath,
   judgeActivity,
   judgeTags,
@@ -20,9 +32,11 @@ import {
   type VerdictPolicy,
 } from './verdict';
 
-export interface InventoryPolicy extends VerdictPolicy {
-  readonly maxCasesPerRun: number;
-  readonly maxCandidateFraction: number;
+export interface InventoryPolicy extends VerdictPolicy, GuardPolicy {
+  /** Judge each credential of active users, and open credential cases for the stale ones. */
+  readonly credentialCases: boolean;
+  /** The threshold for credentials; thresholdDays when unset. */
+  readonly credentialThresholdDays?: number;
 }
 
 export interface InventoryDeps {
@@ -31,30 +45,46 @@ export interface InventoryDeps {
   readonly now: Date;
   /** Users with a case still open; they get the verdict open-case. */
   readonly openCaseUserNames?: ReadonlySet<string>;
+  /** An operator's acknowledgement of the fraction guard, for this run. */
+  readonly acknowledgement?: GuardAcknowledgement;
   /** GetUser calls in flight at once; IAM throttling is account-wide. @default 8 */
   readonly concurrency?: number;
   readonly report?: FetchReportOptions;
   readonly warn?: (message: string, details: Record<string, unknown>) => void;
 }
 
+export type CredentialFindingVerdict = CredentialVerdictName | 'exempt' | 'snoozed' | 'open-case';
+
+export interface CredentialFinding extends Omit<CredentialVerdict, 'verdict'> {
+  readonly verdict: CredentialFindingVerdict;
+}
+
 export interface UserFinding extends UserVerdict {
   readonly userId?: string;
+  /** Each active credential of an active user, judged on its own (CIS 1.12). */
+  readonly credentials?: CredentialFinding[];
 }
 
 export interface InventoryResult {
   readonly usersScanned: number;
   readonly users: UserFinding[];
+  /** The cases this run opens: the longest-idle first, at most maxCasesPerRun. */
   readonly candidates: Candidate[];
+  /** Candidates left for the next sweeps. */
+  readonly backlog: Candidate[];
   readonly rootWarnings: string[];
   /** Report rows that could not be read; their users are neither judged nor candidates this run. */
   readonly skippedRows: SkippedRow[];
   readonly halted: boolean;
   readonly haltReason?: string;
+  /** The acknowledgement this run used to pass the fraction guard; the sweep consumes it. */
+  readonly acknowledged?: GuardAcknowledgement;
 }
 
 /**
  * The one inventory routine, shared by the sweep's Lambda and `iam-janitor report`. It reads the
- * credential report once and calls IAM per user only for the users the report marks inactive.
+ * credential report once and calls IAM per user only for the users the report marks inactive or
+ * holding a stale credential.
  */
 export async function runInventory(deps: InventoryDeps): Promise<InventoryResult> {
   const { iam, policy, now } = deps;
@@ -69,18 +99,30 @@ export async function runInventory(deps: InventoryDeps): Promise<InventoryResult
   const rootRow = rows.find((row) => row.user === ROOT_USER);
   const userRows = rows.filter((row) => row.user !== ROOT_USER);
 
-  const judged = userRows.map((row) => judgeActivity(row, policy.thresholdDays, now));
+  const credentialThreshold = policy.credentialThresholdDays ?? policy.thresholdDays;
+  const judged = userRows.map((row) => {
+    const verdict = judgeActivity(row, policy.thresholdDays, now);
+    const credentials =
+      policy.credentialCases && verdict.verdict === 'active'
+        ? judgeCredentials(row, credentialThreshold, now)
+        : undefined;
+    return { verdict, credentials };
+  });
   const needFacts = judged.filter(
-    (verdict) => verdict.verdict === 'inactive' && !exemptionByNameOrPath(verdict, policy),
+    ({ verdict, credentials }) =>
+      (verdict.verdict === 'inactive' || credentials?.some((credential) => credential.verdict === 'stale')) &&
+      !exemptionByNameOrPath(verdict, policy),
   );
   const facts = await userFacts(
     iam,
-    needFacts.map((verdict) => verdict.userName),
+    needFacts.map(({ verdict }) => verdict.userName),
     userRows.length,
     deps.concurrency ?? 8,
   );
+  const keyIds = await keptKeyIds(iam, needFacts, facts, policy.keepUntilTagKey);
 
-  const users = judged.map((verdict): UserFinding | undefined => {
+  const users = judged.map(({ verdict, credentials }): UserFinding | undefined => {
+    if (credentials) return withCredentials(verdict, credentials, facts.get(verdict.userName), keyIds);
     if (verdict.verdict !== 'inactive') return verdict;
     const exemption = exemptionByNameOrPath(verdict, policy);
     if (exemption) return { ...verdict, verdict: 'exempt', reason: exemption };
@@ -97,9 +139,43 @@ export async function runInventory(deps: InventoryDeps): Promise<InventoryResult
     }
     return withId;
   });
+
+  /** The user's judgement applies to each stale credential: exempt, snoozed and open cases hold. */
+  function withCredentials(
+    verdict: UserVerdict,
+    credentials: CredentialVerdict[],
+    fact: UserFacts | undefined,
+    ids: Map<string, Map<number, string>>,
+  ): UserFinding {
+    const exemption = exemptionByNameOrPath(verdict, policy);
+    const userJudgement = fact ? judgeTags(fact.tags, policy, now) : undefined;
+    const findings = credentials.map((credential): CredentialFinding => {
+      if (credential.verdict !== 'stale') return credential;
+      if (exemption) return { ...credential, verdict: 'exempt', reason: exemption };
+      if (userJudgement?.verdict)
+        return { ...credential, verdict: userJudgement.verdict, reason: userJudgement.reason };
+      const keyId =
+        credential.ref.kind === 'access-key'
+          ? ids.get(verdict.userName)?.get(credential.ref.slot)
+          : 'password';
+      const kept =
+        fact && keyId
+          ? judgeTags(
+              pick(fact.tags, `${policy.keepUntilTagKey}:${keyId}`, policy.keepUntilTagKey),
+              policy,
+              now,
+            )
+          : undefined;
+      if (kept?.verdict === 'snoozed') return { ...credential, verdict: 'snoozed', reason: kept.reason };
+      if (deps.openCaseUserNames?.has(verdict.userName))
+        return { ...credential, verdict: 'open-case', reason: 'a case is already open for this user' };
+      return credential;
+    });
+    return { ...verdict, ...(fact ? { userId: fact.userId } : {}), credentials: findings };
+  }
   const found = users.filter((user): user is UserFinding => user !== undefined);
 
-  const candidates: Candidate[] = found
+  const userCandidates: Candidate[] = found
     .filter((user) => user.verdict === 'inactive' && user.userId)
     .map((user) => ({
       userName: user.userName,
@@ -109,17 +185,94 @@ export async function runInventory(deps: InventoryDeps): Promise<InventoryResult
       lastActivity: user.lastActivity,
       lastActivitySource: user.lastActivitySource,
       idleDays: user.idleDays,
+      kind: 'user',
+      subjectId: user.userId!,
     }));
-  const haltReason = blastRadius(candidates.length, found.length, policy);
+  const credentialCandidates: Candidate[] = found.flatMap((user) =>
+    (user.credentials ?? [])
+      .filter((credential) => credential.verdict === 'stale' && user.userId)
+      .map((credential) => ({
+        userName: user.userName,
+        userId: user.userId!,
+        arn: user.arn,
+        reason: credential.reason,
+        lastActivity: credential.lastUsed,
+        lastActivitySource: activitySourceOf(credential.ref),
+        idleDays: credential.idleDays,
+        kind: 'credential' as const,
+        credential: credential.ref,
+        subjectId: subjectIdOf(user.userId!, credential.ref),
+      })),
+  );
+  const guard = applyGuard(
+    {
+      users: found.length,
+      userCandidates: userCandidates.length,
+      credentials: found.reduce((count, user) => count + (user.credentials?.length ?? 0), 0),
+      credentialCandidates: credentialCandidates.length,
+    },
+    policy,
+    now,
+    deps.acknowledgement,
+  );
+  const { batch, backlog } = batchOf([...userCandidates, ...credentialCandidates], policy.maxCasesPerRun);
   return {
     usersScanned: found.length,
     users: found,
-    candidates,
+    candidates: batch,
+    backlog,
     rootWarnings: rootRow ? warningsForRoot(rootRow) : [],
     skippedRows: skipped,
-    halted: haltReason !== undefined,
-    ...(haltReason ? { haltReason } : {}),
+    halted: guard.halted,
+    ...(guard.halted ? { haltReason: guard.haltReason } : {}),
+    ...(!guard.halted && guard.acknowledged ? { acknowledged: guard.acknowledged } : {}),
   };
+}
+
+function activitySourceOf(ref: CredentialRef): ActivitySource {
+  return ref.kind === 'password' ? 'password' : `access_key_${ref.slot}`;
+}
+
+/** The credential's own keep-until tag, read as if it were the user's (judgeTags reads one key). */
+function pick(tags: Record<string, string>, from: string, as: string): Record<string, string> {
+  return from in tags ? { [as]: tags[from]! } : {};
+}
+
+/**
+ * The ids of the access keys in slots 1 and 2, for the users whose tags keep a key by its id (Keep
+ * on a credential case writes `<keepUntilTagKey>:<AccessKeyId>`). The report has no key ids; a key's
+ * creation date ties its slot to its id. One ListAccessKeys per such user, none for anyone else.
+ */
+async function keptKeyIds(
+  iam: IAMClient,
+  judged: { verdict: UserVerdict; credentials?: CredentialVerdict[] }[],
+  facts: Map<string, UserFacts>,
+  keepUntilTagKey: string,
+): Promise<Map<string, Map<number, string>>> {
+  const ids = new Map<string, Map<number, string>>();
+  const prefix = `${keepUntilTagKey}:AKIA`;
+  const wanted = judged.filter(
+    ({ verdict, credentials }) =>
+      credentials?.some(
+        (credential) => credential.verdict === 'stale' && credential.ref.kind === 'access-key',
+      ) && Object.keys(facts.get(verdict.userName)?.tags ?? {}).some((key) => key.startsWith(prefix)),
+  );
+  await mapWithConcurrency(wanted, 4, async ({ verdict, credentials }) => {
+    const keys =
+      (await iam.send(new ListAccessKeysCommand({ UserName: verdict.userName }))).AccessKeyMetadata ?? [];
+    const slots = new Map<number, string>();
+    for (const credential of credentials ?? []) {
+      if (credential.ref.kind !== 'access-key' || !credential.ref.issuedAt) continue;
+      const issued = Math.floor(new Date(credential.ref.issuedAt).getTime() / 1000);
+      const key = keys.find(
+        (candidate) =>
+          candidate.CreateDate && Math.floor(new Date(candidate.CreateDate).getTime() / 1000) === issued,
+      );
+      if (key?.AccessKeyId) slots.set(credential.ref.slot, key.AccessKeyId);
+    }
+    ids.set(verdict.userName, slots);
+  });
+  return ids;
 }
 
 interface UserFacts {
@@ -171,19 +324,4 @@ export async function userFacts(
     }
   });
   return facts;
-}
-
-/**
- * Too many candidates at once points at a broken report, a restored account or a mass outage,
- * not at idle users: the sweep halts before any case opens.
- */
-export function blastRadius(candidates: number, users: number, policy: InventoryPolicy): string | undefined {
-  if (candidates > policy.maxCasesPerRun) {
-    return `${candidates} candidates exceed maxCasesPerRun (${policy.maxCasesPerRun})`;
-  }
-  if (users > 0 && candidates / users > policy.maxCandidateFraction) {
-    const percent = (fraction: number) => `${Math.round(fraction * 1000) / 10}%`;
-    return `${candidates} of ${users} users (${percent(candidates / users)}) are candidates, above maxCandidateFraction (${percent(policy.maxCandidateFraction)})`;
-  }
-  return undefined;
 }

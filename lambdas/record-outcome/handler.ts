@@ -56,7 +56,7 @@ export const handler = taskHandler(
       record?.outcome === 'expired'
         ? outcomeDetail('expired', undefined)
         : outcomeDetail(outcome, state.error, record?.decision?.decision);
-    const facts = record ?? { caseId, userName };
+    const facts = record ?? { caseId, userName, candidate: state.candidate };
     const lines = outcomeComment(facts, outcome, detail, requireEnv('CASE_TABLE_NAME'));
 
     let jiraRecorded = false;

@@ -3,7 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import type { CaseRecord } from '../commons/case-store';
 import { caseStore, sfnClient } from '../commons/clients';
-import { DECISIONS, type DecisionRecord } from '../commons/contracts';
+import { DECISIONS, DECISIONS_FOR, type DecisionRecord } from '../commons/contracts';
 import { janitorConfig } from '../commons/env';
 import { clock } from '../commons/clock';
 import { errorName } from '../commons/errors';
@@ -108,6 +108,16 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
     return reply(200);
   }
   log.appendKeys({ userName: record.userName });
+  // The case's kind decides which buttons count, never the payload: a forged "delete" on a
+  // credential case, or "deactivate" on a user case, changes nothing.
+  const kind = record.candidate.kind;
+  if (!DECISIONS_FOR[kind].includes(action.action_id)) {
+    countRejected(`decision ${action.action_id} on a ${kind} case`);
+    await tell(
+      `A ${kind} case takes ${DECISIONS_FOR[kind].map((word) => DECISION_WORDS[word]).join(' or ')}, not ${DECISION_WORDS[action.action_id]}; nothing changed.`,
+    );
+    return reply(200);
+  }
   const decision: DecisionRecord = {
     decision: action.action_id,
     decidedBy: userId,

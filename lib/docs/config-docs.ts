@@ -100,12 +100,24 @@ export const CONFIG_DOCS: Record<
     effect: 'users under these paths are never candidates, never touched',
   },
   maxCasesPerRun: {
-    rule: '1–100',
-    effect: 'the guard: more candidates halt the sweep',
+    rule: '1–250',
+    effect:
+      'the batch: each sweep opens at most this many cases, the longest-idle first; the rest wait for the next sweep',
   },
   maxCandidateFraction: {
     rule: 'in (0, 1]',
-    effect: 'the guard: a larger share of all users halts the sweep',
+    effect:
+      'the guard: a larger share of users (or of active credentials) as candidates halts the sweep, until `iam-janitor acknowledge-guard`',
+  },
+  credentialCases: {
+    rule: 'boolean',
+    effect:
+      'judge each credential of active users (CIS 1.12) and open a case for each stale one: _Deactivate_ or _Keep_',
+  },
+  credentialThresholdDays: {
+    rule: '1–3650',
+    effect: 'days unused after which a credential of an active user is stale',
+    default: 'thresholdDays',
   },
   cloudTrailRegions: {
     rule: 'region names',

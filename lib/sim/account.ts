@@ -243,6 +243,8 @@ export function candidateOf(user: SimUser, overrides: Partial<Candidate> = {}, n
     lastActivity: latest ? latest[1].toISOString() : null,
     lastActivitySource: latest ? latest[0] : 'user_creation_time',
     idleDays: Math.floor((now.getTime() - since.getTime()) / 86_400_000),
+    kind: 'user',
+    subjectId: user.userId,
     ...overrides,
   };
 }

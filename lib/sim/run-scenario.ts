@@ -22,9 +22,19 @@ export const SIM_BASE_CONFIG = {
 
 /** Exactly the `simulate --json` shape of ARCHITECTURE.md. */
 export interface SimulationReport {
-  readonly sweep: { usersScanned: number; candidates: string[]; halted: boolean; haltReason?: string };
+  readonly sweep: {
+    usersScanned: number;
+    candidates: string[];
+    /** Candidates not opened this run: they wait for the next sweep. */
+    backlog: number;
+    halted: boolean;
+    haltReason?: string;
+  };
   readonly cases: {
     userName: string;
+    kind: 'user' | 'credential';
+    /** For a credential case: the access key id, or `password`. */
+    credential: string | null;
     reason: string;
     jiraKey: string | null;
     decision: string;
@@ -181,7 +191,11 @@ export async function runScenario(
       const user = account.users.get(record.userName);
       if (activity && user) {
         const used = new Date(activity);
-        if (user.accessKeys[0]) user.accessKeys[0].lastUsedDate = used;
+        // A credential case's own credential is the one used; otherwise the user's first.
+        const key = user.accessKeys.find((candidate) => candidate.id === record.credentialId);
+        if (key) key.lastUsedDate = used;
+        else if (record.credentialId === 'password' && user.password) user.password.lastUsed = used;
+        else if (user.accessKeys[0]) user.accessKeys[0].lastUsedDate = used;
         else if (user.password) user.password.lastUsed = used;
         // The approver decides after the user came back: this case's time moves past the use.
         simClock.advanceTo(new Date(used.getTime() + 60_000));
@@ -190,6 +204,8 @@ export async function runScenario(
       if (change && user) changeDuringApproval(account, user, change, simClock.now());
       const decision = scenario.decisions[record.userName];
       if (!decision || decision.action === 'none') return;
+      // A decision that names a credential is for that credential's case only.
+      if (decision.credential && decision.credential !== record.credentialId) return;
       await sim.click(caseId, decision.action, decision.by ?? sim.config.approverSlackUserIds[0]!);
     },
   });
@@ -234,11 +250,14 @@ export async function runScenario(
         candidates: sweep.output.halted
           ? (sweep.output.candidatesPreview ?? [])
           : sweep.output.candidates.map((candidate) => candidate.userName),
+        backlog: sweep.output.backlog,
         halted: sweep.output.halted,
         ...(sweep.output.haltReason ? { haltReason: sweep.output.haltReason } : {}),
       },
       cases: cases.map(({ run, record }) => ({
         userName: run.userName,
+        kind: record?.candidate.kind ?? 'user',
+        credential: record?.credentialId ?? null,
         reason: record?.candidate.reason ?? '',
         jiraKey: record?.jiraKey ?? null,
         decision: record?.decision?.decision ?? 'none',

@@ -7,7 +7,8 @@ import { addUser, emptyAccount, type SimAccount } from './account';
  * case is already open, to show the open-case verdict), `faults.jiraDownFor` (users whose Jira
  * calls always fail, to show a permanent failure beside cases that succeed), `duringApproval`
  * (changes to a user while their case waits: recreated under the same name, a new access key, new
- * tags or groups) and, on CloudTrail events, `responseElements`/`errorMessage` as CloudTrail
+ * tags or groups), and `decisions.*.credential` with the action `deactivate` (issue 13: a credential
+ * case's decision names its access key id or "password") and, on CloudTrail events, `responseElements`/`errorMessage` as CloudTrail
  * records them (a failed sign-in is `{ "ConsoleLogin": "Failure" }`).
  */
 
@@ -98,7 +99,12 @@ export const scenarioSchema = z
       .record(
         z.string(),
         z.object({
-          action: z.enum(['delete', 'disable', 'keep', 'none']),
+          action: z.enum(['delete', 'disable', 'keep', 'deactivate', 'none']),
+          // For a credential case: the access key id (AKIA…) or "password" the decision is about.
+          credential: z
+            .string()
+            .regex(/^(AKIA[A-Z0-9]{4,}|password)$/, 'not an access key id (AKIA…) or "password"')
+            .optional(),
           by: z
             .string()
             .regex(/^[UW][A-Z0-9]{8,}$/, 'not a Slack user id')

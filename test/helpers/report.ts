@@ -32,4 +32,5 @@ export const POLICY = {
   exemptPathPrefixes: ['/service-accounts/'],
   maxCasesPerRun: 25,
   maxCandidateFraction: 0.2,
+  credentialCases: true,
 };

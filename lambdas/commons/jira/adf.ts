@@ -1,4 +1,5 @@
 import type { CaseRecord } from '../case-store';
+import { caseSubject } from '../outcome';
 import { caseFacts } from '../case-view';
 import { clip } from '../text';
 
@@ -57,7 +58,9 @@ export function caseDescription(record: CaseRecord): AdfDoc {
   const content: AdfNode[] = [
     paragraph(
       text(
-        'iam-janitor found an IAM user who looks inactive. An approver decides in Slack; this ticket records the case and its outcome.',
+        record.candidate.kind === 'credential'
+          ? `iam-janitor found a stale credential of an active IAM user (CIS 1.12): ${caseSubject(record)}. An approver decides in Slack whether to deactivate it; this ticket records the case and its outcome.`
+          : 'iam-janitor found an IAM user who looks inactive. An approver decides in Slack; this ticket records the case and its outcome.',
       ),
     ),
     heading('Facts'),

@@ -1,4 +1,5 @@
 import type { Version3Client } from 'jira.js';
+import { caseSubject } from '../outcome';
 import type { CaseRecord } from '../case-store';
 import { JiraUnavailableError } from '../errors';
 import { janitorConfig } from '../env';
@@ -77,7 +78,10 @@ export async function openTicket(
       fields: {
         project: { key: settings.projectKey },
         issuetype: { name: settings.issueType },
-        summary: `Inactive IAM user ${record.userName}: review for removal`,
+        summary:
+          record.candidate.kind === 'credential'
+            ? `Stale credential: ${caseSubject(record)}: review for deactivation`
+            : `Inactive IAM user ${record.userName}: review for removal`,
         description: caseDescription(record) as never,
         labels: ['iam-janitor', label],
       },
