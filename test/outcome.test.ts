@@ -10,6 +10,7 @@ const record = (overrides: Partial<CaseRecord> = {}) =>
     userName: 'frank',
     jiraKey: 'SEC-5',
     jiraUrl: 'https://acme.atlassian.net/browse/SEC-5',
+    candidate: { kind: 'user' },
     ...overrides,
   }) as CaseRecord;
 const lambdaCause = (errorType: string, errorMessage: string) =>

@@ -33,7 +33,9 @@ describe('iam-janitor simulate', () => {
     expect(code).toBe(0);
     expect(report.sweep).toEqual({
       usersScanned: 13,
-      candidates: ['bob', 'carol', 'dave', 'erin', 'frank', 'grace'],
+      // The longest-idle first: the order the batch opens them in.
+      candidates: ['erin', 'grace', 'dave', 'bob', 'carol', 'frank'],
+      backlog: 0,
       halted: false,
     });
     expect(
@@ -55,14 +57,14 @@ describe('iam-janitor simulate', () => {
         ],
       ),
     ).toEqual([
+      ['erin', 'none', null, 'expired', false, true],
+      ['grace', 'none', null, 'failed', false, false],
+      ['dave', 'keep', 'U0123ABCDEF', 'kept', false, true],
       ['bob', 'delete', 'U0123ABCDEF', 'deleted', true, true],
       ['carol', 'disable', 'U0456GHIJKL', 'disabled', true, true],
-      ['dave', 'keep', 'U0123ABCDEF', 'kept', false, true],
-      ['erin', 'none', null, 'expired', false, true],
       ['frank', 'delete', 'U0123ABCDEF', 'aborted-active', false, true],
-      ['grace', 'none', null, 'failed', false, false],
     ]);
-    expect(report.cases[0].reason).toBe('access key 1 last used 129 days ago (threshold 45)');
+    expect(report.cases[3].reason).toBe('access key 1 last used 129 days ago (threshold 45)');
     // Only bob is gone; every kept, expired, aborted, failed and non-candidate user is still there.
     expect(report.remainingUsers).toEqual([
       'alice',
@@ -111,15 +113,16 @@ describe('iam-janitor simulate', () => {
     expect(code).toBe(0);
     expect(report.sweep).toEqual({
       usersScanned: 6,
-      candidates: ['old-key', 'old-console', 'never-used'],
+      candidates: ['never-used', 'old-console', 'old-key'],
+      backlog: 0,
       halted: false,
     });
     expect(
       report.cases.map((entry: { userName: string; outcome: string }) => [entry.userName, entry.outcome]),
     ).toEqual([
-      ['old-key', 'deleted'],
-      ['old-console', 'disabled'],
       ['never-used', 'kept'],
+      ['old-console', 'disabled'],
+      ['old-key', 'deleted'],
     ]);
     expect(report.remainingUsers).toEqual(['active-user', 'busy-1', 'busy-2', 'never-used', 'old-console']);
   });
@@ -128,7 +131,7 @@ describe('iam-janitor simulate', () => {
     const { code, report } = await simulateJson(['--scenario', example('safety')]);
     expect(code).toBe(0);
     // BreakGlass is exempt under the lower-case "breakglass": IAM names ignore case.
-    expect(report.sweep.candidates).toEqual(['plain', 'reborn', 'rekeyed', 'git-only', 'promoted']);
+    expect(report.sweep.candidates).toEqual(['git-only', 'promoted', 'rekeyed', 'reborn', 'plain']);
     expect(
       report.cases.map((entry: { userName: string; decision: string; outcome: string }) => [
         entry.userName,
@@ -136,15 +139,15 @@ describe('iam-janitor simulate', () => {
         entry.outcome,
       ]),
     ).toEqual([
-      ['plain', 'delete', 'deleted'],
-      // Deleted and created again under the same name during the wait: the new person is not touched.
-      ['reborn', 'delete', 'aborted-changed'],
-      // Given a new access key during the wait: the approver never saw it.
-      ['rekeyed', 'delete', 'aborted-changed'],
       // A GitPull 5 days ago: active through an SSH key the credential report does not show; nobody is asked.
       ['git-only', 'none', 'aborted-active'],
       // Tagged protected during the wait: the code guard refuses, and the case fails with the user untouched.
       ['promoted', 'delete', 'failed'],
+      // Given a new access key during the wait: the approver never saw it.
+      ['rekeyed', 'delete', 'aborted-changed'],
+      // Deleted and created again under the same name during the wait: the new person is not touched.
+      ['reborn', 'delete', 'aborted-changed'],
+      ['plain', 'delete', 'deleted'],
     ]);
     expect(report.remainingUsers).toEqual([
       'BreakGlass',
@@ -180,12 +183,12 @@ describe('iam-janitor simulate', () => {
     // THEN it completes offline with the same outcomes as ever
     const report = JSON.parse(stdout) as { cases: { userName: string; outcome: string }[] };
     expect(report.cases.map((entry) => [entry.userName, entry.outcome])).toEqual([
+      ['erin', 'expired'],
+      ['grace', 'failed'],
+      ['dave', 'kept'],
       ['bob', 'deleted'],
       ['carol', 'disabled'],
-      ['dave', 'kept'],
-      ['erin', 'expired'],
       ['frank', 'aborted-active'],
-      ['grace', 'failed'],
     ]);
   }, 120_000);
 
@@ -312,10 +315,10 @@ describe('iam-janitor simulate', () => {
     );
     const text = out.join('\n');
     expect(text).toContain('── Sweep: 13 users, 6 candidates');
-    expect(text).toContain('Jira SEC-1: Inactive IAM user bob: review for removal   [Done]');
+    expect(text).toContain('Jira SEC-3: Inactive IAM user bob: review for removal   [Done]');
     expect(text).toContain('┃ Delete chosen by @U0123ABCDEF');
     expect(text).toContain('── Summary');
-    expect(text).toMatch(/bob\s+delete\s+U0123ABCDEF\s+deleted\s+SEC-1\s+yes/);
+    expect(text).toMatch(/bob\s+delete\s+U0123ABCDEF\s+deleted\s+SEC-3\s+yes/);
   });
 });
 
@@ -325,7 +328,7 @@ describe('the large-account generator', () => {
     expect(scenario.users).toHaveLength(50);
     const detail = await runScenario(scenario, { approvalTimeoutSeconds: 1 });
     expect(detail.report.sweep).toMatchObject({ usersScanned: 50, halted: false });
-    expect(detail.report.sweep.candidates).toEqual([
+    expect([...detail.report.sweep.candidates].sort()).toEqual([
       'user-00000',
       'user-00001',
       'user-00002',

@@ -127,11 +127,15 @@ describe('IamJanitorStack', () => {
   it('grants each function exactly the actions it calls', () => {
     expect(allowedActions(template, 'inventory')).toEqual(
       [
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
         'dynamodb:Scan',
         'iam:GenerateCredentialReport',
         'iam:GetAccountAuthorizationDetails',
         'iam:GetCredentialReport',
         'iam:GetUser',
+        'iam:ListAccessKeys',
         ...XRAY,
       ].sort(),
     );

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { errorMessage } from '../../lambdas/commons/errors';
+import { runAcknowledgeGuard } from './acknowledge-guard';
 import { runDeleteUser } from './delete-user';
 import { runReport } from './report';
 import { runRestore } from './restore';
@@ -38,6 +39,18 @@ const COMMANDS: Record<string, Command> = {
       'Show the plan, ask, then recreate a removed user from its snapshot file or case record (no credentials are recreated).',
     options: { case: { type: 'string' }, table: { type: 'string' }, yes: { type: 'boolean' } },
     run: (args, io) => runRestore(args.positionals, io, args.values),
+  },
+  'acknowledge-guard': {
+    usage: 'acknowledge-guard --table NAME [--hours N] [--by NAME] [--yes]',
+    summary:
+      'Let the next sweep pass the fraction guard once, for as many candidates as the halted sweep found.',
+    options: {
+      table: { type: 'string' },
+      hours: { type: 'string' },
+      by: { type: 'string' },
+      yes: { type: 'boolean' },
+    },
+    run: (args, io) => runAcknowledgeGuard(args.values, io),
   },
   simulate: {
     usage: 'simulate [--scenario FILE] [--json]',
