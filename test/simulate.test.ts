@@ -314,7 +314,7 @@ describe('iam-janitor simulate', () => {
       0,
     );
     const text = out.join('\n');
-    expect(text).toContain('── Sweep: 13 users, 6 candidates');
+    expect(text).toContain('── Sweep: 13 users, 6 cases opened');
     expect(text).toContain('Jira SEC-3: Inactive IAM user bob: review for removal   [Done]');
     expect(text).toContain('┃ Delete chosen by @U0123ABCDEF');
     expect(text).toContain('── Summary');

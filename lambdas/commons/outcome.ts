@@ -65,6 +65,16 @@ export function caseSubject(record: Pick<CaseRecord, 'userName' | 'candidate' | 
     : record.userName;
 }
 
+/**
+ * How to undo a credential case's Deactivate: the user was never removed, so `restore` (which
+ * recreates a user) does not apply. A deleted password cannot come back; a new one can be set.
+ */
+export function credentialUndo(record: Pick<CaseRecord, 'userName' | 'credentialId'>): string {
+  return record.credentialId === 'password'
+    ? `aws iam create-login-profile --user-name ${record.userName} --password-reset-required --password <a new temporary password> (the old password cannot be restored)`
+    : `aws iam update-access-key --user-name ${record.userName} --access-key-id ${record.credentialId} --status Active`;
+}
+
 /** Slack mrkdwn treats &, < and > as control characters. */
 export const escapeMrkdwn = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -85,7 +95,10 @@ export function outcomeReply(
 
 /** The closing Jira comment: outcome, decision, what changed, and where the snapshot is. */
 export function outcomeComment(
-  record: Pick<CaseRecord, 'caseId' | 'removed' | 'planned' | 'decision' | 'snapshot'>,
+  record: Pick<
+    CaseRecord,
+    'caseId' | 'removed' | 'planned' | 'decision' | 'snapshot' | 'userName' | 'candidate' | 'credentialId'
+  >,
   outcome: Outcome,
   detail: string | undefined,
   tableName: string,
@@ -103,9 +116,11 @@ export function outcomeComment(
       : removed.length > 0
         ? `Done: ${removed.join('; ')}.`
         : 'Nothing was changed in IAM.',
-    record.snapshot
-      ? `Snapshot: DynamoDB table ${tableName}, item pk "case#${record.caseId}", attribute "snapshot". Restore with: iam-janitor restore --case ${record.caseId} --table ${tableName}`
-      : 'Snapshot: none taken (nothing was removed).',
+    record.snapshot && record.candidate.kind === 'credential'
+      ? `Snapshot of the user before the change: DynamoDB table ${tableName}, item pk "case#${record.caseId}", attribute "snapshot". Undo with: ${credentialUndo(record)}`
+      : record.snapshot
+        ? `Snapshot: DynamoDB table ${tableName}, item pk "case#${record.caseId}", attribute "snapshot". Restore with: iam-janitor restore --case ${record.caseId} --table ${tableName}`
+        : 'Snapshot: none taken (nothing was removed).',
   ];
 }
 

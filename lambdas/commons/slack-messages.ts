@@ -173,7 +173,7 @@ export function decidedMessage(record: CaseRecord, decision: DecisionRecord, not
   );
   const line = `*${DECISION_WORDS[decision.decision]}* chosen by <@${decision.decidedBy}> at ${formatTime(decision.decidedAt)}${note ? ` · ${note}` : ''}`;
   return {
-    text: `${record.userName}: ${decision.decision} by ${decision.decidedBy}`,
+    text: `${caseSubject(record)}: ${decision.decision} by ${decision.decidedBy}`,
     blocks: [...original, { type: 'section', text: mrkdwn(line) }],
   };
 }

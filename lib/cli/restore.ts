@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { CaseStore } from '../../lambdas/commons/case-store';
 import { documentClient, iamClient } from '../../lambdas/commons/clients';
 import { snapshotSchema } from '../../lambdas/act/removal';
+import { credentialUndo } from '../../lambdas/commons/outcome';
 import { NOT_RESTORED, restorePlan, restoreUser } from '../../lambdas/act/restore';
 import type { CommandIo } from './io';
 import { refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';
@@ -47,6 +48,12 @@ export async function runRestore(
         record
           ? `Case ${caseId} holds no snapshot: nothing was removed in it.`
           : `There is no case ${caseId} in ${table}.`,
+      );
+      return 1;
+    }
+    if (record.candidate.kind === 'credential') {
+      io.stderr(
+        `Case ${caseId} deactivated one credential of ${record.userName}, who was never removed: restore recreates removed users only. Undo it with:\n  ${credentialUndo(record)}`,
       );
       return 1;
     }

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { credentialUndo } from '../../lambdas/commons/outcome';
 import { runScenario, type SimulationDetail } from '../sim/run-scenario';
 import { loadScenario } from '../sim/scenario';
 import { adfToText, mrkdwn, slackToText } from '../sim/render';
@@ -67,10 +68,26 @@ export function timeline(
     'Everything below ran offline: the real state machines and Lambda handlers against emulated IAM, CloudTrail, Slack, Jira and DynamoDB.',
   );
 
-  out.push(rule(`Sweep: ${report.sweep.usersScanned} users, ${report.sweep.candidates.length} candidates`));
+  out.push(
+    rule(
+      `Sweep: ${report.sweep.usersScanned} users, ${report.sweep.candidates.length} cases opened` +
+        (report.sweep.backlog > 0 ? `, ${report.sweep.backlog} waiting` : ''),
+    ),
+  );
+  // An active user's credentials that are not in use show under the user: that is the CIS 1.12 finding.
   const rows = [
     ['USER', 'VERDICT', 'IDLE', 'REASON'],
-    ...detail.verdicts.map((user) => [user.userName, user.verdict, `${user.idleDays}d`, user.reason]),
+    ...detail.verdicts.flatMap((user) => [
+      [user.userName, user.verdict, `${user.idleDays}d`, user.reason],
+      ...(user.credentials ?? [])
+        .filter((credential) => credential.verdict !== 'active')
+        .map((credential) => [
+          `  └ ${credential.id}`,
+          credential.verdict,
+          `${credential.idleDays}d`,
+          credential.reason,
+        ]),
+    ]),
   ];
   out.push(...alignColumns(rows, '  '));
   for (const warning of detail.rootWarnings) out.push(style.yellow(`  ⚠ ${warning}`));
@@ -112,7 +129,11 @@ export function timeline(
       `  decision: ${record?.decision ? `${record.decision.decision} by ${record.decision.decidedBy}` : 'none'}   outcome: ${outcomeColour(outcome, style)(outcome)}${record?.outcomeDetail ? ` (${record.outcomeDetail})` : ''}`,
     );
     if (record?.snapshot)
-      out.push(`  snapshot saved in the case record before any change: restore with iam-janitor restore`);
+      out.push(
+        record.candidate.kind === 'credential'
+          ? `  snapshot saved in the case record before any change: undo with ${credentialUndo(record)}`
+          : `  snapshot saved in the case record before any change: restore with iam-janitor restore`,
+      );
   }
 
   out.push(rule('Summary'));
