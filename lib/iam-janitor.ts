@@ -129,6 +129,11 @@ export class IamJanitor extends Construct {
       ),
       'record-outcome': make('record-outcome', 'Records the outcome in Jira, Slack and the case table'),
       remind: make('remind', 'Posts reminders for cases still waiting for a decision', Duration.minutes(2)),
+      summary: make(
+        'summary',
+        'Posts the weekly summary of cases, backlog and stale credentials',
+        Duration.minutes(2),
+      ),
     };
     grantLeastPrivilege(this, config);
 
@@ -166,6 +171,14 @@ export class IamJanitor extends Construct {
       description: 'Reminds approvers of cases still waiting for a decision',
       schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
       target: new schedulerTargets.LambdaInvoke(this.functions.remind, {}),
+    });
+    new scheduler.Schedule(this, 'SummarySchedule', {
+      description: 'Posts the weekly iam-janitor summary in the approvers channel',
+      schedule: scheduler.ScheduleExpression.expression(
+        config.summarySchedule,
+        TimeZone.of(config.scheduleTimezone),
+      ),
+      target: new schedulerTargets.LambdaInvoke(this.functions.summary, {}),
     });
 
     if (config.alarmEmail) {

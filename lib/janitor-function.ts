@@ -15,6 +15,7 @@ export const LAMBDA_NAMES = [
   'act',
   'record-outcome',
   'remind',
+  'summary',
 ] as const;
 export type LambdaName = (typeof LAMBDA_NAMES)[number];
 

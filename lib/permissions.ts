@@ -52,7 +52,15 @@ export function grantLeastPrivilege(janitor: PermissionTargets, config: JanitorC
     statement(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [table.tableArn]),
   );
 
-  for (const name of ['request-approval', 'slack-interactions', 'record-outcome', 'remind'] as const) {
+  // summary: a weekly scan of the case table and the latest sweep record.
+  fns.summary.addToRolePolicy(statement(['dynamodb:Scan', 'dynamodb:GetItem'], [table.tableArn]));
+  for (const name of [
+    'request-approval',
+    'slack-interactions',
+    'record-outcome',
+    'remind',
+    'summary',
+  ] as const) {
     slackSecret.grantRead(fns[name]);
   }
   for (const name of ['open-ticket', 'record-outcome'] as const) jiraSecret.grantRead(fns[name]);

@@ -2,6 +2,7 @@ import { resetClients } from '../lambdas/commons/clients';
 import type { Candidate } from '../lambdas/commons/contracts';
 import { resetConfigCache } from '../lambdas/commons/env';
 import { handler, type SweepOutput } from '../lambdas/inventory/handler';
+import { runAcknowledgeGuard } from '../lib/cli/acknowledge-guard';
 import { addUser, emptyAccount } from '../lib/sim/account';
 import type { AwsStandin } from '../lib/sim/aws-standin';
 import { CASE_TABLE, startDynamo } from '../lib/sim/dynamo';
@@ -83,6 +84,63 @@ describe('inventory Lambda', () => {
       haltReason: expect.stringContaining('maxCandidateFraction'),
     });
     expect(output.candidatesPreview).toHaveLength(10);
+  });
+
+  it('passes the fraction guard once after acknowledge-guard, for no more candidates than acknowledged', async () => {
+    // GIVEN a messy account: 10 of 10 users idle, so the fraction guard halts the first sweep
+    const account = emptyAccount();
+    for (let index = 0; index < 10; index++)
+      addUser(account, { userName: `gone-${index}`, createDate: ago(400) });
+    standin = await startStandin(account);
+    configure({ maxCasesPerRun: 4 });
+    const sweep = (sweepId: string) => handler({ sweepId, startedAt: new Date().toISOString() });
+    expect(await sweep('ack-1')).toMatchObject({ halted: true, backlog: 10 });
+
+    // WHEN an operator acknowledges the halt they saw
+    const out: string[] = [];
+    const io = {
+      stdout: (text: string) => void out.push(text),
+      stderr: (text: string) => void out.push(text),
+    };
+    const noTerminal = { interactive: false, confirm: async () => false };
+    // Without a terminal and without --yes, nothing is written.
+    expect(await runAcknowledgeGuard({ table: CASE_TABLE }, io, noTerminal)).toBe(2);
+    expect(await sweep('ack-2')).toMatchObject({ halted: true });
+    expect(await runAcknowledgeGuard({ table: CASE_TABLE, yes: true, by: 'alice' }, io, noTerminal)).toBe(0);
+    expect(out.join('\n')).toContain('up to 10 candidates');
+
+    // THEN the next sweep opens a batch and says who acknowledged; the one after halts again
+    expect(await sweep('ack-3')).toMatchObject({
+      halted: false,
+      acknowledgedBy: 'alice',
+      candidateCount: 10,
+      backlog: 6,
+    });
+    expect(await sweep('ack-4')).toMatchObject({ halted: true });
+
+    // AND an acknowledgement covers only as many candidates as the halt it acknowledged
+    expect(await runAcknowledgeGuard({ table: CASE_TABLE, yes: true, by: 'alice' }, io, noTerminal)).toBe(0);
+    addUser(account, { userName: 'gone-10', createDate: ago(400) });
+    expect(await sweep('ack-5')).toMatchObject({
+      halted: true,
+      haltReason: expect.stringContaining('covers 10 candidates, not 11'),
+    });
+  });
+
+  it('refuses to acknowledge a sweep that did not halt', async () => {
+    const account = emptyAccount();
+    addUser(account, {
+      userName: 'busy',
+      createDate: ago(400),
+      password: { createDate: ago(400), lastUsed: ago(1) },
+    });
+    standin = await startStandin(account);
+    configure();
+    await handler({ sweepId: 'calm', startedAt: new Date().toISOString() });
+    const err: string[] = [];
+    const io = { stdout: () => undefined, stderr: (text: string) => void err.push(text) };
+    expect(await runAcknowledgeGuard({ table: CASE_TABLE, yes: true }, io)).toBe(1);
+    expect(err.join('')).toContain('did not halt: there is nothing to acknowledge');
   });
 
   it('keeps the largest allowed candidate list far below the 256 KB payload limit', () => {

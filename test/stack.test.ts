@@ -176,6 +176,10 @@ describe('IamJanitorStack', () => {
     expect(allowedActions(template, 'remind')).toEqual(
       ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem', ...SECRET_READ, ...XRAY].sort(),
     );
+    // The weekly summary only reads.
+    expect(allowedActions(template, 'summary')).toEqual(
+      ['dynamodb:GetItem', 'dynamodb:Scan', ...SECRET_READ, ...XRAY].sort(),
+    );
   });
 
   it('gives IAM mutating actions to the remover only', () => {

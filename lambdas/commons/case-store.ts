@@ -222,6 +222,27 @@ export class CaseStore {
     );
   }
 
+  /** The cases opened or still open since the date: a scan, once a week, filtered on the server. */
+  async casesSince(since: Date): Promise<CaseRecord[]> {
+    const cases: CaseRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression:
+            'begins_with(pk, :case) AND (openedAt >= :since OR closedAt >= :since OR #status <> :closed)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':case': 'case#', ':since': since.toISOString(), ':closed': 'closed' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      cases.push(...((page.Items ?? []) as CaseRecord[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return cases;
+  }
+
   async recordSweep(sweep: SweepRecord): Promise<void> {
     await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: SWEEP_KEY, ...sweep } }));
   }

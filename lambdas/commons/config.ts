@@ -42,6 +42,13 @@ export const configObject = z
         'must be an EventBridge Scheduler expression such as "cron(0 8 ? * MON-FRI *)" or "rate(1 day)"',
       )
       .default('cron(0 8 ? * MON-FRI *)'),
+    summarySchedule: z
+      .string()
+      .regex(
+        SCHEDULE,
+        'must be an EventBridge Scheduler expression such as "cron(0 9 ? * MON *)" or "rate(7 days)"',
+      )
+      .default('cron(0 9 ? * MON *)'),
     scheduleTimezone: z
       .string()
       .refine(isTimeZone, 'must be an IANA time zone such as "Europe/Paris" or "UTC"')

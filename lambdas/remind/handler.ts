@@ -4,6 +4,7 @@ import type { CaseRecord } from '../commons/case-store';
 import { janitorConfig } from '../commons/env';
 import { errorName } from '../commons/errors';
 import { logger } from '../commons/observability';
+import { caseSubject } from '../commons/outcome';
 import { slackSecrets } from '../commons/secrets';
 import { callSlack, slackClient } from '../commons/slack';
 
@@ -36,7 +37,7 @@ export async function handler(_event?: unknown, now = clock.now()): Promise<{ re
         slack!.chat.postMessage({
           channel: record.slackChannel!,
           thread_ts: record.slackTs!,
-          text: `Reminder: ${record.userName} still needs a decision. About ${hoursLeft} h left; without one the user is kept.`,
+          text: `Reminder: ${caseSubject(record)} still needs a decision. About ${hoursLeft} h left; without one the ${record.candidate.kind === 'credential' ? 'credential' : 'user'} is kept.`,
         }),
       );
       await store.update(record.caseId, {

@@ -23,6 +23,11 @@ export const CONFIG_DOCS: Record<
     rule: 'an EventBridge Scheduler `cron(…)` or `rate(…)`',
     effect: 'when the sweep runs',
   },
+  summarySchedule: {
+    rule: 'an EventBridge Scheduler `cron(…)` or `rate(…)`',
+    effect:
+      'when the summary (cases opened, decided, waiting, backlog, stale credentials) is posted in the channel',
+  },
   scheduleTimezone: {
     rule: 'an IANA time zone',
     effect: 'the time zone of `schedule`',

@@ -1,0 +1,31 @@
+import { caseStore } from '../commons/clients';
+import { clock } from '../commons/clock';
+import type { CaseRecord, SweepRecord } from '../commons/case-store';
+import { janitorConfig } from '../commons/env';
+import { logger } from '../commons/observability';
+import { slackSecrets } from '../commons/secrets';
+import { callSlack, slackClient } from '../commons/slack';
+import { summaryOf, summaryText } from './summary';
+
+export { summaryOf, summaryText } from './summary';
+
+/**
+ * Posts the weekly summary in the approvers' channel, from EventBridge Scheduler: what was opened
+ * and decided in the last 7 days, what still waits, and what the latest sweep left for later.
+ */
+export async function handler(_event?: unknown, now = clock.now()): Promise<{ text: string }> {
+  const config = janitorConfig();
+  const store = caseStore();
+  const since = new Date(now.getTime() - 7 * 86_400_000);
+  const [cases, sweep]: [CaseRecord[], SweepRecord | undefined] = await Promise.all([
+    store.casesSince(since),
+    store.latestSweep(),
+  ]);
+  const text = summaryText(summaryOf(cases, sweep, since));
+  const slack = await slackClient((await slackSecrets()).slackBotToken);
+  await callSlack('post the weekly summary', () =>
+    slack.chat.postMessage({ channel: config.slackChannelId, text }),
+  );
+  logger.info('weekly summary posted', { cases: cases.length });
+  return { text };
+}

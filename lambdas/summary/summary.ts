@@ -1,0 +1,72 @@
+import type { CaseRecord, SweepRecord } from '../commons/case-store';
+import type { Outcome } from '../commons/contracts';
+
+/** The week in numbers: a pure function of the case records and the latest sweep. */
+export interface WeeklySummary {
+  readonly since: string;
+  readonly opened: number;
+  readonly openedCredentialCases: number;
+  readonly decided: number;
+  readonly waiting: number;
+  readonly outcomes: Partial<Record<Outcome, number>>;
+  readonly sweep?: Pick<SweepRecord, 'finishedAt' | 'backlog' | 'staleCredentials' | 'halted' | 'haltReason'>;
+}
+
+export function summaryOf(
+  cases: readonly CaseRecord[],
+  sweep: SweepRecord | undefined,
+  since: Date,
+): WeeklySummary {
+  const inWeek = (iso: string | undefined) => iso !== undefined && new Date(iso).getTime() >= since.getTime();
+  const opened = cases.filter((record) => inWeek(record.openedAt));
+  const outcomes: Partial<Record<Outcome, number>> = {};
+  for (const record of cases)
+    if (record.outcome && inWeek(record.closedAt))
+      outcomes[record.outcome] = (outcomes[record.outcome] ?? 0) + 1;
+  return {
+    since: since.toISOString(),
+    opened: opened.length,
+    openedCredentialCases: opened.filter((record) => record.candidate.kind === 'credential').length,
+    decided: cases.filter((record) => inWeek(record.decision?.decidedAt)).length,
+    waiting: cases.filter((record) => record.status !== 'closed').length,
+    outcomes,
+    ...(sweep
+      ? {
+          sweep: {
+            finishedAt: sweep.finishedAt,
+            backlog: sweep.backlog,
+            staleCredentials: sweep.staleCredentials,
+            halted: sweep.halted,
+            ...(sweep.haltReason ? { haltReason: sweep.haltReason } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+export function summaryText(summary: WeeklySummary): string {
+  const outcomes = Object.entries(summary.outcomes)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([outcome, count]) => `${outcome} ${count}`);
+  const lines = [
+    `*iam-janitor weekly summary* (since ${summary.since.slice(0, 10)})`,
+    `• ${plural(summary.opened, 'case')} opened (${summary.openedCredentialCases} about a single credential), ${summary.decided} decided`,
+    `• ${plural(summary.waiting, 'case')} waiting for a decision`,
+    `• Outcomes: ${outcomes.length > 0 ? outcomes.join(', ') : 'none this week'}`,
+  ];
+  const sweep = summary.sweep;
+  if (!sweep) {
+    lines.push('• No sweep has run yet.');
+  } else {
+    lines.push(
+      `• Latest sweep ${sweep.finishedAt.slice(0, 10)}: ${plural(sweep.staleCredentials, 'stale credential')} of active users found, ${plural(sweep.backlog, 'candidate')} waiting for a later sweep (backlog)`,
+    );
+    if (sweep.halted)
+      lines.push(
+        `• ⚠ That sweep was halted by the guard: ${sweep.haltReason ?? 'see its logs'}. If the candidates are real, run \`iam-janitor acknowledge-guard\`.`,
+      );
+  }
+  return lines.join('\n');
+}
