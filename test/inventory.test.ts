@@ -229,6 +229,45 @@ describe('iam-janitor report --json', () => {
     expect(idle).toEqual([...idle].sort((a, b) => b - a));
   });
 
+  it('lists each credential of an active user, naming a stale key by its id', async () => {
+    const account = emptyAccount();
+    addUser(account, {
+      userName: 'kim',
+      createDate: ago(400),
+      password: { createDate: ago(400), lastUsed: ago(3) },
+      accessKeys: [
+        { id: 'AKIAKIMINACTIVE', status: 'Inactive', createDate: ago(400), lastUsedDate: ago(300) },
+        { id: 'AKIAKIMSTALE', status: 'Active', createDate: ago(200), lastUsedDate: ago(90) },
+      ],
+    });
+    standin = await startStandin(account);
+    const out: string[] = [];
+    expect(
+      await main(['report', '--json'], { stdout: (text) => out.push(text), stderr: () => undefined }),
+    ).toBe(0);
+    const [kim] = JSON.parse(out.join('')) as { verdict: string; credentials: Record<string, unknown>[] }[];
+    expect(kim!.verdict).toBe('active');
+    // The inactive key is no finding; the stale one is named by its id, not its report slot.
+    expect(kim!.credentials).toEqual([
+      {
+        kind: 'password',
+        id: 'password',
+        status: 'Active',
+        lastUsed: expect.any(String),
+        verdict: 'active',
+        reason: 'console password used 3 days ago',
+      },
+      {
+        kind: 'access-key',
+        id: 'AKIAKIMSTALE',
+        status: 'Active',
+        lastUsed: expect.any(String),
+        verdict: 'stale',
+        reason: 'access key 2 last used 90 days ago (threshold 45)',
+      },
+    ]);
+  });
+
   it('prints a table sorted by idle days', async () => {
     standin = await startStandin(mixedAccount());
     const out: string[] = [];

@@ -1,9 +1,4 @@
-import {
-  GetAccountAuthorizationDetailsCommand,
-  GetUserCommand,
-  ListAccessKeysCommand,
-  type IAMClient,
-} from '@aws-sdk/client-iam';
+import { GetAccountAuthorizationDetailsCommand, GetUserCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { mapWithConcurrency } from '../commons/concurrency';
 import type { ActivitySource, Candidate, CredentialRef } from '../commons/contracts';
 import { isNoSuchEntity } from '../commons/errors';
@@ -21,6 +16,7 @@ import {
   type CredentialVerdict,
   type CredentialVerdictName,
 } from './credentials';
+import { accessKeyIds } from './key-ids';
 import { applyGuard, batchOf, type GuardAcknowledgement, type GuardPolicy } from './guard';
 import {
   exemptionByNameOrPath,
@@ -239,9 +235,8 @@ function pick(tags: Record<string, string>, from: string, as: string): Record<st
 }
 
 /**
- * The ids of the access keys in slots 1 and 2, for the users whose tags keep a key by its id (Keep
- * on a credential case writes `<keepUntilTagKey>:<AccessKeyId>`). The report has no key ids; a key's
- * creation date ties its slot to its id. One ListAccessKeys per such user, none for anyone else.
+ * The key ids of the users whose tags keep a key by its id (Keep on a credential case writes
+ * `<keepUntilTagKey>:<AccessKeyId>`): one ListAccessKeys per such user, none for anyone else.
  */
 async function keptKeyIds(
   iam: IAMClient,
@@ -249,7 +244,6 @@ async function keptKeyIds(
   facts: Map<string, UserFacts>,
   keepUntilTagKey: string,
 ): Promise<Map<string, Map<number, string>>> {
-  const ids = new Map<string, Map<number, string>>();
   const prefix = `${keepUntilTagKey}:AKIA`;
   const wanted = judged.filter(
     ({ verdict, credentials }) =>
@@ -257,22 +251,13 @@ async function keptKeyIds(
         (credential) => credential.verdict === 'stale' && credential.ref.kind === 'access-key',
       ) && Object.keys(facts.get(verdict.userName)?.tags ?? {}).some((key) => key.startsWith(prefix)),
   );
-  await mapWithConcurrency(wanted, 4, async ({ verdict, credentials }) => {
-    const keys =
-      (await iam.send(new ListAccessKeysCommand({ UserName: verdict.userName }))).AccessKeyMetadata ?? [];
-    const slots = new Map<number, string>();
-    for (const credential of credentials ?? []) {
-      if (credential.ref.kind !== 'access-key' || !credential.ref.issuedAt) continue;
-      const issued = Math.floor(new Date(credential.ref.issuedAt).getTime() / 1000);
-      const key = keys.find(
-        (candidate) =>
-          candidate.CreateDate && Math.floor(new Date(candidate.CreateDate).getTime() / 1000) === issued,
-      );
-      if (key?.AccessKeyId) slots.set(credential.ref.slot, key.AccessKeyId);
-    }
-    ids.set(verdict.userName, slots);
-  });
-  return ids;
+  return accessKeyIds(
+    iam,
+    wanted.map(({ verdict, credentials }) => ({
+      userName: verdict.userName,
+      credentials: credentials ?? [],
+    })),
+  );
 }
 
 interface UserFacts {

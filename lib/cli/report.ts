@@ -1,6 +1,7 @@
 import { iamClient } from '../../lambdas/commons/clients';
 import { errorName } from '../../lambdas/commons/errors';
-import { runInventory, type UserFinding } from '../../lambdas/inventory/inventory';
+import { runInventory, type CredentialFinding, type UserFinding } from '../../lambdas/inventory/inventory';
+import { accessKeyIds } from '../../lambdas/inventory/key-ids';
 import { loadConfig } from './config-file';
 import { alignColumns } from './table';
 import type { CommandIo } from './io';
@@ -39,21 +40,52 @@ export async function runReport(flags: ReportFlags, io: CommandIo, now = new Dat
   const users = [...result.users].sort(
     (a, b) => b.idleDays - a.idleDays || a.userName.localeCompare(b.userName),
   );
+  // Which key: the report names slots, an auditor wants ids. One ListAccessKeys per user with a finding.
+  const keyIds = await accessKeyIds(
+    iamClient(),
+    users
+      .map((user) => ({ userName: user.userName, credentials: findingsOf(user) }))
+      .filter((user) => user.credentials.some((credential) => credential.ref.kind === 'access-key')),
+  );
+  const idOf = (user: UserFinding, credential: CredentialFinding) =>
+    credential.ref.kind === 'access-key'
+      ? (keyIds.get(user.userName)?.get(credential.ref.slot) ?? credential.id)
+      : credential.id;
   if (flags.json) {
-    io.stdout(JSON.stringify(users.map(publicShape), null, 2));
+    io.stdout(
+      JSON.stringify(
+        users.map((user) => publicShape(user, idOf)),
+        null,
+        2,
+      ),
+    );
     return 0;
   }
-  io.stdout(table(users));
+  io.stdout(table(users, idOf));
   io.stdout('');
+  const found = result.candidates.length + result.backlog.length;
+  const stale = users.reduce(
+    (count, user) => count + findingsOf(user).filter((c) => c.verdict === 'stale').length,
+    0,
+  );
   io.stdout(
-    `${result.usersScanned} users, ${result.candidates.length} candidates at ${config.thresholdDays} days` +
-      (result.halted ? `; a sweep would HALT: ${result.haltReason}` : ''),
+    `${result.usersScanned} users, ${found} candidates at ${config.thresholdDays} days (${stale} stale credentials of active users)` +
+      (result.halted
+        ? `; a sweep would HALT: ${result.haltReason}`
+        : `; a sweep would open ${result.candidates.length} cases and leave ${result.backlog.length} for later`),
   );
   for (const warning of result.rootWarnings) io.stdout(`root: ${warning}`);
   return 0;
 }
 
-function publicShape(user: UserFinding) {
+/** An active user's credentials that are not in use: the CIS 1.12 findings. */
+function findingsOf(user: UserFinding): CredentialFinding[] {
+  return (user.credentials ?? []).filter((credential) => credential.verdict !== 'active');
+}
+
+type IdOf = (user: UserFinding, credential: CredentialFinding) => string;
+
+function publicShape(user: UserFinding, idOf: IdOf) {
   return {
     userName: user.userName,
     arn: user.arn,
@@ -63,23 +95,48 @@ function publicShape(user: UserFinding) {
     idleDays: user.idleDays,
     verdict: user.verdict,
     reason: user.reason,
+    ...(user.credentials
+      ? {
+          credentials: user.credentials.map((credential) => ({
+            kind: credential.ref.kind,
+            id: idOf(user, credential),
+            status: credential.status,
+            lastUsed: credential.lastUsed,
+            verdict: credential.verdict,
+            reason: credential.reason,
+          })),
+        }
+      : {}),
   };
 }
 
-function table(users: UserFinding[]): string {
+function table(users: UserFinding[], idOf: IdOf): string {
   const rows = [
     ['USER', 'VERDICT', 'IDLE DAYS', 'LAST ACTIVITY', 'REASON'],
-    ...users.map((user) => [
-      user.userName,
-      user.verdict,
-      String(user.idleDays),
-      user.lastActivity
-        ? `${user.lastActivity.slice(0, 10)} (${user.lastActivitySource.replace(/_/g, ' ')})`
-        : 'none recorded',
-      user.reason,
+    ...users.flatMap((user) => [
+      userRow(user),
+      ...findingsOf(user).map((credential) => [
+        `  └ ${idOf(user, credential)}`,
+        credential.verdict,
+        String(credential.idleDays),
+        credential.lastUsed ? credential.lastUsed.slice(0, 10) : 'never used',
+        credential.reason,
+      ]),
     ]),
   ];
   return alignColumns(rows).join('\n');
+}
+
+function userRow(user: UserFinding): string[] {
+  return [
+    user.userName,
+    user.verdict,
+    String(user.idleDays),
+    user.lastActivity
+      ? `${user.lastActivity.slice(0, 10)} (${user.lastActivitySource.replace(/_/g, ' ')})`
+      : 'none recorded',
+    user.reason,
+  ];
 }
 
 /** Turns the SDK's errors into what to do next; never a stack trace for a missing login. */
@@ -90,7 +147,7 @@ export function explainAwsError(error: unknown): string {
     return 'No AWS credentials found. Set AWS_PROFILE (and run `aws sso login` if it uses SSO), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then try again.';
   }
   if (name === 'AccessDenied' || name === 'AccessDeniedException') {
-    return `AWS refused the call: ${message}. The report needs iam:GenerateCredentialReport, iam:GetCredentialReport, iam:GetUser and iam:GetAccountAuthorizationDetails.`;
+    return `AWS refused the call: ${message}. The report needs iam:GenerateCredentialReport, iam:GetCredentialReport, iam:GetUser, iam:GetAccountAuthorizationDetails and iam:ListAccessKeys.`;
   }
   if (name === 'InvalidClientTokenId' || name === 'ExpiredToken' || name === 'ExpiredTokenException') {
     return `Your AWS credentials were rejected (${name}): refresh them and try again.`;
