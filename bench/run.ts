@@ -118,8 +118,8 @@ async function benchInventory(size: number) {
   const naiveMs = performance.now() - started;
   const naiveCalls = iamCalls(naive);
   await naive.stop();
-  if (naiveIdle !== result.candidates.length)
-    throw new Error(`baseline found ${naiveIdle} idle users, iam-janitor ${result.candidates.length}`);
+  const found = result.candidates.length + result.backlog.length;
+  if (naiveIdle !== found) throw new Error(`baseline found ${naiveIdle} idle users, iam-janitor ${found}`);
   log(
     `inventory ${size}: ${oursCalls} calls in ${Math.round(oursMs)} ms; baseline ${naiveCalls} calls in ${Math.round(naiveMs)} ms`,
   );
@@ -135,17 +135,74 @@ async function benchInventory(size: number) {
   };
 }
 
+/**
+ * CIS 1.12 at the quota: 5,000 users, all active, 1,000 of them with a second access key unused for
+ * 100 days. Every credential is judged from the report; only the facts of the users with a stale key
+ * cost calls, by pages of GetAccountAuthorizationDetails.
+ */
+async function benchCredentials(size: number, stale: number) {
+  const built = account(size, 0);
+  let index = 0;
+  for (const user of built.users.values()) {
+    if (index++ >= stale) break;
+    user.accessKeys.push({
+      id: `AKIASTALE${String(index).padStart(11, '0')}`,
+      status: 'Active',
+      createDate: ago(300),
+      lastUsedDate: ago(100),
+    });
+  }
+  const maxCasesPerRun = 25;
+  const standin = new AwsStandin(built, { faults: { latencyMs: LATENCY_MS } });
+  await standin.start();
+  const started = performance.now();
+  const result = await runInventory({
+    iam: iamAt(standin.url),
+    policy: {
+      thresholdDays: 45,
+      protectedTagKey: 'iam-janitor:protected',
+      keepUntilTagKey: 'iam-janitor:keep-until',
+      exemptUserNames: [],
+      exemptPathPrefixes: [],
+      maxCasesPerRun,
+      maxCandidateFraction: 1,
+      credentialCases: true,
+    },
+    now: new Date(),
+    report: { pollIntervalMs: 100 },
+  });
+  const ms = performance.now() - started;
+  const calls = iamCalls(standin);
+  await standin.stop();
+  const staleFound = [...result.candidates, ...result.backlog].filter(
+    (candidate) => candidate.kind === 'credential',
+  ).length;
+  if (staleFound !== stale) throw new Error(`expected ${stale} stale keys, found ${staleFound}`);
+  log(
+    `credentials ${size}/${stale}: ${calls} calls in ${Math.round(ms)} ms, ${result.candidates.length} cases opened`,
+  );
+  return {
+    users: size,
+    staleKeys: stale,
+    calls,
+    ms: Math.round(ms),
+    casesOpened: result.candidates.length,
+    backlog: result.backlog.length,
+  };
+}
+
 /** The sweep state the inventory Lambda hands on, and the sweep's own transitions, at 5,000 users. */
 async function benchSweepPayload() {
   const figures: Record<string, { bytes: number; transitions: number; halted: boolean; candidates: number }> =
     {};
-  for (const [label, idle] of [
-    ['5,000 users, 100 candidates (the most maxCasesPerRun allows)', 100],
-    ['5,000 users, 500 candidates (10%: the guard halts)', 500],
+  for (const [label, idle, fraction] of [
+    ['5,000 users, 250 candidates (the most maxCasesPerRun allows)', 250, 1],
+    ['5,000 users, 1,000 candidates (250 open, 750 wait)', 1000, 1],
+    ['5,000 users, 1,000 candidates (20%: the guard halts)', 1000, 0.15],
   ] as const) {
     const sim = new Simulation({
       account: account(5000, idle),
-      config: { ...BASE_CONFIG, maxCasesPerRun: 100, maxCandidateFraction: 1 },
+      config: { ...BASE_CONFIG, maxCasesPerRun: 250, maxCandidateFraction: fraction },
       standin: { faults: { latencyMs: 0 } },
     });
     await sim.start();
@@ -300,6 +357,7 @@ async function main() {
     },
     latencyMs: LATENCY_MS,
     inventory: [await benchInventory(500), await benchInventory(5000)],
+    credentials: await benchCredentials(5000, 1000),
     sweep: await benchSweepPayload(),
     context: await benchContext(100),
     cases: await benchCases(),
