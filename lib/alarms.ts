@@ -65,7 +65,7 @@ export function createAlarmsAndDashboard(
   const rejected = metric(MetricName.RejectedSlackRequests, 'Rejected Slack requests');
   alarm(
     'GuardHalted',
-    'The blast-radius guard halted a sweep: more candidates than maxCasesPerRun or maxCandidateFraction. Check the credential report before raising the limits.',
+    'The blast-radius guard halted a sweep: a larger share of candidates than maxCandidateFraction. Check the credential report; if they are real, run iam-janitor acknowledge-guard once.',
     metric(MetricName.GuardHalts),
   );
   alarm(

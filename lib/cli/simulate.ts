@@ -95,7 +95,7 @@ export function timeline(
     out.push(
       '',
       style.red(`  ✋ HALTED by the blast-radius guard: ${report.sweep.haltReason}`),
-      '  No case was opened. Check the credential report before raising maxCasesPerRun or maxCandidateFraction.',
+      '  No case was opened. Check the credential report; if the candidates are real, `iam-janitor acknowledge-guard` lets the next sweep through once.',
     );
   }
 
