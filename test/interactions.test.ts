@@ -99,6 +99,27 @@ describe('the interactions endpoint', () => {
     await sim.stop();
   });
 
+  it('refuses Deactivate on a user case, also on a case recorded before cases had a kind', async () => {
+    const { sim, finished, account } = await startWaitingCase();
+    // A record written by the previous release: its candidate has no kind.
+    const record = await sim.caseRecord(CASE_ID);
+    const { kind: _kind, ...legacyCandidate } = record!.candidate;
+    await sim.store.update(CASE_ID, {
+      candidate: legacyCandidate as NonNullable<typeof record>['candidate'],
+    });
+    expect((await sim.click(CASE_ID, 'deactivate', APPROVER)).statusCode).toBe(200);
+    expect(
+      sim.slack.posts.filter((post) => post.method === 'chat.postEphemeral').map((post) => post.text),
+    ).toEqual(['A user case takes Delete, Disable or Keep, not Deactivate; nothing changed.']);
+    expect(sim.aws.callsOf('SendTaskSuccess')).toHaveLength(0);
+    expect((await sim.caseRecord(CASE_ID))?.decision).toBeUndefined();
+    // The legacy case still takes its own decisions.
+    expect((await sim.click(CASE_ID, 'keep', APPROVER)).statusCode).toBe(200);
+    expect((await finished).states).toContain('Act');
+    expect(account.users.has('loaded')).toBe(true);
+    await sim.stop();
+  });
+
   it('lets the first of two approvers win, tells the second who decided, and sends one SendTask', async () => {
     const { sim, finished, account } = await startWaitingCase();
     const [first, second] = await Promise.all([

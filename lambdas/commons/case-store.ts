@@ -243,33 +243,35 @@ export class CaseStore {
     return cases;
   }
 
-  async recordSweep(sweep: SweepRecord): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: SWEEP_KEY, ...sweep } }));
+  recordSweep(sweep: SweepRecord): Promise<void> {
+    return this.putItem(SWEEP_KEY, sweep);
   }
 
-  async latestSweep(): Promise<SweepRecord | undefined> {
-    const result = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: SWEEP_KEY }, ConsistentRead: true }),
-    );
-    if (!result.Item) return undefined;
-    const { pk: _pk, ...sweep } = result.Item;
-    return sweep as SweepRecord;
+  latestSweep(): Promise<SweepRecord | undefined> {
+    return this.getItem<SweepRecord>(SWEEP_KEY);
   }
 
   /** Lets the next sweep pass the fraction guard once; a newer acknowledgement replaces an older one. */
-  async acknowledgeGuard(acknowledgement: GuardAcknowledgement): Promise<void> {
-    await this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: { pk: ACKNOWLEDGEMENT_KEY, ...acknowledgement } }),
-    );
+  acknowledgeGuard(acknowledgement: GuardAcknowledgement): Promise<void> {
+    return this.putItem(ACKNOWLEDGEMENT_KEY, acknowledgement);
   }
 
-  async guardAcknowledgement(): Promise<GuardAcknowledgement | undefined> {
+  guardAcknowledgement(): Promise<GuardAcknowledgement | undefined> {
+    return this.getItem<GuardAcknowledgement>(ACKNOWLEDGEMENT_KEY);
+  }
+
+  /** The table's single items beside the cases (the latest sweep, the acknowledgement). */
+  private async putItem(pk: string, fields: object): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...fields, pk } }));
+  }
+
+  private async getItem<T>(pk: string): Promise<T | undefined> {
     const result = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: ACKNOWLEDGEMENT_KEY }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: { pk }, ConsistentRead: true }),
     );
     if (!result.Item) return undefined;
-    const { pk: _pk, ...acknowledgement } = result.Item;
-    return acknowledgement as GuardAcknowledgement;
+    const { pk: _pk, ...fields } = result.Item;
+    return fields as T;
   }
 
   /** Uses the acknowledgement up: only the one this sweep read, never a newer one given meanwhile. */

@@ -2,7 +2,7 @@ import type { CaseRecord } from './case-store';
 import { caseFacts } from './case-view';
 import { caseSubject, escapeMrkdwn } from './outcome';
 import { clip, formatTime } from './text';
-import type { DecisionRecord } from './contracts';
+import type { Decision, DecisionRecord } from './contracts';
 
 /** Block Kit's limits: a message holds 50 blocks, a section 3,000 characters, a button value 2,000. */
 export const BLOCK_KIT = {
@@ -93,68 +93,63 @@ export function approvalMessage(
     : { text: `Inactive IAM user ${record.userName}: delete, disable or keep?`, blocks };
 }
 
-const keepButton = (record: CaseRecord): Block => ({
-  type: 'button',
-  action_id: 'keep',
-  style: 'primary',
-  text: { type: 'plain_text', text: 'Keep' },
-  value: record.caseId,
-});
+/** A button of a case. Only the case id travels through Slack: the task token is a bearer secret and stays in AWS. */
+function button(
+  record: CaseRecord,
+  decision: Decision,
+  options: { style?: 'danger' | 'primary'; confirm?: { title: string; text: string } } = {},
+): Block {
+  const word = DECISION_WORDS[decision];
+  return {
+    type: 'button',
+    action_id: decision,
+    ...(options.style ? { style: options.style } : {}),
+    text: { type: 'plain_text', text: word },
+    value: record.caseId,
+    ...(options.confirm
+      ? {
+          confirm: {
+            title: { type: 'plain_text', text: options.confirm.title },
+            text: mrkdwn(options.confirm.text, 300),
+            confirm: { type: 'plain_text', text: word },
+            deny: { type: 'plain_text', text: 'Cancel' },
+            style: 'danger',
+          },
+        }
+      : {}),
+  };
+}
 
 /** Deactivate (with a confirm) and Keep: a credential case never offers to delete the user. */
 function credentialButtons(record: CaseRecord): Block[] {
   const subject = escapeMrkdwn(caseSubject(record));
   return [
-    {
-      type: 'button',
-      action_id: 'deactivate',
+    button(record, 'deactivate', {
       style: 'danger',
-      text: { type: 'plain_text', text: 'Deactivate' },
-      value: record.caseId,
       confirm: {
-        title: { type: 'plain_text', text: 'Deactivate this credential?' },
-        text: mrkdwn(
+        title: 'Deactivate this credential?',
+        text:
           record.credentialId === 'password'
             ? `*${subject}* will be deleted; the user, their keys and permissions stay. A snapshot is kept.`
-            : `*${subject}* will be set Inactive; the user and their other credentials stay. Restore sets it Active again.`,
-          300,
-        ),
-        confirm: { type: 'plain_text', text: 'Deactivate' },
-        deny: { type: 'plain_text', text: 'Cancel' },
-        style: 'danger',
+            : `*${subject}* will be set Inactive; the user and their other credentials stay. It can be set Active again.`,
       },
-    },
-    keepButton(record),
+    }),
+    button(record, 'keep', { style: 'primary' }),
   ];
 }
 
+/** Delete (with a confirm), Disable and Keep. */
 function userButtons(record: CaseRecord): Block[] {
   return [
-    {
-      type: 'button',
-      action_id: 'delete',
+    button(record, 'delete', {
       style: 'danger',
-      text: { type: 'plain_text', text: 'Delete' },
-      // Only the case id travels through Slack: the task token is a bearer secret and stays in AWS.
-      value: record.caseId,
       confirm: {
-        title: { type: 'plain_text', text: 'Delete this user?' },
-        text: mrkdwn(
-          `*${escapeMrkdwn(record.userName)}* and every credential, policy and group membership will be removed. A snapshot is kept for restore.`,
-          300,
-        ),
-        confirm: { type: 'plain_text', text: 'Delete' },
-        deny: { type: 'plain_text', text: 'Cancel' },
-        style: 'danger',
+        title: 'Delete this user?',
+        text: `*${escapeMrkdwn(record.userName)}* and every credential, policy and group membership will be removed. A snapshot is kept for restore.`,
       },
-    },
-    {
-      type: 'button',
-      action_id: 'disable',
-      text: { type: 'plain_text', text: 'Disable' },
-      value: record.caseId,
-    },
-    keepButton(record),
+    }),
+    button(record, 'disable'),
+    button(record, 'keep', { style: 'primary' }),
   ];
 }
 

@@ -19,7 +19,8 @@ import { expiredMessage } from '../commons/slack-messages';
  * names the user when the case never reached the table.
  */
 const stateSchema = z.object({
-  candidate: candidateSchema,
+  // Executions started before subjectId existed still record their outcome.
+  candidate: candidateSchema.extend({ subjectId: z.string().optional() }),
   outcome: z.enum(OUTCOMES).optional(),
   action: z
     .object({ outcome: z.enum(OUTCOMES) })
@@ -56,7 +57,11 @@ export const handler = taskHandler(
       record?.outcome === 'expired'
         ? outcomeDetail('expired', undefined)
         : outcomeDetail(outcome, state.error, record?.decision?.decision);
-    const facts = record ?? { caseId, userName, candidate: state.candidate };
+    const facts = record ?? {
+      caseId,
+      userName,
+      candidate: { ...state.candidate, subjectId: state.candidate.subjectId ?? state.candidate.userId },
+    };
     const lines = outcomeComment(facts, outcome, detail, requireEnv('CASE_TABLE_NAME'));
 
     let jiraRecorded = false;

@@ -110,11 +110,12 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
   log.appendKeys({ userName: record.userName });
   // The case's kind decides which buttons count, never the payload: a forged "delete" on a
   // credential case, or "deactivate" on a user case, changes nothing.
-  const kind = record.candidate.kind;
+  // Cases opened before credential cases existed carry no kind: they are user cases.
+  const kind = record.candidate.kind ?? 'user';
   if (!DECISIONS_FOR[kind].includes(action.action_id)) {
     countRejected(`decision ${action.action_id} on a ${kind} case`);
     await tell(
-      `A ${kind} case takes ${DECISIONS_FOR[kind].map((word) => DECISION_WORDS[word]).join(' or ')}, not ${DECISION_WORDS[action.action_id]}; nothing changed.`,
+      `A ${kind} case takes ${orList(DECISIONS_FOR[kind].map((word) => DECISION_WORDS[word]))}, not ${DECISION_WORDS[action.action_id]}; nothing changed.`,
     );
     return reply(200);
   }
@@ -204,6 +205,11 @@ function alreadyDecided(record: CaseRecord): string {
     return `Already decided: *${record.decision.decision}* by <@${record.decision.decidedBy}> at ${formatTime(record.decision.decidedAt)}.`;
   }
   return `This case is ${record.status}${record.outcome ? ` (${record.outcome})` : ''}; it takes no decision now.`;
+}
+
+/** `Delete, Disable or Keep` */
+function orList(words: string[]): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
 }
 
 function countRejected(reason: string): void {
