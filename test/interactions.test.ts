@@ -103,7 +103,8 @@ describe('the interactions endpoint', () => {
     const { sim, finished, account } = await startWaitingCase();
     // A record written by the previous release: its candidate has no kind.
     const record = await sim.caseRecord(CASE_ID);
-    const { kind: _kind, ...legacyCandidate } = record!.candidate;
+    const legacyCandidate: Record<string, unknown> = { ...record!.candidate };
+    delete legacyCandidate.kind;
     await sim.store.update(CASE_ID, {
       candidate: legacyCandidate as NonNullable<typeof record>['candidate'],
     });

@@ -6,7 +6,6 @@ import { APPROVER } from './helpers/sim';
 import { VALID_CONFIG } from './helpers/stack';
 import { ago } from './helpers/standin';
 
-const NOW = new Date('2026-11-30T09:00:00Z');
 const SINCE = new Date('2026-11-23T09:00:00Z');
 const record = (fields: Partial<CaseRecord>) =>
   ({

@@ -270,7 +270,8 @@ export class CaseStore {
       new GetCommand({ TableName: this.tableName, Key: { pk }, ConsistentRead: true }),
     );
     if (!result.Item) return undefined;
-    const { pk: _pk, ...fields } = result.Item;
+    const fields: Record<string, unknown> = { ...result.Item };
+    delete fields.pk;
     return fields as T;
   }
 
