@@ -223,6 +223,26 @@ describe('Deactivate', () => {
     expect(mutating()).toEqual([]);
   });
 
+  it('changes nothing in a dry run, and keeps without a tag a user protected since the case opened', async () => {
+    const dry = await setUp();
+    expect(await actOnCredential({ ...dry.input, dryRun: true })).toEqual({
+      outcome: 'dry-run',
+      planned: ['set access key AKIAKIM2 Inactive'],
+      done: [],
+    });
+    expect(dry.saved).toHaveLength(1);
+    expect(mutating()).toEqual([]);
+    await standin.stop();
+    const kept = await setUp((account) => {
+      account.users.get('kim')!.tags['iam-janitor:protected'] = 'yes';
+    });
+    expect(await actOnCredential({ ...kept.input, action: 'keep' })).toMatchObject({
+      outcome: 'kept',
+      done: [],
+    });
+    expect(mutating()).toEqual([]);
+  });
+
   it('deletes only the console password for a password case, and Keep tags that credential only', async () => {
     const password = await setUp();
     await actOnCredential({ ...password.input, credentialId: 'password', lastUsed: ago(2).toISOString() });

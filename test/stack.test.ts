@@ -57,6 +57,16 @@ describe('IamJanitorStack', () => {
     template.resourceCountIs('AWS::Events::Rule', 0);
   });
 
+  it('posts the weekly summary from its own schedule, to the summary function', () => {
+    const target = new Capture();
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 9 ? * MON *)',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+      Target: { Arn: target },
+    });
+    expect(JSON.stringify(target.asObject())).toContain('SummaryFunction');
+  });
+
   it('builds two Standard state machines from the ASL files, with substitutions resolving to the right functions', () => {
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
     const getAtt = (prefix: string) => ({

@@ -47,6 +47,9 @@ export async function actOnCredential(input: CredentialActInput): Promise<Creden
   // Read live, right before acting: the report lags by up to 4 hours, GetAccessKeyLastUsed does not.
   const plan = await readUser(iam, userName, now);
   verifyIdentity(plan, input.userId);
+  // A user protected since the case opened is kept by definition; the role's Deny would refuse the tag.
+  if (input.action === 'keep' && policy.protectedTagKey in plan.tags)
+    return { outcome: 'kept', planned: [], done: [] };
   refuseIfProtected(plan, policy);
   const step =
     input.action === 'keep'
