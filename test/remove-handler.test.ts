@@ -89,6 +89,40 @@ describe('remove Lambda', () => {
     expect(errors.join('')).toBe(`Case ${caseId} holds no snapshot: nothing was removed in it.`);
   });
 
+  it('deactivates the one credential of a credential case, refuses Delete on it, and points restore at the undo', async () => {
+    const caseId = await openCase(false);
+    const store = new CaseStore(documentClient(), CASE_TABLE);
+    const user = account.users.get('loaded')!;
+    const key = user.accessKeys[0]!;
+    const record = (await store.get(caseId))!;
+    await store.update(caseId, {
+      candidate: {
+        ...record.candidate,
+        kind: 'credential',
+        credential: { kind: 'access-key', slot: 1, issuedAt: key.createDate.toISOString() },
+        lastActivity: key.lastUsedDate?.toISOString() ?? null,
+      },
+      credentialId: key.id,
+    });
+    // A Delete that reached the remover on a credential case (the interactions check is the first wall).
+    await expect(handler({ caseId, decision })).rejects.toThrow('A credential case takes Deactivate or Keep');
+    expect(standin.mutatingCalls()).toEqual([]);
+    const output = await handler({ caseId, decision: { ...decision, decision: 'deactivate' } });
+    expect(output).toMatchObject({ outcome: 'deactivated', snapshotSaved: true });
+    expect(standin.mutatingCalls().map((call) => call.action)).toEqual(['UpdateAccessKey']);
+    expect(account.users.has('loaded')).toBe(true);
+    const errors: string[] = [];
+    expect(
+      await main(['restore', '--case', caseId, '--table', CASE_TABLE, '--yes'], {
+        stdout: () => undefined,
+        stderr: (text) => void errors.push(text),
+      }),
+    ).toBe(1);
+    expect(errors.join('')).toContain(
+      `aws iam update-access-key --user-name loaded --access-key-id ${key.id} --status Active`,
+    );
+  });
+
   it('in dryRun stores the snapshot and changes nothing', async () => {
     const caseId = await openCase(true);
     const output = await handler({ caseId, decision });
