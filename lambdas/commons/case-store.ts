@@ -222,18 +222,37 @@ export class CaseStore {
     );
   }
 
-  /** The cases opened or still open since the date: a scan, once a week, filtered on the server. */
-  async casesSince(since: Date): Promise<CaseRecord[]> {
+  /** The cases opened, closed or still open since the date: a scan, once a week, filtered on the server. */
+  casesSince(since: Date): Promise<CaseRecord[]> {
+    return this.scanCases(
+      'openedAt >= :since OR closedAt >= :since OR #status <> :closed',
+      { '#status': 'status' },
+      { ':since': since.toISOString(), ':closed': 'closed' },
+    );
+  }
+
+  /** Every case, or those opened since a date, oldest first: the audit export. */
+  async listCases(since?: Date): Promise<CaseRecord[]> {
+    const cases = since
+      ? await this.scanCases('openedAt >= :since', {}, { ':since': since.toISOString() })
+      : await this.scanCases();
+    return cases.sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.caseId.localeCompare(b.caseId));
+  }
+
+  private async scanCases(
+    filter?: string,
+    names: Record<string, string> = {},
+    values: Record<string, unknown> = {},
+  ): Promise<CaseRecord[]> {
     const cases: CaseRecord[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
         new ScanCommand({
           TableName: this.tableName,
-          FilterExpression:
-            'begins_with(pk, :case) AND (openedAt >= :since OR closedAt >= :since OR #status <> :closed)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':case': 'case#', ':since': since.toISOString(), ':closed': 'closed' },
+          FilterExpression: `begins_with(pk, :case)${filter ? ` AND (${filter})` : ''}`,
+          ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: { ':case': 'case#', ...values },
           ExclusiveStartKey: startKey,
         }),
       );

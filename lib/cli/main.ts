@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { errorMessage } from '../../lambdas/commons/errors';
 import { runAcknowledgeGuard } from './acknowledge-guard';
+import { runCases } from './cases';
 import { runDeleteUser } from './delete-user';
 import { runReport } from './report';
 import { runRestore } from './restore';
@@ -51,6 +52,18 @@ const COMMANDS: Record<string, Command> = {
       yes: { type: 'boolean' },
     },
     run: (args, io) => runAcknowledgeGuard(args.values, io),
+  },
+  cases: {
+    usage: 'cases --table NAME [--since YYYY-MM-DD] [--json | --csv | --html FILE]',
+    summary: 'Read-only audit export of every case: who was judged and why, who decided, what changed.',
+    options: {
+      table: { type: 'string' },
+      since: { type: 'string' },
+      json: { type: 'boolean' },
+      csv: { type: 'boolean' },
+      html: { type: 'string' },
+    },
+    run: (args, io) => runCases(args.values, io),
   },
   simulate: {
     usage: 'simulate [--scenario FILE] [--json]',

@@ -161,7 +161,11 @@ function changeDuringApproval(
 
 export async function runScenario(
   scenario: Scenario,
-  options: { approvalTimeoutSeconds?: number } = {},
+  options: {
+    approvalTimeoutSeconds?: number;
+    /** Runs once every case has ended, with the stand-ins (the case table included) still up. */
+    afterRun?: (sim: Simulation) => Promise<void>;
+  } = {},
 ): Promise<SimulationDetail> {
   const started = Date.now();
   const scenarioNow = new Date(scenario.now);
@@ -267,6 +271,7 @@ export async function runScenario(
       })),
       remainingUsers: [...account.users.keys()].sort(),
     };
+    await options.afterRun?.(sim);
     return {
       report,
       verdicts: preview.users,

@@ -1,0 +1,102 @@
+import type { CaseRecord } from '../../lambdas/commons/case-store';
+import { credentialText } from '../../lambdas/commons/outcome';
+
+/**
+ * One case as an auditor reads it: who, why, who decided what and when, what changed, and where
+ * the evidence and the snapshot are. The same rows feed `cases --json`, `--csv` and `--html`.
+ */
+export interface AuditRow {
+  readonly caseId: string;
+  readonly userName: string;
+  readonly userId: string;
+  readonly accountId: string;
+  readonly kind: 'user' | 'credential';
+  /** For a credential case: the access key id or `password`. */
+  readonly credential: string | null;
+  readonly openedAt: string;
+  /** The verdict's reason, as the sweep wrote it. */
+  readonly reason: string;
+  readonly evidence: string;
+  readonly decision: string | null;
+  readonly decidedBy: string | null;
+  readonly decidedAt: string | null;
+  readonly status: string;
+  readonly outcome: string | null;
+  readonly outcomeDetail: string | null;
+  readonly closedAt: string | null;
+  readonly changes: string[];
+  readonly snapshotSaved: boolean;
+  readonly jiraKey: string | null;
+}
+
+export const AUDIT_COLUMNS: readonly (keyof AuditRow)[] = [
+  'caseId',
+  'userName',
+  'userId',
+  'accountId',
+  'kind',
+  'credential',
+  'openedAt',
+  'reason',
+  'evidence',
+  'decision',
+  'decidedBy',
+  'decidedAt',
+  'status',
+  'outcome',
+  'outcomeDetail',
+  'closedAt',
+  'changes',
+  'snapshotSaved',
+  'jiraKey',
+];
+
+export function auditRow(record: CaseRecord): AuditRow {
+  const candidate = record.candidate;
+  const kind = candidate.kind ?? 'user';
+  const trail = record.context?.cloudTrail;
+  const evidence = [
+    candidate.lastActivity
+      ? `last activity ${candidate.lastActivity.slice(0, 10)} (${candidate.lastActivitySource.replace(/_/g, ' ')})`
+      : 'no recorded activity',
+    `${candidate.idleDays} idle days`,
+    trail
+      ? `${trail.totalEvents}${trail.truncated ? '+' : ''} CloudTrail events in 90 days`
+      : 'evidence not gathered',
+  ].join('; ');
+  return {
+    caseId: record.caseId,
+    userName: record.userName,
+    userId: record.userId,
+    accountId: record.arn.split(':')[4] ?? '',
+    kind,
+    credential: kind === 'credential' ? (record.credentialId ?? credentialText(record)) : null,
+    openedAt: record.openedAt,
+    reason: candidate.reason,
+    evidence,
+    decision: record.decision?.decision ?? null,
+    decidedBy: record.decision?.decidedBy ?? null,
+    decidedAt: record.decision?.decidedAt ?? null,
+    status: record.status,
+    outcome: record.outcome ?? null,
+    outcomeDetail: record.outcomeDetail ?? null,
+    closedAt: record.closedAt ?? null,
+    changes: record.removed ?? [],
+    snapshotSaved: Boolean(record.snapshot),
+    jiraKey: record.jiraKey ?? null,
+  };
+}
+
+/** Hours from opening to the decision, for the cases someone decided. */
+export function hoursToDecision(rows: readonly AuditRow[]): number[] {
+  return rows
+    .filter((row) => row.decidedAt)
+    .map((row) => (Date.parse(row.decidedAt!) - Date.parse(row.openedAt)) / 3_600_000);
+}
+
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
