@@ -60,6 +60,8 @@ describe('iam-janitor cases (audit export)', () => {
       jiraKey: expect.stringMatching(/^SEC-\d+$/),
     });
     expect(bob.changes).toContain('delete user bob');
+    // The approver's reason, typed in the message before the click, is kept with the decision.
+    expect(bob.decisionReason).toBe('Left the data team in August (HR-2291); keys unused since');
     const records = parse(csv, { columns: true }) as Record<string, string>[];
     expect(records).toHaveLength(caseCount);
     expect(records.find((row) => row.userName === 'carol')).toMatchObject({
@@ -98,6 +100,7 @@ describe('iam-janitor cases (audit export)', () => {
       expect(await page.locator('#cases tbody tr').count()).toBe(caseCount);
       const bobRow = page.locator('#cases tbody tr', { hasText: 'bob' }).first();
       await expect(bobRow.innerText()).resolves.toMatch(/delete\s+U0123ABCDEF/);
+      await expect(bobRow.innerText()).resolves.toContain('HR-2291');
       expect(await page.locator('.tile', { hasText: 'cases' }).first().innerText()).toContain(
         String(caseCount),
       );

@@ -121,6 +121,19 @@ describe('the interactions endpoint', () => {
     await sim.stop();
   });
 
+  it("keeps the approver's reason with the decision, clipped to 500 characters, and none for blank input", async () => {
+    const first = await startWaitingCase();
+    await first.sim.click(CASE_ID, 'keep', APPROVER, { reason: `  ${'x'.repeat(600)}  ` });
+    expect((await first.sim.caseRecord(CASE_ID))?.decision?.reason).toHaveLength(500);
+    await first.finished;
+    await first.sim.stop();
+    const blank = await startWaitingCase();
+    await blank.sim.click(CASE_ID, 'keep', APPROVER, { reason: '   ' });
+    expect((await blank.sim.caseRecord(CASE_ID))?.decision).not.toHaveProperty('reason');
+    await blank.finished;
+    await blank.sim.stop();
+  });
+
   it('lets the first of two approvers win, tells the second who decided, and sends one SendTask', async () => {
     const { sim, finished, account } = await startWaitingCase();
     const [first, second] = await Promise.all([

@@ -74,10 +74,15 @@ export const candidateSchema = z.object({
 });
 export type Candidate = z.infer<typeof candidateSchema>;
 
+/** The longest decision reason kept; Slack's input allows no more. */
+export const MAX_REASON_LENGTH = 500;
+
 /** What the interactions Lambda sends with SendTaskSuccess, and what the case machine acts on. */
 export const decisionSchema = z.object({
   decision: z.enum(DECISIONS),
   decidedBy: z.string().min(1),
   decidedAt: z.string().min(1),
+  /** Why, in the approver's words: optional, typed in the message before clicking. */
+  reason: z.string().max(MAX_REASON_LENGTH).optional(),
 });
 export type DecisionRecord = z.infer<typeof decisionSchema>;

@@ -81,11 +81,14 @@ export const escapeMrkdwn = (text: string) =>
 
 /** The thread reply: one sentence of what happened, the reason, and the ticket. */
 export function outcomeReply(
-  record: Pick<CaseRecord, 'userName' | 'jiraUrl' | 'jiraKey' | 'candidate' | 'credentialId'>,
+  record: Pick<CaseRecord, 'userName' | 'jiraUrl' | 'jiraKey' | 'candidate' | 'credentialId' | 'decision'>,
   outcome: Outcome,
   detail?: string,
 ): string {
-  const reason = detail ? ` ${escapeMrkdwn(sentence(detail))}` : '';
+  const given = record.decision?.reason;
+  const reason =
+    (detail ? ` ${escapeMrkdwn(sentence(detail))}` : '') +
+    (given ? ` The approver's reason: ${escapeMrkdwn(sentence(given))}` : '');
   const ticket = record.jiraUrl ? ` <${record.jiraUrl}|${record.jiraKey}>` : '';
   const words =
     (record.candidate.kind === 'credential' ? CREDENTIAL_OUTCOME_WORDS[outcome] : undefined) ??
@@ -109,7 +112,7 @@ export function outcomeComment(
   return [
     `Outcome: ${outcome}${detail ? `. ${sentence(detail)}` : '.'}`,
     decision
-      ? `Decision: ${decision.decision} by Slack user ${decision.decidedBy} at ${formatTime(decision.decidedAt)}.`
+      ? `Decision: ${decision.decision} by Slack user ${decision.decidedBy} at ${formatTime(decision.decidedAt)}.${decision.reason ? ` Reason: ${sentence(decision.reason)}` : ''}`
       : 'Decision: none.',
     outcome === 'dry-run' && planned.length > 0
       ? `Nothing was changed in IAM (dry run). A real run would have done: ${planned.join('; ')}.`

@@ -2,7 +2,10 @@ import type { CaseRecord } from './case-store';
 import { caseFacts } from './case-view';
 import { caseSubject, escapeMrkdwn } from './outcome';
 import { clip, formatTime } from './text';
-import type { Decision, DecisionRecord } from './contracts';
+import { MAX_REASON_LENGTH, type Decision, type DecisionRecord } from './contracts';
+
+/** The optional reason field of the approval message; its value arrives with the button click. */
+export const REASON_INPUT = { blockId: 'reason', actionId: 'reason' } as const;
 
 /** Block Kit's limits: a message holds 50 blocks, a section 3,000 characters, a button value 2,000. */
 export const BLOCK_KIT = {
@@ -84,6 +87,18 @@ export function approvalMessage(
     ],
   });
   blocks.push({
+    type: 'input',
+    block_id: REASON_INPUT.blockId,
+    optional: true,
+    label: { type: 'plain_text', text: 'Reason (optional, kept in the audit trail)' },
+    element: {
+      type: 'plain_text_input',
+      action_id: REASON_INPUT.actionId,
+      max_length: MAX_REASON_LENGTH,
+      placeholder: { type: 'plain_text', text: 'e.g. left the company in October (HR-1234)' },
+    },
+  });
+  blocks.push({
     type: 'actions',
     block_id: 'decision',
     elements: credentialCase ? credentialButtons(record) : userButtons(record),
@@ -153,6 +168,9 @@ function userButtons(record: CaseRecord): Block[] {
   ];
 }
 
+/** What a request no longer shows once answered: the buttons, the reason field and the deadline. */
+const ANSWERED_BLOCKS = new Set(['actions', 'input', 'context']);
+
 /** Each decision as its button reads. */
 export const DECISION_WORDS = {
   delete: 'Delete',
@@ -164,9 +182,11 @@ export const DECISION_WORDS = {
 /** The request once decided: the buttons give way to who decided what. */
 export function decidedMessage(record: CaseRecord, decision: DecisionRecord, note?: string): SlackMessage {
   const original = approvalMessage(record, 0, false).blocks.filter(
-    (block) => block.type !== 'actions' && block.type !== 'context',
+    (block) => !ANSWERED_BLOCKS.has(String(block.type)),
   );
-  const line = `*${DECISION_WORDS[decision.decision]}* chosen by <@${decision.decidedBy}> at ${formatTime(decision.decidedAt)}${note ? ` · ${note}` : ''}`;
+  const line =
+    `*${DECISION_WORDS[decision.decision]}* chosen by <@${decision.decidedBy}> at ${formatTime(decision.decidedAt)}${note ? ` · ${note}` : ''}` +
+    (decision.reason ? `\nReason: _${escapeMrkdwn(decision.reason)}_` : '');
   return {
     text: `${caseSubject(record)}: ${decision.decision} by ${decision.decidedBy}`,
     blocks: [...original, { type: 'section', text: mrkdwn(line) }],
@@ -176,7 +196,7 @@ export function decidedMessage(record: CaseRecord, decision: DecisionRecord, not
 /** The request after it expired, with the buttons removed. */
 export function expiredMessage(record: CaseRecord): SlackMessage {
   const original = approvalMessage(record, 0, false).blocks.filter(
-    (block) => block.type !== 'actions' && block.type !== 'context',
+    (block) => !ANSWERED_BLOCKS.has(String(block.type)),
   );
   return {
     text: `${caseSubject(record)}: no decision, kept`,

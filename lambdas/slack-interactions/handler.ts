@@ -3,15 +3,15 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import type { CaseRecord } from '../commons/case-store';
 import { caseStore, sfnClient } from '../commons/clients';
-import { DECISIONS, DECISIONS_FOR, type DecisionRecord } from '../commons/contracts';
+import { DECISIONS, DECISIONS_FOR, MAX_REASON_LENGTH, type DecisionRecord } from '../commons/contracts';
 import { janitorConfig } from '../commons/env';
 import { clock } from '../commons/clock';
 import { errorName } from '../commons/errors';
 import { logger, metrics, MetricName } from '../commons/observability';
 import { slackSecrets } from '../commons/secrets';
 import { slackClient, updateMessage } from '../commons/slack';
-import { DECISION_WORDS, decidedMessage } from '../commons/slack-messages';
-import { formatTime } from '../commons/text';
+import { DECISION_WORDS, decidedMessage, REASON_INPUT } from '../commons/slack-messages';
+import { clip, formatTime } from '../commons/text';
 import { verifySlackSignature } from './signature';
 
 /** The part of a Lambda Function URL event this handler reads. */
@@ -32,6 +32,15 @@ const blockActionsSchema = z.object({
   user: z.object({ id: z.string() }),
   channel: z.object({ id: z.string() }).optional(),
   actions: z.array(z.object({ action_id: z.enum(DECISIONS), value: z.string().min(1).max(2000) })).min(1),
+  // Slack sends the message's input blocks with every block_actions: the optional reason is there.
+  state: z
+    .object({
+      values: z.record(
+        z.string(),
+        z.record(z.string(), z.object({ value: z.string().nullable().optional() }).passthrough()),
+      ),
+    })
+    .optional(),
 });
 
 export interface FunctionUrlResult {
@@ -119,10 +128,12 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
     );
     return reply(200);
   }
+  const reason = payload.state?.values[REASON_INPUT.blockId]?.[REASON_INPUT.actionId]?.value?.trim();
   const decision: DecisionRecord = {
     decision: action.action_id,
     decidedBy: userId,
     decidedAt: clock.now().toISOString(),
+    ...(reason ? { reason: clip(reason, MAX_REASON_LENGTH) } : {}),
   };
   const claim = await store.recordDecision(caseId, decision);
   let delivering = decision;

@@ -70,12 +70,12 @@ ${outcomes
   .join('\n')}
 </section>
 <table id="cases">
-<thead><tr><th>case</th><th>user</th><th>account</th><th>kind</th><th>opened</th><th>why</th><th>evidence</th><th>decision</th><th>decided by</th><th>decided at</th><th>outcome</th><th>changes</th><th>snapshot</th><th>Jira</th></tr></thead>
+<thead><tr><th>case</th><th>user</th><th>account</th><th>kind</th><th>opened</th><th>why</th><th>evidence</th><th>decision</th><th>decided by</th><th>decided at</th><th>reason</th><th>outcome</th><th>changes</th><th>snapshot</th><th>Jira</th></tr></thead>
 <tbody>
 ${rows
   .map(
     (row) =>
-      `<tr>${cell(row.caseId)}${cell(row.userName + (row.credential ? ` (${row.credential})` : ''))}${cell(row.accountId)}${cell(row.kind)}${cell(row.openedAt)}${cell(row.reason)}${cell(row.evidence)}${cell(row.decision ?? 'none')}${cell(row.decidedBy)}${cell(row.decidedAt)}${cell(row.outcome ? row.outcome + (row.outcomeDetail ? `: ${row.outcomeDetail}` : '') : row.status)}<td class="changes">${row.changes.map(escape).join('<br>')}</td>${cell(row.snapshotSaved ? 'yes' : 'no')}${cell(row.jiraKey)}</tr>`,
+      `<tr>${cell(row.caseId)}${cell(row.userName + (row.credential ? ` (${row.credential})` : ''))}${cell(row.accountId)}${cell(row.kind)}${cell(row.openedAt)}${cell(row.reason)}${cell(row.evidence)}${cell(row.decision ?? 'none')}${cell(row.decidedBy)}${cell(row.decidedAt)}${cell(row.decisionReason)}${cell(row.outcome ? row.outcome + (row.outcomeDetail ? `: ${row.outcomeDetail}` : '') : row.status)}<td class="changes">${row.changes.map(escape).join('<br>')}</td>${cell(row.snapshotSaved ? 'yes' : 'no')}${cell(row.jiraKey)}</tr>`,
   )
   .join('\n')}
 </tbody>

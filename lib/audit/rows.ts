@@ -20,6 +20,8 @@ export interface AuditRow {
   readonly decision: string | null;
   readonly decidedBy: string | null;
   readonly decidedAt: string | null;
+  /** Why, in the approver's words, when they gave one. */
+  readonly decisionReason: string | null;
   readonly status: string;
   readonly outcome: string | null;
   readonly outcomeDetail: string | null;
@@ -42,6 +44,7 @@ export const AUDIT_COLUMNS: readonly (keyof AuditRow)[] = [
   'decision',
   'decidedBy',
   'decidedAt',
+  'decisionReason',
   'status',
   'outcome',
   'outcomeDetail',
@@ -77,6 +80,7 @@ export function auditRow(record: CaseRecord): AuditRow {
     decision: record.decision?.decision ?? null,
     decidedBy: record.decision?.decidedBy ?? null,
     decidedAt: record.decision?.decidedAt ?? null,
+    decisionReason: record.decision?.reason ?? null,
     status: record.status,
     outcome: record.outcome ?? null,
     outcomeDetail: record.outcomeDetail ?? null,

@@ -289,6 +289,8 @@ export class Simulation {
       timestamp?: number;
       /** Sends the payload of an organization-wide install: no team, the org in `enterprise`. */
       enterpriseId?: string;
+      /** What the approver typed in the message's reason field before clicking. */
+      reason?: string;
     } = {},
   ): Promise<FunctionUrlResult> {
     const origin = overrides.enterpriseId
@@ -305,6 +307,10 @@ export class Simulation {
       user: { id: userId, ...(overrides.enterpriseId ? { team_id: overrides.enterpriseId } : {}) },
       channel: { id: this.config.slackChannelId },
       actions: [{ action_id: decision, value: caseId, type: 'button' }],
+      // As Slack sends it: the state of every input block of the message, typed into or not.
+      state: {
+        values: { reason: { reason: { type: 'plain_text_input', value: overrides.reason ?? null } } },
+      },
     };
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
     const signed = signSlackRequest(

@@ -33,6 +33,9 @@ export function slackToText(blocks: Block[] | undefined, indent = '  '): string 
           ),
         );
         break;
+      case 'input':
+        lines.push(`${(block.label as { text: string }).text}: [ ____________ ]`);
+        break;
       case 'actions':
         lines.push(
           ((block.elements as { text: { text: string }; style?: string; confirm?: unknown }[]) ?? [])

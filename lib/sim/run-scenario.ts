@@ -210,7 +210,9 @@ export async function runScenario(
       if (!decision || decision.action === 'none') return;
       // A decision that names a credential is for that credential's case only.
       if (decision.credential && decision.credential !== record.credentialId) return;
-      await sim.click(caseId, decision.action, decision.by ?? sim.config.approverSlackUserIds[0]!);
+      await sim.click(caseId, decision.action, decision.by ?? sim.config.approverSlackUserIds[0]!, {
+        ...(decision.reason ? { reason: decision.reason } : {}),
+      });
     },
   });
   const jiraDown = scenario.faults.jiraDownFor.flatMap((name) => [name, idsByName.get(name) ?? name]);

@@ -100,6 +100,8 @@ export const scenarioSchema = z
         z.string(),
         z.object({
           action: z.enum(['delete', 'disable', 'keep', 'deactivate', 'none']),
+          // What the approver types in the message's reason field (issue 17).
+          reason: z.string().max(500, 'at most 500 characters, as Slack allows').optional(),
           // For a credential case: the access key id (AKIA…) or "password" the decision is about.
           credential: z
             .string()
