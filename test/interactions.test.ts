@@ -1,6 +1,6 @@
 import { verifySlackSignature } from '../lambdas/slack-interactions/signature';
 import { SIM_SECRETS, type Simulation } from '../lib/sim/engine';
-import { APPROVER, CASE_ID, startWaitingCase } from './helpers/sim';
+import { APPROVER, CASE_ID, loadedAccount, startWaitingCase } from './helpers/sim';
 import { VALID_CONFIG } from './helpers/stack';
 
 describe('Slack signature verification', () => {
@@ -132,6 +132,56 @@ describe('the interactions endpoint', () => {
     expect((await blank.sim.caseRecord(CASE_ID))?.decision).not.toHaveProperty('reason');
     await blank.finished;
     await blank.sim.stop();
+  });
+
+  it('with twoPersonDelete, deletes only after a second, different approver also clicks Delete', async () => {
+    const { sim, finished, account } = await startWaitingCase({
+      config: {
+        ...VALID_CONFIG,
+        approverSlackUserIds: [APPROVER, 'U0456GHIJKL'],
+        cloudTrailRegions: ['eu-west-1'],
+        twoPersonDelete: true,
+      },
+    });
+    const told = () =>
+      sim.slack.posts.filter((post) => post.method === 'chat.postEphemeral').map((post) => post.text);
+    await sim.click(CASE_ID, 'delete', APPROVER);
+    // The same approver twice is still one approver.
+    await sim.click(CASE_ID, 'delete', APPROVER);
+    expect(sim.aws.callsOf('SendTaskSuccess')).toHaveLength(0);
+    expect(told()).toEqual([
+      'Your *Delete* for loaded is recorded. A second approver must also click *Delete* before anything changes.',
+      'You already approved this Delete: a different approver must click *Delete* too.',
+    ]);
+    expect((await sim.caseRecord(CASE_ID))?.decision).toBeUndefined();
+    await sim.click(CASE_ID, 'delete', 'U0456GHIJKL');
+    expect(sim.aws.callsOf('SendTaskSuccess')).toHaveLength(1);
+    expect((await sim.caseRecord(CASE_ID))?.decision).toMatchObject({
+      decision: 'delete',
+      decidedBy: 'U0456GHIJKL',
+      firstApprover: APPROVER,
+    });
+    expect((await finished).states).toContain('Act');
+    expect(account.users.has('loaded')).toBe(false);
+    await sim.stop();
+  });
+
+  it('never lets a user decide their own case, tagged with their Slack id', async () => {
+    const account = loadedAccount();
+    account.users.get('loaded')!.tags['iam-janitor:slack-user-id'] = APPROVER;
+    const { sim, finished } = await startWaitingCase({ account });
+    expect((await sim.click(CASE_ID, 'keep', APPROVER)).statusCode).toBe(200);
+    expect(
+      sim.slack.posts.filter((post) => post.method === 'chat.postEphemeral').map((post) => post.text),
+    ).toEqual([
+      'You cannot decide a case about yourself (loaded is tagged with your Slack id); another approver must.',
+    ]);
+    expect(sim.aws.callsOf('SendTaskSuccess')).toHaveLength(0);
+    // Another approver may.
+    await sim.click(CASE_ID, 'keep', 'U0456GHIJKL');
+    expect(sim.aws.callsOf('SendTaskSuccess')).toHaveLength(1);
+    await finished;
+    await sim.stop();
   });
 
   it('lets the first of two approvers win, tells the second who decided, and sends one SendTask', async () => {

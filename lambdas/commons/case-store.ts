@@ -41,6 +41,8 @@ export interface CaseRecord {
   readonly slackTs?: string;
   readonly taskToken?: string;
   readonly decision?: DecisionRecord;
+  /** With twoPersonDelete: the first Delete click, waiting for a second approver. */
+  readonly firstApproval?: DecisionRecord;
   /** When SendTaskSuccess took the decision; a decision without it never reached the workflow. */
   readonly decisionDeliveredAt?: string;
   readonly snapshot?: Snapshot;
@@ -177,19 +179,56 @@ export class CaseStore {
     caseId: string,
     decision: DecisionRecord,
   ): Promise<{ won: true } | { won: false; existing?: CaseRecord }> {
+    // A second approval counts only over a first one by somebody else, checked in the same write.
+    const second = decision.firstApprover !== undefined;
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: caseKey(caseId) },
           UpdateExpression: 'SET #decision = :decision, #status = :decided',
-          ConditionExpression: 'attribute_not_exists(#decision) AND #status = :awaiting',
-          ExpressionAttributeNames: { '#decision': 'decision', '#status': 'status' },
+          ConditionExpression:
+            'attribute_not_exists(#decision) AND #status = :awaiting' +
+            (second ? ' AND #first.#by = :first AND #first.#by <> :me' : ''),
+          ExpressionAttributeNames: {
+            '#decision': 'decision',
+            '#status': 'status',
+            ...(second ? { '#first': 'firstApproval', '#by': 'decidedBy' } : {}),
+          },
           ExpressionAttributeValues: {
             ':decision': decision,
             ':decided': 'decided',
             ':awaiting': 'awaiting-decision',
+            ...(second ? { ':first': decision.firstApprover, ':me': decision.decidedBy } : {}),
           },
+        }),
+      );
+      return { won: true };
+    } catch (error) {
+      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+      return { won: false, existing: await this.get(caseId) };
+    }
+  }
+
+  /** With twoPersonDelete: the first Delete, kept while the case waits for a second approver. */
+  async recordFirstApproval(
+    caseId: string,
+    approval: DecisionRecord,
+  ): Promise<{ won: true } | { won: false; existing?: CaseRecord }> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: caseKey(caseId) },
+          UpdateExpression: 'SET #first = :first',
+          ConditionExpression:
+            'attribute_not_exists(#first) AND attribute_not_exists(#decision) AND #status = :awaiting',
+          ExpressionAttributeNames: {
+            '#first': 'firstApproval',
+            '#decision': 'decision',
+            '#status': 'status',
+          },
+          ExpressionAttributeValues: { ':first': approval, ':awaiting': 'awaiting-decision' },
         }),
       );
       return { won: true };

@@ -99,6 +99,11 @@ export const configObject = z
       .string()
       .regex(IAM_TAG_KEY, 'must be a valid IAM tag key (1-128 letters, digits, spaces and _.:/=+-@)')
       .default('iam-janitor:keep-until'),
+    twoPersonDelete: z.boolean({ error: 'must be true or false' }).default(false),
+    approverIdentityTagKey: z
+      .string()
+      .regex(IAM_TAG_KEY, 'must be a valid IAM tag key (1-128 letters, digits, spaces and _.:/=+-@)')
+      .default('iam-janitor:slack-user-id'),
     keepDays: wholeNumber('days')
       .min(1, 'must be at least 1 day')
       .max(3650, 'must be at most 3650 days')

@@ -84,5 +84,7 @@ export const decisionSchema = z.object({
   decidedAt: z.string().min(1),
   /** Why, in the approver's words: optional, typed in the message before clicking. */
   reason: z.string().max(MAX_REASON_LENGTH).optional(),
+  /** With twoPersonDelete: the first approver of a Delete; decidedBy is the second. */
+  firstApprover: z.string().min(1).optional(),
 });
 export type DecisionRecord = z.infer<typeof decisionSchema>;

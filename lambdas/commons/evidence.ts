@@ -31,6 +31,8 @@ export interface IamFacts {
   readonly loginProfileCreated?: string | null;
   readonly passwordLastUsed: string | null;
   readonly permissionsBoundary: string | null;
+  /** The user's IAM tags when the evidence was read (absent in evidence gathered before they were kept). */
+  readonly tags?: Record<string, string>;
 }
 
 export interface CaseContext {

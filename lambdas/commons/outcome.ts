@@ -112,7 +112,7 @@ export function outcomeComment(
   return [
     `Outcome: ${outcome}${detail ? `. ${sentence(detail)}` : '.'}`,
     decision
-      ? `Decision: ${decision.decision} by Slack user ${decision.decidedBy} at ${formatTime(decision.decidedAt)}.${decision.reason ? ` Reason: ${sentence(decision.reason)}` : ''}`
+      ? `Decision: ${decision.decision} by Slack user ${decision.decidedBy}${decision.firstApprover ? ` (second approver; first: Slack user ${decision.firstApprover})` : ''} at ${formatTime(decision.decidedAt)}.${decision.reason ? ` Reason: ${sentence(decision.reason)}` : ''}`
       : 'Decision: none.',
     outcome === 'dry-run' && planned.length > 0
       ? `Nothing was changed in IAM (dry run). A real run would have done: ${planned.join('; ')}.`

@@ -185,7 +185,7 @@ export function decidedMessage(record: CaseRecord, decision: DecisionRecord, not
     (block) => !ANSWERED_BLOCKS.has(String(block.type)),
   );
   const line =
-    `*${DECISION_WORDS[decision.decision]}* chosen by <@${decision.decidedBy}> at ${formatTime(decision.decidedAt)}${note ? ` · ${note}` : ''}` +
+    `*${DECISION_WORDS[decision.decision]}* chosen by <@${decision.decidedBy}>${decision.firstApprover ? ` after <@${decision.firstApprover}>` : ''} at ${formatTime(decision.decidedAt)}${note ? ` · ${note}` : ''}` +
     (decision.reason ? `\nReason: _${escapeMrkdwn(decision.reason)}_` : '');
   return {
     text: `${caseSubject(record)}: ${decision.decision} by ${decision.decidedBy}`,

@@ -41,6 +41,7 @@ export async function gatherIamFacts(iam: IAMClient, userName: string): Promise<
     loginProfileCreated: user.loginProfile?.createDate || null,
     passwordLastUsed: user.passwordLastUsed,
     permissionsBoundary: user.permissionsBoundary,
+    tags: user.tags,
   };
 }
 

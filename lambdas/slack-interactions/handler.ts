@@ -129,12 +129,36 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
     return reply(200);
   }
   const reason = payload.state?.values[REASON_INPUT.blockId]?.[REASON_INPUT.actionId]?.value?.trim();
-  const decision: DecisionRecord = {
+  const decision: { -readonly [K in keyof DecisionRecord]: DecisionRecord[K] } = {
     decision: action.action_id,
     decidedBy: userId,
     decidedAt: clock.now().toISOString(),
     ...(reason ? { reason: clip(reason, MAX_REASON_LENGTH) } : {}),
   };
+  // Nobody decides about themselves: the user's own Slack id, in their IAM tag, is refused.
+  const subjectSlackId = record.context?.iam.tags?.[config.approverIdentityTagKey];
+  if (subjectSlackId !== undefined && subjectSlackId.trim().toUpperCase() === userId) {
+    countRejected('self-approval');
+    await tell(
+      `You cannot decide a case about yourself (${record.userName} is tagged with your Slack id); another approver must.`,
+    );
+    return reply(200);
+  }
+  if (config.twoPersonDelete && decision.decision === 'delete') {
+    const first = await store.recordFirstApproval(caseId, decision);
+    if (first.won) {
+      await tell(
+        `Your *Delete* for ${record.userName} is recorded. A second approver must also click *Delete* before anything changes.`,
+      );
+      return reply(200);
+    }
+    const earlier = first.existing?.firstApproval;
+    if (earlier?.decidedBy === userId && !first.existing?.decision) {
+      await tell('You already approved this Delete: a different approver must click *Delete* too.');
+      return reply(200);
+    }
+    if (earlier && !first.existing?.decision) decision.firstApprover = earlier.decidedBy;
+  }
   const claim = await store.recordDecision(caseId, decision);
   let delivering = decision;
   if (!claim.won) {

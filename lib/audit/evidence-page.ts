@@ -75,7 +75,7 @@ ${outcomes
 ${rows
   .map(
     (row) =>
-      `<tr>${cell(row.caseId)}${cell(row.userName + (row.credential ? ` (${row.credential})` : ''))}${cell(row.accountId)}${cell(row.kind)}${cell(row.openedAt)}${cell(row.reason)}${cell(row.evidence)}${cell(row.decision ?? 'none')}${cell(row.decidedBy)}${cell(row.decidedAt)}${cell(row.decisionReason)}${cell(row.outcome ? row.outcome + (row.outcomeDetail ? `: ${row.outcomeDetail}` : '') : row.status)}<td class="changes">${row.changes.map(escape).join('<br>')}</td>${cell(row.snapshotSaved ? 'yes' : 'no')}${cell(row.jiraKey)}</tr>`,
+      `<tr>${cell(row.caseId)}${cell(row.userName + (row.credential ? ` (${row.credential})` : ''))}${cell(row.accountId)}${cell(row.kind)}${cell(row.openedAt)}${cell(row.reason)}${cell(row.evidence)}${cell(row.decision ?? 'none')}${cell(row.firstApprover ? `${row.firstApprover}, then ${row.decidedBy}` : row.decidedBy)}${cell(row.decidedAt)}${cell(row.decisionReason)}${cell(row.outcome ? row.outcome + (row.outcomeDetail ? `: ${row.outcomeDetail}` : '') : row.status)}<td class="changes">${row.changes.map(escape).join('<br>')}</td>${cell(row.snapshotSaved ? 'yes' : 'no')}${cell(row.jiraKey)}</tr>`,
   )
   .join('\n')}
 </tbody>

@@ -20,6 +20,8 @@ export interface AuditRow {
   readonly decision: string | null;
   readonly decidedBy: string | null;
   readonly decidedAt: string | null;
+  /** With twoPersonDelete: who approved the Delete first. */
+  readonly firstApprover: string | null;
   /** Why, in the approver's words, when they gave one. */
   readonly decisionReason: string | null;
   readonly status: string;
@@ -44,6 +46,7 @@ export const AUDIT_COLUMNS: readonly (keyof AuditRow)[] = [
   'decision',
   'decidedBy',
   'decidedAt',
+  'firstApprover',
   'decisionReason',
   'status',
   'outcome',
@@ -80,6 +83,7 @@ export function auditRow(record: CaseRecord): AuditRow {
     decision: record.decision?.decision ?? null,
     decidedBy: record.decision?.decidedBy ?? null,
     decidedAt: record.decision?.decidedAt ?? null,
+    firstApprover: record.decision?.firstApprover ?? null,
     decisionReason: record.decision?.reason ?? null,
     status: record.status,
     outcome: record.outcome ?? null,

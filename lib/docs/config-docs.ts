@@ -96,6 +96,14 @@ export const CONFIG_DOCS: Record<
     rule: '1–3650',
     effect: 'how long _Keep_ snoozes a user',
   },
+  twoPersonDelete: {
+    rule: 'boolean',
+    effect: '_Delete_ needs two different approvers: the first click is recorded, the second delivers it',
+  },
+  approverIdentityTagKey: {
+    rule: 'an IAM tag key',
+    effect: "the tag holding a user's own Slack user id: that person can never decide their own case",
+  },
   exemptUserNames: {
     rule: 'IAM user names',
     effect: 'never candidates, never touched',
