@@ -89,6 +89,8 @@ export async function act(input: ActInput): Promise<ActResult> {
 }
 
 async function recheck(input: ActInput, plan: Snapshot, expected: CaseExpectations): Promise<void> {
+  // Identity, protection and new credentials still hold for an offboarding; its user is active by request.
+  if (expected.requested) return recheckNewCredentials(plan, expected);
   recheckActivity(plan, expected.lastActivity, expected.openedAt);
   const unreported = [...plan.sshPublicKeys, ...plan.serviceSpecificCredentials].some(isActive);
   if (unreported && input.trailUseSince) {

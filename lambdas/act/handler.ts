@@ -66,6 +66,7 @@ export const handler = taskHandler(
       lastActivity: record.candidate.lastActivity,
       knownCredentialIds: evidence ? credentialIdsOf(evidence) : undefined,
       consoleAccess: evidence?.consoleAccess,
+      requested: record.candidate.requested !== undefined,
     };
     const trailUseSince = async (userName: string, since: Date) => {
       const summary = await lookupUserEvents(userName, lookupRegions(config), {

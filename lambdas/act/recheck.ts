@@ -1,5 +1,5 @@
-import { ProtectedUserError, UserBecameActiveError, UserChangedError } from '../commons/errors';
-import { exemptionOf } from '../commons/exemptions';
+import { UserBecameActiveError, UserChangedError } from '../commons/errors';
+import { refuseIfProtected } from '../commons/exemptions';
 import { latestUse, type Snapshot } from '../commons/snapshot';
 import { formatTime } from '../commons/text';
 
@@ -11,25 +11,7 @@ export interface GuardPolicy {
   readonly exemptPathPrefixes: readonly string[];
 }
 
-/** Protected, exempt-name and exempt-path users are refused before any change. */
-export function refuseIfProtected(plan: Snapshot, policy: GuardPolicy): void {
-  if (policy.protectedTagKey in plan.tags) {
-    throw new ProtectedUserError(
-      `${plan.userName} carries the protected tag ${policy.protectedTagKey}; iam-janitor never changes it.`,
-    );
-  }
-  const exemption = exemptionOf(plan.userName, plan.path, policy);
-  if (exemption?.by === 'name') {
-    throw new ProtectedUserError(
-      `${plan.userName} is listed in exemptUserNames; iam-janitor never changes it.`,
-    );
-  }
-  if (exemption?.by === 'path') {
-    throw new ProtectedUserError(
-      `${plan.userName} is under the exempt path ${exemption.prefix}; iam-janitor never changes it.`,
-    );
-  }
-}
+export { refuseIfProtected };
 
 /** What the approver saw when the case opened; the re-check compares the live user with it. */
 export interface CaseExpectations {
@@ -43,6 +25,8 @@ export interface CaseExpectations {
   readonly knownCredentialIds?: readonly string[];
   /** Whether the evidence showed a console password. */
   readonly consoleAccess?: boolean;
+  /** An offboarding: the user is active on purpose, so use during the wait does not stop it. */
+  readonly requested?: boolean;
 }
 
 /** The credential report and IAM keep whole seconds in some places and milliseconds in others. */

@@ -27,6 +27,14 @@ export function caseFacts(record: CaseRecord): CaseFacts {
     : 'none recorded';
   const rows: [string, string][] = [
     ['User', record.userName],
+    ...(candidate.requested
+      ? ([
+          [
+            'Offboarding',
+            `requested by ${candidate.requested.by} at ${candidate.requested.at.slice(0, 16).replace('T', ' ')} UTC${candidate.requested.reason ? `: ${candidate.requested.reason}` : ''}; the user may be active`,
+          ],
+        ] as [string, string][])
+      : []),
     ...(candidate.kind === 'credential'
       ? ([['Credential', credentialText(record)]] as [string, string][])
       : []),

@@ -69,6 +69,10 @@ export const candidateSchema = z.object({
   kind: z.enum(CASE_KINDS).default('user'),
   /** Only for a credential case: which credential. */
   credential: credentialRefSchema.optional(),
+  /** An offboarding: requested for a named user, active or not, rather than found by the sweep. */
+  requested: z
+    .object({ by: z.string().min(1), at: z.string().min(1), reason: z.string().max(500).optional() })
+    .optional(),
   /** Unique per user and credential, the execution name's stem: `<userId>` or `<userId>-key2`. */
   subjectId: z.string().min(1),
 });

@@ -1,3 +1,5 @@
+import { ProtectedUserError } from './errors';
+
 export interface ExemptionPolicy {
   readonly exemptUserNames: readonly string[];
   readonly exemptPathPrefixes: readonly string[];
@@ -16,4 +18,33 @@ export function exemptionOf(userName: string, path: string, policy: ExemptionPol
   if (policy.exemptUserNames.some((exempt) => exempt.toLowerCase() === name)) return { by: 'name' };
   const prefix = policy.exemptPathPrefixes.find((candidate) => path.startsWith(candidate));
   return prefix ? { by: 'path', prefix } : undefined;
+}
+
+/** Protected, exempt-name and exempt-path users are refused before any change, and never offboarded. */
+export function refuseIfProtected(
+  user: { readonly userName: string; readonly path: string; readonly tags: Record<string, string> },
+  policy: ExemptionPolicy & { readonly protectedTagKey: string },
+): void {
+  if (policy.protectedTagKey in user.tags) {
+    throw new ProtectedUserError(
+      `${user.userName} carries the protected tag ${policy.protectedTagKey}; iam-janitor never changes it.`,
+    );
+  }
+  const exemption = exemptionOf(user.userName, user.path, policy);
+  if (exemption?.by === 'name') {
+    throw new ProtectedUserError(
+      `${user.userName} is listed in exemptUserNames; iam-janitor never changes it.`,
+    );
+  }
+  if (exemption?.by === 'path') {
+    throw new ProtectedUserError(
+      `${user.userName} is under the exempt path ${exemption.prefix}; iam-janitor never changes it.`,
+    );
+  }
+}
+
+/** `arn:aws:iam::123456789012:user/team/ops/alice` has the path `/team/ops/`. */
+export function pathOfArn(arn: string): string {
+  const segments = arn.split(':').slice(5).join(':').split('/').slice(1, -1);
+  return segments.length === 0 ? '/' : `/${segments.join('/')}/`;
 }

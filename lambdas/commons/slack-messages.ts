@@ -44,7 +44,9 @@ export function approvalMessage(
         text: clip(
           credentialCase
             ? `Stale credential: ${caseSubject(record)}`
-            : `Inactive IAM user: ${record.userName}`,
+            : record.candidate.requested
+              ? `Offboarding request: ${record.userName}`
+              : `Inactive IAM user: ${record.userName}`,
           150,
         ),
       },

@@ -11,6 +11,7 @@ import {
 } from '../commons/cloudtrail';
 import { clock } from '../commons/clock';
 import { UserBecameActiveError, UserChangedError } from '../commons/errors';
+import { pathOfArn, refuseIfProtected } from '../commons/exemptions';
 import { cloudTrailLimiter } from '../commons/rate-limiter';
 import { gatherIamFacts, resolveCredential, type CaseContext } from './context';
 
@@ -73,6 +74,18 @@ export const handler = taskHandler(
       );
       await store.update(caseId, { credentialId });
       log.info('credential resolved', { credentialId });
+      return {
+        caseId,
+        userName: candidate.userName,
+        approvalTimeoutSeconds: config.approvalTimeoutHours * 3600,
+      };
+    }
+    if (candidate.requested) {
+      // An offboarding is of an active user on purpose; the protected and exempt refusals still hold.
+      refuseIfProtected(
+        { userName: candidate.userName, path: pathOfArn(candidate.arn), tags: iam.tags ?? {} },
+        config,
+      );
       return {
         caseId,
         userName: candidate.userName,

@@ -1,5 +1,5 @@
 import type { ActivitySource, Verdict } from '../commons/contracts';
-import { exemptionOf } from '../commons/exemptions';
+import { exemptionOf, pathOfArn } from '../commons/exemptions';
 import type { CredentialReportRow } from './credential-report';
 
 const DAY_MS = 86_400_000;
@@ -42,12 +42,7 @@ export function reportDate(value: string): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-/** `arn:aws:iam::123456789012:user/team/ops/alice` has the path `/team/ops/`. */
-export function pathFromArn(arn: string): string {
-  const resource = arn.split(':').slice(5).join(':');
-  const segments = resource.split('/').slice(1, -1);
-  return segments.length === 0 ? '/' : `/${segments.join('/')}/`;
-}
+export { pathOfArn as pathFromArn };
 
 function daysBetween(earlier: Date, later: Date): number {
   return Math.floor((later.getTime() - earlier.getTime()) / DAY_MS);
@@ -70,7 +65,7 @@ export function judgeActivity(row: CredentialReportRow, thresholdDays: number, n
   const base = {
     userName: row.user,
     arn: row.arn,
-    path: pathFromArn(row.arn),
+    path: pathOfArn(row.arn),
     createDate: created.toISOString(),
   };
   const thresholdMs = thresholdDays * DAY_MS;

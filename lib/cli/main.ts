@@ -3,6 +3,7 @@ import { errorMessage } from '../../lambdas/commons/errors';
 import { runAcknowledgeGuard } from './acknowledge-guard';
 import { runCases } from './cases';
 import { runDeleteUser } from './delete-user';
+import { runOffboard } from './offboard';
 import { runReport } from './report';
 import { runRestore } from './restore';
 import { runSimulate } from './simulate';
@@ -52,6 +53,13 @@ const COMMANDS: Record<string, Command> = {
       yes: { type: 'boolean' },
     },
     run: (args, io) => runAcknowledgeGuard(args.values, io),
+  },
+  offboard: {
+    usage: 'offboard <userName> [--reason TEXT] [--by NAME] --state-machine ARN',
+    summary:
+      'Start a case for a leaver now, active or not: the same approval, snapshot and removal. Refuses protected users.',
+    options: { reason: { type: 'string' }, by: { type: 'string' }, 'state-machine': { type: 'string' } },
+    run: (args, io) => runOffboard(args.values, args.positionals, io),
   },
   cases: {
     usage: 'cases --table NAME [--since YYYY-MM-DD] [--json | --csv | --html FILE]',

@@ -216,9 +216,29 @@ export class AwsStandin extends LoopbackServer {
     };
   }
 
+  // ---------------------------------------------------------------- Step Functions StartExecution
+
+  /** What `iam-janitor offboard` calls: recorded, and refused for a name already used, as Step Functions does. */
+  private startExecution(body: Record<string, string>): unknown {
+    const name = body.name ?? '';
+    const arn = `${(body.stateMachineArn ?? '').replace(':stateMachine:', ':execution:')}:${name}`;
+    const duplicate = this.calls.some(
+      (call) => call.action === 'StartExecution' && call.params.name === name,
+    );
+    this.calls.push({
+      service: 'sfn',
+      action: 'StartExecution',
+      params: { stateMachineArn: body.stateMachineArn ?? '', name, input: body.input ?? '' },
+      at: Date.now(),
+    });
+    if (duplicate) throw new StandinError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
+    return { executionArn: arn, startDate: Date.now() / 1000 };
+  }
+
   // ---------------------------------------------------------------- Step Functions callbacks
 
   private async stepFunctions(action: string, body: Record<string, string>): Promise<unknown> {
+    if (action === 'StartExecution') return this.startExecution(body);
     this.calls.push({
       service: 'sfn',
       action,

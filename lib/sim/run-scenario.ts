@@ -2,6 +2,8 @@ import { iamClient } from '../../lambdas/commons/clients';
 import { parseConfig } from '../../lambdas/commons/config';
 import type { CaseRecord } from '../../lambdas/commons/case-store';
 import type { Outcome } from '../../lambdas/commons/contracts';
+import { errorName } from '../../lambdas/commons/errors';
+import { offboardCandidate, offboardExecutionName } from '../../lambdas/commons/offboard';
 import { runInventory, type UserFinding } from '../../lambdas/inventory/inventory';
 import { openCaseFor, Simulation, type CaseRun } from './engine';
 import type { JiraIssue } from './jira-standin';
@@ -43,6 +45,8 @@ export interface SimulationReport {
     snapshotSaved: boolean;
   }[];
   readonly remainingUsers: string[];
+  /** Offboardings refused before any case started (a protected, exempt or unknown user). */
+  readonly offboardRefused?: { userName: string; reason: string }[];
 }
 
 /** What the readable timeline shows besides the report. */
@@ -234,8 +238,20 @@ export async function runScenario(
       report: { pollIntervalMs: 10 },
     });
     const sweep = await sim.runSweep(scenarioNow);
+    // Offboardings, as `iam-janitor offboard` starts them: a protected or exempt user is refused.
+    const offboardRuns: CaseRun[] = [];
+    const offboardRefused: { userName: string; reason: string }[] = [];
+    for (const request of scenario.offboard) {
+      try {
+        const candidate = await offboardCandidate(iamClient(), request, sim.config, simClock.now());
+        offboardRuns.push(await sim.runCase(candidate, offboardExecutionName(candidate, simClock.now())));
+      } catch (error) {
+        if (errorName(error) !== 'ProtectedUserError' && errorName(error) !== 'UnknownUserError') throw error;
+        offboardRefused.push({ userName: request.userName, reason: (error as Error).message });
+      }
+    }
     const cases = [];
-    for (const run of sweep.cases) {
+    for (const run of [...sweep.cases, ...offboardRuns]) {
       const record = await sim.caseRecord(run.caseId);
       const message = record?.slackTs ? sim.slack.messages.get(record.slackTs) : undefined;
       cases.push({
@@ -272,6 +288,7 @@ export async function runScenario(
         snapshotSaved: Boolean(record?.snapshot),
       })),
       remainingUsers: [...account.users.keys()].sort(),
+      ...(scenario.offboard.length > 0 ? { offboardRefused } : {}),
     };
     await options.afterRun?.(sim);
     return {

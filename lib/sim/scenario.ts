@@ -130,6 +130,18 @@ export const scenarioSchema = z
       )
       .default({}),
     openCases: z.array(z.string()).default([]),
+    // Offboardings requested after the sweep, as `iam-janitor offboard` would start them (issue 17).
+    offboard: z
+      .array(
+        z
+          .object({
+            userName: z.string().min(1),
+            reason: z.string().max(500).optional(),
+            by: z.string().regex(/^[UW][A-Z0-9]{8,}$/, 'not a Slack user id'),
+          })
+          .strict(),
+      )
+      .default([]),
     faults: z
       .object({
         iamThrottleRate: z.number().min(0).max(0.9, 'above 0.9 nothing would get through').default(0),

@@ -81,7 +81,9 @@ export async function openTicket(
         summary:
           record.candidate.kind === 'credential'
             ? `Stale credential: ${caseSubject(record)}: review for deactivation`
-            : `Inactive IAM user ${record.userName}: review for removal`,
+            : record.candidate.requested
+              ? `Offboarding of IAM user ${record.userName}, requested by ${record.candidate.requested.by}`
+              : `Inactive IAM user ${record.userName}: review for removal`,
         description: caseDescription(record) as never,
         labels: ['iam-janitor', label],
       },

@@ -1,0 +1,75 @@
+import * as os from 'node:os';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { iamClient, sfnClient } from '../../lambdas/commons/clients';
+import { errorName } from '../../lambdas/commons/errors';
+import { offboardCandidate, offboardExecutionName } from '../../lambdas/commons/offboard';
+import { loadConfig } from './config-file';
+import type { CommandIo } from './io';
+import { explainAwsError } from './report';
+
+export interface OffboardFlags {
+  readonly reason?: unknown;
+  readonly by?: unknown;
+  readonly 'state-machine'?: unknown;
+}
+
+/**
+ * `iam-janitor offboard <userName>`: a leaver's case now, not 45 days later. It starts the case
+ * machine for the named user, active or not: ticket, Slack approval (which says who asked and why,
+ * and that the user may be active), snapshot, removal, record. Nothing changes without an approver's
+ * decision; protected and exempt users are refused before any case starts.
+ */
+export async function runOffboard(
+  flags: OffboardFlags,
+  positionals: string[],
+  io: CommandIo,
+  now = new Date(),
+): Promise<number> {
+  const [userName, ...extra] = positionals;
+  const stateMachineArn =
+    typeof flags['state-machine'] === 'string' ? flags['state-machine'] : process.env.CASE_STATE_MACHINE_ARN;
+  if (!userName || extra.length > 0 || !stateMachineArn) {
+    io.stderr(
+      'Usage: iam-janitor offboard <userName> [--reason TEXT] [--by NAME] --state-machine <CaseStateMachineArn output> (or CASE_STATE_MACHINE_ARN set)',
+    );
+    return 2;
+  }
+  const reason = typeof flags.reason === 'string' && flags.reason.trim() ? flags.reason.trim() : undefined;
+  if (reason && reason.length > 500) {
+    io.stderr(`--reason is ${reason.length} characters; keep it to 500.`);
+    return 2;
+  }
+  const by = typeof flags.by === 'string' && flags.by.trim() ? flags.by.trim() : os.userInfo().username;
+  const config = loadConfig({});
+  let candidate;
+  try {
+    candidate = await offboardCandidate(
+      iamClient(),
+      { userName, by, ...(reason ? { reason } : {}) },
+      config,
+      now,
+    );
+  } catch (error) {
+    if (errorName(error) === 'ProtectedUserError' || errorName(error) === 'UnknownUserError') {
+      io.stderr(`Refused: ${(error as Error).message} No case was started.`);
+      return 1;
+    }
+    throw new Error(explainAwsError(error), { cause: error });
+  }
+  const name = offboardExecutionName(candidate, now);
+  const started = await sfnClient()
+    .send(
+      new StartExecutionCommand({
+        stateMachineArn,
+        name,
+        input: JSON.stringify({ candidate, sweepId: 'offboard' }),
+      }),
+    )
+    .catch((error: unknown) => {
+      throw new Error(explainAwsError(error), { cause: error });
+    });
+  io.stdout(
+    `Offboarding case ${name} started for ${candidate.userName} (${candidate.userId}); an approver decides in Slack. Execution: ${started.executionArn}`,
+  );
+  return 0;
+}
