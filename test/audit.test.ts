@@ -64,6 +64,10 @@ describe('iam-janitor cases (audit export)', () => {
     expect(bob.decisionReason).toBe('Left the data team in August (HR-2291); keys unused since');
     const records = parse(csv, { columns: true }) as Record<string, string>[];
     expect(records).toHaveLength(caseCount);
+    expect(records.find((row) => row.userName === 'bob')).toMatchObject({
+      decidedBy: 'U0123ABCDEF',
+      decisionReason: 'Left the data team in August (HR-2291); keys unused since',
+    });
     expect(records.find((row) => row.userName === 'carol')).toMatchObject({
       decision: 'disable',
       decidedBy: 'U0456GHIJKL',

@@ -184,6 +184,24 @@ describe('the interactions endpoint', () => {
     await sim.stop();
   });
 
+  it('never lets a user decide their own case, tagged with their e-mail (read from Slack, in any case)', async () => {
+    const account = loadedAccount();
+    // The Slack stand-in gives every person the e-mail <id in lower case>@example.com.
+    account.users.get('loaded')!.tags['iam-janitor:slack-user-id'] = 'U0123ABCDEF@Example.com';
+    const { sim, finished } = await startWaitingCase({ account });
+    await sim.click(CASE_ID, 'delete', APPROVER);
+    expect(
+      sim.slack.posts.filter((post) => post.method === 'chat.postEphemeral').map((post) => post.text),
+    ).toEqual([
+      'You cannot decide a case about yourself (loaded is tagged with your e-mail); another approver must.',
+    ]);
+    expect(sim.aws.callsOf('SendTaskSuccess')).toHaveLength(0);
+    await sim.click(CASE_ID, 'keep', 'U0456GHIJKL');
+    expect(sim.aws.callsOf('SendTaskSuccess')).toHaveLength(1);
+    await finished;
+    await sim.stop();
+  });
+
   it('lets the first of two approvers win, tells the second who decided, and sends one SendTask', async () => {
     const { sim, finished, account } = await startWaitingCase();
     const [first, second] = await Promise.all([

@@ -60,7 +60,7 @@ describe('slack-app-manifest.yaml', () => {
   };
 
   it('asks for exactly the bot scope iam-janitor uses', () => {
-    expect(manifest.oauth_config.scopes.bot).toEqual(['chat:write']);
+    expect(manifest.oauth_config.scopes.bot).toEqual(['chat:write', 'users:read', 'users:read.email']);
   });
 
   it('turns interactivity on, with the stack output as the request URL placeholder', () => {

@@ -123,6 +123,18 @@ describe('remove Lambda', () => {
     );
   });
 
+  it('keeps an outcome once written: the same one may be written again, another never', async () => {
+    const caseId = await openCase(false);
+    const store = new CaseStore(documentClient(), CASE_TABLE);
+    await store.close(caseId, 'loaded', { outcome: 'deleted', outcomeDetail: 'first' });
+    // A retried RecordOutcome writes the same outcome again.
+    await store.close(caseId, 'loaded', { outcome: 'deleted', outcomeDetail: 'first' });
+    await expect(store.close(caseId, 'loaded', { outcome: 'kept' })).rejects.toThrow(
+      `Case ${caseId} already ended deleted; an outcome is never rewritten (not kept).`,
+    );
+    expect(await store.get(caseId)).toMatchObject({ outcome: 'deleted', outcomeDetail: 'first' });
+  });
+
   it('in dryRun stores the snapshot and changes nothing', async () => {
     const caseId = await openCase(true);
     const output = await handler({ caseId, decision });

@@ -148,8 +148,9 @@ export class CaseStore {
   async update(
     caseId: string,
     fields: Partial<Omit<CaseRecord, 'pk' | 'caseId'>>,
-    options: { onlyIfAbsent?: keyof CaseRecord } = {},
+    options: { onlyIfAbsent?: keyof CaseRecord; sameOrAbsent?: 'outcome' } = {},
   ): Promise<void> {
+    const same = options.sameOrAbsent;
     const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
     if (entries.length === 0) return;
     await this.db.send(
@@ -160,13 +161,16 @@ export class CaseStore {
         ExpressionAttributeNames: {
           ...Object.fromEntries(entries.map(([key], index) => [`#f${index}`, key])),
           ...(options.onlyIfAbsent ? { '#absent': options.onlyIfAbsent } : {}),
+          ...(same ? { '#same': same } : {}),
         },
-        ExpressionAttributeValues: Object.fromEntries(
-          entries.map(([, value], index) => [`:v${index}`, value]),
-        ),
-        ConditionExpression: options.onlyIfAbsent
-          ? 'attribute_exists(pk) AND attribute_not_exists(#absent)'
-          : 'attribute_exists(pk)',
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value])),
+          ...(same ? { ':same': fields[same] } : {}),
+        },
+        ConditionExpression:
+          'attribute_exists(pk)' +
+          (options.onlyIfAbsent ? ' AND attribute_not_exists(#absent)' : '') +
+          (same ? ' AND (attribute_not_exists(#same) OR #same = :same)' : ''),
       }),
     );
   }
@@ -244,8 +248,25 @@ export class CaseStore {
     userName: string,
     fields: Partial<Omit<CaseRecord, 'pk' | 'caseId'>>,
   ): Promise<void> {
-    await this.update(caseId, { ...fields, status: 'closed' });
+    await this.recordOutcome(caseId, { ...fields, status: 'closed' });
     await this.release(caseId, userName);
+  }
+
+  /**
+   * An outcome is written once: a retry may write the same one again, nothing may write another.
+   * The audit trail relies on it (decisions are first-write-wins in recordDecision).
+   */
+  async recordOutcome(caseId: string, fields: Partial<Omit<CaseRecord, 'pk' | 'caseId'>>): Promise<void> {
+    try {
+      await this.update(caseId, fields, fields.outcome ? { sameOrAbsent: 'outcome' } : {});
+    } catch (error) {
+      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+      const existing = await this.get(caseId);
+      throw new Error(
+        `Case ${caseId} already ended ${existing?.outcome ?? 'with another outcome'}; an outcome is never rewritten (not ${fields.outcome}).`,
+        { cause: error },
+      );
+    }
   }
 
   /** Frees the user's open marker if this case holds it. */

@@ -135,14 +135,19 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
     decidedAt: clock.now().toISOString(),
     ...(reason ? { reason: clip(reason, MAX_REASON_LENGTH) } : {}),
   };
-  // Nobody decides about themselves: the user's own Slack id, in their IAM tag, is refused.
-  const subjectSlackId = record.context?.iam.tags?.[config.approverIdentityTagKey];
-  if (subjectSlackId !== undefined && subjectSlackId.trim().toUpperCase() === userId) {
-    countRejected('self-approval');
-    await tell(
-      `You cannot decide a case about yourself (${record.userName} is tagged with your Slack id); another approver must.`,
-    );
-    return reply(200);
+  // Nobody decides about themselves: the user's own Slack id or e-mail, in their IAM tag, is refused.
+  const identity = record.context?.iam.tags?.[config.approverIdentityTagKey]?.trim();
+  if (identity) {
+    const self = await isSelf(identity, userId, slack);
+    if (self !== false) {
+      countRejected('self-approval');
+      await tell(
+        self === true
+          ? `You cannot decide a case about yourself (${record.userName} is tagged with your ${identity.includes('@') ? 'e-mail' : 'Slack id'}); another approver must.`
+          : `${record.userName} is tagged with an e-mail, and your e-mail could not be read to rule out that this case is about you (${self}); another approver must decide, or grant the users:read.email scope.`,
+      );
+      return reply(200);
+    }
   }
   if (config.twoPersonDelete && decision.decision === 'delete') {
     const first = await store.recordFirstApproval(caseId, decision);
@@ -187,11 +192,16 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
       );
       return reply(200);
     }
-    await store.update(caseId, {
-      status: 'closed',
-      outcome: 'expired',
-      outcomeDetail: `a ${delivering.decision} decision arrived after the approval expired`,
-    });
+    try {
+      await store.recordOutcome(caseId, {
+        status: 'closed',
+        outcome: 'expired',
+        outcomeDetail: `a ${delivering.decision} decision arrived after the approval expired`,
+      });
+    } catch (error) {
+      // Already ended otherwise: the record keeps its outcome, and the approver is told the same.
+      log.warn('the case already has an outcome', { error: errorName(error) });
+    }
     await tell(
       `This case already expired, so ${record.userName} was kept and nothing changed. The next sweep will ask again.`,
     );
@@ -240,6 +250,25 @@ function alreadyDecided(record: CaseRecord): string {
     return `Already decided: *${record.decision.decision}* by <@${record.decision.decidedBy}> at ${formatTime(record.decision.decidedAt)}.`;
   }
   return `This case is ${record.status}${record.outcome ? ` (${record.outcome})` : ''}; it takes no decision now.`;
+}
+
+/**
+ * Whether the approver is the person the case is about: true, false, or why it cannot be told (an
+ * e-mail tag and no readable e-mail), which refuses like true.
+ */
+async function isSelf(
+  identity: string,
+  approver: string,
+  slack: Awaited<ReturnType<typeof slackClient>>,
+): Promise<boolean | string> {
+  if (!identity.includes('@')) return identity.toUpperCase() === approver;
+  try {
+    const email = (await slack.users.info({ user: approver })).user?.profile?.email;
+    if (!email) return 'Slack gave no e-mail';
+    return email.toLowerCase() === identity.toLowerCase();
+  } catch (error) {
+    return errorName(error);
+  }
 }
 
 /** `Delete, Disable or Keep` */

@@ -102,7 +102,8 @@ export const CONFIG_DOCS: Record<
   },
   approverIdentityTagKey: {
     rule: 'an IAM tag key',
-    effect: "the tag holding a user's own Slack user id: that person can never decide their own case",
+    effect:
+      "the tag holding a user's own Slack user id or e-mail: that person can never decide their own case",
   },
   exemptUserNames: {
     rule: 'IAM user names',

@@ -60,6 +60,16 @@ export class SlackStandin extends HttpStandin {
         this.messages.set(ts, message);
         return { status: 200, body: { ok: true, channel, ts } };
       }
+      case 'users.info': {
+        // Every simulated person's e-mail is <user id, lower case>@example.com.
+        const user = String(fields.user ?? '');
+        if (!/^[UW][A-Z0-9]{8,}$/.test(user))
+          return { status: 200, body: { ok: false, error: 'user_not_found' } };
+        return {
+          status: 200,
+          body: { ok: true, user: { id: user, profile: { email: `${user.toLowerCase()}@example.com` } } },
+        };
+      }
       case 'chat.postEphemeral': {
         this.posts.push(post(`eph.${++this.counter}`));
         return { status: 200, body: { ok: true, message_ts: `eph.${this.counter}` } };
