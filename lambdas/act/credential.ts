@@ -1,7 +1,7 @@
 import { DeleteLoginProfileCommand, UpdateAccessKeyCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { UserBecameActiveError, UserChangedError } from '../commons/errors';
 import { readUser, type Snapshot } from '../commons/snapshot';
-import { formatTime } from '../commons/text';
+import { formatTime, wholeSeconds } from '../commons/text';
 import { refuseIfProtected, verifyIdentity, type GuardPolicy } from './recheck';
 import { runSteps, type RunStepsOptions } from './runner';
 import { keepStep, type RemovalStep } from './steps';
@@ -35,8 +35,6 @@ export interface CredentialActResult {
   readonly planned: string[];
   readonly done: string[];
 }
-
-const seconds = (iso: string) => Math.floor(new Date(iso).getTime() / 1000);
 
 /** The tag Keep writes for one credential: `<keepUntilTagKey>:<AccessKeyId>` or `…:password`. */
 export const credentialKeepTagKey = (keepUntilTagKey: string, credentialId: string) =>
@@ -72,7 +70,10 @@ function deactivationStep(plan: Snapshot, input: CredentialActInput): RemovalSte
   const { userName, credentialId } = input;
   if (credentialId === 'password') {
     if (!plan.loginProfile) return undefined;
-    if (plan.loginProfile.createDate && seconds(plan.loginProfile.createDate) > seconds(input.openedAt)) {
+    if (
+      plan.loginProfile.createDate &&
+      wholeSeconds(plan.loginProfile.createDate) > wholeSeconds(input.openedAt)
+    ) {
       throw new UserChangedError(
         `${userName}'s console password was set again at ${formatTime(plan.loginProfile.createDate)}, after the case opened: the approver decided about the old one.`,
       );
@@ -107,7 +108,7 @@ function assertUnusedSince(
   openedOn: string | null,
 ): void {
   if (liveLastUsed === null) return;
-  if (openedOn === null || seconds(liveLastUsed) > seconds(openedOn)) {
+  if (openedOn === null || wholeSeconds(liveLastUsed) > wholeSeconds(openedOn)) {
     throw new UserBecameActiveError(
       `${userName}'s ${label} was used at ${formatTime(liveLastUsed)}, after the use the case was opened on (${openedOn ? formatTime(openedOn) : 'never used'}): it is in use, so it was not deactivated.`,
     );

@@ -1,7 +1,7 @@
 import { UserBecameActiveError, UserChangedError } from '../commons/errors';
 import { refuseIfProtected } from '../commons/exemptions';
 import { latestUse, type Snapshot } from '../commons/snapshot';
-import { formatTime } from '../commons/text';
+import { formatTime, wholeSeconds } from '../commons/text';
 
 /** The checks between a decision and the first change: is this still the user the approver saw? */
 
@@ -29,9 +29,6 @@ export interface CaseExpectations {
   readonly requested?: boolean;
 }
 
-/** The credential report and IAM keep whole seconds in some places and milliseconds in others. */
-const seconds = (iso: string) => Math.floor(new Date(iso).getTime() / 1000);
-
 /** A different user id under the same name: the person the approver decided about is gone. */
 export function verifyIdentity(plan: Pick<Snapshot, 'userName' | 'userId'>, expectedUserId: string): void {
   if (plan.userId !== expectedUserId) {
@@ -48,7 +45,7 @@ export function verifyIdentity(plan: Pick<Snapshot, 'userName' | 'userId'>, expe
 export function recheckActivity(plan: Snapshot, openedOnActivity: string | null, openedAt?: string): void {
   const latest = latestUse(plan);
   if (latest === null) return;
-  if (openedOnActivity === null || seconds(latest) > seconds(openedOnActivity)) {
+  if (openedOnActivity === null || wholeSeconds(latest) > wholeSeconds(openedOnActivity)) {
     throw new UserBecameActiveError(
       `${plan.userName} used a credential at ${formatTime(latest)}, after the case${openedAt ? ` opened at ${formatTime(openedAt)}` : ''} on ${openedOnActivity ? `a last use at ${formatTime(openedOnActivity)}` : 'no recorded use'}.`,
     );
@@ -78,7 +75,7 @@ function credentialsOf(plan: Snapshot): { label: string; id: string; issued: str
 export function recheckNewCredentials(plan: Snapshot, expected: CaseExpectations): void {
   const known = expected.knownCredentialIds ? new Set(expected.knownCredentialIds) : undefined;
   const fresh = credentialsOf(plan).filter((credential) => {
-    if (credential.issued && seconds(credential.issued) > seconds(expected.openedAt)) return true;
+    if (credential.issued && wholeSeconds(credential.issued) > wholeSeconds(expected.openedAt)) return true;
     if (credential.id === 'password') return expected.consoleAccess === false;
     return known !== undefined && !known.has(credential.id);
   });

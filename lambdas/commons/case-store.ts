@@ -5,6 +5,7 @@ import {
   ScanCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Candidate, DecisionRecord, Outcome } from './contracts';
 import type { CaseContext } from './evidence';
@@ -70,6 +71,9 @@ export interface SweepRecord {
   /** Every candidate the guard counted, opened or not: what an acknowledgement must cover. */
   readonly candidateCount: number;
 }
+
+/** Who won a conditional write, and, for the others, the case as it now stands. */
+export type Claim = { won: true } | { won: false; existing?: CaseRecord };
 
 const caseKey = (caseId: string) => `case#${caseId}`;
 const SWEEP_KEY = 'sweep#latest';
@@ -177,63 +181,54 @@ export class CaseStore {
 
   /**
    * The first decision wins: the write succeeds only while the case waits and holds no decision.
-   * A later click learns who decided first.
+   * A later click learns who decided first. A second approval (twoPersonDelete) counts only over a
+   * first one by somebody else, checked in the same write.
    */
-  async recordDecision(
-    caseId: string,
-    decision: DecisionRecord,
-  ): Promise<{ won: true } | { won: false; existing?: CaseRecord }> {
-    // A second approval counts only over a first one by somebody else, checked in the same write.
+  recordDecision(caseId: string, decision: DecisionRecord): Promise<Claim> {
     const second = decision.firstApprover !== undefined;
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: caseKey(caseId) },
-          UpdateExpression: 'SET #decision = :decision, #status = :decided',
-          ConditionExpression:
-            'attribute_not_exists(#decision) AND #status = :awaiting' +
-            (second ? ' AND #first.#by = :first AND #first.#by <> :me' : ''),
-          ExpressionAttributeNames: {
-            '#decision': 'decision',
-            '#status': 'status',
-            ...(second ? { '#first': 'firstApproval', '#by': 'decidedBy' } : {}),
-          },
-          ExpressionAttributeValues: {
-            ':decision': decision,
-            ':decided': 'decided',
-            ':awaiting': 'awaiting-decision',
-            ...(second ? { ':first': decision.firstApprover, ':me': decision.decidedBy } : {}),
-          },
-        }),
-      );
-      return { won: true };
-    } catch (error) {
-      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
-      return { won: false, existing: await this.get(caseId) };
-    }
+    return this.claim(caseId, {
+      UpdateExpression: 'SET #decision = :decision, #status = :decided',
+      ConditionExpression:
+        'attribute_not_exists(#decision) AND #status = :awaiting' +
+        (second ? ' AND #first.#by = :first AND #first.#by <> :me' : ''),
+      ExpressionAttributeNames: {
+        '#decision': 'decision',
+        '#status': 'status',
+        ...(second ? { '#first': 'firstApproval', '#by': 'decidedBy' } : {}),
+      },
+      ExpressionAttributeValues: {
+        ':decision': decision,
+        ':decided': 'decided',
+        ':awaiting': 'awaiting-decision',
+        ...(second ? { ':first': decision.firstApprover, ':me': decision.decidedBy } : {}),
+      },
+    });
   }
 
   /** With twoPersonDelete: the first Delete, kept while the case waits for a second approver. */
-  async recordFirstApproval(
+  recordFirstApproval(caseId: string, approval: DecisionRecord): Promise<Claim> {
+    return this.claim(caseId, {
+      UpdateExpression: 'SET #first = :first',
+      ConditionExpression:
+        'attribute_not_exists(#first) AND attribute_not_exists(#decision) AND #status = :awaiting',
+      ExpressionAttributeNames: { '#first': 'firstApproval', '#decision': 'decision', '#status': 'status' },
+      ExpressionAttributeValues: { ':first': approval, ':awaiting': 'awaiting-decision' },
+    });
+  }
+
+  /** A conditional write that one click wins; the others learn the case as it now stands. */
+  private async claim(
     caseId: string,
-    approval: DecisionRecord,
-  ): Promise<{ won: true } | { won: false; existing?: CaseRecord }> {
+    write: Required<
+      Pick<
+        UpdateCommandInput,
+        'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+      >
+    >,
+  ): Promise<Claim> {
     try {
       await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: caseKey(caseId) },
-          UpdateExpression: 'SET #first = :first',
-          ConditionExpression:
-            'attribute_not_exists(#first) AND attribute_not_exists(#decision) AND #status = :awaiting',
-          ExpressionAttributeNames: {
-            '#first': 'firstApproval',
-            '#decision': 'decision',
-            '#status': 'status',
-          },
-          ExpressionAttributeValues: { ':first': approval, ':awaiting': 'awaiting-decision' },
-        }),
+        new UpdateCommand({ TableName: this.tableName, Key: { pk: caseKey(caseId) }, ...write }),
       );
       return { won: true };
     } catch (error) {

@@ -21,3 +21,6 @@ export function formatTime(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
+
+/** The credential report and IAM keep whole seconds in some places and milliseconds in others. */
+export const wholeSeconds = (date: Date | string) => Math.floor(new Date(date).getTime() / 1000);

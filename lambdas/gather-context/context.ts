@@ -2,7 +2,7 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { Candidate } from '../commons/contracts';
 import { UserBecameActiveError, UserChangedError } from '../commons/errors';
 import type { IamFacts } from '../commons/evidence';
-import { formatTime } from '../commons/text';
+import { formatTime, wholeSeconds } from '../commons/text';
 import { readUser } from '../commons/snapshot';
 
 export type { CaseContext, CloudTrailSummary, IamFacts, TrailEvent } from '../commons/evidence';
@@ -45,7 +45,6 @@ export async function gatherIamFacts(iam: IAMClient, userName: string): Promise<
   };
 }
 
-const seconds = (iso: string) => Math.floor(new Date(iso).getTime() / 1000);
 const DAY_MS = 86_400_000;
 
 /**
@@ -69,7 +68,11 @@ export function resolveCredential(
       throw new UserChangedError(
         `${candidate.userName} has no console password any more: nothing to decide.`,
       );
-    if (ref.issuedAt && iam.loginProfileCreated && seconds(iam.loginProfileCreated) > seconds(ref.issuedAt))
+    if (
+      ref.issuedAt &&
+      iam.loginProfileCreated &&
+      wholeSeconds(iam.loginProfileCreated) > wholeSeconds(ref.issuedAt)
+    )
       throw new UserChangedError(
         `${candidate.userName}'s console password was set again at ${formatTime(iam.loginProfileCreated)}, after the credential report: it is not the one found stale.`,
       );
@@ -81,7 +84,9 @@ export function resolveCredential(
   }
   const key = iam.accessKeys.find(
     (candidateKey) =>
-      candidateKey.createDate && ref.issuedAt && seconds(candidateKey.createDate) === seconds(ref.issuedAt),
+      candidateKey.createDate &&
+      ref.issuedAt &&
+      wholeSeconds(candidateKey.createDate) === wholeSeconds(ref.issuedAt),
   );
   if (!key)
     throw new UserChangedError(

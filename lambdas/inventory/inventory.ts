@@ -61,6 +61,11 @@ export interface UserFinding extends UserVerdict {
   readonly credentials?: CredentialFinding[];
 }
 
+/** An active user's credentials that are not in use: the CIS 1.12 findings. */
+export function credentialFindings(user: UserFinding): CredentialFinding[] {
+  return (user.credentials ?? []).filter((credential) => credential.verdict !== 'active');
+}
+
 export interface InventoryResult {
   readonly usersScanned: number;
   readonly users: UserFinding[];

@@ -1,8 +1,7 @@
 import { ListAccessKeysCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { mapWithConcurrency } from '../commons/concurrency';
 import type { CredentialRef } from '../commons/contracts';
-
-const seconds = (date: Date | string) => Math.floor(new Date(date).getTime() / 1000);
+import { wholeSeconds } from '../commons/text';
 
 /**
  * The ids of the access keys in report slots 1 and 2. The credential report has no key ids; a key's
@@ -20,7 +19,8 @@ export async function accessKeyIds(
     for (const { ref } of credentials) {
       if (ref.kind !== 'access-key' || !ref.issuedAt) continue;
       const key = keys.find(
-        (candidate) => candidate.CreateDate && seconds(candidate.CreateDate) === seconds(ref.issuedAt!),
+        (candidate) =>
+          candidate.CreateDate && wholeSeconds(candidate.CreateDate) === wholeSeconds(ref.issuedAt!),
       );
       if (key?.AccessKeyId) slots.set(ref.slot, key.AccessKeyId);
     }

@@ -1,6 +1,11 @@
 import { iamClient } from '../../lambdas/commons/clients';
 import { errorName } from '../../lambdas/commons/errors';
-import { runInventory, type CredentialFinding, type UserFinding } from '../../lambdas/inventory/inventory';
+import {
+  credentialFindings,
+  runInventory,
+  type CredentialFinding,
+  type UserFinding,
+} from '../../lambdas/inventory/inventory';
 import { accessKeyIds } from '../../lambdas/inventory/key-ids';
 import { loadConfig } from './config-file';
 import { alignColumns } from './table';
@@ -44,7 +49,7 @@ export async function runReport(flags: ReportFlags, io: CommandIo, now = new Dat
   const keyIds = await accessKeyIds(
     iamClient(),
     users
-      .map((user) => ({ userName: user.userName, credentials: findingsOf(user) }))
+      .map((user) => ({ userName: user.userName, credentials: credentialFindings(user) }))
       .filter((user) => user.credentials.some((credential) => credential.ref.kind === 'access-key')),
   );
   const idOf = (user: UserFinding, credential: CredentialFinding) =>
@@ -65,7 +70,7 @@ export async function runReport(flags: ReportFlags, io: CommandIo, now = new Dat
   io.stdout('');
   const found = result.candidates.length + result.backlog.length;
   const stale = users.reduce(
-    (count, user) => count + findingsOf(user).filter((c) => c.verdict === 'stale').length,
+    (count, user) => count + credentialFindings(user).filter((c) => c.verdict === 'stale').length,
     0,
   );
   io.stdout(
@@ -76,11 +81,6 @@ export async function runReport(flags: ReportFlags, io: CommandIo, now = new Dat
   );
   for (const warning of result.rootWarnings) io.stdout(`root: ${warning}`);
   return 0;
-}
-
-/** An active user's credentials that are not in use: the CIS 1.12 findings. */
-function findingsOf(user: UserFinding): CredentialFinding[] {
-  return (user.credentials ?? []).filter((credential) => credential.verdict !== 'active');
 }
 
 type IdOf = (user: UserFinding, credential: CredentialFinding) => string;
@@ -115,7 +115,7 @@ function table(users: UserFinding[], idOf: IdOf): string {
     ['USER', 'VERDICT', 'IDLE DAYS', 'LAST ACTIVITY', 'REASON'],
     ...users.flatMap((user) => [
       userRow(user),
-      ...findingsOf(user).map((credential) => [
+      ...credentialFindings(user).map((credential) => [
         `  └ ${idOf(user, credential)}`,
         credential.verdict,
         String(credential.idleDays),

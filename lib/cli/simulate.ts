@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { credentialUndo } from '../../lambdas/commons/outcome';
+import { credentialFindings } from '../../lambdas/inventory/inventory';
 import { runScenario, type SimulationDetail } from '../sim/run-scenario';
 import { loadScenario } from '../sim/scenario';
 import { adfToText, mrkdwn, slackToText } from '../sim/render';
@@ -79,14 +80,12 @@ export function timeline(
     ['USER', 'VERDICT', 'IDLE', 'REASON'],
     ...detail.verdicts.flatMap((user) => [
       [user.userName, user.verdict, `${user.idleDays}d`, user.reason],
-      ...(user.credentials ?? [])
-        .filter((credential) => credential.verdict !== 'active')
-        .map((credential) => [
-          `  └ ${credential.id}`,
-          credential.verdict,
-          `${credential.idleDays}d`,
-          credential.reason,
-        ]),
+      ...credentialFindings(user).map((credential) => [
+        `  └ ${credential.id}`,
+        credential.verdict,
+        `${credential.idleDays}d`,
+        credential.reason,
+      ]),
     ]),
   ];
   out.push(...alignColumns(rows, '  '));
