@@ -92,7 +92,7 @@ export function helpText(): string {
     ...Object.values(COMMANDS).map((command) => `  ${command.usage.padEnd(width)}  ${command.summary}`),
     '',
     'Config is read from cdk.json (the same keys the stack uses); flags override it.',
-    'report, delete-user and restore use the default credential chain and honour AWS_ENDPOINT_URL and',
+    'Every command but simulate uses the default credential chain and honours AWS_ENDPOINT_URL and',
     'AWS_ENDPOINT_URL_<SERVICE>; simulate talks only to its own stand-ins on this machine and needs no credentials.',
   ].join('\n');
 }
