@@ -16,6 +16,8 @@ export const LAMBDA_NAMES = [
   'record-outcome',
   'remind',
   'summary',
+  'list-accounts',
+  'organization-guard',
 ] as const;
 export type LambdaName = (typeof LAMBDA_NAMES)[number];
 

@@ -15,6 +15,17 @@ export const WORKFLOW = {
     /** The machines this one starts, named in its ASL as `${<Title>StateMachineArn}`. */
     starts: ['case'],
   },
+  /** Organization mode's sweep, instead of `sweep`: a Distributed Map over the member accounts. */
+  organizationSweep: {
+    title: 'OrganizationSweep',
+    file: 'organization-sweep.asl.json',
+    tasks: {
+      ListAccounts: 'list-accounts',
+      InventoryAccount: 'inventory',
+      OrganizationGuard: 'organization-guard',
+    },
+    starts: ['case'],
+  },
   case: {
     title: 'Case',
     file: 'case.asl.json',

@@ -25,7 +25,7 @@ describe('remove Lambda', () => {
   afterAll(() => dynamo.stop());
   afterEach(async () => {
     await standin.stop();
-    await new CaseStore(documentClient(), CASE_TABLE).close(`case-${caseCounter}`, 'loaded', {
+    await new CaseStore(documentClient(), CASE_TABLE).close(`case-${caseCounter}`, { userName: 'loaded' }, {
       outcome: 'deleted',
     });
   });
@@ -126,10 +126,10 @@ describe('remove Lambda', () => {
   it('keeps an outcome once written: the same one may be written again, another never', async () => {
     const caseId = await openCase(false);
     const store = new CaseStore(documentClient(), CASE_TABLE);
-    await store.close(caseId, 'loaded', { outcome: 'deleted', outcomeDetail: 'first' });
+    await store.close(caseId, { userName: 'loaded' }, { outcome: 'deleted', outcomeDetail: 'first' });
     // A retried RecordOutcome writes the same outcome again.
-    await store.close(caseId, 'loaded', { outcome: 'deleted', outcomeDetail: 'first' });
-    await expect(store.close(caseId, 'loaded', { outcome: 'kept' })).rejects.toThrow(
+    await store.close(caseId, { userName: 'loaded' }, { outcome: 'deleted', outcomeDetail: 'first' });
+    await expect(store.close(caseId, { userName: 'loaded' }, { outcome: 'kept' })).rejects.toThrow(
       `Case ${caseId} already ended deleted; an outcome is never rewritten (not kept).`,
     );
     expect(await store.get(caseId)).toMatchObject({ outcome: 'deleted', outcomeDetail: 'first' });

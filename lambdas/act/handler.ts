@@ -1,6 +1,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import { caseStore, cloudTrailClient, iamClient } from '../commons/clients';
+import {
+  caseStore,
+  cloudTrailClient,
+  iamClientFor,
+  memberOf,
+  sharedLookupLimiter,
+} from '../commons/clients';
+import { configForAccount } from '../commons/config';
 import { lookupRegions, lookupUserEvents } from '../commons/cloudtrail';
 import { decisionSchema } from '../commons/contracts';
 import { janitorConfig } from '../commons/env';
@@ -39,10 +46,13 @@ export const handler = taskHandler(
   eventSchema,
   ({ caseId }) => ({ caseId }),
   async ({ caseId, decision }, log): Promise<ActOutput> => {
-    const config = janitorConfig();
     const store = caseStore();
     const record = await store.require(caseId);
-    log.appendKeys({ userName: record.userName });
+    const config = configForAccount(janitorConfig(), record.candidate.accountId);
+    // Organization mode: the remover role of the case's own account, and of no other.
+    const member = memberOf(record.candidate, 'remover');
+    const iam = iamClientFor(member);
+    log.appendKeys({ userName: record.userName, ...(member ? { accountId: member.accountId } : {}) });
     let snapshotSaved = Boolean(record.snapshot);
 
     const saveSnapshot = async (snapshot: Snapshot) => {
@@ -70,8 +80,9 @@ export const handler = taskHandler(
     };
     const trailUseSince = async (userName: string, since: Date) => {
       const summary = await lookupUserEvents(userName, lookupRegions(config), {
-        clientFor: cloudTrailClient,
-        limiter: trailLimiter,
+        clientFor: (region) => cloudTrailClient(region, member),
+        limiter: member ? sharedLookupLimiter() : trailLimiter,
+        ...(member ? { accountId: member.accountId } : {}),
         maxEventsPerRegion: 50,
         now: clock.now(),
         since,
@@ -85,7 +96,7 @@ export const handler = taskHandler(
       if (!record.credentialId)
         throw new Error(`Case ${caseId} names no credential: its context was never gathered`);
       const result = await actOnCredential({
-        iam: iamClient(),
+        iam,
         action: decision.decision,
         userName: record.userName,
         userId: record.userId,
@@ -105,7 +116,7 @@ export const handler = taskHandler(
       throw new Error('Deactivate is a credential case decision; a user case takes Delete, Disable or Keep');
     try {
       const result = await act({
-        iam: iamClient(),
+        iam,
         action: decision.decision,
         userName: record.userName,
         policy: config,

@@ -72,13 +72,33 @@ export interface SweepRecord {
   readonly candidateCount: number;
 }
 
+export interface OpenCase {
+  readonly userName: string;
+  readonly accountId?: string;
+  readonly caseId: string;
+  readonly openedAt: string;
+}
+
 /** Who won a conditional write, and, for the others, the case as it now stands. */
 export type Claim = { won: true } | { won: false; existing?: CaseRecord };
 
+/** Who an open marker is for: a user name, within its member account in organization mode. */
+export type CaseSubject = Pick<Candidate, 'userName' | 'accountId'>;
+
+/**
+ * The guard's scope: the whole deployment (the account in account mode, the organization as a
+ * whole in organization mode), or one member account. Each has its own sweep record and its own
+ * acknowledgement.
+ */
+export type GuardScope = { accountId: string } | undefined;
+
 const caseKey = (caseId: string) => `case#${caseId}`;
-const SWEEP_KEY = 'sweep#latest';
-const ACKNOWLEDGEMENT_KEY = 'guard#acknowledgement';
-const openKey = (userName: string) => `open#${userName}`;
+const scoped = (base: string, scope: GuardScope) =>
+  scope === undefined ? base : `${base}#${scope.accountId}`;
+// Account mode keeps the keys it always had, so an upgraded deployment reads its open cases.
+const openKey = ({ userName, accountId }: CaseSubject) =>
+  accountId === undefined ? `open#${userName}` : `open#${accountId}#${userName}`;
+const stashKey = (sweepId: string, accountId: string) => `sweep#${sweepId}#account#${accountId}`;
 
 export class CaseStore {
   constructor(
@@ -98,8 +118,9 @@ export class CaseStore {
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            pk: openKey(record.userName),
+            pk: openKey(record.candidate),
             openUserName: record.userName,
+            ...(record.candidate.accountId ? { accountId: record.candidate.accountId } : {}),
             caseId: record.caseId,
             openedAt: record.openedAt,
           },
@@ -110,7 +131,7 @@ export class CaseStore {
     } catch (error) {
       if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
       const marker = await this.db.send(
-        new GetCommand({ TableName: this.tableName, Key: { pk: openKey(record.userName) } }),
+        new GetCommand({ TableName: this.tableName, Key: { pk: openKey(record.candidate) } }),
       );
       throw new CaseAlreadyOpenError(
         `User ${record.userName} already has an open case (${String(marker.Item?.caseId ?? 'unknown')}); it alone decides.`,
@@ -240,11 +261,11 @@ export class CaseStore {
   /** Closes the case, then frees the user for a future case. Both writes are safe to repeat. */
   async close(
     caseId: string,
-    userName: string,
+    subject: CaseSubject,
     fields: Partial<Omit<CaseRecord, 'pk' | 'caseId'>>,
   ): Promise<void> {
     await this.recordOutcome(caseId, { ...fields, status: 'closed' });
-    await this.release(caseId, userName);
+    await this.release(caseId, subject);
   }
 
   /**
@@ -265,11 +286,11 @@ export class CaseStore {
   }
 
   /** Frees the user's open marker if this case holds it. */
-  async release(caseId: string, userName: string): Promise<void> {
+  async release(caseId: string, subject: CaseSubject): Promise<void> {
     await this.db.send(
       new DeleteCommand({
         TableName: this.tableName,
-        Key: { pk: openKey(userName) },
+        Key: { pk: openKey(subject) },
         // Only this case's marker: never free a user from someone else's case.
         ConditionExpression: 'attribute_not_exists(pk) OR caseId = :caseId',
         ExpressionAttributeValues: { ':caseId': caseId },
@@ -317,21 +338,40 @@ export class CaseStore {
     return cases;
   }
 
-  recordSweep(sweep: SweepRecord): Promise<void> {
-    return this.putItem(SWEEP_KEY, sweep);
+  recordSweep(sweep: SweepRecord, scope?: GuardScope): Promise<void> {
+    return this.putItem(scoped('sweep#latest', scope), sweep);
   }
 
-  latestSweep(): Promise<SweepRecord | undefined> {
-    return this.getItem<SweepRecord>(SWEEP_KEY);
+  latestSweep(scope?: GuardScope): Promise<SweepRecord | undefined> {
+    return this.getItem<SweepRecord>(scoped('sweep#latest', scope));
   }
 
   /** Lets the next sweep pass the fraction guard once; a newer acknowledgement replaces an older one. */
-  acknowledgeGuard(acknowledgement: GuardAcknowledgement): Promise<void> {
-    return this.putItem(ACKNOWLEDGEMENT_KEY, acknowledgement);
+  acknowledgeGuard(acknowledgement: GuardAcknowledgement, scope?: GuardScope): Promise<void> {
+    return this.putItem(scoped('guard#acknowledgement', scope), acknowledgement);
   }
 
-  guardAcknowledgement(): Promise<GuardAcknowledgement | undefined> {
-    return this.getItem<GuardAcknowledgement>(ACKNOWLEDGEMENT_KEY);
+  guardAcknowledgement(scope?: GuardScope): Promise<GuardAcknowledgement | undefined> {
+    return this.getItem<GuardAcknowledgement>(scoped('guard#acknowledgement', scope));
+  }
+
+  /**
+   * Organization mode: one account's batch of candidates, kept between the Distributed Map that
+   * inventories the accounts and the guard that weighs the organization as a whole. Too big to
+   * travel in the map's result (50 accounts of 25 candidates exceed the 256 KB payload limit); at
+   * most 250 candidates (about 100 KB) fit one item's 400 KB.
+   */
+  stashCandidates(sweepId: string, accountId: string, candidates: Candidate[]): Promise<void> {
+    return this.putItem(stashKey(sweepId, accountId), { candidates });
+  }
+
+  /** Reads a batch back and deletes it: each sweep's stash is read once. */
+  async takeCandidates(sweepId: string, accountId: string): Promise<Candidate[]> {
+    const stash = await this.getItem<{ candidates: Candidate[] }>(stashKey(sweepId, accountId));
+    await this.db.send(
+      new DeleteCommand({ TableName: this.tableName, Key: { pk: stashKey(sweepId, accountId) } }),
+    );
+    return stash?.candidates ?? [];
   }
 
   /** The table's single items beside the cases (the latest sweep, the acknowledgement). */
@@ -350,12 +390,12 @@ export class CaseStore {
   }
 
   /** Uses the acknowledgement up: only the one this sweep read, never a newer one given meanwhile. */
-  async consumeAcknowledgement(acknowledgement: GuardAcknowledgement): Promise<void> {
+  async consumeAcknowledgement(acknowledgement: GuardAcknowledgement, scope?: GuardScope): Promise<void> {
     try {
       await this.db.send(
         new DeleteCommand({
           TableName: this.tableName,
-          Key: { pk: ACKNOWLEDGEMENT_KEY },
+          Key: { pk: scoped('guard#acknowledgement', scope) },
           ConditionExpression: 'acknowledgedAt = :at',
           ExpressionAttributeValues: { ':at': acknowledgement.acknowledgedAt },
         }),
@@ -366,8 +406,8 @@ export class CaseStore {
   }
 
   /** The open cases, read from the sparse index: as cheap as the number of open cases. */
-  async openCases(): Promise<{ userName: string; caseId: string; openedAt: string }[]> {
-    const cases: { userName: string; caseId: string; openedAt: string }[] = [];
+  async openCases(): Promise<OpenCase[]> {
+    const cases: OpenCase[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
@@ -380,6 +420,7 @@ export class CaseStore {
       for (const item of page.Items ?? []) {
         cases.push({
           userName: String(item.openUserName),
+          ...(item.accountId ? { accountId: String(item.accountId) } : {}),
           caseId: String(item.caseId),
           openedAt: String(item.openedAt),
         });

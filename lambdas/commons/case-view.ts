@@ -1,3 +1,4 @@
+import { accountLabel } from './member-account';
 import type { CaseContext } from './evidence';
 import type { CaseRecord } from './case-store';
 import { credentialText } from './outcome';
@@ -25,8 +26,10 @@ export function caseFacts(record: CaseRecord): CaseFacts {
   const lastActivity = candidate.lastActivity
     ? `${candidate.lastActivity.slice(0, 10)} (${candidate.lastActivitySource.replace(/_/g, ' ')})`
     : 'none recorded';
+  const account = accountLabel(candidate);
   const rows: [string, string][] = [
     ['User', record.userName],
+    ...(account ? ([['AWS account', account]] as [string, string][]) : []),
     ...(candidate.requested
       ? ([
           [

@@ -1,11 +1,14 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { CaseStore } from './case-store';
-import { requireEnv } from './env';
+import { janitorConfig, requireEnv } from './env';
+import { SHARED_LOOKUP_GAP_MS, TableSlotLimiter } from './rate-limiter';
 
 /**
  * IAM throttling is account-wide and cannot be raised, so a sweep shares it with every other tool
@@ -48,7 +51,14 @@ class RetryToken {
   }
 }
 
-export type ClientService = 'iam' | 'cloudtrail' | 'sfn' | 'dynamodb' | 'secretsmanager';
+export type ClientService =
+  | 'iam'
+  | 'cloudtrail'
+  | 'sfn'
+  | 'dynamodb'
+  | 'secretsmanager'
+  | 'sts'
+  | 'organizations';
 
 /**
  * Settings given to every client explicitly. The simulator uses them rather than the
@@ -75,13 +85,64 @@ export function configureClients(next: ClientSettings): void {
   resetClients();
 }
 
-function clientConfig(service: ClientService) {
+/**
+ * Which member role a function assumes in organization mode: the reader (inventory, context,
+ * report) or the remover (act), each trusted only by the hub functions that need it.
+ */
+export type MemberAccess = 'reader' | 'remover';
+
+/** A member account, and the role to reach it as. */
+export interface MemberTarget {
+  readonly accountId: string;
+  readonly access: MemberAccess;
+}
+
+function clientConfig(service: ClientService, member?: MemberTarget) {
   const endpoint = settings.endpoints?.[service];
+  const credentials = member === undefined ? settings.credentials : memberCredentials(member);
   return {
     ...(endpoint ? { endpoint } : {}),
-    ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    ...(credentials ? { credentials } : {}),
     ...(settings.region ? { region: settings.region } : {}),
   };
+}
+
+/**
+ * Organization mode: a member role of one account, assumed from this function's own role
+ * (`<memberRoleName>-reader` or `-remover`); the external id and the hub's role ARN are what the
+ * member role's trust policy checks. The provider refreshes the session before it expires, and
+ * each account and role gets its own.
+ */
+function memberCredentials({ accountId, access }: MemberTarget): MemberCredentials {
+  const key = `${access}/${accountId}`;
+  let provider = memberCredentialsByAccount.get(key);
+  if (!provider) {
+    const stsEndpoint = settings.endpoints?.sts;
+    const config = janitorConfig();
+    provider = fromTemporaryCredentials({
+      params: {
+        RoleArn: memberRoleArn(accountId, `${config.memberRoleName}-${access}`),
+        RoleSessionName: `iam-janitor-${access}`,
+        ExternalId: config.memberExternalId,
+        DurationSeconds: 3600,
+      },
+      ...(settings.credentials ? { masterCredentials: settings.credentials } : {}),
+      clientConfig: {
+        region: settings.region ?? process.env.AWS_REGION ?? 'us-east-1',
+        ...(stsEndpoint ? { endpoint: stsEndpoint } : {}),
+      },
+    });
+    memberCredentialsByAccount.set(key, provider);
+  }
+  return provider;
+}
+type MemberCredentials = ReturnType<typeof fromTemporaryCredentials>;
+const memberCredentialsByAccount = new Map<string, MemberCredentials>();
+
+/** The member role of an account, as the StackSet names it in every account. */
+export function memberRoleArn(accountId: string, roleName: string): string {
+  const partition = process.env.AWS_PARTITION ?? 'aws';
+  return `arn:${partition}:iam::${accountId}:role/${roleName}`;
 }
 
 const resets: (() => void)[] = [];
@@ -95,6 +156,8 @@ function once<T>(create: () => T): () => T {
 export function resetClients(): void {
   for (const reset of resets) reset();
   cloudTrailByRegion.clear();
+  iamByAccount.clear();
+  memberCredentialsByAccount.clear();
   store = undefined;
 }
 
@@ -110,23 +173,64 @@ export const iamClient = /* @__PURE__ */ once(
       ...clientConfig('iam'),
     }),
 );
+const iamByAccount = new Map<string, IAMClient>();
+/**
+ * IAM in one member account (organization mode), through that account's member role; without an
+ * account, IAM with this function's own credentials (account mode).
+ */
+export function iamClientFor(member: MemberTarget | undefined): IAMClient {
+  if (member === undefined) return iamClient();
+  const key = `${member.access}/${member.accountId}`;
+  let client = iamByAccount.get(key);
+  if (!client) {
+    client = new IAMClient({
+      region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+      retryStrategy: new PatientRetryStrategy(),
+      ...clientConfig('iam', member),
+    });
+    iamByAccount.set(key, client);
+  }
+  return client;
+}
+
+/** The member target of a candidate's account, or nothing in account mode. */
+export function memberOf(
+  candidate: { readonly accountId?: string },
+  access: MemberAccess,
+): MemberTarget | undefined {
+  return candidate.accountId === undefined ? undefined : { accountId: candidate.accountId, access };
+}
+
 const cloudTrailByRegion = new Map<string, CloudTrailClient>();
 let store: CaseStore | undefined;
-/** One CloudTrail client per region: LookupEvents only sees the events of its own region. */
-export function cloudTrailClient(region: string): CloudTrailClient {
-  let client = cloudTrailByRegion.get(region);
+/**
+ * One CloudTrail client per region (LookupEvents only sees the events of its own region), and per
+ * member account in organization mode.
+ */
+export function cloudTrailClient(region: string, member?: MemberTarget): CloudTrailClient {
+  const key = member ? `${member.access}/${member.accountId}/${region}` : region;
+  let client = cloudTrailByRegion.get(key);
   if (!client) {
     // Throttling is retried through the lookup limiter instead (see lookupUserEvents), never by the SDK.
     client = new CloudTrailClient({
       retryStrategy: new PatientRetryStrategy(1),
-      ...clientConfig('cloudtrail'),
+      ...clientConfig('cloudtrail', member),
       // LookupEvents sees only its own region's events: the region is the lookup's, whatever else is set.
       region,
     });
-    cloudTrailByRegion.set(region, client);
+    cloudTrailByRegion.set(key, client);
   }
   return client;
 }
+export const organizationsClient = /* @__PURE__ */ once(
+  () =>
+    new OrganizationsClient({
+      // Organizations is served from us-east-1 (aws-us-gov-west-1, cn-northwest-1 in other partitions).
+      region: process.env.AWS_REGION ?? 'us-east-1',
+      retryStrategy: new PatientRetryStrategy(6),
+      ...clientConfig('organizations'),
+    }),
+);
 export const sfnClient = /* @__PURE__ */ once(
   () => new SFNClient({ retryStrategy: new PatientRetryStrategy(5), ...clientConfig('sfn') }),
 );
@@ -152,6 +256,11 @@ export const secretsProvider = /* @__PURE__ */ once(async (): Promise<SecretsPro
     }),
   });
 });
+
+/** Organization mode's CloudTrail pacing, shared through the case table by every container. */
+export const sharedLookupLimiter = /* @__PURE__ */ once(
+  () => new TableSlotLimiter(documentClient(), requireEnv('CASE_TABLE_NAME'), SHARED_LOOKUP_GAP_MS),
+);
 
 /** The case table named by CASE_TABLE_NAME, on the shared document client. */
 export function caseStore(): CaseStore {

@@ -1,6 +1,6 @@
 import { LookupEventsCommand, type CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { errorName } from './errors';
-import type { SerialLimiter } from './rate-limiter';
+import type { LookupLimiter } from './rate-limiter';
 import { clip } from './text';
 
 /**
@@ -51,7 +51,9 @@ export interface CloudTrailSummary {
 
 export interface LookupDeps {
   readonly clientFor: (region: string) => CloudTrailClient;
-  readonly limiter: SerialLimiter;
+  readonly limiter: LookupLimiter;
+  /** Organization mode: the member account, so that each account and region is paced on its own. */
+  readonly accountId?: string;
   readonly maxEventsPerRegion: number;
   readonly now: Date;
   /** The start of the window. @default 90 days before now */
@@ -79,7 +81,8 @@ export async function lookupUserEvents(
         MaxResults: 50,
         NextToken: nextToken,
       });
-      const page = await throughLimiter(deps.limiter, region, () => client.send(command));
+      const key = deps.accountId === undefined ? region : `${deps.accountId}/${region}`;
+      const page = await throughLimiter(deps.limiter, key, () => client.send(command));
       for (const event of page.Events ?? []) {
         const detail = parseDetail(event.CloudTrailEvent);
         const failed =
@@ -110,14 +113,14 @@ export async function lookupUserEvents(
  * bypass it and turn one throttled call into a burst.
  */
 async function throughLimiter<T>(
-  limiter: SerialLimiter,
-  region: string,
+  limiter: LookupLimiter,
+  key: string,
   call: () => Promise<T>,
   attempts = 8,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await limiter.run(region, call);
+      return await limiter.run(key, call);
     } catch (error) {
       if (!/Throttling/.test(errorName(error)) || attempt >= attempts) throw error;
     }

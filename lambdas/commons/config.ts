@@ -15,6 +15,11 @@ const JIRA_PROJECT_KEY = /^[A-Z][A-Z0-9_]{1,9}$/;
 const IAM_TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
 const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const AWS_ACCOUNT_ID = /^\d{12}$/;
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+const ORGANIZATIONAL_UNIT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
+const IAM_ROLE_NAME = /^[\w+=,.@-]{1,56}$/;
+const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,64}$/;
 const SCHEDULE = /^(cron\(\S+( \S+){5}\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/;
 
 const wholeNumber = (rule: string) =>
@@ -140,6 +145,64 @@ export const configObject = z
       .max(5000, 'must be at most 5000')
       .default(200),
     dryRun: z.boolean({ error: 'must be true or false' }).default(false),
+    deploymentMode: z
+      .enum(['account', 'organization'], {
+        error: 'must be "account" (one deployment per account) or "organization" (one hub for every account)',
+      })
+      .default('account'),
+    organizationId: z
+      .string()
+      .regex(ORGANIZATION_ID, 'must be an AWS Organizations id such as "o-a1b2c3d4e5"')
+      .optional(),
+    memberOrganizationalUnitIds: z
+      .array(
+        z
+          .string()
+          .regex(ORGANIZATIONAL_UNIT_ID, 'must be a root id ("r-ab12") or an OU id ("ou-ab12-cd34ef56")'),
+      )
+      .default([]),
+    memberRoleName: z
+      .string()
+      .regex(IAM_ROLE_NAME, 'must be an IAM role name of at most 56 characters (letters, digits and +=,.@_-)')
+      .default('iam-janitor-member'),
+    memberExternalId: z
+      .string()
+      .regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 letters, digits and +=,.@:/-_')
+      .default('iam-janitor'),
+    excludeAccountIds: z
+      .array(z.string().regex(AWS_ACCOUNT_ID, 'must be a 12-digit AWS account id'))
+      .default([]),
+    excludeOrganizationalUnitIds: z
+      .array(z.string().regex(ORGANIZATIONAL_UNIT_ID, 'must be an OU id such as "ou-ab12-cd34ef56"'))
+      .default([]),
+    accountConcurrency: wholeNumber('accounts at once')
+      .min(1, 'must be at least 1')
+      .max(1000, 'must be at most 1000')
+      .default(10),
+    reportPrincipalArns: z
+      .array(z.string().regex(IAM_ROLE_ARN, 'must be an IAM role ARN such as "arn:aws:iam::111122223333:role/SecurityAudit"'))
+      .default([]),
+    accountOverrides: z
+      .record(
+        z.string().regex(AWS_ACCOUNT_ID, 'must be a 12-digit AWS account id'),
+        z
+          .object({
+            thresholdDays: wholeNumber('days of inactivity, above 0')
+              .min(1, 'must be above 0')
+              .max(3650, 'must be at most 3650 days')
+              .optional(),
+            slackChannelId: z
+              .string()
+              .regex(SLACK_CHANNEL_ID, 'must be a Slack channel id such as "C0123ABCDEF"')
+              .optional(),
+            approverSlackUserIds: z
+              .array(z.string().regex(SLACK_USER_ID, 'must be a Slack user id such as "U0123ABCDEF"'))
+              .min(1, 'must list at least one approver')
+              .optional(),
+          })
+          .strict(),
+      )
+      .default({}),
     alarmEmail: z.email('must be an e-mail address').optional(),
   })
   .strict();
@@ -160,6 +223,30 @@ export const configSchema = configObject.superRefine((config, ctx) => {
       path: ['keepUntilTagKey'],
       message:
         'must be at most 107 characters, so that the key plus ":" and an access key id fits the 128 allowed',
+    });
+  }
+  if (config.deploymentMode === 'organization') {
+    if (!config.organizationId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['organizationId'],
+        message:
+          'is required in organization mode: the member roles trust the hub only from inside this organization (aws:PrincipalOrgID)',
+      });
+    }
+    if (config.memberOrganizationalUnitIds.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['memberOrganizationalUnitIds'],
+        message:
+          'must list at least one OU (or the root id) in organization mode: the StackSet deploys the member roles there',
+      });
+    }
+  } else if (Object.keys(config.accountOverrides).length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['accountOverrides'],
+      message: 'applies in organization mode only (deploymentMode "organization"); remove it or switch modes',
     });
   }
   if (config.reminderHours >= config.approvalTimeoutHours) {
@@ -205,4 +292,13 @@ function valueAt(raw: unknown, path: PropertyKey[]): unknown {
     value = (value as Record<PropertyKey, unknown>)[key];
   }
   return value;
+}
+
+/**
+ * The settings one account's cases run under: the config with that account's `accountOverrides`
+ * (organization mode). Without an account, or without overrides for it, the config itself.
+ */
+export function configForAccount(config: JanitorConfig, accountId?: string): JanitorConfig {
+  const overrides = accountId === undefined ? undefined : config.accountOverrides[accountId];
+  return overrides ? { ...config, ...overrides } : config;
 }

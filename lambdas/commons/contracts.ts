@@ -73,7 +73,13 @@ export const candidateSchema = z.object({
   requested: z
     .object({ by: z.string().min(1), at: z.string().min(1), reason: z.string().max(500).optional() })
     .optional(),
-  /** Unique per user and credential, the execution name's stem: `<userId>` or `<userId>-key2`. */
+  /** Organization mode: the member account the user lives in, and its alias (or its name in Organizations). */
+  accountId: z.string().regex(/^\d{12}$/).optional(),
+  accountAlias: z.string().optional(),
+  /**
+   * Unique per user and credential, the execution name's stem: `<userId>` or `<userId>-key2`, with
+   * `<accountId>-` in front in organization mode.
+   */
   subjectId: z.string().min(1),
 });
 export type Candidate = z.infer<typeof candidateSchema>;

@@ -12,6 +12,7 @@ export const MetricName = {
   UsersScanned: 'UsersScanned',
   Candidates: 'Candidates',
   GuardHalts: 'GuardHalts',
+  FailedAccounts: 'FailedAccounts',
   RootWarnings: 'RootWarnings',
   Decisions: 'Decisions',
   Outcomes: 'Outcomes',

@@ -1,3 +1,4 @@
+import { accountLabel } from './member-account';
 import type { CaseRecord } from './case-store';
 import type { Outcome } from './contracts';
 import { clip, formatTime } from './text';
@@ -60,9 +61,11 @@ export function credentialText(record: Pick<CaseRecord, 'candidate' | 'credentia
 
 /** What the case is about, in words: `kim`, or `kim's access key AKIA…`. */
 export function caseSubject(record: Pick<CaseRecord, 'userName' | 'candidate' | 'credentialId'>): string {
-  return record.candidate.kind === 'credential'
-    ? `${record.userName}'s ${credentialText(record)}`
-    : record.userName;
+  const account = accountLabel(record.candidate);
+  const subject =
+    record.candidate.kind === 'credential' ? `${record.userName}'s ${credentialText(record)}` : record.userName;
+  // Organization mode: the same name can exist in many accounts; every text says which one.
+  return account ? `${subject} in ${account}` : subject;
 }
 
 /**

@@ -1,3 +1,11 @@
+import {
+  GetCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { errorName } from './errors';
+
 /**
  * Paces calls per key so that at most 2 start in any one-second window, however late the network
  * delivers them: calls for a key run one at a time, and each starts `gapMs` after the previous one
@@ -8,7 +16,12 @@
  * context Lambda runs with a reserved concurrency of 1, so this one in-process limiter holds across
  * every concurrent case.
  */
-export class SerialLimiter {
+/** Runs each call in its turn for its key (an account's region): the in-process or the shared pacing. */
+export interface LookupLimiter {
+  run<T>(key: string, call: () => Promise<T>): Promise<T>;
+}
+
+export class SerialLimiter implements LookupLimiter {
   private readonly tails = new Map<string, Promise<void>>();
 
   constructor(private readonly gapMs: number) {}
@@ -36,3 +49,75 @@ export class SerialLimiter {
  */
 export const LOOKUP_GAP_MS = 500;
 export const cloudTrailLimiter = new SerialLimiter(LOOKUP_GAP_MS);
+
+/**
+ * The shared pacing spaces start times only, so it leaves a margin for a request delayed in flight
+ * (a throttled call is retried at its next turn anyway).
+ */
+export const SHARED_LOOKUP_GAP_MS = 600;
+
+/**
+ * Organization mode: the pacing is shared by every container of every function that looks up
+ * CloudTrail (the context step runs accountConcurrency cases at once, the remover re-checks), so
+ * the turns are claimed in the case table, one item per account and region. Each claim takes the
+ * next free start time `gapMs` after the previous one with a conditional write; the caller sleeps
+ * until its turn. Accounts never wait for each other: their keys differ.
+ */
+export class TableSlotLimiter implements LookupLimiter {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly gapMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async run<T>(key: string, call: () => Promise<T>): Promise<T> {
+    const slot = await this.claim(key);
+    const wait = slot - this.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    return call();
+  }
+
+  /** The start time this caller may use: now if the key is idle, else the next free turn. */
+  private async claim(key: string): Promise<number> {
+    const Key = { pk: `pace#${key}` };
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const now = this.now();
+      if (
+        await this.conditional({
+          TableName: this.tableName,
+          Key,
+          UpdateExpression: 'SET nextAt = :next',
+          ConditionExpression: 'attribute_not_exists(nextAt) OR nextAt <= :now',
+          ExpressionAttributeValues: { ':next': now + this.gapMs, ':now': now },
+        })
+      )
+        return now;
+      const current = (
+        await this.db.send(new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true }))
+      ).Item?.nextAt as number | undefined;
+      if (current === undefined) continue;
+      if (
+        await this.conditional({
+          TableName: this.tableName,
+          Key,
+          UpdateExpression: 'SET nextAt = :next',
+          ConditionExpression: 'nextAt = :current',
+          ExpressionAttributeValues: { ':next': current + this.gapMs, ':current': current },
+        })
+      )
+        return current;
+    }
+    throw new Error(`Could not claim a CloudTrail lookup turn for ${key}: too many callers at once`);
+  }
+
+  private async conditional(input: UpdateCommandInput): Promise<boolean> {
+    try {
+      await this.db.send(new UpdateCommand(input));
+      return true;
+    } catch (error) {
+      if (errorName(error) === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+}

@@ -45,8 +45,8 @@ export function approvalMessage(
           credentialCase
             ? `Stale credential: ${caseSubject(record)}`
             : record.candidate.requested
-              ? `Offboarding request: ${record.userName}`
-              : `Inactive IAM user: ${record.userName}`,
+              ? `Offboarding request: ${caseSubject(record)}`
+              : `Inactive IAM user: ${caseSubject(record)}`,
           150,
         ),
       },

@@ -30,6 +30,8 @@ export const snapshotSchema = z.object({
   userName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'not an IAM user name'),
   userId: z.string(),
   arn: z.string(),
+  /** The account the user lived in (from its ARN): organization mode restores there and nowhere else. */
+  accountId: z.string().optional(),
   path: z.string().regex(/^\/([\x21-\x7e]*\/)?$/, 'not an IAM path (it must start and end with "/")'),
   createDate: z.string(),
   permissionsBoundary: z.string().nullable(),
@@ -211,6 +213,7 @@ export async function readUser(iam: IAMClient, userName: string, now = new Date(
     userName: UserName,
     userId: user.UserId,
     arn: user.Arn,
+    accountId: user.Arn.split(':')[4],
     path: user.Path ?? '/',
     createDate: iso(user.CreateDate) ?? '',
     permissionsBoundary: user.PermissionsBoundary?.PermissionsBoundaryArn ?? null,

@@ -1,6 +1,13 @@
 import * as z from 'zod';
-import { caseStore, cloudTrailClient, iamClient } from '../commons/clients';
+import {
+  caseStore,
+  cloudTrailClient,
+  iamClientFor,
+  memberOf,
+  sharedLookupLimiter,
+} from '../commons/clients';
 import { candidateSchema } from '../commons/contracts';
+import { configForAccount } from '../commons/config';
 import { janitorConfig } from '../commons/env';
 import { taskHandler } from '../commons/handler';
 import {
@@ -33,7 +40,7 @@ export const handler = taskHandler(
   eventSchema,
   ({ caseId, candidate }) => ({ caseId, userName: candidate.userName }),
   async ({ caseId, executionArn, candidate }, log): Promise<OpenedCase> => {
-    const config = janitorConfig();
+    const config = configForAccount(janitorConfig(), candidate.accountId);
     const store = caseStore();
     await store.open({
       caseId,
@@ -47,11 +54,14 @@ export const handler = taskHandler(
 
     const now = clock.now();
     const regions = lookupRegions(config);
+    // Organization mode: the member account's reader role, and that account's own lookup pacing.
+    const member = memberOf(candidate, 'reader');
     const [iam, cloudTrail] = await Promise.all([
-      gatherIamFacts(iamClient(), candidate.userName),
+      gatherIamFacts(iamClientFor(member), candidate.userName),
       lookupUserEvents(candidate.userName, regions, {
-        clientFor: cloudTrailClient,
-        limiter: cloudTrailLimiter,
+        clientFor: (region) => cloudTrailClient(region, member),
+        limiter: member ? sharedLookupLimiter() : cloudTrailLimiter,
+        ...(member ? { accountId: member.accountId } : {}),
         maxEventsPerRegion: config.cloudTrailMaxEvents,
         now,
       }),

@@ -1,15 +1,22 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
-import { caseStore, iamClient } from '../commons/clients';
+import type { GuardScope } from '../commons/case-store';
+import { caseStore, iamClientFor } from '../commons/clients';
+import { configForAccount } from '../commons/config';
 import type { Candidate, Verdict } from '../commons/contracts';
 import { janitorConfig } from '../commons/env';
 import { taskHandler } from '../commons/handler';
+import { accountAliasOf, inAccount } from '../commons/member-account';
 import { metrics, MetricName } from '../commons/observability';
-import { runInventory } from './inventory';
+import type { Population } from './guard';
+import { runInventory, type InventoryResult } from './inventory';
 
 const eventSchema = z.object({
   sweepId: z.string().min(1),
   startedAt: z.string().min(1),
+  /** Organization mode: the member account this iteration of the Distributed Map inventories. */
+  account: z.object({ accountId: z.string().regex(/^\d{12}$/), name: z.string() }).optional(),
 });
 
 /** What the sweep carries on: candidate references and counts, never the report. */
@@ -36,81 +43,177 @@ export interface SweepOutput {
   readonly skippedReportRows: { line: number; userName?: string; reason: string }[];
 }
 
-export const handler = taskHandler(
+/**
+ * Organization mode: one account's result in the Distributed Map's output, counts only (the
+ * candidates wait in the case table), so that hundreds of accounts fit the 256 KB payload.
+ */
+export interface AccountSweepOutput {
+  readonly accountId: string;
+  readonly accountAlias: string;
+  readonly usersScanned: number;
+  readonly population: Population;
+  /** Candidates found in the account, and how many of them (the account's batch) were stashed. */
+  readonly candidateCount: number;
+  readonly stashed: number;
+  readonly staleCredentials: number;
+  readonly halted: boolean;
+  readonly haltReason?: string;
+  readonly rootWarnings: number;
+  readonly skippedReportRows: number;
+}
+
+/** Account mode's event gets a SweepOutput; organization mode's, with `account`, an AccountSweepOutput. */
+interface InventoryHandler {
+  (event: { sweepId: string; startedAt: string; account?: undefined }): Promise<SweepOutput>;
+  (event: unknown): Promise<SweepOutput | AccountSweepOutput>;
+}
+
+export const handler: InventoryHandler = taskHandler(
   eventSchema,
-  ({ sweepId }) => ({ sweepId }),
-  async ({ sweepId, startedAt }, log): Promise<SweepOutput> => {
-    const config = janitorConfig();
+  ({ sweepId, account }) => ({ sweepId, ...(account ? { accountId: account.accountId } : {}) }),
+  async ({ sweepId, startedAt, account }, log): Promise<SweepOutput | AccountSweepOutput> => {
     const now = new Date(startedAt);
-    const store = caseStore();
-    const [openCases, acknowledgement] = await Promise.all([store.openCases(), store.guardAcknowledgement()]);
-    const result = await runInventory({
-      iam: iamClient(),
-      policy: config,
-      now,
-      openCaseUserNames: new Set(openCases.map((openCase) => openCase.userName)),
-      acknowledgement,
-      warn: (message, details) => log.warn(message, details),
-    });
-    // Used up before any case starts: a failure later in this sweep never lets another one through.
-    if (result.acknowledged) {
-      await store.consumeAcknowledgement(result.acknowledged);
-      log.warn('fraction guard acknowledged for this run', { ...result.acknowledged });
-    }
-    const found = [...result.candidates, ...result.backlog];
-    const staleCredentials = found.filter((candidate) => candidate.kind === 'credential').length;
+    if (!account) return sweepThisAccount(sweepId, now, log);
+    return sweepMemberAccount(sweepId, now, account, log);
+  },
+) as InventoryHandler;
 
-    const verdictCounts: Partial<Record<Verdict, number>> = {};
-    for (const user of result.users) verdictCounts[user.verdict] = (verdictCounts[user.verdict] ?? 0) + 1;
-    metrics.addMetric(MetricName.UsersScanned, MetricUnit.Count, result.usersScanned);
-    metrics.addMetric(MetricName.Candidates, MetricUnit.Count, found.length);
-    metrics.addMetric(MetricName.RootWarnings, MetricUnit.Count, result.rootWarnings.length);
-    metrics.addMetric(MetricName.GuardHalts, MetricUnit.Count, result.halted ? 1 : 0);
-    metrics.publishStoredMetrics();
-    for (const warning of result.rootWarnings) log.warn('root account warning', { warning });
-
-    const output = {
-      sweepId,
-      runDate: now.toISOString().slice(0, 10),
-      usersScanned: result.usersScanned,
-      verdictCounts,
-      rootWarnings: result.rootWarnings,
-      halted: result.halted,
-      candidateCount: found.length,
-      backlog: result.halted ? found.length : result.backlog.length,
-      staleCredentials,
-      ...(result.acknowledged ? { acknowledgedBy: result.acknowledged.acknowledgedBy } : {}),
-      skippedReportRows: result.skippedRows.slice(0, 20),
+/** Account mode: the inventory, the guard and the batch, for the account the stack runs in. */
+async function sweepThisAccount(sweepId: string, now: Date, log: Logger): Promise<SweepOutput> {
+  const { result, found, staleCredentials, verdictCounts } = await inventory(sweepId, now, undefined, log);
+  const output = {
+    sweepId,
+    runDate: now.toISOString().slice(0, 10),
+    usersScanned: result.usersScanned,
+    verdictCounts,
+    rootWarnings: result.rootWarnings,
+    halted: result.halted,
+    candidateCount: found.length,
+    backlog: result.halted ? found.length : result.backlog.length,
+    staleCredentials,
+    ...(result.acknowledged ? { acknowledgedBy: result.acknowledged.acknowledgedBy } : {}),
+    skippedReportRows: result.skippedRows.slice(0, 20),
+  };
+  if (result.halted) {
+    return {
+      ...output,
+      candidates: [],
+      haltReason: result.haltReason,
+      candidatesPreview: found.slice(0, 20).map((candidate) => candidate.userName),
     };
-    await store.recordSweep({
+  }
+  return { ...output, candidates: result.candidates };
+}
+
+/**
+ * Organization mode: one member account, through its reader role. The account's batch is stashed
+ * for the organization guard, which opens the organization's longest-idle cases first.
+ */
+async function sweepMemberAccount(
+  sweepId: string,
+  now: Date,
+  account: { accountId: string; name: string },
+  log: Logger,
+): Promise<AccountSweepOutput> {
+  const accountAlias = await accountAliasOf(
+    iamClientFor({ accountId: account.accountId, access: 'reader' }),
+    account.name,
+  );
+  const scope = { accountId: account.accountId, accountAlias };
+  const { result, found, staleCredentials } = await inventory(sweepId, now, scope, log);
+  const batch = result.halted ? [] : result.candidates;
+  await caseStore().stashCandidates(sweepId, account.accountId, batch);
+  return {
+    accountId: account.accountId,
+    accountAlias,
+    usersScanned: result.usersScanned,
+    population: result.population,
+    candidateCount: found.length,
+    stashed: batch.length,
+    staleCredentials,
+    halted: result.halted,
+    ...(result.haltReason ? { haltReason: result.haltReason } : {}),
+    rootWarnings: result.rootWarnings.length,
+    skippedReportRows: result.skippedRows.length,
+  };
+}
+
+/** The inventory of one account, its guard (with that account's acknowledgement) and its sweep record. */
+async function inventory(
+  sweepId: string,
+  now: Date,
+  account: { accountId: string; accountAlias: string } | undefined,
+  log: Logger,
+): Promise<{
+  result: InventoryResult;
+  found: Candidate[];
+  staleCredentials: number;
+  verdictCounts: Partial<Record<Verdict, number>>;
+}> {
+  const accountId = account?.accountId;
+  const scope: GuardScope = accountId === undefined ? undefined : { accountId };
+  const store = caseStore();
+  const [openCases, acknowledgement] = await Promise.all([
+    store.openCases(),
+    store.guardAcknowledgement(scope),
+  ]);
+  const raw = await runInventory({
+    iam: iamClientFor(accountId === undefined ? undefined : { accountId, access: 'reader' }),
+    policy: configForAccount(janitorConfig(), accountId),
+    now,
+    openCaseUserNames: new Set(
+      openCases.filter((open) => open.accountId === accountId).map((open) => open.userName),
+    ),
+    acknowledgement,
+    warn: (message, details) => log.warn(message, details),
+  });
+  const stamp = (candidates: Candidate[]) =>
+    account ? candidates.map((candidate) => inAccount(candidate, account)) : candidates;
+  const result = { ...raw, candidates: stamp(raw.candidates), backlog: stamp(raw.backlog) };
+  // Used up before any case starts: a failure later in this sweep never lets another one through.
+  if (result.acknowledged) {
+    await store.consumeAcknowledgement(result.acknowledged, scope);
+    log.warn('fraction guard acknowledged for this run', { ...result.acknowledged });
+  }
+  const found = [...result.candidates, ...result.backlog];
+  const staleCredentials = found.filter((candidate) => candidate.kind === 'credential').length;
+
+  const verdictCounts: Partial<Record<Verdict, number>> = {};
+  for (const user of result.users) verdictCounts[user.verdict] = (verdictCounts[user.verdict] ?? 0) + 1;
+  metrics.addMetric(MetricName.UsersScanned, MetricUnit.Count, result.usersScanned);
+  metrics.addMetric(MetricName.Candidates, MetricUnit.Count, found.length);
+  metrics.addMetric(MetricName.RootWarnings, MetricUnit.Count, result.rootWarnings.length);
+  metrics.addMetric(MetricName.GuardHalts, MetricUnit.Count, result.halted ? 1 : 0);
+  metrics.publishStoredMetrics();
+  for (const warning of result.rootWarnings) log.warn('root account warning', { warning });
+
+  const casesStarted = result.halted ? 0 : result.candidates.length;
+  await store.recordSweep(
+    {
       sweepId,
       finishedAt: now.toISOString(),
       usersScanned: result.usersScanned,
-      casesStarted: result.halted ? 0 : result.candidates.length,
-      backlog: output.backlog,
+      casesStarted,
+      backlog: found.length - casesStarted,
       staleCredentials,
       halted: result.halted,
       ...(result.haltReason ? { haltReason: result.haltReason } : {}),
       candidateCount: found.length,
+    },
+    scope,
+  );
+  if (result.halted) {
+    log.error('blast-radius guard halted the sweep', {
+      haltReason: result.haltReason,
+      candidates: found.map((candidate) => candidate.subjectId),
     });
-    if (result.halted) {
-      log.error('blast-radius guard halted the sweep', {
-        haltReason: result.haltReason,
-        candidates: found.map((candidate) => candidate.subjectId),
-      });
-      return {
-        ...output,
-        candidates: [],
-        haltReason: result.haltReason,
-        candidatesPreview: found.slice(0, 20).map((candidate) => candidate.userName),
-      };
-    }
+  } else {
     log.info('inventory complete', {
       usersScanned: result.usersScanned,
       verdictCounts,
-      casesStarted: result.candidates.length,
+      casesStarted,
       backlog: result.backlog.length,
     });
-    return { ...output, candidates: result.candidates };
-  },
-);
+  }
+  return { result, found, staleCredentials, verdictCounts };
+}

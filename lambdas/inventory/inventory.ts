@@ -17,7 +17,13 @@ import {
   type CredentialVerdictName,
 } from './credentials';
 import { accessKeyIds } from './key-ids';
-import { applyGuard, batchOf, type GuardAcknowledgement, type GuardPolicy } from './guard';
+import {
+  applyGuard,
+  batchOf,
+  type GuardAcknowledgement,
+  type GuardPolicy,
+  type Population,
+} from './guard';
 import {
   exemptionByNameOrPath,
   judgeActivity,
@@ -69,6 +75,8 @@ export function credentialFindings(user: UserFinding): CredentialFinding[] {
 export interface InventoryResult {
   readonly usersScanned: number;
   readonly users: UserFinding[];
+  /** What the fraction guard weighed: the organization guard adds these up over the accounts. */
+  readonly population: Population;
   /** The cases this run opens: the longest-idle first, at most maxCasesPerRun. */
   readonly candidates: Candidate[];
   /** Candidates left for the next sweeps. */
@@ -205,13 +213,14 @@ export async function runInventory(deps: InventoryDeps): Promise<InventoryResult
         subjectId: subjectIdOf(user.userId!, credential.ref),
       })),
   );
+  const population = {
+    users: found.length,
+    userCandidates: userCandidates.length,
+    credentials: found.reduce((count, user) => count + (user.credentials?.length ?? 0), 0),
+    credentialCandidates: credentialCandidates.length,
+  };
   const guard = applyGuard(
-    {
-      users: found.length,
-      userCandidates: userCandidates.length,
-      credentials: found.reduce((count, user) => count + (user.credentials?.length ?? 0), 0),
-      credentialCandidates: credentialCandidates.length,
-    },
+    population,
     policy,
     now,
     deps.acknowledgement,
@@ -220,6 +229,7 @@ export async function runInventory(deps: InventoryDeps): Promise<InventoryResult
   return {
     usersScanned: found.length,
     users: found,
+    population,
     candidates: batch,
     backlog,
     rootWarnings: rootRow ? warningsForRoot(rootRow) : [],

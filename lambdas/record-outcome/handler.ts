@@ -2,6 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import { caseStore } from '../commons/clients';
 import { candidateSchema, OUTCOMES, type Outcome } from '../commons/contracts';
+import { configForAccount } from '../commons/config';
 import { janitorConfig, requireEnv } from '../commons/env';
 import { clock } from '../commons/clock';
 import { errorName } from '../commons/errors';
@@ -46,7 +47,7 @@ export const handler = taskHandler(
   eventSchema,
   ({ caseId, state }) => ({ caseId, userName: state.candidate.userName }),
   async ({ caseId, state }, log): Promise<RecordResult> => {
-    const config = janitorConfig();
+    const config = configForAccount(janitorConfig(), state.candidate.accountId);
     const store = caseStore();
     const record = await store.get(caseId);
     const userName = state.candidate.userName;
@@ -111,8 +112,8 @@ export const handler = taskHandler(
     }
 
     const closing = { outcome, outcomeDetail: detail, closedAt: clock.now().toISOString() };
-    if (record) await store.close(caseId, record.userName, closing);
-    else await store.release(caseId, userName);
+    if (record) await store.close(caseId, record.candidate, closing);
+    else await store.release(caseId, state.candidate);
 
     metrics.addDimension('outcome', outcome);
     metrics.addMetric(MetricName.Outcomes, MetricUnit.Count, 1);

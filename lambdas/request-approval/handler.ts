@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { caseStore } from '../commons/clients';
+import { configForAccount } from '../commons/config';
 import { janitorConfig } from '../commons/env';
 import { taskHandler } from '../commons/handler';
 import { slackSecrets } from '../commons/secrets';
@@ -19,9 +20,10 @@ export const handler = taskHandler(
   eventSchema,
   ({ caseId }) => ({ caseId }),
   async ({ caseId, taskToken }, log): Promise<{ slackTs: string }> => {
-    const config = janitorConfig();
     const store = caseStore();
     const record = await store.require(caseId);
+    // Organization mode: the account's own channel, when accountOverrides names one.
+    const config = configForAccount(janitorConfig(), record.candidate.accountId);
     log.appendKeys({ userName: record.userName });
     // Each attempt of the state gets a new token; the latest is the one that can resume the case.
     await store.update(caseId, { taskToken, status: 'awaiting-decision' });

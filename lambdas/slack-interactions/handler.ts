@@ -4,6 +4,7 @@ import * as z from 'zod';
 import type { CaseRecord } from '../commons/case-store';
 import { caseStore, sfnClient } from '../commons/clients';
 import { DECISIONS, DECISIONS_FOR, MAX_REASON_LENGTH, type DecisionRecord } from '../commons/contracts';
+import { configForAccount, type JanitorConfig } from '../commons/config';
 import { janitorConfig } from '../commons/env';
 import { clock } from '../commons/clock';
 import { errorName } from '../commons/errors';
@@ -102,7 +103,7 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
     }
   };
 
-  if (!config.approverSlackUserIds.includes(userId)) {
+  if (!approversAnywhere(config).has(userId)) {
     countRejected('not an approver');
     await tell(
       'You are not allowed to decide iam-janitor cases. Ask an approver listed in approverSlackUserIds.',
@@ -117,6 +118,15 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
     return reply(200);
   }
   log.appendKeys({ userName: record.userName });
+  // Organization mode: an account with its own approvers is decided by them, and by nobody else.
+  const approvers = configForAccount(config, record.candidate.accountId).approverSlackUserIds;
+  if (!approvers.includes(userId)) {
+    countRejected('not an approver of the account');
+    await tell(
+      `You are not an approver of AWS account ${record.candidate.accountId}; ask one of its approvers (accountOverrides).`,
+    );
+    return reply(200);
+  }
   // The case's kind decides which buttons count, never the payload: a forged "delete" on a
   // credential case, or "deactivate" on a user case, changes nothing.
   // Cases opened before credential cases existed carry no kind: they are user cases.
@@ -285,4 +295,12 @@ function countRejected(reason: string): void {
 function reject(statusCode: number, reason: string): FunctionUrlResult {
   countRejected(reason);
   return reply(statusCode, statusCode === 401 ? 'unauthorized' : 'bad request');
+}
+
+/** Everyone who approves somewhere: the global approvers and each account's own. */
+function approversAnywhere(config: JanitorConfig): Set<string> {
+  return new Set([
+    ...config.approverSlackUserIds,
+    ...Object.values(config.accountOverrides).flatMap((overrides) => overrides.approverSlackUserIds ?? []),
+  ]);
 }

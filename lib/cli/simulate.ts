@@ -90,6 +90,14 @@ export function timeline(
   ];
   out.push(...alignColumns(rows, '  '));
   for (const warning of detail.rootWarnings) out.push(style.yellow(`  ⚠ ${warning}`));
+  const accounts = report.sweep.accounts;
+  if (accounts) {
+    out.push('', `  Organization: ${accounts.swept} accounts swept in a Distributed Map.`);
+    for (const failed of accounts.failed)
+      out.push(style.yellow(`  ⚠ account ${failed.accountId} failed (${failed.error}): reported, the others went on`));
+    for (const halted of accounts.halted)
+      out.push(style.yellow(`  ✋ account ${halted.accountId} halted by its own guard: ${halted.haltReason}`));
+  }
   if (report.sweep.halted) {
     out.push(
       '',
@@ -99,7 +107,8 @@ export function timeline(
   }
 
   for (const { run, record, issue, message, thread } of detail.cases) {
-    out.push(rule(`Case: ${run.userName}`));
+    const account = record?.candidate.accountId;
+    out.push(rule(`Case: ${run.userName}${account ? ` in ${account}` : ''}`));
     out.push(`  steps: ${run.states.join(' → ')}  (${run.transitions} state transitions)`);
     if (run.states.includes('DuplicateCase')) {
       out.push('  another case for this user is still open; this one stopped at once.');

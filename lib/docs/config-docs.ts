@@ -145,6 +145,52 @@ export const CONFIG_DOCS: Record<
     rule: 'boolean',
     effect: 'run everything, snapshot included, but make no change to IAM; the outcome is `dry-run`',
   },
+  deploymentMode: {
+    rule: '`account` or `organization`',
+    effect:
+      '`account`: one deployment per account. `organization`: one hub for every account of the organization, with member roles deployed by a StackSet',
+  },
+  organizationId: {
+    rule: '`o-…`',
+    effect: 'the organization; the member roles trust the hub only from inside it (`aws:PrincipalOrgID`)',
+    default: 'required in organization mode',
+  },
+  memberOrganizationalUnitIds: {
+    rule: 'root `r-…` or OU `ou-…` ids',
+    effect:
+      'where the StackSet deploys the member roles, including accounts that join these OUs later',
+    default: 'required in organization mode',
+  },
+  memberRoleName: {
+    rule: 'an IAM role name, at most 56 characters',
+    effect: 'the member roles are `<name>-reader` (inventory, context, report) and `<name>-remover` (act)',
+  },
+  memberExternalId: {
+    rule: '2–1224 characters',
+    effect: 'the external id the hub gives when it assumes a member role, and the member roles require',
+  },
+  excludeAccountIds: {
+    rule: '12-digit account ids',
+    effect: 'accounts the organization sweep skips',
+  },
+  excludeOrganizationalUnitIds: {
+    rule: '`ou-…` ids',
+    effect: 'OUs (and the OUs under them) whose accounts the organization sweep skips',
+  },
+  accountConcurrency: {
+    rule: 'whole number, 1–1000',
+    effect:
+      'accounts inventoried at once (the Distributed Map), and cases gathering evidence at once, each account paced on its own',
+  },
+  reportPrincipalArns: {
+    rule: 'IAM role ARNs',
+    effect:
+      'roles besides the hub functions that may assume the reader role, for `report --organization` (for example a security-audit role in the hub account)',
+  },
+  accountOverrides: {
+    rule: '`{"<accountId>": {thresholdDays?, slackChannelId?, approverSlackUserIds?}}`',
+    effect: 'per-account threshold, channel and approvers (organization mode)',
+  },
   alarmEmail: {
     rule: 'an e-mail address',
     effect: 'subscribes the address to the alarms',

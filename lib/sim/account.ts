@@ -65,6 +65,8 @@ export interface SimCloudTrailEvent {
 
 export interface SimAccount {
   accountId: string;
+  /** The IAM account alias (ListAccountAliases), if the account has one. */
+  alias?: string;
   users: Map<string, SimUser>;
   /** Virtual MFA devices by serial number, with the user they are assigned to, if any. */
   virtualMfaDevices: Map<string, { assignedTo: string | null }>;

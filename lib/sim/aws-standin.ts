@@ -3,6 +3,7 @@ import { findUser, stableId, type SimAccount } from './account';
 import { LoopbackServer, readBody } from './http-standin';
 import { DENIED_ON_PROTECTED, IamModel } from './iam-model';
 import { MUTATING_IAM_ACTIONS, StandinError, type AwsStandinOptions, type CallRecord } from './standin-types';
+import { OrganizationModel, type MemberSession, type SimOrganization } from './organization-standin';
 import { escapeXml, requestId, toXml } from './xml';
 
 export * from './standin-types';
@@ -17,6 +18,13 @@ export { dependentItems } from './iam-model';
  */
 
 const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
+const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
+
+/** The access key and the service a SigV4 request was signed with. */
+function signedWith(request: http.IncomingMessage): { accessKeyId?: string; service?: string } {
+  const match = /Credential=([^/]+)\/\d+\/[^/]+\/([^/]+)\//.exec(String(request.headers.authorization ?? ''));
+  return match ? { accessKeyId: match[1], service: match[2] } : {};
+}
 
 export class AwsStandin extends LoopbackServer {
   readonly calls: CallRecord[] = [];
@@ -24,14 +32,31 @@ export class AwsStandin extends LoopbackServer {
   private random: () => number;
   private readonly seenMutations = new Set<string>();
   private readonly lookupTimes = new Map<string, number[]>();
+  /** Organization mode: the member accounts, each served by its own stand-in behind this one. */
+  readonly organization?: OrganizationModel;
+  private readonly members = new Map<string, AwsStandin>();
 
   constructor(
     readonly account: SimAccount,
-    readonly options: AwsStandinOptions = {},
+    readonly options: AwsStandinOptions & { organization?: SimOrganization } = {},
   ) {
     super();
     this.random = seededRandom(options.seed ?? 42);
     this.model = new IamModel(account, options);
+    if (options.organization) this.organization = new OrganizationModel(options.organization);
+  }
+
+  /** A member account's own stand-in: its IAM, its CloudTrail (with its own rate limit), its calls. */
+  member(accountId: string): AwsStandin {
+    let member = this.members.get(accountId);
+    if (!member) {
+      const found = this.organization?.member(accountId);
+      if (!found) throw new Error(`No member account ${accountId} in the simulated organization`);
+      const { organization: _ignored, ...options } = this.options;
+      member = new AwsStandin(found.account, options);
+      this.members.set(accountId, member);
+    }
+    return member;
   }
 
   callsOf(action: string): CallRecord[] {
@@ -49,8 +74,73 @@ export class AwsStandin extends LoopbackServer {
     const body = await readBody(request);
     if (this.options.faults?.latencyMs)
       await new Promise((resolve) => setTimeout(resolve, this.options.faults!.latencyMs));
+    if (this.organization) {
+      const { accessKeyId, service } = signedWith(request);
+      const session = this.organization.session(accessKeyId);
+      if (service === 'sts') return this.sts(body, session, response);
+      if (service === 'organizations') {
+        const target = String(request.headers['x-amz-target'] ?? '');
+        try {
+          return this.sendJson(
+            response,
+            200,
+            this.organization.organizations(target.split('.').pop()!, JSON.parse(body || '{}'), session),
+          );
+        } catch (error) {
+          const failure =
+            error instanceof StandinError ? error : new StandinError('ServiceException', String(error), 500);
+          return this.sendJson(response, failure.status, { __type: failure.code, Message: failure.message });
+        }
+      }
+      // A member session reaches its own account's IAM and CloudTrail, as the role it assumed.
+      if (session) return this.member(session.member.accountId).serve(request, body, response, session);
+    }
+    return this.serve(request, body, response);
+  }
+
+  /** STS AssumeRole into a member account, answered in the query protocol's XML. */
+  private sts(body: string, session: MemberSession | undefined, response: http.ServerResponse): void {
+    const params = Object.fromEntries(new URLSearchParams(body));
+    this.calls.push({
+      service: 'sts',
+      action: params.Action ?? '',
+      params: { RoleArn: params.RoleArn ?? '' },
+      at: Date.now(),
+    });
+    try {
+      if (params.Action !== 'AssumeRole')
+        throw new StandinError('InvalidAction', `${params.Action} is not served`);
+      const result = this.organization!.assumeRole(params, session);
+      response.writeHead(200, { 'content-type': 'text/xml' });
+      response.end(
+        `<AssumeRoleResponse xmlns="${STS_NS}"><AssumeRoleResult>${toXml(result)}</AssumeRoleResult><ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+      );
+    } catch (error) {
+      const failure =
+        error instanceof StandinError ? error : new StandinError('InternalFailure', String(error), 500);
+      this.calls[this.calls.length - 1]!.error = failure.code;
+      response.writeHead(failure.status, { 'content-type': 'text/xml' });
+      response.end(
+        `<ErrorResponse xmlns="${STS_NS}"><Error><Type>Sender</Type><Code>${failure.code}</Code><Message>${escapeXml(failure.message)}</Message></Error><RequestId>${requestId()}</RequestId></ErrorResponse>`,
+      );
+    }
+  }
+
+  /** One account's services; `session` is the member role a request arrived as, in organization mode. */
+  private async serve(
+    request: http.IncomingMessage,
+    body: string,
+    response: http.ServerResponse,
+    session?: MemberSession,
+  ): Promise<void> {
     const target = String(request.headers['x-amz-target'] ?? '');
     try {
+      if (session && target && !target.includes('CloudTrail_20131101'))
+        throw new StandinError(
+          'AccessDenied',
+          `The member role ${session.roleName} may not call ${target}`,
+          403,
+        );
       if (target.includes('CloudTrail_20131101')) {
         return this.sendJson(
           response,
@@ -82,6 +172,13 @@ export class AwsStandin extends LoopbackServer {
         );
       }
       const params = Object.fromEntries(new URLSearchParams(body));
+      // The reader role holds IAM's reads only: any change through it is refused, as its policy would.
+      if (session?.roleName.endsWith('-reader') && MUTATING_IAM_ACTIONS.has(params.Action ?? ''))
+        throw new StandinError(
+          'AccessDenied',
+          `User: arn:aws:sts::${this.account.accountId}:assumed-role/${session.roleName} is not authorized to perform: iam:${params.Action}`,
+          403,
+        );
       const result = this.iam(params);
       const action = params.Action!;
       const inner = result === undefined ? '' : `<${action}Result>${toXml(result)}</${action}Result>`;

@@ -13,6 +13,11 @@ import { clock, useClock } from '../../lambdas/commons/clock';
 import { resetConfigCache } from '../../lambdas/commons/env';
 import { handler as contextHandler } from '../../lambdas/gather-context/handler';
 import { handler as inventoryHandler, type SweepOutput } from '../../lambdas/inventory/handler';
+import { handler as listAccountsHandler } from '../../lambdas/list-accounts/handler';
+import {
+  handler as organizationGuardHandler,
+  type OrganizationSweepOutput,
+} from '../../lambdas/organization-guard/handler';
 import { handler as jiraHandler } from '../../lambdas/open-ticket/handler';
 import { handler as recordHandler } from '../../lambdas/record-outcome/handler';
 import { handler as removeHandler } from '../../lambdas/act/handler';
@@ -24,6 +29,7 @@ import { signSlackRequest } from '../../lambdas/slack-interactions/signature';
 import { handler as slackRequestHandler } from '../../lambdas/request-approval/handler';
 import type { SimAccount } from './account';
 import { AwsStandin, type AwsStandinOptions } from './aws-standin';
+import type { SimOrganization } from './organization-standin';
 import type { SimClock } from './clock';
 import { CASE_TABLE, startDynamo } from './dynamo';
 import {
@@ -62,6 +68,8 @@ export interface SimulationOptions {
   /** Config as cdk.json holds it; the Jira URL is pointed at the stand-in. */
   readonly config: Record<string, unknown>;
   readonly standin?: AwsStandinOptions;
+  /** Organization mode: the member accounts behind the hub (`account` is then the hub's own). */
+  readonly organization?: SimOrganization;
   readonly jiraFailures?: number;
   readonly slackFailures?: number;
   /** The compressed approval timeout. @default 2 */
@@ -85,7 +93,7 @@ export interface CaseRun {
 }
 
 export interface SweepRun {
-  readonly output: SweepOutput;
+  readonly output: SweepOutput | OrganizationSweepOutput;
   readonly cases: CaseRun[];
   readonly transitions: number;
 }
@@ -95,6 +103,8 @@ type TaskHandler = (input: unknown) => Promise<unknown>;
 /** The real handler of each Lambda a Task state names in the workflow registry. */
 const LAMBDA_HANDLERS: Record<TaskLambda, TaskHandler> = {
   inventory: inventoryHandler,
+  'list-accounts': listAccountsHandler,
+  'organization-guard': organizationGuardHandler,
   'gather-context': contextHandler,
   'open-ticket': jiraHandler,
   'request-approval': slackRequestHandler,
@@ -124,13 +134,14 @@ export class Simulation {
   private readonly startedNames = new Set<string>();
   private readonly pendingCases: Promise<CaseRun>[] = [];
   private readonly caseMachine: StateMachine;
-  private readonly sweepMachine: StateMachine;
+  private sweepMachine?: StateMachine;
   private tokenCounter = 0;
   private settingsBefore: ClientSettings = {};
 
   constructor(private readonly options: SimulationOptions) {
     this.aws = new AwsStandin(options.account, {
       ...options.standin,
+      ...(options.organization ? { organization: options.organization } : {}),
       secrets: {
         [SLACK_SECRET_ARN]: JSON.stringify({
           slackBotToken: SIM_SECRETS.slackBotToken,
@@ -144,7 +155,11 @@ export class Simulation {
       onTaskCallback: (call) => this.taskCallback(call),
     });
     this.caseMachine = loadMachine('case', options.approvalTimeoutSeconds ?? 2);
-    this.sweepMachine = loadMachine('sweep');
+  }
+
+  /** The sweep the config's deploymentMode deploys: one account's, or the organization's. */
+  private get sweepKey(): 'sweep' | 'organizationSweep' {
+    return this.config.deploymentMode === 'organization' ? 'organizationSweep' : 'sweep';
   }
 
   async start(): Promise<void> {
@@ -179,6 +194,8 @@ export class Simulation {
         cloudtrail: this.aws.url,
         sfn: this.aws.url,
         secretsmanager: this.aws.url,
+        sts: this.aws.url,
+        organizations: this.aws.url,
         dynamodb: this.dynamo.url,
       },
       credentials: SIM_CREDENTIALS,
@@ -204,20 +221,27 @@ export class Simulation {
   /** Runs the sweep, then waits for every case it started; `startCases: false` only counts the starts. */
   async runSweep(startedAt = clock.now(), options: { startCases?: boolean } = {}): Promise<SweepRun> {
     const sweepId = `sweep-${startedAt.toISOString().replace(/[:.]/g, '-')}`;
+    this.sweepMachine ??= loadMachine(this.sweepKey);
+    // aws-local-stepfunctions sets $$.Execution.StartTime from the host's clock; in AWS it is the
+    // clock at the start of the execution, which here is the scenario's.
+    const onScenarioClock =
+      (handler: TaskHandler): TaskHandler =>
+      (input) =>
+        handler({ ...(input as object), startedAt: startedAt.toISOString() });
     const { output, transitions } = await runMachine(
       this.sweepMachine,
       {},
       {
         Execution: {
-          Id: executionArn(machineArn('sweep'), sweepId),
+          Id: executionArn(machineArn(this.sweepKey), sweepId),
           Name: sweepId,
           StartTime: startedAt.toISOString(),
         },
       },
-      bindTasks('sweep', {
-        // aws-local-stepfunctions sets $$.Execution.StartTime from the host's clock; in AWS it is the
-        // clock at the start of the execution, which here is the scenario's.
-        Inventory: (input) => inventoryHandler({ ...(input as object), startedAt: startedAt.toISOString() }),
+      bindTasks(this.sweepKey, {
+        Inventory: onScenarioClock(inventoryHandler),
+        InventoryAccount: onScenarioClock(inventoryHandler),
+        OrganizationGuard: onScenarioClock(organizationGuardHandler),
         StartCase: async (input) => {
           const { Name, Input } = input as { Name: string; Input: { candidate: Candidate } };
           if (this.startedNames.has(Name))
@@ -232,7 +256,7 @@ export class Simulation {
       }),
     );
     const cases = await Promise.all(this.pendingCases.splice(0));
-    return { output: output as unknown as SweepOutput, cases, transitions };
+    return { output: output as unknown as SweepRun['output'], cases, transitions };
   }
 
   /** Runs one case execution to its end, on its own lane of the scenario's clock. */

@@ -38,6 +38,7 @@ export function readHandlers(model: IamState): Record<string, Handler> {
         GeneratedTime: new Date().toISOString(),
       };
     },
+    ListAccountAliases: () => ({ AccountAliases: account.alias ? [account.alias] : [], IsTruncated: false }),
     ListUsers: (params) => {
       return model.page(params, 'Users', [...account.users.values()].map(userShape));
     },

@@ -107,13 +107,17 @@ export function openCaseFor(
   user: SimUser,
   caseId: string,
   openedAt = clock.now(),
+  accountId?: string,
 ): Promise<CaseRecord> {
+  const candidate = candidateOf(user, {}, openedAt);
   return store.open({
     caseId,
     userName: user.userName,
     userId: user.userId,
     arn: user.arn,
-    candidate: candidateOf(user, {}, openedAt),
+    candidate: accountId
+      ? { ...candidate, accountId, subjectId: `${accountId}-${candidate.subjectId}` }
+      : candidate,
     executionArn: executionArn(CASE_MACHINE_ARN, caseId),
     openedAt: openedAt.toISOString(),
   });

@@ -1,5 +1,5 @@
-import { iamClient } from '../../lambdas/commons/clients';
-import { parseConfig } from '../../lambdas/commons/config';
+import { iamClient, iamClientFor } from '../../lambdas/commons/clients';
+import { configForAccount, parseConfig } from '../../lambdas/commons/config';
 import type { CaseRecord } from '../../lambdas/commons/case-store';
 import type { Outcome } from '../../lambdas/commons/contracts';
 import { errorName } from '../../lambdas/commons/errors';
@@ -10,7 +10,8 @@ import type { JiraIssue } from './jira-standin';
 import { addUser, stableId, type SimAccount, type SimUser } from './account';
 import type { CallRecord } from './aws-standin';
 import { SimClock } from './clock';
-import { buildAccount, type Scenario } from './scenario';
+import type { SimOrganization } from './organization-standin';
+import { buildAccount, type Scenario, type ScenarioAccount } from './scenario';
 import type { SlackPost } from './slack-standin';
 
 /** The simulation's config before the scenario's own: valid ids for a workspace that does not exist. */
@@ -25,6 +26,12 @@ export const SIM_BASE_CONFIG = {
 /** Exactly the `simulate --json` shape of ARCHITECTURE.md. */
 export interface SimulationReport {
   readonly sweep: {
+    /** Organization mode: how the accounts fared; a failed account is reported, not fatal. */
+    accounts?: {
+      swept: number;
+      failed: { accountId: string; error: string }[];
+      halted: { accountId: string; haltReason: string }[];
+    };
     usersScanned: number;
     candidates: string[];
     /** Candidates not opened this run: they wait for the next sweep. */
@@ -33,6 +40,8 @@ export interface SimulationReport {
     haltReason?: string;
   };
   readonly cases: {
+    /** Organization mode: the member account of the case. */
+    accountId?: string;
     userName: string;
     kind: 'user' | 'credential';
     /** For a credential case: the access key id, or `password`. */
@@ -68,6 +77,58 @@ export interface SimulationDetail {
 }
 
 const DAY_MS = 86_400_000;
+
+/** The simulated organization's id and root: what the config's organization keys default to. */
+const SIM_ORGANIZATION = { id: 'o-simulated01', rootId: 'r-sim1' } as const;
+
+/** One account the scenario seeds: the only one in account mode, each member in organization mode. */
+interface ScenarioAccountRun {
+  /** Organization mode only. */
+  readonly accountId?: string;
+  readonly account: SimAccount;
+  readonly fields: ScenarioAccount;
+  readonly memberRoles: boolean;
+}
+
+/**
+ * The accounts of the scenario, and, with `accounts`, the organization around them: a root, one OU
+ * per organizationalUnitId, and the member roles the config names.
+ */
+function scenarioAccounts(
+  scenario: Scenario,
+  config: Record<string, unknown>,
+): { hub: SimAccount; runs: ScenarioAccountRun[]; organization?: SimOrganization } {
+  const hub = buildAccount(scenario.accounts ? { ...scenario, users: [], cloudTrail: [] } : scenario);
+  if (!scenario.accounts) return { hub, runs: [{ account: hub, fields: scenario, memberRoles: true }] };
+  const parsed = parseConfig(config, 'scenario config');
+  const runs = scenario.accounts.map((fields) => ({
+    accountId: fields.accountId,
+    account: buildAccount(fields),
+    fields,
+    memberRoles: fields.memberRoles,
+  }));
+  const units = [...new Set(scenario.accounts.flatMap((fields) => fields.organizationalUnitId ?? []))];
+  return {
+    hub,
+    runs,
+    organization: {
+      id: parsed.organizationId ?? SIM_ORGANIZATION.id,
+      managementAccountId: scenario.accountId,
+      rootId: SIM_ORGANIZATION.rootId,
+      units: units.map((id) => ({ id, parentId: SIM_ORGANIZATION.rootId, name: id })),
+      members: scenario.accounts.map((fields, index) => ({
+        accountId: fields.accountId,
+        name: fields.name ?? fields.accountId,
+        parentId: fields.organizationalUnitId ?? SIM_ORGANIZATION.rootId,
+        state: fields.state,
+        account: runs[index]!.account,
+        memberRoles: fields.memberRoles,
+      })),
+      memberRoleNames: [`${parsed.memberRoleName}-reader`, `${parsed.memberRoleName}-remover`],
+      externalId: parsed.memberExternalId,
+    },
+  };
+}
 
 /** The account's changes in a person's words: what the stand-in saw succeed, user by user. */
 function changesByUser(
@@ -175,17 +236,38 @@ export async function runScenario(
   const scenarioNow = new Date(scenario.now);
   // Every handler reads this clock: the run happens at the scenario's `now`, whatever today is.
   const simClock = new SimClock(scenarioNow);
-  const config: Record<string, unknown> = { ...SIM_BASE_CONFIG, ...scenario.config };
+  const config: Record<string, unknown> = {
+    ...SIM_BASE_CONFIG,
+    // With accounts, the simulation is of an organization deployment unless the config says otherwise.
+    ...(scenario.accounts
+      ? {
+          deploymentMode: 'organization',
+          organizationId: SIM_ORGANIZATION.id,
+          memberOrganizationalUnitIds: [SIM_ORGANIZATION.rootId],
+        }
+      : {}),
+    ...scenario.config,
+  };
   // Fails before any stand-in starts, naming the bad key.
   parseConfig(config, 'scenario config');
-  const account = buildAccount(scenario);
+  const { hub, runs, organization } = scenarioAccounts(scenario, config);
+  const runOf = (accountId: string | undefined) => runs.find((run) => run.accountId === accountId);
   const virtualMfaOwners = new Map(
-    [...account.virtualMfaDevices.entries()].map(([serial, device]) => [serial, device.assignedTo]),
+    runs.flatMap((run) =>
+      [...run.account.virtualMfaDevices.entries()].map(
+        ([serial, device]) => [serial, device.assignedTo] as const,
+      ),
+    ),
   );
-  const idsByName = new Map([...account.users.values()].map((user) => [user.userName, user.userId]));
+  const idsByName = new Map(
+    runs.flatMap((run) =>
+      [...run.account.users.values()].map((user) => [user.userName, user.userId] as const),
+    ),
+  );
 
   const sim: Simulation = new Simulation({
-    account,
+    account: hub,
+    ...(organization ? { organization } : {}),
     config,
     standin: { faults: { iamThrottleRate: scenario.faults.iamThrottleRate }, seed: 2026 },
     jiraFailures: scenario.faults.jiraFailures,
@@ -194,8 +276,10 @@ export async function runScenario(
     clock: simClock,
     onApprovalRequested: async (caseId) => {
       const record = await sim.caseRecord(caseId);
-      if (!record) return;
-      const activity = scenario.activityDuringApproval[record.userName];
+      const run = record && runOf(record.candidate.accountId);
+      if (!record || !run) return;
+      const { account, fields } = run;
+      const activity = fields.activityDuringApproval[record.userName];
       const user = account.users.get(record.userName);
       if (activity && user) {
         const used = new Date(activity);
@@ -208,9 +292,9 @@ export async function runScenario(
         // The approver decides after the user came back: this case's time moves past the use.
         simClock.advanceTo(new Date(used.getTime() + 60_000));
       }
-      const change = scenario.duringApproval[record.userName];
+      const change = fields.duringApproval[record.userName];
       if (change && user) changeDuringApproval(account, user, change, simClock.now());
-      const decision = scenario.decisions[record.userName];
+      const decision = fields.decisions[record.userName];
       if (!decision || decision.action === 'none') return;
       // A decision that names a credential is for that credential's case only.
       if (decision.credential && decision.credential !== record.credentialId) return;
@@ -224,20 +308,37 @@ export async function runScenario(
 
   await sim.start();
   try {
-    for (const userName of scenario.openCases) {
-      const user = account.users.get(userName);
-      if (!user) continue;
-      await openCaseFor(sim.store, user, `${user.userId}-earlier`, new Date(scenarioNow.getTime() - DAY_MS));
+    for (const run of runs) {
+      for (const userName of run.fields.openCases) {
+        const user = run.account.users.get(userName);
+        if (!user) continue;
+        await openCaseFor(
+          sim.store,
+          user,
+          `${user.userId}-earlier`,
+          new Date(scenarioNow.getTime() - DAY_MS),
+          run.accountId,
+        );
+      }
     }
-    // The verdict table of the timeline, from the same routine the sweep runs.
-    const preview = await runInventory({
-      iam: iamClient(),
-      policy: sim.config,
-      now: scenarioNow,
-      openCaseUserNames: new Set(scenario.openCases),
-      report: { pollIntervalMs: 10 },
-    });
+    // The verdict table of the timeline, from the same routine the sweep runs (through each
+    // member's reader role in organization mode; an account that cannot be reached shows nothing).
+    const preview = { users: [] as UserFinding[], rootWarnings: [] as string[] };
+    for (const run of runs) {
+      if (!run.memberRoles) continue;
+      const found = await runInventory({
+        iam: run.accountId ? iamClientFor({ accountId: run.accountId, access: 'reader' }) : iamClient(),
+        policy: configForAccount(sim.config, run.accountId),
+        now: scenarioNow,
+        openCaseUserNames: new Set(run.fields.openCases),
+        report: { pollIntervalMs: 10 },
+      });
+      const prefix = run.accountId ? `${run.accountId}/` : '';
+      preview.users.push(...found.users.map((user) => ({ ...user, userName: prefix + user.userName })));
+      preview.rootWarnings.push(...found.rootWarnings.map((warning) => prefix + warning));
+    }
     const sweep = await sim.runSweep(scenarioNow);
+    const output = sweep.output;
     // Offboardings, as `iam-janitor offboard` starts them: a protected or exempt user is refused.
     const offboardRuns: CaseRun[] = [];
     const offboardRefused: { userName: string; reason: string }[] = [];
@@ -268,15 +369,27 @@ export async function runScenario(
     }
     const report: SimulationReport = {
       sweep: {
-        usersScanned: sweep.output.usersScanned,
-        candidates: sweep.output.halted
-          ? (sweep.output.candidatesPreview ?? [])
-          : sweep.output.candidates.map((candidate) => candidate.userName),
-        backlog: sweep.output.backlog,
-        halted: sweep.output.halted,
-        ...(sweep.output.haltReason ? { haltReason: sweep.output.haltReason } : {}),
+        ...('accountsSwept' in output
+          ? {
+              accounts: {
+                swept: output.accountsSwept,
+                failed: output.failedAccounts.map(({ accountId, error }) => ({ accountId, error })),
+                halted: output.haltedAccounts.map(({ accountId, haltReason }) => ({ accountId, haltReason })),
+              },
+            }
+          : {}),
+        usersScanned: output.usersScanned,
+        candidates: output.halted
+          ? (output.candidatesPreview ?? [])
+          : output.candidates.map((candidate) =>
+              candidate.accountId ? `${candidate.accountId}/${candidate.userName}` : candidate.userName,
+            ),
+        backlog: output.backlog,
+        halted: output.halted,
+        ...(output.haltReason ? { haltReason: output.haltReason } : {}),
       },
       cases: cases.map(({ run, record }) => ({
+        ...(record?.candidate.accountId ? { accountId: record.candidate.accountId } : {}),
         userName: run.userName,
         kind: record?.candidate.kind ?? 'user',
         credential: record?.credentialId ?? null,
@@ -287,7 +400,11 @@ export async function runScenario(
         outcome: run.states.includes('DuplicateCase') ? 'duplicate' : (record?.outcome ?? 'unrecorded'),
         snapshotSaved: Boolean(record?.snapshot),
       })),
-      remainingUsers: [...account.users.keys()].sort(),
+      remainingUsers: runs
+        .flatMap((run) =>
+          [...run.account.users.keys()].map((name) => (run.accountId ? `${run.accountId}/${name}` : name)),
+        )
+        .sort(),
       ...(scenario.offboard.length > 0 ? { offboardRefused } : {}),
     };
     await options.afterRun?.(sim);
@@ -297,7 +414,15 @@ export async function runScenario(
       rootWarnings: preview.rootWarnings,
       cases,
       seconds: (Date.now() - started) / 1000,
-      changes: changesByUser(sim.aws.mutatingCalls(), virtualMfaOwners),
+      changes: runs.flatMap((run) =>
+        changesByUser(
+          (run.accountId ? sim.aws.member(run.accountId) : sim.aws).mutatingCalls(),
+          virtualMfaOwners,
+        ).map(({ userName, changes }) => ({
+          userName: run.accountId ? `${run.accountId}/${userName}` : userName,
+          changes,
+        })),
+      ),
     };
   } finally {
     await sim.stop();

@@ -62,74 +62,132 @@ const userSchema = z
   })
   .strict();
 
+/** What one account holds, in a single-account scenario (at the top) or in each of `accounts`. */
+const accountFields = {
+  root: z
+    .object({
+      passwordLastUsed: isoDate.nullable().default(null),
+      mfaActive: z.boolean().default(true),
+      accessKey1Active: z.boolean().default(false),
+      accessKey2Active: z.boolean().default(false),
+    })
+    .default({ passwordLastUsed: null, mfaActive: true, accessKey1Active: false, accessKey2Active: false }),
+  users: z.array(userSchema).default([]),
+  cloudTrail: z
+    .array(
+      z.object({
+        region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not an AWS region name'),
+        username: z.string().min(1),
+        eventTime: isoDate,
+        eventName: z.string().min(1),
+        eventSource: z.string().min(1),
+        sourceIPAddress: z.string().optional(),
+        userAgent: z.string().optional(),
+        // As CloudTrail records them: a failed console sign-in is { "ConsoleLogin": "Failure" }.
+        responseElements: z.record(z.string(), z.unknown()).optional(),
+        errorMessage: z.string().optional(),
+      }),
+    )
+    .default([]),
+  decisions: z
+    .record(
+      z.string(),
+      z.object({
+        action: z.enum(['delete', 'disable', 'keep', 'deactivate', 'none']),
+        // What the approver types in the message's reason field (issue 17).
+        reason: z.string().max(500, 'at most 500 characters, as Slack allows').optional(),
+        // For a credential case: the access key id (AKIA…) or "password" the decision is about.
+        credential: z
+          .string()
+          .regex(/^(AKIA[A-Z0-9]{4,}|password)$/, 'not an access key id (AKIA…) or "password"')
+          .optional(),
+        by: z
+          .string()
+          .regex(/^[UW][A-Z0-9]{8,}$/, 'not a Slack user id')
+          .optional(),
+      }),
+    )
+    .default({}),
+  activityDuringApproval: z.record(z.string(), isoDate).default({}),
+  // Changes applied to the emulated account while the user's case waits for its decision.
+  duringApproval: z
+    .record(
+      z.string(),
+      z
+        .object({
+          recreated: z.literal(true).optional(),
+          newAccessKey: z.literal(true).optional(),
+          tags: z.record(z.string(), z.string()).optional(),
+          groups: z.array(z.string().min(1)).optional(),
+        })
+        .strict(),
+    )
+    .default({}),
+  openCases: z.array(z.string()).default([]),
+};
+
+/** Every decision, activity and change names a user of the same account. */
+function checkUserReferences(
+  account: {
+    users: { userName: string }[];
+    decisions: object;
+    activityDuringApproval: object;
+    duringApproval: object;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const names = new Set(account.users.map((user) => user.userName));
+  account.users.forEach((user, index) => {
+    if (account.users.findIndex((other) => other.userName === user.userName) !== index) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['users', index, 'userName'],
+        message: `duplicate user name ${user.userName}`,
+      });
+    }
+  });
+  for (const [field, keys] of [
+    ['decisions', Object.keys(account.decisions)],
+    ['activityDuringApproval', Object.keys(account.activityDuringApproval)],
+    ['duringApproval', Object.keys(account.duringApproval)],
+  ] as const) {
+    for (const key of keys)
+      if (!names.has(key))
+        ctx.addIssue({ code: 'custom', path: [field, key], message: `no user named ${key} in users` });
+  }
+}
+
+const accountId = z.string().regex(/^\d{12}$/, 'not a 12-digit AWS account id');
+
+/** Organization mode: one member account of the simulated organization. */
+const memberAccountSchema = z
+  .object({
+    accountId,
+    name: z.string().min(1).max(50).optional(),
+    alias: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9-]{1,61}[a-z0-9])$/, 'not an IAM account alias (3-63 of a-z, 0-9 and -)')
+      .optional(),
+    organizationalUnitId: z
+      .string()
+      .regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, 'not an OU id (ou-…)')
+      .optional(),
+    state: z.enum(['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE']).default('ACTIVE'),
+    /** False: the StackSet never reached the account, and its member roles cannot be assumed. */
+    memberRoles: z.boolean().default(true),
+    ...accountFields,
+  })
+  .strict()
+  .superRefine(checkUserReferences);
+
 export const scenarioSchema = z
   .object({
     now: isoDate,
-    accountId: z
-      .string()
-      .regex(/^\d{12}$/, 'not a 12-digit AWS account id')
-      .default('123456789012'),
+    accountId: accountId.default('123456789012'),
     config: z.record(z.string(), z.unknown()).default({}),
-    root: z
-      .object({
-        passwordLastUsed: isoDate.nullable().default(null),
-        mfaActive: z.boolean().default(true),
-        accessKey1Active: z.boolean().default(false),
-        accessKey2Active: z.boolean().default(false),
-      })
-      .default({ passwordLastUsed: null, mfaActive: true, accessKey1Active: false, accessKey2Active: false }),
-    users: z.array(userSchema),
-    cloudTrail: z
-      .array(
-        z.object({
-          region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not an AWS region name'),
-          username: z.string().min(1),
-          eventTime: isoDate,
-          eventName: z.string().min(1),
-          eventSource: z.string().min(1),
-          sourceIPAddress: z.string().optional(),
-          userAgent: z.string().optional(),
-          // As CloudTrail records them: a failed console sign-in is { "ConsoleLogin": "Failure" }.
-          responseElements: z.record(z.string(), z.unknown()).optional(),
-          errorMessage: z.string().optional(),
-        }),
-      )
-      .default([]),
-    decisions: z
-      .record(
-        z.string(),
-        z.object({
-          action: z.enum(['delete', 'disable', 'keep', 'deactivate', 'none']),
-          // What the approver types in the message's reason field (issue 17).
-          reason: z.string().max(500, 'at most 500 characters, as Slack allows').optional(),
-          // For a credential case: the access key id (AKIA…) or "password" the decision is about.
-          credential: z
-            .string()
-            .regex(/^(AKIA[A-Z0-9]{4,}|password)$/, 'not an access key id (AKIA…) or "password"')
-            .optional(),
-          by: z
-            .string()
-            .regex(/^[UW][A-Z0-9]{8,}$/, 'not a Slack user id')
-            .optional(),
-        }),
-      )
-      .default({}),
-    activityDuringApproval: z.record(z.string(), isoDate).default({}),
-    // Changes applied to the emulated account while the user's case waits for its decision.
-    duringApproval: z
-      .record(
-        z.string(),
-        z
-          .object({
-            recreated: z.literal(true).optional(),
-            newAccessKey: z.literal(true).optional(),
-            tags: z.record(z.string(), z.string()).optional(),
-            groups: z.array(z.string().min(1)).optional(),
-          })
-          .strict(),
-      )
-      .default({}),
-    openCases: z.array(z.string()).default([]),
+    ...accountFields,
+    /** Organization mode: the member accounts; the top-level account is then the hub's own. */
+    accounts: z.array(memberAccountSchema).optional(),
     // Offboardings requested after the sweep, as `iam-janitor offboard` would start them (issue 17).
     offboard: z
       .array(
@@ -153,25 +211,28 @@ export const scenarioSchema = z
   })
   .strict()
   .superRefine((scenario, ctx) => {
-    const names = new Set(scenario.users.map((user) => user.userName));
-    scenario.users.forEach((user, index) => {
-      if (scenario.users.findIndex((other) => other.userName === user.userName) !== index) {
+    checkUserReferences(scenario, ctx);
+    if (!scenario.accounts) return;
+    if (scenario.users.length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['users'],
+        message: 'with accounts, users belong to their account: move them into accounts[].users',
+      });
+    if (scenario.offboard.length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['offboard'],
+        message: 'offboarding is simulated in a single-account scenario only',
+      });
+    scenario.accounts.forEach((account, index) => {
+      if (scenario.accounts!.findIndex((other) => other.accountId === account.accountId) !== index)
         ctx.addIssue({
           code: 'custom',
-          path: ['users', index, 'userName'],
-          message: `duplicate user name ${user.userName}`,
+          path: ['accounts', index, 'accountId'],
+          message: `duplicate account ${account.accountId}`,
         });
-      }
     });
-    for (const [field, keys] of [
-      ['decisions', Object.keys(scenario.decisions)],
-      ['activityDuringApproval', Object.keys(scenario.activityDuringApproval)],
-      ['duringApproval', Object.keys(scenario.duringApproval)],
-    ] as const) {
-      for (const key of keys)
-        if (!names.has(key))
-          ctx.addIssue({ code: 'custom', path: [field, key], message: `no user named ${key} in users` });
-    }
   });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
@@ -210,10 +271,13 @@ export function loadScenario(file: string): Scenario {
   return parseScenario(raw, file);
 }
 
+export type ScenarioAccount = Omit<z.infer<typeof memberAccountSchema>, 'state' | 'memberRoles'>;
+
 /** Builds the emulated account, with every date exactly as the scenario writes it. */
-export function buildAccount(scenario: Scenario): SimAccount {
+export function buildAccount(scenario: ScenarioAccount): SimAccount {
   const date = (iso: string) => new Date(iso);
   const account = emptyAccount(scenario.accountId);
+  if (scenario.alias) account.alias = scenario.alias;
   account.root = {
     passwordLastUsed: scenario.root.passwordLastUsed ? date(scenario.root.passwordLastUsed) : null,
     mfaActive: scenario.root.mfaActive,

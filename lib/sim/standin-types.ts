@@ -26,7 +26,7 @@ export interface TaskCallback {
 }
 
 export interface CallRecord {
-  service: 'iam' | 'cloudtrail' | 'sfn' | 'secretsmanager';
+  service: 'iam' | 'cloudtrail' | 'sfn' | 'secretsmanager' | 'sts';
   action: string;
   params: Record<string, string>;
   region?: string;

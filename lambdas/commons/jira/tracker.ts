@@ -82,10 +82,15 @@ export async function openTicket(
           record.candidate.kind === 'credential'
             ? `Stale credential: ${caseSubject(record)}: review for deactivation`
             : record.candidate.requested
-              ? `Offboarding of IAM user ${record.userName}, requested by ${record.candidate.requested.by}`
-              : `Inactive IAM user ${record.userName}: review for removal`,
+              ? `Offboarding of IAM user ${caseSubject(record)}, requested by ${record.candidate.requested.by}`
+              : `Inactive IAM user ${caseSubject(record)}: review for removal`,
         description: caseDescription(record) as never,
-        labels: ['iam-janitor', label],
+        // Organization mode: one label per account, so that a team filters its own account's tickets.
+        labels: [
+          'iam-janitor',
+          label,
+          ...(record.candidate.accountId ? [`aws-account-${record.candidate.accountId}`] : []),
+        ],
       },
     }),
   );

@@ -1,0 +1,37 @@
+import { ListAccountAliasesCommand, type IAMClient } from '@aws-sdk/client-iam';
+import type { Candidate } from './contracts';
+
+/** Organization mode: the member account a case is about, as people read it. */
+export interface AccountRef {
+  readonly accountId: string;
+  /** The IAM account alias, or the account's name in Organizations when it has none. */
+  readonly accountAlias: string;
+}
+
+/**
+ * A candidate of one member account: it carries the account, and its subject id (the case id's and
+ * the execution name's stem) starts with the account id, so that two accounts' users never share a
+ * case, a marker or an execution.
+ */
+export function inAccount(candidate: Candidate, account: AccountRef): Candidate {
+  return {
+    ...candidate,
+    accountId: account.accountId,
+    accountAlias: account.accountAlias,
+    subjectId: `${account.accountId}-${candidate.subjectId}`,
+  };
+}
+
+/** An account has at most one alias; without one, the name it has in Organizations. */
+export async function accountAliasOf(iam: IAMClient, fallback: string): Promise<string> {
+  const { AccountAliases } = await iam.send(new ListAccountAliasesCommand({}));
+  return AccountAliases?.[0] ?? fallback;
+}
+
+/** `prod-payments (111122223333)`, or nothing for an account-mode case. */
+export function accountLabel(candidate: Pick<Candidate, 'accountId' | 'accountAlias'>): string | undefined {
+  if (candidate.accountId === undefined) return undefined;
+  return candidate.accountAlias && candidate.accountAlias !== candidate.accountId
+    ? `${candidate.accountAlias} (${candidate.accountId})`
+    : candidate.accountId;
+}

@@ -1,0 +1,36 @@
+import * as z from 'zod';
+import { organizationsClient } from '../commons/clients';
+import { janitorConfig } from '../commons/env';
+import { taskHandler } from '../commons/handler';
+import { listMemberAccounts, type MemberAccount } from './accounts';
+
+const eventSchema = z.object({ sweepId: z.string().min(1) });
+
+export interface AccountsOutput {
+  readonly accounts: MemberAccount[];
+  readonly excluded: number;
+  readonly inactive: number;
+  /** accountConcurrency: the Distributed Map reads its MaxConcurrency from here. */
+  readonly concurrency: number;
+}
+
+/** The organization sweep's first step: which accounts the Distributed Map inventories. */
+export const handler = taskHandler(
+  eventSchema,
+  ({ sweepId }) => ({ sweepId }),
+  async (_event, log): Promise<AccountsOutput> => {
+    const config = janitorConfig();
+    const listing = await listMemberAccounts(organizationsClient(), config);
+    log.info('member accounts listed', {
+      accounts: listing.accounts.length,
+      excluded: listing.excluded,
+      inactive: listing.inactive,
+    });
+    return {
+      accounts: listing.accounts,
+      excluded: listing.excluded.length,
+      inactive: listing.inactive.length,
+      concurrency: config.accountConcurrency,
+    };
+  },
+);

@@ -1,0 +1,161 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import * as z from 'zod';
+import { caseStore } from '../commons/clients';
+import type { Candidate } from '../commons/contracts';
+import { janitorConfig } from '../commons/env';
+import { taskHandler } from '../commons/handler';
+import { metrics, MetricName } from '../commons/observability';
+import { applyGuard, batchOf, type Population } from '../inventory/guard';
+import type { AccountSweepOutput } from '../inventory/handler';
+
+const populationSchema = z.object({
+  users: z.number(),
+  userCandidates: z.number(),
+  credentials: z.number(),
+  credentialCandidates: z.number(),
+});
+
+/** One iteration of the Distributed Map: an account's counts, or the failure the Catch turned it into. */
+const accountResultSchema = z.union([
+  z.object({
+    accountId: z.string(),
+    failed: z.literal(true),
+    error: z.string(),
+    cause: z.string().optional(),
+  }),
+  z.object({
+    accountId: z.string(),
+    accountAlias: z.string(),
+    usersScanned: z.number(),
+    population: populationSchema,
+    candidateCount: z.number(),
+    stashed: z.number(),
+    staleCredentials: z.number(),
+    halted: z.boolean(),
+    haltReason: z.string().optional(),
+    rootWarnings: z.number(),
+    skippedReportRows: z.number(),
+  }),
+]);
+
+const eventSchema = z.object({
+  sweepId: z.string().min(1),
+  startedAt: z.string().min(1),
+  excluded: z.number().int(),
+  inactive: z.number().int(),
+  accounts: z.array(accountResultSchema),
+});
+
+/** The organization sweep's result, read by the case starts and kept as the sweep's output. */
+export interface OrganizationSweepOutput {
+  readonly sweepId: string;
+  readonly runDate: string;
+  readonly accountsSwept: number;
+  readonly accountsExcluded: number;
+  readonly accountsInactive: number;
+  /** Accounts whose inventory failed (a role that cannot be assumed, a report that never came): reported, not fatal. */
+  readonly failedAccounts: { accountId: string; error: string; cause?: string }[];
+  /** Accounts their own guard halted: no case there this run, the other accounts go on. */
+  readonly haltedAccounts: { accountId: string; accountAlias: string; haltReason: string }[];
+  readonly usersScanned: number;
+  readonly candidateCount: number;
+  readonly backlog: number;
+  readonly staleCredentials: number;
+  readonly halted: boolean;
+  readonly haltReason?: string;
+  readonly candidatesPreview?: string[];
+  readonly acknowledgedBy?: string;
+  /** The organization's batch: its longest-idle candidates first, at most maxCasesPerRun. */
+  readonly candidates: Candidate[];
+}
+
+/**
+ * After every account is inventoried: the blast-radius guard over the organization as a whole
+ * (each account's own guard already ran), then the organization's batch, longest-idle first.
+ */
+export const handler = taskHandler(
+  eventSchema,
+  ({ sweepId }) => ({ sweepId }),
+  async ({ sweepId, startedAt, excluded, inactive, accounts }, log): Promise<OrganizationSweepOutput> => {
+    const config = janitorConfig();
+    const now = new Date(startedAt);
+    const store = caseStore();
+    const swept = accounts.filter((result): result is AccountSweepOutput => !('failed' in result));
+    const failedAccounts = accounts.flatMap((result) =>
+      'failed' in result
+        ? [{ accountId: result.accountId, error: result.error, ...(result.cause ? { cause: result.cause } : {}) }]
+        : [],
+    );
+    const haltedAccounts = swept.flatMap((result) =>
+      result.halted
+        ? [{ accountId: result.accountId, accountAlias: result.accountAlias, haltReason: result.haltReason ?? '' }]
+        : [],
+    );
+    const population = swept.reduce<Population>(
+      (sum, { population: part }) => ({
+        users: sum.users + part.users,
+        userCandidates: sum.userCandidates + part.userCandidates,
+        credentials: sum.credentials + part.credentials,
+        credentialCandidates: sum.credentialCandidates + part.credentialCandidates,
+      }),
+      { users: 0, userCandidates: 0, credentials: 0, credentialCandidates: 0 },
+    );
+    const guard = applyGuard(population, config, now, await store.guardAcknowledgement());
+    if (!guard.halted && guard.acknowledged) {
+      await store.consumeAcknowledgement(guard.acknowledged);
+      log.warn('organization fraction guard acknowledged for this run', { ...guard.acknowledged });
+    }
+    // Every stash is taken, halted or not: none outlives its sweep.
+    const stashed = (
+      await Promise.all(
+        swept
+          .filter((result) => result.stashed > 0)
+          .map((result) => store.takeCandidates(sweepId, result.accountId)),
+      )
+    ).flat();
+    const { batch } = guard.halted ? { batch: [] } : batchOf(stashed, config.maxCasesPerRun);
+    const candidateCount = swept.reduce((sum, result) => sum + result.candidateCount, 0);
+    const staleCredentials = swept.reduce((sum, result) => sum + result.staleCredentials, 0);
+    const usersScanned = swept.reduce((sum, result) => sum + result.usersScanned, 0);
+
+    await store.recordSweep({
+      sweepId,
+      finishedAt: now.toISOString(),
+      usersScanned,
+      casesStarted: batch.length,
+      backlog: candidateCount - batch.length,
+      staleCredentials,
+      halted: guard.halted,
+      ...(guard.halted ? { haltReason: guard.haltReason } : {}),
+      candidateCount,
+    });
+    metrics.addMetric(MetricName.GuardHalts, MetricUnit.Count, guard.halted ? 1 : 0);
+    metrics.addMetric(MetricName.FailedAccounts, MetricUnit.Count, failedAccounts.length);
+    metrics.publishStoredMetrics();
+    for (const failure of failedAccounts) log.error('account inventory failed', failure);
+    if (guard.halted) log.error('organization blast-radius guard halted the sweep', { haltReason: guard.haltReason });
+
+    return {
+      sweepId,
+      runDate: now.toISOString().slice(0, 10),
+      accountsSwept: swept.length,
+      accountsExcluded: excluded,
+      accountsInactive: inactive,
+      failedAccounts,
+      haltedAccounts,
+      usersScanned,
+      candidateCount,
+      backlog: candidateCount - batch.length,
+      staleCredentials,
+      halted: guard.halted,
+      ...(guard.halted
+        ? {
+            haltReason: `organization: ${guard.haltReason}`,
+            candidatesPreview: stashed.slice(0, 20).map((candidate) => `${candidate.accountId}/${candidate.userName}`),
+          }
+        : {}),
+      ...(!guard.halted && guard.acknowledged ? { acknowledgedBy: guard.acknowledged.acknowledgedBy } : {}),
+      candidates: batch,
+    };
+  },
+);
