@@ -49,7 +49,7 @@ export class IamJanitorStack extends Stack {
     ack(
       'AwsSolutions-IAM5[Resource::*]',
       'Only actions that support no resource-level permission are granted on *: iam:GenerateCredentialReport, iam:GetCredentialReport, iam:GetAccountAuthorizationDetails, ' +
-        "iam:ListVirtualMFADevices, cloudtrail:LookupEvents, the X-Ray trace writes and the state machines' log delivery.",
+        "iam:ListVirtualMFADevices, cloudtrail:LookupEvents, organizations:ListAccounts (with ListAccountsForParent and ListOrganizationalUnitsForParent, which walk excluded OUs of any depth), the X-Ray trace writes and the state machines' log delivery.",
     );
     ack(
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::${account}:user/*]`,
@@ -69,6 +69,18 @@ export class IamJanitorStack extends Stack {
       ack(
         `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
         'The invoke grant covers the versions and aliases of this one function, as CDK grantInvoke writes it.',
+      );
+    }
+    if (janitor.config.deploymentMode === 'organization') {
+      const region = Token.isUnresolved(this.region) ? '<AWS::Region>' : this.region;
+      for (const role of ['reader', 'remover'])
+        ack(
+          `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${janitor.config.memberRoleName}-${role}]`,
+          `The member role has the same name in every account of the organization, and accounts join it after deploy; the grant holds only inside the organization (aws:ResourceOrgID ${janitor.config.organizationId}).`,
+        );
+      ack(
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${janitor.organizationSweepName}/InventoryAccounts:*]`,
+        "The Distributed Map's child executions get generated names under the map run's label; these are the statements AWS documents for a Distributed Map.",
       );
     }
     ack(

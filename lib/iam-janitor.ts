@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -16,7 +16,8 @@ import { JIRA_SECRET_KEYS, OPEN_CASES_INDEX, SLACK_SECRET_KEYS } from '../lambda
 import { createAlarmsAndDashboard } from './alarms';
 import { grantLeastPrivilege } from './permissions';
 import { aslText, substitutionsFor, tasksOf, WORKFLOW, type MachineKey, type TaskLambda } from './workflow';
-import { JanitorFunction, type LambdaName } from './janitor-function';
+import { JanitorFunction, type JanitorFunctions, type LambdaName } from './janitor-function';
+import { MemberRoles } from './member-roles';
 
 /**
  * Props are the config keys (ARCHITECTURE.md, Contracts), exactly as cdk.json holds them; every key is documented,
@@ -39,7 +40,9 @@ export class IamJanitor extends Construct {
   public readonly sweepStateMachine: sfn.StateMachine;
   public readonly caseStateMachine: sfn.StateMachine;
   public readonly interactionsUrl: lambda.FunctionUrl;
-  public readonly functions: Record<LambdaName, JanitorFunction>;
+  public readonly functions: JanitorFunctions;
+  /** Organization mode: the StackSet of the member roles. */
+  public readonly memberRoles?: MemberRoles;
   public readonly alarmTopic?: sns.Topic;
   public readonly alarms: cloudwatch.Alarm[] = [];
 
@@ -47,6 +50,7 @@ export class IamJanitor extends Construct {
     super(scope, id);
     const config = parseConfig(props, 'config (cdk.json context)');
     this.config = config;
+    const organization = config.deploymentMode === 'organization';
 
     this.caseTable = new dynamodb.Table(this, 'CaseTable', {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
@@ -106,14 +110,16 @@ export class IamJanitor extends Construct {
         Duration.minutes(5),
         1024,
       ),
-      // One at a time: CloudTrail allows 2 lookups/s per region for the whole account, and a single
-      // container's limiter can only pace the calls it sees.
+      // Account mode: one at a time, because CloudTrail allows 2 lookups/s per region for the whole
+      // account and a single container's limiter can only pace the calls it sees. Organization
+      // mode: the pacing is shared through the case table per account and region, so accounts
+      // gather in parallel.
       'gather-context': make(
         'gather-context',
         'Opens a case and gathers CloudTrail and IAM evidence',
         Duration.minutes(5),
         256,
-        1,
+        organization ? config.accountConcurrency : 1,
       ),
       'open-ticket': make('open-ticket', 'Opens the Jira ticket of a case'),
       'request-approval': make('request-approval', 'Asks the approvers in Slack and stores the task token'),
@@ -134,15 +140,44 @@ export class IamJanitor extends Construct {
         'Posts the weekly summary of cases, backlog and stale credentials',
         Duration.minutes(2),
       ),
+      ...(organization
+        ? {
+            'list-accounts': make(
+              'list-accounts',
+              'Lists the member accounts the organization sweep inventories',
+            ),
+            'organization-guard': make(
+              'organization-guard',
+              'Weighs the organization with the blast-radius guard and picks the batch of cases',
+              Duration.minutes(2),
+              512,
+            ),
+          }
+        : {}),
     };
     grantLeastPrivilege(this, config);
+    if (organization) {
+      this.memberRoles = new MemberRoles(this, 'MemberRoles', {
+        config,
+        readerTrustedRoleArns: [
+          this.functions.inventory.role!.roleArn,
+          this.functions['gather-context'].role!.roleArn,
+          ...config.reportPrincipalArns,
+        ],
+        removerTrustedRoleArns: [this.functions.act.role!.roleArn],
+      });
+    }
 
     this.interactionsUrl = this.functions['slack-interactions'].addFunctionUrl({
       // Slack cannot sign requests with SigV4; the handler verifies Slack's own HMAC signature instead.
       authType: lambda.FunctionUrlAuthType.NONE,
     });
 
-    const functionArn = (name: TaskLambda) => this.functions[name].functionArn;
+    const functionArn = (name: TaskLambda) => {
+      const fn = this.functions[name];
+      if (!fn) throw new Error(`The ${name} function is not built in ${config.deploymentMode} mode`);
+      return fn.functionArn;
+    };
     this.caseStateMachine = this.stateMachine('case', functionArn, new Map());
     this.functions['slack-interactions'].addToRolePolicy(
       new iam.PolicyStatement({
@@ -152,10 +187,13 @@ export class IamJanitor extends Construct {
     );
 
     this.sweepStateMachine = this.stateMachine(
-      'sweep',
+      organization ? 'organizationSweep' : 'sweep',
       functionArn,
       new Map([['case', this.caseStateMachine]]),
     );
+    // The organization sweep's InventoryAccounts map runs its accounts as child executions.
+    if (organization)
+      distributedMapPolicy(this, this.sweepStateMachine, this.organizationSweepName, 'InventoryAccounts');
 
     new scheduler.Schedule(this, 'SweepSchedule', {
       description: 'Starts the iam-janitor sweep',
@@ -197,6 +235,11 @@ export class IamJanitor extends Construct {
     );
   }
 
+  /** The organization sweep's fixed name: its Distributed Map policy names its child executions. */
+  get organizationSweepName(): string {
+    return `${Stack.of(this).stackName}-OrganizationSweep`;
+  }
+
   /**
    * One machine of the workflow registry: its ASL, its substitutions, and the grants the ASL needs
    * (CDK cannot read ASL text): invoke on each Task's Lambda, start on each machine it starts.
@@ -208,6 +251,7 @@ export class IamJanitor extends Construct {
   ): sfn.StateMachine {
     const name = WORKFLOW[key].title;
     const machine = new sfn.StateMachine(this, `${name}StateMachine`, {
+      ...(key === 'organizationSweep' ? { stateMachineName: this.organizationSweepName } : {}),
       stateMachineType: sfn.StateMachineType.STANDARD,
       // Inlined rather than uploaded as an asset, so the template shows exactly what will run.
       definitionBody: sfn.DefinitionBody.fromString(aslText(key)),
@@ -227,10 +271,41 @@ export class IamJanitor extends Construct {
         includeExecutionData: false,
       },
     });
-    for (const [, lambdaName] of tasksOf(key)) this.functions[lambdaName].grantInvoke(machine);
+    for (const [, lambdaName] of tasksOf(key)) this.functions[lambdaName]!.grantInvoke(machine);
     for (const target of started.values()) target.grantStartExecution(machine);
     return machine;
   }
+}
+
+/**
+ * What a Distributed Map needs, as CDK grants it to a machine built from its own constructs (it
+ * cannot read an ASL text): start its child executions, watch and stop them, and redrive the map
+ * run. A separate policy, so that the machine never depends on a statement that names it; the
+ * machine has a fixed name, so that the statements name it without a reference.
+ */
+function distributedMapPolicy(
+  scope: Construct,
+  machine: sfn.StateMachine,
+  machineName: string,
+  label: string,
+): void {
+  const stack = Stack.of(scope);
+  const arn = (resource: string, resourceName: string) =>
+    stack.formatArn({ service: 'states', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  const policy = new iam.Policy(scope, 'DistributedMapPolicy', {
+    statements: [
+      new iam.PolicyStatement({
+        actions: ['states:StartExecution'],
+        resources: [arn('stateMachine', machineName)],
+      }),
+      // The map's child executions are named `<machine>/<label>:<id>`.
+      new iam.PolicyStatement({
+        actions: ['states:DescribeExecution', 'states:StopExecution', 'states:RedriveExecution'],
+        resources: [arn('execution', `${machineName}/${label}:*`)],
+      }),
+    ],
+  });
+  machine.role.attachInlinePolicy(policy);
 }
 
 function pascal(name: string): string {

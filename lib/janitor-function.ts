@@ -21,6 +21,21 @@ export const LAMBDA_NAMES = [
 ] as const;
 export type LambdaName = (typeof LAMBDA_NAMES)[number];
 
+/** The functions only an organization deployment has: listing the accounts, weighing them together. */
+export const ORGANIZATION_LAMBDA_NAMES = ['list-accounts', 'organization-guard'] as const;
+export type OrganizationLambdaName = (typeof ORGANIZATION_LAMBDA_NAMES)[number];
+
+/** The functions a deployment has: every one in organization mode, all but the organization's otherwise. */
+export type JanitorFunctions = Record<Exclude<LambdaName, OrganizationLambdaName>, JanitorFunction> &
+  Partial<Record<OrganizationLambdaName, JanitorFunction>>;
+
+/** The Lambdas a deployment mode builds. */
+export function lambdasOf(mode: 'account' | 'organization'): LambdaName[] {
+  return LAMBDA_NAMES.filter(
+    (name) => mode === 'organization' || !(ORGANIZATION_LAMBDA_NAMES as readonly string[]).includes(name),
+  );
+}
+
 /**
  * How every handler is bundled, here and in the benchmark:
  * - the AWS SDK v3 comes from the Lambda runtime, as CDK does by default for Node.js 18 and later,

@@ -5,12 +5,18 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { JanitorConfig } from '../lambdas/commons/config';
 import { OPEN_CASES_INDEX } from '../lambdas/commons/contracts';
-import { NON_USER_MUTATING_ACTIONS, USER_MUTATING_ACTIONS, USER_READ_ACTIONS } from './iam-actions';
-import type { JanitorFunction, LambdaName } from './janitor-function';
+import {
+  CONTEXT_GRANTS,
+  INVENTORY_GRANTS,
+  policyStatement,
+  removerGrants,
+  type AccountGrant,
+} from './account-grants';
+import type { JanitorFunction, JanitorFunctions, OrganizationLambdaName } from './janitor-function';
 
 /** What the grants name: every function, the case table and the two secrets. */
 export interface PermissionTargets extends Construct {
-  readonly functions: Record<LambdaName, JanitorFunction>;
+  readonly functions: JanitorFunctions;
   readonly caseTable: dynamodb.Table;
   readonly slackSecret: secretsmanager.Secret;
   readonly jiraSecret: secretsmanager.Secret;
@@ -23,31 +29,76 @@ export interface PermissionTargets extends Construct {
 export function grantLeastPrivilege(janitor: PermissionTargets, config: JanitorConfig): void {
   const { functions: fns, caseTable: table, slackSecret, jiraSecret } = janitor;
   const stack = Stack.of(janitor);
-  const userArns = [stack.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: '*' })];
   const statement = (actions: readonly string[], resources: string[]) =>
     new iam.PolicyStatement({ actions: [...actions], resources });
+  const inAccount = (fn: JanitorFunction, grants: readonly AccountGrant[]) => {
+    for (const grant of grants)
+      fn.addToRolePolicy(
+        iam.PolicyStatement.fromJson(
+          policyStatement(grant, (kind) =>
+            stack.formatArn({ service: 'iam', region: '', resource: kind, resourceName: '*' }),
+          ),
+        ),
+      );
+  };
 
-  // inventory: the credential report, tags of the few inactive users, and the open cases.
-  fns.inventory.addToRolePolicy(
-    statement(['iam:GenerateCredentialReport', 'iam:GetCredentialReport'], ['*']),
-  );
-  // GetUser rather than ListUserTags: one call returns both the tags and the stable user id; for
-  // many idle users, GetAccountAuthorizationDetails returns 1,000 users' tags and ids per call.
-  fns.inventory.addToRolePolicy(statement(['iam:GetUser'], userArns));
-  fns.inventory.addToRolePolicy(statement(['iam:GetAccountAuthorizationDetails'], ['*']));
+  if (config.deploymentMode === 'organization') {
+    // The IAM and CloudTrail calls happen in the member accounts, through the StackSet's roles:
+    // here each function may only assume the member role it needs, and only inside the organization.
+    const assume = (fn: JanitorFunction, role: 'reader' | 'remover') =>
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['sts:AssumeRole'],
+          resources: [
+            stack.formatArn({
+              service: 'iam',
+              region: '',
+              account: '*',
+              resource: 'role',
+              resourceName: `${config.memberRoleName}-${role}`,
+            }),
+          ],
+          conditions: { StringEquals: { 'aws:ResourceOrgID': config.organizationId } },
+        }),
+      );
+    assume(fns.inventory, 'reader');
+    assume(fns['gather-context'], 'reader');
+    assume(fns.act, 'remover');
+    const listAccounts = required(fns, 'list-accounts');
+    listAccounts.addToRolePolicy(
+      statement(
+        [
+          'organizations:ListAccounts',
+          'organizations:ListAccountsForParent',
+          'organizations:ListOrganizationalUnitsForParent',
+        ],
+        ['*'],
+      ),
+    );
+    // The stashed batches (read once, then deleted), the acknowledgement, and the sweep record.
+    required(fns, 'organization-guard').addToRolePolicy(
+      statement(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], [table.tableArn]),
+    );
+  } else {
+    // inventory: the credential report, tags of the few inactive users, and key ids.
+    inAccount(fns.inventory, INVENTORY_GRANTS);
+    // context: the evidence.
+    inAccount(fns['gather-context'], CONTEXT_GRANTS);
+    // remove: the only role that may change IAM, and never a protected user.
+    inAccount(fns.act, removerGrants(config.protectedTagKey));
+  }
+
   fns.inventory.addToRolePolicy(
     statement(['dynamodb:Scan'], [`${table.tableArn}/index/${OPEN_CASES_INDEX}`]),
   );
-  // The key ids of users who keep a key by its id (Keep on a credential case tags it).
-  fns.inventory.addToRolePolicy(statement(['iam:ListAccessKeys'], userArns));
-  // The latest sweep record, and the one-run acknowledgement of the fraction guard, used up on read.
+  // The latest sweep record, the one-run acknowledgement of the fraction guard (used up on read),
+  // and in organization mode the account's stashed batch.
   fns.inventory.addToRolePolicy(
     statement(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], [table.tableArn]),
   );
 
-  // context: opens the case (two conditional writes) and reads the evidence.
-  fns['gather-context'].addToRolePolicy(statement(['cloudtrail:LookupEvents'], ['*']));
-  fns['gather-context'].addToRolePolicy(statement(USER_READ_ACTIONS, userArns));
+  // context: opens the case (two conditional writes); in organization mode it also claims
+  // CloudTrail lookup turns in the table.
   fns['gather-context'].addToRolePolicy(
     statement(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [table.tableArn]),
   );
@@ -78,27 +129,11 @@ export function grantLeastPrivilege(janitor: PermissionTargets, config: JanitorC
   );
   fns.remind.addToRolePolicy(statement(['dynamodb:Scan'], [`${table.tableArn}/index/${OPEN_CASES_INDEX}`]));
   fns.remind.addToRolePolicy(statement(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn]));
-
-  // remove: the only role that may change IAM, and never a protected user.
   fns.act.addToRolePolicy(statement(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn]));
-  fns.act.addToRolePolicy(statement(USER_READ_ACTIONS, userArns));
-  fns.act.addToRolePolicy(statement(['iam:ListVirtualMFADevices'], ['*']));
-  // The re-check of a user with SSH keys or service-specific credentials: only CloudTrail sees their use.
-  fns.act.addToRolePolicy(statement(['cloudtrail:LookupEvents'], ['*']));
-  fns.act.addToRolePolicy(statement(USER_MUTATING_ACTIONS, userArns));
-  fns.act.addToRolePolicy(
-    statement(NON_USER_MUTATING_ACTIONS, [
-      stack.formatArn({ service: 'iam', region: '', resource: 'group', resourceName: '*' }),
-      stack.formatArn({ service: 'iam', region: '', resource: 'mfa', resourceName: '*' }),
-    ]),
-  );
-  fns.act.addToRolePolicy(
-    new iam.PolicyStatement({
-      sid: 'DenyChangesToProtectedUsers',
-      effect: iam.Effect.DENY,
-      actions: [...USER_MUTATING_ACTIONS],
-      resources: userArns,
-      conditions: { Null: { [`iam:ResourceTag/${config.protectedTagKey}`]: 'false' } },
-    }),
-  );
+}
+
+function required(fns: JanitorFunctions, name: OrganizationLambdaName): JanitorFunction {
+  const fn = fns[name];
+  if (!fn) throw new Error(`The ${name} function is built in organization mode only`);
+  return fn;
 }

@@ -169,6 +169,12 @@ export const configObject = z
       .string()
       .regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 letters, digits and +=,.@:/-_')
       .default('iam-janitor'),
+    memberStackSetCallAs: z
+      .enum(['DELEGATED_ADMIN', 'SELF'], {
+        error:
+          'must be "DELEGATED_ADMIN" (the hub is a delegated administrator account) or "SELF" (it is the management account)',
+      })
+      .default('DELEGATED_ADMIN'),
     excludeAccountIds: z
       .array(z.string().regex(AWS_ACCOUNT_ID, 'must be a 12-digit AWS account id'))
       .default([]),

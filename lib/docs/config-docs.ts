@@ -169,6 +169,11 @@ export const CONFIG_DOCS: Record<
     rule: '2–1224 characters',
     effect: 'the external id the hub gives when it assumes a member role, and the member roles require',
   },
+  memberStackSetCallAs: {
+    rule: '`DELEGATED_ADMIN` or `SELF`',
+    effect:
+      'how the hub deploys the member-role StackSet: as a delegated administrator for CloudFormation StackSets, or from the management account',
+  },
   excludeAccountIds: {
     rule: '12-digit account ids',
     effect: 'accounts the organization sweep skips',
