@@ -39,7 +39,7 @@ function allStates(definition: {
   return states;
 }
 
-describe.each(['sweep', 'case'])('statemachine/%s.asl.json', (name) => {
+describe.each(['sweep', 'organization-sweep', 'case'])('statemachine/%s.asl.json', (name) => {
   const definition = load(name);
 
   it('passes asl-validator', () => {
@@ -121,10 +121,9 @@ describe('the workflow registry', () => {
         (other) => `sm:${other}`,
       );
       expect(Object.keys(substitutions).sort()).toEqual([...new Set(placeholders)]);
-      const definition = JSON.parse(text) as {
-        States: Record<string, { Type: string; Resource?: string; Parameters?: { FunctionName?: string } }>;
-      };
-      const lambdaTasks = Object.entries(definition.States)
+      const definition = JSON.parse(text) as Parameters<typeof allStates>[0];
+      const states = new Map(allStates(definition));
+      const lambdaTasks = [...states.entries()]
         .filter(([, state]) =>
           /FunctionArn/.test(`${state.Resource ?? ''}${state.Parameters?.FunctionName ?? ''}`),
         )
@@ -136,7 +135,7 @@ describe('the workflow registry', () => {
           .sort(),
       ).toEqual(lambdaTasks);
       for (const [state, lambdaName] of tasksOf(machine)) {
-        const bound = definition.States[state]!;
+        const bound = states.get(state)!;
         expect(`${bound.Resource}${bound.Parameters?.FunctionName ?? ''}`).toContain(
           `\${${functionArnPlaceholder(lambdaName)}}`,
         );

@@ -5,7 +5,9 @@ import { App } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { IamJanitorStack } from '../lib/iam-janitor-stack';
-import { LAMBDA_NAMES } from '../lib/janitor-function';
+import { lambdasOf } from '../lib/janitor-function';
+
+const LAMBDA_NAMES = lambdasOf('account');
 import { NON_USER_MUTATING_ACTIONS, USER_MUTATING_ACTIONS, USER_READ_ACTIONS } from '../lib/iam-actions';
 import { synthStack, VALID_CONFIG } from './helpers/stack';
 

@@ -12,7 +12,11 @@ type State = {
   Default?: string;
   Choices?: { Next: string; Variable?: string; StringEquals?: string; BooleanEquals?: boolean }[];
   Catch?: { ErrorEquals: string[]; Next: string }[];
-  ItemProcessor?: { StartAt: string; States: Record<string, State> };
+  ItemProcessor?: {
+    StartAt: string;
+    States: Record<string, State>;
+    ProcessorConfig?: { Mode?: string };
+  };
 };
 
 const id = (prefix: string, name: string) => `${prefix}_${name.replace(/\W/g, '_')}`;
@@ -41,7 +45,11 @@ function draw(
   for (const [name, state] of Object.entries(states)) {
     const label = state.Type === 'Task' || state.Type === 'Map' ? name : `${name}`;
     if (state.ItemProcessor) {
-      lines.push(`${indent}subgraph ${id(prefix, name)} ["${name} (Map: one case execution per candidate)"]`);
+      const kind =
+        state.ItemProcessor.ProcessorConfig?.Mode === 'DISTRIBUTED'
+          ? 'Distributed Map: one child execution per item'
+          : 'Map: one iteration per item';
+      lines.push(`${indent}subgraph ${id(prefix, name)} ["${name} (${kind})"]`);
       draw(
         `${prefix}_${name}`,
         state.ItemProcessor.StartAt,

@@ -14,7 +14,7 @@ function schemaDefault(key: (typeof CONFIG_KEYS)[number]): string | undefined {
   const parsed = configObject.shape[key].safeParse(undefined);
   if (!parsed.success || parsed.data === undefined) return undefined;
   const value = parsed.data;
-  return `\`${Array.isArray(value) ? JSON.stringify(value) : String(value)}\``;
+  return `\`${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}\``;
 }
 
 /** The rows of the config reference, one per key of the schema, in the schema's order. */

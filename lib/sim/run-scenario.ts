@@ -230,6 +230,8 @@ export async function runScenario(
     approvalTimeoutSeconds?: number;
     /** Runs once every case has ended, with the stand-ins (the case table included) still up. */
     afterRun?: (sim: Simulation) => Promise<void>;
+    /** Runs before the sweep, with the stand-ins up (an operator's acknowledgement, say). */
+    beforeSweep?: (sim: Simulation) => Promise<void>;
   } = {},
 ): Promise<SimulationDetail> {
   const started = Date.now();
@@ -337,6 +339,7 @@ export async function runScenario(
       preview.users.push(...found.users.map((user) => ({ ...user, userName: prefix + user.userName })));
       preview.rootWarnings.push(...found.rootWarnings.map((warning) => prefix + warning));
     }
+    await options.beforeSweep?.(sim);
     const sweep = await sim.runSweep(scenarioNow);
     const output = sweep.output;
     // Offboardings, as `iam-janitor offboard` starts them: a protected or exempt user is refused.
