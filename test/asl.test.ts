@@ -24,6 +24,7 @@ function load(name: string): Record<string, unknown> {
 type State = {
   Type: string;
   Resource?: string;
+  Parameters?: { FunctionName?: string };
   Retry?: { ErrorEquals: string[] }[];
   Catch?: { ErrorEquals: string[]; Next: string }[];
 };
