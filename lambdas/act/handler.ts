@@ -50,7 +50,7 @@ export const handler = taskHandler(
     const record = await store.require(caseId);
     const config = configForAccount(janitorConfig(), record.candidate.accountId);
     // Organization mode: the remover role of the case's own account, and of no other.
-    const member = memberOf(record.candidate, 'remover');
+    const member = memberOf(record.candidate, 'remover', config);
     const iam = iamClientFor(member);
     log.appendKeys({ userName: record.userName, ...(member ? { accountId: member.accountId } : {}) });
     let snapshotSaved = Boolean(record.snapshot);

@@ -7,7 +7,7 @@ import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { CaseStore } from './case-store';
-import { janitorConfig, requireEnv } from './env';
+import { requireEnv } from './env';
 import { SHARED_LOOKUP_GAP_MS, TableSlotLimiter } from './rate-limiter';
 
 /**
@@ -52,13 +52,7 @@ class RetryToken {
 }
 
 export type ClientService =
-  | 'iam'
-  | 'cloudtrail'
-  | 'sfn'
-  | 'dynamodb'
-  | 'secretsmanager'
-  | 'sts'
-  | 'organizations';
+  'iam' | 'cloudtrail' | 'sfn' | 'dynamodb' | 'secretsmanager' | 'sts' | 'organizations';
 
 /**
  * Settings given to every client explicitly. The simulator uses them rather than the
@@ -94,7 +88,18 @@ export type MemberAccess = 'reader' | 'remover';
 /** A member account, and the role to reach it as. */
 export interface MemberTarget {
   readonly accountId: string;
-  readonly access: MemberAccess;
+  /** `<memberRoleName>-reader` or `-remover`. */
+  readonly roleName: string;
+  readonly externalId: string;
+}
+
+/** The member role of an account for an access, as the config names it. */
+export function memberTarget(
+  accountId: string,
+  access: MemberAccess,
+  config: { readonly memberRoleName: string; readonly memberExternalId: string },
+): MemberTarget {
+  return { accountId, roleName: `${config.memberRoleName}-${access}`, externalId: config.memberExternalId };
 }
 
 function clientConfig(service: ClientService, member?: MemberTarget) {
@@ -113,17 +118,16 @@ function clientConfig(service: ClientService, member?: MemberTarget) {
  * member role's trust policy checks. The provider refreshes the session before it expires, and
  * each account and role gets its own.
  */
-function memberCredentials({ accountId, access }: MemberTarget): MemberCredentials {
-  const key = `${access}/${accountId}`;
+function memberCredentials({ accountId, roleName, externalId }: MemberTarget): MemberCredentials {
+  const key = `${roleName}/${accountId}`;
   let provider = memberCredentialsByAccount.get(key);
   if (!provider) {
     const stsEndpoint = settings.endpoints?.sts;
-    const config = janitorConfig();
     provider = fromTemporaryCredentials({
       params: {
-        RoleArn: memberRoleArn(accountId, `${config.memberRoleName}-${access}`),
-        RoleSessionName: `iam-janitor-${access}`,
-        ExternalId: config.memberExternalId,
+        RoleArn: memberRoleArn(accountId, roleName),
+        RoleSessionName: 'iam-janitor',
+        ExternalId: externalId,
         DurationSeconds: 3600,
       },
       ...(settings.credentials ? { masterCredentials: settings.credentials } : {}),
@@ -180,7 +184,7 @@ const iamByAccount = new Map<string, IAMClient>();
  */
 export function iamClientFor(member: MemberTarget | undefined): IAMClient {
   if (member === undefined) return iamClient();
-  const key = `${member.access}/${member.accountId}`;
+  const key = `${member.roleName}/${member.accountId}`;
   let client = iamByAccount.get(key);
   if (!client) {
     client = new IAMClient({
@@ -193,12 +197,13 @@ export function iamClientFor(member: MemberTarget | undefined): IAMClient {
   return client;
 }
 
-/** The member target of a candidate's account, or nothing in account mode. */
+/** The member role of a candidate's account, or nothing in account mode. */
 export function memberOf(
   candidate: { readonly accountId?: string },
   access: MemberAccess,
+  config: { readonly memberRoleName: string; readonly memberExternalId: string },
 ): MemberTarget | undefined {
-  return candidate.accountId === undefined ? undefined : { accountId: candidate.accountId, access };
+  return candidate.accountId === undefined ? undefined : memberTarget(candidate.accountId, access, config);
 }
 
 const cloudTrailByRegion = new Map<string, CloudTrailClient>();
@@ -208,7 +213,7 @@ let store: CaseStore | undefined;
  * member account in organization mode.
  */
 export function cloudTrailClient(region: string, member?: MemberTarget): CloudTrailClient {
-  const key = member ? `${member.access}/${member.accountId}/${region}` : region;
+  const key = member ? `${member.roleName}/${member.accountId}/${region}` : region;
   let client = cloudTrailByRegion.get(key);
   if (!client) {
     // Throttling is retried through the lookup limiter instead (see lookupUserEvents), never by the SDK.

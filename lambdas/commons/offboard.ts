@@ -54,5 +54,5 @@ function sourceOf(user: Snapshot, lastUse: string | null): Candidate['lastActivi
 
 /** The execution name of an offboarding: unique per request, and never a sweep's. */
 export function offboardExecutionName(candidate: Candidate, now: Date): string {
-  return `${candidate.userId}-offboard-${now.toISOString().replace(/\D/g, '').slice(0, 14)}`;
+  return `${candidate.subjectId}-offboard-${now.toISOString().replace(/\D/g, '').slice(0, 14)}`;
 }

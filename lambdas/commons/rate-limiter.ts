@@ -61,13 +61,15 @@ export const SHARED_LOOKUP_GAP_MS = 600;
  * CloudTrail (the context step runs accountConcurrency cases at once, the remover re-checks), so
  * the turns are claimed in the case table, one item per account and region. Each claim takes the
  * next free start time `gapMs` after the previous one with a conditional write; the caller sleeps
- * until its turn. Accounts never wait for each other: their keys differ.
+ * until its turn. Accounts never wait for each other: their keys differ. The claim of an idle key
+ * starts its call one table round trip late, so the turn after it is set `slackMs` further out.
  */
 export class TableSlotLimiter implements LookupLimiter {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly gapMs: number,
+    private readonly slackMs = 100,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -89,7 +91,7 @@ export class TableSlotLimiter implements LookupLimiter {
           Key,
           UpdateExpression: 'SET nextAt = :next',
           ConditionExpression: 'attribute_not_exists(nextAt) OR nextAt <= :now',
-          ExpressionAttributeValues: { ':next': now + this.gapMs, ':now': now },
+          ExpressionAttributeValues: { ':next': now + this.gapMs + this.slackMs, ':now': now },
         })
       )
         return now;

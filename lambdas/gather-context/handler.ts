@@ -55,7 +55,7 @@ export const handler = taskHandler(
     const now = clock.now();
     const regions = lookupRegions(config);
     // Organization mode: the member account's reader role, and that account's own lookup pacing.
-    const member = memberOf(candidate, 'reader');
+    const member = memberOf(candidate, 'reader', config);
     const [iam, cloudTrail] = await Promise.all([
       gatherIamFacts(iamClientFor(member), candidate.userName),
       lookupUserEvents(candidate.userName, regions, {

@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
 import type { GuardScope } from '../commons/case-store';
-import { caseStore, iamClientFor } from '../commons/clients';
+import { caseStore, iamClientFor, memberTarget } from '../commons/clients';
 import { configForAccount } from '../commons/config';
 import type { Candidate, Verdict } from '../commons/contracts';
 import { janitorConfig } from '../commons/env';
@@ -116,7 +116,7 @@ async function sweepMemberAccount(
   log: Logger,
 ): Promise<AccountSweepOutput> {
   const accountAlias = await accountAliasOf(
-    iamClientFor({ accountId: account.accountId, access: 'reader' }),
+    iamClientFor(memberTarget(account.accountId, 'reader', janitorConfig())),
     account.name,
   );
   const scope = { accountId: account.accountId, accountAlias };
@@ -158,7 +158,9 @@ async function inventory(
     store.guardAcknowledgement(scope),
   ]);
   const raw = await runInventory({
-    iam: iamClientFor(accountId === undefined ? undefined : { accountId, access: 'reader' }),
+    iam: iamClientFor(
+      accountId === undefined ? undefined : memberTarget(accountId, 'reader', janitorConfig()),
+    ),
     policy: configForAccount(janitorConfig(), accountId),
     now,
     openCaseUserNames: new Set(

@@ -10,6 +10,7 @@ export interface AcknowledgeFlags {
   readonly hours?: unknown;
   readonly by?: unknown;
   readonly yes?: unknown;
+  readonly account?: unknown;
 }
 
 /**
@@ -34,12 +35,23 @@ export async function runAcknowledgeGuard(
     return 2;
   }
   const by = typeof flags.by === 'string' && flags.by.trim() ? flags.by.trim() : os.userInfo().username;
+  // Organization mode: one member account's own halt; without --account, the organization's.
+  const account = typeof flags.account === 'string' ? flags.account : undefined;
+  if (account !== undefined && !/^\d{12}$/.test(account)) {
+    io.stderr(`--account must be a 12-digit AWS account id (got "${account}")`);
+    return 2;
+  }
+  const scope = account === undefined ? undefined : { accountId: account };
   const store = new CaseStore(documentClient(), table);
-  const sweep = await store.latestSweep().catch((error: unknown) => {
+  const sweep = await store.latestSweep(scope).catch((error: unknown) => {
     throw new Error(explainAwsError(error), { cause: error });
   });
   if (!sweep) {
-    io.stderr(`${table} holds no sweep yet: run the sweep first, and acknowledge only a halt you have seen.`);
+    io.stderr(
+      account
+        ? `${table} holds no sweep of account ${account}: check the id, and acknowledge only a halt you have seen.`
+        : `${table} holds no sweep yet: run the sweep first, and acknowledge only a halt you have seen.`,
+    );
     return 1;
   }
   if (!sweep.halted) {
@@ -48,7 +60,9 @@ export async function runAcknowledgeGuard(
     );
     return 1;
   }
-  io.stdout(`The latest sweep (${sweep.sweepId}, ${sweep.finishedAt}) halted: ${sweep.haltReason}.`);
+  io.stdout(
+    `The latest sweep${account ? ` of account ${account}` : ''} (${sweep.sweepId}, ${sweep.finishedAt}) halted: ${sweep.haltReason}.`,
+  );
   io.stdout(
     `Acknowledging lets the next sweep within ${hours} h open cases for up to ${sweep.candidateCount} candidates, ` +
       'maxCasesPerRun at a time; every case still waits for an approver. More candidates than that halt again.',
@@ -61,12 +75,15 @@ export async function runAcknowledgeGuard(
     io.stderr('Nothing was changed: not confirmed.');
     return 1;
   }
-  await store.acknowledgeGuard({
-    acknowledgedBy: by,
-    acknowledgedAt: now.toISOString(),
-    maxCandidates: sweep.candidateCount,
-    expiresAt: new Date(now.getTime() + hours * 3_600_000).toISOString(),
-  });
+  await store.acknowledgeGuard(
+    {
+      acknowledgedBy: by,
+      acknowledgedAt: now.toISOString(),
+      maxCandidates: sweep.candidateCount,
+      expiresAt: new Date(now.getTime() + hours * 3_600_000).toISOString(),
+    },
+    scope,
+  );
   io.stdout(`Acknowledged by ${by}; the next sweep uses it up.`);
   return 0;
 }

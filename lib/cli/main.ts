@@ -7,7 +7,7 @@ import { runOffboard } from './offboard';
 import { runReport } from './report';
 import { runRestore } from './restore';
 import { runSimulate } from './simulate';
-import type { CommandIo } from './io';
+import { terminalProgress, type CommandIo } from './io';
 import { styleFor } from './style';
 
 export type { CommandIo } from './io';
@@ -24,9 +24,14 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   report: {
-    usage: 'report [--threshold-days N] [--json]',
-    summary: 'Read-only verdict for every IAM user of the account in the default credential chain.',
-    options: { 'threshold-days': { type: 'string' }, json: { type: 'boolean' } },
+    usage: 'report [--threshold-days N] [--json] [--organization]',
+    summary:
+      "Read-only verdict for every IAM user of the account in the default credential chain; with --organization, of every member account (through each one's reader role, from the management or delegated-admin credentials).",
+    options: {
+      'threshold-days': { type: 'string' },
+      json: { type: 'boolean' },
+      organization: { type: 'boolean' },
+    },
     run: (args, io) => runReport(args.values, io),
   },
   'delete-user': {
@@ -43,11 +48,12 @@ const COMMANDS: Record<string, Command> = {
     run: (args, io) => runRestore(args.positionals, io, args.values),
   },
   'acknowledge-guard': {
-    usage: 'acknowledge-guard --table NAME [--hours N] [--by NAME] [--yes]',
+    usage: 'acknowledge-guard --table NAME [--account ID] [--hours N] [--by NAME] [--yes]',
     summary:
-      'Let the next sweep pass the fraction guard once, for as many candidates as the halted sweep found.',
+      "Let the next sweep pass the fraction guard once, for as many candidates as the halted sweep found (organization mode: the organization's guard, or with --account that account's).",
     options: {
       table: { type: 'string' },
+      account: { type: 'string' },
       hours: { type: 'string' },
       by: { type: 'string' },
       yes: { type: 'boolean' },
@@ -55,10 +61,15 @@ const COMMANDS: Record<string, Command> = {
     run: (args, io) => runAcknowledgeGuard(args.values, io),
   },
   offboard: {
-    usage: 'offboard <userName> [--reason TEXT] [--by NAME] --state-machine ARN',
+    usage: 'offboard <userName> [--account ID] [--reason TEXT] [--by NAME] --state-machine ARN',
     summary:
       'Start a case for a leaver now, active or not: the same approval, snapshot and removal. Refuses protected users.',
-    options: { reason: { type: 'string' }, by: { type: 'string' }, 'state-machine': { type: 'string' } },
+    options: {
+      reason: { type: 'string' },
+      by: { type: 'string' },
+      'state-machine': { type: 'string' },
+      account: { type: 'string' },
+    },
     run: (args, io) => runOffboard(args.values, args.positionals, io),
   },
   cases: {
@@ -134,6 +145,7 @@ export async function main(argv: string[], io: CommandIo = defaultIo): Promise<n
 
 const defaultIo: CommandIo = {
   style: styleFor(process.stdout),
+  progress: terminalProgress(process.stderr),
   stdout: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   stderr: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
 };

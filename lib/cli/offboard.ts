@@ -1,6 +1,8 @@
 import * as os from 'node:os';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { iamClient, sfnClient } from '../../lambdas/commons/clients';
+import { iamClient, iamClientFor, memberTarget, sfnClient } from '../../lambdas/commons/clients';
+import { configForAccount } from '../../lambdas/commons/config';
+import { accountAliasOf, inAccount } from '../../lambdas/commons/member-account';
 import { errorName } from '../../lambdas/commons/errors';
 import { offboardCandidate, offboardExecutionName } from '../../lambdas/commons/offboard';
 import { loadConfig } from './config-file';
@@ -11,6 +13,7 @@ export interface OffboardFlags {
   readonly reason?: unknown;
   readonly by?: unknown;
   readonly 'state-machine'?: unknown;
+  readonly account?: unknown;
 }
 
 /**
@@ -41,14 +44,31 @@ export async function runOffboard(
   }
   const by = typeof flags.by === 'string' && flags.by.trim() ? flags.by.trim() : os.userInfo().username;
   const config = loadConfig({});
+  // Organization mode: the user lives in a member account, read through its reader role.
+  const accountId = typeof flags.account === 'string' ? flags.account : undefined;
+  if (config.deploymentMode === 'organization' && !accountId) {
+    io.stderr('In organization mode, name the member account the user lives in: --account <12-digit id>.');
+    return 2;
+  }
+  if (accountId !== undefined && (config.deploymentMode !== 'organization' || !/^\d{12}$/.test(accountId))) {
+    io.stderr(
+      config.deploymentMode === 'organization'
+        ? `--account must be a 12-digit AWS account id (got "${accountId}")`
+        : '--account is for organization mode (deploymentMode "organization"); this deployment is one account.',
+    );
+    return 2;
+  }
   let candidate;
   try {
+    const iam = accountId ? iamClientFor(memberTarget(accountId, 'reader', config)) : iamClient();
     candidate = await offboardCandidate(
-      iamClient(),
+      iam,
       { userName, by, ...(reason ? { reason } : {}) },
-      config,
+      configForAccount(config, accountId),
       now,
     );
+    if (accountId)
+      candidate = inAccount(candidate, { accountId, accountAlias: await accountAliasOf(iam, accountId) });
   } catch (error) {
     if (errorName(error) === 'ProtectedUserError' || errorName(error) === 'UnknownUserError') {
       io.stderr(`Refused: ${(error as Error).message} No case was started.`);

@@ -1,9 +1,15 @@
-import { iamClient } from '../../lambdas/commons/clients';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import { iamClient, iamClientFor, memberTarget, organizationsClient } from '../../lambdas/commons/clients';
+import { mapWithConcurrency } from '../../lambdas/commons/concurrency';
+import { configForAccount, type JanitorConfig } from '../../lambdas/commons/config';
+import { accountAliasOf } from '../../lambdas/commons/member-account';
+import { listMemberAccounts } from '../../lambdas/list-accounts/accounts';
 import { errorName } from '../../lambdas/commons/errors';
 import {
   credentialFindings,
   runInventory,
   type CredentialFinding,
+  type InventoryResult,
   type UserFinding,
 } from '../../lambdas/inventory/inventory';
 import { accessKeyIds } from '../../lambdas/inventory/key-ids';
@@ -14,6 +20,7 @@ import type { CommandIo } from './io';
 export interface ReportFlags {
   readonly 'threshold-days'?: unknown;
   readonly json?: unknown;
+  readonly organization?: unknown;
 }
 
 /** `iam-janitor report`: the inventory Lambda's judgement, read-only, for every user of the account. */
@@ -30,10 +37,43 @@ export async function runReport(flags: ReportFlags, io: CommandIo, now = new Dat
     overrides.thresholdDays = days;
   }
   const config = loadConfig(overrides);
+  if (flags.organization) return runOrganizationReport(config, overrides, Boolean(flags.json), io, now);
+  const account = await accountReport(iamClient(), config, now, io);
+  if (flags.json) {
+    io.stdout(
+      JSON.stringify(
+        account.users.map((user) => publicShape(user, account.idOf)),
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  io.stdout(table(account.users, account.idOf));
+  io.stdout('');
+  io.stdout(account.summary);
+  for (const warning of account.result.rootWarnings) io.stdout(`root: ${warning}`);
+  return 0;
+}
+
+interface AccountReport {
+  readonly result: InventoryResult;
+  readonly users: UserFinding[];
+  readonly idOf: IdOf;
+  readonly summary: string;
+}
+
+/** One account's report: the inventory, the key ids of its stale keys, and a line that sums it up. */
+async function accountReport(
+  iam: IAMClient,
+  config: JanitorConfig,
+  now: Date,
+  io: CommandIo,
+): Promise<AccountReport> {
   let result;
   try {
     result = await runInventory({
-      iam: iamClient(),
+      iam,
       policy: config,
       now,
       report: { maxWaitMs: 60_000 },
@@ -47,7 +87,7 @@ export async function runReport(flags: ReportFlags, io: CommandIo, now = new Dat
   );
   // Which key: the report names slots, an auditor wants ids. One ListAccessKeys per user with a finding.
   const keyIds = await accessKeyIds(
-    iamClient(),
+    iam,
     users
       .map((user) => ({ userName: user.userName, credentials: credentialFindings(user) }))
       .filter((user) => user.credentials.some((credential) => credential.ref.kind === 'access-key')),
@@ -56,32 +96,101 @@ export async function runReport(flags: ReportFlags, io: CommandIo, now = new Dat
     credential.ref.kind === 'access-key'
       ? (keyIds.get(user.userName)?.get(credential.ref.slot) ?? credential.id)
       : credential.id;
-  if (flags.json) {
-    io.stdout(
-      JSON.stringify(
-        users.map((user) => publicShape(user, idOf)),
-        null,
-        2,
-      ),
-    );
-    return 0;
-  }
-  io.stdout(table(users, idOf));
-  io.stdout('');
   const found = result.candidates.length + result.backlog.length;
   const stale = users.reduce(
     (count, user) => count + credentialFindings(user).filter((c) => c.verdict === 'stale').length,
     0,
   );
-  io.stdout(
+  const summary =
     `${result.usersScanned} users, ${found} candidates at ${config.thresholdDays} days (${stale} stale credentials of active users)` +
-      (result.halted
-        ? `; a sweep would HALT: ${result.haltReason}`
-        : `; a sweep would open ${result.candidates.length} cases and leave ${result.backlog.length} for later`),
-  );
-  for (const warning of result.rootWarnings) io.stdout(`root: ${warning}`);
-  return 0;
+    (result.halted
+      ? `; a sweep would HALT: ${result.haltReason}`
+      : `; a sweep would open ${result.candidates.length} cases and leave ${result.backlog.length} for later`);
+  return { result, users, idOf, summary };
 }
+
+/**
+ * `report --organization`: every member account the organization sweep would inventory, each read
+ * through its reader role (which must trust the caller: reportPrincipalArns), a few at a time. An
+ * account that cannot be read is named with the reason, and the command then exits 1.
+ */
+async function runOrganizationReport(
+  config: JanitorConfig,
+  overrides: Partial<JanitorConfig>,
+  json: boolean,
+  io: CommandIo,
+  now: Date,
+): Promise<number> {
+  let listing;
+  try {
+    listing = await listMemberAccounts(organizationsClient(), config);
+  } catch (error) {
+    throw new Error(
+      `Cannot list the organization's accounts (run this with the management or delegated-admin credentials): ${explainAwsError(error)}`,
+      { cause: error },
+    );
+  }
+  let done = 0;
+  io.progress?.(0, listing.accounts.length, 'accounts');
+  const reports = await mapWithConcurrency(listing.accounts, REPORT_ACCOUNTS_AT_ONCE, async (account) => {
+    try {
+      const iam = iamClientFor(memberTarget(account.accountId, 'reader', config));
+      const accountAlias = await accountAliasOf(iam, account.name);
+      const report = await accountReport(
+        iam,
+        { ...configForAccount(config, account.accountId), ...overrides },
+        now,
+        io,
+      );
+      return { ...account, accountAlias, report };
+    } catch (error) {
+      return { ...account, error: explainAwsError(error) };
+    } finally {
+      io.progress?.(++done, listing.accounts.length, 'accounts');
+    }
+  });
+  const failed = reports.filter((entry) => 'error' in entry);
+  if (json) {
+    io.stdout(
+      JSON.stringify(
+        reports.map((entry) =>
+          'report' in entry
+            ? {
+                accountId: entry.accountId,
+                accountAlias: entry.accountAlias,
+                users: entry.report.users.map((user) => publicShape(user, entry.report.idOf)),
+              }
+            : { accountId: entry.accountId, name: entry.name, error: entry.error },
+        ),
+        null,
+        2,
+      ),
+    );
+  } else {
+    for (const entry of reports) {
+      if (!('report' in entry)) continue;
+      io.stdout(`── ${entry.accountAlias} (${entry.accountId}): ${entry.report.summary}`);
+      io.stdout(table(entry.report.users, entry.report.idOf));
+      io.stdout('');
+    }
+    const users = reports.reduce(
+      (sum, entry) => sum + ('report' in entry ? entry.report.result.usersScanned : 0),
+      0,
+    );
+    io.stdout(
+      `${reports.length - failed.length} of ${reports.length} accounts read, ${users} users` +
+        (listing.excluded.length > 0 ? `; ${listing.excluded.length} excluded` : '') +
+        (listing.inactive.length > 0 ? `; ${listing.inactive.length} not active` : ''),
+    );
+  }
+  for (const entry of failed)
+    if ('error' in entry)
+      io.stderr(`account ${entry.accountId} (${entry.name}) could not be read: ${entry.error}`);
+  return failed.length > 0 ? 1 : 0;
+}
+
+/** Accounts read at once: each inventory already runs its own IAM calls in parallel. */
+const REPORT_ACCOUNTS_AT_ONCE = 4;
 
 type IdOf = (user: UserFinding, credential: CredentialFinding) => string;
 
@@ -145,6 +254,9 @@ export function explainAwsError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
     return 'No AWS credentials found. Set AWS_PROFILE (and run `aws sso login` if it uses SSO), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then try again.';
+  }
+  if ((name === 'AccessDenied' || name === 'AccessDeniedException') && message.includes('sts:AssumeRole')) {
+    return `The member role could not be assumed: ${message}. Either the StackSet has not reached this account (check its stack instances), or the role does not trust you: add your role to reportPrincipalArns and deploy again.`;
   }
   if (name === 'AccessDenied' || name === 'AccessDeniedException') {
     return `AWS refused the call: ${message}. The report needs iam:GenerateCredentialReport, iam:GetCredentialReport, iam:GetUser, iam:GetAccountAuthorizationDetails and iam:ListAccessKeys.`;

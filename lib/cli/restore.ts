@@ -82,7 +82,9 @@ export async function runRestore(
   const into = snapshot.accountId ? ` into AWS account ${snapshot.accountId}` : '';
   io.stdout(`Restore ${snapshot.userName}${into} (was ${snapshot.userId}, snapshot of ${snapshot.takenAt}):`);
   if (snapshot.accountId)
-    io.stdout(`  (run this with credentials of account ${snapshot.accountId}: restore acts in the account it is run in)`);
+    io.stdout(
+      `  (run this with credentials of account ${snapshot.accountId}: restore acts in the account it is run in)`,
+    );
   for (const step of restorePlan(snapshot)) io.stdout(`  - ${step}`);
   io.stdout(NOT_RESTORED);
   if (!flags.yes && !(await prompt.confirm(`Restore ${snapshot.userName} as listed above?`))) {

@@ -94,9 +94,15 @@ export function timeline(
   if (accounts) {
     out.push('', `  Organization: ${accounts.swept} accounts swept in a Distributed Map.`);
     for (const failed of accounts.failed)
-      out.push(style.yellow(`  ⚠ account ${failed.accountId} failed (${failed.error}): reported, the others went on`));
+      out.push(
+        style.yellow(
+          `  ⚠ account ${failed.accountId} failed (${failed.error}): reported, the others went on`,
+        ),
+      );
     for (const halted of accounts.halted)
-      out.push(style.yellow(`  ✋ account ${halted.accountId} halted by its own guard: ${halted.haltReason}`));
+      out.push(
+        style.yellow(`  ✋ account ${halted.accountId} halted by its own guard: ${halted.haltReason}`),
+      );
   }
   if (report.sweep.halted) {
     out.push(

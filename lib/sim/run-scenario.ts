@@ -1,4 +1,4 @@
-import { iamClient, iamClientFor } from '../../lambdas/commons/clients';
+import { iamClient, iamClientFor, memberTarget } from '../../lambdas/commons/clients';
 import { configForAccount, parseConfig } from '../../lambdas/commons/config';
 import type { CaseRecord } from '../../lambdas/commons/case-store';
 import type { Outcome } from '../../lambdas/commons/contracts';
@@ -329,7 +329,7 @@ export async function runScenario(
     for (const run of runs) {
       if (!run.memberRoles) continue;
       const found = await runInventory({
-        iam: run.accountId ? iamClientFor({ accountId: run.accountId, access: 'reader' }) : iamClient(),
+        iam: run.accountId ? iamClientFor(memberTarget(run.accountId, 'reader', sim.config)) : iamClient(),
         policy: configForAccount(sim.config, run.accountId),
         now: scenarioNow,
         openCaseUserNames: new Set(run.fields.openCases),
