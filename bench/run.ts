@@ -25,6 +25,7 @@ import { runInventory } from '../lambdas/inventory/inventory';
 import { handler as contextHandler } from '../lambdas/gather-context/handler';
 import { handler as inventoryHandler } from '../lambdas/inventory/handler';
 import { handleSignedClicks } from './interactions';
+import { benchOrganization } from './organization';
 import { benchmarksMarkdown, type BenchResults } from './report';
 import { BUNDLE, LAMBDA_NAMES, handlerEntry } from '../lib/janitor-function';
 import { candidateOf, type SimAccount } from '../lib/sim/account';
@@ -363,6 +364,7 @@ async function main() {
     cases: await benchCases(),
     bundles: await benchBundles(),
     interactions: await benchInteractions(200),
+    organization: await benchOrganization(50, 1000, 20, LATENCY_MS, BASE_CONFIG, log),
     totalSeconds: 0,
   };
   results.totalSeconds = Math.round((performance.now() - started) / 1000);

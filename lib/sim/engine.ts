@@ -77,6 +77,8 @@ export interface SimulationOptions {
   /** Called once the approval request is posted; the driver decides (or not). */
   readonly onApprovalRequested?: (caseId: string) => Promise<void>;
   readonly log?: (line: string) => void;
+  /** Sees every sweep Task's input and output (the benchmark weighs the payloads with it). */
+  readonly onSweepTask?: (state: string, input: unknown, output: unknown) => void;
   /** The scenario's clock, read by every handler while the simulation runs. @default the system clock */
   readonly clock?: SimClock;
 }
@@ -228,6 +230,17 @@ export class Simulation {
       (handler: TaskHandler): TaskHandler =>
       (input) =>
         handler({ ...(input as object), startedAt: startedAt.toISOString() });
+    const spied = (tasks: Record<string, TaskHandler>) =>
+      Object.fromEntries(
+        Object.entries(tasks).map(([state, handler]) => [
+          state,
+          async (input: unknown) => {
+            const result = await handler(input);
+            this.options.onSweepTask?.(state, input, result);
+            return result;
+          },
+        ]),
+      );
     const { output, transitions } = await runMachine(
       this.sweepMachine,
       {},
@@ -238,22 +251,27 @@ export class Simulation {
           StartTime: startedAt.toISOString(),
         },
       },
-      bindTasks(this.sweepKey, {
-        Inventory: onScenarioClock(inventoryHandler),
-        InventoryAccount: onScenarioClock(inventoryHandler),
-        OrganizationGuard: onScenarioClock(organizationGuardHandler),
-        StartCase: async (input) => {
-          const { Name, Input } = input as { Name: string; Input: { candidate: Candidate } };
-          if (this.startedNames.has(Name))
-            throw named('StepFunctions.ExecutionAlreadyExistsException', `Execution ${Name} already exists`);
-          this.startedNames.add(Name);
-          if (options.startCases !== false) this.pendingCases.push(this.runCase(Input.candidate, Name));
-          return {
-            ExecutionArn: executionArn(CASE_MACHINE_ARN, Name),
-            StartDate: clock.now().toISOString(),
-          };
-        },
-      }),
+      spied(
+        bindTasks(this.sweepKey, {
+          Inventory: onScenarioClock(inventoryHandler),
+          InventoryAccount: onScenarioClock(inventoryHandler),
+          OrganizationGuard: onScenarioClock(organizationGuardHandler),
+          StartCase: async (input) => {
+            const { Name, Input } = input as { Name: string; Input: { candidate: Candidate } };
+            if (this.startedNames.has(Name))
+              throw named(
+                'StepFunctions.ExecutionAlreadyExistsException',
+                `Execution ${Name} already exists`,
+              );
+            this.startedNames.add(Name);
+            if (options.startCases !== false) this.pendingCases.push(this.runCase(Input.candidate, Name));
+            return {
+              ExecutionArn: executionArn(CASE_MACHINE_ARN, Name),
+              StartDate: clock.now().toISOString(),
+            };
+          },
+        }),
+      ),
     );
     const cases = await Promise.all(this.pendingCases.splice(0));
     return { output: output as unknown as SweepRun['output'], cases, transitions };
