@@ -15,6 +15,7 @@ export function createAlarmsAndDashboard(
   scope: Construct,
   machines: { readonly sweep: sfn.StateMachine; readonly case: sfn.StateMachine },
   topic: sns.Topic | undefined,
+  options: { readonly organization?: boolean } = {},
 ): cloudwatch.Alarm[] {
   const alarms: cloudwatch.Alarm[] = [];
   // Labels are for the dashboard only: a labelled metric makes an alarm a metric-math alarm.
@@ -73,6 +74,12 @@ export function createAlarmsAndDashboard(
     'A case ended failed. The user was not removed without a snapshot; see the runbook.',
     metric(MetricName.FailedOutcomes),
   );
+  if (options.organization)
+    alarm(
+      'AccountInventoryFailed',
+      "An account's inventory failed in the organization sweep (its member role could not be assumed, or its credential report never came); the other accounts went on. The sweep's output names the account.",
+      metric(MetricName.FailedAccounts),
+    );
   alarm(
     'RejectedSlackBurst',
     'Many Slack requests with a bad signature, team or approver in 5 minutes: someone may be forging clicks.',

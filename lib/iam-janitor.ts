@@ -231,6 +231,7 @@ export class IamJanitor extends Construct {
         this,
         { sweep: this.sweepStateMachine, case: this.caseStateMachine },
         this.alarmTopic,
+        { organization },
       ),
     );
   }

@@ -36,32 +36,38 @@ describe('CloudTrail pacing shared through the case table (organization mode)', 
   });
   afterAll(() => dynamo.stop());
 
-  it('spaces the lookups of one account and region across containers, and never holds another account back', async () => {
-    const gap = 150;
-    // Two containers: two limiters, one table.
-    const containers = [new TableSlotLimiter(db, CASE_TABLE, gap), new TableSlotLimiter(db, CASE_TABLE, gap)];
-    const starts: { key: string; at: number }[] = [];
-    const call = (key: string) => async () => {
-      starts.push({ key, at: Date.now() });
-    };
-    const began = Date.now();
-    await Promise.all([
-      ...Array.from({ length: 6 }, (_, index) =>
-        containers[index % 2]!.run('111111111111/eu-west-1', call('111111111111/eu-west-1')),
-      ),
-      containers[0]!.run('222222222222/eu-west-1', call('222222222222/eu-west-1')),
+  it('hands out turns a gap apart for one account and region across containers, and never holds another account back', async () => {
+    const gap = 600;
+    const slack = 100;
+    // Two containers: two limiters, one table; six lookups claim their turns at once.
+    const containers = [
+      new TableSlotLimiter(db, CASE_TABLE, gap, slack),
+      new TableSlotLimiter(db, CASE_TABLE, gap, slack),
+    ];
+    const before = Date.now();
+    const turns = await Promise.all([
+      ...Array.from({ length: 6 }, (_, index) => containers[index % 2]!.claimTurn('111111111111/eu-west-1')),
+      containers[0]!.claimTurn('222222222222/eu-west-1'),
     ]);
-    const same = starts
-      .filter((start) => start.key === '111111111111/eu-west-1')
-      .map((start) => start.at)
-      .sort((a, b) => a - b);
-    expect(same).toHaveLength(6);
-    // Timer and event-loop jitter is a few ms; nothing else brings two starts closer than the gap.
-    for (let index = 1; index < same.length; index++)
-      expect(same[index]! - same[index - 1]!).toBeGreaterThanOrEqual(gap - 6);
-    // The other account's lookup started at once, not behind the six.
-    const other = starts.find((start) => start.key === '222222222222/eu-west-1')!;
-    expect(other.at - began).toBeLessThan(gap * 2);
+    const other = turns.pop()!;
+    const same = [...turns].sort((a, b) => a - b);
+    // The first turn is now; the one after an idle claim leaves room for that claim's round trip.
+    expect(same[0]!).toBeGreaterThanOrEqual(before);
+    expect(same[1]! - same[0]!).toBe(gap + slack);
+    for (let index = 2; index < same.length; index++) expect(same[index]! - same[index - 1]!).toBe(gap);
+    // The other account's turn is now, not behind the six.
+    expect(other - before).toBeLessThan(gap);
+  });
+
+  it('starts each call at its turn, not before', async () => {
+    const limiter = new TableSlotLimiter(db, CASE_TABLE, 200, 0);
+    const key = '333333333333/us-east-1';
+    const first = await limiter.claimTurn(key);
+    let startedAt = 0;
+    await limiter.run(key, async () => {
+      startedAt = Date.now();
+    });
+    expect(startedAt).toBeGreaterThanOrEqual(first + 200 - 1);
   });
 });
 

@@ -12,6 +12,7 @@ import type { SimOrganization } from '../lib/sim/organization-standin';
 import { runScenario } from '../lib/sim/run-scenario';
 import { loadScenario, parseScenario } from '../lib/sim/scenario';
 import { memberRolesTemplate } from '../lib/member-roles';
+import { summaryOf, summaryText } from '../lambdas/summary/summary';
 import { synthStack, VALID_CONFIG } from './helpers/stack';
 
 const example = path.join(__dirname, '..', 'examples', 'organization.json');
@@ -151,7 +152,7 @@ describe('organization stand-in: as strict as STS, Organizations and the member 
       credentials: HUB_CREDENTIALS,
       region: 'us-east-1',
     });
-    const all = await listMemberAccounts(organizationsClient(), {
+    const all = await listMemberAccounts(await organizationsClient(), {
       excludeAccountIds: [],
       excludeOrganizationalUnitIds: [],
     });
@@ -162,14 +163,14 @@ describe('organization stand-in: as strict as STS, Organizations and the member 
     ]);
     expect(all.inactive).toEqual(['444444444444']);
     // Excluding the prod OU excludes the OU nested under it too.
-    const some = await listMemberAccounts(organizationsClient(), {
+    const some = await listMemberAccounts(await organizationsClient(), {
       excludeAccountIds: ['222222222222'],
       excludeOrganizationalUnitIds: ['ou-sim1-prod0001'],
     });
     expect(some.accounts).toEqual([]);
     expect(some.excluded).toEqual(['111111111111', '222222222222', '333333333333']);
     await expect(
-      listMemberAccounts(organizationsClient(), {
+      listMemberAccounts(await organizationsClient(), {
         excludeAccountIds: [],
         excludeOrganizationalUnitIds: ['ou-sim1-nope0000'],
       }),
@@ -187,6 +188,11 @@ describe('examples/organization.json: three accounts, one failing, decided throu
     const detail = await runScenario(loadScenario(example), {
       afterRun: async (sim) => {
         seen.labels = [...sim.jira.issues.values()].map((issue) => issue.fields.labels);
+        // The organization's sweep record (what the weekly summary reads) names the failed account.
+        expect(await sim.store.latestSweep()).toMatchObject({
+          failedAccounts: ['333333333333'],
+          haltedAccounts: [],
+        });
         seen.channels = [...sim.slack.messages.values()].map((message) => message.channel);
         // Nothing ever reached the failing account, and no assumed session reached the hub's IAM.
         expect(sim.aws.member('333333333333').calls).toEqual([]);
@@ -307,6 +313,31 @@ describe('the blast-radius guard, per account and for the organization', () => {
     expect(report.sweep.halted).toBe(false);
     // The halted account stays halted: its own acknowledgement is its own.
     expect(report.cases.map((entry) => `${entry.accountId}/${entry.userName}`)).toEqual(['222222222222/b1']);
+  });
+});
+
+describe('the weekly summary of an organization', () => {
+  it('names the accounts that failed and those their own guard halted', () => {
+    const text = summaryText(
+      summaryOf(
+        [],
+        {
+          sweepId: 's',
+          finishedAt: '2026-11-22T09:00:00Z',
+          usersScanned: 10,
+          casesStarted: 1,
+          backlog: 0,
+          staleCredentials: 0,
+          halted: false,
+          candidateCount: 1,
+          failedAccounts: ['333333333333'],
+          haltedAccounts: ['111111111111', '444444444444'],
+        },
+        new Date('2026-11-15T00:00:00Z'),
+      ),
+    );
+    expect(text).toContain('1 account could not be inventoried: 333333333333');
+    expect(text).toContain('2 accounts halted by their own guard: 111111111111, 444444444444');
   });
 });
 
@@ -463,6 +494,13 @@ describe('the organization hub stack', () => {
           }),
         ]),
       },
+    });
+  });
+
+  it('raises an alarm when an account cannot be inventoried', () => {
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'FailedAccounts',
+      AlarmDescription: Match.stringLikeRegexp('other accounts went on'),
     });
   });
 

@@ -25,9 +25,13 @@ describe('remove Lambda', () => {
   afterAll(() => dynamo.stop());
   afterEach(async () => {
     await standin.stop();
-    await new CaseStore(documentClient(), CASE_TABLE).close(`case-${caseCounter}`, { userName: 'loaded' }, {
-      outcome: 'deleted',
-    });
+    await new CaseStore(documentClient(), CASE_TABLE).close(
+      `case-${caseCounter}`,
+      { userName: 'loaded' },
+      {
+        outcome: 'deleted',
+      },
+    );
   });
 
   async function openCase(dryRun: boolean) {

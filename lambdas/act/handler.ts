@@ -1,12 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import {
-  caseStore,
-  cloudTrailClient,
-  iamClientFor,
-  memberOf,
-  sharedLookupLimiter,
-} from '../commons/clients';
+import { caseStore, cloudTrailClient, iamClientFor, memberOf, sharedLookupLimiter } from '../commons/clients';
 import { configForAccount } from '../commons/config';
 import { lookupRegions, lookupUserEvents } from '../commons/cloudtrail';
 import { decisionSchema } from '../commons/contracts';

@@ -70,6 +70,9 @@ export interface SweepRecord {
   readonly haltReason?: string;
   /** Every candidate the guard counted, opened or not: what an acknowledgement must cover. */
   readonly candidateCount: number;
+  /** Organization mode: the accounts whose inventory failed, and those their own guard halted. */
+  readonly failedAccounts?: string[];
+  readonly haltedAccounts?: string[];
 }
 
 export interface OpenCase {

@@ -1,11 +1,11 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { CaseStore } from './case-store';
 import { requireEnv } from './env';
 import { SHARED_LOOKUP_GAP_MS, TableSlotLimiter } from './rate-limiter';
@@ -123,19 +123,23 @@ function memberCredentials({ accountId, roleName, externalId }: MemberTarget): M
   let provider = memberCredentialsByAccount.get(key);
   if (!provider) {
     const stsEndpoint = settings.endpoints?.sts;
-    provider = fromTemporaryCredentials({
-      params: {
-        RoleArn: memberRoleArn(accountId, roleName),
-        RoleSessionName: 'iam-janitor',
-        ExternalId: externalId,
-        DurationSeconds: 3600,
-      },
-      ...(settings.credentials ? { masterCredentials: settings.credentials } : {}),
-      clientConfig: {
-        region: settings.region ?? process.env.AWS_REGION ?? 'us-east-1',
-        ...(stsEndpoint ? { endpoint: stsEndpoint } : {}),
-      },
-    });
+    // Loaded on first use: account mode, and the functions that never assume a role, skip it at cold start.
+    const loaded = import('@aws-sdk/credential-providers').then((module) =>
+      module.fromTemporaryCredentials({
+        params: {
+          RoleArn: memberRoleArn(accountId, roleName),
+          RoleSessionName: 'iam-janitor',
+          ExternalId: externalId,
+          DurationSeconds: 3600,
+        },
+        ...(settings.credentials ? { masterCredentials: settings.credentials } : {}),
+        clientConfig: {
+          region: settings.region ?? process.env.AWS_REGION ?? 'us-east-1',
+          ...(stsEndpoint ? { endpoint: stsEndpoint } : {}),
+        },
+      }),
+    );
+    provider = async (options) => (await loaded)(options);
     memberCredentialsByAccount.set(key, provider);
   }
   return provider;
@@ -227,15 +231,15 @@ export function cloudTrailClient(region: string, member?: MemberTarget): CloudTr
   }
   return client;
 }
-export const organizationsClient = /* @__PURE__ */ once(
-  () =>
-    new OrganizationsClient({
-      // Organizations is served from us-east-1 (aws-us-gov-west-1, cn-northwest-1 in other partitions).
-      region: process.env.AWS_REGION ?? 'us-east-1',
-      retryStrategy: new PatientRetryStrategy(6),
-      ...clientConfig('organizations'),
-    }),
-);
+/** Loaded on first use, like the secrets provider: only list-accounts and the CLI call Organizations. */
+export const organizationsClient = /* @__PURE__ */ once(async (): Promise<OrganizationsClient> => {
+  const { OrganizationsClient: Client } = await import('@aws-sdk/client-organizations');
+  return new Client({
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    retryStrategy: new PatientRetryStrategy(6),
+    ...clientConfig('organizations'),
+  });
+});
 export const sfnClient = /* @__PURE__ */ once(
   () => new SFNClient({ retryStrategy: new PatientRetryStrategy(5), ...clientConfig('sfn') }),
 );

@@ -186,7 +186,14 @@ export const configObject = z
       .max(1000, 'must be at most 1000')
       .default(10),
     reportPrincipalArns: z
-      .array(z.string().regex(IAM_ROLE_ARN, 'must be an IAM role ARN such as "arn:aws:iam::111122223333:role/SecurityAudit"'))
+      .array(
+        z
+          .string()
+          .regex(
+            IAM_ROLE_ARN,
+            'must be an IAM role ARN such as "arn:aws:iam::111122223333:role/SecurityAudit"',
+          ),
+      )
       .default([]),
     accountOverrides: z
       .record(

@@ -74,7 +74,10 @@ export const candidateSchema = z.object({
     .object({ by: z.string().min(1), at: z.string().min(1), reason: z.string().max(500).optional() })
     .optional(),
   /** Organization mode: the member account the user lives in, and its alias (or its name in Organizations). */
-  accountId: z.string().regex(/^\d{12}$/).optional(),
+  accountId: z
+    .string()
+    .regex(/^\d{12}$/)
+    .optional(),
   accountAlias: z.string().optional(),
   /**
    * Unique per user and credential, the execution name's stem: `<userId>` or `<userId>-key2`, with

@@ -1,4 +1,3 @@
-import { ListAccountAliasesCommand, type IAMClient } from '@aws-sdk/client-iam';
 import type { Candidate } from './contracts';
 
 /** Organization mode: the member account a case is about, as people read it. */
@@ -20,12 +19,6 @@ export function inAccount(candidate: Candidate, account: AccountRef): Candidate 
     accountAlias: account.accountAlias,
     subjectId: `${account.accountId}-${candidate.subjectId}`,
   };
-}
-
-/** An account has at most one alias; without one, the name it has in Organizations. */
-export async function accountAliasOf(iam: IAMClient, fallback: string): Promise<string> {
-  const { AccountAliases } = await iam.send(new ListAccountAliasesCommand({}));
-  return AccountAliases?.[0] ?? fallback;
 }
 
 /** `prod-payments (111122223333)`, or nothing for an account-mode case. */

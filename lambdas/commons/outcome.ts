@@ -63,7 +63,9 @@ export function credentialText(record: Pick<CaseRecord, 'candidate' | 'credentia
 export function caseSubject(record: Pick<CaseRecord, 'userName' | 'candidate' | 'credentialId'>): string {
   const account = accountLabel(record.candidate);
   const subject =
-    record.candidate.kind === 'credential' ? `${record.userName}'s ${credentialText(record)}` : record.userName;
+    record.candidate.kind === 'credential'
+      ? `${record.userName}'s ${credentialText(record)}`
+      : record.userName;
   // Organization mode: the same name can exist in many accounts; every text says which one.
   return account ? `${subject} in ${account}` : subject;
 }
@@ -125,7 +127,7 @@ export function outcomeComment(
     record.snapshot && record.candidate.kind === 'credential'
       ? `Snapshot of the user before the change: DynamoDB table ${tableName}, item pk "case#${record.caseId}", attribute "snapshot". Undo with: ${credentialUndo(record)}`
       : record.snapshot
-        ? `Snapshot: DynamoDB table ${tableName}, item pk "case#${record.caseId}", attribute "snapshot". Restore with: iam-janitor restore --case ${record.caseId} --table ${tableName}`
+        ? `Snapshot: DynamoDB table ${tableName}, item pk "case#${record.caseId}", attribute "snapshot". Restore with: iam-janitor restore --case ${record.caseId} --table ${tableName}${record.candidate.accountId ? `, with credentials of account ${record.candidate.accountId}` : ''}`
         : 'Snapshot: none taken (nothing was removed).',
   ];
 }

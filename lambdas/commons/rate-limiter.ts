@@ -74,14 +74,14 @@ export class TableSlotLimiter implements LookupLimiter {
   ) {}
 
   async run<T>(key: string, call: () => Promise<T>): Promise<T> {
-    const slot = await this.claim(key);
+    const slot = await this.claimTurn(key);
     const wait = slot - this.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     return call();
   }
 
   /** The start time this caller may use: now if the key is idle, else the next free turn. */
-  private async claim(key: string): Promise<number> {
+  async claimTurn(key: string): Promise<number> {
     const Key = { pk: `pace#${key}` };
     for (let attempt = 0; attempt < 50; attempt++) {
       const now = this.now();

@@ -1,11 +1,5 @@
 import * as z from 'zod';
-import {
-  caseStore,
-  cloudTrailClient,
-  iamClientFor,
-  memberOf,
-  sharedLookupLimiter,
-} from '../commons/clients';
+import { caseStore, cloudTrailClient, iamClientFor, memberOf, sharedLookupLimiter } from '../commons/clients';
 import { candidateSchema } from '../commons/contracts';
 import { configForAccount } from '../commons/config';
 import { janitorConfig } from '../commons/env';

@@ -17,13 +17,7 @@ import {
   type CredentialVerdictName,
 } from './credentials';
 import { accessKeyIds } from './key-ids';
-import {
-  applyGuard,
-  batchOf,
-  type GuardAcknowledgement,
-  type GuardPolicy,
-  type Population,
-} from './guard';
+import { applyGuard, batchOf, type GuardAcknowledgement, type GuardPolicy, type Population } from './guard';
 import {
   exemptionByNameOrPath,
   judgeActivity,
@@ -219,12 +213,7 @@ export async function runInventory(deps: InventoryDeps): Promise<InventoryResult
     credentials: found.reduce((count, user) => count + (user.credentials?.length ?? 0), 0),
     credentialCandidates: credentialCandidates.length,
   };
-  const guard = applyGuard(
-    population,
-    policy,
-    now,
-    deps.acknowledgement,
-  );
+  const guard = applyGuard(population, policy, now, deps.acknowledgement);
   const { batch, backlog } = batchOf([...userCandidates, ...credentialCandidates], policy.maxCasesPerRun);
   return {
     usersScanned: found.length,

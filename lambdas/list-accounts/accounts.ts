@@ -57,6 +57,7 @@ async function accountsUnder(org: OrganizationsClient, parentId: string): Promis
   for await (const page of paginateListAccountsForParent({ client: org }, { ParentId: parentId }))
     for (const account of page.Accounts ?? []) if (account.Id) found.push(account.Id);
   for await (const page of paginateListOrganizationalUnitsForParent({ client: org }, { ParentId: parentId }))
-    for (const unit of page.OrganizationalUnits ?? []) if (unit.Id) found.push(...(await accountsUnder(org, unit.Id)));
+    for (const unit of page.OrganizationalUnits ?? [])
+      if (unit.Id) found.push(...(await accountsUnder(org, unit.Id)));
   return found;
 }

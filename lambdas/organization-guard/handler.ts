@@ -83,12 +83,24 @@ export const handler = taskHandler(
     const swept = accounts.filter((result): result is AccountSweepOutput => !('failed' in result));
     const failedAccounts = accounts.flatMap((result) =>
       'failed' in result
-        ? [{ accountId: result.accountId, error: result.error, ...(result.cause ? { cause: result.cause } : {}) }]
+        ? [
+            {
+              accountId: result.accountId,
+              error: result.error,
+              ...(result.cause ? { cause: result.cause } : {}),
+            },
+          ]
         : [],
     );
     const haltedAccounts = swept.flatMap((result) =>
       result.halted
-        ? [{ accountId: result.accountId, accountAlias: result.accountAlias, haltReason: result.haltReason ?? '' }]
+        ? [
+            {
+              accountId: result.accountId,
+              accountAlias: result.accountAlias,
+              haltReason: result.haltReason ?? '',
+            },
+          ]
         : [],
     );
     const population = swept.reduce<Population>(
@@ -128,12 +140,15 @@ export const handler = taskHandler(
       halted: guard.halted,
       ...(guard.halted ? { haltReason: guard.haltReason } : {}),
       candidateCount,
+      failedAccounts: failedAccounts.map((failure) => failure.accountId),
+      haltedAccounts: haltedAccounts.map((halt) => halt.accountId),
     });
     metrics.addMetric(MetricName.GuardHalts, MetricUnit.Count, guard.halted ? 1 : 0);
     metrics.addMetric(MetricName.FailedAccounts, MetricUnit.Count, failedAccounts.length);
     metrics.publishStoredMetrics();
     for (const failure of failedAccounts) log.error('account inventory failed', failure);
-    if (guard.halted) log.error('organization blast-radius guard halted the sweep', { haltReason: guard.haltReason });
+    if (guard.halted)
+      log.error('organization blast-radius guard halted the sweep', { haltReason: guard.haltReason });
 
     return {
       sweepId,
@@ -151,7 +166,9 @@ export const handler = taskHandler(
       ...(guard.halted
         ? {
             haltReason: `organization: ${guard.haltReason}`,
-            candidatesPreview: stashed.slice(0, 20).map((candidate) => `${candidate.accountId}/${candidate.userName}`),
+            candidatesPreview: stashed
+              .slice(0, 20)
+              .map((candidate) => `${candidate.accountId}/${candidate.userName}`),
           }
         : {}),
       ...(!guard.halted && guard.acknowledged ? { acknowledgedBy: guard.acknowledged.acknowledgedBy } : {}),

@@ -9,7 +9,16 @@ export interface WeeklySummary {
   readonly decided: number;
   readonly waiting: number;
   readonly outcomes: Partial<Record<Outcome, number>>;
-  readonly sweep?: Pick<SweepRecord, 'finishedAt' | 'backlog' | 'staleCredentials' | 'halted' | 'haltReason'>;
+  readonly sweep?: Pick<
+    SweepRecord,
+    | 'finishedAt'
+    | 'backlog'
+    | 'staleCredentials'
+    | 'halted'
+    | 'haltReason'
+    | 'failedAccounts'
+    | 'haltedAccounts'
+  >;
 }
 
 export function summaryOf(
@@ -38,6 +47,8 @@ export function summaryOf(
             staleCredentials: sweep.staleCredentials,
             halted: sweep.halted,
             ...(sweep.haltReason ? { haltReason: sweep.haltReason } : {}),
+            ...(sweep.failedAccounts?.length ? { failedAccounts: sweep.failedAccounts } : {}),
+            ...(sweep.haltedAccounts?.length ? { haltedAccounts: sweep.haltedAccounts } : {}),
           },
         }
       : {}),
@@ -66,6 +77,14 @@ export function summaryText(summary: WeeklySummary): string {
     if (sweep.halted)
       lines.push(
         `• ⚠ That sweep was halted by the guard: ${sweep.haltReason ?? 'see its logs'}. If the candidates are real, run \`iam-janitor acknowledge-guard\`.`,
+      );
+    if (sweep.haltedAccounts?.length)
+      lines.push(
+        `• ⚠ ${plural(sweep.haltedAccounts.length, 'account')} halted by their own guard: ${sweep.haltedAccounts.join(', ')} (\`iam-janitor acknowledge-guard --account <id>\`).`,
+      );
+    if (sweep.failedAccounts?.length)
+      lines.push(
+        `• ⚠ ${plural(sweep.failedAccounts.length, 'account')} could not be inventoried: ${sweep.failedAccounts.join(', ')}. Check the member-role StackSet's instances there.`,
       );
   }
   return lines.join('\n');

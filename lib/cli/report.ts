@@ -2,7 +2,7 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import { iamClient, iamClientFor, memberTarget, organizationsClient } from '../../lambdas/commons/clients';
 import { mapWithConcurrency } from '../../lambdas/commons/concurrency';
 import { configForAccount, type JanitorConfig } from '../../lambdas/commons/config';
-import { accountAliasOf } from '../../lambdas/commons/member-account';
+import { accountAliasOf } from '../../lambdas/commons/account-alias';
 import { listMemberAccounts } from '../../lambdas/list-accounts/accounts';
 import { errorName } from '../../lambdas/commons/errors';
 import {
@@ -123,7 +123,7 @@ async function runOrganizationReport(
 ): Promise<number> {
   let listing;
   try {
-    listing = await listMemberAccounts(organizationsClient(), config);
+    listing = await listMemberAccounts(await organizationsClient(), config);
   } catch (error) {
     throw new Error(
       `Cannot list the organization's accounts (run this with the management or delegated-admin credentials): ${explainAwsError(error)}`,

@@ -157,8 +157,7 @@ export const CONFIG_DOCS: Record<
   },
   memberOrganizationalUnitIds: {
     rule: 'root `r-…` or OU `ou-…` ids',
-    effect:
-      'where the StackSet deploys the member roles, including accounts that join these OUs later',
+    effect: 'where the StackSet deploys the member roles, including accounts that join these OUs later',
     default: 'required in organization mode',
   },
   memberRoleName: {
