@@ -375,9 +375,20 @@ describe('the organization hub stack', () => {
   });
 
   it('trusts the hub roles only, with the external id and inside the organization, and keeps the protected-tag Deny', () => {
-    const member = memberRolesTemplate(parseConfig(orgConfig)) as {
-      Resources: Record<string, { Properties: Record<string, any> }>;
+    type Statement = {
+      Sid?: string;
+      Effect: string;
+      Action: string[];
+      Resource: unknown;
+      Condition?: unknown;
     };
+    type Role = {
+      Properties: {
+        AssumeRolePolicyDocument: { Statement: unknown[] };
+        Policies: { PolicyDocument: { Statement: Statement[] } }[];
+      };
+    };
+    const member = memberRolesTemplate(parseConfig(orgConfig)) as { Resources: Record<string, Role> };
     const { ReaderRole, RemoverRole } = member.Resources;
     for (const [role, parameter] of [
       [ReaderRole!, 'ReaderTrustedRoleArns'],
@@ -394,10 +405,10 @@ describe('the organization hub stack', () => {
         },
       ]);
     }
-    const actions = (role: { Properties: Record<string, any> }) =>
-      (role.Properties.Policies[0].PolicyDocument.Statement as { Effect: string; Action: string[] }[])
-        .filter((statement) => statement.Effect === 'Allow')
-        .flatMap((statement) => statement.Action);
+    const actions = (role: Role) =>
+      role.Properties.Policies[0]!.PolicyDocument.Statement.filter(
+        (statement) => statement.Effect === 'Allow',
+      ).flatMap((statement) => statement.Action);
     expect(
       actions(ReaderRole!).filter((action) =>
         /^iam:(Delete|Update|Deactivate|Detach|Remove|Tag)/.test(action),
@@ -410,7 +421,7 @@ describe('the organization hub stack', () => {
         'cloudtrail:LookupEvents',
       ]),
     );
-    expect(RemoverRole!.Properties.Policies[0].PolicyDocument.Statement).toContainEqual({
+    expect(RemoverRole!.Properties.Policies[0]!.PolicyDocument.Statement).toContainEqual({
       Sid: 'DenyChangesToProtectedUsers',
       Effect: 'Deny',
       Action: expect.arrayContaining(['iam:DeleteUser', 'iam:DeleteLoginProfile', 'iam:TagUser']),
@@ -419,7 +430,7 @@ describe('the organization hub stack', () => {
     });
     // Who the hub passes in: the inventory, context and report roles read; only the remover removes.
     const stackSet = Object.values(template().findResources('AWS::CloudFormation::StackSet'))[0]!;
-    const parameters = stackSet.Properties.Parameters as { ParameterKey: string; ParameterValue: any }[];
+    const parameters = stackSet.Properties.Parameters as { ParameterKey: string; ParameterValue: unknown }[];
     const reader = JSON.stringify(parameters.find((p) => p.ParameterKey === 'ReaderTrustedRoleArns'));
     const remover = JSON.stringify(parameters.find((p) => p.ParameterKey === 'RemoverTrustedRoleArns'));
     expect(reader).toMatch(/InventoryFunctionServiceRole/);

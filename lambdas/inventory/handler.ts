@@ -10,7 +10,7 @@ import { taskHandler } from '../commons/handler';
 import { accountAliasOf } from '../commons/account-alias';
 import { inAccount } from '../commons/member-account';
 import { metrics, MetricName } from '../commons/observability';
-import type { Population } from './guard';
+import type { AccountSweepOutput } from '../commons/sweep-results';
 import { runInventory, type InventoryResult } from './inventory';
 
 const eventSchema = z.object({
@@ -19,6 +19,8 @@ const eventSchema = z.object({
   /** Organization mode: the member account this iteration of the Distributed Map inventories. */
   account: z.object({ accountId: z.string().regex(/^\d{12}$/), name: z.string() }).optional(),
 });
+
+export type { AccountSweepOutput };
 
 /** What the sweep carries on: candidate references and counts, never the report. */
 export interface SweepOutput {
@@ -42,25 +44,6 @@ export interface SweepOutput {
   readonly acknowledgedBy?: string;
   /** Credential report rows that could not be read (at most 20 named): those users were not judged. */
   readonly skippedReportRows: { line: number; userName?: string; reason: string }[];
-}
-
-/**
- * Organization mode: one account's result in the Distributed Map's output, counts only (the
- * candidates wait in the case table), so that hundreds of accounts fit the 256 KB payload.
- */
-export interface AccountSweepOutput {
-  readonly accountId: string;
-  readonly accountAlias: string;
-  readonly usersScanned: number;
-  readonly population: Population;
-  /** Candidates found in the account, and how many of them (the account's batch) were stashed. */
-  readonly candidateCount: number;
-  readonly stashed: number;
-  readonly staleCredentials: number;
-  readonly halted: boolean;
-  readonly haltReason?: string;
-  readonly rootWarnings: number;
-  readonly skippedReportRows: number;
 }
 
 /** Account mode's event gets a SweepOutput; organization mode's, with `account`, an AccountSweepOutput. */

@@ -17,7 +17,13 @@ import {
   type CredentialVerdictName,
 } from './credentials';
 import { accessKeyIds } from './key-ids';
-import { applyGuard, batchOf, type GuardAcknowledgement, type GuardPolicy, type Population } from './guard';
+import {
+  applyGuard,
+  batchOf,
+  type GuardAcknowledgement,
+  type GuardPolicy,
+  type Population,
+} from '../commons/guard';
 import {
   exemptionByNameOrPath,
   judgeActivity,

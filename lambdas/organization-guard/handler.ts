@@ -5,38 +5,8 @@ import type { Candidate } from '../commons/contracts';
 import { janitorConfig } from '../commons/env';
 import { taskHandler } from '../commons/handler';
 import { metrics, MetricName } from '../commons/observability';
-import { applyGuard, batchOf, type Population } from '../inventory/guard';
-import type { AccountSweepOutput } from '../inventory/handler';
-
-const populationSchema = z.object({
-  users: z.number(),
-  userCandidates: z.number(),
-  credentials: z.number(),
-  credentialCandidates: z.number(),
-});
-
-/** One iteration of the Distributed Map: an account's counts, or the failure the Catch turned it into. */
-const accountResultSchema = z.union([
-  z.object({
-    accountId: z.string(),
-    failed: z.literal(true),
-    error: z.string(),
-    cause: z.string().optional(),
-  }),
-  z.object({
-    accountId: z.string(),
-    accountAlias: z.string(),
-    usersScanned: z.number(),
-    population: populationSchema,
-    candidateCount: z.number(),
-    stashed: z.number(),
-    staleCredentials: z.number(),
-    halted: z.boolean(),
-    haltReason: z.string().optional(),
-    rootWarnings: z.number(),
-    skippedReportRows: z.number(),
-  }),
-]);
+import { applyGuard, batchOf, type Population } from '../commons/guard';
+import { accountResultSchema, type AccountSweepOutput } from '../commons/sweep-results';
 
 const eventSchema = z.object({
   sweepId: z.string().min(1),

@@ -52,8 +52,8 @@ export class AwsStandin extends LoopbackServer {
     if (!member) {
       const found = this.organization?.member(accountId);
       if (!found) throw new Error(`No member account ${accountId} in the simulated organization`);
-      const { organization: _ignored, ...options } = this.options;
-      member = new AwsStandin(found.account, options);
+      // The member serves its own account: the same faults and Deny, no organization of its own.
+      member = new AwsStandin(found.account, { ...this.options, organization: undefined });
       this.members.set(accountId, member);
     }
     return member;

@@ -1,5 +1,5 @@
-import type { Candidate } from '../commons/contracts';
-import type { GuardAcknowledgement } from '../commons/guard-acknowledgement';
+import type { Candidate } from './contracts';
+import type { GuardAcknowledgement } from './guard-acknowledgement';
 
 export type { GuardAcknowledgement };
 
