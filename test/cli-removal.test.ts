@@ -176,6 +176,18 @@ describe('iam-janitor restore', () => {
     expect(standin.mutatingCalls()).toEqual([]);
   });
 
+  it('refuses to restore into another account than the snapshot names, before it asks', async () => {
+    const file = await deletedWithSnapshot();
+    const snapshot = JSON.parse(fs.readFileSync(file, 'utf8')) as { accountId: string };
+    expect(snapshot.accountId).toBe(account.accountId);
+    fs.writeFileSync(file, JSON.stringify({ ...snapshot, accountId: '210987654321' }));
+    expect(await runRestore([file], io, { yes: true }, notTerminal)).toBe(1);
+    expect(err.join('\n')).toContain(
+      `loaded lived in AWS account 210987654321, and these credentials are of account ${account.accountId}: nothing was changed.`,
+    );
+    expect(standin.mutatingCalls()).toEqual([]);
+  });
+
   it('asks first, and changes nothing when the answer is no', async () => {
     const file = await deletedWithSnapshot();
     const asked: string[] = [];

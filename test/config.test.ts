@@ -1,4 +1,4 @@
-import { parseConfig } from '../lambdas/commons/config';
+import { configForAccount, parseConfig } from '../lambdas/commons/config';
 import { synthStack, VALID_CONFIG } from './helpers/stack';
 
 describe('config validation at synth', () => {
@@ -101,6 +101,40 @@ describe('config validation at synth', () => {
     expect(() => parseConfig({ ...VALID_CONFIG, slackEnterpriseId: 'T0123ABCDEF' })).toThrow(
       /slackEnterpriseId: must be a Slack Enterprise Grid organization id/,
     );
+  });
+
+  it('requires an organization and its OUs in organization mode, and keeps per-account overrides to it', () => {
+    expect(() => parseConfig({ ...VALID_CONFIG, deploymentMode: 'organization' })).toThrow(
+      /organizationId: is required in organization mode[\s\S]*memberOrganizationalUnitIds: must list at least one OU/,
+    );
+    expect(() => parseConfig({ ...VALID_CONFIG, deploymentMode: 'organisation' })).toThrow(
+      /deploymentMode: must be "account" \(one deployment per account\) or "organization"/,
+    );
+    expect(() =>
+      parseConfig({ ...VALID_CONFIG, accountOverrides: { '111122223333': { thresholdDays: 30 } } }),
+    ).toThrow(/accountOverrides: applies in organization mode only/);
+    const organization = {
+      ...VALID_CONFIG,
+      deploymentMode: 'organization',
+      organizationId: 'o-a1b2c3d4e5',
+      memberOrganizationalUnitIds: ['r-a1b2'],
+    };
+    expect(() =>
+      parseConfig({ ...organization, accountOverrides: { '1111': { thresholdDays: 30 } } }),
+    ).toThrow(/accountOverrides\.1111: must be a 12-digit AWS account id/);
+    expect(() =>
+      parseConfig({ ...organization, accountOverrides: { '111122223333': { protectedTagKey: 'x' } } }),
+    ).toThrow(/accountOverrides\.111122223333: unknown key\(s\) protectedTagKey$/m);
+    const parsed = parseConfig({
+      ...organization,
+      accountOverrides: { '111122223333': { thresholdDays: 30, approverSlackUserIds: ['U0PAYLEAD01'] } },
+    });
+    expect(configForAccount(parsed, '111122223333')).toMatchObject({
+      thresholdDays: 30,
+      approverSlackUserIds: ['U0PAYLEAD01'],
+      slackChannelId: VALID_CONFIG.slackChannelId,
+    });
+    expect(configForAccount(parsed, '444455556666')).toBe(parsed);
   });
 
   it('fills the documented defaults', () => {

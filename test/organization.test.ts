@@ -180,10 +180,10 @@ describe('organization stand-in: as strict as STS, Organizations and the member 
 
 describe('examples/organization.json: three accounts, one failing, decided through one Slack app', () => {
   it('opens cases in two accounts, each stamped with its account, reports the failing one, and acts only where decided', async () => {
-    const seen: { labels: string[][]; channels: string[]; readerMutations: number } = {
+    const seen: { labels: string[][]; channels: string[]; accountRows: boolean[] } = {
       labels: [],
       channels: [],
-      readerMutations: 0,
+      accountRows: [],
     };
     const detail = await runScenario(loadScenario(example), {
       afterRun: async (sim) => {
@@ -194,6 +194,9 @@ describe('examples/organization.json: three accounts, one failing, decided throu
           haltedAccounts: [],
         });
         seen.channels = [...sim.slack.messages.values()].map((message) => message.channel);
+        seen.accountRows = [...sim.slack.messages.values()].map((message) =>
+          JSON.stringify(message.blocks).includes('*AWS account*'),
+        );
         // Nothing ever reached the failing account, and no assumed session reached the hub's IAM.
         expect(sim.aws.member('333333333333').calls).toEqual([]);
         expect(sim.aws.mutatingCalls()).toEqual([]);
@@ -238,6 +241,8 @@ describe('examples/organization.json: three accounts, one failing, decided throu
     ]);
     // The sandbox's own channel and approver (accountOverrides), the default channel for prod.
     expect(seen.channels.sort()).toEqual(['C0SANDBOX01', 'C0SIMULATED']);
+    // Each approval request names the account it is about.
+    expect(seen.accountRows).toEqual([true, true]);
     const [prod, sandbox] = detail.cases;
     expect(prod!.run.caseId).toMatch(/^111111111111-AIDA[A-Z2-7]+-2026-11-22$/);
     expect(prod!.issue?.fields.summary).toBe(

@@ -2,6 +2,7 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -263,6 +264,16 @@ export const secretsProvider = /* @__PURE__ */ once(async (): Promise<SecretsPro
       retryStrategy: new PatientRetryStrategy(4),
       ...clientConfig('secretsmanager'),
     }),
+  });
+});
+
+/** STS for the CLI's own identity (which account it runs in); loaded on first use. */
+export const stsClient = /* @__PURE__ */ once(async (): Promise<STSClient> => {
+  const { STSClient: Client } = await import('@aws-sdk/client-sts');
+  return new Client({
+    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    retryStrategy: new PatientRetryStrategy(4),
+    ...clientConfig('sts'),
   });
 });
 

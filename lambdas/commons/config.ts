@@ -289,10 +289,15 @@ export function parseConfig(raw: unknown, source = 'config'): JanitorConfig {
     const key = issue.path.length > 0 ? issue.path.join('.') : '(root)';
     const message =
       issue.code === 'unrecognized_keys'
-        ? `unknown key(s) ${issue.keys.join(', ')}; the keys are: ${CONFIG_KEYS.join(', ')}`
-        : issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined
-          ? 'is required'
-          : issue.message;
+        ? issue.path.length > 0
+          ? `unknown key(s) ${issue.keys.join(', ')}`
+          : `unknown key(s) ${issue.keys.join(', ')}; the keys are: ${CONFIG_KEYS.join(', ')}`
+        : issue.code === 'invalid_key'
+          ? // A record's key (accountOverrides' account id): the key's own rule, not "Invalid key".
+            (issue.issues[0]?.message ?? issue.message)
+          : issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined
+            ? 'is required'
+            : issue.message;
     return `  ${key}: ${message}`;
   });
   throw new InvalidConfigError(`Invalid iam-janitor ${source}:\n${problems.join('\n')}`);

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { CaseStore } from '../../lambdas/commons/case-store';
-import { documentClient, iamClient } from '../../lambdas/commons/clients';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { documentClient, iamClient, stsClient } from '../../lambdas/commons/clients';
 import { snapshotSchema } from '../../lambdas/act/removal';
 import { credentialUndo } from '../../lambdas/commons/outcome';
 import { NOT_RESTORED, restorePlan, restoreUser } from '../../lambdas/act/restore';
@@ -75,6 +76,16 @@ export async function runRestore(
     return 2;
   }
   const snapshot = parsed.data;
+  // A snapshot names its account: restoring it anywhere else would create the user in the wrong account.
+  if (snapshot.accountId) {
+    const caller = await callerAccount();
+    if (caller !== snapshot.accountId) {
+      io.stderr(
+        `${snapshot.userName} lived in AWS account ${snapshot.accountId}, and these credentials are of account ${caller}: nothing was changed. Run restore with credentials of ${snapshot.accountId}.`,
+      );
+      return 1;
+    }
+  }
   if (!flags.yes && !prompt.interactive) {
     io.stderr(refusalWithoutConfirmation(`restore ${snapshot.userName}`, false));
     return 2;
@@ -110,5 +121,15 @@ export async function runRestore(
       error instanceof Error && error.name === 'UserExistsError' ? error.message : explainAwsError(error),
     );
     return 1;
+  }
+}
+
+/** The account these credentials are of: STS GetCallerIdentity, which needs no permission. */
+async function callerAccount(): Promise<string> {
+  try {
+    const { Account } = await (await stsClient()).send(new GetCallerIdentityCommand({}));
+    return Account ?? 'unknown';
+  } catch (error) {
+    throw new Error(explainAwsError(error), { cause: error });
   }
 }

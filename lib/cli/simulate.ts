@@ -39,7 +39,10 @@ export async function runSimulate(flags: SimulateFlags, io: CommandIo): Promise<
     io.stdout(JSON.stringify(detail.report, null, 2));
     return 0;
   }
-  io.stdout(timeline(file, scenario.now, scenario.accountId, detail, io.style));
+  const where = scenario.accounts
+    ? `hub account ${scenario.accountId} and ${scenario.accounts.length} member accounts`
+    : `account ${scenario.accountId}`;
+  io.stdout(timeline(file, scenario.now, where, detail, io.style));
   return 0;
 }
 
@@ -54,7 +57,7 @@ function outcomeColour(outcome: string, style: Style): (text: string) => string 
 export function timeline(
   file: string,
   now: string,
-  accountId: string,
+  where: string,
   detail: SimulationDetail,
   style: Style = PLAIN,
 ): string {
@@ -63,7 +66,7 @@ export function timeline(
   const out: string[] = [];
   const { report } = detail;
   out.push(
-    `iam-janitor simulation of ${path.relative(process.cwd(), file) || file}: account ${accountId}, clock at ${now}`,
+    `iam-janitor simulation of ${path.relative(process.cwd(), file) || file}: ${where}, clock at ${now}`,
   );
   out.push(
     'Everything below ran offline: the real state machines and Lambda handlers against emulated IAM, CloudTrail, Slack, Jira and DynamoDB.',

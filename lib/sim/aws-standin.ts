@@ -74,10 +74,10 @@ export class AwsStandin extends LoopbackServer {
     const body = await readBody(request);
     if (this.options.faults?.latencyMs)
       await new Promise((resolve) => setTimeout(resolve, this.options.faults!.latencyMs));
+    const { accessKeyId, service } = signedWith(request);
+    const session = this.organization?.session(accessKeyId);
+    if (service === 'sts') return this.sts(body, session, response);
     if (this.organization) {
-      const { accessKeyId, service } = signedWith(request);
-      const session = this.organization.session(accessKeyId);
-      if (service === 'sts') return this.sts(body, session, response);
       if (service === 'organizations') {
         const target = String(request.headers['x-amz-target'] ?? '');
         try {
@@ -98,7 +98,10 @@ export class AwsStandin extends LoopbackServer {
     return this.serve(request, body, response);
   }
 
-  /** STS AssumeRole into a member account, answered in the query protocol's XML. */
+  /**
+   * STS, in the query protocol's XML: GetCallerIdentity (the account of the session that signed,
+   * else this stand-in's own), and AssumeRole into a member account of the organization.
+   */
   private sts(body: string, session: MemberSession | undefined, response: http.ServerResponse): void {
     const params = Object.fromEntries(new URLSearchParams(body));
     this.calls.push({
@@ -108,12 +111,31 @@ export class AwsStandin extends LoopbackServer {
       at: Date.now(),
     });
     try {
-      if (params.Action !== 'AssumeRole')
-        throw new StandinError('InvalidAction', `${params.Action} is not served`);
-      const result = this.organization!.assumeRole(params, session);
+      const action = params.Action ?? '';
+      let result: unknown;
+      if (action === 'GetCallerIdentity') {
+        const account = session ? session.member.accountId : this.account.accountId;
+        result = {
+          UserId: 'AIDASTANDINCALLER0000',
+          Account: account,
+          Arn: session
+            ? `arn:aws:sts::${account}:assumed-role/${session.roleName}/iam-janitor`
+            : `arn:aws:iam::${account}:user/operator`,
+        };
+      } else if (action === 'AssumeRole' && this.organization) {
+        result = this.organization.assumeRole(params, session);
+      } else if (action === 'AssumeRole') {
+        throw new StandinError(
+          'AccessDenied',
+          `not authorized to perform: sts:AssumeRole on resource: ${params.RoleArn}`,
+          403,
+        );
+      } else {
+        throw new StandinError('InvalidAction', `${action} is not served`);
+      }
       response.writeHead(200, { 'content-type': 'text/xml' });
       response.end(
-        `<AssumeRoleResponse xmlns="${STS_NS}"><AssumeRoleResult>${toXml(result)}</AssumeRoleResult><ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+        `<${action}Response xmlns="${STS_NS}"><${action}Result>${toXml(result)}</${action}Result><ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></${action}Response>`,
       );
     } catch (error) {
       const failure =

@@ -31,6 +31,7 @@ export async function startStandin(
     cloudtrail: standin.url,
     sfn: standin.url,
     secretsmanager: standin.url,
+    sts: standin.url,
   });
   return standin;
 }
