@@ -20,6 +20,9 @@ export interface OrganizationFigures {
   iamCallsPerAccount: { max: number; mean: number };
   largestPayloadBytes: number;
   largestPayloadState: string;
+  /** One account's result in the Distributed Map's output, and how many accounts fit 192 KB of it. */
+  bytesPerAccount: number;
+  accountsThatFit: number;
   /** Every candidate's CloudTrail lookup, accountConcurrency at a time, each account paced on its own. */
   evidence: {
     lookups: number;
@@ -76,6 +79,7 @@ export async function benchOrganization(
     cloudTrailRegions: [],
   };
   let largest = { bytes: 0, state: '' };
+  let mapResultBytes = 0;
   const weigh = (state: string, payload: unknown) => {
     const bytes = Buffer.byteLength(JSON.stringify(payload ?? null));
     if (bytes > largest.bytes) largest = { bytes, state };
@@ -88,6 +92,9 @@ export async function benchOrganization(
     onSweepTask: (state, input, output) => {
       weigh(`${state} input`, input);
       weigh(`${state} output`, output);
+      // The guard's input holds the map's result: one entry per account.
+      if (state === 'OrganizationGuard')
+        mapResultBytes = Buffer.byteLength(JSON.stringify((input as { accounts: unknown[] }).accounts));
     },
   });
   await sim.start();
@@ -148,6 +155,8 @@ export async function benchOrganization(
       },
       largestPayloadBytes: largest.bytes,
       largestPayloadState: largest.state,
+      bytesPerAccount: Math.round(mapResultBytes / accounts),
+      accountsThatFit: Math.floor((192 * 1024) / (mapResultBytes / accounts)),
       evidence: {
         lookups: lookups.length,
         ms: Math.round(evidenceMs),

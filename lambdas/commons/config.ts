@@ -183,7 +183,10 @@ export const configObject = z
       .default([]),
     accountConcurrency: wholeNumber('accounts at once')
       .min(1, 'must be at least 1')
-      .max(1000, 'must be at most 1000')
+      .max(
+        100,
+        "must be at most 100: it is also the context step's reserved concurrency, taken from the account's 1,000",
+      )
       .default(10),
     reportPrincipalArns: z
       .array(

@@ -182,9 +182,9 @@ export const CONFIG_DOCS: Record<
     effect: 'OUs (and the OUs under them) whose accounts the organization sweep skips',
   },
   accountConcurrency: {
-    rule: 'whole number, 1–1000',
+    rule: 'whole number, 1–100',
     effect:
-      'accounts inventoried at once (the Distributed Map), and cases gathering evidence at once, each account paced on its own',
+      "accounts inventoried at once (the Distributed Map), and cases gathering evidence at once (the context step's reserved concurrency), each account paced on its own",
   },
   reportPrincipalArns: {
     rule: 'IAM role ARNs',
