@@ -272,6 +272,37 @@ describe('examples/organization.json: three accounts, one failing, decided throu
   });
 });
 
+describe('safety in a member account', () => {
+  it('never removes a user protected during the wait, nor touches the same name in another account', async () => {
+    const scenario = loadScenario(example);
+    const prod = scenario.accounts!.find((account) => account.accountId === '111111111111')!;
+    // prod's alice is tagged protected while her case waits; the approver still clicks Delete.
+    prod.duringApproval.alice = { tags: { 'iam-janitor:protected': 'legal hold' } };
+    const seen: { prodChanges: string[]; sandboxChanges: string[] } = { prodChanges: [], sandboxChanges: [] };
+    const { report } = await runScenario(scenario, {
+      afterRun: async (sim) => {
+        seen.prodChanges = sim.aws
+          .member('111111111111')
+          .mutatingCalls()
+          .map((call) => call.action);
+        seen.sandboxChanges = sim.aws
+          .member('222222222222')
+          .mutatingCalls()
+          .map((call) => call.action);
+      },
+    });
+    const prodCase = report.cases.find((entry) => entry.accountId === '111111111111')!;
+    expect(prodCase).toMatchObject({ decision: 'delete', outcome: 'failed', snapshotSaved: false });
+    expect(seen.prodChanges).toEqual([]);
+    expect(report.remainingUsers).toContain('111111111111/alice');
+    // The sandbox's alice, a different user with the same name, got her own decision only.
+    expect(report.cases.find((entry) => entry.accountId === '222222222222')).toMatchObject({
+      outcome: 'disabled',
+    });
+    expect(seen.sandboxChanges.length).toBeGreaterThan(0);
+  });
+});
+
 describe('the blast-radius guard, per account and for the organization', () => {
   const idle = (userName: string) => ({
     userName,
