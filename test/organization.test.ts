@@ -532,6 +532,12 @@ describe('the organization hub stack', () => {
     expect(definition.States.InventoryAccounts.ItemProcessor.States.InventoryAccount.Catch).toEqual([
       { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'AccountFailed' },
     ]);
+    // Only the error name travels on: hundreds of causes with stack traces would pass 256 KB.
+    expect(definition.States.InventoryAccounts.ItemProcessor.States.AccountFailed.Parameters).toEqual({
+      'accountId.$': '$.account.accountId',
+      failed: true,
+      'error.$': '$.error.Error',
+    });
     template().hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([

@@ -18,7 +18,6 @@ export const accountResultSchema = z.union([
     accountId: z.string(),
     failed: z.literal(true),
     error: z.string(),
-    cause: z.string().optional(),
   }),
   z.object({
     accountId: z.string(),

@@ -24,7 +24,7 @@ export interface OrganizationSweepOutput {
   readonly accountsExcluded: number;
   readonly accountsInactive: number;
   /** Accounts whose inventory failed (a role that cannot be assumed, a report that never came): reported, not fatal. */
-  readonly failedAccounts: { accountId: string; error: string; cause?: string }[];
+  readonly failedAccounts: { accountId: string; error: string }[];
   /** Accounts their own guard halted: no case there this run, the other accounts go on. */
   readonly haltedAccounts: { accountId: string; accountAlias: string; haltReason: string }[];
   readonly usersScanned: number;
@@ -57,7 +57,6 @@ export const handler = taskHandler(
             {
               accountId: result.accountId,
               error: result.error,
-              ...(result.cause ? { cause: result.cause } : {}),
             },
           ]
         : [],
