@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { cloudTrailClient, memberTarget, sharedLookupLimiter } from '../lambdas/commons/clients';
+import { memberTarget, memberTrailAccess } from '../lambdas/commons/clients';
 import { lookupUserEvents } from '../lambdas/commons/cloudtrail';
 import { mapWithConcurrency } from '../lambdas/commons/concurrency';
 import type { OrganizationSweepOutput } from '../lambdas/organization-guard/handler';
@@ -129,9 +129,7 @@ export async function benchOrganization(
     await mapWithConcurrency(idleUsers, parsed.accountConcurrency, async ({ accountId, userName }) => {
       const member = memberTarget(accountId, 'reader', parsed);
       await lookupUserEvents(userName, ['us-east-1'], {
-        clientFor: (region) => cloudTrailClient(region, member),
-        limiter: sharedLookupLimiter(),
-        accountId,
+        ...memberTrailAccess(member),
         maxEventsPerRegion: 50,
         now,
       });

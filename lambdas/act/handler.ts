@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import { caseStore, cloudTrailClient, iamClientFor, memberOf, sharedLookupLimiter } from '../commons/clients';
+import { caseStore, iamClientFor, memberOf, trailAccess } from '../commons/clients';
 import { configForAccount } from '../commons/config';
 import { lookupRegions, lookupUserEvents } from '../commons/cloudtrail';
 import { decisionSchema } from '../commons/contracts';
@@ -74,9 +74,7 @@ export const handler = taskHandler(
     };
     const trailUseSince = async (userName: string, since: Date) => {
       const summary = await lookupUserEvents(userName, lookupRegions(config), {
-        clientFor: (region) => cloudTrailClient(region, member),
-        limiter: member ? sharedLookupLimiter() : trailLimiter,
-        ...(member ? { accountId: member.accountId } : {}),
+        ...trailAccess(member, trailLimiter),
         maxEventsPerRegion: 50,
         now: clock.now(),
         since,

@@ -9,7 +9,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { CaseStore } from './case-store';
 import { requireEnv } from './env';
-import { SHARED_LOOKUP_GAP_MS, TableSlotLimiter } from './rate-limiter';
+import type { LookupDeps } from './cloudtrail';
+import { SHARED_LOOKUP_GAP_MS, TableSlotLimiter, type LookupLimiter } from './rate-limiter';
 
 /**
  * IAM throttling is account-wide and cannot be raised, so a sweep shares it with every other tool
@@ -173,15 +174,17 @@ export function resetClients(): void {
 // Created once per container, on first use (marked pure so that each Lambda's bundle keeps only the
 // clients it calls), so that tests and the simulator can set the standard
 // AWS_ENDPOINT_URL_* variables before the first call.
-export const iamClient = /* @__PURE__ */ once(
-  () =>
-    new IAMClient({
-      // IAM is global; any region reaches it, so a missing region setting should not stop a read-only report.
-      region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
-      retryStrategy: new PatientRetryStrategy(),
-      ...clientConfig('iam'),
-    }),
-);
+export const iamClient = /* @__PURE__ */ once(() => newIamClient());
+
+/** IAM with this function's credentials, or through a member role. */
+function newIamClient(member?: MemberTarget): IAMClient {
+  return new IAMClient({
+    // IAM is global; any region reaches it, so a missing region setting should not stop a read-only report.
+    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    retryStrategy: new PatientRetryStrategy(),
+    ...clientConfig('iam', member),
+  });
+}
 const iamByAccount = new Map<string, IAMClient>();
 /**
  * IAM in one member account (organization mode), through that account's member role; without an
@@ -192,11 +195,7 @@ export function iamClientFor(member: MemberTarget | undefined): IAMClient {
   const key = `${member.roleName}/${member.accountId}`;
   let client = iamByAccount.get(key);
   if (!client) {
-    client = new IAMClient({
-      region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
-      retryStrategy: new PatientRetryStrategy(),
-      ...clientConfig('iam', member),
-    });
+    client = newIamClient(member);
     iamByAccount.set(key, client);
   }
   return client;
@@ -281,6 +280,29 @@ export const stsClient = /* @__PURE__ */ once(async (): Promise<STSClient> => {
 export const sharedLookupLimiter = /* @__PURE__ */ once(
   () => new TableSlotLimiter(documentClient(), requireEnv('CASE_TABLE_NAME'), SHARED_LOOKUP_GAP_MS),
 );
+
+/**
+ * Where a function's CloudTrail lookups go, and how they are paced: in account mode its own
+ * clients and its in-process limiter; in organization mode the member account's clients, paced per
+ * account and region through the case table, so that accounts never wait for each other.
+ */
+export function trailAccess(
+  member: MemberTarget | undefined,
+  localLimiter: LookupLimiter,
+): Pick<LookupDeps, 'clientFor' | 'limiter'> {
+  return member === undefined
+    ? { clientFor: (region) => cloudTrailClient(region), limiter: localLimiter }
+    : memberTrailAccess(member);
+}
+
+/** A member account's CloudTrail: its clients, paced per account and region through the case table. */
+export function memberTrailAccess(member: MemberTarget): Pick<LookupDeps, 'clientFor' | 'limiter'> {
+  const shared = sharedLookupLimiter();
+  return {
+    clientFor: (region) => cloudTrailClient(region, member),
+    limiter: { run: (region, call) => shared.run(`${member.accountId}/${region}`, call) },
+  };
+}
 
 /** The case table named by CASE_TABLE_NAME, on the shared document client. */
 export function caseStore(): CaseStore {

@@ -51,9 +51,8 @@ export interface CloudTrailSummary {
 
 export interface LookupDeps {
   readonly clientFor: (region: string) => CloudTrailClient;
+  /** Paces the lookups by region; organization mode's limiter keys them by account too. */
   readonly limiter: LookupLimiter;
-  /** Organization mode: the member account, so that each account and region is paced on its own. */
-  readonly accountId?: string;
   readonly maxEventsPerRegion: number;
   readonly now: Date;
   /** The start of the window. @default 90 days before now */
@@ -81,8 +80,7 @@ export async function lookupUserEvents(
         MaxResults: 50,
         NextToken: nextToken,
       });
-      const key = deps.accountId === undefined ? region : `${deps.accountId}/${region}`;
-      const page = await throughLimiter(deps.limiter, key, () => client.send(command));
+      const page = await throughLimiter(deps.limiter, region, () => client.send(command));
       for (const event of page.Events ?? []) {
         const detail = parseDetail(event.CloudTrailEvent);
         const failed =
@@ -114,13 +112,13 @@ export async function lookupUserEvents(
  */
 async function throughLimiter<T>(
   limiter: LookupLimiter,
-  key: string,
+  region: string,
   call: () => Promise<T>,
   attempts = 8,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await limiter.run(key, call);
+      return await limiter.run(region, call);
     } catch (error) {
       if (!/Throttling/.test(errorName(error)) || attempt >= attempts) throw error;
     }

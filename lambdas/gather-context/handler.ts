@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { caseStore, cloudTrailClient, iamClientFor, memberOf, sharedLookupLimiter } from '../commons/clients';
+import { caseStore, iamClientFor, memberOf, trailAccess } from '../commons/clients';
 import { candidateSchema } from '../commons/contracts';
 import { configForAccount } from '../commons/config';
 import { janitorConfig } from '../commons/env';
@@ -53,9 +53,7 @@ export const handler = taskHandler(
     const [iam, cloudTrail] = await Promise.all([
       gatherIamFacts(iamClientFor(member), candidate.userName),
       lookupUserEvents(candidate.userName, regions, {
-        clientFor: (region) => cloudTrailClient(region, member),
-        limiter: member ? sharedLookupLimiter() : cloudTrailLimiter,
-        ...(member ? { accountId: member.accountId } : {}),
+        ...trailAccess(member, cloudTrailLimiter),
         maxEventsPerRegion: config.cloudTrailMaxEvents,
         now,
       }),

@@ -2,13 +2,14 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
 import type { GuardScope } from '../commons/case-store';
-import { caseStore, iamClientFor, memberTarget } from '../commons/clients';
+import { caseStore, iamClient, iamClientFor, memberTarget } from '../commons/clients';
 import { configForAccount } from '../commons/config';
 import type { Candidate, Verdict } from '../commons/contracts';
 import { janitorConfig } from '../commons/env';
 import { taskHandler } from '../commons/handler';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { accountAliasOf } from '../commons/account-alias';
-import { inAccount } from '../commons/member-account';
+import { inAccount, type AccountRef } from '../commons/member-account';
 import { metrics, MetricName } from '../commons/observability';
 import type { AccountSweepOutput } from '../commons/sweep-results';
 import { runInventory, type InventoryResult } from './inventory';
@@ -64,7 +65,13 @@ export const handler: InventoryHandler = taskHandler(
 
 /** Account mode: the inventory, the guard and the batch, for the account the stack runs in. */
 async function sweepThisAccount(sweepId: string, now: Date, log: Logger): Promise<SweepOutput> {
-  const { result, found, staleCredentials, verdictCounts } = await inventory(sweepId, now, undefined, log);
+  const { result, found, staleCredentials, verdictCounts } = await inventory(
+    sweepId,
+    now,
+    iamClient(),
+    undefined,
+    log,
+  );
   const output = {
     sweepId,
     runDate: now.toISOString().slice(0, 10),
@@ -99,12 +106,15 @@ async function sweepMemberAccount(
   account: { accountId: string; name: string },
   log: Logger,
 ): Promise<AccountSweepOutput> {
-  const accountAlias = await accountAliasOf(
-    iamClientFor(memberTarget(account.accountId, 'reader', janitorConfig())),
-    account.name,
+  const iam = iamClientFor(memberTarget(account.accountId, 'reader', janitorConfig()));
+  const accountAlias = await accountAliasOf(iam, account.name);
+  const { result, found, staleCredentials } = await inventory(
+    sweepId,
+    now,
+    iam,
+    { accountId: account.accountId, accountAlias },
+    log,
   );
-  const scope = { accountId: account.accountId, accountAlias };
-  const { result, found, staleCredentials } = await inventory(sweepId, now, scope, log);
   const batch = result.halted ? [] : result.candidates;
   await caseStore().stashCandidates(sweepId, account.accountId, batch);
   return {
@@ -126,7 +136,8 @@ async function sweepMemberAccount(
 async function inventory(
   sweepId: string,
   now: Date,
-  account: { accountId: string; accountAlias: string } | undefined,
+  iam: IAMClient,
+  account: AccountRef | undefined,
   log: Logger,
 ): Promise<{
   result: InventoryResult;
@@ -142,9 +153,7 @@ async function inventory(
     store.guardAcknowledgement(scope),
   ]);
   const raw = await runInventory({
-    iam: iamClientFor(
-      accountId === undefined ? undefined : memberTarget(accountId, 'reader', janitorConfig()),
-    ),
+    iam,
     policy: configForAccount(janitorConfig(), accountId),
     now,
     openCaseUserNames: new Set(

@@ -1,5 +1,5 @@
 import { iamClient, iamClientFor, memberTarget } from '../../lambdas/commons/clients';
-import { configForAccount, parseConfig } from '../../lambdas/commons/config';
+import { configForAccount, parseConfig, type JanitorConfig } from '../../lambdas/commons/config';
 import type { CaseRecord } from '../../lambdas/commons/case-store';
 import type { Outcome } from '../../lambdas/commons/contracts';
 import { errorName } from '../../lambdas/commons/errors';
@@ -96,11 +96,10 @@ interface ScenarioAccountRun {
  */
 function scenarioAccounts(
   scenario: Scenario,
-  config: Record<string, unknown>,
+  parsed: JanitorConfig,
 ): { hub: SimAccount; runs: ScenarioAccountRun[]; organization?: SimOrganization } {
   const hub = buildAccount(scenario.accounts ? { ...scenario, users: [], cloudTrail: [] } : scenario);
   if (!scenario.accounts) return { hub, runs: [{ account: hub, fields: scenario, memberRoles: true }] };
-  const parsed = parseConfig(config, 'scenario config');
   const runs = scenario.accounts.map((fields) => ({
     accountId: fields.accountId,
     account: buildAccount(fields),
@@ -251,8 +250,7 @@ export async function runScenario(
     ...scenario.config,
   };
   // Fails before any stand-in starts, naming the bad key.
-  parseConfig(config, 'scenario config');
-  const { hub, runs, organization } = scenarioAccounts(scenario, config);
+  const { hub, runs, organization } = scenarioAccounts(scenario, parseConfig(config, 'scenario config'));
   const runOf = (accountId: string | undefined) => runs.find((run) => run.accountId === accountId);
   const virtualMfaOwners = new Map(
     runs.flatMap((run) =>
