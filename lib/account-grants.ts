@@ -1,4 +1,5 @@
-import { USER_MUTATING_ACTIONS, NON_USER_MUTATING_ACTIONS, USER_READ_ACTIONS } from './iam-actions';
+import { DISABLED_AT_TAG_KEY, MFA_OWNER_TAG_KEY } from '../lambdas/commons/tags';
+import { USER_MUTATING_ACTIONS, USER_READ_ACTIONS } from './iam-actions';
 
 /**
  * What each function may do inside an audited account, as plain data. In account mode the stack
@@ -14,6 +15,8 @@ export interface AccountGrant {
   readonly resources: readonly ('*' | 'user' | 'group' | 'mfa')[];
   /** Deny on a user carrying this tag key. */
   readonly unlessUntagged?: string;
+  /** Tagging only with these keys (`*` as in StringLike): tags grant access in many accounts. */
+  readonly tagKeys?: readonly string[];
 }
 
 /** The inventory: the credential report, tags and ids of the few users that need them, key ids. */
@@ -45,14 +48,26 @@ export const CONTEXT_GRANTS: readonly AccountGrant[] = [
 ];
 
 /** The remover: the only grants that change IAM, and never on a protected user. */
-export function removerGrants(protectedTagKey: string): AccountGrant[] {
+export function removerGrants(config: { protectedTagKey: string; keepUntilTagKey: string }): AccountGrant[] {
+  const { protectedTagKey, keepUntilTagKey } = config;
   return [
     { actions: USER_READ_ACTIONS, resources: ['user'] },
     { actions: ['iam:ListVirtualMFADevices'], resources: ['*'] },
+    // A leftover virtual MFA device is deleted only when its own tag names this user.
+    { actions: ['iam:ListMFADeviceTags'], resources: ['mfa'] },
     // The re-check of a user with SSH keys or service-specific credentials: only CloudTrail sees their use.
     { actions: ['cloudtrail:LookupEvents'], resources: ['*'] },
-    { actions: USER_MUTATING_ACTIONS, resources: ['user'] },
-    { actions: NON_USER_MUTATING_ACTIONS, resources: ['group', 'mfa'] },
+    { actions: USER_MUTATING_ACTIONS.filter((action) => action !== 'iam:TagUser'), resources: ['user'] },
+    // The only tags the remover writes on a user: Keep's keep-until (the user's, and one per
+    // credential), and Disable's disabled-at.
+    {
+      actions: ['iam:TagUser'],
+      resources: ['user'],
+      tagKeys: [keepUntilTagKey, `${keepUntilTagKey}:*`, DISABLED_AT_TAG_KEY],
+    },
+    { actions: ['iam:RemoveUserFromGroup'], resources: ['group'] },
+    { actions: ['iam:TagMFADevice'], resources: ['mfa'], tagKeys: [MFA_OWNER_TAG_KEY] },
+    { actions: ['iam:DeleteVirtualMFADevice'], resources: ['mfa'] },
     {
       sid: 'DenyChangesToProtectedUsers',
       effect: 'Deny',
@@ -72,7 +87,7 @@ export function policyStatement<Arn>(
   Effect: 'Allow' | 'Deny';
   Action: string[];
   Resource: (Arn | '*')[];
-  Condition?: Record<string, Record<string, string>>;
+  Condition?: Record<string, Record<string, string | string[]>>;
 } {
   return {
     ...(grant.sid ? { Sid: grant.sid } : {}),
@@ -81,6 +96,15 @@ export function policyStatement<Arn>(
     Resource: grant.resources.map((resource) => (resource === '*' ? '*' : arnOf(resource))),
     ...(grant.unlessUntagged
       ? { Condition: { Null: { [`iam:ResourceTag/${grant.unlessUntagged}`]: 'false' } } }
+      : {}),
+    // ForAllValues alone would also pass a request with no tag keys at all; the Null check refuses that.
+    ...(grant.tagKeys
+      ? {
+          Condition: {
+            'ForAllValues:StringLike': { 'aws:TagKeys': [...grant.tagKeys] },
+            Null: { 'aws:TagKeys': 'false' },
+          },
+        }
       : {}),
   };
 }

@@ -27,9 +27,13 @@ export const USER_MUTATING_ACTIONS = [
 /**
  * IAM authorizes these against the group or the MFA device, not the user, so no condition on the
  * user's tags can guard them. The remover guards them in code instead: it re-reads the user right
- * before each one (see `guardUnguardedStep` in lambdas/act/removal.ts).
+ * before each one (see `guardLiveUser` in lambdas/act/act.ts).
  */
-export const NON_USER_MUTATING_ACTIONS = ['iam:RemoveUserFromGroup', 'iam:DeleteVirtualMFADevice'] as const;
+export const NON_USER_MUTATING_ACTIONS = [
+  'iam:RemoveUserFromGroup',
+  'iam:TagMFADevice',
+  'iam:DeleteVirtualMFADevice',
+] as const;
 
 /**
  * What the one user reader (lambdas/commons/snapshot.ts) calls: the remover plans from it and the

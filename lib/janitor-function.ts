@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -95,6 +95,9 @@ export class JanitorFunction extends nodejs.NodejsFunction {
         POWERTOOLS_SERVICE_NAME: 'iam-janitor',
         POWERTOOLS_METRICS_NAMESPACE: 'IamJanitor',
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        // The partition the stack is deployed in (aws, aws-cn, aws-us-gov): the member roles' ARNs
+        // are built with it. Lambda sets no such variable itself.
+        JANITOR_PARTITION: Stack.of(scope).partition,
         ...props.environment,
       },
       bundling: {

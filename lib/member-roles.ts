@@ -87,7 +87,7 @@ export function memberRolesTemplate(config: JanitorConfig): Record<string, unkno
       RemoverRole: role(
         'remover',
         'iam-janitor: removes, disables or keeps a user after an approver decided, never a protected one',
-        removerGrants(config.protectedTagKey),
+        removerGrants(config),
       ),
     },
   };

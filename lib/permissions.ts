@@ -85,7 +85,7 @@ export function grantLeastPrivilege(janitor: PermissionTargets, config: JanitorC
     // context: the evidence.
     inAccount(fns['gather-context'], CONTEXT_GRANTS);
     // remove: the only role that may change IAM, and never a protected user.
-    inAccount(fns.act, removerGrants(config.protectedTagKey));
+    inAccount(fns.act, removerGrants(config));
   }
 
   fns.inventory.addToRolePolicy(
@@ -112,9 +112,9 @@ export function grantLeastPrivilege(janitor: PermissionTargets, config: JanitorC
     'remind',
     'summary',
   ] as const) {
-    slackSecret.grantRead(fns[name]);
+    readSecret(fns[name], slackSecret);
   }
-  for (const name of ['open-ticket', 'record-outcome'] as const) jiraSecret.grantRead(fns[name]);
+  for (const name of ['open-ticket', 'record-outcome'] as const) readSecret(fns[name], jiraSecret);
   fns['open-ticket'].addToRolePolicy(
     statement(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn]),
   );
@@ -130,6 +130,13 @@ export function grantLeastPrivilege(janitor: PermissionTargets, config: JanitorC
   fns.remind.addToRolePolicy(statement(['dynamodb:Scan'], [`${table.tableArn}/index/${OPEN_CASES_INDEX}`]));
   fns.remind.addToRolePolicy(statement(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn]));
   fns.act.addToRolePolicy(statement(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn]));
+}
+
+/** GetSecretValue only: grantRead would add DescribeSecret, which no function calls. */
+function readSecret(fn: JanitorFunction, secret: secretsmanager.Secret): void {
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+  );
 }
 
 function required(fns: JanitorFunctions, name: OrganizationLambdaName): JanitorFunction {

@@ -15,6 +15,7 @@ import {
   type CaseExpectations,
   type GuardPolicy,
 } from './recheck';
+import { hasTag } from '../commons/tags';
 import { formatTime } from '../commons/text';
 import { leftoverVirtualMfa, runSteps, verifyDeleted, type RunStepsOptions } from './runner';
 import { deletionSteps, disableSteps, keepStep } from './steps';
@@ -122,7 +123,7 @@ async function keep(input: ActInput): Promise<ActResult> {
   if (input.expected) verifyIdentity({ userName, userId: user.UserId }, input.expected.userId);
   if (input.dryRun) return { outcome: 'dry-run', planned: [step.description], done: [] };
   // A user protected since the case opened is kept by definition; the role's Deny would refuse the tag.
-  if (policy.protectedTagKey in tagsOf(user.Tags)) return { outcome: 'kept', planned: [], done: [] };
+  if (hasTag(tagsOf(user.Tags), policy.protectedTagKey)) return { outcome: 'kept', planned: [], done: [] };
   return {
     outcome: 'kept',
     planned: [step.description],

@@ -1,3 +1,4 @@
+import { hasTag } from '../commons/tags';
 import { DeleteLoginProfileCommand, UpdateAccessKeyCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { UserBecameActiveError, UserChangedError } from '../commons/errors';
 import { readUser, type Snapshot } from '../commons/snapshot';
@@ -46,7 +47,7 @@ export async function actOnCredential(input: CredentialActInput): Promise<Creden
   const plan = await readUser(iam, userName, now);
   verifyIdentity(plan, input.userId);
   // A user protected since the case opened is kept by definition; the role's Deny would refuse the tag.
-  if (input.action === 'keep' && policy.protectedTagKey in plan.tags)
+  if (input.action === 'keep' && hasTag(plan.tags, policy.protectedTagKey))
     return { outcome: 'kept', planned: [], done: [] };
   refuseIfProtected(plan, policy);
   const step =

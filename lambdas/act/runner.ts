@@ -1,7 +1,13 @@
-import { GetUserCommand, ListVirtualMFADevicesCommand, type IAMClient } from '@aws-sdk/client-iam';
+import {
+  GetUserCommand,
+  ListMFADeviceTagsCommand,
+  ListVirtualMFADevicesCommand,
+  type IAMClient,
+} from '@aws-sdk/client-iam';
+import { MFA_OWNER_TAG_KEY, tagValue } from '../commons/tags';
 import { errorName, isNoSuchEntity } from '../commons/errors';
 import { collectPages } from '../commons/pagination';
-import type { Snapshot } from '../commons/snapshot';
+import { tagsOf, type Snapshot } from '../commons/snapshot';
 import type { RemovalStep } from './steps';
 
 export interface RunStepsOptions {
@@ -80,8 +86,9 @@ async function unassignedVirtualMfa(iam: IAMClient): Promise<string[]> {
 
 /**
  * The virtual MFA devices an interrupted run of this same user (same user id) deactivated but did
- * not delete. Only a device that is still unassigned now is one: a device assigned to anyone since
- * is theirs, and is never touched.
+ * not delete. Only a device that is unassigned now and that IAM itself names as this user's (the
+ * run tagged it with the user id before deactivating it) is one: a device assigned to anyone since
+ * is theirs, and an unassigned one without the tag may be a namesake created for someone else.
  */
 export async function leftoverVirtualMfa(
   iam: IAMClient,
@@ -95,5 +102,10 @@ export async function leftoverVirtualMfa(
     .map((device) => device.serialNumber);
   if (candidates.length === 0) return [];
   const unassigned = new Set(await unassignedVirtualMfa(iam));
-  return candidates.filter((serial) => unassigned.has(serial));
+  const ours: string[] = [];
+  for (const serial of candidates.filter((candidate) => unassigned.has(candidate))) {
+    const { Tags } = await iam.send(new ListMFADeviceTagsCommand({ SerialNumber: serial }));
+    if (tagValue(tagsOf(Tags), MFA_OWNER_TAG_KEY) === plan.userId) ours.push(serial);
+  }
+  return ours;
 }

@@ -10,6 +10,7 @@ import {
   DeleteVirtualMFADeviceCommand,
   DetachUserPolicyCommand,
   RemoveUserFromGroupCommand,
+  TagMFADeviceCommand,
   TagUserCommand,
   UpdateAccessKeyCommand,
   UpdateServiceSpecificCredentialCommand,
@@ -18,6 +19,7 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { isActiveCredential as isActive, type Snapshot } from '../commons/snapshot';
+import { DISABLED_AT_TAG_KEY, MFA_OWNER_TAG_KEY } from '../commons/tags';
 
 /**
  * The steps of each decision, in the order IAM requires. DeleteUser fails with DeleteConflict while
@@ -37,7 +39,8 @@ export interface RemovalStep {
 /**
  * The deletion steps, in the order IAM requires: credentials, MFA, policies, groups, then the user.
  * `leftoverVirtualMfa` are virtual devices an interrupted run of the same user deactivated: IAM no
- * longer lists them under the user, and each is deleted only while it is still unassigned.
+ * longer lists them under the user, and each is deleted only while it is unassigned and still
+ * carries the run's MFA_OWNER_TAG_KEY with this user's id.
  */
 export function deletionSteps(plan: Snapshot, leftoverVirtualMfa: readonly string[] = []): RemovalStep[] {
   const UserName = plan.userName;
@@ -78,6 +81,7 @@ export function deletionSteps(plan: Snapshot, leftoverVirtualMfa: readonly strin
     });
   }
   for (const device of plan.mfaDevices) {
+    if (device.virtual) steps.push(markVirtualMfaStep(device.serialNumber, plan.userId));
     steps.push({
       description: `deactivate MFA device ${device.serialNumber}`,
       run: (iam) => iam.send(new DeactivateMFADeviceCommand({ UserName, SerialNumber: device.serialNumber })),
@@ -112,6 +116,16 @@ export function deletionSteps(plan: Snapshot, leftoverVirtualMfa: readonly strin
     run: (iam) => iam.send(new DeleteUserCommand({ UserName })),
   });
   return steps;
+}
+
+/** The proof, kept by IAM on the device itself, that it was taken from this user (see MFA_OWNER_TAG_KEY). */
+function markVirtualMfaStep(SerialNumber: string, userId: string): RemovalStep {
+  return {
+    description: `tag virtual MFA device ${SerialNumber} ${MFA_OWNER_TAG_KEY}=${userId}`,
+    run: (iam) =>
+      iam.send(new TagMFADeviceCommand({ SerialNumber, Tags: [{ Key: MFA_OWNER_TAG_KEY, Value: userId }] })),
+    unguardedByIam: true,
+  };
 }
 
 function deleteVirtualMfaStep(SerialNumber: string, leftover = false): RemovalStep {
@@ -164,12 +178,12 @@ export function disableSteps(plan: Snapshot, now: Date): RemovalStep[] {
       run: (iam) => iam.send(new DeleteLoginProfileCommand({ UserName })),
     });
   steps.push({
-    description: `tag iam-janitor:disabled-at=${now.toISOString()}`,
+    description: `tag ${DISABLED_AT_TAG_KEY}=${now.toISOString()}`,
     run: (iam) =>
       iam.send(
         new TagUserCommand({
           UserName,
-          Tags: [{ Key: 'iam-janitor:disabled-at', Value: now.toISOString() }],
+          Tags: [{ Key: DISABLED_AT_TAG_KEY, Value: now.toISOString() }],
         }),
       ),
   });

@@ -149,9 +149,13 @@ function memberCredentials({ accountId, roleName, externalId }: MemberTarget): M
 type MemberCredentials = ReturnType<typeof fromTemporaryCredentials>;
 const memberCredentialsByAccount = new Map<string, MemberCredentials>();
 
-/** The member role of an account, as the StackSet names it in every account. */
+/**
+ * The member role of an account, as the StackSet names it in every account, in the partition the
+ * stack runs in (the stack sets JANITOR_PARTITION; the CLI runs where its credentials are: `aws`
+ * unless told otherwise).
+ */
 export function memberRoleArn(accountId: string, roleName: string): string {
-  const partition = process.env.AWS_PARTITION ?? 'aws';
+  const partition = process.env.JANITOR_PARTITION ?? 'aws';
   return `arn:${partition}:iam::${accountId}:role/${roleName}`;
 }
 

@@ -1,4 +1,5 @@
 import { ProtectedUserError } from './errors';
+import { hasTag, tagKeyOf } from './tags';
 
 export interface ExemptionPolicy {
   readonly exemptUserNames: readonly string[];
@@ -25,9 +26,9 @@ export function refuseIfProtected(
   user: { readonly userName: string; readonly path: string; readonly tags: Record<string, string> },
   policy: ExemptionPolicy & { readonly protectedTagKey: string },
 ): void {
-  if (policy.protectedTagKey in user.tags) {
+  if (hasTag(user.tags, policy.protectedTagKey)) {
     throw new ProtectedUserError(
-      `${user.userName} carries the protected tag ${policy.protectedTagKey}; iam-janitor never changes it.`,
+      `${user.userName} carries the protected tag ${tagKeyOf(user.tags, policy.protectedTagKey)}; iam-janitor never changes it.`,
     );
   }
   const exemption = exemptionOf(user.userName, user.path, policy);

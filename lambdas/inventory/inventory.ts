@@ -4,6 +4,7 @@ import type { ActivitySource, Candidate, CredentialRef } from '../commons/contra
 import { isNoSuchEntity } from '../commons/errors';
 import { collectPages } from '../commons/pagination';
 import { tagsOf } from '../commons/snapshot';
+import { hasTagWithPrefix, tagValue, type Tags } from '../commons/tags';
 import {
   fetchCredentialReport,
   parseCredentialReport,
@@ -240,8 +241,9 @@ function activitySourceOf(ref: CredentialRef): ActivitySource {
 }
 
 /** The credential's own keep-until tag, read as if it were the user's (judgeTags reads one key). */
-function pick(tags: Record<string, string>, from: string, as: string): Record<string, string> {
-  return from in tags ? { [as]: tags[from]! } : {};
+function pick(tags: Tags, from: string, as: string): Record<string, string> {
+  const value = tagValue(tags, from);
+  return value === undefined ? {} : { [as]: value };
 }
 
 /**
@@ -259,7 +261,7 @@ async function keptKeyIds(
     ({ verdict, credentials }) =>
       credentials?.some(
         (credential) => credential.verdict === 'stale' && credential.ref.kind === 'access-key',
-      ) && Object.keys(facts.get(verdict.userName)?.tags ?? {}).some((key) => key.startsWith(prefix)),
+      ) && hasTagWithPrefix(facts.get(verdict.userName)?.tags ?? {}, prefix),
   );
   return accessKeyIds(
     iam,

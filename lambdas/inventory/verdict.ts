@@ -1,5 +1,6 @@
 import type { ActivitySource, Verdict } from '../commons/contracts';
 import { exemptionOf, pathOfArn } from '../commons/exemptions';
+import { tagKeyOf, tagValue } from '../commons/tags';
 import type { CredentialReportRow } from './credential-report';
 
 const DAY_MS = 86_400_000;
@@ -183,9 +184,9 @@ export type TagJudgement =
 
 /** The protected tag exempts; a keep-until date in the future snoozes; a past or unreadable one does not. */
 export function judgeTags(tags: Record<string, string>, policy: VerdictPolicy, now: Date): TagJudgement {
-  if (policy.protectedTagKey in tags)
-    return { verdict: 'exempt', reason: `protected: tagged ${policy.protectedTagKey}` };
-  const keepUntil = tags[policy.keepUntilTagKey];
+  const protectedKey = tagKeyOf(tags, policy.protectedTagKey);
+  if (protectedKey !== undefined) return { verdict: 'exempt', reason: `protected: tagged ${protectedKey}` };
+  const keepUntil = tagValue(tags, policy.keepUntilTagKey);
   if (keepUntil === undefined) return { verdict: undefined };
   const until = parseKeepUntil(keepUntil);
   if (!until) {

@@ -12,6 +12,7 @@ import { logger, metrics, MetricName } from '../commons/observability';
 import { slackSecrets } from '../commons/secrets';
 import { slackClient, updateMessage } from '../commons/slack';
 import { DECISION_WORDS, decidedMessage, REASON_INPUT } from '../commons/slack-messages';
+import { tagValue } from '../commons/tags';
 import { clip, formatTime } from '../commons/text';
 import { verifySlackSignature } from './signature';
 
@@ -146,7 +147,7 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
     ...(reason ? { reason: clip(reason, MAX_REASON_LENGTH) } : {}),
   };
   // Nobody decides about themselves: the user's own Slack id or e-mail, in their IAM tag, is refused.
-  const identity = record.context?.iam.tags?.[config.approverIdentityTagKey]?.trim();
+  const identity = tagValue(record.context?.iam.tags ?? {}, config.approverIdentityTagKey)?.trim();
   if (identity) {
     const self = await isSelf(identity, userId, slack);
     if (self !== false) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Candidate } from '../../lambdas/commons/contracts';
+import { StandinError } from './standin-types';
 
 /**
  * The emulated AWS account the stand-in serves: IAM users with every kind of dependent item, and
@@ -69,7 +70,7 @@ export interface SimAccount {
   alias?: string;
   users: Map<string, SimUser>;
   /** Virtual MFA devices by serial number, with the user they are assigned to, if any. */
-  virtualMfaDevices: Map<string, { assignedTo: string | null }>;
+  virtualMfaDevices: Map<string, { assignedTo: string | null; tags?: Record<string, string> }>;
   root: SimRoot;
   cloudTrail: SimCloudTrailEvent[];
   /** Groups that exist; AddUserToGroup to any other answers NoSuchEntity, as IAM does. */
@@ -85,6 +86,30 @@ export function findUser(account: SimAccount, userName: string): SimUser | undef
   const wanted = userName.toLowerCase();
   for (const user of account.users.values()) if (user.userName.toLowerCase() === wanted) return user;
   return undefined;
+}
+
+/**
+ * The stored key IAM matches to `key`: a user's tag keys are unique without regard to case, and
+ * IAM keeps the case of the key as first written ("not case sensitive, but case is preserved").
+ * The tag condition keys (`aws:ResourceTag/<key>`) match the same way.
+ */
+export function storedTagKey(tags: Record<string, string>, key: string): string | undefined {
+  const wanted = key.toLowerCase();
+  return Object.keys(tags).find((stored) => stored.toLowerCase() === wanted);
+}
+
+/**
+ * TagUser as IAM applies it: a key that matches an existing one in another case updates that tag
+ * (keeping its case), and one request may not carry two keys that differ only in case.
+ */
+export function applyTags(tags: Record<string, string>, added: readonly { Key: string; Value: string }[]): void {
+  const seen = new Set<string>();
+  for (const { Key } of added) {
+    if (seen.has(Key.toLowerCase()))
+      throw new StandinError('InvalidInput', `Duplicate tag key ${Key}: tag keys are not case sensitive.`, 400);
+    seen.add(Key.toLowerCase());
+  }
+  for (const { Key, Value } of added) tags[storedTagKey(tags, Key) ?? Key] = Value;
 }
 
 /** AWS managed policies exist in every account; customer managed ones only once created. */

@@ -1,5 +1,5 @@
 import * as http from 'node:http';
-import { findUser, stableId, type SimAccount } from './account';
+import { findUser, stableId, storedTagKey, type SimAccount } from './account';
 import { LoopbackServer, readBody } from './http-standin';
 import { DENIED_ON_PROTECTED, IamModel } from './iam-model';
 import { MUTATING_IAM_ACTIONS, StandinError, type AwsStandinOptions, type CallRecord } from './standin-types';
@@ -255,7 +255,7 @@ export class AwsStandin extends LoopbackServer {
         }
         const tag = this.options.denyMutationsOnTag;
         const target = params.UserName ? findUser(this.account, params.UserName) : undefined;
-        if (tag && target && DENIED_ON_PROTECTED.has(action) && tag in target.tags) {
+        if (tag && target && DENIED_ON_PROTECTED.has(action) && storedTagKey(target.tags, tag)) {
           throw new StandinError(
             'AccessDenied',
             `User is not authorized to perform iam:${action}: explicit deny on tag ${tag}`,

@@ -174,6 +174,12 @@ export function readHandlers(model: IamState): Record<string, Handler> {
         }));
       return model.page(params, 'VirtualMFADevices', devices);
     },
+    ListMFADeviceTags: (params) => {
+      const device = account.virtualMfaDevices.get(params.SerialNumber ?? '');
+      if (!device)
+        throw new StandinError('NoSuchEntity', `MFA device ${params.SerialNumber} cannot be found.`, 404);
+      return model.page(params, 'Tags', tagList(device.tags ?? {}));
+    },
     ListUserPolicies: (params) => {
       return model.page(params, 'PolicyNames', Object.keys(model.user(params).inlinePolicies));
     },

@@ -1,4 +1,4 @@
-import { addUser, findUser, stableId, userArn } from './account';
+import { addUser, applyTags, findUser, stableId, storedTagKey, userArn } from './account';
 import { dependentItems, userShape, requireLoginProfile, type Handler, type IamState } from './iam-shapes';
 import { StandinError } from './standin-types';
 import { memberList, memberValues } from './xml';
@@ -88,6 +88,17 @@ export function writeHandlers(model: IamState): Record<string, Handler> {
       if (virtual) virtual.assignedTo = null;
       return undefined;
     },
+    TagMFADevice: (params) => {
+      const device = account.virtualMfaDevices.get(params.SerialNumber ?? '');
+      if (!device)
+        throw new StandinError('NoSuchEntity', `MFA device ${params.SerialNumber} cannot be found.`, 404);
+      device.tags ??= {};
+      applyTags(
+        device.tags,
+        memberList(params, 'Tags').map((tag) => ({ Key: tag.Key ?? '', Value: tag.Value ?? '' })),
+      );
+      return undefined;
+    },
     DeleteVirtualMFADevice: (params) => {
       const device = account.virtualMfaDevices.get(params.SerialNumber ?? '');
       if (!device)
@@ -138,12 +149,16 @@ export function writeHandlers(model: IamState): Record<string, Handler> {
     },
     TagUser: (params) => {
       const user = model.user(params);
-      for (const tag of memberList(params, 'Tags')) user.tags[tag.Key ?? ''] = tag.Value ?? '';
+      const tags = memberList(params, 'Tags').map((tag) => ({ Key: tag.Key ?? '', Value: tag.Value ?? '' }));
+      applyTags(user.tags, tags);
       return undefined;
     },
     UntagUser: (params) => {
       const user = model.user(params);
-      for (const key of memberValues(params, 'TagKeys')) delete user.tags[key];
+      for (const key of memberValues(params, 'TagKeys')) {
+        const stored = storedTagKey(user.tags, key);
+        if (stored !== undefined) delete user.tags[stored];
+      }
       return undefined;
     },
     CreateUser: (params) => {

@@ -7,7 +7,7 @@ import { offboardCandidate, offboardExecutionName } from '../../lambdas/commons/
 import { runInventory, type UserFinding } from '../../lambdas/inventory/inventory';
 import { openCaseFor, Simulation, type CaseRun } from './engine';
 import type { JiraIssue } from './jira-standin';
-import { addUser, stableId, type SimAccount, type SimUser } from './account';
+import { addUser, applyTags, stableId, type SimAccount, type SimUser } from './account';
 import type { CallRecord } from './aws-standin';
 import { SimClock } from './clock';
 import type { SimOrganization } from './organization-standin';
@@ -216,7 +216,7 @@ function changeDuringApproval(
       lastUsedDate: null,
     });
   }
-  if (change.tags) Object.assign(user.tags, change.tags);
+  if (change.tags) applyTags(user.tags, Object.entries(change.tags).map(([Key, Value]) => ({ Key, Value })));
   if (change.groups) {
     user.groups = [...change.groups];
     for (const group of change.groups) account.groups.add(group);

@@ -138,13 +138,30 @@ function checkUserReferences(
 ): void {
   const names = new Set(account.users.map((user) => user.userName));
   account.users.forEach((user, index) => {
-    if (account.users.findIndex((other) => other.userName === user.userName) !== index) {
+    // IAM refuses a second user whose name differs only in case: `Alice` and `alice` are one user.
+    const first = account.users.findIndex(
+      (other) => other.userName.toLowerCase() === user.userName.toLowerCase(),
+    );
+    if (first !== index) {
       ctx.addIssue({
         code: 'custom',
         path: ['users', index, 'userName'],
-        message: `duplicate user name ${user.userName}`,
+        message:
+          account.users[first]!.userName === user.userName
+            ? `duplicate user name ${user.userName}`
+            : `${user.userName} differs from ${account.users[first]!.userName} only in case, and IAM user names are not case sensitive`,
       });
     }
+    const keys = Object.keys((user as { tags?: Record<string, string> }).tags ?? {});
+    keys.forEach((key, keyIndex) => {
+      const twin = keys.findIndex((other) => other.toLowerCase() === key.toLowerCase());
+      if (twin !== keyIndex)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['users', index, 'tags', key],
+          message: `${key} differs from ${keys[twin]} only in case, and IAM keeps one tag per key in any case`,
+        });
+    });
   });
   for (const [field, keys] of [
     ['decisions', Object.keys(account.decisions)],
