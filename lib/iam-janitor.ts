@@ -185,6 +185,18 @@ export class IamJanitor extends Construct {
         resources: [this.caseStateMachine.stateMachineArn],
       }),
     );
+    // The request step delivers a decision stored during its own earlier attempt. A policy of its
+    // own, not the role's default one: the function (which the machine names) depends on its
+    // default policy, and that policy naming the machine would be a cycle.
+    new iam.Policy(this, 'RequestApprovalDeliversDecisions', {
+      roles: [this.functions['request-approval'].role!],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['states:SendTaskSuccess'],
+          resources: [this.caseStateMachine.stateMachineArn],
+        }),
+      ],
+    });
 
     this.sweepStateMachine = this.stateMachine(
       organization ? 'organizationSweep' : 'sweep',

@@ -259,16 +259,22 @@ describe('the interactions endpoint', () => {
     await sim.stop();
   });
 
-  it('marks the case expired when Step Functions says the token timed out, and answers politely', async () => {
+  it('writes no outcome when Step Functions says the token timed out: the machine records what happened', async () => {
     const { sim, finished, account } = await startWaitingCase();
+    // Step Functions answers TaskTimedOut both for an expired wait and for a token already answered.
     sim.aws.options.onTaskCallback = () => ({ code: 'TaskTimedOut', message: 'Task Timed Out' });
     expect((await sim.click(CASE_ID, 'delete', APPROVER)).statusCode).toBe(200);
-    expect(sim.slack.posts.filter((post) => post.method === 'chat.postEphemeral').at(-1)?.text).toBe(
-      'This case already expired, so loaded was kept and nothing changed. The next sweep will ask again.',
+    expect(sim.slack.posts.filter((post) => post.method === 'chat.postEphemeral').at(-1)?.text).toMatch(
+      /^The workflow is not waiting on this request right now: .* This click changed nothing else; the thread will show the outcome\.$/,
     );
-    expect(await sim.caseRecord(CASE_ID)).toMatchObject({ status: 'closed', outcome: 'expired' });
+    const afterClick = await sim.caseRecord(CASE_ID);
+    expect(afterClick?.outcome).toBeUndefined();
+    expect(afterClick?.status).not.toBe('closed');
     await finished;
-    expect(await sim.caseRecord(CASE_ID)).toMatchObject({ outcome: 'expired' });
+    expect(await sim.caseRecord(CASE_ID)).toMatchObject({
+      outcome: 'expired',
+      outcomeDetail: `a delete decision by ${APPROVER} arrived after the approval expired; nothing changed`,
+    });
     expect(account.users.has('loaded')).toBe(true);
     await sim.stop();
   });

@@ -204,6 +204,41 @@ export class CaseStore {
   }
 
   /**
+   * The request step's write: each attempt of the state has a new task token, and only the latest
+   * can resume the case. The case waits for a decision again only while it holds none: a decision
+   * stored during an earlier attempt (whose token died with it) stands, and is to be delivered to
+   * this token. Returns the case as it now stands.
+   */
+  async awaitDecision(caseId: string, taskToken: string): Promise<CaseRecord> {
+    const write = async (waiting: boolean) =>
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: caseKey(caseId) },
+          UpdateExpression: waiting ? 'SET #token = :token, #status = :awaiting' : 'SET #token = :token',
+          ConditionExpression: waiting
+            ? 'attribute_exists(pk) AND attribute_not_exists(#decision)'
+            : 'attribute_exists(pk)',
+          ExpressionAttributeNames: {
+            '#token': 'taskToken',
+            ...(waiting ? { '#status': 'status', '#decision': 'decision' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':token': taskToken,
+            ...(waiting ? { ':awaiting': 'awaiting-decision' } : {}),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+    try {
+      return (await write(true)).Attributes as CaseRecord;
+    } catch (error) {
+      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+      return (await write(false)).Attributes as CaseRecord;
+    }
+  }
+
+  /**
    * The first decision wins: the write succeeds only while the case waits and holds no decision.
    * A later click learns who decided first. A second approval (twoPersonDelete) counts only over a
    * first one by somebody else, checked in the same write.

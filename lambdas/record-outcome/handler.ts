@@ -52,11 +52,12 @@ export const handler = taskHandler(
     const record = await store.get(caseId);
     const userName = state.candidate.userName;
 
-    const outcome: Outcome =
-      record?.outcome === 'expired' ? 'expired' : (state.outcome ?? state.action?.outcome ?? 'failed');
+    // What the machine did is the outcome, always: the Act state's result, or the Pass state that
+    // named why nothing was done. Nothing outside the execution writes an outcome.
+    const outcome: Outcome = state.outcome ?? state.action?.outcome ?? 'failed';
     const detail =
-      record?.outcome === 'expired'
-        ? outcomeDetail('expired', undefined)
+      outcome === 'expired' && record?.decision
+        ? `a ${record.decision.decision} decision by ${record.decision.decidedBy} arrived after the approval expired; nothing changed`
         : outcomeDetail(outcome, state.error, record?.decision?.decision);
     const facts = record ?? {
       caseId,

@@ -1,11 +1,14 @@
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
-import { caseStore } from '../commons/clients';
+import type { CaseRecord } from '../commons/case-store';
+import { caseStore, sfnClient } from '../commons/clients';
+import { clock } from '../commons/clock';
 import { configForAccount } from '../commons/config';
 import { janitorConfig } from '../commons/env';
 import { taskHandler } from '../commons/handler';
 import { slackSecrets } from '../commons/secrets';
 import { callSlack, slackClient, updateMessage } from '../commons/slack';
-import { approvalMessage } from '../commons/slack-messages';
+import { approvalMessage, decidedMessage } from '../commons/slack-messages';
 
 const eventSchema = z.object({
   caseId: z.string().min(1),
@@ -21,14 +24,25 @@ export const handler = taskHandler(
   ({ caseId }) => ({ caseId }),
   async ({ caseId, taskToken }, log): Promise<{ slackTs: string }> => {
     const store = caseStore();
-    const record = await store.require(caseId);
+    // Each attempt of the state gets a new token; the latest is the one that can resume the case.
+    const record = await store.awaitDecision(caseId, taskToken);
     // Organization mode: the account's own channel, when accountOverrides names one.
     const config = configForAccount(janitorConfig(), record.candidate.accountId);
     log.appendKeys({ userName: record.userName });
-    // Each attempt of the state gets a new token; the latest is the one that can resume the case.
-    await store.update(caseId, { taskToken, status: 'awaiting-decision' });
 
     const slack = await slackClient((await slackSecrets()).slackBotToken);
+    if (record.decision) {
+      // Decided during an earlier attempt (say, on a request whose posting answer was lost). Its
+      // token died with that attempt, delivered or not: had it resumed the case, there would be no
+      // attempt now. So this attempt's token carries the decision on.
+      await sfnClient().send(
+        new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(record.decision) }),
+      );
+      await store.update(caseId, { decisionDeliveredAt: clock.now().toISOString() });
+      log.info('delivered a decision stored during an earlier attempt');
+      await showDecision(slack, record, config.slackChannelId);
+      return { slackTs: record.slackTs ?? '' };
+    }
     const message = approvalMessage(record, config.approvalTimeoutHours, config.dryRun);
     if (record.slackTs && record.slackChannel) {
       // A retry after the message was posted: refresh it rather than post a second one.
@@ -53,3 +67,19 @@ export const handler = taskHandler(
     return { slackTs: posted.ts ?? '' };
   },
 );
+
+/** The decided request: in place when its message is known, else as a new message in the channel. */
+async function showDecision(
+  slack: Awaited<ReturnType<typeof slackClient>>,
+  record: CaseRecord,
+  channel: string,
+): Promise<void> {
+  const message = decidedMessage(record, record.decision!);
+  if (record.slackTs && record.slackChannel) {
+    await updateMessage(slack, { channel: record.slackChannel, ts: record.slackTs }, message, 'show the decision');
+    return;
+  }
+  await callSlack('post the decision', () =>
+    slack.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never, unfurl_links: false }),
+  );
+}

@@ -181,44 +181,38 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
     const existing = claim.existing?.decision;
     // Slack re-sends a request it did not see answered in 3 s: the same approver, the same choice.
     const repeat = existing?.decidedBy === userId && existing.decision === decision.decision;
-    const undelivered = repeat && claim.existing?.status === 'decided' && !claim.existing.decisionDeliveredAt;
+    // Only the decider's own repeat delivers a stored decision that never reached the workflow (its
+    // first delivery failed); nobody's other click rides on it. A retried request step delivers it too.
+    const undelivered = repeat && !claim.existing?.decisionDeliveredAt && !claim.existing?.outcome;
     if (!undelivered) {
       if (!repeat) await tell(alreadyDecided(claim.existing ?? record));
       return reply(200);
     }
-    // The decision was written but the workflow never heard it: this click delivers it.
     delivering = existing;
   }
 
-  try {
-    await sfnClient().send(
-      new SendTaskSuccessCommand({ taskToken: record.taskToken!, output: JSON.stringify(delivering) }),
-    );
-  } catch (error) {
-    if (!/TaskTimedOut|InvalidToken|TaskDoesNotExist/.test(errorName(error))) {
+  const delivery = await deliverDecision(caseId, delivering);
+  if (delivery !== 'delivered') {
+    if (delivery !== 'not waiting') {
       // Written but not delivered: nothing has changed, and the same click will deliver it.
-      log.error('could not resume the case', { error: errorName(error) });
+      log.error('could not resume the case', { error: delivery });
       await tell(
-        `Your *${delivering.decision}* decision for ${record.userName} is recorded, but the workflow could not be resumed (${errorName(error)}). Nothing has changed yet: click *${DECISION_WORDS[delivering.decision]}* again in a minute to deliver it.`,
+        `Your *${delivering.decision}* decision for ${record.userName} is recorded, but the workflow could not be resumed (${delivery}). Nothing has changed yet: click *${DECISION_WORDS[delivering.decision]}* again in a minute to deliver it.`,
       );
       return reply(200);
     }
-    try {
-      await store.recordOutcome(caseId, {
-        status: 'closed',
-        outcome: 'expired',
-        outcomeDetail: `a ${delivering.decision} decision arrived after the approval expired`,
-      });
-    } catch (error) {
-      // Already ended otherwise: the record keeps its outcome, and the approver is told the same.
-      log.warn('the case already has an outcome', { error: errorName(error) });
+    // Step Functions answers alike for a token already answered (by a double click, or by the
+    // request step itself) and for one whose wait expired, so this click writes nothing: the
+    // workflow records the outcome that really happened.
+    const now = await store.get(caseId);
+    if (!now?.decisionDeliveredAt) {
+      const stored = now?.decision?.decidedBy === userId;
+      await tell(
+        `The workflow is not waiting on this request right now: the request is being posted again, the approval expired, or a decision already reached it.${stored ? ' Your decision is stored with the case and reaches the workflow if it asks again.' : ''} This click changed nothing else; the thread will show the outcome.`,
+      );
     }
-    await tell(
-      `This case already expired, so ${record.userName} was kept and nothing changed. The next sweep will ask again.`,
-    );
     return reply(200);
   }
-  await store.update(caseId, { decisionDeliveredAt: clock.now().toISOString() });
   metrics.addDimension('decision', decision.decision);
   metrics.addMetric(MetricName.Decisions, MetricUnit.Count, 1);
   metrics.publishStoredMetrics();
@@ -254,6 +248,29 @@ function workspaceCheck(
     accepted: false,
     reason: `foreign workspace ${payload.team?.id ?? 'none'}${enterpriseId ? ` (organization ${enterpriseId})` : ''}`,
   };
+}
+
+/**
+ * Sends the decision to the task token the case waits on now, read afresh: a retried request step
+ * replaces the token, and the one this click's first read saw may be dead. Marks it delivered.
+ */
+async function deliverDecision(
+  caseId: string,
+  decision: DecisionRecord,
+): Promise<'delivered' | 'not waiting' | string> {
+  const store = caseStore();
+  const current = await store.get(caseId);
+  if (!current?.taskToken) return 'not waiting';
+  try {
+    await sfnClient().send(
+      new SendTaskSuccessCommand({ taskToken: current.taskToken, output: JSON.stringify(decision) }),
+    );
+  } catch (error) {
+    const name = errorName(error);
+    return /TaskTimedOut|InvalidToken|TaskDoesNotExist/.test(name) ? 'not waiting' : name;
+  }
+  await store.update(caseId, { decisionDeliveredAt: clock.now().toISOString() });
+  return 'delivered';
 }
 
 function alreadyDecided(record: CaseRecord): string {

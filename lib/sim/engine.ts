@@ -289,6 +289,7 @@ export class Simulation {
     const token = `sim-task-token-${++this.tokenCounter}-${'x'.repeat(64)}`;
     const timeoutSeconds = this.options.approvalTimeoutSeconds ?? 2;
     const caseExecutionArn = executionArn(CASE_MACHINE_ARN, caseId);
+    const tokens: string[] = [];
     const run = await runMachine(
       this.caseMachine,
       { candidate },
@@ -300,10 +301,19 @@ export class Simulation {
         // waitForTaskToken: the handler posts the request; the decision arrives through the task callback.
         RequestApproval: async (input) => {
           const payload = (input as { Payload: { caseId: string; taskToken: string } }).Payload;
-          await slackRequestHandler(payload);
-          const decided = new Promise<unknown>((resolve) => this.waiting.set(payload.taskToken, { resolve }));
+          // Step Functions gives every attempt of the state a token of its own, valid from the start
+          // of the attempt; a failed attempt's token dies with it (SendTaskSuccess: TaskTimedOut).
+          const taskToken = `${payload.taskToken}-attempt-${++this.tokenCounter}`;
+          tokens.push(taskToken);
+          const decided = new Promise<unknown>((resolve) => this.waiting.set(taskToken, { resolve }));
+          try {
+            await slackRequestHandler({ ...payload, taskToken });
+          } catch (error) {
+            this.waiting.delete(taskToken);
+            throw error;
+          }
           // The token dies with the timeout, as in Step Functions: a later SendTaskSuccess gets TaskTimedOut.
-          setTimeout(() => this.waiting.delete(payload.taskToken), timeoutSeconds * 1000).unref();
+          setTimeout(() => this.waiting.delete(taskToken), timeoutSeconds * 1000).unref();
           void this.options
             .onApprovalRequested?.(payload.caseId)
             .catch((error) => this.options.log?.(`decision driver failed: ${String(error)}`));
@@ -311,7 +321,7 @@ export class Simulation {
         },
       }),
     );
-    this.waiting.delete(token);
+    for (const attempt of tokens) this.waiting.delete(attempt);
     return {
       caseId,
       userName: candidate.userName,

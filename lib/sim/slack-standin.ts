@@ -19,6 +19,11 @@ export class SlackStandin extends HttpStandin {
   readonly posts: SlackPost[] = [];
   readonly messages = new Map<string, SlackPost>();
   failuresLeft = 0;
+  /**
+   * Called after a message is posted, before Slack answers; true loses the answer (HTTP 500 after
+   * the message is in the channel), as a timeout or a dropped connection would.
+   */
+  loseAnswer?: (post: SlackPost) => Promise<boolean>;
   private counter = 0;
 
   constructor(private readonly botToken = 'xoxb-sim-token') {
@@ -50,6 +55,7 @@ export class SlackStandin extends HttpStandin {
         const message = post(ts);
         this.posts.push(message);
         if (!message.threadTs) this.messages.set(ts, message);
+        if (await this.loseAnswer?.(message)) return { status: 500, body: { ok: false, error: 'internal_error' } };
         return { status: 200, body: { ok: true, channel, ts, message: { text: message.text } } };
       }
       case 'chat.update': {
