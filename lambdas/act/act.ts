@@ -11,8 +11,10 @@ import {
   recheckActivity,
   recheckNewCredentials,
   refuseIfProtected,
+  refuseSelfDecision,
   verifyIdentity,
   type CaseExpectations,
+  type Deciders,
   type GuardPolicy,
 } from './recheck';
 import { hasTag } from '../commons/tags';
@@ -43,6 +45,8 @@ export interface ActInput {
    * keys, service-specific credentials), read from CloudTrail. Called only when the user holds one.
    */
   readonly trailUseSince?: (userName: string, since: Date) => Promise<string | undefined>;
+  /** Who decided: the live user's identity tag must name none of them. Undefined: the CLI. */
+  readonly deciders?: Deciders;
   readonly dryRun: boolean;
   readonly now: Date;
   /**
@@ -75,6 +79,7 @@ export async function act(input: ActInput): Promise<ActResult> {
   const plan = await readUser(iam, userName, now);
   if (input.expected) verifyIdentity(plan, input.expected.userId);
   refuseIfProtected(plan, policy);
+  if (input.deciders) refuseSelfDecision(plan, input.deciders);
   if (input.expected) await recheck(input, plan, input.expected);
   const leftovers = action === 'delete' ? await leftoverVirtualMfa(iam, plan, input.previousSnapshot) : [];
   const steps = action === 'delete' ? deletionSteps(plan, leftovers) : disableSteps(plan, now);
@@ -121,6 +126,7 @@ async function keep(input: ActInput): Promise<ActResult> {
   const user = await getUser(iam, userName);
   // The keep-until tag would snooze whoever holds the name now; a different person is not ours to snooze.
   if (input.expected) verifyIdentity({ userName, userId: user.UserId }, input.expected.userId);
+  if (input.deciders) refuseSelfDecision({ userName, tags: tagsOf(user.Tags) }, input.deciders);
   if (input.dryRun) return { outcome: 'dry-run', planned: [step.description], done: [] };
   // A user protected since the case opened is kept by definition; the role's Deny would refuse the tag.
   if (hasTag(tagsOf(user.Tags), policy.protectedTagKey)) return { outcome: 'kept', planned: [], done: [] };

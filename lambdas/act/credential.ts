@@ -3,7 +3,13 @@ import { DeleteLoginProfileCommand, UpdateAccessKeyCommand, type IAMClient } fro
 import { UserBecameActiveError, UserChangedError } from '../commons/errors';
 import { readUser, type Snapshot } from '../commons/snapshot';
 import { formatTime, wholeSeconds } from '../commons/text';
-import { refuseIfProtected, verifyIdentity, type GuardPolicy } from './recheck';
+import {
+  refuseIfProtected,
+  refuseSelfDecision,
+  verifyIdentity,
+  type Deciders,
+  type GuardPolicy,
+} from './recheck';
 import { runSteps, type RunStepsOptions } from './runner';
 import { keepStep, type RemovalStep } from './steps';
 
@@ -25,6 +31,8 @@ export interface CredentialActInput {
   readonly lastUsed: string | null;
   readonly openedAt: string;
   readonly policy: GuardPolicy & { readonly keepUntilTagKey: string; readonly keepDays: number };
+  /** Who decided: the live user's identity tag must name none of them. */
+  readonly deciders?: Deciders;
   readonly dryRun: boolean;
   readonly now: Date;
   readonly saveSnapshot: (snapshot: Snapshot, planned: string[]) => Promise<void>;
@@ -46,6 +54,7 @@ export async function actOnCredential(input: CredentialActInput): Promise<Creden
   // Read live, right before acting: the report lags by up to 4 hours, GetAccessKeyLastUsed does not.
   const plan = await readUser(iam, userName, now);
   verifyIdentity(plan, input.userId);
+  if (input.deciders) refuseSelfDecision(plan, input.deciders);
   // A user protected since the case opened is kept by definition; the role's Deny would refuse the tag.
   if (input.action === 'keep' && hasTag(plan.tags, policy.protectedTagKey))
     return { outcome: 'kept', planned: [], done: [] };

@@ -17,6 +17,7 @@ import {
   type ActResult,
   type CredentialActResult,
   type CaseExpectations,
+  type Deciders,
   type Snapshot,
 } from './removal';
 
@@ -63,6 +64,16 @@ export const handler = taskHandler(
       snapshotSaved = true;
     };
 
+    // Everyone who decided, with the e-mails Slack gave at their clicks: the live user must be none of them.
+    const deciders: Deciders = {
+      identityTagKey: config.approverIdentityTagKey,
+      people: [
+        { slackId: decision.decidedBy, email: decision.decidedByEmail },
+        ...(decision.firstApprover
+          ? [{ slackId: decision.firstApprover, email: decision.firstApproverEmail }]
+          : []),
+      ],
+    };
     const evidence = record.context?.iam;
     const expected: CaseExpectations = {
       userId: record.userId,
@@ -96,6 +107,7 @@ export const handler = taskHandler(
         lastUsed: record.candidate.lastActivity,
         openedAt: record.openedAt,
         policy: config,
+        deciders,
         dryRun: config.dryRun,
         now: clock.now(),
         saveSnapshot,
@@ -113,6 +125,7 @@ export const handler = taskHandler(
         userName: record.userName,
         policy: config,
         expected,
+        deciders,
         trailUseSince,
         dryRun: config.dryRun,
         now: clock.now(),

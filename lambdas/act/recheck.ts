@@ -1,4 +1,5 @@
-import { UserBecameActiveError, UserChangedError } from '../commons/errors';
+import { SelfDecisionError, UserBecameActiveError, UserChangedError } from '../commons/errors';
+import { tagValue, type Tags } from '../commons/tags';
 import { refuseIfProtected } from '../commons/exemptions';
 import { latestUse, type Snapshot } from '../commons/snapshot';
 import { formatTime, wholeSeconds } from '../commons/text';
@@ -27,6 +28,36 @@ export interface CaseExpectations {
   readonly consoleAccess?: boolean;
   /** An offboarding: the user is active on purpose, so use during the wait does not stop it. */
   readonly requested?: boolean;
+}
+
+/** Who decided a case: the Slack ids, and the e-mails Slack gave for them (undefined: unknown). */
+export interface Deciders {
+  readonly identityTagKey: string;
+  readonly people: readonly { readonly slackId: string; readonly email?: string }[];
+}
+
+/**
+ * Nobody decides about themselves: the user's identity tag (a Slack id or an e-mail), read live,
+ * must name none of the deciders. An e-mail tag with a decider whose e-mail is unknown refuses too,
+ * since it cannot be ruled out. The interactions Lambda checks the tags saved when the case opened;
+ * this catches a tag added while the case waited, without giving the internet-facing function any
+ * IAM read.
+ */
+export function refuseSelfDecision(user: { userName: string; tags: Tags }, deciders: Deciders): void {
+  const identity = tagValue(user.tags, deciders.identityTagKey)?.trim();
+  if (!identity) return;
+  for (const person of deciders.people) {
+    const self = identity.includes('@')
+      ? person.email === undefined || person.email.toLowerCase() === identity.toLowerCase()
+      : identity.toUpperCase() === person.slackId.toUpperCase();
+    if (self) {
+      throw new SelfDecisionError(
+        person.email === undefined && identity.includes('@')
+          ? `${user.userName} is tagged ${deciders.identityTagKey}=${identity}, and the e-mail of <@${person.slackId}>, who decided, is unknown, so the decision may be about themselves; nothing was changed. Another approver must decide.`
+          : `${user.userName} is tagged ${deciders.identityTagKey}=${identity}: <@${person.slackId}>, who decided, is the user; nothing was changed. Another approver must decide.`,
+      );
+    }
+  }
 }
 
 /** A different user id under the same name: the person the approver decided about is gone. */

@@ -99,5 +99,11 @@ export const decisionSchema = z.object({
   reason: z.string().max(MAX_REASON_LENGTH).optional(),
   /** With twoPersonDelete: the first approver of a Delete; decidedBy is the second. */
   firstApprover: z.string().min(1).optional(),
+  /**
+   * The deciders' e-mail addresses as Slack gave them at the click (absent when Slack would not
+   * say): the remover compares them with the user's identity tag, read live.
+   */
+  decidedByEmail: z.string().min(1).optional(),
+  firstApproverEmail: z.string().min(1).optional(),
 });
 export type DecisionRecord = z.infer<typeof decisionSchema>;

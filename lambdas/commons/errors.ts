@@ -21,6 +21,14 @@ export class ProtectedUserError extends Error {
   override name = 'ProtectedUserError';
 }
 
+/**
+ * The user's identity tag, read live right before the change, names one of the people who decided:
+ * nobody decides about themselves, even when the tag was added while the case waited.
+ */
+export class SelfDecisionError extends Error {
+  override name = 'SelfDecisionError';
+}
+
 /** Another case for this user is still open: a second one would ask twice about the same person. */
 export class CaseAlreadyOpenError extends Error {
   override name = 'CaseAlreadyOpenError';

@@ -10,7 +10,13 @@ import { clip, formatTime } from './text';
  */
 
 /** The errors whose message is written for people; any other keeps its name, for whoever debugs it. */
-const EXPLAINED_ERRORS = new Set(['UserBecameActiveError', 'UserChangedError', 'ProtectedUserError']);
+const EXPLAINED_ERRORS = new Set([
+  'UserBecameActiveError',
+  'UserChangedError',
+  'ProtectedUserError',
+  'SelfDecisionError',
+  'AccountOutOfScopeError',
+]);
 
 /** A one-line reason from the state machine's error, without stack traces or error class names. */
 export function outcomeDetail(

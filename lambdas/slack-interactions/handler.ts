@@ -146,10 +146,14 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
     decidedAt: clock.now().toISOString(),
     ...(reason ? { reason: clip(reason, MAX_REASON_LENGTH) } : {}),
   };
+  // The approver's e-mail, kept with the decision: the remover compares it with the user's identity
+  // tag read live, which may have been added while the case waited.
+  const email = await emailOf(userId, slack);
+  if (typeof email === 'string' && email.includes('@')) decision.decidedByEmail = email;
   // Nobody decides about themselves: the user's own Slack id or e-mail, in their IAM tag, is refused.
   const identity = tagValue(record.context?.iam.tags ?? {}, config.approverIdentityTagKey)?.trim();
   if (identity) {
-    const self = await isSelf(identity, userId, slack);
+    const self = isSelf(identity, userId, email);
     if (self !== false) {
       countRejected('self-approval');
       await tell(
@@ -173,7 +177,10 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
       await tell('You already approved this Delete: a different approver must click *Delete* too.');
       return reply(200);
     }
-    if (earlier && !first.existing?.decision) decision.firstApprover = earlier.decidedBy;
+    if (earlier && !first.existing?.decision) {
+      decision.firstApprover = earlier.decidedBy;
+      if (earlier.decidedByEmail) decision.firstApproverEmail = earlier.decidedByEmail;
+    }
   }
   const claim = await store.recordDecision(caseId, decision);
   let delivering = decision;
@@ -284,18 +291,22 @@ function alreadyDecided(record: CaseRecord): string {
  * Whether the approver is the person the case is about: true, false, or why it cannot be told (an
  * e-mail tag and no readable e-mail), which refuses like true.
  */
-async function isSelf(
-  identity: string,
+function isSelf(identity: string, approver: string, email: { unknown: string } | string): boolean | string {
+  if (!identity.includes('@')) return identity.toUpperCase() === approver;
+  if (typeof email !== 'string') return email.unknown;
+  return email.toLowerCase() === identity.toLowerCase();
+}
+
+/** The approver's e-mail from Slack (users:read.email), or why it cannot be had. */
+async function emailOf(
   approver: string,
   slack: Awaited<ReturnType<typeof slackClient>>,
-): Promise<boolean | string> {
-  if (!identity.includes('@')) return identity.toUpperCase() === approver;
+): Promise<{ unknown: string } | string> {
   try {
     const email = (await slack.users.info({ user: approver })).user?.profile?.email;
-    if (!email) return 'Slack gave no e-mail';
-    return email.toLowerCase() === identity.toLowerCase();
+    return email ? email : { unknown: 'Slack gave no e-mail' };
   } catch (error) {
-    return errorName(error);
+    return { unknown: errorName(error) };
   }
 }
 
