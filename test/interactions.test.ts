@@ -150,7 +150,7 @@ describe('the interactions endpoint', () => {
     await sim.click(CASE_ID, 'delete', APPROVER);
     expect(sim.aws.callsOf('SendTaskSuccess')).toHaveLength(0);
     expect(told()).toEqual([
-      'Your *Delete* for loaded is recorded. A second approver must also click *Delete* before anything changes.',
+      'Your *Delete* for loaded is recorded. It cannot be fully undone, so a second approver must also click *Delete* before anything changes.',
       'You already approved this Delete: a different approver must click *Delete* too.',
     ]);
     expect((await sim.caseRecord(CASE_ID))?.decision).toBeUndefined();
@@ -163,6 +163,66 @@ describe('the interactions endpoint', () => {
     });
     expect((await finished).states).toContain('Act');
     expect(account.users.has('loaded')).toBe(false);
+    await sim.stop();
+  });
+
+  it('with twoPersonDelete, Disable also needs a second approver of the same decision (it deletes the console password)', async () => {
+    const { sim, finished, account } = await startWaitingCase({
+      config: {
+        ...VALID_CONFIG,
+        approverSlackUserIds: [APPROVER, 'U0456GHIJKL'],
+        cloudTrailRegions: ['eu-west-1'],
+        twoPersonDelete: true,
+      },
+    });
+    await sim.click(CASE_ID, 'disable', APPROVER);
+    // A second approver's other irreversible decision is not a confirmation of the first.
+    await sim.click(CASE_ID, 'delete', 'U0456GHIJKL');
+    expect(sim.aws.callsOf('SendTaskSuccess')).toHaveLength(0);
+    expect(
+      sim.slack.posts.filter((post) => post.method === 'chat.postEphemeral').map((post) => post.text),
+    ).toEqual([
+      'Your *Disable* for loaded is recorded. It cannot be fully undone, so a second approver must also click *Disable* before anything changes.',
+      `<@${APPROVER}> approved *Disable*; a second approval counts only for the same decision, so nothing changed. Click *Disable* to confirm it, or *Keep*.`,
+    ]);
+    await sim.click(CASE_ID, 'disable', 'U0456GHIJKL');
+    expect((await finished).states).toContain('Act');
+    expect(account.users.get('loaded')!.password).toBeNull();
+    expect((await sim.caseRecord(CASE_ID))?.outcome).toBe('disabled');
+    await sim.stop();
+  });
+
+  it('with twoPersonDelete, the remover itself refuses an irreversible decision that carries one approver', async () => {
+    const { sim, finished, account } = await startWaitingCase({
+      config: {
+        ...VALID_CONFIG,
+        approverSlackUserIds: [APPROVER, 'U0456GHIJKL'],
+        cloudTrailRegions: ['eu-west-1'],
+        twoPersonDelete: true,
+      },
+    });
+    // GIVEN a decision that reached the workflow without passing the two-person click path
+    const record = await sim.caseRecord(CASE_ID);
+    const { SFNClient, SendTaskSuccessCommand } = await import('@aws-sdk/client-sfn');
+    const sfn = new SFNClient({
+      endpoint: sim.aws.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'test' },
+    });
+    await sfn.send(
+      new SendTaskSuccessCommand({
+        taskToken: record!.taskToken!,
+        output: JSON.stringify({ decision: 'delete', decidedBy: APPROVER, decidedAt: new Date().toISOString() }),
+      }),
+    );
+    // THEN nothing changed
+    expect((await finished).states).toContain('Act');
+    expect(account.users.has('loaded')).toBe(true);
+    expect(sim.aws.mutatingCalls()).toEqual([]);
+    expect(await sim.caseRecord(CASE_ID)).toMatchObject({
+      outcome: 'failed',
+      outcomeDetail: expect.stringMatching(/^A delete cannot be fully undone and twoPersonDelete is on, but it carries one approver/),
+    });
     await sim.stop();
   });
 

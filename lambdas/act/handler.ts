@@ -3,10 +3,10 @@ import * as z from 'zod';
 import { caseStore, iamClientFor, memberOf, trailAccess } from '../commons/clients';
 import { configForAccount } from '../commons/config';
 import { lookupRegions, lookupUserEvents } from '../commons/cloudtrail';
-import { decisionSchema } from '../commons/contracts';
+import { decisionSchema, isIrreversible } from '../commons/contracts';
 import { janitorConfig } from '../commons/env';
 import { clock } from '../commons/clock';
-import { errorName } from '../commons/errors';
+import { errorName, TwoPersonRuleError } from '../commons/errors';
 import { taskHandler } from '../commons/handler';
 import { metrics, MetricName } from '../commons/observability';
 import { SerialLimiter, LOOKUP_GAP_MS } from '../commons/rate-limiter';
@@ -64,6 +64,17 @@ export const handler = taskHandler(
       snapshotSaved = true;
     };
 
+    // The two-person rule, enforced where the change happens too: an irreversible decision that
+    // reached the remover with one approver (whatever path it took) changes nothing.
+    if (
+      config.twoPersonDelete &&
+      isIrreversible(decision.decision, record.candidate.credential) &&
+      (!decision.firstApprover || decision.firstApprover === decision.decidedBy)
+    ) {
+      throw new TwoPersonRuleError(
+        `A ${decision.decision} cannot be fully undone and twoPersonDelete is on, but it carries one approver (<@${decision.decidedBy}>); nothing was changed.`,
+      );
+    }
     // Everyone who decided, with the e-mails Slack gave at their clicks: the live user must be none of them.
     const deciders: Deciders = {
       identityTagKey: config.approverIdentityTagKey,

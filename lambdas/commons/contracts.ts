@@ -23,6 +23,21 @@ export const DECISIONS_FOR: Record<CaseKind, readonly Decision[]> = {
   credential: ['deactivate', 'keep'],
 };
 
+/**
+ * The decisions that cannot be fully undone, which `twoPersonDelete` puts to a second approver:
+ * Delete (a restored user has a new id, and no secret of a deleted key or password comes back),
+ * Disable (IAM cannot deactivate a console password: it is deleted, and a restore sets a new one),
+ * and Deactivate of a console password (deleted, likewise). Keep and Deactivate of an access key
+ * are undone by a click or one API call.
+ */
+export function isIrreversible(
+  decision: Decision,
+  credential?: { readonly kind: 'password' | 'access-key' },
+): boolean {
+  if (decision === 'delete' || decision === 'disable') return true;
+  return decision === 'deactivate' && credential?.kind === 'password';
+}
+
 export const OUTCOMES = [
   'deleted',
   'disabled',

@@ -29,6 +29,11 @@ export class SelfDecisionError extends Error {
   override name = 'SelfDecisionError';
 }
 
+/** An irreversible decision with one approver under twoPersonDelete: nothing may change. */
+export class TwoPersonRuleError extends Error {
+  override name = 'TwoPersonRuleError';
+}
+
 /** Another case for this user is still open: a second one would ask twice about the same person. */
 export class CaseAlreadyOpenError extends Error {
   override name = 'CaseAlreadyOpenError';

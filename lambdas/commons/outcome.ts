@@ -15,6 +15,7 @@ const EXPLAINED_ERRORS = new Set([
   'UserChangedError',
   'ProtectedUserError',
   'SelfDecisionError',
+  'TwoPersonRuleError',
   'AccountOutOfScopeError',
 ]);
 

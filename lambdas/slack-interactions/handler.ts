@@ -3,7 +3,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import type { CaseRecord } from '../commons/case-store';
 import { caseStore, sfnClient } from '../commons/clients';
-import { DECISIONS, DECISIONS_FOR, MAX_REASON_LENGTH, type DecisionRecord } from '../commons/contracts';
+import {
+  DECISIONS,
+  DECISIONS_FOR,
+  isIrreversible,
+  MAX_REASON_LENGTH,
+  type DecisionRecord,
+} from '../commons/contracts';
 import { configForAccount, type JanitorConfig } from '../commons/config';
 import { janitorConfig } from '../commons/env';
 import { clock } from '../commons/clock';
@@ -164,17 +170,24 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
       return reply(200);
     }
   }
-  if (config.twoPersonDelete && decision.decision === 'delete') {
+  if (config.twoPersonDelete && isIrreversible(decision.decision, record.candidate.credential)) {
+    const word = DECISION_WORDS[decision.decision];
     const first = await store.recordFirstApproval(caseId, decision);
     if (first.won) {
       await tell(
-        `Your *Delete* for ${record.userName} is recorded. A second approver must also click *Delete* before anything changes.`,
+        `Your *${word}* for ${record.userName} is recorded. It cannot be fully undone, so a second approver must also click *${word}* before anything changes.`,
       );
       return reply(200);
     }
     const earlier = first.existing?.firstApproval;
     if (earlier?.decidedBy === userId && !first.existing?.decision) {
-      await tell('You already approved this Delete: a different approver must click *Delete* too.');
+      await tell(`You already approved this ${word}: a different approver must click *${word}* too.`);
+      return reply(200);
+    }
+    if (earlier && earlier.decision !== decision.decision && !first.existing?.decision) {
+      await tell(
+        `<@${earlier.decidedBy}> approved *${DECISION_WORDS[earlier.decision]}*; a second approval counts only for the same decision, so nothing changed. Click *${DECISION_WORDS[earlier.decision]}* to confirm it, or *Keep*.`,
+      );
       return reply(200);
     }
     if (earlier && !first.existing?.decision) {
