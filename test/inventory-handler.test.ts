@@ -125,6 +125,34 @@ describe('inventory Lambda', () => {
       halted: true,
       haltReason: expect.stringContaining('covers 10 candidates, not 11'),
     });
+    // AND that sweep used it up although it could not use it: the one after halts on its own alarm
+    expect(await sweep('ack-6')).toMatchObject({
+      halted: true,
+      haltReason: expect.not.stringContaining('acknowledgement'),
+    });
+  });
+
+  it('uses an acknowledgement up on the next sweep even when that sweep does not need it', async () => {
+    // GIVEN a halt, acknowledged, and then the anomaly clears before the next sweep
+    const account = emptyAccount();
+    for (let index = 0; index < 10; index++)
+      addUser(account, { userName: `gone-${index}`, createDate: ago(400) });
+    standin = await startStandin(account);
+    configure({ maxCasesPerRun: 4 });
+    const sweep = (sweepId: string) => handler({ sweepId, startedAt: new Date().toISOString() });
+    expect(await sweep('unused-1')).toMatchObject({ halted: true });
+    const io = { stdout: () => undefined, stderr: () => undefined };
+    const noTerminal = { interactive: false, confirm: async () => false };
+    expect(await runAcknowledgeGuard({ table: CASE_TABLE, yes: true, by: 'alice' }, io, noTerminal)).toBe(0);
+    for (let index = 0; index < 10; index++) addUser(account, { userName: `busy-${index}`, createDate: ago(1) });
+    for (let index = 0; index < 10; index++) account.users.delete(`gone-${index}`);
+    expect(await sweep('unused-2')).toMatchObject({ halted: false, candidateCount: 0 });
+    // WHEN a different anomaly appears days later
+    for (let index = 0; index < 10; index++) account.users.delete(`busy-${index}`);
+    for (let index = 0; index < 8; index++)
+      addUser(account, { userName: `other-${index}`, createDate: ago(400) });
+    // THEN the old acknowledgement does not let it through
+    expect(await sweep('unused-3')).toMatchObject({ halted: true, candidateCount: 8 });
   });
 
   it('refuses to acknowledge a sweep that did not halt', async () => {

@@ -165,10 +165,13 @@ async function inventory(
   const stamp = (candidates: Candidate[]) =>
     account ? candidates.map((candidate) => inAccount(candidate, account)) : candidates;
   const result = { ...raw, candidates: stamp(raw.candidates), backlog: stamp(raw.backlog) };
-  // Used up before any case starts: a failure later in this sweep never lets another one through.
-  if (result.acknowledged) {
-    await store.consumeAcknowledgement(result.acknowledged, scope);
-    log.warn('fraction guard acknowledged for this run', { ...result.acknowledged });
+  // The next sweep uses an acknowledgement up, whatever it finds: one left unused would let a
+  // different anomaly through days later. Used up before any case starts, so that a failure later in
+  // this sweep never lets another one through.
+  if (acknowledgement) {
+    await store.consumeAcknowledgement(acknowledgement, scope);
+    if (result.acknowledged) log.warn('fraction guard acknowledged for this run', { ...result.acknowledged });
+    else log.info('guard acknowledgement used up unused: this sweep did not need it', { ...acknowledgement });
   }
   const found = [...result.candidates, ...result.backlog];
   const staleCredentials = found.filter((candidate) => candidate.kind === 'credential').length;

@@ -81,10 +81,13 @@ export const handler = taskHandler(
       }),
       { users: 0, userCandidates: 0, credentials: 0, credentialCandidates: 0 },
     );
-    const guard = applyGuard(population, config, now, await store.guardAcknowledgement());
-    if (!guard.halted && guard.acknowledged) {
-      await store.consumeAcknowledgement(guard.acknowledged);
-      log.warn('organization fraction guard acknowledged for this run', { ...guard.acknowledged });
+    const acknowledgement = await store.guardAcknowledgement();
+    const guard = applyGuard(population, config, now, acknowledgement);
+    // Used up by this sweep whatever it finds, as an account's own is (see the inventory).
+    if (acknowledgement) {
+      await store.consumeAcknowledgement(acknowledgement);
+      if (!guard.halted && guard.acknowledged)
+        log.warn('organization fraction guard acknowledged for this run', { ...guard.acknowledged });
     }
     // Every stash is taken, halted or not: none outlives its sweep.
     const stashed = (
