@@ -64,10 +64,55 @@ export function grantLeastPrivilege(janitor: PermissionTargets, config: JanitorC
     assume(fns.inventory, 'reader');
     assume(fns['gather-context'], 'reader');
     assume(fns.act, 'remover');
+    // The exclusions hold in IAM too, at every door: no hub function may assume a member role in an
+    // excluded account, or in an account under an excluded OU (the StackSet cannot keep its roles
+    // out of an OU nested below a target OU).
+    for (const fn of [fns.inventory, fns['gather-context'], fns.act]) {
+      if (config.excludeAccountIds.length > 0)
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            sid: 'DenyExcludedAccounts',
+            effect: iam.Effect.DENY,
+            actions: ['sts:AssumeRole'],
+            resources: config.excludeAccountIds.map((account) =>
+              stack.formatArn({ service: 'iam', region: '', account, resource: 'role', resourceName: '*' }),
+            ),
+          }),
+        );
+      if (config.excludeOrganizationalUnitIds.length > 0)
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            sid: 'DenyExcludedOrganizationalUnits',
+            effect: iam.Effect.DENY,
+            actions: ['sts:AssumeRole'],
+            resources: ['*'],
+            conditions: {
+              'ForAnyValue:StringLike': {
+                'aws:ResourceOrgPaths': config.excludeOrganizationalUnitIds.map(
+                  (ou) => `${config.organizationId}/*/${ou}/*`,
+                ),
+              },
+            },
+          }),
+        );
+    }
+    // The context step and the remover check a case's account at their door (account-scope.ts).
+    for (const fn of [fns['gather-context'], fns.act])
+      fn.addToRolePolicy(
+        statement(
+          [
+            'organizations:DescribeOrganization',
+            'organizations:DescribeAccount',
+            'organizations:ListParents',
+          ],
+          ['*'],
+        ),
+      );
     const listAccounts = required(fns, 'list-accounts');
     listAccounts.addToRolePolicy(
       statement(
         [
+          'organizations:DescribeOrganization',
           'organizations:ListAccounts',
           'organizations:ListAccountsForParent',
           'organizations:ListOrganizationalUnitsForParent',

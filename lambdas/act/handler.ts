@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import { caseStore, iamClientFor, memberOf, trailAccess } from '../commons/clients';
+import { refuseOutOfScope } from '../commons/account-scope';
+import { caseStore, iamClientFor, memberOf, organizationsClient, trailAccess } from '../commons/clients';
 import { configForAccount } from '../commons/config';
 import { lookupRegions, lookupUserEvents } from '../commons/cloudtrail';
 import { decisionSchema, isIrreversible } from '../commons/contracts';
@@ -44,6 +45,9 @@ export const handler = taskHandler(
     const store = caseStore();
     const record = await store.require(caseId);
     const config = configForAccount(janitorConfig(), record.candidate.accountId);
+    // Organization mode: the account may have been excluded or suspended while the case waited.
+    if (record.candidate.accountId !== undefined)
+      await refuseOutOfScope(await organizationsClient(), record.candidate.accountId, config);
     // Organization mode: the remover role of the case's own account, and of no other.
     const member = memberOf(record.candidate, 'remover', config);
     const iam = iamClientFor(member);

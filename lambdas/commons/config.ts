@@ -258,6 +258,16 @@ export const configSchema = configObject.superRefine((config, ctx) => {
           'must list at least one OU (or the root id) in organization mode: the StackSet deploys the member roles there',
       });
     }
+    const both = config.memberOrganizationalUnitIds.filter((ou) =>
+      config.excludeOrganizationalUnitIds.includes(ou),
+    );
+    if (both.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['excludeOrganizationalUnitIds'],
+        message: `${both.join(', ')} is also in memberOrganizationalUnitIds: the StackSet would place the member roles in an OU excluded from the sweep; remove it from one of the two`,
+      });
+    }
   } else if (Object.keys(config.accountOverrides).length > 0) {
     ctx.addIssue({
       code: 'custom',

@@ -34,6 +34,11 @@ export class TwoPersonRuleError extends Error {
   override name = 'TwoPersonRuleError';
 }
 
+/** Organization mode: the case's account is excluded, suspended or the management account. */
+export class AccountOutOfScopeError extends Error {
+  override name = 'AccountOutOfScopeError';
+}
+
 /** Another case for this user is still open: a second one would ask twice about the same person. */
 export class CaseAlreadyOpenError extends Error {
   override name = 'CaseAlreadyOpenError';

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { caseStore, iamClientFor, memberOf, trailAccess } from '../commons/clients';
+import { refuseOutOfScope } from '../commons/account-scope';
+import { caseStore, iamClientFor, memberOf, organizationsClient, trailAccess } from '../commons/clients';
 import { candidateSchema } from '../commons/contracts';
 import { configForAccount } from '../commons/config';
 import { janitorConfig } from '../commons/env';
@@ -45,6 +46,10 @@ export const handler = taskHandler(
       executionArn,
       openedAt: clock.now().toISOString(),
     });
+    // Organization mode: an excluded, suspended or management account is refused here too, not
+    // only by the sweep's listing (an offboarding names its account itself).
+    if (candidate.accountId !== undefined)
+      await refuseOutOfScope(await organizationsClient(), candidate.accountId, config);
 
     const now = clock.now();
     const regions = lookupRegions(config);

@@ -1,4 +1,5 @@
 import {
+  DescribeOrganizationCommand,
   paginateListAccounts,
   paginateListAccountsForParent,
   paginateListOrganizationalUnitsForParent,
@@ -24,6 +25,11 @@ export interface AccountListing {
   readonly excluded: string[];
   /** Suspended, closing or not yet active: nobody can sign in there, and the member role may be gone. */
   readonly inactive: string[];
+  /**
+   * The management account, left out: service-managed StackSets never deploy to it, so it has no
+   * member roles, and sweeping it would fail every time. An account-mode deployment covers it.
+   */
+  readonly managementAccountId?: string;
 }
 
 /**
@@ -36,15 +42,22 @@ export async function listMemberAccounts(
 ): Promise<AccountListing> {
   const all: Account[] = [];
   for await (const page of paginateListAccounts({ client: org }, {})) all.push(...(page.Accounts ?? []));
+  const managementAccountId = (await org.send(new DescribeOrganizationCommand({}))).Organization
+    ?.MasterAccountId;
 
   const excluded = new Set(policy.excludeAccountIds);
   for (const ou of policy.excludeOrganizationalUnitIds) {
     for (const accountId of await accountsUnder(org, ou)) excluded.add(accountId);
   }
-  const listing = { accounts: [] as MemberAccount[], excluded: [] as string[], inactive: [] as string[] };
+  const listing = {
+    accounts: [] as MemberAccount[],
+    excluded: [] as string[],
+    inactive: [] as string[],
+    ...(managementAccountId ? { managementAccountId } : {}),
+  };
   for (const account of all.sort((a, b) => (a.Id ?? '').localeCompare(b.Id ?? ''))) {
     const accountId = account.Id;
-    if (!accountId) continue;
+    if (!accountId || accountId === managementAccountId) continue;
     if (excluded.has(accountId)) listing.excluded.push(accountId);
     else if ((account.State ?? account.Status) !== 'ACTIVE') listing.inactive.push(accountId);
     else listing.accounts.push({ accountId, name: account.Name ?? accountId });

@@ -10,6 +10,8 @@ export interface AccountsOutput {
   readonly accounts: MemberAccount[];
   readonly excluded: number;
   readonly inactive: number;
+  /** The management account, never swept (no member roles there): the sweep's output says so. */
+  readonly managementAccountId: string | null;
   /** accountConcurrency: the Distributed Map reads its MaxConcurrency from here. */
   readonly concurrency: number;
 }
@@ -30,6 +32,7 @@ export const handler = taskHandler(
       accounts: listing.accounts,
       excluded: listing.excluded.length,
       inactive: listing.inactive.length,
+      managementAccountId: listing.managementAccountId ?? null,
       concurrency: config.accountConcurrency,
     };
   },

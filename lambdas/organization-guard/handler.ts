@@ -13,6 +13,8 @@ const eventSchema = z.object({
   startedAt: z.string().min(1),
   excluded: z.number().int(),
   inactive: z.number().int(),
+  // Executions started before the management account was named in the listing still run.
+  managementAccountId: z.string().nullable().optional(),
   accounts: z.array(accountResultSchema),
 });
 
@@ -23,6 +25,11 @@ export interface OrganizationSweepOutput {
   readonly accountsSwept: number;
   readonly accountsExcluded: number;
   readonly accountsInactive: number;
+  /**
+   * The management account, never swept: StackSets place no member roles there. Cover it with an
+   * account-mode deployment of its own.
+   */
+  readonly managementAccountSkipped?: string;
   /** Accounts whose inventory failed (a role that cannot be assumed, a report that never came): reported, not fatal. */
   readonly failedAccounts: { accountId: string; error: string }[];
   /** Accounts their own guard halted: no case there this run, the other accounts go on. */
@@ -46,7 +53,7 @@ export interface OrganizationSweepOutput {
 export const handler = taskHandler(
   eventSchema,
   ({ sweepId }) => ({ sweepId }),
-  async ({ sweepId, startedAt, excluded, inactive, accounts }, log): Promise<OrganizationSweepOutput> => {
+  async ({ sweepId, startedAt, excluded, inactive, managementAccountId, accounts }, log): Promise<OrganizationSweepOutput> => {
     const config = janitorConfig();
     const now = new Date(startedAt);
     const store = caseStore();
@@ -128,6 +135,7 @@ export const handler = taskHandler(
       accountsSwept: swept.length,
       accountsExcluded: excluded,
       accountsInactive: inactive,
+      ...(managementAccountId ? { managementAccountSkipped: managementAccountId } : {}),
       failedAccounts,
       haltedAccounts,
       usersScanned,

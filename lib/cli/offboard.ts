@@ -1,6 +1,13 @@
 import * as os from 'node:os';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { iamClient, iamClientFor, memberTarget, sfnClient } from '../../lambdas/commons/clients';
+import { refuseOutOfScope } from '../../lambdas/commons/account-scope';
+import {
+  iamClient,
+  iamClientFor,
+  memberTarget,
+  organizationsClient,
+  sfnClient,
+} from '../../lambdas/commons/clients';
 import { configForAccount } from '../../lambdas/commons/config';
 import { accountAliasOf } from '../../lambdas/commons/account-alias';
 import { inAccount } from '../../lambdas/commons/member-account';
@@ -61,6 +68,8 @@ export async function runOffboard(
   }
   let candidate;
   try {
+    // An excluded, suspended or management account is refused before anything starts.
+    if (accountId) await refuseOutOfScope(await organizationsClient(), accountId, config);
     const iam = accountId ? iamClientFor(memberTarget(accountId, 'reader', config)) : iamClient();
     candidate = await offboardCandidate(
       iam,
@@ -71,7 +80,7 @@ export async function runOffboard(
     if (accountId)
       candidate = inAccount(candidate, { accountId, accountAlias: await accountAliasOf(iam, accountId) });
   } catch (error) {
-    if (errorName(error) === 'ProtectedUserError' || errorName(error) === 'UnknownUserError') {
+    if (['ProtectedUserError', 'UnknownUserError', 'AccountOutOfScopeError'].includes(errorName(error))) {
       io.stderr(`Refused: ${(error as Error).message} No case was started.`);
       return 1;
     }

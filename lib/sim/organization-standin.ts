@@ -75,6 +75,9 @@ export class OrganizationModel {
     const member = this.member(accountId);
     if (!member || member.memberRoles === false || !this.organization.memberRoleNames.includes(roleName))
       throw denied();
+    // A suspended (closed) account can be signed in to by its root user only, to see its bills:
+    // its roles can no longer be assumed.
+    if ((member.state ?? 'ACTIVE') !== 'ACTIVE') throw denied();
     if (params.ExternalId !== this.organization.externalId) throw denied();
     const duration = Number(params.DurationSeconds ?? 3600);
     if (duration < 900 || duration > 43200)
@@ -117,18 +120,62 @@ export class OrganizationModel {
         );
       return parentId;
     };
+    // Organizations lists the management account with the others (at the root, here); it is a
+    // member of its organization, though StackSets never deploy to it.
+    const accounts = () => [
+      this.managementShape(),
+      ...this.organization.members.map((member) => this.accountShape(member)),
+    ];
     switch (action) {
+      case 'DescribeOrganization':
+        return {
+          Organization: {
+            Id: this.organization.id,
+            Arn: `arn:aws:organizations::${this.organization.managementAccountId}:organization/${this.organization.id}`,
+            FeatureSet: 'ALL',
+            MasterAccountId: this.organization.managementAccountId,
+            MasterAccountArn: `arn:aws:organizations::${this.organization.managementAccountId}:account/${this.organization.id}/${this.organization.managementAccountId}`,
+            MasterAccountEmail: `aws+${this.organization.managementAccountId}@example.com`,
+          },
+        };
+      case 'DescribeAccount': {
+        const account = accounts().find((shape) => shape.Id === body.AccountId);
+        if (!account)
+          throw new StandinError(
+            'AccountNotFoundException',
+            `You specified an account that doesn't exist: ${String(body.AccountId)}.`,
+          );
+        return { Account: account };
+      }
+      case 'ListParents': {
+        const childId = String(body.ChildId ?? '');
+        const parentId =
+          childId === this.organization.managementAccountId
+            ? this.organization.rootId
+            : (this.member(childId)?.parentId ??
+              this.organization.units.find((unit) => unit.id === childId)?.parentId);
+        if (!parentId)
+          throw new StandinError(
+            'ChildNotFoundException',
+            `We can't find an organizational unit (OU) or AWS account with the ChildId ${childId}.`,
+          );
+        return {
+          Parents: [
+            { Id: parentId, Type: parentId === this.organization.rootId ? 'ROOT' : 'ORGANIZATIONAL_UNIT' },
+          ],
+        };
+      }
       case 'ListAccounts':
-        return page(
-          this.organization.members.map((member) => this.accountShape(member)),
-          'Accounts',
-        );
+        return page(accounts(), 'Accounts');
       case 'ListAccountsForParent': {
         const parentId = parent();
         return page(
-          this.organization.members
-            .filter((member) => member.parentId === parentId)
-            .map((member) => this.accountShape(member)),
+          [
+            ...(parentId === this.organization.rootId ? [this.managementShape()] : []),
+            ...this.organization.members
+              .filter((member) => member.parentId === parentId)
+              .map((member) => this.accountShape(member)),
+          ],
           'Accounts',
         );
       }
@@ -150,7 +197,16 @@ export class OrganizationModel {
     }
   }
 
-  private accountShape(member: SimMemberAccount) {
+  private managementShape() {
+    const id = this.organization.managementAccountId;
+    return this.accountShape({
+      accountId: id,
+      name: 'Management',
+      parentId: this.organization.rootId,
+    } as SimMemberAccount);
+  }
+
+  private accountShape(member: Pick<SimMemberAccount, 'accountId' | 'name' | 'state'>) {
     const state = member.state ?? 'ACTIVE';
     return {
       Id: member.accountId,
