@@ -212,7 +212,11 @@ describe('the interactions endpoint', () => {
     await sfn.send(
       new SendTaskSuccessCommand({
         taskToken: record!.taskToken!,
-        output: JSON.stringify({ decision: 'delete', decidedBy: APPROVER, decidedAt: new Date().toISOString() }),
+        output: JSON.stringify({
+          decision: 'delete',
+          decidedBy: APPROVER,
+          decidedAt: new Date().toISOString(),
+        }),
       }),
     );
     // THEN nothing changed
@@ -221,7 +225,9 @@ describe('the interactions endpoint', () => {
     expect(sim.aws.mutatingCalls()).toEqual([]);
     expect(await sim.caseRecord(CASE_ID)).toMatchObject({
       outcome: 'failed',
-      outcomeDetail: expect.stringMatching(/^A delete cannot be fully undone and twoPersonDelete is on, but it carries one approver/),
+      outcomeDetail: expect.stringMatching(
+        /^A delete cannot be fully undone and twoPersonDelete is on, but it carries one approver/,
+      ),
     });
     await sim.stop();
   });

@@ -144,7 +144,8 @@ describe('inventory Lambda', () => {
     const io = { stdout: () => undefined, stderr: () => undefined };
     const noTerminal = { interactive: false, confirm: async () => false };
     expect(await runAcknowledgeGuard({ table: CASE_TABLE, yes: true, by: 'alice' }, io, noTerminal)).toBe(0);
-    for (let index = 0; index < 10; index++) addUser(account, { userName: `busy-${index}`, createDate: ago(1) });
+    for (let index = 0; index < 10; index++)
+      addUser(account, { userName: `busy-${index}`, createDate: ago(1) });
     for (let index = 0; index < 10; index++) account.users.delete(`gone-${index}`);
     expect(await sweep('unused-2')).toMatchObject({ halted: false, candidateCount: 0 });
     // WHEN a different anomaly appears days later

@@ -482,6 +482,7 @@ describe('the organization hub stack', () => {
     const statements = Object.entries(policies).flatMap(([id, policy]) =>
       (
         policy.Properties.PolicyDocument.Statement as {
+          Effect: string;
           Action: string | string[];
           Resource: unknown;
           Condition?: unknown;
@@ -491,7 +492,9 @@ describe('the organization hub stack', () => {
     expect(
       statements.filter((statement) => statement.Action.some((action) => action.startsWith('iam:'))),
     ).toEqual([]);
-    const assumes = statements.filter((statement) => statement.Action.includes('sts:AssumeRole'));
+    const assumes = statements.filter(
+      (statement) => statement.Effect === 'Allow' && statement.Action.includes('sts:AssumeRole'),
+    );
     expect(
       assumes
         .map((statement) => [
@@ -506,6 +509,20 @@ describe('the organization hub stack', () => {
     ]);
     for (const statement of assumes)
       expect(statement.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } });
+  });
+
+  it('denies every hub function a member role in an excluded account, whatever the code does', () => {
+    const policies = template().findResources('AWS::IAM::Policy');
+    const denies = Object.entries(policies).flatMap(([id, policy]) =>
+      (policy.Properties.PolicyDocument.Statement as { Sid?: string; Effect: string; Resource: unknown }[])
+        .filter((statement) => statement.Effect === 'Deny' && statement.Sid === 'DenyExcludedAccounts')
+        .map((statement) => [id.replace(/FunctionServiceRole.*$/, '').replace(/^IamJanitor/, ''), statement]),
+    );
+    expect(denies.map(([id]) => id).sort()).toEqual(['Act', 'GatherContext', 'Inventory']);
+    for (const [, statement] of denies)
+      expect(JSON.stringify((statement as { Resource: unknown }).Resource)).toContain(
+        ':iam::555555555555:role/*',
+      );
   });
 
   it('runs the sweep as a Distributed Map over the accounts, with the child-execution grants it needs', () => {

@@ -114,7 +114,7 @@ describe('delete', () => {
       let changes = 0;
       const { account, iam } = await setUp({
         beforeIamAction: (action) => {
-          if (!/^(Delete|Deactivate|Detach|Remove)/.test(action)) return undefined;
+          if (!/^(Delete|Deactivate|Detach|Remove|Tag)/.test(action)) return undefined;
           return changes++ >= crashAfter
             ? { code: 'InjectedCrash', message: `crash before change ${changes}` }
             : undefined;
@@ -387,11 +387,19 @@ describe('the steps IAM cannot guard', () => {
   it("never deletes a virtual MFA device from an earlier snapshot that is someone else's now", async () => {
     const { account, iam } = await setUp();
     const earlier = await planRemoval(iam, 'loaded');
-    // GIVEN the earlier run's device list names two devices that IAM no longer lists under the user:
-    // one is unassigned (the interrupted run's leftover), one was given to another person since.
-    const leftover = `arn:aws:iam::${account.accountId}:mfa/loaded-old`;
+    const user = account.users.get('loaded')!;
+    // GIVEN the earlier run's device list names three devices IAM no longer lists under the user:
+    // - ours: deactivated by the interrupted run, which tagged it with the user id first;
+    // - a namesake: unassigned, untagged (say, created since for someone mid-enrolment);
+    // - reassigned: given to another person since.
+    const ours = `arn:aws:iam::${account.accountId}:mfa/loaded-old`;
+    const namesake = `arn:aws:iam::${account.accountId}:mfa/loaded-new`;
     const reassigned = `arn:aws:iam::${account.accountId}:mfa/loaded-tablet`;
-    account.virtualMfaDevices.set(leftover, { assignedTo: null });
+    account.virtualMfaDevices.set(ours, {
+      assignedTo: null,
+      tags: { 'iam-janitor:deactivated-for': user.userId },
+    });
+    account.virtualMfaDevices.set(namesake, { assignedTo: null });
     addUser(account, {
       userName: 'colleague',
       mfaDevices: [{ serialNumber: reassigned, virtual: true, enableDate: new Date() }],
@@ -400,17 +408,31 @@ describe('the steps IAM cannot guard', () => {
       ...earlier,
       mfaDevices: [
         ...earlier.mfaDevices,
-        { serialNumber: leftover, virtual: true },
+        { serialNumber: ours, virtual: true },
+        { serialNumber: namesake, virtual: true },
         { serialNumber: reassigned, virtual: true },
       ],
     };
     const result = await act(deleteInput(iam, { previousSnapshot }));
     expect(result.planned).toContain(
-      `delete virtual MFA device ${leftover} (deactivated by the interrupted run)`,
+      `delete virtual MFA device ${ours} (deactivated by the interrupted run)`,
     );
+    expect(result.planned.join('\n')).not.toContain(namesake);
     expect(result.planned.join('\n')).not.toContain(reassigned);
-    expect(account.virtualMfaDevices.has(leftover)).toBe(false);
+    expect(account.virtualMfaDevices.has(ours)).toBe(false);
+    expect(account.virtualMfaDevices.get(namesake)).toEqual({ assignedTo: null });
     expect(account.virtualMfaDevices.get(reassigned)).toEqual({ assignedTo: 'colleague' });
+  });
+
+  it('tags a virtual MFA device with the user id before deactivating it, so a re-run can prove it is ours', async () => {
+    const { account, iam } = await setUp();
+    const user = account.users.get('loaded')!;
+    const serial = user.mfaDevices.find((device) => device.virtual)!.serialNumber;
+    const plan = await planRemoval(iam, 'loaded');
+    const descriptions = deletionSteps(plan).map((step) => step.description);
+    expect(
+      descriptions.indexOf(`tag virtual MFA device ${serial} iam-janitor:deactivated-for=${user.userId}`),
+    ).toBe(descriptions.indexOf(`deactivate MFA device ${serial}`) - 1);
   });
 
   it('ignores an earlier snapshot of another user id under the same name', async () => {

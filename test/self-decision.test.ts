@@ -26,23 +26,26 @@ describe('no self-decision', () => {
   it.each([
     ['a Slack id', APPROVER],
     ['an e-mail', `${APPROVER.toLowerCase()}@Example.com`],
-  ])('refuses in the remover when %s naming the approver is tagged while the case waits', async (_label, value) => {
-    const { sim, finished, account } = await startWaitingCase();
-    // GIVEN the evidence saved at opening held no identity tag; the tag lands during the wait
-    account.users.get('loaded')!.tags['IAM-JANITOR:slack-user-id'] = value;
-    await sim.click(CASE_ID, 'delete', APPROVER);
-    expect(ephemeral(sim)).toEqual([]);
-    const run = await finished;
-    // THEN the remover read the tag live and changed nothing
-    expect(run.states).toContain('Act');
-    expect(account.users.has('loaded')).toBe(true);
-    expect(sim.aws.mutatingCalls()).toEqual([]);
-    const record = await sim.caseRecord(CASE_ID);
-    expect(record?.outcome).toBe('failed');
-    expect(record?.snapshot).toBeUndefined();
-    expect(record?.outcomeDetail).toMatch(/who decided, is the user; nothing was changed/);
-    await sim.stop();
-  });
+  ])(
+    'refuses in the remover when %s naming the approver is tagged while the case waits',
+    async (_label, value) => {
+      const { sim, finished, account } = await startWaitingCase();
+      // GIVEN the evidence saved at opening held no identity tag; the tag lands during the wait
+      account.users.get('loaded')!.tags['IAM-JANITOR:slack-user-id'] = value;
+      await sim.click(CASE_ID, 'delete', APPROVER);
+      expect(ephemeral(sim)).toEqual([]);
+      const run = await finished;
+      // THEN the remover read the tag live and changed nothing
+      expect(run.states).toContain('Act');
+      expect(account.users.has('loaded')).toBe(true);
+      expect(sim.aws.mutatingCalls()).toEqual([]);
+      const record = await sim.caseRecord(CASE_ID);
+      expect(record?.outcome).toBe('failed');
+      expect(record?.snapshot).toBeUndefined();
+      expect(record?.outcomeDetail).toMatch(/who decided, is the user; nothing was changed/);
+      await sim.stop();
+    },
+  );
 
   it('deletes when the tag added during the wait names someone else (the twin of the refusals)', async () => {
     const { sim, finished, account } = await startWaitingCase();
@@ -57,8 +60,13 @@ describe('no self-decision', () => {
   it('refuses an e-mail tag when a decider e-mail is unknown, since it cannot be ruled out', () => {
     const deciders = { identityTagKey: 'iam-janitor:slack-user-id', people: [{ slackId: APPROVER }] };
     expect(() =>
-      refuseSelfDecision({ userName: 'loaded', tags: { 'Iam-Janitor:Slack-User-Id': 'x@example.com' } }, deciders),
-    ).toThrow(expect.objectContaining({ name: 'SelfDecisionError', message: expect.stringMatching(/is unknown/) }));
+      refuseSelfDecision(
+        { userName: 'loaded', tags: { 'Iam-Janitor:Slack-User-Id': 'x@example.com' } },
+        deciders,
+      ),
+    ).toThrow(
+      expect.objectContaining({ name: 'SelfDecisionError', message: expect.stringMatching(/is unknown/) }),
+    );
     expect(() =>
       refuseSelfDecision({ userName: 'loaded', tags: { team: 'x@example.com' } }, deciders),
     ).not.toThrow();

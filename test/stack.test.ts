@@ -8,7 +8,7 @@ import { IamJanitorStack } from '../lib/iam-janitor-stack';
 import { lambdasOf } from '../lib/janitor-function';
 
 const LAMBDA_NAMES = lambdasOf('account');
-import { NON_USER_MUTATING_ACTIONS, USER_MUTATING_ACTIONS, USER_READ_ACTIONS } from '../lib/iam-actions';
+import { USER_MUTATING_ACTIONS } from '../lib/iam-actions';
 import { synthStack, VALID_CONFIG } from './helpers/stack';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
@@ -43,7 +43,43 @@ function pascal(name: string): string {
 }
 
 const XRAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
-const SECRET_READ = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
+// GetSecretValue only: no function calls DescribeSecret.
+const SECRET_READ = ['secretsmanager:GetSecretValue'];
+/** The IAM calls of the one user reader (lambdas/commons/snapshot.ts readUser), written out from its code. */
+const USER_READS = [
+  'iam:GetAccessKeyLastUsed',
+  'iam:GetLoginProfile',
+  'iam:GetUser',
+  'iam:GetUserPolicy',
+  'iam:ListAccessKeys',
+  'iam:ListAttachedUserPolicies',
+  'iam:ListGroupsForUser',
+  'iam:ListMFADevices',
+  'iam:ListSSHPublicKeys',
+  'iam:ListServiceSpecificCredentials',
+  'iam:ListSigningCertificates',
+  'iam:ListUserPolicies',
+];
+/** Every IAM change the removal steps (lambdas/act/steps.ts, credential.ts) make. */
+const REMOVER_CHANGES = [
+  'iam:DeactivateMFADevice',
+  'iam:DeleteAccessKey',
+  'iam:DeleteLoginProfile',
+  'iam:DeleteSSHPublicKey',
+  'iam:DeleteServiceSpecificCredential',
+  'iam:DeleteSigningCertificate',
+  'iam:DeleteUser',
+  'iam:DeleteUserPolicy',
+  'iam:DeleteVirtualMFADevice',
+  'iam:DetachUserPolicy',
+  'iam:RemoveUserFromGroup',
+  'iam:TagMFADevice',
+  'iam:TagUser',
+  'iam:UpdateAccessKey',
+  'iam:UpdateSSHPublicKey',
+  'iam:UpdateServiceSpecificCredential',
+  'iam:UpdateSigningCertificate',
+];
 
 describe('IamJanitorStack', () => {
   const { template } = synthStack();
@@ -157,7 +193,7 @@ describe('IamJanitorStack', () => {
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
-        ...USER_READ_ACTIONS,
+        ...USER_READS,
         ...XRAY,
       ].sort(),
     );
@@ -166,18 +202,19 @@ describe('IamJanitorStack', () => {
         'cloudtrail:LookupEvents',
         'dynamodb:GetItem',
         'dynamodb:UpdateItem',
-        ...USER_READ_ACTIONS,
+        ...USER_READS,
+        'iam:ListMFADeviceTags',
         'iam:ListVirtualMFADevices',
-        ...USER_MUTATING_ACTIONS,
-        ...NON_USER_MUTATING_ACTIONS,
+        ...REMOVER_CHANGES,
         ...XRAY,
       ].sort(),
     );
     expect(allowedActions(template, 'open-ticket')).toEqual(
       ['dynamodb:GetItem', 'dynamodb:UpdateItem', ...SECRET_READ, ...XRAY].sort(),
     );
+    // SendTaskSuccess: a decision stored during an earlier attempt is delivered to this attempt's token.
     expect(allowedActions(template, 'request-approval')).toEqual(
-      ['dynamodb:GetItem', 'dynamodb:UpdateItem', ...SECRET_READ, ...XRAY].sort(),
+      ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'states:SendTaskSuccess', ...SECRET_READ, ...XRAY].sort(),
     );
     expect(allowedActions(template, 'slack-interactions')).toEqual(
       ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'states:SendTaskSuccess', ...SECRET_READ, ...XRAY].sort(),
@@ -200,12 +237,52 @@ describe('IamJanitorStack', () => {
       expect(allowedActions(template, name).filter((action) => mutating.test(action))).toEqual([]);
     }
     expect(allowedActions(template, 'act').filter((action) => mutating.test(action))).toEqual(
-      [...USER_MUTATING_ACTIONS, 'iam:RemoveUserFromGroup', 'iam:DeleteVirtualMFADevice'].sort(),
+      REMOVER_CHANGES,
     );
   });
 
-  it('gives SendTaskSuccess to the interactions function only', () => {
-    for (const name of LAMBDA_NAMES.filter((n) => n !== 'slack-interactions')) {
+  it('lets the remover tag only with the keys it writes, and only a user or an MFA device', () => {
+    const statements = Object.values(template.toJSON().Resources as Resources)
+      .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+      .flatMap(
+        (resource) =>
+          (resource.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+      );
+    const tagging = statements.filter(
+      (statement) =>
+        statement.Effect === 'Allow' &&
+        [statement.Action].flat().some((action) => /^iam:Tag/.test(String(action))),
+    );
+    expect(tagging.map((statement) => [statement.Action, statement.Condition])).toEqual([
+      [
+        'iam:TagUser',
+        {
+          'ForAllValues:StringLike': {
+            'aws:TagKeys': ['iam-janitor:keep-until', 'iam-janitor:keep-until:*', 'iam-janitor:disabled-at'],
+          },
+          Null: { 'aws:TagKeys': 'false' },
+        },
+      ],
+      [
+        'iam:TagMFADevice',
+        {
+          'ForAllValues:StringLike': { 'aws:TagKeys': ['iam-janitor:deactivated-for'] },
+          Null: { 'aws:TagKeys': 'false' },
+        },
+      ],
+    ]);
+  });
+
+  it('builds member role ARNs in the partition the stack is deployed in', () => {
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ JANITOR_PARTITION: { Ref: 'AWS::Partition' } }),
+      },
+    });
+  });
+
+  it('gives SendTaskSuccess to the interactions function and the request step only', () => {
+    for (const name of LAMBDA_NAMES.filter((n) => n !== 'slack-interactions' && n !== 'request-approval')) {
       expect(allowedActions(template, name).filter((action) => action.startsWith('states:'))).toEqual([]);
     }
   });

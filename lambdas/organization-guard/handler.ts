@@ -53,7 +53,10 @@ export interface OrganizationSweepOutput {
 export const handler = taskHandler(
   eventSchema,
   ({ sweepId }) => ({ sweepId }),
-  async ({ sweepId, startedAt, excluded, inactive, managementAccountId, accounts }, log): Promise<OrganizationSweepOutput> => {
+  async (
+    { sweepId, startedAt, excluded, inactive, managementAccountId, accounts },
+    log,
+  ): Promise<OrganizationSweepOutput> => {
     const config = janitorConfig();
     const now = new Date(startedAt);
     const store = caseStore();

@@ -76,10 +76,20 @@ async function showDecision(
 ): Promise<void> {
   const message = decidedMessage(record, record.decision!);
   if (record.slackTs && record.slackChannel) {
-    await updateMessage(slack, { channel: record.slackChannel, ts: record.slackTs }, message, 'show the decision');
+    await updateMessage(
+      slack,
+      { channel: record.slackChannel, ts: record.slackTs },
+      message,
+      'show the decision',
+    );
     return;
   }
   await callSlack('post the decision', () =>
-    slack.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never, unfurl_links: false }),
+    slack.chat.postMessage({
+      channel,
+      text: message.text,
+      blocks: message.blocks as never,
+      unfurl_links: false,
+    }),
   );
 }

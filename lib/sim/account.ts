@@ -102,11 +102,18 @@ export function storedTagKey(tags: Record<string, string>, key: string): string 
  * TagUser as IAM applies it: a key that matches an existing one in another case updates that tag
  * (keeping its case), and one request may not carry two keys that differ only in case.
  */
-export function applyTags(tags: Record<string, string>, added: readonly { Key: string; Value: string }[]): void {
+export function applyTags(
+  tags: Record<string, string>,
+  added: readonly { Key: string; Value: string }[],
+): void {
   const seen = new Set<string>();
   for (const { Key } of added) {
     if (seen.has(Key.toLowerCase()))
-      throw new StandinError('InvalidInput', `Duplicate tag key ${Key}: tag keys are not case sensitive.`, 400);
+      throw new StandinError(
+        'InvalidInput',
+        `Duplicate tag key ${Key}: tag keys are not case sensitive.`,
+        400,
+      );
     seen.add(Key.toLowerCase());
   }
   for (const { Key, Value } of added) tags[storedTagKey(tags, Key) ?? Key] = Value;

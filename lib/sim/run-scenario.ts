@@ -216,7 +216,11 @@ function changeDuringApproval(
       lastUsedDate: null,
     });
   }
-  if (change.tags) applyTags(user.tags, Object.entries(change.tags).map(([Key, Value]) => ({ Key, Value })));
+  if (change.tags)
+    applyTags(
+      user.tags,
+      Object.entries(change.tags).map(([Key, Value]) => ({ Key, Value })),
+    );
   if (change.groups) {
     user.groups = [...change.groups];
     for (const group of change.groups) account.groups.add(group);

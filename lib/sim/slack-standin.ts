@@ -55,7 +55,8 @@ export class SlackStandin extends HttpStandin {
         const message = post(ts);
         this.posts.push(message);
         if (!message.threadTs) this.messages.set(ts, message);
-        if (await this.loseAnswer?.(message)) return { status: 500, body: { ok: false, error: 'internal_error' } };
+        if (await this.loseAnswer?.(message))
+          return { status: 500, body: { ok: false, error: 'internal_error' } };
         return { status: 200, body: { ok: true, channel, ts, message: { text: message.text } } };
       }
       case 'chat.update': {
