@@ -58,6 +58,8 @@ export class IamJanitor extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       deletionProtection: true,
+      // Only the candidates a sweep leaves for its case starts carry it: cases and snapshots never expire.
+      timeToLiveAttribute: 'expiresAt',
       // The table holds the snapshots that make a removal reversible: it outlives the stack.
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -268,11 +270,16 @@ export class IamJanitor extends Construct {
       stateMachineType: sfn.StateMachineType.STANDARD,
       // Inlined rather than uploaded as an asset, so the template shows exactly what will run.
       definitionBody: sfn.DefinitionBody.fromString(aslText(key)),
-      definitionSubstitutions: substitutionsFor(key, functionArn, (other) => {
-        const target = started.get(other);
-        if (!target) throw new Error(`The ${name} machine starts ${other}, which is not built yet`);
-        return target.stateMachineArn;
-      }),
+      definitionSubstitutions: substitutionsFor(
+        key,
+        functionArn,
+        (other) => {
+          const target = started.get(other);
+          if (!target) throw new Error(`The ${name} machine starts ${other}, which is not built yet`);
+          return target.stateMachineArn;
+        },
+        this.caseTable.tableName,
+      ),
       tracingEnabled: true,
       logs: {
         destination: new logs.LogGroup(this, `${name}StateMachineLogs`, {
@@ -286,6 +293,11 @@ export class IamJanitor extends Construct {
     });
     for (const [, lambdaName] of tasksOf(key)) this.functions[lambdaName]!.grantInvoke(machine);
     for (const target of started.values()) target.grantStartExecution(machine);
+    // The candidate of each case it starts, read through the DynamoDB integration.
+    if (WORKFLOW[key].readsCaseTable)
+      machine.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [this.caseTable.tableArn] }),
+      );
     return machine;
   }
 }

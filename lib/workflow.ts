@@ -14,6 +14,8 @@ export const WORKFLOW = {
     tasks: { Inventory: 'inventory' },
     /** The machines this one starts, named in its ASL as `${<Title>StateMachineArn}`. */
     starts: ['case'],
+    /** Reads the case table itself (each started case's candidate), named as `${CaseTableName}`. */
+    readsCaseTable: true,
   },
   /** Organization mode's sweep, instead of `sweep`: a Distributed Map over the member accounts. */
   organizationSweep: {
@@ -25,6 +27,7 @@ export const WORKFLOW = {
       OrganizationGuard: 'organization-guard',
     },
     starts: ['case'],
+    readsCaseTable: true,
   },
   case: {
     title: 'Case',
@@ -37,6 +40,7 @@ export const WORKFLOW = {
       RecordOutcome: 'record-outcome',
     },
     starts: [],
+    readsCaseTable: false,
   },
 } as const;
 
@@ -62,8 +66,10 @@ export function substitutionsFor(
   machine: MachineKey,
   functionArn: (lambdaName: TaskLambda) => string,
   machineArn: (started: MachineKey) => string,
+  caseTableName: string,
 ): Record<string, string> {
   return {
+    ...(WORKFLOW[machine].readsCaseTable ? { CaseTableName: caseTableName } : {}),
     ...Object.fromEntries(
       tasksOf(machine).map(([, lambdaName]) => [functionArnPlaceholder(lambdaName), functionArn(lambdaName)]),
     ),

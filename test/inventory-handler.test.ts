@@ -1,7 +1,7 @@
 import { resetClients } from '../lambdas/commons/clients';
 import type { Candidate } from '../lambdas/commons/contracts';
 import { resetConfigCache } from '../lambdas/commons/env';
-import { handler, type SweepOutput } from '../lambdas/inventory/handler';
+import { handler } from '../lambdas/inventory/handler';
 import { runAcknowledgeGuard } from '../lib/cli/acknowledge-guard';
 import { addUser, emptyAccount } from '../lib/sim/account';
 import type { AwsStandin } from '../lib/sim/aws-standin';
@@ -53,19 +53,23 @@ describe('inventory Lambda', () => {
     const output = await handler({ sweepId: 'sweep-1', startedAt: new Date().toISOString() });
 
     expect(output.candidates.map((candidate) => candidate.userName).sort()).toEqual(['user-1', 'user-2']);
-    expect(Object.keys(output.candidates[0]!).sort()).toEqual(
-      [
-        'arn',
-        'idleDays',
-        'kind',
-        'lastActivity',
-        'lastActivitySource',
-        'reason',
-        'subjectId',
-        'userId',
-        'userName',
-      ].sort(),
-    );
+    // The state carries references only; each candidate waits in the case table under its case id.
+    expect(Object.keys(output.candidates[0]!).sort()).toEqual(['kind', 'subjectId', 'userName']);
+    const stashed = await new CaseStore(documentClient(), CASE_TABLE).listCases();
+    expect(stashed.map((record) => record.caseId)).toEqual(['case-user-0']);
+    for (const ref of output.candidates) {
+      const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+      const item = await documentClient().send(
+        new GetCommand({
+          TableName: CASE_TABLE,
+          Key: { pk: `candidate#${ref.subjectId}-${output.runDate}` },
+        }),
+      );
+      expect(JSON.parse(String(item.Item?.candidate))).toMatchObject({
+        userName: ref.userName,
+        subjectId: ref.subjectId,
+      });
+    }
     expect(output.verdictCounts).toEqual({ active: 17, 'open-case': 1, inactive: 2 });
     expect(output.halted).toBe(false);
   });
@@ -172,39 +176,36 @@ describe('inventory Lambda', () => {
     expect(err.join('')).toContain('did not halt: there is nothing to acknowledge');
   });
 
-  it('keeps the largest allowed candidate list far below the 256 KB payload limit', () => {
-    // GIVEN maxCasesPerRun at its maximum (250) and the longest names, paths and credential refs IAM allows
-    const longest: Candidate = {
-      userName: 'u'.repeat(64),
-      userId: 'AIDA' + 'X'.repeat(17),
-      arn: `arn:aws:iam::123456789012:user/${'p'.repeat(100)}/${'u'.repeat(64)}`,
-      reason:
-        'no use recorded; password and access key 1 and access key 2 active but never used; created 3650 days ago',
-      lastActivity: null,
-      lastActivitySource: 'user_creation_time',
-      idleDays: 3650,
-      kind: 'credential',
-      credential: { kind: 'access-key', slot: 2, issuedAt: '2016-11-22T10:00:00.000Z' },
-      subjectId: 'AIDA' + 'X'.repeat(17) + '-key2',
-    };
-    const output: SweepOutput = {
-      sweepId: 'x'.repeat(80),
-      runDate: '2026-11-22',
-      usersScanned: 5000,
-      verdictCounts: { active: 4900, inactive: 100 },
-      candidates: Array.from({ length: 250 }, () => longest),
-      rootWarnings: ['root access key 1 is active: delete it, root needs no keys'],
-      halted: false,
-      candidateCount: 5000,
-      backlog: 4750,
-      staleCredentials: 5000,
-      skippedReportRows: Array.from({ length: 20 }, (_, line) => ({
-        line,
-        userName: 'u'.repeat(64),
-        reason: `access_key_2_last_used_date is "${'x'.repeat(40)}", not a date`,
-      })),
-    };
-    // 256 KB is the limit of a state's input: the worst case stays below three quarters of it.
+  it('keeps its output far below the 256 KB payload limit at 250 cases of the longest names and paths IAM allows', async () => {
+    // GIVEN 260 idle users with 64-character names and 512-character paths (IAM's limits)
+    const account = emptyAccount();
+    const path = `/${'p'.repeat(510)}/`;
+    for (let index = 0; index < 260; index++)
+      addUser(account, {
+        userName: `${String(index).padStart(4, '0')}${'u'.repeat(60)}`,
+        path,
+        createDate: ago(400),
+      });
+    standin = await startStandin(account);
+    configure({ maxCasesPerRun: 250, maxCandidateFraction: 1 });
+    // WHEN the sweep opens its largest batch
+    const output = await handler({ sweepId: `sweep-${'x'.repeat(70)}`, startedAt: new Date().toISOString() });
+    expect(output.candidates).toHaveLength(250);
+    // THEN its state stays below three quarters of 256 KB, by carrying references only
     expect(Buffer.byteLength(JSON.stringify(output))).toBeLessThan(192 * 1024);
+    // (the twin: the same 250 candidates in full would not: 235 KB here, more with an account's fields)
+    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const full = await Promise.all(
+      output.candidates.map(async (ref) => {
+        const item = await documentClient().send(
+          new GetCommand({
+            TableName: CASE_TABLE,
+            Key: { pk: `candidate#${ref.subjectId}-${output.runDate}` },
+          }),
+        );
+        return JSON.parse(String(item.Item!.candidate)) as Candidate;
+      }),
+    );
+    expect(Buffer.byteLength(JSON.stringify({ ...output, candidates: full }))).toBeGreaterThan(192 * 1024);
   });
 });

@@ -12,7 +12,7 @@ import type { CaseContext } from './evidence';
 import type { Snapshot } from './snapshot';
 import type { GuardAcknowledgement } from './guard-acknowledgement';
 import { CaseAlreadyOpenError, errorName } from './errors';
-import { OPEN_CASES_INDEX } from './contracts';
+import { caseIdOf, OPEN_CASES_INDEX } from './contracts';
 
 /**
  * The case table. One item per case (`case#<caseId>`) holds everything the workflow learns: the
@@ -102,6 +102,8 @@ const scoped = (base: string, scope: GuardScope) =>
 const openKey = ({ userName, accountId }: CaseSubject) =>
   accountId === undefined ? `open#${userName}` : `open#${accountId}#${userName}`;
 const stashKey = (sweepId: string, accountId: string) => `sweep#${sweepId}#account#${accountId}`;
+/** Where a started case's candidate waits for the sweep machine (statemachine/*sweep.asl.json reads it). */
+export const caseCandidateKey = (caseId: string) => `candidate#${caseId}`;
 
 export class CaseStore {
   constructor(
@@ -401,6 +403,25 @@ export class CaseStore {
    */
   stashCandidates(sweepId: string, accountId: string, candidates: Candidate[]): Promise<void> {
     return this.putItem(stashKey(sweepId, accountId), { candidates });
+  }
+
+  /**
+   * The batch a sweep starts, each candidate under its case id, for the sweep machine to read right
+   * before it starts the case (the sweep's own state carries references only). Kept a week, for a
+   * sweep re-run on the same day; DynamoDB's TTL removes it after.
+   */
+  async stashCases(candidates: readonly Candidate[], runDate: string, now: Date): Promise<void> {
+    const expiresAt = Math.floor(now.getTime() / 1000) + 7 * 86_400;
+    for (let start = 0; start < candidates.length; start += 10) {
+      await Promise.all(
+        candidates.slice(start, start + 10).map((candidate) =>
+          this.putItem(caseCandidateKey(caseIdOf(candidate, runDate)), {
+            candidate: JSON.stringify(candidate),
+            expiresAt,
+          }),
+        ),
+      );
+    }
   }
 
   /** Reads a batch back and deletes it: each sweep's stash is read once. */

@@ -102,6 +102,27 @@ export const candidateSchema = z.object({
 });
 export type Candidate = z.infer<typeof candidateSchema>;
 
+/**
+ * What a sweep's state carries of each case it starts: a reference, bounded by IAM's own limits
+ * (a user name of 64 characters, an id of 21, an account id of 12), whatever the user's path or
+ * the length of its reason. The candidate itself waits in the case table (`candidate#<caseId>`),
+ * and the sweep machine reads it from there right before starting the case: 250 full candidates
+ * with IAM's longest paths (512 characters) would not fit Step Functions' 256 KB.
+ */
+export type CaseRef = Pick<Candidate, 'userName' | 'subjectId' | 'kind'> & { readonly accountId?: string };
+
+export function caseRefOf(candidate: Candidate): CaseRef {
+  return {
+    userName: candidate.userName,
+    subjectId: candidate.subjectId,
+    kind: candidate.kind,
+    ...(candidate.accountId ? { accountId: candidate.accountId } : {}),
+  };
+}
+
+/** The case id a sweep gives a candidate: the execution name `<subjectId>-<runDate>`. */
+export const caseIdOf = (ref: Pick<Candidate, 'subjectId'>, runDate: string) => `${ref.subjectId}-${runDate}`;
+
 /** The longest decision reason kept; Slack's input allows no more. */
 export const MAX_REASON_LENGTH = 500;
 

@@ -4,7 +4,7 @@ import * as z from 'zod';
 import type { GuardScope } from '../commons/case-store';
 import { caseStore, iamClient, iamClientFor, memberTarget } from '../commons/clients';
 import { configForAccount } from '../commons/config';
-import type { Candidate, Verdict } from '../commons/contracts';
+import { caseRefOf, type CaseRef, type Candidate, type Verdict } from '../commons/contracts';
 import { janitorConfig } from '../commons/env';
 import { taskHandler } from '../commons/handler';
 import type { IAMClient } from '@aws-sdk/client-iam';
@@ -29,7 +29,8 @@ export interface SweepOutput {
   readonly runDate: string;
   readonly usersScanned: number;
   readonly verdictCounts: Partial<Record<Verdict, number>>;
-  readonly candidates: Candidate[];
+  /** The cases this sweep starts, as references: each candidate waits in the case table. */
+  readonly candidates: CaseRef[];
   readonly rootWarnings: string[];
   readonly halted: boolean;
   readonly haltReason?: string;
@@ -93,7 +94,8 @@ async function sweepThisAccount(sweepId: string, now: Date, log: Logger): Promis
       candidatesPreview: found.slice(0, 20).map((candidate) => candidate.userName),
     };
   }
-  return { ...output, candidates: result.candidates };
+  await caseStore().stashCases(result.candidates, output.runDate, now);
+  return { ...output, candidates: result.candidates.map(caseRefOf) };
 }
 
 /**

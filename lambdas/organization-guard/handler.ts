@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import { caseStore } from '../commons/clients';
-import type { Candidate } from '../commons/contracts';
+import { caseRefOf, type CaseRef } from '../commons/contracts';
 import { janitorConfig } from '../commons/env';
 import { taskHandler } from '../commons/handler';
 import { metrics, MetricName } from '../commons/observability';
@@ -42,8 +42,11 @@ export interface OrganizationSweepOutput {
   readonly haltReason?: string;
   readonly candidatesPreview?: string[];
   readonly acknowledgedBy?: string;
-  /** The organization's batch: its longest-idle candidates first, at most maxCasesPerRun. */
-  readonly candidates: Candidate[];
+  /**
+   * The organization's batch, as references (each candidate waits in the case table): its
+   * longest-idle candidates first, at most maxCasesPerRun.
+   */
+  readonly candidates: CaseRef[];
 }
 
 /**
@@ -112,6 +115,7 @@ export const handler = taskHandler(
     const staleCredentials = swept.reduce((sum, result) => sum + result.staleCredentials, 0);
     const usersScanned = swept.reduce((sum, result) => sum + result.usersScanned, 0);
 
+    await store.stashCases(batch, now.toISOString().slice(0, 10), now);
     await store.recordSweep({
       sweepId,
       finishedAt: now.toISOString(),
@@ -155,7 +159,7 @@ export const handler = taskHandler(
           }
         : {}),
       ...(!guard.halted && guard.acknowledged ? { acknowledgedBy: guard.acknowledged.acknowledgedBy } : {}),
-      candidates: batch,
+      candidates: batch.map(caseRefOf),
     };
   },
 );

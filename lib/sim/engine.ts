@@ -1,4 +1,5 @@
 import './promise-with-resolvers';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { StateMachine } from 'aws-local-stepfunctions';
 import { CaseStore, type CaseRecord } from '../../lambdas/commons/case-store';
 import {
@@ -256,6 +257,20 @@ export class Simulation {
           Inventory: onScenarioClock(inventoryHandler),
           InventoryAccount: onScenarioClock(inventoryHandler),
           OrganizationGuard: onScenarioClock(organizationGuardHandler),
+          // The DynamoDB integration (arn:aws:states:::dynamodb:getItem): GetItem as Step Functions
+          // calls it, answering in DynamoDB's typed JSON.
+          LoadCandidate: async (input) => {
+            const { GetItemCommand } = await import('@aws-sdk/client-dynamodb');
+            const dynamo = new DynamoDBClient({
+              endpoint: this.dynamo!.url,
+              region: REGION,
+              credentials: SIM_CREDENTIALS,
+            });
+            const item = await dynamo.send(new GetItemCommand(input as never));
+            dynamo.destroy();
+            if (!item.Item) throw named('States.Runtime', 'The candidate of this case is not in the case table');
+            return { Item: item.Item };
+          },
           StartCase: async (input) => {
             const { Name, Input } = input as { Name: string; Input: { candidate: Candidate } };
             if (this.startedNames.has(Name))

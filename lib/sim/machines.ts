@@ -3,6 +3,7 @@ import type { CaseStore, CaseRecord } from '../../lambdas/commons/case-store';
 import { clock } from '../../lambdas/commons/clock';
 import { substitutionsFor, aslText, type MachineKey } from '../workflow';
 import { candidateOf, type SimUser } from './account';
+import { CASE_TABLE } from './dynamo';
 
 /** The state machines as the simulator runs them: the registry's ASL with local ARNs. */
 
@@ -18,7 +19,7 @@ export const executionArn = (machine: string, name: string) =>
 /** The machine's ASL with its placeholders filled, as CDK's definitionSubstitutions would. */
 export function loadMachine(key: MachineKey, approvalTimeoutSeconds?: number): StateMachine {
   let text = aslText(key);
-  for (const [placeholder, value] of Object.entries(substitutionsFor(key, lambdaArn, machineArn)))
+  for (const [placeholder, value] of Object.entries(substitutionsFor(key, lambdaArn, machineArn, CASE_TABLE)))
     text = text.split(`\${${placeholder}}`).join(value);
   let definition = JSON.parse(text) as Record<string, unknown>;
   if (approvalTimeoutSeconds !== undefined)
