@@ -1,3 +1,4 @@
+import { runMachine } from '../lib/sim/machines';
 import {
   aslText,
   functionArnPlaceholder,
@@ -63,7 +64,8 @@ describe.each(['sweep', 'organization-sweep', 'case'])('statemachine/%s.asl.json
   it('retries every Lambda task on Lambda service errors and catches the rest', () => {
     const lambdaTasks = allStates(definition as never).filter(
       // Service integrations (starting a case, reading its candidate) are not Lambda tasks.
-      ([, state]) => state.Type === 'Task' && !/^arn:aws:states:::(states|dynamodb):/.test(state.Resource ?? ''),
+      ([, state]) =>
+        state.Type === 'Task' && !/^arn:aws:states:::(states|dynamodb):/.test(state.Resource ?? ''),
     );
     expect(lambdaTasks.length).toBeGreaterThan(0);
     for (const [stateName, state] of lambdaTasks) {
@@ -145,4 +147,31 @@ describe('the workflow registry', () => {
       }
     },
   );
+});
+
+describe('the offline engine, as strict as Step Functions on payloads', () => {
+  it('fails an execution whose state output passes 256 KB (States.DataLimitExceeded)', async () => {
+    const { StateMachine } = await import('aws-local-stepfunctions');
+    const machine = new StateMachine(
+      {
+        StartAt: 'Big',
+        States: {
+          Big: {
+            Type: 'Task',
+            Resource: 'arn:aws:lambda:us-east-1:123456789012:function:big',
+            Next: 'After',
+          },
+          After: { Type: 'Pass', End: true },
+        },
+      } as never,
+      { validationOptions: { checkArn: false, checkPaths: false } },
+    );
+    const run = (bytes: number) =>
+      runMachine(machine, {}, {}, { Big: async () => ({ blob: 'x'.repeat(bytes) }) });
+    // 256 KB is 262,144 bytes; the JSON around the blob adds 11: exactly at the limit passes.
+    expect((await run(262_144 - 11)).error).toBeUndefined();
+    const over = await run(262_144 - 10);
+    expect(over.error).toMatch(/^States\.DataLimitExceeded: the output of state Big is 262145 bytes/);
+    expect(over.output).toBeNull();
+  });
 });

@@ -127,6 +127,10 @@ function bindTasks(machine: MachineKey, overrides: Record<string, TaskHandler>):
 
 export { CASE_MACHINE_ARN, openCaseFor } from './machines';
 
+export class SweepFailedError extends Error {
+  override name = 'SweepFailedError';
+}
+
 export class Simulation {
   readonly aws: AwsStandin;
   readonly slack = new SlackStandin(SIM_SECRETS.slackBotToken);
@@ -242,7 +246,7 @@ export class Simulation {
           },
         ]),
       );
-    const { output, transitions } = await runMachine(
+    const { output, transitions, error } = await runMachine(
       this.sweepMachine,
       {},
       {
@@ -289,6 +293,8 @@ export class Simulation {
       ),
     );
     const cases = await Promise.all(this.pendingCases.splice(0));
+    // A sweep that failed (a Fail state, a payload over 256 KB) has no output to report on.
+    if (error) throw new SweepFailedError(`The sweep execution failed: ${error}`);
     return { output: output as unknown as SweepRun['output'], cases, transitions };
   }
 

@@ -56,31 +56,60 @@ export async function runMachine(
   let transitions = 0;
   let historyEvents = 0;
   const states: string[] = [];
+  let oversized: string | undefined;
   const counting = (async () => {
     for await (const event of execution.eventLogs) {
       historyEvents++;
+      const state = (event as unknown as { state?: { name: string; input?: unknown; output?: unknown } })
+        .state;
       if (event.type === 'StateEntered') {
         transitions++;
-        states.push((event as unknown as { state: { name: string } }).state.name);
+        states.push(state!.name);
       }
       if (event.type === 'StateRetried') transitions++;
+      // Step Functions refuses a state's input or output over 256 KB (States.DataLimitExceeded).
+      const payload =
+        event.type === 'StateEntered'
+          ? state?.input
+          : event.type === 'StateExited'
+            ? state?.output
+            : undefined;
+      const bytes = payload === undefined ? 0 : payloadBytes(payload);
+      if (bytes > PAYLOAD_LIMIT_BYTES && !oversized) {
+        oversized = `the ${event.type === 'StateEntered' ? 'input' : 'output'} of state ${state!.name} is ${bytes} bytes, over Step Functions' limit of ${PAYLOAD_LIMIT_BYTES}`;
+        execution.abort();
+      }
     }
   })();
   try {
     const output = await execution.result;
     await counting;
+    if (oversized)
+      return {
+        output: null,
+        error: `States.DataLimitExceeded: ${oversized}`,
+        transitions,
+        historyEvents,
+        states,
+      };
     return { output, transitions, historyEvents, states };
   } catch (error) {
     await counting.catch(() => undefined);
     return {
       output: null,
-      error: `${(error as Error).name}: ${(error as Error).message}`,
+      error: oversized
+        ? `States.DataLimitExceeded: ${oversized}`
+        : `${(error as Error).name}: ${(error as Error).message}`,
       transitions,
       historyEvents,
       states,
     };
   }
 }
+
+/** Step Functions' limit on a state's input or output: 256 KB of UTF-8 text. */
+export const PAYLOAD_LIMIT_BYTES = 256 * 1024;
+const payloadBytes = (payload: unknown) => Buffer.byteLength(JSON.stringify(payload) ?? '');
 
 export function named(name: string, message: string): Error {
   const error = new Error(message);
