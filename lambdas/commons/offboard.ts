@@ -1,5 +1,10 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
+import { accountAliasOf } from './account-alias';
+import { refuseOutOfScope } from './account-scope';
+import { iamClient, iamClientFor, memberTarget, organizationsClient } from './clients';
+import { configForAccount, type JanitorConfig } from './config';
 import type { Candidate } from './contracts';
+import { inAccount } from './member-account';
 import { refuseIfProtected, type ExemptionPolicy } from './exemptions';
 import { latestUse, readUser, type Snapshot } from './snapshot';
 
@@ -51,6 +56,27 @@ function sourceOf(user: Snapshot, lastUse: string | null): Candidate['lastActivi
     ? 'access_key_2'
     : 'access_key_1';
 }
+
+/**
+ * The offboarding `iam-janitor offboard` starts, and the simulator likewise: in organization mode
+ * the account is checked first (excluded, suspended and management accounts are refused before
+ * anything is read there), then the user is read through that account's reader role.
+ */
+export async function offboardRequest(
+  request: OffboardRequest,
+  accountId: string | undefined,
+  config: JanitorConfig,
+  now: Date,
+): Promise<Candidate> {
+  if (accountId === undefined) return offboardCandidate(iamClient(), request, config, now);
+  await refuseOutOfScope(await organizationsClient(), accountId, config);
+  const iam = iamClientFor(memberTarget(accountId, 'reader', config));
+  const candidate = await offboardCandidate(iam, request, configForAccount(config, accountId), now);
+  return inAccount(candidate, { accountId, accountAlias: await accountAliasOf(iam, accountId) });
+}
+
+/** The refusals an offboarding answers with a sentence, not a failure: nothing was started. */
+export const OFFBOARD_REFUSALS = ['ProtectedUserError', 'UnknownUserError', 'AccountOutOfScopeError'];
 
 /** The execution name of an offboarding: unique per request, and never a sweep's. */
 export function offboardExecutionName(candidate: Candidate, now: Date): string {

@@ -1,18 +1,8 @@
 import * as os from 'node:os';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { refuseOutOfScope } from '../../lambdas/commons/account-scope';
-import {
-  iamClient,
-  iamClientFor,
-  memberTarget,
-  organizationsClient,
-  sfnClient,
-} from '../../lambdas/commons/clients';
-import { configForAccount } from '../../lambdas/commons/config';
-import { accountAliasOf } from '../../lambdas/commons/account-alias';
-import { inAccount } from '../../lambdas/commons/member-account';
+import { sfnClient } from '../../lambdas/commons/clients';
 import { errorName } from '../../lambdas/commons/errors';
-import { offboardCandidate, offboardExecutionName } from '../../lambdas/commons/offboard';
+import { OFFBOARD_REFUSALS, offboardExecutionName, offboardRequest } from '../../lambdas/commons/offboard';
 import { loadConfig } from './config-file';
 import type { CommandIo } from './io';
 import { explainAwsError } from './report';
@@ -69,18 +59,14 @@ export async function runOffboard(
   let candidate;
   try {
     // An excluded, suspended or management account is refused before anything starts.
-    if (accountId) await refuseOutOfScope(await organizationsClient(), accountId, config);
-    const iam = accountId ? iamClientFor(memberTarget(accountId, 'reader', config)) : iamClient();
-    candidate = await offboardCandidate(
-      iam,
+    candidate = await offboardRequest(
       { userName, by, ...(reason ? { reason } : {}) },
-      configForAccount(config, accountId),
+      accountId,
+      config,
       now,
     );
-    if (accountId)
-      candidate = inAccount(candidate, { accountId, accountAlias: await accountAliasOf(iam, accountId) });
   } catch (error) {
-    if (['ProtectedUserError', 'UnknownUserError', 'AccountOutOfScopeError'].includes(errorName(error))) {
+    if (OFFBOARD_REFUSALS.includes(errorName(error))) {
       io.stderr(`Refused: ${(error as Error).message} No case was started.`);
       return 1;
     }

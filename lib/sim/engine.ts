@@ -272,7 +272,8 @@ export class Simulation {
             });
             const item = await dynamo.send(new GetItemCommand(input as never));
             dynamo.destroy();
-            if (!item.Item) throw named('States.Runtime', 'The candidate of this case is not in the case table');
+            if (!item.Item)
+              throw named('States.Runtime', 'The candidate of this case is not in the case table');
             return { Item: item.Item };
           },
           StartCase: async (input) => {

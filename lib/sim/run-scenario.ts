@@ -3,7 +3,7 @@ import { configForAccount, parseConfig, type JanitorConfig } from '../../lambdas
 import type { CaseRecord } from '../../lambdas/commons/case-store';
 import type { Outcome } from '../../lambdas/commons/contracts';
 import { errorName } from '../../lambdas/commons/errors';
-import { offboardCandidate, offboardExecutionName } from '../../lambdas/commons/offboard';
+import { OFFBOARD_REFUSALS, offboardExecutionName, offboardRequest } from '../../lambdas/commons/offboard';
 import { runInventory, type UserFinding } from '../../lambdas/inventory/inventory';
 import { openCaseFor, Simulation, type CaseRun } from './engine';
 import type { JiraIssue } from './jira-standin';
@@ -88,6 +88,8 @@ interface ScenarioAccountRun {
   readonly account: SimAccount;
   readonly fields: ScenarioAccount;
   readonly memberRoles: boolean;
+  /** Organization mode: whether the sweep reaches the account (ACTIVE, and in no excluded OU). */
+  readonly swept: boolean;
 }
 
 /**
@@ -99,12 +101,17 @@ function scenarioAccounts(
   parsed: JanitorConfig,
 ): { hub: SimAccount; runs: ScenarioAccountRun[]; organization?: SimOrganization } {
   const hub = buildAccount(scenario.accounts ? { ...scenario, users: [], cloudTrail: [] } : scenario);
-  if (!scenario.accounts) return { hub, runs: [{ account: hub, fields: scenario, memberRoles: true }] };
+  if (!scenario.accounts)
+    return { hub, runs: [{ account: hub, fields: scenario, memberRoles: true, swept: true }] };
   const runs = scenario.accounts.map((fields) => ({
     accountId: fields.accountId,
     account: buildAccount(fields),
     fields,
     memberRoles: fields.memberRoles,
+    swept:
+      fields.state === 'ACTIVE' &&
+      !parsed.excludeAccountIds.includes(fields.accountId) &&
+      !parsed.excludeOrganizationalUnitIds.includes(fields.organizationalUnitId ?? ''),
   }));
   const units = [...new Set(scenario.accounts.flatMap((fields) => fields.organizationalUnitId ?? []))];
   return {
@@ -329,7 +336,7 @@ export async function runScenario(
     // member's reader role in organization mode; an account that cannot be reached shows nothing).
     const preview = { users: [] as UserFinding[], rootWarnings: [] as string[] };
     for (const run of runs) {
-      if (!run.memberRoles) continue;
+      if (!run.memberRoles || !run.swept) continue;
       const found = await runInventory({
         iam: run.accountId ? iamClientFor(memberTarget(run.accountId, 'reader', sim.config)) : iamClient(),
         policy: configForAccount(sim.config, run.accountId),
@@ -349,11 +356,15 @@ export async function runScenario(
     const offboardRefused: { userName: string; reason: string }[] = [];
     for (const request of scenario.offboard) {
       try {
-        const candidate = await offboardCandidate(iamClient(), request, sim.config, simClock.now());
+        const { account, ...asked } = request;
+        const candidate = await offboardRequest(asked, account, sim.config, simClock.now());
         offboardRuns.push(await sim.runCase(candidate, offboardExecutionName(candidate, simClock.now())));
       } catch (error) {
-        if (errorName(error) !== 'ProtectedUserError' && errorName(error) !== 'UnknownUserError') throw error;
-        offboardRefused.push({ userName: request.userName, reason: (error as Error).message });
+        if (!OFFBOARD_REFUSALS.includes(errorName(error))) throw error;
+        offboardRefused.push({
+          userName: request.account ? `${request.account}/${request.userName}` : request.userName,
+          reason: (error as Error).message,
+        });
       }
     }
     const cases = [];
@@ -380,6 +391,9 @@ export async function runScenario(
                 swept: output.accountsSwept,
                 failed: output.failedAccounts.map(({ accountId, error }) => ({ accountId, error })),
                 halted: output.haltedAccounts.map(({ accountId, haltReason }) => ({ accountId, haltReason })),
+                ...(output.managementAccountSkipped
+                  ? { managementAccountSkipped: output.managementAccountSkipped }
+                  : {}),
               },
             }
           : {}),

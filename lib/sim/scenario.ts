@@ -211,6 +211,8 @@ export const scenarioSchema = z
         z
           .object({
             userName: z.string().min(1),
+            /** Organization mode: the member account, as `offboard --account` names it. */
+            account: accountId.optional(),
             reason: z.string().max(500).optional(),
             by: z.string().regex(/^[UW][A-Z0-9]{8,}$/, 'not a Slack user id'),
           })
@@ -229,19 +231,32 @@ export const scenarioSchema = z
   .strict()
   .superRefine((scenario, ctx) => {
     checkUserReferences(scenario, ctx);
-    if (!scenario.accounts) return;
+    if (!scenario.accounts) {
+      scenario.offboard.forEach((request, index) => {
+        if (request.account)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['offboard', index, 'account'],
+            message: 'names a member account: only a scenario with accounts has them',
+          });
+      });
+      return;
+    }
     if (scenario.users.length > 0)
       ctx.addIssue({
         code: 'custom',
         path: ['users'],
         message: 'with accounts, users belong to their account: move them into accounts[].users',
       });
-    if (scenario.offboard.length > 0)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['offboard'],
-        message: 'offboarding is simulated in a single-account scenario only',
-      });
+    scenario.offboard.forEach((request, index) => {
+      if (!request.account)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['offboard', index, 'account'],
+          message:
+            'is required with accounts: name the member account the user lives in, as offboard --account does',
+        });
+    });
     scenario.accounts.forEach((account, index) => {
       if (scenario.accounts!.findIndex((other) => other.accountId === account.accountId) !== index)
         ctx.addIssue({
