@@ -86,7 +86,7 @@ export const CONFIG_DOCS: Record<
   },
   protectedTagKey: {
     rule: 'an IAM tag key',
-    effect: 'users with this tag are never touched, in code and by an IAM Deny',
+    effect: 'users with this tag (the key in any case, as IAM matches it) are never touched, in code and by an IAM Deny',
   },
   keepUntilTagKey: {
     rule: 'an IAM tag key',
@@ -98,7 +98,8 @@ export const CONFIG_DOCS: Record<
   },
   twoPersonDelete: {
     rule: 'boolean',
-    effect: '_Delete_ needs two different approvers: the first click is recorded, the second delivers it',
+    effect:
+      'every decision that cannot be fully undone (_Delete_, _Disable_, _Deactivate_ of a password) needs two different approvers of the same decision: the first click is recorded, the second delivers it',
   },
   approverIdentityTagKey: {
     rule: 'an IAM tag key',
@@ -175,11 +176,12 @@ export const CONFIG_DOCS: Record<
   },
   excludeAccountIds: {
     rule: '12-digit account ids',
-    effect: 'accounts the organization sweep skips',
+    effect: 'accounts iam-janitor never acts in: the sweep skips them, offboard, the context step and the remover refuse them, and an IAM Deny keeps the hub out of their member roles',
   },
   excludeOrganizationalUnitIds: {
     rule: '`ou-…` ids',
-    effect: 'OUs (and the OUs under them) whose accounts the organization sweep skips',
+    effect:
+      'OUs (and the OUs under them) whose accounts iam-janitor never acts in, enforced like excludeAccountIds; must not also be in memberOrganizationalUnitIds',
   },
   accountConcurrency: {
     rule: 'whole number, 1–100',
