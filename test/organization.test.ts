@@ -219,6 +219,8 @@ describe('examples/organization.json: three accounts, one failing, decided throu
       swept: 2,
       failed: [{ accountId: '333333333333', error: 'AccessDenied' }],
       halted: [],
+      // Organizations lists the management account; StackSets never reach it, so it is not swept.
+      managementAccountSkipped: '999999999999',
     });
     expect(
       report.cases.map((entry) => [entry.accountId, entry.userName, entry.decidedBy, entry.outcome]),
