@@ -86,7 +86,8 @@ export const CONFIG_DOCS: Record<
   },
   protectedTagKey: {
     rule: 'an IAM tag key',
-    effect: 'users with this tag (the key in any case, as IAM matches it) are never touched, in code and by an IAM Deny',
+    effect:
+      'users with this tag (the key in any case, as IAM matches it) are never touched, in code and by an IAM Deny',
   },
   keepUntilTagKey: {
     rule: 'an IAM tag key',
@@ -176,7 +177,8 @@ export const CONFIG_DOCS: Record<
   },
   excludeAccountIds: {
     rule: '12-digit account ids',
-    effect: 'accounts iam-janitor never acts in: the sweep skips them, offboard, the context step and the remover refuse them, and an IAM Deny keeps the hub out of their member roles',
+    effect:
+      'accounts iam-janitor never acts in: the sweep skips them, offboard, the context step and the remover refuse them, and an IAM Deny keeps the hub out of their member roles',
   },
   excludeOrganizationalUnitIds: {
     rule: '`ou-…` ids',
