@@ -137,6 +137,21 @@ describe('config validation at synth', () => {
     expect(configForAccount(parsed, '444455556666')).toBe(parsed);
   });
 
+  it('refuses an OU that is both a StackSet target and excluded: the member roles would be placed there', () => {
+    const organization = {
+      ...VALID_CONFIG,
+      deploymentMode: 'organization',
+      organizationId: 'o-a1b2c3d4e5',
+      memberOrganizationalUnitIds: ['ou-a1b2-sandbox1', 'ou-a1b2-prod0001'],
+    };
+    expect(() =>
+      parseConfig({ ...organization, excludeOrganizationalUnitIds: ['ou-a1b2-sandbox1'] }),
+    ).toThrow(/excludeOrganizationalUnitIds: ou-a1b2-sandbox1 is also in memberOrganizationalUnitIds/);
+    expect(() =>
+      parseConfig({ ...organization, excludeOrganizationalUnitIds: ['ou-a1b2-other001'] }),
+    ).not.toThrow();
+  });
+
   it('fills the documented defaults', () => {
     const config = parseConfig(VALID_CONFIG);
     expect(config).toMatchObject({

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { memberRoleArn } from '../lambdas/commons/clients';
 import { inAccount } from '../lambdas/commons/member-account';
 import { candidateOf, emptyAccount } from '../lib/sim/account';
 import { AwsStandin } from '../lib/sim/aws-standin';
@@ -97,6 +98,21 @@ describe('the doors of the case workflow', () => {
     expect(plain.record?.snapshot).toBeUndefined();
     expect(plain.record?.outcomeDetail).toMatch(/AWS account 111111111111 is SUSPENDED, not ACTIVE/);
     expect(detail.report.remainingUsers).toContain('111111111111/plain');
+  });
+});
+
+describe('member role ARNs', () => {
+  const before = process.env.JANITOR_PARTITION;
+  afterEach(() => {
+    if (before === undefined) delete process.env.JANITOR_PARTITION;
+    else process.env.JANITOR_PARTITION = before;
+  });
+
+  it('are built in the partition the stack runs in, so AssumeRole works in aws-cn and aws-us-gov', () => {
+    process.env.JANITOR_PARTITION = 'aws-us-gov';
+    expect(memberRoleArn('111122223333', 'iam-janitor-member-reader')).toBe(
+      'arn:aws-us-gov:iam::111122223333:role/iam-janitor-member-reader',
+    );
   });
 });
 
