@@ -269,9 +269,7 @@ async function benchContext(candidates: number) {
 async function benchCases() {
   const perOutcome: Record<string, { transitions: number; historyEvents: number }> = {};
   for (const file of ['demo-account', 'dry-run']) {
-    const detail = await runScenario(loadScenario(path.join(ROOT, 'examples', `${file}.json`)), {
-      approvalTimeoutSeconds: 1,
-    });
+    const detail = await runScenario(loadScenario(path.join(ROOT, 'examples', `${file}.json`)));
     for (const { run, record } of detail.cases) {
       const outcome = record?.outcome ?? 'unrecorded';
       const seen = perOutcome[outcome];

@@ -35,7 +35,6 @@ describe('iam-janitor cases (audit export)', () => {
     const detail = await runScenario(
       loadScenario(path.join(__dirname, '..', 'examples', 'demo-account.json')),
       {
-        approvalTimeoutSeconds: 1,
         afterRun: async () => {
           json = JSON.parse((await cli(['cases', '--table', CASE_TABLE, '--json'])).out) as AuditRow[];
           csv = (await cli(['cases', '--table', CASE_TABLE, '--csv'])).out;

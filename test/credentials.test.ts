@@ -257,7 +257,7 @@ describe('Deactivate', () => {
 
 describe('the credential example, end to end', () => {
   it('deactivates exactly the decided credentials and nothing else', async () => {
-    const detail = await runScenario(loadScenario(example), { approvalTimeoutSeconds: 1 });
+    const detail = await runScenario(loadScenario(example));
     const { report } = detail;
     expect(report.sweep).toEqual({
       usersScanned: 10,
@@ -331,7 +331,7 @@ describe('the backlog', () => {
       },
       'backlog scenario',
     );
-    const { report } = await runScenario(scenario, { approvalTimeoutSeconds: 1 });
+    const { report } = await runScenario(scenario);
     expect(report.sweep.halted).toBe(false);
     expect(report.sweep.backlog).toBe(20);
     expect(report.sweep.candidates).toEqual(Array.from({ length: 10 }, (_, index) => `idle-${29 - index}`));

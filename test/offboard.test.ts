@@ -24,9 +24,7 @@ describe('offboarding', () => {
   it('removes an active user on request, after an approval and a snapshot, and refuses a protected one', async () => {
     const detail = await runScenario(
       loadScenario(path.join(__dirname, '..', 'examples', 'offboarding.json')),
-      {
-        approvalTimeoutSeconds: 1,
-      },
+      {},
     );
     const { report } = detail;
     // alice signed in yesterday: the sweep leaves her alone, the request does not.

@@ -264,7 +264,7 @@ describe('examples/organization.json: three accounts, one failing, decided throu
     const sandbox = scenario.accounts!.find((account) => account.accountId === '222222222222')!;
     // The global approver clicks Delete on the sandbox case: only U0SANDBOX01 decides there.
     sandbox.decisions.alice = { action: 'delete', by: 'U0123ABCDEF' };
-    const { report, cases } = await runScenario(scenario, { approvalTimeoutSeconds: 1 });
+    const { report, cases } = await runScenario(scenario);
     const entry = report.cases.find((found) => found.accountId === '222222222222')!;
     expect(entry.outcome).toBe('expired');
     expect(report.remainingUsers).toContain('222222222222/alice');

@@ -332,7 +332,7 @@ describe('the large-account generator', () => {
   it('builds a scenario the simulator runs, with the idle share as candidates', async () => {
     const scenario = generateScenario({ users: 50, inactiveFraction: 0.1 });
     expect(scenario.users).toHaveLength(50);
-    const detail = await runScenario(scenario, { approvalTimeoutSeconds: 1 });
+    const detail = await runScenario(scenario);
     expect(detail.report.sweep).toMatchObject({ usersScanned: 50, halted: false });
     expect([...detail.report.sweep.candidates].sort()).toEqual([
       'user-00000',

@@ -2,19 +2,19 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from '../../lambdas/commons/clock';
 
 /**
- * The scenario's clock: it starts at the scenario's `now` and runs at the speed of the real one.
- * Each case runs in a lane of its own, so that its approval wait can take scenario time (an
- * approver deciding after the user came back at 10:00) without moving any other case.
+ * The scenario's clock: it stands at the scenario's `now` and moves only by events, never with the
+ * real one, so that a run prints the same times on an idle machine and on a loaded one. Each case
+ * runs in a lane of its own, so that its approval wait can take scenario time (an approver deciding
+ * after the user came back at 10:00, a deadline passing) without moving any other case.
  */
 export class SimClock implements Clock {
-  private readonly startedAt = Date.now();
   private readonly lanes = new AsyncLocalStorage<{ offsetMs: number }>();
 
   constructor(private readonly start: Date) {}
 
   now(): Date {
     const lane = this.lanes.getStore()?.offsetMs ?? 0;
-    return new Date(this.start.getTime() + (Date.now() - this.startedAt) + lane);
+    return new Date(this.start.getTime() + lane);
   }
 
   /** Runs `work` (one case execution) on its own timeline. */

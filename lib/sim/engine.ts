@@ -1,4 +1,5 @@
 import './promise-with-resolvers';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { StateMachine } from 'aws-local-stepfunctions';
 import { CaseStore, type CaseRecord } from '../../lambdas/commons/case-store';
@@ -12,7 +13,7 @@ import { parseConfig, type JanitorConfig } from '../../lambdas/commons/config';
 import type { Candidate, Decision } from '../../lambdas/commons/contracts';
 import { clock, useClock } from '../../lambdas/commons/clock';
 import { resetConfigCache } from '../../lambdas/commons/env';
-import { handler as contextHandler } from '../../lambdas/gather-context/handler';
+import { handler as contextHandler, type OpenedCase } from '../../lambdas/gather-context/handler';
 import { handler as inventoryHandler, type SweepOutput } from '../../lambdas/inventory/handler';
 import { handler as listAccountsHandler } from '../../lambdas/list-accounts/handler';
 import {
@@ -73,8 +74,16 @@ export interface SimulationOptions {
   readonly organization?: SimOrganization;
   readonly jiraFailures?: number;
   readonly slackFailures?: number;
-  /** The compressed approval timeout. @default 2 */
+  /**
+   * The approval wait the engine's own timer enforces, in real seconds, instead of the config's
+   * hours. Without it the wait is the config's (days): only `expire` ends a wait, when the driver
+   * knows no decision is coming, at the deadline in scenario time, whatever the machine's speed.
+   */
   readonly approvalTimeoutSeconds?: number;
+  /** Runs the case executions one after another, so that ticket keys and message ids follow the candidates' order. */
+  readonly sequentialCases?: boolean;
+  /** Delays every Lambda handler by this much real time: the proof that nothing depends on speed. */
+  readonly slowHandlersMs?: number;
   /** Called once the approval request is posted; the driver decides (or not). */
   readonly onApprovalRequested?: (caseId: string) => Promise<void>;
   readonly log?: (line: string) => void;
@@ -116,13 +125,26 @@ const LAMBDA_HANDLERS: Record<TaskLambda, TaskHandler> = {
 };
 
 /** Every Task state of the machine bound to its Lambda's handler, or to the simulator's own stand-in for it. */
-function bindTasks(machine: MachineKey, overrides: Record<string, TaskHandler>): Record<string, TaskHandler> {
+function bindTasks(
+  machine: MachineKey,
+  overrides: Record<string, TaskHandler>,
+  slowMs = 0,
+): Record<string, TaskHandler> {
   return {
     ...Object.fromEntries(
-      tasksOf(machine).map(([state, lambdaName]) => [state, LAMBDA_HANDLERS[lambdaName]]),
+      tasksOf(machine).map(([state, lambdaName]) => [state, slowed(LAMBDA_HANDLERS[lambdaName], slowMs)]),
     ),
     ...overrides,
   };
+}
+
+/** A handler that takes `slowMs` longer, as on a loaded machine or a cold Lambda. */
+function slowed<T extends (input: never) => Promise<unknown>>(handler: T, slowMs: number): T {
+  if (slowMs <= 0) return handler;
+  return (async (input: never) => {
+    await sleep(slowMs);
+    return handler(input);
+  }) as T;
 }
 
 export { CASE_MACHINE_ARN, openCaseFor } from './machines';
@@ -137,7 +159,11 @@ export class Simulation {
   readonly jira = new JiraStandin(SIM_SECRETS.jiraEmail, SIM_SECRETS.jiraApiToken);
   config!: JanitorConfig;
   private dynamo?: Awaited<ReturnType<typeof startDynamo>>;
-  private readonly waiting = new Map<string, { resolve: (output: unknown) => void }>();
+  private readonly waiting = new Map<
+    string,
+    { caseId: string; resolve: (output: unknown) => void; reject: (error: Error) => void }
+  >();
+  private caseQueue: Promise<unknown> = Promise.resolve();
   private readonly startedNames = new Set<string>();
   private readonly pendingCases: Promise<CaseRun>[] = [];
   private readonly caseMachine: StateMachine;
@@ -161,7 +187,7 @@ export class Simulation {
       },
       onTaskCallback: (call) => this.taskCallback(call),
     });
-    this.caseMachine = loadMachine('case', options.approvalTimeoutSeconds ?? 2);
+    this.caseMachine = loadMachine('case');
   }
 
   /** The sweep the config's deploymentMode deploys: one account's, or the organization's. */
@@ -177,7 +203,11 @@ export class Simulation {
     this.jira.failuresLeft = this.options.jiraFailures ?? 0;
     this.slack.failuresLeft = this.options.slackFailures ?? 0;
     this.dynamo = await startDynamo();
-    this.config = parseConfig({ ...this.options.config, jiraBaseUrl: this.jira.url }, 'scenario config');
+    // The site's address in every link, as in the config; the client talks to the stand-in.
+    this.config = parseConfig(
+      { jiraBaseUrl: 'https://jira.example.com', ...this.options.config },
+      'scenario config',
+    );
     Object.assign(process.env, {
       AWS_REGION: REGION,
       JANITOR_CONFIG: JSON.stringify(this.config),
@@ -185,6 +215,7 @@ export class Simulation {
       SLACK_SECRET_ARN,
       JIRA_SECRET_ARN,
       SLACK_API_URL: `${this.slack.url}/api/`,
+      JIRA_API_URL: this.jira.url,
       SLACK_RETRIES: '0',
       IAM_JANITOR_RETRY_BASE_MS: process.env.IAM_JANITOR_RETRY_BASE_MS ?? '5',
       POWERTOOLS_METRICS_DISABLED: 'true',
@@ -219,6 +250,8 @@ export class Simulation {
     await Promise.all([this.aws.stop(), this.slack.stop(), this.jira.stop(), this.dynamo?.stop()]);
     configureClients(this.settingsBefore);
     useClock(undefined);
+    // The next Jira client of this process (a test's own stand-in) talks to its configured site.
+    delete process.env.JIRA_API_URL;
   }
 
   get store(): CaseStore {
@@ -234,7 +267,10 @@ export class Simulation {
     const onScenarioClock =
       (handler: TaskHandler): TaskHandler =>
       (input) =>
-        handler({ ...(input as object), startedAt: startedAt.toISOString() });
+        slowed(
+          handler,
+          this.options.slowHandlersMs ?? 0,
+        )({ ...(input as object), startedAt: startedAt.toISOString() } as never);
     const spied = (tasks: Record<string, TaskHandler>) =>
       Object.fromEntries(
         Object.entries(tasks).map(([state, handler]) => [
@@ -257,40 +293,50 @@ export class Simulation {
         },
       },
       spied(
-        bindTasks(this.sweepKey, {
-          Inventory: onScenarioClock(inventoryHandler),
-          InventoryAccount: onScenarioClock(inventoryHandler),
-          OrganizationGuard: onScenarioClock(organizationGuardHandler),
-          // The DynamoDB integration (arn:aws:states:::dynamodb:getItem): GetItem as Step Functions
-          // calls it, answering in DynamoDB's typed JSON.
-          LoadCandidate: async (input) => {
-            const { GetItemCommand } = await import('@aws-sdk/client-dynamodb');
-            const dynamo = new DynamoDBClient({
-              endpoint: this.dynamo!.url,
-              region: REGION,
-              credentials: SIM_CREDENTIALS,
-            });
-            const item = await dynamo.send(new GetItemCommand(input as never));
-            dynamo.destroy();
-            if (!item.Item)
-              throw named('States.Runtime', 'The candidate of this case is not in the case table');
-            return { Item: item.Item };
+        bindTasks(
+          this.sweepKey,
+          {
+            Inventory: onScenarioClock(inventoryHandler),
+            InventoryAccount: onScenarioClock(inventoryHandler),
+            OrganizationGuard: onScenarioClock(organizationGuardHandler),
+            // The DynamoDB integration (arn:aws:states:::dynamodb:getItem): GetItem as Step Functions
+            // calls it, answering in DynamoDB's typed JSON.
+            LoadCandidate: async (input) => {
+              const { GetItemCommand } = await import('@aws-sdk/client-dynamodb');
+              const dynamo = new DynamoDBClient({
+                endpoint: this.dynamo!.url,
+                region: REGION,
+                credentials: SIM_CREDENTIALS,
+              });
+              const item = await dynamo.send(new GetItemCommand(input as never));
+              dynamo.destroy();
+              if (!item.Item)
+                throw named('States.Runtime', 'The candidate of this case is not in the case table');
+              return { Item: item.Item };
+            },
+            StartCase: async (input) => {
+              const { Name, Input } = input as { Name: string; Input: { candidate: Candidate } };
+              if (this.startedNames.has(Name))
+                throw named(
+                  'StepFunctions.ExecutionAlreadyExistsException',
+                  `Execution ${Name} already exists`,
+                );
+              this.startedNames.add(Name);
+              if (options.startCases !== false) {
+                const run = this.options.sequentialCases
+                  ? this.caseQueue.then(() => this.runCase(Input.candidate, Name))
+                  : this.runCase(Input.candidate, Name);
+                this.caseQueue = run.catch(() => undefined);
+                this.pendingCases.push(run);
+              }
+              return {
+                ExecutionArn: executionArn(CASE_MACHINE_ARN, Name),
+                StartDate: clock.now().toISOString(),
+              };
+            },
           },
-          StartCase: async (input) => {
-            const { Name, Input } = input as { Name: string; Input: { candidate: Candidate } };
-            if (this.startedNames.has(Name))
-              throw named(
-                'StepFunctions.ExecutionAlreadyExistsException',
-                `Execution ${Name} already exists`,
-              );
-            this.startedNames.add(Name);
-            if (options.startCases !== false) this.pendingCases.push(this.runCase(Input.candidate, Name));
-            return {
-              ExecutionArn: executionArn(CASE_MACHINE_ARN, Name),
-              StartDate: clock.now().toISOString(),
-            };
-          },
-        }),
+          this.options.slowHandlersMs,
+        ),
       ),
     );
     const cases = await Promise.all(this.pendingCases.splice(0));
@@ -309,7 +355,8 @@ export class Simulation {
   private async executeCase(candidate: Candidate, caseId: string): Promise<CaseRun> {
     this.startedNames.add(caseId);
     const token = `sim-task-token-${++this.tokenCounter}-${'x'.repeat(64)}`;
-    const timeoutSeconds = this.options.approvalTimeoutSeconds ?? 2;
+    const timeoutSeconds = this.options.approvalTimeoutSeconds;
+    const slowMs = this.options.slowHandlersMs ?? 0;
     const caseExecutionArn = executionArn(CASE_MACHINE_ARN, caseId);
     const tokens: string[] = [];
     const run = await runMachine(
@@ -319,29 +366,43 @@ export class Simulation {
         Execution: { Id: caseExecutionArn, Name: caseId, StartTime: clock.now().toISOString() },
         Task: { Token: token },
       },
-      bindTasks('case', {
-        // waitForTaskToken: the handler posts the request; the decision arrives through the task callback.
-        RequestApproval: async (input) => {
-          const payload = (input as { Payload: { caseId: string; taskToken: string } }).Payload;
-          // Step Functions gives every attempt of the state a token of its own, valid from the start
-          // of the attempt; a failed attempt's token dies with it (SendTaskSuccess: TaskTimedOut).
-          const taskToken = `${payload.taskToken}-attempt-${++this.tokenCounter}`;
-          tokens.push(taskToken);
-          const decided = new Promise<unknown>((resolve) => this.waiting.set(taskToken, { resolve }));
-          try {
-            await slackRequestHandler({ ...payload, taskToken });
-          } catch (error) {
-            this.waiting.delete(taskToken);
-            throw error;
-          }
-          // The token dies with the timeout, as in Step Functions: a later SendTaskSuccess gets TaskTimedOut.
-          setTimeout(() => this.waiting.delete(taskToken), timeoutSeconds * 1000).unref();
-          void this.options
-            .onApprovalRequested?.(payload.caseId)
-            .catch((error) => this.options.log?.(`decision driver failed: ${String(error)}`));
-          return decided;
+      bindTasks(
+        'case',
+        {
+          // The wait the engine's timer enforces: the config's, or the backstop the options set.
+          GatherContext: async (input) => {
+            const opened = (await slowed(contextHandler, slowMs)(input as never)) as OpenedCase;
+            return timeoutSeconds === undefined
+              ? opened
+              : { ...opened, approvalTimeoutSeconds: timeoutSeconds };
+          },
+          // waitForTaskToken: the handler posts the request; the decision arrives through the task callback.
+          RequestApproval: async (input) => {
+            const payload = (input as { Payload: { caseId: string; taskToken: string } }).Payload;
+            // Step Functions gives every attempt of the state a token of its own, valid from the start
+            // of the attempt; a failed attempt's token dies with it (SendTaskSuccess: TaskTimedOut).
+            const taskToken = `${payload.taskToken}-attempt-${++this.tokenCounter}`;
+            tokens.push(taskToken);
+            const decided = new Promise<unknown>((resolve, reject) =>
+              this.waiting.set(taskToken, { caseId: payload.caseId, resolve, reject }),
+            );
+            try {
+              await slowed(slackRequestHandler, slowMs)({ ...payload, taskToken });
+            } catch (error) {
+              this.waiting.delete(taskToken);
+              throw error;
+            }
+            // The token dies with the engine's timeout, as in Step Functions: a later SendTaskSuccess gets TaskTimedOut.
+            if (timeoutSeconds !== undefined)
+              setTimeout(() => this.waiting.delete(taskToken), timeoutSeconds * 1000).unref();
+            void this.options
+              .onApprovalRequested?.(payload.caseId)
+              .catch((error) => this.options.log?.(`decision driver failed: ${String(error)}`));
+            return decided;
+          },
         },
-      }),
+        slowMs,
+      ),
     );
     for (const attempt of tokens) this.waiting.delete(attempt);
     return {
@@ -392,7 +453,10 @@ export class Simulation {
       overrides.signingSecret ?? SIM_SECRETS.slackSigningSecret,
       overrides.timestamp ?? Math.floor(clock.now().getTime() / 1000),
     );
-    return interactionsHandler({
+    return slowed(
+      interactionsHandler,
+      this.options.slowHandlersMs ?? 0,
+    )({
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         'x-slack-request-timestamp': signed.timestamp,
@@ -405,6 +469,30 @@ export class Simulation {
 
   async caseRecord(caseId: string): Promise<CaseRecord | undefined> {
     return this.store.get(caseId);
+  }
+
+  /**
+   * Ends a case's approval wait with no decision, at its deadline in scenario time: the driver
+   * calls it once it knows no decision is coming (none in the scenario, or a click that was
+   * refused). The wait fails with States.Timeout, which the ASL's own catch turns into Expired, as
+   * the timer would in Step Functions; the token dies with it. False when the case is not waiting.
+   */
+  async expire(caseId: string): Promise<boolean> {
+    const entry = [...this.waiting.entries()].find(([, waiter]) => waiter.caseId === caseId);
+    if (!entry) return false;
+    const [token, waiter] = entry;
+    this.waiting.delete(token);
+    const record = await this.caseRecord(caseId);
+    if (record && this.options.clock) {
+      const deadline = new Date(record.openedAt).getTime() + this.config.approvalTimeoutHours * 3_600_000;
+      try {
+        this.options.clock.advanceTo(new Date(deadline));
+      } catch {
+        // Outside the case's lane (a test's own call): the case's time is not this caller's to move.
+      }
+    }
+    waiter.reject(named('States.Timeout', 'The approval wait timed out with no decision'));
+    return true;
   }
 
   private taskCallback(call: { action: string; taskToken: string; output?: string }) {

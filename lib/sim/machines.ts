@@ -17,13 +17,12 @@ export const executionArn = (machine: string, name: string) =>
   `${machine.replace(':stateMachine:', ':execution:')}:${name}`;
 
 /** The machine's ASL with its placeholders filled, as CDK's definitionSubstitutions would. */
-export function loadMachine(key: MachineKey, approvalTimeoutSeconds?: number): StateMachine {
+export function loadMachine(key: MachineKey): StateMachine {
   let text = aslText(key);
   for (const [placeholder, value] of Object.entries(substitutionsFor(key, lambdaArn, machineArn, CASE_TABLE)))
     text = text.split(`\${${placeholder}}`).join(value);
   let definition = JSON.parse(text) as Record<string, unknown>;
-  if (approvalTimeoutSeconds !== undefined)
-    definition = compressApprovalTimeout(definition, approvalTimeoutSeconds);
+  if (key === 'case') definition = timeoutPathOnEffectiveInput(definition);
   return new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: false } });
 }
 
@@ -118,17 +117,23 @@ export function named(name: string, message: string): Error {
 }
 
 /**
- * Time compression: the approval wait, hours long in AWS (read by TimeoutSecondsPath from the
- * context Lambda's output), becomes a fixed number of seconds. Everything else runs as written.
+ * aws-local-stepfunctions reads TimeoutSecondsPath from the state's effective input (after
+ * Parameters), where Step Functions reads it from the state's input. The same value is passed
+ * through Parameters, so that the engine's own timer and the ASL's States.Timeout catch run as
+ * written, on the wait GatherContext set.
  */
-function compressApprovalTimeout(
-  definition: Record<string, unknown>,
-  seconds: number,
-): Record<string, unknown> {
+function timeoutPathOnEffectiveInput(definition: Record<string, unknown>): Record<string, unknown> {
   const states = definition.States as Record<string, Record<string, unknown>>;
-  const request: Record<string, unknown> = { ...states.RequestApproval!, TimeoutSeconds: seconds };
-  delete request.TimeoutSecondsPath;
-  return { ...definition, States: { ...states, RequestApproval: request } };
+  const request = states.RequestApproval!;
+  const path = String(request.TimeoutSecondsPath);
+  const parameters = { ...(request.Parameters as object), 'approvalTimeoutSeconds.$': path };
+  return {
+    ...definition,
+    States: {
+      ...states,
+      RequestApproval: { ...request, Parameters: parameters, TimeoutSecondsPath: '$.approvalTimeoutSeconds' },
+    },
+  };
 }
 
 /** Opens a case for a user the way the context Lambda does, without running the workflow. */

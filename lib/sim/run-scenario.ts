@@ -19,7 +19,7 @@ export const SIM_BASE_CONFIG = {
   slackChannelId: 'C0SIMULATED',
   approverSlackUserIds: ['U0123ABCDEF'],
   slackTeamId: 'T0SIMULATED',
-  jiraBaseUrl: 'http://127.0.0.1',
+  jiraBaseUrl: 'https://jira.example.com',
   jiraProjectKey: 'SEC',
 };
 
@@ -237,7 +237,8 @@ function changeDuringApproval(
 export async function runScenario(
   scenario: Scenario,
   options: {
-    approvalTimeoutSeconds?: number;
+    /** Delays every Lambda handler: the proof that the outcome does not depend on speed. */
+    slowHandlersMs?: number;
     /** Runs once every case has ended, with the stand-ins (the case table included) still up. */
     afterRun?: (sim: Simulation) => Promise<void>;
     /** Runs before the sweep, with the stand-ins up (an operator's acknowledgement, say). */
@@ -283,37 +284,46 @@ export async function runScenario(
     standin: { faults: { iamThrottleRate: scenario.faults.iamThrottleRate }, seed: 2026 },
     jiraFailures: scenario.faults.jiraFailures,
     slackFailures: scenario.faults.slackFailures,
-    approvalTimeoutSeconds: options.approvalTimeoutSeconds ?? 2,
+    // No timer decides a case: a wait ends by a decision, or by `expire` when the scenario gives
+    // none, at the deadline in scenario time. Cases run one after another, in the sweep's order.
+    sequentialCases: true,
+    ...(options.slowHandlersMs ? { slowHandlersMs: options.slowHandlersMs } : {}),
     clock: simClock,
     onApprovalRequested: async (caseId) => {
-      const record = await sim.caseRecord(caseId);
-      const run = record && runOf(record.candidate.accountId);
-      if (!record || !run) return;
-      const { account, fields } = run;
-      const activity = fields.activityDuringApproval[record.userName];
-      const user = account.users.get(record.userName);
-      if (activity && user) {
-        const used = new Date(activity);
-        // A credential case's own credential is the one used; otherwise the user's first.
-        const key = user.accessKeys.find((candidate) => candidate.id === record.credentialId);
-        if (key) key.lastUsedDate = used;
-        else if (record.credentialId === 'password' && user.password) user.password.lastUsed = used;
-        else if (user.accessKeys[0]) user.accessKeys[0].lastUsedDate = used;
-        else if (user.password) user.password.lastUsed = used;
-        // The approver decides after the user came back: this case's time moves past the use.
-        simClock.advanceTo(new Date(used.getTime() + 60_000));
-      }
-      const change = fields.duringApproval[record.userName];
-      if (change && user) changeDuringApproval(account, user, change, simClock.now());
-      const decision = fields.decisions[record.userName];
-      if (!decision || decision.action === 'none') return;
-      // A decision that names a credential is for that credential's case only.
-      if (decision.credential && decision.credential !== record.credentialId) return;
-      await sim.click(caseId, decision.action, decision.by ?? sim.config.approverSlackUserIds[0]!, {
-        ...(decision.reason ? { reason: decision.reason } : {}),
-      });
+      await decide(caseId);
+      // No decision reached the workflow (none in the scenario, or a click that was refused): the
+      // wait ends at its deadline.
+      await sim.expire(caseId);
     },
   });
+  async function decide(caseId: string): Promise<void> {
+    const record = await sim.caseRecord(caseId);
+    const run = record && runOf(record.candidate.accountId);
+    if (!record || !run) return;
+    const { account, fields } = run;
+    const activity = fields.activityDuringApproval[record.userName];
+    const user = account.users.get(record.userName);
+    if (activity && user) {
+      const used = new Date(activity);
+      // A credential case's own credential is the one used; otherwise the user's first.
+      const key = user.accessKeys.find((candidate) => candidate.id === record.credentialId);
+      if (key) key.lastUsedDate = used;
+      else if (record.credentialId === 'password' && user.password) user.password.lastUsed = used;
+      else if (user.accessKeys[0]) user.accessKeys[0].lastUsedDate = used;
+      else if (user.password) user.password.lastUsed = used;
+      // The approver decides after the user came back: this case's time moves past the use.
+      simClock.advanceTo(new Date(used.getTime() + 60_000));
+    }
+    const change = fields.duringApproval[record.userName];
+    if (change && user) changeDuringApproval(account, user, change, simClock.now());
+    const decision = fields.decisions[record.userName];
+    if (!decision || decision.action === 'none') return;
+    // A decision that names a credential is for that credential's case only.
+    if (decision.credential && decision.credential !== record.credentialId) return;
+    await sim.click(caseId, decision.action, decision.by ?? sim.config.approverSlackUserIds[0]!, {
+      ...(decision.reason ? { reason: decision.reason } : {}),
+    });
+  }
   const jiraDown = scenario.faults.jiraDownFor.flatMap((name) => [name, idsByName.get(name) ?? name]);
   sim.jira.failWhen = (request) => jiraDown.some((needle) => request.includes(needle));
 

@@ -19,7 +19,8 @@ export async function jiraClient(settings: JiraSettings): Promise<Version3Client
   // Loaded on first use: jira.js and its HTTP stack are a large share of a cold start.
   const { Version3Client } = await import('jira.js');
   return new Version3Client({
-    host: settings.baseUrl,
+    // JIRA_API_URL points the client at a stand-in (tests, the simulator); links keep the site's URL.
+    host: process.env.JIRA_API_URL ?? settings.baseUrl,
     authentication: { basic: { email: settings.email, apiToken: settings.apiToken } },
   });
 }
