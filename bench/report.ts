@@ -40,11 +40,25 @@ export interface BenchResults {
     largestHistoryEvents: number;
     costPer1000Cases: number;
   };
-  bundles: Record<string, { bytes: number; coldLoadMs: number }>;
+  /** Every function's bundle, and `reference`, the yardstick of cold load. */
+  bundles: Record<string, BundleFigure>;
   interactions: { clicks: number; p50Ms: number; p99Ms: number; standinLatencyMs: number };
   organization: OrganizationFigures;
   totalSeconds: number;
 }
+
+export interface BundleFigure {
+  bytes: number;
+  /** Median time to require the bundle in a fresh Node process. */
+  coldLoadMs: number;
+  /** Median of the per-round ratios to the reference bundle, and their range. */
+  ratio: number;
+  ratioSpread: [number, number];
+}
+
+/** The Slack-facing function answers within Slack's 3 seconds, cold or not: a tighter target. */
+const COLD_TARGETS: Record<string, number> = { 'slack-interactions': 1.25 };
+const coldTarget = (name: string) => COLD_TARGETS[name] ?? 1.5;
 
 const mark = (met: boolean) => (met ? '✅ met' : '❌ **missed**');
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -55,8 +69,12 @@ export function benchmarksMarkdown(results: BenchResults): string {
   const worstTransitions = Math.max(
     ...Object.values(results.cases.perOutcome).map((figure) => figure.transitions),
   );
-  const biggestBundle = Math.max(...Object.values(results.bundles).map((figure) => figure.bytes));
-  const slowestLoad = Math.max(...Object.values(results.bundles).map((figure) => figure.coldLoadMs));
+  const functions = Object.entries(results.bundles).filter(([name]) => name !== 'reference');
+  const biggestBundle = Math.max(...functions.map(([, figure]) => figure.bytes));
+  const overTarget = functions.filter(([name, figure]) => figure.ratio > coldTarget(name));
+  const [worstName, worst] = functions.reduce((a, b) =>
+    b[1].ratio / coldTarget(b[0]) > a[1].ratio / coldTarget(a[0]) ? b : a,
+  );
   const org = results.organization;
   const targets: [string, string, string, boolean][] = [
     [
@@ -96,16 +114,16 @@ export function benchmarksMarkdown(results: BenchResults): string {
       largestSweep <= 192 * 1024,
     ],
     [
-      'Bundle size per Lambda',
-      '≤ 1 MB minified',
+      'Bundle size per Lambda (AWS SDK included)',
+      '≤ 1.5 MB minified',
       `largest ${kb(biggestBundle)}`,
-      biggestBundle <= 1024 * 1024,
+      biggestBundle <= 1.5 * 1024 * 1024,
     ],
     [
-      'Cold load per Lambda',
-      '≤ 300 ms',
-      `slowest ${slowestLoad.toFixed(0)} ms (median of 9)`,
-      slowestLoad <= 300,
+      'Cold load per Lambda, against a reference bundled alike',
+      '≤ 1.5× the reference; slack-interactions ≤ 1.25×',
+      `closest to its target: ${worstName} at ${worst.ratio.toFixed(2)}× (rounds ${worst.ratioSpread.map((ratio) => ratio.toFixed(2)).join('–')})${overTarget.length > 0 ? `; over: ${overTarget.map(([name]) => name).join(', ')}` : ''}`,
+      overTarget.length === 0,
     ],
     [
       `IAM calls per account, organization of ${org.accounts} × ${org.usersPerAccount.toLocaleString('en')} users`,
@@ -191,13 +209,14 @@ export function benchmarksMarkdown(results: BenchResults): string {
     '',
     '## Lambdas',
     '',
-    '| function | bundle (minified, esbuild metafile) | cold load (median of 9) |',
-    '|---|---|---|',
+    '| function | bundle (minified, esbuild metafile) | cold load (median of 9) | against the reference (median, range) |',
+    '|---|---|---|---|',
     ...Object.entries(results.bundles).map(
-      ([name, figure]) => `| ${name} | ${kb(figure.bytes)} | ${figure.coldLoadMs.toFixed(0)} ms |`,
+      ([name, figure]) =>
+        `| ${name} | ${kb(figure.bytes)} | ${figure.coldLoadMs.toFixed(0)} ms | ${name === 'reference' ? 'the yardstick' : `${figure.ratio.toFixed(2)}× (${figure.ratioSpread.map((ratio) => ratio.toFixed(2)).join('–')}), target ≤ ${coldTarget(name)}×`} |`,
     ),
     '',
-    'Cold load is the time to `require` the bundled module in a fresh Node process, on this machine: the median of nine rounds, each round loading every bundle once.',
+    'Cold load is the time to `require` the bundled module in a fresh Node process, on this machine: nine rounds, each loading every bundle once, the reference among them. The target is a ratio to the reference loaded in the same round (`bench/reference/handler.ts`: one DynamoDB GetItem with the Powertools logger, bundled the same way), because this shared machine makes absolute times flip with load. Every bundle carries its own AWS SDK clients, the versions the tests ran against.',
     '',
     '## Organization mode',
     '',

@@ -26,7 +26,7 @@ import { handler as contextHandler } from '../lambdas/gather-context/handler';
 import { handler as inventoryHandler } from '../lambdas/inventory/handler';
 import { handleSignedClicks } from './interactions';
 import { benchOrganization } from './organization';
-import { benchmarksMarkdown, type BenchResults } from './report';
+import { benchmarksMarkdown, type BenchResults, type BundleFigure } from './report';
 import { BUNDLE, LAMBDA_NAMES, handlerEntry } from '../lib/janitor-function';
 import { candidateOf, type SimAccount } from '../lib/sim/account';
 import { generateScenario } from '../lib/sim/generate';
@@ -286,14 +286,21 @@ async function benchCases() {
   };
 }
 
+/** The yardstick of cold load (bench/reference/handler.ts), bundled as the functions are. */
+const REFERENCE = 'reference';
+
 async function benchBundles() {
   const outdir = path.join(ROOT, 'bench', 'out');
-  const figures: Record<string, { bytes: number; coldLoadMs: number }> = {};
+  const figures: Record<string, BundleFigure> = {};
   const outfiles = new Map<string, string>();
-  for (const name of LAMBDA_NAMES) {
+  const entries: [string, string][] = [
+    [REFERENCE, path.join(ROOT, 'bench', 'reference', 'handler.ts')],
+    ...LAMBDA_NAMES.map((name): [string, string] => [name, handlerEntry(name)]),
+  ];
+  for (const [name, entry] of entries) {
     const outfile = path.join(outdir, name, 'index.js');
     const result = await build({
-      entryPoints: [handlerEntry(name)],
+      entryPoints: [entry],
       outfile,
       bundle: true,
       minify: true,
@@ -308,6 +315,8 @@ async function benchBundles() {
     figures[name] = {
       bytes: Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0),
       coldLoadMs: 0,
+      ratio: 0,
+      ratioSpread: [0, 0],
     };
     outfiles.set(name, outfile);
   }
@@ -329,9 +338,16 @@ async function benchBundles() {
       loads.set(name, [...(loads.get(name) ?? []), Number(String(printed).trim())]);
     }
   }
+  // Each round's ratio to the reference loaded in that same round: a slow spell slows both.
+  const reference = loads.get(REFERENCE)!;
   for (const [name, figure] of Object.entries(figures)) {
+    const ratios = loads.get(name)!.map((ms, round) => ms / reference[round]!);
     figure.coldLoadMs = median(loads.get(name)!);
-    log(`bundle ${name}: ${figure.bytes} bytes, cold load ${figure.coldLoadMs.toFixed(1)} ms`);
+    figure.ratio = median(ratios);
+    figure.ratioSpread = [Math.min(...ratios), Math.max(...ratios)];
+    log(
+      `bundle ${name}: ${figure.bytes} bytes, cold load ${figure.coldLoadMs.toFixed(1)} ms, ${figure.ratio.toFixed(2)}× the reference (${figure.ratioSpread.map((ratio) => ratio.toFixed(2)).join('–')})`,
+    );
   }
   return figures;
 }
