@@ -48,7 +48,7 @@ export class IamJanitor extends Construct {
 
   constructor(scope: Construct, id: string, props: IamJanitorProps) {
     super(scope, id);
-    const config = parseConfig(props, 'config (cdk.json context)');
+    const config = parseConfig(props, 'config (cdk.json context and -c flags)');
     this.config = config;
     const organization = config.deploymentMode === 'organization';
 

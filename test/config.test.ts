@@ -76,7 +76,7 @@ describe('config validation at synth', () => {
       /cloudTrailRegions\.0: must be an AWS region name/,
     ],
     ['a dryRun that is not a boolean', { dryRun: 'yes' }, /dryRun: must be true or false/],
-    ['a misspelt key', { treshholdDays: 30 }, /unknown key\(s\) treshholdDays/],
+    ['a misspelt key', { treshholdDays: 30 }, /treshholdDays: unknown key; did you mean thresholdDays\?/],
     ['an invalid alarm e-mail', { alarmEmail: 'security-team' }, /alarmEmail: must be an e-mail address/],
   ];
 

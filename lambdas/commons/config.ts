@@ -298,13 +298,14 @@ export class InvalidConfigError extends Error {
 export function parseConfig(raw: unknown, source = 'config'): JanitorConfig {
   const result = configSchema.safeParse(raw);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
+  const problems = result.error.issues.flatMap((issue) => {
+    // One line per unknown top-level key, named as the user wrote it.
+    if (issue.code === 'unrecognized_keys' && issue.path.length === 0)
+      return issue.keys.map((key) => `  ${key}: ${unknownKeyMessage(key)}`);
     const key = issue.path.length > 0 ? issue.path.join('.') : '(root)';
     const message =
       issue.code === 'unrecognized_keys'
-        ? issue.path.length > 0
-          ? `unknown key(s) ${issue.keys.join(', ')}`
-          : `unknown key(s) ${issue.keys.join(', ')}; the keys are: ${CONFIG_KEYS.join(', ')}`
+        ? `unknown key(s) ${issue.keys.join(', ')}`
         : issue.code === 'invalid_key'
           ? // A record's key (accountOverrides' account id): the key's own rule, not "Invalid key".
             (issue.issues[0]?.message ?? issue.message)
@@ -315,6 +316,56 @@ export function parseConfig(raw: unknown, source = 'config'): JanitorConfig {
   });
   throw new InvalidConfigError(`Invalid iam-janitor ${source}:\n${problems.join('\n')}`);
 }
+
+/** `unknown key dryrun: did you mean dryRun?` A typo must never fall back to a default silently. */
+function unknownKeyMessage(key: string): string {
+  const nearest = nearestKey(key);
+  return nearest
+    ? `unknown key; did you mean ${nearest}?`
+    : `unknown key; the keys are: ${CONFIG_KEYS.join(', ')}`;
+}
+
+/** The config key closest to `key` (letter case ignored), if it is close enough to be a typo of it. */
+export function nearestKey(key: string): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const known of CONFIG_KEYS) {
+    const distance = editDistance(key.toLowerCase(), known.toLowerCase());
+    if (!best || distance < best.distance) best = { key: known, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(key.length / 4)) ? best.key : undefined;
+}
+
+/** Levenshtein distance, by the classic two-row dynamic programme. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * The CDK context keys that are iam-janitor's config: every key but CDK's own (feature flags such
+ * as `@aws-cdk/...`, `aws:cdk:...` settings, lookups cached under `name:…` keys, and a few plain
+ * ones), so that a misspelt key reaches the schema and is refused, rather than being dropped.
+ */
+export function configFromContext(context: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(context).filter(
+      ([key]) => !key.startsWith('@') && !key.includes(':') && !CDK_CONTEXT_KEYS.has(key),
+    ),
+  );
+}
+
+/** Plain context keys that belong to CDK or to the app itself, not to the config. */
+const CDK_CONTEXT_KEYS = new Set(['stackName', 'acknowledged-issue-numbers', 'cli-telemetry']);
 
 function valueAt(raw: unknown, path: PropertyKey[]): unknown {
   let value: unknown = raw;

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_KEYS, parseConfig, type JanitorConfig } from '../../lambdas/commons/config';
+import { configFromContext, parseConfig, type JanitorConfig } from '../../lambdas/commons/config';
 
 /** cdk.json in the working directory, else the one shipped with iam-janitor. */
 export function findCdkJson(cwd = process.cwd()): string {
@@ -8,7 +8,26 @@ export function findCdkJson(cwd = process.cwd()): string {
   return fs.existsSync(local) ? local : path.join(__dirname, '..', '..', 'cdk.json');
 }
 
-/** Reads the config the way the stack does (cdk.json context), with command-line overrides on top. */
+/** `-c key=value` flags given to the CLI, applied over cdk.json as `cdk synth -c` applies them. */
+let commandLineContext: Record<string, unknown> = {};
+
+/** Parses `-c key=value` flags (values are JSON where they parse, text otherwise), as `cdk -c` does. */
+export function useCommandLineContext(flags: readonly string[]): void {
+  commandLineContext = Object.fromEntries(
+    flags.map((flag) => {
+      const at = flag.indexOf('=');
+      if (at <= 0) throw new Error(`-c takes key=value, not "${flag}"`);
+      const value = flag.slice(at + 1);
+      try {
+        return [flag.slice(0, at), JSON.parse(value) as unknown];
+      } catch {
+        return [flag.slice(0, at), value];
+      }
+    }),
+  );
+}
+
+/** Reads the config the way the stack does (cdk.json context and -c), with the command's own flags on top. */
 export function loadConfig(overrides: Partial<JanitorConfig> = {}, file = findCdkJson()): JanitorConfig {
   let context: Record<string, unknown>;
   try {
@@ -17,9 +36,10 @@ export function loadConfig(overrides: Partial<JanitorConfig> = {}, file = findCd
   } catch (error) {
     throw new Error(`Cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
-  // cdk.json also holds CDK's own feature flags; only iam-janitor's keys are config.
-  const settings = Object.fromEntries(
-    Object.entries(context).filter(([key]) => (CONFIG_KEYS as string[]).includes(key)),
+  // cdk.json also holds CDK's own feature flags; every other key is config, and a typo is refused.
+  const flags = Object.keys(commandLineContext).length > 0;
+  return parseConfig(
+    { ...configFromContext({ ...context, ...commandLineContext }), ...overrides },
+    `config (${file}${flags ? ' and -c flags' : ''})`,
   );
-  return parseConfig({ ...settings, ...overrides }, `config (${file})`);
 }

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { errorMessage } from '../../lambdas/commons/errors';
 import { runAcknowledgeGuard } from './acknowledge-guard';
+import { useCommandLineContext } from './config-file';
 import { runCases } from './cases';
 import { runDeleteUser } from './delete-user';
 import { runOffboard } from './offboard';
@@ -102,7 +103,9 @@ export function helpText(): string {
     'Commands:',
     ...Object.values(COMMANDS).map((command) => `  ${command.usage.padEnd(width)}  ${command.summary}`),
     '',
-    'Config is read from cdk.json (the same keys the stack uses); flags override it.',
+    'Config is read from cdk.json (the same keys the stack uses), then from -c key=value flags, as',
+    "`cdk synth -c` reads them; a command's own flags override both. An unknown key is refused.",
+    'iam-janitor --version prints the version.',
     'Every command but simulate uses the default credential chain and honours AWS_ENDPOINT_URL and',
     'AWS_ENDPOINT_URL_<SERVICE>; simulate talks only to its own stand-ins on this machine and needs no credentials.',
   ].join('\n');
@@ -114,6 +117,10 @@ export async function main(argv: string[], io: CommandIo = defaultIo): Promise<n
     io.stdout(helpText());
     return name === undefined ? 2 : 0;
   }
+  if (name === '--version' || name === '-v') {
+    io.stdout(packageVersion());
+    return 0;
+  }
   const command = COMMANDS[name];
   if (!command) {
     io.stderr(`Unknown command "${name}".\n\n${helpText()}`);
@@ -123,7 +130,12 @@ export async function main(argv: string[], io: CommandIo = defaultIo): Promise<n
   try {
     parsed = parseArgs({
       args: rest,
-      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      options: {
+        ...command.options,
+        help: { type: 'boolean', short: 'h' },
+        // As `cdk synth -c key=value`: the CLI reads the same config as the stack.
+        context: { type: 'string', short: 'c', multiple: true },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -136,11 +148,18 @@ export async function main(argv: string[], io: CommandIo = defaultIo): Promise<n
     return 0;
   }
   try {
+    useCommandLineContext((parsed.values.context as string[] | undefined) ?? []);
     return await command.run({ values: parsed.values, positionals: parsed.positionals }, io);
   } catch (error) {
     io.stderr(`iam-janitor ${name}: ${errorMessage(error)}`);
     return 1;
   }
+}
+
+/** The version in package.json, the one `npm` installed. */
+function packageVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../../package.json') as { version: string }).version;
 }
 
 const defaultIo: CommandIo = {
