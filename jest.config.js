@@ -24,6 +24,7 @@ const workflow = files(
   'decision-delivery',
   'determinism',
   'interactions',
+  'later-sweeps',
   'log-hygiene',
   'lookup-rate',
   'offboard',

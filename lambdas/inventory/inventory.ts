@@ -56,7 +56,7 @@ export interface InventoryDeps {
   readonly warn?: (message: string, details: Record<string, unknown>) => void;
 }
 
-export type CredentialFindingVerdict = CredentialVerdictName | 'exempt' | 'snoozed' | 'open-case';
+export type CredentialFindingVerdict = CredentialVerdictName | 'exempt' | 'snoozed' | 'disabled' | 'open-case';
 
 export interface CredentialFinding extends Omit<CredentialVerdict, 'verdict'> {
   readonly verdict: CredentialFindingVerdict;

@@ -1,6 +1,6 @@
 import type { ActivitySource, Verdict } from '../commons/contracts';
 import { exemptionOf, pathOfArn } from '../commons/exemptions';
-import { tagKeyOf, tagValue } from '../commons/tags';
+import { DISABLED_AT_TAG_KEY, tagKeyOf, tagValue } from '../commons/tags';
 import type { CredentialReportRow } from './credential-report';
 
 const DAY_MS = 86_400_000;
@@ -179,13 +179,23 @@ export function exemptionByNameOrPath(verdict: UserVerdict, policy: VerdictPolic
 }
 
 export type TagJudgement =
-  | { readonly verdict: 'exempt' | 'snoozed'; readonly reason: string }
+  | { readonly verdict: 'exempt' | 'snoozed' | 'disabled'; readonly reason: string }
   | { readonly verdict: undefined; readonly warning?: string };
 
-/** The protected tag exempts; a keep-until date in the future snoozes; a past or unreadable one does not. */
+/**
+ * The protected tag exempts; iam-janitor's disabled-at tag marks a user decided already; a keep-until
+ * date in the future snoozes; a past or unreadable one does not.
+ */
 export function judgeTags(tags: Record<string, string>, policy: VerdictPolicy, now: Date): TagJudgement {
   const protectedKey = tagKeyOf(tags, policy.protectedTagKey);
   if (protectedKey !== undefined) return { verdict: 'exempt', reason: `protected: tagged ${protectedKey}` };
+  // Disabled by iam-janitor on an approver's decision: decided already, not to be asked again.
+  const disabledAt = tagValue(tags, DISABLED_AT_TAG_KEY);
+  if (disabledAt !== undefined)
+    return {
+      verdict: 'disabled',
+      reason: `disabled by iam-janitor since ${disabledAt.slice(0, 10) || 'an unknown date'} (tag ${DISABLED_AT_TAG_KEY})`,
+    };
   const keepUntil = tagValue(tags, policy.keepUntilTagKey);
   if (keepUntil === undefined) return { verdict: undefined };
   const until = parseKeepUntil(keepUntil);

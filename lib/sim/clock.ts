@@ -10,11 +10,17 @@ import type { Clock } from '../../lambdas/commons/clock';
 export class SimClock implements Clock {
   private readonly lanes = new AsyncLocalStorage<{ offsetMs: number }>();
 
-  constructor(private readonly start: Date) {}
+  constructor(private start: Date) {}
 
   now(): Date {
     const lane = this.lanes.getStore()?.offsetMs ?? 0;
     return new Date(this.start.getTime() + lane);
+  }
+
+  /** Moves the whole scenario to a later moment (a later sweep); never back. */
+  moveTo(date: Date): void {
+    if (date.getTime() < this.start.getTime()) throw new Error('SimClock.moveTo cannot go back in time');
+    this.start = date;
   }
 
   /** Runs `work` (one case execution) on its own timeline. */

@@ -5,7 +5,7 @@ import type { Outcome } from '../../lambdas/commons/contracts';
 import { errorName } from '../../lambdas/commons/errors';
 import { OFFBOARD_REFUSALS, offboardExecutionName, offboardRequest } from '../../lambdas/commons/offboard';
 import { runInventory, type UserFinding } from '../../lambdas/inventory/inventory';
-import { openCaseFor, Simulation, type CaseRun } from './engine';
+import { openCaseFor, Simulation, type CaseRun, type SweepRun } from './engine';
 import type { JiraIssue } from './jira-standin';
 import { addUser, applyTags, stableId, type SimAccount, type SimUser } from './account';
 import type { CallRecord } from './aws-standin';
@@ -23,22 +23,28 @@ export const SIM_BASE_CONFIG = {
   jiraProjectKey: 'SEC',
 };
 
+/** One sweep, as `simulate --json` reports it. */
+export interface SweepSummary {
+  /** Organization mode: how the accounts fared; a failed account is reported, not fatal. */
+  accounts?: {
+    swept: number;
+    failed: { accountId: string; error: string }[];
+    halted: { accountId: string; haltReason: string }[];
+    managementAccountSkipped?: string;
+  };
+  usersScanned: number;
+  candidates: string[];
+  /** Candidates not opened this run: they wait for the next sweep. */
+  backlog: number;
+  halted: boolean;
+  haltReason?: string;
+}
+
 /** Exactly the `simulate --json` shape of ARCHITECTURE.md. */
 export interface SimulationReport {
-  readonly sweep: {
-    /** Organization mode: how the accounts fared; a failed account is reported, not fatal. */
-    accounts?: {
-      swept: number;
-      failed: { accountId: string; error: string }[];
-      halted: { accountId: string; haltReason: string }[];
-    };
-    usersScanned: number;
-    candidates: string[];
-    /** Candidates not opened this run: they wait for the next sweep. */
-    backlog: number;
-    halted: boolean;
-    haltReason?: string;
-  };
+  readonly sweep: SweepSummary;
+  /** The scenario's laterSweeps, each with its moment; their cases follow the first sweep's in `cases`. */
+  readonly laterSweeps?: (SweepSummary & { at: string })[];
   readonly cases: {
     /** Organization mode: the member account of the case. */
     accountId?: string;
@@ -234,6 +240,32 @@ function changeDuringApproval(
   }
 }
 
+function sweepSummary(output: SweepRun['output']): SweepSummary {
+  return {
+    ...('accountsSwept' in output
+      ? {
+          accounts: {
+            swept: output.accountsSwept,
+            failed: output.failedAccounts.map(({ accountId, error }) => ({ accountId, error })),
+            halted: output.haltedAccounts.map(({ accountId, haltReason }) => ({ accountId, haltReason })),
+            ...(output.managementAccountSkipped
+              ? { managementAccountSkipped: output.managementAccountSkipped }
+              : {}),
+          },
+        }
+      : {}),
+    usersScanned: output.usersScanned,
+    candidates: output.halted
+      ? (output.candidatesPreview ?? [])
+      : output.candidates.map((candidate) =>
+          candidate.accountId ? `${candidate.accountId}/${candidate.userName}` : candidate.userName,
+        ),
+    backlog: output.backlog,
+    halted: output.halted,
+    ...(output.haltReason ? { haltReason: output.haltReason } : {}),
+  };
+}
+
 export async function runScenario(
   scenario: Scenario,
   options: {
@@ -377,8 +409,17 @@ export async function runScenario(
         });
       }
     }
+    // Later sweeps on the scenario's clock: a day later, say, the users decided about stay decided.
+    const laterSweeps: (SweepSummary & { at: string })[] = [];
+    const laterRuns: CaseRun[] = [];
+    for (const at of scenario.laterSweeps) {
+      simClock.moveTo(new Date(at));
+      const later = await sim.runSweep(new Date(at));
+      laterSweeps.push({ at, ...sweepSummary(later.output) });
+      laterRuns.push(...later.cases);
+    }
     const cases = [];
-    for (const run of [...sweep.cases, ...offboardRuns]) {
+    for (const run of [...sweep.cases, ...offboardRuns, ...laterRuns]) {
       const record = await sim.caseRecord(run.caseId);
       const message = record?.slackTs ? sim.slack.messages.get(record.slackTs) : undefined;
       cases.push({
@@ -394,29 +435,7 @@ export async function runScenario(
       });
     }
     const report: SimulationReport = {
-      sweep: {
-        ...('accountsSwept' in output
-          ? {
-              accounts: {
-                swept: output.accountsSwept,
-                failed: output.failedAccounts.map(({ accountId, error }) => ({ accountId, error })),
-                halted: output.haltedAccounts.map(({ accountId, haltReason }) => ({ accountId, haltReason })),
-                ...(output.managementAccountSkipped
-                  ? { managementAccountSkipped: output.managementAccountSkipped }
-                  : {}),
-              },
-            }
-          : {}),
-        usersScanned: output.usersScanned,
-        candidates: output.halted
-          ? (output.candidatesPreview ?? [])
-          : output.candidates.map((candidate) =>
-              candidate.accountId ? `${candidate.accountId}/${candidate.userName}` : candidate.userName,
-            ),
-        backlog: output.backlog,
-        halted: output.halted,
-        ...(output.haltReason ? { haltReason: output.haltReason } : {}),
-      },
+      sweep: sweepSummary(output),
       cases: cases.map(({ run, record }) => ({
         ...(record?.candidate.accountId ? { accountId: record.candidate.accountId } : {}),
         userName: run.userName,
@@ -435,6 +454,7 @@ export async function runScenario(
         )
         .sort(),
       ...(scenario.offboard.length > 0 ? { offboardRefused } : {}),
+      ...(laterSweeps.length > 0 ? { laterSweeps } : {}),
     };
     await options.afterRun?.(sim);
     return {

@@ -219,6 +219,8 @@ export const scenarioSchema = z
           .strict(),
       )
       .default([]),
+    /** Sweeps after the first, on the scenario's clock: each opens the cases its own day finds. */
+    laterSweeps: z.array(isoDate).default([]),
     faults: z
       .object({
         iamThrottleRate: z.number().min(0).max(0.9, 'above 0.9 nothing would get through').default(0),
@@ -231,6 +233,15 @@ export const scenarioSchema = z
   .strict()
   .superRefine((scenario, ctx) => {
     checkUserReferences(scenario, ctx);
+    scenario.laterSweeps.forEach((at, index) => {
+      const previous = index === 0 ? scenario.now : scenario.laterSweeps[index - 1]!;
+      if (Date.parse(at) <= Date.parse(previous))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['laterSweeps', index],
+          message: `must be after ${previous}: later sweeps run in order, after the first at now`,
+        });
+    });
     if (!scenario.accounts) {
       scenario.offboard.forEach((request, index) => {
         if (request.account)
