@@ -169,8 +169,12 @@ export function grantLeastPrivilege(janitor: PermissionTargets, config: JanitorC
   fns['slack-interactions'].addToRolePolicy(
     statement(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn]),
   );
+  // PutItem: a dry run's decision, remembered for the next dry-run sweep.
   fns['record-outcome'].addToRolePolicy(
-    statement(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [table.tableArn]),
+    statement(
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      [table.tableArn],
+    ),
   );
   fns.remind.addToRolePolicy(statement(['dynamodb:Scan'], [`${table.tableArn}/index/${OPEN_CASES_INDEX}`]));
   fns.remind.addToRolePolicy(statement(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn]));

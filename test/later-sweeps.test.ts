@@ -69,3 +69,44 @@ describe('two sweeps a day apart, on the scenario clock', () => {
     ).toThrow(/laterSweeps\[0\]: must be after 2026-11-22T09:00:00Z/);
   });
 });
+
+describe('a dry run remembers its decisions as real ones would act', () => {
+  const idle = (userName: string) => ({
+    userName,
+    createDate: '2024-01-10T09:00:00Z',
+    password: true,
+    passwordLastUsed: '2026-06-01T09:00:00Z',
+  });
+
+  it('asks again about nobody it decided: a Keep snoozes, a Delete answers; an undecided user is asked again', async () => {
+    const { report } = await runScenario(
+      parseScenario(
+        {
+          now: '2026-11-22T09:00:00Z',
+          config: { thresholdDays: 45, maxCandidateFraction: 1, dryRun: true, keepDays: 30 },
+          users: [idle('kept'), idle('gone'), idle('open')],
+          decisions: {
+            kept: { action: 'keep', by: 'U0123ABCDEF' },
+            gone: { action: 'delete', by: 'U0123ABCDEF' },
+          },
+          // The next day, and the day after the Keep's 30 days have run out.
+          laterSweeps: ['2026-11-23T09:00:00Z', '2026-12-23T09:00:00Z'],
+        },
+        'dry-run-memory',
+      ),
+    );
+    // kept and gone once each in the first sweep (in the order of their ids), kept again after 30 days.
+    expect(
+      report.cases
+        .filter((entry) => entry.userName !== 'open')
+        .map((entry) => `${entry.userName} ${entry.outcome}`)
+        .sort(),
+    ).toEqual(['gone dry-run', 'kept dry-run', 'kept dry-run']);
+    expect(report.laterSweeps!.map((sweep) => [...sweep.candidates].sort())).toEqual([
+      ['open'],
+      ['kept', 'open'],
+    ]);
+    // Nothing changed in IAM: a dry run only remembers.
+    expect(report.remainingUsers).toEqual(['gone', 'kept', 'open']);
+  });
+});

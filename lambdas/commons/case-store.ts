@@ -424,6 +424,42 @@ export class CaseStore {
     }
   }
 
+  /**
+   * A dry run's decision, remembered as the real one would act (a Keep snoozes for keepDays; a
+   * Delete, Disable or Deactivate answers the question for as long as the dry run lasts), so that
+   * the next dry-run sweep does not ask again. Keyed by the case's subject id.
+   */
+  async rememberDryRunDecision(
+    subjectId: string,
+    memory: { decision: string; decidedBy: string; decidedAt: string; until?: string },
+  ): Promise<void> {
+    await this.putItem(`dryrun#${subjectId}`, memory);
+  }
+
+  /** The dry-run decisions remembered for these subjects (GetItem each, a few at a time). */
+  async dryRunDecisions(
+    subjectIds: readonly string[],
+  ): Promise<Map<string, { decision: string; decidedBy: string; decidedAt: string; until?: string }>> {
+    const found = new Map<
+      string,
+      { decision: string; decidedBy: string; decidedAt: string; until?: string }
+    >();
+    for (let start = 0; start < subjectIds.length; start += 10) {
+      await Promise.all(
+        subjectIds.slice(start, start + 10).map(async (subjectId) => {
+          const memory = await this.getItem<{
+            decision: string;
+            decidedBy: string;
+            decidedAt: string;
+            until?: string;
+          }>(`dryrun#${subjectId}`);
+          if (memory) found.set(subjectId, memory);
+        }),
+      );
+    }
+    return found;
+  }
+
   /** Reads a batch back and deletes it: each sweep's stash is read once. */
   async takeCandidates(sweepId: string, accountId: string): Promise<Candidate[]> {
     const stash = await this.getItem<{ candidates: Candidate[] }>(stashKey(sweepId, accountId));

@@ -7,7 +7,15 @@ export const OPEN_CASES_INDEX = 'openCasesByUser';
 export const SLACK_SECRET_KEYS = ['slackBotToken', 'slackSigningSecret'] as const;
 export const JIRA_SECRET_KEYS = ['jiraEmail', 'jiraApiToken'] as const;
 
-export const VERDICTS = ['active', 'inactive', 'grace', 'exempt', 'snoozed', 'disabled', 'open-case'] as const;
+export const VERDICTS = [
+  'active',
+  'inactive',
+  'grace',
+  'exempt',
+  'snoozed',
+  'disabled',
+  'open-case',
+] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 export const DECISIONS = ['delete', 'disable', 'keep', 'deactivate'] as const;

@@ -134,6 +134,33 @@ async function sweepMemberAccount(
   };
 }
 
+/**
+ * The dry-run decisions still in force for these candidates (a Keep until its date; any other
+ * decision for as long as the dry run lasts), with the reason the report and the sweep show.
+ */
+async function rememberedInDryRun(
+  candidates: readonly Candidate[],
+  accountId: string | undefined,
+  now: Date,
+): Promise<Map<string, string>> {
+  // The case's subject id carries the account in organization mode, as the memory does.
+  const subjectOf = (candidate: Candidate) =>
+    accountId === undefined ? candidate.subjectId : `${accountId}-${candidate.subjectId}`;
+  const memories = await caseStore().dryRunDecisions(candidates.map(subjectOf));
+  const remembered = new Map<string, string>();
+  for (const candidate of candidates) {
+    const memory = memories.get(subjectOf(candidate));
+    if (!memory || (memory.until && new Date(memory.until).getTime() <= now.getTime())) continue;
+    remembered.set(
+      candidate.subjectId,
+      memory.until
+        ? `kept until ${memory.until.slice(0, 10)} by a dry-run Keep (${memory.decidedBy})`
+        : `decided ${memory.decision} in the dry run on ${memory.decidedAt.slice(0, 10)} (${memory.decidedBy}): not asked again while dryRun is on`,
+    );
+  }
+  return remembered;
+}
+
 /** The inventory of one account, its guard (with that account's acknowledgement) and its sweep record. */
 async function inventory(
   sweepId: string,
@@ -154,10 +181,12 @@ async function inventory(
     store.openCases(),
     store.guardAcknowledgement(scope),
   ]);
+  const policy = configForAccount(janitorConfig(), accountId);
   const raw = await runInventory({
     iam,
-    policy: configForAccount(janitorConfig(), accountId),
+    policy,
     now,
+    ...(policy.dryRun ? { rememberedDecisions: (found) => rememberedInDryRun(found, accountId, now) } : {}),
     openCaseUserNames: new Set(
       openCases.filter((open) => open.accountId === accountId).map((open) => open.userName),
     ),

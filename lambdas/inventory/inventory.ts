@@ -54,9 +54,15 @@ export interface InventoryDeps {
   readonly concurrency?: number;
   readonly report?: FetchReportOptions;
   readonly warn?: (message: string, details: Record<string, unknown>) => void;
+  /**
+   * In a dry run: the candidates a dry-run decision already answered, by subject id, with the
+   * reason; they are snoozed, not asked again (a dry-run decision writes nothing to IAM).
+   */
+  readonly rememberedDecisions?: (candidates: readonly Candidate[]) => Promise<ReadonlyMap<string, string>>;
 }
 
-export type CredentialFindingVerdict = CredentialVerdictName | 'exempt' | 'snoozed' | 'disabled' | 'open-case';
+export type CredentialFindingVerdict =
+  CredentialVerdictName | 'exempt' | 'snoozed' | 'disabled' | 'open-case';
 
 export interface CredentialFinding extends Omit<CredentialVerdict, 'verdict'> {
   readonly verdict: CredentialFindingVerdict;
@@ -214,6 +220,29 @@ export async function runInventory(deps: InventoryDeps): Promise<InventoryResult
         subjectId: subjectIdOf(user.userId!, credential.ref),
       })),
   );
+  // A dry run's decisions are remembered as real ones would act: nobody is asked twice.
+  const remembered =
+    (await deps.rememberedDecisions?.([...userCandidates, ...credentialCandidates])) ?? new Map();
+  if (remembered.size > 0) {
+    const keep = (candidate: Candidate) => !remembered.has(candidate.subjectId);
+    const kept = { users: userCandidates.filter(keep), credentials: credentialCandidates.filter(keep) };
+    for (const [index, user] of found.entries()) {
+      const reason = user.userId ? remembered.get(user.userId) : undefined;
+      const credentials = user.credentials?.map((credential) => {
+        const remembers = user.userId && remembered.get(subjectIdOf(user.userId, credential.ref));
+        return credential.verdict === 'stale' && remembers
+          ? { ...credential, verdict: 'snoozed' as const, reason: remembers }
+          : credential;
+      });
+      found[index] = {
+        ...user,
+        ...(reason && user.verdict === 'inactive' ? { verdict: 'snoozed' as const, reason } : {}),
+        ...(credentials ? { credentials } : {}),
+      };
+    }
+    userCandidates.splice(0, userCandidates.length, ...kept.users);
+    credentialCandidates.splice(0, credentialCandidates.length, ...kept.credentials);
+  }
   const population = {
     users: found.length,
     userCandidates: userCandidates.length,

@@ -112,6 +112,20 @@ export const handler = taskHandler(
       });
     }
 
+    // A dry run changed nothing, so IAM holds no trace of the decision: the table remembers it, and
+    // the next dry-run sweep treats it as the real decision would (a Keep snoozes, the rest answer).
+    if (outcome === 'dry-run' && record?.decision) {
+      const until =
+        record.decision.decision === 'keep'
+          ? new Date(clock.now().getTime() + config.keepDays * 86_400_000).toISOString()
+          : undefined;
+      await store.rememberDryRunDecision(record.candidate.subjectId, {
+        decision: record.decision.decision,
+        decidedBy: record.decision.decidedBy,
+        decidedAt: record.decision.decidedAt,
+        ...(until ? { until } : {}),
+      });
+    }
     const closing = { outcome, outcomeDetail: detail, closedAt: clock.now().toISOString() };
     if (record) await store.close(caseId, record.candidate, closing);
     else await store.release(caseId, state.candidate);
