@@ -33,6 +33,7 @@ const workflow = files(
   'organization-scope',
   'remind',
   'self-decision',
+  'sentences',
   'simulate',
   'summary',
 );

@@ -84,7 +84,7 @@ export function benchmarksMarkdown(results: BenchResults): string {
       big.calls <= 5 + big.inactive && big.callRatio >= 50,
     ],
     [
-      'IAM calls, 5,000 active users with 1,000 stale keys (CIS 1.12)',
+      'IAM calls, 5,000 active users with 1,000 stale keys (CIS AWS Foundations v3.0.0 1.12)',
       `≤ 5 + C (C = ${results.credentials.casesOpened} cases opened)`,
       `${results.credentials.calls} calls; ${results.credentials.casesOpened} credential cases opened, ${results.credentials.backlog} waiting`,
       results.credentials.calls <= 5 + results.credentials.casesOpened,
@@ -177,7 +177,7 @@ export function benchmarksMarkdown(results: BenchResults): string {
     '',
     'iam-janitor reads the credential report (GenerateCredentialReport until COMPLETE, then GetCredentialReport), then the tags and ids of the idle users: one GetUser each, or GetAccountAuthorizationDetails at 1,000 users per call when that is fewer calls.',
     '',
-    '## Stale credentials of active users (CIS 1.12)',
+    '## Stale credentials of active users (CIS AWS Foundations v3.0.0 1.12)',
     '',
     `${results.credentials.users.toLocaleString('en')} users, all active, ${results.credentials.staleKeys.toLocaleString('en')} of them with a second access key unused for 100 days: the inventory judged every credential from the report and made ${results.credentials.calls} IAM calls in ${(results.credentials.ms / 1000).toFixed(2)} s. It opened ${results.credentials.casesOpened} credential cases (maxCasesPerRun) and left ${results.credentials.backlog} for the next sweeps, the longest-idle first. The report has no key ids: each case reads its key's id in its own context step, so the inventory never lists keys.`,
     '',

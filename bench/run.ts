@@ -137,7 +137,7 @@ async function benchInventory(size: number) {
 }
 
 /**
- * CIS 1.12 at the quota: 5,000 users, all active, 1,000 of them with a second access key unused for
+ * CIS AWS Foundations v3.0.0 1.12 at the quota: 5,000 users, all active, 1,000 of them with a second access key unused for
  * 100 days. Every credential is judged from the report; only the facts of the users with a stale key
  * cost calls, by pages of GetAccountAuthorizationDetails.
  */

@@ -17,6 +17,9 @@ const EXPLAINED_ERRORS = new Set([
   'SelfDecisionError',
   'TwoPersonRuleError',
   'AccountOutOfScopeError',
+  // Their messages name the service and what it answered; the class name means nothing to an approver.
+  'JiraUnavailableError',
+  'SlackUnavailableError',
 ]);
 
 /** A one-line reason from the state machine's error, without stack traces or error class names. */
@@ -131,12 +134,53 @@ export function outcomeComment(
       : removed.length > 0
         ? `Done: ${removed.join('; ')}.`
         : 'Nothing was changed in IAM.',
-    record.snapshot && record.candidate.kind === 'credential'
-      ? `Snapshot of the user before the change: DynamoDB table ${tableName}, item pk "case#${record.caseId}", attribute "snapshot". Undo with: ${credentialUndo(record)}`
-      : record.snapshot
-        ? `Snapshot: DynamoDB table ${tableName}, item pk "case#${record.caseId}", attribute "snapshot". Restore with: iam-janitor restore --case ${record.caseId} --table ${tableName}${record.candidate.accountId ? `, with credentials of account ${record.candidate.accountId}` : ''}`
-        : 'Snapshot: none taken (nothing was removed).',
+    record.snapshot
+      ? `Snapshot${record.candidate.kind === 'credential' ? ' of the user before the change' : ''}: DynamoDB table ${tableName}, item pk "case#${record.caseId}", attribute "snapshot". ${undoAdvice(record, outcome, tableName)}`
+      : 'Snapshot: none taken (nothing was removed).',
   ];
+}
+
+/**
+ * How to undo what the outcome did, true for that outcome: `restore` recreates a deleted user and
+ * refuses one that still exists, so it is offered after a deletion only.
+ */
+export function undoAdvice(
+  record: Pick<CaseRecord, 'caseId' | 'userName' | 'credentialId' | 'candidate' | 'snapshot'>,
+  outcome: Outcome,
+  tableName: string,
+): string {
+  if (outcome === 'dry-run') return 'Nothing to undo: the dry run changed nothing.';
+  if (record.candidate.kind === 'credential') return `Undo with: ${credentialUndo(record)}`;
+  if (outcome === 'deleted')
+    return `Restore with: iam-janitor restore --case ${record.caseId} --table ${tableName}${record.candidate.accountId ? `, with credentials of account ${record.candidate.accountId}` : ''}`;
+  if (outcome === 'disabled') {
+    const active = <T extends { status?: string }>(items: readonly T[] | undefined) =>
+      (items ?? []).filter((item) => item.status === undefined || item.status === 'Active');
+    const user = `--user-name ${record.userName}`;
+    return `Undo by turning back on what Disable turned off: ${
+      [
+        ...active(record.snapshot?.accessKeys).map(
+          (key) => `aws iam update-access-key ${user} --access-key-id ${key.id} --status Active`,
+        ),
+        ...active(record.snapshot?.sshPublicKeys).map(
+          (key) => `aws iam update-ssh-public-key ${user} --ssh-public-key-id ${key.id} --status Active`,
+        ),
+        ...active(record.snapshot?.serviceSpecificCredentials).map(
+          (credential) =>
+            `aws iam update-service-specific-credential ${user} --service-specific-credential-id ${credential.id} --status Active`,
+        ),
+        ...active(record.snapshot?.signingCertificates).map(
+          (cert) => `aws iam update-signing-certificate ${user} --certificate-id ${cert.id} --status Active`,
+        ),
+        ...(record.snapshot?.loginProfile
+          ? [
+              `aws iam create-login-profile --user-name ${record.userName} --password-reset-required --password <a new temporary password> (the old password cannot be restored)`,
+            ]
+          : []),
+      ].join('; ') || 'nothing was active'
+    }.`;
+  }
+  return 'Nothing was removed, so there is nothing to restore.';
 }
 
 function sentence(text: string): string {

@@ -24,3 +24,8 @@ export function formatTime(iso: string): string {
 
 /** The credential report and IAM keep whole seconds in some places and milliseconds in others. */
 export const wholeSeconds = (date: Date | string) => Math.floor(new Date(date).getTime() / 1000);
+
+/** `1 day`, `2 days`, `0 days`: a count with its noun in the right number. */
+export function count(amount: number, singular: string, plural = `${singular}s`): string {
+  return `${amount} ${amount === 1 ? singular : plural}`;
+}

@@ -1,9 +1,10 @@
 import type { CredentialRef } from '../commons/contracts';
 import type { CredentialReportRow } from './credential-report';
 import { reportDate } from './verdict';
+import { count } from '../commons/text';
 
 /**
- * CIS 1.12 (Security Hub IAM.22, AWS Config's iam-user-unused-credentials-check) judges each
+ * CIS AWS Foundations v3.0.0 1.12, v5.0.0 1.11 (Security Hub IAM.22, AWS Config's iam-user-unused-credentials-check) judges each
  * credential, not each user: an active user's access key unused for 45 days fails the control.
  * These verdicts come from the credential report alone, with no call per user.
  */
@@ -89,8 +90,8 @@ function judgeOne(
       idleDays,
       verdict: recent ? 'active' : 'stale',
       reason: recent
-        ? `${label} used ${idleDays} days ago`
-        : `${label} last used ${idleDays} days ago (threshold ${thresholdDays})`,
+        ? `${label} used ${count(idleDays, 'day')} ago`
+        : `${label} last used ${count(idleDays, 'day')} ago (threshold ${thresholdDays})`,
     };
   }
   // Never used: judged from its own issue (creation or rotation) date, never from the user's.
@@ -101,7 +102,7 @@ function judgeOne(
       lastUsed: null,
       idleDays: age,
       verdict: 'grace',
-      reason: `${label} issued ${age} days ago and not used yet`,
+      reason: `${label} issued ${count(age, 'day')} ago and not used yet`,
     };
   }
   return {
@@ -110,7 +111,7 @@ function judgeOne(
     idleDays: Number.isFinite(age) ? age : 0,
     verdict: 'stale',
     reason: issued
-      ? `${label} never used, issued ${age} days ago (threshold ${thresholdDays})`
+      ? `${label} never used, issued ${count(age, 'day')} ago (threshold ${thresholdDays})`
       : `${label} never used, and the report gives no issue date`,
   };
 }

@@ -70,11 +70,11 @@ export interface CredentialFinding extends Omit<CredentialVerdict, 'verdict'> {
 
 export interface UserFinding extends UserVerdict {
   readonly userId?: string;
-  /** Each active credential of an active user, judged on its own (CIS 1.12). */
+  /** Each active credential of an active user, judged on its own (CIS AWS Foundations v3.0.0 1.12). */
   readonly credentials?: CredentialFinding[];
 }
 
-/** An active user's credentials that are not in use: the CIS 1.12 findings. */
+/** An active user's credentials that are not in use: the CIS AWS Foundations v3.0.0 1.12 (v5.0.0 1.11) findings. */
 export function credentialFindings(user: UserFinding): CredentialFinding[] {
   return (user.credentials ?? []).filter((credential) => credential.verdict !== 'active');
 }

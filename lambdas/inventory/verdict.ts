@@ -2,6 +2,7 @@ import type { ActivitySource, Verdict } from '../commons/contracts';
 import { exemptionOf, pathOfArn } from '../commons/exemptions';
 import { DISABLED_AT_TAG_KEY, tagKeyOf, tagValue } from '../commons/tags';
 import type { CredentialReportRow } from './credential-report';
+import { count } from '../commons/text';
 
 const DAY_MS = 86_400_000;
 export const ROOT_USER = '<root_account>';
@@ -88,7 +89,7 @@ export function judgeActivity(row: CredentialReportRow, thresholdDays: number, n
       lastActivitySource: latestUse ? latestUse[0] : 'user_creation_time',
       idleDays: latestUse ? daysBetween(latestUse[1], now) : ageDays,
       verdict: 'grace',
-      reason: `created ${ageDays} days ago, within the ${thresholdDays}-day grace period`,
+      reason: `created ${count(ageDays, 'day')} ago, within the ${thresholdDays}-day grace period`,
     };
   }
 
@@ -103,8 +104,8 @@ export function judgeActivity(row: CredentialReportRow, thresholdDays: number, n
       idleDays,
       verdict: recent ? 'active' : 'inactive',
       reason: recent
-        ? `${SOURCE_LABEL[source]} used ${idleDays} days ago`
-        : `${SOURCE_LABEL[source]} last used ${idleDays} days ago (threshold ${thresholdDays})` +
+        ? `${SOURCE_LABEL[source]} used ${count(idleDays, 'day')} ago`
+        : `${SOURCE_LABEL[source]} last used ${count(idleDays, 'day')} ago (threshold ${thresholdDays})` +
           unusedCredentials(row),
     };
   }
@@ -119,7 +120,7 @@ export function judgeActivity(row: CredentialReportRow, thresholdDays: number, n
       lastActivitySource: 'user_creation_time',
       idleDays: ageDays,
       verdict: 'grace',
-      reason: `${issued.label} issued ${daysBetween(issued.date, now)} days ago and not used yet`,
+      reason: `${issued.label} issued ${count(daysBetween(issued.date, now), 'day')} ago and not used yet`,
     };
   }
 
@@ -134,8 +135,8 @@ export function judgeActivity(row: CredentialReportRow, thresholdDays: number, n
     idleDays: ageDays,
     verdict: 'inactive',
     reason: hasCredentials
-      ? `no use recorded${unusedCredentials(row)}; created ${ageDays} days ago`
-      : `no password or access key in the credential report; created ${ageDays} days ago`,
+      ? `no use recorded${unusedCredentials(row)}; created ${count(ageDays, 'day')} ago`
+      : `no password or access key in the credential report; created ${count(ageDays, 'day')} ago`,
   };
 }
 

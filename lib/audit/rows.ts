@@ -67,7 +67,7 @@ export function auditRow(record: CaseRecord): AuditRow {
       : 'no recorded activity',
     `${candidate.idleDays} idle days`,
     trail
-      ? `${trail.totalEvents}${trail.truncated ? '+' : ''} CloudTrail events in 90 days`
+      ? `${trail.totalEvents}${trail.truncated ? '+' : ''} CloudTrail ${trail.totalEvents === 1 && !trail.truncated ? 'event' : 'events'} in 90 days`
       : 'evidence not gathered',
   ].join('; ');
   return {

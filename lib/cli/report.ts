@@ -1,3 +1,4 @@
+import { count } from '../../lambdas/commons/text';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { iamClient, iamClientFor, memberTarget, organizationsClient } from '../../lambdas/commons/clients';
 import { mapWithConcurrency } from '../../lambdas/commons/concurrency';
@@ -98,14 +99,14 @@ async function accountReport(
       : credential.id;
   const found = result.candidates.length + result.backlog.length;
   const stale = users.reduce(
-    (count, user) => count + credentialFindings(user).filter((c) => c.verdict === 'stale').length,
+    (sum, user) => sum + credentialFindings(user).filter((c) => c.verdict === 'stale').length,
     0,
   );
   const summary =
-    `${result.usersScanned} users, ${found} candidates at ${config.thresholdDays} days (${stale} stale credentials of active users)` +
+    `${count(result.usersScanned, 'user')}, ${count(found, 'candidate')} at ${config.thresholdDays} days (${count(stale, 'stale credential')} of active users)` +
     (result.halted
       ? `; a sweep would HALT: ${result.haltReason}`
-      : `; a sweep would open ${result.candidates.length} cases and leave ${result.backlog.length} for later`);
+      : `; a sweep would open ${count(result.candidates.length, 'case')} and leave ${result.backlog.length} for later`);
   return { result, users, idOf, summary };
 }
 

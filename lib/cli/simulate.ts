@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { credentialUndo } from '../../lambdas/commons/outcome';
+import { undoAdvice } from '../../lambdas/commons/outcome';
+import { CASE_TABLE } from '../sim/dynamo';
 import { credentialFindings } from '../../lambdas/inventory/inventory';
 import { runScenario, type SimulationDetail } from '../sim/run-scenario';
 import { loadScenario } from '../sim/scenario';
@@ -7,6 +8,7 @@ import { adfToText, mrkdwn, slackToText } from '../sim/render';
 import type { CommandIo } from './io';
 import { PLAIN, type Style } from './style';
 import { alignColumns } from './table';
+import { count } from '../../lambdas/commons/text';
 
 export const DEMO_SCENARIO = path.join(__dirname, '..', '..', 'examples', 'demo-account.json');
 
@@ -74,11 +76,13 @@ export function timeline(
 
   out.push(
     rule(
-      `Sweep: ${report.sweep.usersScanned} users, ${report.sweep.candidates.length} cases opened` +
-        (report.sweep.backlog > 0 ? `, ${report.sweep.backlog} waiting` : ''),
+      report.sweep.halted
+        ? `Sweep: ${count(report.sweep.usersScanned, 'user')}, halted by the guard: no case opened, ${count(report.sweep.backlog, 'candidate')} waiting`
+        : `Sweep: ${count(report.sweep.usersScanned, 'user')}, ${count(report.sweep.candidates.length, 'case')} opened` +
+            (report.sweep.backlog > 0 ? `, ${report.sweep.backlog} waiting` : ''),
     ),
   );
-  // An active user's credentials that are not in use show under the user: that is the CIS 1.12 finding.
+  // An active user's credentials that are not in use show under the user: that is the CIS AWS Foundations v3.0.0 1.12 (v5.0.0 1.11) finding.
   const rows = [
     ['USER', 'VERDICT', 'IDLE', 'REASON'],
     ...detail.verdicts.flatMap((user) => [
@@ -131,7 +135,12 @@ export function timeline(
       out.push(adfToText(issue.fields.description, '  │ '));
       for (const comment of issue.comments) out.push(adfToText(comment, '  │ 💬 '));
     } else {
-      out.push('', '  Jira: no ticket (Jira did not answer).');
+      out.push(
+        '',
+        run.states.includes('OpenTicket')
+          ? '  Jira: no ticket (Jira did not answer).'
+          : '  Jira: no ticket (the case ended before a ticket was opened).',
+      );
     }
     if (message) {
       out.push('', `  Slack message in ${message.channel} (as it stands now):`);
@@ -145,11 +154,9 @@ export function timeline(
       '',
       `  decision: ${record?.decision ? `${record.decision.decision} by ${record.decision.decidedBy}` : 'none'}   outcome: ${outcomeColour(outcome, style)(outcome)}${record?.outcomeDetail ? ` (${record.outcomeDetail})` : ''}`,
     );
-    if (record?.snapshot)
+    if (record?.snapshot && record.outcome)
       out.push(
-        record.candidate.kind === 'credential'
-          ? `  snapshot saved in the case record before any change: undo with ${credentialUndo(record)}`
-          : `  snapshot saved in the case record before any change: restore with iam-janitor restore`,
+        `  snapshot saved in the case record before any change. ${undoAdvice(record, record.outcome, CASE_TABLE)}`,
       );
   }
 

@@ -17,7 +17,7 @@ export const CONFIG_DOCS: Record<
   thresholdDays: {
     rule: 'whole days, 1–3650',
     effect:
-      'idle days before a user is a candidate (45 follows CIS AWS 1.12 and Security Hub IAM.22); also the grace period of new users',
+      'idle days before a user is a candidate (45 follows the CIS AWS Foundations unused-credentials control, v3.0.0 1.12, and Security Hub IAM.22); also the grace period of new users',
   },
   schedule: {
     rule: 'an EventBridge Scheduler `cron(…)` or `rate(…)`',
@@ -128,7 +128,7 @@ export const CONFIG_DOCS: Record<
   credentialCases: {
     rule: 'boolean',
     effect:
-      'judge each credential of active users (CIS 1.12) and open a case for each stale one: _Deactivate_ or _Keep_',
+      'judge each credential of active users (CIS AWS Foundations v5.0.0 1.11) and open a case for each stale one: _Deactivate_ or _Keep_',
   },
   credentialThresholdDays: {
     rule: '1–3650',

@@ -52,17 +52,29 @@ export function doc(...content: AdfNode[]): AdfDoc {
 }
 
 /** The ticket description: facts, permissions, recent CloudTrail events, and the execution link. */
+/** Why the case exists, in words that are true of it: found idle, found stale, or asked for. */
+export function openingSentence(
+  record: Pick<CaseRecord, 'candidate'> & Parameters<typeof caseSubject>[0],
+): string {
+  const { candidate } = record;
+  if (candidate.requested)
+    return `${candidate.requested.by} asked iam-janitor to offboard an IAM user${candidate.requested.reason ? ` (${candidate.requested.reason})` : ''}, whether or not it is in use. An approver decides in Slack; this ticket records the case and its outcome.`;
+  if (candidate.kind === 'credential')
+    return `iam-janitor found a stale credential of an active IAM user (${CIS_UNUSED_CREDENTIALS}): ${caseSubject(record)}. An approver decides in Slack whether to deactivate it; this ticket records the case and its outcome.`;
+  return 'iam-janitor found an IAM user who looks inactive. An approver decides in Slack; this ticket records the case and its outcome.';
+}
+
+/**
+ * The CIS control for unused credentials is numbered differently in each version of the CIS AWS
+ * Foundations Benchmark: 1.12 in v3.0.0, 1.11 in v5.0.0, 2.11 in v7.0.0. A bare number misleads.
+ */
+export const CIS_UNUSED_CREDENTIALS = 'CIS AWS Foundations v5.0.0 1.11, v3.0.0 1.12';
+
 export function caseDescription(record: CaseRecord): AdfDoc {
   const facts = caseFacts(record);
   const trail = facts.context?.cloudTrail;
   const content: AdfNode[] = [
-    paragraph(
-      text(
-        record.candidate.kind === 'credential'
-          ? `iam-janitor found a stale credential of an active IAM user (CIS 1.12): ${caseSubject(record)}. An approver decides in Slack whether to deactivate it; this ticket records the case and its outcome.`
-          : 'iam-janitor found an IAM user who looks inactive. An approver decides in Slack; this ticket records the case and its outcome.',
-      ),
-    ),
+    paragraph(text(openingSentence(record))),
     heading('Facts'),
     table(['Fact', 'Value'], facts.rows),
     heading('Permissions'),

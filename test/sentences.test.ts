@@ -1,0 +1,98 @@
+import * as path from 'node:path';
+import type { CaseRecord } from '../lambdas/commons/case-store';
+import { openingSentence } from '../lambdas/commons/jira/adf';
+import { outcomeComment, outcomeDetail } from '../lambdas/commons/outcome';
+import type { Snapshot } from '../lambdas/commons/snapshot';
+import { count } from '../lambdas/commons/text';
+import { main } from '../lib/cli/main';
+
+/**
+ * Every sentence the product writes is a function of the record, tried here on the cases where a
+ * careless version of it would be false.
+ */
+const TABLE = 'iam-janitor-cases';
+const snapshot = {
+  accessKeys: [{ id: 'AKIAFRANK0000000001A', status: 'Active', createDate: '', lastUsedDate: null }],
+  sshPublicKeys: [{ id: 'APKAFRANK000000000001', status: 'Active' }],
+  serviceSpecificCredentials: [],
+  signingCertificates: [],
+  loginProfile: { createDate: '2024-01-01T00:00:00Z' },
+} as unknown as Snapshot;
+const record = (overrides: Partial<CaseRecord> = {}) =>
+  ({
+    caseId: 'AIDAFRANK-2026-11-22',
+    userName: 'frank',
+    candidate: { kind: 'user', userName: 'frank' },
+    snapshot,
+    removed: [],
+    ...overrides,
+  }) as unknown as CaseRecord;
+
+describe('every sentence true', () => {
+  it('an offboarding ticket says who asked, never that the user looks inactive', () => {
+    const asked = openingSentence({
+      ...record(),
+      candidate: {
+        kind: 'user',
+        userName: 'frank',
+        requested: { by: 'U0456GHIJKL', at: '2026-11-22T09:00:00Z', reason: 'left on 2026-11-21' },
+      },
+    } as never);
+    expect(asked).toMatch(/^U0456GHIJKL asked iam-janitor to offboard an IAM user \(left on 2026-11-21\)/);
+    expect(asked).not.toMatch(/inactive/);
+  });
+
+  it('a credential ticket names the CIS version with the control number', () => {
+    expect(
+      openingSentence({ ...record(), candidate: { kind: 'credential', userName: 'frank' } } as never),
+    ).toMatch(/CIS AWS Foundations v5\.0\.0 1\.11, v3\.0\.0 1\.12/);
+  });
+
+  it.each([
+    [
+      'disabled',
+      /Undo by turning back on what Disable turned off: aws iam update-access-key .*AKIAFRANK0000000001A --status Active; aws iam update-ssh-public-key .*; aws iam create-login-profile/,
+    ],
+    ['dry-run', /Nothing to undo: the dry run changed nothing\./],
+    ['deleted', /Restore with: iam-janitor restore --case AIDAFRANK-2026-11-22 --table iam-janitor-cases/],
+  ] as const)('after %s, the snapshot line gives advice that works for that outcome', (outcome, advice) => {
+    const line = outcomeComment(record(), outcome, undefined, TABLE).find((text) =>
+      text.startsWith('Snapshot'),
+    )!;
+    expect(line).toMatch(advice);
+    // restore refuses a user that still exists: it is offered after a deletion only.
+    if (outcome !== 'deleted') expect(line).not.toContain('iam-janitor restore');
+  });
+
+  it('tells an approver what Jira or Slack said, without an internal class name', () => {
+    const detail = outcomeDetail('failed', {
+      Error: 'JiraUnavailableError',
+      Cause: JSON.stringify({
+        errorMessage: 'Jira did not answer "open the ticket" (503): down for maintenance',
+      }),
+    });
+    expect(detail).toBe('Jira did not answer "open the ticket" (503): down for maintenance');
+  });
+
+  it('counts in the right number', () => {
+    expect([count(0, 'day'), count(1, 'day'), count(2, 'day'), count(1, 'case')]).toEqual([
+      '0 days',
+      '1 day',
+      '2 days',
+      '1 case',
+    ]);
+  });
+
+  it('a halted sweep says no case was opened, and never counts its preview as opened cases', async () => {
+    const out: string[] = [];
+    await main(['simulate', '--scenario', path.join(__dirname, '..', 'examples', 'guard-trip.json')], {
+      stdout: (text) => void out.push(text),
+      stderr: (text) => void out.push(text),
+      style: undefined as never,
+      progress: undefined as never,
+    });
+    const text = out.join('\n');
+    expect(text).toMatch(/Sweep: \d+ users, halted by the guard: no case opened, \d+ candidates waiting/);
+    expect(text).not.toMatch(/\d+ cases opened/);
+  }, 60_000);
+});
