@@ -95,4 +95,23 @@ describe('every sentence true', () => {
     expect(text).toMatch(/Sweep: \d+ users, halted by the guard: no case opened, \d+ candidates waiting/);
     expect(text).not.toMatch(/\d+ cases opened/);
   }, 60_000);
+
+  it('names the account of each case in an organization summary, so two users of one name are told apart', async () => {
+    const out: string[] = [];
+    await main(['simulate', '--scenario', path.join(__dirname, '..', 'examples', 'organization.json')], {
+      stdout: (text) => void out.push(text),
+      stderr: (text) => void out.push(text),
+      style: undefined as never,
+      progress: undefined as never,
+    });
+    const after = out.join('\n').split('── Summary')[1]!.split('\n').slice(1);
+    const summary = after.slice(
+      0,
+      after.findIndex((line) => line.startsWith('──')),
+    );
+    expect(summary[0]).toMatch(/^\s+ACCOUNT\s+USER\s+DECISION/);
+    expect(
+      summary.filter((line) => /\balice\b/.test(line)).map((line) => line.trim().split(/\s+/)[0]),
+    ).toEqual(['111111111111', '222222222222']);
+  }, 60_000);
 });

@@ -161,9 +161,12 @@ export function timeline(
   }
 
   out.push(rule('Summary'));
+  // Organization mode: the same name may live in two accounts, so each row names its account.
+  const byAccount = report.cases.some((entry) => entry.accountId);
   const summary = [
-    ['USER', 'DECISION', 'BY', 'OUTCOME', 'JIRA', 'SNAPSHOT'],
+    [...(byAccount ? ['ACCOUNT'] : []), 'USER', 'DECISION', 'BY', 'OUTCOME', 'JIRA', 'SNAPSHOT'],
     ...report.cases.map((entry) => [
+      ...(byAccount ? [entry.accountId ?? '-'] : []),
       entry.userName,
       entry.decision,
       entry.decidedBy ?? '-',
@@ -184,8 +187,8 @@ export function timeline(
   for (const { userName, changes } of detail.changes) {
     const deleted = changes.includes('user deleted');
     const headline = deleted
-      ? style.red(`${userName}: deleted`) + `, after ${changes.length - 1} dependent item(s) were removed`
-      : style.yellow(`${userName}: ${changes.length} change(s)`);
+      ? style.red(`${userName}: deleted`) + `, after ${count(changes.length - 1, 'dependent item')} removed`
+      : style.yellow(`${userName}: ${count(changes.length, 'change')}`);
     out.push(`  ${headline}`);
     for (const change of changes.filter((item) => item !== 'user deleted'))
       out.push(style.dim(`    - ${change}`));

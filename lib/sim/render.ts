@@ -1,3 +1,4 @@
+import { clip } from '../../lambdas/commons/text';
 /** Renders what an approver would see, as plain text: a Slack Block Kit message and a Jira ADF document. */
 
 type Block = Record<string, unknown>;
@@ -88,7 +89,8 @@ export function adfToText(doc: unknown, indent = '  '): string {
             Math.min(40, Math.max(...rows.map((row) => (row[column] ?? '').length))),
           ) ?? [];
         for (const row of rows)
-          lines.push(row.map((cell, column) => cell.slice(0, 60).padEnd(widths[column] ?? 0)).join(' │ '));
+          // A long cell is cut with a mark (…), never silently: the reader knows there is more.
+          lines.push(row.map((cell, column) => clip(cell, 60).padEnd(widths[column] ?? 0)).join(' │ '));
         break;
       }
       default:
