@@ -123,7 +123,8 @@ describe('case state machine, offline with the real handlers', () => {
     const { run, record, user, sim } = await runCase({ decision: 'delete', jiraFailures: 1_000 });
     expect(run.states).toEqual(['GatherContext', 'OpenTicket', 'RecordFailure', 'RecordOutcome']);
     expect(record).toMatchObject({ status: 'closed', outcome: 'failed' });
-    expect(record.outcomeDetail).toMatch(/^JiraUnavailableError: Jira did not answer/);
+    // The approver reads what Jira answered, not an internal class name.
+    expect(record.outcomeDetail).toMatch(/^Jira did not answer "search for the case ticket" \(503\)/);
     expect(user?.accessKeys).toHaveLength(2);
     expect(sim.aws.mutatingCalls()).toEqual([]);
     expect(sim.slack.posts.at(-1)?.text).toContain('loaded was not changed: the case failed.');
