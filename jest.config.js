@@ -20,6 +20,7 @@ const infrastructure = files('bundle', 'operate', 'stack');
 const workflow = files(
   'audit',
   'case-machine',
+  'check-setup',
   'credentials',
   'decision-delivery',
   'determinism',

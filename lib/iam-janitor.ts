@@ -106,6 +106,7 @@ export class IamJanitor extends Construct {
         reservedConcurrentExecutions,
       });
     this.functions = {
+      'check-setup': make('check-setup', 'Checks that both secrets are filled before a sweep opens any case'),
       inventory: make(
         'inventory',
         'Reads the IAM credential report and gives every user a verdict',

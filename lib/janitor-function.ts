@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 
 /** The Lambdas of iam-janitor, named after the Task state each serves; each has `lambdas/<name>/handler.ts`. */
 export const LAMBDA_NAMES = [
+  'check-setup',
   'inventory',
   'gather-context',
   'open-ticket',

@@ -160,6 +160,9 @@ export function grantLeastPrivilege(janitor: PermissionTargets, config: JanitorC
     readSecret(fns[name], slackSecret);
   }
   for (const name of ['open-ticket', 'record-outcome'] as const) readSecret(fns[name], jiraSecret);
+  // check-setup reads both, only to tell whether they are filled; it never logs a value.
+  readSecret(fns['check-setup'], slackSecret);
+  readSecret(fns['check-setup'], jiraSecret);
   fns['open-ticket'].addToRolePolicy(
     statement(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn]),
   );

@@ -11,7 +11,7 @@ export const WORKFLOW = {
   sweep: {
     title: 'Sweep',
     file: 'sweep.asl.json',
-    tasks: { Inventory: 'inventory' },
+    tasks: { CheckSetup: 'check-setup', Inventory: 'inventory' },
     /** The machines this one starts, named in its ASL as `${<Title>StateMachineArn}`. */
     starts: ['case'],
     /** Reads the case table itself (each started case's candidate), named as `${CaseTableName}`. */
@@ -22,6 +22,7 @@ export const WORKFLOW = {
     title: 'OrganizationSweep',
     file: 'organization-sweep.asl.json',
     tasks: {
+      CheckSetup: 'check-setup',
       ListAccounts: 'list-accounts',
       InventoryAccount: 'inventory',
       OrganizationGuard: 'organization-guard',

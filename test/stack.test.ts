@@ -253,6 +253,10 @@ describe('IamJanitorStack', () => {
     expect(allowedActions(template, 'remind')).toEqual(
       ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem', ...SECRET_READ, ...XRAY].sort(),
     );
+    // The setup check reads both secrets and nothing else.
+    expect(allowedActions(template, 'check-setup')).toEqual(
+      ['secretsmanager:GetSecretValue', ...XRAY].sort(),
+    );
     // The weekly summary only reads.
     expect(allowedActions(template, 'summary')).toEqual(
       ['dynamodb:GetItem', 'dynamodb:Scan', ...SECRET_READ, ...XRAY].sort(),

@@ -13,6 +13,7 @@ import { parseConfig, type JanitorConfig } from '../../lambdas/commons/config';
 import type { Candidate, Decision } from '../../lambdas/commons/contracts';
 import { clock, useClock } from '../../lambdas/commons/clock';
 import { resetConfigCache } from '../../lambdas/commons/env';
+import { handler as checkSetupHandler } from '../../lambdas/check-setup/handler';
 import { handler as contextHandler, type OpenedCase } from '../../lambdas/gather-context/handler';
 import { handler as inventoryHandler, type SweepOutput } from '../../lambdas/inventory/handler';
 import { handler as listAccountsHandler } from '../../lambdas/list-accounts/handler';
@@ -82,6 +83,8 @@ export interface SimulationOptions {
   readonly approvalTimeoutSeconds?: number;
   /** Runs the case executions one after another, so that ticket keys and message ids follow the candidates' order. */
   readonly sequentialCases?: boolean;
+  /** The secrets' text as stored, in place of the filled ones (`{}` is a secret never filled). */
+  readonly secretValues?: { readonly slack?: string; readonly jira?: string };
   /** Delays every Lambda handler by this much real time: the proof that nothing depends on speed. */
   readonly slowHandlersMs?: number;
   /** Called once the approval request is posted; the driver decides (or not). */
@@ -114,6 +117,7 @@ type TaskHandler = (input: unknown) => Promise<unknown>;
 
 /** The real handler of each Lambda a Task state names in the workflow registry. */
 const LAMBDA_HANDLERS: Record<TaskLambda, TaskHandler> = {
+  'check-setup': checkSetupHandler,
   inventory: inventoryHandler,
   'list-accounts': listAccountsHandler,
   'organization-guard': organizationGuardHandler,
@@ -176,14 +180,18 @@ export class Simulation {
       ...options.standin,
       ...(options.organization ? { organization: options.organization } : {}),
       secrets: {
-        [SLACK_SECRET_ARN]: JSON.stringify({
-          slackBotToken: SIM_SECRETS.slackBotToken,
-          slackSigningSecret: SIM_SECRETS.slackSigningSecret,
-        }),
-        [JIRA_SECRET_ARN]: JSON.stringify({
-          jiraEmail: SIM_SECRETS.jiraEmail,
-          jiraApiToken: SIM_SECRETS.jiraApiToken,
-        }),
+        [SLACK_SECRET_ARN]:
+          options.secretValues?.slack ??
+          JSON.stringify({
+            slackBotToken: SIM_SECRETS.slackBotToken,
+            slackSigningSecret: SIM_SECRETS.slackSigningSecret,
+          }),
+        [JIRA_SECRET_ARN]:
+          options.secretValues?.jira ??
+          JSON.stringify({
+            jiraEmail: SIM_SECRETS.jiraEmail,
+            jiraApiToken: SIM_SECRETS.jiraApiToken,
+          }),
       },
       onTaskCallback: (call) => this.taskCallback(call),
     });
