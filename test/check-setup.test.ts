@@ -43,6 +43,16 @@ describe('a sweep before setup is complete', () => {
       /A secret is not filled or not well-formed: .* No case was opened\./,
     ],
     [
+      'the Slack secret holding a user token, not the bot token',
+      {
+        slack: JSON.stringify({
+          slackBotToken: 'xoxp-user-token',
+          slackSigningSecret: '8f742231b10e8888abcd99aa',
+        }),
+      },
+      /A secret is not filled or not well-formed: .* No case was opened\./,
+    ],
+    [
       'the Jira secret never filled',
       { jira: '{}' },
       /A secret is not filled or not well-formed: .* No case was opened\./,

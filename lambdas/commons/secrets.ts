@@ -9,12 +9,15 @@ import { requireEnv } from './env';
  * API token.
  */
 // `satisfies`: the key lists the stack documents (contracts.ts) name exactly these fields.
+// Well-formed, not only present: a user token or a placeholder would fail at the first post.
 const slackSecretSchema = z.object({
-  slackBotToken: z.string().min(1),
-  slackSigningSecret: z.string().min(1),
+  slackBotToken: z.string().regex(/^xoxb-/, 'must be the bot token (xoxb-…) from OAuth & Permissions'),
+  slackSigningSecret: z
+    .string()
+    .regex(/^[0-9a-z]{16,}$/i, "must be the app's signing secret from Basic Information"),
 } satisfies Record<(typeof SLACK_SECRET_KEYS)[number], z.ZodString>);
 const jiraSecretSchema = z.object({
-  jiraEmail: z.string().min(1),
+  jiraEmail: z.string().regex(/^[^@\s]+@[^@\s]+$/, 'must be the e-mail of the Jira account'),
   jiraApiToken: z.string().min(1),
 } satisfies Record<(typeof JIRA_SECRET_KEYS)[number], z.ZodString>);
 export type SlackSecrets = z.infer<typeof slackSecretSchema>;
@@ -43,9 +46,16 @@ async function readSecret<T>(variable: string, schema: z.ZodType<T>): Promise<T>
   const raw = await (await secretsProvider()).get(arn, { transform: 'json', maxAge: 300 });
   const parsed = schema.safeParse(raw ?? {});
   if (!parsed.success) {
-    const missing = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
+    // Names each key and its rule, never a value.
+    const problems = parsed.error.issues
+      .map((issue) =>
+        issue.code === 'invalid_type'
+          ? `${issue.path.join('.')} is missing`
+          : `${issue.path.join('.')} ${issue.message}`,
+      )
+      .join('; ');
     throw new SecretNotConfiguredError(
-      `The secret ${arn} lacks ${missing}. Fill it with: aws secretsmanager put-secret-value --secret-id ${arn} --secret-string file://secret.json`,
+      `The secret ${arn} is not filled as iam-janitor needs: ${problems}. Fill it with: aws secretsmanager put-secret-value --secret-id ${arn} --secret-string file://secret.json`,
     );
   }
   return parsed.data;

@@ -57,7 +57,7 @@ import { SlackStandin } from './slack-standin';
 
 export const SIM_SECRETS = {
   slackBotToken: 'xoxb-sim-token',
-  slackSigningSecret: 'sim-signing-secret-8f742231b10e8888abcd99',
+  slackSigningSecret: 'simsigningsecret8f742231b10e8888abcd99',
   jiraEmail: 'janitor@example.com',
   jiraApiToken: 'sim-jira-token',
 };
