@@ -283,9 +283,9 @@ describe('iam-janitor simulate', () => {
     await main(['simulate'], { stdout: (text) => void out.push(text), stderr: () => undefined });
     const text = out.join('\n');
     const section = text.slice(text.indexOf('── What changed in the account'));
-    expect(section).toContain('bob: deleted, after 14 dependent item(s) were removed');
-    expect(section).toContain('carol: 2 change(s)\n    - access key AKIACAROL00000000001 set Inactive');
-    expect(section).toContain('dave: 1 change(s)\n    - tagged iam-janitor:keep-until=2027-02-20');
+    expect(section).toContain('bob: deleted, after 15 dependent items removed');
+    expect(section).toContain('carol: 2 changes\n    - access key AKIACAROL00000000001 set Inactive');
+    expect(section).toContain('dave: 1 change\n    - tagged iam-janitor:keep-until=2027-02-20');
     expect(section).toMatch(/unchanged: alice, break-glass-admin, deploy-bot, erin, frank, grace,/);
   });
 

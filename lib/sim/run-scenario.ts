@@ -149,7 +149,7 @@ function changesByUser(
 ): SimulationDetail['changes'] {
   const byUser = new Map<string, string[]>();
   for (const call of calls) {
-    // DeleteVirtualMFADevice names the device only: it belonged to whoever had it when the run began.
+    // The MFA device calls name the device only: it belonged to whoever had it when the run began.
     const userName =
       call.params.UserName ?? virtualMfaOwners.get(call.params.SerialNumber ?? '') ?? '(account)';
     const list = byUser.get(userName) ?? [];
@@ -186,6 +186,8 @@ function describeChange(call: CallRecord): string {
       return `service credential ${p.ServiceSpecificCredentialId} deleted`;
     case 'DeleteVirtualMFADevice':
       return `virtual MFA device ${p.SerialNumber?.split('/').pop()} deleted`;
+    case 'TagMFADevice':
+      return `virtual MFA device ${p.SerialNumber?.split('/').pop()} tagged ${p['Tags.member.1.Key']}=${p['Tags.member.1.Value']}`;
     case 'DeactivateMFADevice':
       return `MFA device ${p.SerialNumber?.split('/').pop()} deactivated`;
     case 'DeleteUserPolicy':

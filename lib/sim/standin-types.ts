@@ -69,6 +69,7 @@ export const MUTATING_IAM_ACTIONS = new Set([
   'DeleteServiceSpecificCredential',
   'DeactivateMFADevice',
   'DeleteVirtualMFADevice',
+  'TagMFADevice',
   'DeleteUserPolicy',
   'DetachUserPolicy',
   'RemoveUserFromGroup',
