@@ -142,7 +142,7 @@ describe('delete', () => {
       }),
     );
     expect(changesWhenSaved).toBe(0);
-    expect(standin.mutatingCalls()).toHaveLength(20);
+    expect(standin.mutatingCalls()).toHaveLength(21);
   });
 
   it('makes no change when the snapshot cannot be stored', async () => {
