@@ -122,7 +122,7 @@ export function benchmarksMarkdown(results: BenchResults): string {
     [
       'Cold load per Lambda, against a reference bundled alike',
       '≤ 1.5× the reference; slack-interactions ≤ 1.25×',
-      `closest to its target: ${worstName} at ${worst.ratio.toFixed(2)}× (rounds ${worst.ratioSpread.map((ratio) => ratio.toFixed(2)).join('–')})${overTarget.length > 0 ? `; over: ${overTarget.map(([name]) => name).join(', ')}` : ''}`,
+      `worst against its target: ${worstName} at ${worst.ratio.toFixed(2)}× (rounds ${worst.ratioSpread.map((ratio) => ratio.toFixed(2)).join('–')})${overTarget.length > 0 ? `; over: ${overTarget.map(([name]) => name).join(', ')}` : ''}`,
       overTarget.length === 0,
     ],
     [
@@ -190,7 +190,7 @@ export function benchmarksMarkdown(results: BenchResults): string {
         `| ${label} | ${figure.candidates} | ${kb(figure.bytes)} | ${figure.halted ? 'yes' : 'no'} | ${figure.transitions} |`,
     ),
     '',
-    'The sweep passes candidate references only, never the report, and at most maxCasesPerRun (250 at most) of them; the backlog is a count. A halted sweep passes 20 names. Step Functions caps a payload at 256 KB.',
+    "The sweep passes case references only (name, subject id, kind, account: bounded by IAM's own limits, whatever the users' paths), never the report and never the candidates themselves, and at most maxCasesPerRun (250 at most) of them; the backlog is a count. Each candidate waits in the case table and the sweep machine reads it (LoadCandidate, one transition per case started) right before starting its case. A halted sweep passes 20 names. Step Functions caps a payload at 256 KB, and the offline engine now refuses a state over it as Step Functions does.",
     '',
     '| case outcome | transitions | history events | cost per 1,000 cases |',
     '|---|---|---|---|',
