@@ -77,6 +77,33 @@ describe('iam-janitor delete-user', () => {
     expect(standin.mutatingCalls()).toEqual([]);
   });
 
+  it('warns before deleting a user who is active, and says nothing of an idle one', async () => {
+    // GIVEN a user whose password was used two days ago (thresholdDays is 45 in the shipped cdk.json)
+    addLoadedUser(account, 'busy', {
+      password: {
+        createDate: new Date(Date.now() - 400 * 86_400_000),
+        lastUsed: new Date(Date.now() - 2 * 86_400_000),
+      },
+    });
+    await runDeleteUser(
+      { 'dry-run': true, snapshot: path.join(dir, 'busy.json') },
+      ['busy'],
+      io,
+      notTerminal,
+    );
+    expect(err.join('\n')).toMatch(
+      /⚠ busy is active: a credential was used 2 days ago \(.*\), within thresholdDays \(45\)/,
+    );
+    err.length = 0;
+    await runDeleteUser(
+      { 'dry-run': true, snapshot: path.join(dir, 'idle.json') },
+      ['loaded'],
+      io,
+      notTerminal,
+    );
+    expect(err.join('\n')).not.toContain('is active');
+  });
+
   it('--dry-run leaves no snapshot file that a later run could take for an interrupted one', async () => {
     const file = path.join(dir, 'loaded.json');
     expect(await runDeleteUser({ 'dry-run': true, snapshot: file }, ['loaded'], io, notTerminal)).toBe(0);

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { iamClient } from '../../lambdas/commons/clients';
 import { act, latestUse, snapshotSchema, type Snapshot } from '../../lambdas/act/removal';
+import { count } from '../../lambdas/commons/text';
 import { loadConfig } from './config-file';
 import type { CommandIo } from './io';
 import { DeclinedError, refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';
@@ -50,6 +51,13 @@ export async function runDeleteUser(
         io.stdout(describePlan(snapshot));
         io.stdout(`${dryRun ? 'A real run would take' : 'Steps'} (${planned.length}):`);
         for (const step of planned) io.stdout(`  - ${step}`);
+        // delete-user takes any user, active or not: say so when this one is in use.
+        const lastUse = latestUse(snapshot);
+        const idleDays = lastUse ? Math.floor((Date.now() - Date.parse(lastUse)) / 86_400_000) : undefined;
+        if (idleDays !== undefined && idleDays < config.thresholdDays)
+          io.stderr(
+            `⚠ ${snapshot.userName} is active: a credential was used ${idleDays === 0 ? 'today' : `${count(idleDays, 'day')} ago`} (${lastUse}), within thresholdDays (${config.thresholdDays}). Deleting it cuts off whoever uses it.`,
+          );
         // A dry run leaves nothing behind that a later run could take for an interrupted one.
         if (dryRun) return;
         if (!flags.yes && !(await prompt.confirm(`Delete ${userName} and everything listed above?`))) {
