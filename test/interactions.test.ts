@@ -47,6 +47,16 @@ describe('Slack signature verification', () => {
   });
 });
 
+/** Two approvers, and the two-person rule on. */
+const TWO_PERSON = {
+  config: {
+    ...VALID_CONFIG,
+    approverSlackUserIds: [APPROVER, 'U0456GHIJKL'],
+    cloudTrailRegions: ['eu-west-1'],
+    twoPersonDelete: true,
+  },
+};
+
 describe('the interactions endpoint', () => {
   it('answers 401 to forged, replayed and unsigned requests, with zero SendTask calls and no case change', async () => {
     const { sim, finished } = await startWaitingCase();
@@ -135,14 +145,7 @@ describe('the interactions endpoint', () => {
   });
 
   it('with twoPersonDelete, deletes only after a second, different approver also clicks Delete', async () => {
-    const { sim, finished, account } = await startWaitingCase({
-      config: {
-        ...VALID_CONFIG,
-        approverSlackUserIds: [APPROVER, 'U0456GHIJKL'],
-        cloudTrailRegions: ['eu-west-1'],
-        twoPersonDelete: true,
-      },
-    });
+    const { sim, finished, account } = await startWaitingCase(TWO_PERSON);
     const told = () =>
       sim.slack.posts.filter((post) => post.method === 'chat.postEphemeral').map((post) => post.text);
     await sim.click(CASE_ID, 'delete', APPROVER);
@@ -167,14 +170,7 @@ describe('the interactions endpoint', () => {
   });
 
   it('with twoPersonDelete, Disable also needs a second approver of the same decision (it deletes the console password)', async () => {
-    const { sim, finished, account } = await startWaitingCase({
-      config: {
-        ...VALID_CONFIG,
-        approverSlackUserIds: [APPROVER, 'U0456GHIJKL'],
-        cloudTrailRegions: ['eu-west-1'],
-        twoPersonDelete: true,
-      },
-    });
+    const { sim, finished, account } = await startWaitingCase(TWO_PERSON);
     await sim.click(CASE_ID, 'disable', APPROVER);
     // A second approver's other irreversible decision is not a confirmation of the first.
     await sim.click(CASE_ID, 'delete', 'U0456GHIJKL');
@@ -193,14 +189,7 @@ describe('the interactions endpoint', () => {
   });
 
   it('with twoPersonDelete, the remover itself refuses an irreversible decision that carries one approver', async () => {
-    const { sim, finished, account } = await startWaitingCase({
-      config: {
-        ...VALID_CONFIG,
-        approverSlackUserIds: [APPROVER, 'U0456GHIJKL'],
-        cloudTrailRegions: ['eu-west-1'],
-        twoPersonDelete: true,
-      },
-    });
+    const { sim, finished, account } = await startWaitingCase(TWO_PERSON);
     // GIVEN a decision that reached the workflow without passing the two-person click path
     const record = await sim.caseRecord(CASE_ID);
     const { SFNClient, SendTaskSuccessCommand } = await import('@aws-sdk/client-sfn');

@@ -28,6 +28,19 @@ const record = (overrides: Partial<CaseRecord> = {}) =>
     ...overrides,
   }) as unknown as CaseRecord;
 
+/** What `iam-janitor simulate --scenario examples/<name>.json` prints, as one text. */
+async function simulateText(example: string): Promise<string> {
+  const out: string[] = [];
+  const collect = (text: string) => void out.push(text);
+  await main(['simulate', '--scenario', path.join(__dirname, '..', 'examples', `${example}.json`)], {
+    stdout: collect,
+    stderr: collect,
+    style: undefined as never,
+    progress: undefined as never,
+  });
+  return out.join('\n');
+}
+
 describe('every sentence true', () => {
   it('an offboarding ticket says who asked, never that the user looks inactive', () => {
     const asked = openingSentence({
@@ -84,27 +97,15 @@ describe('every sentence true', () => {
   });
 
   it('a halted sweep says no case was opened, and never counts its preview as opened cases', async () => {
-    const out: string[] = [];
-    await main(['simulate', '--scenario', path.join(__dirname, '..', 'examples', 'guard-trip.json')], {
-      stdout: (text) => void out.push(text),
-      stderr: (text) => void out.push(text),
-      style: undefined as never,
-      progress: undefined as never,
-    });
-    const text = out.join('\n');
+    const out = await simulateText('guard-trip');
+    const text = out;
     expect(text).toMatch(/Sweep: \d+ users, halted by the guard: no case opened, \d+ candidates waiting/);
     expect(text).not.toMatch(/\d+ cases opened/);
   }, 60_000);
 
   it('names the account of each case in an organization summary, so two users of one name are told apart', async () => {
-    const out: string[] = [];
-    await main(['simulate', '--scenario', path.join(__dirname, '..', 'examples', 'organization.json')], {
-      stdout: (text) => void out.push(text),
-      stderr: (text) => void out.push(text),
-      style: undefined as never,
-      progress: undefined as never,
-    });
-    const after = out.join('\n').split('── Summary')[1]!.split('\n').slice(1);
+    const out = await simulateText('organization');
+    const after = out.split('── Summary')[1]!.split('\n').slice(1);
     const summary = after.slice(
       0,
       after.findIndex((line) => line.startsWith('──')),
