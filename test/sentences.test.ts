@@ -115,4 +115,16 @@ describe('every sentence true', () => {
       summary.filter((line) => /\balice\b/.test(line)).map((line) => line.trim().split(/\s+/)[0]),
     ).toEqual(['111111111111', '222222222222']);
   }, 60_000);
+
+  it('explains a missing region and an unreachable endpoint instead of printing the raw error', async () => {
+    const { explainAwsError } = await import('../lib/cli/report');
+    expect(explainAwsError(new Error('Region is missing'))).toMatch(/^No AWS region is set: set AWS_REGION/);
+    const refused = explainAwsError(new Error('connect ECONNREFUSED 127.0.0.1:4566'));
+    expect(refused).toMatch(
+      /^Could not reach 127\.0\.0\.1:4566 \(ECONNREFUSED\)\. Check your network connection/,
+    );
+    expect(explainAwsError(new Error('getaddrinfo ENOTFOUND iam.amazonaws.com'))).toMatch(
+      /^Could not reach iam\.amazonaws\.com \(ENOTFOUND\)/,
+    );
+  });
 });

@@ -265,6 +265,16 @@ export function explainAwsError(error: unknown): string {
   if (name === 'InvalidClientTokenId' || name === 'ExpiredToken' || name === 'ExpiredTokenException') {
     return `Your AWS credentials were rejected (${name}): refresh them and try again.`;
   }
+  if (/Region is missing/i.test(message)) {
+    return 'No AWS region is set: set AWS_REGION (for example AWS_REGION=eu-west-1), or a region in your AWS profile (aws configure set region eu-west-1), then try again.';
+  }
+  const network = /\b(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN)\b\s*([\w.:[\]-]+)?/.exec(
+    message,
+  );
+  if (network) {
+    const [, code, address] = network;
+    return `Could not reach ${address ?? 'the AWS endpoint'} (${code}). Check your network connection, your proxy settings (HTTPS_PROXY), and any AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_<SERVICE> variable that points the CLI elsewhere.`;
+  }
   if (name === 'Throttling' || name === 'ThrottlingException') {
     return 'IAM kept throttling after every retry: another tool is using the account-wide IAM quota. Try again in a few minutes.';
   }
