@@ -1,5 +1,6 @@
 import { SelfDecisionError, UserBecameActiveError, UserChangedError } from '../commons/errors';
-import { tagValue, type Tags } from '../commons/tags';
+import { identityOf, isSelf } from '../commons/self-decision';
+import type { Tags } from '../commons/tags';
 import { refuseIfProtected } from '../commons/exemptions';
 import { latestUse, type Snapshot } from '../commons/snapshot';
 import { formatTime, wholeSeconds } from '../commons/text';
@@ -44,15 +45,13 @@ export interface Deciders {
  * IAM read.
  */
 export function refuseSelfDecision(user: { userName: string; tags: Tags }, deciders: Deciders): void {
-  const identity = tagValue(user.tags, deciders.identityTagKey)?.trim();
+  const identity = identityOf(user.tags, deciders.identityTagKey);
   if (!identity) return;
   for (const person of deciders.people) {
-    const self = identity.includes('@')
-      ? person.email === undefined || person.email.toLowerCase() === identity.toLowerCase()
-      : identity.toUpperCase() === person.slackId.toUpperCase();
-    if (self) {
+    const self = isSelf(identity, person);
+    if (self !== false) {
       throw new SelfDecisionError(
-        person.email === undefined && identity.includes('@')
+        self === 'unknown'
           ? `${user.userName} is tagged ${deciders.identityTagKey}=${identity}, and the e-mail of <@${person.slackId}>, who decided, is unknown, so the decision may be about themselves; nothing was changed. Another approver must decide.`
           : `${user.userName} is tagged ${deciders.identityTagKey}=${identity}: <@${person.slackId}>, who decided, is the user; nothing was changed. Another approver must decide.`,
       );

@@ -18,7 +18,7 @@ import { logger, metrics, MetricName } from '../commons/observability';
 import { slackSecrets } from '../commons/secrets';
 import { slackClient, updateMessage } from '../commons/slack';
 import { DECISION_WORDS, decidedMessage, REASON_INPUT } from '../commons/slack-messages';
-import { tagValue } from '../commons/tags';
+import { identityOf, isSelf } from '../commons/self-decision';
 import { clip, formatTime } from '../commons/text';
 import { verifySlackSignature } from './signature';
 
@@ -157,15 +157,15 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
   const email = await emailOf(userId, slack);
   if (typeof email === 'string' && email.includes('@')) decision.decidedByEmail = email;
   // Nobody decides about themselves: the user's own Slack id or e-mail, in their IAM tag, is refused.
-  const identity = tagValue(record.context?.iam.tags ?? {}, config.approverIdentityTagKey)?.trim();
+  const identity = identityOf(record.context?.iam.tags ?? {}, config.approverIdentityTagKey);
   if (identity) {
-    const self = isSelf(identity, userId, email);
+    const self = isSelf(identity, { slackId: userId, email: decision.decidedByEmail });
     if (self !== false) {
       countRejected('self-approval');
       await tell(
         self === true
           ? `You cannot decide a case about yourself (${record.userName} is tagged with your ${identity.includes('@') ? 'e-mail' : 'Slack id'}); another approver must.`
-          : `${record.userName} is tagged with an e-mail, and your e-mail could not be read to rule out that this case is about you (${self}); another approver must decide, or grant the users:read.email scope.`,
+          : `${record.userName} is tagged with an e-mail, and your e-mail could not be read to rule out that this case is about you (${typeof email === 'string' ? 'Slack gave no e-mail' : email.unknown}); another approver must decide, or grant the users:read.email scope.`,
       );
       return reply(200);
     }
@@ -298,16 +298,6 @@ function alreadyDecided(record: CaseRecord): string {
     return `Already decided: *${record.decision.decision}* by <@${record.decision.decidedBy}> at ${formatTime(record.decision.decidedAt)}.`;
   }
   return `This case is ${record.status}${record.outcome ? ` (${record.outcome})` : ''}; it takes no decision now.`;
-}
-
-/**
- * Whether the approver is the person the case is about: true, false, or why it cannot be told (an
- * e-mail tag and no readable e-mail), which refuses like true.
- */
-function isSelf(identity: string, approver: string, email: { unknown: string } | string): boolean | string {
-  if (!identity.includes('@')) return identity.toUpperCase() === approver;
-  if (typeof email !== 'string') return email.unknown;
-  return email.toLowerCase() === identity.toLowerCase();
 }
 
 /** The approver's e-mail from Slack (users:read.email), or why it cannot be had. */
