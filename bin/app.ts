@@ -9,12 +9,7 @@ const app = new App();
 
 // bin/ only maps context to props: the construct validates them and names any bad key. Every
 // context key but CDK's own is passed on, so that a misspelt key is refused, never dropped.
-const config = Object.fromEntries(
-  Object.entries(configFromContext(app.node.getAllContext())).map(([key, value]) => [
-    key,
-    fromCommandLine(value),
-  ]),
-);
+const config = configFromContext(app.node.getAllContext());
 
 try {
   new IamJanitorStack(app, app.node.tryGetContext('stackName') ?? 'IamJanitor', {
@@ -31,13 +26,3 @@ try {
   process.exit(1);
 }
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-
-/** `cdk synth -c thresholdDays=30` passes strings; cdk.json passes JSON values. */
-function fromCommandLine(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
-}

@@ -358,10 +358,20 @@ function editDistance(a: string, b: string): number {
  */
 export function configFromContext(context: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(context).filter(
-      ([key]) => !key.startsWith('@') && !key.includes(':') && !CDK_CONTEXT_KEYS.has(key),
-    ),
+    Object.entries(context)
+      .filter(([key]) => !key.startsWith('@') && !key.includes(':') && !CDK_CONTEXT_KEYS.has(key))
+      .map(([key, value]) => [key, contextValue(value)]),
   );
+}
+
+/** `-c thresholdDays=30` passes the text "30"; cdk.json passes JSON values. Text is read as JSON where it parses. */
+function contextValue(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
 }
 
 /** Plain context keys that belong to CDK or to the app itself, not to the config. */

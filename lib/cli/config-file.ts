@@ -11,18 +11,13 @@ export function findCdkJson(cwd = process.cwd()): string {
 /** `-c key=value` flags given to the CLI, applied over cdk.json as `cdk synth -c` applies them. */
 let commandLineContext: Record<string, unknown> = {};
 
-/** Parses `-c key=value` flags (values are JSON where they parse, text otherwise), as `cdk -c` does. */
+/** Takes `-c key=value` flags as `cdk -c` does; their values are read as the stack reads them (configFromContext). */
 export function useCommandLineContext(flags: readonly string[]): void {
   commandLineContext = Object.fromEntries(
     flags.map((flag) => {
       const at = flag.indexOf('=');
       if (at <= 0) throw new Error(`-c takes key=value, not "${flag}"`);
-      const value = flag.slice(at + 1);
-      try {
-        return [flag.slice(0, at), JSON.parse(value) as unknown];
-      } catch {
-        return [flag.slice(0, at), value];
-      }
+      return [flag.slice(0, at), flag.slice(at + 1)];
     }),
   );
 }
