@@ -11,6 +11,7 @@ import type { Candidate, DecisionRecord, Outcome } from './contracts';
 import type { CaseContext } from './evidence';
 import type { Snapshot } from './snapshot';
 import type { GuardAcknowledgement } from './guard-acknowledgement';
+import { mapWithConcurrency } from './concurrency';
 import { CaseAlreadyOpenError, errorName } from './errors';
 import { caseIdOf, OPEN_CASES_INDEX } from './contracts';
 
@@ -58,6 +59,15 @@ export interface CaseRecord {
   readonly reminders?: number;
 }
 
+/** A decision of a dry run, kept so that the next dry-run sweep does not ask again. */
+export interface DryRunMemory {
+  readonly decision: string;
+  readonly decidedBy: string;
+  readonly decidedAt: string;
+  /** A Keep's end; any other decision holds for as long as the dry run lasts. */
+  readonly until?: string;
+}
+
 /** The latest sweep, as the weekly summary and `acknowledge-guard` read it. */
 export interface SweepRecord {
   readonly sweepId: string;
@@ -102,6 +112,7 @@ const scoped = (base: string, scope: GuardScope) =>
 const openKey = ({ userName, accountId }: CaseSubject) =>
   accountId === undefined ? `open#${userName}` : `open#${accountId}#${userName}`;
 const stashKey = (sweepId: string, accountId: string) => `sweep#${sweepId}#account#${accountId}`;
+const dryRunKey = (subjectId: string) => `dryrun#${subjectId}`;
 /** Where a started case's candidate waits for the sweep machine (statemachine/*sweep.asl.json reads it). */
 export const caseCandidateKey = (caseId: string) => `candidate#${caseId}`;
 
@@ -412,16 +423,12 @@ export class CaseStore {
    */
   async stashCases(candidates: readonly Candidate[], runDate: string, now: Date): Promise<void> {
     const expiresAt = Math.floor(now.getTime() / 1000) + 7 * 86_400;
-    for (let start = 0; start < candidates.length; start += 10) {
-      await Promise.all(
-        candidates.slice(start, start + 10).map((candidate) =>
-          this.putItem(caseCandidateKey(caseIdOf(candidate, runDate)), {
-            candidate: JSON.stringify(candidate),
-            expiresAt,
-          }),
-        ),
-      );
-    }
+    await mapWithConcurrency(candidates, 10, (candidate) =>
+      this.putItem(caseCandidateKey(caseIdOf(candidate, runDate)), {
+        candidate: JSON.stringify(candidate),
+        expiresAt,
+      }),
+    );
   }
 
   /**
@@ -429,35 +436,18 @@ export class CaseStore {
    * Delete, Disable or Deactivate answers the question for as long as the dry run lasts), so that
    * the next dry-run sweep does not ask again. Keyed by the case's subject id.
    */
-  async rememberDryRunDecision(
-    subjectId: string,
-    memory: { decision: string; decidedBy: string; decidedAt: string; until?: string },
-  ): Promise<void> {
-    await this.putItem(`dryrun#${subjectId}`, memory);
+  async rememberDryRunDecision(subjectId: string, memory: DryRunMemory): Promise<void> {
+    await this.putItem(dryRunKey(subjectId), memory);
   }
 
   /** The dry-run decisions remembered for these subjects (GetItem each, a few at a time). */
-  async dryRunDecisions(
-    subjectIds: readonly string[],
-  ): Promise<Map<string, { decision: string; decidedBy: string; decidedAt: string; until?: string }>> {
-    const found = new Map<
-      string,
-      { decision: string; decidedBy: string; decidedAt: string; until?: string }
-    >();
-    for (let start = 0; start < subjectIds.length; start += 10) {
-      await Promise.all(
-        subjectIds.slice(start, start + 10).map(async (subjectId) => {
-          const memory = await this.getItem<{
-            decision: string;
-            decidedBy: string;
-            decidedAt: string;
-            until?: string;
-          }>(`dryrun#${subjectId}`);
-          if (memory) found.set(subjectId, memory);
-        }),
-      );
-    }
-    return found;
+  async dryRunDecisions(subjectIds: readonly string[]): Promise<Map<string, DryRunMemory>> {
+    const memories = await mapWithConcurrency(subjectIds, 10, (subjectId) =>
+      this.getItem<DryRunMemory>(dryRunKey(subjectId)),
+    );
+    return new Map(
+      subjectIds.flatMap((subjectId, index) => (memories[index] ? [[subjectId, memories[index]]] : [])),
+    );
   }
 
   /** Reads a batch back and deletes it: each sweep's stash is read once. */

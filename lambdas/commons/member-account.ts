@@ -17,9 +17,13 @@ export function inAccount(candidate: Candidate, account: AccountRef): Candidate 
     ...candidate,
     accountId: account.accountId,
     accountAlias: account.accountAlias,
-    subjectId: `${account.accountId}-${candidate.subjectId}`,
+    subjectId: accountSubjectId(account.accountId, candidate.subjectId),
   };
 }
+
+/** A subject id as its case carries it: with `<accountId>-` in front in organization mode. */
+export const accountSubjectId = (accountId: string | undefined, subjectId: string) =>
+  accountId === undefined ? subjectId : `${accountId}-${subjectId}`;
 
 /** `prod-payments (111122223333)`, or nothing for an account-mode case. */
 export function accountLabel(candidate: Pick<Candidate, 'accountId' | 'accountAlias'>): string | undefined {

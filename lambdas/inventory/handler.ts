@@ -9,7 +9,7 @@ import { janitorConfig } from '../commons/env';
 import { taskHandler } from '../commons/handler';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { accountAliasOf } from '../commons/account-alias';
-import { inAccount, type AccountRef } from '../commons/member-account';
+import { accountSubjectId, inAccount, type AccountRef } from '../commons/member-account';
 import { metrics, MetricName } from '../commons/observability';
 import type { AccountSweepOutput } from '../commons/sweep-results';
 import { runInventory, type InventoryResult } from './inventory';
@@ -144,8 +144,7 @@ async function rememberedInDryRun(
   now: Date,
 ): Promise<Map<string, string>> {
   // The case's subject id carries the account in organization mode, as the memory does.
-  const subjectOf = (candidate: Candidate) =>
-    accountId === undefined ? candidate.subjectId : `${accountId}-${candidate.subjectId}`;
+  const subjectOf = (candidate: Candidate) => accountSubjectId(accountId, candidate.subjectId);
   const memories = await caseStore().dryRunDecisions(candidates.map(subjectOf));
   const remembered = new Map<string, string>();
   for (const candidate of candidates) {
