@@ -1,5 +1,5 @@
 import { ProtectedUserError } from './errors';
-import { hasTag, tagKeyOf } from './tags';
+import { tagKeyOf } from './tags';
 
 export interface ExemptionPolicy {
   readonly exemptUserNames: readonly string[];
@@ -26,9 +26,10 @@ export function refuseIfProtected(
   user: { readonly userName: string; readonly path: string; readonly tags: Record<string, string> },
   policy: ExemptionPolicy & { readonly protectedTagKey: string },
 ): void {
-  if (hasTag(user.tags, policy.protectedTagKey)) {
+  const protectedKey = tagKeyOf(user.tags, policy.protectedTagKey);
+  if (protectedKey !== undefined) {
     throw new ProtectedUserError(
-      `${user.userName} carries the protected tag ${tagKeyOf(user.tags, policy.protectedTagKey)}; iam-janitor never changes it.`,
+      `${user.userName} carries the protected tag ${protectedKey}; iam-janitor never changes it.`,
     );
   }
   const exemption = exemptionOf(user.userName, user.path, policy);

@@ -1,6 +1,7 @@
 import { accountLabel } from './member-account';
 import type { CaseRecord } from './case-store';
 import type { Outcome } from './contracts';
+import { isActiveCredential } from './snapshot';
 import { clip, formatTime } from './text';
 
 /**
@@ -154,31 +155,31 @@ export function undoAdvice(
   if (outcome === 'deleted')
     return `Restore with: iam-janitor restore --case ${record.caseId} --table ${tableName}${record.candidate.accountId ? `, with credentials of account ${record.candidate.accountId}` : ''}`;
   if (outcome === 'disabled') {
-    const active = <T extends { status?: string }>(items: readonly T[] | undefined) =>
-      (items ?? []).filter((item) => item.status === undefined || item.status === 'Active');
+    const snapshot = record.snapshot;
     const user = `--user-name ${record.userName}`;
-    return `Undo by turning back on what Disable turned off: ${
-      [
-        ...active(record.snapshot?.accessKeys).map(
-          (key) => `aws iam update-access-key ${user} --access-key-id ${key.id} --status Active`,
-        ),
-        ...active(record.snapshot?.sshPublicKeys).map(
-          (key) => `aws iam update-ssh-public-key ${user} --ssh-public-key-id ${key.id} --status Active`,
-        ),
-        ...active(record.snapshot?.serviceSpecificCredentials).map(
+    const undo = [
+      ...(snapshot?.accessKeys ?? [])
+        .filter(isActiveCredential)
+        .map((key) => `aws iam update-access-key ${user} --access-key-id ${key.id} --status Active`),
+      ...(snapshot?.sshPublicKeys ?? [])
+        .filter(isActiveCredential)
+        .map((key) => `aws iam update-ssh-public-key ${user} --ssh-public-key-id ${key.id} --status Active`),
+      ...(snapshot?.serviceSpecificCredentials ?? [])
+        .filter(isActiveCredential)
+        .map(
           (credential) =>
             `aws iam update-service-specific-credential ${user} --service-specific-credential-id ${credential.id} --status Active`,
         ),
-        ...active(record.snapshot?.signingCertificates).map(
+      ...(snapshot?.signingCertificates ?? [])
+        .filter(isActiveCredential)
+        .map(
           (cert) => `aws iam update-signing-certificate ${user} --certificate-id ${cert.id} --status Active`,
         ),
-        ...(record.snapshot?.loginProfile
-          ? [
-              `aws iam create-login-profile --user-name ${record.userName} --password-reset-required --password <a new temporary password> (the old password cannot be restored)`,
-            ]
-          : []),
-      ].join('; ') || 'nothing was active'
-    }.`;
+      ...(snapshot?.loginProfile
+        ? [credentialUndo({ userName: record.userName, credentialId: 'password' })]
+        : []),
+    ];
+    return `Undo by turning back on what Disable turned off: ${undo.join('; ') || 'nothing was active'}.`;
   }
   return 'Nothing was removed, so there is nothing to restore.';
 }
