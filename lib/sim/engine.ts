@@ -1,6 +1,6 @@
 import './promise-with-resolvers';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { StateMachine } from 'aws-local-stepfunctions';
 import { CaseStore, type CaseRecord } from '../../lambdas/commons/case-store';
 import {
@@ -10,7 +10,7 @@ import {
   type ClientSettings,
 } from '../../lambdas/commons/clients';
 import { parseConfig, type JanitorConfig } from '../../lambdas/commons/config';
-import type { Candidate, Decision } from '../../lambdas/commons/contracts';
+import { caseIdOf, type Candidate, type Decision } from '../../lambdas/commons/contracts';
 import { clock, useClock } from '../../lambdas/commons/clock';
 import { resetConfigCache } from '../../lambdas/commons/env';
 import { handler as checkSetupHandler } from '../../lambdas/check-setup/handler';
@@ -81,7 +81,10 @@ export interface SimulationOptions {
    * knows no decision is coming, at the deadline in scenario time, whatever the machine's speed.
    */
   readonly approvalTimeoutSeconds?: number;
-  /** Runs the case executions one after another, so that ticket keys and message ids follow the candidates' order. */
+  /**
+   * Runs the case executions one after another once the sweep ends, in the order of its batch, so
+   * that ticket keys and message ids are the same on every run.
+   */
   readonly sequentialCases?: boolean;
   /** The secrets' text as stored, in place of the filled ones (`{}` is a secret never filled). */
   readonly secretValues?: { readonly slack?: string; readonly jira?: string };
@@ -163,11 +166,12 @@ export class Simulation {
   readonly jira = new JiraStandin(SIM_SECRETS.jiraEmail, SIM_SECRETS.jiraApiToken);
   config!: JanitorConfig;
   private dynamo?: Awaited<ReturnType<typeof startDynamo>>;
+  /** DynamoDB as Step Functions' integration calls it (typed JSON), for the LoadCandidate state. */
+  private rawDynamo?: DynamoDBClient;
   private readonly waiting = new Map<
     string,
     { caseId: string; resolve: (output: unknown) => void; reject: (error: Error) => void }
   >();
-  private caseQueue: Promise<unknown> = Promise.resolve();
   private readonly startedNames = new Set<string>();
   private readonly pendingCases: Promise<CaseRun>[] = [];
   private readonly caseMachine: StateMachine;
@@ -255,6 +259,7 @@ export class Simulation {
   async stop(): Promise<void> {
     if (!Simulation.running.delete(this)) return;
     await Promise.allSettled(this.pendingCases);
+    this.rawDynamo?.destroy();
     await Promise.all([this.aws.stop(), this.slack.stop(), this.jira.stop(), this.dynamo?.stop()]);
     configureClients(this.settingsBefore);
     useClock(undefined);
@@ -290,6 +295,7 @@ export class Simulation {
           },
         ]),
       );
+    const deferred: { candidate: Candidate; caseId: string }[] = [];
     const { output, transitions, error } = await runMachine(
       this.sweepMachine,
       {},
@@ -310,14 +316,12 @@ export class Simulation {
             // The DynamoDB integration (arn:aws:states:::dynamodb:getItem): GetItem as Step Functions
             // calls it, answering in DynamoDB's typed JSON.
             LoadCandidate: async (input) => {
-              const { GetItemCommand } = await import('@aws-sdk/client-dynamodb');
-              const dynamo = new DynamoDBClient({
+              this.rawDynamo ??= new DynamoDBClient({
                 endpoint: this.dynamo!.url,
                 region: REGION,
                 credentials: SIM_CREDENTIALS,
               });
-              const item = await dynamo.send(new GetItemCommand(input as never));
-              dynamo.destroy();
+              const item = await this.rawDynamo.send(new GetItemCommand(input as never));
               if (!item.Item)
                 throw named('States.Runtime', 'The candidate of this case is not in the case table');
               return { Item: item.Item };
@@ -331,11 +335,8 @@ export class Simulation {
                 );
               this.startedNames.add(Name);
               if (options.startCases !== false) {
-                const run = this.options.sequentialCases
-                  ? this.caseQueue.then(() => this.runCase(Input.candidate, Name))
-                  : this.runCase(Input.candidate, Name);
-                this.caseQueue = run.catch(() => undefined);
-                this.pendingCases.push(run);
+                if (this.options.sequentialCases) deferred.push({ candidate: Input.candidate, caseId: Name });
+                else this.pendingCases.push(this.runCase(Input.candidate, Name));
               }
               return {
                 ExecutionArn: executionArn(CASE_MACHINE_ARN, Name),
@@ -350,7 +351,13 @@ export class Simulation {
     const cases = await Promise.all(this.pendingCases.splice(0));
     // A sweep that failed (a Fail state, a payload over 256 KB) has no output to report on.
     if (error) throw new SweepFailedError(`The sweep execution failed: ${error}`);
-    return { output: output as unknown as SweepRun['output'], cases, transitions };
+    const result = output as unknown as SweepRun['output'];
+    // Sequential cases run in the order of the sweep's batch, not in the order the Map's
+    // iterations happened to reach StartCase, which depends on timing.
+    const order = result.candidates.map((ref) => caseIdOf(ref, result.runDate));
+    deferred.sort((a, b) => order.indexOf(a.caseId) - order.indexOf(b.caseId));
+    for (const { candidate, caseId } of deferred) cases.push(await this.runCase(candidate, caseId));
+    return { output: result, cases, transitions };
   }
 
   /** Runs one case execution to its end, on its own lane of the scenario's clock. */

@@ -80,30 +80,18 @@ export async function runMachine(
       }
     }
   })();
+  let output: unknown = null;
+  let failure: string | undefined;
   try {
-    const output = await execution.result;
-    await counting;
-    if (oversized)
-      return {
-        output: null,
-        error: `States.DataLimitExceeded: ${oversized}`,
-        transitions,
-        historyEvents,
-        states,
-      };
-    return { output, transitions, historyEvents, states };
+    output = await execution.result;
   } catch (error) {
-    await counting.catch(() => undefined);
-    return {
-      output: null,
-      error: oversized
-        ? `States.DataLimitExceeded: ${oversized}`
-        : `${(error as Error).name}: ${(error as Error).message}`,
-      transitions,
-      historyEvents,
-      states,
-    };
+    failure = `${(error as Error).name}: ${(error as Error).message}`;
   }
+  await counting.catch(() => undefined);
+  const error = oversized ? `States.DataLimitExceeded: ${oversized}` : failure;
+  return error
+    ? { output: null, error, transitions, historyEvents, states }
+    : { output, transitions, historyEvents, states };
 }
 
 /** Step Functions' limit on a state's input or output: 256 KB of UTF-8 text. */
