@@ -8,7 +8,7 @@ import { janitorConfig } from '../commons/env';
 import { taskHandler } from '../commons/handler';
 import { slackSecrets } from '../commons/secrets';
 import { callSlack, slackClient, updateMessage } from '../commons/slack';
-import { approvalMessage, decidedMessage } from '../commons/slack-messages';
+import { approvalMessage, decidedMessage, type SlackMessage } from '../commons/slack-messages';
 
 const eventSchema = z.object({
   caseId: z.string().min(1),
@@ -40,51 +40,52 @@ export const handler = taskHandler(
       );
       await store.update(caseId, { decisionDeliveredAt: clock.now().toISOString() });
       log.info('delivered a decision stored during an earlier attempt');
-      await showDecision(slack, record, config.slackChannelId);
+      await showCaseMessage(
+        slack,
+        record,
+        decidedMessage(record, record.decision),
+        config.slackChannelId,
+        'the decision',
+      );
       return { slackTs: record.slackTs ?? '' };
     }
+    // A retry after the message was posted refreshes it rather than post a second one.
     const message = approvalMessage(record, config.approvalTimeoutHours, config.dryRun);
-    if (record.slackTs && record.slackChannel) {
-      // A retry after the message was posted: refresh it rather than post a second one.
-      await updateMessage(
-        slack,
-        { channel: record.slackChannel, ts: record.slackTs },
-        message,
-        'update the approval request',
-      );
-      return { slackTs: record.slackTs };
-    }
-    const posted = await callSlack('post the approval request', () =>
-      slack.chat.postMessage({
-        channel: config.slackChannelId,
-        text: message.text,
-        blocks: message.blocks as never,
-        unfurl_links: false,
-      }),
+    const posted = await showCaseMessage(
+      slack,
+      record,
+      message,
+      config.slackChannelId,
+      'the approval request',
     );
+    if (!posted) return { slackTs: record.slackTs! };
     await store.update(caseId, { slackTs: posted.ts, slackChannel: posted.channel ?? config.slackChannelId });
     log.info('approval requested');
     return { slackTs: posted.ts ?? '' };
   },
 );
 
-/** The decided request: in place when its message is known, else as a new message in the channel. */
-async function showDecision(
+/**
+ * The case's message: replaced in place when the case knows it, else posted in the channel. Returns
+ * what Slack answered to a new post, or undefined when the message was replaced.
+ */
+async function showCaseMessage(
   slack: Awaited<ReturnType<typeof slackClient>>,
   record: CaseRecord,
+  message: SlackMessage,
   channel: string,
-): Promise<void> {
-  const message = decidedMessage(record, record.decision!);
+  what: string,
+): Promise<{ ts?: string; channel?: string } | undefined> {
   if (record.slackTs && record.slackChannel) {
     await updateMessage(
       slack,
       { channel: record.slackChannel, ts: record.slackTs },
       message,
-      'show the decision',
+      `update ${what}`,
     );
-    return;
+    return undefined;
   }
-  await callSlack('post the decision', () =>
+  return callSlack(`post ${what}`, () =>
     slack.chat.postMessage({
       channel,
       text: message.text,
