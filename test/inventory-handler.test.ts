@@ -29,6 +29,17 @@ describe('inventory Lambda', () => {
     resetClients();
   }
 
+  /** 10 of 10 users idle, so the fraction guard halts; a batch is 4 cases. */
+  async function messyAccount() {
+    const account = emptyAccount();
+    for (let index = 0; index < 10; index++)
+      addUser(account, { userName: `gone-${index}`, createDate: ago(400) });
+    standin = await startStandin(account);
+    configure({ maxCasesPerRun: 4 });
+    const sweep = (sweepId: string) => handler({ sweepId, startedAt: new Date().toISOString() });
+    return { account, sweep };
+  }
+
   it('passes on candidate references only, and skips users with an open case', async () => {
     const account = emptyAccount();
     for (let index = 0; index < 20; index++) {
@@ -92,12 +103,7 @@ describe('inventory Lambda', () => {
 
   it('passes the fraction guard once after acknowledge-guard, for no more candidates than acknowledged', async () => {
     // GIVEN a messy account: 10 of 10 users idle, so the fraction guard halts the first sweep
-    const account = emptyAccount();
-    for (let index = 0; index < 10; index++)
-      addUser(account, { userName: `gone-${index}`, createDate: ago(400) });
-    standin = await startStandin(account);
-    configure({ maxCasesPerRun: 4 });
-    const sweep = (sweepId: string) => handler({ sweepId, startedAt: new Date().toISOString() });
+    const { account, sweep } = await messyAccount();
     expect(await sweep('ack-1')).toMatchObject({ halted: true, backlog: 10 });
 
     // WHEN an operator acknowledges the halt they saw
@@ -138,12 +144,7 @@ describe('inventory Lambda', () => {
 
   it('uses an acknowledgement up on the next sweep even when that sweep does not need it', async () => {
     // GIVEN a halt, acknowledged, and then the anomaly clears before the next sweep
-    const account = emptyAccount();
-    for (let index = 0; index < 10; index++)
-      addUser(account, { userName: `gone-${index}`, createDate: ago(400) });
-    standin = await startStandin(account);
-    configure({ maxCasesPerRun: 4 });
-    const sweep = (sweepId: string) => handler({ sweepId, startedAt: new Date().toISOString() });
+    const { account, sweep } = await messyAccount();
     expect(await sweep('unused-1')).toMatchObject({ halted: true });
     const io = { stdout: () => undefined, stderr: () => undefined };
     const noTerminal = { interactive: false, confirm: async () => false };
