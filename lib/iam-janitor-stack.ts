@@ -32,6 +32,16 @@ export class IamJanitorStack extends Stack {
       value: this.janitor.jiraSecret.secretName,
     });
 
+    // `iam-janitor doctor` asks IAM's policy simulator whether these two roles may make their reads.
+    new CfnOutput(this, 'InventoryRoleArn', {
+      description: 'The role that reads the credential report (iam-janitor doctor checks its permissions)',
+      value: this.janitor.functions.inventory.role!.roleArn,
+    });
+    new CfnOutput(this, 'ContextRoleArn', {
+      description: 'The role that looks up CloudTrail events (iam-janitor doctor checks its permissions)',
+      value: this.janitor.functions['gather-context'].role!.roleArn,
+    });
+
     this.acknowledgeNagFindings();
   }
 

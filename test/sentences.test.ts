@@ -127,4 +127,62 @@ describe('every sentence true', () => {
       /^Could not reach iam\.amazonaws\.com \(ENOTFOUND\)/,
     );
   });
+
+  it('gives up on an address that refuses connections after 2 attempts at a terminal, not after 10', async () => {
+    const { PatientRetryStrategy, configureClients, clientSettings } =
+      await import('../lambdas/commons/clients');
+    const net = await import('node:net');
+    // A port nobody listens on: bound, then closed.
+    const port = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = server.address() as { port: number };
+        server.close(() => resolve(free));
+      });
+    });
+    const previous = clientSettings();
+    let attempts = 0;
+    const strategy = new PatientRetryStrategy(10, 1);
+    const counting = {
+      mode: strategy.mode,
+      acquireInitialRetryToken: async () => {
+        attempts++;
+        return strategy.acquireInitialRetryToken();
+      },
+      refreshRetryTokenForRetry: async (...args: Parameters<typeof strategy.refreshRetryTokenForRetry>) => {
+        const token = await strategy.refreshRetryTokenForRetry(...args);
+        attempts++;
+        return token;
+      },
+      recordSuccess: () => {},
+    };
+    const { IAMClient, ListUsersCommand } = await import('@aws-sdk/client-iam');
+    const iam = (unreachableAttempts?: number) => {
+      configureClients({ ...previous, unreachableAttempts });
+      attempts = 0;
+      return new IAMClient({
+        endpoint: `http://127.0.0.1:${port}`,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'AKIATESTSTANDIN00000', secretAccessKey: 'test' },
+        retryStrategy: counting as never,
+      });
+    };
+    try {
+      const atTerminal = await iam(2)
+        .send(new ListUsersCommand({}))
+        .catch((error: Error) => error);
+      expect(String(atTerminal)).toContain('ECONNREFUSED');
+      expect(attempts).toBe(2);
+      // Inside AWS (no setting) the same error gets the full patience.
+      await iam(undefined)
+        .send(new ListUsersCommand({}))
+        .catch(() => undefined);
+      expect(attempts).toBe(10);
+    } finally {
+      configureClients(previous);
+    }
+    // And the CLI sets the terminal's patience for every command it runs.
+    await main(['report', '--threshold-days', 'x'], { stdout: () => {}, stderr: () => {} });
+    expect(clientSettings().unreachableAttempts).toBe(2);
+    configureClients(previous);
+  });
 });

@@ -409,12 +409,14 @@ describe('IamJanitorStack', () => {
     }
   });
 
-  it('outputs the interactions URL, both state machine ARNs, the table and the two secret names', () => {
+  it('outputs the interactions URL, both state machine ARNs, the table, the two secret names and the two roles doctor checks', () => {
     const outputs = template.toJSON().Outputs as Record<string, unknown>;
     expect(Object.keys(outputs).sort()).toEqual(
       [
         'CaseStateMachineArn',
         'CaseTableName',
+        'ContextRoleArn',
+        'InventoryRoleArn',
         'JiraSecretName',
         'SlackInteractionsUrl',
         'SlackSecretName',

@@ -30,9 +30,14 @@ export class PatientRetryStrategy {
     return new RetryToken(0);
   }
 
-  async refreshRetryTokenForRetry(token: RetryToken, errorInfo: { errorType: string }): Promise<RetryToken> {
+  async refreshRetryTokenForRetry(
+    token: RetryToken,
+    errorInfo: { errorType: string; error?: Error },
+  ): Promise<RetryToken> {
     const retryable = errorInfo.errorType === 'THROTTLING' || errorInfo.errorType === 'TRANSIENT';
-    if (!retryable || token.getRetryCount() + 1 >= this.maxAttempts) {
+    const unreachable = UNREACHABLE.has((errorInfo.error as { code?: string } | undefined)?.code ?? '');
+    const attempts = unreachable ? (settings.unreachableAttempts ?? this.maxAttempts) : this.maxAttempts;
+    if (!retryable || token.getRetryCount() + 1 >= attempts) {
       throw new Error('No retry token available');
     }
     const ceiling = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** token.getRetryCount());
@@ -42,6 +47,12 @@ export class PatientRetryStrategy {
 
   recordSuccess(): void {}
 }
+
+/**
+ * Errors that say nothing answers at the address (refused, no such host): worth the full patience
+ * inside AWS, where they pass, but not at a terminal, where they mean a wrong endpoint or no network.
+ */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 class RetryToken {
   constructor(private readonly retryCount: number) {}
@@ -54,7 +65,7 @@ class RetryToken {
 }
 
 export type ClientService =
-  'iam' | 'cloudtrail' | 'sfn' | 'dynamodb' | 'secretsmanager' | 'sts' | 'organizations';
+  'iam' | 'cloudtrail' | 'sfn' | 'dynamodb' | 'secretsmanager' | 'sts' | 'organizations' | 'cloudformation';
 
 /**
  * Settings given to every client explicitly. The simulator uses them rather than the
@@ -66,6 +77,12 @@ export interface ClientSettings {
   readonly endpoints?: Partial<Record<ClientService, string>>;
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
   readonly region?: string;
+  /**
+   * Attempts at an address that refuses connections or does not resolve; the CLI sets 2, so that
+   * a wrong endpoint is explained in a second rather than after a minute of silent retries.
+   * @default the client's own maximum
+   */
+  readonly unreachableAttempts?: number;
 }
 
 let settings: ClientSettings = {};

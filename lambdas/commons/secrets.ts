@@ -29,24 +29,37 @@ export class SecretNotConfiguredError extends Error {
 
 /** The Slack credentials, from SLACK_SECRET_ARN. */
 export function slackSecrets(): Promise<SlackSecrets> {
-  return readSecret('SLACK_SECRET_ARN', slackSecretSchema);
+  return readSecret('SLACK_SECRET_ARN', 'slack');
 }
 
 /** The Jira credentials, from JIRA_SECRET_ARN. */
 export function jiraSecrets(): Promise<JiraSecrets> {
-  return readSecret('JIRA_SECRET_ARN', jiraSecretSchema);
+  return readSecret('JIRA_SECRET_ARN', 'jira');
+}
+
+const SCHEMAS = { slack: slackSecretSchema, jira: jiraSecretSchema };
+type SecretKind = keyof typeof SCHEMAS;
+
+/** Cached for 5 minutes, so that a rotation is picked up without a deploy. */
+async function readSecret<K extends SecretKind>(
+  variable: string,
+  kind: K,
+): Promise<z.infer<(typeof SCHEMAS)[K]>> {
+  const arn = requireEnv(variable);
+  return parseSecret(kind, arn, await (await secretsProvider()).get(arn, { transform: 'json', maxAge: 300 }));
 }
 
 /**
- * Cached for 5 minutes, so that a rotation is picked up without a deploy. Errors name the missing
- * keys, never a value.
+ * A secret's value as iam-janitor needs it (the Lambdas, and `iam-janitor doctor`). The error names
+ * each missing or malformed key and its rule, never a value.
  */
-async function readSecret<T>(variable: string, schema: z.ZodType<T>): Promise<T> {
-  const arn = requireEnv(variable);
-  const raw = await (await secretsProvider()).get(arn, { transform: 'json', maxAge: 300 });
-  const parsed = schema.safeParse(raw ?? {});
+export function parseSecret<K extends SecretKind>(
+  kind: K,
+  secretId: string,
+  raw: unknown,
+): z.infer<(typeof SCHEMAS)[K]> {
+  const parsed = SCHEMAS[kind].safeParse(raw ?? {});
   if (!parsed.success) {
-    // Names each key and its rule, never a value.
     const problems = parsed.error.issues
       .map((issue) =>
         issue.code === 'invalid_type'
@@ -55,8 +68,8 @@ async function readSecret<T>(variable: string, schema: z.ZodType<T>): Promise<T>
       )
       .join('; ');
     throw new SecretNotConfiguredError(
-      `The secret ${arn} is not filled as iam-janitor needs: ${problems}. Fill it with: aws secretsmanager put-secret-value --secret-id ${arn} --secret-string file://secret.json`,
+      `The secret ${secretId} is not filled as iam-janitor needs: ${problems}. Fill it with: aws secretsmanager put-secret-value --secret-id ${secretId} --secret-string file://secret.json`,
     );
   }
-  return parsed.data;
+  return parsed.data as z.infer<(typeof SCHEMAS)[K]>;
 }

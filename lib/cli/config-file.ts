@@ -22,6 +22,15 @@ export function useCommandLineContext(flags: readonly string[]): void {
   );
 }
 
+/** The stack's name as `cdk deploy` gives it (bin/app.ts): the stackName context key, else IamJanitor. */
+export function stackName(file = findCdkJson()): string {
+  const fromFlags = commandLineContext.stackName;
+  if (typeof fromFlags === 'string') return fromFlags;
+  const context = (JSON.parse(fs.readFileSync(file, 'utf8')) as { context?: Record<string, unknown> })
+    .context;
+  return typeof context?.stackName === 'string' ? context.stackName : 'IamJanitor';
+}
+
 /** Reads the config the way the stack does (cdk.json context and -c), with the command's own flags on top. */
 export function loadConfig(overrides: Partial<JanitorConfig> = {}, file = findCdkJson()): JanitorConfig {
   let context: Record<string, unknown>;

@@ -1,9 +1,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { clientSettings, configureClients } from '../../lambdas/commons/clients';
 import { errorMessage } from '../../lambdas/commons/errors';
 import { runAcknowledgeGuard } from './acknowledge-guard';
 import { useCommandLineContext } from './config-file';
 import { runCases } from './cases';
 import { runDeleteUser } from './delete-user';
+import { DOCTOR_CHECKS, runDoctor } from './doctor';
 import { runOffboard } from './offboard';
 import { runReport } from './report';
 import { runRestore } from './restore';
@@ -16,6 +18,8 @@ export type { CommandIo } from './io';
 interface Command {
   readonly usage: string;
   readonly summary: string;
+  /** More than the summary, for `<command> --help`. */
+  readonly details?: string;
   readonly options: NonNullable<ParseArgsConfig['options']>;
   readonly run: (
     args: { values: Record<string, unknown>; positionals: string[] },
@@ -85,6 +89,22 @@ const COMMANDS: Record<string, Command> = {
     },
     run: (args, io) => runCases(args.values, io),
   },
+  doctor: {
+    usage: 'doctor [--stack NAME] [--json]',
+    summary:
+      'Check a deployed installation, read-only: each item ✓ or ✗, and for ✗ what to do. Exits 1 if any check failed.',
+    details: [
+      'Checks, in order (a check whose inputs failed is shown as – not checked):',
+      ...Object.values(DOCTOR_CHECKS).map((text) => `  ${text}`),
+      '',
+      'The stack is --stack, else the stackName config key, else IamJanitor, in AWS_REGION.',
+      'Needs cloudformation:DescribeStacks, secretsmanager:GetSecretValue on the two secrets and',
+      'iam:SimulatePrincipalPolicy (organization mode: the management or delegated-admin credentials',
+      'that `report --organization` uses, in place of the simulator).',
+    ].join('\n'),
+    options: { stack: { type: 'string' }, json: { type: 'boolean' } },
+    run: (args, io) => runDoctor(args.values, io),
+  },
   simulate: {
     usage: 'simulate [--scenario FILE] [--json]',
     summary: 'Run the real state machines offline against an emulated account, Slack and Jira.',
@@ -144,11 +164,15 @@ export async function main(argv: string[], io: CommandIo = defaultIo): Promise<n
     return 2;
   }
   if (parsed.values.help) {
-    io.stdout(`Usage: iam-janitor ${command.usage}\n\n${command.summary}`);
+    io.stdout(
+      `Usage: iam-janitor ${command.usage}\n\n${command.summary}${command.details ? `\n\n${command.details}` : ''}`,
+    );
     return 0;
   }
   try {
     useCommandLineContext((parsed.values.context as string[] | undefined) ?? []);
+    // At a terminal, an address that refuses or does not resolve is explained at once (explainAwsError).
+    configureClients({ ...clientSettings(), unreachableAttempts: 2 });
     return await command.run({ values: parsed.values, positionals: parsed.positionals }, io);
   } catch (error) {
     io.stderr(`iam-janitor ${name}: ${errorMessage(error)}`);

@@ -4,7 +4,7 @@ import { LoopbackServer, readBody } from './http-standin';
 import { DENIED_ON_PROTECTED, IamModel } from './iam-model';
 import { MUTATING_IAM_ACTIONS, StandinError, type AwsStandinOptions, type CallRecord } from './standin-types';
 import { OrganizationModel, type MemberSession, type SimOrganization } from './organization-standin';
-import { escapeXml, requestId, toXml } from './xml';
+import { escapeXml, memberValues, requestId, toXml } from './xml';
 
 export * from './standin-types';
 export { dependentItems } from './iam-model';
@@ -19,6 +19,7 @@ export { dependentItems } from './iam-model';
 
 const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
+const CLOUDFORMATION_NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 
 /** The access key and the service a SigV4 request was signed with. */
 function signedWith(request: http.IncomingMessage): { accessKeyId?: string; service?: string } {
@@ -77,6 +78,7 @@ export class AwsStandin extends LoopbackServer {
     const { accessKeyId, service } = signedWith(request);
     const session = this.organization?.session(accessKeyId);
     if (service === 'sts') return this.sts(body, session, response);
+    if (service === 'cloudformation') return this.cloudFormation(body, response);
     if (this.organization) {
       if (service === 'organizations') {
         const target = String(request.headers['x-amz-target'] ?? '');
@@ -146,6 +148,63 @@ export class AwsStandin extends LoopbackServer {
         `<ErrorResponse xmlns="${STS_NS}"><Error><Type>Sender</Type><Code>${failure.code}</Code><Message>${escapeXml(failure.message)}</Message></Error><RequestId>${requestId()}</RequestId></ErrorResponse>`,
       );
     }
+  }
+
+  /** CloudFormation's DescribeStacks, in the query protocol's XML: the stacks and outputs the options name. */
+  private cloudFormation(body: string, response: http.ServerResponse): void {
+    const params = Object.fromEntries(new URLSearchParams(body));
+    const action = params.Action ?? '';
+    const name = params.StackName ?? '';
+    this.calls.push({ service: 'cloudformation', action, params: { StackName: name }, at: Date.now() });
+    const outputs = this.options.stacks?.[name];
+    if (action !== 'DescribeStacks' || outputs === undefined) {
+      this.calls[this.calls.length - 1]!.error = 'ValidationError';
+      response.writeHead(400, { 'content-type': 'text/xml' });
+      response.end(
+        `<ErrorResponse xmlns="${CLOUDFORMATION_NS}"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>${escapeXml(action === 'DescribeStacks' ? `Stack with id ${name} does not exist` : `${action} is not served`)}</Message></Error><RequestId>${requestId()}</RequestId></ErrorResponse>`,
+      );
+      return;
+    }
+    const stack = {
+      StackName: name,
+      StackId: `arn:aws:cloudformation:us-east-1:${this.account.accountId}:stack/${name}/${stableId('', name, 8)}`,
+      CreationTime: '2026-01-05T09:00:00.000Z',
+      StackStatus: 'UPDATE_COMPLETE',
+      Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+    };
+    response.writeHead(200, { 'content-type': 'text/xml' });
+    response.end(
+      `<DescribeStacksResponse xmlns="${CLOUDFORMATION_NS}"><DescribeStacksResult>${toXml({ Stacks: [stack] })}</DescribeStacksResult><ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></DescribeStacksResponse>`,
+    );
+  }
+
+  /**
+   * IAM's policy simulator for a role the options know: each action is allowed unless the role's
+   * policies leave it out (implicitDeny) or an SCP denies it (explicitDeny, AllowedByOrganizations
+   * false). An unknown role is NoSuchEntity, as IAM answers.
+   */
+  private simulatePrincipalPolicy(params: Record<string, string>): unknown {
+    const arn = params.PolicySourceArn ?? '';
+    const role = this.options.roles?.[arn];
+    if (!role)
+      throw new StandinError(
+        'NoSuchEntity',
+        `The role with name ${arn.split('/').pop()} cannot be found.`,
+        404,
+      );
+    return {
+      EvaluationResults: memberValues(params, 'ActionNames').map((action) => {
+        const bySCP = role.deniedByOrganizations?.includes(action) ?? false;
+        const byPolicy = role.implicitlyDenied?.includes(action) ?? false;
+        return {
+          EvalActionName: action,
+          EvalResourceName: '*',
+          EvalDecision: bySCP ? 'explicitDeny' : byPolicy ? 'implicitDeny' : 'allowed',
+          OrganizationsDecisionDetail: { AllowedByOrganizations: !bySCP },
+        };
+      }),
+      IsTruncated: false,
+    };
   }
 
   /** One account's services; `session` is the member role a request arrived as, in organization mode. */
@@ -263,6 +322,7 @@ export class AwsStandin extends LoopbackServer {
           );
         }
       }
+      if (action === 'SimulatePrincipalPolicy') return this.simulatePrincipalPolicy(params);
       return this.model.run(action, params);
     } catch (error) {
       if (error instanceof StandinError) record.error = error.code;

@@ -28,6 +28,11 @@ export class JiraStandin extends HttpStandin {
     { id: '31', name: 'Done' },
     { id: '21', name: 'In Progress' },
   ];
+  /**
+   * The projects of the site, each with its issue types (GET /project/{key}/statuses). Creating an
+   * issue in another project, or of another type, is refused with 400, as Jira refuses it.
+   */
+  projects: Record<string, string[]> | undefined;
   private counter = 0;
 
   constructor(
@@ -35,6 +40,10 @@ export class JiraStandin extends HttpStandin {
     private readonly apiToken = 'sim-jira-token',
   ) {
     super();
+  }
+
+  private issueTypesOf(projectKey: string): string[] | undefined {
+    return this.projects ? this.projects[projectKey] : ['Task', 'Bug', 'Story'];
   }
 
   protected async route(method: string, url: URL, body: string, headers: IncomingHttpHeaders) {
@@ -47,15 +56,39 @@ export class JiraStandin extends HttpStandin {
     if (headers.authorization !== expected) return { status: 401, body: { errorMessages: ['Unauthorized'] } };
     const json = body ? (JSON.parse(body) as Record<string, unknown>) : {};
     const path = url.pathname;
+    if (path === '/rest/api/3/myself' && method === 'GET')
+      return {
+        status: 200,
+        body: { accountId: '5b10ac8d82e05b22cc7d4ef5', emailAddress: this.email, active: true },
+      };
+    const statuses = /^\/rest\/api\/3\/project\/([^/]+)\/statuses$/.exec(path);
+    if (statuses && method === 'GET') {
+      const types = this.issueTypesOf(decodeURIComponent(statuses[1]!));
+      if (!types) return { status: 404, body: { errorMessages: ['No project could be found with key.'] } };
+      return {
+        status: 200,
+        body: types.map((name, index) => ({
+          id: String(10001 + index),
+          name,
+          subtask: false,
+          statuses: ['To Do', 'In Progress', 'Done'].map((status) => ({ name: status })),
+        })),
+      };
+    }
     if (path === '/rest/api/3/search/jql') {
       const jql = String(method === 'GET' ? url.searchParams.get('jql') : json.jql);
       const label = /labels = "([^"]+)"/.exec(jql)?.[1];
       const project = /project = "([^"]+)"/.exec(jql)?.[1];
+      const open = /statusCategory != Done/.test(jql);
       const found = [...this.issues.values()].filter(
         (issue) =>
           (!label || issue.fields.labels.includes(label)) &&
-          (!project || issue.fields.project.key === project),
+          (!project || issue.fields.project.key === project) &&
+          (!open || issue.status !== 'Done'),
       );
+      if (/ORDER BY created DESC/.test(jql)) found.reverse();
+      const limit = Number((method === 'GET' ? url.searchParams.get('maxResults') : json.maxResults) ?? 50);
+      found.splice(limit);
       return {
         status: 200,
         body: { issues: found.map((issue) => ({ id: issue.key, key: issue.key })), isLast: true },
@@ -65,6 +98,10 @@ export class JiraStandin extends HttpStandin {
       const fields = json.fields as JiraIssue['fields'];
       if (!fields?.project?.key || !fields.summary)
         return { status: 400, body: { errors: { summary: 'required' } } };
+      const types = this.issueTypesOf(fields.project.key);
+      if (!types) return { status: 400, body: { errors: { project: 'valid project is required' } } };
+      if (!types.includes(fields.issuetype?.name))
+        return { status: 400, body: { errors: { issuetype: 'valid issue type is required' } } };
       const key = `${fields.project.key}-${++this.counter}`;
       this.issues.set(key, { key, fields, comments: [], status: 'To Do' });
       return {

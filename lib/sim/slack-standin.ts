@@ -26,7 +26,19 @@ export class SlackStandin extends HttpStandin {
   loseAnswer?: (post: SlackPost) => Promise<boolean>;
   private counter = 0;
 
-  constructor(private readonly botToken = 'xoxb-sim-token') {
+  /**
+   * `channels` and `people`, when given, are the only ones Slack knows (conversations.info and
+   * users.info answer channel_not_found and user_not_found for the rest; a private channel the bot
+   * is not in is channel_not_found to it); when not given, every well-formed id exists and the bot
+   * is in every channel.
+   */
+  constructor(
+    private readonly botToken = 'xoxb-sim-token',
+    private readonly workspace: {
+      channels?: Record<string, { name: string; isMember: boolean; isPrivate?: boolean }>;
+      people?: Record<string, { deleted?: boolean; isBot?: boolean }>;
+    } = {},
+  ) {
     super();
   }
 
@@ -70,11 +82,52 @@ export class SlackStandin extends HttpStandin {
       case 'users.info': {
         // Every simulated person's e-mail is <user id, lower case>@example.com.
         const user = String(fields.user ?? '');
-        if (!/^[UW][A-Z0-9]{8,}$/.test(user))
+        const person = this.workspace.people ? this.workspace.people[user] : {};
+        if (!/^[UW][A-Z0-9]{8,}$/.test(user) || !person)
           return { status: 200, body: { ok: false, error: 'user_not_found' } };
         return {
           status: 200,
-          body: { ok: true, user: { id: user, profile: { email: `${user.toLowerCase()}@example.com` } } },
+          body: {
+            ok: true,
+            user: {
+              id: user,
+              deleted: person.deleted ?? false,
+              is_bot: person.isBot ?? false,
+              profile: { email: `${user.toLowerCase()}@example.com` },
+            },
+          },
+        };
+      }
+      case 'auth.test':
+        return {
+          status: 200,
+          body: {
+            ok: true,
+            url: 'https://sim.slack.com/',
+            team: 'Sim',
+            user: 'iam-janitor',
+            team_id: 'T0SIM0000',
+            user_id: 'U0BOT00000',
+            bot_id: 'B0BOT00000',
+          },
+        };
+      case 'conversations.info': {
+        const found = this.workspace.channels
+          ? this.workspace.channels[channel]
+          : { name: 'iam-janitor', isMember: true };
+        if (!found || (found.isPrivate && !found.isMember))
+          return { status: 200, body: { ok: false, error: 'channel_not_found' } };
+        return {
+          status: 200,
+          body: {
+            ok: true,
+            channel: {
+              id: channel,
+              name: found.name,
+              is_private: found.isPrivate ?? false,
+              is_member: found.isMember,
+            },
+          },
         };
       }
       case 'chat.postEphemeral': {

@@ -26,7 +26,7 @@ export interface TaskCallback {
 }
 
 export interface CallRecord {
-  service: 'iam' | 'cloudtrail' | 'sfn' | 'secretsmanager' | 'sts';
+  service: 'iam' | 'cloudtrail' | 'sfn' | 'secretsmanager' | 'sts' | 'cloudformation';
   action: string;
   params: Record<string, string>;
   region?: string;
@@ -55,6 +55,13 @@ export interface AwsStandinOptions {
   editReport?: (csv: string) => string;
   /** Calls to GenerateCredentialReport answered STARTED before COMPLETE. @default 1 */
   reportStartedCalls?: number;
+  /** CloudFormation stacks by name, each with its outputs (DescribeStacks). */
+  stacks?: Record<string, Record<string, string>>;
+  /**
+   * The IAM roles the policy simulator knows (SimulatePrincipalPolicy), by ARN, each with the
+   * actions its policies do not allow and the actions an SCP of the organization denies.
+   */
+  roles?: Record<string, { implicitlyDenied?: string[]; deniedByOrganizations?: string[] }>;
 }
 
 export const MUTATING_IAM_ACTIONS = new Set([
