@@ -7,6 +7,10 @@ import { ago } from './helpers/standin';
 interface Scenario {
   decision?: 'delete' | 'disable' | 'keep';
   jiraFailures?: number;
+  /** Creates that Jira commits and then answers 503, as a lost answer. */
+  lostCreateAnswers?: number;
+  /** Searches after a create that leave the new issue out (Jira's index lag). */
+  indexLagSearches?: number;
   slackFailures?: number;
   activeDuringApproval?: boolean;
   /** Changes the account before the case starts, after the candidate was taken from the report. */
@@ -30,6 +34,8 @@ async function runCase(scenario: Scenario) {
       if (scenario.decision) await sim.click(caseId, scenario.decision, APPROVER);
     },
   });
+  sim.jira.loseCreateAnswers = scenario.lostCreateAnswers ?? 0;
+  sim.jira.indexLagSearches = scenario.indexLagSearches ?? sim.jira.indexLagSearches;
   await sim.start();
   try {
     const candidate = candidateFor(account, 'loaded');
@@ -117,6 +123,29 @@ describe('case state machine, offline with the real handlers', () => {
     expect(record.jiraKey).toBe('SEC-1');
     expect(sim.jira.issues.size).toBe(1);
     expect(user).toBeUndefined();
+  });
+
+  it("opens one ticket when Jira created it but its answer was lost, though Jira's search does not show it yet", async () => {
+    // Jira leaves a new issue out of its next 3 searches: the retry's first two searches miss it.
+    const { run, record, sim } = await runCase({
+      decision: 'keep',
+      lostCreateAnswers: 1,
+      indexLagSearches: 3,
+    });
+    expect(run.transitions - run.states.length).toBe(1);
+    expect([...sim.jira.issues.keys()]).toEqual(['SEC-1']);
+    expect(record.jiraKey).toBe('SEC-1');
+    expect(record.outcome).toBe('kept');
+    expect(
+      sim.jira.requests.filter(
+        (request) => request.method === 'POST' && request.path === '/rest/api/3/issue',
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('never waits for the index on a first attempt, when no create was asked before', async () => {
+    const { sim } = await runCase({ decision: 'keep', indexLagSearches: 3 });
+    expect(sim.jira.requests.filter((request) => request.path === '/rest/api/3/search/jql')).toHaveLength(1);
   });
 
   it('ends failed, recorded, with the user untouched when Jira stays down', async () => {

@@ -14,3 +14,5 @@ delete process.env.AWS_PROFILE;
 process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS = 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.IAM_JANITOR_RETRY_BASE_MS ??= '5';
+// OpenTicket's waits for Jira's search index, scaled down: the stand-in's lag is counted in searches.
+process.env.JIRA_INDEX_WAIT_MS ??= '5';

@@ -39,6 +39,11 @@ export interface CaseRecord {
   readonly credentialId?: string;
   readonly jiraKey?: string;
   readonly jiraUrl?: string;
+  /**
+   * Set just before OpenTicket asks Jira to create the ticket: a later attempt that finds it and no
+   * jiraKey knows a ticket may exist that Jira's search does not show yet.
+   */
+  readonly ticketRequestedAt?: string;
   readonly slackChannel?: string;
   readonly slackTs?: string;
   readonly taskToken?: string;

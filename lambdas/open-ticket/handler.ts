@@ -1,11 +1,26 @@
 import * as z from 'zod';
 import { caseStore } from '../commons/clients';
+import { clock } from '../commons/clock';
 import { taskHandler } from '../commons/handler';
-import { jiraClient, jiraSettings, openTicket } from '../commons/jira/tracker';
+import { createCaseTicket, findCaseTicket, jiraClient, jiraSettings } from '../commons/jira/tracker';
 
 const eventSchema = z.object({ caseId: z.string().min(1) });
 
-/** Opens the case's Jira ticket, or finds the one an earlier attempt opened. */
+/**
+ * How long a retry looks for the ticket an earlier attempt may have created before it creates one:
+ * Jira's search shows a new issue within seconds, not at once. Five searches over 15 s, only on an
+ * attempt after a create whose answer never came (JIRA_INDEX_WAIT_MS scales it in tests).
+ */
+const indexWaitsMs = () => {
+  const base = Number(process.env.JIRA_INDEX_WAIT_MS ?? 1000);
+  return [base, 2 * base, 4 * base, 8 * base];
+};
+
+/**
+ * Opens the case's Jira ticket once. The key is stored as soon as Jira answers; a retry after a
+ * create whose answer was lost looks for that ticket, waiting out the search index, before it
+ * creates another.
+ */
 export const handler = taskHandler(
   eventSchema,
   ({ caseId }) => ({ caseId }),
@@ -15,9 +30,13 @@ export const handler = taskHandler(
     log.appendKeys({ userName: record.userName });
     if (record.jiraKey && record.jiraUrl) return { jiraKey: record.jiraKey, jiraUrl: record.jiraUrl };
     const settings = await jiraSettings();
-    const ticket = await openTicket(await jiraClient(settings), settings, record);
-    await store.update(caseId, { jiraKey: ticket.jiraKey, jiraUrl: ticket.jiraUrl });
-    log.info('ticket ready', { jiraKey: ticket.jiraKey, reused: ticket.reused });
-    return { jiraKey: ticket.jiraKey, jiraUrl: ticket.jiraUrl };
+    const client = await jiraClient(settings);
+    const earlierCreate = record.ticketRequestedAt !== undefined;
+    const found = await findCaseTicket(client, settings, caseId, earlierCreate ? indexWaitsMs() : []);
+    if (!found) await store.update(caseId, { ticketRequestedAt: clock.now().toISOString() });
+    const ticket = found ?? (await createCaseTicket(client, settings, record));
+    await store.update(caseId, ticket);
+    log.info('ticket ready', { jiraKey: ticket.jiraKey, reused: Boolean(found) });
+    return ticket;
   },
 );

@@ -33,6 +33,16 @@ export class JiraStandin extends HttpStandin {
    * issue in another project, or of another type, is refused with 400, as Jira refuses it.
    */
   projects: Record<string, string[]> | undefined;
+  /**
+   * Jira's search is eventually consistent (the enhanced search reference says a new issue may not
+   * show at once): a created issue is left out of the next `indexLagSearches` searches. Counted in
+   * searches, not seconds, so that a run repeats exactly on any machine.
+   */
+  indexLagSearches = 2;
+  /** The next N creates commit the issue and then answer 503, as a lost answer would. */
+  loseCreateAnswers = 0;
+  private searches = 0;
+  private readonly indexedAfter = new Map<string, number>();
   private counter = 0;
 
   constructor(
@@ -80,8 +90,10 @@ export class JiraStandin extends HttpStandin {
       const label = /labels = "([^"]+)"/.exec(jql)?.[1];
       const project = /project = "([^"]+)"/.exec(jql)?.[1];
       const open = /statusCategory != Done/.test(jql);
+      const search = ++this.searches;
       const found = [...this.issues.values()].filter(
         (issue) =>
+          search > (this.indexedAfter.get(issue.key) ?? 0) &&
           (!label || issue.fields.labels.includes(label)) &&
           (!project || issue.fields.project.key === project) &&
           (!open || issue.status !== 'Done'),
@@ -104,6 +116,11 @@ export class JiraStandin extends HttpStandin {
         return { status: 400, body: { errors: { issuetype: 'valid issue type is required' } } };
       const key = `${fields.project.key}-${++this.counter}`;
       this.issues.set(key, { key, fields, comments: [], status: 'To Do' });
+      this.indexedAfter.set(key, this.searches + this.indexLagSearches);
+      if (this.loseCreateAnswers > 0) {
+        this.loseCreateAnswers--;
+        return { status: 503, body: { errorMessages: ['Service unavailable'] } };
+      }
       return {
         status: 201,
         body: { id: String(this.counter), key, self: `${this.url}/rest/api/3/issue/${key}` },

@@ -5,6 +5,7 @@ import { JiraUnavailableError } from '../errors';
 import { janitorConfig } from '../env';
 import { jiraSecrets } from '../secrets';
 import { caseDescription, commentDoc } from './adf';
+import { sleep } from '../concurrency';
 
 export interface JiraSettings {
   readonly baseUrl: string;
@@ -58,22 +59,38 @@ function describeJiraError(error: unknown): string {
 
 export const caseLabel = (caseId: string) => `iam-janitor-case-${caseId.replace(/[^\w.-]/g, '_')}`;
 
-/** One ticket per case: an earlier attempt's ticket is found by its case label and reused. */
-export async function openTicket(
+/**
+ * The case's ticket, found by its case label. Jira's search is eventually consistent: a ticket
+ * created moments ago may be missing from it. With `waitsMs`, a search that finds nothing is
+ * repeated after each wait, for the attempt that follows a create whose answer was lost.
+ */
+export async function findCaseTicket(
+  client: Version3Client,
+  settings: JiraSettings,
+  caseId: string,
+  waitsMs: readonly number[] = [],
+): Promise<{ jiraKey: string; jiraUrl: string } | undefined> {
+  for (const wait of [0, ...waitsMs]) {
+    if (wait > 0) await sleep(wait);
+    const found = await callJira('search for the case ticket', () =>
+      client.issueSearch.searchForIssuesUsingJqlEnhancedSearch({
+        jql: `project = "${settings.projectKey}" AND labels = "${caseLabel(caseId)}" ORDER BY created ASC`,
+        fields: ['key'],
+        maxResults: 1,
+      }),
+    );
+    const key = found.issues?.[0]?.key;
+    if (key) return { jiraKey: key, jiraUrl: browseUrl(settings, key) };
+  }
+  return undefined;
+}
+
+/** Creates the case's ticket, labelled with its case so that a later attempt can find it. */
+export async function createCaseTicket(
   client: Version3Client,
   settings: JiraSettings,
   record: CaseRecord,
-): Promise<{ jiraKey: string; jiraUrl: string; reused: boolean }> {
-  const label = caseLabel(record.caseId);
-  const found = await callJira('search for the case ticket', () =>
-    client.issueSearch.searchForIssuesUsingJqlEnhancedSearch({
-      jql: `project = "${settings.projectKey}" AND labels = "${label}"`,
-      fields: ['key'],
-      maxResults: 1,
-    }),
-  );
-  const existing = found.issues?.[0]?.key;
-  if (existing) return { jiraKey: existing, jiraUrl: browseUrl(settings, existing), reused: true };
+): Promise<{ jiraKey: string; jiraUrl: string }> {
   const created = await callJira('create the case ticket', () =>
     client.issues.createIssue({
       fields: {
@@ -89,13 +106,13 @@ export async function openTicket(
         // Organization mode: one label per account, so that a team filters its own account's tickets.
         labels: [
           'iam-janitor',
-          label,
+          caseLabel(record.caseId),
           ...(record.candidate.accountId ? [`aws-account-${record.candidate.accountId}`] : []),
         ],
       },
     }),
   );
-  return { jiraKey: created.key, jiraUrl: browseUrl(settings, created.key), reused: false };
+  return { jiraKey: created.key, jiraUrl: browseUrl(settings, created.key) };
 }
 
 export const browseUrl = (settings: Pick<JiraSettings, 'baseUrl'>, key: string) =>
