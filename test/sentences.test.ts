@@ -106,9 +106,10 @@ describe('every sentence true', () => {
   it('names the account of each case in an organization summary, so two users of one name are told apart', async () => {
     const out = await simulateText('organization');
     const after = out.split('── Summary')[1]!.split('\n').slice(1);
+    // The table: up to the blank line before the notes.
     const summary = after.slice(
       0,
-      after.findIndex((line) => line.startsWith('──')),
+      after.findIndex((line) => line.trim() === '' || line.startsWith('──')),
     );
     expect(summary[0]).toMatch(/^\s+ACCOUNT\s+USER\s+DECISION/);
     expect(

@@ -249,7 +249,7 @@ describe('iam-janitor simulate', () => {
 
   it("prints every timestamp of the demo on the scenario's clock, whatever day it runs", async () => {
     const out: string[] = [];
-    await main(['simulate'], { stdout: (text) => void out.push(text), stderr: () => undefined });
+    await main(['simulate', '--verbose'], { stdout: (text) => void out.push(text), stderr: () => undefined });
     const text = out.join('\n');
     const scenario = loadScenario(example('demo-account'));
     const now = Date.parse(scenario.now);
@@ -308,11 +308,14 @@ describe('iam-janitor simulate', () => {
     expect(styleFor({ isTTY: true }, { NO_COLOR: '1' })).toBe(PLAIN);
   });
 
-  it('prints a readable timeline with the Slack message and the Jira ticket', async () => {
+  it('with --verbose, prints every case with its Slack messages and its Jira ticket', async () => {
     const out: string[] = [];
-    expect(await main(['simulate'], { stdout: (text) => void out.push(text), stderr: () => undefined })).toBe(
-      0,
-    );
+    expect(
+      await main(['simulate', '--verbose'], {
+        stdout: (text) => void out.push(text),
+        stderr: () => undefined,
+      }),
+    ).toBe(0);
     const text = out.join('\n');
     expect(text).toContain('── Sweep: 13 users, 6 cases opened');
     expect(text).toContain('Jira SEC-3: Inactive IAM user bob: review for removal   [Done]');
@@ -380,4 +383,87 @@ describe('a protected user approved anyway', () => {
     expect(account.users.get('vip')?.password).not.toBeNull();
     expect(sim.aws.mutatingCalls()).toEqual([]);
   });
+});
+
+describe('simulate, as a person reads it', () => {
+  it('by default, prints a line per case, the request as an approver sees it, with its buttons, and no ticket', async () => {
+    const out: string[] = [];
+    await main(['simulate'], { stdout: (text) => void out.push(text), stderr: () => undefined });
+    const text = out.join('\n');
+    const scenario = loadScenario(example('demo-account'));
+    const summary = text.slice(text.indexOf('── Summary'), text.indexOf('── Faults'));
+    // One row per case, in the order the sweep opened them.
+    expect(
+      summary.split('\n').filter((line) => /^  \w+\s+(none|keep|delete|disable)\s/.test(line)),
+    ).toHaveLength(6);
+    const request = text.slice(text.indexOf('── What an approver sees'), text.indexOf('── Summary'));
+    expect(request).toMatch(/┃ ▌ Inactive IAM user: erin/);
+    expect(request).toContain('┃ [ Delete … ]  [ Disable ]  [ Keep ]');
+    // The ticket bodies and threads are --verbose only.
+    expect(text).not.toContain('│ ### Facts');
+    expect(text).not.toContain('Jira SEC-1:');
+    expect(text.split('\n').length).toBeLessThan(120);
+    expect(scenario.users.length).toBe(13);
+  });
+
+  it('says which faults it injected, how many calls each hit, and every refusal', async () => {
+    const run = async (name: string) => {
+      const out: string[] = [];
+      await main(['simulate', '--scenario', example(name)], {
+        stdout: (text) => void out.push(text),
+        stderr: () => undefined,
+      });
+      const text = out.join('\n');
+      return text.slice(text.indexOf('── Faults injected'), text.indexOf('── What changed'));
+    };
+    const faults = await run('faults');
+    const { faults: injected } = loadScenario(example('faults'));
+    expect(faults).toMatch(
+      new RegExp(
+        `IAM throttled ${Math.round(injected.iamThrottleRate * 100)}% of calls \\(faults.iamThrottleRate\\): [1-9]\\d* of \\d+ IAM calls answered Throttling`,
+      ),
+    );
+    expect(faults).toContain(
+      `Jira answered 503 to its first ${injected.jiraFailures} calls (faults.jiraFailures): ${injected.jiraFailures} requests failed`,
+    );
+    expect(faults).toContain('Slack answered 500 to its first call (faults.slackFailures): 1 call failed');
+    expect(faults).toContain('nothing was refused');
+    const refusals = await run('safety-organization');
+    expect(refusals).toContain('no fault injected');
+    expect(refusals).toMatch(/⛔ Slack told @U0123ABCDEF only: "You cannot decide a case about yourself/);
+    expect(refusals).toMatch(
+      /⛔ offboard 333333333333\/contractor refused: AWS account 333333333333 is SUSPENDED/,
+    );
+    const denied = await run('organization');
+    expect(denied).toContain(
+      '⛔ AWS denied sts:AssumeRole into arn:aws:iam::333333333333:role/iam-janitor-member-reader.',
+    );
+  }, 120_000);
+
+  it('counts rather than lists the users of a large account, and tells a terminal how the cases progress', async () => {
+    const { generateScenario } = await import('../lib/sim/generate');
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'janitor-big-')), 'big.json');
+    fs.writeFileSync(file, JSON.stringify(generateScenario({ users: 400, inactiveFraction: 0.1 })));
+    const out: string[] = [];
+    const err: string[] = [];
+    const progress: string[] = [];
+    await main(['simulate', '--scenario', file], {
+      stdout: (text) => void out.push(text),
+      stderr: (text) => void err.push(text),
+      progress: (done, total, what) => progress.push(`${done}/${total} ${what}`),
+    });
+    const text = out.join('\n');
+    expect(err.join('\n')).toContain(
+      'Simulating 400 users: the sweep reads them all, then each case runs to its end.',
+    );
+    const opened = Number(/(\d+) cases? opened/.exec(text)![1]);
+    expect(progress).toEqual(Array.from({ length: opened }, (_, index) => `${index + 1}/${opened} cases`));
+    expect(text).toMatch(
+      /\d+ active, \d+ inactive.*the 20 longest idle that are not simply active \(--verbose lists all 400\)/,
+    );
+    expect(text).toMatch(/unchanged: \d+ users/);
+    expect(text.split('\n').length).toBeLessThan(150);
+  }, 240_000);
 });

@@ -106,9 +106,10 @@ const COMMANDS: Record<string, Command> = {
     run: (args, io) => runDoctor(args.values, io),
   },
   simulate: {
-    usage: 'simulate [--scenario FILE] [--json]',
-    summary: 'Run the real state machines offline against an emulated account, Slack and Jira.',
-    options: { scenario: { type: 'string' }, json: { type: 'boolean' } },
+    usage: 'simulate [--scenario FILE] [--json] [--verbose]',
+    summary:
+      'Run the real state machines offline against an emulated account, Slack and Jira: a line per case, the request an approver sees, the faults injected and what was refused; --verbose adds every ticket, request and thread.',
+    options: { scenario: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' } },
     run: (args, io) => runSimulate(args.values, io),
   },
 };

@@ -90,6 +90,8 @@ export interface SimulationOptions {
   readonly secretValues?: { readonly slack?: string; readonly jira?: string };
   /** Delays every Lambda handler by this much real time: the proof that nothing depends on speed. */
   readonly slowHandlersMs?: number;
+  /** With sequentialCases: called as each case of a sweep ends, for a progress line. */
+  readonly onCaseEnded?: (done: number, total: number) => void;
   /** Called once the approval request is posted; the driver decides (or not). */
   readonly onApprovalRequested?: (caseId: string) => Promise<void>;
   readonly log?: (line: string) => void;
@@ -356,7 +358,10 @@ export class Simulation {
     // iterations happened to reach StartCase, which depends on timing.
     const order = result.candidates.map((ref) => caseIdOf(ref, result.runDate));
     deferred.sort((a, b) => order.indexOf(a.caseId) - order.indexOf(b.caseId));
-    for (const { candidate, caseId } of deferred) cases.push(await this.runCase(candidate, caseId));
+    for (const [index, { candidate, caseId }] of deferred.entries()) {
+      cases.push(await this.runCase(candidate, caseId));
+      this.options.onCaseEnded?.(index + 1, deferred.length);
+    }
     return { output: result, cases, transitions };
   }
 

@@ -22,6 +22,8 @@ export class JiraStandin extends HttpStandin {
   readonly issues = new Map<string, JiraIssue>();
   readonly requests: { method: string; path: string }[] = [];
   failuresLeft = 0;
+  /** Requests answered 503 by `failuresLeft` or `failWhen`: the faults this stand-in injected. */
+  failedRequests = 0;
   /** Requests for which this returns true fail with 503 every time: a Jira that is down for good. */
   failWhen: (request: string) => boolean = () => false;
   transitions = [
@@ -60,6 +62,7 @@ export class JiraStandin extends HttpStandin {
     this.requests.push({ method, path: url.pathname });
     if (this.failuresLeft > 0 || this.failWhen(`${method} ${url.pathname}${url.search} ${body}`)) {
       if (this.failuresLeft > 0) this.failuresLeft--;
+      this.failedRequests++;
       return { status: 503, body: { errorMessages: ['Service unavailable'] } };
     }
     const expected = `Basic ${Buffer.from(`${this.email}:${this.apiToken}`).toString('base64')}`;

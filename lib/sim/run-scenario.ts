@@ -10,6 +10,7 @@ import type { JiraIssue } from './jira-standin';
 import { addUser, applyTags, stableId, type SimAccount, type SimUser } from './account';
 import type { CallRecord } from './aws-standin';
 import { SimClock } from './clock';
+import { incidentsOf, type Incidents } from './incidents';
 import type { SimOrganization } from './organization-standin';
 import { buildAccount, type Scenario, type ScenarioAccount } from './scenario';
 import type { SlackPost } from './slack-standin';
@@ -73,10 +74,15 @@ export interface SimulationDetail {
     run: CaseRun;
     record?: CaseRecord;
     issue?: JiraIssue;
+    /** The approval request as it was first posted, buttons and all: what an approver saw. */
+    request?: SlackPost;
+    /** The same message as it stands at the end. */
     message?: SlackPost;
     thread: SlackPost[];
     ephemeral: SlackPost[];
   }[];
+  /** The faults the scenario injected and everything that was refused, counted by the stand-ins. */
+  readonly incidents: Incidents;
   readonly seconds: number;
   /** Every change iam-janitor made to the emulated account, by user, in the order made. */
   readonly changes: { userName: string; changes: string[] }[];
@@ -277,6 +283,8 @@ export async function runScenario(
     afterRun?: (sim: Simulation) => Promise<void>;
     /** Runs before the sweep, with the stand-ins up (an operator's acknowledgement, say). */
     beforeSweep?: (sim: Simulation) => Promise<void>;
+    /** Told as each case of a sweep ends. */
+    onCaseEnded?: (done: number, total: number) => void;
   } = {},
 ): Promise<SimulationDetail> {
   const started = Date.now();
@@ -322,6 +330,7 @@ export async function runScenario(
     // none, at the deadline in scenario time. Cases run one after another, in the sweep's order.
     sequentialCases: true,
     ...(options.slowHandlersMs ? { slowHandlersMs: options.slowHandlersMs } : {}),
+    ...(options.onCaseEnded ? { onCaseEnded: options.onCaseEnded } : {}),
     clock: simClock,
     onApprovalRequested: async (caseId) => {
       await decide(caseId);
@@ -428,6 +437,9 @@ export async function runScenario(
         run,
         record,
         issue: record?.jiraKey ? sim.jira.issues.get(record.jiraKey) : undefined,
+        request: sim.slack.posts.find(
+          (post) => post.method === 'chat.postMessage' && post.ts === record?.slackTs,
+        ),
         message,
         // Without an approval message, the outcome is posted in the channel, naming the case.
         thread: record?.slackTs
@@ -459,8 +471,22 @@ export async function runScenario(
       ...(laterSweeps.length > 0 ? { laterSweeps } : {}),
     };
     await options.afterRun?.(sim);
+    const incidents = incidentsOf({
+      faults: scenario.faults,
+      calls: [
+        ...sim.aws.calls,
+        ...runs.flatMap((run) => (run.accountId ? sim.aws.member(run.accountId).calls : [])),
+      ],
+      jira: sim.jira,
+      slack: sim.slack,
+      offboardRefused,
+      duplicateCases: report.cases
+        .filter((entry) => entry.outcome === 'duplicate')
+        .map((entry) => entry.userName),
+    });
     return {
       report,
+      incidents,
       verdicts: preview.users,
       rootWarnings: preview.rootWarnings,
       cases,

@@ -19,6 +19,8 @@ export class SlackStandin extends HttpStandin {
   readonly posts: SlackPost[] = [];
   readonly messages = new Map<string, SlackPost>();
   failuresLeft = 0;
+  /** Calls answered 500 by `failuresLeft`: the faults this stand-in injected. */
+  failedCalls = 0;
   /**
    * Called after a message is posted, before Slack answers; true loses the answer (HTTP 500 after
    * the message is in the channel), as a timeout or a dropped connection would.
@@ -45,6 +47,7 @@ export class SlackStandin extends HttpStandin {
   protected async route(method: string, url: URL, body: string, headers: IncomingHttpHeaders) {
     if (this.failuresLeft > 0) {
       this.failuresLeft--;
+      this.failedCalls++;
       return { status: 500, body: { ok: false, error: 'internal_error' } };
     }
     const api = url.pathname.replace(/^\/(api\/)?/, '');

@@ -1,0 +1,87 @@
+import { count } from '../../lambdas/commons/text';
+import type { CallRecord } from './standin-types';
+import type { JiraStandin } from './jira-standin';
+import { mrkdwn } from './render';
+import type { Scenario } from './scenario';
+import type { SlackStandin } from './slack-standin';
+
+/**
+ * What went wrong in a simulation on purpose, and what was refused: each sentence counted from the
+ * stand-ins' own records, so that the printed run says exactly what was injected and refused.
+ */
+export interface Incidents {
+  /** The faults the scenario injected, and how many calls each one hit. */
+  readonly injected: string[];
+  /** Every refusal: IAM and STS calls denied, clicks refused in Slack, offboardings refused, duplicate cases. */
+  readonly refusals: string[];
+}
+
+export function incidentsOf(run: {
+  faults: Scenario['faults'];
+  /** Every AWS call of the hub and of each member account. */
+  calls: readonly CallRecord[];
+  jira: JiraStandin;
+  slack: SlackStandin;
+  offboardRefused: readonly { userName: string; reason: string }[];
+  duplicateCases: readonly string[];
+}): Incidents {
+  return { injected: injectedFaults(run), refusals: refusals(run) };
+}
+
+function injectedFaults({ faults, calls, jira, slack }: Parameters<typeof incidentsOf>[0]): string[] {
+  const injected: string[] = [];
+  const iam = calls.filter((call) => call.service === 'iam');
+  if (faults.iamThrottleRate > 0) {
+    const throttled = iam.filter((call) => call.error === 'Throttling').length;
+    injected.push(
+      `IAM throttled ${Math.round(faults.iamThrottleRate * 100)}% of calls (faults.iamThrottleRate): ${throttled} of ${count(iam.length, 'IAM call')} answered Throttling, each retried with backoff.`,
+    );
+  }
+  if (faults.jiraFailures > 0 || faults.jiraDownFor.length > 0) {
+    const causes = [
+      ...(faults.jiraFailures > 0
+        ? [`its first ${count(faults.jiraFailures, 'call')} (faults.jiraFailures)`]
+        : []),
+      ...(faults.jiraDownFor.length > 0
+        ? [`every call about ${faults.jiraDownFor.join(', ')} (faults.jiraDownFor)`]
+        : []),
+    ];
+    injected.push(
+      `Jira answered 503 to ${causes.join(' and to ')}: ${count(jira.failedRequests, 'request')} failed, and the state machine retried each.`,
+    );
+  }
+  if (faults.slackFailures > 0)
+    injected.push(
+      `Slack answered 500 to ${firstCalls(faults.slackFailures)} (faults.slackFailures): ${count(slack.failedCalls, 'call')} failed, and the state machine retried each.`,
+    );
+  return injected;
+}
+
+const firstCalls = (calls: number) => (calls === 1 ? 'its first call' : `its first ${calls} calls`);
+
+function refusals({
+  calls,
+  slack,
+  offboardRefused,
+  duplicateCases,
+}: Parameters<typeof incidentsOf>[0]): string[] {
+  const refused: string[] = [];
+  // IAM and STS denials, one line per action and target, with how often.
+  const denials = new Map<string, number>();
+  for (const call of calls) {
+    if (call.error !== 'AccessDenied') continue;
+    const target =
+      call.service === 'sts'
+        ? `sts:${call.action} into ${call.params.RoleArn}`
+        : `${call.service}:${call.action}${call.params.UserName ? ` on ${call.params.UserName}` : ''}`;
+    denials.set(target, (denials.get(target) ?? 0) + 1);
+  }
+  for (const [target, times] of denials)
+    refused.push(`AWS denied ${target}${times > 1 ? ` (${times} times)` : ''}.`);
+  for (const post of slack.posts.filter((candidate) => candidate.method === 'chat.postEphemeral'))
+    refused.push(`Slack told @${post.user ?? '?'} only: "${mrkdwn(post.text)}"`);
+  for (const { userName, reason } of offboardRefused) refused.push(`offboard ${userName} refused: ${reason}`);
+  for (const userName of duplicateCases)
+    refused.push(`${userName}: a second case was refused while one is open.`);
+  return refused;
+}
