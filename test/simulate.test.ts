@@ -394,7 +394,7 @@ describe('simulate, as a person reads it', () => {
     const summary = text.slice(text.indexOf('── Summary'), text.indexOf('── Faults'));
     // One row per case, in the order the sweep opened them.
     expect(
-      summary.split('\n').filter((line) => /^  \w+\s+(none|keep|delete|disable)\s/.test(line)),
+      summary.split('\n').filter((line) => /^ {2}\w+\s+(none|keep|delete|disable)\s/.test(line)),
     ).toHaveLength(6);
     const request = text.slice(text.indexOf('── What an approver sees'), text.indexOf('── Summary'));
     expect(request).toMatch(/┃ ▌ Inactive IAM user: erin/);
