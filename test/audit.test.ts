@@ -2,7 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { chromium } from 'playwright-core';
+import { createHash } from 'node:crypto';
+import { WebClient } from '@slack/web-api';
+import { chromium, type Page } from 'playwright-core';
+import { SlackStandin } from '../lib/sim/slack-standin';
 import { csvOf } from '../lib/cli/cases';
 import { main } from '../lib/cli/main';
 import { evidencePage } from '../lib/audit/evidence-page';
@@ -12,6 +15,20 @@ import { runScenario } from '../lib/sim/run-scenario';
 import { loadScenario } from '../lib/sim/scenario';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Runs a check in a real Chromium page. */
+async function inBrowser(check: (page: Page) => Promise<void>): Promise<void> {
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(
+      `No Chromium at ${CHROMIUM}: apt-get install chromium (as .ci/run does), or set CHROMIUM_PATH.`,
+    );
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  try {
+    await check(await browser.newPage());
+  } finally {
+    await browser.close();
+  }
+}
 
 async function cli(args: string[]) {
   const out: string[] = [];
@@ -27,6 +44,9 @@ describe('iam-janitor cases (audit export)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-janitor-audit-'));
   const htmlFile = path.join(dir, 'cases.html');
   let json: AuditRow[] = [];
+  let jsonText = '';
+  /** `cases --json` as printed, before the page was written. */
+  const cliJsonAgain = async () => jsonText;
   let csv = '';
   let caseCount = 0;
 
@@ -36,7 +56,8 @@ describe('iam-janitor cases (audit export)', () => {
       loadScenario(path.join(__dirname, '..', 'examples', 'demo-account.json')),
       {
         afterRun: async () => {
-          json = JSON.parse((await cli(['cases', '--table', CASE_TABLE, '--json'])).out) as AuditRow[];
+          jsonText = (await cli(['cases', '--table', CASE_TABLE, '--json'])).out;
+          json = JSON.parse(jsonText) as AuditRow[];
           csv = (await cli(['cases', '--table', CASE_TABLE, '--csv'])).out;
           expect((await cli(['cases', '--table', CASE_TABLE, '--html', htmlFile])).code).toBe(0);
         },
@@ -91,18 +112,12 @@ describe('iam-janitor cases (audit export)', () => {
   });
 
   it('writes an evidence page that a real browser renders, with every case in its table', async () => {
-    if (!fs.existsSync(CHROMIUM))
-      throw new Error(
-        `No Chromium at ${CHROMIUM}: apt-get install chromium (as .ci/run does), or set CHROMIUM_PATH.`,
-      );
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    try {
-      const page = await browser.newPage();
+    await inBrowser(async (page) => {
       await page.goto(`file://${htmlFile}`);
       expect(await page.title()).toBe('iam-janitor cases');
       expect(await page.locator('#cases tbody tr').count()).toBe(caseCount);
       const bobRow = page.locator('#cases tbody tr', { hasText: 'bob' }).first();
-      await expect(bobRow.innerText()).resolves.toMatch(/delete\s+U0123ABCDEF/);
+      await expect(bobRow.innerText()).resolves.toMatch(/delete\s+first approved by|delete\s+by /);
       await expect(bobRow.innerText()).resolves.toContain('HR-2291');
       expect(await page.locator('.tile', { hasText: 'cases' }).first().innerText()).toContain(
         String(caseCount),
@@ -110,13 +125,102 @@ describe('iam-janitor cases (audit export)', () => {
       // The chart has a visible bar per outcome.
       const bar = page.locator('.bar[data-outcome="deleted"] .fill');
       expect((await bar.boundingBox())!.width).toBeGreaterThan(0);
-    } finally {
-      await browser.close();
-    }
+    });
   }, 60_000);
 
+  it('names each approver beside the Slack id, as Slack named them at the click, and links each ticket', async () => {
+    const bob = json.find((row) => row.userName === 'bob')!;
+    // What Slack answers for the decider: the name kept on the record is Slack's.
+    const slack = new SlackStandin();
+    await slack.start();
+    try {
+      const answer = (await new WebClient('xoxb-sim-token', {
+        slackApiUrl: `${slack.url}/api/`,
+        retryConfig: { retries: 0 },
+      }).users.info({ user: bob.decidedBy! })) as { user?: { profile?: { real_name?: string } } };
+      expect(bob.decidedByName).toBe(answer.user!.profile!.real_name);
+    } finally {
+      await slack.stop();
+    }
+    expect(bob.jiraUrl).toBe(`https://jira.example.com/browse/${bob.jiraKey}`);
+    await inBrowser(async (page) => {
+      await page.goto(`file://${htmlFile}`);
+      const bobRow = page.locator('#cases tbody tr', { hasText: 'bob' }).first();
+      expect(await bobRow.innerText()).toContain(`by ${bob.decidedByName} (${bob.decidedBy})`);
+      const link = bobRow.locator('a');
+      expect(await link.getAttribute('href')).toBe(bob.jiraUrl);
+      expect(await link.innerText()).toBe(bob.jiraKey);
+    });
+  }, 60_000);
+
+  it('states its scope and a SHA-256 that `cases --json | sha256sum` reproduces', async () => {
+    const printed = (await cliJsonAgain()) + '\n';
+    const digest = createHash('sha256').update(printed).digest('hex');
+    const version = (
+      JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }
+    ).version;
+    await inBrowser(async (page) => {
+      await page.goto(`file://${htmlFile}`);
+      expect(await page.locator('#digest').innerText()).toBe(digest);
+      const scope = await page.locator('dl.scope').innerText();
+      expect(scope).toContain(`case table\n${CASE_TABLE}`);
+      expect(scope).toContain('accounts\n123456789012');
+      expect(scope).toMatch(/period\ncases opened 2026-11-2\d to 2026-11-2\d \(every case of the table\)/);
+      expect(scope).toContain(`by iam-janitor ${version}`);
+    });
+  }, 60_000);
+
+  it('fits a 1280 px screen and an A4 landscape page without cutting a cell, and prints link targets', async () => {
+    await inBrowser(async (page) => {
+      // A4 landscape less 12 mm margins: 273 mm at 96 px per inch.
+      for (const [media, width] of [
+        ['screen', 1280],
+        ['print', Math.floor((273 / 25.4) * 96)],
+      ] as const) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.emulateMedia({ media });
+        await page.goto(`file://${htmlFile}`);
+        // In the page's own terms: how far the page scrolls sideways, and how many cells hide content.
+        const overflow = (await page.evaluate(`({
+          page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          cells: [...document.querySelectorAll('#cases td, #cases th')].filter(
+            (cell) => cell.scrollWidth > cell.clientWidth + 1,
+          ).length,
+        })`)) as { page: number; cells: number };
+        expect({ media, ...overflow }).toEqual({ media, page: 0, cells: 0 });
+      }
+      const after = (await page.evaluate(
+        `getComputedStyle(document.querySelector('#cases a'), '::after').content`,
+      )) as string;
+      expect(after).toContain('https://jira.example.com/browse/');
+      expect((await page.pdf({ format: 'A4', landscape: true })).subarray(0, 4).toString()).toBe('%PDF');
+    });
+  }, 60_000);
+
+  it('writes the evidence page of a simulation with simulate --html, offline', async () => {
+    const file = path.join(dir, 'simulated.html');
+    const run = await cli([
+      'simulate',
+      '--scenario',
+      path.join(__dirname, '..', 'examples', 'dry-run.json'),
+      '--html',
+      file,
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.out).toContain(`Wrote the evidence page of this simulation's cases to ${file}.`);
+    expect(fs.readFileSync(file, 'utf8')).toContain('<table id="cases">');
+  }, 120_000);
+
   it('escapes what the audited account controls', () => {
-    const html = evidencePage([{ ...json[0]!, reason: '<img src=x onerror=alert(1)>' }], new Date(), 'test');
+    const html = evidencePage(
+      [{ ...json[0]!, reason: '<img src=x onerror=alert(1)>', jiraUrl: 'javascript:alert(1)' }],
+      {
+        table: 'test',
+        generatedAt: new Date(),
+        version: '0.0.0',
+      },
+    );
+    expect(html).not.toContain('javascript:');
     expect(html).not.toContain('<img src=x');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });

@@ -149,5 +149,11 @@ export const decisionSchema = z.object({
    */
   decidedByEmail: z.string().min(1).optional(),
   firstApproverEmail: z.string().min(1).optional(),
+  /**
+   * The deciders' names as Slack showed them at the click, kept for the audit trail: a Slack id
+   * means nothing to an auditor, and a person may leave the workspace before the audit.
+   */
+  decidedByName: z.string().min(1).max(200).optional(),
+  firstApproverName: z.string().min(1).max(200).optional(),
 });
 export type DecisionRecord = z.infer<typeof decisionSchema>;

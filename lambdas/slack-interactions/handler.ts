@@ -154,8 +154,9 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
   };
   // The approver's e-mail, kept with the decision: the remover compares it with the user's identity
   // tag read live, which may have been added while the case waited.
-  const email = await emailOf(userId, slack);
+  const { email, name } = await profileOf(userId, slack);
   if (typeof email === 'string' && email.includes('@')) decision.decidedByEmail = email;
+  if (name) decision.decidedByName = clip(name, 200);
   // Nobody decides about themselves: the user's own Slack id or e-mail, in their IAM tag, is refused.
   const identity = identityOf(record.context?.iam.tags ?? {}, config.approverIdentityTagKey);
   if (identity) {
@@ -193,6 +194,7 @@ export async function handler(event: unknown): Promise<FunctionUrlResult> {
     if (earlier && !first.existing?.decision) {
       decision.firstApprover = earlier.decidedBy;
       if (earlier.decidedByEmail) decision.firstApproverEmail = earlier.decidedByEmail;
+      if (earlier.decidedByName) decision.firstApproverName = earlier.decidedByName;
     }
   }
   const claim = await store.recordDecision(caseId, decision);
@@ -300,16 +302,23 @@ function alreadyDecided(record: CaseRecord): string {
   return `This case is ${record.status}${record.outcome ? ` (${record.outcome})` : ''}; it takes no decision now.`;
 }
 
-/** The approver's e-mail from Slack (users:read.email), or why it cannot be had. */
-async function emailOf(
+/**
+ * The approver's e-mail (users:read.email), or why it cannot be had, and their name as Slack shows
+ * it, for the audit trail.
+ */
+async function profileOf(
   approver: string,
   slack: Awaited<ReturnType<typeof slackClient>>,
-): Promise<{ unknown: string } | string> {
+): Promise<{ email: { unknown: string } | string; name?: string }> {
   try {
-    const email = (await slack.users.info({ user: approver })).user?.profile?.email;
-    return email ? email : { unknown: 'Slack gave no e-mail' };
+    const user = (await slack.users.info({ user: approver })).user;
+    const name = user?.profile?.real_name || user?.real_name || user?.name || undefined;
+    return {
+      email: user?.profile?.email ? user.profile.email : { unknown: 'Slack gave no e-mail' },
+      ...(name ? { name } : {}),
+    };
   } catch (error) {
-    return { unknown: errorName(error) };
+    return { email: { unknown: errorName(error) } };
   }
 }
 

@@ -19,9 +19,12 @@ export interface AuditRow {
   readonly evidence: string;
   readonly decision: string | null;
   readonly decidedBy: string | null;
+  /** The decider's name as Slack showed it at the click. */
+  readonly decidedByName: string | null;
   readonly decidedAt: string | null;
   /** With twoPersonDelete: who approved the Delete first. */
   readonly firstApprover: string | null;
+  readonly firstApproverName: string | null;
   /** Why, in the approver's words, when they gave one. */
   readonly decisionReason: string | null;
   readonly status: string;
@@ -31,6 +34,7 @@ export interface AuditRow {
   readonly changes: string[];
   readonly snapshotSaved: boolean;
   readonly jiraKey: string | null;
+  readonly jiraUrl: string | null;
 }
 
 export const AUDIT_COLUMNS: readonly (keyof AuditRow)[] = [
@@ -45,8 +49,10 @@ export const AUDIT_COLUMNS: readonly (keyof AuditRow)[] = [
   'evidence',
   'decision',
   'decidedBy',
+  'decidedByName',
   'decidedAt',
   'firstApprover',
+  'firstApproverName',
   'decisionReason',
   'status',
   'outcome',
@@ -55,6 +61,7 @@ export const AUDIT_COLUMNS: readonly (keyof AuditRow)[] = [
   'changes',
   'snapshotSaved',
   'jiraKey',
+  'jiraUrl',
 ];
 
 export function auditRow(record: CaseRecord): AuditRow {
@@ -82,8 +89,10 @@ export function auditRow(record: CaseRecord): AuditRow {
     evidence,
     decision: record.decision?.decision ?? null,
     decidedBy: record.decision?.decidedBy ?? null,
+    decidedByName: record.decision?.decidedByName ?? null,
     decidedAt: record.decision?.decidedAt ?? null,
     firstApprover: record.decision?.firstApprover ?? null,
+    firstApproverName: record.decision?.firstApproverName ?? null,
     decisionReason: record.decision?.reason ?? null,
     status: record.status,
     outcome: record.outcome ?? null,
@@ -92,6 +101,7 @@ export function auditRow(record: CaseRecord): AuditRow {
     changes: record.removed ?? [],
     snapshotSaved: Boolean(record.snapshot),
     jiraKey: record.jiraKey ?? null,
+    jiraUrl: record.jiraUrl ?? null,
   };
 }
 

@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { CaseStore } from '../../lambdas/commons/case-store';
 import { documentClient } from '../../lambdas/commons/clients';
-import { evidencePage } from '../audit/evidence-page';
+import { evidencePage, rowsDigest } from '../audit/evidence-page';
+import { count } from '../../lambdas/commons/text';
+import { packageVersion } from './version';
 import { AUDIT_COLUMNS, auditRow, type AuditRow } from '../audit/rows';
 import type { CommandIo } from './io';
 import { explainAwsError } from './report';
@@ -56,9 +58,18 @@ export async function runCases(flags: CasesFlags, io: CommandIo, now = new Date(
   } else if (flags.csv) {
     io.stdout(csvOf(rows));
   } else if (typeof flags.html === 'string') {
-    const source = `case table ${table}${since ? `, cases opened since ${since.toISOString().slice(0, 10)}` : ''}`;
-    fs.writeFileSync(flags.html, evidencePage(rows, now, source));
-    io.stdout(`Wrote ${rows.length} case${rows.length === 1 ? '' : 's'} to ${flags.html}`);
+    fs.writeFileSync(
+      flags.html,
+      evidencePage(rows, {
+        table,
+        ...(since ? { since: since.toISOString().slice(0, 10) } : {}),
+        generatedAt: now,
+        version: packageVersion(),
+      }),
+    );
+    io.stdout(
+      `Wrote ${count(rows.length, 'case')} to ${flags.html}. SHA-256 of the rows: ${rowsDigest(rows)} (the same as \`cases --json | sha256sum\` while the table is unchanged).`,
+    );
   } else {
     io.stdout(
       alignColumns([

@@ -12,6 +12,7 @@ import { runRestore } from './restore';
 import { runSimulate } from './simulate';
 import { terminalProgress, type CommandIo } from './io';
 import { styleFor } from './style';
+import { packageVersion } from './version';
 
 export type { CommandIo } from './io';
 
@@ -106,10 +107,15 @@ const COMMANDS: Record<string, Command> = {
     run: (args, io) => runDoctor(args.values, io),
   },
   simulate: {
-    usage: 'simulate [--scenario FILE] [--json] [--verbose]',
+    usage: 'simulate [--scenario FILE] [--json] [--verbose] [--html FILE]',
     summary:
-      'Run the real state machines offline against an emulated account, Slack and Jira: a line per case, the request an approver sees, the faults injected and what was refused; --verbose adds every ticket, request and thread.',
-    options: { scenario: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' } },
+      'Run the real state machines offline against an emulated account, Slack and Jira: a line per case, the request an approver sees, the faults injected and what was refused; --verbose adds every ticket, request and thread; --html FILE writes the evidence page of its case table, as cases --html does.',
+    options: {
+      scenario: { type: 'string' },
+      json: { type: 'boolean' },
+      verbose: { type: 'boolean' },
+      html: { type: 'string' },
+    },
     run: (args, io) => runSimulate(args.values, io),
   },
 };
@@ -179,12 +185,6 @@ export async function main(argv: string[], io: CommandIo = defaultIo): Promise<n
     io.stderr(`iam-janitor ${name}: ${errorMessage(error)}`);
     return 1;
   }
-}
-
-/** The version in package.json, the one `npm` installed. */
-function packageVersion(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('../../package.json') as { version: string }).version;
 }
 
 const defaultIo: CommandIo = {

@@ -5,6 +5,7 @@ import { credentialFindings } from '../../lambdas/inventory/inventory';
 import { runScenario, type SimulationDetail } from '../sim/run-scenario';
 import { loadScenario } from '../sim/scenario';
 import { adfToText, mrkdwn, slackToText } from '../sim/render';
+import { runCases } from './cases';
 import type { CommandIo } from './io';
 import { PLAIN, type Style } from './style';
 import { alignColumns } from './table';
@@ -16,6 +17,7 @@ export interface SimulateFlags {
   readonly scenario?: unknown;
   readonly json?: unknown;
   readonly verbose?: unknown;
+  readonly html?: unknown;
 }
 
 /** `iam-janitor simulate`: the whole workflow, offline, on an emulated account. */
@@ -29,6 +31,7 @@ export async function runSimulate(flags: SimulateFlags, io: CommandIo): Promise<
     return 2;
   }
   let detail: SimulationDetail;
+  const written: string[] = [];
   const users =
     scenario.users.length + (scenario.accounts ?? []).reduce((sum, account) => sum + account.users.length, 0);
   // A large account takes a while: say what is happening rather than stay silent.
@@ -38,6 +41,18 @@ export async function runSimulate(flags: SimulateFlags, io: CommandIo): Promise<
     );
   try {
     detail = await runScenario(scenario, {
+      // The evidence page of the simulation's own case table, as `cases --html` writes it from a real one.
+      ...(typeof flags.html === 'string'
+        ? {
+            afterRun: async () => {
+              await runCases(
+                { table: CASE_TABLE, html: flags.html },
+                { ...io, stdout: (text) => void written.push(text) },
+                new Date(scenario.now),
+              );
+            },
+          }
+        : {}),
       ...(io.progress
         ? { onCaseEnded: (done: number, total: number) => io.progress!(done, total, 'cases') }
         : {}),
@@ -57,6 +72,9 @@ export async function runSimulate(flags: SimulateFlags, io: CommandIo): Promise<
     ? `hub account ${scenario.accountId} and ${scenario.accounts.length} member accounts`
     : `account ${scenario.accountId}`;
   io.stdout(timeline(file, scenario.now, where, detail, io.style, Boolean(flags.verbose)));
+  // The simulation's case table is gone once it ends: nothing can recompute the digest against it.
+  if (written.length > 0)
+    io.stdout(`Wrote the evidence page of this simulation's cases to ${String(flags.html)}.`);
   return 0;
 }
 

@@ -11,6 +11,12 @@ export interface SlackPost {
   blocks?: Record<string, unknown>[];
 }
 
+/** A simulated person's name: the same for an id on every run. */
+function personName(userId: string): string {
+  const names = ['Ana Lima', 'Ben Okafor', 'Chen Wei', 'Dana Cohen', 'Eli Novak', 'Farah Haddad'];
+  return names[[...userId].reduce((sum, char) => sum + char.charCodeAt(0), 0) % names.length]!;
+}
+
 /**
  * A Slack Web API stand-in: records every message, keeps each message's latest version, and can fail
  * its first N calls (HTTP 500) to exercise the retries.
@@ -83,7 +89,7 @@ export class SlackStandin extends HttpStandin {
         return { status: 200, body: { ok: true, channel, ts } };
       }
       case 'users.info': {
-        // Every simulated person's e-mail is <user id, lower case>@example.com.
+        // Every simulated person's e-mail is <user id, lower case>@example.com; their name is personName's.
         const user = String(fields.user ?? '');
         const person = this.workspace.people ? this.workspace.people[user] : {};
         if (!/^[UW][A-Z0-9]{8,}$/.test(user) || !person)
@@ -96,7 +102,8 @@ export class SlackStandin extends HttpStandin {
               id: user,
               deleted: person.deleted ?? false,
               is_bot: person.isBot ?? false,
-              profile: { email: `${user.toLowerCase()}@example.com` },
+              real_name: personName(user),
+              profile: { email: `${user.toLowerCase()}@example.com`, real_name: personName(user) },
             },
           },
         };
