@@ -8,7 +8,6 @@ import {
   iamClient,
   iamClientFor,
   memberTarget,
-  organizationsClient,
   PatientRetryStrategy,
 } from '../../lambdas/commons/clients';
 import { HOME_REGION } from '../../lambdas/commons/cloudtrail';
@@ -19,10 +18,9 @@ import { jiraClient, type JiraSettings } from '../../lambdas/commons/jira/tracke
 import { parseSecret } from '../../lambdas/commons/secrets';
 import { slackClient } from '../../lambdas/commons/slack';
 import { count } from '../../lambdas/commons/text';
-import { listMemberAccounts } from '../../lambdas/list-accounts/accounts';
 import { loadConfig, stackName } from './config-file';
 import type { CommandIo } from './io';
-import { explainAwsError } from './report';
+import { explainAwsError, organizationAccounts } from './report';
 
 /**
  * `iam-janitor doctor`: checks a deployed installation, read-only, and says for each item what to do
@@ -387,15 +385,7 @@ async function checkHubReads(outputs: StackOutputs) {
 
 /** Organization mode: each member account through its reader role, as the sweep reaches it. */
 async function checkMemberReads(config: JanitorConfig) {
-  let listing;
-  try {
-    listing = await listMemberAccounts(await organizationsClient(), config);
-  } catch (error) {
-    throw new Error(
-      `cannot list the organization's accounts (run doctor with the management or delegated-admin credentials): ${explainAwsError(error)}`,
-      { cause: error },
-    );
-  }
+  const listing = await organizationAccounts(config);
   const failures = (
     await mapWithConcurrency(listing.accounts, 4, async (account) => {
       const member = memberTarget(account.accountId, 'reader', config);

@@ -122,15 +122,7 @@ async function runOrganizationReport(
   io: CommandIo,
   now: Date,
 ): Promise<number> {
-  let listing;
-  try {
-    listing = await listMemberAccounts(await organizationsClient(), config);
-  } catch (error) {
-    throw new Error(
-      `Cannot list the organization's accounts (run this with the management or delegated-admin credentials): ${explainAwsError(error)}`,
-      { cause: error },
-    );
-  }
+  const listing = await organizationAccounts(config);
   let done = 0;
   io.progress?.(0, listing.accounts.length, 'accounts');
   const reports = await mapWithConcurrency(listing.accounts, REPORT_ACCOUNTS_AT_ONCE, async (account) => {
@@ -188,6 +180,18 @@ async function runOrganizationReport(
     if ('error' in entry)
       io.stderr(`account ${entry.accountId} (${entry.name}) could not be read: ${entry.error}`);
   return failed.length > 0 ? 1 : 0;
+}
+
+/** The organization's member accounts as the sweep lists them, or what to do when they cannot be listed. */
+export async function organizationAccounts(config: JanitorConfig) {
+  try {
+    return await listMemberAccounts(await organizationsClient(), config);
+  } catch (error) {
+    throw new Error(
+      `Cannot list the organization's accounts (run this with the management or delegated-admin credentials): ${explainAwsError(error)}`,
+      { cause: error },
+    );
+  }
 }
 
 /** Accounts read at once: each inventory already runs its own IAM calls in parallel. */
