@@ -41,6 +41,7 @@ interface World {
   aws?: Partial<AwsStandinOptions>;
   channel?: { name: string; isMember: boolean; isPrivate?: boolean };
   people?: Record<string, { deleted?: boolean; isBot?: boolean }>;
+  slackScopes?: string[];
   projects?: Record<string, string[]>;
   jiraToken?: string;
   openTicket?: boolean;
@@ -69,6 +70,7 @@ async function doctorIn(world: World = {}): Promise<Record<string, CheckResult>>
   const slack = new SlackStandin(SLACK_TOKEN, {
     channels: { C0123ABCDEF: world.channel ?? { name: 'iam-review', isMember: true } },
     people: world.people ?? { U0123ABCDEF: {}, U0456GHIJKL: {} },
+    ...(world.slackScopes ? { scopes: world.slackScopes } : {}),
   });
   const jira = new JiraStandin('janitor@example.com', world.jiraToken ?? 'jira-token');
   jira.projects = world.projects ?? { SEC: ['Task', 'Bug'] };
@@ -205,6 +207,15 @@ describe('iam-janitor doctor', () => {
     expect(outside['Slack channel']!.detail).toContain('not a member of #iam-review: type /invite');
     const hidden = await doctorIn({ channel: { name: 'secret', isMember: false, isPrivate: true } });
     expect(hidden['Slack channel']!.detail).toContain('channel_not_found');
+  });
+
+  it('says the channel was not checked, and how to check it, when the app may not read channels', async () => {
+    // The shipped manifest's scopes: chat:write, users:read, users:read.email.
+    const results = await doctorIn({ slackScopes: ['chat:write', 'users:read', 'users:read.email'] });
+    expect(results['Slack channel']!.verdict).toBe('not checked');
+    expect(results['Slack channel']!.detail).toMatch(
+      /no channels:read .* check by hand that the bot is in C0123ABCDEF/,
+    );
   });
 
   it('names each approver who does not exist, is deactivated, or is a bot', async () => {

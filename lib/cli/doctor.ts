@@ -94,8 +94,11 @@ const MARKS: Record<Verdict, string> = { ok: '✓', failed: '✗', 'not checked'
 interface Finding<T> {
   readonly value: T;
   readonly detail: string;
-  /** Set when there was nothing to check yet (the first ticket does not exist). */
-  readonly notYet?: true;
+  /**
+   * Set when the check could not be made, and the detail says why and how to check by hand: no
+   * ticket exists yet, or the Slack app lacks a scope it needs only for this check.
+   */
+  readonly notChecked?: true;
 }
 
 /** The results so far; a check whose inputs failed is reported as not checked, never left out. */
@@ -107,10 +110,10 @@ class Checkup {
       const found = await check();
       this.results.push({
         check: TITLES[id],
-        verdict: found.notYet ? 'not checked' : 'ok',
+        verdict: found.notChecked ? 'not checked' : 'ok',
         detail: found.detail,
       });
-      return found.notYet ? undefined : found.value;
+      return found.notChecked ? undefined : found.value;
     } catch (error) {
       this.results.push({ check: TITLES[id], verdict: 'failed', detail: errorMessage(error) });
       return undefined;
@@ -232,12 +235,19 @@ async function checkSlack(token: string, config: JanitorConfig, checkup: Checkup
 
 type Slack = Awaited<ReturnType<typeof slackClient>>;
 
-async function checkChannel(client: Slack, channelId: string) {
+async function checkChannel(client: Slack, channelId: string): Promise<Finding<boolean>> {
   let channel;
   try {
     channel = (await client.conversations.info({ channel: channelId })).channel;
   } catch (error) {
     const code = slackError(error);
+    // The manifest asks for no read scope on channels (iam-janitor only posts): say so, not ✗.
+    if (code === 'missing_scope')
+      return {
+        value: false,
+        notChecked: true,
+        detail: `the app may not read channels (no channels:read or groups:read scope, which iam-janitor itself never needs): check by hand that the bot is in ${channelId} (/invite @your-app there).`,
+      };
     throw new Error(
       code === 'channel_not_found'
         ? `the bot cannot see ${channelId} (channel_not_found): check slackChannelId, and for a private channel invite the app (/invite @your-app) first.`
@@ -339,7 +349,7 @@ async function checkTransition(
   if (!key)
     return {
       value: false,
-      notYet: true,
+      notChecked: true,
       detail:
         'no open iam-janitor ticket yet to read its transitions: run doctor again after the first sweep opens one',
     };

@@ -45,6 +45,8 @@ export class SlackStandin extends HttpStandin {
     private readonly workspace: {
       channels?: Record<string, { name: string; isMember: boolean; isPrivate?: boolean }>;
       people?: Record<string, { deleted?: boolean; isBot?: boolean }>;
+      /** The bot token's scopes, when they matter: conversations.info needs channels:read. */
+      scopes?: string[];
     } = {},
   ) {
     super();
@@ -122,6 +124,8 @@ export class SlackStandin extends HttpStandin {
           },
         };
       case 'conversations.info': {
+        if (this.workspace.scopes && !this.workspace.scopes.includes('channels:read'))
+          return { status: 200, body: { ok: false, error: 'missing_scope', needed: 'channels:read' } };
         const found = this.workspace.channels
           ? this.workspace.channels[channel]
           : { name: 'iam-janitor', isMember: true };
