@@ -60,6 +60,13 @@ afterEach(async () => {
 });
 
 async function doctorIn(world: World = {}): Promise<Record<string, CheckResult>> {
+  const config = await worldUp(world);
+  const results = await diagnose(config, 'IamJanitor');
+  return Object.fromEntries(results.map((result) => [result.check, result]));
+}
+
+/** Starts the stand-ins of a world, points the clients at them, and returns its config. */
+async function worldUp(world: World) {
   const aws = new AwsStandin(emptyAccount(ACCOUNT), {
     stacks: { IamJanitor: OUTPUTS },
     secrets: { [OUTPUTS.SlackSecretName]: SLACK_SECRET, [OUTPUTS.JiraSecretName]: JIRA_SECRET },
@@ -108,8 +115,7 @@ async function doctorIn(world: World = {}): Promise<Record<string, CheckResult>>
     ? loadConfig({ ...CONFIG, deploymentMode: 'organization', memberRoleName: 'iam-janitor-member' } as never)
     : loadConfig(CONFIG);
   last = { aws, slack, jira };
-  const results = await diagnose(config, 'IamJanitor');
-  return Object.fromEntries(results.map((result) => [result.check, result]));
+  return config;
 }
 
 const verdicts = (results: Record<string, CheckResult>) =>
@@ -144,6 +150,23 @@ describe('iam-janitor doctor', () => {
       ),
     ).toEqual([]);
     expect([...last.jira.issues.values()].map((issue) => issue.status)).toEqual(['To Do']);
+  });
+
+  it('prints a mark and a line per check, and a tally, from the cdk.json config', async () => {
+    await worldUp({ transitions: [{ id: '41', name: 'Resolve' }] });
+    const out: string[] = [];
+    const code = await main(['doctor'], {
+      stdout: (text) => out.push(text),
+      stderr: (text) => out.push(text),
+    });
+    const lines = out.join('\n').split('\n');
+    expect(code).toBe(1);
+    expect(lines[0]).toBe('iam-janitor doctor: stack IamJanitor, account mode. Every check only reads.');
+    expect(lines.filter((line) => line.startsWith('✓ '))).toHaveLength(9);
+    expect(lines.filter((line) => line.startsWith('✗ '))).toEqual([
+      '✗ Jira transition: SEC-7 offers no transition "Done" (it offers Resolve). Set jiraDoneTransition to the one that closes a ticket.',
+    ]);
+    expect(lines.at(-1)).toBe('9 passed, 1 failed, 0 not checked.');
   });
 
   it('names a stack that is not deployed, and checks nothing that needs its outputs', async () => {
