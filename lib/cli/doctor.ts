@@ -24,6 +24,11 @@ import { Checkup, DOCTOR_CHECKS, type CheckId, type CheckResult, type Verdict } 
 
 export { DOCTOR_CHECKS, type CheckResult, type Verdict } from './doctor-checkup';
 
+/**
+ * `iam-janitor doctor`: checks a deployed installation, read-only, and says for each item what to do
+ * when it fails. Each check reads only; none posts to Slack, writes to Jira or changes AWS.
+ */
+
 /** The outputs the CLI and these checks read (IamJanitorStack's CfnOutputs). */
 const REQUIRED_OUTPUTS = [
   'CaseTableName',
