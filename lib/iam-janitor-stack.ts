@@ -42,6 +42,10 @@ export class IamJanitorStack extends Stack {
       value: this.janitor.functions['gather-context'].role!.roleArn,
     });
 
+    // With alarmEmail: doctor checks that its subscription was confirmed, or nobody hears an alarm.
+    if (this.janitor.alarmTopic)
+      new CfnOutput(this, 'AlarmTopicArn', { value: this.janitor.alarmTopic.topicArn });
+
     this.acknowledgeNagFindings();
   }
 

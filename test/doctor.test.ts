@@ -14,6 +14,8 @@ import { SlackStandin } from '../lib/sim/slack-standin';
  */
 
 const ACCOUNT = '123456789012';
+const ALARM_EMAIL = 'secops@example.com';
+const ALARM_TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:IamJanitor-AlarmTopic`;
 const OUTPUTS = {
   CaseTableName: 'IamJanitor-Cases',
   SweepStateMachineArn: `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:Sweep`,
@@ -22,6 +24,7 @@ const OUTPUTS = {
   JiraSecretName: 'iam-janitor/jira',
   InventoryRoleArn: `arn:aws:iam::${ACCOUNT}:role/IamJanitor-Inventory`,
   ContextRoleArn: `arn:aws:iam::${ACCOUNT}:role/IamJanitor-Context`,
+  AlarmTopicArn: ALARM_TOPIC,
 };
 const SLACK_TOKEN = 'xoxb-1111-2222-doctor';
 const SLACK_SECRET = JSON.stringify({
@@ -35,6 +38,7 @@ const CONFIG = {
   jiraProjectKey: 'SEC',
   jiraIssueType: 'Task',
   jiraDoneTransition: 'Done',
+  alarmEmail: ALARM_EMAIL,
 };
 
 interface World {
@@ -71,6 +75,7 @@ async function worldUp(world: World) {
     stacks: { IamJanitor: OUTPUTS },
     secrets: { [OUTPUTS.SlackSecretName]: SLACK_SECRET, [OUTPUTS.JiraSecretName]: JIRA_SECRET },
     roles: { [OUTPUTS.InventoryRoleArn]: {}, [OUTPUTS.ContextRoleArn]: {} },
+    topics: { [ALARM_TOPIC]: [{ protocol: 'email', endpoint: ALARM_EMAIL, confirmed: true }] },
     ...(world.organization ? { organization: world.organization } : {}),
     ...world.aws,
   });
@@ -101,7 +106,7 @@ async function worldUp(world: World) {
     });
   configureClients({
     endpoints: Object.fromEntries(
-      (['cloudformation', 'secretsmanager', 'iam', 'cloudtrail', 'organizations', 'sts'] as const).map(
+      (['cloudformation', 'secretsmanager', 'iam', 'cloudtrail', 'organizations', 'sts', 'sns'] as const).map(
         (service) => [service, aws.url],
       ),
     ),
@@ -138,6 +143,7 @@ describe('iam-janitor doctor', () => {
       'Jira project': 'ok',
       'Jira transition': 'ok',
       'AWS reads': 'ok',
+      Alarms: 'ok',
     });
     expect(results['Slack channel']!.detail).toBe('the bot is in #iam-review');
     expect(results['Jira transition']!.detail).toBe('SEC-7 offers "Done"');
@@ -163,17 +169,23 @@ describe('iam-janitor doctor', () => {
     expect(code).toBe(1);
     expect(lines[0]).toBe('iam-janitor doctor: stack IamJanitor, account mode. Every check only reads.');
     expect(lines.filter((line) => line.startsWith('✓ '))).toHaveLength(9);
-    expect(lines.filter((line) => line.startsWith('✗ '))).toEqual([
-      '✗ Jira transition: SEC-7 offers no transition "Done" (it offers Resolve). Set jiraDoneTransition to the one that closes a ticket.',
+    // The shipped cdk.json sets no alarmEmail: the alarms notify nobody.
+    expect(lines.filter((line) => line.startsWith('✗ Alarms: no alarmEmail in the config'))).toHaveLength(1);
+    expect(lines.filter((line) => line.startsWith('✗ ')).map((line) => line.split(':')[0])).toEqual([
+      '✗ Jira transition',
+      '✗ Alarms',
     ]);
-    expect(lines.at(-1)).toBe('9 passed, 1 failed, 0 not checked.');
+    expect(lines).toContain(
+      '✗ Jira transition: SEC-7 offers no transition "Done" (it offers Resolve). Set jiraDoneTransition to the one that closes a ticket.',
+    );
+    expect(lines.at(-1)).toBe('9 passed, 2 failed, 0 not checked.');
   });
 
   it('names a stack that is not deployed, and checks nothing that needs its outputs', async () => {
     const results = await doctorIn({ aws: { stacks: {} } });
     expect(results['Stack outputs']).toMatchObject({ verdict: 'failed' });
     expect(results['Stack outputs']!.detail).toMatch(/no stack IamJanitor in us-east-1\. Deploy it/);
-    expect(Object.values(results).filter((result) => result.verdict === 'not checked')).toHaveLength(9);
+    expect(Object.values(results).filter((result) => result.verdict === 'not checked')).toHaveLength(10);
   });
 
   it('says which outputs an older deployment lacks', async () => {
@@ -326,6 +338,21 @@ describe('iam-janitor doctor', () => {
     });
   });
 
+  it('fails alarms that reach nobody: no alarmEmail, or a subscription never confirmed', async () => {
+    const pending = await doctorIn({
+      aws: { topics: { [ALARM_TOPIC]: [{ protocol: 'email', endpoint: ALARM_EMAIL, confirmed: false }] } },
+    });
+    expect(pending.Alarms!.verdict).toBe('failed');
+    expect(pending.Alarms!.detail).toContain(`${ALARM_EMAIL} has not confirmed its subscription`);
+    expect(pending.Alarms!.detail).toContain(`aws sns subscribe --topic-arn ${ALARM_TOPIC} --protocol email`);
+    const other = await doctorIn({
+      aws: {
+        topics: { [ALARM_TOPIC]: [{ protocol: 'email', endpoint: 'someone@example.com', confirmed: true }] },
+      },
+    });
+    expect(other.Alarms!.detail).toContain(`${ALARM_EMAIL} is not subscribed to ${ALARM_TOPIC}`);
+  });
+
   it('describes every check under --help', async () => {
     const out: string[] = [];
     const code = await main(['doctor', '--help'], { stdout: (text) => out.push(text), stderr: () => {} });
@@ -343,6 +370,6 @@ describe('iam-janitor doctor', () => {
       'AWS reads',
     ])
       expect(out.join('\n')).toContain(`  ${check}: `);
-    expect(Object.keys(DOCTOR_CHECKS)).toHaveLength(10);
+    expect(Object.keys(DOCTOR_CHECKS)).toHaveLength(11);
   });
 });

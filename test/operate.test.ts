@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
 import { parse } from 'yaml';
 import { CONFIG_KEYS } from '../lambdas/commons/config';
 import { diagramSection, readmeSection } from '../lib/diagram/mermaid';
@@ -127,5 +128,8 @@ describe('observability in the template', () => {
       expect(JSON.stringify(alarm.Properties.AlarmActions)).toMatch(
         /^\[\{"Ref":"IamJanitorAlarmTopic\w+"\}\]$/,
       );
+    // doctor finds the topic through this output, to see that the subscription was confirmed.
+    withEmail.hasOutput('AlarmTopicArn', { Value: { Ref: Match.stringLikeRegexp('^IamJanitorAlarmTopic') } });
+    expect(template.toJSON().Outputs.AlarmTopicArn).toBeUndefined();
   });
 });

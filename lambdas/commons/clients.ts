@@ -65,7 +65,15 @@ class RetryToken {
 }
 
 export type ClientService =
-  'iam' | 'cloudtrail' | 'sfn' | 'dynamodb' | 'secretsmanager' | 'sts' | 'organizations' | 'cloudformation';
+  | 'iam'
+  | 'cloudtrail'
+  | 'sfn'
+  | 'dynamodb'
+  | 'secretsmanager'
+  | 'sts'
+  | 'organizations'
+  | 'cloudformation'
+  | 'sns';
 
 /**
  * Settings given to every client explicitly. The simulator uses them rather than the
@@ -119,6 +127,11 @@ export function memberTarget(
   config: { readonly memberRoleName: string; readonly memberExternalId: string },
 ): MemberTarget {
   return { accountId, roleName: `${config.memberRoleName}-${access}`, externalId: config.memberExternalId };
+}
+
+/** A client's endpoint, credentials and region from the settings (for the CLI's own clients too). */
+export function serviceClientConfig(service: ClientService, member?: MemberTarget) {
+  return clientConfig(service, member);
 }
 
 function clientConfig(service: ClientService, member?: MemberTarget) {

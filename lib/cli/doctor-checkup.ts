@@ -25,6 +25,8 @@ export const DOCTOR_CHECKS = {
     'Jira transition: jiraDoneTransition is offered on the newest open iam-janitor ticket (checked once a ticket exists).',
   reads:
     "AWS reads: account mode, the inventory role may read the credential report and the context role may look up CloudTrail (IAM's policy simulator, SCPs included); organization mode, each member account's reader role can be assumed and may make both reads.",
+  alarms:
+    'Alarms: alarmEmail is set and its SNS subscription is confirmed (ListSubscriptionsByTopic), so that a halted or failed sweep and a failed case reach someone.',
 } as const;
 export type CheckId = keyof typeof DOCTOR_CHECKS;
 export const TITLES = Object.fromEntries(

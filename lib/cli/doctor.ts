@@ -2,13 +2,14 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { GetCredentialReportCommand, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
-  clientSettings,
   cloudTrailClient,
   iamClient,
   iamClientFor,
   memberTarget,
   PatientRetryStrategy,
+  serviceClientConfig,
 } from '../../lambdas/commons/clients';
 import { HOME_REGION } from '../../lambdas/commons/cloudtrail';
 import { mapWithConcurrency } from '../../lambdas/commons/concurrency';
@@ -39,7 +40,10 @@ const REQUIRED_OUTPUTS = [
   'InventoryRoleArn',
   'ContextRoleArn',
 ] as const;
-type StackOutputs = Record<(typeof REQUIRED_OUTPUTS)[number], string>;
+type StackOutputs = Record<(typeof REQUIRED_OUTPUTS)[number], string> & {
+  /** Only with alarmEmail. */
+  readonly AlarmTopicArn?: string;
+};
 
 export interface DoctorFlags {
   readonly stack?: unknown;
@@ -87,16 +91,14 @@ export async function diagnose(config: JanitorConfig, stack: string): Promise<Ch
   await checkup.run('reads', () =>
     config.deploymentMode === 'organization' ? checkMemberReads(config) : checkHubReads(outputs),
   );
+  await checkup.run('alarms', () => checkAlarms(config, outputs));
   return checkup.results;
 }
 
 async function readOutputs(stack: string): Promise<{ value: StackOutputs; detail: string }> {
-  const endpoint = clientSettings().endpoints?.cloudformation;
   const client = new CloudFormationClient({
-    region: clientSettings().region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
     retryStrategy: new PatientRetryStrategy(3),
-    ...(endpoint ? { endpoint } : {}),
-    ...(clientSettings().credentials ? { credentials: clientSettings().credentials } : {}),
+    ...serviceClientConfig('cloudformation'),
   });
   const region = await client.config.region().catch(() => 'your default region');
   let found;
@@ -125,12 +127,9 @@ async function readOutputs(stack: string): Promise<{ value: StackOutputs; detail
 }
 
 async function readSecret<K extends 'slack' | 'jira'>(kind: K, secretId: string) {
-  const endpoint = clientSettings().endpoints?.secretsmanager;
   const client = new SecretsManagerClient({
     retryStrategy: new PatientRetryStrategy(3),
-    ...(endpoint ? { endpoint } : {}),
-    ...(clientSettings().credentials ? { credentials: clientSettings().credentials } : {}),
-    ...(clientSettings().region ? { region: clientSettings().region } : {}),
+    ...serviceClientConfig('secretsmanager'),
   });
   let text: string | undefined;
   try {
@@ -209,4 +208,39 @@ async function checkMemberReads(config: JanitorConfig) {
     value: true,
     detail: `${count(listing.accounts.length, 'member account')}: reader role assumed, credential report and CloudTrail readable`,
   };
+}
+
+/** The alarms reach a person only through a confirmed subscription: SNS sends a link that must be clicked. */
+async function checkAlarms(config: JanitorConfig, outputs: StackOutputs) {
+  const email = config.alarmEmail;
+  if (!email)
+    throw new Error(
+      'no alarmEmail in the config: the alarms (a halted or failed sweep, a failed case) notify nobody. Set alarmEmail in cdk.json, deploy again, and confirm the e-mail AWS sends.',
+    );
+  if (!outputs.AlarmTopicArn)
+    throw new Error(
+      `alarmEmail is ${email}, but the deployed stack has no alarm topic: deploy again (npx cdk deploy).`,
+    );
+  const sns = new SNSClient({ retryStrategy: new PatientRetryStrategy(3), ...serviceClientConfig('sns') });
+  let subscriptions;
+  try {
+    subscriptions = (await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: outputs.AlarmTopicArn })))
+      .Subscriptions;
+  } catch (error) {
+    throw new Error(
+      `cannot list the subscriptions of ${outputs.AlarmTopicArn}: ${explainAwsError(error)} (doctor needs sns:ListSubscriptionsByTopic)`,
+      { cause: error },
+    );
+  }
+  const mine = (subscriptions ?? []).find(
+    (subscription) =>
+      subscription.Protocol === 'email' && subscription.Endpoint?.toLowerCase() === email.toLowerCase(),
+  );
+  if (!mine)
+    throw new Error(`${email} is not subscribed to ${outputs.AlarmTopicArn}: deploy again (npx cdk deploy).`);
+  if (mine.SubscriptionArn === 'PendingConfirmation')
+    throw new Error(
+      `${email} has not confirmed its subscription, so no alarm reaches it: open the "AWS Notification - Subscription Confirmation" e-mail sent there and click Confirm subscription. The link is valid for three days; for a new one: aws sns subscribe --topic-arn ${outputs.AlarmTopicArn} --protocol email --notification-endpoint ${email}`,
+    );
+  return { value: true, detail: `${email} is subscribed and confirmed` };
 }

@@ -20,6 +20,7 @@ export { dependentItems } from './iam-model';
 const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const CLOUDFORMATION_NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
+const SNS_NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 
 /** The access key and the service a SigV4 request was signed with. */
 function signedWith(request: http.IncomingMessage): { accessKeyId?: string; service?: string } {
@@ -79,6 +80,7 @@ export class AwsStandin extends LoopbackServer {
     const session = this.organization?.session(accessKeyId);
     if (service === 'sts') return this.sts(body, session, response);
     if (service === 'cloudformation') return this.cloudFormation(body, response);
+    if (service === 'sns') return this.sns(body, response);
     if (this.organization) {
       if (service === 'organizations') {
         const target = String(request.headers['x-amz-target'] ?? '');
@@ -175,6 +177,39 @@ export class AwsStandin extends LoopbackServer {
     response.writeHead(200, { 'content-type': 'text/xml' });
     response.end(
       `<DescribeStacksResponse xmlns="${CLOUDFORMATION_NS}"><DescribeStacksResult>${toXml({ Stacks: [stack] })}</DescribeStacksResult><ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></DescribeStacksResponse>`,
+    );
+  }
+
+  /**
+   * SNS's ListSubscriptionsByTopic, in the query protocol's XML. A subscription not yet confirmed has
+   * the ARN "PendingConfirmation", as SNS answers; an unknown topic is NotFound.
+   */
+  private sns(body: string, response: http.ServerResponse): void {
+    const params = Object.fromEntries(new URLSearchParams(body));
+    const action = params.Action ?? '';
+    const topicArn = params.TopicArn ?? '';
+    this.calls.push({ service: 'sns', action, params: { TopicArn: topicArn }, at: Date.now() });
+    const subscriptions = this.options.topics?.[topicArn];
+    if (action !== 'ListSubscriptionsByTopic' || !subscriptions) {
+      this.calls[this.calls.length - 1]!.error = 'NotFound';
+      response.writeHead(404, { 'content-type': 'text/xml' });
+      response.end(
+        `<ErrorResponse xmlns="${SNS_NS}"><Error><Type>Sender</Type><Code>NotFound</Code><Message>Topic does not exist</Message></Error><RequestId>${requestId()}</RequestId></ErrorResponse>`,
+      );
+      return;
+    }
+    const members = subscriptions.map((subscription, index) => ({
+      TopicArn: topicArn,
+      Protocol: subscription.protocol,
+      Endpoint: subscription.endpoint,
+      Owner: this.account.accountId,
+      SubscriptionArn: subscription.confirmed
+        ? `${topicArn}:${stableId('', `${topicArn}/${index}`, 8)}`
+        : 'PendingConfirmation',
+    }));
+    response.writeHead(200, { 'content-type': 'text/xml' });
+    response.end(
+      `<ListSubscriptionsByTopicResponse xmlns="${SNS_NS}"><ListSubscriptionsByTopicResult>${toXml({ Subscriptions: members })}</ListSubscriptionsByTopicResult><ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></ListSubscriptionsByTopicResponse>`,
     );
   }
 

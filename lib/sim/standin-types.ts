@@ -26,7 +26,7 @@ export interface TaskCallback {
 }
 
 export interface CallRecord {
-  service: 'iam' | 'cloudtrail' | 'sfn' | 'secretsmanager' | 'sts' | 'cloudformation';
+  service: 'iam' | 'cloudtrail' | 'sfn' | 'secretsmanager' | 'sts' | 'cloudformation' | 'sns';
   action: string;
   params: Record<string, string>;
   region?: string;
@@ -62,6 +62,8 @@ export interface AwsStandinOptions {
    * actions its policies do not allow and the actions an SCP of the organization denies.
    */
   roles?: Record<string, { implicitlyDenied?: string[]; deniedByOrganizations?: string[] }>;
+  /** SNS topics by ARN, each with its subscriptions (ListSubscriptionsByTopic). */
+  topics?: Record<string, { protocol: string; endpoint: string; confirmed: boolean }[]>;
 }
 
 export const MUTATING_IAM_ACTIONS = new Set([
