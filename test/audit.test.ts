@@ -45,6 +45,7 @@ describe('iam-janitor cases (audit export)', () => {
   const htmlFile = path.join(dir, 'cases.html');
   let json: AuditRow[] = [];
   let jsonText = '';
+  let table = '';
   /** `cases --json` as printed, before the page was written. */
   const cliJsonAgain = async () => jsonText;
   let csv = '';
@@ -59,6 +60,7 @@ describe('iam-janitor cases (audit export)', () => {
           jsonText = (await cli(['cases', '--table', CASE_TABLE, '--json'])).out;
           json = JSON.parse(jsonText) as AuditRow[];
           csv = (await cli(['cases', '--table', CASE_TABLE, '--csv'])).out;
+          table = (await cli(['cases', '--table', CASE_TABLE])).out;
           expect((await cli(['cases', '--table', CASE_TABLE, '--html', htmlFile])).code).toBe(0);
         },
       },
@@ -94,6 +96,12 @@ describe('iam-janitor cases (audit export)', () => {
       outcome: 'disabled',
       snapshotSaved: 'true',
     });
+  });
+
+  it("prints each decider's name beside the Slack id in the terminal table", () => {
+    const bob = json.find((row) => row.userName === 'bob')!;
+    const line = table.split('\n').find((row) => /\bbob\b/.test(row))!;
+    expect(line).toContain(`${bob.decidedBy} (${bob.decidedByName})`);
   });
 
   it('never writes a cell a spreadsheet would run as a formula', () => {

@@ -79,7 +79,7 @@ export async function runCases(flags: CasesFlags, io: CommandIo, now = new Date(
           row.userName + (row.credential ? ` (${row.credential})` : ''),
           row.kind,
           row.decision ?? 'none',
-          row.decidedBy ?? '',
+          row.decidedBy ? `${row.decidedBy}${row.decidedByName ? ` (${row.decidedByName})` : ''}` : '',
           row.outcome ?? row.status,
           row.jiraKey ?? '',
         ]),
