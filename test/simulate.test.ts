@@ -420,7 +420,7 @@ describe('simulate, as a person reads it', () => {
     const { faults: injected } = loadScenario(example('faults'));
     expect(faults).toMatch(
       new RegExp(
-        `IAM throttled ${Math.round(injected.iamThrottleRate * 100)}% of calls \\(faults.iamThrottleRate\\): [1-9]\\d* of \\d+ IAM calls answered Throttling`,
+        `IAM answered Throttling to [1-9]\\d* of \\d+ IAM calls \\(faults.iamThrottleRate: ${Math.round(injected.iamThrottleRate * 100)}% of calls, at random\\)`,
       ),
     );
     expect(faults).toContain(

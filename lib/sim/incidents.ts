@@ -7,7 +7,8 @@ import type { SlackStandin } from './slack-standin';
 
 /**
  * What went wrong in a simulation on purpose, and what was refused: each sentence counted from the
- * stand-ins' own records, so that the printed run says exactly what was injected and refused.
+ * stand-ins' own records, so that the printed run says exactly what was injected and refused. What
+ * a fault did to a case (retried through, or failed) is that case's outcome, printed with it.
  */
 export interface Incidents {
   /** The faults the scenario injected, and how many calls each one hit. */
@@ -34,7 +35,7 @@ function injectedFaults({ faults, calls, jira, slack }: Parameters<typeof incide
   if (faults.iamThrottleRate > 0) {
     const throttled = iam.filter((call) => call.error === 'Throttling').length;
     injected.push(
-      `IAM throttled ${Math.round(faults.iamThrottleRate * 100)}% of calls (faults.iamThrottleRate): ${throttled} of ${count(iam.length, 'IAM call')} answered Throttling, each retried with backoff.`,
+      `IAM answered Throttling to ${throttled} of ${count(iam.length, 'IAM call')} (faults.iamThrottleRate: ${Math.round(faults.iamThrottleRate * 100)}% of calls, at random).`,
     );
   }
   if (faults.jiraFailures > 0 || faults.jiraDownFor.length > 0) {
@@ -47,12 +48,12 @@ function injectedFaults({ faults, calls, jira, slack }: Parameters<typeof incide
         : []),
     ];
     injected.push(
-      `Jira answered 503 to ${causes.join(' and to ')}: ${count(jira.failedRequests, 'request')} failed, and the state machine retried each.`,
+      `Jira answered 503 to ${causes.join(' and to ')}: ${count(jira.failedRequests, 'request')} failed.`,
     );
   }
   if (faults.slackFailures > 0)
     injected.push(
-      `Slack answered 500 to ${firstCalls(faults.slackFailures)} (faults.slackFailures): ${count(slack.failedCalls, 'call')} failed, and the state machine retried each.`,
+      `Slack answered 500 to ${firstCalls(faults.slackFailures)} (faults.slackFailures): ${count(slack.failedCalls, 'call')} failed.`,
     );
   return injected;
 }
