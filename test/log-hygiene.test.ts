@@ -45,6 +45,16 @@ describe('log hygiene', () => {
     expect(logs).toContain('"message":"decision recorded"');
     expect(logs).toContain('"message":"rejected Slack request"');
     expect(logs).toContain(`"caseId":"${CASE_ID}"`);
+    // Every line names the Lambda request it belongs to, as injectLambdaContext would add it.
+    const lines = logs
+      .split('\n')
+      .filter((line) => line.startsWith('{') && line.includes('"level"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.length).toBeGreaterThan(10);
+    expect(lines.filter((line) => typeof line.function_request_id !== 'string')).toEqual([]);
+    const decision = lines.find((line) => line.message === 'decision recorded')!;
+    expect(decision.function_name).toBe('iam-janitor-slack-interactions');
+    expect(new Set(lines.map((line) => line.function_request_id)).size).toBeGreaterThan(5);
     const forbidden = [
       'sim-task-token',
       ...Object.values(SIM_SECRETS),

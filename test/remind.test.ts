@@ -1,6 +1,8 @@
 import type { CaseRecord } from '../lambdas/commons/case-store';
 import { reminderDue } from '../lambdas/remind/handler';
 import { handler as remind } from '../lambdas/remind/handler';
+import { useClock } from '../lambdas/commons/clock';
+import { lambdaContext } from '../lib/sim/engine';
 import { CASE_ID, startWaitingCase } from './helpers/sim';
 
 const waiting = {
@@ -30,8 +32,14 @@ describe('reminders', () => {
   it('are posted in the thread of a waiting case, once per period', async () => {
     const { sim, finished } = await startWaitingCase();
     const later = new Date(Date.now() + 25 * 3_600_000);
-    expect((await remind({}, later)).reminded).toEqual([CASE_ID]);
-    expect((await remind({}, later)).reminded).toEqual([]);
+    // Invoked as Lambda invokes it, (event, context); the time is the clock's, a day later.
+    useClock({ now: () => later });
+    try {
+      expect((await remind({}, lambdaContext('remind'))).reminded).toEqual([CASE_ID]);
+      expect((await remind({}, lambdaContext('remind'))).reminded).toEqual([]);
+    } finally {
+      useClock(undefined);
+    }
     const record = await sim.caseRecord(CASE_ID);
     expect(sim.slack.threadOf(record!.slackTs!).map((post) => post.text)).toEqual([
       expect.stringMatching(

@@ -1,7 +1,7 @@
 import type { CaseRecord, SweepRecord } from '../lambdas/commons/case-store';
 import { handler as postSummary, summaryOf, summaryText } from '../lambdas/summary/handler';
 import { addUser, emptyAccount } from '../lib/sim/account';
-import { Simulation } from '../lib/sim/engine';
+import { lambdaContext, Simulation } from '../lib/sim/engine';
 import { APPROVER } from './helpers/sim';
 import { VALID_CONFIG } from './helpers/stack';
 import { ago } from './helpers/standin';
@@ -76,7 +76,8 @@ describe('the weekly summary', () => {
     try {
       const sweep = await sim.runSweep(new Date());
       expect(sweep.output).toMatchObject({ candidateCount: 3, backlog: 1 });
-      const { text } = await postSummary({}, new Date());
+      // As Lambda invokes it: (event, context).
+      const { text } = await postSummary({}, lambdaContext('summary'));
       expect(text).toContain('• 2 cases opened (0 about a single credential), 0 decided');
       expect(text).toContain(
         '0 stale credentials of active users found, 1 candidate waiting for a later sweep (backlog)',

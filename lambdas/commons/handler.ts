@@ -1,22 +1,25 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { logger, metrics } from './observability';
 
 /**
  * The one wrapper of every Task handler: the event is parsed with its schema before anything runs
  * (a malformed event fails at once, naming the field), the invocation gets a child logger keyed by
- * what the event names (never the event itself, which can carry task tokens), and stored metrics
- * are flushed once at the end, whatever happens.
+ * what the event names (never the event itself, which can carry task tokens) and by the Lambda
+ * context (request id, function, cold start), as Powertools' injectLambdaContext adds it, and
+ * stored metrics are flushed once at the end, whatever happens.
  */
 export function taskHandler<Schema extends z.ZodType, Result>(
   schema: Schema,
   keys: (event: z.infer<Schema>) => Record<string, string>,
   body: (event: z.infer<Schema>, log: Logger) => Promise<Result>,
-): (event: unknown) => Promise<Result> {
-  return async (raw) => {
+): (event: unknown, context?: Context) => Promise<Result> {
+  return async (raw, context) => {
     const event = schema.parse(raw);
     // A child logger per invocation: keys never leak from one case to the next.
     const log = logger.createChild({ persistentKeys: keys(event) });
+    if (context) log.addContext(context);
     try {
       return await body(event, log);
     } finally {

@@ -1,3 +1,4 @@
+import type { Context } from 'aws-lambda';
 import { caseStore } from '../commons/clients';
 import { clock } from '../commons/clock';
 import type { CaseRecord } from '../commons/case-store';
@@ -21,7 +22,10 @@ export function reminderDue(record: CaseRecord, reminderHours: number, now: Date
  * Runs hourly from EventBridge Scheduler, outside the case state machine, so that reminders cost no
  * state transitions however long an approval waits.
  */
-export async function handler(_event?: unknown, now = clock.now()): Promise<{ reminded: string[] }> {
+// Lambda calls a handler with (event, context): the time comes from the clock, never from an argument.
+export async function handler(_event?: unknown, context?: Context): Promise<{ reminded: string[] }> {
+  if (context) logger.addContext(context);
+  const now = clock.now();
   const config = janitorConfig();
   const store = caseStore();
   const reminded: string[] = [];

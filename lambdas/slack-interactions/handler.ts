@@ -1,5 +1,6 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import type { CaseRecord } from '../commons/case-store';
 import { caseStore, sfnClient } from '../commons/clients';
@@ -67,7 +68,13 @@ const reply = (statusCode: number, body = ''): FunctionUrlResult => ({
  * Slack's interactivity endpoint. Answers within Slack's 3 seconds: 200 once handled (including
  * polite refusals), 401 for a bad signature or a foreign workspace or app, 400 for a malformed request.
  */
-export async function handler(event: unknown): Promise<FunctionUrlResult> {
+export async function handler(event: unknown, context?: Context): Promise<FunctionUrlResult> {
+  // Every line of this request carries its request id; the next request's context replaces it.
+  if (context) logger.addContext(context);
+  return handleRequest(event);
+}
+
+async function handleRequest(event: unknown): Promise<FunctionUrlResult> {
   const parsedEvent = functionUrlEventSchema.safeParse(event);
   if (!parsedEvent.success || parsedEvent.data.body === undefined) return reject(400, 'malformed request');
   const { headers, body, isBase64Encoded } = parsedEvent.data;

@@ -1,3 +1,4 @@
+import type { Context } from 'aws-lambda';
 import { caseStore } from '../commons/clients';
 import { clock } from '../commons/clock';
 import type { CaseRecord, SweepRecord } from '../commons/case-store';
@@ -13,7 +14,10 @@ export { summaryOf, summaryText } from './summary';
  * Posts the weekly summary in the approvers' channel, from EventBridge Scheduler: what was opened
  * and decided in the last 7 days, what still waits, and what the latest sweep left for later.
  */
-export async function handler(_event?: unknown, now = clock.now()): Promise<{ text: string }> {
+// Lambda calls a handler with (event, context): the time comes from the clock, never from an argument.
+export async function handler(_event?: unknown, context?: Context): Promise<{ text: string }> {
+  if (context) logger.addContext(context);
+  const now = clock.now();
   const config = janitorConfig();
   const store = caseStore();
   const since = new Date(now.getTime() - 7 * 86_400_000);

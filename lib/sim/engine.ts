@@ -1,3 +1,4 @@
+import type { Context } from 'aws-lambda';
 import './promise-with-resolvers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -119,9 +120,39 @@ export interface SweepRun {
 }
 
 type TaskHandler = (input: unknown) => Promise<unknown>;
+type LambdaHandler = (input: unknown, context: Context) => Promise<unknown>;
+
+let invocations = 0;
+/**
+ * A Lambda context as the runtime passes one, so that the handlers log their request id as they do
+ * in AWS; the ids count up, the same on every run.
+ */
+export function lambdaContext(functionName: string): Context {
+  const requestId = `00000000-0000-4000-8000-${String(++invocations).padStart(12, '0')}`;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: `iam-janitor-${functionName}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:iam-janitor-${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/iam-janitor-${functionName}`,
+    logStreamName: 'simulated',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** A handler invoked as Lambda invokes it, with a context of its own each time. */
+const invokedAs =
+  (functionName: string, handler: LambdaHandler): TaskHandler =>
+  (input) =>
+    handler(input, lambdaContext(functionName));
 
 /** The real handler of each Lambda a Task state names in the workflow registry. */
-const LAMBDA_HANDLERS: Record<TaskLambda, TaskHandler> = {
+const LAMBDA_HANDLERS: Record<TaskLambda, LambdaHandler> = {
   'check-setup': checkSetupHandler,
   inventory: inventoryHandler,
   'list-accounts': listAccountsHandler,
@@ -141,7 +172,10 @@ function bindTasks(
 ): Record<string, TaskHandler> {
   return {
     ...Object.fromEntries(
-      tasksOf(machine).map(([state, lambdaName]) => [state, slowed(LAMBDA_HANDLERS[lambdaName], slowMs)]),
+      tasksOf(machine).map(([state, lambdaName]) => [
+        state,
+        slowed(invokedAs(lambdaName, LAMBDA_HANDLERS[lambdaName]), slowMs),
+      ]),
     ),
     ...overrides,
   };
@@ -391,7 +425,10 @@ export class Simulation {
         {
           // The wait the engine's timer enforces: the config's, or the backstop the options set.
           GatherContext: async (input) => {
-            const opened = (await slowed(contextHandler, slowMs)(input as never)) as OpenedCase;
+            const opened = (await slowed(
+              invokedAs('gather-context', contextHandler),
+              slowMs,
+            )(input)) as OpenedCase;
             return timeoutSeconds === undefined
               ? opened
               : { ...opened, approvalTimeoutSeconds: timeoutSeconds };
@@ -407,7 +444,10 @@ export class Simulation {
               this.waiting.set(taskToken, { caseId: payload.caseId, resolve, reject }),
             );
             try {
-              await slowed(slackRequestHandler, slowMs)({ ...payload, taskToken });
+              await slowed(
+                invokedAs('request-approval', slackRequestHandler),
+                slowMs,
+              )({ ...payload, taskToken });
             } catch (error) {
               this.waiting.delete(taskToken);
               throw error;
@@ -474,7 +514,7 @@ export class Simulation {
       overrides.timestamp ?? Math.floor(clock.now().getTime() / 1000),
     );
     return slowed(
-      interactionsHandler,
+      (request: unknown) => interactionsHandler(request, lambdaContext('slack-interactions')),
       this.options.slowHandlersMs ?? 0,
     )({
       headers: {
