@@ -2,7 +2,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { build } from 'esbuild';
-import { BUNDLE } from '../lib/janitor-function';
+import { parseConfig } from '../lambdas/commons/config';
+import { BUNDLE, handlerEntry } from '../lib/janitor-function';
+import { emptyAccount } from '../lib/sim/account';
+import { AwsStandin } from '../lib/sim/aws-standin';
+import { CASE_TABLE, startDynamo } from '../lib/sim/dynamo';
+import { lambdaContext } from '../lib/sim/engine';
+import { SlackStandin } from '../lib/sim/slack-standin';
+import { VALID_CONFIG } from './helpers/stack';
 import { JiraStandin } from '../lib/sim/jira-standin';
 
 describe('the zod shim the bundles use', () => {
@@ -42,6 +49,73 @@ describe('the zod shim the bundles use', () => {
       expect(() => bundled.parse({ thresholdDays: 0 })).toThrow(/thresholdDays/);
     } finally {
       await jira.stop();
+    }
+  }, 60_000);
+});
+
+describe('a real handler, bundled as it is deployed', () => {
+  it('runs in its bundle: the weekly summary reads the case table and the secret and posts to Slack', async () => {
+    // GIVEN the summary Lambda bundled exactly as the stack bundles it (its dynamic imports of the
+    // Slack client and the secrets provider included), and the services it calls, on this machine
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'janitor-handler-'));
+    const outfile = path.join(dir, 'index.js');
+    await build({
+      entryPoints: [handlerEntry('summary')],
+      outfile,
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'cjs',
+      external: [...BUNDLE.external],
+      alias: { ...BUNDLE.alias },
+      logLevel: 'silent',
+    });
+    const dynamo = await startDynamo();
+    const secretArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:iam-janitor-slack';
+    const aws = new AwsStandin(emptyAccount('123456789012'), {
+      secrets: {
+        [secretArn]: JSON.stringify({
+          slackBotToken: 'xoxb-bundle',
+          slackSigningSecret: '8f742231b10e8888abcd99yyyzzz85a5',
+        }),
+      },
+    });
+    const slack = new SlackStandin('xoxb-bundle');
+    await aws.start();
+    await slack.start();
+    // The bundle has its own copy of every module: it is configured only as Lambda configures it,
+    // through its environment.
+    const environment = {
+      AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'false',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url,
+      SLACK_API_URL: `${slack.url}/api/`,
+      SLACK_RETRIES: '0',
+      SLACK_SECRET_ARN: secretArn,
+      CASE_TABLE_NAME: CASE_TABLE,
+      JANITOR_CONFIG: JSON.stringify(parseConfig(VALID_CONFIG)),
+    };
+    const saved = Object.fromEntries(Object.keys(environment).map((key) => [key, process.env[key]]));
+    Object.assign(process.env, environment);
+    try {
+      // WHEN Lambda invokes it: (event, context)
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const bundled = require(outfile) as {
+        handler: (event: unknown, context: unknown) => Promise<{ text: string }>;
+      };
+      const { text } = await bundled.handler({}, lambdaContext('summary'));
+      // THEN it posted its summary in the approvers' channel
+      expect(text).toContain('0 cases opened');
+      expect(slack.posts.map((post) => [post.channel, post.text])).toEqual([
+        [VALID_CONFIG.slackChannelId, text],
+      ]);
+      expect(aws.callsOf('GetSecretValue')).toHaveLength(1);
+    } finally {
+      for (const [key, value] of Object.entries(saved))
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      await Promise.all([aws.stop(), slack.stop(), dynamo.stop()]);
     }
   }, 60_000);
 });
