@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   GetUserCommand,
   ListMFADeviceTagsCommand,
@@ -44,7 +45,7 @@ export async function runSteps(
         }
         const retryable = /ConcurrentModification|Throttling/.test(errorName(error));
         if (!retryable || attempt >= attempts) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * baseDelayMs * 2 ** attempt));
+        await sleep(Math.random() * baseDelayMs * 2 ** attempt);
       }
     }
   }

@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { isActiveCredential as isActive, type Snapshot } from '../commons/snapshot';
 import { DISABLED_AT_TAG_KEY, MFA_OWNER_TAG_KEY } from '../commons/tags';
+import { DAY_MS } from '../commons/time';
 
 /**
  * The steps of each decision, in the order IAM requires. DeleteUser fails with DeleteConflict while
@@ -196,7 +197,7 @@ export function keepStep(
   keepDays: number,
   now: Date,
 ): RemovalStep {
-  const until = new Date(now.getTime() + keepDays * 86_400_000).toISOString().slice(0, 10);
+  const until = new Date(now.getTime() + keepDays * DAY_MS).toISOString().slice(0, 10);
   return {
     description: `tag ${keepUntilTagKey}=${until}`,
     run: (iam) =>

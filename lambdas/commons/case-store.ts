@@ -14,6 +14,7 @@ import type { GuardAcknowledgement } from './guard-acknowledgement';
 import { mapWithConcurrency } from './concurrency';
 import { CaseAlreadyOpenError, errorName } from './errors';
 import { caseIdOf, OPEN_CASES_INDEX } from './contracts';
+import { DAY_MS } from './time';
 
 /**
  * The case table. One item per case (`case#<caseId>`) holds everything the workflow learns: the
@@ -427,7 +428,8 @@ export class CaseStore {
    * sweep re-run on the same day; DynamoDB's TTL removes it after.
    */
   async stashCases(candidates: readonly Candidate[], runDate: string, now: Date): Promise<void> {
-    const expiresAt = Math.floor(now.getTime() / 1000) + 7 * 86_400;
+    // DynamoDB's TTL is in epoch seconds.
+    const expiresAt = Math.floor((now.getTime() + 7 * DAY_MS) / 1000);
     await mapWithConcurrency(candidates, 10, (candidate) =>
       this.putItem(caseCandidateKey(caseIdOf(candidate, runDate)), {
         candidate: JSON.stringify(candidate),

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -41,7 +42,7 @@ export class PatientRetryStrategy {
       throw new Error('No retry token available');
     }
     const ceiling = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** token.getRetryCount());
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+    await sleep(Math.random() * ceiling);
     return new RetryToken(token.getRetryCount() + 1);
   }
 

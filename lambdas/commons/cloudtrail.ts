@@ -2,6 +2,7 @@ import { LookupEventsCommand, type CloudTrailClient } from '@aws-sdk/client-clou
 import { errorName } from './errors';
 import type { LookupLimiter } from './rate-limiter';
 import { clip } from './text';
+import { DAY_MS } from './time';
 
 /**
  * CloudTrail event history, read by the context step (the evidence, and the use of credentials the
@@ -18,7 +19,6 @@ const RECENT_EVENTS = 20;
 export function lookupRegions(config: { readonly cloudTrailRegions: readonly string[] }): string[] {
   return [...new Set([HOME_REGION, ...config.cloudTrailRegions])];
 }
-const DAY_MS = 86_400_000;
 
 export interface TrailEvent {
   readonly eventTime: string;

@@ -16,4 +16,4 @@ export async function mapWithConcurrency<T, R>(
   return results;
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export { setTimeout as sleep } from 'node:timers/promises';

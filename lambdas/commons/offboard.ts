@@ -7,8 +7,7 @@ import type { Candidate } from './contracts';
 import { inAccount } from './member-account';
 import { refuseIfProtected, type ExemptionPolicy } from './exemptions';
 import { latestUse, readUser, type Snapshot } from './snapshot';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from './time';
 
 export interface OffboardRequest {
   readonly userName: string;

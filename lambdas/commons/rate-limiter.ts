@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   GetCommand,
   UpdateCommand,
@@ -36,7 +37,7 @@ export class SerialLimiter implements LookupLimiter {
       )
       .then(
         // The gap paces the next call; it must not keep a finished process (or a test worker) alive.
-        () => new Promise<void>((resolve) => setTimeout(resolve, this.gapMs).unref()),
+        () => sleep(this.gapMs, undefined, { ref: false }),
       );
     this.tails.set(key, tail);
     return result;
@@ -76,7 +77,7 @@ export class TableSlotLimiter implements LookupLimiter {
   async run<T>(key: string, call: () => Promise<T>): Promise<T> {
     const slot = await this.claimTurn(key);
     const wait = slot - this.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (wait > 0) await sleep(wait);
     return call();
   }
 

@@ -4,6 +4,7 @@ import { UserBecameActiveError, UserChangedError } from '../commons/errors';
 import type { IamFacts } from '../commons/evidence';
 import { formatTime, wholeSeconds } from '../commons/text';
 import { readUser } from '../commons/snapshot';
+import { DAY_MS } from '../commons/time';
 
 export type { CaseContext, CloudTrailSummary, IamFacts, TrailEvent } from '../commons/evidence';
 
@@ -44,8 +45,6 @@ export async function gatherIamFacts(iam: IAMClient, userName: string): Promise<
     tags: user.tags,
   };
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * The credential of a credential case, read live: the access key id for the report's slot (the key

@@ -1,3 +1,4 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import {
   GenerateCredentialReportCommand,
   GetCredentialReportCommand,
@@ -54,7 +55,7 @@ export async function fetchCredentialReport(
 ): Promise<string> {
   const maxWaitMs = options.maxWaitMs ?? 120_000;
   const pollIntervalMs = options.pollIntervalMs ?? 2_000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? wait;
   let waitedMs = 0;
   for (;;) {
     let lastState: string;

@@ -2,14 +2,13 @@ import type { CredentialRef } from '../commons/contracts';
 import type { CredentialReportRow } from './credential-report';
 import { reportDate } from './verdict';
 import { count } from '../commons/text';
+import { DAY_MS } from '../commons/time';
 
 /**
  * CIS AWS Foundations v3.0.0 1.12, v5.0.0 1.11 (Security Hub IAM.22, AWS Config's iam-user-unused-credentials-check) judges each
  * credential, not each user: an active user's access key unused for 45 days fails the control.
  * These verdicts come from the credential report alone, with no call per user.
  */
-
-const DAY_MS = 86_400_000;
 
 export const CREDENTIAL_VERDICTS = ['active', 'grace', 'stale'] as const;
 export type CredentialVerdictName = (typeof CREDENTIAL_VERDICTS)[number];

@@ -3,8 +3,8 @@ import { exemptionOf, pathOfArn } from '../commons/exemptions';
 import { DISABLED_AT_TAG_KEY, tagKeyOf, tagValue } from '../commons/tags';
 import type { CredentialReportRow } from './credential-report';
 import { count } from '../commons/text';
+import { DAY_MS } from '../commons/time';
 
-const DAY_MS = 86_400_000;
 export const ROOT_USER = '<root_account>';
 
 /** The part of the config that decides a verdict. */

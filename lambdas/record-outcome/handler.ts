@@ -13,6 +13,7 @@ import { callSlack, slackClient, updateMessage } from '../commons/slack';
 import { jiraClient, jiraSettings, recordOutcomeInJira } from '../commons/jira/tracker';
 import { outcomeComment, outcomeDetail, outcomeReply } from '../commons/outcome';
 import { expiredMessage } from '../commons/slack-messages';
+import { DAY_MS } from '../commons/time';
 
 /**
  * What RecordOutcome reads of the machine's state: the outcome (a Pass state's, or Act's) and the
@@ -117,7 +118,7 @@ export const handler = taskHandler(
     if (outcome === 'dry-run' && record?.decision) {
       const until =
         record.decision.decision === 'keep'
-          ? new Date(clock.now().getTime() + config.keepDays * 86_400_000).toISOString()
+          ? new Date(clock.now().getTime() + config.keepDays * DAY_MS).toISOString()
           : undefined;
       await store.rememberDryRunDecision(record.candidate.subjectId, {
         decision: record.decision.decision,

@@ -8,8 +8,7 @@ import { logger } from '../commons/observability';
 import { caseSubject } from '../commons/outcome';
 import { slackSecrets } from '../commons/secrets';
 import { callSlack, slackClient } from '../commons/slack';
-
-const HOUR_MS = 3_600_000;
+import { HOUR_MS } from '../commons/time';
 
 /** A reminder is due once reminderHours have passed since the request or the last reminder. */
 export function reminderDue(record: CaseRecord, reminderHours: number, now: Date): boolean {

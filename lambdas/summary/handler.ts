@@ -7,6 +7,7 @@ import { logger } from '../commons/observability';
 import { slackSecrets } from '../commons/secrets';
 import { callSlack, slackClient } from '../commons/slack';
 import { summaryOf, summaryText } from './summary';
+import { DAY_MS } from '../commons/time';
 
 export { summaryOf, summaryText } from './summary';
 
@@ -20,7 +21,7 @@ export async function handler(_event?: unknown, context?: Context): Promise<{ te
   const now = clock.now();
   const config = janitorConfig();
   const store = caseStore();
-  const since = new Date(now.getTime() - 7 * 86_400_000);
+  const since = new Date(now.getTime() - 7 * DAY_MS);
   const [cases, sweep]: [CaseRecord[], SweepRecord | undefined] = await Promise.all([
     store.casesSince(since),
     store.latestSweep(),

@@ -1,5 +1,6 @@
 import type { CaseRecord } from '../../lambdas/commons/case-store';
 import { credentialText } from '../../lambdas/commons/outcome';
+import { HOUR_MS } from '../../lambdas/commons/time';
 
 /**
  * One case as an auditor reads it: who, why, who decided what and when, what changed, and where
@@ -109,7 +110,7 @@ export function auditRow(record: CaseRecord): AuditRow {
 export function hoursToDecision(rows: readonly AuditRow[]): number[] {
   return rows
     .filter((row) => row.decidedAt)
-    .map((row) => (Date.parse(row.decidedAt!) - Date.parse(row.openedAt)) / 3_600_000);
+    .map((row) => (Date.parse(row.decidedAt!) - Date.parse(row.openedAt)) / HOUR_MS);
 }
 
 export function median(values: readonly number[]): number | null {

@@ -4,6 +4,7 @@ import { documentClient } from '../../lambdas/commons/clients';
 import type { CommandIo } from './io';
 import { refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';
 import { explainAwsError } from './report';
+import { HOUR_MS } from '../../lambdas/commons/time';
 
 export interface AcknowledgeFlags {
   readonly table?: unknown;
@@ -80,7 +81,7 @@ export async function runAcknowledgeGuard(
       acknowledgedBy: by,
       acknowledgedAt: now.toISOString(),
       maxCandidates: sweep.candidateCount,
-      expiresAt: new Date(now.getTime() + hours * 3_600_000).toISOString(),
+      expiresAt: new Date(now.getTime() + hours * HOUR_MS).toISOString(),
     },
     scope,
   );

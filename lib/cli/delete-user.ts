@@ -7,6 +7,7 @@ import { loadConfig } from './config-file';
 import type { CommandIo } from './io';
 import { DeclinedError, refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';
 import { explainAwsError } from './report';
+import { DAY_MS } from '../../lambdas/commons/time';
 
 export interface DeleteUserFlags {
   readonly 'dry-run'?: unknown;
@@ -53,7 +54,7 @@ export async function runDeleteUser(
         for (const step of planned) io.stdout(`  - ${step}`);
         // delete-user takes any user, active or not: say so when this one is in use.
         const lastUse = latestUse(snapshot);
-        const idleDays = lastUse ? Math.floor((Date.now() - Date.parse(lastUse)) / 86_400_000) : undefined;
+        const idleDays = lastUse ? Math.floor((Date.now() - Date.parse(lastUse)) / DAY_MS) : undefined;
         if (idleDays !== undefined && idleDays < config.thresholdDays)
           io.stderr(
             `⚠ ${snapshot.userName} is active: a credential was used ${idleDays === 0 ? 'today' : `${count(idleDays, 'day')} ago`} (${lastUse}), within thresholdDays (${config.thresholdDays}). Deleting it cuts off whoever uses it.`,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Candidate } from '../../lambdas/commons/contracts';
 import { StandinError } from './standin-types';
+import { DAY_MS } from '../../lambdas/commons/time';
 
 /**
  * The emulated AWS account the stand-in serves: IAM users with every kind of dependent item, and
@@ -276,7 +277,7 @@ export function candidateOf(user: SimUser, overrides: Partial<Candidate> = {}, n
     reason: 'idle (simulated)',
     lastActivity: latest ? latest[1].toISOString() : null,
     lastActivitySource: latest ? latest[0] : 'user_creation_time',
-    idleDays: Math.floor((now.getTime() - since.getTime()) / 86_400_000),
+    idleDays: Math.floor((now.getTime() - since.getTime()) / DAY_MS),
     kind: 'user',
     subjectId: user.userId,
     ...overrides,

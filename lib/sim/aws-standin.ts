@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as http from 'node:http';
 import { findUser, stableId, storedTagKey, type SimAccount } from './account';
 import { LoopbackServer, readBody } from './http-standin';
@@ -74,8 +75,7 @@ export class AwsStandin extends LoopbackServer {
 
   protected async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const body = await readBody(request);
-    if (this.options.faults?.latencyMs)
-      await new Promise((resolve) => setTimeout(resolve, this.options.faults!.latencyMs));
+    if (this.options.faults?.latencyMs) await sleep(this.options.faults!.latencyMs);
     const { accessKeyId, service } = signedWith(request);
     const session = this.organization?.session(accessKeyId);
     if (service === 'sts') return this.sts(body, session, response);

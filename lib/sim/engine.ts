@@ -48,6 +48,7 @@ import {
 import { tasksOf, type MachineKey, type TaskLambda } from '../workflow';
 import { JiraStandin } from './jira-standin';
 import { SlackStandin } from './slack-standin';
+import { HOUR_MS } from '../../lambdas/commons/time';
 
 /**
  * Runs the real state machines offline: statemachine/*.asl.json through aws-local-stepfunctions,
@@ -544,7 +545,7 @@ export class Simulation {
     this.waiting.delete(token);
     const record = await this.caseRecord(caseId);
     if (record && this.options.clock) {
-      const deadline = new Date(record.openedAt).getTime() + this.config.approvalTimeoutHours * 3_600_000;
+      const deadline = new Date(record.openedAt).getTime() + this.config.approvalTimeoutHours * HOUR_MS;
       try {
         this.options.clock.advanceTo(new Date(deadline));
       } catch {

@@ -1,4 +1,5 @@
 import { parseScenario, type Scenario } from './scenario';
+import { DAY_MS } from '../../lambdas/commons/time';
 
 export interface GenerateOptions {
   /** @default 5000, the IAM quota of users per account */
@@ -9,8 +10,6 @@ export interface GenerateOptions {
   readonly now?: string;
 }
 
-const DAY = 86_400_000;
-
 /**
  * A scenario for a large account: every user has one access key, used a day ago, or 100 days ago
  * for the idle share. The benchmark runs on it, and `simulate --scenario` takes it as it is.
@@ -19,7 +18,7 @@ export function generateScenario(options: GenerateOptions = {}): Scenario {
   const size = options.users ?? 5000;
   const idle = Math.round(size * (options.inactiveFraction ?? 0.1));
   const now = options.now ?? '2026-11-22T09:00:00Z';
-  const at = (daysAgo: number) => new Date(Date.parse(now) - daysAgo * DAY).toISOString();
+  const at = (daysAgo: number) => new Date(Date.parse(now) - daysAgo * DAY_MS).toISOString();
   const users = Array.from({ length: size }, (_, index) => ({
     userName: `user-${String(index).padStart(5, '0')}`,
     createDate: at(800),

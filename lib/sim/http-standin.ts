@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -46,7 +47,7 @@ export abstract class HttpStandin extends LoopbackServer {
 
   protected async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const body = await readBody(request);
-    if (this.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    if (this.latencyMs) await sleep(this.latencyMs);
     try {
       const result = await this.route(
         request.method ?? 'GET',

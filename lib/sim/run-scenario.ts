@@ -14,6 +14,7 @@ import { incidentsOf, type Incidents } from './incidents';
 import type { SimOrganization } from './organization-standin';
 import { buildAccount, type Scenario, type ScenarioAccount } from './scenario';
 import type { SlackPost } from './slack-standin';
+import { DAY_MS } from '../../lambdas/commons/time';
 
 /** The simulation's config before the scenario's own: valid ids for a workspace that does not exist. */
 export const SIM_BASE_CONFIG = {
@@ -87,8 +88,6 @@ export interface SimulationDetail {
   /** Every change iam-janitor made to the emulated account, by user, in the order made. */
   readonly changes: { userName: string; changes: string[] }[];
 }
-
-const DAY_MS = 86_400_000;
 
 /** The simulated organization's id and root: what the config's organization keys default to. */
 const SIM_ORGANIZATION = { id: 'o-simulated01', rootId: 'r-sim1' } as const;
