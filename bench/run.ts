@@ -27,7 +27,7 @@ import { handler as inventoryHandler } from '../lambdas/inventory/handler';
 import { handleSignedClicks } from './interactions';
 import { benchOrganization } from './organization';
 import { benchmarksMarkdown, type BenchResults, type BundleFigure } from './report';
-import { BUNDLE, LAMBDA_NAMES, handlerEntry } from '../lib/janitor-function';
+import { LAMBDA_NAMES, esbuildOptions, handlerEntry } from '../lib/janitor-function';
 import { candidateOf, type SimAccount } from '../lib/sim/account';
 import { generateScenario } from '../lib/sim/generate';
 import { buildAccount } from '../lib/sim/scenario';
@@ -299,19 +299,7 @@ async function benchBundles() {
   ];
   for (const [name, entry] of entries) {
     const outfile = path.join(outdir, name, 'index.js');
-    const result = await build({
-      entryPoints: [entry],
-      outfile,
-      bundle: true,
-      minify: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'cjs',
-      external: [...BUNDLE.external],
-      alias: { ...BUNDLE.alias },
-      metafile: true,
-      logLevel: 'silent',
-    });
+    const result = await build(esbuildOptions(entry, outfile));
     figures[name] = {
       bytes: Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0),
       coldLoadMs: 0,

@@ -1,3 +1,4 @@
+import type { BuildOptions } from 'esbuild';
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -48,6 +49,26 @@ export const BUNDLE = {
   external: [] as string[],
   alias: { zod: path.join(__dirname, '..', 'lambdas', 'commons', 'zod-bundle-shim.ts') },
 } as const;
+
+/**
+ * esbuild's options for one handler, as the stack's bundling builds it (minified, Node 22, CommonJS,
+ * BUNDLE's externals and alias): the benchmark and the tests that bundle use exactly these.
+ */
+export function esbuildOptions(entry: string, outfile: string): BuildOptions & { metafile: true } {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    external: [...BUNDLE.external],
+    alias: { ...BUNDLE.alias },
+    metafile: true,
+    logLevel: 'silent',
+  };
+}
 
 export function handlerEntry(name: LambdaName): string {
   return path.join(__dirname, '..', 'lambdas', name, 'handler.ts');

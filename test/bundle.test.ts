@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import { parseConfig } from '../lambdas/commons/config';
-import { BUNDLE, handlerEntry } from '../lib/janitor-function';
+import { esbuildOptions, handlerEntry } from '../lib/janitor-function';
 import { emptyAccount } from '../lib/sim/account';
 import { AwsStandin } from '../lib/sim/aws-standin';
 import { CASE_TABLE, startDynamo } from '../lib/sim/dynamo';
@@ -18,18 +18,7 @@ describe('the zod shim the bundles use', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'janitor-bundle-'));
     const entry = path.join(__dirname, 'fixtures', 'bundle-entry.ts');
     const outfile = path.join(dir, 'entry.js');
-    const result = await build({
-      entryPoints: [entry],
-      outfile,
-      bundle: true,
-      minify: true,
-      platform: 'node',
-      format: 'cjs',
-      external: [...BUNDLE.external],
-      alias: { ...BUNDLE.alias },
-      metafile: true,
-      logLevel: 'silent',
-    });
+    const result = await build(esbuildOptions(entry, outfile));
     // THEN zod is shaken down: without the shim it weighs about 450 KB on its own
     const zodBytes = Object.entries(result.metafile.outputs[Object.keys(result.metafile.outputs)[0]!]!.inputs)
       .filter(([file]) => file.includes('node_modules/zod/'))
@@ -59,18 +48,7 @@ describe('a real handler, bundled as it is deployed', () => {
     // Slack client and the secrets provider included), and the services it calls, on this machine
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'janitor-handler-'));
     const outfile = path.join(dir, 'index.js');
-    await build({
-      entryPoints: [handlerEntry('summary')],
-      outfile,
-      bundle: true,
-      minify: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'cjs',
-      external: [...BUNDLE.external],
-      alias: { ...BUNDLE.alias },
-      logLevel: 'silent',
-    });
+    await build(esbuildOptions(handlerEntry('summary'), outfile));
     const dynamo = await startDynamo();
     const secretArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:iam-janitor-slack';
     const aws = new AwsStandin(emptyAccount('123456789012'), {
