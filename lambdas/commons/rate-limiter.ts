@@ -13,9 +13,10 @@ import { errorName } from './errors';
  * has answered. Spacing by start times alone is not enough, because a request delayed in flight can
  * land next to the one sent after it.
  *
- * CloudTrail LookupEvents allows 2 requests per second per region for the whole account; the
- * context Lambda runs with a reserved concurrency of 1, so this one in-process limiter holds across
- * every concurrent case.
+ * CloudTrail LookupEvents allows 2 requests per second per region for the whole account. In account
+ * mode the context Lambda runs with a reserved concurrency of 1, so this one in-process limiter holds
+ * across every concurrent case; in organization mode several run at once, and the pacing is shared
+ * through the case table per account and region instead (TableSlotLimiter).
  */
 /** Runs each call in its turn for its key (an account's region): the in-process or the shared pacing. */
 export interface LookupLimiter {
