@@ -2,12 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   GetUserCommand,
   ListMFADeviceTagsCommand,
-  ListVirtualMFADevicesCommand,
+  paginateListVirtualMFADevices,
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { MFA_OWNER_TAG_KEY, tagValue } from '../commons/tags';
 import { errorName, isNoSuchEntity } from '../commons/errors';
-import { collectPages } from '../commons/pagination';
+import { allItems } from '../commons/pagination';
 import { tagsOf, type Snapshot } from '../commons/snapshot';
 import type { RemovalStep } from './steps';
 
@@ -75,14 +75,11 @@ export async function verifyDeleted(
 }
 
 async function unassignedVirtualMfa(iam: IAMClient): Promise<string[]> {
-  return collectPages(async (Marker) => {
-    const page = await iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Unassigned', Marker }));
-    return {
-      items: (page.VirtualMFADevices ?? []).map((device) => device.SerialNumber!),
-      marker: page.Marker,
-      truncated: page.IsTruncated,
-    };
-  });
+  const devices = await allItems(
+    paginateListVirtualMFADevices({ client: iam }, { AssignmentStatus: 'Unassigned' }),
+    (page) => page.VirtualMFADevices,
+  );
+  return devices.map((device) => device.SerialNumber!);
 }
 
 /**

@@ -1,18 +1,12 @@
-/** One page of an IAM list call: its items, and the marker of the next page when it is truncated. */
-export interface Page<T> {
-  readonly items: T[];
-  readonly marker?: string;
-  readonly truncated?: boolean;
-}
-
-/** Follows IAM's Marker/IsTruncated pagination to the end. */
-export async function collectPages<T>(fetchPage: (marker?: string) => Promise<Page<T>>): Promise<T[]> {
+/**
+ * Every item of a paginated list, through the SDK's own paginator (it follows IAM's Marker until
+ * IAM stops sending one), with the items picked out of each page.
+ */
+export async function allItems<Page, T>(
+  pages: AsyncIterable<Page>,
+  itemsOf: (page: Page) => readonly T[] | undefined,
+): Promise<T[]> {
   const items: T[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await fetchPage(marker);
-    items.push(...page.items);
-    marker = page.truncated ? page.marker : undefined;
-  } while (marker);
+  for await (const page of pages) items.push(...(itemsOf(page) ?? []));
   return items;
 }

@@ -3,20 +3,20 @@ import {
   GetLoginProfileCommand,
   GetUserCommand,
   GetUserPolicyCommand,
-  ListAccessKeysCommand,
-  ListAttachedUserPoliciesCommand,
-  ListGroupsForUserCommand,
-  ListMFADevicesCommand,
   ListServiceSpecificCredentialsCommand,
-  ListSigningCertificatesCommand,
-  ListSSHPublicKeysCommand,
-  ListUserPoliciesCommand,
+  paginateListAccessKeys,
+  paginateListAttachedUserPolicies,
+  paginateListGroupsForUser,
+  paginateListMFADevices,
+  paginateListSigningCertificates,
+  paginateListSSHPublicKeys,
+  paginateListUserPolicies,
   type IAMClient,
   type User,
 } from '@aws-sdk/client-iam';
 import * as z from 'zod';
 import { UnknownUserError, isNoSuchEntity } from './errors';
-import { collectPages } from './pagination';
+import { allItems } from './pagination';
 
 /**
  * The one reader of a user's IAM facts: every dependent item, with policy documents decoded. The
@@ -117,10 +117,8 @@ export async function readUser(iam: IAMClient, userName: string, now = new Date(
     if (!isNoSuchEntity(error)) throw error;
   }
 
-  const keys = await collectPages(async (Marker) => {
-    const page = await iam.send(new ListAccessKeysCommand({ UserName, Marker }));
-    return { items: page.AccessKeyMetadata ?? [], marker: page.Marker, truncated: page.IsTruncated };
-  });
+  const client = { client: iam };
+  const keys = await allItems(paginateListAccessKeys(client, { UserName }), (page) => page.AccessKeyMetadata);
   const accessKeys = [];
   for (const key of keys) {
     const lastUsed = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId! }));
@@ -135,29 +133,16 @@ export async function readUser(iam: IAMClient, userName: string, now = new Date(
         : null,
     });
   }
-  const signingCertificates = await collectPages(async (Marker) => {
-    const page = await iam.send(new ListSigningCertificatesCommand({ UserName, Marker }));
-    return {
-      items: (page.Certificates ?? []).map((cert) => ({
-        id: cert.CertificateId!,
-        status: cert.Status ?? 'Active',
-      })),
-      marker: page.Marker,
-      truncated: page.IsTruncated,
-    };
-  });
-  const sshPublicKeys = await collectPages(async (Marker) => {
-    const page = await iam.send(new ListSSHPublicKeysCommand({ UserName, Marker }));
-    return {
-      items: (page.SSHPublicKeys ?? []).map((key) => ({
-        id: key.SSHPublicKeyId!,
-        status: key.Status ?? 'Active',
-        uploadDate: iso(key.UploadDate),
-      })),
-      marker: page.Marker,
-      truncated: page.IsTruncated,
-    };
-  });
+  const signingCertificates = (
+    await allItems(paginateListSigningCertificates(client, { UserName }), (page) => page.Certificates)
+  ).map((cert) => ({ id: cert.CertificateId!, status: cert.Status ?? 'Active' }));
+  const sshPublicKeys = (
+    await allItems(paginateListSSHPublicKeys(client, { UserName }), (page) => page.SSHPublicKeys)
+  ).map((key) => ({
+    id: key.SSHPublicKeyId!,
+    status: key.Status ?? 'Active',
+    uploadDate: iso(key.UploadDate),
+  }));
   const serviceSpecificCredentials = (
     (await iam.send(new ListServiceSpecificCredentialsCommand({ UserName }))).ServiceSpecificCredentials ?? []
   ).map((credential) => ({
@@ -166,21 +151,13 @@ export async function readUser(iam: IAMClient, userName: string, now = new Date(
     status: credential.Status ?? 'Active',
     createDate: iso(credential.CreateDate),
   }));
-  const mfaDevices = await collectPages(async (Marker) => {
-    const page = await iam.send(new ListMFADevicesCommand({ UserName, Marker }));
-    return {
-      items: (page.MFADevices ?? []).map((device) => ({
-        serialNumber: device.SerialNumber!,
-        virtual: isVirtualMfa(device.SerialNumber!),
-      })),
-      marker: page.Marker,
-      truncated: page.IsTruncated,
-    };
-  });
-  const inlineNames = await collectPages(async (Marker) => {
-    const page = await iam.send(new ListUserPoliciesCommand({ UserName, Marker }));
-    return { items: page.PolicyNames ?? [], marker: page.Marker, truncated: page.IsTruncated };
-  });
+  const mfaDevices = (
+    await allItems(paginateListMFADevices(client, { UserName }), (page) => page.MFADevices)
+  ).map((device) => ({ serialNumber: device.SerialNumber!, virtual: isVirtualMfa(device.SerialNumber!) }));
+  const inlineNames = await allItems(
+    paginateListUserPolicies(client, { UserName }),
+    (page) => page.PolicyNames,
+  );
   const inlinePolicies: Snapshot['inlinePolicies'] = {};
   for (const PolicyName of inlineNames) {
     const policy = await iam.send(new GetUserPolicyCommand({ UserName, PolicyName }));
@@ -190,22 +167,12 @@ export async function readUser(iam: IAMClient, userName: string, now = new Date(
       unknown
     >;
   }
-  const managedPolicies = await collectPages(async (Marker) => {
-    const page = await iam.send(new ListAttachedUserPoliciesCommand({ UserName, Marker }));
-    return {
-      items: (page.AttachedPolicies ?? []).map((policy) => policy.PolicyArn!),
-      marker: page.Marker,
-      truncated: page.IsTruncated,
-    };
-  });
-  const groups = await collectPages(async (Marker) => {
-    const page = await iam.send(new ListGroupsForUserCommand({ UserName, Marker }));
-    return {
-      items: (page.Groups ?? []).map((group) => group.GroupName!),
-      marker: page.Marker,
-      truncated: page.IsTruncated,
-    };
-  });
+  const managedPolicies = (
+    await allItems(paginateListAttachedUserPolicies(client, { UserName }), (page) => page.AttachedPolicies)
+  ).map((policy) => policy.PolicyArn!);
+  const groups = (await allItems(paginateListGroupsForUser(client, { UserName }), (page) => page.Groups)).map(
+    (group) => group.GroupName!,
+  );
 
   return {
     schemaVersion: 1,

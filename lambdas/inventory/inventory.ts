@@ -1,8 +1,8 @@
-import { GetAccountAuthorizationDetailsCommand, GetUserCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { GetUserCommand, paginateGetAccountAuthorizationDetails, type IAMClient } from '@aws-sdk/client-iam';
 import { mapWithConcurrency } from '../commons/concurrency';
 import type { ActivitySource, Candidate, CredentialRef } from '../commons/contracts';
 import { isNoSuchEntity } from '../commons/errors';
-import { collectPages } from '../commons/pagination';
+import { allItems } from '../commons/pagination';
 import { tagsOf } from '../commons/snapshot';
 import { hasTagWithPrefix, tagValue, type Tags } from '../commons/tags';
 import {
@@ -325,16 +325,13 @@ export async function userFacts(
   const pages = Math.ceil(totalUsers / USERS_PER_DETAILS_PAGE);
   if (userNames.length > pages) {
     const wanted = new Set(userNames);
-    const details = await collectPages(async (Marker) => {
-      const page = await iam.send(
-        new GetAccountAuthorizationDetailsCommand({
-          Filter: ['User'],
-          MaxItems: USERS_PER_DETAILS_PAGE,
-          Marker,
-        }),
-      );
-      return { items: page.UserDetailList ?? [], marker: page.Marker, truncated: page.IsTruncated };
-    });
+    const details = await allItems(
+      paginateGetAccountAuthorizationDetails(
+        { client: iam, pageSize: USERS_PER_DETAILS_PAGE },
+        { Filter: ['User'] },
+      ),
+      (page) => page.UserDetailList,
+    );
     for (const user of details) {
       if (!user.UserName || !user.UserId || !wanted.has(user.UserName)) continue;
       facts.set(user.UserName, { userId: user.UserId, tags: tagsOf(user.Tags) });
