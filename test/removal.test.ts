@@ -9,6 +9,7 @@ import {
   type Snapshot,
 } from '../lambdas/act/removal';
 import { restoreUser } from '../lambdas/act/restore';
+import { runSteps } from '../lambdas/act/runner';
 import { addUser, emptyAccount, type SimAccount, type SimUser } from '../lib/sim/account';
 import type { AwsStandin, AwsStandinOptions } from '../lib/sim/aws-standin';
 import { addLoadedUser } from './helpers/loaded-user';
@@ -94,6 +95,28 @@ describe('delete', () => {
     expect((await act(deleteInput(iam))).outcome).toBe('deleted');
     expect(standin.calls.filter((call) => call.error === 'Throttling').length).toBeGreaterThan(0);
     expectGone(account);
+  });
+
+  it('leaves throttling to the client: a step is not retried again on top of its retries', async () => {
+    // GIVEN a client that gives up at once, and IAM throttling every mutating call
+    const { iam: patient } = await setUp({
+      beforeIamAction: (action) =>
+        action.startsWith('Delete') ||
+        action.startsWith('Detach') ||
+        action.startsWith('Remove') ||
+        action.startsWith('Deactivate') ||
+        action.startsWith('Tag')
+          ? { code: 'Throttling', message: 'Rate exceeded', status: 400 }
+          : undefined,
+    });
+    const plan = await planRemoval(patient, 'loaded');
+    const impatient = new IAMClient({ endpoint: standin.url, region: 'us-east-1', maxAttempts: 1 });
+    // WHEN the steps run
+    await expect(runSteps(impatient, deletionSteps(plan), { baseDelayMs: 1 })).rejects.toMatchObject({
+      name: 'Throttling',
+    });
+    // THEN the first step was tried once: the client's one attempt, nothing more from the runner
+    expect(standin.calls.filter((call) => call.error === 'Throttling')).toHaveLength(1);
   });
 
   it('still deletes with a ConcurrentModification on the first call of each action', async () => {

@@ -43,7 +43,9 @@ export async function runSteps(
           done.push(step.description);
           break;
         }
-        const retryable = /ConcurrentModification|Throttling/.test(errorName(error));
+        // Throttling is the client's to retry (PatientRetryStrategy); retried here too, it would be
+        // retried attempts × 10 times.
+        const retryable = /ConcurrentModification/.test(errorName(error));
         if (!retryable || attempt >= attempts) throw error;
         await sleep(Math.random() * baseDelayMs * 2 ** attempt);
       }
