@@ -5,7 +5,7 @@ import { LoopbackServer, readBody } from './http-standin';
 import { DENIED_ON_PROTECTED, IamModel } from './iam-model';
 import { MUTATING_IAM_ACTIONS, StandinError, type AwsStandinOptions, type CallRecord } from './standin-types';
 import { OrganizationModel, type MemberSession, type SimOrganization } from './organization-standin';
-import { escapeXml, memberValues, requestId, toXml } from './xml';
+import { memberValues, sendQueryError, sendQueryResult } from './xml';
 
 export * from './standin-types';
 export { dependentItems } from './iam-model';
@@ -137,18 +137,12 @@ export class AwsStandin extends LoopbackServer {
       } else {
         throw new StandinError('InvalidAction', `${action} is not served`);
       }
-      response.writeHead(200, { 'content-type': 'text/xml' });
-      response.end(
-        `<${action}Response xmlns="${STS_NS}"><${action}Result>${toXml(result)}</${action}Result><ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></${action}Response>`,
-      );
+      sendQueryResult(response, STS_NS, action, result);
     } catch (error) {
       const failure =
         error instanceof StandinError ? error : new StandinError('InternalFailure', String(error), 500);
       this.calls[this.calls.length - 1]!.error = failure.code;
-      response.writeHead(failure.status, { 'content-type': 'text/xml' });
-      response.end(
-        `<ErrorResponse xmlns="${STS_NS}"><Error><Type>Sender</Type><Code>${failure.code}</Code><Message>${escapeXml(failure.message)}</Message></Error><RequestId>${requestId()}</RequestId></ErrorResponse>`,
-      );
+      sendQueryError(response, STS_NS, failure);
     }
   }
 
@@ -161,11 +155,12 @@ export class AwsStandin extends LoopbackServer {
     const outputs = this.options.stacks?.[name];
     if (action !== 'DescribeStacks' || outputs === undefined) {
       this.calls[this.calls.length - 1]!.error = 'ValidationError';
-      response.writeHead(400, { 'content-type': 'text/xml' });
-      response.end(
-        `<ErrorResponse xmlns="${CLOUDFORMATION_NS}"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>${escapeXml(action === 'DescribeStacks' ? `Stack with id ${name} does not exist` : `${action} is not served`)}</Message></Error><RequestId>${requestId()}</RequestId></ErrorResponse>`,
-      );
-      return;
+      return sendQueryError(response, CLOUDFORMATION_NS, {
+        status: 400,
+        code: 'ValidationError',
+        message:
+          action === 'DescribeStacks' ? `Stack with id ${name} does not exist` : `${action} is not served`,
+      });
     }
     const stack = {
       StackName: name,
@@ -174,10 +169,7 @@ export class AwsStandin extends LoopbackServer {
       StackStatus: 'UPDATE_COMPLETE',
       Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
     };
-    response.writeHead(200, { 'content-type': 'text/xml' });
-    response.end(
-      `<DescribeStacksResponse xmlns="${CLOUDFORMATION_NS}"><DescribeStacksResult>${toXml({ Stacks: [stack] })}</DescribeStacksResult><ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></DescribeStacksResponse>`,
-    );
+    sendQueryResult(response, CLOUDFORMATION_NS, action, { Stacks: [stack] });
   }
 
   /**
@@ -192,11 +184,11 @@ export class AwsStandin extends LoopbackServer {
     const subscriptions = this.options.topics?.[topicArn];
     if (action !== 'ListSubscriptionsByTopic' || !subscriptions) {
       this.calls[this.calls.length - 1]!.error = 'NotFound';
-      response.writeHead(404, { 'content-type': 'text/xml' });
-      response.end(
-        `<ErrorResponse xmlns="${SNS_NS}"><Error><Type>Sender</Type><Code>NotFound</Code><Message>Topic does not exist</Message></Error><RequestId>${requestId()}</RequestId></ErrorResponse>`,
-      );
-      return;
+      return sendQueryError(response, SNS_NS, {
+        status: 404,
+        code: 'NotFound',
+        message: 'Topic does not exist',
+      });
     }
     const members = subscriptions.map((subscription, index) => ({
       TopicArn: topicArn,
@@ -207,10 +199,7 @@ export class AwsStandin extends LoopbackServer {
         ? `${topicArn}:${stableId('', `${topicArn}/${index}`, 8)}`
         : 'PendingConfirmation',
     }));
-    response.writeHead(200, { 'content-type': 'text/xml' });
-    response.end(
-      `<ListSubscriptionsByTopicResponse xmlns="${SNS_NS}"><ListSubscriptionsByTopicResult>${toXml({ Subscriptions: members })}</ListSubscriptionsByTopicResult><ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></ListSubscriptionsByTopicResponse>`,
-    );
+    sendQueryResult(response, SNS_NS, action, { Subscriptions: members });
   }
 
   /**
@@ -295,13 +284,7 @@ export class AwsStandin extends LoopbackServer {
           `User: arn:aws:sts::${this.account.accountId}:assumed-role/${session.roleName} is not authorized to perform: iam:${params.Action}`,
           403,
         );
-      const result = this.iam(params);
-      const action = params.Action!;
-      const inner = result === undefined ? '' : `<${action}Result>${toXml(result)}</${action}Result>`;
-      response.writeHead(200, { 'content-type': 'text/xml' });
-      response.end(
-        `<${action}Response xmlns="${IAM_NS}">${inner}<ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></${action}Response>`,
-      );
+      sendQueryResult(response, IAM_NS, params.Action!, this.iam(params));
     } catch (error) {
       const failure =
         error instanceof StandinError ? error : new StandinError('ServiceFailure', String(error), 500);
@@ -314,10 +297,7 @@ export class AwsStandin extends LoopbackServer {
           message: failure.message,
         });
       }
-      response.writeHead(failure.status, { 'content-type': 'text/xml' });
-      response.end(
-        `<ErrorResponse xmlns="${IAM_NS}"><Error><Type>Sender</Type><Code>${failure.code}</Code><Message>${escapeXml(failure.message)}</Message></Error><RequestId>${requestId()}</RequestId></ErrorResponse>`,
-      );
+      sendQueryError(response, IAM_NS, failure);
     }
   }
 

@@ -1,3 +1,4 @@
+import type * as http from 'node:http';
 import { stableId } from './account';
 
 /** The query protocol's lists, and the XML IAM answers in. */
@@ -40,4 +41,33 @@ export function escapeXml(text: string): string {
 
 export function requestId(): string {
   return stableId('', String(Math.random()), 32).toLowerCase();
+}
+
+/**
+ * A query-protocol answer (IAM, STS, CloudFormation, SNS): `<ActionResponse>` with its result (none
+ * for an action that returns nothing) and the request id, in the service's namespace.
+ */
+export function sendQueryResult(
+  response: http.ServerResponse,
+  namespace: string,
+  action: string,
+  result: unknown,
+): void {
+  const inner = result === undefined ? '' : `<${action}Result>${toXml(result)}</${action}Result>`;
+  response.writeHead(200, { 'content-type': 'text/xml' });
+  response.end(
+    `<${action}Response xmlns="${namespace}">${inner}<ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></${action}Response>`,
+  );
+}
+
+/** A query-protocol error: `<ErrorResponse>` with the code and message the service would send. */
+export function sendQueryError(
+  response: http.ServerResponse,
+  namespace: string,
+  failure: { readonly status: number; readonly code: string; readonly message: string },
+): void {
+  response.writeHead(failure.status, { 'content-type': 'text/xml' });
+  response.end(
+    `<ErrorResponse xmlns="${namespace}"><Error><Type>Sender</Type><Code>${failure.code}</Code><Message>${escapeXml(failure.message)}</Message></Error><RequestId>${requestId()}</RequestId></ErrorResponse>`,
+  );
 }
