@@ -130,12 +130,8 @@ export function memberTarget(
   return { accountId, roleName: `${config.memberRoleName}-${access}`, externalId: config.memberExternalId };
 }
 
-/** A client's endpoint, credentials and region from the settings (for the CLI's own clients too). */
+/** A client's endpoint, credentials and region from the settings (the CLI's own clients use it too). */
 export function serviceClientConfig(service: ClientService, member?: MemberTarget) {
-  return clientConfig(service, member);
-}
-
-function clientConfig(service: ClientService, member?: MemberTarget) {
   const endpoint = settings.endpoints?.[service];
   const credentials = member === undefined ? settings.credentials : memberCredentials(member);
   return {
@@ -217,7 +213,7 @@ function newIamClient(member?: MemberTarget): IAMClient {
     // IAM is global; any region reaches it, so a missing region setting should not stop a read-only report.
     region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     retryStrategy: new PatientRetryStrategy(),
-    ...clientConfig('iam', member),
+    ...serviceClientConfig('iam', member),
   });
 }
 const iamByAccount = new Map<string, IAMClient>();
@@ -258,7 +254,7 @@ export function cloudTrailClient(region: string, member?: MemberTarget): CloudTr
     // Throttling is retried through the lookup limiter instead (see lookupUserEvents), never by the SDK.
     client = new CloudTrailClient({
       retryStrategy: new PatientRetryStrategy(1),
-      ...clientConfig('cloudtrail', member),
+      ...serviceClientConfig('cloudtrail', member),
       // LookupEvents sees only its own region's events: the region is the lookup's, whatever else is set.
       region,
     });
@@ -272,15 +268,15 @@ export const organizationsClient = /* @__PURE__ */ once(async (): Promise<Organi
   return new Client({
     region: process.env.AWS_REGION ?? 'us-east-1',
     retryStrategy: new PatientRetryStrategy(6),
-    ...clientConfig('organizations'),
+    ...serviceClientConfig('organizations'),
   });
 });
 export const sfnClient = /* @__PURE__ */ once(
-  () => new SFNClient({ retryStrategy: new PatientRetryStrategy(5), ...clientConfig('sfn') }),
+  () => new SFNClient({ retryStrategy: new PatientRetryStrategy(5), ...serviceClientConfig('sfn') }),
 );
 export const documentClient = /* @__PURE__ */ once(() =>
   DynamoDBDocumentClient.from(
-    new DynamoDBClient({ retryStrategy: new PatientRetryStrategy(6), ...clientConfig('dynamodb') }),
+    new DynamoDBClient({ retryStrategy: new PatientRetryStrategy(6), ...serviceClientConfig('dynamodb') }),
     { marshallOptions: { removeUndefinedValues: true } },
   ),
 );
@@ -296,7 +292,7 @@ export const secretsProvider = /* @__PURE__ */ once(async (): Promise<SecretsPro
   return new Provider({
     awsSdkV3Client: new SecretsManagerClient({
       retryStrategy: new PatientRetryStrategy(4),
-      ...clientConfig('secretsmanager'),
+      ...serviceClientConfig('secretsmanager'),
     }),
   });
 });
@@ -307,7 +303,7 @@ export const stsClient = /* @__PURE__ */ once(async (): Promise<STSClient> => {
   return new Client({
     region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     retryStrategy: new PatientRetryStrategy(4),
-    ...clientConfig('sts'),
+    ...serviceClientConfig('sts'),
   });
 });
 

@@ -126,7 +126,7 @@ type LambdaHandler = (input: unknown, context: Context) => Promise<unknown>;
 let invocations = 0;
 /**
  * A Lambda context as the runtime passes one, so that the handlers log their request id as they do
- * in AWS; the ids count up, the same on every run.
+ * in AWS; the ids count up from the process's first invocation.
  */
 export function lambdaContext(functionName: string): Context {
   const requestId = `00000000-0000-4000-8000-${String(++invocations).padStart(12, '0')}`;
