@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { hoursToDecision, median, type AuditRow } from './rows';
+import { hoursToDecision, median, rowsJson, type AuditRow } from './rows';
 
 /**
  * `cases --html`: one self-contained page for an auditor: no script, no external asset, so it opens
@@ -26,7 +26,7 @@ export interface EvidenceScope {
  */
 export function rowsDigest(rows: readonly AuditRow[]): string {
   return createHash('sha256')
-    .update(`${JSON.stringify(rows, null, 2)}\n`)
+    .update(`${rowsJson(rows)}\n`)
     .digest('hex');
 }
 

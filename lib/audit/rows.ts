@@ -106,6 +106,11 @@ export function auditRow(record: CaseRecord): AuditRow {
   };
 }
 
+/** The rows as `cases --json` prints them: the text the evidence page's SHA-256 is taken of. */
+export function rowsJson(rows: readonly AuditRow[]): string {
+  return JSON.stringify(rows, null, 2);
+}
+
 /** Hours from opening to the decision, for the cases someone decided. */
 export function hoursToDecision(rows: readonly AuditRow[]): number[] {
   return rows

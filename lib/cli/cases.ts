@@ -5,7 +5,7 @@ import { documentClient } from '../../lambdas/commons/clients';
 import { evidencePage, rowsDigest } from '../audit/evidence-page';
 import { count } from '../../lambdas/commons/text';
 import { packageVersion } from './version';
-import { AUDIT_COLUMNS, auditRow, type AuditRow } from '../audit/rows';
+import { AUDIT_COLUMNS, auditRow, rowsJson, type AuditRow } from '../audit/rows';
 import type { CommandIo } from './io';
 import { explainAwsError } from './report';
 import { alignColumns } from './table';
@@ -54,7 +54,7 @@ export async function runCases(flags: CasesFlags, io: CommandIo, now = new Date(
   });
   const rows = records.map(auditRow);
   if (flags.json) {
-    io.stdout(JSON.stringify(rows, null, 2));
+    io.stdout(rowsJson(rows));
   } else if (flags.csv) {
     io.stdout(csvOf(rows));
   } else if (typeof flags.html === 'string') {
