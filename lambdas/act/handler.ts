@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import * as z from 'zod';
+import * as v from 'valibot';
 import { refuseOutOfScope } from '../commons/account-scope';
 import { caseStore, iamClientFor, memberOf, organizationsClient, trailAccess } from '../commons/clients';
 import { configForAccount } from '../commons/config';
@@ -21,12 +21,13 @@ import {
   type Deciders,
   type Snapshot,
 } from './removal';
+import { nonEmpty } from '../commons/validate';
 
 /** The remover's own pacing of its few lookups; the context Lambda's limiter lives in another container. */
 const trailLimiter = new SerialLimiter(LOOKUP_GAP_MS);
 
-const eventSchema = z.object({
-  caseId: z.string().min(1),
+const eventSchema = v.object({
+  caseId: nonEmpty(),
   decision: decisionSchema,
 });
 

@@ -1,8 +1,9 @@
-import * as z from 'zod';
+import * as v from 'valibot';
 import { taskHandler } from '../commons/handler';
 import { jiraSecrets, slackSecrets } from '../commons/secrets';
+import { nonEmpty } from '../commons/validate';
 
-const eventSchema = z.object({ sweepId: z.string().min(1) });
+const eventSchema = v.object({ sweepId: nonEmpty() });
 
 /**
  * A sweep's first step: the two secrets are filled and well-formed. Without them every case would

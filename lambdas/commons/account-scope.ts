@@ -1,9 +1,4 @@
-import {
-  DescribeAccountCommand,
-  DescribeOrganizationCommand,
-  paginateListParents,
-  type OrganizationsClient,
-} from '@aws-sdk/client-organizations';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AccountOutOfScopeError } from './errors';
 
 /**
@@ -27,6 +22,11 @@ export async function outOfScope(
 ): Promise<string | undefined> {
   if (policy.excludeAccountIds.includes(accountId))
     return `AWS account ${accountId} is listed in excludeAccountIds`;
+  // Loaded here, as organizationsClient loads its client: an account-mode deployment never asks
+  // Organizations, and its context and act functions should not load the SDK's Organizations at
+  // every cold start.
+  const { DescribeAccountCommand, DescribeOrganizationCommand, paginateListParents } =
+    await import('@aws-sdk/client-organizations');
   const { Organization } = await org.send(new DescribeOrganizationCommand({}));
   if (Organization?.MasterAccountId === accountId)
     return `AWS account ${accountId} is the organization's management account, where StackSets place no member roles; cover it with an account-mode deployment of its own`;

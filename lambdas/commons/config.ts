@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as v from 'valibot';
 
 /**
  * The one definition of iam-janitor's settings. The CDK stack validates cdk.json context with it at
@@ -22,8 +22,18 @@ const IAM_ROLE_NAME = /^[\w+=,.@-]{1,56}$/;
 const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,64}$/;
 const SCHEDULE = /^(cron\(\S+( \S+){5}\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/;
 
-const wholeNumber = (rule: string) =>
-  z.number({ error: `must be a number (${rule})` }).int(`must be a whole number (${rule})`);
+/** A whole number with its rule in every message, and its bounds: `wholeNumber('hours', v.minValue(1, '…'))`. */
+const wholeNumber = (rule: string, ...bounds: v.PipeAction<number, number, v.BaseIssue<unknown>>[]) =>
+  v.pipe(v.number(`must be a number (${rule})`), v.integer(`must be a whole number (${rule})`), ...bounds);
+
+/** A string matching `pattern`, with the rule said in the words of the message. */
+const matching = (pattern: RegExp, message: string) => v.pipe(v.string(message), v.regex(pattern, message));
+
+const TAG_KEY_RULE = 'must be a valid IAM tag key (1-128 letters, digits, spaces and _.:/=+-@)';
+const SLACK_CHANNEL_RULE = 'must be a Slack channel id such as "C0123ABCDEF"';
+const SLACK_USER_RULE = 'must be a Slack user id such as "U0123ABCDEF"';
+const ACCOUNT_ID_RULE = 'must be a 12-digit AWS account id';
+const BOOLEAN_RULE = 'must be true or false';
 
 function isTimeZone(value: string): boolean {
   try {
@@ -34,261 +44,277 @@ function isTimeZone(value: string): boolean {
   }
 }
 
-export const configObject = z
-  .object({
-    thresholdDays: wholeNumber('days of inactivity, above 0')
-      .min(1, 'must be above 0: a user idle for this many days becomes a candidate')
-      .max(3650, 'must be at most 3650 days')
-      .default(45),
-    schedule: z
-      .string()
-      .regex(
-        SCHEDULE,
-        'must be an EventBridge Scheduler expression such as "cron(0 8 ? * MON-FRI *)" or "rate(1 day)"',
-      )
-      .default('cron(0 8 ? * MON-FRI *)'),
-    summarySchedule: z
-      .string()
-      .regex(
-        SCHEDULE,
-        'must be an EventBridge Scheduler expression such as "cron(0 9 ? * MON *)" or "rate(7 days)"',
-      )
-      .default('cron(0 9 ? * MON *)'),
-    scheduleTimezone: z
-      .string()
-      .refine(isTimeZone, 'must be an IANA time zone such as "Europe/Paris" or "UTC"')
-      .default('UTC'),
-    slackChannelId: z.string().regex(SLACK_CHANNEL_ID, 'must be a Slack channel id such as "C0123ABCDEF"'),
-    approverSlackUserIds: z
-      .array(z.string().regex(SLACK_USER_ID, 'must be a Slack user id such as "U0123ABCDEF"'))
-      .min(1, 'must list at least one approver: nobody could decide a case otherwise'),
-    slackTeamId: z
-      .string()
-      .regex(SLACK_TEAM_ID, 'must be a Slack team (workspace) id such as "T0123ABCDEF"')
-      .optional(),
-    slackEnterpriseId: z
-      .string()
-      .regex(SLACK_ENTERPRISE_ID, 'must be a Slack Enterprise Grid organization id such as "E0123ABCDEF"')
-      .optional(),
-    slackAppId: z.string().regex(SLACK_APP_ID, 'must be a Slack app id such as "A0123ABCDEF"').optional(),
-    jiraBaseUrl: z
-      .string()
-      .url('must be a URL such as "https://example.atlassian.net"')
-      .refine(
-        (value) =>
-          value.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/.test(value),
-        'must use https://, the API token travels with every call (plain http only for a local stand-in)',
-      )
-      .transform((value) => value.replace(/\/+$/, '')),
-    jiraProjectKey: z
-      .string()
-      .regex(
-        JIRA_PROJECT_KEY,
-        'must be a Jira project key: 2 to 10 capital letters, digits or _, starting with a letter',
-      ),
-    jiraIssueType: z
-      .string()
-      .min(1, 'must name an issue type of the project, such as "Task"')
-      .default('Task'),
-    jiraDoneTransition: z.string().min(1, 'must name a workflow transition, such as "Done"').default('Done'),
-    approvalTimeoutHours: wholeNumber('hours')
-      .min(1, 'must be at least 1 hour')
-      .max(8760, 'must be at most 8760 hours, the longest a Step Functions task may wait')
-      .default(168),
-    reminderHours: wholeNumber('hours').min(1, 'must be at least 1 hour').default(24),
-    protectedTagKey: z
-      .string()
-      .regex(IAM_TAG_KEY, 'must be a valid IAM tag key (1-128 letters, digits, spaces and _.:/=+-@)')
-      .default('iam-janitor:protected'),
-    keepUntilTagKey: z
-      .string()
-      .regex(IAM_TAG_KEY, 'must be a valid IAM tag key (1-128 letters, digits, spaces and _.:/=+-@)')
-      .default('iam-janitor:keep-until'),
-    twoPersonDelete: z.boolean({ error: 'must be true or false' }).default(false),
-    approverIdentityTagKey: z
-      .string()
-      .regex(IAM_TAG_KEY, 'must be a valid IAM tag key (1-128 letters, digits, spaces and _.:/=+-@)')
-      .default('iam-janitor:slack-user-id'),
-    keepDays: wholeNumber('days')
-      .min(1, 'must be at least 1 day')
-      .max(3650, 'must be at most 3650 days')
-      .default(90),
-    exemptUserNames: z
-      .array(
-        z.string().regex(IAM_USER_NAME, 'must be an IAM user name (1-64 of letters, digits and +=,.@_-)'),
-      )
-      .default([]),
-    exemptPathPrefixes: z
-      .array(
-        z.string().regex(/^\/([\x21-\x7e]*\/)?$/, 'must be an IAM path prefix that starts and ends with "/"'),
-      )
-      .default([]),
-    maxCasesPerRun: wholeNumber('cases')
-      .min(1, 'must be at least 1')
-      .max(250, 'must be at most 250, so the sweep state stays far below the 256 KB payload limit')
-      .default(25),
-    maxCandidateFraction: z
-      .number({ error: 'must be a number in (0, 1]' })
-      .gt(0, 'must be in (0, 1]: above 0')
-      .lte(1, 'must be in (0, 1]: at most 1')
-      .default(0.2),
-    credentialCases: z.boolean({ error: 'must be true or false' }).default(true),
-    credentialThresholdDays: wholeNumber('days unused, above 0')
-      .min(1, 'must be above 0: a credential unused for this many days is stale')
-      .max(3650, 'must be at most 3650 days')
-      .optional(),
-    cloudTrailRegions: z
-      .array(z.string().regex(AWS_REGION, 'must be an AWS region name such as "eu-west-1"'))
-      .default([]),
-    cloudTrailMaxEvents: wholeNumber('events')
-      .min(1, 'must be at least 1')
-      .max(5000, 'must be at most 5000')
-      .default(200),
-    dryRun: z.boolean({ error: 'must be true or false' }).default(false),
-    deploymentMode: z
-      .enum(['account', 'organization'], {
-        error: 'must be "account" (one deployment per account) or "organization" (one hub for every account)',
-      })
-      .default('account'),
-    organizationId: z
-      .string()
-      .regex(ORGANIZATION_ID, 'must be an AWS Organizations id such as "o-a1b2c3d4e5"')
-      .optional(),
-    memberOrganizationalUnitIds: z
-      .array(
-        z
-          .string()
-          .regex(ORGANIZATIONAL_UNIT_ID, 'must be a root id ("r-ab12") or an OU id ("ou-ab12-cd34ef56")'),
-      )
-      .default([]),
-    memberRoleName: z
-      .string()
-      .regex(IAM_ROLE_NAME, 'must be an IAM role name of at most 56 characters (letters, digits and +=,.@_-)')
-      .default('iam-janitor-member'),
-    memberExternalId: z
-      .string()
-      .regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 letters, digits and +=,.@:/-_')
-      .default('iam-janitor'),
-    memberStackSetCallAs: z
-      .enum(['DELEGATED_ADMIN', 'SELF'], {
-        error:
-          'must be "DELEGATED_ADMIN" (the hub is a delegated administrator account) or "SELF" (it is the management account)',
-      })
-      .default('DELEGATED_ADMIN'),
-    excludeAccountIds: z
-      .array(z.string().regex(AWS_ACCOUNT_ID, 'must be a 12-digit AWS account id'))
-      .default([]),
-    excludeOrganizationalUnitIds: z
-      .array(z.string().regex(ORGANIZATIONAL_UNIT_ID, 'must be an OU id such as "ou-ab12-cd34ef56"'))
-      .default([]),
-    accountConcurrency: wholeNumber('accounts at once')
-      .min(1, 'must be at least 1')
-      .max(
+export const configObject = v.strictObject({
+  thresholdDays: v.optional(
+    wholeNumber(
+      'days of inactivity, above 0',
+      v.minValue(1, 'must be above 0: a user idle for this many days becomes a candidate'),
+      v.maxValue(3650, 'must be at most 3650 days'),
+    ),
+    45,
+  ),
+  schedule: v.optional(
+    matching(
+      SCHEDULE,
+      'must be an EventBridge Scheduler expression such as "cron(0 8 ? * MON-FRI *)" or "rate(1 day)"',
+    ),
+    'cron(0 8 ? * MON-FRI *)',
+  ),
+  summarySchedule: v.optional(
+    matching(
+      SCHEDULE,
+      'must be an EventBridge Scheduler expression such as "cron(0 9 ? * MON *)" or "rate(7 days)"',
+    ),
+    'cron(0 9 ? * MON *)',
+  ),
+  scheduleTimezone: v.optional(
+    v.pipe(v.string(), v.check(isTimeZone, 'must be an IANA time zone such as "Europe/Paris" or "UTC"')),
+    'UTC',
+  ),
+  slackChannelId: matching(SLACK_CHANNEL_ID, SLACK_CHANNEL_RULE),
+  approverSlackUserIds: v.pipe(
+    v.array(matching(SLACK_USER_ID, SLACK_USER_RULE)),
+    v.minLength(1, 'must list at least one approver: nobody could decide a case otherwise'),
+  ),
+  slackTeamId: v.optional(
+    matching(SLACK_TEAM_ID, 'must be a Slack team (workspace) id such as "T0123ABCDEF"'),
+  ),
+  slackEnterpriseId: v.optional(
+    matching(SLACK_ENTERPRISE_ID, 'must be a Slack Enterprise Grid organization id such as "E0123ABCDEF"'),
+  ),
+  slackAppId: v.optional(matching(SLACK_APP_ID, 'must be a Slack app id such as "A0123ABCDEF"')),
+  jiraBaseUrl: v.pipe(
+    v.string('must be a URL such as "https://example.atlassian.net"'),
+    v.url('must be a URL such as "https://example.atlassian.net"'),
+    v.check(
+      (value) =>
+        value.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/.test(value),
+      'must use https://, the API token travels with every call (plain http only for a local stand-in)',
+    ),
+    v.transform((value) => value.replace(/\/+$/, '')),
+  ),
+  jiraProjectKey: matching(
+    JIRA_PROJECT_KEY,
+    'must be a Jira project key: 2 to 10 capital letters, digits or _, starting with a letter',
+  ),
+  jiraIssueType: v.optional(
+    v.pipe(v.string(), v.minLength(1, 'must name an issue type of the project, such as "Task"')),
+    'Task',
+  ),
+  jiraDoneTransition: v.optional(
+    v.pipe(v.string(), v.minLength(1, 'must name a workflow transition, such as "Done"')),
+    'Done',
+  ),
+  approvalTimeoutHours: v.optional(
+    wholeNumber(
+      'hours',
+      v.minValue(1, 'must be at least 1 hour'),
+      v.maxValue(8760, 'must be at most 8760 hours, the longest a Step Functions task may wait'),
+    ),
+    168,
+  ),
+  reminderHours: v.optional(wholeNumber('hours', v.minValue(1, 'must be at least 1 hour')), 24),
+  protectedTagKey: v.optional(matching(IAM_TAG_KEY, TAG_KEY_RULE), 'iam-janitor:protected'),
+  keepUntilTagKey: v.optional(matching(IAM_TAG_KEY, TAG_KEY_RULE), 'iam-janitor:keep-until'),
+  twoPersonDelete: v.optional(v.boolean(BOOLEAN_RULE), false),
+  approverIdentityTagKey: v.optional(matching(IAM_TAG_KEY, TAG_KEY_RULE), 'iam-janitor:slack-user-id'),
+  keepDays: v.optional(
+    wholeNumber(
+      'days',
+      v.minValue(1, 'must be at least 1 day'),
+      v.maxValue(3650, 'must be at most 3650 days'),
+    ),
+    90,
+  ),
+  exemptUserNames: v.optional(
+    v.array(matching(IAM_USER_NAME, 'must be an IAM user name (1-64 of letters, digits and +=,.@_-)')),
+    [],
+  ),
+  exemptPathPrefixes: v.optional(
+    v.array(matching(/^\/([\x21-\x7e]*\/)?$/, 'must be an IAM path prefix that starts and ends with "/"')),
+    [],
+  ),
+  maxCasesPerRun: v.optional(
+    wholeNumber(
+      'cases',
+      v.minValue(1, 'must be at least 1'),
+      v.maxValue(250, 'must be at most 250, so the sweep state stays far below the 256 KB payload limit'),
+    ),
+    25,
+  ),
+  maxCandidateFraction: v.optional(
+    v.pipe(
+      v.number('must be a number in (0, 1]'),
+      v.gtValue(0, 'must be in (0, 1]: above 0'),
+      v.maxValue(1, 'must be in (0, 1]: at most 1'),
+    ),
+    0.2,
+  ),
+  credentialCases: v.optional(v.boolean(BOOLEAN_RULE), true),
+  credentialThresholdDays: v.optional(
+    wholeNumber(
+      'days unused, above 0',
+      v.minValue(1, 'must be above 0: a credential unused for this many days is stale'),
+      v.maxValue(3650, 'must be at most 3650 days'),
+    ),
+  ),
+  cloudTrailRegions: v.optional(
+    v.array(matching(AWS_REGION, 'must be an AWS region name such as "eu-west-1"')),
+    [],
+  ),
+  cloudTrailMaxEvents: v.optional(
+    wholeNumber('events', v.minValue(1, 'must be at least 1'), v.maxValue(5000, 'must be at most 5000')),
+    200,
+  ),
+  dryRun: v.optional(v.boolean(BOOLEAN_RULE), false),
+  deploymentMode: v.optional(
+    v.picklist(
+      ['account', 'organization'],
+      'must be "account" (one deployment per account) or "organization" (one hub for every account)',
+    ),
+    'account',
+  ),
+  organizationId: v.optional(
+    matching(ORGANIZATION_ID, 'must be an AWS Organizations id such as "o-a1b2c3d4e5"'),
+  ),
+  memberOrganizationalUnitIds: v.optional(
+    v.array(
+      matching(ORGANIZATIONAL_UNIT_ID, 'must be a root id ("r-ab12") or an OU id ("ou-ab12-cd34ef56")'),
+    ),
+    [],
+  ),
+  memberRoleName: v.optional(
+    matching(
+      IAM_ROLE_NAME,
+      'must be an IAM role name of at most 56 characters (letters, digits and +=,.@_-)',
+    ),
+    'iam-janitor-member',
+  ),
+  memberExternalId: v.optional(
+    matching(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 letters, digits and +=,.@:/-_'),
+    'iam-janitor',
+  ),
+  memberStackSetCallAs: v.optional(
+    v.picklist(
+      ['DELEGATED_ADMIN', 'SELF'],
+      'must be "DELEGATED_ADMIN" (the hub is a delegated administrator account) or "SELF" (it is the management account)',
+    ),
+    'DELEGATED_ADMIN',
+  ),
+  excludeAccountIds: v.optional(v.array(matching(AWS_ACCOUNT_ID, ACCOUNT_ID_RULE)), []),
+  excludeOrganizationalUnitIds: v.optional(
+    v.array(matching(ORGANIZATIONAL_UNIT_ID, 'must be an OU id such as "ou-ab12-cd34ef56"')),
+    [],
+  ),
+  accountConcurrency: v.optional(
+    wholeNumber(
+      'accounts at once',
+      v.minValue(1, 'must be at least 1'),
+      v.maxValue(
         100,
         "must be at most 100: it is also the context step's reserved concurrency, taken from the account's 1,000",
-      )
-      .default(10),
-    reportPrincipalArns: z
-      .array(
-        z
-          .string()
-          .regex(
-            IAM_ROLE_ARN,
-            'must be an IAM role ARN such as "arn:aws:iam::111122223333:role/SecurityAudit"',
+      ),
+    ),
+    10,
+  ),
+  reportPrincipalArns: v.optional(
+    v.array(
+      matching(
+        IAM_ROLE_ARN,
+        'must be an IAM role ARN such as "arn:aws:iam::111122223333:role/SecurityAudit"',
+      ),
+    ),
+    [],
+  ),
+  accountOverrides: v.optional(
+    v.record(
+      matching(AWS_ACCOUNT_ID, ACCOUNT_ID_RULE),
+      v.strictObject({
+        thresholdDays: v.optional(
+          wholeNumber(
+            'days of inactivity, above 0',
+            v.minValue(1, 'must be above 0'),
+            v.maxValue(3650, 'must be at most 3650 days'),
           ),
-      )
-      .default([]),
-    accountOverrides: z
-      .record(
-        z.string().regex(AWS_ACCOUNT_ID, 'must be a 12-digit AWS account id'),
-        z
-          .object({
-            thresholdDays: wholeNumber('days of inactivity, above 0')
-              .min(1, 'must be above 0')
-              .max(3650, 'must be at most 3650 days')
-              .optional(),
-            slackChannelId: z
-              .string()
-              .regex(SLACK_CHANNEL_ID, 'must be a Slack channel id such as "C0123ABCDEF"')
-              .optional(),
-            approverSlackUserIds: z
-              .array(z.string().regex(SLACK_USER_ID, 'must be a Slack user id such as "U0123ABCDEF"'))
-              .min(1, 'must list at least one approver')
-              .optional(),
-          })
-          .strict(),
-      )
-      .default({}),
-    alarmEmail: z.email('must be an e-mail address').optional(),
-  })
-  .strict();
-
-export const configSchema = configObject.superRefine((config, ctx) => {
-  if (!config.slackTeamId && !config.slackEnterpriseId) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['slackTeamId'],
-      message:
-        'is required (or slackEnterpriseId for an organization-wide Enterprise Grid install): requests from any other workspace are refused',
-    });
-  }
-  // Keep on a credential case tags `<keepUntilTagKey>:<AccessKeyId>` (20 characters more).
-  if (config.keepUntilTagKey.length > 107) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['keepUntilTagKey'],
-      message:
-        'must be at most 107 characters, so that the key plus ":" and an access key id fits the 128 allowed',
-    });
-  }
-  if (config.deploymentMode === 'organization') {
-    if (!config.organizationId) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['organizationId'],
-        message:
-          'is required in organization mode: the member roles trust the hub only from inside this organization (aws:PrincipalOrgID)',
-      });
-    }
-    if (config.memberOrganizationalUnitIds.length === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['memberOrganizationalUnitIds'],
-        message:
-          'must list at least one OU (or the root id) in organization mode: the StackSet deploys the member roles there',
-      });
-    }
-    const both = config.memberOrganizationalUnitIds.filter((ou) =>
-      config.excludeOrganizationalUnitIds.includes(ou),
-    );
-    if (both.length > 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['excludeOrganizationalUnitIds'],
-        message: `${both.join(', ')} is also in memberOrganizationalUnitIds: the StackSet would place the member roles in an OU excluded from the sweep; remove it from one of the two`,
-      });
-    }
-  } else if (Object.keys(config.accountOverrides).length > 0) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['accountOverrides'],
-      message: 'applies in organization mode only (deploymentMode "organization"); remove it or switch modes',
-    });
-  }
-  if (config.reminderHours >= config.approvalTimeoutHours) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['reminderHours'],
-      message: `must be below approvalTimeoutHours (${config.approvalTimeoutHours}), or no reminder is ever sent`,
-    });
-  }
+        ),
+        slackChannelId: v.optional(matching(SLACK_CHANNEL_ID, SLACK_CHANNEL_RULE)),
+        approverSlackUserIds: v.optional(
+          v.pipe(
+            v.array(matching(SLACK_USER_ID, SLACK_USER_RULE)),
+            v.minLength(1, 'must list at least one approver'),
+          ),
+        ),
+      }),
+    ),
+    {},
+  ),
+  alarmEmail: v.optional(v.pipe(v.string('must be an e-mail address'), v.email('must be an e-mail address'))),
 });
 
-export type JanitorConfig = z.infer<typeof configSchema>;
-export type JanitorConfigInput = z.input<typeof configSchema>;
+type ParsedObject = v.InferOutput<typeof configObject>;
+
+/** A rule across keys, reported on `key` when `holds` is false. */
+const across = (
+  key: keyof ParsedObject,
+  holds: (config: ParsedObject) => boolean,
+  message: string | ((config: ParsedObject) => string),
+) =>
+  v.forward<ParsedObject, v.CheckIssue<ParsedObject>, [keyof ParsedObject]>(
+    v.check(holds, typeof message === 'string' ? message : (issue) => message(issue.input)),
+    [key],
+  );
+
+const organizationMode = (config: ParsedObject) => config.deploymentMode === 'organization';
+const inBoth = (config: ParsedObject) =>
+  config.memberOrganizationalUnitIds.filter((ou) => config.excludeOrganizationalUnitIds.includes(ou));
+
+export const configSchema = v.pipe(
+  configObject,
+  across(
+    'slackTeamId',
+    (config) => Boolean(config.slackTeamId || config.slackEnterpriseId),
+    'is required (or slackEnterpriseId for an organization-wide Enterprise Grid install): requests from any other workspace are refused',
+  ),
+  // Keep on a credential case tags `<keepUntilTagKey>:<AccessKeyId>` (20 characters more).
+  across(
+    'keepUntilTagKey',
+    (config) => config.keepUntilTagKey.length <= 107,
+    'must be at most 107 characters, so that the key plus ":" and an access key id fits the 128 allowed',
+  ),
+  across(
+    'organizationId',
+    (config) => !organizationMode(config) || Boolean(config.organizationId),
+    'is required in organization mode: the member roles trust the hub only from inside this organization (aws:PrincipalOrgID)',
+  ),
+  across(
+    'memberOrganizationalUnitIds',
+    (config) => !organizationMode(config) || config.memberOrganizationalUnitIds.length > 0,
+    'must list at least one OU (or the root id) in organization mode: the StackSet deploys the member roles there',
+  ),
+  across(
+    'excludeOrganizationalUnitIds',
+    (config) => !organizationMode(config) || inBoth(config).length === 0,
+    (config) =>
+      `${inBoth(config).join(', ')} is also in memberOrganizationalUnitIds: the StackSet would place the member roles in an OU excluded from the sweep; remove it from one of the two`,
+  ),
+  across(
+    'accountOverrides',
+    (config) => organizationMode(config) || Object.keys(config.accountOverrides).length === 0,
+    'applies in organization mode only (deploymentMode "organization"); remove it or switch modes',
+  ),
+  across(
+    'reminderHours',
+    (config) => config.reminderHours < config.approvalTimeoutHours,
+    (config) =>
+      `must be below approvalTimeoutHours (${config.approvalTimeoutHours}), or no reminder is ever sent`,
+  ),
+);
+
+export type JanitorConfig = v.InferOutput<typeof configSchema>;
+export type JanitorConfigInput = v.InferInput<typeof configSchema>;
 
 /** Every key the config accepts, in the schema's order (the README's config reference follows it). */
-export const CONFIG_KEYS = Object.keys(configObject.shape) as (keyof JanitorConfig)[];
+export const CONFIG_KEYS = Object.keys(configObject.entries) as (keyof JanitorConfig)[];
 
 export class InvalidConfigError extends Error {
   override name = 'InvalidConfigError';
@@ -296,23 +322,20 @@ export class InvalidConfigError extends Error {
 
 /** Validates raw settings and names every bad key with its rule, so a typo fails synth at once. */
 export function parseConfig(raw: unknown, source = 'config'): JanitorConfig {
-  const result = configSchema.safeParse(raw);
-  if (result.success) return result.data;
-  const problems = result.error.issues.flatMap((issue) => {
-    // One line per unknown top-level key, named as the user wrote it.
-    if (issue.code === 'unrecognized_keys' && issue.path.length === 0)
-      return issue.keys.map((key) => `  ${key}: ${unknownKeyMessage(key)}`);
-    const key = issue.path.length > 0 ? issue.path.join('.') : '(root)';
-    const message =
-      issue.code === 'unrecognized_keys'
-        ? `unknown key(s) ${issue.keys.join(', ')}`
-        : issue.code === 'invalid_key'
-          ? // A record's key (accountOverrides' account id): the key's own rule, not "Invalid key".
-            (issue.issues[0]?.message ?? issue.message)
-          : issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined
-            ? 'is required'
-            : issue.message;
-    return `  ${key}: ${message}`;
+  const result = v.safeParse(configSchema, raw);
+  if (result.success) return result.output;
+  const problems = result.issues.map((issue) => {
+    const path = (issue.path ?? []).map((item) => String(item.key));
+    // A key the schema does not know (valibot reports it at its own path, expecting nothing there):
+    // named as the user wrote it. A missing key is a strict_object issue too, expecting the key.
+    if (issue.type === 'strict_object' && issue.expected === 'never' && path.length > 0) {
+      const key = path.pop()!;
+      return path.length === 0
+        ? `  ${key}: ${unknownKeyMessage(key)}`
+        : `  ${path.join('.')}: unknown key(s) ${key}`;
+    }
+    const message = issue.kind === 'schema' && issue.input === undefined ? 'is required' : issue.message;
+    return `  ${path.length > 0 ? path.join('.') : '(root)'}: ${message}`;
   });
   throw new InvalidConfigError(`Invalid iam-janitor ${source}:\n${problems.join('\n')}`);
 }
@@ -376,15 +399,6 @@ function contextValue(value: unknown): unknown {
 
 /** Plain context keys that belong to CDK or to the app itself, not to the config. */
 const CDK_CONTEXT_KEYS = new Set(['stackName', 'acknowledged-issue-numbers', 'cli-telemetry']);
-
-function valueAt(raw: unknown, path: PropertyKey[]): unknown {
-  let value: unknown = raw;
-  for (const key of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
-}
 
 /**
  * The settings one account's cases run under: the config with that account's `accountOverrides`

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as v from 'valibot';
+import { nonEmpty } from './validate';
 
 /** The sparse index of the case table that holds one marker per user with an open case. */
 export const OPEN_CASES_INDEX = 'openCasesByUser';
@@ -67,48 +68,45 @@ export type ActivitySource = (typeof ACTIVITY_SOURCES)[number];
  * two access-key slots and no key ids, so the slot and its creation date identify the key until the
  * context step reads its id.
  */
-export const credentialRefSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('password'), issuedAt: z.string().nullable() }),
-  z.object({
-    kind: z.literal('access-key'),
-    slot: z.union([z.literal(1), z.literal(2)]),
-    issuedAt: z.string().nullable(),
+export const credentialRefSchema = v.variant('kind', [
+  v.object({ kind: v.literal('password'), issuedAt: v.nullable(v.string()) }),
+  v.object({
+    kind: v.literal('access-key'),
+    slot: v.union([v.literal(1), v.literal(2)]),
+    issuedAt: v.nullable(v.string()),
   }),
 ]);
-export type CredentialRef = z.infer<typeof credentialRefSchema>;
+export type CredentialRef = v.InferOutput<typeof credentialRefSchema>;
 
 /**
  * What the sweep hands to each case: a reference, never the report. Small enough that the largest
  * allowed candidate list stays far below Step Functions' 256 KB payload limit.
  */
-export const candidateSchema = z.object({
-  userName: z.string().min(1),
-  userId: z.string().min(1),
-  arn: z.string().min(1),
-  reason: z.string(),
-  lastActivity: z.string().nullable(),
-  lastActivitySource: z.enum(ACTIVITY_SOURCES),
-  idleDays: z.number().int(),
-  kind: z.enum(CASE_KINDS).default('user'),
+export const candidateSchema = v.object({
+  userName: nonEmpty(),
+  userId: nonEmpty(),
+  arn: nonEmpty(),
+  reason: v.string(),
+  lastActivity: v.nullable(v.string()),
+  lastActivitySource: v.picklist(ACTIVITY_SOURCES),
+  idleDays: v.pipe(v.number(), v.integer()),
+  kind: v.optional(v.picklist(CASE_KINDS), 'user'),
   /** Only for a credential case: which credential. */
-  credential: credentialRefSchema.optional(),
+  credential: v.optional(credentialRefSchema),
   /** An offboarding: requested for a named user, active or not, rather than found by the sweep. */
-  requested: z
-    .object({ by: z.string().min(1), at: z.string().min(1), reason: z.string().max(500).optional() })
-    .optional(),
+  requested: v.optional(
+    v.object({ by: nonEmpty(), at: nonEmpty(), reason: v.optional(v.pipe(v.string(), v.maxLength(500))) }),
+  ),
   /** Organization mode: the member account the user lives in, and its alias (or its name in Organizations). */
-  accountId: z
-    .string()
-    .regex(/^\d{12}$/)
-    .optional(),
-  accountAlias: z.string().optional(),
+  accountId: v.optional(v.pipe(v.string(), v.regex(/^\d{12}$/))),
+  accountAlias: v.optional(v.string()),
   /**
    * Unique per user and credential, the execution name's stem: `<userId>` or `<userId>-key2`, with
    * `<accountId>-` in front in organization mode.
    */
-  subjectId: z.string().min(1),
+  subjectId: nonEmpty(),
 });
-export type Candidate = z.infer<typeof candidateSchema>;
+export type Candidate = v.InferOutput<typeof candidateSchema>;
 
 /**
  * What a sweep's state carries of each case it starts: a reference, bounded by IAM's own limits
@@ -135,25 +133,25 @@ export const caseIdOf = (ref: Pick<Candidate, 'subjectId'>, runDate: string) => 
 export const MAX_REASON_LENGTH = 500;
 
 /** What the interactions Lambda sends with SendTaskSuccess, and what the case machine acts on. */
-export const decisionSchema = z.object({
-  decision: z.enum(DECISIONS),
-  decidedBy: z.string().min(1),
-  decidedAt: z.string().min(1),
+export const decisionSchema = v.object({
+  decision: v.picklist(DECISIONS),
+  decidedBy: nonEmpty(),
+  decidedAt: nonEmpty(),
   /** Why, in the approver's words: optional, typed in the message before clicking. */
-  reason: z.string().max(MAX_REASON_LENGTH).optional(),
+  reason: v.optional(v.pipe(v.string(), v.maxLength(MAX_REASON_LENGTH))),
   /** With twoPersonDelete: the first approver of a Delete; decidedBy is the second. */
-  firstApprover: z.string().min(1).optional(),
+  firstApprover: v.optional(nonEmpty()),
   /**
    * The deciders' e-mail addresses as Slack gave them at the click (absent when Slack would not
    * say): the remover compares them with the user's identity tag, read live.
    */
-  decidedByEmail: z.string().min(1).optional(),
-  firstApproverEmail: z.string().min(1).optional(),
+  decidedByEmail: v.optional(nonEmpty()),
+  firstApproverEmail: v.optional(nonEmpty()),
   /**
    * The deciders' names as Slack showed them at the click, kept for the audit trail: a Slack id
    * means nothing to an auditor, and a person may leave the workspace before the audit.
    */
-  decidedByName: z.string().min(1).max(200).optional(),
-  firstApproverName: z.string().min(1).max(200).optional(),
+  decidedByName: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
+  firstApproverName: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
 });
-export type DecisionRecord = z.infer<typeof decisionSchema>;
+export type DecisionRecord = v.InferOutput<typeof decisionSchema>;

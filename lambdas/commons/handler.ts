@@ -1,7 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as v from 'valibot';
 import { logger, metrics } from './observability';
+import { parseAs } from './validate';
 
 /**
  * The one wrapper of every Task handler: the event is parsed with its schema before anything runs
@@ -10,13 +11,13 @@ import { logger, metrics } from './observability';
  * context (request id, function, cold start), as Powertools' injectLambdaContext adds it, and
  * stored metrics are flushed once at the end, whatever happens.
  */
-export function taskHandler<Schema extends z.ZodType, Result>(
+export function taskHandler<Schema extends v.GenericSchema, Result>(
   schema: Schema,
-  keys: (event: z.infer<Schema>) => Record<string, string>,
-  body: (event: z.infer<Schema>, log: Logger) => Promise<Result>,
+  keys: (event: v.InferOutput<Schema>) => Record<string, string>,
+  body: (event: v.InferOutput<Schema>, log: Logger) => Promise<Result>,
 ): (event: unknown, context?: Context) => Promise<Result> {
   return async (raw, context) => {
-    const event = schema.parse(raw);
+    const event = parseAs(schema, raw, context ? `${context.functionName} event` : 'event');
     // A child logger per invocation: keys never leak from one case to the next.
     const log = logger.createChild({ persistentKeys: keys(event) });
     if (context) log.addContext(context);

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as v from 'valibot';
 import { secretsProvider } from './clients';
 import type { JIRA_SECRET_KEYS, SLACK_SECRET_KEYS } from './contracts';
 import { requireEnv } from './env';
@@ -10,18 +10,23 @@ import { requireEnv } from './env';
  */
 // `satisfies`: the key lists the stack documents (contracts.ts) name exactly these fields.
 // Well-formed, not only present: a user token or a placeholder would fail at the first post.
-const slackSecretSchema = z.object({
-  slackBotToken: z.string().regex(/^xoxb-/, 'must be the bot token (xoxb-…) from OAuth & Permissions'),
-  slackSigningSecret: z
-    .string()
-    .regex(/^[0-9a-z]{16,}$/i, "must be the app's signing secret from Basic Information"),
-} satisfies Record<(typeof SLACK_SECRET_KEYS)[number], z.ZodString>);
-const jiraSecretSchema = z.object({
-  jiraEmail: z.string().regex(/^[^@\s]+@[^@\s]+$/, 'must be the e-mail of the Jira account'),
-  jiraApiToken: z.string().min(1),
-} satisfies Record<(typeof JIRA_SECRET_KEYS)[number], z.ZodString>);
-export type SlackSecrets = z.infer<typeof slackSecretSchema>;
-export type JiraSecrets = z.infer<typeof jiraSecretSchema>;
+type StringSchema = v.GenericSchema<unknown, string>;
+const slackSecretSchema = v.object({
+  slackBotToken: v.pipe(
+    v.string(),
+    v.regex(/^xoxb-/, 'must be the bot token (xoxb-…) from OAuth & Permissions'),
+  ),
+  slackSigningSecret: v.pipe(
+    v.string(),
+    v.regex(/^[0-9a-z]{16,}$/i, "must be the app's signing secret from Basic Information"),
+  ),
+} satisfies Record<(typeof SLACK_SECRET_KEYS)[number], StringSchema>);
+const jiraSecretSchema = v.object({
+  jiraEmail: v.pipe(v.string(), v.regex(/^[^@\s]+@[^@\s]+$/, 'must be the e-mail of the Jira account')),
+  jiraApiToken: v.pipe(v.string(), v.minLength(1, 'is empty')),
+} satisfies Record<(typeof JIRA_SECRET_KEYS)[number], StringSchema>);
+export type SlackSecrets = v.InferOutput<typeof slackSecretSchema>;
+export type JiraSecrets = v.InferOutput<typeof jiraSecretSchema>;
 
 export class SecretNotConfiguredError extends Error {
   override name = 'SecretNotConfiguredError';
@@ -44,7 +49,7 @@ type SecretKind = keyof typeof SCHEMAS;
 async function readSecret<K extends SecretKind>(
   variable: string,
   kind: K,
-): Promise<z.infer<(typeof SCHEMAS)[K]>> {
+): Promise<v.InferOutput<(typeof SCHEMAS)[K]>> {
   const arn = requireEnv(variable);
   return parseSecret(kind, arn, await (await secretsProvider()).get(arn, { transform: 'json', maxAge: 300 }));
 }
@@ -57,19 +62,20 @@ export function parseSecret<K extends SecretKind>(
   kind: K,
   secretId: string,
   raw: unknown,
-): z.infer<(typeof SCHEMAS)[K]> {
-  const parsed = SCHEMAS[kind].safeParse(raw ?? {});
+): v.InferOutput<(typeof SCHEMAS)[K]> {
+  const parsed = v.safeParse(SCHEMAS[kind], raw ?? {});
   if (!parsed.success) {
-    const problems = parsed.error.issues
+    // A missing key and a non-string value are both "missing": a value is never echoed.
+    const problems = parsed.issues
       .map((issue) =>
-        issue.code === 'invalid_type'
-          ? `${issue.path.join('.')} is missing`
-          : `${issue.path.join('.')} ${issue.message}`,
+        issue.kind === 'schema'
+          ? `${v.getDotPath(issue)} is missing`
+          : `${v.getDotPath(issue)} ${issue.message}`,
       )
       .join('; ');
     throw new SecretNotConfiguredError(
       `The secret ${secretId} is not filled as iam-janitor needs: ${problems}. Fill it with: aws secretsmanager put-secret-value --secret-id ${secretId} --secret-string file://secret.json`,
     );
   }
-  return parsed.data as z.infer<(typeof SCHEMAS)[K]>;
+  return parsed.output as v.InferOutput<(typeof SCHEMAS)[K]>;
 }

@@ -14,7 +14,7 @@ import {
   type IAMClient,
   type User,
 } from '@aws-sdk/client-iam';
-import * as z from 'zod';
+import * as v from 'valibot';
 import { UnknownUserError, isNoSuchEntity } from './errors';
 import { allItems } from './pagination';
 
@@ -24,49 +24,52 @@ import { allItems } from './pagination';
  * the approver as evidence. Read-only.
  */
 
-export const snapshotSchema = z.object({
-  schemaVersion: z.literal(1),
-  takenAt: z.string(),
-  userName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'not an IAM user name'),
-  userId: z.string(),
-  arn: z.string(),
+const optionalNullable = () => v.optional(v.nullable(v.string()));
+
+export const snapshotSchema = v.object({
+  schemaVersion: v.literal(1),
+  takenAt: v.string(),
+  userName: v.pipe(v.string(), v.regex(/^[\w+=,.@-]{1,64}$/, 'not an IAM user name')),
+  userId: v.string(),
+  arn: v.string(),
   /** The account the user lived in (from its ARN): organization mode restores there and nowhere else. */
-  accountId: z.string().optional(),
-  path: z.string().regex(/^\/([\x21-\x7e]*\/)?$/, 'not an IAM path (it must start and end with "/")'),
-  createDate: z.string(),
-  permissionsBoundary: z.string().nullable(),
-  tags: z.record(z.string(), z.string()),
-  groups: z.array(z.string()),
-  managedPolicies: z.array(z.string().startsWith('arn:', 'not a policy ARN')),
-  inlinePolicies: z.record(z.string(), z.record(z.string(), z.unknown())),
-  loginProfile: z.object({ createDate: z.string() }).nullable(),
-  passwordLastUsed: z.string().nullable(),
-  accessKeys: z.array(
-    z.object({
-      id: z.string(),
-      status: z.string(),
-      createDate: z.string(),
-      lastUsedDate: z.string().nullable(),
-      lastUsedService: z.string().nullable().optional(),
+  accountId: v.optional(v.string()),
+  path: v.pipe(
+    v.string(),
+    v.regex(/^\/([\x21-\x7e]*\/)?$/, 'not an IAM path (it must start and end with "/")'),
+  ),
+  createDate: v.string(),
+  permissionsBoundary: v.nullable(v.string()),
+  tags: v.record(v.string(), v.string()),
+  groups: v.array(v.string()),
+  managedPolicies: v.array(v.pipe(v.string(), v.startsWith('arn:', 'not a policy ARN'))),
+  inlinePolicies: v.record(v.string(), v.record(v.string(), v.unknown())),
+  loginProfile: v.nullable(v.object({ createDate: v.string() })),
+  passwordLastUsed: v.nullable(v.string()),
+  accessKeys: v.array(
+    v.object({
+      id: v.string(),
+      status: v.string(),
+      createDate: v.string(),
+      lastUsedDate: v.nullable(v.string()),
+      lastUsedService: optionalNullable(),
     }),
   ),
-  signingCertificates: z.array(z.object({ id: z.string(), status: z.string() })),
+  signingCertificates: v.array(v.object({ id: v.string(), status: v.string() })),
   // uploadDate, createDate and status came after the first snapshots: optional, so those still restore.
-  sshPublicKeys: z.array(
-    z.object({ id: z.string(), status: z.string(), uploadDate: z.string().nullable().optional() }),
-  ),
-  serviceSpecificCredentials: z.array(
-    z.object({
-      id: z.string(),
-      serviceName: z.string(),
-      status: z.string().optional(),
-      createDate: z.string().nullable().optional(),
+  sshPublicKeys: v.array(v.object({ id: v.string(), status: v.string(), uploadDate: optionalNullable() })),
+  serviceSpecificCredentials: v.array(
+    v.object({
+      id: v.string(),
+      serviceName: v.string(),
+      status: v.optional(v.string()),
+      createDate: optionalNullable(),
     }),
   ),
-  mfaDevices: z.array(z.object({ serialNumber: z.string(), virtual: z.boolean() })),
+  mfaDevices: v.array(v.object({ serialNumber: v.string(), virtual: v.boolean() })),
 });
 /** Everything about a user before anything changes: the plan of a removal, and what restore reads. */
-export type Snapshot = z.infer<typeof snapshotSchema>;
+export type Snapshot = v.InferOutput<typeof snapshotSchema>;
 
 /** Virtual MFA devices have an `arn:…:mfa/…` serial; hardware tokens have a plain serial, FIDO keys a `u2f/` ARN. */
 const isVirtualMfa = (serialNumber: string) => /^arn:aws[\w-]*:iam::\d{12}:mfa\//.test(serialNumber);

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as v from 'valibot';
 import { refuseOutOfScope } from '../commons/account-scope';
 import { caseStore, iamClientFor, memberOf, organizationsClient, trailAccess } from '../commons/clients';
 import { candidateSchema } from '../commons/contracts';
@@ -16,10 +16,11 @@ import { UserBecameActiveError, UserChangedError } from '../commons/errors';
 import { pathOfArn, refuseIfProtected } from '../commons/exemptions';
 import { cloudTrailLimiter } from '../commons/rate-limiter';
 import { gatherIamFacts, resolveCredential, type CaseContext } from './context';
+import { nonEmpty } from '../commons/validate';
 
-const eventSchema = z.object({
-  caseId: z.string().min(1),
-  executionArn: z.string().min(1),
+const eventSchema = v.object({
+  caseId: nonEmpty(),
+  executionArn: nonEmpty(),
   candidate: candidateSchema,
 });
 

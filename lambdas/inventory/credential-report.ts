@@ -5,27 +5,27 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { parse } from 'csv-parse/sync';
-import * as z from 'zod';
+import * as v from 'valibot';
 import { CredentialReportTimeoutError, errorName } from '../commons/errors';
 import { clip } from '../commons/text';
 
 /** One row of the IAM credential report, as documented in the IAM User Guide. */
-export const credentialReportRowSchema = z.object({
-  user: z.string(),
-  arn: z.string(),
-  user_creation_time: z.string(),
-  password_enabled: z.string(),
-  password_last_used: z.string(),
-  password_last_changed: z.string(),
-  mfa_active: z.string(),
-  access_key_1_active: z.string(),
-  access_key_1_last_rotated: z.string(),
-  access_key_1_last_used_date: z.string(),
-  access_key_2_active: z.string(),
-  access_key_2_last_rotated: z.string(),
-  access_key_2_last_used_date: z.string(),
+export const credentialReportRowSchema = v.object({
+  user: v.string(),
+  arn: v.string(),
+  user_creation_time: v.string(),
+  password_enabled: v.string(),
+  password_last_used: v.string(),
+  password_last_changed: v.string(),
+  mfa_active: v.string(),
+  access_key_1_active: v.string(),
+  access_key_1_last_rotated: v.string(),
+  access_key_1_last_used_date: v.string(),
+  access_key_2_active: v.string(),
+  access_key_2_last_rotated: v.string(),
+  access_key_2_last_used_date: v.string(),
 });
-export type CredentialReportRow = z.infer<typeof credentialReportRowSchema>;
+export type CredentialReportRow = v.InferOutput<typeof credentialReportRowSchema>;
 
 export interface FetchReportOptions {
   /** How long to keep asking before giving up. @default 120_000 */
@@ -84,7 +84,7 @@ export async function fetchCredentialReport(
 }
 
 /** The columns iam-janitor reads; a report without one of them cannot be judged at all. */
-const REQUIRED_COLUMNS = Object.keys(credentialReportRowSchema.shape);
+const REQUIRED_COLUMNS = Object.keys(credentialReportRowSchema.entries);
 const BOOLEAN_COLUMNS = [
   'password_enabled',
   'mfa_active',
@@ -149,7 +149,7 @@ export function parseCredentialReport(csv: string): ParsedReport {
       skipped.push({ line: info.lines, ...(record.user ? { userName: record.user } : {}), reason: problem });
       continue;
     }
-    const row = credentialReportRowSchema.parse(record);
+    const row = v.parse(credentialReportRowSchema, record);
     // IAM writes "true"/"false"; read any case, so that "TRUE" is never taken for false.
     for (const column of BOOLEAN_COLUMNS) row[column] = row[column].toLowerCase();
     rows.push(row);

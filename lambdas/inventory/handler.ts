@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import * as z from 'zod';
+import * as v from 'valibot';
 import type { GuardScope } from '../commons/case-store';
 import { caseStore, iamClient, iamClientFor, memberTarget } from '../commons/clients';
 import { configForAccount } from '../commons/config';
@@ -13,12 +13,13 @@ import { accountSubjectId, inAccount, type AccountRef } from '../commons/member-
 import { metrics, MetricName } from '../commons/observability';
 import type { AccountSweepOutput } from '../commons/sweep-results';
 import { runInventory, type InventoryResult } from './inventory';
+import { nonEmpty } from '../commons/validate';
 
-const eventSchema = z.object({
-  sweepId: z.string().min(1),
-  startedAt: z.string().min(1),
+const eventSchema = v.object({
+  sweepId: nonEmpty(),
+  startedAt: nonEmpty(),
   /** Organization mode: the member account this iteration of the Distributed Map inventories. */
-  account: z.object({ accountId: z.string().regex(/^\d{12}$/), name: z.string() }).optional(),
+  account: v.optional(v.object({ accountId: v.pipe(v.string(), v.regex(/^\d{12}$/)), name: v.string() })),
 });
 
 export type { AccountSweepOutput };

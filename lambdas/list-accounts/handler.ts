@@ -1,10 +1,11 @@
-import * as z from 'zod';
+import * as v from 'valibot';
 import { organizationsClient } from '../commons/clients';
 import { janitorConfig } from '../commons/env';
 import { taskHandler } from '../commons/handler';
 import { listMemberAccounts, type MemberAccount } from './accounts';
+import { nonEmpty } from '../commons/validate';
 
-const eventSchema = z.object({ sweepId: z.string().min(1) });
+const eventSchema = v.object({ sweepId: nonEmpty() });
 
 export interface AccountsOutput {
   readonly accounts: MemberAccount[];

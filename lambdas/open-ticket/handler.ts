@@ -1,10 +1,11 @@
-import * as z from 'zod';
+import * as v from 'valibot';
 import { caseStore } from '../commons/clients';
 import { clock } from '../commons/clock';
 import { taskHandler } from '../commons/handler';
 import { createCaseTicket, findCaseTicket, jiraClient, jiraSettings } from '../commons/jira/tracker';
+import { nonEmpty } from '../commons/validate';
 
-const eventSchema = z.object({ caseId: z.string().min(1) });
+const eventSchema = v.object({ caseId: nonEmpty() });
 
 /**
  * How long a retry looks for the ticket an earlier attempt may have created before it creates one:

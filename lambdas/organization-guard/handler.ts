@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import * as z from 'zod';
+import * as v from 'valibot';
 import { caseStore } from '../commons/clients';
 import { caseRefOf, type CaseRef } from '../commons/contracts';
 import { janitorConfig } from '../commons/env';
@@ -7,15 +7,16 @@ import { taskHandler } from '../commons/handler';
 import { metrics, MetricName } from '../commons/observability';
 import { applyGuard, batchOf, type Population } from '../commons/guard';
 import { accountResultSchema, type AccountSweepOutput } from '../commons/sweep-results';
+import { nonEmpty } from '../commons/validate';
 
-const eventSchema = z.object({
-  sweepId: z.string().min(1),
-  startedAt: z.string().min(1),
-  excluded: z.number().int(),
-  inactive: z.number().int(),
+const eventSchema = v.object({
+  sweepId: nonEmpty(),
+  startedAt: nonEmpty(),
+  excluded: v.pipe(v.number(), v.integer()),
+  inactive: v.pipe(v.number(), v.integer()),
   // Executions started before the management account was named in the listing still run.
-  managementAccountId: z.string().nullable().optional(),
-  accounts: z.array(accountResultSchema),
+  managementAccountId: v.optional(v.nullable(v.string())),
+  accounts: v.array(accountResultSchema),
 });
 
 /** The organization sweep's result, read by the case starts and kept as the sweep's output. */

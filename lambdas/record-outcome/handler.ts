@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import * as z from 'zod';
+import * as v from 'valibot';
 import { caseStore } from '../commons/clients';
 import { candidateSchema, OUTCOMES, type Outcome } from '../commons/contracts';
 import { configForAccount } from '../commons/config';
@@ -14,24 +14,22 @@ import { jiraClient, jiraSettings, recordOutcomeInJira } from '../commons/jira/t
 import { outcomeComment, outcomeDetail, outcomeReply } from '../commons/outcome';
 import { expiredMessage } from '../commons/slack-messages';
 import { DAY_MS } from '../commons/time';
+import { nonEmpty } from '../commons/validate';
 
 /**
  * What RecordOutcome reads of the machine's state: the outcome (a Pass state's, or Act's) and the
  * error. Everything else comes from the case record, the one source of truth; the candidate only
  * names the user when the case never reached the table.
  */
-const stateSchema = z.object({
+const stateSchema = v.object({
   // Executions started before subjectId existed still record their outcome.
-  candidate: candidateSchema.extend({ subjectId: z.string().optional() }),
-  outcome: z.enum(OUTCOMES).optional(),
-  action: z
-    .object({ outcome: z.enum(OUTCOMES) })
-    .partial()
-    .optional(),
-  error: z.object({ Error: z.string(), Cause: z.unknown().optional() }).optional(),
+  candidate: v.object({ ...candidateSchema.entries, subjectId: v.optional(v.string()) }),
+  outcome: v.optional(v.picklist(OUTCOMES)),
+  action: v.optional(v.object({ outcome: v.optional(v.picklist(OUTCOMES)) })),
+  error: v.optional(v.object({ Error: v.string(), Cause: v.optional(v.unknown()) })),
 });
 
-const eventSchema = z.object({ caseId: z.string().min(1), state: stateSchema });
+const eventSchema = v.object({ caseId: nonEmpty(), state: stateSchema });
 
 export interface RecordResult {
   readonly outcome: Outcome;

@@ -1,5 +1,5 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import * as z from 'zod';
+import * as v from 'valibot';
 import type { CaseRecord } from '../commons/case-store';
 import { caseStore, sfnClient } from '../commons/clients';
 import { clock } from '../commons/clock';
@@ -9,10 +9,11 @@ import { taskHandler } from '../commons/handler';
 import { slackSecrets } from '../commons/secrets';
 import { callSlack, slackClient, updateMessage } from '../commons/slack';
 import { approvalMessage, decidedMessage, type SlackMessage } from '../commons/slack-messages';
+import { nonEmpty } from '../commons/validate';
 
-const eventSchema = z.object({
-  caseId: z.string().min(1),
-  taskToken: z.string().min(1),
+const eventSchema = v.object({
+  caseId: nonEmpty(),
+  taskToken: nonEmpty(),
 });
 
 /**

@@ -1,7 +1,7 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as v from 'valibot';
 import type { CaseRecord } from '../commons/case-store';
 import { caseStore, sfnClient } from '../commons/clients';
 import {
@@ -24,33 +24,39 @@ import { clip, formatTime } from '../commons/text';
 import { verifySlackSignature } from './signature';
 
 /** The part of a Lambda Function URL event this handler reads. */
-const functionUrlEventSchema = z.object({
-  headers: z.record(z.string(), z.string().optional()).default({}),
-  body: z.string().optional(),
-  isBase64Encoded: z.boolean().optional(),
+const functionUrlEventSchema = v.object({
+  headers: v.optional(v.record(v.string(), v.optional(v.string())), {}),
+  body: v.optional(v.string()),
+  isBase64Encoded: v.optional(v.boolean()),
 });
 
-const blockActionsSchema = z.object({
-  type: z.literal('block_actions'),
-  api_app_id: z.string().optional(),
+const blockActionsSchema = v.object({
+  type: v.literal('block_actions'),
+  api_app_id: v.optional(v.string()),
   // An organization-wide (Enterprise Grid) install sends "team": null and the org in "enterprise";
   // a workspace of an org may also name its org in team.enterprise_id.
-  team: z.object({ id: z.string(), enterprise_id: z.string().optional() }).nullable().optional(),
-  enterprise: z.object({ id: z.string() }).nullable().optional(),
-  is_enterprise_install: z.boolean().optional(),
-  user: z.object({ id: z.string() }),
-  channel: z.object({ id: z.string() }).optional(),
-  actions: z.array(z.object({ action_id: z.enum(DECISIONS), value: z.string().min(1).max(2000) })).min(1),
+  team: v.nullish(v.object({ id: v.string(), enterprise_id: v.optional(v.string()) })),
+  enterprise: v.nullish(v.object({ id: v.string() })),
+  is_enterprise_install: v.optional(v.boolean()),
+  user: v.object({ id: v.string() }),
+  channel: v.optional(v.object({ id: v.string() })),
+  actions: v.pipe(
+    v.array(
+      v.object({
+        action_id: v.picklist(DECISIONS),
+        value: v.pipe(v.string(), v.minLength(1), v.maxLength(2000)),
+      }),
+    ),
+    v.minLength(1),
+  ),
   // Slack sends the message's input blocks with every block_actions: the optional reason is there.
-  state: z
-    .object({
-      values: z.record(
-        z.string(),
-        z.record(z.string(), z.object({ value: z.string().nullable().optional() }).passthrough()),
-      ),
-    })
-    .optional(),
+  state: v.optional(
+    v.object({
+      values: v.record(v.string(), v.record(v.string(), v.looseObject({ value: v.nullish(v.string()) }))),
+    }),
+  ),
 });
+type BlockActions = v.InferOutput<typeof blockActionsSchema>;
 
 export interface FunctionUrlResult {
   readonly statusCode: number;
@@ -75,9 +81,9 @@ export async function handler(event: unknown, context?: Context): Promise<Functi
 }
 
 async function handleRequest(event: unknown): Promise<FunctionUrlResult> {
-  const parsedEvent = functionUrlEventSchema.safeParse(event);
-  if (!parsedEvent.success || parsedEvent.data.body === undefined) return reject(400, 'malformed request');
-  const { headers, body, isBase64Encoded } = parsedEvent.data;
+  const parsedEvent = v.safeParse(functionUrlEventSchema, event);
+  if (!parsedEvent.success || parsedEvent.output.body === undefined) return reject(400, 'malformed request');
+  const { headers, body, isBase64Encoded } = parsedEvent.output;
   const rawBody = isBase64Encoded ? Buffer.from(body!, 'base64').toString('utf8') : body!;
   const header = (name: string) => headers[name] ?? headers[name.toLowerCase()];
 
@@ -90,9 +96,9 @@ async function handleRequest(event: unknown): Promise<FunctionUrlResult> {
   );
   if (!check.valid) return reject(401, check.reason);
 
-  let payload: z.infer<typeof blockActionsSchema>;
+  let payload: BlockActions;
   try {
-    payload = blockActionsSchema.parse(JSON.parse(new URLSearchParams(rawBody).get('payload') ?? ''));
+    payload = v.parse(blockActionsSchema, JSON.parse(new URLSearchParams(rawBody).get('payload') ?? ''));
   } catch {
     return reject(400, 'not a block_actions payload');
   }
@@ -267,7 +273,7 @@ async function handleRequest(event: unknown): Promise<FunctionUrlResult> {
  * Enterprise Grid organization (org-wide installs send no team at all).
  */
 function workspaceCheck(
-  payload: z.infer<typeof blockActionsSchema>,
+  payload: BlockActions,
   config: { slackTeamId?: string; slackEnterpriseId?: string },
 ): { accepted: true } | { accepted: false; reason: string } {
   if (config.slackTeamId && payload.team?.id === config.slackTeamId) return { accepted: true };

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as v from 'valibot';
 import * as path from 'node:path';
 import { iamClient } from '../../lambdas/commons/clients';
 import { act, latestUse, snapshotSchema, type Snapshot } from '../../lambdas/act/removal';
@@ -129,8 +130,8 @@ export function describePlan(snapshot: Snapshot): string {
 function readEarlierSnapshot(file: string): Snapshot | undefined {
   if (!fs.existsSync(file)) return undefined;
   try {
-    const parsed = snapshotSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-    return parsed.success ? parsed.data : undefined;
+    const parsed = v.safeParse(snapshotSchema, JSON.parse(fs.readFileSync(file, 'utf8')));
+    return parsed.success ? parsed.output : undefined;
   } catch {
     return undefined;
   }

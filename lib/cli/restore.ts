@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
+import * as v from 'valibot';
 import { CaseStore } from '../../lambdas/commons/case-store';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { documentClient, iamClient, stsClient } from '../../lambdas/commons/clients';
 import { snapshotSchema } from '../../lambdas/act/removal';
+import { describeIssues } from '../../lambdas/commons/validate';
 import { credentialUndo } from '../../lambdas/commons/outcome';
 import { NOT_RESTORED, restorePlan, restoreUser } from '../../lambdas/act/restore';
 import type { CommandIo } from './io';
@@ -67,15 +69,13 @@ export async function runRestore(
       return 2;
     }
   }
-  const parsed = snapshotSchema.safeParse(raw);
+  const parsed = v.safeParse(snapshotSchema, raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`,
-    );
+    const problems = describeIssues(parsed.issues).map((problem) => `  ${problem}`);
     io.stderr(`${source} is not a valid iam-janitor snapshot:\n${problems.join('\n')}`);
     return 2;
   }
-  const snapshot = parsed.data;
+  const snapshot = parsed.output;
   // A snapshot names its account: restoring it anywhere else would create the user in the wrong account.
   if (snapshot.accountId) {
     const caller = await callerAccount();

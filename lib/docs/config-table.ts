@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { CONFIG_KEYS, configObject } from '../../lambdas/commons/config';
 import { currentSection, type ReadmeSection } from '../readme-section';
 import { CONFIG_DOCS } from './config-docs';
@@ -11,9 +12,9 @@ export const CONFIG_SECTION: ReadmeSection = {
 
 /** The schema's default for a key, as the README shows it: `45`, `[]`, `UTC`. */
 function schemaDefault(key: (typeof CONFIG_KEYS)[number]): string | undefined {
-  const parsed = configObject.shape[key].safeParse(undefined);
-  if (!parsed.success || parsed.data === undefined) return undefined;
-  const value = parsed.data;
+  const parsed = v.safeParse(configObject.entries[key], undefined);
+  if (!parsed.success || parsed.output === undefined) return undefined;
+  const value = parsed.output;
   return `\`${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}\``;
 }
 
