@@ -97,3 +97,23 @@ describe('a real handler, bundled as it is deployed', () => {
     }
   }, 60_000);
 });
+
+describe('what the bundles carry', () => {
+  const bytesFrom = (inputs: Record<string, { bytesInOutput: number }>, folder: string) =>
+    Object.entries(inputs)
+      .filter(([file]) => file.includes(`node_modules/${folder}/`))
+      .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
+
+  it('keeps zod out of a function without jira.js: its checks are valibot, a few KB built in no time', async () => {
+    // GIVEN the function Slack waits on, bundled as deployed
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'janitor-zod-'));
+    const result = await build(
+      esbuildOptions(handlerEntry('slack-interactions'), path.join(dir, 'index.js')),
+    );
+    const { inputs } = Object.values(result.metafile.outputs)[0]!;
+    // THEN no byte of zod is in it (zod alone was 96 KB of every bundle), and valibot is small
+    expect(bytesFrom(inputs, 'zod')).toBe(0);
+    expect(bytesFrom(inputs, 'valibot')).toBeGreaterThan(0);
+    expect(bytesFrom(inputs, 'valibot')).toBeLessThan(30 * 1024);
+  }, 60_000);
+});
