@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { memberTarget, memberTrailAccess } from '../lambdas/commons/clients';
-import { lookupUserEvents } from '../lambdas/commons/cloudtrail';
-import { mapWithConcurrency } from '../lambdas/commons/concurrency';
+import { memberTarget, memberTrailAccess } from '../lambdas/commons/runtime/clients';
+import { lookupUserEvents } from '../lambdas/commons/cloudtrail/lookup';
+import { mapWithConcurrency } from '../lambdas/commons/runtime/concurrency';
 import type { OrganizationSweepOutput } from '../lambdas/organization-guard/handler';
 import { emptyAccount } from '../lib/sim/account';
 import { Simulation } from '../lib/sim/engine';
 import { generateScenario } from '../lib/sim/generate';
-import type { SimOrganization } from '../lib/sim/organization-standin';
+import type { SimOrganization } from '../lib/sim/standins/organization-standin';
 import { buildAccount } from '../lib/sim/scenario';
 
 export interface OrganizationFigures {

@@ -19,19 +19,19 @@ import {
   type User,
 } from '@aws-sdk/client-iam';
 import { build } from 'esbuild';
-import { mapWithConcurrency } from '../lambdas/commons/concurrency';
-import { PatientRetryStrategy } from '../lambdas/commons/clients';
+import { mapWithConcurrency } from '../lambdas/commons/runtime/concurrency';
+import { PatientRetryStrategy } from '../lambdas/commons/runtime/clients';
 import { runInventory } from '../lambdas/inventory/inventory';
 import { handler as contextHandler } from '../lambdas/gather-context/handler';
 import { handler as inventoryHandler } from '../lambdas/inventory/handler';
 import { handleSignedClicks } from './interactions';
 import { benchOrganization } from './organization';
 import { benchmarksMarkdown, type BenchResults, type BundleFigure } from './report';
-import { LAMBDA_NAMES, esbuildOptions, handlerEntry } from '../lib/janitor-function';
+import { LAMBDA_NAMES, esbuildOptions, handlerEntry } from '../lib/infra/janitor-function';
 import { candidateOf, type SimAccount } from '../lib/sim/account';
 import { generateScenario } from '../lib/sim/generate';
 import { buildAccount } from '../lib/sim/scenario';
-import { AwsStandin } from '../lib/sim/aws-standin';
+import { AwsStandin } from '../lib/sim/standins/aws-standin';
 import { Simulation } from '../lib/sim/engine';
 import { runScenario } from '../lib/sim/run-scenario';
 import { loadScenario } from '../lib/sim/scenario';

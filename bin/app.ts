@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { configFromContext, InvalidConfigError } from '../lambdas/commons/config';
-import type { IamJanitorProps } from '../lib/iam-janitor';
-import { IamJanitorStack } from '../lib/iam-janitor-stack';
+import { configFromContext, InvalidConfigError } from '../lambdas/commons/config/config';
+import type { IamJanitorProps } from '../lib/infra/iam-janitor';
+import { IamJanitorStack } from '../lib/infra/iam-janitor-stack';
 
 const app = new App();
 

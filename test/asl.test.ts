@@ -6,7 +6,7 @@ import {
   tasksOf,
   WORKFLOW,
   type MachineKey,
-} from '../lib/workflow';
+} from '../lib/infra/workflow';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import aslValidator from 'asl-validator';

@@ -5,12 +5,12 @@ import { parse } from 'csv-parse/sync';
 import { createHash } from 'node:crypto';
 import { WebClient } from '@slack/web-api';
 import { chromium, type Page } from 'playwright-core';
-import { SlackStandin } from '../lib/sim/slack-standin';
+import { SlackStandin } from '../lib/sim/standins/slack-standin';
 import { csvOf } from '../lib/cli/cases';
 import { main } from '../lib/cli/main';
 import { evidencePage } from '../lib/audit/evidence-page';
 import type { AuditRow } from '../lib/audit/rows';
-import { CASE_TABLE } from '../lib/sim/dynamo';
+import { CASE_TABLE } from '../lib/sim/standins/dynamo';
 import { runScenario } from '../lib/sim/run-scenario';
 import { loadScenario } from '../lib/sim/scenario';
 

@@ -2,15 +2,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { build } from 'esbuild';
-import { parseConfig } from '../lambdas/commons/config';
-import { esbuildOptions, handlerEntry } from '../lib/janitor-function';
+import { parseConfig } from '../lambdas/commons/config/config';
+import { esbuildOptions, handlerEntry } from '../lib/infra/janitor-function';
 import { emptyAccount } from '../lib/sim/account';
-import { AwsStandin } from '../lib/sim/aws-standin';
-import { CASE_TABLE, startDynamo } from '../lib/sim/dynamo';
+import { AwsStandin } from '../lib/sim/standins/aws-standin';
+import { CASE_TABLE, startDynamo } from '../lib/sim/standins/dynamo';
 import { lambdaContext } from '../lib/sim/engine';
-import { SlackStandin } from '../lib/sim/slack-standin';
+import { SlackStandin } from '../lib/sim/standins/slack-standin';
 import { VALID_CONFIG } from './helpers/stack';
-import { JiraStandin } from '../lib/sim/jira-standin';
+import { JiraStandin } from '../lib/sim/standins/jira-standin';
 
 describe('the zod shim the bundles use', () => {
   it('gives jira.js everything it calls on zod, so a bundled Jira client works', async () => {

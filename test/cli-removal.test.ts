@@ -8,7 +8,7 @@ import { main } from '../lib/cli/main';
 import type { Prompt } from '../lib/cli/prompt';
 import { runRestore } from '../lib/cli/restore';
 import { emptyAccount, type SimAccount } from '../lib/sim/account';
-import type { AwsStandin } from '../lib/sim/aws-standin';
+import type { AwsStandin } from '../lib/sim/standins/aws-standin';
 import { addLoadedUser } from './helpers/loaded-user';
 import { startStandin } from './helpers/standin';
 

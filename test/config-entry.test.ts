@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { configFromContext, nearestKey } from '../lambdas/commons/config';
+import { configFromContext, nearestKey } from '../lambdas/commons/config/config';
 import { main } from '../lib/cli/main';
 
 const ROOT = path.join(__dirname, '..');

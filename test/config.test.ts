@@ -1,4 +1,4 @@
-import { configForAccount, parseConfig } from '../lambdas/commons/config';
+import { configForAccount, parseConfig } from '../lambdas/commons/config/config';
 import { synthStack, VALID_CONFIG } from './helpers/stack';
 
 describe('config validation at synth', () => {

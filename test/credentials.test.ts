@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { actOnCredential, type CredentialActInput } from '../lambdas/act/removal';
-import { PatientRetryStrategy } from '../lambdas/commons/clients';
+import { PatientRetryStrategy } from '../lambdas/commons/runtime/clients';
 import { judgeCredentials } from '../lambdas/inventory/credentials';
 import { runInventory } from '../lambdas/inventory/inventory';
 import { addUser, emptyAccount, type SimAccount } from '../lib/sim/account';
-import type { AwsStandin } from '../lib/sim/aws-standin';
+import type { AwsStandin } from '../lib/sim/standins/aws-standin';
 import { runScenario } from '../lib/sim/run-scenario';
 import { loadScenario, parseScenario } from '../lib/sim/scenario';
 import { daysAgo, NOW, POLICY, row } from './helpers/report';

@@ -1,12 +1,12 @@
-import { configureClients } from '../lambdas/commons/clients';
+import { configureClients } from '../lambdas/commons/runtime/clients';
 import { loadConfig } from '../lib/cli/config-file';
 import { diagnose, DOCTOR_CHECKS, type CheckResult } from '../lib/cli/doctor';
 import { main } from '../lib/cli/main';
 import { emptyAccount } from '../lib/sim/account';
-import { AwsStandin, type AwsStandinOptions } from '../lib/sim/aws-standin';
-import type { SimOrganization } from '../lib/sim/organization-standin';
-import { JiraStandin } from '../lib/sim/jira-standin';
-import { SlackStandin } from '../lib/sim/slack-standin';
+import { AwsStandin, type AwsStandinOptions } from '../lib/sim/standins/aws-standin';
+import type { SimOrganization } from '../lib/sim/standins/organization-standin';
+import { JiraStandin } from '../lib/sim/standins/jira-standin';
+import { SlackStandin } from '../lib/sim/standins/slack-standin';
 
 /**
  * `iam-janitor doctor` against the stand-ins: a healthy installation passes every check, and each

@@ -1,9 +1,9 @@
 import Ajv from 'ajv-draft-04';
 import adfSchema from '@atlaskit/adf-schema/json-schema/v1/full.json';
-import type { CaseRecord } from '../lambdas/commons/case-store';
+import type { CaseRecord } from '../lambdas/commons/case/case-store';
 import type { CaseContext, TrailEvent } from '../lambdas/gather-context/context';
 import { caseDescription, commentDoc } from '../lambdas/commons/jira/adf';
-import { approvalMessage, decidedMessage, expiredMessage } from '../lambdas/commons/slack-messages';
+import { approvalMessage, decidedMessage, expiredMessage } from '../lambdas/commons/slack/messages';
 
 /**
  * Slack's Block Kit reference, written here rather than read from the code under test: a message

@@ -1,13 +1,13 @@
-import { resetClients } from '../lambdas/commons/clients';
+import { resetClients } from '../lambdas/commons/runtime/clients';
 import type { Candidate } from '../lambdas/commons/contracts';
-import { resetConfigCache } from '../lambdas/commons/env';
+import { resetConfigCache } from '../lambdas/commons/config/env';
 import { handler } from '../lambdas/inventory/handler';
 import { runAcknowledgeGuard } from '../lib/cli/acknowledge-guard';
 import { addUser, emptyAccount } from '../lib/sim/account';
-import type { AwsStandin } from '../lib/sim/aws-standin';
-import { CASE_TABLE, startDynamo } from '../lib/sim/dynamo';
-import { CaseStore } from '../lambdas/commons/case-store';
-import { documentClient } from '../lambdas/commons/clients';
+import type { AwsStandin } from '../lib/sim/standins/aws-standin';
+import { CASE_TABLE, startDynamo } from '../lib/sim/standins/dynamo';
+import { CaseStore } from '../lambdas/commons/case/case-store';
+import { documentClient } from '../lambdas/commons/runtime/clients';
 import { VALID_CONFIG } from './helpers/stack';
 import { ago, pointClientsAt, startStandin } from './helpers/standin';
 

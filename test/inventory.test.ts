@@ -1,8 +1,8 @@
 import { IAMClient } from '@aws-sdk/client-iam';
-import { PatientRetryStrategy } from '../lambdas/commons/clients';
+import { PatientRetryStrategy } from '../lambdas/commons/runtime/clients';
 import { runInventory, type InventoryDeps } from '../lambdas/inventory/inventory';
 import { addUser, emptyAccount, type SimAccount } from '../lib/sim/account';
-import type { AwsStandin } from '../lib/sim/aws-standin';
+import type { AwsStandin } from '../lib/sim/standins/aws-standin';
 import { main } from '../lib/cli/main';
 import { ago, startStandin } from './helpers/standin';
 import { POLICY } from './helpers/report';

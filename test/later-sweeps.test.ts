@@ -47,7 +47,7 @@ describe('two sweeps a day apart, on the scenario clock', () => {
     const detail = await runScenario(scenario(), {
       afterRun: async (sim) => {
         const { runInventory } = await import('../lambdas/inventory/inventory');
-        const { iamClient } = await import('../lambdas/commons/clients');
+        const { iamClient } = await import('../lambdas/commons/runtime/clients');
         const found = await runInventory({
           iam: iamClient(),
           policy: sim.config,

@@ -1,4 +1,4 @@
-import { logger } from '../lambdas/commons/observability';
+import { logger } from '../lambdas/commons/runtime/observability';
 import { SIM_SECRETS, Simulation } from '../lib/sim/engine';
 import { APPROVER, CASE_ID, candidateFor, loadedAccount } from './helpers/sim';
 import { VALID_CONFIG } from './helpers/stack';

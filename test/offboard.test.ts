@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { main } from '../lib/cli/main';
 import { addUser, candidateOf, emptyAccount } from '../lib/sim/account';
 import { Simulation } from '../lib/sim/engine';
-import type { AwsStandin } from '../lib/sim/aws-standin';
+import type { AwsStandin } from '../lib/sim/standins/aws-standin';
 import { runScenario } from '../lib/sim/run-scenario';
 import { loadScenario } from '../lib/sim/scenario';
 import { loadedAccount } from './helpers/sim';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { parse } from 'yaml';
-import { CONFIG_KEYS } from '../lambdas/commons/config';
+import { CONFIG_KEYS } from '../lambdas/commons/config/config';
 import { diagramSection, readmeSection } from '../lib/diagram/mermaid';
 import { configRows, configSection, readmeConfigSection } from '../lib/docs/config-table';
 import { synthStack } from './helpers/stack';

@@ -1,14 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CaseStore } from '../lambdas/commons/case-store';
-import { configureClients, documentClient } from '../lambdas/commons/clients';
-import { TableSlotLimiter } from '../lambdas/commons/rate-limiter';
+import { CaseStore } from '../lambdas/commons/case/case-store';
+import { configureClients, documentClient } from '../lambdas/commons/runtime/clients';
+import { TableSlotLimiter } from '../lambdas/commons/cloudtrail/rate-limiter';
 import { runAcknowledgeGuard } from '../lib/cli/acknowledge-guard';
 import { runOffboard } from '../lib/cli/offboard';
 import { runReport } from '../lib/cli/report';
 import { addUser, emptyAccount } from '../lib/sim/account';
-import { AwsStandin } from '../lib/sim/aws-standin';
-import { CASE_TABLE, startDynamo } from '../lib/sim/dynamo';
+import { AwsStandin } from '../lib/sim/standins/aws-standin';
+import { CASE_TABLE, startDynamo } from '../lib/sim/standins/dynamo';
 
 const HUB_CREDENTIALS = { accessKeyId: 'AKIAOPERATORSESSION0', secretAccessKey: 'operator' };
 const capture = () => {

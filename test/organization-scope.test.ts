@@ -1,12 +1,12 @@
 import * as path from 'node:path';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { memberRoleArn } from '../lambdas/commons/clients';
-import { inAccount } from '../lambdas/commons/member-account';
+import { memberRoleArn } from '../lambdas/commons/runtime/clients';
+import { inAccount } from '../lambdas/commons/iam/member-account';
 import { candidateOf, emptyAccount } from '../lib/sim/account';
-import { AwsStandin } from '../lib/sim/aws-standin';
+import { AwsStandin } from '../lib/sim/standins/aws-standin';
 import type { CaseRun } from '../lib/sim/engine';
-import type { SimMemberAccount } from '../lib/sim/organization-standin';
+import type { SimMemberAccount } from '../lib/sim/standins/organization-standin';
 import { runScenario } from '../lib/sim/run-scenario';
 import { loadScenario } from '../lib/sim/scenario';
 

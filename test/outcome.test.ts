@@ -1,7 +1,7 @@
-import type { CaseRecord } from '../lambdas/commons/case-store';
+import type { CaseRecord } from '../lambdas/commons/case/case-store';
 import { OUTCOMES, type Outcome } from '../lambdas/commons/contracts';
-import { outcomeComment, outcomeDetail, outcomeReply } from '../lambdas/commons/outcome';
-import type { Snapshot } from '../lambdas/commons/snapshot';
+import { outcomeComment, outcomeDetail, outcomeReply } from '../lambdas/commons/case/outcome';
+import type { Snapshot } from '../lambdas/commons/iam/snapshot';
 
 const TABLE = 'iam-janitor-cases';
 const record = (overrides: Partial<CaseRecord> = {}) =>

@@ -1,7 +1,7 @@
-import type { CaseRecord } from '../lambdas/commons/case-store';
+import type { CaseRecord } from '../lambdas/commons/case/case-store';
 import { reminderDue } from '../lambdas/remind/handler';
 import { handler as remind } from '../lambdas/remind/handler';
-import { useClock } from '../lambdas/commons/clock';
+import { useClock } from '../lambdas/commons/runtime/clock';
 import { lambdaContext } from '../lib/sim/engine';
 import { CASE_ID, startWaitingCase } from './helpers/sim';
 

@@ -1,5 +1,5 @@
 import { IAMClient } from '@aws-sdk/client-iam';
-import { PatientRetryStrategy } from '../lambdas/commons/clients';
+import { PatientRetryStrategy } from '../lambdas/commons/runtime/clients';
 import {
   act,
   deletionSteps,
@@ -11,7 +11,7 @@ import {
 import { restoreUser } from '../lambdas/act/restore';
 import { runSteps } from '../lambdas/act/runner';
 import { addUser, emptyAccount, type SimAccount, type SimUser } from '../lib/sim/account';
-import type { AwsStandin, AwsStandinOptions } from '../lib/sim/aws-standin';
+import type { AwsStandin, AwsStandinOptions } from '../lib/sim/standins/aws-standin';
 import { addLoadedUser } from './helpers/loaded-user';
 import { ago, startStandin } from './helpers/standin';
 

@@ -1,12 +1,12 @@
-import { CaseStore } from '../lambdas/commons/case-store';
-import { documentClient, resetClients } from '../lambdas/commons/clients';
-import { resetConfigCache } from '../lambdas/commons/env';
+import { CaseStore } from '../lambdas/commons/case/case-store';
+import { documentClient, resetClients } from '../lambdas/commons/runtime/clients';
+import { resetConfigCache } from '../lambdas/commons/config/env';
 import { handler } from '../lambdas/act/handler';
 import { main } from '../lib/cli/main';
 import { emptyAccount, type SimAccount } from '../lib/sim/account';
 import { openCaseFor } from '../lib/sim/engine';
-import type { AwsStandin } from '../lib/sim/aws-standin';
-import { CASE_TABLE, startDynamo } from '../lib/sim/dynamo';
+import type { AwsStandin } from '../lib/sim/standins/aws-standin';
+import { CASE_TABLE, startDynamo } from '../lib/sim/standins/dynamo';
 import { addLoadedUser } from './helpers/loaded-user';
 import { VALID_CONFIG } from './helpers/stack';
 import { pointClientsAt, startStandin } from './helpers/standin';

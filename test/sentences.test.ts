@@ -1,9 +1,9 @@
 import * as path from 'node:path';
-import type { CaseRecord } from '../lambdas/commons/case-store';
+import type { CaseRecord } from '../lambdas/commons/case/case-store';
 import { openingSentence } from '../lambdas/commons/jira/adf';
-import { outcomeComment, outcomeDetail } from '../lambdas/commons/outcome';
-import type { Snapshot } from '../lambdas/commons/snapshot';
-import { count } from '../lambdas/commons/text';
+import { outcomeComment, outcomeDetail } from '../lambdas/commons/case/outcome';
+import type { Snapshot } from '../lambdas/commons/iam/snapshot';
+import { count } from '../lambdas/commons/runtime/text';
 import { main } from '../lib/cli/main';
 
 /**
@@ -131,7 +131,7 @@ describe('every sentence true', () => {
 
   it('gives up on an address that refuses connections after 2 attempts at a terminal, not after 10', async () => {
     const { PatientRetryStrategy, configureClients, clientSettings } =
-      await import('../lambdas/commons/clients');
+      await import('../lambdas/commons/runtime/clients');
     const net = await import('node:net');
     // A port nobody listens on: bound, then closed.
     const port = await new Promise<number>((resolve) => {

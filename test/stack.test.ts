@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { IamJanitorStack } from '../lib/iam-janitor-stack';
-import { lambdasOf } from '../lib/janitor-function';
+import { IamJanitorStack } from '../lib/infra/iam-janitor-stack';
+import { lambdasOf } from '../lib/infra/janitor-function';
 
 const LAMBDA_NAMES = lambdasOf('account');
 import { synthStack, VALID_CONFIG } from './helpers/stack';
@@ -44,7 +44,7 @@ function pascal(name: string): string {
 const XRAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
 // GetSecretValue only: no function calls DescribeSecret.
 const SECRET_READ = ['secretsmanager:GetSecretValue'];
-/** The IAM calls of the one user reader (lambdas/commons/snapshot.ts readUser), written out from its code. */
+/** The IAM calls of the one user reader (lambdas/commons/iam/snapshot.ts readUser), written out from its code. */
 const USER_READS = [
   'iam:GetAccessKeyLastUsed',
   'iam:GetLoginProfile',

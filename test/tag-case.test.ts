@@ -1,10 +1,10 @@
 import { IAMClient, ListUserTagsCommand, TagUserCommand, UntagUserCommand } from '@aws-sdk/client-iam';
 import { isIrreversible } from '../lambdas/commons/contracts';
-import { refuseIfProtected } from '../lambdas/commons/exemptions';
+import { refuseIfProtected } from '../lambdas/commons/case/exemptions';
 import { judgeTags } from '../lambdas/inventory/verdict';
 import { act } from '../lambdas/act/removal';
 import { addUser, emptyAccount } from '../lib/sim/account';
-import type { AwsStandin } from '../lib/sim/aws-standin';
+import type { AwsStandin } from '../lib/sim/standins/aws-standin';
 import { parseScenario } from '../lib/sim/scenario';
 import { NOW, POLICY } from './helpers/report';
 import { startStandin } from './helpers/standin';

@@ -1,6 +1,6 @@
 import { parseCredentialReport } from '../lambdas/inventory/credential-report';
 import type { Candidate } from '../lambdas/commons/contracts';
-import { applyGuard, batchOf, fractionAlarm } from '../lambdas/commons/guard';
+import { applyGuard, batchOf, fractionAlarm } from '../lambdas/commons/case/guard';
 import {
   judgeActivity,
   judgeTags,

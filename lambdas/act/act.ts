@@ -1,12 +1,12 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { UserBecameActiveError } from '../commons/errors';
+import { UserBecameActiveError } from '../commons/runtime/errors';
 import {
   getUser,
   isActiveCredential as isActive,
   readUser,
   tagsOf,
   type Snapshot,
-} from '../commons/snapshot';
+} from '../commons/iam/snapshot';
 import {
   recheckActivity,
   recheckNewCredentials,
@@ -17,8 +17,8 @@ import {
   type Deciders,
   type GuardPolicy,
 } from './recheck';
-import { hasTag } from '../commons/tags';
-import { formatTime } from '../commons/text';
+import { hasTag } from '../commons/iam/tags';
+import { formatTime } from '../commons/runtime/text';
 import { leftoverVirtualMfa, runSteps, verifyDeleted, type RunStepsOptions } from './runner';
 import { deletionSteps, disableSteps, keepStep } from './steps';
 

@@ -1,8 +1,8 @@
-import { hasTag } from '../commons/tags';
+import { hasTag } from '../commons/iam/tags';
 import { DeleteLoginProfileCommand, UpdateAccessKeyCommand, type IAMClient } from '@aws-sdk/client-iam';
-import { UserBecameActiveError, UserChangedError } from '../commons/errors';
-import { readUser, type Snapshot } from '../commons/snapshot';
-import { formatTime, wholeSeconds } from '../commons/text';
+import { UserBecameActiveError, UserChangedError } from '../commons/runtime/errors';
+import { readUser, type Snapshot } from '../commons/iam/snapshot';
+import { formatTime, wholeSeconds } from '../commons/runtime/text';
 import {
   refuseIfProtected,
   refuseSelfDecision,

@@ -1,16 +1,22 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as v from 'valibot';
-import { refuseOutOfScope } from '../commons/account-scope';
-import { caseStore, iamClientFor, memberOf, organizationsClient, trailAccess } from '../commons/clients';
-import { configForAccount } from '../commons/config';
-import { lookupRegions, lookupUserEvents } from '../commons/cloudtrail';
+import { refuseOutOfScope } from '../commons/iam/account-scope';
+import {
+  caseStore,
+  iamClientFor,
+  memberOf,
+  organizationsClient,
+  trailAccess,
+} from '../commons/runtime/clients';
+import { configForAccount } from '../commons/config/config';
+import { lookupRegions, lookupUserEvents } from '../commons/cloudtrail/lookup';
 import { decisionSchema, isIrreversible } from '../commons/contracts';
-import { janitorConfig } from '../commons/env';
-import { clock } from '../commons/clock';
-import { errorName, TwoPersonRuleError } from '../commons/errors';
-import { taskHandler } from '../commons/handler';
-import { metrics, MetricName } from '../commons/observability';
-import { SerialLimiter, LOOKUP_GAP_MS } from '../commons/rate-limiter';
+import { janitorConfig } from '../commons/config/env';
+import { clock } from '../commons/runtime/clock';
+import { errorName, TwoPersonRuleError } from '../commons/runtime/errors';
+import { taskHandler } from '../commons/runtime/handler';
+import { metrics, MetricName } from '../commons/runtime/observability';
+import { SerialLimiter, LOOKUP_GAP_MS } from '../commons/cloudtrail/rate-limiter';
 import {
   act,
   actOnCredential,
@@ -21,7 +27,7 @@ import {
   type Deciders,
   type Snapshot,
 } from './removal';
-import { nonEmpty } from '../commons/validate';
+import { nonEmpty } from '../commons/runtime/validate';
 
 /** The remover's own pacing of its few lookups; the context Lambda's limiter lives in another container. */
 const trailLimiter = new SerialLimiter(LOOKUP_GAP_MS);

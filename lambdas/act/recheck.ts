@@ -1,9 +1,9 @@
-import { SelfDecisionError, UserBecameActiveError, UserChangedError } from '../commons/errors';
-import { identityOf, isSelf } from '../commons/self-decision';
-import type { Tags } from '../commons/tags';
-import { refuseIfProtected } from '../commons/exemptions';
-import { latestUse, type Snapshot } from '../commons/snapshot';
-import { formatTime, wholeSeconds } from '../commons/text';
+import { SelfDecisionError, UserBecameActiveError, UserChangedError } from '../commons/runtime/errors';
+import { identityOf, isSelf } from '../commons/slack/self-decision';
+import type { Tags } from '../commons/iam/tags';
+import { refuseIfProtected } from '../commons/case/exemptions';
+import { latestUse, type Snapshot } from '../commons/iam/snapshot';
+import { formatTime, wholeSeconds } from '../commons/runtime/text';
 
 /** The checks between a decision and the first change: is this still the user the approver saw? */
 

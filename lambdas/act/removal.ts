@@ -4,7 +4,7 @@
  * (runner.ts) and the routine that joins them (act.ts), and
  * the credential case's routine (credential.ts).
  */
-export { latestUse, readUser as planRemoval, snapshotSchema, type Snapshot } from '../commons/snapshot';
+export { latestUse, readUser as planRemoval, snapshotSchema, type Snapshot } from '../commons/iam/snapshot';
 export * from './act';
 export * from './credential';
 export * from './recheck';

@@ -7,7 +7,7 @@ import {
   PutUserPolicyCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { errorMessage, errorName, isNoSuchEntity } from '../commons/errors';
+import { errorMessage, errorName, isNoSuchEntity } from '../commons/runtime/errors';
 import type { Snapshot } from './removal';
 
 export const NOT_RESTORED =

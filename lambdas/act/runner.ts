@@ -5,10 +5,10 @@ import {
   paginateListVirtualMFADevices,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { MFA_OWNER_TAG_KEY, tagValue } from '../commons/tags';
-import { errorName, isNoSuchEntity } from '../commons/errors';
-import { allItems } from '../commons/pagination';
-import { tagsOf, type Snapshot } from '../commons/snapshot';
+import { MFA_OWNER_TAG_KEY, tagValue } from '../commons/iam/tags';
+import { errorName, isNoSuchEntity } from '../commons/runtime/errors';
+import { allItems } from '../commons/runtime/pagination';
+import { tagsOf, type Snapshot } from '../commons/iam/snapshot';
 import type { RemovalStep } from './steps';
 
 export interface RunStepsOptions {

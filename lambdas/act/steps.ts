@@ -18,9 +18,9 @@ import {
   UpdateSSHPublicKeyCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { isActiveCredential as isActive, type Snapshot } from '../commons/snapshot';
-import { DISABLED_AT_TAG_KEY, MFA_OWNER_TAG_KEY } from '../commons/tags';
-import { DAY_MS } from '../commons/time';
+import { isActiveCredential as isActive, type Snapshot } from '../commons/iam/snapshot';
+import { DISABLED_AT_TAG_KEY, MFA_OWNER_TAG_KEY } from '../commons/iam/tags';
+import { DAY_MS } from '../commons/runtime/time';
 
 /**
  * The steps of each decision, in the order IAM requires. DeleteUser fails with DeleteConflict while

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
-import { taskHandler } from '../commons/handler';
-import { jiraSecrets, slackSecrets } from '../commons/secrets';
-import { nonEmpty } from '../commons/validate';
+import { taskHandler } from '../commons/runtime/handler';
+import { jiraSecrets, slackSecrets } from '../commons/config/secrets';
+import { nonEmpty } from '../commons/runtime/validate';
 
 const eventSchema = v.object({ sweepId: nonEmpty() });
 

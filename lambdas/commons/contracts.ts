@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { nonEmpty } from './validate';
+import { nonEmpty } from './runtime/validate';
 
 /** The sparse index of the case table that holds one marker per user with an open case. */
 export const OPEN_CASES_INDEX = 'openCasesByUser';

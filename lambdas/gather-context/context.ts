@@ -1,12 +1,12 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { Candidate } from '../commons/contracts';
-import { UserBecameActiveError, UserChangedError } from '../commons/errors';
-import type { IamFacts } from '../commons/evidence';
-import { formatTime, wholeSeconds } from '../commons/text';
-import { readUser } from '../commons/snapshot';
-import { DAY_MS } from '../commons/time';
+import { UserBecameActiveError, UserChangedError } from '../commons/runtime/errors';
+import type { IamFacts } from '../commons/case/evidence';
+import { formatTime, wholeSeconds } from '../commons/runtime/text';
+import { readUser } from '../commons/iam/snapshot';
+import { DAY_MS } from '../commons/runtime/time';
 
-export type { CaseContext, CloudTrailSummary, IamFacts, TrailEvent } from '../commons/evidence';
+export type { CaseContext, CloudTrailSummary, IamFacts, TrailEvent } from '../commons/case/evidence';
 
 /**
  * What the user can do and how they can sign in: the permissions half of the evidence, read by the

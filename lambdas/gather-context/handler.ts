@@ -1,22 +1,28 @@
 import * as v from 'valibot';
-import { refuseOutOfScope } from '../commons/account-scope';
-import { caseStore, iamClientFor, memberOf, organizationsClient, trailAccess } from '../commons/clients';
+import { refuseOutOfScope } from '../commons/iam/account-scope';
+import {
+  caseStore,
+  iamClientFor,
+  memberOf,
+  organizationsClient,
+  trailAccess,
+} from '../commons/runtime/clients';
 import { candidateSchema } from '../commons/contracts';
-import { configForAccount } from '../commons/config';
-import { janitorConfig } from '../commons/env';
-import { taskHandler } from '../commons/handler';
+import { configForAccount } from '../commons/config/config';
+import { janitorConfig } from '../commons/config/env';
+import { taskHandler } from '../commons/runtime/handler';
 import {
   describeTrailEvent,
   lookupRegions,
   lookupUserEvents,
   recentTrailActivity,
-} from '../commons/cloudtrail';
-import { clock } from '../commons/clock';
-import { UserBecameActiveError, UserChangedError } from '../commons/errors';
-import { pathOfArn, refuseIfProtected } from '../commons/exemptions';
-import { cloudTrailLimiter } from '../commons/rate-limiter';
+} from '../commons/cloudtrail/lookup';
+import { clock } from '../commons/runtime/clock';
+import { UserBecameActiveError, UserChangedError } from '../commons/runtime/errors';
+import { pathOfArn, refuseIfProtected } from '../commons/case/exemptions';
+import { cloudTrailLimiter } from '../commons/cloudtrail/rate-limiter';
 import { gatherIamFacts, resolveCredential, type CaseContext } from './context';
-import { nonEmpty } from '../commons/validate';
+import { nonEmpty } from '../commons/runtime/validate';
 
 const eventSchema = v.object({
   caseId: nonEmpty(),

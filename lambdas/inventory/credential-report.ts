@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { parse } from 'csv-parse/sync';
 import * as v from 'valibot';
-import { CredentialReportTimeoutError, errorName } from '../commons/errors';
-import { clip } from '../commons/text';
+import { CredentialReportTimeoutError, errorName } from '../commons/runtime/errors';
+import { clip } from '../commons/runtime/text';
 
 /** One row of the IAM credential report, as documented in the IAM User Guide. */
 export const credentialReportRowSchema = v.object({

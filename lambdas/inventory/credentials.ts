@@ -1,8 +1,8 @@
 import type { CredentialRef } from '../commons/contracts';
 import type { CredentialReportRow } from './credential-report';
 import { reportDate } from './verdict';
-import { count } from '../commons/text';
-import { DAY_MS } from '../commons/time';
+import { count } from '../commons/runtime/text';
+import { DAY_MS } from '../commons/runtime/time';
 
 /**
  * CIS AWS Foundations v3.0.0 1.12, v5.0.0 1.11 (Security Hub IAM.22, AWS Config's iam-user-unused-credentials-check) judges each

@@ -1,19 +1,19 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as v from 'valibot';
-import type { GuardScope } from '../commons/case-store';
-import { caseStore, iamClient, iamClientFor, memberTarget } from '../commons/clients';
-import { configForAccount } from '../commons/config';
+import type { GuardScope } from '../commons/case/case-store';
+import { caseStore, iamClient, iamClientFor, memberTarget } from '../commons/runtime/clients';
+import { configForAccount } from '../commons/config/config';
 import { caseRefOf, type CaseRef, type Candidate, type Verdict } from '../commons/contracts';
-import { janitorConfig } from '../commons/env';
-import { taskHandler } from '../commons/handler';
+import { janitorConfig } from '../commons/config/env';
+import { taskHandler } from '../commons/runtime/handler';
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { accountAliasOf } from '../commons/account-alias';
-import { accountSubjectId, inAccount, type AccountRef } from '../commons/member-account';
-import { metrics, MetricName } from '../commons/observability';
-import type { AccountSweepOutput } from '../commons/sweep-results';
+import { accountAliasOf } from '../commons/iam/account-alias';
+import { accountSubjectId, inAccount, type AccountRef } from '../commons/iam/member-account';
+import { metrics, MetricName } from '../commons/runtime/observability';
+import type { AccountSweepOutput } from '../commons/case/sweep-results';
 import { runInventory, type InventoryResult } from './inventory';
-import { nonEmpty } from '../commons/validate';
+import { nonEmpty } from '../commons/runtime/validate';
 
 const eventSchema = v.object({
   sweepId: nonEmpty(),

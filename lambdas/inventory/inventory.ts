@@ -1,10 +1,10 @@
 import { GetUserCommand, paginateGetAccountAuthorizationDetails, type IAMClient } from '@aws-sdk/client-iam';
-import { mapWithConcurrency } from '../commons/concurrency';
+import { mapWithConcurrency } from '../commons/runtime/concurrency';
 import type { ActivitySource, Candidate, CredentialRef } from '../commons/contracts';
-import { isNoSuchEntity } from '../commons/errors';
-import { allItems } from '../commons/pagination';
-import { tagsOf } from '../commons/snapshot';
-import { hasTagWithPrefix, tagValue, type Tags } from '../commons/tags';
+import { isNoSuchEntity } from '../commons/runtime/errors';
+import { allItems } from '../commons/runtime/pagination';
+import { tagsOf } from '../commons/iam/snapshot';
+import { hasTagWithPrefix, tagValue, type Tags } from '../commons/iam/tags';
 import {
   fetchCredentialReport,
   parseCredentialReport,
@@ -24,7 +24,7 @@ import {
   type GuardAcknowledgement,
   type GuardPolicy,
   type Population,
-} from '../commons/guard';
+} from '../commons/case/guard';
 import {
   exemptionByNameOrPath,
   judgeActivity,

@@ -1,7 +1,7 @@
 import { ListAccessKeysCommand, type IAMClient } from '@aws-sdk/client-iam';
-import { mapWithConcurrency } from '../commons/concurrency';
+import { mapWithConcurrency } from '../commons/runtime/concurrency';
 import type { CredentialRef } from '../commons/contracts';
-import { wholeSeconds } from '../commons/text';
+import { wholeSeconds } from '../commons/runtime/text';
 
 /**
  * The ids of the access keys in report slots 1 and 2. The credential report has no key ids; a key's

@@ -1,9 +1,9 @@
 import type { ActivitySource, Verdict } from '../commons/contracts';
-import { exemptionOf, pathOfArn } from '../commons/exemptions';
-import { DISABLED_AT_TAG_KEY, tagKeyOf, tagValue } from '../commons/tags';
+import { exemptionOf, pathOfArn } from '../commons/case/exemptions';
+import { DISABLED_AT_TAG_KEY, tagKeyOf, tagValue } from '../commons/iam/tags';
 import type { CredentialReportRow } from './credential-report';
-import { count } from '../commons/text';
-import { DAY_MS } from '../commons/time';
+import { count } from '../commons/runtime/text';
+import { DAY_MS } from '../commons/runtime/time';
 
 export const ROOT_USER = '<root_account>';
 

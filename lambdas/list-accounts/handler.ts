@@ -1,9 +1,9 @@
 import * as v from 'valibot';
-import { organizationsClient } from '../commons/clients';
-import { janitorConfig } from '../commons/env';
-import { taskHandler } from '../commons/handler';
+import { organizationsClient } from '../commons/runtime/clients';
+import { janitorConfig } from '../commons/config/env';
+import { taskHandler } from '../commons/runtime/handler';
 import { listMemberAccounts, type MemberAccount } from './accounts';
-import { nonEmpty } from '../commons/validate';
+import { nonEmpty } from '../commons/runtime/validate';
 
 const eventSchema = v.object({ sweepId: nonEmpty() });
 

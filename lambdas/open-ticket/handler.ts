@@ -1,9 +1,9 @@
 import * as v from 'valibot';
-import { caseStore } from '../commons/clients';
-import { clock } from '../commons/clock';
-import { taskHandler } from '../commons/handler';
+import { caseStore } from '../commons/runtime/clients';
+import { clock } from '../commons/runtime/clock';
+import { taskHandler } from '../commons/runtime/handler';
 import { createCaseTicket, findCaseTicket, jiraClient, jiraSettings } from '../commons/jira/tracker';
-import { nonEmpty } from '../commons/validate';
+import { nonEmpty } from '../commons/runtime/validate';
 
 const eventSchema = v.object({ caseId: nonEmpty() });
 

@@ -1,13 +1,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as v from 'valibot';
-import { caseStore } from '../commons/clients';
+import { caseStore } from '../commons/runtime/clients';
 import { caseRefOf, type CaseRef } from '../commons/contracts';
-import { janitorConfig } from '../commons/env';
-import { taskHandler } from '../commons/handler';
-import { metrics, MetricName } from '../commons/observability';
-import { applyGuard, batchOf, type Population } from '../commons/guard';
-import { accountResultSchema, type AccountSweepOutput } from '../commons/sweep-results';
-import { nonEmpty } from '../commons/validate';
+import { janitorConfig } from '../commons/config/env';
+import { taskHandler } from '../commons/runtime/handler';
+import { metrics, MetricName } from '../commons/runtime/observability';
+import { applyGuard, batchOf, type Population } from '../commons/case/guard';
+import { accountResultSchema, type AccountSweepOutput } from '../commons/case/sweep-results';
+import { nonEmpty } from '../commons/runtime/validate';
 
 const eventSchema = v.object({
   sweepId: nonEmpty(),

@@ -1,20 +1,20 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as v from 'valibot';
-import { caseStore } from '../commons/clients';
+import { caseStore } from '../commons/runtime/clients';
 import { candidateSchema, OUTCOMES, type Outcome } from '../commons/contracts';
-import { configForAccount } from '../commons/config';
-import { janitorConfig, requireEnv } from '../commons/env';
-import { clock } from '../commons/clock';
-import { errorName } from '../commons/errors';
-import { taskHandler } from '../commons/handler';
-import { metrics, MetricName } from '../commons/observability';
-import { slackSecrets } from '../commons/secrets';
-import { callSlack, slackClient, updateMessage } from '../commons/slack';
+import { configForAccount } from '../commons/config/config';
+import { janitorConfig, requireEnv } from '../commons/config/env';
+import { clock } from '../commons/runtime/clock';
+import { errorName } from '../commons/runtime/errors';
+import { taskHandler } from '../commons/runtime/handler';
+import { metrics, MetricName } from '../commons/runtime/observability';
+import { slackSecrets } from '../commons/config/secrets';
+import { callSlack, slackClient, updateMessage } from '../commons/slack/client';
 import { jiraClient, jiraSettings, recordOutcomeInJira } from '../commons/jira/tracker';
-import { outcomeComment, outcomeDetail, outcomeReply } from '../commons/outcome';
-import { expiredMessage } from '../commons/slack-messages';
-import { DAY_MS } from '../commons/time';
-import { nonEmpty } from '../commons/validate';
+import { outcomeComment, outcomeDetail, outcomeReply } from '../commons/case/outcome';
+import { expiredMessage } from '../commons/slack/messages';
+import { DAY_MS } from '../commons/runtime/time';
+import { nonEmpty } from '../commons/runtime/validate';
 
 /**
  * What RecordOutcome reads of the machine's state: the outcome (a Pass state's, or Act's) and the

@@ -1,14 +1,14 @@
 import type { Context } from 'aws-lambda';
-import { caseStore } from '../commons/clients';
-import { clock } from '../commons/clock';
-import type { CaseRecord } from '../commons/case-store';
-import { janitorConfig } from '../commons/env';
-import { errorName } from '../commons/errors';
-import { logger } from '../commons/observability';
-import { caseSubject } from '../commons/outcome';
-import { slackSecrets } from '../commons/secrets';
-import { callSlack, slackClient } from '../commons/slack';
-import { HOUR_MS } from '../commons/time';
+import { caseStore } from '../commons/runtime/clients';
+import { clock } from '../commons/runtime/clock';
+import type { CaseRecord } from '../commons/case/case-store';
+import { janitorConfig } from '../commons/config/env';
+import { errorName } from '../commons/runtime/errors';
+import { logger } from '../commons/runtime/observability';
+import { caseSubject } from '../commons/case/outcome';
+import { slackSecrets } from '../commons/config/secrets';
+import { callSlack, slackClient } from '../commons/slack/client';
+import { HOUR_MS } from '../commons/runtime/time';
 
 /** A reminder is due once reminderHours have passed since the request or the last reminder. */
 export function reminderDue(record: CaseRecord, reminderHours: number, now: Date): boolean {

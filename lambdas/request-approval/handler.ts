@@ -1,15 +1,15 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import * as v from 'valibot';
-import type { CaseRecord } from '../commons/case-store';
-import { caseStore, sfnClient } from '../commons/clients';
-import { clock } from '../commons/clock';
-import { configForAccount } from '../commons/config';
-import { janitorConfig } from '../commons/env';
-import { taskHandler } from '../commons/handler';
-import { slackSecrets } from '../commons/secrets';
-import { callSlack, slackClient, updateMessage } from '../commons/slack';
-import { approvalMessage, decidedMessage, type SlackMessage } from '../commons/slack-messages';
-import { nonEmpty } from '../commons/validate';
+import type { CaseRecord } from '../commons/case/case-store';
+import { caseStore, sfnClient } from '../commons/runtime/clients';
+import { clock } from '../commons/runtime/clock';
+import { configForAccount } from '../commons/config/config';
+import { janitorConfig } from '../commons/config/env';
+import { taskHandler } from '../commons/runtime/handler';
+import { slackSecrets } from '../commons/config/secrets';
+import { callSlack, slackClient, updateMessage } from '../commons/slack/client';
+import { approvalMessage, decidedMessage, type SlackMessage } from '../commons/slack/messages';
+import { nonEmpty } from '../commons/runtime/validate';
 
 const eventSchema = v.object({
   caseId: nonEmpty(),

@@ -1,13 +1,13 @@
 import type { Context } from 'aws-lambda';
-import { caseStore } from '../commons/clients';
-import { clock } from '../commons/clock';
-import type { CaseRecord, SweepRecord } from '../commons/case-store';
-import { janitorConfig } from '../commons/env';
-import { logger } from '../commons/observability';
-import { slackSecrets } from '../commons/secrets';
-import { callSlack, slackClient } from '../commons/slack';
+import { caseStore } from '../commons/runtime/clients';
+import { clock } from '../commons/runtime/clock';
+import type { CaseRecord, SweepRecord } from '../commons/case/case-store';
+import { janitorConfig } from '../commons/config/env';
+import { logger } from '../commons/runtime/observability';
+import { slackSecrets } from '../commons/config/secrets';
+import { callSlack, slackClient } from '../commons/slack/client';
 import { summaryOf, summaryText } from './summary';
-import { DAY_MS } from '../commons/time';
+import { DAY_MS } from '../commons/runtime/time';
 
 export { summaryOf, summaryText } from './summary';
 

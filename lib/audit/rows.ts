@@ -1,6 +1,6 @@
-import type { CaseRecord } from '../../lambdas/commons/case-store';
-import { credentialText } from '../../lambdas/commons/outcome';
-import { HOUR_MS } from '../../lambdas/commons/time';
+import type { CaseRecord } from '../../lambdas/commons/case/case-store';
+import { credentialText } from '../../lambdas/commons/case/outcome';
+import { HOUR_MS } from '../../lambdas/commons/runtime/time';
 
 /**
  * One case as an auditor reads it: who, why, who decided what and when, what changed, and where

@@ -1,10 +1,10 @@
 import * as os from 'node:os';
-import { CaseStore } from '../../lambdas/commons/case-store';
-import { documentClient } from '../../lambdas/commons/clients';
+import { CaseStore } from '../../lambdas/commons/case/case-store';
+import { documentClient } from '../../lambdas/commons/runtime/clients';
 import type { CommandIo } from './io';
 import { refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';
 import { explainAwsError } from './report';
-import { HOUR_MS } from '../../lambdas/commons/time';
+import { HOUR_MS } from '../../lambdas/commons/runtime/time';
 
 export interface AcknowledgeFlags {
   readonly table?: unknown;

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
-import { CaseStore } from '../../lambdas/commons/case-store';
-import { documentClient } from '../../lambdas/commons/clients';
+import { CaseStore } from '../../lambdas/commons/case/case-store';
+import { documentClient } from '../../lambdas/commons/runtime/clients';
 import { evidencePage, rowsDigest } from '../audit/evidence-page';
-import { count } from '../../lambdas/commons/text';
+import { count } from '../../lambdas/commons/runtime/text';
 import { packageVersion } from './version';
 import { AUDIT_COLUMNS, auditRow, rowsJson, type AuditRow } from '../audit/rows';
 import type { CommandIo } from './io';

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { configFromContext, parseConfig, type JanitorConfig } from '../../lambdas/commons/config';
+import { configFromContext, parseConfig, type JanitorConfig } from '../../lambdas/commons/config/config';
 
 /** cdk.json in the working directory, else the one shipped with iam-janitor. */
 export function findCdkJson(cwd = process.cwd()): string {

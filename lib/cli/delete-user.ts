@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
 import * as v from 'valibot';
 import * as path from 'node:path';
-import { iamClient } from '../../lambdas/commons/clients';
+import { iamClient } from '../../lambdas/commons/runtime/clients';
 import { act, latestUse, snapshotSchema, type Snapshot } from '../../lambdas/act/removal';
-import { count } from '../../lambdas/commons/text';
+import { count } from '../../lambdas/commons/runtime/text';
 import { loadConfig } from './config-file';
 import type { CommandIo } from './io';
 import { DeclinedError, refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';
 import { explainAwsError } from './report';
-import { DAY_MS } from '../../lambdas/commons/time';
+import { DAY_MS } from '../../lambdas/commons/runtime/time';
 
 export interface DeleteUserFlags {
   readonly 'dry-run'?: unknown;

@@ -1,8 +1,8 @@
-import { errorMessage } from '../../lambdas/commons/errors';
+import { errorMessage } from '../../lambdas/commons/runtime/errors';
 import { jiraClient, type JiraSettings } from '../../lambdas/commons/jira/tracker';
-import { slackClient } from '../../lambdas/commons/slack';
-import { count } from '../../lambdas/commons/text';
-import type { JanitorConfig } from '../../lambdas/commons/config';
+import { slackClient } from '../../lambdas/commons/slack/client';
+import { count } from '../../lambdas/commons/runtime/text';
+import type { JanitorConfig } from '../../lambdas/commons/config/config';
 import type { Checkup, Finding } from './doctor-checkup';
 
 /** `iam-janitor doctor`'s Slack and Jira checks: each reads, none posts or writes. */

@@ -1,4 +1,4 @@
-import { errorMessage } from '../../lambdas/commons/errors';
+import { errorMessage } from '../../lambdas/commons/runtime/errors';
 
 /** What `iam-janitor doctor` checks, and how each check's result is kept. */
 

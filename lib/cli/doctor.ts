@@ -10,13 +10,13 @@ import {
   memberTarget,
   PatientRetryStrategy,
   serviceClientConfig,
-} from '../../lambdas/commons/clients';
-import { HOME_REGION } from '../../lambdas/commons/cloudtrail';
-import { mapWithConcurrency } from '../../lambdas/commons/concurrency';
-import type { JanitorConfig } from '../../lambdas/commons/config';
-import { errorMessage, errorName } from '../../lambdas/commons/errors';
-import { parseSecret } from '../../lambdas/commons/secrets';
-import { count } from '../../lambdas/commons/text';
+} from '../../lambdas/commons/runtime/clients';
+import { HOME_REGION } from '../../lambdas/commons/cloudtrail/lookup';
+import { mapWithConcurrency } from '../../lambdas/commons/runtime/concurrency';
+import type { JanitorConfig } from '../../lambdas/commons/config/config';
+import { errorMessage, errorName } from '../../lambdas/commons/runtime/errors';
+import { parseSecret } from '../../lambdas/commons/config/secrets';
+import { count } from '../../lambdas/commons/runtime/text';
 import { loadConfig, stackName } from './config-file';
 import type { CommandIo } from './io';
 import { explainAwsError, organizationAccounts } from './report';

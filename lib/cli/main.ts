@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { clientSettings, configureClients } from '../../lambdas/commons/clients';
-import { errorMessage } from '../../lambdas/commons/errors';
+import { clientSettings, configureClients } from '../../lambdas/commons/runtime/clients';
+import { errorMessage } from '../../lambdas/commons/runtime/errors';
 import { runAcknowledgeGuard } from './acknowledge-guard';
 import { useCommandLineContext } from './config-file';
 import { runCases } from './cases';

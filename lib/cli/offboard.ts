@@ -1,8 +1,12 @@
 import * as os from 'node:os';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { sfnClient } from '../../lambdas/commons/clients';
-import { errorName } from '../../lambdas/commons/errors';
-import { OFFBOARD_REFUSALS, offboardExecutionName, offboardRequest } from '../../lambdas/commons/offboard';
+import { sfnClient } from '../../lambdas/commons/runtime/clients';
+import { errorName } from '../../lambdas/commons/runtime/errors';
+import {
+  OFFBOARD_REFUSALS,
+  offboardExecutionName,
+  offboardRequest,
+} from '../../lambdas/commons/iam/offboard';
 import { loadConfig } from './config-file';
 import type { CommandIo } from './io';
 import { explainAwsError } from './report';

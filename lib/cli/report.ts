@@ -1,11 +1,16 @@
-import { count } from '../../lambdas/commons/text';
+import { count } from '../../lambdas/commons/runtime/text';
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { iamClient, iamClientFor, memberTarget, organizationsClient } from '../../lambdas/commons/clients';
-import { mapWithConcurrency } from '../../lambdas/commons/concurrency';
-import { configForAccount, type JanitorConfig } from '../../lambdas/commons/config';
-import { accountAliasOf } from '../../lambdas/commons/account-alias';
+import {
+  iamClient,
+  iamClientFor,
+  memberTarget,
+  organizationsClient,
+} from '../../lambdas/commons/runtime/clients';
+import { mapWithConcurrency } from '../../lambdas/commons/runtime/concurrency';
+import { configForAccount, type JanitorConfig } from '../../lambdas/commons/config/config';
+import { accountAliasOf } from '../../lambdas/commons/iam/account-alias';
 import { listMemberAccounts } from '../../lambdas/list-accounts/accounts';
-import { errorName } from '../../lambdas/commons/errors';
+import { errorName } from '../../lambdas/commons/runtime/errors';
 import {
   credentialFindings,
   runInventory,

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as v from 'valibot';
-import { CaseStore } from '../../lambdas/commons/case-store';
+import { CaseStore } from '../../lambdas/commons/case/case-store';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { documentClient, iamClient, stsClient } from '../../lambdas/commons/clients';
+import { documentClient, iamClient, stsClient } from '../../lambdas/commons/runtime/clients';
 import { snapshotSchema } from '../../lambdas/act/removal';
-import { describeIssues } from '../../lambdas/commons/validate';
-import { credentialUndo } from '../../lambdas/commons/outcome';
+import { describeIssues } from '../../lambdas/commons/runtime/validate';
+import { credentialUndo } from '../../lambdas/commons/case/outcome';
 import { NOT_RESTORED, restorePlan, restoreUser } from '../../lambdas/act/restore';
 import type { CommandIo } from './io';
 import { refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { undoAdvice } from '../../lambdas/commons/outcome';
-import { CASE_TABLE } from '../sim/dynamo';
+import { undoAdvice } from '../../lambdas/commons/case/outcome';
+import { CASE_TABLE } from '../sim/standins/dynamo';
 import { credentialFindings } from '../../lambdas/inventory/inventory';
 import { runScenario, type SimulationDetail } from '../sim/run-scenario';
 import { loadScenario } from '../sim/scenario';
@@ -9,7 +9,7 @@ import { runCases } from './cases';
 import type { CommandIo } from './io';
 import { PLAIN, type Style } from './style';
 import { alignColumns } from './table';
-import { count } from '../../lambdas/commons/text';
+import { count } from '../../lambdas/commons/runtime/text';
 
 export const DEMO_SCENARIO = path.join(__dirname, '..', '..', 'examples', 'demo-account.json');
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { currentSection, type ReadmeSection } from '../readme-section';
-import { ASL_DIR, WORKFLOW } from '../workflow';
+import { ASL_DIR, WORKFLOW } from '../infra/workflow';
 
 /** Draws a state machine as a Mermaid flowchart, from the ASL file itself, so the picture cannot drift. */
 

@@ -1,4 +1,4 @@
-import { CONFIG_KEYS, type JanitorConfig } from '../../lambdas/commons/config';
+import { CONFIG_KEYS, type JanitorConfig } from '../../lambdas/commons/config/config';
 
 /**
  * What each config key means, for people: the README's config reference is generated from this

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { CONFIG_KEYS, configObject } from '../../lambdas/commons/config';
+import { CONFIG_KEYS, configObject } from '../../lambdas/commons/config/config';
 import { currentSection, type ReadmeSection } from '../readme-section';
 import { CONFIG_DOCS } from './config-docs';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Candidate } from '../../lambdas/commons/contracts';
-import { StandinError } from './standin-types';
-import { DAY_MS } from '../../lambdas/commons/time';
+import { StandinError } from './standins/standin-types';
+import { DAY_MS } from '../../lambdas/commons/runtime/time';
 
 /**
  * The emulated AWS account the stand-in serves: IAM users with every kind of dependent item, and

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Clock } from '../../lambdas/commons/clock';
+import type { Clock } from '../../lambdas/commons/runtime/clock';
 
 /**
  * The scenario's clock: it stands at the scenario's `now` and moves only by events, never with the

@@ -3,17 +3,17 @@ import './promise-with-resolvers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { StateMachine } from 'aws-local-stepfunctions';
-import { CaseStore, type CaseRecord } from '../../lambdas/commons/case-store';
+import { CaseStore, type CaseRecord } from '../../lambdas/commons/case/case-store';
 import {
   clientSettings,
   configureClients,
   documentClient,
   type ClientSettings,
-} from '../../lambdas/commons/clients';
-import { parseConfig, type JanitorConfig } from '../../lambdas/commons/config';
+} from '../../lambdas/commons/runtime/clients';
+import { parseConfig, type JanitorConfig } from '../../lambdas/commons/config/config';
 import { caseIdOf, type Candidate, type Decision } from '../../lambdas/commons/contracts';
-import { clock, useClock } from '../../lambdas/commons/clock';
-import { resetConfigCache } from '../../lambdas/commons/env';
+import { clock, useClock } from '../../lambdas/commons/runtime/clock';
+import { resetConfigCache } from '../../lambdas/commons/config/env';
 import { handler as checkSetupHandler } from '../../lambdas/check-setup/handler';
 import { handler as contextHandler, type OpenedCase } from '../../lambdas/gather-context/handler';
 import { handler as inventoryHandler, type SweepOutput } from '../../lambdas/inventory/handler';
@@ -32,10 +32,10 @@ import {
 import { signSlackRequest } from '../../lambdas/slack-interactions/signature';
 import { handler as slackRequestHandler } from '../../lambdas/request-approval/handler';
 import type { SimAccount } from './account';
-import { AwsStandin, type AwsStandinOptions } from './aws-standin';
-import type { SimOrganization } from './organization-standin';
+import { AwsStandin, type AwsStandinOptions } from './standins/aws-standin';
+import type { SimOrganization } from './standins/organization-standin';
 import type { SimClock } from './clock';
-import { CASE_TABLE, startDynamo } from './dynamo';
+import { CASE_TABLE, startDynamo } from './standins/dynamo';
 import {
   CASE_MACHINE_ARN,
   executionArn,
@@ -45,10 +45,10 @@ import {
   REGION,
   runMachine,
 } from './machines';
-import { tasksOf, type MachineKey, type TaskLambda } from '../workflow';
-import { JiraStandin } from './jira-standin';
-import { SlackStandin } from './slack-standin';
-import { HOUR_MS } from '../../lambdas/commons/time';
+import { tasksOf, type MachineKey, type TaskLambda } from '../infra/workflow';
+import { JiraStandin } from './standins/jira-standin';
+import { SlackStandin } from './standins/slack-standin';
+import { HOUR_MS } from '../../lambdas/commons/runtime/time';
 
 /**
  * Runs the real state machines offline: statemachine/*.asl.json through aws-local-stepfunctions,

@@ -1,5 +1,5 @@
 import { parseScenario, type Scenario } from './scenario';
-import { DAY_MS } from '../../lambdas/commons/time';
+import { DAY_MS } from '../../lambdas/commons/runtime/time';
 
 export interface GenerateOptions {
   /** @default 5000, the IAM quota of users per account */

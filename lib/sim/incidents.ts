@@ -1,9 +1,9 @@
-import { count } from '../../lambdas/commons/text';
-import type { CallRecord } from './standin-types';
-import type { JiraStandin } from './jira-standin';
+import { count } from '../../lambdas/commons/runtime/text';
+import type { CallRecord } from './standins/standin-types';
+import type { JiraStandin } from './standins/jira-standin';
 import { mrkdwn } from './render';
 import type { Scenario } from './scenario';
-import type { SlackStandin } from './slack-standin';
+import type { SlackStandin } from './standins/slack-standin';
 
 /**
  * What went wrong in a simulation on purpose, and what was refused: each sentence counted from the

@@ -1,9 +1,9 @@
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { CaseStore, CaseRecord } from '../../lambdas/commons/case-store';
-import { clock } from '../../lambdas/commons/clock';
-import { substitutionsFor, aslText, type MachineKey } from '../workflow';
+import type { CaseStore, CaseRecord } from '../../lambdas/commons/case/case-store';
+import { clock } from '../../lambdas/commons/runtime/clock';
+import { substitutionsFor, aslText, type MachineKey } from '../infra/workflow';
 import { candidateOf, type SimUser } from './account';
-import { CASE_TABLE } from './dynamo';
+import { CASE_TABLE } from './standins/dynamo';
 
 /** The state machines as the simulator runs them: the registry's ASL with local ARNs. */
 

@@ -1,4 +1,4 @@
-import { clip } from '../../lambdas/commons/text';
+import { clip } from '../../lambdas/commons/runtime/text';
 /** Renders what an approver would see, as plain text: a Slack Block Kit message and a Jira ADF document. */
 
 type Block = Record<string, unknown>;

@@ -1,20 +1,24 @@
-import { iamClient, iamClientFor, memberTarget } from '../../lambdas/commons/clients';
-import { configForAccount, parseConfig, type JanitorConfig } from '../../lambdas/commons/config';
-import type { CaseRecord } from '../../lambdas/commons/case-store';
+import { iamClient, iamClientFor, memberTarget } from '../../lambdas/commons/runtime/clients';
+import { configForAccount, parseConfig, type JanitorConfig } from '../../lambdas/commons/config/config';
+import type { CaseRecord } from '../../lambdas/commons/case/case-store';
 import type { Outcome } from '../../lambdas/commons/contracts';
-import { errorName } from '../../lambdas/commons/errors';
-import { OFFBOARD_REFUSALS, offboardExecutionName, offboardRequest } from '../../lambdas/commons/offboard';
+import { errorName } from '../../lambdas/commons/runtime/errors';
+import {
+  OFFBOARD_REFUSALS,
+  offboardExecutionName,
+  offboardRequest,
+} from '../../lambdas/commons/iam/offboard';
 import { runInventory, type UserFinding } from '../../lambdas/inventory/inventory';
 import { openCaseFor, Simulation, type CaseRun, type SweepRun } from './engine';
-import type { JiraIssue } from './jira-standin';
+import type { JiraIssue } from './standins/jira-standin';
 import { addUser, applyTags, stableId, type SimAccount, type SimUser } from './account';
-import type { CallRecord } from './aws-standin';
+import type { CallRecord } from './standins/aws-standin';
 import { SimClock } from './clock';
 import { incidentsOf, type Incidents } from './incidents';
-import type { SimOrganization } from './organization-standin';
+import type { SimOrganization } from './standins/organization-standin';
 import { buildAccount, type Scenario, type ScenarioAccount } from './scenario';
-import type { SlackPost } from './slack-standin';
-import { DAY_MS } from '../../lambdas/commons/time';
+import type { SlackPost } from './standins/slack-standin';
+import { DAY_MS } from '../../lambdas/commons/runtime/time';
 
 /** The simulation's config before the scenario's own: valid ids for a workspace that does not exist. */
 export const SIM_BASE_CONFIG = {

@@ -1,8 +1,8 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { IamJanitorProps } from '../../lib/iam-janitor';
-import { IamJanitorStack } from '../../lib/iam-janitor-stack';
+import type { IamJanitorProps } from '../../lib/infra/iam-janitor';
+import { IamJanitorStack } from '../../lib/infra/iam-janitor-stack';
 
 export const VALID_CONFIG: IamJanitorProps = {
   thresholdDays: 45,

@@ -1,5 +1,5 @@
-import { clientSettings, configureClients, type ClientService } from '../../lambdas/commons/clients';
-import { AwsStandin, type AwsStandinOptions } from '../../lib/sim/aws-standin';
+import { clientSettings, configureClients, type ClientService } from '../../lambdas/commons/runtime/clients';
+import { AwsStandin, type AwsStandinOptions } from '../../lib/sim/standins/aws-standin';
 import type { SimAccount } from '../../lib/sim/account';
 
 /** Never a real key: a test that reached AWS with these would be refused. */

@@ -1,7 +1,7 @@
-import type { CaseRecord } from '../case-store';
-import { caseSubject } from '../outcome';
-import { caseFacts } from '../case-view';
-import { clip } from '../text';
+import type { CaseRecord } from '../case/case-store';
+import { caseSubject } from '../case/outcome';
+import { caseFacts } from '../case/case-view';
+import { clip } from '../runtime/text';
 
 /** Atlassian Document Format nodes: the description format of Jira Cloud REST v3. */
 export type AdfNode = {

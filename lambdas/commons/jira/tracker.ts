@@ -1,11 +1,11 @@
 import type { Version3Client } from 'jira.js';
-import { caseSubject } from '../outcome';
-import type { CaseRecord } from '../case-store';
-import { JiraUnavailableError } from '../errors';
-import { janitorConfig } from '../env';
-import { jiraSecrets } from '../secrets';
+import { caseSubject } from '../case/outcome';
+import type { CaseRecord } from '../case/case-store';
+import { JiraUnavailableError } from '../runtime/errors';
+import { janitorConfig } from '../config/env';
+import { jiraSecrets } from '../config/secrets';
 import { caseDescription, commentDoc } from './adf';
-import { sleep } from '../concurrency';
+import { sleep } from '../runtime/concurrency';
 
 export interface JiraSettings {
   readonly baseUrl: string;

@@ -1,0 +1,190 @@
+import { accountLabel } from '../iam/member-account';
+import type { CaseRecord } from './case-store';
+import type { Outcome } from '../contracts';
+import { isActiveCredential } from '../iam/snapshot';
+import { clip, formatTime } from '../runtime/text';
+
+/**
+ * What the case record says happened, in words: the Jira comment and the Slack thread reply that
+ * close a case. Pure functions of the record, so that every sentence an approver or auditor reads
+ * is tested as such.
+ */
+
+/** The errors whose message is written for people; any other keeps its name, for whoever debugs it. */
+const EXPLAINED_ERRORS = new Set([
+  'UserBecameActiveError',
+  'UserChangedError',
+  'ProtectedUserError',
+  'SelfDecisionError',
+  'TwoPersonRuleError',
+  'AccountOutOfScopeError',
+  // Their messages name the service and what it answered; the class name means nothing to an approver.
+  'JiraUnavailableError',
+  'SlackUnavailableError',
+]);
+
+/** A one-line reason from the state machine's error, without stack traces or error class names. */
+export function outcomeDetail(
+  outcome: Outcome,
+  error: { Error: string; Cause?: unknown } | undefined,
+  decision?: string,
+): string | undefined {
+  // The outcome's own words say why an expired case was kept.
+  if (outcome === 'expired') return undefined;
+  if (!error) return outcome === 'failed' ? `no known decision ("${decision ?? 'none'}")` : undefined;
+  let message = typeof error.Cause === 'string' ? error.Cause : '';
+  try {
+    const parsed = JSON.parse(message) as { errorMessage?: string };
+    if (parsed.errorMessage) message = parsed.errorMessage;
+  } catch {
+    // Cause was plain text.
+  }
+  message = clip(message, 300).replace(/[.;]+$/, '');
+  if (EXPLAINED_ERRORS.has(error.Error) && message) return message;
+  return `${error.Error}${message ? `: ${message}` : ''}`;
+}
+
+const OUTCOME_WORDS: Record<Outcome, string> = {
+  deleted: 'deleted',
+  disabled: 'disabled: every way to sign in is turned off, and the user and their permissions are kept',
+  kept: 'kept',
+  deactivated: 'deactivated: it can no longer be used, and the user and every other credential are kept',
+  expired: 'kept: no decision arrived in time',
+  'aborted-active': 'kept, with nothing changed: they turned out to be active',
+  'aborted-changed': 'kept, with nothing changed: the user is not the one the case was opened for',
+  failed: 'not changed: the case failed',
+  'dry-run': 'not changed: dry run',
+};
+
+/** A credential case is about one credential: its sentences name it, and it, not the user, is kept. */
+const CREDENTIAL_OUTCOME_WORDS: Partial<Record<Outcome, string>> = {
+  'aborted-active': 'kept, with nothing changed: it turned out to be in use',
+  'aborted-changed': 'kept, with nothing changed: it or its user is not what the case was opened for',
+};
+
+/** The credential of a credential case, in words: `console password`, `access key AKIA…`. */
+export function credentialText(record: Pick<CaseRecord, 'candidate' | 'credentialId'>): string {
+  const ref = record.candidate.credential;
+  if (ref?.kind === 'password' || record.credentialId === 'password') return 'console password';
+  if (record.credentialId) return `access key ${record.credentialId}`;
+  return ref ? `access key in slot ${ref.slot}` : 'credential';
+}
+
+/** What the case is about, in words: `kim`, or `kim's access key AKIA…`. */
+export function caseSubject(record: Pick<CaseRecord, 'userName' | 'candidate' | 'credentialId'>): string {
+  const account = accountLabel(record.candidate);
+  const subject =
+    record.candidate.kind === 'credential'
+      ? `${record.userName}'s ${credentialText(record)}`
+      : record.userName;
+  // Organization mode: the same name can exist in many accounts; every text says which one.
+  return account ? `${subject} in ${account}` : subject;
+}
+
+/**
+ * How to undo a credential case's Deactivate: the user was never removed, so `restore` (which
+ * recreates a user) does not apply. A deleted password cannot come back; a new one can be set.
+ */
+export function credentialUndo(record: Pick<CaseRecord, 'userName' | 'credentialId'>): string {
+  return record.credentialId === 'password'
+    ? `aws iam create-login-profile --user-name ${record.userName} --password-reset-required --password <a new temporary password> (the old password cannot be restored)`
+    : `aws iam update-access-key --user-name ${record.userName} --access-key-id ${record.credentialId} --status Active`;
+}
+
+/** Slack mrkdwn treats &, < and > as control characters. */
+export const escapeMrkdwn = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The thread reply: one sentence of what happened, the reason, and the ticket. */
+export function outcomeReply(
+  record: Pick<CaseRecord, 'userName' | 'jiraUrl' | 'jiraKey' | 'candidate' | 'credentialId' | 'decision'>,
+  outcome: Outcome,
+  detail?: string,
+): string {
+  const given = record.decision?.reason;
+  const reason =
+    (detail ? ` ${escapeMrkdwn(sentence(detail))}` : '') +
+    (given ? ` The approver's reason: ${escapeMrkdwn(sentence(given))}` : '');
+  const ticket = record.jiraUrl ? ` <${record.jiraUrl}|${record.jiraKey}>` : '';
+  const words =
+    (record.candidate.kind === 'credential' ? CREDENTIAL_OUTCOME_WORDS[outcome] : undefined) ??
+    OUTCOME_WORDS[outcome];
+  return `${escapeMrkdwn(caseSubject(record))} was ${words}.${reason}${ticket}`;
+}
+
+/** The closing Jira comment: outcome, decision, what changed, and where the snapshot is. */
+export function outcomeComment(
+  record: Pick<
+    CaseRecord,
+    'caseId' | 'removed' | 'planned' | 'decision' | 'snapshot' | 'userName' | 'candidate' | 'credentialId'
+  >,
+  outcome: Outcome,
+  detail: string | undefined,
+  tableName: string,
+): string[] {
+  const removed = record.removed ?? [];
+  const planned = record.planned ?? [];
+  const decision = record.decision;
+  return [
+    `Outcome: ${outcome}${detail ? `. ${sentence(detail)}` : '.'}`,
+    decision
+      ? `Decision: ${decision.decision} by Slack user ${decision.decidedBy}${decision.firstApprover ? ` (second approver; first: Slack user ${decision.firstApprover})` : ''} at ${formatTime(decision.decidedAt)}.${decision.reason ? ` Reason: ${sentence(decision.reason)}` : ''}`
+      : 'Decision: none.',
+    outcome === 'dry-run' && planned.length > 0
+      ? `Nothing was changed in IAM (dry run). A real run would have done: ${planned.join('; ')}.`
+      : removed.length > 0
+        ? `Done: ${removed.join('; ')}.`
+        : 'Nothing was changed in IAM.',
+    record.snapshot
+      ? `Snapshot${record.candidate.kind === 'credential' ? ' of the user before the change' : ''}: DynamoDB table ${tableName}, item pk "case#${record.caseId}", attribute "snapshot". ${undoAdvice(record, outcome, tableName)}`
+      : 'Snapshot: none taken (nothing was removed).',
+  ];
+}
+
+/**
+ * How to undo what the outcome did, true for that outcome: `restore` recreates a deleted user and
+ * refuses one that still exists, so it is offered after a deletion only.
+ */
+export function undoAdvice(
+  record: Pick<CaseRecord, 'caseId' | 'userName' | 'credentialId' | 'candidate' | 'snapshot'>,
+  outcome: Outcome,
+  tableName: string,
+): string {
+  if (outcome === 'dry-run') return 'Nothing to undo: the dry run changed nothing.';
+  if (record.candidate.kind === 'credential') return `Undo with: ${credentialUndo(record)}`;
+  if (outcome === 'deleted')
+    return `Restore with: iam-janitor restore --case ${record.caseId} --table ${tableName}${record.candidate.accountId ? `, with credentials of account ${record.candidate.accountId}` : ''}`;
+  if (outcome === 'disabled') {
+    const snapshot = record.snapshot;
+    const user = `--user-name ${record.userName}`;
+    const undo = [
+      ...(snapshot?.accessKeys ?? [])
+        .filter(isActiveCredential)
+        .map((key) => `aws iam update-access-key ${user} --access-key-id ${key.id} --status Active`),
+      ...(snapshot?.sshPublicKeys ?? [])
+        .filter(isActiveCredential)
+        .map((key) => `aws iam update-ssh-public-key ${user} --ssh-public-key-id ${key.id} --status Active`),
+      ...(snapshot?.serviceSpecificCredentials ?? [])
+        .filter(isActiveCredential)
+        .map(
+          (credential) =>
+            `aws iam update-service-specific-credential ${user} --service-specific-credential-id ${credential.id} --status Active`,
+        ),
+      ...(snapshot?.signingCertificates ?? [])
+        .filter(isActiveCredential)
+        .map(
+          (cert) => `aws iam update-signing-certificate ${user} --certificate-id ${cert.id} --status Active`,
+        ),
+      ...(snapshot?.loginProfile
+        ? [credentialUndo({ userName: record.userName, credentialId: 'password' })]
+        : []),
+    ];
+    return `Undo by turning back on what Disable turned off: ${undo.join('; ') || 'nothing was active'}.`;
+  }
+  return 'Nothing was removed, so there is nothing to restore.';
+}
+
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}

@@ -1,0 +1,65 @@
+import type { WebClient } from '@slack/web-api';
+import type { SlackMessage } from './messages';
+import { SlackUnavailableError } from '../runtime/errors';
+
+/**
+ * The Slack Web API client. SLACK_API_URL points it at a stand-in in tests and the simulator; a
+ * few quick retries here, and the state machine's retries beyond, keep each Lambda within its timeout.
+ */
+export async function slackClient(token: string): Promise<WebClient> {
+  // Loaded on first use: the Slack client and its HTTP stack are a large share of a cold start.
+  const { WebClient } = await import('@slack/web-api');
+  return new WebClient(token, {
+    slackApiUrl: process.env.SLACK_API_URL ?? 'https://slack.com/api/',
+    retryConfig: {
+      retries: Number(process.env.SLACK_RETRIES ?? 2),
+      factor: 2,
+      minTimeout: 200,
+      maxTimeout: 2000,
+    },
+    rejectRateLimitedCalls: false,
+  });
+}
+
+/** Outages become SlackUnavailableError (retried by the state machine); Slack's refusals fail at once. */
+export async function callSlack<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const platformError = (error as { data?: { error?: string } }).data?.error;
+    if (code === 'slack_webapi_platform_error') {
+      if (
+        platformError === 'ratelimited' ||
+        platformError === 'internal_error' ||
+        platformError === 'fatal_error'
+      ) {
+        throw new SlackUnavailableError(`Slack could not ${what}: ${platformError}`);
+      }
+      // No { cause }: the HTTP client's error holds the request, Authorization header included.
+      // eslint-disable-next-line preserve-caught-error
+      throw new Error(`Slack refused to ${what}: ${platformError}`);
+    }
+    throw new SlackUnavailableError(`Slack did not answer "${what}": ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Replaces the approval message in place (a retry's refresh, the decision, the expiry): the one
+ * way iam-janitor edits a message it posted.
+ */
+export function updateMessage(
+  slack: WebClient,
+  where: { readonly channel: string; readonly ts: string },
+  message: SlackMessage,
+  what: string,
+): Promise<unknown> {
+  return callSlack(what, () =>
+    slack.chat.update({
+      channel: where.channel,
+      ts: where.ts,
+      text: message.text,
+      blocks: message.blocks as never,
+    }),
+  );
+}

@@ -1,0 +1,215 @@
+import type { CaseRecord } from '../case/case-store';
+import { caseFacts } from '../case/case-view';
+import { caseSubject, escapeMrkdwn } from '../case/outcome';
+import { clip, formatTime } from '../runtime/text';
+import { MAX_REASON_LENGTH, type Decision, type DecisionRecord } from '../contracts';
+
+/** The optional reason field of the approval message; its value arrives with the button click. */
+export const REASON_INPUT = { blockId: 'reason', actionId: 'reason' } as const;
+
+/** Block Kit's limits: a message holds 50 blocks, a section 3,000 characters, a button value 2,000. */
+export const BLOCK_KIT = {
+  maxBlocks: 50,
+  maxSectionText: 3000,
+  maxButtonValue: 2000,
+  maxFieldText: 2000,
+  maxFields: 10,
+} as const;
+
+type Block = Record<string, unknown>;
+const mrkdwn = (text: string, max: number = BLOCK_KIT.maxSectionText) => ({
+  type: 'mrkdwn',
+  text: clip(text, max),
+});
+
+export interface SlackMessage {
+  readonly text: string;
+  readonly blocks: Block[];
+}
+
+/** The approval request: the evidence, the Jira link, and Delete (with a confirm), Disable and Keep. */
+export function approvalMessage(
+  record: CaseRecord,
+  approvalTimeoutHours: number,
+  dryRun: boolean,
+): SlackMessage {
+  const facts = caseFacts(record);
+  const trail = facts.context?.cloudTrail;
+  const credentialCase = record.candidate.kind === 'credential';
+  const blocks: Block[] = [
+    {
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: clip(
+          credentialCase
+            ? `Stale credential: ${caseSubject(record)}`
+            : record.candidate.requested
+              ? `Offboarding request: ${caseSubject(record)}`
+              : `Inactive IAM user: ${caseSubject(record)}`,
+          150,
+        ),
+      },
+    },
+    {
+      type: 'section',
+      fields: facts.rows
+        .slice(0, BLOCK_KIT.maxFields)
+        .map(([label, value]) => mrkdwn(`*${label}*\n${escapeMrkdwn(value)}`, BLOCK_KIT.maxFieldText)),
+    },
+  ];
+  const granted = facts.permissions.filter(([, values]) => values.length > 0);
+  blocks.push({
+    type: 'section',
+    text: mrkdwn(
+      granted.length === 0
+        ? '*Permissions*\nno groups, policies or boundary'
+        : `*Permissions*\n${granted.map(([label, values]) => `• ${label}: ${escapeMrkdwn(values.join(', '))}`).join('\n')}`,
+    ),
+  });
+  if (trail && trail.recentEvents.length > 0) {
+    const lines = trail.recentEvents
+      .slice(0, 10)
+      .map(
+        (event) =>
+          `\`${event.eventTime.slice(0, 16).replace('T', ' ')}\` ${escapeMrkdwn(event.eventName)}${event.failed ? ' _(failed sign-in attempt)_' : ''} · ${event.region} · ${escapeMrkdwn(event.sourceIPAddress)}`,
+      );
+    blocks.push({ type: 'section', text: mrkdwn(`*Recent CloudTrail events*\n${lines.join('\n')}`) });
+  }
+  const links = [
+    record.jiraUrl ? `<${record.jiraUrl}|${record.jiraKey}>` : 'no ticket',
+    `<${facts.executionUrl}|execution>`,
+  ];
+  blocks.push({
+    type: 'context',
+    elements: [
+      mrkdwn(
+        `${links.join(' · ')} · no decision within ${approvalTimeoutHours} h keeps the ${credentialCase ? 'credential' : 'user'}${dryRun ? ' · *dry run: nothing will be changed*' : ''}`,
+      ),
+    ],
+  });
+  blocks.push({
+    type: 'input',
+    block_id: REASON_INPUT.blockId,
+    optional: true,
+    label: { type: 'plain_text', text: 'Reason (optional, kept in the audit trail)' },
+    element: {
+      type: 'plain_text_input',
+      action_id: REASON_INPUT.actionId,
+      max_length: MAX_REASON_LENGTH,
+      placeholder: { type: 'plain_text', text: 'e.g. left the company in October (HR-1234)' },
+    },
+  });
+  blocks.push({
+    type: 'actions',
+    block_id: 'decision',
+    elements: credentialCase ? credentialButtons(record) : userButtons(record),
+  });
+  return credentialCase
+    ? { text: `Stale credential ${caseSubject(record)}: deactivate or keep?`, blocks }
+    : { text: `Inactive IAM user ${record.userName}: delete, disable or keep?`, blocks };
+}
+
+/** A button of a case. Only the case id travels through Slack: the task token is a bearer secret and stays in AWS. */
+function button(
+  record: CaseRecord,
+  decision: Decision,
+  options: { style?: 'danger' | 'primary'; confirm?: { title: string; text: string } } = {},
+): Block {
+  const word = DECISION_WORDS[decision];
+  return {
+    type: 'button',
+    action_id: decision,
+    ...(options.style ? { style: options.style } : {}),
+    text: { type: 'plain_text', text: word },
+    value: record.caseId,
+    ...(options.confirm
+      ? {
+          confirm: {
+            title: { type: 'plain_text', text: options.confirm.title },
+            text: mrkdwn(options.confirm.text, 300),
+            confirm: { type: 'plain_text', text: word },
+            deny: { type: 'plain_text', text: 'Cancel' },
+            style: 'danger',
+          },
+        }
+      : {}),
+  };
+}
+
+/** Deactivate (with a confirm) and Keep: a credential case never offers to delete the user. */
+function credentialButtons(record: CaseRecord): Block[] {
+  const subject = escapeMrkdwn(caseSubject(record));
+  return [
+    button(record, 'deactivate', {
+      style: 'danger',
+      confirm: {
+        title: 'Deactivate this credential?',
+        text:
+          record.credentialId === 'password'
+            ? `*${subject}* will be deleted; the user, their keys and permissions stay. A snapshot is kept.`
+            : `*${subject}* will be set Inactive; the user and their other credentials stay. It can be set Active again.`,
+      },
+    }),
+    button(record, 'keep', { style: 'primary' }),
+  ];
+}
+
+/** Delete (with a confirm), Disable and Keep. */
+function userButtons(record: CaseRecord): Block[] {
+  return [
+    button(record, 'delete', {
+      style: 'danger',
+      confirm: {
+        title: 'Delete this user?',
+        text: `*${escapeMrkdwn(record.userName)}* and every credential, policy and group membership will be removed. A snapshot is kept for restore.`,
+      },
+    }),
+    button(record, 'disable'),
+    button(record, 'keep', { style: 'primary' }),
+  ];
+}
+
+/** What a request no longer shows once answered: the buttons, the reason field and the deadline. */
+const ANSWERED_BLOCKS = new Set(['actions', 'input', 'context']);
+
+/** Each decision as its button reads. */
+export const DECISION_WORDS = {
+  delete: 'Delete',
+  disable: 'Disable',
+  keep: 'Keep',
+  deactivate: 'Deactivate',
+} as const;
+
+/** The request once decided: the buttons give way to who decided what. */
+export function decidedMessage(record: CaseRecord, decision: DecisionRecord, note?: string): SlackMessage {
+  const original = approvalMessage(record, 0, false).blocks.filter(
+    (block) => !ANSWERED_BLOCKS.has(String(block.type)),
+  );
+  const line =
+    `*${DECISION_WORDS[decision.decision]}* chosen by <@${decision.decidedBy}>${decision.firstApprover ? ` after <@${decision.firstApprover}>` : ''} at ${formatTime(decision.decidedAt)}${note ? ` · ${note}` : ''}` +
+    (decision.reason ? `\nReason: _${escapeMrkdwn(decision.reason)}_` : '');
+  return {
+    text: `${caseSubject(record)}: ${decision.decision} by ${decision.decidedBy}`,
+    blocks: [...original, { type: 'section', text: mrkdwn(line) }],
+  };
+}
+
+/** The request after it expired, with the buttons removed. */
+export function expiredMessage(record: CaseRecord): SlackMessage {
+  const original = approvalMessage(record, 0, false).blocks.filter(
+    (block) => !ANSWERED_BLOCKS.has(String(block.type)),
+  );
+  return {
+    text: `${caseSubject(record)}: no decision, kept`,
+    blocks: [
+      ...original,
+      {
+        type: 'section',
+        text: mrkdwn(
+          `*Expired*: no decision arrived in time, so the ${record.candidate.kind === 'credential' ? 'credential' : 'user'} was kept.`,
+        ),
+      },
+    ],
+  };
+}

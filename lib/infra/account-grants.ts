@@ -1,0 +1,110 @@
+import { DISABLED_AT_TAG_KEY, MFA_OWNER_TAG_KEY } from '../../lambdas/commons/iam/tags';
+import { USER_MUTATING_ACTIONS, USER_READ_ACTIONS } from './iam-actions';
+
+/**
+ * What each function may do inside an audited account, as plain data. In account mode the stack
+ * grants it to the function's own role; in organization mode it becomes the member roles of the
+ * StackSet (`<memberRoleName>-reader` for the inventory and the context step, `-remover` for the
+ * remover), so both modes grant exactly the same calls, once written.
+ */
+export interface AccountGrant {
+  readonly sid?: string;
+  readonly effect?: 'Allow' | 'Deny';
+  readonly actions: readonly string[];
+  /** `*`, or the kind of IAM resource, in the account the grant applies in. */
+  readonly resources: readonly ('*' | 'user' | 'group' | 'mfa')[];
+  /** Deny on a user carrying this tag key. */
+  readonly unlessUntagged?: string;
+  /** Tagging only with these keys (`*` as in StringLike): tags grant access in many accounts. */
+  readonly tagKeys?: readonly string[];
+}
+
+/** The inventory: the credential report, tags and ids of the few users that need them, key ids. */
+export const INVENTORY_GRANTS: readonly AccountGrant[] = [
+  // Neither supports resource-level permissions.
+  {
+    actions: [
+      'iam:GenerateCredentialReport',
+      'iam:GetCredentialReport',
+      'iam:GetAccountAuthorizationDetails',
+    ],
+    resources: ['*'],
+  },
+  // GetUser rather than ListUserTags: one call returns both the tags and the stable user id; for
+  // many idle users, GetAccountAuthorizationDetails returns 1,000 users' tags and ids per call.
+  // ListAccessKeys: the key ids of users who keep a key by its id (Keep on a credential case tags it).
+  { actions: ['iam:GetUser', 'iam:ListAccessKeys'], resources: ['user'] },
+];
+
+/** Organization mode only: the inventory names each member account by its alias. */
+export const ALIAS_GRANTS: readonly AccountGrant[] = [
+  { actions: ['iam:ListAccountAliases'], resources: ['*'] },
+];
+
+/** The context step: the evidence, from the one user reader and CloudTrail. */
+export const CONTEXT_GRANTS: readonly AccountGrant[] = [
+  { actions: ['cloudtrail:LookupEvents'], resources: ['*'] },
+  { actions: USER_READ_ACTIONS, resources: ['user'] },
+];
+
+/** The remover: the only grants that change IAM, and never on a protected user. */
+export function removerGrants(config: { protectedTagKey: string; keepUntilTagKey: string }): AccountGrant[] {
+  const { protectedTagKey, keepUntilTagKey } = config;
+  return [
+    { actions: USER_READ_ACTIONS, resources: ['user'] },
+    { actions: ['iam:ListVirtualMFADevices'], resources: ['*'] },
+    // A leftover virtual MFA device is deleted only when its own tag names this user.
+    { actions: ['iam:ListMFADeviceTags'], resources: ['mfa'] },
+    // The re-check of a user with SSH keys or service-specific credentials: only CloudTrail sees their use.
+    { actions: ['cloudtrail:LookupEvents'], resources: ['*'] },
+    { actions: USER_MUTATING_ACTIONS.filter((action) => action !== 'iam:TagUser'), resources: ['user'] },
+    // The only tags the remover writes on a user: Keep's keep-until (the user's, and one per
+    // credential), and Disable's disabled-at.
+    {
+      actions: ['iam:TagUser'],
+      resources: ['user'],
+      tagKeys: [keepUntilTagKey, `${keepUntilTagKey}:*`, DISABLED_AT_TAG_KEY],
+    },
+    { actions: ['iam:RemoveUserFromGroup'], resources: ['group'] },
+    { actions: ['iam:TagMFADevice'], resources: ['mfa'], tagKeys: [MFA_OWNER_TAG_KEY] },
+    { actions: ['iam:DeleteVirtualMFADevice'], resources: ['mfa'] },
+    {
+      sid: 'DenyChangesToProtectedUsers',
+      effect: 'Deny',
+      actions: USER_MUTATING_ACTIONS,
+      resources: ['user'],
+      unlessUntagged: protectedTagKey,
+    },
+  ];
+}
+
+/** An IAM policy statement of a grant, with resources written by `arnOf` for the account it lives in. */
+export function policyStatement<Arn>(
+  grant: AccountGrant,
+  arnOf: (kind: 'user' | 'group' | 'mfa') => Arn,
+): {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action: string[];
+  Resource: (Arn | '*')[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+} {
+  return {
+    ...(grant.sid ? { Sid: grant.sid } : {}),
+    Effect: grant.effect ?? 'Allow',
+    Action: [...grant.actions],
+    Resource: grant.resources.map((resource) => (resource === '*' ? '*' : arnOf(resource))),
+    ...(grant.unlessUntagged
+      ? { Condition: { Null: { [`iam:ResourceTag/${grant.unlessUntagged}`]: 'false' } } }
+      : {}),
+    // ForAllValues alone would also pass a request with no tag keys at all; the Null check refuses that.
+    ...(grant.tagKeys
+      ? {
+          Condition: {
+            'ForAllValues:StringLike': { 'aws:TagKeys': [...grant.tagKeys] },
+            Null: { 'aws:TagKeys': 'false' },
+          },
+        }
+      : {}),
+  };
+}

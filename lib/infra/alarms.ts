@@ -1,0 +1,125 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { OUTCOMES } from '../../lambdas/commons/contracts';
+import { METRIC_NAMESPACE, MetricName } from '../../lambdas/commons/runtime/observability';
+
+/**
+ * The alarms of the runbook and the dashboard: failed and timed-out executions, guard halts,
+ * failed cases, and bursts of rejected Slack requests. Each alarm notifies `topic` when given.
+ */
+export function createAlarmsAndDashboard(
+  scope: Construct,
+  machines: { readonly sweep: sfn.StateMachine; readonly case: sfn.StateMachine },
+  topic: sns.Topic | undefined,
+  options: { readonly organization?: boolean } = {},
+): cloudwatch.Alarm[] {
+  const alarms: cloudwatch.Alarm[] = [];
+  // Labels are for the dashboard only: a labelled metric makes an alarm a metric-math alarm.
+  const metric = (
+    metricName: string,
+    label?: string,
+    dimensionsMap: Record<string, string> = { service: 'iam-janitor' },
+  ) =>
+    new cloudwatch.Metric({
+      namespace: METRIC_NAMESPACE,
+      metricName,
+      dimensionsMap,
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.minutes(5),
+      ...(label ? { label } : {}),
+    });
+  const alarm = (id: string, description: string, alarmMetric: cloudwatch.IMetric, threshold = 1) => {
+    const created = new cloudwatch.Alarm(scope, id, {
+      alarmDescription: description,
+      metric: alarmMetric,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (topic) created.addAlarmAction(new cloudwatchActions.SnsAction(topic));
+    alarms.push(created);
+    return created;
+  };
+
+  for (const [name, machine] of [
+    ['Sweep', machines.sweep],
+    ['Case', machines.case],
+  ] as const) {
+    alarm(
+      `${name}ExecutionsFailed`,
+      `An iam-janitor ${name.toLowerCase()} execution failed: open its history in the Step Functions console.`,
+      machine.metricFailed({ period: Duration.minutes(5) }),
+    );
+    alarm(
+      `${name}ExecutionsTimedOut`,
+      `An iam-janitor ${name.toLowerCase()} execution timed out.`,
+      machine.metricTimedOut({ period: Duration.minutes(5) }),
+    );
+  }
+  const guardHalts = metric(MetricName.GuardHalts, 'Guard halts');
+  const failedOutcomes = metric(MetricName.FailedOutcomes, 'Failed cases');
+  const rejected = metric(MetricName.RejectedSlackRequests, 'Rejected Slack requests');
+  alarm(
+    'GuardHalted',
+    'The blast-radius guard halted a sweep: a larger share of candidates than maxCandidateFraction. Check the credential report; if they are real, run iam-janitor acknowledge-guard once.',
+    metric(MetricName.GuardHalts),
+  );
+  alarm(
+    'FailedOutcome',
+    'A case ended failed. The user was not removed without a snapshot; see the runbook.',
+    metric(MetricName.FailedOutcomes),
+  );
+  if (options.organization)
+    alarm(
+      'AccountInventoryFailed',
+      "An account's inventory failed in the organization sweep (its member role could not be assumed, or its credential report never came); the other accounts went on. The sweep's output names the account.",
+      metric(MetricName.FailedAccounts),
+    );
+  alarm(
+    'RejectedSlackBurst',
+    'Many Slack requests with a bad signature, team or approver in 5 minutes: someone may be forging clicks.',
+    metric(MetricName.RejectedSlackRequests),
+    20,
+  );
+
+  new cloudwatch.Dashboard(scope, 'Dashboard', {
+    widgets: [
+      [
+        new cloudwatch.GraphWidget({
+          title: 'Sweep',
+          left: [
+            metric(MetricName.UsersScanned, 'Users scanned'),
+            metric(MetricName.Candidates, 'Candidates'),
+            guardHalts,
+            metric(MetricName.RootWarnings, 'Root warnings'),
+          ],
+        }),
+        new cloudwatch.GraphWidget({
+          title: 'Decisions',
+          left: ['delete', 'disable', 'keep'].map((decision) =>
+            metric(MetricName.Decisions, decision, { service: 'iam-janitor', decision }),
+          ),
+        }),
+      ],
+      [
+        new cloudwatch.GraphWidget({
+          title: 'Outcomes',
+          left: OUTCOMES.map((outcome) =>
+            metric(MetricName.Outcomes, outcome, { service: 'iam-janitor', outcome }),
+          ),
+        }),
+        new cloudwatch.GraphWidget({
+          title: 'Problems',
+          left: [failedOutcomes, metric(MetricName.RemovalFailures, 'Removal failures'), rejected],
+        }),
+      ],
+      [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24 })],
+    ],
+  });
+  return alarms;
+}

@@ -1,0 +1,343 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import {
+  parseConfig,
+  type JanitorConfig,
+  type JanitorConfigInput,
+} from '../../lambdas/commons/config/config';
+import { JIRA_SECRET_KEYS, OPEN_CASES_INDEX, SLACK_SECRET_KEYS } from '../../lambdas/commons/contracts';
+import { createAlarmsAndDashboard } from './alarms';
+import { grantLeastPrivilege } from './permissions';
+import { aslText, substitutionsFor, tasksOf, WORKFLOW, type MachineKey, type TaskLambda } from './workflow';
+import { JanitorFunction, type JanitorFunctions, type LambdaName } from './janitor-function';
+import { MemberRoles } from './member-roles';
+
+/**
+ * Props are the config keys (ARCHITECTURE.md, Contracts), exactly as cdk.json holds them; every key is documented,
+ * with its default and rule, in `lambdas/commons/config/config.ts`. They are validated before anything is
+ * built, so a bad value fails synth with the key's name and the rule it broke.
+ */
+export type IamJanitorProps = JanitorConfigInput;
+
+/**
+ * iam-janitor: a scheduled sweep that finds inactive IAM users and one case workflow per candidate
+ * that asks an approver in Slack, tracks the case in Jira and removes the user only on a decision.
+ */
+export class IamJanitor extends Construct {
+  public readonly config: JanitorConfig;
+  public readonly caseTable: dynamodb.Table;
+  /** `{slackBotToken, slackSigningSecret}`: read by the Slack-facing functions. */
+  public readonly slackSecret: secretsmanager.Secret;
+  /** `{jiraEmail, jiraApiToken}`: read by the jira and record functions only. */
+  public readonly jiraSecret: secretsmanager.Secret;
+  public readonly sweepStateMachine: sfn.StateMachine;
+  public readonly caseStateMachine: sfn.StateMachine;
+  public readonly interactionsUrl: lambda.FunctionUrl;
+  public readonly functions: JanitorFunctions;
+  /** Organization mode: the StackSet of the member roles. */
+  public readonly memberRoles?: MemberRoles;
+  public readonly alarmTopic?: sns.Topic;
+  public readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: IamJanitorProps) {
+    super(scope, id);
+    const config = parseConfig(props, 'config (cdk.json context and -c flags)');
+    this.config = config;
+    const organization = config.deploymentMode === 'organization';
+
+    this.caseTable = new dynamodb.Table(this, 'CaseTable', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      deletionProtection: true,
+      // Only the candidates a sweep leaves for its case starts carry it: cases and snapshots never expire.
+      timeToLiveAttribute: 'expiresAt',
+      // The table holds the snapshots that make a removal reversible: it outlives the stack.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Sparse: only open-case markers carry openUserName, so a scan of the index is as cheap as the
+    // number of open cases, whatever the table's history.
+    this.caseTable.addGlobalSecondaryIndex({
+      indexName: OPEN_CASES_INDEX,
+      partitionKey: { name: 'openUserName', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+
+    // Two secrets, so that the internet-facing interactions function can never read the Jira token.
+    this.slackSecret = new secretsmanager.Secret(this, 'SlackCredentials', {
+      description: `iam-janitor Slack credentials: fill ${SLACK_SECRET_KEYS.join(', ')} with put-secret-value.`,
+      secretObjectValue: {},
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.jiraSecret = new secretsmanager.Secret(this, 'JiraCredentials', {
+      description: `iam-janitor Jira credentials: fill ${JIRA_SECRET_KEYS.join(', ')} with put-secret-value.`,
+      secretObjectValue: {},
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const environment = {
+      JANITOR_CONFIG: JSON.stringify(config),
+      CASE_TABLE_NAME: this.caseTable.tableName,
+      // ARNs are not secret; what each function may read is decided by its role's grants below.
+      SLACK_SECRET_ARN: this.slackSecret.secretArn,
+      JIRA_SECRET_ARN: this.jiraSecret.secretArn,
+    };
+    const make = (
+      lambdaName: LambdaName,
+      description: string,
+      timeout = Duration.seconds(30),
+      memorySize = 256,
+      reservedConcurrentExecutions?: number,
+    ) =>
+      new JanitorFunction(this, pascal(lambdaName) + 'Function', {
+        lambdaName,
+        description,
+        timeout,
+        memorySize,
+        environment,
+        reservedConcurrentExecutions,
+      });
+    this.functions = {
+      'check-setup': make('check-setup', 'Checks that both secrets are filled before a sweep opens any case'),
+      inventory: make(
+        'inventory',
+        'Reads the IAM credential report and gives every user a verdict',
+        Duration.minutes(5),
+        1024,
+      ),
+      // Account mode: one at a time, because CloudTrail allows 2 lookups/s per region for the whole
+      // account and a single container's limiter can only pace the calls it sees. Organization
+      // mode: the pacing is shared through the case table per account and region, so accounts
+      // gather in parallel.
+      'gather-context': make(
+        'gather-context',
+        'Opens a case and gathers CloudTrail and IAM evidence',
+        Duration.minutes(5),
+        256,
+        organization ? config.accountConcurrency : 1,
+      ),
+      'open-ticket': make('open-ticket', 'Opens the Jira ticket of a case'),
+      'request-approval': make('request-approval', 'Asks the approvers in Slack and stores the task token'),
+      'slack-interactions': make(
+        'slack-interactions',
+        'Verifies Slack button clicks and resumes the case',
+        Duration.seconds(10),
+      ),
+      act: make(
+        'act',
+        'Re-checks, snapshots, then deletes, disables or keeps an IAM user',
+        Duration.minutes(5),
+      ),
+      'record-outcome': make('record-outcome', 'Records the outcome in Jira, Slack and the case table'),
+      remind: make('remind', 'Posts reminders for cases still waiting for a decision', Duration.minutes(2)),
+      summary: make(
+        'summary',
+        'Posts the weekly summary of cases, backlog and stale credentials',
+        Duration.minutes(2),
+      ),
+      ...(organization
+        ? {
+            'list-accounts': make(
+              'list-accounts',
+              'Lists the member accounts the organization sweep inventories',
+            ),
+            'organization-guard': make(
+              'organization-guard',
+              'Weighs the organization with the blast-radius guard and picks the batch of cases',
+              Duration.minutes(2),
+              512,
+            ),
+          }
+        : {}),
+    };
+    grantLeastPrivilege(this, config);
+    if (organization) {
+      this.memberRoles = new MemberRoles(this, 'MemberRoles', {
+        config,
+        readerTrustedRoleArns: [
+          this.functions.inventory.role!.roleArn,
+          this.functions['gather-context'].role!.roleArn,
+          ...config.reportPrincipalArns,
+        ],
+        removerTrustedRoleArns: [this.functions.act.role!.roleArn],
+      });
+    }
+
+    this.interactionsUrl = this.functions['slack-interactions'].addFunctionUrl({
+      // Slack cannot sign requests with SigV4; the handler verifies Slack's own HMAC signature instead.
+      authType: lambda.FunctionUrlAuthType.NONE,
+    });
+
+    const functionArn = (name: TaskLambda) => {
+      const fn = this.functions[name];
+      if (!fn) throw new Error(`The ${name} function is not built in ${config.deploymentMode} mode`);
+      return fn.functionArn;
+    };
+    this.caseStateMachine = this.stateMachine('case', functionArn, new Map());
+    this.functions['slack-interactions'].addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:SendTaskSuccess'],
+        resources: [this.caseStateMachine.stateMachineArn],
+      }),
+    );
+    // The request step delivers a decision stored during its own earlier attempt. A policy of its
+    // own, not the role's default one: the function (which the machine names) depends on its
+    // default policy, and that policy naming the machine would be a cycle.
+    new iam.Policy(this, 'RequestApprovalDeliversDecisions', {
+      roles: [this.functions['request-approval'].role!],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['states:SendTaskSuccess'],
+          resources: [this.caseStateMachine.stateMachineArn],
+        }),
+      ],
+    });
+
+    this.sweepStateMachine = this.stateMachine(
+      organization ? 'organizationSweep' : 'sweep',
+      functionArn,
+      new Map([['case', this.caseStateMachine]]),
+    );
+    // The organization sweep's InventoryAccounts map runs its accounts as child executions.
+    if (organization)
+      distributedMapPolicy(this, this.sweepStateMachine, this.organizationSweepName, 'InventoryAccounts');
+
+    new scheduler.Schedule(this, 'SweepSchedule', {
+      description: 'Starts the iam-janitor sweep',
+      schedule: scheduler.ScheduleExpression.expression(
+        config.schedule,
+        TimeZone.of(config.scheduleTimezone),
+      ),
+      target: new schedulerTargets.StepFunctionsStartExecution(this.sweepStateMachine, {
+        input: scheduler.ScheduleTargetInput.fromObject({ trigger: 'schedule' }),
+      }),
+    });
+    new scheduler.Schedule(this, 'ReminderSchedule', {
+      description: 'Reminds approvers of cases still waiting for a decision',
+      schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
+      target: new schedulerTargets.LambdaInvoke(this.functions.remind, {}),
+    });
+    new scheduler.Schedule(this, 'SummarySchedule', {
+      description: 'Posts the weekly iam-janitor summary in the approvers channel',
+      schedule: scheduler.ScheduleExpression.expression(
+        config.summarySchedule,
+        TimeZone.of(config.scheduleTimezone),
+      ),
+      target: new schedulerTargets.LambdaInvoke(this.functions.summary, {}),
+    });
+
+    if (config.alarmEmail) {
+      this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+        displayName: 'iam-janitor alarms',
+        enforceSSL: true,
+      });
+      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
+    }
+    this.alarms.push(
+      ...createAlarmsAndDashboard(
+        this,
+        { sweep: this.sweepStateMachine, case: this.caseStateMachine },
+        this.alarmTopic,
+        { organization },
+      ),
+    );
+  }
+
+  /** The organization sweep's fixed name: its Distributed Map policy names its child executions. */
+  get organizationSweepName(): string {
+    return `${Stack.of(this).stackName}-OrganizationSweep`;
+  }
+
+  /**
+   * One machine of the workflow registry: its ASL, its substitutions, and the grants the ASL needs
+   * (CDK cannot read ASL text): invoke on each Task's Lambda, start on each machine it starts.
+   */
+  private stateMachine(
+    key: MachineKey,
+    functionArn: (name: TaskLambda) => string,
+    started: Map<MachineKey, sfn.StateMachine>,
+  ): sfn.StateMachine {
+    const name = WORKFLOW[key].title;
+    const machine = new sfn.StateMachine(this, `${name}StateMachine`, {
+      ...(key === 'organizationSweep' ? { stateMachineName: this.organizationSweepName } : {}),
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      // Inlined rather than uploaded as an asset, so the template shows exactly what will run.
+      definitionBody: sfn.DefinitionBody.fromString(aslText(key)),
+      definitionSubstitutions: substitutionsFor(
+        key,
+        functionArn,
+        (other) => {
+          const target = started.get(other);
+          if (!target) throw new Error(`The ${name} machine starts ${other}, which is not built yet`);
+          return target.stateMachineArn;
+        },
+        this.caseTable.tableName,
+      ),
+      tracingEnabled: true,
+      logs: {
+        destination: new logs.LogGroup(this, `${name}StateMachineLogs`, {
+          retention: logs.RetentionDays.ONE_YEAR,
+          removalPolicy: RemovalPolicy.RETAIN,
+        }),
+        level: sfn.LogLevel.ALL,
+        // Execution data carries task tokens and user details; the history keeps it, the logs must not.
+        includeExecutionData: false,
+      },
+    });
+    for (const [, lambdaName] of tasksOf(key)) this.functions[lambdaName]!.grantInvoke(machine);
+    for (const target of started.values()) target.grantStartExecution(machine);
+    // The candidate of each case it starts, read through the DynamoDB integration.
+    if (WORKFLOW[key].readsCaseTable)
+      machine.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [this.caseTable.tableArn] }),
+      );
+    return machine;
+  }
+}
+
+/**
+ * What a Distributed Map needs, as CDK grants it to a machine built from its own constructs (it
+ * cannot read an ASL text): start its child executions, watch and stop them, and redrive the map
+ * run. A separate policy, so that the machine never depends on a statement that names it; the
+ * machine has a fixed name, so that the statements name it without a reference.
+ */
+function distributedMapPolicy(
+  scope: Construct,
+  machine: sfn.StateMachine,
+  machineName: string,
+  label: string,
+): void {
+  const stack = Stack.of(scope);
+  const arn = (resource: string, resourceName: string) =>
+    stack.formatArn({ service: 'states', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  const policy = new iam.Policy(scope, 'DistributedMapPolicy', {
+    statements: [
+      new iam.PolicyStatement({
+        actions: ['states:StartExecution'],
+        resources: [arn('stateMachine', machineName)],
+      }),
+      // The map's child executions are named `<machine>/<label>:<id>`.
+      new iam.PolicyStatement({
+        actions: ['states:DescribeExecution', 'states:StopExecution', 'states:RedriveExecution'],
+        resources: [arn('execution', `${machineName}/${label}:*`)],
+      }),
+    ],
+  });
+  machine.role.attachInlinePolicy(policy);
+}
+
+function pascal(name: string): string {
+  return name.replace(/(^|-)(\w)/g, (_, __, letter: string) => letter.toUpperCase());
+}

@@ -1,0 +1,468 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as http from 'node:http';
+import { findUser, stableId, storedTagKey, type SimAccount } from '../account';
+import { LoopbackServer, readBody } from './http-standin';
+import { DENIED_ON_PROTECTED, IamModel } from './iam-model';
+import { MUTATING_IAM_ACTIONS, StandinError, type AwsStandinOptions, type CallRecord } from './standin-types';
+import { OrganizationModel, type MemberSession, type SimOrganization } from './organization-standin';
+import { memberValues, sendQueryError, sendQueryResult } from './xml';
+
+export * from './standin-types';
+export { dependentItems } from './iam-model';
+
+/**
+ * A local stand-in for IAM (query protocol, XML; the model is iam-model.ts), CloudTrail (JSON 1.1)
+ * and the Step Functions task callbacks (JSON 1.0), served over real HTTP so that the real SDK
+ * clients, with their real serializers and retry logic, talk to it. Faults (throttling,
+ * ConcurrentModification, injected crashes), the remover role's protected-tag Deny and
+ * LookupEvents' 2 calls/s per region are applied here, in front of the model.
+ */
+
+const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
+const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
+const CLOUDFORMATION_NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
+const SNS_NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
+
+/** The access key and the service a SigV4 request was signed with. */
+function signedWith(request: http.IncomingMessage): { accessKeyId?: string; service?: string } {
+  const match = /Credential=([^/]+)\/\d+\/[^/]+\/([^/]+)\//.exec(String(request.headers.authorization ?? ''));
+  return match ? { accessKeyId: match[1], service: match[2] } : {};
+}
+
+export class AwsStandin extends LoopbackServer {
+  readonly calls: CallRecord[] = [];
+  private readonly model: IamModel;
+  private random: () => number;
+  private readonly seenMutations = new Set<string>();
+  private readonly lookupTimes = new Map<string, number[]>();
+  /** Organization mode: the member accounts, each served by its own stand-in behind this one. */
+  readonly organization?: OrganizationModel;
+  private readonly members = new Map<string, AwsStandin>();
+
+  constructor(
+    readonly account: SimAccount,
+    readonly options: AwsStandinOptions & { organization?: SimOrganization } = {},
+  ) {
+    super();
+    this.random = seededRandom(options.seed ?? 42);
+    this.model = new IamModel(account, options);
+    if (options.organization) this.organization = new OrganizationModel(options.organization);
+  }
+
+  /** A member account's own stand-in: its IAM, its CloudTrail (with its own rate limit), its calls. */
+  member(accountId: string): AwsStandin {
+    let member = this.members.get(accountId);
+    if (!member) {
+      const found = this.organization?.member(accountId);
+      if (!found) throw new Error(`No member account ${accountId} in the simulated organization`);
+      // The member serves its own account: the same faults and Deny, no organization of its own.
+      member = new AwsStandin(found.account, { ...this.options, organization: undefined });
+      this.members.set(accountId, member);
+    }
+    return member;
+  }
+
+  callsOf(action: string): CallRecord[] {
+    return this.calls.filter((call) => call.action === action);
+  }
+
+  /** Successful mutating IAM calls, the ones that changed the account. */
+  mutatingCalls(): CallRecord[] {
+    return this.calls.filter(
+      (call) => call.service === 'iam' && MUTATING_IAM_ACTIONS.has(call.action) && !call.error,
+    );
+  }
+
+  protected async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    const body = await readBody(request);
+    if (this.options.faults?.latencyMs) await sleep(this.options.faults!.latencyMs);
+    const { accessKeyId, service } = signedWith(request);
+    const session = this.organization?.session(accessKeyId);
+    if (service === 'sts') return this.sts(body, session, response);
+    if (service === 'cloudformation') return this.cloudFormation(body, response);
+    if (service === 'sns') return this.sns(body, response);
+    if (this.organization) {
+      if (service === 'organizations') {
+        const target = String(request.headers['x-amz-target'] ?? '');
+        try {
+          return this.sendJson(
+            response,
+            200,
+            this.organization.organizations(target.split('.').pop()!, JSON.parse(body || '{}'), session),
+          );
+        } catch (error) {
+          const failure =
+            error instanceof StandinError ? error : new StandinError('ServiceException', String(error), 500);
+          return this.sendJson(response, failure.status, { __type: failure.code, Message: failure.message });
+        }
+      }
+      // A member session reaches its own account's IAM and CloudTrail, as the role it assumed.
+      if (session) return this.member(session.member.accountId).serve(request, body, response, session);
+    }
+    return this.serve(request, body, response);
+  }
+
+  /**
+   * STS, in the query protocol's XML: GetCallerIdentity (the account of the session that signed,
+   * else this stand-in's own), and AssumeRole into a member account of the organization.
+   */
+  private sts(body: string, session: MemberSession | undefined, response: http.ServerResponse): void {
+    const params = Object.fromEntries(new URLSearchParams(body));
+    this.calls.push({
+      service: 'sts',
+      action: params.Action ?? '',
+      params: { RoleArn: params.RoleArn ?? '' },
+      at: Date.now(),
+    });
+    try {
+      const action = params.Action ?? '';
+      let result: unknown;
+      if (action === 'GetCallerIdentity') {
+        const account = session ? session.member.accountId : this.account.accountId;
+        result = {
+          UserId: 'AIDASTANDINCALLER0000',
+          Account: account,
+          Arn: session
+            ? `arn:aws:sts::${account}:assumed-role/${session.roleName}/iam-janitor`
+            : `arn:aws:iam::${account}:user/operator`,
+        };
+      } else if (action === 'AssumeRole' && this.organization) {
+        result = this.organization.assumeRole(params, session);
+      } else if (action === 'AssumeRole') {
+        throw new StandinError(
+          'AccessDenied',
+          `not authorized to perform: sts:AssumeRole on resource: ${params.RoleArn}`,
+          403,
+        );
+      } else {
+        throw new StandinError('InvalidAction', `${action} is not served`);
+      }
+      sendQueryResult(response, STS_NS, action, result);
+    } catch (error) {
+      const failure =
+        error instanceof StandinError ? error : new StandinError('InternalFailure', String(error), 500);
+      this.calls[this.calls.length - 1]!.error = failure.code;
+      sendQueryError(response, STS_NS, failure);
+    }
+  }
+
+  /** CloudFormation's DescribeStacks, in the query protocol's XML: the stacks and outputs the options name. */
+  private cloudFormation(body: string, response: http.ServerResponse): void {
+    const params = Object.fromEntries(new URLSearchParams(body));
+    const action = params.Action ?? '';
+    const name = params.StackName ?? '';
+    this.calls.push({ service: 'cloudformation', action, params: { StackName: name }, at: Date.now() });
+    const outputs = this.options.stacks?.[name];
+    if (action !== 'DescribeStacks' || outputs === undefined) {
+      this.calls[this.calls.length - 1]!.error = 'ValidationError';
+      return sendQueryError(response, CLOUDFORMATION_NS, {
+        status: 400,
+        code: 'ValidationError',
+        message:
+          action === 'DescribeStacks' ? `Stack with id ${name} does not exist` : `${action} is not served`,
+      });
+    }
+    const stack = {
+      StackName: name,
+      StackId: `arn:aws:cloudformation:us-east-1:${this.account.accountId}:stack/${name}/${stableId('', name, 8)}`,
+      CreationTime: '2026-01-05T09:00:00.000Z',
+      StackStatus: 'UPDATE_COMPLETE',
+      Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+    };
+    sendQueryResult(response, CLOUDFORMATION_NS, action, { Stacks: [stack] });
+  }
+
+  /**
+   * SNS's ListSubscriptionsByTopic, in the query protocol's XML. A subscription not yet confirmed has
+   * the ARN "PendingConfirmation", as SNS answers; an unknown topic is NotFound.
+   */
+  private sns(body: string, response: http.ServerResponse): void {
+    const params = Object.fromEntries(new URLSearchParams(body));
+    const action = params.Action ?? '';
+    const topicArn = params.TopicArn ?? '';
+    this.calls.push({ service: 'sns', action, params: { TopicArn: topicArn }, at: Date.now() });
+    const subscriptions = this.options.topics?.[topicArn];
+    if (action !== 'ListSubscriptionsByTopic' || !subscriptions) {
+      this.calls[this.calls.length - 1]!.error = 'NotFound';
+      return sendQueryError(response, SNS_NS, {
+        status: 404,
+        code: 'NotFound',
+        message: 'Topic does not exist',
+      });
+    }
+    const members = subscriptions.map((subscription, index) => ({
+      TopicArn: topicArn,
+      Protocol: subscription.protocol,
+      Endpoint: subscription.endpoint,
+      Owner: this.account.accountId,
+      SubscriptionArn: subscription.confirmed
+        ? `${topicArn}:${stableId('', `${topicArn}/${index}`, 8)}`
+        : 'PendingConfirmation',
+    }));
+    sendQueryResult(response, SNS_NS, action, { Subscriptions: members });
+  }
+
+  /**
+   * IAM's policy simulator for a role the options know: each action is allowed unless the role's
+   * policies leave it out (implicitDeny) or an SCP denies it (explicitDeny, AllowedByOrganizations
+   * false). An unknown role is NoSuchEntity, as IAM answers.
+   */
+  private simulatePrincipalPolicy(params: Record<string, string>): unknown {
+    const arn = params.PolicySourceArn ?? '';
+    const role = this.options.roles?.[arn];
+    if (!role)
+      throw new StandinError(
+        'NoSuchEntity',
+        `The role with name ${arn.split('/').pop()} cannot be found.`,
+        404,
+      );
+    return {
+      EvaluationResults: memberValues(params, 'ActionNames').map((action) => {
+        const bySCP = role.deniedByOrganizations?.includes(action) ?? false;
+        const byPolicy = role.implicitlyDenied?.includes(action) ?? false;
+        return {
+          EvalActionName: action,
+          EvalResourceName: '*',
+          EvalDecision: bySCP ? 'explicitDeny' : byPolicy ? 'implicitDeny' : 'allowed',
+          OrganizationsDecisionDetail: { AllowedByOrganizations: !bySCP },
+        };
+      }),
+      IsTruncated: false,
+    };
+  }
+
+  /** One account's services; `session` is the member role a request arrived as, in organization mode. */
+  private async serve(
+    request: http.IncomingMessage,
+    body: string,
+    response: http.ServerResponse,
+    session?: MemberSession,
+  ): Promise<void> {
+    const target = String(request.headers['x-amz-target'] ?? '');
+    try {
+      if (session && target && !target.includes('CloudTrail_20131101'))
+        throw new StandinError(
+          'AccessDenied',
+          `The member role ${session.roleName} may not call ${target}`,
+          403,
+        );
+      if (target.includes('CloudTrail_20131101')) {
+        return this.sendJson(
+          response,
+          200,
+          await this.cloudTrail(target.split('.').pop()!, JSON.parse(body || '{}'), request),
+        );
+      }
+      if (target.startsWith('secretsmanager.')) {
+        const { SecretId } = JSON.parse(body || '{}') as { SecretId?: string };
+        this.calls.push({ service: 'secretsmanager', action: 'GetSecretValue', params: {}, at: Date.now() });
+        const secret = SecretId ? this.options.secrets?.[SecretId] : undefined;
+        if (secret === undefined)
+          throw new StandinError(
+            'ResourceNotFoundException',
+            "Secrets Manager can't find the specified secret.",
+          );
+        return this.sendJson(response, 200, {
+          ARN: SecretId,
+          Name: SecretId,
+          SecretString: secret,
+          VersionId: 'v1',
+        });
+      }
+      if (target.startsWith('AWSStepFunctions.')) {
+        return this.sendJson(
+          response,
+          200,
+          await this.stepFunctions(target.split('.').pop()!, JSON.parse(body || '{}')),
+        );
+      }
+      const params = Object.fromEntries(new URLSearchParams(body));
+      // The reader role holds IAM's reads only: any change through it is refused, as its policy would.
+      if (session?.roleName.endsWith('-reader') && MUTATING_IAM_ACTIONS.has(params.Action ?? ''))
+        throw new StandinError(
+          'AccessDenied',
+          `User: arn:aws:sts::${this.account.accountId}:assumed-role/${session.roleName} is not authorized to perform: iam:${params.Action}`,
+          403,
+        );
+      sendQueryResult(response, IAM_NS, params.Action!, this.iam(params));
+    } catch (error) {
+      const failure =
+        error instanceof StandinError ? error : new StandinError('ServiceFailure', String(error), 500);
+      if (target) {
+        const prefix = target.startsWith('AWSStepFunctions')
+          ? 'com.amazonaws.states#'
+          : 'com.amazonaws.cloudtrail.v20131101#';
+        return this.sendJson(response, failure.status, {
+          __type: `${prefix}${failure.code}`,
+          message: failure.message,
+        });
+      }
+      sendQueryError(response, IAM_NS, failure);
+    }
+  }
+
+  private sendJson(response: http.ServerResponse, status: number, payload: unknown): void {
+    response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+    response.end(JSON.stringify(payload ?? {}));
+  }
+
+  // ---------------------------------------------------------------- IAM
+
+  private iam(params: Record<string, string>): unknown {
+    const action = params.Action ?? '';
+    const record: CallRecord = { service: 'iam', action, params, at: Date.now() };
+    this.calls.push(record);
+    try {
+      const injected = this.options.beforeIamAction?.(action, params);
+      if (injected) throw new StandinError(injected.code, injected.message, injected.status ?? 400);
+      if (this.options.faults?.iamThrottleRate && this.random() < this.options.faults.iamThrottleRate) {
+        throw new StandinError('Throttling', 'Rate exceeded', 400);
+      }
+      if (MUTATING_IAM_ACTIONS.has(action)) {
+        if (this.options.faults?.concurrentModificationOnFirstCall && !this.seenMutations.has(action)) {
+          this.seenMutations.add(action);
+          throw new StandinError(
+            'ConcurrentModification',
+            `Concurrent modification of ${action}; try again.`,
+            409,
+          );
+        }
+        const tag = this.options.denyMutationsOnTag;
+        const target = params.UserName ? findUser(this.account, params.UserName) : undefined;
+        if (tag && target && DENIED_ON_PROTECTED.has(action) && storedTagKey(target.tags, tag)) {
+          throw new StandinError(
+            'AccessDenied',
+            `User is not authorized to perform iam:${action}: explicit deny on tag ${tag}`,
+            403,
+          );
+        }
+      }
+      if (action === 'SimulatePrincipalPolicy') return this.simulatePrincipalPolicy(params);
+      return this.model.run(action, params);
+    } catch (error) {
+      if (error instanceof StandinError) record.error = error.code;
+      throw error;
+    }
+  }
+
+  // ---------------------------------------------------------------- CloudTrail
+
+  private async cloudTrail(
+    action: string,
+    body: Record<string, unknown>,
+    request: http.IncomingMessage,
+  ): Promise<unknown> {
+    const region =
+      /Credential=[^/]+\/\d+\/([^/]+)\//.exec(String(request.headers.authorization ?? ''))?.[1] ??
+      'us-east-1';
+    const record: CallRecord = { service: 'cloudtrail', action, params: {}, region, at: Date.now() };
+    this.calls.push(record);
+    if (action !== 'LookupEvents') throw new StandinError('UnknownOperationException', action);
+    // LookupEvents: 2 requests per second per region, per account.
+    const times = (this.lookupTimes.get(region) ?? []).filter((time) => time > record.at - 1000);
+    if (times.length >= (this.options.lookupsPerSecond ?? 2)) {
+      record.error = 'ThrottlingException';
+      this.lookupTimes.set(region, times);
+      throw new StandinError('ThrottlingException', 'Rate exceeded', 400);
+    }
+    times.push(record.at);
+    this.lookupTimes.set(region, times);
+
+    const attributes =
+      (body.LookupAttributes as { AttributeKey: string; AttributeValue: string }[] | undefined) ?? [];
+    const username = attributes.find((attribute) => attribute.AttributeKey === 'Username')?.AttributeValue;
+    record.params = { Username: username ?? '' };
+    const start = typeof body.StartTime === 'number' ? body.StartTime * 1000 : 0;
+    const end = typeof body.EndTime === 'number' ? body.EndTime * 1000 : Number.MAX_SAFE_INTEGER;
+    const events = this.account.cloudTrail
+      .filter((event) => event.region === region && (!username || event.username === username))
+      .filter((event) => event.eventTime.getTime() >= start && event.eventTime.getTime() <= end)
+      .sort((a, b) => b.eventTime.getTime() - a.eventTime.getTime());
+    const offset = Number(body.NextToken ?? 0);
+    const size = Math.min(Number(body.MaxResults ?? 50), 50);
+    const page = events.slice(offset, offset + size);
+    return {
+      Events: page.map((event, index) => ({
+        EventId: stableId(
+          '',
+          `${event.username}/${event.eventTime.toISOString()}/${index}`,
+          32,
+        ).toLowerCase(),
+        EventName: event.eventName,
+        EventSource: event.eventSource,
+        EventTime: event.eventTime.getTime() / 1000,
+        Username: event.username,
+        AccessKeyId: event.accessKeyId,
+        ReadOnly: String(/^(Get|List|Describe|Lookup)/.test(event.eventName)),
+        CloudTrailEvent: JSON.stringify({
+          eventTime: event.eventTime.toISOString(),
+          eventName: event.eventName,
+          eventSource: event.eventSource,
+          awsRegion: region,
+          sourceIPAddress: event.sourceIPAddress ?? '198.51.100.7',
+          userAgent: event.userAgent ?? 'aws-cli/2.15.0',
+          userIdentity: { type: 'IAMUser', userName: event.username },
+          ...(event.responseElements ? { responseElements: event.responseElements } : {}),
+          ...(event.errorMessage ? { errorMessage: event.errorMessage } : {}),
+        }),
+      })),
+      ...(offset + size < events.length ? { NextToken: String(offset + size) } : {}),
+    };
+  }
+
+  // ---------------------------------------------------------------- Step Functions StartExecution
+
+  /** What `iam-janitor offboard` calls: recorded, and refused for a name already used, as Step Functions does. */
+  private startExecution(body: Record<string, string>): unknown {
+    const name = body.name ?? '';
+    const arn = `${(body.stateMachineArn ?? '').replace(':stateMachine:', ':execution:')}:${name}`;
+    const duplicate = this.calls.some(
+      (call) => call.action === 'StartExecution' && call.params.name === name,
+    );
+    this.calls.push({
+      service: 'sfn',
+      action: 'StartExecution',
+      params: { stateMachineArn: body.stateMachineArn ?? '', name, input: body.input ?? '' },
+      at: Date.now(),
+    });
+    if (duplicate) throw new StandinError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
+    return { executionArn: arn, startDate: Date.now() / 1000 };
+  }
+
+  // ---------------------------------------------------------------- Step Functions callbacks
+
+  private async stepFunctions(action: string, body: Record<string, string>): Promise<unknown> {
+    if (action === 'StartExecution') return this.startExecution(body);
+    this.calls.push({
+      service: 'sfn',
+      action,
+      params: { taskToken: body.taskToken ? '(token)' : '' },
+      at: Date.now(),
+    });
+    if (action !== 'SendTaskSuccess' && action !== 'SendTaskFailure')
+      throw new StandinError('UnknownOperationException', action);
+    const failure = await this.options.onTaskCallback?.({
+      action,
+      taskToken: body.taskToken ?? '',
+      output: body.output,
+      error: body.error,
+      cause: body.cause,
+    });
+    if (failure) throw new StandinError(failure.code, failure.message, failure.status ?? 400);
+    if (!this.options.onTaskCallback)
+      throw new StandinError('InvalidToken', 'No execution is waiting for this token');
+    return {};
+  }
+}
+
+/** mulberry32: a small seeded generator, so injected faults repeat from run to run. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
