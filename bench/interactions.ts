@@ -37,12 +37,8 @@ export async function handleSignedClicks(clicks: number, latencyMs: number): Pro
       text: 'request',
       blocks: [],
     });
-    await sim.store.update(caseId, {
-      status: 'awaiting-decision',
-      taskToken: `bench-token-${index}`,
-      slackTs: ts,
-      slackChannel: 'C0SIMULATED',
-    });
+    await sim.store.awaitDecision(caseId, `bench-token-${index}`);
+    await sim.store.attachMessage(caseId, { slackTs: ts, slackChannel: 'C0SIMULATED' });
     caseIds.push(caseId);
   }
   const latencies: number[] = [];

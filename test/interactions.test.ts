@@ -1,4 +1,5 @@
 import { verifySlackSignature } from '../lambdas/slack-interactions/signature';
+import { rewriteCase } from './helpers/case-table';
 import { SIM_SECRETS, type Simulation } from '../lib/sim/engine';
 import { APPROVER, CASE_ID, loadedAccount, startWaitingCase } from './helpers/sim';
 import { VALID_CONFIG } from './helpers/stack';
@@ -115,7 +116,7 @@ describe('the interactions endpoint', () => {
     const record = await sim.caseRecord(CASE_ID);
     const legacyCandidate: Record<string, unknown> = { ...record!.candidate };
     delete legacyCandidate.kind;
-    await sim.store.update(CASE_ID, {
+    await rewriteCase(CASE_ID, {
       candidate: legacyCandidate as NonNullable<typeof record>['candidate'],
     });
     expect((await sim.click(CASE_ID, 'deactivate', APPROVER)).statusCode).toBe(200);

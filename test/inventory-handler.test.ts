@@ -7,6 +7,7 @@ import { addUser, emptyAccount } from '../lib/sim/account';
 import type { AwsStandin } from '../lib/sim/standins/aws-standin';
 import { CASE_TABLE, startDynamo } from '../lib/sim/standins/dynamo';
 import { CaseStore } from '../lambdas/commons/case/case-store';
+import { CaseHistory } from '../lambdas/commons/case/history';
 import { documentClient } from '../lambdas/commons/runtime/clients';
 import { VALID_CONFIG } from './helpers/stack';
 import { ago, pointClientsAt, startStandin } from './helpers/standin';
@@ -66,7 +67,7 @@ describe('inventory Lambda', () => {
     expect(output.candidates.map((candidate) => candidate.userName).sort()).toEqual(['user-1', 'user-2']);
     // The state carries references only; each candidate waits in the case table under its case id.
     expect(Object.keys(output.candidates[0]!).sort()).toEqual(['kind', 'subjectId', 'userName']);
-    const stashed = await new CaseStore(documentClient(), CASE_TABLE).listCases();
+    const stashed = await new CaseHistory(documentClient(), CASE_TABLE).listCases();
     expect(stashed.map((record) => record.caseId)).toEqual(['case-user-0']);
     for (const ref of output.candidates) {
       const { GetCommand } = await import('@aws-sdk/lib-dynamodb');

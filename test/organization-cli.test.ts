@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CaseStore } from '../lambdas/commons/case/case-store';
+import { SweepStore } from '../lambdas/commons/case/sweep-store';
 import { configureClients, documentClient } from '../lambdas/commons/runtime/clients';
 import { TableSlotLimiter } from '../lambdas/commons/cloudtrail/rate-limiter';
 import { runAcknowledgeGuard } from '../lib/cli/acknowledge-guard';
@@ -156,7 +156,7 @@ describe('the organization commands', () => {
   });
 
   it('acknowledge-guard --account acknowledges that account only; offboard --account stamps the account', async () => {
-    const store = new CaseStore(documentClient(), CASE_TABLE);
+    const store = new SweepStore(documentClient(), CASE_TABLE);
     await store.recordSweep(
       {
         sweepId: 's1',

@@ -189,7 +189,7 @@ describe('examples/organization.json: three accounts, one failing, decided throu
       afterRun: async (sim) => {
         seen.labels = [...sim.jira.issues.values()].map((issue) => issue.fields.labels);
         // The organization's sweep record (what the weekly summary reads) names the failed account.
-        expect(await sim.store.latestSweep()).toMatchObject({
+        expect(await sim.sweeps.latestSweep()).toMatchObject({
           failedAccounts: ['333333333333'],
           haltedAccounts: [],
         });
@@ -341,7 +341,7 @@ describe('the blast-radius guard, per account and for the organization', () => {
   it('lets only the sound account through when the organization guard is acknowledged', async () => {
     const { report } = await runScenario(scenario(), {
       beforeSweep: (sim) =>
-        sim.store.acknowledgeGuard({
+        sim.sweeps.acknowledgeGuard({
           acknowledgedBy: 'security-oncall',
           acknowledgedAt: '2026-11-22T08:00:00Z',
           maxCandidates: 4,

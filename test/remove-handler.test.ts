@@ -1,3 +1,4 @@
+import { rewriteCase } from './helpers/case-table';
 import { CaseStore } from '../lambdas/commons/case/case-store';
 import { documentClient, resetClients } from '../lambdas/commons/runtime/clients';
 import { resetConfigCache } from '../lambdas/commons/config/env';
@@ -28,9 +29,7 @@ describe('remove Lambda', () => {
     await new CaseStore(documentClient(), CASE_TABLE).close(
       `case-${caseCounter}`,
       { userName: 'loaded' },
-      {
-        outcome: 'deleted',
-      },
+      { outcome: 'deleted', closedAt: '2026-12-02T10:00:00.000Z' },
     );
   });
 
@@ -99,7 +98,7 @@ describe('remove Lambda', () => {
     const user = account.users.get('loaded')!;
     const key = user.accessKeys[0]!;
     const record = (await store.get(caseId))!;
-    await store.update(caseId, {
+    await rewriteCase(caseId, {
       candidate: {
         ...record.candidate,
         kind: 'credential',
@@ -130,12 +129,17 @@ describe('remove Lambda', () => {
   it('keeps an outcome once written: the same one may be written again, another never', async () => {
     const caseId = await openCase(false);
     const store = new CaseStore(documentClient(), CASE_TABLE);
-    await store.close(caseId, { userName: 'loaded' }, { outcome: 'deleted', outcomeDetail: 'first' });
+    const ending = {
+      outcome: 'deleted',
+      outcomeDetail: 'first',
+      closedAt: '2026-12-02T10:00:00.000Z',
+    } as const;
+    await store.close(caseId, { userName: 'loaded' }, ending);
     // A retried RecordOutcome writes the same outcome again.
-    await store.close(caseId, { userName: 'loaded' }, { outcome: 'deleted', outcomeDetail: 'first' });
-    await expect(store.close(caseId, { userName: 'loaded' }, { outcome: 'kept' })).rejects.toThrow(
-      `Case ${caseId} already ended deleted; an outcome is never rewritten (not kept).`,
-    );
+    await store.close(caseId, { userName: 'loaded' }, ending);
+    await expect(
+      store.close(caseId, { userName: 'loaded' }, { ...ending, outcome: 'kept', outcomeDetail: 'second' }),
+    ).rejects.toThrow(`Case ${caseId} already ended deleted; an outcome is never rewritten (not kept).`);
     expect(await store.get(caseId)).toMatchObject({ outcome: 'deleted', outcomeDetail: 'first' });
   });
 

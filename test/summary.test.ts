@@ -1,4 +1,4 @@
-import type { CaseRecord, SweepRecord } from '../lambdas/commons/case/case-store';
+import type { CaseRecord, SweepRecord } from '../lambdas/commons/case/record';
 import { handler as postSummary, summaryOf, summaryText } from '../lambdas/summary/handler';
 import { addUser, emptyAccount } from '../lib/sim/account';
 import { lambdaContext, Simulation } from '../lib/sim/engine';

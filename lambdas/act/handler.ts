@@ -8,9 +8,10 @@ import {
   organizationsClient,
   trailAccess,
 } from '../commons/runtime/clients';
-import { configForAccount } from '../commons/config/config';
+import { configForAccount, type JanitorConfig } from '../commons/config/config';
+import type { CaseRecord } from '../commons/case/record';
 import { lookupRegions, lookupUserEvents } from '../commons/cloudtrail/lookup';
-import { decisionSchema, isIrreversible } from '../commons/contracts';
+import { decisionSchema, isIrreversible, type DecisionRecord } from '../commons/contracts';
 import { janitorConfig } from '../commons/config/env';
 import { clock } from '../commons/runtime/clock';
 import { errorName, TwoPersonRuleError } from '../commons/runtime/errors';
@@ -62,58 +63,13 @@ export const handler = taskHandler(
     let snapshotSaved = Boolean(record.snapshot);
 
     const saveSnapshot = async (snapshot: Snapshot) => {
-      try {
-        await store.update(
-          caseId,
-          { snapshot, snapshotSavedAt: clock.now().toISOString() },
-          { onlyIfAbsent: 'snapshot' },
-        );
-      } catch (error) {
-        // A retry after a crash keeps the first, complete snapshot rather than a partial one.
-        if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
-      }
+      // A retry after a crash keeps the first, complete snapshot rather than a partial one.
+      await store.saveSnapshot(caseId, snapshot, clock.now().toISOString());
       snapshotSaved = true;
     };
 
-    // The two-person rule, enforced where the change happens too: an irreversible decision that
-    // reached the remover with one approver (whatever path it took) changes nothing.
-    if (
-      config.twoPersonDelete &&
-      isIrreversible(decision.decision, record.candidate.credential) &&
-      (!decision.firstApprover || decision.firstApprover === decision.decidedBy)
-    ) {
-      throw new TwoPersonRuleError(
-        `A ${decision.decision} cannot be fully undone and twoPersonDelete is on, but it carries one approver (<@${decision.decidedBy}>); nothing was changed.`,
-      );
-    }
-    // Everyone who decided, with the e-mails Slack gave at their clicks: the live user must be none of them.
-    const deciders: Deciders = {
-      identityTagKey: config.approverIdentityTagKey,
-      people: [
-        { slackId: decision.decidedBy, email: decision.decidedByEmail },
-        ...(decision.firstApprover
-          ? [{ slackId: decision.firstApprover, email: decision.firstApproverEmail }]
-          : []),
-      ],
-    };
-    const evidence = record.context?.iam;
-    const expected: CaseExpectations = {
-      userId: record.userId,
-      openedAt: record.openedAt,
-      lastActivity: record.candidate.lastActivity,
-      knownCredentialIds: evidence ? credentialIdsOf(evidence) : undefined,
-      consoleAccess: evidence?.consoleAccess,
-      requested: record.candidate.requested !== undefined,
-    };
-    const trailUseSince = async (userName: string, since: Date) => {
-      const summary = await lookupUserEvents(userName, lookupRegions(config), {
-        ...trailAccess(member, trailLimiter),
-        maxEventsPerRegion: 50,
-        now: clock.now(),
-        since,
-      });
-      return summary.lastEvent?.eventTime;
-    };
+    requireTwoApprovers(config, record, decision);
+    const deciders = decidersOf(config, decision);
 
     if (record.candidate.kind === 'credential') {
       if (decision.decision !== 'deactivate' && decision.decision !== 'keep')
@@ -135,7 +91,7 @@ export const handler = taskHandler(
         saveSnapshot,
         onStep: (step, status) => log.info('credential step', { step: step.description, status }),
       });
-      await store.update(caseId, { removed: result.done, planned: result.planned });
+      await store.recordRemoval(caseId, { removed: result.done, planned: result.planned });
       return { outcome: result.outcome, planned: result.planned, done: result.done, snapshotSaved };
     }
     if (decision.decision === 'deactivate')
@@ -146,16 +102,16 @@ export const handler = taskHandler(
         action: decision.decision,
         userName: record.userName,
         policy: config,
-        expected,
+        expected: expectationsOf(record),
         deciders,
-        trailUseSince,
+        trailUseSince: trailUseFor(config, member),
         dryRun: config.dryRun,
         now: clock.now(),
         previousSnapshot: record.snapshot,
         saveSnapshot,
         onStep: (step, status) => log.info('removal step', { step: step.description, status }),
       });
-      await store.update(caseId, { removed: result.done, planned: result.planned });
+      await store.recordRemoval(caseId, { removed: result.done, planned: result.planned });
       return { outcome: result.outcome, planned: result.planned, done: result.done, snapshotSaved };
     } catch (error) {
       // A retry that finds the user already gone, with the snapshot stored, finished the deletion before.
@@ -168,3 +124,54 @@ export const handler = taskHandler(
     }
   },
 );
+
+/**
+ * The two-person rule, enforced where the change happens too: an irreversible decision that
+ * reached the remover with one approver (whatever path it took) changes nothing.
+ */
+function requireTwoApprovers(config: JanitorConfig, record: CaseRecord, decision: DecisionRecord): void {
+  if (!config.twoPersonDelete || !isIrreversible(decision.decision, record.candidate.credential)) return;
+  if (decision.firstApprover && decision.firstApprover !== decision.decidedBy) return;
+  throw new TwoPersonRuleError(
+    `A ${decision.decision} cannot be fully undone and twoPersonDelete is on, but it carries one approver (<@${decision.decidedBy}>); nothing was changed.`,
+  );
+}
+
+/** Everyone who decided, with the e-mails Slack gave at their clicks: the live user must be none of them. */
+function decidersOf(config: JanitorConfig, decision: DecisionRecord): Deciders {
+  return {
+    identityTagKey: config.approverIdentityTagKey,
+    people: [
+      { slackId: decision.decidedBy, email: decision.decidedByEmail },
+      ...(decision.firstApprover
+        ? [{ slackId: decision.firstApprover, email: decision.firstApproverEmail }]
+        : []),
+    ],
+  };
+}
+
+/** What the case saw of the user, which the live user must still match before anything changes. */
+function expectationsOf(record: CaseRecord): CaseExpectations {
+  const evidence = record.context?.iam;
+  return {
+    userId: record.userId,
+    openedAt: record.openedAt,
+    lastActivity: record.candidate.lastActivity,
+    knownCredentialIds: evidence ? credentialIdsOf(evidence) : undefined,
+    consoleAccess: evidence?.consoleAccess,
+    requested: record.candidate.requested !== undefined,
+  };
+}
+
+/** The last CloudTrail event of a user since a date, in the case's own account and regions. */
+function trailUseFor(config: JanitorConfig, member: ReturnType<typeof memberOf>) {
+  return async (userName: string, since: Date) => {
+    const summary = await lookupUserEvents(userName, lookupRegions(config), {
+      ...trailAccess(member, trailLimiter),
+      maxEventsPerRegion: 50,
+      now: clock.now(),
+      since,
+    });
+    return summary.lastEvent?.eventTime;
+  };
+}

@@ -71,7 +71,7 @@ export const handler = taskHandler(
       }),
     ]);
     const context: CaseContext = { gatheredAt: now.toISOString(), iam, cloudTrail };
-    await store.update(caseId, { context });
+    await store.attachContext(caseId, context);
     log.info('case opened', { events: cloudTrail.totalEvents, regions });
     // The evidence is stored first, so that the record of an aborted case shows why it stopped.
     if (iam.userId && iam.userId !== candidate.userId) {
@@ -86,7 +86,7 @@ export const handler = taskHandler(
         config.credentialThresholdDays ?? config.thresholdDays,
         now,
       );
-      await store.update(caseId, { credentialId });
+      await store.attachCredential(caseId, credentialId);
       log.info('credential resolved', { credentialId });
       return {
         caseId,

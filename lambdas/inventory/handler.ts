@@ -1,8 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as v from 'valibot';
-import type { GuardScope } from '../commons/case/case-store';
-import { caseStore, iamClient, iamClientFor, memberTarget } from '../commons/runtime/clients';
+import type { GuardScope } from '../commons/case/record';
+import { caseStore, iamClient, iamClientFor, memberTarget, sweepStore } from '../commons/runtime/clients';
 import { configForAccount } from '../commons/config/config';
 import { caseRefOf, type CaseRef, type Candidate, type Verdict } from '../commons/contracts';
 import { janitorConfig } from '../commons/config/env';
@@ -95,7 +95,7 @@ async function sweepThisAccount(sweepId: string, now: Date, log: Logger): Promis
       candidatesPreview: found.slice(0, 20).map((candidate) => candidate.userName),
     };
   }
-  await caseStore().stashCases(result.candidates, output.runDate, now);
+  await sweepStore().stashCases(result.candidates, output.runDate, now);
   return { ...output, candidates: result.candidates.map(caseRefOf) };
 }
 
@@ -119,7 +119,7 @@ async function sweepMemberAccount(
     log,
   );
   const batch = result.halted ? [] : result.candidates;
-  await caseStore().stashCandidates(sweepId, account.accountId, batch);
+  await sweepStore().stashCandidates(sweepId, account.accountId, batch);
   return {
     accountId: account.accountId,
     accountAlias,
@@ -146,7 +146,7 @@ async function rememberedInDryRun(
 ): Promise<Map<string, string>> {
   // The case's subject id carries the account in organization mode, as the memory does.
   const subjectOf = (candidate: Candidate) => accountSubjectId(accountId, candidate.subjectId);
-  const memories = await caseStore().dryRunDecisions(candidates.map(subjectOf));
+  const memories = await sweepStore().dryRunDecisions(candidates.map(subjectOf));
   const remembered = new Map<string, string>();
   for (const candidate of candidates) {
     const memory = memories.get(subjectOf(candidate));
@@ -176,10 +176,10 @@ async function inventory(
 }> {
   const accountId = account?.accountId;
   const scope: GuardScope = accountId === undefined ? undefined : { accountId };
-  const store = caseStore();
+  const sweeps = sweepStore();
   const [openCases, acknowledgement] = await Promise.all([
-    store.openCases(),
-    store.guardAcknowledgement(scope),
+    caseStore().openCases(),
+    sweeps.guardAcknowledgement(scope),
   ]);
   const policy = configForAccount(janitorConfig(), accountId);
   const raw = await runInventory({
@@ -200,7 +200,7 @@ async function inventory(
   // different anomaly through days later. Used up before any case starts, so that a failure later in
   // this sweep never lets another one through.
   if (acknowledgement) {
-    await store.consumeAcknowledgement(acknowledgement, scope);
+    await sweeps.consumeAcknowledgement(acknowledgement, scope);
     if (result.acknowledged) log.warn('fraction guard acknowledged for this run', { ...result.acknowledged });
     else log.info('guard acknowledgement used up unused: this sweep did not need it', { ...acknowledgement });
   }
@@ -217,7 +217,7 @@ async function inventory(
   for (const warning of result.rootWarnings) log.warn('root account warning', { warning });
 
   const casesStarted = result.halted ? 0 : result.candidates.length;
-  await store.recordSweep(
+  await sweeps.recordSweep(
     {
       sweepId,
       finishedAt: now.toISOString(),

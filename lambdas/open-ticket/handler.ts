@@ -34,9 +34,9 @@ export const handler = taskHandler(
     const client = await jiraClient(settings);
     const earlierCreate = record.ticketRequestedAt !== undefined;
     const found = await findCaseTicket(client, settings, caseId, earlierCreate ? indexWaitsMs() : []);
-    if (!found) await store.update(caseId, { ticketRequestedAt: clock.now().toISOString() });
+    if (!found) await store.markTicketRequested(caseId, clock.now().toISOString());
     const ticket = found ?? (await createCaseTicket(client, settings, record));
-    await store.update(caseId, ticket);
+    await store.attachTicket(caseId, ticket);
     log.info('ticket ready', { jiraKey: ticket.jiraKey, reused: Boolean(found) });
     return ticket;
   },

@@ -1,12 +1,16 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as v from 'valibot';
-import { caseStore } from '../commons/runtime/clients';
+import { sweepStore } from '../commons/runtime/clients';
 import { caseRefOf, type CaseRef } from '../commons/contracts';
 import { janitorConfig } from '../commons/config/env';
 import { taskHandler } from '../commons/runtime/handler';
 import { metrics, MetricName } from '../commons/runtime/observability';
 import { applyGuard, batchOf, type Population } from '../commons/case/guard';
-import { accountResultSchema, type AccountSweepOutput } from '../commons/case/sweep-results';
+import {
+  accountResultSchema,
+  type AccountResult,
+  type AccountSweepOutput,
+} from '../commons/case/sweep-results';
 import { nonEmpty } from '../commons/runtime/validate';
 
 const eventSchema = v.object({
@@ -63,38 +67,8 @@ export const handler = taskHandler(
   ): Promise<OrganizationSweepOutput> => {
     const config = janitorConfig();
     const now = new Date(startedAt);
-    const store = caseStore();
-    const swept = accounts.filter((result): result is AccountSweepOutput => !('failed' in result));
-    const failedAccounts = accounts.flatMap((result) =>
-      'failed' in result
-        ? [
-            {
-              accountId: result.accountId,
-              error: result.error,
-            },
-          ]
-        : [],
-    );
-    const haltedAccounts = swept.flatMap((result) =>
-      result.halted
-        ? [
-            {
-              accountId: result.accountId,
-              accountAlias: result.accountAlias,
-              haltReason: result.haltReason ?? '',
-            },
-          ]
-        : [],
-    );
-    const population = swept.reduce<Population>(
-      (sum, { population: part }) => ({
-        users: sum.users + part.users,
-        userCandidates: sum.userCandidates + part.userCandidates,
-        credentials: sum.credentials + part.credentials,
-        credentialCandidates: sum.credentialCandidates + part.credentialCandidates,
-      }),
-      { users: 0, userCandidates: 0, credentials: 0, credentialCandidates: 0 },
-    );
+    const store = sweepStore();
+    const { swept, failedAccounts, haltedAccounts, population } = tally(accounts);
     const acknowledgement = await store.guardAcknowledgement();
     const guard = applyGuard(population, config, now, acknowledgement);
     // Used up by this sweep whatever it finds, as an account's own is (see the inventory).
@@ -164,3 +138,32 @@ export const handler = taskHandler(
     };
   },
 );
+
+/** The accounts' results, counted together: which failed, which their own guard halted, and the sums. */
+function tally(accounts: readonly AccountResult[]) {
+  const swept = accounts.filter((result): result is AccountSweepOutput => !('failed' in result));
+  const failedAccounts = accounts.flatMap((result) =>
+    'failed' in result ? [{ accountId: result.accountId, error: result.error }] : [],
+  );
+  const haltedAccounts = swept.flatMap((result) =>
+    result.halted
+      ? [
+          {
+            accountId: result.accountId,
+            accountAlias: result.accountAlias,
+            haltReason: result.haltReason ?? '',
+          },
+        ]
+      : [],
+  );
+  const population = swept.reduce<Population>(
+    (sum, { population: part }) => ({
+      users: sum.users + part.users,
+      userCandidates: sum.userCandidates + part.userCandidates,
+      credentials: sum.credentials + part.credentials,
+      credentialCandidates: sum.credentialCandidates + part.credentialCandidates,
+    }),
+    { users: 0, userCandidates: 0, credentials: 0, credentialCandidates: 0 },
+  );
+  return { swept, failedAccounts, haltedAccounts, population };
+}

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as v from 'valibot';
-import { caseStore } from '../commons/runtime/clients';
+import { caseStore, sweepStore } from '../commons/runtime/clients';
 import { candidateSchema, OUTCOMES, type Outcome } from '../commons/contracts';
 import { configForAccount } from '../commons/config/config';
 import { janitorConfig, requireEnv } from '../commons/config/env';
@@ -118,7 +118,7 @@ export const handler = taskHandler(
         record.decision.decision === 'keep'
           ? new Date(clock.now().getTime() + config.keepDays * DAY_MS).toISOString()
           : undefined;
-      await store.rememberDryRunDecision(record.candidate.subjectId, {
+      await sweepStore().rememberDryRunDecision(record.candidate.subjectId, {
         decision: record.decision.decision,
         decidedBy: record.decision.decidedBy,
         decidedAt: record.decision.decidedAt,

@@ -43,10 +43,7 @@ export async function handler(_event?: unknown, context?: Context): Promise<{ re
           text: `Reminder: ${caseSubject(record)} still needs a decision. About ${hoursLeft} h left; without one the ${record.candidate.kind === 'credential' ? 'credential' : 'user'} is kept.`,
         }),
       );
-      await store.update(record.caseId, {
-        lastReminderAt: now.toISOString(),
-        reminders: (record.reminders ?? 0) + 1,
-      });
+      await store.recordReminder(record.caseId, now.toISOString(), (record.reminders ?? 0) + 1);
       reminded.push(record.caseId);
     } catch (error) {
       logger.warn('reminder failed', { caseId: record.caseId, error: errorName(error) });

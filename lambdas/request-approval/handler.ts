@@ -39,7 +39,7 @@ export const handler = taskHandler(
       await sfnClient().send(
         new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(record.decision) }),
       );
-      await store.update(caseId, { decisionDeliveredAt: clock.now().toISOString() });
+      await store.markDelivered(caseId, clock.now().toISOString());
       log.info('delivered a decision stored during an earlier attempt');
       await showCaseMessage(
         slack,
@@ -60,7 +60,10 @@ export const handler = taskHandler(
       'the approval request',
     );
     if (!posted) return { slackTs: record.slackTs! };
-    await store.update(caseId, { slackTs: posted.ts, slackChannel: posted.channel ?? config.slackChannelId });
+    await store.attachMessage(caseId, {
+      slackTs: posted.ts,
+      slackChannel: posted.channel ?? config.slackChannelId,
+    });
     log.info('approval requested');
     return { slackTs: posted.ts ?? '' };
   },

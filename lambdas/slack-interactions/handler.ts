@@ -206,7 +206,7 @@ async function deliverDecision(
     const name = errorName(error);
     return /TaskTimedOut|InvalidToken|TaskDoesNotExist/.test(name) ? 'not waiting' : name;
   }
-  await store.update(caseId, { decisionDeliveredAt: clock.now().toISOString() });
+  await store.markDelivered(caseId, clock.now().toISOString());
   return 'delivered';
 }
 

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
-import { caseStore } from '../commons/runtime/clients';
+import { caseHistory, sweepStore } from '../commons/runtime/clients';
 import { clock } from '../commons/runtime/clock';
-import type { CaseRecord, SweepRecord } from '../commons/case/case-store';
+import type { CaseRecord, SweepRecord } from '../commons/case/record';
 import { janitorConfig } from '../commons/config/env';
 import { logger } from '../commons/runtime/observability';
 import { slackSecrets } from '../commons/config/secrets';
@@ -20,11 +20,10 @@ export async function handler(_event?: unknown, context?: Context): Promise<{ te
   if (context) logger.addContext(context);
   const now = clock.now();
   const config = janitorConfig();
-  const store = caseStore();
   const since = new Date(now.getTime() - 7 * DAY_MS);
   const [cases, sweep]: [CaseRecord[], SweepRecord | undefined] = await Promise.all([
-    store.casesSince(since),
-    store.latestSweep(),
+    caseHistory().casesSince(since),
+    sweepStore().latestSweep(),
   ]);
   const text = summaryText(summaryOf(cases, sweep, since));
   const slack = await slackClient((await slackSecrets()).slackBotToken);

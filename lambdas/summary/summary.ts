@@ -1,4 +1,4 @@
-import type { CaseRecord, SweepRecord } from '../commons/case/case-store';
+import type { CaseRecord, SweepRecord } from '../commons/case/record';
 import type { Outcome } from '../commons/contracts';
 
 /** The week in numbers: a pure function of the case records and the latest sweep. */

@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { CaseStore } from '../../lambdas/commons/case/case-store';
+import { SweepStore } from '../../lambdas/commons/case/sweep-store';
 import { documentClient } from '../../lambdas/commons/runtime/clients';
 import type { CommandIo } from './io';
 import { refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';
@@ -43,7 +43,7 @@ export async function runAcknowledgeGuard(
     return 2;
   }
   const scope = account === undefined ? undefined : { accountId: account };
-  const store = new CaseStore(documentClient(), table);
+  const store = new SweepStore(documentClient(), table);
   const sweep = await store.latestSweep(scope).catch((error: unknown) => {
     throw new Error(explainAwsError(error), { cause: error });
   });

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
-import { CaseStore } from '../../lambdas/commons/case/case-store';
+import { CaseHistory } from '../../lambdas/commons/case/history';
 import { documentClient } from '../../lambdas/commons/runtime/clients';
 import { evidencePage, rowsDigest } from '../audit/evidence-page';
 import { count } from '../../lambdas/commons/runtime/text';
@@ -49,7 +49,7 @@ export async function runCases(flags: CasesFlags, io: CommandIo, now = new Date(
     io.stderr('--html needs the file to write, such as --html cases.html');
     return 2;
   }
-  const records = await new CaseStore(documentClient(), table).listCases(since).catch((error: unknown) => {
+  const records = await new CaseHistory(documentClient(), table).listCases(since).catch((error: unknown) => {
     throw new Error(explainAwsError(error), { cause: error });
   });
   const rows = records.map(auditRow);

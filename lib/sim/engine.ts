@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { StateMachine } from 'aws-local-stepfunctions';
 import { CaseStore, type CaseRecord } from '../../lambdas/commons/case/case-store';
+import { SweepStore } from '../../lambdas/commons/case/sweep-store';
 import {
   clientSettings,
   configureClients,
@@ -306,6 +307,10 @@ export class Simulation {
 
   get store(): CaseStore {
     return new CaseStore(documentClient(), CASE_TABLE);
+  }
+
+  get sweeps(): SweepStore {
+    return new SweepStore(documentClient(), CASE_TABLE);
   }
 
   /** Runs the sweep, then waits for every case it started; `startCases: false` only counts the starts. */

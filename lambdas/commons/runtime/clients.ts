@@ -9,6 +9,8 @@ import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { CaseStore } from '../case/case-store';
+import { SweepStore } from '../case/sweep-store';
+import { CaseHistory } from '../case/history';
 import { requireEnv } from '../config/env';
 import type { LookupDeps } from '../cloudtrail/lookup';
 import { SHARED_LOOKUP_GAP_MS, TableSlotLimiter, type LookupLimiter } from '../cloudtrail/rate-limiter';
@@ -200,6 +202,7 @@ export function resetClients(): void {
   iamByAccount.clear();
   memberCredentialsByAccount.clear();
   store = undefined;
+  sweeps = undefined;
 }
 
 // Created once per container, on first use (marked pure so that each Lambda's bundle keeps only the
@@ -243,6 +246,7 @@ export function memberOf(
 
 const cloudTrailByRegion = new Map<string, CloudTrailClient>();
 let store: CaseStore | undefined;
+let sweeps: SweepStore | undefined;
 /**
  * One CloudTrail client per region (LookupEvents only sees the events of its own region), and per
  * member account in organization mode.
@@ -339,4 +343,15 @@ export function memberTrailAccess(member: MemberTarget): Pick<LookupDeps, 'clien
 export function caseStore(): CaseStore {
   store ??= new CaseStore(documentClient(), requireEnv('CASE_TABLE_NAME'));
   return store;
+}
+
+/** The cases as the weekly summary reads them. */
+export function caseHistory(): CaseHistory {
+  return new CaseHistory(documentClient(), requireEnv('CASE_TABLE_NAME'));
+}
+
+/** What the sweeps keep in the same table. */
+export function sweepStore(): SweepStore {
+  sweeps ??= new SweepStore(documentClient(), requireEnv('CASE_TABLE_NAME'));
+  return sweeps;
 }

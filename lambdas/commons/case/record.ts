@@ -1,0 +1,109 @@
+import type { Candidate, DecisionRecord, Outcome } from '../contracts';
+import type { Snapshot } from '../iam/snapshot';
+import type { CaseContext } from './evidence';
+
+/**
+ * The case table. One item per case (`case#<caseId>`) holds everything the workflow learns: the
+ * evidence, the ticket, the Slack message, the task token (which never leaves AWS), the decision,
+ * the snapshot and the outcome. One marker per user with an open case (`open#<userName>`) makes a
+ * second open case for the same user impossible, and feeds the sparse index the sweep reads.
+ */
+
+export type CaseStatus = 'open' | 'awaiting-decision' | 'decided' | 'closed';
+
+export interface CaseRecord {
+  readonly pk: string;
+  readonly caseId: string;
+  readonly userName: string;
+  readonly userId: string;
+  readonly arn: string;
+  readonly candidate: Candidate;
+  readonly executionArn: string;
+  readonly openedAt: string;
+  readonly status: CaseStatus;
+  readonly context?: CaseContext;
+  /** For a credential case: the access key id, or `password`, as the context step resolved it. */
+  readonly credentialId?: string;
+  readonly jiraKey?: string;
+  readonly jiraUrl?: string;
+  /**
+   * Set just before OpenTicket asks Jira to create the ticket: a later attempt that finds it and no
+   * jiraKey knows a ticket may exist that Jira's search does not show yet.
+   */
+  readonly ticketRequestedAt?: string;
+  readonly slackChannel?: string;
+  readonly slackTs?: string;
+  readonly taskToken?: string;
+  readonly decision?: DecisionRecord;
+  /** With twoPersonDelete: the first Delete click, waiting for a second approver. */
+  readonly firstApproval?: DecisionRecord;
+  /** When SendTaskSuccess took the decision; a decision without it never reached the workflow. */
+  readonly decisionDeliveredAt?: string;
+  readonly snapshot?: Snapshot;
+  readonly snapshotSavedAt?: string;
+  readonly removed?: string[];
+  /** The steps the remover planned: what a dry run would have done. */
+  readonly planned?: string[];
+  readonly outcome?: Outcome;
+  readonly outcomeDetail?: string;
+  readonly closedAt?: string;
+  readonly lastReminderAt?: string;
+  readonly reminders?: number;
+}
+
+/** A decision of a dry run, kept so that the next dry-run sweep does not ask again. */
+export interface DryRunMemory {
+  readonly decision: string;
+  readonly decidedBy: string;
+  readonly decidedAt: string;
+  /** A Keep's end; any other decision holds for as long as the dry run lasts. */
+  readonly until?: string;
+}
+
+/** The latest sweep, as the weekly summary and `acknowledge-guard` read it. */
+export interface SweepRecord {
+  readonly sweepId: string;
+  readonly finishedAt: string;
+  readonly usersScanned: number;
+  readonly casesStarted: number;
+  readonly backlog: number;
+  readonly staleCredentials: number;
+  readonly halted: boolean;
+  readonly haltReason?: string;
+  /** Every candidate the guard counted, opened or not: what an acknowledgement must cover. */
+  readonly candidateCount: number;
+  /** Organization mode: the accounts whose inventory failed, and those their own guard halted. */
+  readonly failedAccounts?: string[];
+  readonly haltedAccounts?: string[];
+}
+
+export interface OpenCase {
+  readonly userName: string;
+  readonly accountId?: string;
+  readonly caseId: string;
+  readonly openedAt: string;
+}
+
+/** Who won a conditional write, and, for the others, the case as it now stands. */
+export type Claim = { won: true } | { won: false; existing?: CaseRecord };
+
+/** Who an open marker is for: a user name, within its member account in organization mode. */
+export type CaseSubject = Pick<Candidate, 'userName' | 'accountId'>;
+
+/**
+ * The guard's scope: the whole deployment (the account in account mode, the organization as a
+ * whole in organization mode), or one member account. Each has its own sweep record and its own
+ * acknowledgement.
+ */
+export type GuardScope = { accountId: string } | undefined;
+
+export const caseKey = (caseId: string) => `case#${caseId}`;
+export const scoped = (base: string, scope: GuardScope) =>
+  scope === undefined ? base : `${base}#${scope.accountId}`;
+// Account mode keeps the keys it always had, so an upgraded deployment reads its open cases.
+export const openKey = ({ userName, accountId }: CaseSubject) =>
+  accountId === undefined ? `open#${userName}` : `open#${accountId}#${userName}`;
+export const stashKey = (sweepId: string, accountId: string) => `sweep#${sweepId}#account#${accountId}`;
+export const dryRunKey = (subjectId: string) => `dryrun#${subjectId}`;
+/** Where a started case's candidate waits for the sweep machine (statemachine/*sweep.asl.json reads it). */
+export const caseCandidateKey = (caseId: string) => `candidate#${caseId}`;
