@@ -207,13 +207,8 @@ async function inventory(
   const found = [...result.candidates, ...result.backlog];
   const staleCredentials = found.filter((candidate) => candidate.kind === 'credential').length;
 
-  const verdictCounts: Partial<Record<Verdict, number>> = {};
-  for (const user of result.users) verdictCounts[user.verdict] = (verdictCounts[user.verdict] ?? 0) + 1;
-  metrics.addMetric(MetricName.UsersScanned, MetricUnit.Count, result.usersScanned);
-  metrics.addMetric(MetricName.Candidates, MetricUnit.Count, found.length);
-  metrics.addMetric(MetricName.RootWarnings, MetricUnit.Count, result.rootWarnings.length);
-  metrics.addMetric(MetricName.GuardHalts, MetricUnit.Count, result.halted ? 1 : 0);
-  metrics.publishStoredMetrics();
+  const verdictCounts = countVerdicts(result.users);
+  publishInventoryMetrics(result, found.length);
   for (const warning of result.rootWarnings) log.warn('root account warning', { warning });
 
   const casesStarted = result.halted ? 0 : result.candidates.length;
@@ -245,4 +240,18 @@ async function inventory(
     });
   }
   return { result, found, staleCredentials, verdictCounts };
+}
+
+function countVerdicts(users: InventoryResult['users']): Partial<Record<Verdict, number>> {
+  const counts: Partial<Record<Verdict, number>> = {};
+  for (const user of users) counts[user.verdict] = (counts[user.verdict] ?? 0) + 1;
+  return counts;
+}
+
+function publishInventoryMetrics(result: InventoryResult, candidates: number): void {
+  metrics.addMetric(MetricName.UsersScanned, MetricUnit.Count, result.usersScanned);
+  metrics.addMetric(MetricName.Candidates, MetricUnit.Count, candidates);
+  metrics.addMetric(MetricName.RootWarnings, MetricUnit.Count, result.rootWarnings.length);
+  metrics.addMetric(MetricName.GuardHalts, MetricUnit.Count, result.halted ? 1 : 0);
+  metrics.publishStoredMetrics();
 }

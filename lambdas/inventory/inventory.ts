@@ -1,6 +1,6 @@
 import { GetUserCommand, paginateGetAccountAuthorizationDetails, type IAMClient } from '@aws-sdk/client-iam';
 import { mapWithConcurrency } from '../commons/runtime/concurrency';
-import type { ActivitySource, Candidate, CredentialRef } from '../commons/contracts';
+import type { Candidate } from '../commons/contracts';
 import { isNoSuchEntity } from '../commons/runtime/errors';
 import { allItems } from '../commons/runtime/pagination';
 import { tagsOf } from '../commons/iam/snapshot';
@@ -13,11 +13,11 @@ import {
 } from './credential-report';
 import {
   judgeCredentials,
-  subjectIdOf,
   type CredentialVerdict,
   type CredentialVerdictName,
 } from './credentials';
 import { accessKeyIds } from './key-ids';
+import { candidatesOf, forgetAnswered } from './candidates';
 import {
   applyGuard,
   batchOf,
@@ -116,7 +116,7 @@ export async function runInventory(deps: InventoryDeps): Promise<InventoryResult
   const userRows = rows.filter((row) => row.user !== ROOT_USER);
 
   const credentialThreshold = policy.credentialThresholdDays ?? policy.thresholdDays;
-  const judged = userRows.map((row) => {
+  const judged = userRows.map((row): Judged => {
     const verdict = judgeActivity(row, policy.thresholdDays, now);
     const credentials =
       policy.credentialCases && verdict.verdict === 'active'
@@ -136,124 +136,30 @@ export async function runInventory(deps: InventoryDeps): Promise<InventoryResult
     deps.concurrency ?? 8,
   );
   const keyIds = await keptKeyIds(iam, needFacts, facts, policy.keepUntilTagKey);
+  const found = judged
+    .map(({ verdict, credentials }) =>
+      credentials
+        ? withCredentials(deps, verdict, credentials, facts.get(verdict.userName), keyIds)
+        : inactiveFinding(deps, verdict, facts.get(verdict.userName)),
+    )
+    .filter((user): user is UserFinding => user !== undefined);
 
-  const users = judged.map(({ verdict, credentials }): UserFinding | undefined => {
-    if (credentials) return withCredentials(verdict, credentials, facts.get(verdict.userName), keyIds);
-    if (verdict.verdict !== 'inactive') return verdict;
-    const exemption = exemptionByNameOrPath(verdict, policy);
-    if (exemption) return { ...verdict, verdict: 'exempt', reason: exemption };
-    const fact = facts.get(verdict.userName);
-    // Deleted between the report and now: nothing left to judge.
-    if (!fact) return undefined;
-    const tagJudgement = judgeTags(fact.tags, policy, now);
-    const withId = { ...verdict, userId: fact.userId };
-    if (tagJudgement.verdict)
-      return { ...withId, verdict: tagJudgement.verdict, reason: tagJudgement.reason };
-    if (tagJudgement.warning) deps.warn?.(tagJudgement.warning, { userName: verdict.userName });
-    if (deps.openCaseUserNames?.has(verdict.userName)) {
-      return { ...withId, verdict: 'open-case', reason: 'a case is already open for this user' };
-    }
-    return withId;
-  });
-
-  /** The user's judgement applies to each stale credential: exempt, snoozed and open cases hold. */
-  function withCredentials(
-    verdict: UserVerdict,
-    credentials: CredentialVerdict[],
-    fact: UserFacts | undefined,
-    ids: Map<string, Map<number, string>>,
-  ): UserFinding {
-    const exemption = exemptionByNameOrPath(verdict, policy);
-    const userJudgement = fact ? judgeTags(fact.tags, policy, now) : undefined;
-    const findings = credentials.map((credential): CredentialFinding => {
-      if (credential.verdict !== 'stale') return credential;
-      if (exemption) return { ...credential, verdict: 'exempt', reason: exemption };
-      if (userJudgement?.verdict)
-        return { ...credential, verdict: userJudgement.verdict, reason: userJudgement.reason };
-      const keyId =
-        credential.ref.kind === 'access-key'
-          ? ids.get(verdict.userName)?.get(credential.ref.slot)
-          : 'password';
-      const kept =
-        fact && keyId
-          ? judgeTags(
-              pick(fact.tags, `${policy.keepUntilTagKey}:${keyId}`, policy.keepUntilTagKey),
-              policy,
-              now,
-            )
-          : undefined;
-      if (kept?.verdict === 'snoozed') return { ...credential, verdict: 'snoozed', reason: kept.reason };
-      if (deps.openCaseUserNames?.has(verdict.userName))
-        return { ...credential, verdict: 'open-case', reason: 'a case is already open for this user' };
-      return credential;
-    });
-    return { ...verdict, ...(fact ? { userId: fact.userId } : {}), credentials: findings };
-  }
-  const found = users.filter((user): user is UserFinding => user !== undefined);
-
-  const userCandidates: Candidate[] = found
-    .filter((user) => user.verdict === 'inactive' && user.userId)
-    .map((user) => ({
-      userName: user.userName,
-      userId: user.userId!,
-      arn: user.arn,
-      reason: user.reason,
-      lastActivity: user.lastActivity,
-      lastActivitySource: user.lastActivitySource,
-      idleDays: user.idleDays,
-      kind: 'user',
-      subjectId: user.userId!,
-    }));
-  const credentialCandidates: Candidate[] = found.flatMap((user) =>
-    (user.credentials ?? [])
-      .filter((credential) => credential.verdict === 'stale' && user.userId)
-      .map((credential) => ({
-        userName: user.userName,
-        userId: user.userId!,
-        arn: user.arn,
-        reason: credential.reason,
-        lastActivity: credential.lastUsed,
-        lastActivitySource: activitySourceOf(credential.ref),
-        idleDays: credential.idleDays,
-        kind: 'credential' as const,
-        credential: credential.ref,
-        subjectId: subjectIdOf(user.userId!, credential.ref),
-      })),
-  );
   // A dry run's decisions are remembered as real ones would act: nobody is asked twice.
-  const remembered =
-    (await deps.rememberedDecisions?.([...userCandidates, ...credentialCandidates])) ?? new Map();
-  if (remembered.size > 0) {
-    const keep = (candidate: Candidate) => !remembered.has(candidate.subjectId);
-    const kept = { users: userCandidates.filter(keep), credentials: credentialCandidates.filter(keep) };
-    for (const [index, user] of found.entries()) {
-      const reason = user.userId ? remembered.get(user.userId) : undefined;
-      const credentials = user.credentials?.map((credential) => {
-        const remembers = user.userId && remembered.get(subjectIdOf(user.userId, credential.ref));
-        return credential.verdict === 'stale' && remembers
-          ? { ...credential, verdict: 'snoozed' as const, reason: remembers }
-          : credential;
-      });
-      found[index] = {
-        ...user,
-        ...(reason && user.verdict === 'inactive' ? { verdict: 'snoozed' as const, reason } : {}),
-        ...(credentials ? { credentials } : {}),
-      };
-    }
-    userCandidates.splice(0, userCandidates.length, ...kept.users);
-    credentialCandidates.splice(0, credentialCandidates.length, ...kept.credentials);
-  }
+  const asked = candidatesOf(found);
+  const remembered = (await deps.rememberedDecisions?.([...asked.users, ...asked.credentials])) ?? new Map();
+  const { users, candidates } =
+    remembered.size > 0 ? forgetAnswered(found, remembered) : { users: found, candidates: asked };
   const population = {
-    users: found.length,
-    userCandidates: userCandidates.length,
-    credentials: found.reduce((count, user) => count + (user.credentials?.length ?? 0), 0),
-    credentialCandidates: credentialCandidates.length,
+    users: users.length,
+    userCandidates: candidates.users.length,
+    credentials: users.reduce((count, user) => count + (user.credentials?.length ?? 0), 0),
+    credentialCandidates: candidates.credentials.length,
   };
   const guard = applyGuard(population, policy, now, deps.acknowledgement);
-  const { batch, backlog } = batchOf([...userCandidates, ...credentialCandidates], policy.maxCasesPerRun);
+  const { batch, backlog } = batchOf([...candidates.users, ...candidates.credentials], policy.maxCasesPerRun);
   return {
-    usersScanned: found.length,
-    users: found,
+    usersScanned: users.length,
+    users,
     population,
     candidates: batch,
     backlog,
@@ -265,8 +171,60 @@ export async function runInventory(deps: InventoryDeps): Promise<InventoryResult
   };
 }
 
-function activitySourceOf(ref: CredentialRef): ActivitySource {
-  return ref.kind === 'password' ? 'password' : `access_key_${ref.slot}`;
+interface Judged {
+  readonly verdict: UserVerdict;
+  readonly credentials?: CredentialVerdict[];
+}
+
+/** A user judged on the report alone, then on its tags and open case, or undefined if it is gone. */
+function inactiveFinding(deps: InventoryDeps, verdict: UserVerdict, fact: UserFacts | undefined) {
+  const { policy, now } = deps;
+  if (verdict.verdict !== 'inactive') return verdict;
+  const exemption = exemptionByNameOrPath(verdict, policy);
+  if (exemption) return { ...verdict, verdict: 'exempt' as const, reason: exemption };
+  // Deleted between the report and now: nothing left to judge.
+  if (!fact) return undefined;
+  const tagJudgement = judgeTags(fact.tags, policy, now);
+  const withId = { ...verdict, userId: fact.userId };
+  if (tagJudgement.verdict) return { ...withId, verdict: tagJudgement.verdict, reason: tagJudgement.reason };
+  if (tagJudgement.warning) deps.warn?.(tagJudgement.warning, { userName: verdict.userName });
+  if (deps.openCaseUserNames?.has(verdict.userName))
+    return { ...withId, verdict: 'open-case' as const, reason: 'a case is already open for this user' };
+  return withId;
+}
+
+/** The user's judgement applies to each stale credential: exempt, snoozed and open cases hold. */
+function withCredentials(
+  deps: InventoryDeps,
+  verdict: UserVerdict,
+  credentials: CredentialVerdict[],
+  fact: UserFacts | undefined,
+  ids: Map<string, Map<number, string>>,
+): UserFinding {
+  const { policy, now } = deps;
+  const exemption = exemptionByNameOrPath(verdict, policy);
+  const userJudgement = fact ? judgeTags(fact.tags, policy, now) : undefined;
+  const findings = credentials.map((credential): CredentialFinding => {
+    if (credential.verdict !== 'stale') return credential;
+    if (exemption) return { ...credential, verdict: 'exempt', reason: exemption };
+    if (userJudgement?.verdict)
+      return { ...credential, verdict: userJudgement.verdict, reason: userJudgement.reason };
+    const keyId =
+      credential.ref.kind === 'access-key' ? ids.get(verdict.userName)?.get(credential.ref.slot) : 'password';
+    const kept =
+      fact && keyId
+        ? judgeTags(
+            pick(fact.tags, `${policy.keepUntilTagKey}:${keyId}`, policy.keepUntilTagKey),
+            policy,
+            now,
+          )
+        : undefined;
+    if (kept?.verdict === 'snoozed') return { ...credential, verdict: 'snoozed', reason: kept.reason };
+    if (deps.openCaseUserNames?.has(verdict.userName))
+      return { ...credential, verdict: 'open-case', reason: 'a case is already open for this user' };
+    return credential;
+  });
+  return { ...verdict, ...(fact ? { userId: fact.userId } : {}), credentials: findings };
 }
 
 /** The credential's own keep-until tag, read as if it were the user's (judgeTags reads one key). */

@@ -1,4 +1,6 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { CaseRecord } from '../commons/case/record';
 import * as v from 'valibot';
 import { caseStore, sweepStore } from '../commons/runtime/clients';
 import { candidateSchema, OUTCOMES, type Outcome } from '../commons/contracts';
@@ -79,37 +81,10 @@ export const handler = taskHandler(
       }
     }
 
-    let slackRecorded = false;
-    try {
-      const slack = await slackClient((await slackSecrets()).slackBotToken);
-      const text = outcomeReply(facts, outcome, detail);
-      if (record?.slackTs && record.slackChannel) {
-        if (outcome === 'expired') {
-          await updateMessage(
-            slack,
-            { channel: record.slackChannel, ts: record.slackTs },
-            expiredMessage(record),
-            'mark the request expired',
-          );
-        }
-        await callSlack('reply in the thread', () =>
-          slack.chat.postMessage({ channel: record.slackChannel!, thread_ts: record.slackTs!, text }),
-        );
-      } else {
-        await callSlack('post the outcome', () =>
-          slack.chat.postMessage({
-            channel: config.slackChannelId,
-            text: `iam-janitor case ${caseId}: ${text}`,
-          }),
-        );
-      }
-      slackRecorded = true;
-    } catch (error) {
-      log.warn('could not record the outcome in Slack', {
-        error: errorName(error),
-        message: (error as Error).message,
-      });
-    }
+    const slackRecorded = await recordInSlack(
+      { caseId, record, facts, outcome, detail, channel: config.slackChannelId },
+      log,
+    );
 
     // A dry run changed nothing, so IAM holds no trace of the decision: the table remembers it, and
     // the next dry-run sweep treats it as the real decision would (a Keep snoozes, the rest answer).
@@ -140,3 +115,46 @@ export const handler = taskHandler(
     return { outcome, jiraRecorded, slackRecorded };
   },
 );
+
+/** The thread reply (and, for an expired request, the request marked expired), or a post in the channel. */
+async function recordInSlack(
+  ending: {
+    readonly caseId: string;
+    readonly record: CaseRecord | undefined;
+    readonly facts: Parameters<typeof outcomeReply>[0];
+    readonly outcome: Outcome;
+    readonly detail: string | undefined;
+    readonly channel: string;
+  },
+  log: Logger,
+): Promise<boolean> {
+  const { caseId, record, facts, outcome, detail, channel } = ending;
+  try {
+    const slack = await slackClient((await slackSecrets()).slackBotToken);
+    const text = outcomeReply(facts, outcome, detail);
+    if (record?.slackTs && record.slackChannel) {
+      if (outcome === 'expired') {
+        await updateMessage(
+          slack,
+          { channel: record.slackChannel, ts: record.slackTs },
+          expiredMessage(record),
+          'mark the request expired',
+        );
+      }
+      await callSlack('reply in the thread', () =>
+        slack.chat.postMessage({ channel: record.slackChannel!, thread_ts: record.slackTs!, text }),
+      );
+    } else {
+      await callSlack('post the outcome', () =>
+        slack.chat.postMessage({ channel, text: `iam-janitor case ${caseId}: ${text}` }),
+      );
+    }
+    return true;
+  } catch (error) {
+    log.warn('could not record the outcome in Slack', {
+      error: errorName(error),
+      message: (error as Error).message,
+    });
+    return false;
+  }
+}

@@ -20,7 +20,8 @@ import { JIRA_SECRET_KEYS, OPEN_CASES_INDEX, SLACK_SECRET_KEYS } from '../../lam
 import { createAlarmsAndDashboard } from './alarms';
 import { grantLeastPrivilege } from './permissions';
 import { aslText, substitutionsFor, tasksOf, WORKFLOW, type MachineKey, type TaskLambda } from './workflow';
-import { JanitorFunction, type JanitorFunctions, type LambdaName } from './janitor-function';
+import { JanitorFunction, lambdasOf, type JanitorFunctions } from './janitor-function';
+import { LAMBDAS } from './lambdas';
 import { MemberRoles } from './member-roles';
 
 /**
@@ -56,112 +57,12 @@ export class IamJanitor extends Construct {
     this.config = config;
     const organization = config.deploymentMode === 'organization';
 
-    this.caseTable = new dynamodb.Table(this, 'CaseTable', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      deletionProtection: true,
-      // Only the candidates a sweep leaves for its case starts carry it: cases and snapshots never expire.
-      timeToLiveAttribute: 'expiresAt',
-      // The table holds the snapshots that make a removal reversible: it outlives the stack.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    // Sparse: only open-case markers carry openUserName, so a scan of the index is as cheap as the
-    // number of open cases, whatever the table's history.
-    this.caseTable.addGlobalSecondaryIndex({
-      indexName: OPEN_CASES_INDEX,
-      partitionKey: { name: 'openUserName', type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
-    });
-
+    this.caseTable = createCaseTable(this);
     // Two secrets, so that the internet-facing interactions function can never read the Jira token.
-    this.slackSecret = new secretsmanager.Secret(this, 'SlackCredentials', {
-      description: `iam-janitor Slack credentials: fill ${SLACK_SECRET_KEYS.join(', ')} with put-secret-value.`,
-      secretObjectValue: {},
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.jiraSecret = new secretsmanager.Secret(this, 'JiraCredentials', {
-      description: `iam-janitor Jira credentials: fill ${JIRA_SECRET_KEYS.join(', ')} with put-secret-value.`,
-      secretObjectValue: {},
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.slackSecret = createSecret(this, 'SlackCredentials', 'Slack', SLACK_SECRET_KEYS);
+    this.jiraSecret = createSecret(this, 'JiraCredentials', 'Jira', JIRA_SECRET_KEYS);
 
-    const environment = {
-      JANITOR_CONFIG: JSON.stringify(config),
-      CASE_TABLE_NAME: this.caseTable.tableName,
-      // ARNs are not secret; what each function may read is decided by its role's grants below.
-      SLACK_SECRET_ARN: this.slackSecret.secretArn,
-      JIRA_SECRET_ARN: this.jiraSecret.secretArn,
-    };
-    const make = (
-      lambdaName: LambdaName,
-      description: string,
-      timeout = Duration.seconds(30),
-      memorySize = 256,
-      reservedConcurrentExecutions?: number,
-    ) =>
-      new JanitorFunction(this, pascal(lambdaName) + 'Function', {
-        lambdaName,
-        description,
-        timeout,
-        memorySize,
-        environment,
-        reservedConcurrentExecutions,
-      });
-    this.functions = {
-      'check-setup': make('check-setup', 'Checks that both secrets are filled before a sweep opens any case'),
-      inventory: make(
-        'inventory',
-        'Reads the IAM credential report and gives every user a verdict',
-        Duration.minutes(5),
-        1024,
-      ),
-      // Account mode: one at a time, because CloudTrail allows 2 lookups/s per region for the whole
-      // account and a single container's limiter can only pace the calls it sees. Organization
-      // mode: the pacing is shared through the case table per account and region, so accounts
-      // gather in parallel.
-      'gather-context': make(
-        'gather-context',
-        'Opens a case and gathers CloudTrail and IAM evidence',
-        Duration.minutes(5),
-        256,
-        organization ? config.accountConcurrency : 1,
-      ),
-      'open-ticket': make('open-ticket', 'Opens the Jira ticket of a case'),
-      'request-approval': make('request-approval', 'Asks the approvers in Slack and stores the task token'),
-      'slack-interactions': make(
-        'slack-interactions',
-        'Verifies Slack button clicks and resumes the case',
-        Duration.seconds(10),
-      ),
-      act: make(
-        'act',
-        'Re-checks, snapshots, then deletes, disables or keeps an IAM user',
-        Duration.minutes(5),
-      ),
-      'record-outcome': make('record-outcome', 'Records the outcome in Jira, Slack and the case table'),
-      remind: make('remind', 'Posts reminders for cases still waiting for a decision', Duration.minutes(2)),
-      summary: make(
-        'summary',
-        'Posts the weekly summary of cases, backlog and stale credentials',
-        Duration.minutes(2),
-      ),
-      ...(organization
-        ? {
-            'list-accounts': make(
-              'list-accounts',
-              'Lists the member accounts the organization sweep inventories',
-            ),
-            'organization-guard': make(
-              'organization-guard',
-              'Weighs the organization with the blast-radius guard and picks the batch of cases',
-              Duration.minutes(2),
-              512,
-            ),
-          }
-        : {}),
-    };
+    this.functions = this.createFunctions(config);
     grantLeastPrivilege(this, config);
     if (organization) {
       this.memberRoles = new MemberRoles(this, 'MemberRoles', {
@@ -186,6 +87,60 @@ export class IamJanitor extends Construct {
       return fn.functionArn;
     };
     this.caseStateMachine = this.stateMachine('case', functionArn, new Map());
+    this.grantDecisionDelivery();
+
+    this.sweepStateMachine = this.stateMachine(
+      organization ? 'organizationSweep' : 'sweep',
+      functionArn,
+      new Map([['case', this.caseStateMachine]]),
+    );
+    // The organization sweep's InventoryAccounts map runs its accounts as child executions.
+    if (organization)
+      distributedMapPolicy(this, this.sweepStateMachine, this.organizationSweepName, 'InventoryAccounts');
+
+    this.schedule(config);
+
+    if (config.alarmEmail) this.alarmTopic = createAlarmTopic(this, config.alarmEmail);
+    this.alarms.push(
+      ...createAlarmsAndDashboard(
+        this,
+        { sweep: this.sweepStateMachine, case: this.caseStateMachine },
+        this.alarmTopic,
+        { organization },
+      ),
+    );
+  }
+
+  /** Every function of the deployment mode, as LAMBDAS declares it, on one environment. */
+  private createFunctions(config: JanitorConfig): JanitorFunctions {
+    const environment = {
+      JANITOR_CONFIG: JSON.stringify(config),
+      CASE_TABLE_NAME: this.caseTable.tableName,
+      // ARNs are not secret; what each function may read is decided by its role's grants below.
+      SLACK_SECRET_ARN: this.slackSecret.secretArn,
+      JIRA_SECRET_ARN: this.jiraSecret.secretArn,
+    };
+    return Object.fromEntries(
+      lambdasOf(config.deploymentMode).map((lambdaName) => {
+        const spec = LAMBDAS[lambdaName];
+        const fn = new JanitorFunction(this, pascal(lambdaName) + 'Function', {
+          lambdaName,
+          description: spec.description,
+          timeout: spec.timeout,
+          memorySize: spec.memorySize,
+          environment,
+          reservedConcurrentExecutions: spec.reservedConcurrency?.(config),
+        });
+        return [lambdaName, fn];
+      }),
+    ) as JanitorFunctions;
+  }
+
+  /**
+   * Who may answer the case machine's task tokens: the interactions function, and the request step,
+   * which delivers a decision stored during its own earlier attempt.
+   */
+  private grantDecisionDelivery(): void {
     this.functions['slack-interactions'].addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['states:SendTaskSuccess'],
@@ -204,16 +159,10 @@ export class IamJanitor extends Construct {
         }),
       ],
     });
+  }
 
-    this.sweepStateMachine = this.stateMachine(
-      organization ? 'organizationSweep' : 'sweep',
-      functionArn,
-      new Map([['case', this.caseStateMachine]]),
-    );
-    // The organization sweep's InventoryAccounts map runs its accounts as child executions.
-    if (organization)
-      distributedMapPolicy(this, this.sweepStateMachine, this.organizationSweepName, 'InventoryAccounts');
-
+  /** The sweep on the configured schedule, the hourly reminders and the weekly summary. */
+  private schedule(config: JanitorConfig): void {
     new scheduler.Schedule(this, 'SweepSchedule', {
       description: 'Starts the iam-janitor sweep',
       schedule: scheduler.ScheduleExpression.expression(
@@ -237,22 +186,6 @@ export class IamJanitor extends Construct {
       ),
       target: new schedulerTargets.LambdaInvoke(this.functions.summary, {}),
     });
-
-    if (config.alarmEmail) {
-      this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
-        displayName: 'iam-janitor alarms',
-        enforceSSL: true,
-      });
-      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
-    }
-    this.alarms.push(
-      ...createAlarmsAndDashboard(
-        this,
-        { sweep: this.sweepStateMachine, case: this.caseStateMachine },
-        this.alarmTopic,
-        { organization },
-      ),
-    );
   }
 
   /** The organization sweep's fixed name: its Distributed Map policy names its child executions. */
@@ -340,4 +273,48 @@ function distributedMapPolicy(
 
 function pascal(name: string): string {
   return name.replace(/(^|-)(\w)/g, (_, __, letter: string) => letter.toUpperCase());
+}
+
+/** The case table: the cases, their open markers and snapshots, and what a sweep leaves. */
+function createCaseTable(scope: Construct): dynamodb.Table {
+  const table = new dynamodb.Table(scope, 'CaseTable', {
+    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    encryption: dynamodb.TableEncryption.AWS_MANAGED,
+    deletionProtection: true,
+    // Only the candidates a sweep leaves for its case starts carry it: cases and snapshots never expire.
+    timeToLiveAttribute: 'expiresAt',
+    // The table holds the snapshots that make a removal reversible: it outlives the stack.
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  // Sparse: only open-case markers carry openUserName, so a scan of the index is as cheap as the
+  // number of open cases, whatever the table's history.
+  table.addGlobalSecondaryIndex({
+    indexName: OPEN_CASES_INDEX,
+    partitionKey: { name: 'openUserName', type: dynamodb.AttributeType.STRING },
+    projectionType: dynamodb.ProjectionType.ALL,
+  });
+  return table;
+}
+
+/** A secret the operator fills with put-secret-value; it outlives the stack. */
+function createSecret(
+  scope: Construct,
+  id: string,
+  what: string,
+  keys: readonly string[],
+): secretsmanager.Secret {
+  return new secretsmanager.Secret(scope, id, {
+    description: `iam-janitor ${what} credentials: fill ${keys.join(', ')} with put-secret-value.`,
+    secretObjectValue: {},
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+}
+
+/** The alarms' topic, with the operator's e-mail subscribed (confirmed from the mail AWS sends). */
+function createAlarmTopic(scope: Construct, email: string): sns.Topic {
+  const topic = new sns.Topic(scope, 'AlarmTopic', { displayName: 'iam-janitor alarms', enforceSSL: true });
+  topic.addSubscription(new subscriptions.EmailSubscription(email));
+  return topic;
 }

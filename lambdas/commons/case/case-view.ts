@@ -46,50 +46,8 @@ export function caseFacts(record: CaseRecord): CaseFacts {
     ['Last activity', lastActivity],
     ['Idle days', String(candidate.idleDays)],
   ];
-  if (iam) {
-    rows.push(
-      [
-        'Console access',
-        iam.consoleAccess ? `yes, password last used ${iam.passwordLastUsed?.slice(0, 10) ?? 'never'}` : 'no',
-      ],
-      [
-        'Access keys',
-        iam.accessKeys.length === 0
-          ? 'none'
-          : iam.accessKeys
-              .map((key) => `${key.id} ${key.status}, last used ${key.lastUsedDate?.slice(0, 10) ?? 'never'}`)
-              .join('; '),
-      ],
-      [
-        // Not in the credential report: only CloudTrail shows their use (GitPull, Bedrock, Keyspaces calls).
-        'SSH and service keys',
-        [
-          ...(iam.sshPublicKeys ?? []).map((key) => `SSH key ${key.id} ${key.status}`),
-          ...(iam.serviceSpecificCredentials ?? []).map(
-            (credential) => `${credential.serviceName} credential ${credential.id} ${credential.status}`,
-          ),
-        ].join('; ') || 'none',
-      ],
-      ['MFA', iam.mfaDevices.length === 0 ? 'none' : `${iam.mfaDevices.length} device(s)`],
-    );
-  }
-  if (context) {
-    const trail = context.cloudTrail;
-    rows.push([
-      'CloudTrail (90 days)',
-      trail.totalEvents === 0
-        ? `no events in ${trail.regions.join(', ')}`
-        : [
-            `${trail.totalEvents}${trail.truncated ? '+' : ''} event${trail.totalEvents === 1 ? '' : 's'}`,
-            trail.lastEvent
-              ? `last ${trail.lastEvent.eventName} on ${trail.lastEvent.eventTime.slice(0, 10)}`
-              : 'none of them a successful action',
-            ...(trail.failedSignIns
-              ? [`${trail.failedSignIns} failed sign-in attempt${trail.failedSignIns === 1 ? '' : 's'}`]
-              : []),
-          ].join(', '),
-    ]);
-  }
+  if (iam) rows.push(...credentialRows(iam));
+  if (context) rows.push(['CloudTrail (90 days)', trailText(context.cloudTrail)]);
   rows.push(['Case', record.caseId]);
   const permissions: [string, string[]][] = iam
     ? [
@@ -100,4 +58,47 @@ export function caseFacts(record: CaseRecord): CaseFacts {
       ]
     : [];
   return { rows, permissions, context, executionUrl: executionConsoleUrl(record.executionArn) };
+}
+
+/** How the user can sign in and call AWS, as the context step read it. */
+function credentialRows(iam: NonNullable<CaseContext['iam']>): [string, string][] {
+  return [
+    [
+      'Console access',
+      iam.consoleAccess ? `yes, password last used ${iam.passwordLastUsed?.slice(0, 10) ?? 'never'}` : 'no',
+    ],
+    [
+      'Access keys',
+      iam.accessKeys.length === 0
+        ? 'none'
+        : iam.accessKeys
+            .map((key) => `${key.id} ${key.status}, last used ${key.lastUsedDate?.slice(0, 10) ?? 'never'}`)
+            .join('; '),
+    ],
+    [
+      // Not in the credential report: only CloudTrail shows their use (GitPull, Bedrock, Keyspaces calls).
+      'SSH and service keys',
+      [
+        ...(iam.sshPublicKeys ?? []).map((key) => `SSH key ${key.id} ${key.status}`),
+        ...(iam.serviceSpecificCredentials ?? []).map(
+          (credential) => `${credential.serviceName} credential ${credential.id} ${credential.status}`,
+        ),
+      ].join('; ') || 'none',
+    ],
+    ['MFA', iam.mfaDevices.length === 0 ? 'none' : `${iam.mfaDevices.length} device(s)`],
+  ];
+}
+
+/** `12 events, last GetObject on 2026-09-01, 2 failed sign-in attempts` */
+function trailText(trail: CaseContext['cloudTrail']): string {
+  if (trail.totalEvents === 0) return `no events in ${trail.regions.join(', ')}`;
+  return [
+    `${trail.totalEvents}${trail.truncated ? '+' : ''} event${trail.totalEvents === 1 ? '' : 's'}`,
+    trail.lastEvent
+      ? `last ${trail.lastEvent.eventName} on ${trail.lastEvent.eventTime.slice(0, 10)}`
+      : 'none of them a successful action',
+    ...(trail.failedSignIns
+      ? [`${trail.failedSignIns} failed sign-in attempt${trail.failedSignIns === 1 ? '' : 's'}`]
+      : []),
+  ].join(', ');
 }

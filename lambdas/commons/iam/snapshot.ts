@@ -112,30 +112,9 @@ export async function readUser(iam: IAMClient, userName: string, now = new Date(
   const user = await getUser(iam, userName);
   const UserName = user.UserName;
 
-  let loginProfile: Snapshot['loginProfile'] = null;
-  try {
-    const profile = (await iam.send(new GetLoginProfileCommand({ UserName }))).LoginProfile;
-    loginProfile = { createDate: iso(profile?.CreateDate) ?? '' };
-  } catch (error) {
-    if (!isNoSuchEntity(error)) throw error;
-  }
-
+  const loginProfile = await readLoginProfile(iam, UserName);
   const client = { client: iam };
-  const keys = await allItems(paginateListAccessKeys(client, { UserName }), (page) => page.AccessKeyMetadata);
-  const accessKeys = [];
-  for (const key of keys) {
-    const lastUsed = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId! }));
-    accessKeys.push({
-      id: key.AccessKeyId!,
-      status: key.Status ?? 'Active',
-      createDate: iso(key.CreateDate) ?? '',
-      lastUsedDate: iso(lastUsed.AccessKeyLastUsed?.LastUsedDate),
-      // IAM answers "N/A" for the service of a key never used.
-      lastUsedService: lastUsed.AccessKeyLastUsed?.LastUsedDate
-        ? (lastUsed.AccessKeyLastUsed.ServiceName ?? null)
-        : null,
-    });
-  }
+  const accessKeys = await readAccessKeys(iam, UserName);
   const signingCertificates = (
     await allItems(paginateListSigningCertificates(client, { UserName }), (page) => page.Certificates)
   ).map((cert) => ({ id: cert.CertificateId!, status: cert.Status ?? 'Active' }));
@@ -157,19 +136,7 @@ export async function readUser(iam: IAMClient, userName: string, now = new Date(
   const mfaDevices = (
     await allItems(paginateListMFADevices(client, { UserName }), (page) => page.MFADevices)
   ).map((device) => ({ serialNumber: device.SerialNumber!, virtual: isVirtualMfa(device.SerialNumber!) }));
-  const inlineNames = await allItems(
-    paginateListUserPolicies(client, { UserName }),
-    (page) => page.PolicyNames,
-  );
-  const inlinePolicies: Snapshot['inlinePolicies'] = {};
-  for (const PolicyName of inlineNames) {
-    const policy = await iam.send(new GetUserPolicyCommand({ UserName, PolicyName }));
-    // GetUserPolicy returns the document URL-encoded (RFC 3986); the snapshot keeps it decoded.
-    inlinePolicies[PolicyName] = JSON.parse(decodeURIComponent(policy.PolicyDocument ?? '%7B%7D')) as Record<
-      string,
-      unknown
-    >;
-  }
+  const inlinePolicies = await readInlinePolicies(iam, UserName);
   const managedPolicies = (
     await allItems(paginateListAttachedUserPolicies(client, { UserName }), (page) => page.AttachedPolicies)
   ).map((policy) => policy.PolicyArn!);
@@ -199,6 +166,57 @@ export async function readUser(iam: IAMClient, userName: string, now = new Date(
     serviceSpecificCredentials,
     mfaDevices,
   };
+}
+
+/** The console password's creation date, or null when the user has none. */
+async function readLoginProfile(iam: IAMClient, UserName: string): Promise<Snapshot['loginProfile']> {
+  try {
+    const profile = (await iam.send(new GetLoginProfileCommand({ UserName }))).LoginProfile;
+    return { createDate: iso(profile?.CreateDate) ?? '' };
+  } catch (error) {
+    if (!isNoSuchEntity(error)) throw error;
+    return null;
+  }
+}
+
+/** Each access key with its last use, one GetAccessKeyLastUsed per key. */
+async function readAccessKeys(iam: IAMClient, UserName: string): Promise<Snapshot['accessKeys']> {
+  const keys = await allItems(
+    paginateListAccessKeys({ client: iam }, { UserName }),
+    (page) => page.AccessKeyMetadata,
+  );
+  const accessKeys: Snapshot['accessKeys'] = [];
+  for (const key of keys) {
+    const lastUsed = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId! }));
+    accessKeys.push({
+      id: key.AccessKeyId!,
+      status: key.Status ?? 'Active',
+      createDate: iso(key.CreateDate) ?? '',
+      lastUsedDate: iso(lastUsed.AccessKeyLastUsed?.LastUsedDate),
+      // IAM answers "N/A" for the service of a key never used.
+      lastUsedService: lastUsed.AccessKeyLastUsed?.LastUsedDate
+        ? (lastUsed.AccessKeyLastUsed.ServiceName ?? null)
+        : null,
+    });
+  }
+  return accessKeys;
+}
+
+/** Each inline policy's document, decoded: GetUserPolicy returns it URL-encoded (RFC 3986). */
+async function readInlinePolicies(iam: IAMClient, UserName: string): Promise<Snapshot['inlinePolicies']> {
+  const names = await allItems(
+    paginateListUserPolicies({ client: iam }, { UserName }),
+    (page) => page.PolicyNames,
+  );
+  const inlinePolicies: Snapshot['inlinePolicies'] = {};
+  for (const PolicyName of names) {
+    const policy = await iam.send(new GetUserPolicyCommand({ UserName, PolicyName }));
+    inlinePolicies[PolicyName] = JSON.parse(decodeURIComponent(policy.PolicyDocument ?? '%7B%7D')) as Record<
+      string,
+      unknown
+    >;
+  }
+  return inlinePolicies;
 }
 
 /** The latest recorded use of the password or any key, as read now. */

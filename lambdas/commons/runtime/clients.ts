@@ -201,8 +201,6 @@ export function resetClients(): void {
   cloudTrailByRegion.clear();
   iamByAccount.clear();
   memberCredentialsByAccount.clear();
-  store = undefined;
-  sweeps = undefined;
 }
 
 // Created once per container, on first use (marked pure so that each Lambda's bundle keeps only the
@@ -245,8 +243,6 @@ export function memberOf(
 }
 
 const cloudTrailByRegion = new Map<string, CloudTrailClient>();
-let store: CaseStore | undefined;
-let sweeps: SweepStore | undefined;
 /**
  * One CloudTrail client per region (LookupEvents only sees the events of its own region), and per
  * member account in organization mode.
@@ -339,19 +335,15 @@ export function memberTrailAccess(member: MemberTarget): Pick<LookupDeps, 'clien
   };
 }
 
-/** The case table named by CASE_TABLE_NAME, on the shared document client. */
-export function caseStore(): CaseStore {
-  store ??= new CaseStore(documentClient(), requireEnv('CASE_TABLE_NAME'));
-  return store;
-}
-
-/** The cases as the weekly summary reads them. */
-export function caseHistory(): CaseHistory {
-  return new CaseHistory(documentClient(), requireEnv('CASE_TABLE_NAME'));
-}
-
+/** The case table named by CASE_TABLE_NAME, on the shared document client: its cases' lives. */
+export const caseStore = /* @__PURE__ */ once(
+  () => new CaseStore(documentClient(), requireEnv('CASE_TABLE_NAME')),
+);
 /** What the sweeps keep in the same table. */
-export function sweepStore(): SweepStore {
-  sweeps ??= new SweepStore(documentClient(), requireEnv('CASE_TABLE_NAME'));
-  return sweeps;
-}
+export const sweepStore = /* @__PURE__ */ once(
+  () => new SweepStore(documentClient(), requireEnv('CASE_TABLE_NAME')),
+);
+/** The cases as the weekly summary reads them. */
+export const caseHistory = /* @__PURE__ */ once(
+  () => new CaseHistory(documentClient(), requireEnv('CASE_TABLE_NAME')),
+);

@@ -27,6 +27,20 @@ export interface SlackMessage {
   readonly blocks: Block[];
 }
 
+/** Where the approver may say why, before clicking: Slack sends it with the click. */
+const REASON_BLOCK: Block = {
+  type: 'input',
+  block_id: REASON_INPUT.blockId,
+  optional: true,
+  label: { type: 'plain_text', text: 'Reason (optional, kept in the audit trail)' },
+  element: {
+    type: 'plain_text_input',
+    action_id: REASON_INPUT.actionId,
+    max_length: MAX_REASON_LENGTH,
+    placeholder: { type: 'plain_text', text: 'e.g. left the company in October (HR-1234)' },
+  },
+};
+
 /** The approval request: the evidence, the Jira link, and Delete (with a confirm), Disable and Keep. */
 export function approvalMessage(
   record: CaseRecord,
@@ -88,18 +102,7 @@ export function approvalMessage(
       ),
     ],
   });
-  blocks.push({
-    type: 'input',
-    block_id: REASON_INPUT.blockId,
-    optional: true,
-    label: { type: 'plain_text', text: 'Reason (optional, kept in the audit trail)' },
-    element: {
-      type: 'plain_text_input',
-      action_id: REASON_INPUT.actionId,
-      max_length: MAX_REASON_LENGTH,
-      placeholder: { type: 'plain_text', text: 'e.g. left the company in October (HR-1234)' },
-    },
-  });
+  blocks.push(REASON_BLOCK);
   blocks.push({
     type: 'actions',
     block_id: 'decision',

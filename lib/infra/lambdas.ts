@@ -1,0 +1,140 @@
+import { Duration } from 'aws-cdk-lib';
+import type { JanitorConfig } from '../../lambdas/commons/config/config';
+import { CONTEXT_GRANTS, INVENTORY_GRANTS, removerGrants, type AccountGrant } from './account-grants';
+import type { LambdaName } from './janitor-function';
+
+/**
+ * One entry per Lambda: what it is, how it is sized, and everything its role may do apart from
+ * what ties it to the state machines (its Task states' ARNs and SendTaskSuccess on the case
+ * machine, which the stack adds once the machines exist). The stack builds and grants from it;
+ * `test/stack.test.ts` writes each role's actions out as literals from the code's own calls, so an
+ * over-grant here fails there.
+ *
+ * Adding a Lambda: its folder `lambdas/<name>/handler.ts`, its name in LAMBDA_NAMES, an entry here,
+ * and its Task state in the ASL with the registry entry in `workflow.ts`.
+ */
+export interface LambdaSpec {
+  readonly description: string;
+  /** @default 30 seconds */
+  readonly timeout?: Duration;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** Reserved concurrency, from the config; unreserved when it gives nothing. */
+  readonly reservedConcurrency?: (config: JanitorConfig) => number | undefined;
+  /** The case table: item actions on the table, and whether it scans the open-cases index. */
+  readonly table?: {
+    readonly actions: readonly TableAction[];
+    readonly openCasesIndex?: boolean;
+  };
+  /** The secrets it reads (GetSecretValue only), in this order. */
+  readonly secrets?: readonly ('slack' | 'jira')[];
+  /** Account mode: its IAM and CloudTrail calls, in this account. */
+  readonly accountGrants?: (config: JanitorConfig) => readonly AccountGrant[];
+  /** Organization mode: the member role it assumes for those calls instead. */
+  readonly memberRole?: 'reader' | 'remover';
+  /** Organization mode: its AWS Organizations reads. */
+  readonly organizations?: readonly string[];
+}
+
+export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Scan';
+
+/** The scope checks of the context step and the remover (lambdas/commons/iam/account-scope.ts). */
+const SCOPE_CHECKS = [
+  'organizations:DescribeOrganization',
+  'organizations:DescribeAccount',
+  'organizations:ListParents',
+];
+
+export const LAMBDAS: Record<LambdaName, LambdaSpec> = {
+  'check-setup': {
+    description: 'Checks that both secrets are filled before a sweep opens any case',
+    // Both, only to tell whether they are filled; it never logs a value.
+    secrets: ['slack', 'jira'],
+  },
+  inventory: {
+    description: 'Reads the IAM credential report and gives every user a verdict',
+    timeout: Duration.minutes(5),
+    memorySize: 1024,
+    // The open cases; the sweep record and the one-run acknowledgement of the fraction guard (used
+    // up on read); the candidates it stashes (in organization mode, the account's batch).
+    table: { actions: ['GetItem', 'PutItem', 'DeleteItem'], openCasesIndex: true },
+    accountGrants: () => INVENTORY_GRANTS,
+    memberRole: 'reader',
+  },
+  'gather-context': {
+    description: 'Opens a case and gathers CloudTrail and IAM evidence',
+    timeout: Duration.minutes(5),
+    // Account mode: one at a time, because CloudTrail allows 2 lookups/s per region for the whole
+    // account and a single container's limiter can only pace the calls it sees. Organization mode:
+    // the pacing is shared through the case table per account and region, so accounts gather in
+    // parallel.
+    reservedConcurrency: (config) =>
+      config.deploymentMode === 'organization' ? config.accountConcurrency : 1,
+    // Opens the case (two conditional writes); in organization mode it also claims CloudTrail
+    // lookup turns in the table.
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+    accountGrants: () => CONTEXT_GRANTS,
+    memberRole: 'reader',
+    organizations: SCOPE_CHECKS,
+  },
+  'open-ticket': {
+    description: 'Opens the Jira ticket of a case',
+    table: { actions: ['GetItem', 'UpdateItem'] },
+    secrets: ['jira'],
+  },
+  'request-approval': {
+    description: 'Asks the approvers in Slack and stores the task token',
+    table: { actions: ['GetItem', 'UpdateItem'] },
+    secrets: ['slack'],
+  },
+  'slack-interactions': {
+    description: 'Verifies Slack button clicks and resumes the case',
+    timeout: Duration.seconds(10),
+    table: { actions: ['GetItem', 'UpdateItem'] },
+    secrets: ['slack'],
+  },
+  act: {
+    description: 'Re-checks, snapshots, then deletes, disables or keeps an IAM user',
+    timeout: Duration.minutes(5),
+    table: { actions: ['GetItem', 'UpdateItem'] },
+    // The only role that may change IAM, and never a protected user.
+    accountGrants: removerGrants,
+    memberRole: 'remover',
+    organizations: SCOPE_CHECKS,
+  },
+  'record-outcome': {
+    description: 'Records the outcome in Jira, Slack and the case table',
+    // PutItem: a dry run's decision, remembered for the next dry-run sweep.
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+    secrets: ['slack', 'jira'],
+  },
+  remind: {
+    description: 'Posts reminders for cases still waiting for a decision',
+    timeout: Duration.minutes(2),
+    table: { actions: ['GetItem', 'UpdateItem'], openCasesIndex: true },
+    secrets: ['slack'],
+  },
+  summary: {
+    description: 'Posts the weekly summary of cases, backlog and stale credentials',
+    timeout: Duration.minutes(2),
+    // A weekly scan of the case table and the latest sweep record.
+    table: { actions: ['Scan', 'GetItem'] },
+    secrets: ['slack'],
+  },
+  'list-accounts': {
+    description: 'Lists the member accounts the organization sweep inventories',
+    organizations: [
+      'organizations:DescribeOrganization',
+      'organizations:ListAccounts',
+      'organizations:ListAccountsForParent',
+      'organizations:ListOrganizationalUnitsForParent',
+    ],
+  },
+  'organization-guard': {
+    description: 'Weighs the organization with the blast-radius guard and picks the batch of cases',
+    timeout: Duration.minutes(2),
+    memorySize: 512,
+    // The stashed batches (read once, then deleted), the acknowledgement, and the sweep record.
+    table: { actions: ['GetItem', 'PutItem', 'DeleteItem'] },
+  },
+};
