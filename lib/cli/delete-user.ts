@@ -53,35 +53,13 @@ export async function runDeleteUser(
         io.stdout(describePlan(snapshot));
         io.stdout(`${dryRun ? 'A real run would take' : 'Steps'} (${planned.length}):`);
         for (const step of planned) io.stdout(`  - ${step}`);
-        // delete-user takes any user, active or not: say so when this one is in use.
-        const lastUse = latestUse(snapshot);
-        const idleDays = lastUse ? Math.floor((Date.now() - Date.parse(lastUse)) / DAY_MS) : undefined;
-        if (idleDays !== undefined && idleDays < config.thresholdDays)
-          io.stderr(
-            `⚠ ${snapshot.userName} is active: a credential was used ${idleDays === 0 ? 'today' : `${count(idleDays, 'day')} ago`} (${lastUse}), within thresholdDays (${config.thresholdDays}). Deleting it cuts off whoever uses it.`,
-          );
+        warnIfActive(snapshot, config.thresholdDays, io);
         // A dry run leaves nothing behind that a later run could take for an interrupted one.
         if (dryRun) return;
         if (!flags.yes && !(await prompt.confirm(`Delete ${userName} and everything listed above?`))) {
           throw new DeclinedError('Nothing was changed: deletion not confirmed.');
         }
-        if (earlier?.userId === snapshot.userId) {
-          io.stdout(
-            `Keeping the earlier snapshot ${snapshotFile}: it holds ${snapshot.userName} (${snapshot.userId}) as they were before the interrupted run.`,
-          );
-          return;
-        }
-        if (fs.existsSync(snapshotFile)) {
-          const other = snapshotFile;
-          snapshotFile = snapshotFile.replace(/(\.json)?$/, `-${Date.now()}.json`);
-          io.stdout(
-            `${other} is not a snapshot of ${snapshot.userName} (${snapshot.userId}); it is left as it is.`,
-          );
-        }
-        fs.mkdirSync(path.dirname(path.resolve(snapshotFile)), { recursive: true });
-        // wx: never overwrite an earlier snapshot, which may be the only full record of a user.
-        fs.writeFileSync(snapshotFile, JSON.stringify(snapshot, null, 2) + '\n', { flag: 'wx' });
-        io.stdout(`Snapshot written to ${snapshotFile} (restore with: iam-janitor restore ${snapshotFile})`);
+        snapshotFile = writeSnapshot(snapshot, snapshotFile, earlier, io);
       },
       onStep: (step, result) =>
         io.stdout(
@@ -109,6 +87,47 @@ export async function runDeleteUser(
     );
     return 1;
   }
+}
+
+/** delete-user takes any user, active or not: it says so when this one is in use. */
+function warnIfActive(snapshot: Snapshot, thresholdDays: number, io: CommandIo): void {
+  const lastUse = latestUse(snapshot);
+  const idleDays = lastUse ? Math.floor((Date.now() - Date.parse(lastUse)) / DAY_MS) : undefined;
+  if (idleDays !== undefined && idleDays < thresholdDays)
+    io.stderr(
+      `⚠ ${snapshot.userName} is active: a credential was used ${idleDays === 0 ? 'today' : `${count(idleDays, 'day')} ago`} (${lastUse}), within thresholdDays (${thresholdDays}). Deleting it cuts off whoever uses it.`,
+    );
+}
+
+/**
+ * Writes the snapshot before anything changes, and says where: never over an earlier file, which
+ * may be the only full record of a user. An interrupted run's snapshot of the same user is kept.
+ */
+function writeSnapshot(
+  snapshot: Snapshot,
+  file: string,
+  earlier: Snapshot | undefined,
+  io: CommandIo,
+): string {
+  let snapshotFile = file;
+  if (earlier?.userId === snapshot.userId) {
+    io.stdout(
+      `Keeping the earlier snapshot ${snapshotFile}: it holds ${snapshot.userName} (${snapshot.userId}) as they were before the interrupted run.`,
+    );
+    return snapshotFile;
+  }
+  if (fs.existsSync(snapshotFile)) {
+    const other = snapshotFile;
+    snapshotFile = snapshotFile.replace(/(\.json)?$/, `-${Date.now()}.json`);
+    io.stdout(
+      `${other} is not a snapshot of ${snapshot.userName} (${snapshot.userId}); it is left as it is.`,
+    );
+  }
+  fs.mkdirSync(path.dirname(path.resolve(snapshotFile)), { recursive: true });
+  // wx: never overwrite an earlier snapshot, which may be the only full record of a user.
+  fs.writeFileSync(snapshotFile, JSON.stringify(snapshot, null, 2) + '\n', { flag: 'wx' });
+  io.stdout(`Snapshot written to ${snapshotFile} (restore with: iam-janitor restore ${snapshotFile})`);
+  return snapshotFile;
 }
 
 export function describePlan(snapshot: Snapshot): string {

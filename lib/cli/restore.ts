@@ -35,40 +35,10 @@ export async function runRestore(
     );
     return 2;
   }
-  let raw: unknown;
   const source = file ?? `case ${caseId}`;
-  if (caseId) {
-    const table = typeof flags.table === 'string' ? flags.table : process.env.CASE_TABLE_NAME;
-    if (!table) {
-      io.stderr('--case needs --table <CaseTableName output> (or CASE_TABLE_NAME set).');
-      return 2;
-    }
-    const record = await new CaseStore(documentClient(), table).get(caseId).catch((error: unknown) => {
-      throw new Error(explainAwsError(error), { cause: error });
-    });
-    if (!record?.snapshot) {
-      io.stderr(
-        record
-          ? `Case ${caseId} holds no snapshot: nothing was removed in it.`
-          : `There is no case ${caseId} in ${table}.`,
-      );
-      return 1;
-    }
-    if (record.candidate.kind === 'credential') {
-      io.stderr(
-        `Case ${caseId} deactivated one credential of ${record.userName}, who was never removed: restore recreates removed users only. Undo it with:\n  ${credentialUndo(record)}`,
-      );
-      return 1;
-    }
-    raw = record.snapshot;
-  } else {
-    try {
-      raw = JSON.parse(fs.readFileSync(file!, 'utf8'));
-    } catch (error) {
-      io.stderr(`Cannot read ${file}: ${(error as Error).message}`);
-      return 2;
-    }
-  }
+  const loaded = caseId ? await loadFromCase(caseId, flags, io) : loadFromFile(file!, io);
+  if ('code' in loaded) return loaded.code;
+  const raw = loaded.raw;
   const parsed = v.safeParse(snapshotSchema, raw);
   if (!parsed.success) {
     const problems = describeIssues(parsed.issues).map((problem) => `  ${problem}`);
@@ -121,6 +91,45 @@ export async function runRestore(
       error instanceof Error && error.name === 'UserExistsError' ? error.message : explainAwsError(error),
     );
     return 1;
+  }
+}
+
+/** A snapshot's raw JSON, or the exit code after saying why there is none. */
+type Loaded = { readonly raw: unknown } | { readonly code: number };
+
+/** The snapshot a case stored before its removal. */
+async function loadFromCase(caseId: string, flags: RestoreFlags, io: CommandIo): Promise<Loaded> {
+  const table = typeof flags.table === 'string' ? flags.table : process.env.CASE_TABLE_NAME;
+  if (!table) {
+    io.stderr('--case needs --table <CaseTableName output> (or CASE_TABLE_NAME set).');
+    return { code: 2 };
+  }
+  const record = await new CaseStore(documentClient(), table).get(caseId).catch((error: unknown) => {
+    throw new Error(explainAwsError(error), { cause: error });
+  });
+  if (!record?.snapshot) {
+    io.stderr(
+      record
+        ? `Case ${caseId} holds no snapshot: nothing was removed in it.`
+        : `There is no case ${caseId} in ${table}.`,
+    );
+    return { code: 1 };
+  }
+  if (record.candidate.kind === 'credential') {
+    io.stderr(
+      `Case ${caseId} deactivated one credential of ${record.userName}, who was never removed: restore recreates removed users only. Undo it with:\n  ${credentialUndo(record)}`,
+    );
+    return { code: 1 };
+  }
+  return { raw: record.snapshot };
+}
+
+function loadFromFile(file: string, io: CommandIo): Loaded {
+  try {
+    return { raw: JSON.parse(fs.readFileSync(file, 'utf8')) };
+  } catch (error) {
+    io.stderr(`Cannot read ${file}: ${(error as Error).message}`);
+    return { code: 2 };
   }
 }
 

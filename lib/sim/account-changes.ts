@@ -1,0 +1,109 @@
+import { addUser, applyTags, stableId, type SimAccount, type SimUser } from './account';
+import type { Scenario } from './scenario';
+import type { CallRecord } from './standins/aws-standin';
+
+/** A user's changes, in a person's words. */
+export interface UserChanges {
+  readonly userName: string;
+  readonly changes: string[];
+}
+
+/** The account's changes in a person's words: what the stand-in saw succeed, user by user. */
+export function changesByUser(
+  calls: CallRecord[],
+  virtualMfaOwners: Map<string, string | null>,
+): UserChanges[] {
+  const byUser = new Map<string, string[]>();
+  for (const call of calls) {
+    // The MFA device calls name the device only: it belonged to whoever had it when the run began.
+    const userName =
+      call.params.UserName ?? virtualMfaOwners.get(call.params.SerialNumber ?? '') ?? '(account)';
+    const list = byUser.get(userName) ?? [];
+    list.push(describeChange(call));
+    byUser.set(userName, list);
+  }
+  return [...byUser.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([userName, changes]) => ({ userName, changes }));
+}
+
+function describeChange(call: CallRecord): string {
+  const p = call.params;
+  switch (call.action) {
+    case 'DeleteUser':
+      return 'user deleted';
+    case 'DeleteLoginProfile':
+      return 'console password deleted';
+    case 'DeleteAccessKey':
+      return `access key ${p.AccessKeyId} deleted`;
+    case 'UpdateAccessKey':
+      return `access key ${p.AccessKeyId} set ${p.Status}`;
+    case 'UpdateSSHPublicKey':
+      return `SSH key ${p.SSHPublicKeyId} set ${p.Status}`;
+    case 'UpdateServiceSpecificCredential':
+      return `service credential ${p.ServiceSpecificCredentialId} set ${p.Status}`;
+    case 'UpdateSigningCertificate':
+      return `signing certificate ${p.CertificateId} set ${p.Status}`;
+    case 'DeleteSigningCertificate':
+      return `signing certificate ${p.CertificateId} deleted`;
+    case 'DeleteSSHPublicKey':
+      return `SSH key ${p.SSHPublicKeyId} deleted`;
+    case 'DeleteServiceSpecificCredential':
+      return `service credential ${p.ServiceSpecificCredentialId} deleted`;
+    case 'DeleteVirtualMFADevice':
+      return `virtual MFA device ${p.SerialNumber?.split('/').pop()} deleted`;
+    case 'TagMFADevice':
+      return `virtual MFA device ${p.SerialNumber?.split('/').pop()} tagged ${p['Tags.member.1.Key']}=${p['Tags.member.1.Value']}`;
+    case 'DeactivateMFADevice':
+      return `MFA device ${p.SerialNumber?.split('/').pop()} deactivated`;
+    case 'DeleteUserPolicy':
+      return `inline policy ${p.PolicyName} deleted`;
+    case 'DetachUserPolicy':
+      return `policy ${p.PolicyArn?.split('/').pop()} detached`;
+    case 'RemoveUserFromGroup':
+      return `removed from group ${p.GroupName}`;
+    case 'TagUser':
+      return `tagged ${p['Tags.member.1.Key']}=${p['Tags.member.1.Value']}`;
+    default:
+      return call.action;
+  }
+}
+
+/** What `duringApproval` does to a user while the case waits, as an admin would in the console. */
+export function changeDuringApproval(
+  account: SimAccount,
+  user: SimUser,
+  change: Scenario['duringApproval'][string],
+  now: Date,
+): void {
+  if (change.recreated) {
+    // Deleted and created again: another person with the same name and a new user id.
+    account.users.delete(user.userName);
+    addUser(account, {
+      userName: user.userName,
+      path: user.path,
+      userId: stableId('AIDA', `${account.accountId}/${user.userName}/recreated`),
+      createDate: now,
+      password: { createDate: now, lastUsed: null },
+    });
+    return;
+  }
+  if (change.newAccessKey) {
+    // IAM holds two keys at most: a rotation deletes the second before it creates the new one.
+    user.accessKeys.splice(1, 1, {
+      id: stableId('AKIA', `${user.userId}/new-key`, 16),
+      status: 'Active',
+      createDate: now,
+      lastUsedDate: null,
+    });
+  }
+  if (change.tags)
+    applyTags(
+      user.tags,
+      Object.entries(change.tags).map(([Key, Value]) => ({ Key, Value })),
+    );
+  if (change.groups) {
+    user.groups = [...change.groups];
+    for (const group of change.groups) account.groups.add(group);
+  }
+}

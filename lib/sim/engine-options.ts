@@ -1,0 +1,71 @@
+import type { OrganizationSweepOutput } from '../../lambdas/organization-guard/handler';
+import type { SweepOutput } from '../../lambdas/inventory/handler';
+import type { SimAccount } from './account';
+import type { SimClock } from './clock';
+import type { AwsStandinOptions } from './standins/aws-standin';
+import type { SimOrganization } from './standins/organization-standin';
+
+/** What a simulation is given, and what its sweeps and cases give back. */
+
+export const SIM_SECRETS = {
+  slackBotToken: 'xoxb-sim-token',
+  slackSigningSecret: 'simsigningsecret8f742231b10e8888abcd99',
+  jiraEmail: 'janitor@example.com',
+  jiraApiToken: 'sim-jira-token',
+};
+export const SLACK_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:iam-janitor-slack-sim';
+export const JIRA_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:iam-janitor-jira-sim';
+/** Fixed, fake credentials: the simulation never reads the caller's, and needs none. */
+export const SIM_CREDENTIALS = { accessKeyId: 'AKIASIMULATION00000', secretAccessKey: 'simulated-secret' };
+
+export interface SimulationOptions {
+  readonly account: SimAccount;
+  /** Config as cdk.json holds it; the Jira URL is pointed at the stand-in. */
+  readonly config: Record<string, unknown>;
+  readonly standin?: AwsStandinOptions;
+  /** Organization mode: the member accounts behind the hub (`account` is then the hub's own). */
+  readonly organization?: SimOrganization;
+  readonly jiraFailures?: number;
+  readonly slackFailures?: number;
+  /**
+   * The approval wait the engine's own timer enforces, in real seconds, instead of the config's
+   * hours. Without it the wait is the config's (days): only `expire` ends a wait, when the driver
+   * knows no decision is coming, at the deadline in scenario time, whatever the machine's speed.
+   */
+  readonly approvalTimeoutSeconds?: number;
+  /**
+   * Runs the case executions one after another once the sweep ends, in the order of its batch, so
+   * that ticket keys and message ids are the same on every run.
+   */
+  readonly sequentialCases?: boolean;
+  /** The secrets' text as stored, in place of the filled ones (`{}` is a secret never filled). */
+  readonly secretValues?: { readonly slack?: string; readonly jira?: string };
+  /** Delays every Lambda handler by this much real time: the proof that nothing depends on speed. */
+  readonly slowHandlersMs?: number;
+  /** With sequentialCases: called as each case of a sweep ends, for a progress line. */
+  readonly onCaseEnded?: (done: number, total: number) => void;
+  /** Called once the approval request is posted; the driver decides (or not). */
+  readonly onApprovalRequested?: (caseId: string) => Promise<void>;
+  readonly log?: (line: string) => void;
+  /** Sees every sweep Task's input and output (the benchmark weighs the payloads with it). */
+  readonly onSweepTask?: (state: string, input: unknown, output: unknown) => void;
+  /** The scenario's clock, read by every handler while the simulation runs. @default the system clock */
+  readonly clock?: SimClock;
+}
+
+export interface CaseRun {
+  readonly caseId: string;
+  readonly userName: string;
+  readonly output: Record<string, unknown> | null;
+  readonly error?: string;
+  /** State transitions as Step Functions bills them: states entered, plus retries. */
+  readonly transitions: number;
+  readonly historyEvents: number;
+  readonly states: string[];
+}
+
+export interface SweepRun {
+  readonly output: SweepOutput | OrganizationSweepOutput;
+  readonly cases: CaseRun[];
+  readonly transitions: number;
+}

@@ -1,0 +1,108 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Context } from 'aws-lambda';
+import { handler as removeHandler } from '../../lambdas/act/handler';
+import { handler as checkSetupHandler } from '../../lambdas/check-setup/handler';
+import { handler as contextHandler } from '../../lambdas/gather-context/handler';
+import { handler as inventoryHandler } from '../../lambdas/inventory/handler';
+import { handler as listAccountsHandler } from '../../lambdas/list-accounts/handler';
+import { handler as jiraHandler } from '../../lambdas/open-ticket/handler';
+import { handler as organizationGuardHandler } from '../../lambdas/organization-guard/handler';
+import { handler as recordHandler } from '../../lambdas/record-outcome/handler';
+import { handler as slackRequestHandler } from '../../lambdas/request-approval/handler';
+import { tasksOf, type MachineKey, type TaskLambda } from '../infra/workflow';
+
+/** The Lambdas as the simulator invokes them: the real handlers, each with a Lambda context. */
+
+export type TaskHandler = (input: unknown) => Promise<unknown>;
+type LambdaHandler = (input: unknown, context: Context) => Promise<unknown>;
+
+let invocations = 0;
+/**
+ * A Lambda context as the runtime passes one, so that the handlers log their request id as they do
+ * in AWS; the ids count up from the process's first invocation.
+ */
+export function lambdaContext(functionName: string): Context {
+  const requestId = `00000000-0000-4000-8000-${String(++invocations).padStart(12, '0')}`;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: `iam-janitor-${functionName}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:iam-janitor-${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/iam-janitor-${functionName}`,
+    logStreamName: 'simulated',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** A handler invoked as Lambda invokes it, with a context of its own each time. */
+const invokedAs =
+  (functionName: string, handler: LambdaHandler): TaskHandler =>
+  (input) =>
+    handler(input, lambdaContext(functionName));
+
+/** The real handler of each Lambda a Task state names in the workflow registry. */
+const LAMBDA_HANDLERS: Record<TaskLambda, LambdaHandler> = {
+  'check-setup': checkSetupHandler,
+  inventory: inventoryHandler,
+  'list-accounts': listAccountsHandler,
+  'organization-guard': organizationGuardHandler,
+  'gather-context': contextHandler,
+  'open-ticket': jiraHandler,
+  'request-approval': slackRequestHandler,
+  act: removeHandler,
+  'record-outcome': recordHandler,
+};
+
+/** Every Task state of the machine bound to its Lambda's handler, or to the simulator's own stand-in for it. */
+export function bindTasks(
+  machine: MachineKey,
+  overrides: Record<string, TaskHandler>,
+  slowMs = 0,
+): Record<string, TaskHandler> {
+  return {
+    ...Object.fromEntries(
+      tasksOf(machine).map(([state, lambdaName]) => [
+        state,
+        slowed(invokedAs(lambdaName, LAMBDA_HANDLERS[lambdaName]), slowMs),
+      ]),
+    ),
+    ...overrides,
+  };
+}
+
+/** A handler that takes `slowMs` longer, as on a loaded machine or a cold Lambda. */
+export function slowed<T extends (input: never) => Promise<unknown>>(handler: T, slowMs: number): T {
+  if (slowMs <= 0) return handler;
+  return (async (input: never) => {
+    await sleep(slowMs);
+    return handler(input);
+  }) as T;
+}
+
+/** The real handler of a Task state's Lambda, invoked as Lambda invokes it. */
+export function invoked(lambdaName: TaskLambda): TaskHandler {
+  return invokedAs(lambdaName, LAMBDA_HANDLERS[lambdaName]);
+}
+
+/** The same tasks, each reporting its input and output to `onTask` (the benchmark weighs payloads). */
+export function spiedOn(
+  tasks: Record<string, TaskHandler>,
+  onTask?: (state: string, input: unknown, output: unknown) => void,
+): Record<string, TaskHandler> {
+  if (!onTask) return tasks;
+  return Object.fromEntries(
+    Object.entries(tasks).map(([state, handler]) => [
+      state,
+      async (input: unknown) => {
+        const result = await handler(input);
+        onTask(state, input, result);
+        return result;
+      },
+    ]),
+  );
+}

@@ -1,0 +1,124 @@
+import type { CaseRecord } from '../../lambdas/commons/case/case-store';
+import type { Outcome } from '../../lambdas/commons/contracts';
+import type { UserFinding } from '../../lambdas/inventory/inventory';
+import type { UserChanges } from './account-changes';
+import type { CaseRun, SweepRun } from './engine';
+import type { Incidents } from './incidents';
+import type { JiraIssue } from './standins/jira-standin';
+import type { SlackPost } from './standins/slack-standin';
+
+/** The simulation's config before the scenario's own: valid ids for a workspace that does not exist. */
+export const SIM_BASE_CONFIG = {
+  slackChannelId: 'C0SIMULATED',
+  approverSlackUserIds: ['U0123ABCDEF'],
+  slackTeamId: 'T0SIMULATED',
+  jiraBaseUrl: 'https://jira.example.com',
+  jiraProjectKey: 'SEC',
+};
+
+/** One sweep, as `simulate --json` reports it. */
+export interface SweepSummary {
+  /** Organization mode: how the accounts fared; a failed account is reported, not fatal. */
+  accounts?: {
+    swept: number;
+    failed: { accountId: string; error: string }[];
+    halted: { accountId: string; haltReason: string }[];
+    managementAccountSkipped?: string;
+  };
+  usersScanned: number;
+  candidates: string[];
+  /** Candidates not opened this run: they wait for the next sweep. */
+  backlog: number;
+  halted: boolean;
+  haltReason?: string;
+}
+
+/** Exactly the `simulate --json` shape of ARCHITECTURE.md. */
+export interface SimulationReport {
+  readonly sweep: SweepSummary;
+  /** The scenario's laterSweeps, each with its moment; their cases follow the first sweep's in `cases`. */
+  readonly laterSweeps?: (SweepSummary & { at: string })[];
+  readonly cases: {
+    /** Organization mode: the member account of the case. */
+    accountId?: string;
+    userName: string;
+    kind: 'user' | 'credential';
+    /** For a credential case: the access key id, or `password`. */
+    credential: string | null;
+    reason: string;
+    jiraKey: string | null;
+    decision: string;
+    decidedBy: string | null;
+    outcome: Outcome | 'duplicate' | 'unrecorded';
+    snapshotSaved: boolean;
+  }[];
+  readonly remainingUsers: string[];
+  /** Offboardings refused before any case started (a protected, exempt or unknown user). */
+  readonly offboardRefused?: { userName: string; reason: string }[];
+}
+
+/** What the readable timeline shows besides the report. */
+export interface SimulationDetail {
+  readonly report: SimulationReport;
+  readonly verdicts: UserFinding[];
+  readonly rootWarnings: string[];
+  readonly cases: {
+    run: CaseRun;
+    record?: CaseRecord;
+    issue?: JiraIssue;
+    /** The approval request as it was first posted, buttons and all: what an approver saw. */
+    request?: SlackPost;
+    /** The same message as it stands at the end. */
+    message?: SlackPost;
+    thread: SlackPost[];
+    ephemeral: SlackPost[];
+  }[];
+  /** The faults the scenario injected and everything that was refused, counted by the stand-ins. */
+  readonly incidents: Incidents;
+  readonly seconds: number;
+  /** Every change iam-janitor made to the emulated account, by user, in the order made. */
+  readonly changes: UserChanges[];
+}
+
+/** One sweep's output, as `simulate --json` reports it. */
+export function sweepSummary(output: SweepRun['output']): SweepSummary {
+  return {
+    ...('accountsSwept' in output
+      ? {
+          accounts: {
+            swept: output.accountsSwept,
+            failed: output.failedAccounts.map(({ accountId, error }) => ({ accountId, error })),
+            halted: output.haltedAccounts.map(({ accountId, haltReason }) => ({ accountId, haltReason })),
+            ...(output.managementAccountSkipped
+              ? { managementAccountSkipped: output.managementAccountSkipped }
+              : {}),
+          },
+        }
+      : {}),
+    usersScanned: output.usersScanned,
+    candidates: output.halted
+      ? (output.candidatesPreview ?? [])
+      : output.candidates.map((candidate) =>
+          candidate.accountId ? `${candidate.accountId}/${candidate.userName}` : candidate.userName,
+        ),
+    backlog: output.backlog,
+    halted: output.halted,
+    ...(output.haltReason ? { haltReason: output.haltReason } : {}),
+  };
+}
+
+/** One case as `simulate --json` reports it. */
+export function caseReport(run: CaseRun, record: CaseRecord | undefined): SimulationReport['cases'][number] {
+  return {
+    ...(record?.candidate.accountId ? { accountId: record.candidate.accountId } : {}),
+    userName: run.userName,
+    kind: record?.candidate.kind ?? 'user',
+    credential: record?.credentialId ?? null,
+    reason: record?.candidate.reason ?? '',
+    jiraKey: record?.jiraKey ?? null,
+    decision: record?.decision?.decision ?? 'none',
+    decidedBy: record?.decision?.decidedBy ?? null,
+    outcome: run.states.includes('DuplicateCase') ? 'duplicate' : (record?.outcome ?? 'unrecorded'),
+    snapshotSaved: Boolean(record?.snapshot),
+  };
+}

@@ -1,0 +1,62 @@
+import type { JanitorConfig } from '../../lambdas/commons/config/config';
+import type { ClientSettings } from '../../lambdas/commons/runtime/clients';
+import { JIRA_SECRET_ARN, SIM_CREDENTIALS, SIM_SECRETS, SLACK_SECRET_ARN } from './engine-options';
+import { CASE_TABLE } from './standins/dynamo';
+import { REGION } from './machines';
+
+/** How the simulation points the real handlers at its stand-ins, as the stack points them at AWS. */
+
+/** The two secrets as stored: filled, or the text a scenario gives (`{}` is a secret never filled). */
+export function storedSecrets(values?: { readonly slack?: string; readonly jira?: string }) {
+  return {
+    [SLACK_SECRET_ARN]:
+      values?.slack ??
+      JSON.stringify({
+        slackBotToken: SIM_SECRETS.slackBotToken,
+        slackSigningSecret: SIM_SECRETS.slackSigningSecret,
+      }),
+    [JIRA_SECRET_ARN]:
+      values?.jira ??
+      JSON.stringify({ jiraEmail: SIM_SECRETS.jiraEmail, jiraApiToken: SIM_SECRETS.jiraApiToken }),
+  };
+}
+
+/** The environment every function has in the stack, with Slack and Jira at their stand-ins. */
+export function handlerEnvironment(
+  config: JanitorConfig,
+  urls: { readonly slack: string; readonly jira: string },
+) {
+  return {
+    AWS_REGION: REGION,
+    JANITOR_CONFIG: JSON.stringify(config),
+    CASE_TABLE_NAME: CASE_TABLE,
+    SLACK_SECRET_ARN,
+    JIRA_SECRET_ARN,
+    SLACK_API_URL: `${urls.slack}/api/`,
+    JIRA_API_URL: urls.jira,
+    SLACK_RETRIES: '0',
+    IAM_JANITOR_RETRY_BASE_MS: process.env.IAM_JANITOR_RETRY_BASE_MS ?? '5',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+  };
+}
+
+/**
+ * Endpoints and credentials go to each client explicitly, never through AWS_ENDPOINT_URL_*:
+ * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS would turn those off and send the run to real AWS.
+ */
+export function clientsAt(awsUrl: string, dynamoUrl: string): ClientSettings {
+  return {
+    endpoints: {
+      iam: awsUrl,
+      cloudtrail: awsUrl,
+      sfn: awsUrl,
+      secretsmanager: awsUrl,
+      sts: awsUrl,
+      organizations: awsUrl,
+      dynamodb: dynamoUrl,
+    },
+    credentials: SIM_CREDENTIALS,
+    region: REGION,
+  };
+}
