@@ -109,6 +109,9 @@ describe('observability in the template', () => {
     const body = JSON.stringify(Object.values(dashboards)[0]);
     for (const title of ['Sweep', 'Decisions', 'Outcomes', 'Problems', 'Alarms'])
       expect(body).toContain(`\\"title\\":\\"${title}\\"`);
+    // Every button an approver can click has its line, a credential case's Deactivate included.
+    for (const decision of ['delete', 'disable', 'keep', 'deactivate'])
+      expect(body).toContain(`\\"decision\\",\\"${decision}\\"`);
   });
 
   it('has no alarm topic unless alarmEmail is set', () => {

@@ -11,11 +11,7 @@ import {
   type FetchReportOptions,
   type SkippedRow,
 } from './credential-report';
-import {
-  judgeCredentials,
-  type CredentialVerdict,
-  type CredentialVerdictName,
-} from './credentials';
+import { judgeCredentials, type CredentialVerdict, type CredentialVerdictName } from './credentials';
 import { accessKeyIds } from './key-ids';
 import { candidatesOf, forgetAnswered } from './candidates';
 import {

@@ -4,8 +4,24 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { OUTCOMES } from '../../lambdas/commons/contracts';
+import { DECISIONS, OUTCOMES } from '../../lambdas/commons/contracts';
 import { METRIC_NAMESPACE, MetricName } from '../../lambdas/commons/runtime/observability';
+
+/** A metric of the Lambdas, summed over 5 minutes. Labels are for the dashboard only: a labelled metric makes an alarm a metric-math alarm. */
+function metric(
+  metricName: string,
+  label?: string,
+  dimensionsMap: Record<string, string> = { service: 'iam-janitor' },
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRIC_NAMESPACE,
+    metricName,
+    dimensionsMap,
+    statistic: cloudwatch.Stats.SUM,
+    period: Duration.minutes(5),
+    ...(label ? { label } : {}),
+  });
+}
 
 /**
  * The alarms of the runbook and the dashboard: failed and timed-out executions, guard halts,
@@ -18,20 +34,6 @@ export function createAlarmsAndDashboard(
   options: { readonly organization?: boolean } = {},
 ): cloudwatch.Alarm[] {
   const alarms: cloudwatch.Alarm[] = [];
-  // Labels are for the dashboard only: a labelled metric makes an alarm a metric-math alarm.
-  const metric = (
-    metricName: string,
-    label?: string,
-    dimensionsMap: Record<string, string> = { service: 'iam-janitor' },
-  ) =>
-    new cloudwatch.Metric({
-      namespace: METRIC_NAMESPACE,
-      metricName,
-      dimensionsMap,
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(5),
-      ...(label ? { label } : {}),
-    });
   const alarm = (id: string, description: string, alarmMetric: cloudwatch.IMetric, threshold = 1) => {
     const created = new cloudwatch.Alarm(scope, id, {
       alarmDescription: description,
@@ -43,7 +45,6 @@ export function createAlarmsAndDashboard(
     });
     if (topic) created.addAlarmAction(new cloudwatchActions.SnsAction(topic));
     alarms.push(created);
-    return created;
   };
 
   for (const [name, machine] of [
@@ -61,9 +62,6 @@ export function createAlarmsAndDashboard(
       machine.metricTimedOut({ period: Duration.minutes(5) }),
     );
   }
-  const guardHalts = metric(MetricName.GuardHalts, 'Guard halts');
-  const failedOutcomes = metric(MetricName.FailedOutcomes, 'Failed cases');
-  const rejected = metric(MetricName.RejectedSlackRequests, 'Rejected Slack requests');
   alarm(
     'GuardHalted',
     'The blast-radius guard halted a sweep: a larger share of candidates than maxCandidateFraction. Check the credential report; if they are real, run iam-janitor acknowledge-guard once.',
@@ -86,7 +84,12 @@ export function createAlarmsAndDashboard(
     metric(MetricName.RejectedSlackRequests),
     20,
   );
+  createDashboard(scope, alarms);
+  return alarms;
+}
 
+/** What an operator looks at: the sweep, the decisions (every button), the outcomes, the problems and the alarms. */
+function createDashboard(scope: Construct, alarms: cloudwatch.Alarm[]): void {
   new cloudwatch.Dashboard(scope, 'Dashboard', {
     widgets: [
       [
@@ -95,13 +98,13 @@ export function createAlarmsAndDashboard(
           left: [
             metric(MetricName.UsersScanned, 'Users scanned'),
             metric(MetricName.Candidates, 'Candidates'),
-            guardHalts,
+            metric(MetricName.GuardHalts, 'Guard halts'),
             metric(MetricName.RootWarnings, 'Root warnings'),
           ],
         }),
         new cloudwatch.GraphWidget({
           title: 'Decisions',
-          left: ['delete', 'disable', 'keep'].map((decision) =>
+          left: DECISIONS.map((decision) =>
             metric(MetricName.Decisions, decision, { service: 'iam-janitor', decision }),
           ),
         }),
@@ -115,11 +118,14 @@ export function createAlarmsAndDashboard(
         }),
         new cloudwatch.GraphWidget({
           title: 'Problems',
-          left: [failedOutcomes, metric(MetricName.RemovalFailures, 'Removal failures'), rejected],
+          left: [
+            metric(MetricName.FailedOutcomes, 'Failed cases'),
+            metric(MetricName.RemovalFailures, 'Removal failures'),
+            metric(MetricName.RejectedSlackRequests, 'Rejected Slack requests'),
+          ],
         }),
       ],
       [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24 })],
     ],
   });
-  return alarms;
 }

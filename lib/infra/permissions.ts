@@ -37,7 +37,12 @@ export function grantLeastPrivilege(janitor: PermissionTargets, config: JanitorC
     if (spec.table?.openCasesIndex)
       fn.addToRolePolicy(statement(['dynamodb:Scan'], [`${table.tableArn}/index/${OPEN_CASES_INDEX}`]));
     if (spec.table)
-      fn.addToRolePolicy(statement(spec.table.actions.map((action) => `dynamodb:${action}`), [table.tableArn]));
+      fn.addToRolePolicy(
+        statement(
+          spec.table.actions.map((action) => `dynamodb:${action}`),
+          [table.tableArn],
+        ),
+      );
     for (const secret of spec.secrets ?? []) readSecret(fn, secrets[secret]);
   }
 }

@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as http from 'node:http';
-import { findUser, stableId, storedTagKey, type SimAccount } from '../account';
+import { findUser, seededRandom, storedTagKey, type SimAccount } from '../account';
 import { LoopbackServer, readBody } from './http-standin';
 import { DENIED_ON_PROTECTED, IamModel } from './iam-model';
 import { MUTATING_IAM_ACTIONS, StandinError, type AwsStandinOptions, type CallRecord } from './standin-types';
 import { OrganizationModel, type MemberSession, type SimOrganization } from './organization-standin';
-import { memberValues, sendQueryError, sendQueryResult } from './xml';
+import { sendQueryError, sendQueryResult } from './xml';
+import { lookupEventsPage } from './cloudtrail-events';
+import { describeStacks, listSubscriptionsByTopic, simulatePrincipalPolicy } from './deployment-reads';
 
 export * from './standin-types';
 export { dependentItems } from './iam-model';
@@ -20,8 +22,6 @@ export { dependentItems } from './iam-model';
 
 const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
-const CLOUDFORMATION_NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
-const SNS_NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 
 /** The access key and the service a SigV4 request was signed with. */
 function signedWith(request: http.IncomingMessage): { accessKeyId?: string; service?: string } {
@@ -79,8 +79,7 @@ export class AwsStandin extends LoopbackServer {
     const { accessKeyId, service } = signedWith(request);
     const session = this.organization?.session(accessKeyId);
     if (service === 'sts') return this.sts(body, session, response);
-    if (service === 'cloudformation') return this.cloudFormation(body, response);
-    if (service === 'sns') return this.sns(body, response);
+    if (service === 'cloudformation' || service === 'sns') return this.deployment(service, body, response);
     if (this.organization) {
       if (service === 'organizations') {
         const target = String(request.headers['x-amz-target'] ?? '');
@@ -146,89 +145,17 @@ export class AwsStandin extends LoopbackServer {
     }
   }
 
-  /** CloudFormation's DescribeStacks, in the query protocol's XML: the stacks and outputs the options name. */
-  private cloudFormation(body: string, response: http.ServerResponse): void {
+  /** What `iam-janitor doctor` reads of a deployment: CloudFormation and SNS, answered from the options. */
+  private deployment(service: 'cloudformation' | 'sns', body: string, response: http.ServerResponse): void {
     const params = Object.fromEntries(new URLSearchParams(body));
-    const action = params.Action ?? '';
-    const name = params.StackName ?? '';
-    this.calls.push({ service: 'cloudformation', action, params: { StackName: name }, at: Date.now() });
-    const outputs = this.options.stacks?.[name];
-    if (action !== 'DescribeStacks' || outputs === undefined) {
-      this.calls[this.calls.length - 1]!.error = 'ValidationError';
-      return sendQueryError(response, CLOUDFORMATION_NS, {
-        status: 400,
-        code: 'ValidationError',
-        message:
-          action === 'DescribeStacks' ? `Stack with id ${name} does not exist` : `${action} is not served`,
-      });
+    const read = service === 'cloudformation' ? describeStacks : listSubscriptionsByTopic;
+    const answer = read(params, this.options, this.account.accountId);
+    this.calls.push({ service, action: params.Action ?? '', params: answer.logged, at: Date.now() });
+    if ('failure' in answer) {
+      this.calls[this.calls.length - 1]!.error = answer.failure.code;
+      return sendQueryError(response, answer.namespace, answer.failure);
     }
-    const stack = {
-      StackName: name,
-      StackId: `arn:aws:cloudformation:us-east-1:${this.account.accountId}:stack/${name}/${stableId('', name, 8)}`,
-      CreationTime: '2026-01-05T09:00:00.000Z',
-      StackStatus: 'UPDATE_COMPLETE',
-      Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-    };
-    sendQueryResult(response, CLOUDFORMATION_NS, action, { Stacks: [stack] });
-  }
-
-  /**
-   * SNS's ListSubscriptionsByTopic, in the query protocol's XML. A subscription not yet confirmed has
-   * the ARN "PendingConfirmation", as SNS answers; an unknown topic is NotFound.
-   */
-  private sns(body: string, response: http.ServerResponse): void {
-    const params = Object.fromEntries(new URLSearchParams(body));
-    const action = params.Action ?? '';
-    const topicArn = params.TopicArn ?? '';
-    this.calls.push({ service: 'sns', action, params: { TopicArn: topicArn }, at: Date.now() });
-    const subscriptions = this.options.topics?.[topicArn];
-    if (action !== 'ListSubscriptionsByTopic' || !subscriptions) {
-      this.calls[this.calls.length - 1]!.error = 'NotFound';
-      return sendQueryError(response, SNS_NS, {
-        status: 404,
-        code: 'NotFound',
-        message: 'Topic does not exist',
-      });
-    }
-    const members = subscriptions.map((subscription, index) => ({
-      TopicArn: topicArn,
-      Protocol: subscription.protocol,
-      Endpoint: subscription.endpoint,
-      Owner: this.account.accountId,
-      SubscriptionArn: subscription.confirmed
-        ? `${topicArn}:${stableId('', `${topicArn}/${index}`, 8)}`
-        : 'PendingConfirmation',
-    }));
-    sendQueryResult(response, SNS_NS, action, { Subscriptions: members });
-  }
-
-  /**
-   * IAM's policy simulator for a role the options know: each action is allowed unless the role's
-   * policies leave it out (implicitDeny) or an SCP denies it (explicitDeny, AllowedByOrganizations
-   * false). An unknown role is NoSuchEntity, as IAM answers.
-   */
-  private simulatePrincipalPolicy(params: Record<string, string>): unknown {
-    const arn = params.PolicySourceArn ?? '';
-    const role = this.options.roles?.[arn];
-    if (!role)
-      throw new StandinError(
-        'NoSuchEntity',
-        `The role with name ${arn.split('/').pop()} cannot be found.`,
-        404,
-      );
-    return {
-      EvaluationResults: memberValues(params, 'ActionNames').map((action) => {
-        const bySCP = role.deniedByOrganizations?.includes(action) ?? false;
-        const byPolicy = role.implicitlyDenied?.includes(action) ?? false;
-        return {
-          EvalActionName: action,
-          EvalResourceName: '*',
-          EvalDecision: bySCP ? 'explicitDeny' : byPolicy ? 'implicitDeny' : 'allowed',
-          OrganizationsDecisionDetail: { AllowedByOrganizations: !bySCP },
-        };
-      }),
-      IsTruncated: false,
-    };
+    sendQueryResult(response, answer.namespace, params.Action ?? '', answer.result);
   }
 
   /** One account's services; `session` is the member role a request arrived as, in organization mode. */
@@ -337,7 +264,7 @@ export class AwsStandin extends LoopbackServer {
           );
         }
       }
-      if (action === 'SimulatePrincipalPolicy') return this.simulatePrincipalPolicy(params);
+      if (action === 'SimulatePrincipalPolicy') return simulatePrincipalPolicy(params, this.options);
       return this.model.run(action, params);
     } catch (error) {
       if (error instanceof StandinError) record.error = error.code;
@@ -368,46 +295,9 @@ export class AwsStandin extends LoopbackServer {
     times.push(record.at);
     this.lookupTimes.set(region, times);
 
-    const attributes =
-      (body.LookupAttributes as { AttributeKey: string; AttributeValue: string }[] | undefined) ?? [];
-    const username = attributes.find((attribute) => attribute.AttributeKey === 'Username')?.AttributeValue;
-    record.params = { Username: username ?? '' };
-    const start = typeof body.StartTime === 'number' ? body.StartTime * 1000 : 0;
-    const end = typeof body.EndTime === 'number' ? body.EndTime * 1000 : Number.MAX_SAFE_INTEGER;
-    const events = this.account.cloudTrail
-      .filter((event) => event.region === region && (!username || event.username === username))
-      .filter((event) => event.eventTime.getTime() >= start && event.eventTime.getTime() <= end)
-      .sort((a, b) => b.eventTime.getTime() - a.eventTime.getTime());
-    const offset = Number(body.NextToken ?? 0);
-    const size = Math.min(Number(body.MaxResults ?? 50), 50);
-    const page = events.slice(offset, offset + size);
-    return {
-      Events: page.map((event, index) => ({
-        EventId: stableId(
-          '',
-          `${event.username}/${event.eventTime.toISOString()}/${index}`,
-          32,
-        ).toLowerCase(),
-        EventName: event.eventName,
-        EventSource: event.eventSource,
-        EventTime: event.eventTime.getTime() / 1000,
-        Username: event.username,
-        AccessKeyId: event.accessKeyId,
-        ReadOnly: String(/^(Get|List|Describe|Lookup)/.test(event.eventName)),
-        CloudTrailEvent: JSON.stringify({
-          eventTime: event.eventTime.toISOString(),
-          eventName: event.eventName,
-          eventSource: event.eventSource,
-          awsRegion: region,
-          sourceIPAddress: event.sourceIPAddress ?? '198.51.100.7',
-          userAgent: event.userAgent ?? 'aws-cli/2.15.0',
-          userIdentity: { type: 'IAMUser', userName: event.username },
-          ...(event.responseElements ? { responseElements: event.responseElements } : {}),
-          ...(event.errorMessage ? { errorMessage: event.errorMessage } : {}),
-        }),
-      })),
-      ...(offset + size < events.length ? { NextToken: String(offset + size) } : {}),
-    };
+    const page = lookupEventsPage(this.account, region, body);
+    record.params = { Username: page.username };
+    return page.answer;
   }
 
   // ---------------------------------------------------------------- Step Functions StartExecution
@@ -453,16 +343,4 @@ export class AwsStandin extends LoopbackServer {
       throw new StandinError('InvalidToken', 'No execution is waiting for this token');
     return {};
   }
-}
-
-/** mulberry32: a small seeded generator, so injected faults repeat from run to run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

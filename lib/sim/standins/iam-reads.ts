@@ -12,6 +12,17 @@ import { StandinError } from './standin-types';
 
 /** IAM's read actions, as the stand-in answers them. */
 export function readHandlers(model: IamState): Record<string, Handler> {
+  return {
+    ...accountReads(model),
+    ...loginAndKeyReads(model),
+    ...otherCredentialReads(model),
+    ...mfaReads(model),
+    ...permissionReads(model),
+  };
+}
+
+/** The credential report and the users themselves. */
+function accountReads(model: IamState): Record<string, Handler> {
   const account = model.account;
   return {
     GenerateCredentialReport: (_params) => {
@@ -69,6 +80,13 @@ export function readHandlers(model: IamState): Record<string, Handler> {
     ListUserTags: (params) => {
       return model.page(params, 'Tags', tagList(model.user(params).tags));
     },
+  };
+}
+
+/** The console password and the access keys. */
+function loginAndKeyReads(model: IamState): Record<string, Handler> {
+  const account = model.account;
+  return {
     GetLoginProfile: (params) => {
       const user = model.user(params);
       const password = requireLoginProfile(user);
@@ -111,6 +129,13 @@ export function readHandlers(model: IamState): Record<string, Handler> {
       }
       throw new StandinError('AccessDenied', 'The access key does not exist in this account', 403);
     },
+  };
+}
+
+/** Signing certificates, SSH keys and service-specific credentials: the credentials the report leaves out. */
+function otherCredentialReads(model: IamState): Record<string, Handler> {
+  const account = model.account;
+  return {
     ListSigningCertificates: (params) => {
       const user = model.user(params);
       return model.page(
@@ -150,6 +175,13 @@ export function readHandlers(model: IamState): Record<string, Handler> {
         })),
       };
     },
+  };
+}
+
+/** MFA devices, and the virtual ones with their tags. */
+function mfaReads(model: IamState): Record<string, Handler> {
+  const account = model.account;
+  return {
     ListMFADevices: (params) => {
       const user = model.user(params);
       return model.page(
@@ -180,6 +212,13 @@ export function readHandlers(model: IamState): Record<string, Handler> {
         throw new StandinError('NoSuchEntity', `MFA device ${params.SerialNumber} cannot be found.`, 404);
       return model.page(params, 'Tags', tagList(device.tags ?? {}));
     },
+  };
+}
+
+/** Inline and managed policies, and groups. */
+function permissionReads(model: IamState): Record<string, Handler> {
+  const account = model.account;
+  return {
     ListUserPolicies: (params) => {
       return model.page(params, 'PolicyNames', Object.keys(model.user(params).inlinePolicies));
     },

@@ -5,7 +5,17 @@ import { memberList, memberValues } from './xml';
 
 /** IAM's changing actions, as the stand-in applies them to the emulated account. */
 export function writeHandlers(model: IamState): Record<string, Handler> {
-  const account = model.account;
+  return {
+    ...credentialUpdates(model),
+    ...credentialDeletions(model),
+    ...mfaWrites(model),
+    ...userRemovals(model),
+    ...restoreWrites(model),
+  };
+}
+
+/** The password deleted, and credentials set Active or Inactive. */
+function credentialUpdates(model: IamState): Record<string, Handler> {
   return {
     DeleteLoginProfile: (params) => {
       const user = model.user(params);
@@ -49,6 +59,12 @@ export function writeHandlers(model: IamState): Record<string, Handler> {
         `Service-specific credential ${params.ServiceSpecificCredentialId}`,
       );
     },
+  };
+}
+
+/** Credentials deleted. */
+function credentialDeletions(model: IamState): Record<string, Handler> {
+  return {
     DeleteAccessKey: (params) => {
       return model.removeFrom(
         model.user(params).accessKeys,
@@ -77,6 +93,13 @@ export function writeHandlers(model: IamState): Record<string, Handler> {
         `Service-specific credential ${params.ServiceSpecificCredentialId}`,
       );
     },
+  };
+}
+
+/** MFA devices deactivated, tagged and deleted. */
+function mfaWrites(model: IamState): Record<string, Handler> {
+  const account = model.account;
+  return {
     DeactivateMFADevice: (params) => {
       const user = model.user(params);
       model.removeFrom(
@@ -111,6 +134,13 @@ export function writeHandlers(model: IamState): Record<string, Handler> {
       account.virtualMfaDevices.delete(params.SerialNumber!);
       return undefined;
     },
+  };
+}
+
+/** Policies, groups and the user removed; tags changed. */
+function userRemovals(model: IamState): Record<string, Handler> {
+  const account = model.account;
+  return {
     DeleteUserPolicy: (params) => {
       const user = model.user(params);
       if (!(params.PolicyName! in user.inlinePolicies))
@@ -161,6 +191,13 @@ export function writeHandlers(model: IamState): Record<string, Handler> {
       }
       return undefined;
     },
+  };
+}
+
+/** What a restore calls to create the user again. */
+function restoreWrites(model: IamState): Record<string, Handler> {
+  const account = model.account;
+  return {
     CreateUser: (params) => {
       const name = params.UserName ?? '';
       if (findUser(account, name))

@@ -54,6 +54,21 @@ export class JiraStandin extends HttpStandin {
     super();
   }
 
+  /** GET /project/{key}/statuses: each issue type of the project with its workflow's statuses. */
+  private statusesOf(projectKey: string) {
+    const types = this.issueTypesOf(projectKey);
+    if (!types) return { status: 404, body: { errorMessages: ['No project could be found with key.'] } };
+    return {
+      status: 200,
+      body: types.map((name, index) => ({
+        id: String(10001 + index),
+        name,
+        subtask: false,
+        statuses: ['To Do', 'In Progress', 'Done'].map((status) => ({ name: status })),
+      })),
+    };
+  }
+
   private issueTypesOf(projectKey: string): string[] | undefined {
     return this.projects ? this.projects[projectKey] : ['Task', 'Bug', 'Story'];
   }
@@ -75,19 +90,7 @@ export class JiraStandin extends HttpStandin {
         body: { accountId: '5b10ac8d82e05b22cc7d4ef5', emailAddress: this.email, active: true },
       };
     const statuses = /^\/rest\/api\/3\/project\/([^/]+)\/statuses$/.exec(path);
-    if (statuses && method === 'GET') {
-      const types = this.issueTypesOf(decodeURIComponent(statuses[1]!));
-      if (!types) return { status: 404, body: { errorMessages: ['No project could be found with key.'] } };
-      return {
-        status: 200,
-        body: types.map((name, index) => ({
-          id: String(10001 + index),
-          name,
-          subtask: false,
-          statuses: ['To Do', 'In Progress', 'Done'].map((status) => ({ name: status })),
-        })),
-      };
-    }
+    if (statuses && method === 'GET') return this.statusesOf(decodeURIComponent(statuses[1]!));
     if (path === '/rest/api/3/search/jql') {
       const jql = String(method === 'GET' ? url.searchParams.get('jql') : json.jql);
       const label = /labels = "([^"]+)"/.exec(jql)?.[1];

@@ -98,6 +98,39 @@ export class OrganizationModel {
     };
   }
 
+  private describeOrganization() {
+    const { id, managementAccountId } = this.organization;
+    return {
+      Organization: {
+        Id: id,
+        Arn: `arn:aws:organizations::${managementAccountId}:organization/${id}`,
+        FeatureSet: 'ALL',
+        MasterAccountId: managementAccountId,
+        MasterAccountArn: `arn:aws:organizations::${managementAccountId}:account/${id}/${managementAccountId}`,
+        MasterAccountEmail: `aws+${managementAccountId}@example.com`,
+      },
+    };
+  }
+
+  /** The parent of an account or OU: the root or an OU, as ListParents names it. */
+  private listParents(childId: string) {
+    const parentId =
+      childId === this.organization.managementAccountId
+        ? this.organization.rootId
+        : (this.member(childId)?.parentId ??
+          this.organization.units.find((unit) => unit.id === childId)?.parentId);
+    if (!parentId)
+      throw new StandinError(
+        'ChildNotFoundException',
+        `We can't find an organizational unit (OU) or AWS account with the ChildId ${childId}.`,
+      );
+    return {
+      Parents: [
+        { Id: parentId, Type: parentId === this.organization.rootId ? 'ROOT' : 'ORGANIZATIONAL_UNIT' },
+      ],
+    };
+  }
+
   /** Organizations, as the management (or delegated administrator) account may call it. */
   organizations(action: string, body: Record<string, unknown>, caller: MemberSession | undefined): unknown {
     if (caller)
@@ -128,16 +161,7 @@ export class OrganizationModel {
     ];
     switch (action) {
       case 'DescribeOrganization':
-        return {
-          Organization: {
-            Id: this.organization.id,
-            Arn: `arn:aws:organizations::${this.organization.managementAccountId}:organization/${this.organization.id}`,
-            FeatureSet: 'ALL',
-            MasterAccountId: this.organization.managementAccountId,
-            MasterAccountArn: `arn:aws:organizations::${this.organization.managementAccountId}:account/${this.organization.id}/${this.organization.managementAccountId}`,
-            MasterAccountEmail: `aws+${this.organization.managementAccountId}@example.com`,
-          },
-        };
+        return this.describeOrganization();
       case 'DescribeAccount': {
         const account = accounts().find((shape) => shape.Id === body.AccountId);
         if (!account)
@@ -147,24 +171,8 @@ export class OrganizationModel {
           );
         return { Account: account };
       }
-      case 'ListParents': {
-        const childId = String(body.ChildId ?? '');
-        const parentId =
-          childId === this.organization.managementAccountId
-            ? this.organization.rootId
-            : (this.member(childId)?.parentId ??
-              this.organization.units.find((unit) => unit.id === childId)?.parentId);
-        if (!parentId)
-          throw new StandinError(
-            'ChildNotFoundException',
-            `We can't find an organizational unit (OU) or AWS account with the ChildId ${childId}.`,
-          );
-        return {
-          Parents: [
-            { Id: parentId, Type: parentId === this.organization.rootId ? 'ROOT' : 'ORGANIZATIONAL_UNIT' },
-          ],
-        };
-      }
+      case 'ListParents':
+        return this.listParents(String(body.ChildId ?? ''));
       case 'ListAccounts':
         return page(accounts(), 'Accounts');
       case 'ListAccountsForParent': {

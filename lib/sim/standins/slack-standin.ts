@@ -90,26 +90,8 @@ export class SlackStandin extends HttpStandin {
         this.messages.set(ts, message);
         return { status: 200, body: { ok: true, channel, ts } };
       }
-      case 'users.info': {
-        // Every simulated person's e-mail is <user id, lower case>@example.com; their name is personName's.
-        const user = String(fields.user ?? '');
-        const person = this.workspace.people ? this.workspace.people[user] : {};
-        if (!/^[UW][A-Z0-9]{8,}$/.test(user) || !person)
-          return { status: 200, body: { ok: false, error: 'user_not_found' } };
-        return {
-          status: 200,
-          body: {
-            ok: true,
-            user: {
-              id: user,
-              deleted: person.deleted ?? false,
-              is_bot: person.isBot ?? false,
-              real_name: personName(user),
-              profile: { email: `${user.toLowerCase()}@example.com`, real_name: personName(user) },
-            },
-          },
-        };
-      }
+      case 'users.info':
+        return this.userInfo(String(fields.user ?? ''));
       case 'auth.test':
         return {
           status: 200,
@@ -123,27 +105,8 @@ export class SlackStandin extends HttpStandin {
             bot_id: 'B0BOT00000',
           },
         };
-      case 'conversations.info': {
-        if (this.workspace.scopes && !this.workspace.scopes.includes('channels:read'))
-          return { status: 200, body: { ok: false, error: 'missing_scope', needed: 'channels:read' } };
-        const found = this.workspace.channels
-          ? this.workspace.channels[channel]
-          : { name: 'iam-janitor', isMember: true };
-        if (!found || (found.isPrivate && !found.isMember))
-          return { status: 200, body: { ok: false, error: 'channel_not_found' } };
-        return {
-          status: 200,
-          body: {
-            ok: true,
-            channel: {
-              id: channel,
-              name: found.name,
-              is_private: found.isPrivate ?? false,
-              is_member: found.isMember,
-            },
-          },
-        };
-      }
+      case 'conversations.info':
+        return this.conversationInfo(channel);
       case 'chat.postEphemeral': {
         this.posts.push(post(`eph.${++this.counter}`));
         return { status: 200, body: { ok: true, message_ts: `eph.${this.counter}` } };
@@ -151,6 +114,49 @@ export class SlackStandin extends HttpStandin {
       default:
         return { status: 200, body: { ok: false, error: 'unknown_method' } };
     }
+  }
+
+  /** users.info: every simulated person's e-mail is <user id, lower case>@example.com; their name is personName's. */
+  private userInfo(user: string) {
+    const person = this.workspace.people ? this.workspace.people[user] : {};
+    if (!/^[UW][A-Z0-9]{8,}$/.test(user) || !person)
+      return { status: 200, body: { ok: false, error: 'user_not_found' } };
+    return {
+      status: 200,
+      body: {
+        ok: true,
+        user: {
+          id: user,
+          deleted: person.deleted ?? false,
+          is_bot: person.isBot ?? false,
+          real_name: personName(user),
+          profile: { email: `${user.toLowerCase()}@example.com`, real_name: personName(user) },
+        },
+      },
+    };
+  }
+
+  /** conversations.info, which needs channels:read: a private channel the bot is not in is not found. */
+  private conversationInfo(channel: string) {
+    if (this.workspace.scopes && !this.workspace.scopes.includes('channels:read'))
+      return { status: 200, body: { ok: false, error: 'missing_scope', needed: 'channels:read' } };
+    const found = this.workspace.channels
+      ? this.workspace.channels[channel]
+      : { name: 'iam-janitor', isMember: true };
+    if (!found || (found.isPrivate && !found.isMember))
+      return { status: 200, body: { ok: false, error: 'channel_not_found' } };
+    return {
+      status: 200,
+      body: {
+        ok: true,
+        channel: {
+          id: channel,
+          name: found.name,
+          is_private: found.isPrivate ?? false,
+          is_member: found.isMember,
+        },
+      },
+    };
   }
 
   /** Posts of one kind, e.g. the thread replies to a message. */
