@@ -7,7 +7,7 @@ import { emptyAccount } from '../lib/sim/account';
 import { Simulation } from '../lib/sim/engine';
 import { generateScenario } from '../lib/sim/generate';
 import type { SimOrganization } from '../lib/sim/standins/organization-standin';
-import { buildAccount } from '../lib/sim/scenario';
+import { buildAccount } from '../lib/sim/scenario-accounts';
 
 export interface OrganizationFigures {
   accounts: number;

@@ -5,7 +5,6 @@
  */
 import './env';
 import '../lib/sim/promise-with-resolvers';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,19 +17,19 @@ import {
   ListUsersCommand,
   type User,
 } from '@aws-sdk/client-iam';
-import { build } from 'esbuild';
 import { mapWithConcurrency } from '../lambdas/commons/runtime/concurrency';
+import { DAY_MS } from '../lambdas/commons/runtime/time';
 import { PatientRetryStrategy } from '../lambdas/commons/runtime/clients';
 import { runInventory } from '../lambdas/inventory/inventory';
 import { handler as contextHandler } from '../lambdas/gather-context/handler';
 import { handler as inventoryHandler } from '../lambdas/inventory/handler';
+import { benchBundles } from './bundles';
 import { handleSignedClicks } from './interactions';
 import { benchOrganization } from './organization';
-import { benchmarksMarkdown, type BenchResults, type BundleFigure } from './report';
-import { LAMBDA_NAMES, esbuildOptions, handlerEntry } from '../lib/infra/janitor-function';
+import { benchmarksMarkdown, type BenchResults } from './report';
 import { candidateOf, type SimAccount } from '../lib/sim/account';
 import { generateScenario } from '../lib/sim/generate';
-import { buildAccount } from '../lib/sim/scenario';
+import { buildAccount } from '../lib/sim/scenario-accounts';
 import { AwsStandin } from '../lib/sim/standins/aws-standin';
 import { Simulation } from '../lib/sim/engine';
 import { runScenario } from '../lib/sim/run-scenario';
@@ -38,8 +37,7 @@ import { loadScenario } from '../lib/sim/scenario';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const ROOT = path.join(__dirname, '..');
-const DAY = 86_400_000;
-const ago = (days: number) => new Date(Date.now() - days * DAY);
+const ago = (days: number) => new Date(Date.now() - days * DAY_MS);
 const PRICE_PER_TRANSITION = 0.025 / 1000;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const BASE_CONFIG = {
@@ -82,7 +80,7 @@ async function naiveInventory(iam: IAMClient): Promise<number> {
       const used = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId! }));
       last = Math.max(last, used.AccessKeyLastUsed?.LastUsedDate?.getTime() ?? 0);
     }
-    if (Date.now() - last >= 45 * DAY) idle++;
+    if (Date.now() - last >= 45 * DAY_MS) idle++;
   });
   return idle;
 }
@@ -286,61 +284,6 @@ async function benchCases() {
   };
 }
 
-/** The yardstick of cold load (bench/reference/handler.ts), bundled as the functions are. */
-const REFERENCE = 'reference';
-
-async function benchBundles() {
-  const outdir = path.join(ROOT, 'bench', 'out');
-  const figures: Record<string, BundleFigure> = {};
-  const outfiles = new Map<string, string>();
-  const entries: [string, string][] = [
-    [REFERENCE, path.join(ROOT, 'bench', 'reference', 'handler.ts')],
-    ...LAMBDA_NAMES.map((name): [string, string] => [name, handlerEntry(name)]),
-  ];
-  for (const [name, entry] of entries) {
-    const outfile = path.join(outdir, name, 'index.js');
-    const result = await build(esbuildOptions(entry, outfile));
-    figures[name] = {
-      bytes: Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0),
-      coldLoadMs: 0,
-      ratio: 0,
-      ratioSpread: [0, 0],
-    };
-    outfiles.set(name, outfile);
-  }
-  // Nine rounds, each loading every bundle once: a slow spell on this shared 2-core machine then
-  // touches every function a little rather than one function's whole sample.
-  const loads = new Map<string, number[]>();
-  for (let round = 0; round < 9; round++) {
-    for (const [name, outfile] of outfiles) {
-      const printed = execFileSync(
-        process.execPath,
-        [
-          '-e',
-          `const t=process.hrtime.bigint();require(${JSON.stringify(outfile)});console.log(Number(process.hrtime.bigint()-t)/1e6)`,
-        ],
-        {
-          env: { ...process.env, AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'SILENT' },
-        },
-      );
-      loads.set(name, [...(loads.get(name) ?? []), Number(String(printed).trim())]);
-    }
-  }
-  // Each round's ratio to the reference loaded in that same round: a slow spell slows both.
-  const reference = loads.get(REFERENCE)!;
-  for (const [name, figure] of Object.entries(figures)) {
-    const ratios = loads.get(name)!.map((ms, round) => ms / reference[round]!);
-    figure.coldLoadMs = median(loads.get(name)!);
-    figure.ratio = median(ratios);
-    figure.ratioSpread = [Math.min(...ratios), Math.max(...ratios)];
-    log(
-      `bundle ${name}: ${figure.bytes} bytes, cold load ${figure.coldLoadMs.toFixed(1)} ms, ${figure.ratio.toFixed(2)}× the reference (${figure.ratioSpread.map((ratio) => ratio.toFixed(2)).join('–')})`,
-    );
-  }
-  return figures;
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)]!;
 

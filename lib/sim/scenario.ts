@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as z from 'zod';
-import { addUser, emptyAccount, type SimAccount } from './account';
 
 /**
  * The simulation scenario format of ARCHITECTURE.md. Fields beyond the first design brief: `openCases` (users whose
@@ -315,51 +314,3 @@ export function loadScenario(file: string): Scenario {
 }
 
 export type ScenarioAccount = Omit<z.infer<typeof memberAccountSchema>, 'state' | 'memberRoles'>;
-
-/** Builds the emulated account, with every date exactly as the scenario writes it. */
-export function buildAccount(scenario: ScenarioAccount): SimAccount {
-  const date = (iso: string) => new Date(iso);
-  const account = emptyAccount(scenario.accountId);
-  if (scenario.alias) account.alias = scenario.alias;
-  account.root = {
-    passwordLastUsed: scenario.root.passwordLastUsed ? date(scenario.root.passwordLastUsed) : null,
-    mfaActive: scenario.root.mfaActive,
-    accessKey1Active: scenario.root.accessKey1Active,
-    accessKey2Active: scenario.root.accessKey2Active,
-  };
-  for (const user of scenario.users) {
-    const created = date(user.createDate);
-    addUser(account, {
-      userName: user.userName,
-      path: user.path,
-      createDate: created,
-      password: user.password
-        ? { createDate: created, lastUsed: user.passwordLastUsed ? date(user.passwordLastUsed) : null }
-        : null,
-      accessKeys: user.accessKeys.map((key) => ({
-        id: key.id,
-        status: key.status,
-        createDate: date(key.createDate),
-        lastUsedDate: key.lastUsedDate ? date(key.lastUsedDate) : null,
-        lastUsedService: key.lastUsedService,
-        lastUsedRegion: key.lastUsedRegion,
-      })),
-      mfaDevices: user.mfaDevices.map((device) => ({ ...device, enableDate: created })),
-      signingCertificates: user.signingCertificates,
-      sshPublicKeys: user.sshPublicKeys,
-      serviceSpecificCredentials: user.serviceSpecificCredentials.map((credential) => ({
-        ...credential,
-        status: 'Active' as const,
-      })),
-      groups: user.groups,
-      managedPolicies: user.managedPolicies,
-      inlinePolicies: Object.fromEntries(
-        Object.entries(user.inlinePolicies).map(([name, document]) => [name, JSON.stringify(document)]),
-      ),
-      permissionsBoundary: user.permissionsBoundary ?? null,
-      tags: user.tags,
-    });
-  }
-  account.cloudTrail = scenario.cloudTrail.map((event) => ({ ...event, eventTime: date(event.eventTime) }));
-  return account;
-}
