@@ -1,8 +1,9 @@
 /**
- * Three projects, so that a developer runs the fast ones alone (`npx jest --selectProjects unit`,
- * a few seconds); `npm test` runs all three.
+ * Four projects, one per folder of test/, so that a developer runs the fast ones alone
+ * (`npx jest --selectProjects unit`, a few seconds); `npm test` runs all four.
  * - unit: plain logic, and handlers against a stand-in, no state machine;
- * - workflow: the real ASL through the offline engine, the simulator, the CLI against it;
+ * - workflow: the real ASL through the offline engine and the simulator;
+ * - cli: the commands people type, against the simulator and the stand-ins;
  * - infrastructure: the CDK stack, cdk-nag and the bundles.
  */
 const base = {
@@ -14,47 +15,11 @@ const base = {
   testTimeout: 60000,
 };
 
-const files = (...names) => names.map((name) => `<rootDir>/test/${name}.test.ts`);
-
-const infrastructure = files('bundle', 'operate', 'stack');
-const workflow = files(
-  'audit',
-  'case-machine',
-  'check-setup',
-  'credentials',
-  'decision-delivery',
-  'determinism',
-  'interactions',
-  'later-sweeps',
-  'log-hygiene',
-  'lookup-rate',
-  'offboard',
-  'organization',
-  'organization-cli',
-  'organization-scope',
-  'remind',
-  'self-decision',
-  'sentences',
-  'simulate',
-  'summary',
-);
+const project = (name) => ({ ...base, displayName: name, testMatch: [`<rootDir>/test/${name}/**/*.test.ts`] });
 
 /** @type {import('jest').Config} */
 module.exports = {
   testTimeout: 60000,
   maxWorkers: 2,
-  projects: [
-    { ...base, displayName: 'infrastructure', testMatch: infrastructure },
-    { ...base, displayName: 'workflow', testMatch: workflow },
-    // Every other test file is a unit test: a new file runs somewhere without being listed.
-    {
-      ...base,
-      displayName: 'unit',
-      testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: [
-        '/node_modules/',
-        ...[...infrastructure, ...workflow].map((file) => file.replace('<rootDir>', '')),
-      ],
-    },
-  ],
+  projects: ['unit', 'workflow', 'cli', 'infrastructure'].map(project),
 };

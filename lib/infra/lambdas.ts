@@ -7,7 +7,7 @@ import type { LambdaName } from './janitor-function';
  * One entry per Lambda: what it is, how it is sized, and everything its role may do apart from
  * what ties it to the state machines (its Task states' ARNs and SendTaskSuccess on the case
  * machine, which the stack adds once the machines exist). The stack builds and grants from it;
- * `test/stack.test.ts` writes each role's actions out as literals from the code's own calls, so an
+ * `test/infrastructure/stack.test.ts` writes each role's actions out as literals from the code's own calls, so an
  * over-grant here fails there.
  *
  * Adding a Lambda: its folder `lambdas/<name>/handler.ts`, its name in LAMBDA_NAMES, an entry here,

@@ -1,0 +1,53 @@
+import type { CaseRecord } from '../../lambdas/commons/case/case-store';
+import { reminderDue } from '../../lambdas/remind/handler';
+import { handler as remind } from '../../lambdas/remind/handler';
+import { useClock } from '../../lambdas/commons/runtime/clock';
+import { lambdaContext } from '../../lib/sim/engine';
+import { CASE_ID, startWaitingCase } from '../helpers/sim';
+
+const waiting = {
+  status: 'awaiting-decision',
+  slackTs: '1.2',
+  openedAt: '2026-11-22T09:00:00.000Z',
+} as CaseRecord;
+
+describe('reminders', () => {
+  it('are due every reminderHours after the request, then after the last reminder', () => {
+    expect(reminderDue(waiting, 24, new Date('2026-11-23T08:59:00Z'))).toBe(false);
+    expect(reminderDue(waiting, 24, new Date('2026-11-23T09:00:00Z'))).toBe(true);
+    expect(
+      reminderDue(
+        { ...waiting, lastReminderAt: '2026-11-23T09:00:00.000Z' },
+        24,
+        new Date('2026-11-23T10:00:00Z'),
+      ),
+    ).toBe(false);
+  });
+
+  it('are never due for a decided or closed case', () => {
+    expect(reminderDue({ ...waiting, status: 'decided' }, 24, new Date('2026-12-30T00:00:00Z'))).toBe(false);
+    expect(reminderDue({ ...waiting, status: 'closed' }, 24, new Date('2026-12-30T00:00:00Z'))).toBe(false);
+  });
+
+  it('are posted in the thread of a waiting case, once per period', async () => {
+    const { sim, finished } = await startWaitingCase();
+    const later = new Date(Date.now() + 25 * 3_600_000);
+    // Invoked as Lambda invokes it, (event, context); the time is the clock's, a day later.
+    useClock({ now: () => later });
+    try {
+      expect((await remind({}, lambdaContext('remind'))).reminded).toEqual([CASE_ID]);
+      expect((await remind({}, lambdaContext('remind'))).reminded).toEqual([]);
+    } finally {
+      useClock(undefined);
+    }
+    const record = await sim.caseRecord(CASE_ID);
+    expect(sim.slack.threadOf(record!.slackTs!).map((post) => post.text)).toEqual([
+      expect.stringMatching(
+        /^Reminder: loaded still needs a decision\. About \d+ h left; without one the user is kept\.$/,
+      ),
+    ]);
+    expect(record?.reminders).toBe(1);
+    await finished;
+    await sim.stop();
+  });
+});
