@@ -71,6 +71,15 @@ export default tseslint.config(
     },
   },
   {
+    // Files a newcomer reads at once, and functions that fit a screen.
+    files: ['lambdas/**/*.ts', 'lib/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'],
+    rules: { 'max-lines': ['error', { max: 350 }] },
+  },
+  {
+    files: ['lambdas/**/*.ts', 'lib/**/*.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 80 }] },
+  },
+  {
     // Promises that nobody awaits, or that are handed where a plain value is expected, lose errors.
     files: ['**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

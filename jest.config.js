@@ -15,7 +15,11 @@ const base = {
   testTimeout: 60000,
 };
 
-const project = (name) => ({ ...base, displayName: name, testMatch: [`<rootDir>/test/${name}/**/*.test.ts`] });
+const project = (name) => ({
+  ...base,
+  displayName: name,
+  testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+});
 
 /** @type {import('jest').Config} */
 module.exports = {
