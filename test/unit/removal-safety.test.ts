@@ -1,72 +1,10 @@
-import { IAMClient } from '@aws-sdk/client-iam';
-import { PatientRetryStrategy } from '../../lambdas/commons/runtime/clients';
-import {
-  act,
-  deletionSteps,
-  planRemoval,
-  type ActInput,
-  type CaseExpectations,
-  type Snapshot,
-} from '../../lambdas/act/removal';
-import { addUser, emptyAccount, type SimAccount, type SimUser } from '../../lib/sim/account';
-import type { AwsStandin, AwsStandinOptions } from '../../lib/sim/standins/aws-standin';
+import { deleteInput, expectationsOf, expectGone, setUp, standin, stopStandin } from '../helpers/removal';
+import { act, deletionSteps, planRemoval, type Snapshot } from '../../lambdas/act/removal';
+import { addUser, type SimAccount, type SimUser } from '../../lib/sim/account';
 import { addLoadedUser } from '../helpers/loaded-user';
-import { ago, startStandin } from '../helpers/standin';
+import { ago } from '../helpers/standin';
 
-const POLICY = {
-  protectedTagKey: 'iam-janitor:protected',
-  exemptUserNames: ['break-glass-admin'],
-  exemptPathPrefixes: ['/service-accounts/'],
-  keepUntilTagKey: 'iam-janitor:keep-until',
-  keepDays: 90,
-};
-
-let standin: AwsStandin;
-afterEach(() => standin?.stop());
-
-async function setUp(
-  options: AwsStandinOptions = {},
-  build: (account: SimAccount) => void = (account) => addLoadedUser(account),
-) {
-  const account = emptyAccount();
-  build(account);
-  standin = await startStandin(account, options);
-  const iam = new IAMClient({
-    endpoint: standin.url,
-    region: 'us-east-1',
-    retryStrategy: new PatientRetryStrategy(15, 2),
-  });
-  return { account, iam };
-}
-
-function deleteInput(iam: IAMClient, overrides: Partial<ActInput> = {}): ActInput {
-  return {
-    iam,
-    action: 'delete',
-    userName: 'loaded',
-    policy: POLICY,
-    dryRun: false,
-    now: new Date(),
-    saveSnapshot: async () => undefined,
-    ...overrides,
-  };
-}
-
-/** What a case opened now on the loaded user's last use would expect. */
-function expectationsOf(account: SimAccount, overrides: Partial<CaseExpectations> = {}): CaseExpectations {
-  const user = account.users.get('loaded')!;
-  return {
-    userId: user.userId,
-    openedAt: new Date().toISOString(),
-    lastActivity: user.accessKeys[0]!.lastUsedDate!.toISOString(),
-    ...overrides,
-  };
-}
-
-function expectGone(account: SimAccount, userName = 'loaded') {
-  expect(account.users.has(userName)).toBe(false);
-  expect([...account.virtualMfaDevices.keys()].filter((serial) => serial.includes(userName))).toEqual([]);
-}
+afterEach(stopStandin);
 
 describe('refusals', () => {
   it.each([

@@ -1,49 +1,9 @@
-import { IAMClient } from '@aws-sdk/client-iam';
-import { PatientRetryStrategy } from '../../lambdas/commons/runtime/clients';
-import { act, deletionSteps, planRemoval, type ActInput } from '../../lambdas/act/removal';
-import { addUser, emptyAccount, type SimAccount } from '../../lib/sim/account';
-import type { AwsStandin, AwsStandinOptions } from '../../lib/sim/standins/aws-standin';
-import { addLoadedUser } from '../helpers/loaded-user';
-import { ago, startStandin } from '../helpers/standin';
+import { deleteInput, setUp, standin, stopStandin } from '../helpers/removal';
+import { act, deletionSteps, planRemoval } from '../../lambdas/act/removal';
+import { addUser, type SimAccount } from '../../lib/sim/account';
+import { ago } from '../helpers/standin';
 
-const POLICY = {
-  protectedTagKey: 'iam-janitor:protected',
-  exemptUserNames: ['break-glass-admin'],
-  exemptPathPrefixes: ['/service-accounts/'],
-  keepUntilTagKey: 'iam-janitor:keep-until',
-  keepDays: 90,
-};
-
-let standin: AwsStandin;
-afterEach(() => standin?.stop());
-
-async function setUp(
-  options: AwsStandinOptions = {},
-  build: (account: SimAccount) => void = (account) => addLoadedUser(account),
-) {
-  const account = emptyAccount();
-  build(account);
-  standin = await startStandin(account, options);
-  const iam = new IAMClient({
-    endpoint: standin.url,
-    region: 'us-east-1',
-    retryStrategy: new PatientRetryStrategy(15, 2),
-  });
-  return { account, iam };
-}
-
-function deleteInput(iam: IAMClient, overrides: Partial<ActInput> = {}): ActInput {
-  return {
-    iam,
-    action: 'delete',
-    userName: 'loaded',
-    policy: POLICY,
-    dryRun: false,
-    now: new Date(),
-    saveSnapshot: async () => undefined,
-    ...overrides,
-  };
-}
+afterEach(stopStandin);
 
 describe('the steps IAM cannot guard', () => {
   const groupsOnly = (account: SimAccount) =>

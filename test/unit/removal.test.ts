@@ -1,56 +1,11 @@
+import { deleteInput, expectGone, setUp, standin, stopStandin } from '../helpers/removal';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { PatientRetryStrategy } from '../../lambdas/commons/runtime/clients';
-import { act, deletionSteps, planRemoval, type ActInput, type Snapshot } from '../../lambdas/act/removal';
+import { act, deletionSteps, planRemoval, type Snapshot } from '../../lambdas/act/removal';
 import { restoreUser } from '../../lambdas/act/restore';
 import { runSteps } from '../../lambdas/act/runner';
-import { emptyAccount, type SimAccount } from '../../lib/sim/account';
-import type { AwsStandin, AwsStandinOptions } from '../../lib/sim/standins/aws-standin';
 import { addLoadedUser } from '../helpers/loaded-user';
-import { startStandin } from '../helpers/standin';
 
-const POLICY = {
-  protectedTagKey: 'iam-janitor:protected',
-  exemptUserNames: ['break-glass-admin'],
-  exemptPathPrefixes: ['/service-accounts/'],
-  keepUntilTagKey: 'iam-janitor:keep-until',
-  keepDays: 90,
-};
-
-let standin: AwsStandin;
-afterEach(() => standin?.stop());
-
-async function setUp(
-  options: AwsStandinOptions = {},
-  build: (account: SimAccount) => void = (account) => addLoadedUser(account),
-) {
-  const account = emptyAccount();
-  build(account);
-  standin = await startStandin(account, options);
-  const iam = new IAMClient({
-    endpoint: standin.url,
-    region: 'us-east-1',
-    retryStrategy: new PatientRetryStrategy(15, 2),
-  });
-  return { account, iam };
-}
-
-function deleteInput(iam: IAMClient, overrides: Partial<ActInput> = {}): ActInput {
-  return {
-    iam,
-    action: 'delete',
-    userName: 'loaded',
-    policy: POLICY,
-    dryRun: false,
-    now: new Date(),
-    saveSnapshot: async () => undefined,
-    ...overrides,
-  };
-}
-
-function expectGone(account: SimAccount, userName = 'loaded') {
-  expect(account.users.has(userName)).toBe(false);
-  expect([...account.virtualMfaDevices.keys()].filter((serial) => serial.includes(userName))).toEqual([]);
-}
+afterEach(stopStandin);
 
 describe('delete', () => {
   it('deletes a fully loaded user with no orphaned virtual MFA device', async () => {
