@@ -6,6 +6,7 @@ import { formatTime, wholeSeconds } from '../commons/runtime/text';
 import {
   refuseIfProtected,
   refuseSelfDecision,
+  usedAfter,
   verifyIdentity,
   type Deciders,
   type GuardPolicy,
@@ -117,8 +118,7 @@ function assertUnusedSince(
   liveLastUsed: string | null,
   openedOn: string | null,
 ): void {
-  if (liveLastUsed === null) return;
-  if (openedOn === null || wholeSeconds(liveLastUsed) > wholeSeconds(openedOn)) {
+  if (liveLastUsed !== null && usedAfter(liveLastUsed, openedOn)) {
     throw new UserBecameActiveError(
       `${userName}'s ${label} was used at ${formatTime(liveLastUsed)}, after the use the case was opened on (${openedOn ? formatTime(openedOn) : 'never used'}): it is in use, so it was not deactivated.`,
     );

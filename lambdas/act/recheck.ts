@@ -69,13 +69,22 @@ export function verifyIdentity(plan: Pick<Snapshot, 'userName' | 'userId'>, expe
 }
 
 /**
+ * The one "activity since" rule, for a user and for one credential alike: a use is new when the
+ * case was opened on no recorded use, or when it is later than that use, to the second (IAM and
+ * the credential report keep no finer time).
+ */
+export function usedAfter(lastUsed: string | null, openedOn: string | null): boolean {
+  if (lastUsed === null) return false;
+  return openedOn === null || wholeSeconds(lastUsed) > wholeSeconds(openedOn);
+}
+
+/**
  * Stops when the user used a credential after the activity the case was opened on: approval can
  * take days, and a user who came back must not lose their access because of an old decision.
  */
 export function recheckActivity(plan: Snapshot, openedOnActivity: string | null, openedAt?: string): void {
   const latest = latestUse(plan);
-  if (latest === null) return;
-  if (openedOnActivity === null || wholeSeconds(latest) > wholeSeconds(openedOnActivity)) {
+  if (latest !== null && usedAfter(latest, openedOnActivity)) {
     throw new UserBecameActiveError(
       `${plan.userName} used a credential at ${formatTime(latest)}, after the case${openedAt ? ` opened at ${formatTime(openedAt)}` : ''} on ${openedOnActivity ? `a last use at ${formatTime(openedOnActivity)}` : 'no recorded use'}.`,
     );
