@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as v from 'valibot';
+import type { ActOutput } from '../commons/case-state';
 import { refuseOutOfScope } from '../commons/iam/account-scope';
 import {
   caseStore,
@@ -22,8 +23,6 @@ import {
   act,
   actOnCredential,
   credentialIdsOf,
-  type ActResult,
-  type CredentialActResult,
   type CaseExpectations,
   type Deciders,
   type Snapshot,
@@ -38,12 +37,7 @@ const eventSchema = v.object({
   decision: decisionSchema,
 });
 
-export interface ActOutput {
-  readonly outcome: ActResult['outcome'] | CredentialActResult['outcome'];
-  readonly planned: string[];
-  readonly done: string[];
-  readonly snapshotSaved: boolean;
-}
+export type { ActOutput } from '../commons/case-state';
 
 /** Acts on an approver's decision. Delete and disable store the snapshot in the case record first. */
 export const handler = taskHandler(

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { OpenedCase } from '../commons/case-state';
 import { refuseOutOfScope } from '../commons/iam/account-scope';
 import {
   caseStore,
@@ -30,12 +31,7 @@ const eventSchema = v.object({
   candidate: candidateSchema,
 });
 
-export interface OpenedCase {
-  readonly caseId: string;
-  readonly userName: string;
-  /** The approval wait, read by the state machine's TimeoutSecondsPath. */
-  readonly approvalTimeoutSeconds: number;
-}
+export type { OpenedCase } from '../commons/case-state';
 
 /** Opens the case (one open case per user) and gathers the evidence an approver needs. */
 export const handler = taskHandler(

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { TicketRef } from '../commons/case-state';
 import { caseStore } from '../commons/runtime/clients';
 import { clock } from '../commons/runtime/clock';
 import { taskHandler } from '../commons/runtime/handler';
@@ -25,7 +26,7 @@ const indexWaitsMs = () => {
 export const handler = taskHandler(
   eventSchema,
   ({ caseId }) => ({ caseId }),
-  async ({ caseId }, log): Promise<{ jiraKey: string; jiraUrl: string }> => {
+  async ({ caseId }, log): Promise<TicketRef> => {
     const store = caseStore();
     const record = await store.require(caseId);
     log.appendKeys({ userName: record.userName });

@@ -2,8 +2,9 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CaseRecord } from '../commons/case/record';
 import * as v from 'valibot';
+import { caseStateSchema } from '../commons/case-state';
 import { caseStore, sweepStore } from '../commons/runtime/clients';
-import { candidateSchema, OUTCOMES, type Outcome } from '../commons/contracts';
+import { type Outcome } from '../commons/contracts';
 import { configForAccount } from '../commons/config/config';
 import { janitorConfig, requireEnv } from '../commons/config/env';
 import { clock } from '../commons/runtime/clock';
@@ -23,15 +24,8 @@ import { nonEmpty } from '../commons/runtime/validate';
  * error. Everything else comes from the case record, the one source of truth; the candidate only
  * names the user when the case never reached the table.
  */
-const stateSchema = v.object({
-  // Executions started before subjectId existed still record their outcome.
-  candidate: v.object({ ...candidateSchema.entries, subjectId: v.optional(v.string()) }),
-  outcome: v.optional(v.picklist(OUTCOMES)),
-  action: v.optional(v.object({ outcome: v.optional(v.picklist(OUTCOMES)) })),
-  error: v.optional(v.object({ Error: v.string(), Cause: v.optional(v.unknown()) })),
-});
-
-const eventSchema = v.object({ caseId: nonEmpty(), state: stateSchema });
+/** RecordOutcome gets the whole state document (`"state.$": "$"`). */
+const eventSchema = v.object({ caseId: nonEmpty(), state: caseStateSchema });
 
 export interface RecordResult {
   readonly outcome: Outcome;

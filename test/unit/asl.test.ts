@@ -1,3 +1,4 @@
+import { CASE_STATE_KEYS } from '../../lambdas/commons/case-state';
 import { runMachine } from '../../lib/sim/machines';
 import {
   aslText,
@@ -175,5 +176,16 @@ describe('the offline engine, as strict as Step Functions on payloads', () => {
     const over = await run(262_144 - 10);
     expect(over.error).toMatch(/^States\.DataLimitExceeded: the output of state Big is 262145 bytes/);
     expect(over.output).toBeNull();
+  });
+});
+
+describe("the case machine's state document", () => {
+  it('puts every step result at a key of CaseState, and every key but the input is written by some step', () => {
+    // The paths as the ASL writes them, read from the file itself: the Catch ResultPaths included.
+    const text = fs.readFileSync(path.join(__dirname, '..', '..', 'statemachine', 'case.asl.json'), 'utf8');
+    const written = new Set([...text.matchAll(/"ResultPath":\s*"\$\.(\w+)"/g)].map((match) => match[1]));
+    expect([...written].sort()).toEqual(CASE_STATE_KEYS.filter((key) => key !== 'candidate').sort());
+    // RecordOutcome gets the whole document.
+    expect(text).toContain('"state.$": "$"');
   });
 });

@@ -1,0 +1,67 @@
+import * as v from 'valibot';
+import { candidateSchema, OUTCOMES, type Candidate, type DecisionRecord, type Outcome } from './contracts';
+
+/**
+ * The case machine's state document (statemachine/case.asl.json), typed once: the execution's
+ * input, and each step's result at its ResultPath. The Task handlers return these parts,
+ * RecordOutcome reads the whole, and test/unit/asl.test.ts holds every ResultPath of the ASL to
+ * these keys.
+ */
+export interface CaseState {
+  /** The execution's input. */
+  readonly candidate: Candidate;
+  /** GatherContext's result. */
+  readonly case?: OpenedCase;
+  /** OpenTicket's result. */
+  readonly ticket?: TicketRef;
+  /** What RequestApproval's task token was answered with. */
+  readonly decision?: DecisionRecord;
+  /** Act's result. */
+  readonly action?: ActOutput;
+  /** A Pass state's outcome, when nothing was acted on (expired, aborted, failed). */
+  readonly outcome?: Outcome;
+  /** What a Catch caught. */
+  readonly error?: { readonly Error: string; readonly Cause?: unknown };
+}
+
+/** The keys of the document, each a ResultPath (`$.<key>`) or the input. */
+export const CASE_STATE_KEYS = [
+  'candidate',
+  'case',
+  'ticket',
+  'decision',
+  'action',
+  'outcome',
+  'error',
+] as const satisfies readonly (keyof CaseState)[];
+
+export interface OpenedCase {
+  readonly caseId: string;
+  readonly userName: string;
+  /** The approval wait, read by the state machine's TimeoutSecondsPath. */
+  readonly approvalTimeoutSeconds: number;
+}
+
+export interface TicketRef {
+  readonly jiraKey: string;
+  readonly jiraUrl: string;
+}
+
+export interface ActOutput {
+  readonly outcome: Outcome;
+  readonly planned: string[];
+  readonly done: string[];
+  readonly snapshotSaved: boolean;
+}
+
+/**
+ * The document as RecordOutcome reads it: what it needs (the candidate, the outcome wherever it
+ * is, the error), tolerant of executions started by older releases.
+ */
+export const caseStateSchema = v.object({
+  // Executions started before subjectId existed still record their outcome.
+  candidate: v.object({ ...candidateSchema.entries, subjectId: v.optional(v.string()) }),
+  outcome: v.optional(v.picklist(OUTCOMES)),
+  action: v.optional(v.object({ outcome: v.optional(v.picklist(OUTCOMES)) })),
+  error: v.optional(v.object({ Error: v.string(), Cause: v.optional(v.unknown()) })),
+});
