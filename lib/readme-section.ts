@@ -40,3 +40,12 @@ export function regenerateSection(section: ReadmeSection, fresh: string): void {
     console.log(`README.md ${section.name} regenerated from ${section.source}.`);
   }
 }
+
+/** A section's text: a markdown table between its markers, formatted as prettier formats one, so the file stays lint-clean. */
+export function tableSection(section: ReadmeSection, rows: readonly string[][]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const line = (row: readonly string[]) =>
+    `| ${row.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
+  const rule = `| ${widths.map((width) => '-'.repeat(width)).join(' | ')} |`;
+  return [section.begin, '', line(rows[0]!), rule, ...rows.slice(1).map(line), '', section.end].join('\n');
+}

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { CONFIG_KEYS, configObject } from '../../lambdas/commons/config/config';
-import { currentSection, type ReadmeSection } from '../readme-section';
+import { currentSection, tableSection, type ReadmeSection } from '../readme-section';
 import { CONFIG_DOCS } from './config-docs';
 
 export const CONFIG_SECTION: ReadmeSection = {
@@ -26,22 +26,9 @@ export function configRows(): string[][] {
   });
 }
 
-/** The README section, formatted as prettier formats a table, so the file stays lint-clean. */
+/** The README section: the rows under their header. */
 export function configSection(): string {
-  const rows = [['key', 'default', 'rule', 'what it changes'], ...configRows()];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  const line = (row: string[]) =>
-    `| ${row.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
-  const rule = `| ${widths.map((width) => '-'.repeat(width)).join(' | ')} |`;
-  return [
-    CONFIG_SECTION.begin,
-    '',
-    line(rows[0]!),
-    rule,
-    ...rows.slice(1).map(line),
-    '',
-    CONFIG_SECTION.end,
-  ].join('\n');
+  return tableSection(CONFIG_SECTION, [['key', 'default', 'rule', 'what it changes'], ...configRows()]);
 }
 
 /** The section as the README holds it now, or undefined without markers. */

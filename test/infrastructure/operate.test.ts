@@ -1,3 +1,6 @@
+import { lambdaRows, lambdaSection, LAMBDA_SECTION } from '../../lib/docs/lambda-table';
+import { LAMBDA_NAMES } from '../../lib/infra/janitor-function';
+import { currentSection } from '../../lib/readme-section';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
@@ -40,6 +43,19 @@ describe('the README diagram', () => {
       .readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8')
       .replace('case_Act -->', 'case_Act -.->');
     expect(readmeSection(stale)).not.toBe(diagramSection());
+  });
+});
+
+describe('the README functions table', () => {
+  it('is the one npm run docs generates from lib/infra/lambdas.ts, the declarations the stack builds from', () => {
+    // WHEN this fails: run `npm run docs` and commit the README.
+    expect(currentSection(LAMBDA_SECTION)).toBe(lambdaSection());
+    // One row per function, the organization's included, with what its declaration grants.
+    expect(lambdaRows().map(([name]) => name)).toEqual(LAMBDA_NAMES.map((name) => `\`${name}\``));
+    const act = lambdaRows().find(([name]) => name === '`act`')!;
+    expect(act[5]).toBe(
+      'IAM and CloudTrail (account mode); the member remover role (organization mode); Organizations reads (organization mode)',
+    );
   });
 });
 
