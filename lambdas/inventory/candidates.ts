@@ -46,6 +46,7 @@ export function candidatesOf(found: readonly UserFinding[]): Candidates {
 /** A dry run: whoever a remembered decision answered is snoozed with its reason, and is no candidate. */
 export function forgetAnswered(
   found: readonly UserFinding[],
+  asked: Candidates,
   remembered: ReadonlyMap<string, string>,
 ): { users: UserFinding[]; candidates: Candidates } {
   const users = found.map((user): UserFinding => {
@@ -62,9 +63,11 @@ export function forgetAnswered(
       ...(credentials ? { credentials } : {}),
     };
   });
-  const all = candidatesOf(found);
   const keep = (candidate: Candidate) => !remembered.has(candidate.subjectId);
-  return { users, candidates: { users: all.users.filter(keep), credentials: all.credentials.filter(keep) } };
+  return {
+    users,
+    candidates: { users: asked.users.filter(keep), credentials: asked.credentials.filter(keep) },
+  };
 }
 
 function activitySourceOf(ref: CredentialRef): ActivitySource {

@@ -144,7 +144,7 @@ export async function runInventory(deps: InventoryDeps): Promise<InventoryResult
   const asked = candidatesOf(found);
   const remembered = (await deps.rememberedDecisions?.([...asked.users, ...asked.credentials])) ?? new Map();
   const { users, candidates } =
-    remembered.size > 0 ? forgetAnswered(found, remembered) : { users: found, candidates: asked };
+    remembered.size > 0 ? forgetAnswered(found, asked, remembered) : { users: found, candidates: asked };
   const population = {
     users: users.length,
     userCandidates: candidates.users.length,

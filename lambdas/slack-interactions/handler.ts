@@ -46,15 +46,15 @@ export async function handler(event: unknown, context?: Context): Promise<Functi
 }
 
 async function handleRequest(event: unknown): Promise<FunctionUrlResult> {
-  const secrets = await slackSecrets();
   const config = janitorConfig();
-  const received = receive(
+  const received = await receive(
     event,
-    secrets.slackSigningSecret,
+    async () => (await slackSecrets()).slackSigningSecret,
     config,
-    Math.floor(clock.now().getTime() / 1000),
+    () => Math.floor(clock.now().getTime() / 1000),
   );
   if (!received.accepted) return reject(received.statusCode, received.reason);
+  const secrets = await slackSecrets();
   const { payload } = received;
   const action = payload.actions[0]!;
   const caseId = action.value;

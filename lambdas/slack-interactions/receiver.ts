@@ -49,14 +49,15 @@ export type Received =
 
 /**
  * A request Slack signed, from the configured workspace (or Enterprise Grid organization) and app:
- * 400 for a malformed request, 401 for a bad signature or a foreign workspace or app.
+ * 400 for a malformed request, 401 for a bad signature or a foreign workspace or app. The signing
+ * secret is read only once the event is well-formed: junk costs no Secrets Manager call.
  */
-export function receive(
+export async function receive(
   event: unknown,
-  signingSecret: string,
+  signingSecret: () => Promise<string>,
   config: Pick<JanitorConfig, 'slackTeamId' | 'slackEnterpriseId' | 'slackAppId'>,
-  nowSeconds: number,
-): Received {
+  nowSeconds: () => number,
+): Promise<Received> {
   const parsedEvent = v.safeParse(functionUrlEventSchema, event);
   if (!parsedEvent.success || parsedEvent.output.body === undefined)
     return { accepted: false, statusCode: 400, reason: 'malformed request' };
@@ -66,8 +67,8 @@ export function receive(
   const check = verifySlackSignature(
     rawBody,
     { timestamp: header('x-slack-request-timestamp'), signature: header('x-slack-signature') },
-    signingSecret,
-    nowSeconds,
+    await signingSecret(),
+    nowSeconds(),
   );
   if (!check.valid) return { accepted: false, statusCode: 401, reason: check.reason };
 
