@@ -74,13 +74,9 @@ export interface ActResult {
  * the stored snapshot; the steps IAM cannot guard are preceded by a fresh look at the user.
  */
 export async function act(input: ActInput): Promise<ActResult> {
-  const { iam, action, userName, policy, now } = input;
+  const { iam, action, policy, now } = input;
   if (action === 'keep') return keep(input);
-  const plan = await readUser(iam, userName, now);
-  if (input.expected) verifyIdentity(plan, input.expected.userId);
-  refuseIfProtected(plan, policy);
-  if (input.deciders) refuseSelfDecision(plan, input.deciders);
-  if (input.expected) await recheck(input, plan, input.expected);
+  const plan = await readAndCheck(input);
   const leftovers = action === 'delete' ? await leftoverVirtualMfa(iam, plan, input.previousSnapshot) : [];
   const steps = action === 'delete' ? deletionSteps(plan, leftovers) : disableSteps(plan, now);
   const planned = steps.map((step) => step.description);
@@ -94,9 +90,24 @@ export async function act(input: ActInput): Promise<ActResult> {
   return { outcome: action === 'delete' ? 'deleted' : 'disabled', planned, done, snapshot: plan };
 }
 
-async function recheck(input: ActInput, plan: Snapshot, expected: CaseExpectations): Promise<void> {
+/**
+ * The user read live, and every check before a change: the same person, not protected or exempt,
+ * not one of the deciders, and (with a case) not used and holding no new credential since.
+ */
+export async function readAndCheck(
+  input: Pick<ActInput, 'iam' | 'userName' | 'policy' | 'now' | 'expected' | 'deciders' | 'trailUseSince'>,
+): Promise<Snapshot> {
+  const plan = await readUser(input.iam, input.userName, input.now);
+  if (input.expected) verifyIdentity(plan, input.expected.userId);
+  refuseIfProtected(plan, input.policy);
+  if (input.deciders) refuseSelfDecision(plan, input.deciders);
+  if (input.expected) await recheck(input, plan, input.expected);
+  return plan;
+}
+
+async function recheck(input: Pick<ActInput, 'trailUseSince'>, plan: Snapshot, expected: CaseExpectations): Promise<void> {
   // Identity, protection and new credentials still hold for an offboarding; its user is active by request.
-  if (expected.requested) return recheckNewCredentials(plan, expected);
+  if (expected.useApproved) return recheckNewCredentials(plan, expected);
   recheckActivity(plan, expected.lastActivity, expected.openedAt);
   const unreported = [...plan.sshPublicKeys, ...plan.serviceSpecificCredentials].some(isActive);
   if (unreported && input.trailUseSince) {

@@ -4,6 +4,7 @@ import type { ActOutput } from '../commons/case-state';
 import { refuseOutOfScope } from '../commons/iam/account-scope';
 import {
   caseStore,
+  quarantineStore,
   iamClientFor,
   memberOf,
   organizationsClient,
@@ -28,22 +29,31 @@ import {
   type Snapshot,
 } from './removal';
 import { nonEmpty } from '../commons/runtime/validate';
+import { quarantineUser, releaseUser } from './quarantine';
 
 /** The remover's own pacing of its few lookups; the context Lambda's limiter lives in another container. */
 const trailLimiter = new SerialLimiter(LOOKUP_GAP_MS);
 
+/**
+ * Which decision this Task carries out: the approvers' (a Delete quarantines first when
+ * quarantineDays is above 0), the deletion once a quarantine ended in silence, or Release or
+ * Delete now after a quarantine tripped.
+ */
+export const ACT_STEPS = ['decision', 'quarantine-over', 'after-trip'] as const;
+
 const eventSchema = v.object({
   caseId: nonEmpty(),
   decision: decisionSchema,
+  step: v.optional(v.picklist(ACT_STEPS), 'decision'),
 });
 
 export type { ActOutput } from '../commons/case-state';
 
-/** Acts on an approver's decision. Delete and disable store the snapshot in the case record first. */
+/** Acts on an approver's decision. Every change is preceded by a snapshot stored in the case record. */
 export const handler = taskHandler(
   eventSchema,
   ({ caseId }) => ({ caseId }),
-  async ({ caseId, decision }, log): Promise<ActOutput> => {
+  async ({ caseId, decision, step }, log): Promise<ActOutput> => {
     const store = caseStore();
     const record = await store.require(caseId);
     const config = configForAccount(janitorConfig(), record.candidate.accountId);
@@ -52,72 +62,118 @@ export const handler = taskHandler(
       await refuseOutOfScope(await organizationsClient(), record.candidate.accountId, config);
     // Organization mode: the remover role of the case's own account, and of no other.
     const member = memberOf(record.candidate, 'remover', config);
-    const iam = iamClientFor(member);
     log.appendKeys({ userName: record.userName, ...(member ? { accountId: member.accountId } : {}) });
-    let snapshotSaved = Boolean(record.snapshot);
-
-    const saveSnapshot = async (snapshot: Snapshot) => {
-      // A retry after a crash keeps the first, complete snapshot rather than a partial one.
-      await store.saveSnapshot(caseId, snapshot, clock.now().toISOString());
-      snapshotSaved = true;
+    // The approvers' decision is the one the two-person rule weighs; Release or Delete now follows it.
+    const approved = step === 'decision' ? decision : record.decision;
+    if (!approved) throw new Error(`Case ${caseId} holds no approved decision; nothing was changed.`);
+    requireTwoApprovers(config, record, approved);
+    const acting: Acting = {
+      record,
+      config,
+      member,
+      iam: iamClientFor(member),
+      deciders: decidersOf(config, approved, step === 'after-trip' ? decision : undefined),
+      snapshotSaved: Boolean(record.snapshot),
+      saveSnapshot: async (snapshot: Snapshot) => {
+        // A retry after a crash keeps the first, complete snapshot rather than a partial one.
+        await store.saveSnapshot(caseId, snapshot, clock.now().toISOString());
+        acting.snapshotSaved = true;
+      },
+      onStep: (done, status) => log.info('step', { step: done.description, status }),
     };
-
-    requireTwoApprovers(config, record, decision);
-    const deciders = decidersOf(config, decision);
-
-    if (record.candidate.kind === 'credential') {
-      if (decision.decision !== 'deactivate' && decision.decision !== 'keep')
-        throw new Error(`A credential case takes Deactivate or Keep, not ${decision.decision}`);
-      if (!record.credentialId)
-        throw new Error(`Case ${caseId} names no credential: its context was never gathered`);
-      const result = await actOnCredential({
-        iam,
-        action: decision.decision,
-        userName: record.userName,
-        userId: record.userId,
-        credentialId: record.credentialId,
-        lastUsed: record.candidate.lastActivity,
-        openedAt: record.openedAt,
-        policy: config,
-        deciders,
-        dryRun: config.dryRun,
-        now: clock.now(),
-        saveSnapshot,
-        onStep: (step, status) => log.info('credential step', { step: step.description, status }),
-      });
-      await store.recordRemoval(caseId, { removed: result.done, planned: result.planned });
-      return { outcome: result.outcome, planned: result.planned, done: result.done, snapshotSaved };
-    }
-    if (decision.decision === 'deactivate')
-      throw new Error('Deactivate is a credential case decision; a user case takes Delete, Disable or Keep');
-    try {
-      const result = await act({
-        iam,
-        action: decision.decision,
-        userName: record.userName,
-        policy: config,
-        expected: expectationsOf(record),
-        deciders,
-        trailUseSince: trailUseFor(config, member),
-        dryRun: config.dryRun,
-        now: clock.now(),
-        previousSnapshot: record.snapshot,
-        saveSnapshot,
-        onStep: (step, status) => log.info('removal step', { step: step.description, status }),
-      });
-      await store.recordRemoval(caseId, { removed: result.done, planned: result.planned });
-      return { outcome: result.outcome, planned: result.planned, done: result.done, snapshotSaved };
-    } catch (error) {
-      // A retry that finds the user already gone, with the snapshot stored, finished the deletion before.
-      if (errorName(error) === 'UnknownUserError' && decision.decision === 'delete' && record.snapshot) {
-        return { outcome: 'deleted', planned: [], done: record.removed ?? [], snapshotSaved: true };
-      }
-      metrics.addMetric(MetricName.RemovalFailures, MetricUnit.Count, 1);
-      metrics.publishStoredMetrics();
-      throw error;
-    }
+    const result = await carryOut(acting, decision, step);
+    // Each step's changes follow the earlier ones (a quarantine's, then the deletion's) in the record.
+    const removed = step === 'decision' ? result.done : [...(record.removed ?? []), ...result.done];
+    await store.recordRemoval(caseId, { removed, planned: result.planned });
+    return { ...result, snapshotSaved: acting.snapshotSaved };
   },
 );
+
+/** What every decision is carried out with: the case, its account's config and role, and the deciders. */
+interface Acting {
+  readonly record: CaseRecord;
+  readonly config: JanitorConfig;
+  readonly member: ReturnType<typeof memberOf>;
+  readonly iam: ReturnType<typeof iamClientFor>;
+  readonly deciders: Deciders;
+  snapshotSaved: boolean;
+  readonly saveSnapshot: (snapshot: Snapshot) => Promise<void>;
+  readonly onStep: NonNullable<Parameters<typeof act>[0]['onStep']>;
+}
+
+async function carryOut(
+  acting: Acting,
+  decision: DecisionRecord,
+  step: (typeof ACT_STEPS)[number],
+): Promise<Omit<ActOutput, 'snapshotSaved'>> {
+  const { record, config } = acting;
+  if (record.candidate.kind === 'credential') return actOnCredentialCase(acting, decision);
+  if (decision.decision === 'deactivate')
+    throw new Error('Deactivate is a credential case decision; a user case takes Delete, Disable or Keep');
+  if (decision.decision === 'release') {
+    if (step !== 'after-trip' || !record.quarantine)
+      throw new Error('Release ends a quarantine, and this case holds none; nothing was changed.');
+    const released = await releaseUser({ ...acting, ...record, quarantine: record.quarantine });
+    await quarantineStore().recordRelease(record.caseId, decision.decidedBy, clock.now().toISOString());
+    return released;
+  }
+  const input = {
+    iam: acting.iam,
+    userName: record.userName,
+    policy: config,
+    // Delete now after a trip: the approvers saw the attempts, so use does not stop it.
+    expected: { ...expectationsOf(record), ...(step === 'after-trip' ? { useApproved: true } : {}) },
+    deciders: acting.deciders,
+    trailUseSince: trailUseFor(config, acting.member),
+    now: clock.now(),
+    saveSnapshot: acting.saveSnapshot,
+    onStep: acting.onStep,
+  };
+  if (step === 'decision' && decision.decision === 'delete' && config.quarantineDays > 0 && !config.dryRun) {
+    return quarantineUser({
+      ...input,
+      days: config.quarantineDays,
+      start: (quarantine) => quarantineStore().start(record.caseId, quarantine),
+    });
+  }
+  try {
+    return await act({ ...input, action: decision.decision, dryRun: config.dryRun, previousSnapshot: record.snapshot });
+  } catch (error) {
+    // A retry that finds the user already gone, with the snapshot stored, finished the deletion before.
+    if (errorName(error) === 'UnknownUserError' && decision.decision === 'delete' && record.snapshot) {
+      return { outcome: 'deleted', planned: [], done: step === 'decision' ? (record.removed ?? []) : [] };
+    }
+    metrics.addMetric(MetricName.RemovalFailures, MetricUnit.Count, 1);
+    metrics.publishStoredMetrics();
+    throw error;
+  }
+}
+
+async function actOnCredentialCase(
+  acting: Acting,
+  decision: DecisionRecord,
+): Promise<Omit<ActOutput, 'snapshotSaved'>> {
+  const { record, config } = acting;
+  if (decision.decision !== 'deactivate' && decision.decision !== 'keep')
+    throw new Error(`A credential case takes Deactivate or Keep, not ${decision.decision}`);
+  if (!record.credentialId)
+    throw new Error(`Case ${record.caseId} names no credential: its context was never gathered`);
+  return actOnCredential({
+    iam: acting.iam,
+    action: decision.decision,
+    userName: record.userName,
+    userId: record.userId,
+    credentialId: record.credentialId,
+    lastUsed: record.candidate.lastActivity,
+    openedAt: record.openedAt,
+    policy: config,
+    deciders: acting.deciders,
+    dryRun: config.dryRun,
+    now: clock.now(),
+    saveSnapshot: acting.saveSnapshot,
+    onStep: acting.onStep,
+  });
+}
 
 /**
  * The two-person rule, enforced where the change happens too: an irreversible decision that
@@ -132,7 +188,7 @@ function requireTwoApprovers(config: JanitorConfig, record: CaseRecord, decision
 }
 
 /** Everyone who decided, with the e-mails Slack gave at their clicks: the live user must be none of them. */
-function decidersOf(config: JanitorConfig, decision: DecisionRecord): Deciders {
+function decidersOf(config: JanitorConfig, decision: DecisionRecord, afterTrip?: DecisionRecord): Deciders {
   return {
     identityTagKey: config.approverIdentityTagKey,
     people: [
@@ -140,6 +196,7 @@ function decidersOf(config: JanitorConfig, decision: DecisionRecord): Deciders {
       ...(decision.firstApprover
         ? [{ slackId: decision.firstApprover, email: decision.firstApproverEmail }]
         : []),
+      ...(afterTrip ? [{ slackId: afterTrip.decidedBy, email: afterTrip.decidedByEmail }] : []),
     ],
   };
 }
@@ -153,7 +210,7 @@ function expectationsOf(record: CaseRecord): CaseExpectations {
     lastActivity: record.candidate.lastActivity,
     knownCredentialIds: evidence ? credentialIdsOf(evidence) : undefined,
     consoleAccess: evidence?.consoleAccess,
-    requested: record.candidate.requested !== undefined,
+    useApproved: record.candidate.requested !== undefined,
   };
 }
 

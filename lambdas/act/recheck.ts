@@ -27,8 +27,11 @@ export interface CaseExpectations {
   readonly knownCredentialIds?: readonly string[];
   /** Whether the evidence showed a console password. */
   readonly consoleAccess?: boolean;
-  /** An offboarding: the user is active on purpose, so use during the wait does not stop it. */
-  readonly requested?: boolean;
+  /**
+   * The deciders knew the user is active (an offboarding, or Delete now after a quarantine tripped):
+   * use during the wait does not stop it. Identity, protection and new credentials still do.
+   */
+  readonly useApproved?: boolean;
 }
 
 /** Who decided a case: the Slack ids, and the e-mails Slack gave for them (undefined: unknown). */

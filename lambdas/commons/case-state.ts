@@ -1,5 +1,12 @@
 import * as v from 'valibot';
-import { candidateSchema, OUTCOMES, type Candidate, type DecisionRecord, type Outcome } from './contracts';
+import {
+  candidateSchema,
+  OUTCOMES,
+  type ActOutcome,
+  type Candidate,
+  type DecisionRecord,
+  type Outcome,
+} from './contracts';
 
 /**
  * The case machine's state document (statemachine/case.asl.json), typed once: the execution's
@@ -16,8 +23,12 @@ export interface CaseState {
   readonly ticket?: TicketRef;
   /** What RequestApproval's task token was answered with. */
   readonly decision?: DecisionRecord;
-  /** Act's result. */
+  /** Act's result (of the last Act state the case went through). */
   readonly action?: ActOutput;
+  /** What the quarantine watcher answered the wait with. */
+  readonly quarantine?: QuarantineVerdict;
+  /** After a quarantine tripped: Release or Delete now. */
+  readonly afterTrip?: DecisionRecord;
   /** A Pass state's outcome, when nothing was acted on (expired, aborted, failed). */
   readonly outcome?: Outcome;
   /** What a Catch caught. */
@@ -31,6 +42,8 @@ export const CASE_STATE_KEYS = [
   'ticket',
   'decision',
   'action',
+  'quarantine',
+  'afterTrip',
   'outcome',
   'error',
 ] as const satisfies readonly (keyof CaseState)[];
@@ -40,6 +53,20 @@ export interface OpenedCase {
   readonly userName: string;
   /** The approval wait, read by the state machine's TimeoutSecondsPath. */
   readonly approvalTimeoutSeconds: number;
+  /**
+   * The backstop of a quarantine's wait: quarantineDays and three more days. The daily watcher
+   * answers within a day of the end; a wait that outlives this ends the case `failed`, the user
+   * still quarantined.
+   */
+  readonly quarantineTimeoutSeconds: number;
+}
+
+/**
+ * The daily watcher's answer to a quarantine's wait: silence until the end (the deletion runs), an
+ * attempt (the wait stops, and the approvers choose), or a user who is no longer the one quarantined.
+ */
+export interface QuarantineVerdict {
+  readonly verdict: 'silent' | 'tripped' | 'changed';
 }
 
 export interface TicketRef {
@@ -48,7 +75,7 @@ export interface TicketRef {
 }
 
 export interface ActOutput {
-  readonly outcome: Outcome;
+  readonly outcome: ActOutcome;
   readonly planned: string[];
   readonly done: string[];
   readonly snapshotSaved: boolean;
@@ -62,6 +89,6 @@ export const caseStateSchema = v.object({
   // Executions started before subjectId existed still record their outcome.
   candidate: v.object({ ...candidateSchema.entries, subjectId: v.optional(v.string()) }),
   outcome: v.optional(v.picklist(OUTCOMES)),
-  action: v.optional(v.object({ outcome: v.optional(v.picklist(OUTCOMES)) })),
+  action: v.optional(v.object({ outcome: v.optional(v.picklist([...OUTCOMES, 'quarantined'])) })),
   error: v.optional(v.object({ Error: v.string(), Cause: v.optional(v.unknown()) })),
 });

@@ -19,7 +19,7 @@ export const VERDICTS = [
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
-export const DECISIONS = ['delete', 'disable', 'keep', 'deactivate'] as const;
+export const DECISIONS = ['delete', 'disable', 'keep', 'deactivate', 'release'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
 /** A case is about a whole user, or about one stale credential of an active user. */
@@ -31,6 +31,12 @@ export const DECISIONS_FOR: Record<CaseKind, readonly Decision[]> = {
   user: ['delete', 'disable', 'keep'],
   credential: ['deactivate', 'keep'],
 };
+
+/**
+ * What a quarantine that tripped takes: Release (the deny and the tags removed, the user kept) or
+ * Delete now. Nothing else, and only then.
+ */
+export const AFTER_TRIP_DECISIONS: readonly Decision[] = ['release', 'delete'];
 
 /**
  * The decisions that cannot be fully undone, which `twoPersonDelete` puts to a second approver:
@@ -52,6 +58,8 @@ export const OUTCOMES = [
   'disabled',
   'kept',
   'deactivated',
+  'released',
+  'quarantine-tripped',
   'expired',
   'aborted-active',
   'aborted-changed',
@@ -59,6 +67,12 @@ export const OUTCOMES = [
   'dry-run',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
+
+/**
+ * What the Act Lambda may answer: an outcome, or `quarantined` (a Delete that waits, denied
+ * everything, for quarantineDays before the deletion runs; never a case's ending).
+ */
+export type ActOutcome = Outcome | 'quarantined';
 
 export const ACTIVITY_SOURCES = ['password', 'access_key_1', 'access_key_2', 'user_creation_time'] as const;
 export type ActivitySource = (typeof ACTIVITY_SOURCES)[number];

@@ -9,7 +9,7 @@ import {
   trailAccess,
 } from '../commons/runtime/clients';
 import { candidateSchema } from '../commons/contracts';
-import { configForAccount } from '../commons/config/config';
+import { configForAccount, type JanitorConfig } from '../commons/config/config';
 import { janitorConfig } from '../commons/config/env';
 import { taskHandler } from '../commons/runtime/handler';
 import {
@@ -84,11 +84,7 @@ export const handler = taskHandler(
       );
       await store.attachCredential(caseId, credentialId);
       log.info('credential resolved', { credentialId });
-      return {
-        caseId,
-        userName: candidate.userName,
-        approvalTimeoutSeconds: config.approvalTimeoutHours * 3600,
-      };
+      return openedCase(caseId, candidate.userName, config);
     }
     if (candidate.requested) {
       // An offboarding is of an active user on purpose; the protected and exempt refusals still hold.
@@ -96,11 +92,7 @@ export const handler = taskHandler(
         { userName: candidate.userName, path: pathOfArn(candidate.arn), tags: iam.tags ?? {} },
         config,
       );
-      return {
-        caseId,
-        userName: candidate.userName,
-        approvalTimeoutSeconds: config.approvalTimeoutHours * 3600,
-      };
+      return openedCase(caseId, candidate.userName, config);
     }
     const activity = recentTrailActivity(cloudTrail, config.thresholdDays, now);
     if (activity) {
@@ -109,10 +101,16 @@ export const handler = taskHandler(
           'The credential report does not show SSH keys or service-specific credentials, so this use counts and nobody was asked.',
       );
     }
-    return {
-      caseId,
-      userName: candidate.userName,
-      approvalTimeoutSeconds: config.approvalTimeoutHours * 3600,
-    };
+    return openedCase(caseId, candidate.userName, config);
   },
 );
+
+/** What the case machine reads of the opened case: its id, and its waits' limits. */
+function openedCase(caseId: string, userName: string, config: JanitorConfig): OpenedCase {
+  return {
+    caseId,
+    userName,
+    approvalTimeoutSeconds: config.approvalTimeoutHours * 3600,
+    quarantineTimeoutSeconds: (config.quarantineDays + 3) * 86_400,
+  };
+}

@@ -49,7 +49,9 @@ export const handler = taskHandler(
 
     // What the machine did is the outcome, always: the Act state's result, or the Pass state that
     // named why nothing was done. Nothing outside the execution writes an outcome.
-    const outcome: Outcome = state.outcome ?? state.action?.outcome ?? 'failed';
+    // `quarantined` is never an ending: a case that stopped there failed.
+    const acted = state.action?.outcome === 'quarantined' ? undefined : state.action?.outcome;
+    const outcome: Outcome = state.outcome ?? acted ?? 'failed';
     const detail =
       outcome === 'expired' && record?.decision
         ? `a ${record.decision.decision} decision by ${record.decision.decidedBy} arrived after the approval expired; nothing changed`

@@ -1,7 +1,9 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import * as v from 'valibot';
 import type { CaseRecord } from '../commons/case/case-store';
-import { caseStore, sfnClient } from '../commons/runtime/clients';
+import { caseStore, quarantineStore, sfnClient } from '../commons/runtime/clients';
+import { quarantineStartedText, tripMessage } from '../commons/slack/quarantine-messages';
 import { clock } from '../commons/runtime/clock';
 import { configForAccount } from '../commons/config/config';
 import { janitorConfig } from '../commons/config/env';
@@ -11,9 +13,16 @@ import { callSlack, slackClient, updateMessage } from '../commons/slack/client';
 import { approvalMessage, decidedMessage, type SlackMessage } from '../commons/slack/messages';
 import { nonEmpty } from '../commons/runtime/validate';
 
+/**
+ * What the case waits for with this token: the approvers' decision, the daily quarantine watcher,
+ * or, after a quarantine tripped, Release or Delete now.
+ */
+export const WAITS = ['decision', 'quarantine', 'after-trip'] as const;
+
 const eventSchema = v.object({
   caseId: nonEmpty(),
   taskToken: nonEmpty(),
+  waitFor: v.optional(v.picklist(WAITS), 'decision'),
 });
 
 /**
@@ -23,7 +32,9 @@ const eventSchema = v.object({
 export const handler = taskHandler(
   eventSchema,
   ({ caseId }) => ({ caseId }),
-  async ({ caseId, taskToken }, log): Promise<{ slackTs: string }> => {
+  async ({ caseId, taskToken, waitFor }, log): Promise<{ slackTs: string }> => {
+    if (waitFor === 'quarantine') return awaitQuarantineEnd(caseId, taskToken, log);
+    if (waitFor === 'after-trip') return askAfterTrip(caseId, taskToken, log);
     const store = caseStore();
     // Each attempt of the state gets a new token; the latest is the one that can resume the case.
     const record = await store.awaitDecision(caseId, taskToken);
@@ -44,14 +55,19 @@ export const handler = taskHandler(
       await showCaseMessage(
         slack,
         record,
-        decidedMessage(record, record.decision),
+        decidedMessage(record, record.decision, { quarantineDays: config.quarantineDays }),
         config.slackChannelId,
         'the decision',
       );
       return { slackTs: record.slackTs ?? '' };
     }
     // A retry after the message was posted refreshes it rather than post a second one.
-    const message = approvalMessage(record, config.approvalTimeoutHours, config.dryRun);
+    const message = approvalMessage(
+      record,
+      config.approvalTimeoutHours,
+      config.dryRun,
+      config.quarantineDays,
+    );
     const posted = await showCaseMessage(
       slack,
       record,
@@ -95,6 +111,63 @@ async function showCaseMessage(
       text: message.text,
       blocks: message.blocks as never,
       unfurl_links: false,
+    }),
+  );
+}
+
+type Log = Logger;
+
+/**
+ * The quarantine's wait: the token is stored for the daily watcher, which answers it at the end or
+ * at the first attempt. No state transition happens while it waits.
+ */
+async function awaitQuarantineEnd(caseId: string, taskToken: string, log: Log): Promise<{ slackTs: string }> {
+  const record = await quarantineStore().awaitEnd(caseId, taskToken);
+  log.appendKeys({ userName: record.userName });
+  await replyInThread(record, quarantineStartedText(record));
+  log.info('quarantine watched', { endsAt: record.quarantine?.endsAt });
+  return { slackTs: record.slackTs ?? '' };
+}
+
+/** After a trip: the attempts in the thread, with Release and Delete now; the choice resumes the case. */
+async function askAfterTrip(caseId: string, taskToken: string, log: Log): Promise<{ slackTs: string }> {
+  const record = await quarantineStore().awaitTripDecision(caseId, taskToken);
+  log.appendKeys({ userName: record.userName });
+  const decided = record.quarantine?.decision;
+  if (decided) {
+    // Chosen during an earlier attempt of this state, whose token died with it: this token carries it.
+    await sfnClient().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(decided) }));
+    log.info('delivered a choice stored during an earlier attempt');
+    return { slackTs: record.slackTs ?? '' };
+  }
+  if (record.quarantine?.tripMessageTs) return { slackTs: record.quarantine.tripMessageTs };
+  const config = configForAccount(janitorConfig(), record.candidate.accountId);
+  const message = tripMessage(record, config.approvalTimeoutHours);
+  const slack = await slackClient((await slackSecrets()).slackBotToken);
+  // In the case's thread, shown in the channel too: the approvers must see it.
+  const posted = await callSlack('post the quarantine trip', () =>
+    slack.chat.postMessage({
+      channel: record.slackChannel ?? config.slackChannelId,
+      text: message.text,
+      blocks: message.blocks as never,
+      unfurl_links: false,
+      ...(record.slackTs ? { thread_ts: record.slackTs, reply_broadcast: true } : {}),
+    } as never),
+  );
+  if (posted.ts) await quarantineStore().attachTripMessage(caseId, posted.ts);
+  log.info('asked after the trip');
+  return { slackTs: posted.ts ?? '' };
+}
+
+/** A line in the case's thread, or in the channel when the case has no message. */
+async function replyInThread(record: CaseRecord, text: string): Promise<void> {
+  const config = configForAccount(janitorConfig(), record.candidate.accountId);
+  const slack = await slackClient((await slackSecrets()).slackBotToken);
+  await callSlack('reply in the thread', () =>
+    slack.chat.postMessage({
+      channel: record.slackChannel ?? config.slackChannelId,
+      ...(record.slackTs ? { thread_ts: record.slackTs } : {}),
+      text,
     }),
   );
 }

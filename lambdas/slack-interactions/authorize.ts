@@ -1,6 +1,6 @@
 import type { CaseRecord } from '../commons/case/case-store';
 import { configForAccount, type JanitorConfig } from '../commons/config/config';
-import { DECISIONS_FOR, type Decision, type DecisionRecord } from '../commons/contracts';
+import { AFTER_TRIP_DECISIONS, DECISIONS_FOR, type Decision, type DecisionRecord } from '../commons/contracts';
 import { DECISION_WORDS } from '../commons/slack/messages';
 import { identityOf, isSelf } from '../commons/slack/self-decision';
 
@@ -50,6 +50,13 @@ export function refuseOtherAccount(
  * cases existed carry no kind: they are user cases.
  */
 export function refuseDecision(record: CaseRecord, decision: Decision): Refusal | undefined {
+  if (record.status === 'quarantine-tripped') {
+    if (AFTER_TRIP_DECISIONS.includes(decision)) return undefined;
+    return {
+      reason: `decision ${decision} after a quarantine trip`,
+      message: `${record.userName}'s quarantine tripped: it takes Release or Delete now, not ${DECISION_WORDS[decision]}; nothing changed.`,
+    };
+  }
   const kind = record.candidate.kind ?? 'user';
   if (DECISIONS_FOR[kind].includes(decision)) return undefined;
   return {

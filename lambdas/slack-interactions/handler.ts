@@ -1,11 +1,12 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type { CaseRecord } from '../commons/case/case-store';
-import { caseStore, sfnClient } from '../commons/runtime/clients';
+import { caseStore } from '../commons/runtime/clients';
 import { isIrreversible, MAX_REASON_LENGTH, type DecisionRecord } from '../commons/contracts';
 import { janitorConfig } from '../commons/config/env';
+import { configForAccount } from '../commons/config/config';
+import { decideAfterTrip } from './after-trip';
+import { deliverDecision, type Clicked } from './deliver';
 import { clock } from '../commons/runtime/clock';
 import { errorName } from '../commons/runtime/errors';
 import { logger, metrics, MetricName } from '../commons/runtime/observability';
@@ -100,6 +101,12 @@ async function handleRequest(event: unknown): Promise<FunctionUrlResult> {
     ...(typeof email === 'string' && email.includes('@') ? { decidedByEmail: email } : {}),
     ...(name ? { decidedByName: clip(name, 200) } : {}),
   };
+  if (record.status === 'quarantine-tripped') {
+    // Release or Delete now: the deletion itself was approved before the quarantine (by two
+    // approvers under twoPersonDelete); one approver chooses what follows the trip.
+    await decideAfterTrip(record, decision, { slack, log, tell });
+    return reply(200);
+  }
   if (config.twoPersonDelete && isIrreversible(decision.decision, record.candidate.credential)) {
     const second = secondApproval(
       await caseStore().recordFirstApproval(caseId, decision),
@@ -116,11 +123,6 @@ async function handleRequest(event: unknown): Promise<FunctionUrlResult> {
   return reply(200);
 }
 
-interface Clicked {
-  readonly slack: Awaited<ReturnType<typeof slackClient>>;
-  readonly log: Logger;
-  readonly tell: (text: string) => Promise<void>;
-}
 
 /**
  * Records an authorized decision, once, and hands it to the waiting workflow: the decide step of
@@ -178,7 +180,7 @@ async function decide(record: CaseRecord, decision: DecisionRecord, { slack, log
       await updateMessage(
         slack,
         { channel: record.slackChannel, ts: record.slackTs },
-        decidedMessage(record, delivering),
+        decidedMessage(record, delivering, { quarantineDays: configForAccount(janitorConfig(), record.candidate.accountId).quarantineDays }),
         'show the decision',
       );
     } catch (error) {
@@ -187,28 +189,6 @@ async function decide(record: CaseRecord, decision: DecisionRecord, { slack, log
   }
 }
 
-/**
- * Sends the decision to the task token the case waits on now, read afresh: a retried request step
- * replaces the token, and the one this click's first read saw may be dead. Marks it delivered.
- */
-async function deliverDecision(
-  caseId: string,
-  decision: DecisionRecord,
-): Promise<'delivered' | 'not waiting' | string> {
-  const store = caseStore();
-  const current = await store.get(caseId);
-  if (!current?.taskToken) return 'not waiting';
-  try {
-    await sfnClient().send(
-      new SendTaskSuccessCommand({ taskToken: current.taskToken, output: JSON.stringify(decision) }),
-    );
-  } catch (error) {
-    const name = errorName(error);
-    return /TaskTimedOut|InvalidToken|TaskDoesNotExist/.test(name) ? 'not waiting' : name;
-  }
-  await store.markDelivered(caseId, clock.now().toISOString());
-  return 'delivered';
-}
 
 function alreadyDecided(record: CaseRecord): string {
   if (record.decision) {

@@ -97,6 +97,11 @@ export const CONFIG_DOCS: Record<
     rule: '1–3650',
     effect: 'how long _Keep_ snoozes a user',
   },
+  quarantineDays: {
+    rule: '0–180',
+    effect:
+      'an approved _Delete_ first denies the user everything (AWSDenyAll) for this many days, watched daily: any attempt stops the deletion; 0 deletes at once',
+  },
   twoPersonDelete: {
     rule: 'boolean',
     effect:

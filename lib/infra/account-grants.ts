@@ -1,5 +1,16 @@
-import { DISABLED_AT_TAG_KEY, MFA_OWNER_TAG_KEY } from '../../lambdas/commons/iam/tags';
+import {
+  DISABLED_AT_TAG_KEY,
+  MFA_OWNER_TAG_KEY,
+  QUARANTINE_ENDS_TAG_KEY,
+  QUARANTINE_STARTED_TAG_KEY,
+} from '../../lambdas/commons/iam/tags';
 import { USER_MUTATING_ACTIONS, USER_READ_ACTIONS } from './iam-actions';
+
+/** The user actions granted only under a condition of their own (which tag keys, which policy). */
+const CONDITIONED_USER_ACTIONS = new Set<string>(['iam:TagUser', 'iam:UntagUser', 'iam:AttachUserPolicy']);
+
+/** AWS's deny-all policy, in the partition of the account the grant lives in. */
+export const DENY_ALL_POLICY_ARN = 'arn:${AWS::Partition}:iam::aws:policy/AWSDenyAll';
 
 /**
  * What each function may do inside an audited account, as plain data. In account mode the stack
@@ -17,6 +28,8 @@ export interface AccountGrant {
   readonly unlessUntagged?: string;
   /** Tagging only with these keys (`*` as in StringLike): tags grant access in many accounts. */
   readonly tagKeys?: readonly string[];
+  /** Attaching only these managed policies (`iam:PolicyARN`), written with `${AWS::Partition}`. */
+  readonly policyArns?: readonly string[];
 }
 
 /** The inventory: the credential report, tags and ids of the few users that need them, key ids. */
@@ -47,6 +60,15 @@ export const CONTEXT_GRANTS: readonly AccountGrant[] = [
   { actions: USER_READ_ACTIONS, resources: ['user'] },
 ];
 
+/**
+ * The quarantine watcher: the user (its id and password's last use), its access keys' last use, and
+ * CloudTrail. Nothing that writes.
+ */
+export const WATCH_GRANTS: readonly AccountGrant[] = [
+  { actions: ['cloudtrail:LookupEvents'], resources: ['*'] },
+  { actions: ['iam:GetUser', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed'], resources: ['user'] },
+];
+
 /** The remover: the only grants that change IAM, and never on a protected user. */
 export function removerGrants(config: { protectedTagKey: string; keepUntilTagKey: string }): AccountGrant[] {
   const { protectedTagKey, keepUntilTagKey } = config;
@@ -57,13 +79,31 @@ export function removerGrants(config: { protectedTagKey: string; keepUntilTagKey
     { actions: ['iam:ListMFADeviceTags'], resources: ['mfa'] },
     // The re-check of a user with SSH keys or service-specific credentials: only CloudTrail sees their use.
     { actions: ['cloudtrail:LookupEvents'], resources: ['*'] },
-    { actions: USER_MUTATING_ACTIONS.filter((action) => action !== 'iam:TagUser'), resources: ['user'] },
+    {
+      actions: USER_MUTATING_ACTIONS.filter((action) => !CONDITIONED_USER_ACTIONS.has(action)),
+      resources: ['user'],
+    },
+    // A quarantine attaches one policy, AWS's deny-all, and no other: AttachUserPolicy unconditioned
+    // would let the role grant any user anything.
+    { actions: ['iam:AttachUserPolicy'], resources: ['user'], policyArns: [DENY_ALL_POLICY_ARN] },
+    // A release takes off the quarantine's two tags, and no other tag.
+    {
+      actions: ['iam:UntagUser'],
+      resources: ['user'],
+      tagKeys: [QUARANTINE_STARTED_TAG_KEY, QUARANTINE_ENDS_TAG_KEY],
+    },
     // The only tags the remover writes on a user: Keep's keep-until (the user's, and one per
-    // credential), and Disable's disabled-at.
+    // credential), Disable's disabled-at, and a quarantine's start and end.
     {
       actions: ['iam:TagUser'],
       resources: ['user'],
-      tagKeys: [keepUntilTagKey, `${keepUntilTagKey}:*`, DISABLED_AT_TAG_KEY],
+      tagKeys: [
+        keepUntilTagKey,
+        `${keepUntilTagKey}:*`,
+        DISABLED_AT_TAG_KEY,
+        QUARANTINE_STARTED_TAG_KEY,
+        QUARANTINE_ENDS_TAG_KEY,
+      ],
     },
     { actions: ['iam:RemoveUserFromGroup'], resources: ['group'] },
     { actions: ['iam:TagMFADevice'], resources: ['mfa'], tagKeys: [MFA_OWNER_TAG_KEY] },
@@ -82,12 +122,13 @@ export function removerGrants(config: { protectedTagKey: string; keepUntilTagKey
 export function policyStatement<Arn>(
   grant: AccountGrant,
   arnOf: (kind: 'user' | 'group' | 'mfa') => Arn,
+  partitioned: (text: string) => unknown = (text) => text,
 ): {
   Sid?: string;
   Effect: 'Allow' | 'Deny';
   Action: string[];
   Resource: (Arn | '*')[];
-  Condition?: Record<string, Record<string, string | string[]>>;
+  Condition?: Record<string, Record<string, unknown>>;
 } {
   return {
     ...(grant.sid ? { Sid: grant.sid } : {}),
@@ -105,6 +146,9 @@ export function policyStatement<Arn>(
             Null: { 'aws:TagKeys': 'false' },
           },
         }
+      : {}),
+    ...(grant.policyArns
+      ? { Condition: { ArnEquals: { 'iam:PolicyARN': grant.policyArns.map(partitioned) } } }
       : {}),
   };
 }

@@ -79,6 +79,11 @@ export function createAlarmsAndDashboard(
       metric(MetricName.FailedAccounts),
     );
   alarm(
+    'QuarantineTripped',
+    "Someone tried the credentials of a quarantined user: its deletion is stopped and it stays denied everything. The case's Slack thread and Jira ticket name the credential, the time, the source and the action refused; the approvers choose Release or Delete now.",
+    metric(MetricName.QuarantineTrips),
+  );
+  alarm(
     'RejectedSlackBurst',
     'Many Slack requests with a bad signature, team or approver in 5 minutes: someone may be forging clicks.',
     metric(MetricName.RejectedSlackRequests),

@@ -22,6 +22,8 @@ export const USER_MUTATING_ACTIONS = [
   'iam:DetachUserPolicy',
   'iam:DeleteUser',
   'iam:TagUser',
+  'iam:UntagUser',
+  'iam:AttachUserPolicy',
 ] as const;
 
 /**

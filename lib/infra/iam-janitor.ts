@@ -137,16 +137,17 @@ export class IamJanitor extends Construct {
   }
 
   /**
-   * Who may answer the case machine's task tokens: the interactions function, and the request step,
-   * which delivers a decision stored during its own earlier attempt.
+   * Who may answer the case machine's task tokens: the interactions function, the quarantine
+   * watcher, and the request step, which delivers a decision stored during its own earlier attempt.
    */
   private grantDecisionDelivery(): void {
-    this.functions['slack-interactions'].addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['states:SendTaskSuccess'],
-        resources: [this.caseStateMachine.stateMachineArn],
-      }),
-    );
+    for (const name of ['slack-interactions', 'watch-quarantine'] as const)
+      this.functions[name].addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['states:SendTaskSuccess'],
+          resources: [this.caseStateMachine.stateMachineArn],
+        }),
+      );
     // The request step delivers a decision stored during its own earlier attempt. A policy of its
     // own, not the role's default one: the function (which the machine names) depends on its
     // default policy, and that policy naming the machine would be a cycle.
@@ -161,7 +162,7 @@ export class IamJanitor extends Construct {
     });
   }
 
-  /** The sweep on the configured schedule, the hourly reminders and the weekly summary. */
+  /** The sweep on the configured schedule, the hourly reminders, the daily quarantine watch and the weekly summary. */
   private schedule(config: JanitorConfig): void {
     new scheduler.Schedule(this, 'SweepSchedule', {
       description: 'Starts the iam-janitor sweep',
@@ -177,6 +178,11 @@ export class IamJanitor extends Construct {
       description: 'Reminds approvers of cases still waiting for a decision',
       schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
       target: new schedulerTargets.LambdaInvoke(this.functions.remind, {}),
+    });
+    new scheduler.Schedule(this, 'QuarantineWatchSchedule', {
+      description: 'Checks quarantined users for attempts to use their credentials',
+      schedule: scheduler.ScheduleExpression.rate(Duration.days(1)),
+      target: new schedulerTargets.LambdaInvoke(this.functions['watch-quarantine'], {}),
     });
     new scheduler.Schedule(this, 'SummarySchedule', {
       description: 'Posts the weekly iam-janitor summary in the approvers channel',

@@ -17,6 +17,7 @@ export const LAMBDA_NAMES = [
   'act',
   'record-outcome',
   'remind',
+  'watch-quarantine',
   'summary',
   'list-accounts',
   'organization-guard',

@@ -1,6 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import type { JanitorConfig } from '../../lambdas/commons/config/config';
-import { CONTEXT_GRANTS, INVENTORY_GRANTS, removerGrants, type AccountGrant } from './account-grants';
+import {
+  CONTEXT_GRANTS,
+  INVENTORY_GRANTS,
+  removerGrants,
+  WATCH_GRANTS,
+  type AccountGrant,
+} from './account-grants';
 import type { LambdaName } from './janitor-function';
 
 /**
@@ -83,7 +89,7 @@ export const LAMBDAS: Record<LambdaName, LambdaSpec> = {
     secrets: ['jira'],
   },
   'request-approval': {
-    description: 'Asks the approvers in Slack and stores the task token',
+    description: 'Asks the approvers in Slack and stores the task token of each wait',
     table: { actions: ['GetItem', 'UpdateItem'] },
     secrets: ['slack'],
   },
@@ -94,7 +100,7 @@ export const LAMBDAS: Record<LambdaName, LambdaSpec> = {
     secrets: ['slack'],
   },
   act: {
-    description: 'Re-checks, snapshots, then deletes, disables or keeps an IAM user',
+    description: 'Re-checks, snapshots, then quarantines, deletes, disables or keeps an IAM user',
     timeout: Duration.minutes(5),
     table: { actions: ['GetItem', 'UpdateItem'] },
     // The only role that may change IAM, and never a protected user.
@@ -113,6 +119,17 @@ export const LAMBDAS: Record<LambdaName, LambdaSpec> = {
     timeout: Duration.minutes(2),
     table: { actions: ['GetItem', 'UpdateItem'], openCasesIndex: true },
     secrets: ['slack'],
+  },
+  'watch-quarantine': {
+    description: 'Checks quarantined users daily for attempts to use their credentials',
+    timeout: Duration.minutes(5),
+    // The open cases; each quarantine's check or trip. In organization mode the CloudTrail pacing
+    // is claimed in the table, as the context step does.
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'], openCasesIndex: true },
+    // The trip's evidence in the ticket.
+    secrets: ['jira'],
+    accountGrants: () => WATCH_GRANTS,
+    memberRole: 'reader',
   },
   summary: {
     description: 'Posts the weekly summary of cases, backlog and stale credentials',

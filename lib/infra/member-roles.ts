@@ -56,7 +56,9 @@ export function memberRolesTemplate(config: JanitorConfig): Record<string, unkno
           PolicyName: `iam-janitor-${access}`,
           PolicyDocument: {
             Version: '2012-10-17',
-            Statement: grants.map((grant) => policyStatement(grant, arnOf)),
+            Statement: grants.map((grant) =>
+              policyStatement(grant, arnOf, (text) => ({ 'Fn::Sub': text })),
+            ),
           },
         },
       ],

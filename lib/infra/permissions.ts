@@ -56,8 +56,10 @@ function grantInAccount(fn: JanitorFunction, grants: readonly AccountGrant[]): v
   for (const grant of grants)
     fn.addToRolePolicy(
       iam.PolicyStatement.fromJson(
-        policyStatement(grant, (kind) =>
-          stack.formatArn({ service: 'iam', region: '', resource: kind, resourceName: '*' }),
+        policyStatement(
+          grant,
+          (kind) => stack.formatArn({ service: 'iam', region: '', resource: kind, resourceName: '*' }),
+          (text) => text.replace('${AWS::Partition}', stack.partition),
         ),
       ),
     );

@@ -58,6 +58,13 @@ function describeChange(call: CallRecord): string {
       return `MFA device ${p.SerialNumber?.split('/').pop()} deactivated`;
     case 'DeleteUserPolicy':
       return `inline policy ${p.PolicyName} deleted`;
+    case 'AttachUserPolicy':
+      return `policy ${p.PolicyArn?.split('/').pop()} attached`;
+    case 'UntagUser':
+      return `untagged ${Object.keys(p)
+        .filter((key) => key.startsWith('TagKeys.member.'))
+        .map((key) => p[key])
+        .join(', ')}`;
     case 'DetachUserPolicy':
       return `policy ${p.PolicyArn?.split('/').pop()} detached`;
     case 'RemoveUserFromGroup':

@@ -62,6 +62,8 @@ export interface SimCloudTrailEvent {
   accessKeyId?: string;
   /** As CloudTrail records it: a failed console sign-in has `{ ConsoleLogin: 'Failure' }`. */
   responseElements?: Record<string, unknown>;
+  /** A request that was refused: `AccessDenied`, as CloudTrail records a call an explicit deny stopped. */
+  errorCode?: string;
   errorMessage?: string;
 }
 

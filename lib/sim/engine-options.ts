@@ -46,6 +46,10 @@ export interface SimulationOptions {
   readonly onCaseEnded?: (done: number, total: number) => void;
   /** Called once the approval request is posted; the driver decides (or not). */
   readonly onApprovalRequested?: (caseId: string) => Promise<void>;
+  /** Called once a quarantine's wait begins; by default the watcher runs daily until it answers. */
+  readonly onQuarantine?: (caseId: string, taskToken: string) => Promise<void>;
+  /** Called once the approvers are asked after a trip; the wait expires unless the driver chooses. */
+  readonly onAfterTrip?: (caseId: string) => Promise<void>;
   readonly log?: (line: string) => void;
   /** Sees every sweep Task's input and output (the benchmark weighs the payloads with it). */
   readonly onSweepTask?: (state: string, input: unknown, output: unknown) => void;

@@ -35,7 +35,8 @@ import {
 import { bindTasks, invoked, lambdaContext, slowed, spiedOn, type TaskHandler } from './handlers';
 import { JiraStandin } from './standins/jira-standin';
 import { SlackStandin } from './standins/slack-standin';
-import { HOUR_MS } from '../../lambdas/commons/runtime/time';
+import { DAY_MS, HOUR_MS } from '../../lambdas/commons/runtime/time';
+import { handler as watchHandler } from '../../lambdas/watch-quarantine/handler';
 
 /**
  * Runs the real state machines offline: statemachine/*.asl.json through aws-local-stepfunctions,
@@ -258,29 +259,24 @@ export class Simulation {
               : { ...opened, approvalTimeoutSeconds: timeoutSeconds };
           },
           // waitForTaskToken: the handler posts the request; the decision arrives through the task callback.
-          RequestApproval: async (input) => {
-            const payload = (input as { Payload: { caseId: string; taskToken: string } }).Payload;
-            // Step Functions gives every attempt of the state a token of its own, valid from the start
-            // of the attempt; a failed attempt's token dies with it (SendTaskSuccess: TaskTimedOut).
-            const taskToken = `${payload.taskToken}-attempt-${++this.tokenCounter}`;
-            tokens.push(taskToken);
-            const decided = new Promise<unknown>((resolve, reject) =>
-              this.waiting.set(taskToken, { caseId: payload.caseId, resolve, reject }),
-            );
-            try {
-              await slowed(invoked('request-approval'), slowMs)({ ...payload, taskToken });
-            } catch (error) {
-              this.waiting.delete(taskToken);
-              throw error;
-            }
-            // The token dies with the engine's timeout, as in Step Functions: a later SendTaskSuccess gets TaskTimedOut.
-            if (timeoutSeconds !== undefined)
-              setTimeout(() => this.waiting.delete(taskToken), timeoutSeconds * 1000).unref();
-            void this.options
-              .onApprovalRequested?.(payload.caseId)
-              .catch((error) => this.options.log?.(`decision driver failed: ${String(error)}`));
-            return decided;
-          },
+          RequestApproval: (input) =>
+            this.awaitToken(input, tokens, timeoutSeconds, (caseId) =>
+              this.options.onApprovalRequested?.(caseId),
+            ),
+          // The quarantine's wait: the daily watcher answers it, on the scenario's clock.
+          Quarantine: (input) =>
+            this.awaitToken(input, tokens, undefined, (caseId, taskToken) =>
+              (this.options.onQuarantine ?? ((id: string) => this.watchQuarantine(id, taskToken)))(
+                caseId,
+                taskToken,
+              ),
+            ),
+          // After a trip: Release or Delete now, or nothing until the deadline.
+          AskAfterTrip: (input) =>
+            this.awaitToken(input, tokens, timeoutSeconds, async (caseId) => {
+              await this.options.onAfterTrip?.(caseId);
+              await this.expire(caseId);
+            }),
         },
         slowMs,
       ),
@@ -292,6 +288,69 @@ export class Simulation {
       ...run,
       output: run.output as Record<string, unknown> | null,
     };
+  }
+
+  /**
+   * A waitForTaskToken state: the request-approval handler stores the token, and the wait ends by
+   * the task callback (a click, the watcher) or by `expire`. Step Functions gives every attempt of
+   * the state a token of its own, valid from the start of the attempt; a failed attempt's token
+   * dies with it (SendTaskSuccess: TaskTimedOut).
+   */
+  private async awaitToken(
+    input: unknown,
+    tokens: string[],
+    timeoutSeconds: number | undefined,
+    onWaiting: (caseId: string, taskToken: string) => Promise<void> | undefined,
+  ): Promise<unknown> {
+    const payload = (input as { Payload: { caseId: string; taskToken: string } }).Payload;
+    const taskToken = `${payload.taskToken}-attempt-${++this.tokenCounter}`;
+    tokens.push(taskToken);
+    const answered = new Promise<unknown>((resolve, reject) =>
+      this.waiting.set(taskToken, { caseId: payload.caseId, resolve, reject }),
+    );
+    try {
+      await slowed(invoked('request-approval'), this.options.slowHandlersMs ?? 0)({ ...payload, taskToken });
+    } catch (error) {
+      this.waiting.delete(taskToken);
+      throw error;
+    }
+    // The token dies with the engine's timeout, as in Step Functions: a later SendTaskSuccess gets TaskTimedOut.
+    if (timeoutSeconds !== undefined)
+      setTimeout(() => this.waiting.delete(taskToken), timeoutSeconds * 1000).unref();
+    void Promise.resolve(onWaiting(payload.caseId, taskToken)).catch((error) =>
+      this.options.log?.(`the scenario's driver failed: ${String(error)}`),
+    );
+    return answered;
+  }
+
+  /**
+   * The daily watcher, day after day of the quarantine on the case's own clock, until it answers
+   * the wait: `onDay` runs first each day (what the scenario says happens that day). Nothing moves
+   * the case between two days, so no day costs a state transition.
+   */
+  async watchQuarantine(
+    caseId: string,
+    taskToken: string,
+    onDay?: (day: Date) => Promise<void>,
+  ): Promise<void> {
+    const quarantine = (await this.caseRecord(caseId))?.quarantine;
+    const waiter = this.waiting.get(taskToken);
+    if (!quarantine || !waiter) return;
+    if (!this.options.clock) {
+      this.waiting.delete(taskToken);
+      waiter.reject(named('SimulationError', 'A quarantine needs the scenario clock to pass its days'));
+      return;
+    }
+    const days = Math.ceil((Date.parse(quarantine.endsAt) - Date.parse(quarantine.startedAt)) / DAY_MS);
+    for (let day = 1; day <= days + 1 && this.waiting.has(taskToken); day++) {
+      const at = new Date(Date.parse(quarantine.startedAt) + day * DAY_MS);
+      this.options.clock.advanceTo(at);
+      await onDay?.(at);
+      await slowed(
+        (event: unknown) => watchHandler(event, lambdaContext('watch-quarantine')),
+        this.options.slowHandlersMs ?? 0,
+      )({});
+    }
   }
 
   /** Sends a real, signed Slack block_actions request through the real interactions handler. */
@@ -324,7 +383,9 @@ export class Simulation {
     this.waiting.delete(token);
     const record = await this.caseRecord(caseId);
     if (record && this.options.clock) {
-      const deadline = new Date(record.openedAt).getTime() + this.config.approvalTimeoutHours * HOUR_MS;
+      // After a trip, the approvers' time runs from the trip.
+      const from = record.quarantine?.trippedAt ?? record.openedAt;
+      const deadline = new Date(from).getTime() + this.config.approvalTimeoutHours * HOUR_MS;
       try {
         this.options.clock.advanceTo(new Date(deadline));
       } catch {

@@ -112,15 +112,18 @@ export function named(name: string, message: string): Error {
  */
 function timeoutPathOnEffectiveInput(definition: Record<string, unknown>): Record<string, unknown> {
   const states = definition.States as Record<string, Record<string, unknown>>;
-  const request = states.RequestApproval!;
-  const path = String(request.TimeoutSecondsPath);
-  const parameters = { ...(request.Parameters as object), 'approvalTimeoutSeconds.$': path };
   return {
     ...definition,
-    States: {
-      ...states,
-      RequestApproval: { ...request, Parameters: parameters, TimeoutSecondsPath: '$.approvalTimeoutSeconds' },
-    },
+    States: Object.fromEntries(
+      Object.entries(states).map(([name, state]) => {
+        if (state.TimeoutSecondsPath === undefined) return [name, state];
+        const parameters = {
+          ...(state.Parameters as object),
+          'timeoutSeconds.$': String(state.TimeoutSecondsPath),
+        };
+        return [name, { ...state, Parameters: parameters, TimeoutSecondsPath: '$.timeoutSeconds' }];
+      }),
+    ),
   };
 }
 

@@ -11,6 +11,7 @@ import { openCaseFor, Simulation, type CaseRun } from './engine';
 import { changeDuringApproval, changesByUser } from './account-changes';
 import { SimClock } from './clock';
 import { incidentsOf } from './incidents';
+import { quarantineDriver } from './quarantine-driver';
 import type { Scenario } from './scenario';
 import { SIM_ORGANIZATION, scenarioAccounts, type ScenarioAccountRun } from './scenario-accounts';
 import {
@@ -133,7 +134,10 @@ function simulationFor(
       // wait ends at its deadline.
       await sim.expire(caseId);
     },
+    onQuarantine: (caseId, taskToken) => quarantine.onQuarantine(caseId, taskToken),
+    onAfterTrip: (caseId) => quarantine.onAfterTrip(caseId),
   });
+  const quarantine = quarantineDriver(sim, runs);
   const idsByName = new Map(
     runs.flatMap((run) =>
       [...run.account.users.values()].map((user) => [user.userName, user.userId] as const),

@@ -1,3 +1,4 @@
+import type { QuarantineAttempt, QuarantineRecord } from '../../lambdas/commons/case/record';
 import type { CaseRecord } from '../../lambdas/commons/case/case-store';
 import type { Outcome } from '../../lambdas/commons/contracts';
 import type { UserFinding } from '../../lambdas/inventory/inventory';
@@ -51,6 +52,14 @@ export interface SimulationReport {
     decidedBy: string | null;
     outcome: Outcome | 'duplicate' | 'unrecorded';
     snapshotSaved: boolean;
+    /** Only for a case that quarantined its user. */
+    quarantine?: {
+      startedAt: string;
+      endsAt: string;
+      attempts: QuarantineAttempt[];
+      afterTrip?: string;
+      releasedAt?: string;
+    };
   }[];
   readonly remainingUsers: string[];
   /** Offboardings refused before any case started (a protected, exempt or unknown user). */
@@ -120,5 +129,16 @@ export function caseReport(run: CaseRun, record: CaseRecord | undefined): Simula
     decidedBy: record?.decision?.decidedBy ?? null,
     outcome: run.states.includes('DuplicateCase') ? 'duplicate' : (record?.outcome ?? 'unrecorded'),
     snapshotSaved: Boolean(record?.snapshot),
+    ...(record?.quarantine ? { quarantine: quarantineReport(record.quarantine) } : {}),
+  };
+}
+
+function quarantineReport(quarantine: QuarantineRecord): NonNullable<SimulationReport['cases'][number]['quarantine']> {
+  return {
+    startedAt: quarantine.startedAt,
+    endsAt: quarantine.endsAt,
+    attempts: quarantine.attempts,
+    ...(quarantine.decision ? { afterTrip: quarantine.decision.decision } : {}),
+    ...(quarantine.releasedAt ? { releasedAt: quarantine.releasedAt } : {}),
   };
 }

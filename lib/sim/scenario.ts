@@ -104,7 +104,51 @@ const accountFields = {
           .string()
           .regex(/^[UW][A-Z0-9]{8,}$/, 'not a Slack user id')
           .optional(),
+        // After the user's quarantine tripped: Release, Delete now, or no choice (it stays quarantined).
+        afterTrip: z
+          .object({
+            action: z.enum(['release', 'delete', 'none']),
+            by: z
+              .string()
+              .regex(/^[UW][A-Z0-9]{8,}$/, 'not a Slack user id')
+              .optional(),
+            reason: z.string().max(500, 'at most 500 characters, as Slack allows').optional(),
+          })
+          .strict()
+          .optional(),
       }),
+    )
+    .default({}),
+  // Someone tries a quarantined user's credential (an access key id, "password", an SSH key or a
+  // service-specific credential id), on that day of the scenario.
+  quarantineAttempts: z
+    .record(
+      z.string(),
+      z.array(
+        z
+          .object({
+            at: isoDate,
+            credential: z.string().min(1),
+            eventName: z.string().min(1).optional(),
+            eventSource: z.string().min(1).optional(),
+            region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not an AWS region name').optional(),
+            sourceIPAddress: z.string().min(1).optional(),
+          })
+          .strict(),
+      ),
+    )
+    .default({}),
+  // Changes to a user during its quarantine (an admin tags it protected, say), at that moment.
+  duringQuarantine: z
+    .record(
+      z.string(),
+      z
+        .object({
+          at: isoDate,
+          tags: z.record(z.string(), z.string()).optional(),
+          newAccessKey: z.literal(true).optional(),
+        })
+        .strict(),
     )
     .default({}),
   activityDuringApproval: z.record(z.string(), isoDate).default({}),
@@ -132,6 +176,8 @@ function checkUserReferences(
     decisions: object;
     activityDuringApproval: object;
     duringApproval: object;
+    quarantineAttempts: object;
+    duringQuarantine: object;
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -166,6 +212,8 @@ function checkUserReferences(
     ['decisions', Object.keys(account.decisions)],
     ['activityDuringApproval', Object.keys(account.activityDuringApproval)],
     ['duringApproval', Object.keys(account.duringApproval)],
+    ['quarantineAttempts', Object.keys(account.quarantineAttempts)],
+    ['duringQuarantine', Object.keys(account.duringQuarantine)],
   ] as const) {
     for (const key of keys)
       if (!names.has(key))

@@ -1,5 +1,6 @@
 import { accountLabel } from '../iam/member-account';
 import type { CaseRecord } from './case-store';
+import type { QuarantineAttempt, QuarantineRecord } from './record';
 import type { Outcome } from '../contracts';
 import { isActiveCredential } from '../iam/snapshot';
 import { clip, formatTime } from '../runtime/text';
@@ -29,8 +30,8 @@ export function outcomeDetail(
   error: { Error: string; Cause?: unknown } | undefined,
   decision?: string,
 ): string | undefined {
-  // The outcome's own words say why an expired case was kept.
-  if (outcome === 'expired') return undefined;
+  // The outcome's own words say why an expired case was kept, and why a tripped one is still quarantined.
+  if (outcome === 'expired' || outcome === 'quarantine-tripped') return undefined;
   if (!error) return outcome === 'failed' ? `no known decision ("${decision ?? 'none'}")` : undefined;
   let message = typeof error.Cause === 'string' ? error.Cause : '';
   try {
@@ -49,6 +50,10 @@ const OUTCOME_WORDS: Record<Outcome, string> = {
   disabled: 'disabled: every way to sign in is turned off, and the user and their permissions are kept',
   kept: 'kept',
   deactivated: 'deactivated: it can no longer be used, and the user and every other credential are kept',
+  released:
+    'released from quarantine: the deny-all policy and the quarantine tags are removed, and every credential works again',
+  'quarantine-tripped':
+    'left in quarantine, denied everything: someone tried its credentials during the quarantine, and no approver chose Release or Delete now in time',
   expired: 'kept: no decision arrived in time',
   'aborted-active': 'kept, with nothing changed: they turned out to be active',
   'aborted-changed': 'kept, with nothing changed: the user is not the one the case was opened for',
@@ -97,11 +102,15 @@ export const escapeMrkdwn = (text: string) =>
 
 /** The thread reply: one sentence of what happened, the reason, and the ticket. */
 export function outcomeReply(
-  record: Pick<CaseRecord, 'userName' | 'jiraUrl' | 'jiraKey' | 'candidate' | 'credentialId' | 'decision'>,
+  record: Pick<
+    CaseRecord,
+    'userName' | 'jiraUrl' | 'jiraKey' | 'candidate' | 'credentialId' | 'decision' | 'quarantine'
+  >,
   outcome: Outcome,
   detail?: string,
 ): string {
-  const given = record.decision?.reason;
+  // The reason of the choice that decided the ending: Release or Delete now, after a trip.
+  const given = (record.quarantine?.decision ?? record.decision)?.reason;
   const reason =
     (detail ? ` ${escapeMrkdwn(sentence(detail))}` : '') +
     (given ? ` The approver's reason: ${escapeMrkdwn(sentence(given))}` : '');
@@ -116,7 +125,15 @@ export function outcomeReply(
 export function outcomeComment(
   record: Pick<
     CaseRecord,
-    'caseId' | 'removed' | 'planned' | 'decision' | 'snapshot' | 'userName' | 'candidate' | 'credentialId'
+    | 'caseId'
+    | 'removed'
+    | 'planned'
+    | 'decision'
+    | 'snapshot'
+    | 'userName'
+    | 'candidate'
+    | 'credentialId'
+    | 'quarantine'
   >,
   outcome: Outcome,
   detail: string | undefined,
@@ -135,6 +152,7 @@ export function outcomeComment(
       : removed.length > 0
         ? `Done: ${removed.join('; ')}.`
         : 'Nothing was changed in IAM.',
+    ...(record.quarantine ? [quarantineText(record.quarantine)] : []),
     record.snapshot
       ? `Snapshot${record.candidate.kind === 'credential' ? ' of the user before the change' : ''}: DynamoDB table ${tableName}, item pk "case#${record.caseId}", attribute "snapshot". ${undoAdvice(record, outcome, tableName)}`
       : 'Snapshot: none taken (nothing was removed).',
@@ -146,11 +164,14 @@ export function outcomeComment(
  * refuses one that still exists, so it is offered after a deletion only.
  */
 export function undoAdvice(
-  record: Pick<CaseRecord, 'caseId' | 'userName' | 'credentialId' | 'candidate' | 'snapshot'>,
+  record: Pick<CaseRecord, 'caseId' | 'userName' | 'credentialId' | 'candidate' | 'snapshot' | 'quarantine'>,
   outcome: Outcome,
   tableName: string,
 ): string {
   if (outcome === 'dry-run') return 'Nothing to undo: the dry run changed nothing.';
+  // A quarantine still in place (tripped and undecided, or a failure after it began) is undone by a release.
+  if (record.quarantine && !record.quarantine.releasedAt && outcome !== 'deleted' && outcome !== 'released')
+    return `The user is still quarantined (denied everything). Release with: iam-janitor release --case ${record.caseId} --table ${tableName}`;
   if (record.candidate.kind === 'credential') return `Undo with: ${credentialUndo(record)}`;
   if (outcome === 'deleted')
     return `Restore with: iam-janitor restore --case ${record.caseId} --table ${tableName}${record.candidate.accountId ? `, with credentials of account ${record.candidate.accountId}` : ''}`;
@@ -187,4 +208,38 @@ export function undoAdvice(
 function sentence(text: string): string {
   const trimmed = text.trim();
   return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+/** The quarantine in one paragraph: when, with what, and every attempt seen. */
+export function quarantineText(quarantine: QuarantineRecord): string {
+  const attempts = quarantine.attempts;
+  const choice = quarantine.decision;
+  const chosen = choice
+    ? ` After the trip, ${choice.decision === 'delete' ? 'Delete now' : 'Release'} was chosen by Slack user ${choice.decidedBy} at ${formatTime(choice.decidedAt)}.${choice.reason ? ` Reason: ${sentence(choice.reason)}` : ''}`
+    : '';
+  const released = quarantine.releasedAt
+    ? ` Released at ${formatTime(quarantine.releasedAt)} by ${quarantine.releasedBy ?? 'unknown'}.`
+    : '';
+  return (
+    `Quarantine: denied everything (${quarantine.policyArn}) from ${formatTime(quarantine.startedAt)} until ${formatTime(quarantine.endsAt)}; ` +
+    (attempts.length === 0
+      ? 'no attempt to use its credentials was seen.'
+      : `${attempts.length} attempt${attempts.length === 1 ? '' : 's'} to use its credentials: ${attempts.map(attemptText).join('; ')}.`) +
+    chosen +
+    released
+  );
+}
+
+/** `access key AKIA… at 2026-11-25 10:00 UTC: ListBuckets (s3.amazonaws.com) in us-east-1 from 203.0.113.9, refused (AccessDenied)` */
+export function attemptText(attempt: QuarantineAttempt): string {
+  const what = attempt.eventName
+    ? `: ${attempt.eventName}${attempt.eventSource ? ` (${attempt.eventSource})` : ''}`
+    : ` (${attempt.seenIn})`;
+  const where = [
+    attempt.region ? ` in ${attempt.region}` : '',
+    attempt.sourceIPAddress ? ` from ${attempt.sourceIPAddress}` : '',
+  ].join('');
+  const refused = attempt.errorCode ? `, refused (${attempt.errorCode})` : '';
+  const credential = /^AKIA|^ASIA/.test(attempt.credential) ? `access key ${attempt.credential}` : attempt.credential;
+  return `${credential} at ${formatTime(attempt.at)}${what}${where}${refused}`;
 }

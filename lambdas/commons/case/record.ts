@@ -9,7 +9,49 @@ import type { CaseContext } from './evidence';
  * second open case for the same user impossible, and feeds the sparse index the sweep reads.
  */
 
-export type CaseStatus = 'open' | 'awaiting-decision' | 'decided' | 'closed';
+export type CaseStatus =
+  | 'open'
+  | 'awaiting-decision'
+  | 'decided'
+  | 'quarantined'
+  | 'quarantine-tripped'
+  | 'closed';
+
+/**
+ * One attempt to use a quarantined user's credentials, as IAM or CloudTrail recorded it: which
+ * credential (an access key id, `password`, or the user as CloudTrail names them), when, and what.
+ */
+export interface QuarantineAttempt {
+  readonly at: string;
+  readonly credential: string;
+  /** Where it was seen: the key's or the password's last use in IAM, or a CloudTrail event. */
+  readonly seenIn: 'access key last used' | 'password last used' | 'CloudTrail';
+  readonly eventName?: string;
+  readonly eventSource?: string;
+  readonly region?: string;
+  readonly sourceIPAddress?: string;
+  /** CloudTrail's error code: AccessDenied for a request the deny policy refused. */
+  readonly errorCode?: string;
+}
+
+/** A Delete's quarantine: the user denied everything, watched daily, deleted only after silence. */
+export interface QuarantineRecord {
+  readonly startedAt: string;
+  readonly endsAt: string;
+  /** The deny policy attached (AWSDenyAll, in the user's partition). */
+  readonly policyArn: string;
+  /** False when the user already had that policy before the quarantine: a release leaves it. */
+  readonly attachedByJanitor: boolean;
+  readonly attempts: QuarantineAttempt[];
+  readonly lastCheckedAt?: string;
+  readonly trippedAt?: string;
+  /** The thread message that showed the attempts, with Release and Delete now. */
+  readonly tripMessageTs?: string;
+  /** After a trip: Release or Delete now (first wins). */
+  readonly decision?: DecisionRecord;
+  readonly releasedAt?: string;
+  readonly releasedBy?: string;
+}
 
 export interface CaseRecord {
   readonly pk: string;
@@ -41,6 +83,7 @@ export interface CaseRecord {
   readonly decisionDeliveredAt?: string;
   readonly snapshot?: Snapshot;
   readonly snapshotSavedAt?: string;
+  readonly quarantine?: QuarantineRecord;
   readonly removed?: string[];
   /** The steps the remover planned: what a dry run would have done. */
   readonly planned?: string[];

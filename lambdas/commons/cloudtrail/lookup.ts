@@ -32,6 +32,10 @@ export interface TrailEvent {
    * password and did not get in, so it is shown as an attempt and never counts as activity.
    */
   readonly failed?: boolean;
+  /** The access key that signed the request, when one did. */
+  readonly accessKeyId?: string;
+  /** Why the request was refused (`AccessDenied` for one an explicit deny stopped), when it was. */
+  readonly errorCode?: string;
 }
 
 export interface CloudTrailSummary {
@@ -93,6 +97,8 @@ export async function lookupUserEvents(
           sourceIPAddress: detail.sourceIPAddress ?? 'unknown',
           userAgent: detail.userAgent ?? 'unknown',
           ...(failed ? { failed: true } : {}),
+          ...(event.AccessKeyId ? { accessKeyId: event.AccessKeyId } : {}),
+          ...(detail.errorCode ? { errorCode: detail.errorCode } : {}),
         });
       }
       read += page.Events?.length ?? 0;
@@ -126,6 +132,7 @@ async function throughLimiter<T>(
 }
 
 interface EventDetail {
+  errorCode?: string;
   sourceIPAddress?: string;
   userAgent?: string;
   responseElements?: { ConsoleLogin?: string } | null;

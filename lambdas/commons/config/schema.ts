@@ -122,6 +122,14 @@ export const configObject = v.strictObject({
     ),
     90,
   ),
+  quarantineDays: v.optional(
+    wholeNumber(
+      'days, 0 to delete at once',
+      v.minValue(0, 'must be 0 (delete at once) or more days'),
+      v.maxValue(180, 'must be at most 180 days: a Step Functions execution lasts at most a year'),
+    ),
+    14,
+  ),
   exemptUserNames: v.optional(
     v.array(matching(IAM_USER_NAME, 'must be an IAM user name (1-64 of letters, digits and +=,.@_-)')),
     [],

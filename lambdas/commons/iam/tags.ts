@@ -41,3 +41,21 @@ export const MFA_OWNER_TAG_KEY = 'iam-janitor:deactivated-for';
 
 /** The tag Disable writes, valued with the time: the user was disabled by iam-janitor then. */
 export const DISABLED_AT_TAG_KEY = 'iam-janitor:disabled-at';
+
+/**
+ * The tags a quarantine writes on the user: when it began and when the deletion is due, so that
+ * anyone who looks at the user in the console sees why it is denied everything and until when.
+ */
+export const QUARANTINE_STARTED_TAG_KEY = 'iam-janitor:quarantined-at';
+export const QUARANTINE_ENDS_TAG_KEY = 'iam-janitor:quarantine-ends';
+
+/**
+ * The deny policy of a quarantine: AWS's managed AWSDenyAll (`Deny * on *`), in the user's partition.
+ * A managed policy rather than an inline one, so that the remover's grant can name it exactly
+ * (`iam:PolicyARN`): PutUserPolicy cannot be limited to one document, and would let the role grant
+ * anything.
+ */
+export function denyAllPolicyArn(userArn: string): string {
+  const partition = /^arn:([\w-]+):/.exec(userArn)?.[1] ?? 'aws';
+  return `arn:${partition}:iam::aws:policy/AWSDenyAll`;
+}

@@ -55,13 +55,20 @@ export function doc(...content: AdfNode[]): AdfDoc {
 /** Why the case exists, in words that are true of it: found idle, found stale, or asked for. */
 export function openingSentence(
   record: Pick<CaseRecord, 'candidate'> & Parameters<typeof caseSubject>[0],
+  quarantineDays = 0,
 ): string {
   const { candidate } = record;
+  const quarantine = quarantineDays > 0 ? ` ${quarantineSentence(quarantineDays)}` : '';
   if (candidate.requested)
-    return `${candidate.requested.by} asked iam-janitor to offboard an IAM user${candidate.requested.reason ? ` (${candidate.requested.reason})` : ''}, whether or not it is in use. An approver decides in Slack; this ticket records the case and its outcome.`;
+    return `${candidate.requested.by} asked iam-janitor to offboard an IAM user${candidate.requested.reason ? ` (${candidate.requested.reason})` : ''}, whether or not it is in use. An approver decides in Slack; this ticket records the case and its outcome.${quarantine}`;
   if (candidate.kind === 'credential')
     return `iam-janitor found a stale credential of an active IAM user (${CIS_UNUSED_CREDENTIALS}): ${caseSubject(record)}. An approver decides in Slack whether to deactivate it; this ticket records the case and its outcome.`;
-  return 'iam-janitor found an IAM user who looks inactive. An approver decides in Slack; this ticket records the case and its outcome.';
+  return `iam-janitor found an IAM user who looks inactive. An approver decides in Slack; this ticket records the case and its outcome.${quarantine}`;
+}
+
+/** What an approved Delete does first, when quarantineDays is above 0. */
+export function quarantineSentence(quarantineDays: number): string {
+  return `An approved deletion first quarantines the user for ${quarantineDays} day${quarantineDays === 1 ? '' : 's'}: denied everything (AWSDenyAll), every credential left in place and checked daily; any attempt to use one stops the deletion and asks the approvers again.`;
 }
 
 /**
@@ -70,11 +77,11 @@ export function openingSentence(
  */
 export const CIS_UNUSED_CREDENTIALS = 'CIS AWS Foundations v5.0.0 1.11, v3.0.0 1.12';
 
-export function caseDescription(record: CaseRecord): AdfDoc {
+export function caseDescription(record: CaseRecord, quarantineDays = 0): AdfDoc {
   const facts = caseFacts(record);
   const trail = facts.context?.cloudTrail;
   const content: AdfNode[] = [
-    paragraph(text(openingSentence(record))),
+    paragraph(text(openingSentence(record, quarantineDays))),
     heading('Facts'),
     table(['Fact', 'Value'], facts.rows),
     heading('Permissions'),

@@ -11,6 +11,7 @@ import type { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { CaseStore } from '../case/case-store';
 import { SweepStore } from '../case/sweep-store';
 import { CaseHistory } from '../case/history';
+import { QuarantineStore } from '../case/quarantine-store';
 import { requireEnv } from '../config/env';
 import type { LookupDeps } from '../cloudtrail/lookup';
 import { SHARED_LOOKUP_GAP_MS, TableSlotLimiter, type LookupLimiter } from '../cloudtrail/rate-limiter';
@@ -335,15 +336,14 @@ export function memberTrailAccess(member: MemberTarget): Pick<LookupDeps, 'clien
   };
 }
 
-/** The case table named by CASE_TABLE_NAME, on the shared document client: its cases' lives. */
-export const caseStore = /* @__PURE__ */ once(
-  () => new CaseStore(documentClient(), requireEnv('CASE_TABLE_NAME')),
-);
-/** What the sweeps keep in the same table. */
-export const sweepStore = /* @__PURE__ */ once(
-  () => new SweepStore(documentClient(), requireEnv('CASE_TABLE_NAME')),
-);
+/** The case table named by CASE_TABLE_NAME, on the shared document client, as each store reads it. */
+const tableStore = <T>(Store: new (db: ReturnType<typeof documentClient>, table: string) => T) =>
+  once(() => new Store(documentClient(), requireEnv('CASE_TABLE_NAME')));
+/** Its cases' lives. */
+export const caseStore = /* @__PURE__ */ tableStore(CaseStore);
+/** What the sweeps keep. */
+export const sweepStore = /* @__PURE__ */ tableStore(SweepStore);
+/** A Delete's quarantine. */
+export const quarantineStore = /* @__PURE__ */ tableStore(QuarantineStore);
 /** The cases as the weekly summary reads them. */
-export const caseHistory = /* @__PURE__ */ once(
-  () => new CaseHistory(documentClient(), requireEnv('CASE_TABLE_NAME')),
-);
+export const caseHistory = /* @__PURE__ */ tableStore(CaseHistory);

@@ -19,4 +19,5 @@ export const MetricName = {
   FailedOutcomes: 'FailedOutcomes',
   RemovalFailures: 'RemovalFailures',
   RejectedSlackRequests: 'RejectedSlackRequests',
+  QuarantineTrips: 'QuarantineTrips',
 } as const;

@@ -16,8 +16,8 @@ export const BLOCK_KIT = {
   maxFields: 10,
 } as const;
 
-type Block = Record<string, unknown>;
-const mrkdwn = (text: string, max: number = BLOCK_KIT.maxSectionText) => ({
+export type Block = Record<string, unknown>;
+export const mrkdwn = (text: string, max: number = BLOCK_KIT.maxSectionText) => ({
   type: 'mrkdwn',
   text: clip(text, max),
 });
@@ -46,6 +46,7 @@ export function approvalMessage(
   record: CaseRecord,
   approvalTimeoutHours: number,
   dryRun: boolean,
+  quarantineDays = 0,
 ): SlackMessage {
   const facts = caseFacts(record);
   const trail = facts.context?.cloudTrail;
@@ -106,7 +107,7 @@ export function approvalMessage(
   blocks.push({
     type: 'actions',
     block_id: 'decision',
-    elements: credentialCase ? credentialButtons(record) : userButtons(record),
+    elements: credentialCase ? credentialButtons(record) : userButtons(record, quarantineDays),
   });
   return credentialCase
     ? { text: `Stale credential ${caseSubject(record)}: deactivate or keep?`, blocks }
@@ -114,12 +115,12 @@ export function approvalMessage(
 }
 
 /** A button of a case. Only the case id travels through Slack: the task token is a bearer secret and stays in AWS. */
-function button(
+export function button(
   record: CaseRecord,
   decision: Decision,
-  options: { style?: 'danger' | 'primary'; confirm?: { title: string; text: string } } = {},
+  options: { style?: 'danger' | 'primary'; text?: string; confirm?: { title: string; text: string } } = {},
 ): Block {
-  const word = DECISION_WORDS[decision];
+  const word = options.text ?? DECISION_WORDS[decision];
   return {
     type: 'button',
     action_id: decision,
@@ -158,15 +159,23 @@ function credentialButtons(record: CaseRecord): Block[] {
   ];
 }
 
-/** Delete (with a confirm), Disable and Keep. */
-function userButtons(record: CaseRecord): Block[] {
+/** Delete (with a confirm; a quarantine first when quarantineDays is above 0), Disable and Keep. */
+function userButtons(record: CaseRecord, quarantineDays: number): Block[] {
+  const user = `*${escapeMrkdwn(record.userName)}*`;
   return [
     button(record, 'delete', {
       style: 'danger',
-      confirm: {
-        title: 'Delete this user?',
-        text: `*${escapeMrkdwn(record.userName)}* and every credential, policy and group membership will be removed. A snapshot is kept for restore.`,
-      },
+      ...(quarantineDays > 0 ? { text: deleteWord(quarantineDays) } : {}),
+      confirm:
+        quarantineDays > 0
+          ? {
+              title: 'Quarantine, then delete?',
+              text: `${user} will be denied everything (AWSDenyAll) for ${days(quarantineDays)}, with every credential left in place and checked daily: any attempt to use one stops the deletion and asks you again. Then the user and every credential, policy and group membership will be removed. A snapshot is kept for restore.`,
+            }
+          : {
+              title: 'Delete this user?',
+              text: `${user} and every credential, policy and group membership will be removed. A snapshot is kept for restore.`,
+            },
     }),
     button(record, 'disable'),
     button(record, 'keep', { style: 'primary' }),
@@ -182,15 +191,29 @@ export const DECISION_WORDS = {
   disable: 'Disable',
   keep: 'Keep',
   deactivate: 'Deactivate',
+  release: 'Release',
 } as const;
 
+const days = (count: number) => `${count} day${count === 1 ? '' : 's'}`;
+
+/** The Delete button's words, which say what it does: `Quarantine for 14 days, then delete`. */
+export function deleteWord(quarantineDays: number): string {
+  return quarantineDays > 0 ? `Quarantine for ${days(quarantineDays)}, then delete` : DECISION_WORDS.delete;
+}
+
 /** The request once decided: the buttons give way to who decided what. */
-export function decidedMessage(record: CaseRecord, decision: DecisionRecord, note?: string): SlackMessage {
+export function decidedMessage(
+  record: CaseRecord,
+  decision: DecisionRecord,
+  options: { note?: string; quarantineDays?: number } = {},
+): SlackMessage {
+  const { note, quarantineDays = 0 } = options;
   const original = approvalMessage(record, 0, false).blocks.filter(
     (block) => !ANSWERED_BLOCKS.has(String(block.type)),
   );
+  const word = decision.decision === 'delete' ? deleteWord(quarantineDays) : DECISION_WORDS[decision.decision];
   const line =
-    `*${DECISION_WORDS[decision.decision]}* chosen by <@${decision.decidedBy}>${decision.firstApprover ? ` after <@${decision.firstApprover}>` : ''} at ${formatTime(decision.decidedAt)}${note ? ` · ${note}` : ''}` +
+    `*${word}* chosen by <@${decision.decidedBy}>${decision.firstApprover ? ` after <@${decision.firstApprover}>` : ''} at ${formatTime(decision.decidedAt)}${note ? ` · ${note}` : ''}` +
     (decision.reason ? `\nReason: _${escapeMrkdwn(decision.reason)}_` : '');
   return {
     text: `${caseSubject(record)}: ${decision.decision} by ${decision.decidedBy}`,

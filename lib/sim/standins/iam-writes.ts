@@ -235,6 +235,13 @@ function restoreWrites(model: IamState): Record<string, Handler> {
     AttachUserPolicy: (params) => {
       const user = model.user(params);
       model.requirePolicy(params.PolicyArn);
+      // IAM's default quota of managed policies attached to one user.
+      if (!user.managedPolicies.includes(params.PolicyArn!) && user.managedPolicies.length >= 10)
+        throw new StandinError(
+          'LimitExceeded',
+          'Cannot exceed quota for PoliciesPerUser: 10',
+          409,
+        );
       if (!user.managedPolicies.includes(params.PolicyArn!)) user.managedPolicies.push(params.PolicyArn!);
       return undefined;
     },

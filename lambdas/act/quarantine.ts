@@ -1,0 +1,128 @@
+import {
+  AttachUserPolicyCommand,
+  DetachUserPolicyCommand,
+  TagUserCommand,
+  UntagUserCommand,
+  type IAMClient,
+} from '@aws-sdk/client-iam';
+import type { QuarantineRecord } from '../commons/case/record';
+import { getUser, type Snapshot } from '../commons/iam/snapshot';
+import { denyAllPolicyArn, QUARANTINE_ENDS_TAG_KEY, QUARANTINE_STARTED_TAG_KEY } from '../commons/iam/tags';
+import { DAY_MS } from '../commons/runtime/time';
+import { readAndCheck, type ActInput } from './act';
+import { verifyIdentity } from './recheck';
+import { runSteps } from './runner';
+import type { RemovalStep } from './steps';
+
+/**
+ * The quarantine before a deletion: the user is denied everything by AWSDenyAll and tagged with
+ * the quarantine's start and end, and keeps every credential, so that any attempt to use one shows
+ * in IAM and CloudTrail. Nothing is deactivated or deleted; a release takes back exactly these
+ * changes.
+ */
+
+export interface QuarantineInput extends Pick<
+  ActInput,
+  'iam' | 'userName' | 'policy' | 'now' | 'expected' | 'deciders' | 'trailUseSince' | 'saveSnapshot' | 'onStep'
+> {
+  readonly days: number;
+  /** Stores the quarantine once, before the deny policy is attached; returns the one stored. */
+  readonly start: (quarantine: QuarantineRecord) => Promise<QuarantineRecord>;
+}
+
+export interface QuarantineResult {
+  readonly outcome: 'quarantined';
+  readonly planned: string[];
+  readonly done: string[];
+  readonly quarantine: QuarantineRecord;
+}
+
+/** Every check of a deletion, the snapshot, then the deny policy and the tags. */
+export async function quarantineUser(input: QuarantineInput): Promise<QuarantineResult> {
+  const plan = await readAndCheck(input);
+  const policyArn = denyAllPolicyArn(plan.arn);
+  const proposed: QuarantineRecord = {
+    startedAt: input.now.toISOString(),
+    endsAt: new Date(input.now.getTime() + input.days * DAY_MS).toISOString(),
+    policyArn,
+    attachedByJanitor: !plan.managedPolicies.includes(policyArn),
+    attempts: [],
+  };
+  const planned = quarantineSteps(plan, proposed).map((step) => step.description);
+  // The snapshot is of the user before the quarantine: a restore brings it back without the deny.
+  await input.saveSnapshot(plan, planned);
+  const quarantine = await input.start(proposed);
+  const done = await runSteps(input.iam, quarantineSteps(plan, quarantine), { onStep: input.onStep });
+  return { outcome: 'quarantined', planned, done, quarantine };
+}
+
+export function quarantineSteps(plan: Pick<Snapshot, 'userName'>, quarantine: QuarantineRecord): RemovalStep[] {
+  const UserName = plan.userName;
+  const PolicyArn = quarantine.policyArn;
+  return [
+    ...(quarantine.attachedByJanitor
+      ? [
+          {
+            description: `attach the deny-all policy ${PolicyArn}`,
+            run: (iam: IAMClient) => iam.send(new AttachUserPolicyCommand({ UserName, PolicyArn })),
+          },
+        ]
+      : []),
+    {
+      description: `tag ${QUARANTINE_STARTED_TAG_KEY}=${quarantine.startedAt} and ${QUARANTINE_ENDS_TAG_KEY}=${quarantine.endsAt}`,
+      run: (iam: IAMClient) =>
+        iam.send(
+          new TagUserCommand({
+            UserName,
+            Tags: [
+              { Key: QUARANTINE_STARTED_TAG_KEY, Value: quarantine.startedAt },
+              { Key: QUARANTINE_ENDS_TAG_KEY, Value: quarantine.endsAt },
+            ],
+          }),
+        ),
+    },
+  ];
+}
+
+/** What a release undoes: the deny policy, if the quarantine attached it, and the two tags. */
+export function releaseSteps(userName: string, quarantine: QuarantineRecord): RemovalStep[] {
+  const PolicyArn = quarantine.policyArn;
+  return [
+    ...(quarantine.attachedByJanitor
+      ? [
+          {
+            description: `detach the deny-all policy ${PolicyArn}`,
+            run: (iam: IAMClient) => iam.send(new DetachUserPolicyCommand({ UserName: userName, PolicyArn })),
+          },
+        ]
+      : []),
+    {
+      description: `untag ${QUARANTINE_STARTED_TAG_KEY} and ${QUARANTINE_ENDS_TAG_KEY}`,
+      run: (iam: IAMClient) =>
+        iam.send(
+          new UntagUserCommand({
+            UserName: userName,
+            TagKeys: [QUARANTINE_STARTED_TAG_KEY, QUARANTINE_ENDS_TAG_KEY],
+          }),
+        ),
+    },
+  ];
+}
+
+/**
+ * Releases a quarantined user: the same person (by id), then the deny policy and the tags go. The
+ * credentials were never touched, so the user works again at once.
+ */
+export async function releaseUser(input: {
+  readonly iam: IAMClient;
+  readonly userName: string;
+  readonly userId: string;
+  readonly quarantine: QuarantineRecord;
+  readonly onStep?: ActInput['onStep'];
+}): Promise<{ outcome: 'released'; planned: string[]; done: string[] }> {
+  const user = await getUser(input.iam, input.userName);
+  verifyIdentity({ userName: input.userName, userId: user.UserId }, input.userId);
+  const steps = releaseSteps(input.userName, input.quarantine);
+  const done = await runSteps(input.iam, steps, { onStep: input.onStep });
+  return { outcome: 'released', planned: steps.map((step) => step.description), done };
+}

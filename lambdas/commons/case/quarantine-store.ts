@@ -1,0 +1,149 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DecisionRecord } from '../contracts';
+import { errorName } from '../runtime/errors';
+import { caseKey, type CaseRecord, type Claim, type QuarantineAttempt, type QuarantineRecord } from './record';
+import { TableItems } from './table';
+
+/**
+ * A Delete's quarantine in the case record (`quarantine`), one named write per step, each with its
+ * condition: started (written once, before the deny policy is attached), the wait for the daily
+ * watcher, each silent check, the trip (once), the wait for Release or Delete now, that decision
+ * (first wins), and the release.
+ */
+export class QuarantineStore extends TableItems {
+  /**
+   * Written before the deny policy is attached, and only once: a retry of the Act step reads the
+   * first record, so `attachedByJanitor` keeps saying whether the policy was there before.
+   * Returns the quarantine as it now stands.
+   */
+  async start(caseId: string, quarantine: QuarantineRecord): Promise<QuarantineRecord> {
+    try {
+      await this.update(caseId, 'SET #q = :q', 'attribute_not_exists(#q)', { '#q': 'quarantine' }, { ':q': quarantine });
+      return quarantine;
+    } catch (error) {
+      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+      const existing = await this.read(caseId);
+      if (!existing.quarantine) throw error;
+      return existing.quarantine;
+    }
+  }
+
+  /** The case waits for the daily watcher with this task token (each attempt of the state has its own). */
+  async awaitEnd(caseId: string, taskToken: string): Promise<CaseRecord> {
+    return this.update(
+      caseId,
+      'SET #token = :token, #status = :quarantined',
+      'attribute_exists(#q) AND attribute_not_exists(#q.#tripped)',
+      { '#token': 'taskToken', '#status': 'status', '#q': 'quarantine', '#tripped': 'trippedAt' },
+      { ':token': taskToken, ':quarantined': 'quarantined' },
+    );
+  }
+
+  /** A daily check that found nothing. */
+  async checked(caseId: string, at: string): Promise<void> {
+    await this.update(
+      caseId,
+      'SET #q.#checked = :at',
+      '#status = :quarantined',
+      { '#q': 'quarantine', '#checked': 'lastCheckedAt', '#status': 'status' },
+      { ':at': at, ':quarantined': 'quarantined' },
+    );
+  }
+
+  /** The attempts that ended the wait: written once, while the case still waits. False when it no longer did. */
+  async trip(caseId: string, attempts: readonly QuarantineAttempt[], at: string): Promise<boolean> {
+    try {
+      await this.update(
+        caseId,
+        'SET #q.#attempts = :attempts, #q.#checked = :at, #q.#tripped = :at',
+        '#status = :quarantined AND attribute_not_exists(#q.#tripped)',
+        {
+          '#q': 'quarantine',
+          '#attempts': 'attempts',
+          '#checked': 'lastCheckedAt',
+          '#tripped': 'trippedAt',
+          '#status': 'status',
+        },
+        { ':attempts': attempts, ':at': at, ':quarantined': 'quarantined' },
+      );
+      return true;
+    } catch (error) {
+      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+      return false;
+    }
+  }
+
+  /** After a trip, the case waits for Release or Delete now with this task token. */
+  async awaitTripDecision(caseId: string, taskToken: string): Promise<CaseRecord> {
+    return this.update(
+      caseId,
+      'SET #token = :token, #status = :tripped',
+      'attribute_exists(#q.#trippedAt)',
+      { '#token': 'taskToken', '#status': 'status', '#q': 'quarantine', '#trippedAt': 'trippedAt' },
+      { ':token': taskToken, ':tripped': 'quarantine-tripped' },
+    );
+  }
+
+  async attachTripMessage(caseId: string, ts: string): Promise<void> {
+    await this.update(caseId, 'SET #q.#ts = :ts', 'attribute_exists(#q)', { '#q': 'quarantine', '#ts': 'tripMessageTs' }, { ':ts': ts });
+  }
+
+  /** Release or Delete now: the first click wins, and only while the tripped case waits. */
+  async recordTripDecision(caseId: string, decision: DecisionRecord): Promise<Claim> {
+    try {
+      await this.update(
+        caseId,
+        'SET #q.#decision = :decision',
+        '#status = :tripped AND attribute_not_exists(#q.#decision)',
+        { '#q': 'quarantine', '#decision': 'decision', '#status': 'status' },
+        { ':decision': decision, ':tripped': 'quarantine-tripped' },
+      );
+      return { won: true };
+    } catch (error) {
+      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+      return { won: false, existing: await this.read(caseId) };
+    }
+  }
+
+  /** The deny policy and the tags are gone: who released the user, and when. Written once. */
+  async recordRelease(caseId: string, by: string, at: string): Promise<void> {
+    try {
+      await this.update(
+        caseId,
+        'SET #q.#at = :at, #q.#by = :by',
+        'attribute_exists(#q) AND attribute_not_exists(#q.#at)',
+        { '#q': 'quarantine', '#at': 'releasedAt', '#by': 'releasedBy' },
+        { ':at': at, ':by': by },
+      );
+    } catch (error) {
+      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+    }
+  }
+
+  private async read(caseId: string): Promise<CaseRecord> {
+    const record = await this.getItem<CaseRecord>(caseKey(caseId));
+    if (!record) throw new Error(`Case ${caseId} is not in the case table`);
+    return { ...record, pk: caseKey(caseId) };
+  }
+
+  private async update(
+    caseId: string,
+    expression: string,
+    condition: string,
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+  ): Promise<CaseRecord> {
+    const result = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: caseKey(caseId) },
+        UpdateExpression: expression,
+        ConditionExpression: `attribute_exists(pk) AND ${condition}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return result.Attributes as CaseRecord;
+  }
+}

@@ -1,0 +1,76 @@
+import type { CaseRecord } from '../case/case-store';
+import { attemptText, caseSubject, escapeMrkdwn } from '../case/outcome';
+import type { DecisionRecord } from '../contracts';
+import { formatTime } from '../runtime/text';
+import { BLOCK_KIT, button, DECISION_WORDS, mrkdwn, type Block, type SlackMessage } from './messages';
+
+/** The most attempts a message lists; the ticket and the case record keep them all. */
+const LISTED_ATTEMPTS = 10;
+
+/** A quarantine has begun: what the user cannot do now, and when the deletion is due. */
+export function quarantineStartedText(record: CaseRecord): string {
+  const quarantine = record.quarantine!;
+  return `${escapeMrkdwn(caseSubject(record))} is quarantined: denied everything (${quarantine.policyArn}) since ${formatTime(quarantine.startedAt)}, every credential left in place and checked daily. If nobody tries them, the user is deleted after ${formatTime(quarantine.endsAt)}; any attempt stops the deletion and asks you again.`;
+}
+
+/** After a trip: the attempts, and Release or Delete now. */
+export function tripMessage(record: CaseRecord, approvalTimeoutHours: number): SlackMessage {
+  const quarantine = record.quarantine!;
+  const subject = escapeMrkdwn(caseSubject(record));
+  const attempts = quarantine.attempts;
+  const listed = attempts.slice(0, LISTED_ATTEMPTS).map((attempt) => `• ${escapeMrkdwn(attemptText(attempt))}`);
+  if (attempts.length > LISTED_ATTEMPTS)
+    listed.push(`…and ${attempts.length - LISTED_ATTEMPTS} more, in the ticket and the case record`);
+  const blocks: Block[] = [
+    {
+      type: 'section',
+      text: mrkdwn(
+        `:rotating_light: *Quarantine tripped: ${subject}.* Someone tried its credentials while it was denied everything (since ${formatTime(quarantine.startedAt)}). The deletion is stopped, and the user stays quarantined: it is never released on its own, because whoever tried may hold a leaked credential.`,
+      ),
+    },
+    { type: 'section', text: mrkdwn(`*Attempts*\n${listed.join('\n')}`, BLOCK_KIT.maxSectionText) },
+    {
+      type: 'context',
+      elements: [
+        mrkdwn(
+          `${record.jiraUrl ? `<${record.jiraUrl}|${record.jiraKey}> · ` : ''}no choice within ${approvalTimeoutHours} h leaves the user quarantined`,
+        ),
+      ],
+    },
+    {
+      type: 'actions',
+      block_id: 'after-trip',
+      elements: [
+        button(record, 'release', {
+          style: 'primary',
+          confirm: {
+            title: 'Release this user?',
+            text: `The deny-all policy and the quarantine tags are removed from *${escapeMrkdwn(record.userName)}*, and every credential works again at once.`,
+          },
+        }),
+        button(record, 'delete', {
+          style: 'danger',
+          text: 'Delete now',
+          confirm: {
+            title: 'Delete this user now?',
+            text: `*${escapeMrkdwn(record.userName)}* and every credential, policy and group membership will be removed, although someone tried its credentials. A snapshot is kept for restore.`,
+          },
+        }),
+      ],
+    },
+  ];
+  return { text: `Quarantine tripped: ${caseSubject(record)}: release or delete now?`, blocks };
+}
+
+/** The trip message once answered: the buttons give way to who chose what. */
+export function tripDecidedMessage(record: CaseRecord, decision: DecisionRecord): SlackMessage {
+  const original = tripMessage(record, 0).blocks.filter((block) => block.type === 'section');
+  const word = decision.decision === 'delete' ? 'Delete now' : DECISION_WORDS[decision.decision];
+  const line =
+    `*${word}* chosen by <@${decision.decidedBy}> at ${formatTime(decision.decidedAt)}` +
+    (decision.reason ? `\nReason: _${escapeMrkdwn(decision.reason)}_` : '');
+  return {
+    text: `${caseSubject(record)}: ${word} by ${decision.decidedBy}`,
+    blocks: [...original, { type: 'section', text: mrkdwn(line) }],
+  };
+}

@@ -1,0 +1,117 @@
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import type { CaseRecord } from '../commons/case/record';
+import type { QuarantineVerdict } from '../commons/case-state';
+import { attemptText } from '../commons/case/outcome';
+import { lookupRegions, lookupUserEvents } from '../commons/cloudtrail/lookup';
+import { LOOKUP_GAP_MS, SerialLimiter } from '../commons/cloudtrail/rate-limiter';
+import { configForAccount } from '../commons/config/config';
+import { janitorConfig } from '../commons/config/env';
+import { jiraClient, jiraSettings, callJira } from '../commons/jira/tracker';
+import { commentDoc } from '../commons/jira/adf';
+import {
+  caseStore,
+  iamClientFor,
+  memberOf,
+  quarantineStore,
+  sfnClient,
+  trailAccess,
+} from '../commons/runtime/clients';
+import { clock } from '../commons/runtime/clock';
+import { errorName } from '../commons/runtime/errors';
+import { logger, metrics, MetricName } from '../commons/runtime/observability';
+import { attemptsSince } from './attempts';
+
+const trailLimiter = new SerialLimiter(LOOKUP_GAP_MS);
+
+/**
+ * Runs daily from EventBridge Scheduler, outside the case machine: a quarantine's wait costs no
+ * state transition however long it lasts. For each quarantined case it reads what the user's
+ * credentials did since the quarantine began. An attempt trips it (recorded, commented in Jira,
+ * counted for the alarm, and the case resumed to ask Release or Delete now); silence past the end
+ * resumes the case to delete. The user is never released here.
+ */
+export async function handler(
+  _event?: unknown,
+  context?: Context,
+): Promise<{ checked: string[]; tripped: string[]; ended: string[] }> {
+  if (context) logger.addContext(context);
+  const result = { checked: [] as string[], tripped: [] as string[], ended: [] as string[] };
+  for (const open of await caseStore().openCases()) {
+    const record = await caseStore().get(open.caseId);
+    if (record?.status !== 'quarantined' || !record.quarantine || !record.taskToken) continue;
+    try {
+      const verdict = await watch(record);
+      (verdict === 'tripped' ? result.tripped : verdict === 'waiting' ? result.checked : result.ended).push(
+        record.caseId,
+      );
+    } catch (error) {
+      // One case's failure never stops the watch of the others; the next day tries again.
+      logger.error('quarantine check failed', { caseId: record.caseId, error: errorName(error) });
+    }
+  }
+  return result;
+}
+
+async function watch(record: CaseRecord): Promise<QuarantineVerdict['verdict'] | 'waiting'> {
+  const config = configForAccount(janitorConfig(), record.candidate.accountId);
+  const member = memberOf(record.candidate, 'reader', config);
+  const quarantine = record.quarantine!;
+  const now = clock.now();
+  const seen = await attemptsSince({
+    iam: iamClientFor(member),
+    userName: record.userName,
+    userId: record.userId,
+    since: new Date(quarantine.startedAt),
+    trailEventsSince: async (userName, since) =>
+      (
+        await lookupUserEvents(userName, lookupRegions(config), {
+          ...trailAccess(member, trailLimiter),
+          maxEventsPerRegion: 50,
+          now,
+          since,
+        })
+      ).recentEvents,
+  });
+  if (seen.changed) return resume(record, { verdict: 'changed' });
+  if (seen.attempts.length > 0) {
+    if (!(await quarantineStore().trip(record.caseId, seen.attempts, now.toISOString()))) return 'waiting';
+    metrics.addMetric(MetricName.QuarantineTrips, MetricUnit.Count, 1);
+    metrics.publishStoredMetrics();
+    logger.warn('quarantine tripped', { caseId: record.caseId, attempts: seen.attempts.length });
+    await commentTrip(record, seen.attempts.map(attemptText));
+    return resume(record, { verdict: 'tripped' });
+  }
+  if (now.getTime() >= Date.parse(quarantine.endsAt)) return resume(record, { verdict: 'silent' });
+  await quarantineStore().checked(record.caseId, now.toISOString());
+  return 'waiting';
+}
+
+/** Answers the quarantine's wait; the case machine takes it from there. */
+async function resume(record: CaseRecord, verdict: QuarantineVerdict): Promise<QuarantineVerdict['verdict']> {
+  await sfnClient().send(
+    new SendTaskSuccessCommand({ taskToken: record.taskToken!, output: JSON.stringify(verdict) }),
+  );
+  return verdict.verdict;
+}
+
+/** The evidence in the ticket at once; Jira being down must not keep the case from resuming. */
+async function commentTrip(record: CaseRecord, attempts: string[]): Promise<void> {
+  if (!record.jiraKey) return;
+  try {
+    const settings = await jiraSettings();
+    const client = await jiraClient(settings);
+    await callJira('comment the quarantine trip', () =>
+      client.issueComments.addComment({
+        issueIdOrKey: record.jiraKey!,
+        comment: commentDoc([
+          'Quarantine tripped: someone tried the credentials of this user while it was denied everything. The deletion is stopped; the user stays quarantined until an approver chooses Release or Delete now in Slack.',
+          ...attempts.map((attempt) => `Attempt: ${attempt}.`),
+        ]) as never,
+      }),
+    );
+  } catch (error) {
+    logger.warn('could not comment the trip in Jira', { caseId: record.caseId, error: errorName(error) });
+  }
+}
