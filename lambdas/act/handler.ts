@@ -130,11 +130,12 @@ async function carryOut(
     onStep: acting.onStep,
   };
   if (step === 'decision' && decision.decision === 'delete' && config.quarantineDays > 0 && !config.dryRun) {
-    return quarantineUser({
+    const { outcome, planned, done } = await quarantineUser({
       ...input,
       days: config.quarantineDays,
       start: (quarantine) => quarantineStore().start(record.caseId, quarantine),
     });
+    return { outcome, planned, done };
   }
   try {
     return await act({ ...input, action: decision.decision, dryRun: config.dryRun, previousSnapshot: record.snapshot });

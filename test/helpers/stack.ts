@@ -14,6 +14,9 @@ export const VALID_CONFIG: IamJanitorProps = {
   jiraBaseUrl: 'https://example.atlassian.net',
   jiraProjectKey: 'SEC',
   protectedTagKey: 'iam-janitor:protected',
+  // These tests are of the immediate deletion (quarantineDays 0); test/workflow/quarantine.test.ts
+  // and examples/quarantine.json are of the quarantine the default (14 days) puts before it.
+  quarantineDays: 0,
 };
 
 /** Synthesizes the stack. Bundling is skipped unless asked: esbuild for 8 functions costs seconds per test file. */

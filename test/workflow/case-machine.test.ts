@@ -56,6 +56,8 @@ describe('case state machine, offline with the real handlers', () => {
       'RequestApproval',
       'ChooseAction',
       'Act',
+      // quarantineDays 0: no quarantine, straight to the outcome.
+      'AfterAct',
       'RecordOutcome',
     ]);
     expect(user).toBeUndefined();
