@@ -105,7 +105,11 @@ export async function readAndCheck(
   return plan;
 }
 
-async function recheck(input: Pick<ActInput, 'trailUseSince'>, plan: Snapshot, expected: CaseExpectations): Promise<void> {
+async function recheck(
+  input: Pick<ActInput, 'trailUseSince'>,
+  plan: Snapshot,
+  expected: CaseExpectations,
+): Promise<void> {
   // Identity, protection and new credentials still hold for an offboarding; its user is active by request.
   if (expected.useApproved) return recheckNewCredentials(plan, expected);
   recheckActivity(plan, expected.lastActivity, expected.openedAt);

@@ -138,7 +138,12 @@ async function carryOut(
     return { outcome, planned, done };
   }
   try {
-    return await act({ ...input, action: decision.decision, dryRun: config.dryRun, previousSnapshot: record.snapshot });
+    return await act({
+      ...input,
+      action: decision.decision,
+      dryRun: config.dryRun,
+      previousSnapshot: record.snapshot,
+    });
   } catch (error) {
     // A retry that finds the user already gone, with the snapshot stored, finished the deletion before.
     if (errorName(error) === 'UnknownUserError' && decision.decision === 'delete' && record.snapshot) {

@@ -23,7 +23,15 @@ import type { RemovalStep } from './steps';
 
 export interface QuarantineInput extends Pick<
   ActInput,
-  'iam' | 'userName' | 'policy' | 'now' | 'expected' | 'deciders' | 'trailUseSince' | 'saveSnapshot' | 'onStep'
+  | 'iam'
+  | 'userName'
+  | 'policy'
+  | 'now'
+  | 'expected'
+  | 'deciders'
+  | 'trailUseSince'
+  | 'saveSnapshot'
+  | 'onStep'
 > {
   readonly days: number;
   /** Stores the quarantine once, before the deny policy is attached; returns the one stored. */
@@ -56,7 +64,10 @@ export async function quarantineUser(input: QuarantineInput): Promise<Quarantine
   return { outcome: 'quarantined', planned, done, quarantine };
 }
 
-export function quarantineSteps(plan: Pick<Snapshot, 'userName'>, quarantine: QuarantineRecord): RemovalStep[] {
+export function quarantineSteps(
+  plan: Pick<Snapshot, 'userName'>,
+  quarantine: QuarantineRecord,
+): RemovalStep[] {
   const UserName = plan.userName;
   const PolicyArn = quarantine.policyArn;
   return [

@@ -1,4 +1,6 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CaseRecord } from '../commons/case/case-store';
+import { metrics, MetricName } from '../commons/runtime/observability';
 import type { DecisionRecord } from '../commons/contracts';
 import { quarantineStore } from '../commons/runtime/clients';
 import { errorName } from '../commons/runtime/errors';
@@ -40,11 +42,22 @@ export async function decideAfterTrip(
     );
     return;
   }
-  log.info('choice after the trip recorded', { decision: delivering.decision, decidedBy: delivering.decidedBy });
+  metrics.addDimension('decision', delivering.decision);
+  metrics.addMetric(MetricName.Decisions, MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
+  log.info('choice after the trip recorded', {
+    decision: delivering.decision,
+    decidedBy: delivering.decidedBy,
+  });
   const ts = record.quarantine?.tripMessageTs;
   if (ts && record.slackChannel) {
     try {
-      await updateMessage(slack, { channel: record.slackChannel, ts }, tripDecidedMessage(record, delivering), 'show the choice');
+      await updateMessage(
+        slack,
+        { channel: record.slackChannel, ts },
+        tripDecidedMessage(record, delivering),
+        'show the choice',
+      );
     } catch (error) {
       log.warn('could not update the trip message', { error: errorName(error) });
     }

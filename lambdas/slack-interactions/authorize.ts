@@ -1,6 +1,11 @@
 import type { CaseRecord } from '../commons/case/case-store';
 import { configForAccount, type JanitorConfig } from '../commons/config/config';
-import { AFTER_TRIP_DECISIONS, DECISIONS_FOR, type Decision, type DecisionRecord } from '../commons/contracts';
+import {
+  AFTER_TRIP_DECISIONS,
+  DECISIONS_FOR,
+  type Decision,
+  type DecisionRecord,
+} from '../commons/contracts';
 import { DECISION_WORDS } from '../commons/slack/messages';
 import { identityOf, isSelf } from '../commons/slack/self-decision';
 

@@ -123,7 +123,6 @@ async function handleRequest(event: unknown): Promise<FunctionUrlResult> {
   return reply(200);
 }
 
-
 /**
  * Records an authorized decision, once, and hands it to the waiting workflow: the decide step of
  * receiver → authorize → decide. Every outcome is told to the clicker; nothing here throws on
@@ -180,7 +179,9 @@ async function decide(record: CaseRecord, decision: DecisionRecord, { slack, log
       await updateMessage(
         slack,
         { channel: record.slackChannel, ts: record.slackTs },
-        decidedMessage(record, delivering, { quarantineDays: configForAccount(janitorConfig(), record.candidate.accountId).quarantineDays }),
+        decidedMessage(record, delivering, {
+          quarantineDays: configForAccount(janitorConfig(), record.candidate.accountId).quarantineDays,
+        }),
         'show the decision',
       );
     } catch (error) {
@@ -188,7 +189,6 @@ async function decide(record: CaseRecord, decision: DecisionRecord, { slack, log
     }
   }
 }
-
 
 function alreadyDecided(record: CaseRecord): string {
   if (record.decision) {

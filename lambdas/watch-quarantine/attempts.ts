@@ -1,8 +1,4 @@
-import {
-  GetAccessKeyLastUsedCommand,
-  paginateListAccessKeys,
-  type IAMClient,
-} from '@aws-sdk/client-iam';
+import { GetAccessKeyLastUsedCommand, paginateListAccessKeys, type IAMClient } from '@aws-sdk/client-iam';
 import type { QuarantineAttempt } from '../commons/case/record';
 import type { TrailEvent } from '../commons/cloudtrail/lookup';
 import { getUser } from '../commons/iam/snapshot';
@@ -35,11 +31,19 @@ export async function attemptsSince(input: {
     throw error;
   }
   if (user.UserId !== input.userId) return { changed: true };
-  const after = (date: Date | undefined): date is Date => date !== undefined && date.getTime() > since.getTime();
+  const after = (date: Date | undefined): date is Date =>
+    date !== undefined && date.getTime() > since.getTime();
   const attempts: QuarantineAttempt[] = [];
   if (after(user.PasswordLastUsed))
-    attempts.push({ at: user.PasswordLastUsed.toISOString(), credential: 'password', seenIn: 'password last used' });
-  const keys = await allItems(paginateListAccessKeys({ client: iam }, { UserName: userName }), (page) => page.AccessKeyMetadata);
+    attempts.push({
+      at: user.PasswordLastUsed.toISOString(),
+      credential: 'password',
+      seenIn: 'password last used',
+    });
+  const keys = await allItems(
+    paginateListAccessKeys({ client: iam }, { UserName: userName }),
+    (page) => page.AccessKeyMetadata,
+  );
   for (const key of keys) {
     const { AccessKeyLastUsed: used } = await iam.send(
       new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId }),
@@ -57,13 +61,18 @@ export async function attemptsSince(input: {
     if (Date.parse(event.eventTime) <= since.getTime()) continue;
     attempts.push({
       at: event.eventTime,
-      credential: event.accessKeyId ?? (event.eventName === 'ConsoleLogin' ? 'password' : `${userName} (CloudTrail)`),
+      credential:
+        event.accessKeyId ?? (event.eventName === 'ConsoleLogin' ? 'password' : `${userName} (CloudTrail)`),
       seenIn: 'CloudTrail',
       eventName: event.eventName,
       eventSource: event.eventSource,
       region: event.region,
       sourceIPAddress: event.sourceIPAddress,
-      ...(event.errorCode ? { errorCode: event.errorCode } : event.failed ? { errorCode: 'Failed authentication' } : {}),
+      ...(event.errorCode
+        ? { errorCode: event.errorCode }
+        : event.failed
+          ? { errorCode: 'Failed authentication' }
+          : {}),
     });
   }
   return { changed: false, attempts: attempts.sort((a, b) => a.at.localeCompare(b.at)) };

@@ -1,3 +1,4 @@
+import { QUARANTINE_CHANGE } from '../sim/account-changes';
 import * as path from 'node:path';
 import { undoAdvice } from '../../lambdas/commons/case/outcome';
 import { CASE_TABLE } from '../sim/standins/dynamo';
@@ -306,11 +307,13 @@ function changesSection(detail: SimulationDetail, rule: Rule, style: Style, verb
   if (detail.changes.length === 0) out.push('  nothing: no call changed IAM');
   for (const { userName, changes } of detail.changes) {
     const deleted = changes.includes('user deleted');
+    const quarantine = changes.filter((change) => QUARANTINE_CHANGE.test(change));
+    const removed = changes.length - quarantine.length - 1;
     out.push(
       `  ${
         deleted
-          ? style.red(`${userName}: deleted`) +
-            `, after ${count(changes.length - 1, 'dependent item')} removed`
+          ? style.red(`${userName}: ${quarantine.length > 0 ? 'quarantined, then deleted' : 'deleted'}`) +
+            `, after ${count(removed, 'dependent item')} removed`
           : style.yellow(`${userName}: ${count(changes.length, 'change')}`)
       }`,
       ...changes.filter((item) => item !== 'user deleted').map((change) => style.dim(`    - ${change}`)),

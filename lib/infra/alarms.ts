@@ -127,6 +127,7 @@ function createDashboard(scope: Construct, alarms: cloudwatch.Alarm[]): void {
             metric(MetricName.FailedOutcomes, 'Failed cases'),
             metric(MetricName.RemovalFailures, 'Removal failures'),
             metric(MetricName.RejectedSlackRequests, 'Rejected Slack requests'),
+            metric(MetricName.QuarantineTrips, 'Quarantine trips'),
           ],
         }),
       ],

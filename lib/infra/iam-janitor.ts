@@ -20,7 +20,7 @@ import { JIRA_SECRET_KEYS, OPEN_CASES_INDEX, SLACK_SECRET_KEYS } from '../../lam
 import { createAlarmsAndDashboard } from './alarms';
 import { grantLeastPrivilege } from './permissions';
 import { aslText, substitutionsFor, tasksOf, WORKFLOW, type MachineKey, type TaskLambda } from './workflow';
-import { JanitorFunction, lambdasOf, type JanitorFunctions } from './janitor-function';
+import { JanitorFunction, LAMBDA_NAMES, lambdasOf, type JanitorFunctions } from './janitor-function';
 import { LAMBDAS } from './lambdas';
 import { MemberRoles } from './member-roles';
 
@@ -67,12 +67,9 @@ export class IamJanitor extends Construct {
     if (organization) {
       this.memberRoles = new MemberRoles(this, 'MemberRoles', {
         config,
-        readerTrustedRoleArns: [
-          this.functions.inventory.role!.roleArn,
-          this.functions['gather-context'].role!.roleArn,
-          ...config.reportPrincipalArns,
-        ],
-        removerTrustedRoleArns: [this.functions.act.role!.roleArn],
+        // Each function the declarations give a member role (lib/infra/lambdas.ts), and the report's readers.
+        readerTrustedRoleArns: [...this.memberRoleUsers('reader'), ...config.reportPrincipalArns],
+        removerTrustedRoleArns: this.memberRoleUsers('remover'),
       });
     }
 
@@ -192,6 +189,13 @@ export class IamJanitor extends Construct {
       ),
       target: new schedulerTargets.LambdaInvoke(this.functions.summary, {}),
     });
+  }
+
+  /** The roles of the functions that assume a member role of this access. */
+  private memberRoleUsers(access: 'reader' | 'remover'): string[] {
+    return LAMBDA_NAMES.filter((name) => LAMBDAS[name].memberRole === access).map(
+      (name) => this.functions[name as keyof JanitorFunctions]!.role!.roleArn,
+    );
   }
 
   /** The organization sweep's fixed name: its Distributed Map policy names its child executions. */

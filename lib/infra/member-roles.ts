@@ -56,9 +56,7 @@ export function memberRolesTemplate(config: JanitorConfig): Record<string, unkno
           PolicyName: `iam-janitor-${access}`,
           PolicyDocument: {
             Version: '2012-10-17',
-            Statement: grants.map((grant) =>
-              policyStatement(grant, arnOf, (text) => ({ 'Fn::Sub': text })),
-            ),
+            Statement: grants.map((grant) => policyStatement(grant, arnOf, (text) => ({ 'Fn::Sub': text }))),
           },
         },
       ],

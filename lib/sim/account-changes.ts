@@ -27,7 +27,22 @@ export function changesByUser(
     .map(([userName, changes]) => ({ userName, changes }));
 }
 
+/** The quarantine's own changes: the deny-all policy and its two tags, on and off. */
+export const QUARANTINE_CHANGE = /^quarantine (began|ended): /;
+
 function describeChange(call: CallRecord): string {
+  const p = call.params;
+  const quarantine =
+    /\/AWSDenyAll$/.test(p.PolicyArn ?? '') ||
+    /^iam-janitor:quarantine/.test(p['Tags.member.1.Key'] ?? p['TagKeys.member.1'] ?? '');
+  if (quarantine) {
+    const began = call.action === 'AttachUserPolicy' || call.action === 'TagUser';
+    return `quarantine ${began ? 'began' : 'ended'}: ${describeOne(call)}`;
+  }
+  return describeOne(call);
+}
+
+function describeOne(call: CallRecord): string {
   const p = call.params;
   switch (call.action) {
     case 'DeleteUser':

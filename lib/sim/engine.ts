@@ -1,5 +1,4 @@
 import './promise-with-resolvers';
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { StateMachine } from 'aws-local-stepfunctions';
 import { CaseStore, type CaseRecord } from '../../lambdas/commons/case/case-store';
 import { SweepStore } from '../../lambdas/commons/case/sweep-store';
@@ -21,22 +20,16 @@ import {
   type FunctionUrlResult,
 } from '../../lambdas/slack-interactions/handler';
 import { signedClick, type ClickOverrides } from './slack-click';
+import { TaskTokens } from './task-tokens';
+import { watchQuarantine } from './quarantine-watch';
+import type { SimClock } from './clock';
 import { AwsStandin } from './standins/aws-standin';
 import { CASE_TABLE, startDynamo } from './standins/dynamo';
-import {
-  CASE_MACHINE_ARN,
-  executionArn,
-  loadMachine,
-  machineArn,
-  named,
-  REGION,
-  runMachine,
-} from './machines';
+import { CASE_MACHINE_ARN, executionArn, loadMachine, machineArn, named, runMachine } from './machines';
 import { bindTasks, invoked, lambdaContext, slowed, spiedOn, type TaskHandler } from './handlers';
 import { JiraStandin } from './standins/jira-standin';
 import { SlackStandin } from './standins/slack-standin';
-import { DAY_MS, HOUR_MS } from '../../lambdas/commons/runtime/time';
-import { handler as watchHandler } from '../../lambdas/watch-quarantine/handler';
+import { HOUR_MS } from '../../lambdas/commons/runtime/time';
 
 /**
  * Runs the real state machines offline: statemachine/*.asl.json through aws-local-stepfunctions,
@@ -45,14 +38,8 @@ import { handler as watchHandler } from '../../lambdas/watch-quarantine/handler'
  * the approval timeout and retry intervals.
  */
 
-import {
-  SIM_CREDENTIALS,
-  SIM_SECRETS,
-  type CaseRun,
-  type SimulationOptions,
-  type SweepRun,
-} from './engine-options';
-import { clientsAt, handlerEnvironment, storedSecrets } from './wiring';
+import { SIM_SECRETS, type CaseRun, type SimulationOptions, type SweepRun } from './engine-options';
+import { clientsAt, handlerEnvironment, integrationGetItem, storedSecrets } from './wiring';
 
 export * from './engine-options';
 export { CASE_MACHINE_ARN, openCaseFor } from './machines';
@@ -69,16 +56,12 @@ export class Simulation {
   config!: JanitorConfig;
   private dynamo?: Awaited<ReturnType<typeof startDynamo>>;
   /** DynamoDB as Step Functions' integration calls it (typed JSON), for the LoadCandidate state. */
-  private rawDynamo?: DynamoDBClient;
-  private readonly waiting = new Map<
-    string,
-    { caseId: string; resolve: (output: unknown) => void; reject: (error: Error) => void }
-  >();
+  private loadCandidate?: ReturnType<typeof integrationGetItem>;
+  readonly tokens = new TaskTokens();
   private readonly startedNames = new Set<string>();
   private readonly pendingCases: Promise<CaseRun>[] = [];
   private readonly caseMachine: StateMachine;
   private sweepMachine?: StateMachine;
-  private tokenCounter = 0;
   private settingsBefore: ClientSettings = {};
 
   constructor(private readonly options: SimulationOptions) {
@@ -86,7 +69,7 @@ export class Simulation {
       ...options.standin,
       ...(options.organization ? { organization: options.organization } : {}),
       secrets: storedSecrets(options.secretValues),
-      onTaskCallback: (call) => this.taskCallback(call),
+      onTaskCallback: (call) => this.tokens.answer(call),
     });
     this.caseMachine = loadMachine('case');
   }
@@ -125,7 +108,7 @@ export class Simulation {
   async stop(): Promise<void> {
     if (!Simulation.running.delete(this)) return;
     await Promise.allSettled(this.pendingCases);
-    this.rawDynamo?.destroy();
+    this.loadCandidate?.destroy();
     await Promise.all([this.aws.stop(), this.slack.stop(), this.jira.stop(), this.dynamo?.stop()]);
     configureClients(this.settingsBefore);
     useClock(undefined);
@@ -172,7 +155,7 @@ export class Simulation {
             Inventory: onScenarioClock(inventoryHandler),
             InventoryAccount: onScenarioClock(inventoryHandler),
             OrganizationGuard: onScenarioClock(organizationGuardHandler),
-            LoadCandidate: (input) => this.loadCandidate(input),
+            LoadCandidate: (input) => (this.loadCandidate ??= integrationGetItem(this.dynamo!.url))(input),
             StartCase: (input) => this.startCase(input, options.startCases !== false, deferred),
           },
           this.options.slowHandlersMs,
@@ -193,21 +176,6 @@ export class Simulation {
       this.options.onCaseEnded?.(index + 1, deferred.length);
     }
     return { output: result, cases, transitions };
-  }
-
-  /**
-   * The DynamoDB integration (arn:aws:states:::dynamodb:getItem): GetItem as Step Functions calls
-   * it, answering in DynamoDB's typed JSON.
-   */
-  private async loadCandidate(input: unknown) {
-    this.rawDynamo ??= new DynamoDBClient({
-      endpoint: this.dynamo!.url,
-      region: REGION,
-      credentials: SIM_CREDENTIALS,
-    });
-    const item = await this.rawDynamo.send(new GetItemCommand(input as never));
-    if (!item.Item) throw named('States.Runtime', 'The candidate of this case is not in the case table');
-    return { Item: item.Item };
   }
 
   /** StartExecution of a case, refused for a name already used, as Step Functions refuses it. */
@@ -236,7 +204,7 @@ export class Simulation {
 
   private async executeCase(candidate: Candidate, caseId: string): Promise<CaseRun> {
     this.startedNames.add(caseId);
-    const token = `sim-task-token-${++this.tokenCounter}-${'x'.repeat(64)}`;
+    const token = `${this.tokens.next('sim-task-token')}-${'x'.repeat(64)}`;
     const timeoutSeconds = this.options.approvalTimeoutSeconds;
     const slowMs = this.options.slowHandlersMs ?? 0;
     const caseExecutionArn = executionArn(CASE_MACHINE_ARN, caseId);
@@ -266,7 +234,7 @@ export class Simulation {
           // The quarantine's wait: the daily watcher answers it, on the scenario's clock.
           Quarantine: (input) =>
             this.awaitToken(input, tokens, undefined, (caseId, taskToken) =>
-              (this.options.onQuarantine ?? ((id: string) => this.watchQuarantine(id, taskToken)))(
+              (this.options.onQuarantine ?? ((id: string) => watchQuarantine(this, id, taskToken)))(
                 caseId,
                 taskToken,
               ),
@@ -281,7 +249,7 @@ export class Simulation {
         slowMs,
       ),
     );
-    for (const attempt of tokens) this.waiting.delete(attempt);
+    for (const attempt of tokens) this.tokens.drop(attempt);
     return {
       caseId,
       userName: candidate.userName,
@@ -290,67 +258,28 @@ export class Simulation {
     };
   }
 
-  /**
-   * A waitForTaskToken state: the request-approval handler stores the token, and the wait ends by
-   * the task callback (a click, the watcher) or by `expire`. Step Functions gives every attempt of
-   * the state a token of its own, valid from the start of the attempt; a failed attempt's token
-   * dies with it (SendTaskSuccess: TaskTimedOut).
-   */
-  private async awaitToken(
+  /** A waitForTaskToken state, served by the request-approval handler (see TaskTokens.request). */
+  private awaitToken(
     input: unknown,
     tokens: string[],
     timeoutSeconds: number | undefined,
     onWaiting: (caseId: string, taskToken: string) => Promise<void> | undefined,
   ): Promise<unknown> {
-    const payload = (input as { Payload: { caseId: string; taskToken: string } }).Payload;
-    const taskToken = `${payload.taskToken}-attempt-${++this.tokenCounter}`;
-    tokens.push(taskToken);
-    const answered = new Promise<unknown>((resolve, reject) =>
-      this.waiting.set(taskToken, { caseId: payload.caseId, resolve, reject }),
-    );
-    try {
-      await slowed(invoked('request-approval'), this.options.slowHandlersMs ?? 0)({ ...payload, taskToken });
-    } catch (error) {
-      this.waiting.delete(taskToken);
-      throw error;
-    }
-    // The token dies with the engine's timeout, as in Step Functions: a later SendTaskSuccess gets TaskTimedOut.
-    if (timeoutSeconds !== undefined)
-      setTimeout(() => this.waiting.delete(taskToken), timeoutSeconds * 1000).unref();
-    void Promise.resolve(onWaiting(payload.caseId, taskToken)).catch((error) =>
-      this.options.log?.(`the scenario's driver failed: ${String(error)}`),
-    );
-    return answered;
+    return this.tokens.request(input, tokens, {
+      invoke: slowed(invoked('request-approval'), this.options.slowHandlersMs ?? 0),
+      timeoutSeconds,
+      onWaiting,
+      log: this.options.log,
+    });
   }
 
-  /**
-   * The daily watcher, day after day of the quarantine on the case's own clock, until it answers
-   * the wait: `onDay` runs first each day (what the scenario says happens that day). Nothing moves
-   * the case between two days, so no day costs a state transition.
-   */
-  async watchQuarantine(
-    caseId: string,
-    taskToken: string,
-    onDay?: (day: Date) => Promise<void>,
-  ): Promise<void> {
-    const quarantine = (await this.caseRecord(caseId))?.quarantine;
-    const waiter = this.waiting.get(taskToken);
-    if (!quarantine || !waiter) return;
-    if (!this.options.clock) {
-      this.waiting.delete(taskToken);
-      waiter.reject(named('SimulationError', 'A quarantine needs the scenario clock to pass its days'));
-      return;
-    }
-    const days = Math.ceil((Date.parse(quarantine.endsAt) - Date.parse(quarantine.startedAt)) / DAY_MS);
-    for (let day = 1; day <= days + 1 && this.waiting.has(taskToken); day++) {
-      const at = new Date(Date.parse(quarantine.startedAt) + day * DAY_MS);
-      this.options.clock.advanceTo(at);
-      await onDay?.(at);
-      await slowed(
-        (event: unknown) => watchHandler(event, lambdaContext('watch-quarantine')),
-        this.options.slowHandlersMs ?? 0,
-      )({});
-    }
+  get scenarioClock(): SimClock | undefined {
+    return this.options.clock;
+  }
+
+  /** The quarantine watcher, invoked once as its daily schedule does. */
+  runWatcher(): Promise<unknown> {
+    return slowed(invoked('watch-quarantine'), this.options.slowHandlersMs ?? 0)({});
   }
 
   /** Sends a real, signed Slack block_actions request through the real interactions handler. */
@@ -377,10 +306,10 @@ export class Simulation {
    * the timer would in Step Functions; the token dies with it. False when the case is not waiting.
    */
   async expire(caseId: string): Promise<boolean> {
-    const entry = [...this.waiting.entries()].find(([, waiter]) => waiter.caseId === caseId);
-    if (!entry) return false;
-    const [token, waiter] = entry;
-    this.waiting.delete(token);
+    const token = this.tokens.tokenOf(caseId);
+    if (!token) return false;
+    // Taken now: a click while the deadline is computed finds the wait over.
+    const timeOut = this.tokens.detach(token)!;
     const record = await this.caseRecord(caseId);
     if (record && this.options.clock) {
       // After a trip, the approvers' time runs from the trip.
@@ -392,15 +321,7 @@ export class Simulation {
         // Outside the case's lane (a test's own call): the case's time is not this caller's to move.
       }
     }
-    waiter.reject(named('States.Timeout', 'The approval wait timed out with no decision'));
+    timeOut(named('States.Timeout', 'The approval wait timed out with no decision'));
     return true;
-  }
-
-  private taskCallback(call: { action: string; taskToken: string; output?: string }) {
-    const waiter = this.waiting.get(call.taskToken);
-    if (!waiter) return { code: 'TaskTimedOut', message: 'Task Timed Out: the approval already expired' };
-    this.waiting.delete(call.taskToken);
-    waiter.resolve(call.output ? JSON.parse(call.output) : {});
-    return undefined;
   }
 }

@@ -9,6 +9,7 @@ import { handler as jiraHandler } from '../../lambdas/open-ticket/handler';
 import { handler as organizationGuardHandler } from '../../lambdas/organization-guard/handler';
 import { handler as recordHandler } from '../../lambdas/record-outcome/handler';
 import { handler as slackRequestHandler } from '../../lambdas/request-approval/handler';
+import { handler as watchHandler } from '../../lambdas/watch-quarantine/handler';
 import { tasksOf, type MachineKey, type TaskLambda } from '../infra/workflow';
 
 /** The Lambdas as the simulator invokes them: the real handlers, each with a Lambda context. */
@@ -45,8 +46,9 @@ const invokedAs =
   (input) =>
     handler(input, lambdaContext(functionName));
 
-/** The real handler of each Lambda a Task state names in the workflow registry. */
-const LAMBDA_HANDLERS: Record<TaskLambda, LambdaHandler> = {
+/** The real handler of each Lambda a Task state names in the workflow registry, and the watcher's. */
+const LAMBDA_HANDLERS: Record<TaskLambda | 'watch-quarantine', LambdaHandler> = {
+  'watch-quarantine': watchHandler,
   'check-setup': checkSetupHandler,
   inventory: inventoryHandler,
   'list-accounts': listAccountsHandler,
@@ -85,7 +87,7 @@ export function slowed<T extends (input: never) => Promise<unknown>>(handler: T,
 }
 
 /** The real handler of a Task state's Lambda, invoked as Lambda invokes it. */
-export function invoked(lambdaName: TaskLambda): TaskHandler {
+export function invoked(lambdaName: TaskLambda | 'watch-quarantine'): TaskHandler {
   return invokedAs(lambdaName, LAMBDA_HANDLERS[lambdaName]);
 }
 

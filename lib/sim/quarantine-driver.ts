@@ -1,5 +1,6 @@
 import { changeDuringApproval } from './account-changes';
 import type { Simulation } from './engine';
+import { watchQuarantine } from './quarantine-watch';
 import type { ScenarioAccountRun } from './scenario-accounts';
 import { recordAttempt } from './standins/credential-attempts';
 
@@ -21,7 +22,7 @@ export function quarantineDriver(sim: Simulation, runs: readonly ScenarioAccount
       const { record, run } = found;
       const attempts = [...(run.fields.quarantineAttempts[record.userName] ?? [])];
       let change = run.fields.duringQuarantine[record.userName];
-      await sim.watchQuarantine(caseId, taskToken, async (day) => {
+      await watchQuarantine(sim, caseId, taskToken, async (day) => {
         while (attempts.length > 0 && Date.parse(attempts[0]!.at) <= day.getTime()) {
           const attempt = attempts.shift()!;
           recordAttempt(run.account, record.userName, { ...attempt, at: new Date(attempt.at) });

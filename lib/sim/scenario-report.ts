@@ -133,7 +133,9 @@ export function caseReport(run: CaseRun, record: CaseRecord | undefined): Simula
   };
 }
 
-function quarantineReport(quarantine: QuarantineRecord): NonNullable<SimulationReport['cases'][number]['quarantine']> {
+function quarantineReport(
+  quarantine: QuarantineRecord,
+): NonNullable<SimulationReport['cases'][number]['quarantine']> {
   return {
     startedAt: quarantine.startedAt,
     endsAt: quarantine.endsAt,

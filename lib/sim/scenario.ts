@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as z from 'zod';
+import { afterTripSchema, isoDate, quarantineFields } from './scenario-quarantine';
 
 /**
  * The simulation scenario format of ARCHITECTURE.md. Fields beyond the first design brief: `openCases` (users whose
@@ -11,13 +12,6 @@ import * as z from 'zod';
  * records them (a failed sign-in is `{ "ConsoleLogin": "Failure" }`).
  */
 
-const isoDate = z
-  .string()
-  .refine(
-    (value) =>
-      /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2}))?$/.test(value) && !Number.isNaN(Date.parse(value)),
-    'not an ISO date',
-  );
 const status = z.enum(['Active', 'Inactive']);
 
 const userSchema = z
@@ -105,52 +99,11 @@ const accountFields = {
           .regex(/^[UW][A-Z0-9]{8,}$/, 'not a Slack user id')
           .optional(),
         // After the user's quarantine tripped: Release, Delete now, or no choice (it stays quarantined).
-        afterTrip: z
-          .object({
-            action: z.enum(['release', 'delete', 'none']),
-            by: z
-              .string()
-              .regex(/^[UW][A-Z0-9]{8,}$/, 'not a Slack user id')
-              .optional(),
-            reason: z.string().max(500, 'at most 500 characters, as Slack allows').optional(),
-          })
-          .strict()
-          .optional(),
+        afterTrip: afterTripSchema.optional(),
       }),
     )
     .default({}),
-  // Someone tries a quarantined user's credential (an access key id, "password", an SSH key or a
-  // service-specific credential id), on that day of the scenario.
-  quarantineAttempts: z
-    .record(
-      z.string(),
-      z.array(
-        z
-          .object({
-            at: isoDate,
-            credential: z.string().min(1),
-            eventName: z.string().min(1).optional(),
-            eventSource: z.string().min(1).optional(),
-            region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not an AWS region name').optional(),
-            sourceIPAddress: z.string().min(1).optional(),
-          })
-          .strict(),
-      ),
-    )
-    .default({}),
-  // Changes to a user during its quarantine (an admin tags it protected, say), at that moment.
-  duringQuarantine: z
-    .record(
-      z.string(),
-      z
-        .object({
-          at: isoDate,
-          tags: z.record(z.string(), z.string()).optional(),
-          newAccessKey: z.literal(true).optional(),
-        })
-        .strict(),
-    )
-    .default({}),
+  ...quarantineFields,
   activityDuringApproval: z.record(z.string(), isoDate).default({}),
   // Changes applied to the emulated account while the user's case waits for its decision.
   duringApproval: z

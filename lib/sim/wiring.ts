@@ -1,8 +1,9 @@
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { JanitorConfig } from '../../lambdas/commons/config/config';
 import type { ClientSettings } from '../../lambdas/commons/runtime/clients';
 import { JIRA_SECRET_ARN, SIM_CREDENTIALS, SIM_SECRETS, SLACK_SECRET_ARN } from './engine-options';
 import { CASE_TABLE } from './standins/dynamo';
-import { REGION } from './machines';
+import { named, REGION } from './machines';
 
 /** How the simulation points the real handlers at its stand-ins, as the stack points them at AWS. */
 
@@ -59,4 +60,18 @@ export function clientsAt(awsUrl: string, dynamoUrl: string): ClientSettings {
     credentials: SIM_CREDENTIALS,
     region: REGION,
   };
+}
+
+/**
+ * The DynamoDB integration (arn:aws:states:::dynamodb:getItem) of the sweep's LoadCandidate state:
+ * GetItem as Step Functions calls it, answering in DynamoDB's typed JSON.
+ */
+export function integrationGetItem(endpoint: string) {
+  const client = new DynamoDBClient({ endpoint, region: REGION, credentials: SIM_CREDENTIALS });
+  const getItem = async (input: unknown) => {
+    const item = await client.send(new GetItemCommand(input as never));
+    if (!item.Item) throw named('States.Runtime', 'The candidate of this case is not in the case table');
+    return { Item: item.Item };
+  };
+  return Object.assign(getItem, { destroy: () => client.destroy() });
 }

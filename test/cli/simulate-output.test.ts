@@ -78,7 +78,7 @@ describe('simulate, as a person reads it', () => {
     ).toHaveLength(6);
     const request = text.slice(text.indexOf('── What an approver sees'), text.indexOf('── Summary'));
     expect(request).toMatch(/┃ ▌ Inactive IAM user: erin/);
-    expect(request).toContain('┃ [ Delete … ]  [ Disable ]  [ Keep ]');
+    expect(request).toContain('┃ [ Quarantine for 14 days, then delete … ]  [ Disable ]  [ Keep ]');
     // The ticket bodies and threads are --verbose only.
     expect(text).not.toContain('│ ### Facts');
     expect(text).not.toContain('Jira SEC-1:');

@@ -247,17 +247,22 @@ describe('iam-janitor simulate', () => {
     const text = out.join('\n');
     const scenario = loadScenario(example('demo-account'));
     const now = Date.parse(scenario.now);
+    // bob's Delete quarantines him for the default 14 days, from the decision: the story ends then.
     const approvalEnds = now + 168 * 3_600_000;
+    const quarantineEnds = now + 14 * 86_400_000;
     const earliest = Math.min(
       ...scenario.users.map((user) => Date.parse(user.createDate)),
       ...scenario.cloudTrail.map((event) => Date.parse(event.eventTime)),
     );
-    // Every time of day printed lies between the scenario's history and the end of its approval window.
+    // Every time of day printed lies between the scenario's history and the end of its last wait.
     const times = [...text.matchAll(/(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})/g)].map((match) =>
       Date.parse(`${match[1]}T${match[2]}:00Z`),
     );
     expect(times.length).toBeGreaterThan(20);
-    expect(times.filter((time) => time < earliest || time > approvalEnds)).toEqual([]);
+    expect(times.filter((time) => time < earliest || time > Math.max(approvalEnds, quarantineEnds))).toEqual(
+      [],
+    );
+    expect(times).toContain(quarantineEnds);
     // Case ids and execution names carry the sweep's date: the scenario's.
     const caseDates = new Set(
       [...text.matchAll(/AIDA[A-Z0-9]{17}-(\d{4}-\d{2}-\d{2})/g)].map((match) => match[1]),
@@ -269,7 +274,7 @@ describe('iam-janitor simulate', () => {
     );
     expect(decisions).toHaveLength(4);
     expect(decisions.every((time) => time >= now - 60_000)).toBe(true);
-    expect(text).toMatch(/Delete chosen by @U0123ABCDEF at 2026-11-22 10:0\d UTC/);
+    expect(text).toMatch(/then delete chosen by @U0123ABCDEF at 2026-11-22 10:0\d UTC/);
   });
 
   it('ends with what changed in the account, user by user, and who was left alone', async () => {
@@ -277,7 +282,10 @@ describe('iam-janitor simulate', () => {
     await main(['simulate'], { stdout: (text) => void out.push(text), stderr: () => undefined });
     const text = out.join('\n');
     const section = text.slice(text.indexOf('── What changed in the account'));
-    expect(section).toContain('bob: deleted, after 15 dependent items removed');
+    // The demo's one quarantine: AWSDenyAll and its tags for 14 days, then the deletion.
+    expect(section).toContain('bob: quarantined, then deleted, after 15 dependent items removed');
+    expect(section).toContain('    - quarantine began: policy AWSDenyAll attached');
+    expect(section).toContain('    - quarantine ended: policy AWSDenyAll detached');
     expect(section).toContain('carol: 2 changes\n    - access key AKIACAROL00000000001 set Inactive');
     expect(section).toContain('dave: 1 change\n    - tagged iam-janitor:keep-until=2027-02-20');
     expect(section).toMatch(/unchanged: alice, break-glass-admin, deploy-bot, erin, frank, grace,/);
@@ -313,7 +321,7 @@ describe('iam-janitor simulate', () => {
     const text = out.join('\n');
     expect(text).toContain('── Sweep: 13 users, 6 cases opened');
     expect(text).toContain('Jira SEC-3: Inactive IAM user bob: review for removal   [Done]');
-    expect(text).toContain('┃ Delete chosen by @U0123ABCDEF');
+    expect(text).toContain('┃ Quarantine for 14 days, then delete chosen by @U0123ABCDEF');
     // The approver's reason is in the ticket, the decided message and the thread.
     expect(text).toContain(
       'Decision: delete by Slack user U0123ABCDEF at 2026-11-22 09:00 UTC. Reason: Left the data team in August (HR-2291); keys unused since.',

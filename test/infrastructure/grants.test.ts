@@ -53,8 +53,9 @@ const USER_READS = [
   'iam:ListSigningCertificates',
   'iam:ListUserPolicies',
 ];
-/** Every IAM change the removal steps (lambdas/act/steps.ts, credential.ts) make. */
+/** Every IAM change the removal steps (lambdas/act/steps.ts, credential.ts, quarantine.ts) make. */
 const REMOVER_CHANGES = [
+  'iam:AttachUserPolicy',
   'iam:DeactivateMFADevice',
   'iam:DeleteAccessKey',
   'iam:DeleteLoginProfile',
@@ -68,6 +69,7 @@ const REMOVER_CHANGES = [
   'iam:RemoveUserFromGroup',
   'iam:TagMFADevice',
   'iam:TagUser',
+  'iam:UntagUser',
   'iam:UpdateAccessKey',
   'iam:UpdateSSHPublicKey',
   'iam:UpdateServiceSpecificCredential',
@@ -151,6 +153,22 @@ describe('least privilege, function by function', () => {
     expect(allowedActions(template, 'remind')).toEqual(
       ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem', ...SECRET_READ, ...XRAY].sort(),
     );
+    // The quarantine watcher reads the user, its keys' last use and CloudTrail, and answers the wait.
+    expect(allowedActions(template, 'watch-quarantine')).toEqual(
+      [
+        'cloudtrail:LookupEvents',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Scan',
+        'dynamodb:UpdateItem',
+        'iam:GetAccessKeyLastUsed',
+        'iam:GetUser',
+        'iam:ListAccessKeys',
+        'states:SendTaskSuccess',
+        ...SECRET_READ,
+        ...XRAY,
+      ].sort(),
+    );
     // The setup check reads both secrets and nothing else.
     expect(allowedActions(template, 'check-setup')).toEqual(
       ['secretsmanager:GetSecretValue', ...XRAY].sort(),
@@ -188,7 +206,13 @@ describe('least privilege, function by function', () => {
         'iam:TagUser',
         {
           'ForAllValues:StringLike': {
-            'aws:TagKeys': ['iam-janitor:keep-until', 'iam-janitor:keep-until:*', 'iam-janitor:disabled-at'],
+            'aws:TagKeys': [
+              'iam-janitor:keep-until',
+              'iam-janitor:keep-until:*',
+              'iam-janitor:disabled-at',
+              'iam-janitor:quarantined-at',
+              'iam-janitor:quarantine-ends',
+            ],
           },
           Null: { 'aws:TagKeys': 'false' },
         },
@@ -203,6 +227,35 @@ describe('least privilege, function by function', () => {
     ]);
   });
 
+  it('lets the remover attach AWSDenyAll and no other policy, and untag only the quarantine', () => {
+    const statements = Object.values(template.toJSON().Resources as Resources)
+      .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+      .flatMap(
+        (resource) =>
+          (resource.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+      )
+      .filter((statement) => statement.Effect === 'Allow');
+    const granting = (action: string) =>
+      statements.filter((statement) => [statement.Action].flat().includes(action));
+    expect(granting('iam:AttachUserPolicy').map((statement) => statement.Condition)).toEqual([
+      {
+        ArnEquals: {
+          'iam:PolicyARN': [
+            { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AWSDenyAll']] },
+          ],
+        },
+      },
+    ]);
+    expect(granting('iam:UntagUser').map((statement) => statement.Condition)).toEqual([
+      {
+        'ForAllValues:StringLike': {
+          'aws:TagKeys': ['iam-janitor:quarantined-at', 'iam-janitor:quarantine-ends'],
+        },
+        Null: { 'aws:TagKeys': 'false' },
+      },
+    ]);
+  });
+
   it('builds member role ARNs in the partition the stack is deployed in', () => {
     template.allResourcesProperties('AWS::Lambda::Function', {
       Environment: {
@@ -211,8 +264,9 @@ describe('least privilege, function by function', () => {
     });
   });
 
-  it('gives SendTaskSuccess to the interactions function and the request step only', () => {
-    for (const name of LAMBDA_NAMES.filter((n) => n !== 'slack-interactions' && n !== 'request-approval')) {
+  it('gives SendTaskSuccess to the interactions function, the request step and the quarantine watcher only', () => {
+    const answering = ['slack-interactions', 'request-approval', 'watch-quarantine'];
+    for (const name of LAMBDA_NAMES.filter((n) => !answering.includes(n))) {
       expect(allowedActions(template, name).filter((action) => action.startsWith('states:'))).toEqual([]);
     }
   });

@@ -128,7 +128,7 @@ describe('observability in the template', () => {
     for (const title of ['Sweep', 'Decisions', 'Outcomes', 'Problems', 'Alarms'])
       expect(body).toContain(`\\"title\\":\\"${title}\\"`);
     // Every button an approver can click has its line, a credential case's Deactivate included.
-    for (const decision of ['delete', 'disable', 'keep', 'deactivate'])
+    for (const decision of ['delete', 'disable', 'keep', 'deactivate', 'release'])
       expect(body).toContain(`\\"decision\\",\\"${decision}\\"`);
   });
 
@@ -144,7 +144,9 @@ describe('observability in the template', () => {
       Endpoint: 'security@example.com',
     });
     const alarms = Object.values(withEmail.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.length).toBe(7);
+    expect(alarms.length).toBe(8);
+    // A quarantine that trips is an alarm: someone tried a credential that was meant to be dead.
+    expect(JSON.stringify(alarms)).toContain('"MetricName":"QuarantineTrips"');
     for (const alarm of alarms)
       expect(JSON.stringify(alarm.Properties.AlarmActions)).toMatch(
         /^\[\{"Ref":"IamJanitorAlarmTopic\w+"\}\]$/,

@@ -90,17 +90,27 @@ describe('the organization hub stack', () => {
       Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*' }],
       Condition: { Null: { 'iam:ResourceTag/iam-janitor:protected': 'false' } },
     });
-    // Who the hub passes in: the inventory, context and report roles read; only the remover removes.
+    // The remover attaches AWS's deny-all policy and no other, in the member account's partition.
+    expect(RemoverRole!.Properties.Policies[0]!.PolicyDocument.Statement).toContainEqual({
+      Effect: 'Allow',
+      Action: ['iam:AttachUserPolicy'],
+      Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*' }],
+      Condition: {
+        ArnEquals: { 'iam:PolicyARN': [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/AWSDenyAll' }] },
+      },
+    });
+    // Who the hub passes in: the inventory, context, watcher and report roles read; only the remover removes.
     const stackSet = Object.values(template().findResources('AWS::CloudFormation::StackSet'))[0]!;
     const parameters = stackSet.Properties.Parameters as { ParameterKey: string; ParameterValue: unknown }[];
     const reader = JSON.stringify(parameters.find((p) => p.ParameterKey === 'ReaderTrustedRoleArns'));
     const remover = JSON.stringify(parameters.find((p) => p.ParameterKey === 'RemoverTrustedRoleArns'));
     expect(reader).toMatch(/InventoryFunctionServiceRole/);
     expect(reader).toMatch(/GatherContextFunctionServiceRole/);
+    expect(reader).toMatch(/WatchQuarantineFunctionServiceRole/);
     expect(reader).toContain('arn:aws:iam::999999999999:role/SecurityAudit');
     expect(reader).not.toMatch(/ActFunctionServiceRole/);
     expect(remover).toMatch(/ActFunctionServiceRole/);
-    expect(remover).not.toMatch(/Inventory|GatherContext/);
+    expect(remover).not.toMatch(/Inventory|GatherContext|WatchQuarantine/);
   });
 
   it('gives the hub functions no IAM actions of their own: only the member role each needs, inside the organization', () => {
@@ -132,6 +142,7 @@ describe('the organization hub stack', () => {
       ['Act', 'remover'],
       ['GatherContext', 'reader'],
       ['Inventory', 'reader'],
+      ['WatchQuarantine', 'reader'],
     ]);
     for (const statement of assumes)
       expect(statement.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } });
@@ -144,7 +155,7 @@ describe('the organization hub stack', () => {
         .filter((statement) => statement.Effect === 'Deny' && statement.Sid === 'DenyExcludedAccounts')
         .map((statement) => [id.replace(/FunctionServiceRole.*$/, '').replace(/^IamJanitor/, ''), statement]),
     );
-    expect(denies.map(([id]) => id).sort()).toEqual(['Act', 'GatherContext', 'Inventory']);
+    expect(denies.map(([id]) => id).sort()).toEqual(['Act', 'GatherContext', 'Inventory', 'WatchQuarantine']);
     for (const [, statement] of denies)
       expect(JSON.stringify((statement as { Resource: unknown }).Resource)).toContain(
         ':iam::555555555555:role/*',

@@ -240,6 +240,8 @@ export function attemptText(attempt: QuarantineAttempt): string {
     attempt.sourceIPAddress ? ` from ${attempt.sourceIPAddress}` : '',
   ].join('');
   const refused = attempt.errorCode ? `, refused (${attempt.errorCode})` : '';
-  const credential = /^AKIA|^ASIA/.test(attempt.credential) ? `access key ${attempt.credential}` : attempt.credential;
+  const credential = /^AKIA|^ASIA/.test(attempt.credential)
+    ? `access key ${attempt.credential}`
+    : attempt.credential;
   return `${credential} at ${formatTime(attempt.at)}${what}${where}${refused}`;
 }

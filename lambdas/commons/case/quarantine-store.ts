@@ -1,7 +1,13 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DecisionRecord } from '../contracts';
 import { errorName } from '../runtime/errors';
-import { caseKey, type CaseRecord, type Claim, type QuarantineAttempt, type QuarantineRecord } from './record';
+import {
+  caseKey,
+  type CaseRecord,
+  type Claim,
+  type QuarantineAttempt,
+  type QuarantineRecord,
+} from './record';
 import { TableItems } from './table';
 
 /**
@@ -18,7 +24,13 @@ export class QuarantineStore extends TableItems {
    */
   async start(caseId: string, quarantine: QuarantineRecord): Promise<QuarantineRecord> {
     try {
-      await this.update(caseId, 'SET #q = :q', 'attribute_not_exists(#q)', { '#q': 'quarantine' }, { ':q': quarantine });
+      await this.update(
+        caseId,
+        'SET #q = :q',
+        'attribute_not_exists(#q)',
+        { '#q': 'quarantine' },
+        { ':q': quarantine },
+      );
       return quarantine;
     } catch (error) {
       if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
@@ -85,7 +97,13 @@ export class QuarantineStore extends TableItems {
   }
 
   async attachTripMessage(caseId: string, ts: string): Promise<void> {
-    await this.update(caseId, 'SET #q.#ts = :ts', 'attribute_exists(#q)', { '#q': 'quarantine', '#ts': 'tripMessageTs' }, { ':ts': ts });
+    await this.update(
+      caseId,
+      'SET #q.#ts = :ts',
+      'attribute_exists(#q)',
+      { '#q': 'quarantine', '#ts': 'tripMessageTs' },
+      { ':ts': ts },
+    );
   }
 
   /** Release or Delete now: the first click wins, and only while the tripped case waits. */

@@ -10,12 +10,7 @@ import type { CaseContext } from './evidence';
  */
 
 export type CaseStatus =
-  | 'open'
-  | 'awaiting-decision'
-  | 'decided'
-  | 'quarantined'
-  | 'quarantine-tripped'
-  | 'closed';
+  'open' | 'awaiting-decision' | 'decided' | 'quarantined' | 'quarantine-tripped' | 'closed';
 
 /**
  * One attempt to use a quarantined user's credentials, as IAM or CloudTrail recorded it: which

@@ -103,7 +103,10 @@ export async function createCaseTicket(
             : record.candidate.requested
               ? `Offboarding of IAM user ${caseSubject(record)}, requested by ${record.candidate.requested.by}`
               : `Inactive IAM user ${caseSubject(record)}: review for removal`,
-        description: caseDescription(record, configForAccount(janitorConfig(), record.candidate.accountId).quarantineDays) as never,
+        description: caseDescription(
+          record,
+          configForAccount(janitorConfig(), record.candidate.accountId).quarantineDays,
+        ) as never,
         // Organization mode: one label per account, so that a team filters its own account's tickets.
         labels: [
           'iam-janitor',

@@ -211,7 +211,8 @@ export function decidedMessage(
   const original = approvalMessage(record, 0, false).blocks.filter(
     (block) => !ANSWERED_BLOCKS.has(String(block.type)),
   );
-  const word = decision.decision === 'delete' ? deleteWord(quarantineDays) : DECISION_WORDS[decision.decision];
+  const word =
+    decision.decision === 'delete' ? deleteWord(quarantineDays) : DECISION_WORDS[decision.decision];
   const line =
     `*${word}* chosen by <@${decision.decidedBy}>${decision.firstApprover ? ` after <@${decision.firstApprover}>` : ''} at ${formatTime(decision.decidedAt)}${note ? ` · ${note}` : ''}` +
     (decision.reason ? `\nReason: _${escapeMrkdwn(decision.reason)}_` : '');

@@ -18,7 +18,9 @@ export function tripMessage(record: CaseRecord, approvalTimeoutHours: number): S
   const quarantine = record.quarantine!;
   const subject = escapeMrkdwn(caseSubject(record));
   const attempts = quarantine.attempts;
-  const listed = attempts.slice(0, LISTED_ATTEMPTS).map((attempt) => `• ${escapeMrkdwn(attemptText(attempt))}`);
+  const listed = attempts
+    .slice(0, LISTED_ATTEMPTS)
+    .map((attempt) => `• ${escapeMrkdwn(attemptText(attempt))}`);
   if (attempts.length > LISTED_ATTEMPTS)
     listed.push(`…and ${attempts.length - LISTED_ATTEMPTS} more, in the ticket and the case record`);
   const blocks: Block[] = [

@@ -237,11 +237,7 @@ function restoreWrites(model: IamState): Record<string, Handler> {
       model.requirePolicy(params.PolicyArn);
       // IAM's default quota of managed policies attached to one user.
       if (!user.managedPolicies.includes(params.PolicyArn!) && user.managedPolicies.length >= 10)
-        throw new StandinError(
-          'LimitExceeded',
-          'Cannot exceed quota for PoliciesPerUser: 10',
-          409,
-        );
+        throw new StandinError('LimitExceeded', 'Cannot exceed quota for PoliciesPerUser: 10', 409);
       if (!user.managedPolicies.includes(params.PolicyArn!)) user.managedPolicies.push(params.PolicyArn!);
       return undefined;
     },
