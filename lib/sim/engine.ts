@@ -45,6 +45,9 @@ export * from './engine-options';
 export { CASE_MACHINE_ARN, openCaseFor } from './machines';
 export { lambdaContext } from './handlers';
 
+/** The longest timer the engine (setTimeout) keeps: 2^31 - 1 ms, in whole seconds. */
+const ENGINE_TIMER_LIMIT_S = Math.floor((2 ** 31 - 1) / 1000);
+
 export class SweepFailedError extends Error {
   override name = 'SweepFailedError';
 }
@@ -222,9 +225,14 @@ export class Simulation {
           // The wait the engine's timer enforces: the config's, or the backstop the options set.
           GatherContext: async (input) => {
             const opened = (await slowed(invoked('gather-context'), slowMs)(input)) as OpenedCase;
-            return timeoutSeconds === undefined
-              ? opened
-              : { ...opened, approvalTimeoutSeconds: timeoutSeconds };
+            // The engine's timers are setTimeout, which fires at once past 24.8 days: the quarantine's
+            // backstop is held below that (a timer the scenario never reaches either way).
+            const quarantineTimeoutSeconds = Math.min(opened.quarantineTimeoutSeconds, ENGINE_TIMER_LIMIT_S);
+            return {
+              ...opened,
+              quarantineTimeoutSeconds,
+              ...(timeoutSeconds === undefined ? {} : { approvalTimeoutSeconds: timeoutSeconds }),
+            };
           },
           // waitForTaskToken: the handler posts the request; the decision arrives through the task callback.
           RequestApproval: (input) =>
