@@ -110,11 +110,14 @@ async function carryOut(
   if (record.candidate.kind === 'credential') return actOnCredentialCase(acting, decision);
   if (decision.decision === 'deactivate')
     throw new Error('Deactivate is a credential case decision; a user case takes Delete, Disable or Keep');
-  if (decision.decision === 'release') {
-    if (step !== 'after-trip' || !record.quarantine)
+  // A release asked for while the wait ended in silence wins over the deletion: nothing is deleted.
+  const release = step === 'quarantine-over' && record.quarantine?.decision?.decision === 'release';
+  if (decision.decision === 'release' || release) {
+    if ((step !== 'after-trip' && !release) || !record.quarantine)
       throw new Error('Release ends a quarantine, and this case holds none; nothing was changed.');
     const released = await releaseUser({ ...acting, ...record, quarantine: record.quarantine });
-    await quarantineStore().recordRelease(record.caseId, decision.decidedBy, clock.now().toISOString());
+    const by = release ? record.quarantine.decision!.decidedBy : decision.decidedBy;
+    await quarantineStore().recordRelease(record.caseId, by, clock.now().toISOString());
     return released;
   }
   const input = {

@@ -62,11 +62,14 @@ export interface OpenedCase {
 }
 
 /**
- * The daily watcher's answer to a quarantine's wait: silence until the end (the deletion runs), an
- * attempt (the wait stops, and the approvers choose), or a user who is no longer the one quarantined.
+ * The answer to a quarantine's wait: the daily watcher's (silence until the end, and the deletion
+ * runs; an attempt, and the approvers choose; a user who is no longer the one quarantined), or an
+ * operator's release.
  */
 export interface QuarantineVerdict {
-  readonly verdict: 'silent' | 'tripped' | 'changed';
+  readonly verdict: 'silent' | 'tripped' | 'changed' | 'released';
+  /** With `released`: who asked for the release (`iam-janitor release`), carried to the remover. */
+  readonly decision?: DecisionRecord;
 }
 
 export interface TicketRef {

@@ -8,6 +8,10 @@ export interface WeeklySummary {
   readonly openedCredentialCases: number;
   readonly decided: number;
   readonly waiting: number;
+  /** Users denied everything now, watched until their deletion. */
+  readonly quarantined: number;
+  /** Quarantines that someone's attempt tripped this week. */
+  readonly tripped: number;
   readonly outcomes: Partial<Record<Outcome, number>>;
   readonly sweep?: Pick<
     SweepRecord,
@@ -37,7 +41,9 @@ export function summaryOf(
     opened: opened.length,
     openedCredentialCases: opened.filter((record) => record.candidate.kind === 'credential').length,
     decided: cases.filter((record) => inWeek(record.decision?.decidedAt)).length,
-    waiting: cases.filter((record) => record.status !== 'closed').length,
+    waiting: cases.filter((record) => record.status !== 'closed' && record.status !== 'quarantined').length,
+    quarantined: cases.filter((record) => record.status === 'quarantined').length,
+    tripped: cases.filter((record) => inWeek(record.quarantine?.trippedAt)).length,
     outcomes,
     ...(sweep
       ? {
@@ -65,6 +71,11 @@ export function summaryText(summary: WeeklySummary): string {
     `*iam-janitor weekly summary* (since ${summary.since.slice(0, 10)})`,
     `• ${plural(summary.opened, 'case')} opened (${summary.openedCredentialCases} about a single credential), ${summary.decided} decided`,
     `• ${plural(summary.waiting, 'case')} waiting for a decision`,
+    ...(summary.quarantined + summary.tripped > 0
+      ? [
+          `• ${plural(summary.quarantined, 'user')} in quarantine (denied everything, deleted if nobody tries their credentials); ${plural(summary.tripped, 'quarantine')} tripped this week`,
+        ]
+      : []),
     `• Outcomes: ${outcomes.length > 0 ? outcomes.join(', ') : 'none this week'}`,
   ];
   const sweep = summary.sweep;

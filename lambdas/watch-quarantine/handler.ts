@@ -41,6 +41,8 @@ export async function handler(
   for (const open of await caseStore().openCases()) {
     const record = await caseStore().get(open.caseId);
     if (record?.status !== 'quarantined' || !record.quarantine || !record.taskToken) continue;
+    // A release was asked for (iam-janitor release): it resumes the case itself.
+    if (record.quarantine.decision) continue;
     try {
       const verdict = await watch(record);
       (verdict === 'tripped' ? result.tripped : verdict === 'waiting' ? result.checked : result.ended).push(

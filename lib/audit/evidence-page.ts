@@ -170,6 +170,7 @@ function caseRow(row: AuditRow): string {
   const outcome = lines(
     row.outcome ?? row.status,
     row.outcomeDetail,
+    row.quarantine,
     row.closedAt && `closed ${row.closedAt}`,
   );
   const changes = row.changes.length

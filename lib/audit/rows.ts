@@ -1,5 +1,5 @@
 import type { CaseRecord } from '../../lambdas/commons/case/case-store';
-import { credentialText } from '../../lambdas/commons/case/outcome';
+import { credentialText, quarantineText } from '../../lambdas/commons/case/outcome';
 import { HOUR_MS } from '../../lambdas/commons/runtime/time';
 
 /**
@@ -33,6 +33,8 @@ export interface AuditRow {
   readonly outcomeDetail: string | null;
   readonly closedAt: string | null;
   readonly changes: string[];
+  /** A Delete's quarantine in words: when, the deny policy, every attempt seen, and a release. */
+  readonly quarantine: string | null;
   readonly snapshotSaved: boolean;
   readonly jiraKey: string | null;
   readonly jiraUrl: string | null;
@@ -60,6 +62,7 @@ export const AUDIT_COLUMNS: readonly (keyof AuditRow)[] = [
   'outcomeDetail',
   'closedAt',
   'changes',
+  'quarantine',
   'snapshotSaved',
   'jiraKey',
   'jiraUrl',
@@ -100,6 +103,7 @@ export function auditRow(record: CaseRecord): AuditRow {
     outcomeDetail: record.outcomeDetail ?? null,
     closedAt: record.closedAt ?? null,
     changes: record.removed ?? [],
+    quarantine: record.quarantine ? quarantineText(record.quarantine) : null,
     snapshotSaved: Boolean(record.snapshot),
     jiraKey: record.jiraKey ?? null,
     jiraUrl: record.jiraUrl ?? null,

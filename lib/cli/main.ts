@@ -8,6 +8,7 @@ import { runDeleteUser } from './delete-user';
 import { DOCTOR_CHECKS, runDoctor } from './doctor';
 import { runOffboard } from './offboard';
 import { runReport } from './report';
+import { runRelease } from './release';
 import { runRestore } from './restore';
 import { runSimulate } from './simulate';
 import { terminalProgress, type CommandIo } from './io';
@@ -52,6 +53,18 @@ const COMMANDS: Record<string, Command> = {
       'Show the plan, ask, then recreate a removed user from its snapshot file or case record (no credentials are recreated).',
     options: { case: { type: 'string' }, table: { type: 'string' }, yes: { type: 'boolean' } },
     run: (args, io) => runRestore(args.positionals, io, args.values),
+  },
+  release: {
+    usage: 'release --case ID --table NAME [--by NAME] [--yes]',
+    summary:
+      'Take a quarantined user out of quarantine (the deny-all policy and its tags), after a confirmation; an open case is released through its workflow.',
+    options: {
+      case: { type: 'string' },
+      table: { type: 'string' },
+      by: { type: 'string' },
+      yes: { type: 'boolean' },
+    },
+    run: (args, io) => runRelease(io, args.values),
   },
   'acknowledge-guard': {
     usage: 'acknowledge-guard --table NAME [--account ID] [--hours N] [--by NAME] [--yes]',

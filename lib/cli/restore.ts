@@ -134,7 +134,7 @@ function loadFromFile(file: string, io: CommandIo): Loaded {
 }
 
 /** The account these credentials are of: STS GetCallerIdentity, which needs no permission. */
-async function callerAccount(): Promise<string> {
+export async function callerAccount(): Promise<string> {
   try {
     const { Account } = await (await stsClient()).send(new GetCallerIdentityCommand({}));
     return Account ?? 'unknown';

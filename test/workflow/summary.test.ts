@@ -33,6 +33,13 @@ describe('the weekly summary', () => {
       }),
       // Last month's: not this week's, in any count.
       record({ outcome: 'kept', closedAt: '2026-11-02T00:00:00Z' }),
+      // Approved last month and quarantined: not waiting for anyone, watched.
+      record({ status: 'quarantined', quarantine: { startedAt: '2026-11-20T09:00:00Z' } as never }),
+      // Tripped this week, waiting for Release or Delete now.
+      record({
+        status: 'quarantine-tripped',
+        quarantine: { startedAt: '2026-11-20T09:00:00Z', trippedAt: '2026-11-25T09:00:00Z' } as never,
+      }),
     ];
     const sweep = {
       finishedAt: '2026-11-29T08:00:00Z',
@@ -45,7 +52,8 @@ describe('the weekly summary', () => {
       [
         '*iam-janitor weekly summary* (since 2026-11-23)',
         '• 2 cases opened (1 about a single credential), 1 decided',
-        '• 1 case waiting for a decision',
+        '• 2 cases waiting for a decision',
+        '• 1 user in quarantine (denied everything, deleted if nobody tries their credentials); 1 quarantine tripped this week',
         '• Outcomes: deleted 1',
         '• Latest sweep 2026-11-29: 7 stale credentials of active users found, 20 candidates waiting for a later sweep (backlog)',
         '• ⚠ That sweep was halted by the guard: 30 of 31 users (96.8%) are candidates, above maxCandidateFraction (95%). If the candidates are real, run `iam-janitor acknowledge-guard`.',

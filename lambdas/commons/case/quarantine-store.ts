@@ -106,15 +106,22 @@ export class QuarantineStore extends TableItems {
     );
   }
 
-  /** Release or Delete now: the first click wins, and only while the tripped case waits. */
-  async recordTripDecision(caseId: string, decision: DecisionRecord): Promise<Claim> {
+  /**
+   * Release or Delete now: the first wins, and only while the tripped case waits. With `duringWait`,
+   * a release (`iam-janitor release`) may also be written while the quarantine is still watched.
+   */
+  async recordTripDecision(caseId: string, decision: DecisionRecord, duringWait = false): Promise<Claim> {
     try {
       await this.update(
         caseId,
         'SET #q.#decision = :decision',
-        '#status = :tripped AND attribute_not_exists(#q.#decision)',
+        `(#status = :tripped${duringWait ? ' OR #status = :quarantined' : ''}) AND attribute_not_exists(#q.#decision)`,
         { '#q': 'quarantine', '#decision': 'decision', '#status': 'status' },
-        { ':decision': decision, ':tripped': 'quarantine-tripped' },
+        {
+          ':decision': decision,
+          ':tripped': 'quarantine-tripped',
+          ...(duringWait ? { ':quarantined': 'quarantined' } : {}),
+        },
       );
       return { won: true };
     } catch (error) {

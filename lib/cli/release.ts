@@ -1,0 +1,163 @@
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import type { CaseRecord } from '../../lambdas/commons/case/record';
+import { quarantineText } from '../../lambdas/commons/case/outcome';
+import { CaseStore } from '../../lambdas/commons/case/case-store';
+import { QuarantineStore } from '../../lambdas/commons/case/quarantine-store';
+import type { QuarantineVerdict } from '../../lambdas/commons/case-state';
+import type { DecisionRecord } from '../../lambdas/commons/contracts';
+import { documentClient, iamClient, sfnClient } from '../../lambdas/commons/runtime/clients';
+import { clock } from '../../lambdas/commons/runtime/clock';
+import { errorName } from '../../lambdas/commons/runtime/errors';
+import { releaseSteps, releaseUser } from '../../lambdas/act/quarantine';
+import type { CommandIo } from './io';
+import { refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';
+import { explainAwsError } from './report';
+import { callerAccount } from './restore';
+
+export interface ReleaseFlags {
+  readonly case?: unknown;
+  readonly table?: unknown;
+  readonly by?: unknown;
+  readonly yes?: unknown;
+}
+
+const USAGE =
+  'Usage: iam-janitor release --case <case id> --table <CaseTableName output> [--by NAME] [--yes]';
+
+/**
+ * `iam-janitor release --case ID`: takes a quarantined user out of quarantine (the deny-all policy
+ * and the two tags), after a confirmation. A case still open is released through its workflow, so
+ * that the case ends `released` and its record says who asked; a closed one (tripped and left, or
+ * failed) is released here, with these credentials, and the release is written to its record.
+ */
+export async function runRelease(
+  io: CommandIo,
+  flags: ReleaseFlags = {},
+  prompt: Prompt = terminalPrompt,
+): Promise<number> {
+  const caseId = typeof flags.case === 'string' ? flags.case : undefined;
+  const table = typeof flags.table === 'string' ? flags.table : process.env.CASE_TABLE_NAME;
+  if (!caseId || !table) {
+    io.stderr(USAGE);
+    return 2;
+  }
+  const by = typeof flags.by === 'string' && flags.by.trim() ? flags.by.trim() : process.env.USER || 'cli';
+  try {
+    const record = await new CaseStore(documentClient(), table).get(caseId);
+    const refusal = refuse(record, caseId, table);
+    if (refusal) {
+      io.stderr(refusal.message);
+      return refusal.code;
+    }
+    const quarantine = record!.quarantine!;
+    const open = record!.status === 'quarantined' || record!.status === 'quarantine-tripped';
+    if (!open && record!.candidate.accountId) {
+      const caller = await callerAccount();
+      if (caller !== record!.candidate.accountId) {
+        io.stderr(
+          `${record!.userName} lives in AWS account ${record!.candidate.accountId}, and these credentials are of account ${caller}: nothing was changed. Run release with credentials of ${record!.candidate.accountId}.`,
+        );
+        return 1;
+      }
+    }
+    if (!flags.yes && !prompt.interactive) {
+      io.stderr(refusalWithoutConfirmation(`release ${record!.userName}`, false));
+      return 2;
+    }
+    io.stdout(`Release ${record!.userName} from quarantine (case ${caseId}):`);
+    io.stdout(`  ${quarantineText(quarantine)}`);
+    for (const step of releaseSteps(record!.userName, quarantine)) io.stdout(`  - ${step.description}`);
+    if (open)
+      io.stdout('  The case is still open: its workflow releases the user, and the case ends released.');
+    if (!flags.yes && !(await prompt.confirm(`Release ${record!.userName} as listed above?`))) {
+      io.stderr('Nothing was changed: release not confirmed.');
+      return 1;
+    }
+    return open
+      ? await releaseThroughWorkflow(record!, table, by, io)
+      : await releaseHere(record!, table, by, io);
+  } catch (error) {
+    io.stderr(explainAwsError(error));
+    return 1;
+  }
+}
+
+function refuse(record: CaseRecord | undefined, caseId: string, table: string) {
+  if (!record) return { code: 1, message: `There is no case ${caseId} in ${table}.` };
+  const quarantine = record.quarantine;
+  if (!quarantine)
+    return {
+      code: 1,
+      message: `Case ${caseId} never quarantined ${record.userName}: there is nothing to release.`,
+    };
+  if (quarantine.releasedAt)
+    return {
+      code: 0,
+      message: `${record.userName} was already released at ${quarantine.releasedAt} by ${quarantine.releasedBy ?? 'unknown'}; nothing was changed.`,
+    };
+  if (record.outcome === 'deleted')
+    return {
+      code: 1,
+      message: `${record.userName} was deleted when its quarantine ended; nothing to release. Bring it back with: iam-janitor restore --case ${caseId} --table ${table}`,
+    };
+  if (quarantine.decision)
+    return {
+      code: 1,
+      message: `${quarantine.decision.decidedBy} already chose ${quarantine.decision.decision === 'delete' ? 'Delete now' : 'Release'} for ${record.userName}; the case carries it out.`,
+    };
+  return undefined;
+}
+
+/** The release as a decision the waiting case carries out: recorded first (first wins), then delivered. */
+async function releaseThroughWorkflow(record: CaseRecord, table: string, by: string, io: CommandIo) {
+  const decision: DecisionRecord = {
+    decision: 'release',
+    decidedBy: by,
+    decidedAt: clock.now().toISOString(),
+    reason: 'iam-janitor release',
+  };
+  const quarantines = new QuarantineStore(documentClient(), table);
+  const claim = await quarantines.recordTripDecision(record.caseId, decision, true);
+  if (!claim.won) {
+    io.stderr(
+      `The case changed meanwhile (${claim.existing?.status ?? 'gone'}); nothing was changed. Run release again to see where it stands.`,
+    );
+    return 1;
+  }
+  const current = await new CaseStore(documentClient(), table).get(record.caseId);
+  const output: QuarantineVerdict | DecisionRecord =
+    current?.status === 'quarantined' ? { verdict: 'released', decision } : decision;
+  try {
+    await sfnClient().send(
+      new SendTaskSuccessCommand({ taskToken: current!.taskToken!, output: JSON.stringify(output) }),
+    );
+  } catch (error) {
+    io.stderr(
+      `The release is recorded with the case, but its workflow did not take it (${errorName(error)}): the case's next step carries it out (a retried request delivers it; a deletion due at the end releases instead).`,
+    );
+    return 1;
+  }
+  io.stdout(
+    `The release reached case ${record.caseId}: its workflow removes the deny and the tags, and the case ends released.`,
+  );
+  return 0;
+}
+
+/** A closed case: released here, with these credentials, and the release written to the record. */
+async function releaseHere(record: CaseRecord, table: string, by: string, io: CommandIo) {
+  const result = await releaseUser({
+    iam: iamClient(),
+    userName: record.userName,
+    userId: record.userId,
+    quarantine: record.quarantine!,
+    onStep: (step, status) =>
+      io.stdout(`  ✓ ${step.description}${status === 'already done' ? ' (already done)' : ''}`),
+  });
+  await new QuarantineStore(documentClient(), table).recordRelease(
+    record.caseId,
+    by,
+    clock.now().toISOString(),
+  );
+  io.stdout(`${record.userName} is released: ${result.done.length} changes; every credential works again.`);
+  return 0;
+}
