@@ -30,6 +30,7 @@ import {
 } from './removal';
 import { nonEmpty } from '../commons/runtime/validate';
 import { quarantineUser, releaseUser } from './quarantine';
+import { denyAllPolicyArn } from '../commons/iam/tags';
 
 /** The remover's own pacing of its few lookups; the context Lambda's limiter lives in another container. */
 const trailLimiter = new SerialLimiter(LOOKUP_GAP_MS);
@@ -141,12 +142,22 @@ async function carryOut(
     return { outcome, planned, done };
   }
   try {
-    return await act({
+    const result = await act({
       ...input,
       action: decision.decision,
       dryRun: config.dryRun,
       previousSnapshot: record.snapshot,
     });
+    // A dry run's plan says the quarantine that a real Delete would begin with.
+    if (result.outcome === 'dry-run' && decision.decision === 'delete' && config.quarantineDays > 0)
+      return {
+        ...result,
+        planned: [
+          `quarantine for ${config.quarantineDays} days first (attach ${denyAllPolicyArn(record.arn)}, tag its start and end, watch daily; any attempt stops the deletion)`,
+          ...result.planned,
+        ],
+      };
+    return result;
   } catch (error) {
     // A retry that finds the user already gone, with the snapshot stored, finished the deletion before.
     if (errorName(error) === 'UnknownUserError' && decision.decision === 'delete' && record.snapshot) {

@@ -55,6 +55,11 @@ export function refuseOtherAccount(
  * cases existed carry no kind: they are user cases.
  */
 export function refuseDecision(record: CaseRecord, decision: Decision): Refusal | undefined {
+  if (record.status === 'quarantined')
+    return {
+      reason: `decision ${decision} during a quarantine`,
+      message: `${record.userName} is quarantined and watched until ${record.quarantine?.endsAt ?? 'its end'}; nothing is decided meanwhile (iam-janitor release takes it out). Nothing changed.`,
+    };
   if (record.status === 'quarantine-tripped') {
     if (AFTER_TRIP_DECISIONS.includes(decision)) return undefined;
     return {

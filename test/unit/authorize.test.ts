@@ -67,6 +67,23 @@ describe('who may decide what', () => {
     expect(refuseDecision(record({}), 'deactivate')).toBeDefined();
   });
 
+  it('takes Release only after a quarantine tripped, and then only Release or Delete now', () => {
+    // A forged Release on a case waiting for its first decision changes nothing.
+    expect(refuseDecision(record({ kind: 'user' }), 'release')?.message).toBe(
+      'A user case takes Delete, Disable or Keep, not Release; nothing changed.',
+    );
+    expect(refuseDecision(record({ kind: 'credential' }), 'release')).toBeDefined();
+    const tripped = { ...record({ kind: 'user' }), status: 'quarantine-tripped' } as CaseRecord;
+    expect(refuseDecision(tripped, 'release')).toBeUndefined();
+    expect(refuseDecision(tripped, 'delete')).toBeUndefined();
+    for (const other of ['disable', 'keep', 'deactivate'] as const)
+      expect(refuseDecision(tripped, other)?.reason).toBe(`decision ${other} after a quarantine trip`);
+    // While the quarantine is watched, nobody clicks anything: Release is the CLI's, through the case.
+    const watched = { ...record({ kind: 'user' }), status: 'quarantined' } as CaseRecord;
+    for (const any of ['release', 'delete', 'keep'] as const)
+      expect(refuseDecision(watched, any)?.reason).toBe(`decision ${any} during a quarantine`);
+  });
+
   it('refuses the user deciding about themselves, by Slack id in any case or by e-mail, and an unreadable e-mail', () => {
     const byId = record({ tags: { 'Owner-Slack': APPROVER.toLowerCase() } });
     expect(refuseSelf(config, byId, APPROVER, 'a@example.com')?.reason).toBe('self-approval');
