@@ -1,3 +1,4 @@
+import type { QuarantineFigure } from './quarantine';
 import type { OrganizationFigures } from './organization';
 
 /** The figures `npm run bench` measures, and BENCHMARKS.md written from them against the targets. */
@@ -40,6 +41,8 @@ export interface BenchResults {
     largestHistoryEvents: number;
     costPer1000Cases: number;
   };
+  /** One silent quarantined case, for 0 (no quarantine), 14 and 90 days. */
+  quarantine: QuarantineFigure[];
   /** Every function's bundle, and `reference`, the yardstick of cold load. */
   bundles: Record<string, BundleFigure>;
   interactions: { clicks: number; p50Ms: number; p99Ms: number; standinLatencyMs: number };
@@ -76,6 +79,8 @@ export function benchmarksMarkdown(results: BenchResults): string {
     b[1].ratio / coldTarget(b[0]) > a[1].ratio / coldTarget(a[0]) ? b : a,
   );
   const org = results.organization;
+  const quarantined = results.quarantine.filter((figure) => figure.days > 0);
+  const flat = quarantined.every((figure) => figure.transitions === quarantined[0]!.transitions);
   const targets: [string, string, string, boolean][] = [
     [
       'IAM calls, 5,000-user inventory (10% idle)',
@@ -106,6 +111,12 @@ export function benchmarksMarkdown(results: BenchResults): string {
       'stated',
       `$${results.cases.costPer1000Cases.toFixed(3)} (worst outcome, $0.025 per 1,000 transitions)`,
       true,
+    ],
+    [
+      'Transitions of a quarantined case, 14 against 90 days',
+      'the same: nothing polls inside the execution',
+      quarantined.map((figure) => `${figure.days} days: ${figure.transitions}`).join('; '),
+      flat,
     ],
     [
       'Largest sweep payload at 5,000 users',
@@ -200,6 +211,17 @@ export function benchmarksMarkdown(results: BenchResults): string {
     ),
     '',
     `The largest case history holds ${results.cases.largestHistoryEvents} events in the offline run (Step Functions allows 25,000). Reminders run outside the state machine, so a long wait adds no transitions.`,
+    '',
+    '## Quarantine',
+    '',
+    'One idle user, Delete approved, silent through the quarantine (the common case), on the scenario clock. The wait is a task token answered by the daily watcher (its own schedule, like the reminders): no state polls inside the execution, so a longer quarantine costs no transition. The watcher is one Lambda invocation a day for the whole deployment, whatever the number of quarantined cases; each case adds its reads (GetUser, ListAccessKeys, GetAccessKeyLastUsed per key, LookupEvents per region) to that run.',
+    '',
+    '| quarantineDays | outcome | case transitions | cost per 1,000 cases | Lambda invocations (the run) | of them the watcher |',
+    '|---|---|---|---|---|---|',
+    ...results.quarantine.map(
+      (figure) =>
+        `| ${figure.days} | ${figure.outcome} | ${figure.transitions} | $${((figure.transitions * 1000 * 0.025) / 1000).toFixed(3)} | ${figure.invocations} | ${figure.watcherRuns} |`,
+    ),
     '',
     '## Context gathering',
     '',

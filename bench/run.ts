@@ -3,6 +3,7 @@
  * latency, measured against a naive baseline and against the physical floors. Writes
  * bench/results.json and BENCHMARKS.md. Figures are never asserted by timed tests: machines are noisy.
  */
+import { benchQuarantine } from './quarantine';
 import './env';
 import '../lib/sim/promise-with-resolvers';
 import * as fs from 'node:fs';
@@ -266,7 +267,7 @@ async function benchContext(candidates: number) {
 
 async function benchCases() {
   const perOutcome: Record<string, { transitions: number; historyEvents: number }> = {};
-  for (const file of ['demo-account', 'dry-run']) {
+  for (const file of ['demo-account', 'dry-run', 'quarantine']) {
     const detail = await runScenario(loadScenario(path.join(ROOT, 'examples', `${file}.json`)));
     for (const { run, record } of detail.cases) {
       const outcome = record?.outcome ?? 'unrecorded';
@@ -317,6 +318,7 @@ async function main() {
     sweep: await benchSweepPayload(),
     context: await benchContext(100),
     cases: await benchCases(),
+    quarantine: await benchQuarantine(log),
     bundles: await benchBundles(),
     interactions: await benchInteractions(200),
     organization: await benchOrganization(50, 1000, 20, LATENCY_MS, BASE_CONFIG, log),

@@ -18,12 +18,20 @@ export type TaskHandler = (input: unknown) => Promise<unknown>;
 type LambdaHandler = (input: unknown, context: Context) => Promise<unknown>;
 
 let invocations = 0;
+const invocationsByFunction = new Map<string, number>();
+
+/** How many times each Lambda was invoked in this process, by function name (the benchmark counts them). */
+export function invocationCounts(): Record<string, number> {
+  return Object.fromEntries(invocationsByFunction);
+}
+
 /**
  * A Lambda context as the runtime passes one, so that the handlers log their request id as they do
  * in AWS; the ids count up from the process's first invocation.
  */
 export function lambdaContext(functionName: string): Context {
   const requestId = `00000000-0000-4000-8000-${String(++invocations).padStart(12, '0')}`;
+  invocationsByFunction.set(functionName, (invocationsByFunction.get(functionName) ?? 0) + 1);
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName: `iam-janitor-${functionName}`,
