@@ -3,10 +3,22 @@ import type { TicketRef } from '../commons/case-state';
 import { caseStore } from '../commons/runtime/clients';
 import { clock } from '../commons/runtime/clock';
 import { taskHandler } from '../commons/runtime/handler';
-import { createCaseTicket, findCaseTicket, jiraClient, jiraSettings } from '../commons/jira/tracker';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { CaseRecord } from '../commons/case/record';
+import { attemptText } from '../commons/case/outcome';
+import { commentDoc } from '../commons/jira/adf';
+import { errorName } from '../commons/runtime/errors';
+import {
+  callJira,
+  createCaseTicket,
+  findCaseTicket,
+  jiraClient,
+  jiraSettings,
+} from '../commons/jira/tracker';
 import { nonEmpty } from '../commons/runtime/validate';
 
-const eventSchema = v.object({ caseId: nonEmpty() });
+/** Without a note: open the ticket. With `quarantine-tripped`: comment the quarantine's attempts on it. */
+const eventSchema = v.object({ caseId: nonEmpty(), note: v.optional(v.picklist(['quarantine-tripped'])) });
 
 /**
  * How long a retry looks for the ticket an earlier attempt may have created before it creates one:
@@ -26,10 +38,11 @@ const indexWaitsMs = () => {
 export const handler = taskHandler(
   eventSchema,
   ({ caseId }) => ({ caseId }),
-  async ({ caseId }, log): Promise<TicketRef> => {
+  async ({ caseId, note }, log): Promise<TicketRef> => {
     const store = caseStore();
     const record = await store.require(caseId);
     log.appendKeys({ userName: record.userName });
+    if (note === 'quarantine-tripped') return commentTrip(record, log);
     if (record.jiraKey && record.jiraUrl) return { jiraKey: record.jiraKey, jiraUrl: record.jiraUrl };
     const settings = await jiraSettings();
     const client = await jiraClient(settings);
@@ -42,3 +55,28 @@ export const handler = taskHandler(
     return ticket;
   },
 );
+
+/**
+ * The attempts that tripped a quarantine, in the ticket at once. Jira being down must not keep the
+ * approvers from being asked: the failure is logged, and the closing comment carries them anyway.
+ */
+async function commentTrip(record: CaseRecord, log: Logger): Promise<TicketRef> {
+  const ticket = { jiraKey: record.jiraKey ?? '', jiraUrl: record.jiraUrl ?? '' };
+  if (!record.jiraKey || !record.quarantine) return ticket;
+  try {
+    const settings = await jiraSettings();
+    const client = await jiraClient(settings);
+    await callJira('comment the quarantine trip', () =>
+      client.issueComments.addComment({
+        issueIdOrKey: record.jiraKey!,
+        comment: commentDoc([
+          'Quarantine tripped: someone tried the credentials of this user while it was denied everything. The deletion is stopped; the user stays quarantined until an approver chooses Release or Delete now in Slack.',
+          ...record.quarantine!.attempts.map((attempt) => `Attempt: ${attemptText(attempt)}.`),
+        ]) as never,
+      }),
+    );
+  } catch (error) {
+    log.warn('could not comment the trip in Jira', { error: errorName(error) });
+  }
+  return ticket;
+}

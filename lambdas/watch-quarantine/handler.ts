@@ -3,13 +3,10 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type { CaseRecord } from '../commons/case/record';
 import type { QuarantineVerdict } from '../commons/case-state';
-import { attemptText } from '../commons/case/outcome';
 import { lookupRegions, lookupUserEvents } from '../commons/cloudtrail/lookup';
 import { LOOKUP_GAP_MS, SerialLimiter } from '../commons/cloudtrail/rate-limiter';
 import { configForAccount } from '../commons/config/config';
 import { janitorConfig } from '../commons/config/env';
-import { jiraClient, jiraSettings, callJira } from '../commons/jira/tracker';
-import { commentDoc } from '../commons/jira/adf';
 import {
   caseStore,
   iamClientFor,
@@ -28,9 +25,9 @@ const trailLimiter = new SerialLimiter(LOOKUP_GAP_MS);
 /**
  * Runs daily from EventBridge Scheduler, outside the case machine: a quarantine's wait costs no
  * state transition however long it lasts. For each quarantined case it reads what the user's
- * credentials did since the quarantine began. An attempt trips it (recorded, commented in Jira,
- * counted for the alarm, and the case resumed to ask Release or Delete now); silence past the end
- * resumes the case to delete. The user is never released here.
+ * credentials did since the quarantine began. An attempt trips it (recorded, counted for the
+ * alarm, and the case resumed: it comments the ticket and asks Release or Delete now); silence
+ * past the end resumes the case to delete. The user is never released here.
  */
 export async function handler(
   _event?: unknown,
@@ -82,7 +79,6 @@ async function watch(record: CaseRecord): Promise<QuarantineVerdict['verdict'] |
     metrics.addMetric(MetricName.QuarantineTrips, MetricUnit.Count, 1);
     metrics.publishStoredMetrics();
     logger.warn('quarantine tripped', { caseId: record.caseId, attempts: seen.attempts.length });
-    await commentTrip(record, seen.attempts.map(attemptText));
     return resume(record, { verdict: 'tripped' });
   }
   if (now.getTime() >= Date.parse(quarantine.endsAt)) return resume(record, { verdict: 'silent' });
@@ -96,24 +92,4 @@ async function resume(record: CaseRecord, verdict: QuarantineVerdict): Promise<Q
     new SendTaskSuccessCommand({ taskToken: record.taskToken!, output: JSON.stringify(verdict) }),
   );
   return verdict.verdict;
-}
-
-/** The evidence in the ticket at once; Jira being down must not keep the case from resuming. */
-async function commentTrip(record: CaseRecord, attempts: string[]): Promise<void> {
-  if (!record.jiraKey) return;
-  try {
-    const settings = await jiraSettings();
-    const client = await jiraClient(settings);
-    await callJira('comment the quarantine trip', () =>
-      client.issueComments.addComment({
-        issueIdOrKey: record.jiraKey!,
-        comment: commentDoc([
-          'Quarantine tripped: someone tried the credentials of this user while it was denied everything. The deletion is stopped; the user stays quarantined until an approver chooses Release or Delete now in Slack.',
-          ...attempts.map((attempt) => `Attempt: ${attempt}.`),
-        ]) as never,
-      }),
-    );
-  } catch (error) {
-    logger.warn('could not comment the trip in Jira', { caseId: record.caseId, error: errorName(error) });
-  }
 }

@@ -84,7 +84,7 @@ export const LAMBDAS: Record<LambdaName, LambdaSpec> = {
     organizations: SCOPE_CHECKS,
   },
   'open-ticket': {
-    description: 'Opens the Jira ticket of a case',
+    description: 'Opens the Jira ticket of a case, and comments on it the attempts that trip a quarantine',
     table: { actions: ['GetItem', 'UpdateItem'] },
     secrets: ['jira'],
   },
@@ -126,8 +126,6 @@ export const LAMBDAS: Record<LambdaName, LambdaSpec> = {
     // The open cases; each quarantine's check or trip. In organization mode the CloudTrail pacing
     // is claimed in the table, as the context step does.
     table: { actions: ['GetItem', 'PutItem', 'UpdateItem'], openCasesIndex: true },
-    // The trip's evidence in the ticket.
-    secrets: ['jira'],
     accountGrants: () => WATCH_GRANTS,
     memberRole: 'reader',
   },

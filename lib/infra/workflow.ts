@@ -40,6 +40,7 @@ export const WORKFLOW = {
       Act: 'act',
       Quarantine: 'request-approval',
       CompleteDeletion: 'act',
+      CommentTrip: 'open-ticket',
       AskAfterTrip: 'request-approval',
       ActAfterTrip: 'act',
       RecordOutcome: 'record-outcome',

@@ -165,7 +165,6 @@ describe('least privilege, function by function', () => {
         'iam:GetUser',
         'iam:ListAccessKeys',
         'states:SendTaskSuccess',
-        ...SECRET_READ,
         ...XRAY,
       ].sort(),
     );

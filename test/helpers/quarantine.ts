@@ -1,0 +1,56 @@
+import {
+  GetUserCommand,
+  ListAttachedUserPoliciesCommand,
+  ListUserTagsCommand,
+  type IAMClient,
+} from '@aws-sdk/client-iam';
+import { parseScenario, type Scenario } from '../../lib/sim/scenario';
+
+/** A quarantine's scenarios and what IAM says of their users (test/workflow/quarantine*.test.ts). */
+
+/** AWS's deny-all managed policy, as its reference page names it. */
+export const AWS_DENY_ALL = 'arn:aws:iam::aws:policy/AWSDenyAll';
+
+/** What IAM says of a user now: whether it exists, its attached policies and its tags. */
+export async function liveUser(iam: IAMClient, userName: string) {
+  try {
+    await iam.send(new GetUserCommand({ UserName: userName }));
+  } catch {
+    return undefined;
+  }
+  const policies = await iam.send(new ListAttachedUserPoliciesCommand({ UserName: userName }));
+  const tags = await iam.send(new ListUserTagsCommand({ UserName: userName }));
+  return {
+    policies: (policies.AttachedPolicies ?? []).map((policy) => policy.PolicyArn),
+    tagKeys: (tags.Tags ?? []).map((tag) => tag.Key),
+  };
+}
+
+/** One idle user whose Delete is approved, with what the test adds. */
+export function oneUser(extra: Partial<Scenario> & { user?: Record<string, unknown> }, days = 14): Scenario {
+  const { user, ...rest } = extra;
+  return parseScenario(
+    {
+      now: '2026-11-22T09:00:00Z',
+      config: { quarantineDays: days, maxCandidateFraction: 1, cloudTrailRegions: ['eu-west-1'] },
+      users: [
+        {
+          userName: 'idle',
+          createDate: '2024-01-10T09:00:00Z',
+          accessKeys: [
+            {
+              id: 'AKIAIDLE000000000001',
+              createDate: '2024-01-10T09:00:00Z',
+              lastUsedDate: '2026-06-01T09:00:00Z',
+            },
+          ],
+          sshPublicKeys: [{ id: 'APKAIDLE000000000001', status: 'Active' }],
+          ...user,
+        },
+      ],
+      decisions: { idle: { action: 'delete', by: 'U0123ABCDEF' } },
+      ...rest,
+    },
+    'test scenario',
+  );
+}
