@@ -4,6 +4,12 @@ import { main } from '../../lib/cli/main';
 import { runScenario } from '../../lib/sim/run-scenario';
 import { loadScenario } from '../../lib/sim/scenario';
 import { AWS_DENY_ALL, liveUser, oneUser } from '../helpers/quarantine';
+import { auditRow } from '../../lib/audit/rows';
+import { SimClock } from '../../lib/sim/clock';
+import { Simulation } from '../../lib/sim/engine';
+import { watchQuarantine } from '../../lib/sim/quarantine-watch';
+import { APPROVER, CASE_ID, candidateFor, loadedAccount } from '../helpers/sim';
+import { VALID_CONFIG } from '../helpers/stack';
 import { CASE_TABLE } from '../../lib/sim/standins/dynamo';
 
 const example = path.join(__dirname, '..', '..', 'examples', 'quarantine.json');
@@ -76,6 +82,12 @@ describe('quarantine before delete', () => {
     expect(buttons).toContain(
       'ListBuckets (s3.amazonaws.com) in eu-west-1 from 198.51.100.23, refused (AccessDenied)',
     );
+    // The silent one's record says the quarantine happened: the closing comment and the audit export.
+    const sam = detail.cases.find((entry) => entry.run.userName === 'silent-sam')!;
+    expect(JSON.stringify(sam.issue?.comments)).toContain(
+      'Quarantine: denied everything (arn:aws:iam::aws:policy/AWSDenyAll) from 2026-11-22 09:00 UTC until 2026-12-06 09:00 UTC; no attempt to use its credentials was seen.',
+    );
+    expect(auditRow(tina.record!).quarantine).toContain('2 attempts to use its credentials');
     const comments = JSON.stringify(tina.issue?.comments);
     expect(comments).toContain('Quarantine tripped');
     expect(comments).toContain('access key AKIATRIEDTINA000001 at 2026-11-25 03:14 UTC');
@@ -142,6 +154,47 @@ describe('quarantine before delete', () => {
       expect.stringContaining('tag iam-janitor:quarantined-at='),
     ]);
     expect(record.removed).toContain('delete access key AKIAIDLE000000000001');
+  });
+
+  it('changes nothing but the deny and its tags on any day of the quarantine, and deletes after the last', async () => {
+    const account = loadedAccount();
+    const credentials = () => {
+      const user = account.users.get('loaded');
+      return (
+        user && {
+          keys: user.accessKeys.map((key) => `${key.id} ${key.status}`),
+          ssh: user.sshPublicKeys.map((key) => `${key.id} ${key.status}`),
+          password: Boolean(user.password),
+          mfa: user.mfaDevices.length,
+        }
+      );
+    };
+    const before = credentials();
+    const days: { changes: string[]; credentials: ReturnType<typeof credentials> }[] = [];
+    const sim: Simulation = new Simulation({
+      account,
+      config: { ...VALID_CONFIG, quarantineDays: 4, approverSlackUserIds: [APPROVER] },
+      clock: new SimClock(new Date()),
+      onApprovalRequested: async (caseId) => void (await sim.click(caseId, 'delete', APPROVER)),
+      onQuarantine: (caseId, taskToken) =>
+        watchQuarantine(sim, caseId, taskToken, async () => {
+          days.push({
+            changes: sim.aws.mutatingCalls().map((call) => call.action),
+            credentials: credentials(),
+          });
+        }),
+    });
+    await sim.start();
+    try {
+      const run = await sim.runCase(candidateFor(account, 'loaded'), CASE_ID);
+      expect(days).toHaveLength(4);
+      for (const day of days)
+        expect(day).toEqual({ changes: ['AttachUserPolicy', 'TagUser'], credentials: before });
+      expect(run.states.slice(-2)).toEqual(['CompleteDeletion', 'RecordOutcome']);
+      expect(account.users.has('loaded')).toBe(false);
+    } finally {
+      await sim.stop();
+    }
   });
 
   it('stops the deletion when the user is tagged protected during the quarantine', async () => {
