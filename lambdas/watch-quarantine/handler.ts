@@ -57,6 +57,8 @@ async function watch(record: CaseRecord): Promise<QuarantineVerdict['verdict'] |
   const config = configForAccount(janitorConfig(), record.candidate.accountId);
   const member = memberOf(record.candidate, 'reader', config);
   const quarantine = record.quarantine!;
+  // Tripped on an earlier day whose resume did not get through: the case still waits, resume it now.
+  if (quarantine.trippedAt) return resume(record, { verdict: 'tripped' });
   const now = clock.now();
   const seen = await attemptsSince({
     iam: iamClientFor(member),
