@@ -1,6 +1,6 @@
 import { QUARANTINE_CHANGE } from '../sim/account-changes';
 import * as path from 'node:path';
-import { undoAdvice } from '../../lambdas/commons/case/outcome';
+import { quarantineText, undoAdvice } from '../../lambdas/commons/case/outcome';
 import { CASE_TABLE } from '../sim/standins/dynamo';
 import { credentialFindings } from '../../lambdas/inventory/inventory';
 import { runScenario, type SimulationDetail } from '../sim/run-scenario';
@@ -282,6 +282,7 @@ function summarySection(detail: SimulationDetail, rule: Rule, style: Style): str
     const who = record?.candidate.accountId ? `${record.candidate.accountId}/${run.userName}` : run.userName;
     return [
       ...(record?.outcomeDetail ? [`  ${who}: ${record.outcomeDetail}`] : []),
+      ...(record?.quarantine ? [`  ${who}: ${quarantineText(record.quarantine)}`] : []),
       ...(record?.snapshot && record.outcome
         ? [`  ${who}: ${undoAdvice(record, record.outcome, CASE_TABLE)}`]
         : []),
