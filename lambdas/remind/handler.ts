@@ -10,12 +10,23 @@ import { slackSecrets } from '../commons/config/secrets';
 import { callSlack, slackClient } from '../commons/slack/client';
 import { HOUR_MS } from '../commons/runtime/time';
 
-/** A reminder is due once reminderHours have passed since the request or the last reminder. */
+/**
+ * A reminder is due once reminderHours have passed since the request (or, after a quarantine
+ * tripped, since the trip) or the last reminder. A quarantine being watched asks nobody anything.
+ */
 export function reminderDue(record: CaseRecord, reminderHours: number, now: Date): boolean {
-  if (record.status !== 'awaiting-decision' || !record.slackTs) return false;
-  const since = new Date(record.lastReminderAt ?? record.openedAt).getTime();
+  if (!record.slackTs) return false;
+  if (record.status !== 'awaiting-decision' && record.status !== 'quarantine-tripped') return false;
+  const asked = Date.parse(askedAt(record));
+  const since = Math.max(asked, record.lastReminderAt ? Date.parse(record.lastReminderAt) : asked);
   return now.getTime() - since >= reminderHours * HOUR_MS;
 }
+
+/** When the case's current question was asked: the approval request, or the trip. */
+const askedAt = (record: CaseRecord) =>
+  record.status === 'quarantine-tripped'
+    ? (record.quarantine?.trippedAt ?? record.openedAt)
+    : record.openedAt;
 
 /**
  * Runs hourly from EventBridge Scheduler, outside the case state machine, so that reminders cost no
@@ -33,14 +44,18 @@ export async function handler(_event?: unknown, context?: Context): Promise<{ re
     const record = await store.get(open.caseId);
     if (!record || !reminderDue(record, config.reminderHours, now)) continue;
     slack ??= await slackClient((await slackSecrets()).slackBotToken);
-    const expiresAt = new Date(new Date(record.openedAt).getTime() + config.approvalTimeoutHours * HOUR_MS);
+    const expiresAt = new Date(Date.parse(askedAt(record)) + config.approvalTimeoutHours * HOUR_MS);
     const hoursLeft = Math.max(0, Math.round((expiresAt.getTime() - now.getTime()) / HOUR_MS));
+    const kept = record.candidate.kind === 'credential' ? 'credential' : 'user';
     try {
       await callSlack('post a reminder', () =>
         slack!.chat.postMessage({
           channel: record.slackChannel!,
           thread_ts: record.slackTs!,
-          text: `Reminder: ${caseSubject(record)} still needs a decision. About ${hoursLeft} h left; without one the ${record.candidate.kind === 'credential' ? 'credential' : 'user'} is kept.`,
+          text:
+            record.status === 'quarantine-tripped'
+              ? `Reminder: someone tried ${caseSubject(record)}'s credentials during its quarantine, and it still needs Release or Delete now. About ${hoursLeft} h left; without a choice it stays quarantined.`
+              : `Reminder: ${caseSubject(record)} still needs a decision. About ${hoursLeft} h left; without one the ${kept} is kept.`,
         }),
       );
       await store.recordReminder(record.caseId, now.toISOString(), (record.reminders ?? 0) + 1);

@@ -24,6 +24,20 @@ describe('reminders', () => {
     ).toBe(false);
   });
 
+  it('are due after a quarantine tripped, from the trip, and never while it is only watched', () => {
+    const tripped = {
+      ...waiting,
+      status: 'quarantine-tripped',
+      lastReminderAt: '2026-11-23T09:00:00.000Z',
+      quarantine: { trippedAt: '2026-12-01T09:00:00.000Z' },
+    } as CaseRecord;
+    expect(reminderDue(tripped, 24, new Date('2026-12-02T08:59:00Z'))).toBe(false);
+    expect(reminderDue(tripped, 24, new Date('2026-12-02T09:00:00Z'))).toBe(true);
+    expect(reminderDue({ ...tripped, status: 'quarantined' }, 24, new Date('2026-12-30T00:00:00Z'))).toBe(
+      false,
+    );
+  });
+
   it('are never due for a decided or closed case', () => {
     expect(reminderDue({ ...waiting, status: 'decided' }, 24, new Date('2026-12-30T00:00:00Z'))).toBe(false);
     expect(reminderDue({ ...waiting, status: 'closed' }, 24, new Date('2026-12-30T00:00:00Z'))).toBe(false);
