@@ -138,6 +138,7 @@ async function carryOut(
       ...input,
       days: config.quarantineDays,
       start: (quarantine) => quarantineStore().start(record.caseId, quarantine),
+      applied: () => quarantineStore().markApplied(record.caseId, clock.now().toISOString()),
     });
     return { outcome, planned, done };
   }

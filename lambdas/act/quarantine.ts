@@ -36,6 +36,8 @@ export interface QuarantineInput extends Pick<
   readonly days: number;
   /** Stores the quarantine once, before the deny policy is attached; returns the one stored. */
   readonly start: (quarantine: QuarantineRecord) => Promise<QuarantineRecord>;
+  /** Records that the deny policy and the tags are in place. */
+  readonly applied: () => Promise<void>;
 }
 
 export interface QuarantineResult {
@@ -61,6 +63,7 @@ export async function quarantineUser(input: QuarantineInput): Promise<Quarantine
   await input.saveSnapshot(plan, planned);
   const quarantine = await input.start(proposed);
   const done = await runSteps(input.iam, quarantineSteps(plan, quarantine), { onStep: input.onStep });
+  await input.applied();
   return { outcome: 'quarantined', planned, done, quarantine };
 }
 

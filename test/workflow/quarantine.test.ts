@@ -197,6 +197,22 @@ describe('quarantine before delete', () => {
     }
   });
 
+  it("fails, changing nothing, when the user already holds IAM's 10 managed policies", async () => {
+    const policies = Array.from(
+      { length: 10 },
+      (_, index) => `arn:aws:iam::123456789012:policy/team-${index}`,
+    );
+    const detail = await runScenario(oneUser({ user: { managedPolicies: policies } }));
+    expect(detail.report.cases[0]).toMatchObject({ outcome: 'failed', snapshotSaved: true });
+    expect(detail.cases[0]!.record!.outcomeDetail).toMatch(/LimitExceeded/);
+    expect(detail.report.remainingUsers).toEqual(['idle']);
+    expect(detail.changes).toEqual([]);
+    // The record says it did not happen, and offers nothing to release as if it had.
+    const comments = JSON.stringify(detail.cases[0]!.issue?.comments);
+    expect(comments).toContain('Quarantine: did not complete');
+    expect(comments).not.toContain('still quarantined');
+  });
+
   it('stops the deletion when the user is tagged protected during the quarantine', async () => {
     const detail = await runScenario(
       oneUser({

@@ -170,8 +170,11 @@ export function undoAdvice(
 ): string {
   if (outcome === 'dry-run') return 'Nothing to undo: the dry run changed nothing.';
   // A quarantine still in place (tripped and undecided, or a failure after it began) is undone by a release.
-  if (record.quarantine && !record.quarantine.releasedAt && outcome !== 'deleted' && outcome !== 'released')
-    return `The user is still quarantined (denied everything). Release with: iam-janitor release --case ${record.caseId} --table ${tableName}`;
+  const quarantine = record.quarantine;
+  if (quarantine && !quarantine.releasedAt && outcome !== 'deleted' && outcome !== 'released')
+    return quarantine.appliedAt
+      ? `The user is still quarantined (denied everything). Release with: iam-janitor release --case ${record.caseId} --table ${tableName}`
+      : `The quarantine did not complete; to take off whatever of it was applied: iam-janitor release --case ${record.caseId} --table ${tableName}`;
   if (record.candidate.kind === 'credential') return `Undo with: ${credentialUndo(record)}`;
   if (outcome === 'deleted')
     return `Restore with: iam-janitor restore --case ${record.caseId} --table ${tableName}${record.candidate.accountId ? `, with credentials of account ${record.candidate.accountId}` : ''}`;
@@ -212,6 +215,8 @@ function sentence(text: string): string {
 
 /** The quarantine in one paragraph: when, with what, and every attempt seen. */
 export function quarantineText(quarantine: QuarantineRecord): string {
+  if (!quarantine.appliedAt)
+    return `Quarantine: did not complete (the deny policy ${quarantine.policyArn} and its tags were not all applied; see the outcome).`;
   const attempts = quarantine.attempts;
   const choice = quarantine.decision;
   const chosen = choice

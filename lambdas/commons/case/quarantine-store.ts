@@ -40,6 +40,17 @@ export class QuarantineStore extends TableItems {
     }
   }
 
+  /** The deny policy and the tags are in place: the quarantine began. */
+  async markApplied(caseId: string, at: string): Promise<void> {
+    await this.update(
+      caseId,
+      'SET #q.#at = :at',
+      'attribute_exists(#q)',
+      { '#q': 'quarantine', '#at': 'appliedAt' },
+      { ':at': at },
+    );
+  }
+
   /** The case waits for the daily watcher with this task token (each attempt of the state has its own). */
   async awaitEnd(caseId: string, taskToken: string): Promise<CaseRecord> {
     return this.update(

@@ -38,6 +38,8 @@ export interface QuarantineRecord {
   /** False when the user already had that policy before the quarantine: a release leaves it. */
   readonly attachedByJanitor: boolean;
   readonly attempts: QuarantineAttempt[];
+  /** When the deny policy and the tags were in place: absent, the quarantine did not complete. */
+  readonly appliedAt?: string;
   readonly lastCheckedAt?: string;
   readonly trippedAt?: string;
   /** The thread message that showed the attempts, with Release and Delete now. */
