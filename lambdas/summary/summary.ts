@@ -12,6 +12,8 @@ export interface WeeklySummary {
   readonly quarantined: number;
   /** Quarantines that someone's attempt tripped this week. */
   readonly tripped: number;
+  /** Users whose case ended with them still quarantined (tripped and undecided, or failed), never released. */
+  readonly leftQuarantined: string[];
   readonly outcomes: Partial<Record<Outcome, number>>;
   readonly sweep?: Pick<
     SweepRecord,
@@ -44,6 +46,19 @@ export function summaryOf(
     waiting: cases.filter((record) => record.status !== 'closed' && record.status !== 'quarantined').length,
     quarantined: cases.filter((record) => record.status === 'quarantined').length,
     tripped: cases.filter((record) => inWeek(record.quarantine?.trippedAt)).length,
+    leftQuarantined: cases
+      .filter(
+        (record) =>
+          record.status === 'closed' &&
+          record.quarantine?.appliedAt &&
+          !record.quarantine.releasedAt &&
+          record.outcome !== 'deleted' &&
+          record.outcome !== 'released',
+      )
+      .map((record) =>
+        record.candidate.accountId ? `${record.candidate.accountId}/${record.userName}` : record.userName,
+      )
+      .sort(),
     outcomes,
     ...(sweep
       ? {
@@ -74,6 +89,11 @@ export function summaryText(summary: WeeklySummary): string {
     ...(summary.quarantined + summary.tripped > 0
       ? [
           `• ${plural(summary.quarantined, 'user')} in quarantine (denied everything, deleted if nobody tries their credentials); ${plural(summary.tripped, 'quarantine')} tripped this week`,
+        ]
+      : []),
+    ...(summary.leftQuarantined.length > 0
+      ? [
+          `• ⚠ ${plural(summary.leftQuarantined.length, 'user')} left quarantined by a closed case, denied everything until someone decides: ${summary.leftQuarantined.join(', ')}. Release with \`iam-janitor release --case <id>\`, or delete.`,
         ]
       : []),
     `• Outcomes: ${outcomes.length > 0 ? outcomes.join(', ') : 'none this week'}`,

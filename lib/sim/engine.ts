@@ -2,6 +2,7 @@ import './promise-with-resolvers';
 import type { StateMachine } from 'aws-local-stepfunctions';
 import { CaseStore, type CaseRecord } from '../../lambdas/commons/case/case-store';
 import { SweepStore } from '../../lambdas/commons/case/sweep-store';
+import { QuarantineStore } from '../../lambdas/commons/case/quarantine-store';
 import {
   clientSettings,
   configureClients,
@@ -121,6 +122,10 @@ export class Simulation {
 
   get store(): CaseStore {
     return new CaseStore(documentClient(), CASE_TABLE);
+  }
+
+  get quarantines(): QuarantineStore {
+    return new QuarantineStore(documentClient(), CASE_TABLE);
   }
 
   get sweeps(): SweepStore {

@@ -1,6 +1,6 @@
 import type { CaseRecord, SweepRecord } from '../../lambdas/commons/case/record';
 import { handler as postSummary, summaryOf, summaryText } from '../../lambdas/summary/handler';
-import { addUser, emptyAccount } from '../../lib/sim/account';
+import { addUser, candidateOf, emptyAccount } from '../../lib/sim/account';
 import { lambdaContext, Simulation } from '../../lib/sim/engine';
 import { APPROVER } from '../helpers/sim';
 import { VALID_CONFIG } from '../helpers/stack';
@@ -35,6 +35,20 @@ describe('the weekly summary', () => {
       record({ outcome: 'kept', closedAt: '2026-11-02T00:00:00Z' }),
       // Approved last month and quarantined: not waiting for anyone, watched.
       record({ status: 'quarantined', quarantine: { startedAt: '2026-11-20T09:00:00Z' } as never }),
+      // Tripped weeks ago, nobody chose: closed, and the user is still denied everything.
+      record({
+        userName: 'tina',
+        outcome: 'quarantine-tripped',
+        closedAt: '2026-10-20T09:00:00Z',
+        quarantine: { appliedAt: '2026-10-01T09:00:00Z', trippedAt: '2026-10-05T09:00:00Z' } as never,
+      }),
+      // Released: not left quarantined.
+      record({
+        userName: 'rob',
+        outcome: 'released',
+        closedAt: '2026-10-20T09:00:00Z',
+        quarantine: { appliedAt: '2026-10-01T09:00:00Z', releasedAt: '2026-10-06T09:00:00Z' } as never,
+      }),
       // Tripped this week, waiting for Release or Delete now.
       record({
         status: 'quarantine-tripped',
@@ -54,6 +68,7 @@ describe('the weekly summary', () => {
         '• 2 cases opened (1 about a single credential), 1 decided',
         '• 2 cases waiting for a decision',
         '• 1 user in quarantine (denied everything, deleted if nobody tries their credentials); 1 quarantine tripped this week',
+        '• ⚠ 1 user left quarantined by a closed case, denied everything until someone decides: tina. Release with `iam-janitor release --case <id>`, or delete.',
         '• Outcomes: deleted 1',
         '• Latest sweep 2026-11-29: 7 stale credentials of active users found, 20 candidates waiting for a later sweep (backlog)',
         '• ⚠ That sweep was halted by the guard: 30 of 31 users (96.8%) are candidates, above maxCandidateFraction (95%). If the candidates are real, run `iam-janitor acknowledge-guard`.',
@@ -84,9 +99,34 @@ describe('the weekly summary', () => {
     try {
       const sweep = await sim.runSweep(new Date());
       expect(sweep.output).toMatchObject({ candidateCount: 3, backlog: 1 });
+      // A case closed two months ago that left its user quarantined: the weekly scan still finds it.
+      const old = (await sim.store.open({
+        caseId: 'AIDAOLD-2026-10-01',
+        userName: 'tina',
+        userId: 'AIDAOLD',
+        arn: 'arn:aws:iam::123456789012:user/tina',
+        candidate: { ...candidateOf(account.users.get('idle-0')!, {}), userName: 'tina' },
+        executionArn: 'arn:aws:states:us-east-1:123456789012:execution:case:AIDAOLD-2026-10-01',
+        openedAt: ago(60).toISOString(),
+      }))!;
+      await sim.quarantines.start(old.caseId, {
+        startedAt: ago(59).toISOString(),
+        endsAt: ago(45).toISOString(),
+        policyArn: 'arn:aws:iam::aws:policy/AWSDenyAll',
+        attachedByJanitor: true,
+        attempts: [],
+      });
+      await sim.quarantines.markApplied(old.caseId, ago(59).toISOString());
+      await sim.store.close(old.caseId, old.candidate, {
+        outcome: 'quarantine-tripped',
+        closedAt: ago(50).toISOString(),
+      });
       // As Lambda invokes it: (event, context).
       const { text } = await postSummary({}, lambdaContext('summary'));
       expect(text).toContain('• 2 cases opened (0 about a single credential), 0 decided');
+      expect(text).toContain(
+        '• ⚠ 1 user left quarantined by a closed case, denied everything until someone decides: tina.',
+      );
       expect(text).toContain(
         '0 stale credentials of active users found, 1 candidate waiting for a later sweep (backlog)',
       );

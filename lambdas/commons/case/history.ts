@@ -3,12 +3,22 @@ import { TableItems } from './table';
 
 /** The cases as the weekly summary and the audit export read them: scans, filtered on the server. */
 export class CaseHistory extends TableItems {
-  /** The cases opened, closed or still open since the date: a scan, once a week, filtered on the server. */
+  /**
+   * The cases opened, closed or still open since the date, and those that left their user
+   * quarantined, however long ago: a scan, once a week, filtered on the server.
+   */
   casesSince(since: Date): Promise<CaseRecord[]> {
     return this.scanCases(
-      'openedAt >= :since OR closedAt >= :since OR #status <> :closed',
-      { '#status': 'status' },
-      { ':since': since.toISOString(), ':closed': 'closed' },
+      'openedAt >= :since OR closedAt >= :since OR #status <> :closed OR ' +
+        '(attribute_exists(#q.#applied) AND attribute_not_exists(#q.#released) AND #outcome <> :deleted)',
+      {
+        '#status': 'status',
+        '#q': 'quarantine',
+        '#applied': 'appliedAt',
+        '#released': 'releasedAt',
+        '#outcome': 'outcome',
+      },
+      { ':since': since.toISOString(), ':closed': 'closed', ':deleted': 'deleted' },
     );
   }
 
