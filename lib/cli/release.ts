@@ -145,19 +145,26 @@ async function releaseThroughWorkflow(record: CaseRecord, table: string, by: str
 
 /** A closed case: released here, with these credentials, and the release written to the record. */
 async function releaseHere(record: CaseRecord, table: string, by: string, io: CommandIo) {
-  const result = await releaseUser({
-    iam: iamClient(),
-    userName: record.userName,
-    userId: record.userId,
-    quarantine: record.quarantine!,
-    onStep: (step, status) =>
-      io.stdout(`  ✓ ${step.description}${status === 'already done' ? ' (already done)' : ''}`),
-  });
-  await new QuarantineStore(documentClient(), table).recordRelease(
-    record.caseId,
-    by,
-    clock.now().toISOString(),
-  );
-  io.stdout(`${record.userName} is released: ${result.done.length} changes; every credential works again.`);
+  const quarantines = new QuarantineStore(documentClient(), table);
+  const over = () => quarantines.recordRelease(record.caseId, by, clock.now().toISOString());
+  try {
+    const result = await releaseUser({
+      iam: iamClient(),
+      userName: record.userName,
+      userId: record.userId,
+      quarantine: record.quarantine!,
+      onStep: (step, status) =>
+        io.stdout(`  ✓ ${step.description}${status === 'already done' ? ' (already done)' : ''}`),
+    });
+    await over();
+    io.stdout(`${record.userName} is released: ${result.done.length} changes; every credential works again.`);
+  } catch (error) {
+    if (errorName(error) !== 'UnknownUserError') throw error;
+    // Deleted by hand since: nothing is left to release, and the record stops calling it quarantined.
+    await over();
+    io.stdout(
+      `${record.userName} no longer exists: nothing to release. The case now records its quarantine as over.`,
+    );
+  }
   return 0;
 }

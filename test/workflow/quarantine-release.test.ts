@@ -47,6 +47,31 @@ describe('iam-janitor release', () => {
     expect(again.text).toMatch(/^idle was already released at .* by alice; nothing was changed\.$/);
   });
 
+  it('marks the quarantine over when the user was deleted by hand since, with nothing to release', async () => {
+    let released!: { code: number; text: string };
+    let releasedAt: string | undefined;
+    await runScenario(
+      oneUser({
+        quarantineAttempts: { idle: [{ at: '2026-11-23T02:00:00Z', credential: 'AKIAIDLE000000000001' }] },
+      }),
+      {
+        afterRun: async (sim) => {
+          const caseId = (await caseHistory().listCases())[0]!.caseId;
+          sim.aws.account.users.delete('idle');
+          released = await run(['--case', caseId, '--by', 'alice']);
+          releasedAt = (await sim.caseRecord(caseId))?.quarantine?.releasedAt;
+        },
+      },
+    );
+    expect(released).toEqual({
+      code: 0,
+      text: expect.stringContaining(
+        'idle no longer exists: nothing to release. The case now records its quarantine as over.',
+      ),
+    });
+    expect(releasedAt).toBeDefined();
+  });
+
   it('refuses a user deleted after its quarantine, and an unknown case, saying what to do instead', async () => {
     const outcomes: { code: number; text: string }[] = [];
     await runScenario(oneUser({}), {
