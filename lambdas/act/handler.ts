@@ -12,7 +12,7 @@ import {
 } from '../commons/runtime/clients';
 import { configForAccount, type JanitorConfig } from '../commons/config/config';
 import type { CaseRecord } from '../commons/case/record';
-import { lookupRegions, lookupUserEvents } from '../commons/cloudtrail/lookup';
+import { userEventsSince } from '../commons/cloudtrail/lookup';
 import { decisionSchema, isIrreversible, type DecisionRecord } from '../commons/contracts';
 import { janitorConfig } from '../commons/config/env';
 import { clock } from '../commons/runtime/clock';
@@ -111,14 +111,15 @@ async function carryOut(
   if (record.candidate.kind === 'credential') return actOnCredentialCase(acting, decision);
   if (decision.decision === 'deactivate')
     throw new Error('Deactivate is a credential case decision; a user case takes Delete, Disable or Keep');
-  // A release asked for while the wait ended in silence wins over the deletion: nothing is deleted.
-  const release = step === 'quarantine-over' && record.quarantine?.decision?.decision === 'release';
-  if (decision.decision === 'release' || release) {
-    if ((step !== 'after-trip' && !release) || !record.quarantine)
+  // The release that applies: the choice after a trip, or one asked for while the wait ended in
+  // silence, which wins over the deletion (nothing is deleted).
+  const asked = record.quarantine?.decision;
+  const release = step === 'after-trip' ? decision : step === 'quarantine-over' && asked ? asked : undefined;
+  if (decision.decision === 'release' || release?.decision === 'release') {
+    if (release?.decision !== 'release' || !record.quarantine)
       throw new Error('Release ends a quarantine, and this case holds none; nothing was changed.');
     const released = await releaseUser({ ...acting, ...record, quarantine: record.quarantine });
-    const by = release ? record.quarantine.decision!.decidedBy : decision.decidedBy;
-    await quarantineStore().recordRelease(record.caseId, by, clock.now().toISOString());
+    await quarantineStore().recordRelease(record.caseId, release.decidedBy, clock.now().toISOString());
     return released;
   }
   const input = {
@@ -237,13 +238,7 @@ function expectationsOf(record: CaseRecord): CaseExpectations {
 
 /** The last CloudTrail event of a user since a date, in the case's own account and regions. */
 function trailUseFor(config: JanitorConfig, member: ReturnType<typeof memberOf>) {
-  return async (userName: string, since: Date) => {
-    const summary = await lookupUserEvents(userName, lookupRegions(config), {
-      ...trailAccess(member, trailLimiter),
-      maxEventsPerRegion: 50,
-      now: clock.now(),
-      since,
-    });
-    return summary.lastEvent?.eventTime;
-  };
+  const eventsSince = userEventsSince(config, trailAccess(member, trailLimiter));
+  return async (userName: string, since: Date) =>
+    (await eventsSince(userName, since, clock.now())).lastEvent?.eventTime;
 }

@@ -1,9 +1,8 @@
-import { GetAccessKeyLastUsedCommand, paginateListAccessKeys, type IAMClient } from '@aws-sdk/client-iam';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { QuarantineAttempt } from '../commons/case/record';
 import type { TrailEvent } from '../commons/cloudtrail/lookup';
-import { getUser } from '../commons/iam/snapshot';
+import { accessKeysWithLastUse, getUser } from '../commons/iam/snapshot';
 import { errorName } from '../commons/runtime/errors';
-import { allItems } from '../commons/runtime/pagination';
 
 /**
  * What a quarantined user's credentials did since the quarantine began, from the three places that
@@ -40,14 +39,8 @@ export async function attemptsSince(input: {
       credential: 'password',
       seenIn: 'password last used',
     });
-  const keys = await allItems(
-    paginateListAccessKeys({ client: iam }, { UserName: userName }),
-    (page) => page.AccessKeyMetadata,
-  );
-  for (const key of keys) {
-    const { AccessKeyLastUsed: used } = await iam.send(
-      new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId }),
-    );
+  for (const { key, lastUsed } of await accessKeysWithLastUse(iam, userName)) {
+    const used = lastUsed.AccessKeyLastUsed;
     if (!after(used?.LastUsedDate)) continue;
     attempts.push({
       at: used.LastUsedDate!.toISOString(),

@@ -3,7 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type { CaseRecord } from '../commons/case/record';
 import type { QuarantineVerdict } from '../commons/case-state';
-import { lookupRegions, lookupUserEvents } from '../commons/cloudtrail/lookup';
+import { userEventsSince } from '../commons/cloudtrail/lookup';
 import { LOOKUP_GAP_MS, SerialLimiter } from '../commons/cloudtrail/rate-limiter';
 import { configForAccount } from '../commons/config/config';
 import { janitorConfig } from '../commons/config/env';
@@ -66,14 +66,7 @@ async function watch(record: CaseRecord): Promise<QuarantineVerdict['verdict'] |
     userId: record.userId,
     since: new Date(quarantine.startedAt),
     trailEventsSince: async (userName, since) =>
-      (
-        await lookupUserEvents(userName, lookupRegions(config), {
-          ...trailAccess(member, trailLimiter),
-          maxEventsPerRegion: 50,
-          now,
-          since,
-        })
-      ).recentEvents,
+      (await userEventsSince(config, trailAccess(member, trailLimiter))(userName, since, now)).recentEvents,
   });
   if (seen.changed) return resume(record, { verdict: 'changed' });
   if (seen.attempts.length > 0) {

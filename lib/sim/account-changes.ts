@@ -1,3 +1,4 @@
+import { QUARANTINE_ENDS_TAG_KEY, QUARANTINE_STARTED_TAG_KEY } from '../../lambdas/commons/iam/tags';
 import { addUser, applyTags, stableId, type SimAccount, type SimUser } from './account';
 import type { Scenario } from './scenario';
 import type { CallRecord } from './standins/aws-standin';
@@ -32,9 +33,11 @@ export const QUARANTINE_CHANGE = /^quarantine (began|ended): /;
 
 function describeChange(call: CallRecord): string {
   const p = call.params;
+  const tagKey = p['Tags.member.1.Key'] ?? p['TagKeys.member.1'];
   const quarantine =
     /\/AWSDenyAll$/.test(p.PolicyArn ?? '') ||
-    /^iam-janitor:quarantine/.test(p['Tags.member.1.Key'] ?? p['TagKeys.member.1'] ?? '');
+    tagKey === QUARANTINE_STARTED_TAG_KEY ||
+    tagKey === QUARANTINE_ENDS_TAG_KEY;
   if (quarantine) {
     const began = call.action === 'AttachUserPolicy' || call.action === 'TagUser';
     return `quarantine ${began ? 'began' : 'ended'}: ${describeOne(call)}`;

@@ -23,21 +23,17 @@ export class QuarantineStore extends TableItems {
    * Returns the quarantine as it now stands.
    */
   async start(caseId: string, quarantine: QuarantineRecord): Promise<QuarantineRecord> {
-    try {
-      await this.update(
-        caseId,
-        'SET #q = :q',
-        'attribute_not_exists(#q)',
-        { '#q': 'quarantine' },
-        { ':q': quarantine },
-      );
-      return quarantine;
-    } catch (error) {
-      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
-      const existing = await this.read(caseId);
-      if (!existing.quarantine) throw error;
-      return existing.quarantine;
-    }
+    const written = await this.updateIf(
+      caseId,
+      'SET #q = :q',
+      'attribute_not_exists(#q)',
+      { '#q': 'quarantine' },
+      { ':q': quarantine },
+    );
+    if (written) return quarantine;
+    const existing = (await this.read(caseId)).quarantine;
+    if (!existing) throw new Error(`Case ${caseId} changed while its quarantine was being written`);
+    return existing;
   }
 
   /** The deny policy and the tags are in place: the quarantine began. */
@@ -75,25 +71,20 @@ export class QuarantineStore extends TableItems {
 
   /** The attempts that ended the wait: written once, while the case still waits. False when it no longer did. */
   async trip(caseId: string, attempts: readonly QuarantineAttempt[], at: string): Promise<boolean> {
-    try {
-      await this.update(
-        caseId,
-        'SET #q.#attempts = :attempts, #q.#checked = :at, #q.#tripped = :at',
-        '#status = :quarantined AND attribute_not_exists(#q.#tripped)',
-        {
-          '#q': 'quarantine',
-          '#attempts': 'attempts',
-          '#checked': 'lastCheckedAt',
-          '#tripped': 'trippedAt',
-          '#status': 'status',
-        },
-        { ':attempts': attempts, ':at': at, ':quarantined': 'quarantined' },
-      );
-      return true;
-    } catch (error) {
-      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
-      return false;
-    }
+    const written = await this.updateIf(
+      caseId,
+      'SET #q.#attempts = :attempts, #q.#checked = :at, #q.#tripped = :at',
+      '#status = :quarantined AND attribute_not_exists(#q.#tripped)',
+      {
+        '#q': 'quarantine',
+        '#attempts': 'attempts',
+        '#checked': 'lastCheckedAt',
+        '#tripped': 'trippedAt',
+        '#status': 'status',
+      },
+      { ':attempts': attempts, ':at': at, ':quarantined': 'quarantined' },
+    );
+    return written !== undefined;
   }
 
   /** After a trip, the case waits for Release or Delete now with this task token. */
@@ -122,44 +113,45 @@ export class QuarantineStore extends TableItems {
    * a release (`iam-janitor release`) may also be written while the quarantine is still watched.
    */
   async recordTripDecision(caseId: string, decision: DecisionRecord, duringWait = false): Promise<Claim> {
-    try {
-      await this.update(
-        caseId,
-        'SET #q.#decision = :decision',
-        `(#status = :tripped${duringWait ? ' OR #status = :quarantined' : ''}) AND attribute_not_exists(#q.#decision)`,
-        { '#q': 'quarantine', '#decision': 'decision', '#status': 'status' },
-        {
-          ':decision': decision,
-          ':tripped': 'quarantine-tripped',
-          ...(duringWait ? { ':quarantined': 'quarantined' } : {}),
-        },
-      );
-      return { won: true };
-    } catch (error) {
-      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
-      return { won: false, existing: await this.read(caseId) };
-    }
+    const written = await this.updateIf(
+      caseId,
+      'SET #q.#decision = :decision',
+      `(#status = :tripped${duringWait ? ' OR #status = :quarantined' : ''}) AND attribute_not_exists(#q.#decision)`,
+      { '#q': 'quarantine', '#decision': 'decision', '#status': 'status' },
+      {
+        ':decision': decision,
+        ':tripped': 'quarantine-tripped',
+        ...(duringWait ? { ':quarantined': 'quarantined' } : {}),
+      },
+    );
+    return written ? { won: true } : { won: false, existing: await this.read(caseId) };
   }
 
   /** The deny policy and the tags are gone: who released the user, and when. Written once. */
   async recordRelease(caseId: string, by: string, at: string): Promise<void> {
-    try {
-      await this.update(
-        caseId,
-        'SET #q.#at = :at, #q.#by = :by',
-        'attribute_exists(#q) AND attribute_not_exists(#q.#at)',
-        { '#q': 'quarantine', '#at': 'releasedAt', '#by': 'releasedBy' },
-        { ':at': at, ':by': by },
-      );
-    } catch (error) {
-      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
-    }
+    await this.updateIf(
+      caseId,
+      'SET #q.#at = :at, #q.#by = :by',
+      'attribute_exists(#q) AND attribute_not_exists(#q.#at)',
+      { '#q': 'quarantine', '#at': 'releasedAt', '#by': 'releasedBy' },
+      { ':at': at, ':by': by },
+    );
   }
 
   private async read(caseId: string): Promise<CaseRecord> {
     const record = await this.getItem<CaseRecord>(caseKey(caseId));
     if (!record) throw new Error(`Case ${caseId} is not in the case table`);
     return { ...record, pk: caseKey(caseId) };
+  }
+
+  /** The same write, or undefined when its condition did not hold (the case has moved on). */
+  private async updateIf(...args: Parameters<QuarantineStore['update']>): Promise<CaseRecord | undefined> {
+    try {
+      return await this.update(...args);
+    } catch (error) {
+      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+      return undefined;
+    }
   }
 
   private async update(

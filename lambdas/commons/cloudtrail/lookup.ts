@@ -113,6 +113,18 @@ export async function lookupUserEvents(
 }
 
 /**
+ * The user's events since a date, in us-east-1 and the configured regions, at most 50 a region:
+ * the remover's re-check of the credentials the report cannot show, and the quarantine watcher.
+ */
+export function userEventsSince(
+  config: { readonly cloudTrailRegions: readonly string[] },
+  access: Pick<LookupDeps, 'clientFor' | 'limiter'>,
+) {
+  return (userName: string, since: Date, now: Date): Promise<CloudTrailSummary> =>
+    lookupUserEvents(userName, lookupRegions(config), { ...access, maxEventsPerRegion: 50, now, since });
+}
+
+/**
  * Every attempt, retries included, waits for its turn at the limiter: an SDK-level retry would
  * bypass it and turn one throttled call into a burst.
  */

@@ -1,5 +1,7 @@
 import {
   GetAccessKeyLastUsedCommand,
+  type AccessKeyMetadata,
+  type GetAccessKeyLastUsedCommandOutput,
   GetLoginProfileCommand,
   GetUserCommand,
   GetUserPolicyCommand,
@@ -179,15 +181,28 @@ async function readLoginProfile(iam: IAMClient, UserName: string): Promise<Snaps
   }
 }
 
-/** Each access key with its last use, one GetAccessKeyLastUsed per key. */
-async function readAccessKeys(iam: IAMClient, UserName: string): Promise<Snapshot['accessKeys']> {
+/** Each access key of the user with IAM's record of its last use: one GetAccessKeyLastUsed per key. */
+export async function accessKeysWithLastUse(
+  iam: IAMClient,
+  UserName: string,
+): Promise<{ key: AccessKeyMetadata; lastUsed: GetAccessKeyLastUsedCommandOutput }[]> {
   const keys = await allItems(
     paginateListAccessKeys({ client: iam }, { UserName }),
     (page) => page.AccessKeyMetadata,
   );
+  const found = [];
+  for (const key of keys)
+    found.push({
+      key,
+      lastUsed: await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId! })),
+    });
+  return found;
+}
+
+/** Each access key with its last use, as the snapshot keeps it. */
+async function readAccessKeys(iam: IAMClient, UserName: string): Promise<Snapshot['accessKeys']> {
   const accessKeys: Snapshot['accessKeys'] = [];
-  for (const key of keys) {
-    const lastUsed = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId! }));
+  for (const { key, lastUsed } of await accessKeysWithLastUse(iam, UserName)) {
     accessKeys.push({
       id: key.AccessKeyId!,
       status: key.Status ?? 'Active',

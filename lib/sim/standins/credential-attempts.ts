@@ -1,3 +1,4 @@
+import { denyAllPolicyArn } from '../../../lambdas/commons/iam/tags';
 import { findUser, type SimAccount } from '../account';
 
 /**
@@ -26,7 +27,7 @@ export interface CredentialAttempt {
 export function recordAttempt(account: SimAccount, userName: string, attempt: CredentialAttempt): void {
   const user = findUser(account, userName);
   if (!user) return;
-  const denied = user.managedPolicies.some((arn) => /^arn:aws[\w-]*:iam::aws:policy\/AWSDenyAll$/.test(arn));
+  const denied = user.managedPolicies.includes(denyAllPolicyArn(user.arn));
   const region = attempt.region ?? 'us-east-1';
   const sourceIPAddress = attempt.sourceIPAddress ?? '203.0.113.77';
   const refusal = (action: string) =>
