@@ -44,16 +44,20 @@ export function lambdasOf(mode: 'account' | 'organization'): LambdaName[] {
  * - the AWS SDK v3 clients are bundled, at the versions our lockfile pins, rather than taken from
  *   the Lambda runtime (CDK's default for Node.js 18 and later): the SDK the tests run against is
  *   the SDK that is deployed, and a bundle requires faster than the runtime's separate packages;
+ * - a package's ES module build is preferred to its CommonJS one (`module` before `main`): esbuild
+ *   then keeps only the commands a function sends, where the CommonJS build of a client carries all
+ *   of them (IAM's 170-odd, with their schemas), built at every cold start;
  * - `zod` points at a shim that lets esbuild tree-shake it (see lambdas/commons/runtime/zod-bundle-shim.ts).
  */
 export const BUNDLE = {
   external: [] as string[],
+  mainFields: ['module', 'main'],
   alias: { zod: path.join(__dirname, '..', '..', 'lambdas', 'commons', 'runtime', 'zod-bundle-shim.ts') },
 } as const;
 
 /**
  * esbuild's options for one handler, as the stack's bundling builds it (minified, Node 22, CommonJS,
- * BUNDLE's externals and alias): the benchmark and the tests that bundle use exactly these.
+ * BUNDLE's externals, main fields and alias): the benchmark and the tests that bundle use exactly these.
  */
 export function esbuildOptions(entry: string, outfile: string): BuildOptions & { metafile: true } {
   return {
@@ -65,6 +69,7 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions & {
     target: 'node22',
     format: 'cjs',
     external: [...BUNDLE.external],
+    mainFields: [...BUNDLE.mainFields],
     alias: { ...BUNDLE.alias },
     metafile: true,
     logLevel: 'silent',
@@ -133,6 +138,7 @@ export class JanitorFunction extends nodejs.NodejsFunction {
         target: 'node22',
         format: nodejs.OutputFormat.CJS,
         externalModules: [...BUNDLE.external],
+        mainFields: [...BUNDLE.mainFields],
         esbuildArgs: Object.fromEntries(
           Object.entries(BUNDLE.alias).map(([name, target]) => [`--alias:${name}`, target]),
         ),

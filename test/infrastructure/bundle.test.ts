@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { parseConfig } from '../../lambdas/commons/config/config';
 import { esbuildOptions, handlerEntry } from '../../lib/infra/janitor-function';
@@ -11,19 +13,57 @@ import { lambdaContext } from '../../lib/sim/engine';
 import { SlackStandin } from '../../lib/sim/standins/slack-standin';
 import { VALID_CONFIG } from '../helpers/stack';
 import { JiraStandin } from '../../lib/sim/standins/jira-standin';
+import { addUser } from '../../lib/sim/account';
 
-describe('the zod shim the bundles use', () => {
-  it('gives jira.js everything it calls on zod, so a bundled Jira client works', async () => {
-    // GIVEN a bundle built exactly as the Lambdas are, holding jira.js and our schemas
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'janitor-bundle-'));
-    const entry = path.join(__dirname, '..', 'fixtures', 'bundle-entry.ts');
-    const outfile = path.join(dir, 'entry.js');
-    const result = await build(esbuildOptions(entry, outfile));
+/** Builds an entry exactly as the stack bundles the Lambdas, in a fresh folder. */
+async function bundle(entry: string) {
+  const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'janitor-bundle-')), 'index.js');
+  const result = await build(esbuildOptions(entry, outfile));
+  const { inputs } = Object.values(result.metafile.outputs)[0]!;
+  return { outfile, inputs, text: fs.readFileSync(outfile, 'utf8') };
+}
+
+const bytesFrom = (inputs: Record<string, { bytesInOutput: number }>, folder: string) =>
+  Object.entries(inputs)
+    .filter(([file]) => file.includes(`node_modules/${folder}/`))
+    .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
+
+/**
+ * Invokes a bundled handler in a Node process of its own, configured as Lambda configures a function:
+ * through its environment only (the bundle has its own copy of every module).
+ */
+async function invokeBundle<T>(
+  outfile: string,
+  name: string,
+  event: unknown,
+  environment: Record<string, string>,
+): Promise<T> {
+  const context = { ...lambdaContext(name) };
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [
+      path.join(__dirname, '..', 'fixtures', 'invoke-bundle.js'),
+      outfile,
+      JSON.stringify(event),
+      JSON.stringify(context),
+    ],
+    { env: { ...process.env, ...environment } },
+  );
+  return JSON.parse(stdout) as T;
+}
+
+describe('the Jira client and the zod shim the bundles use', () => {
+  it('gives jira.js everything it calls on zod and its five API groups, so a bundled Jira client works', async () => {
+    // GIVEN a bundle built exactly as the Lambdas are, holding our Jira client and our schemas
+    const { outfile, inputs } = await bundle(path.join(__dirname, '..', 'fixtures', 'bundle-entry.ts'));
     // THEN zod is shaken down: without the shim it weighs about 450 KB on its own
-    const zodBytes = Object.entries(result.metafile.outputs[Object.keys(result.metafile.outputs)[0]!]!.inputs)
-      .filter(([file]) => file.includes('node_modules/zod/'))
-      .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
-    expect(zodBytes).toBeLessThan(150 * 1024);
+    expect(bytesFrom(inputs, 'zod')).toBeLessThan(150 * 1024);
+    // AND jira.js is the client and its five groups: its Version3Client, every group built in its
+    // constructor, weighs about 330 KB
+    expect(bytesFrom(inputs, 'jira.js')).toBeLessThan(60 * 1024);
+    expect(Object.keys(inputs).filter((file) => file.includes('jira.js/dist/esm/version3/client/'))).toEqual(
+      [],
+    );
 
     // AND the bundled client talks to Jira
     const jira = new JiraStandin('bot@example.com', 'token');
@@ -46,9 +86,7 @@ describe('a real handler, bundled as it is deployed', () => {
   it('runs in its bundle: the weekly summary reads the case table and the secret and posts to Slack', async () => {
     // GIVEN the summary Lambda bundled exactly as the stack bundles it (its dynamic imports of the
     // Slack client and the secrets provider included), and the services it calls, on this machine
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'janitor-handler-'));
-    const outfile = path.join(dir, 'index.js');
-    await build(esbuildOptions(handlerEntry('summary'), outfile));
+    const { outfile } = await bundle(handlerEntry('summary'));
     const dynamo = await startDynamo();
     const secretArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:iam-janitor-slack';
     const aws = new AwsStandin(emptyAccount('123456789012'), {
@@ -62,27 +100,23 @@ describe('a real handler, bundled as it is deployed', () => {
     const slack = new SlackStandin('xoxb-bundle');
     await aws.start();
     await slack.start();
-    // The bundle has its own copy of every module: it is configured only as Lambda configures it,
-    // through its environment.
-    const environment = {
-      AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'false',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url,
-      SLACK_API_URL: `${slack.url}/api/`,
-      SLACK_RETRIES: '0',
-      SLACK_SECRET_ARN: secretArn,
-      CASE_TABLE_NAME: CASE_TABLE,
-      JANITOR_CONFIG: JSON.stringify(parseConfig(VALID_CONFIG)),
-    };
-    const saved = Object.fromEntries(Object.keys(environment).map((key) => [key, process.env[key]]));
-    Object.assign(process.env, environment);
     try {
-      // WHEN Lambda invokes it: (event, context)
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const bundled = require(outfile) as {
-        handler: (event: unknown, context: unknown) => Promise<{ text: string }>;
-      };
-      const { text } = await bundled.handler({}, lambdaContext('summary'));
+      // WHEN Lambda invokes it, configured as Lambda configures it: through its environment
+      const { text } = await invokeBundle<{ text: string }>(
+        outfile,
+        'summary',
+        {},
+        {
+          AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'false',
+          AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
+          AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url,
+          SLACK_API_URL: `${slack.url}/api/`,
+          SLACK_RETRIES: '0',
+          SLACK_SECRET_ARN: secretArn,
+          CASE_TABLE_NAME: CASE_TABLE,
+          JANITOR_CONFIG: JSON.stringify(parseConfig(VALID_CONFIG)),
+        },
+      );
       // THEN it posted its summary in the approvers' channel
       expect(text).toContain('0 cases opened');
       expect(slack.posts.map((post) => [post.channel, post.text])).toEqual([
@@ -90,30 +124,68 @@ describe('a real handler, bundled as it is deployed', () => {
       ]);
       expect(aws.callsOf('GetSecretValue')).toHaveLength(1);
     } finally {
-      for (const [key, value] of Object.entries(saved))
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
       await Promise.all([aws.stop(), slack.stop(), dynamo.stop()]);
+    }
+  }, 60_000);
+
+  it("runs in its bundle: the inventory reads IAM's credential report through the ES module build of the IAM client", async () => {
+    // GIVEN the inventory Lambda bundled as deployed, and an account where one of three users is idle
+    const { outfile } = await bundle(handlerEntry('inventory'));
+    const account = emptyAccount('123456789012');
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+    addUser(account, { userName: 'gone', createDate: daysAgo(400) });
+    for (const userName of ['ana', 'ben'])
+      addUser(account, {
+        userName,
+        createDate: daysAgo(400),
+        password: { createDate: daysAgo(400), lastUsed: daysAgo(1) },
+      });
+    const dynamo = await startDynamo();
+    const aws = new AwsStandin(account);
+    await aws.start();
+    try {
+      // WHEN Lambda invokes it (the guard allows one idle user in three)
+      const output = await invokeBundle<{ candidates: { userName: string }[] }>(
+        outfile,
+        'inventory',
+        { sweepId: 'bundled', startedAt: new Date().toISOString() },
+        {
+          AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'false',
+          AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
+          AWS_ENDPOINT_URL_IAM: aws.url,
+          CASE_TABLE_NAME: CASE_TABLE,
+          JANITOR_CONFIG: JSON.stringify(parseConfig({ ...VALID_CONFIG, maxCandidateFraction: 0.5 })),
+        },
+      );
+      // THEN it read the report IAM generated and found the idle user, and only that one
+      expect(aws.callsOf('GetCredentialReport')).toHaveLength(1);
+      expect(output.candidates.map((candidate) => candidate.userName)).toEqual(['gone']);
+    } finally {
+      await Promise.all([aws.stop(), dynamo.stop()]);
     }
   }, 60_000);
 });
 
 describe('what the bundles carry', () => {
-  const bytesFrom = (inputs: Record<string, { bytesInOutput: number }>, folder: string) =>
-    Object.entries(inputs)
-      .filter(([file]) => file.includes(`node_modules/${folder}/`))
-      .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
-
   it('keeps zod out of a function without jira.js: its checks are valibot, a few KB built in no time', async () => {
     // GIVEN the function Slack waits on, bundled as deployed
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'janitor-zod-'));
-    const result = await build(
-      esbuildOptions(handlerEntry('slack-interactions'), path.join(dir, 'index.js')),
-    );
-    const { inputs } = Object.values(result.metafile.outputs)[0]!;
+    const { inputs } = await bundle(handlerEntry('slack-interactions'));
     // THEN no byte of zod is in it (zod alone was 96 KB of every bundle), and valibot is small
     expect(bytesFrom(inputs, 'zod')).toBe(0);
     expect(bytesFrom(inputs, 'valibot')).toBeGreaterThan(0);
     expect(bytesFrom(inputs, 'valibot')).toBeLessThan(30 * 1024);
+  }, 60_000);
+
+  it('keeps of an AWS client only the operations the function sends', async () => {
+    // GIVEN the remover, bundled as deployed: it calls IAM to take a user apart
+    const { text } = await bundle(handlerEntry('act'));
+    const held = (operations: string[]) => operations.filter((operation) => text.includes(`"${operation}"`));
+    // THEN it holds IAM's DeleteLoginProfile and CloudTrail's LookupEvents, which it sends
+    expect(held(['DeleteLoginProfile', 'LookupEvents'])).toEqual(['DeleteLoginProfile', 'LookupEvents']);
+    // AND none of the IAM API's operations on roles and identity providers, which it never sends
+    // (the CommonJS build of the IAM client carries every one of them, with its schema)
+    expect(
+      held(['CreateSAMLProvider', 'CreateOpenIDConnectProvider', 'PutRolePolicy', 'CreateRole']),
+    ).toEqual([]);
   }, 60_000);
 });

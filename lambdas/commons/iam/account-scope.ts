@@ -26,7 +26,7 @@ export async function outOfScope(
   // Organizations, and its context and act functions should not load the SDK's Organizations at
   // every cold start.
   const { DescribeAccountCommand, DescribeOrganizationCommand, paginateListParents } =
-    await import('@aws-sdk/client-organizations');
+    await import('../runtime/lazy/organizations');
   const { Organization } = await org.send(new DescribeOrganizationCommand({}));
   if (Organization?.MasterAccountId === accountId)
     return `AWS account ${accountId} is the organization's management account, where StackSets place no member roles; cover it with an account-mode deployment of its own`;

@@ -1,5 +1,5 @@
 import { configForAccount } from '../config/config';
-import type { Version3Client } from 'jira.js';
+import type { JiraClient } from './client';
 import { caseSubject } from '../case/outcome';
 import type { CaseRecord } from '../case/case-store';
 import { JiraUnavailableError } from '../runtime/errors';
@@ -17,10 +17,10 @@ export interface JiraSettings {
   readonly apiToken: string;
 }
 
-export async function jiraClient(settings: JiraSettings): Promise<Version3Client> {
+export async function jiraClient(settings: JiraSettings): Promise<JiraClient> {
   // Loaded on first use: jira.js and its HTTP stack are a large share of a cold start.
-  const { Version3Client } = await import('jira.js');
-  return new Version3Client({
+  const { JiraClient } = await import('./client');
+  return new JiraClient({
     // JIRA_API_URL points the client at a stand-in (tests, the simulator); links keep the site's URL.
     host: process.env.JIRA_API_URL ?? settings.baseUrl,
     authentication: { basic: { email: settings.email, apiToken: settings.apiToken } },
@@ -66,7 +66,7 @@ export const caseLabel = (caseId: string) => `iam-janitor-case-${caseId.replace(
  * repeated after each wait, for the attempt that follows a create whose answer was lost.
  */
 export async function findCaseTicket(
-  client: Version3Client,
+  client: JiraClient,
   settings: JiraSettings,
   caseId: string,
   waitsMs: readonly number[] = [],
@@ -88,7 +88,7 @@ export async function findCaseTicket(
 
 /** Creates the case's ticket, labelled with its case so that a later attempt can find it. */
 export async function createCaseTicket(
-  client: Version3Client,
+  client: JiraClient,
   settings: JiraSettings,
   record: CaseRecord,
 ): Promise<{ jiraKey: string; jiraUrl: string }> {
@@ -124,7 +124,7 @@ export const browseUrl = (settings: Pick<JiraSettings, 'baseUrl'>, key: string) 
 
 /** Comments the outcome, then moves the ticket. A missing transition is said in a comment, not failed. */
 export async function recordOutcomeInJira(
-  client: Version3Client,
+  client: JiraClient,
   settings: JiraSettings,
   jiraKey: string,
   lines: string[],

@@ -156,7 +156,7 @@ function memberCredentials({ accountId, roleName, externalId }: MemberTarget): M
   if (!provider) {
     const stsEndpoint = settings.endpoints?.sts;
     // Loaded on first use: account mode, and the functions that never assume a role, skip it at cold start.
-    const loaded = import('@aws-sdk/credential-providers').then((module) =>
+    const loaded = import('./lazy/member-credentials').then((module) =>
       module.fromTemporaryCredentials({
         params: {
           RoleArn: memberRoleArn(accountId, roleName),
@@ -265,7 +265,7 @@ export function cloudTrailClient(region: string, member?: MemberTarget): CloudTr
 }
 /** Loaded on first use, like the secrets provider: only list-accounts and the CLI call Organizations. */
 export const organizationsClient = /* @__PURE__ */ once(async (): Promise<OrganizationsClient> => {
-  const { OrganizationsClient: Client } = await import('@aws-sdk/client-organizations');
+  const { OrganizationsClient: Client } = await import('./lazy/organizations');
   return new Client({
     region: process.env.AWS_REGION ?? 'us-east-1',
     retryStrategy: new PatientRetryStrategy(6),
@@ -286,10 +286,7 @@ export const documentClient = /* @__PURE__ */ once(() =>
  * first use: the functions that never read a secret should not pay for its SDK at cold start.
  */
 export const secretsProvider = /* @__PURE__ */ once(async (): Promise<SecretsProvider> => {
-  const [{ SecretsProvider: Provider }, { SecretsManagerClient }] = await Promise.all([
-    import('@aws-lambda-powertools/parameters/secrets'),
-    import('@aws-sdk/client-secrets-manager'),
-  ]);
+  const { SecretsProvider: Provider, SecretsManagerClient } = await import('./lazy/secrets');
   return new Provider({
     awsSdkV3Client: new SecretsManagerClient({
       retryStrategy: new PatientRetryStrategy(4),
@@ -300,7 +297,7 @@ export const secretsProvider = /* @__PURE__ */ once(async (): Promise<SecretsPro
 
 /** STS for the CLI's own identity (which account it runs in); loaded on first use. */
 export const stsClient = /* @__PURE__ */ once(async (): Promise<STSClient> => {
-  const { STSClient: Client } = await import('@aws-sdk/client-sts');
+  const { STSClient: Client } = await import('./lazy/sts');
   return new Client({
     region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     retryStrategy: new PatientRetryStrategy(4),
