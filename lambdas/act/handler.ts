@@ -60,7 +60,7 @@ export const handler = taskHandler(
     const config = configForAccount(janitorConfig(), record.candidate.accountId);
     // Organization mode: the account may have been excluded or suspended while the case waited.
     if (record.candidate.accountId !== undefined)
-      await refuseOutOfScope(await organizationsClient(), record.candidate.accountId, config);
+      await refuseOutOfScope(organizationsClient(), record.candidate.accountId, config);
     // Organization mode: the remover role of the case's own account, and of no other.
     const member = memberOf(record.candidate, 'remover', config);
     log.appendKeys({ userName: record.userName, ...(member ? { accountId: member.accountId } : {}) });

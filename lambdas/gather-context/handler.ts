@@ -52,7 +52,7 @@ export const handler = taskHandler(
     // Organization mode: an excluded, suspended or management account is refused here too, not
     // only by the sweep's listing (an offboarding names its account itself).
     if (candidate.accountId !== undefined)
-      await refuseOutOfScope(await organizationsClient(), candidate.accountId, config);
+      await refuseOutOfScope(organizationsClient(), candidate.accountId, config);
 
     const now = clock.now();
     const regions = lookupRegions(config);

@@ -23,7 +23,7 @@ export const handler = taskHandler(
   ({ sweepId }) => ({ sweepId }),
   async (_event, log): Promise<AccountsOutput> => {
     const config = janitorConfig();
-    const listing = await listMemberAccounts(await organizationsClient(), config);
+    const listing = await listMemberAccounts(organizationsClient(), config);
     log.info('member accounts listed', {
       accounts: listing.accounts.length,
       excluded: listing.excluded,

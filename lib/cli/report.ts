@@ -190,7 +190,7 @@ async function runOrganizationReport(
 /** The organization's member accounts as the sweep lists them, or what to do when they cannot be listed. */
 export async function organizationAccounts(config: JanitorConfig) {
   try {
-    return await listMemberAccounts(await organizationsClient(), config);
+    return await listMemberAccounts(organizationsClient(), config);
   } catch (error) {
     throw new Error(
       `Cannot list the organization's accounts (run this with the management or delegated-admin credentials): ${explainAwsError(error)}`,

@@ -136,7 +136,7 @@ function loadFromFile(file: string, io: CommandIo): Loaded {
 /** The account these credentials are of: STS GetCallerIdentity, which needs no permission. */
 export async function callerAccount(): Promise<string> {
   try {
-    const { Account } = await (await stsClient()).send(new GetCallerIdentityCommand({}));
+    const { Account } = await stsClient().send(new GetCallerIdentityCommand({}));
     return Account ?? 'unknown';
   } catch (error) {
     throw new Error(explainAwsError(error), { cause: error });

@@ -143,7 +143,7 @@ describe('organization stand-in: as strict as STS, Organizations and the member 
       credentials: HUB_CREDENTIALS,
       region: 'us-east-1',
     });
-    const all = await listMemberAccounts(await organizationsClient(), {
+    const all = await listMemberAccounts(organizationsClient(), {
       excludeAccountIds: [],
       excludeOrganizationalUnitIds: [],
     });
@@ -154,14 +154,14 @@ describe('organization stand-in: as strict as STS, Organizations and the member 
     ]);
     expect(all.inactive).toEqual(['444444444444']);
     // Excluding the prod OU excludes the OU nested under it too.
-    const some = await listMemberAccounts(await organizationsClient(), {
+    const some = await listMemberAccounts(organizationsClient(), {
       excludeAccountIds: ['222222222222'],
       excludeOrganizationalUnitIds: ['ou-sim1-prod0001'],
     });
     expect(some.accounts).toEqual([]);
     expect(some.excluded).toEqual(['111111111111', '222222222222', '333333333333']);
     await expect(
-      listMemberAccounts(await organizationsClient(), {
+      listMemberAccounts(organizationsClient(), {
         excludeAccountIds: [],
         excludeOrganizationalUnitIds: ['ou-sim1-nope0000'],
       }),

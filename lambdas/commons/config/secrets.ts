@@ -51,7 +51,7 @@ async function readSecret<K extends SecretKind>(
   kind: K,
 ): Promise<v.InferOutput<(typeof SCHEMAS)[K]>> {
   const arn = requireEnv(variable);
-  return parseSecret(kind, arn, await (await secretsProvider()).get(arn, { transform: 'json', maxAge: 300 }));
+  return parseSecret(kind, arn, await secretsProvider().get(arn, { transform: 'json', maxAge: 300 }));
 }
 
 /**

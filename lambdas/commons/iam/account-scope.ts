@@ -1,5 +1,6 @@
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AccountOutOfScopeError } from '../runtime/errors';
+import { organizationsSdk } from '../runtime/lazy';
 
 /**
  * Organization mode's scope, checked at every door and not only by the sweep's listing: the context
@@ -25,8 +26,7 @@ export async function outOfScope(
   // Loaded here, as organizationsClient loads its client: an account-mode deployment never asks
   // Organizations, and its context and act functions should not load the SDK's Organizations at
   // every cold start.
-  const { DescribeAccountCommand, DescribeOrganizationCommand, paginateListParents } =
-    await import('../runtime/lazy/organizations');
+  const { DescribeAccountCommand, DescribeOrganizationCommand, paginateListParents } = organizationsSdk();
   const { Organization } = await org.send(new DescribeOrganizationCommand({}));
   if (Organization?.MasterAccountId === accountId)
     return `AWS account ${accountId} is the organization's management account, where StackSets place no member roles; cover it with an account-mode deployment of its own`;

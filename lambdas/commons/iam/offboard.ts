@@ -68,7 +68,7 @@ export async function offboardRequest(
   now: Date,
 ): Promise<Candidate> {
   if (accountId === undefined) return offboardCandidate(iamClient(), request, config, now);
-  await refuseOutOfScope(await organizationsClient(), accountId, config);
+  await refuseOutOfScope(organizationsClient(), accountId, config);
   const iam = iamClientFor(memberTarget(accountId, 'reader', config));
   const candidate = await offboardCandidate(iam, request, configForAccount(config, accountId), now);
   return inAccount(candidate, { accountId, accountAlias: await accountAliasOf(iam, accountId) });

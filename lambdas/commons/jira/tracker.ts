@@ -7,6 +7,7 @@ import { janitorConfig } from '../config/env';
 import { jiraSecrets } from '../config/secrets';
 import { caseDescription, commentDoc } from './adf';
 import { sleep } from '../runtime/concurrency';
+import { jiraSdk } from '../runtime/lazy';
 
 export interface JiraSettings {
   readonly baseUrl: string;
@@ -19,7 +20,7 @@ export interface JiraSettings {
 
 export async function jiraClient(settings: JiraSettings): Promise<JiraClient> {
   // Loaded on first use: jira.js and its HTTP stack are a large share of a cold start.
-  const { JiraClient } = await import('./client');
+  const { JiraClient } = jiraSdk();
   return new JiraClient({
     // JIRA_API_URL points the client at a stand-in (tests, the simulator); links keep the site's URL.
     host: process.env.JIRA_API_URL ?? settings.baseUrl,

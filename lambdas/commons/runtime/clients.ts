@@ -13,6 +13,7 @@ import { SweepStore } from '../case/sweep-store';
 import { CaseHistory } from '../case/history';
 import { QuarantineStore } from '../case/quarantine-store';
 import { requireEnv } from '../config/env';
+import { memberCredentialsSdk, organizationsSdk, secretsSdk, stsSdk } from './lazy';
 import type { LookupDeps } from '../cloudtrail/lookup';
 import { SHARED_LOOKUP_GAP_MS, TableSlotLimiter, type LookupLimiter } from '../cloudtrail/rate-limiter';
 
@@ -156,22 +157,19 @@ function memberCredentials({ accountId, roleName, externalId }: MemberTarget): M
   if (!provider) {
     const stsEndpoint = settings.endpoints?.sts;
     // Loaded on first use: account mode, and the functions that never assume a role, skip it at cold start.
-    const loaded = import('./lazy/member-credentials').then((module) =>
-      module.fromTemporaryCredentials({
-        params: {
-          RoleArn: memberRoleArn(accountId, roleName),
-          RoleSessionName: 'iam-janitor',
-          ExternalId: externalId,
-          DurationSeconds: 3600,
-        },
-        ...(settings.credentials ? { masterCredentials: settings.credentials } : {}),
-        clientConfig: {
-          region: settings.region ?? process.env.AWS_REGION ?? 'us-east-1',
-          ...(stsEndpoint ? { endpoint: stsEndpoint } : {}),
-        },
-      }),
-    );
-    provider = async (options) => (await loaded)(options);
+    provider = memberCredentialsSdk().fromTemporaryCredentials({
+      params: {
+        RoleArn: memberRoleArn(accountId, roleName),
+        RoleSessionName: 'iam-janitor',
+        ExternalId: externalId,
+        DurationSeconds: 3600,
+      },
+      ...(settings.credentials ? { masterCredentials: settings.credentials } : {}),
+      clientConfig: {
+        region: settings.region ?? process.env.AWS_REGION ?? 'us-east-1',
+        ...(stsEndpoint ? { endpoint: stsEndpoint } : {}),
+      },
+    });
     memberCredentialsByAccount.set(key, provider);
   }
   return provider;
@@ -263,9 +261,9 @@ export function cloudTrailClient(region: string, member?: MemberTarget): CloudTr
   }
   return client;
 }
-/** Loaded on first use, like the secrets provider: only list-accounts and the CLI call Organizations. */
-export const organizationsClient = /* @__PURE__ */ once(async (): Promise<OrganizationsClient> => {
-  const { OrganizationsClient: Client } = await import('./lazy/organizations');
+/** Loaded on first use: only organization mode asks Organizations (the listing, and every scope check). */
+export const organizationsClient = /* @__PURE__ */ once((): OrganizationsClient => {
+  const { OrganizationsClient: Client } = organizationsSdk();
   return new Client({
     region: process.env.AWS_REGION ?? 'us-east-1',
     retryStrategy: new PatientRetryStrategy(6),
@@ -285,8 +283,8 @@ export const documentClient = /* @__PURE__ */ once(() =>
  * Powertools' provider (it caches values) over a client that follows the settings above. Loaded on
  * first use: the functions that never read a secret should not pay for its SDK at cold start.
  */
-export const secretsProvider = /* @__PURE__ */ once(async (): Promise<SecretsProvider> => {
-  const { SecretsProvider: Provider, SecretsManagerClient } = await import('./lazy/secrets');
+export const secretsProvider = /* @__PURE__ */ once((): SecretsProvider => {
+  const { SecretsProvider: Provider, SecretsManagerClient } = secretsSdk();
   return new Provider({
     awsSdkV3Client: new SecretsManagerClient({
       retryStrategy: new PatientRetryStrategy(4),
@@ -296,8 +294,8 @@ export const secretsProvider = /* @__PURE__ */ once(async (): Promise<SecretsPro
 });
 
 /** STS for the CLI's own identity (which account it runs in); loaded on first use. */
-export const stsClient = /* @__PURE__ */ once(async (): Promise<STSClient> => {
-  const { STSClient: Client } = await import('./lazy/sts');
+export const stsClient = /* @__PURE__ */ once((): STSClient => {
+  const { STSClient: Client } = stsSdk();
   return new Client({
     region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     retryStrategy: new PatientRetryStrategy(4),

@@ -1,3 +1,2 @@
-// Loaded with `await import()` on the first member-role session, in organization mode only (see
-// lazy/organizations.ts for why a file).
+// Loaded on first use through lazy/index.ts, which says why a file of our own.
 export { fromTemporaryCredentials } from '@aws-sdk/credential-providers';

@@ -1,6 +1,4 @@
-// Loaded with `await import()` by the functions that may ask Organizations (organization mode only).
-// A dynamic import keeps every export of the module it names, so it names this file, which keeps
-// only what iam-janitor sends, rather than the whole client package.
+// Loaded on first use through lazy/index.ts, which says why a file of our own.
 export {
   DescribeAccountCommand,
   DescribeOrganizationCommand,

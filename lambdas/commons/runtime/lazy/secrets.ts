@@ -1,3 +1,3 @@
-// Loaded with `await import()` on the first secret read (see lazy/organizations.ts for why a file).
+// Loaded on first use through lazy/index.ts, which says why a file of our own.
 export { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 export { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';

@@ -1,2 +1,2 @@
-// Loaded with `await import()` by the CLI's identity check (see lazy/organizations.ts for why a file).
+// Loaded on first use through lazy/index.ts, which says why a file of our own.
 export { STSClient } from '@aws-sdk/client-sts';
