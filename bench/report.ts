@@ -238,7 +238,7 @@ export function benchmarksMarkdown(results: BenchResults): string {
         `| ${name} | ${kb(figure.bytes)} | ${figure.coldLoadMs.toFixed(0)} ms | ${name === 'reference' ? 'the yardstick' : `${figure.ratio.toFixed(2)}× (${figure.ratioSpread.map((ratio) => ratio.toFixed(2)).join('–')}), target ≤ ${coldTarget(name)}×`} |`,
     ),
     '',
-    'Cold load is the time to `require` the bundled module in a fresh Node process, on this machine: nine rounds, each loading every bundle once, the reference among them. The target is a ratio to the reference loaded in the same round (`bench/reference/handler.ts`: one DynamoDB GetItem with the Powertools logger, bundled the same way), because this shared machine makes absolute times flip with load. Every bundle carries its own AWS SDK clients, the versions the tests ran against.',
+    'Cold load is the time to `require` the bundled module in a fresh Node process, on this machine: nine rounds, each loading every bundle once, the reference among them. The target is a ratio to the reference loaded in the same round (`bench/reference/handler.ts`: one DynamoDB GetItem with the Powertools logger, bundled the same way), because this shared machine makes absolute times flip with load. Every bundle carries its own AWS SDK clients, the versions the tests ran against, from their ES module builds: each keeps only the operations its function sends. What only some invocations need (Organizations, member-role sessions, secrets, jira.js) is in the bundle but evaluated on first use, so its share of a cold load is reading it, not running it.',
     '',
     '## Organization mode',
     '',
