@@ -47,12 +47,25 @@ export function lambdasOf(mode: 'account' | 'organization'): LambdaName[] {
  * - a package's ES module build is preferred to its CommonJS one (`module` before `main`): esbuild
  *   then keeps only the commands a function sends, where the CommonJS build of a client carries all
  *   of them (IAM's 170-odd, with their schemas), built at every cold start;
- * - `zod` points at a shim that lets esbuild tree-shake it (see lambdas/commons/runtime/zod-bundle-shim.ts).
+ * - `zod` points at a shim that lets esbuild tree-shake it (see lambdas/commons/runtime/zod-bundle-shim.ts);
+ * - `form-data` points at Node's own FormData, which axios takes alike, so that mime-db stays out
+ *   (see lambdas/commons/runtime/form-data-bundle-shim.ts).
  */
 export const BUNDLE = {
   external: [] as string[],
   mainFields: ['module', 'main'],
-  alias: { zod: path.join(__dirname, '..', '..', 'lambdas', 'commons', 'runtime', 'zod-bundle-shim.ts') },
+  alias: {
+    zod: path.join(__dirname, '..', '..', 'lambdas', 'commons', 'runtime', 'zod-bundle-shim.ts'),
+    'form-data': path.join(
+      __dirname,
+      '..',
+      '..',
+      'lambdas',
+      'commons',
+      'runtime',
+      'form-data-bundle-shim.ts',
+    ),
+  },
 } as const;
 
 /**
