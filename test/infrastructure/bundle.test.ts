@@ -174,6 +174,26 @@ describe('a real handler, bundled as it is deployed', () => {
 });
 
 describe('what the bundles carry', () => {
+  it('holds what loads on first use, and loads it when asked', async () => {
+    // GIVEN the loaders of the clients only some invocations call, bundled as deployed
+    const { outfile, text } = await bundle(path.join(__dirname, '..', 'fixtures', 'lazy-entry.ts'));
+    // THEN the bundle requires none of them from outside: each is inside it
+    expect(text.match(/require\("\.{1,2}\//g)).toBeNull();
+    // AND each gives the client and commands iam-janitor calls
+    const loaded = await invokeBundle<Record<string, string>>(outfile, 'lazy', {}, {});
+    expect(loaded).toEqual({
+      OrganizationsClient: 'function',
+      DescribeAccountCommand: 'function',
+      DescribeOrganizationCommand: 'function',
+      paginateListParents: 'function',
+      SecretsProvider: 'function',
+      SecretsManagerClient: 'function',
+      STSClient: 'function',
+      fromTemporaryCredentials: 'function',
+      JiraClient: 'function',
+    });
+  }, 60_000);
+
   it('keeps zod out of a function without jira.js: its checks are valibot, a few KB built in no time', async () => {
     // GIVEN the function Slack waits on, bundled as deployed
     const { inputs } = await bundle(handlerEntry('slack-interactions'));
