@@ -1,17 +1,16 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import type { CaseRecord } from '../commons/case/case-store';
 import { caseStore } from '../commons/runtime/clients';
 import { isIrreversible, MAX_REASON_LENGTH, type DecisionRecord } from '../commons/contracts';
 import { janitorConfig } from '../commons/config/env';
-import { configForAccount } from '../commons/config/config';
-import { decideAfterTrip } from './after-trip';
-import { deliverDecision, type Clicked } from './deliver';
+import { configForAccount, type JanitorConfig } from '../commons/config/config';
+import { afterTripBallot } from './after-trip';
+import { decide, type Ballot } from './decide';
 import { clock } from '../commons/runtime/clock';
 import { errorName } from '../commons/runtime/errors';
 import { logger, metrics, MetricName } from '../commons/runtime/observability';
 import { slackSecrets } from '../commons/config/secrets';
-import { slackClient, updateMessage } from '../commons/slack/client';
+import { slackClient } from '../commons/slack/client';
 import { DECISION_WORDS, decidedMessage, REASON_INPUT } from '../commons/slack/messages';
 import { clip, formatTime } from '../commons/runtime/text';
 import {
@@ -102,9 +101,7 @@ async function handleRequest(event: unknown): Promise<FunctionUrlResult> {
     ...(name ? { decidedByName: clip(name, 200) } : {}),
   };
   if (record.status === 'quarantine-tripped') {
-    // Release or Delete now: the deletion itself was approved before the quarantine (by two
-    // approvers under twoPersonDelete); one approver chooses what follows the trip.
-    await decideAfterTrip(record, decision, { slack, log, tell });
+    await decide(record, decision, afterTripBallot(caseId), { slack, log, tell });
     return reply(200);
   }
   if (config.twoPersonDelete && isIrreversible(decision.decision, record.candidate.credential)) {
@@ -119,82 +116,29 @@ async function handleRequest(event: unknown): Promise<FunctionUrlResult> {
     }
     Object.assign(decision, second.firstApprover);
   }
-  await decide(record, decision, { slack, log, tell });
+  await decide(record, decision, approvalBallot(caseId, config), { slack, log, tell });
   return reply(200);
 }
 
-/**
- * Records an authorized decision, once, and hands it to the waiting workflow: the decide step of
- * receiver → authorize → decide. Every outcome is told to the clicker; nothing here throws on
- * Slack's account.
- */
-async function decide(record: CaseRecord, decision: DecisionRecord, { slack, log, tell }: Clicked) {
-  const { caseId } = record;
-  const store = caseStore();
-  const claim = await store.recordDecision(caseId, decision);
-  let delivering = decision;
-  if (!claim.won) {
-    const existing = claim.existing?.decision;
-    // Slack re-sends a request it did not see answered in 3 s: the same approver, the same choice.
-    const repeat = existing?.decidedBy === decision.decidedBy && existing.decision === decision.decision;
-    // Only the decider's own repeat delivers a stored decision that never reached the workflow (its
-    // first delivery failed); nobody's other click rides on it. A retried request step delivers it too.
-    const undelivered = repeat && !claim.existing?.decisionDeliveredAt && !claim.existing?.outcome;
-    if (!undelivered) {
-      if (!repeat) await tell(alreadyDecided(claim.existing ?? record));
-      return;
-    }
-    delivering = existing;
-  }
-
-  const delivery = await deliverDecision(caseId, delivering);
-  if (delivery !== 'delivered') {
-    if (delivery !== 'not waiting') {
-      // Written but not delivered: nothing has changed, and the same click will deliver it.
-      log.error('could not resume the case', { error: delivery });
-      await tell(
-        `Your *${delivering.decision}* decision for ${record.userName} is recorded, but the workflow could not be resumed (${delivery}). Nothing has changed yet: click *${DECISION_WORDS[delivering.decision]}* again in a minute to deliver it.`,
-      );
-      return;
-    }
-    // Step Functions answers alike for a token already answered (by a double click, or by the
-    // request step itself) and for one whose wait expired, so this click writes nothing: the
-    // workflow records the outcome that really happened.
-    const now = await store.get(caseId);
-    if (!now?.decisionDeliveredAt) {
-      const stored = now?.decision?.decidedBy === decision.decidedBy;
-      await tell(
-        `The workflow is not waiting on this request right now: the request is being posted again, the approval expired, or a decision already reached it.${stored ? ' Your decision is stored with the case and reaches the workflow if it asks again.' : ''} This click changed nothing else; the thread will show the outcome.`,
-      );
-    }
-    return;
-  }
-  metrics.addDimension('decision', decision.decision);
-  metrics.addMetric(MetricName.Decisions, MetricUnit.Count, 1);
-  metrics.publishStoredMetrics();
-  log.info('decision recorded', { decision: decision.decision, decidedBy: decision.decidedBy });
-
-  if (record.slackTs && record.slackChannel) {
-    try {
-      await updateMessage(
-        slack,
-        { channel: record.slackChannel, ts: record.slackTs },
-        decidedMessage(record, delivering, {
-          quarantineDays: configForAccount(janitorConfig(), record.candidate.accountId).quarantineDays,
-        }),
-        'show the decision',
-      );
-    } catch (error) {
-      log.warn('could not update the approval message', { error: errorName(error) });
-    }
-  }
-}
-
-function alreadyDecided(record: CaseRecord): string {
-  if (record.decision) {
-    return `Already decided: *${record.decision.decision}* by <@${record.decision.decidedBy}> at ${formatTime(record.decision.decidedAt)}.`;
-  }
-  return `This case is ${record.status}${record.outcome ? ` (${record.outcome})` : ''}; it takes no decision now.`;
+/** The approval request's decision: one per case, shown on the request message. */
+function approvalBallot(caseId: string, config: JanitorConfig): Ballot {
+  return {
+    noun: 'decision',
+    word: (decision) => DECISION_WORDS[decision.decision],
+    claim: (decision) => caseStore().recordDecision(caseId, decision),
+    held: (record) => record.decision,
+    delivered: (record) => record.decisionDeliveredAt !== undefined || record.outcome !== undefined,
+    taken: (record) =>
+      record.decision
+        ? `Already decided: *${record.decision.decision}* by <@${record.decision.decidedBy}> at ${formatTime(record.decision.decidedAt)}.`
+        : `This case is ${record.status}${record.outcome ? ` (${record.outcome})` : ''}; it takes no decision now.`,
+    shown: (record, decision) => ({
+      ts: record.slackTs,
+      message: decidedMessage(record, decision, {
+        quarantineDays: configForAccount(config, record.candidate.accountId).quarantineDays,
+      }),
+    }),
+  };
 }
 
 /**

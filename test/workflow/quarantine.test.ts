@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import * as path from 'node:path';
 import { caseHistory, iamClient } from '../../lambdas/commons/runtime/clients';
 import { main } from '../../lib/cli/main';
@@ -249,6 +250,52 @@ describe('quarantine before delete', () => {
     });
     expect(detail.cases[0]!.run.states.slice(-3)).toEqual(['AskAfterTrip', 'ActAfterTrip', 'RecordOutcome']);
     expect(detail.report.remainingUsers).toEqual([]);
+  });
+
+  it('a double click on Delete now deletes once, and tells neither clicker anything untrue', async () => {
+    let caseId = '';
+    let replies: string[] = [];
+    const detail = await runScenario(
+      oneUser({
+        quarantineAttempts: { idle: [{ at: '2026-11-24T16:00:00Z', credential: 'AKIAIDLE000000000001' }] },
+        decisions: { idle: { action: 'delete', by: 'U0123ABCDEF', afterTrip: { action: 'delete' } } },
+      }),
+      {
+        // GIVEN the approver's second click on Delete now arrives while the first one's
+        // SendTaskSuccess is in flight (Slack's retry of a slow answer, or a quick double click)
+        beforeSweep: async (sim) => {
+          // The second click runs on the case's clock, as the first did (the stand-in's callback
+          // runs outside it)
+          const click = sim.click.bind(sim);
+          let onCaseClock: ReturnType<typeof AsyncLocalStorage.snapshot> | undefined;
+          sim.click = (...args) => {
+            onCaseClock = AsyncLocalStorage.snapshot();
+            return click(...args);
+          };
+          const deliver = sim.aws.options.onTaskCallback!;
+          let second: Promise<unknown> | undefined;
+          sim.aws.options.onTaskCallback = async (call) => {
+            caseId ||= (await caseHistory().listCases())[0]?.caseId ?? '';
+            const tripped = (await sim.caseRecord(caseId))?.status === 'quarantine-tripped';
+            if (tripped && !second && onCaseClock) {
+              second = onCaseClock(() => click(caseId, 'delete', 'U0123ABCDEF'));
+              await second;
+            }
+            return deliver(call);
+          };
+        },
+        afterRun: async (sim) => {
+          replies = sim.slack.posts
+            .filter((post) => post.method === 'chat.postEphemeral')
+            .map((post) => post.text);
+        },
+      },
+    );
+    // THEN the user is deleted once, and the record says so
+    expect(detail.report.cases[0]).toMatchObject({ outcome: 'deleted', quarantine: { afterTrip: 'delete' } });
+    expect(detail.report.remainingUsers).toEqual([]);
+    // AND neither click was told its choice did not reach the workflow: one of them did
+    expect(replies).toEqual([]);
   });
 
   it('keeps a snapshot from before the quarantine: restore brings the user back without the deny', async () => {

@@ -64,10 +64,14 @@ export function tripMessage(record: CaseRecord, approvalTimeoutHours: number): S
   return { text: `Quarantine tripped: ${caseSubject(record)}: release or delete now?`, blocks };
 }
 
+/** The button a choice after a trip was made with: Release, or Delete now. */
+export const tripChoiceWord = (decision: DecisionRecord['decision']) =>
+  decision === 'delete' ? 'Delete now' : DECISION_WORDS[decision];
+
 /** The trip message once answered: the buttons give way to who chose what. */
 export function tripDecidedMessage(record: CaseRecord, decision: DecisionRecord): SlackMessage {
   const original = tripMessage(record, 0).blocks.filter((block) => block.type === 'section');
-  const word = decision.decision === 'delete' ? 'Delete now' : DECISION_WORDS[decision.decision];
+  const word = tripChoiceWord(decision.decision);
   const line =
     `*${word}* chosen by <@${decision.decidedBy}> at ${formatTime(decision.decidedAt)}` +
     (decision.reason ? `\nReason: _${escapeMrkdwn(decision.reason)}_` : '');

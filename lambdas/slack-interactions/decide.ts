@@ -1,0 +1,134 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { CaseRecord, Claim } from '../commons/case/case-store';
+import type { DecisionRecord } from '../commons/contracts';
+import { errorName } from '../commons/runtime/errors';
+import { metrics, MetricName } from '../commons/runtime/observability';
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { caseStore, sfnClient } from '../commons/runtime/clients';
+import { clock } from '../commons/runtime/clock';
+import { updateMessage, type slackClient } from '../commons/slack/client';
+import type { SlackMessage } from '../commons/slack/messages';
+
+/**
+ * Where a click's decision is written, once, and how the case shows it: the approval request's
+ * decision, or the choice after a quarantine tripped. Both are decided alike (decide, below).
+ */
+export interface Ballot {
+  /** What it is called in the clicker's replies: "decision", "choice". */
+  readonly noun: string;
+  /** The button's word, for "click it again". */
+  word(decision: DecisionRecord): string;
+  /** Writes the decision unless one is there: the first click wins. */
+  claim(decision: DecisionRecord): Promise<Claim>;
+  /** The decision the record holds on this ballot. */
+  held(record: CaseRecord): DecisionRecord | undefined;
+  /** Whether the held decision has reached the workflow (or the case has ended). */
+  delivered(record: CaseRecord): boolean;
+  /** Told to a clicker whose decision came second, or to a case that takes none. */
+  taken(record: CaseRecord): string;
+  /** The message that asked, and what it shows once decided. */
+  shown(record: CaseRecord, decision: DecisionRecord): { ts?: string; message: SlackMessage };
+}
+
+/**
+ * Records an authorized decision, once, and hands it to the waiting workflow: the decide step of
+ * receiver → authorize → decide. Every outcome is told to the clicker; nothing here throws on
+ * Slack's account.
+ */
+export async function decide(
+  record: CaseRecord,
+  decision: DecisionRecord,
+  ballot: Ballot,
+  clicked: Clicked,
+): Promise<void> {
+  const { slack, log, tell } = clicked;
+  const claim = await ballot.claim(decision);
+  let delivering = decision;
+  if (!claim.won) {
+    const existing = claim.existing && ballot.held(claim.existing);
+    // Slack re-sends a request it did not see answered in 3 s: the same approver, the same choice.
+    const repeat = existing?.decidedBy === decision.decidedBy && existing.decision === decision.decision;
+    // Only the decider's own repeat delivers a stored decision that never reached the workflow (its
+    // first delivery failed); nobody's other click rides on it. A retried request step delivers it too.
+    if (!repeat || !claim.existing || ballot.delivered(claim.existing)) {
+      if (!repeat) await tell(ballot.taken(claim.existing ?? record));
+      return;
+    }
+    delivering = existing;
+  }
+
+  const delivery = await deliverDecision(record.caseId, delivering);
+  if (delivery !== 'delivered')
+    return tellUndelivered(record, decision, delivering, delivery, ballot, clicked);
+  metrics.addDimension('decision', delivering.decision);
+  metrics.addMetric(MetricName.Decisions, MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
+  log.info(`${ballot.noun} recorded`, { decision: delivering.decision, decidedBy: delivering.decidedBy });
+
+  const { ts, message } = ballot.shown(record, delivering);
+  if (ts && record.slackChannel) {
+    try {
+      await updateMessage(slack, { channel: record.slackChannel, ts }, message, `show the ${ballot.noun}`);
+    } catch (error) {
+      log.warn(`could not update the message to show the ${ballot.noun}`, { error: errorName(error) });
+    }
+  }
+}
+
+async function tellUndelivered(
+  record: CaseRecord,
+  decision: DecisionRecord,
+  delivering: DecisionRecord,
+  delivery: string,
+  ballot: Ballot,
+  { tell, log }: Clicked,
+): Promise<void> {
+  if (delivery !== 'not waiting') {
+    // Written but not delivered: nothing has changed, and the same click will deliver it.
+    log.error('could not resume the case', { error: delivery });
+    await tell(
+      `Your *${delivering.decision}* ${ballot.noun} for ${record.userName} is recorded, but the workflow could not be resumed (${delivery}). Nothing has changed yet: click *${ballot.word(delivering)}* again in a minute to deliver it.`,
+    );
+    return;
+  }
+  // Step Functions answers alike for a token already answered (by a double click, or by the
+  // request step itself) and for one whose wait expired, so this click writes nothing: the
+  // workflow records the outcome that really happened.
+  const now = await caseStore().get(record.caseId);
+  if (now && ballot.delivered(now)) return;
+  const stored = now && ballot.held(now)?.decidedBy === decision.decidedBy;
+  await tell(
+    `The workflow is not waiting on this request right now: the request is being posted again or has expired, or a ${ballot.noun} already reached it.${stored ? ` Your ${ballot.noun} is stored with the case and reaches the workflow if it asks again.` : ''} This click changed nothing else; the thread will show the outcome.`,
+  );
+}
+
+/** What a decide step needs of the click: Slack, the request's logger, and a private reply. */
+export interface Clicked {
+  readonly slack: Awaited<ReturnType<typeof slackClient>>;
+  readonly log: Logger;
+  readonly tell: (text: string) => Promise<void>;
+}
+
+/**
+ * Sends the decision to the task token the case waits on now, read afresh: a retried request step
+ * replaces the token, and the one this click's first read saw may be dead. Marks it delivered.
+ */
+export async function deliverDecision(
+  caseId: string,
+  decision: DecisionRecord,
+): Promise<'delivered' | 'not waiting' | string> {
+  const store = caseStore();
+  const current = await store.get(caseId);
+  if (!current?.taskToken) return 'not waiting';
+  try {
+    await sfnClient().send(
+      new SendTaskSuccessCommand({ taskToken: current.taskToken, output: JSON.stringify(decision) }),
+    );
+  } catch (error) {
+    const name = errorName(error);
+    return /TaskTimedOut|InvalidToken|TaskDoesNotExist/.test(name) ? 'not waiting' : name;
+  }
+  await store.markDelivered(caseId, clock.now().toISOString());
+  return 'delivered';
+}
