@@ -115,13 +115,15 @@ async function showCaseMessage(
   );
 }
 
-type Log = Logger;
-
 /**
  * The quarantine's wait: the token is stored for the daily watcher, which answers it at the end or
  * at the first attempt. No state transition happens while it waits.
  */
-async function awaitQuarantineEnd(caseId: string, taskToken: string, log: Log): Promise<{ slackTs: string }> {
+async function awaitQuarantineEnd(
+  caseId: string,
+  taskToken: string,
+  log: Logger,
+): Promise<{ slackTs: string }> {
   const record = await quarantineStore().awaitEnd(caseId, taskToken);
   log.appendKeys({ userName: record.userName });
   await replyInThread(record, quarantineStartedText(record));
@@ -130,7 +132,7 @@ async function awaitQuarantineEnd(caseId: string, taskToken: string, log: Log): 
 }
 
 /** After a trip: the attempts in the thread, with Release and Delete now; the choice resumes the case. */
-async function askAfterTrip(caseId: string, taskToken: string, log: Log): Promise<{ slackTs: string }> {
+async function askAfterTrip(caseId: string, taskToken: string, log: Logger): Promise<{ slackTs: string }> {
   const record = await quarantineStore().awaitTripDecision(caseId, taskToken);
   log.appendKeys({ userName: record.userName });
   const decided = record.quarantine?.decision;

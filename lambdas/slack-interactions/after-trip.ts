@@ -1,7 +1,8 @@
 import type { CaseRecord } from '../commons/case/case-store';
 import { quarantineStore } from '../commons/runtime/clients';
 import { formatTime } from '../commons/runtime/text';
-import { tripChoiceWord, tripDecidedMessage } from '../commons/slack/quarantine-messages';
+import { tripChoiceWord } from '../commons/case/outcome';
+import { tripDecidedMessage } from '../commons/slack/quarantine-messages';
 import type { Ballot } from './decide';
 
 /**

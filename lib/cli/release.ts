@@ -1,6 +1,6 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import type { CaseRecord } from '../../lambdas/commons/case/record';
-import { quarantineText } from '../../lambdas/commons/case/outcome';
+import { quarantineText, tripChoiceWord } from '../../lambdas/commons/case/outcome';
 import { CaseStore } from '../../lambdas/commons/case/case-store';
 import { QuarantineStore } from '../../lambdas/commons/case/quarantine-store';
 import type { QuarantineVerdict } from '../../lambdas/commons/case-state';
@@ -103,7 +103,7 @@ function refuse(record: CaseRecord | undefined, caseId: string, table: string) {
   if (quarantine.decision)
     return {
       code: 1,
-      message: `${quarantine.decision.decidedBy} already chose ${quarantine.decision.decision === 'delete' ? 'Delete now' : 'Release'} for ${record.userName}; the case carries it out.`,
+      message: `${quarantine.decision.decidedBy} already chose ${tripChoiceWord(quarantine.decision.decision)} for ${record.userName}; the case carries it out.`,
     };
   return undefined;
 }

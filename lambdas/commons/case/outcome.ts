@@ -1,7 +1,7 @@
 import { accountLabel } from '../iam/member-account';
 import type { CaseRecord } from './case-store';
 import type { QuarantineAttempt, QuarantineRecord } from './record';
-import type { Outcome } from '../contracts';
+import type { Decision, Outcome } from '../contracts';
 import { isActiveCredential } from '../iam/snapshot';
 import { clip, formatTime } from '../runtime/text';
 
@@ -213,6 +213,9 @@ function sentence(text: string): string {
   return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
+/** The button a choice after a quarantine tripped was made with: Delete now, or Release. */
+export const tripChoiceWord = (decision: Decision) => (decision === 'delete' ? 'Delete now' : 'Release');
+
 /** The quarantine in one paragraph: when, with what, and every attempt seen. */
 export function quarantineText(quarantine: QuarantineRecord): string {
   if (!quarantine.appliedAt)
@@ -220,7 +223,7 @@ export function quarantineText(quarantine: QuarantineRecord): string {
   const attempts = quarantine.attempts;
   const choice = quarantine.decision;
   const chosen = choice
-    ? ` After the trip, ${choice.decision === 'delete' ? 'Delete now' : 'Release'} was chosen by Slack user ${choice.decidedBy} at ${formatTime(choice.decidedAt)}.${choice.reason ? ` Reason: ${sentence(choice.reason)}` : ''}`
+    ? ` After the trip, ${tripChoiceWord(choice.decision)} was chosen by Slack user ${choice.decidedBy} at ${formatTime(choice.decidedAt)}.${choice.reason ? ` Reason: ${sentence(choice.reason)}` : ''}`
     : '';
   const released = quarantine.releasedAt
     ? ` Released at ${formatTime(quarantine.releasedAt)} by ${quarantine.releasedBy ?? 'unknown'}.`

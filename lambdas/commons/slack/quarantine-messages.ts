@@ -1,8 +1,8 @@
 import type { CaseRecord } from '../case/case-store';
-import { attemptText, caseSubject, escapeMrkdwn } from '../case/outcome';
+import { attemptText, caseSubject, escapeMrkdwn, tripChoiceWord } from '../case/outcome';
 import type { DecisionRecord } from '../contracts';
 import { formatTime } from '../runtime/text';
-import { BLOCK_KIT, button, DECISION_WORDS, mrkdwn, type Block, type SlackMessage } from './messages';
+import { BLOCK_KIT, button, mrkdwn, type Block, type SlackMessage } from './messages';
 
 /** The most attempts a message lists; the ticket and the case record keep them all. */
 const LISTED_ATTEMPTS = 10;
@@ -63,10 +63,6 @@ export function tripMessage(record: CaseRecord, approvalTimeoutHours: number): S
   ];
   return { text: `Quarantine tripped: ${caseSubject(record)}: release or delete now?`, blocks };
 }
-
-/** The button a choice after a trip was made with: Release, or Delete now. */
-export const tripChoiceWord = (decision: DecisionRecord['decision']) =>
-  decision === 'delete' ? 'Delete now' : DECISION_WORDS[decision];
 
 /** The trip message once answered: the buttons give way to who chose what. */
 export function tripDecidedMessage(record: CaseRecord, decision: DecisionRecord): SlackMessage {
