@@ -118,9 +118,15 @@ async function carryOut(
   if (decision.decision === 'release' || release?.decision === 'release') {
     if (release?.decision !== 'release' || !record.quarantine)
       throw new Error('Release ends a quarantine, and this case holds none; nothing was changed.');
-    const released = await releaseUser({ ...acting, ...record, quarantine: record.quarantine });
+    // The one who releases is checked against the live user, as every decider of a Delete is.
+    const { outcome, planned, done } = await releaseUser({
+      ...acting,
+      ...record,
+      quarantine: record.quarantine,
+      deciders: decidersOf(config, release),
+    });
     await quarantineStore().recordRelease(record.caseId, release.decidedBy, clock.now().toISOString());
-    return released;
+    return { outcome, planned, done };
   }
   const input = {
     iam: acting.iam,

@@ -6,11 +6,13 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import type { QuarantineRecord } from '../commons/case/record';
-import { getUser, type Snapshot } from '../commons/iam/snapshot';
+import { getUser, tagsOf, type Snapshot } from '../commons/iam/snapshot';
+import { locateUser } from '../commons/iam/user-by-id';
+import { UnknownUserError } from '../commons/runtime/errors';
 import { denyAllPolicyArn, QUARANTINE_ENDS_TAG_KEY, QUARANTINE_STARTED_TAG_KEY } from '../commons/iam/tags';
 import { DAY_MS } from '../commons/runtime/time';
 import { readAndCheck, type ActInput } from './act';
-import { verifyIdentity } from './recheck';
+import { refuseSelfDecision, type Deciders } from './recheck';
 import { runSteps } from './runner';
 import type { RemovalStep } from './steps';
 
@@ -124,19 +126,30 @@ export function releaseSteps(userName: string, quarantine: QuarantineRecord): Re
 }
 
 /**
- * Releases a quarantined user: the same person (by id), then the deny policy and the tags go. The
- * credentials were never touched, so the user works again at once.
+ * Releases a quarantined user: the same person, found by id through a rename, not one of the
+ * deciders (its identity tag read live: a tag added during the quarantine names an approver who
+ * would be releasing themselves), then the deny policy and the tags go. The credentials were never
+ * touched, so the user works again at once. A user deleted since has nothing left to release.
  */
 export async function releaseUser(input: {
   readonly iam: IAMClient;
   readonly userName: string;
   readonly userId: string;
   readonly quarantine: QuarantineRecord;
+  readonly deciders?: Deciders;
   readonly onStep?: ActInput['onStep'];
-}): Promise<{ outcome: 'released'; planned: string[]; done: string[] }> {
-  const user = await getUser(input.iam, input.userName);
-  verifyIdentity({ userName: input.userName, userId: user.UserId }, input.userId);
-  const steps = releaseSteps(input.userName, input.quarantine);
+}): Promise<{ outcome: 'released'; planned: string[]; done: string[]; userName: string }> {
+  const where = await locateUser(input.iam, input.userName, input.userId);
+  if (where.state === 'gone')
+    throw new UnknownUserError(
+      `IAM user ${input.userId} (${input.userName} when the case opened) no longer exists under any name.`,
+    );
+  const userName = where.userName;
+  if (input.deciders) {
+    const user = await getUser(input.iam, userName);
+    refuseSelfDecision({ userName, tags: tagsOf(user.Tags) }, input.deciders);
+  }
+  const steps = releaseSteps(userName, input.quarantine);
   const done = await runSteps(input.iam, steps, { onStep: input.onStep });
-  return { outcome: 'released', planned: steps.map((step) => step.description), done };
+  return { outcome: 'released', planned: steps.map((step) => step.description), done, userName };
 }

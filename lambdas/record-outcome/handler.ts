@@ -14,7 +14,7 @@ import { metrics, MetricName } from '../commons/runtime/observability';
 import { slackSecrets } from '../commons/config/secrets';
 import { callSlack, slackClient, updateMessage } from '../commons/slack/client';
 import { jiraClient, jiraSettings, recordOutcomeInJira } from '../commons/jira/tracker';
-import { outcomeComment, outcomeDetail, outcomeReply } from '../commons/case/outcome';
+import { outcomeComment, outcomeDetail, outcomeReply, quarantineHeld } from '../commons/case/outcome';
 import { expiredMessage } from '../commons/slack/messages';
 import { DAY_MS } from '../commons/runtime/time';
 import { nonEmpty } from '../commons/runtime/validate';
@@ -55,7 +55,8 @@ export const handler = taskHandler(
     const detail =
       outcome === 'expired' && record?.decision
         ? `a ${record.decision.decision} decision by ${record.decision.decidedBy} arrived after the approval expired; nothing changed`
-        : outcomeDetail(outcome, state.error, record?.decision?.decision);
+        : (changedDuringQuarantine(record, state.error) ??
+          outcomeDetail(outcome, state.error, record?.decision?.decision));
     const facts = record ?? {
       caseId,
       userName,
@@ -97,7 +98,9 @@ export const handler = taskHandler(
       });
     }
     const closing = { outcome, outcomeDetail: detail, closedAt: clock.now().toISOString() };
-    if (record) await store.close(caseId, record.candidate, closing);
+    // A user left quarantined keeps its open marker: no second case opens for it until a release.
+    if (record)
+      await store.close(caseId, record.candidate, closing, { holdUser: quarantineHeld(record, outcome) });
     else await store.release(caseId, state.candidate);
 
     metrics.addDimension('outcome', outcome);
@@ -111,6 +114,18 @@ export const handler = taskHandler(
     return { outcome, jiraRecorded, slackRecorded };
   },
 );
+
+/** What the watcher found when the user changed during its quarantine: renamed, or gone by its id. */
+function changedDuringQuarantine(
+  record: CaseRecord | undefined,
+  error: { Error: string } | undefined,
+): string | undefined {
+  const quarantine = record?.quarantine;
+  if (error || quarantine?.verdict !== 'changed') return undefined;
+  return quarantine.renamedTo
+    ? `${record!.userName} was renamed ${quarantine.renamedTo} during its quarantine (the same IAM user ${record!.userId}); nothing was deleted`
+    : `IAM user ${record!.userId} (${record!.userName}) was deleted by someone else during its quarantine, or its name now belongs to another user; nothing was deleted by iam-janitor`;
+}
 
 /** The thread reply (and, for an expired request, the request marked expired), or a post in the channel. */
 async function recordInSlack(

@@ -139,6 +139,7 @@ async function askAfterTrip(caseId: string, taskToken: string, log: Logger): Pro
   if (decided) {
     // Chosen during an earlier attempt of this state, whose token died with it: this token carries it.
     await sfnClient().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(decided) }));
+    await quarantineStore().markChoiceDelivered(caseId, clock.now().toISOString());
     log.info('delivered a choice stored during an earlier attempt');
     return { slackTs: record.slackTs ?? '' };
   }

@@ -16,12 +16,12 @@ export function afterTripBallot(caseId: string): Ballot {
     word: (decision) => tripChoiceWord(decision.decision),
     claim: (decision) => quarantineStore().recordTripDecision(caseId, decision),
     held: (record) => record.quarantine?.decision,
-    // The approval's delivery was stamped before the quarantine began; the choice's, at or after the trip.
+    // The choice has a delivery stamp of its own, beside the approval's.
     delivered: (record) =>
-      record.outcome !== undefined ||
-      (record.decisionDeliveredAt !== undefined &&
-        record.quarantine?.trippedAt !== undefined &&
-        record.decisionDeliveredAt >= record.quarantine.trippedAt),
+      record.outcome !== undefined || record.quarantine?.decisionDeliveredAt !== undefined,
+    markDelivered: (at) => quarantineStore().markChoiceDelivered(caseId, at),
+    // Nothing asks for a choice again once its wait has ended: one that no workflow received is taken back.
+    retract: (decision) => quarantineStore().retractTripDecision(caseId, decision),
     taken: (record: CaseRecord) => {
       const chosen = record.quarantine?.decision;
       return chosen

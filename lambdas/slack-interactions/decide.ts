@@ -25,6 +25,13 @@ export interface Ballot {
   held(record: CaseRecord): DecisionRecord | undefined;
   /** Whether the held decision has reached the workflow (or the case has ended). */
   delivered(record: CaseRecord): boolean;
+  /** Stamps the held decision as taken by the workflow. */
+  markDelivered(at: string): Promise<void>;
+  /**
+   * Takes back a decision no workflow will receive, where the ballot's wait cannot be asked again
+   * (true when it was taken back). Absent: a later attempt of the waiting step delivers it.
+   */
+  retract?(decision: DecisionRecord): Promise<boolean>;
   /** Told to a clicker whose decision came second, or to a case that takes none. */
   taken(record: CaseRecord): string;
   /** The message that asked, and what it shows once decided. */
@@ -58,7 +65,7 @@ export async function decide(
     delivering = existing;
   }
 
-  const delivery = await deliverDecision(record.caseId, delivering);
+  const delivery = await deliverDecision(record.caseId, delivering, (at) => ballot.markDelivered(at));
   if (delivery !== 'delivered')
     return tellUndelivered(record, decision, delivering, delivery, ballot, clicked);
   metrics.addDimension('decision', delivering.decision);
@@ -97,6 +104,12 @@ async function tellUndelivered(
   // workflow records the outcome that really happened.
   const now = await caseStore().get(record.caseId);
   if (now && ballot.delivered(now)) return;
+  if (ballot.retract && (await ballot.retract(delivering))) {
+    await tell(
+      `The wait for this ${ballot.noun} ended as you clicked, so nothing will carry it out: your *${ballot.word(delivering)}* is not recorded and nothing changed. The thread will show how the case ends; \`iam-janitor release --case ${record.caseId}\` releases a user it leaves quarantined.`,
+    );
+    return;
+  }
   const stored = now && ballot.held(now)?.decidedBy === decision.decidedBy;
   await tell(
     `The workflow is not waiting on this request right now: the request is being posted again or has expired, or a ${ballot.noun} already reached it.${stored ? ` Your ${ballot.noun} is stored with the case and reaches the workflow if it asks again.` : ''} This click changed nothing else; the thread will show the outcome.`,
@@ -117,6 +130,7 @@ export interface Clicked {
 export async function deliverDecision(
   caseId: string,
   decision: DecisionRecord,
+  markDelivered: (at: string) => Promise<void>,
 ): Promise<'delivered' | 'not waiting' | string> {
   const store = caseStore();
   const current = await store.get(caseId);
@@ -129,6 +143,6 @@ export async function deliverDecision(
     const name = errorName(error);
     return /TaskTimedOut|InvalidToken|TaskDoesNotExist/.test(name) ? 'not waiting' : name;
   }
-  await store.markDelivered(caseId, clock.now().toISOString());
+  await markDelivered(clock.now().toISOString());
   return 'delivered';
 }

@@ -128,6 +128,7 @@ function approvalBallot(caseId: string, config: JanitorConfig): Ballot {
     claim: (decision) => caseStore().recordDecision(caseId, decision),
     held: (record) => record.decision,
     delivered: (record) => record.decisionDeliveredAt !== undefined || record.outcome !== undefined,
+    markDelivered: (at) => caseStore().markDelivered(caseId, at),
     taken: (record) =>
       record.decision
         ? `Already decided: *${record.decision.decision}* by <@${record.decision.decidedBy}> at ${formatTime(record.decision.decidedAt)}.`

@@ -1,5 +1,6 @@
 import type { CaseRecord, SweepRecord } from '../commons/case/record';
 import type { Outcome } from '../commons/contracts';
+import { quarantineHeld, quarantinedName } from '../commons/case/outcome';
 
 /** The week in numbers: a pure function of the case records and the latest sweep. */
 export interface WeeklySummary {
@@ -48,16 +49,13 @@ export function summaryOf(
     tripped: cases.filter((record) => inWeek(record.quarantine?.trippedAt)).length,
     leftQuarantined: cases
       .filter(
-        (record) =>
-          record.status === 'closed' &&
-          record.quarantine?.appliedAt &&
-          !record.quarantine.releasedAt &&
-          record.outcome !== 'deleted' &&
-          record.outcome !== 'released',
+        (record) => record.status === 'closed' && record.quarantine?.appliedAt && quarantineHeld(record),
       )
-      .map((record) =>
-        record.candidate.accountId ? `${record.candidate.accountId}/${record.userName}` : record.userName,
-      )
+      .map((record) => {
+        const name = quarantinedName(record);
+        const user = name === record.userName ? name : `${record.userName} (renamed ${name})`;
+        return record.candidate.accountId ? `${record.candidate.accountId}/${user}` : user;
+      })
       .sort(),
     outcomes,
     ...(sweep

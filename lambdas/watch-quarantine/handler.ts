@@ -19,6 +19,7 @@ import { clock } from '../commons/runtime/clock';
 import { errorName } from '../commons/runtime/errors';
 import { logger, metrics, MetricName } from '../commons/runtime/observability';
 import { attemptsSince } from './attempts';
+import { locateUser } from '../commons/iam/user-by-id';
 
 const trailLimiter = new SerialLimiter(LOOKUP_GAP_MS);
 
@@ -38,10 +39,8 @@ export async function handler(
   for (const open of await caseStore().openCases()) {
     const record = await caseStore().get(open.caseId);
     if (record?.status !== 'quarantined' || !record.quarantine || !record.taskToken) continue;
-    // A release was asked for (iam-janitor release): it resumes the case itself.
-    if (record.quarantine.decision) continue;
     try {
-      const verdict = await watch(record);
+      const verdict = record.quarantine.decision ? await deliverRelease(record) : await watch(record);
       (verdict === 'tripped' ? result.tripped : verdict === 'waiting' ? result.checked : result.ended).push(
         record.caseId,
       );
@@ -57,8 +56,10 @@ async function watch(record: CaseRecord): Promise<QuarantineVerdict['verdict'] |
   const config = configForAccount(janitorConfig(), record.candidate.accountId);
   const member = memberOf(record.candidate, 'reader', config);
   const quarantine = record.quarantine!;
-  // Tripped on an earlier day whose resume did not get through: the case still waits, resume it now.
+  // Tripped or handed over on an earlier day whose resume did not get through: the case still
+  // waits, resume it now.
   if (quarantine.trippedAt) return resume(record, { verdict: 'tripped' });
+  if (quarantine.verdict) return resume(record, { verdict: quarantine.verdict });
   const now = clock.now();
   const seen = await attemptsSince({
     iam: iamClientFor(member),
@@ -68,7 +69,12 @@ async function watch(record: CaseRecord): Promise<QuarantineVerdict['verdict'] |
     trailEventsSince: async (userName, since) =>
       (await userEventsSince(config, trailAccess(member, trailLimiter))(userName, since, now)).recentEvents,
   });
-  if (seen.changed) return resume(record, { verdict: 'changed' });
+  if (seen.changed) {
+    // Renamed (the same id under another name) or gone: the case ends, and says where the user is.
+    const where = await locateUser(iamClientFor(member), record.userName, record.userId);
+    const renamedTo = where.state === 'renamed' ? where.userName : undefined;
+    return handOver(record, 'changed', now, renamedTo);
+  }
   if (seen.attempts.length > 0) {
     if (!(await quarantineStore().trip(record.caseId, seen.attempts, now.toISOString()))) return 'waiting';
     metrics.addMetric(MetricName.QuarantineTrips, MetricUnit.Count, 1);
@@ -76,9 +82,39 @@ async function watch(record: CaseRecord): Promise<QuarantineVerdict['verdict'] |
     logger.warn('quarantine tripped', { caseId: record.caseId, attempts: seen.attempts.length });
     return resume(record, { verdict: 'tripped' });
   }
-  if (now.getTime() >= Date.parse(quarantine.endsAt)) return resume(record, { verdict: 'silent' });
+  if (now.getTime() >= Date.parse(quarantine.endsAt)) return handOver(record, 'silent', now);
   await quarantineStore().checked(record.caseId, now.toISOString());
   return 'waiting';
+}
+
+/**
+ * The watch is over: written first (no release can be written after it, so none lands beside the
+ * deletion), then the case resumed. A release written first wins: it is delivered instead, on this
+ * or the next run.
+ */
+async function handOver(
+  record: CaseRecord,
+  verdict: 'silent' | 'changed',
+  now: Date,
+  renamedTo?: string,
+): Promise<QuarantineVerdict['verdict'] | 'waiting'> {
+  if (!(await quarantineStore().handOver(record.caseId, verdict, now.toISOString(), renamedTo)))
+    return 'waiting';
+  return resume(record, { verdict });
+}
+
+/**
+ * A release asked for during the watch (iam-janitor release) that has not reached the workflow
+ * (its SendTaskSuccess failed): the watcher delivers it, so that a stored release is never left
+ * waiting while the quarantine runs on to a deletion. After a trip, the Release or Delete now step
+ * delivers it instead.
+ */
+async function deliverRelease(record: CaseRecord): Promise<QuarantineVerdict['verdict'] | 'waiting'> {
+  const quarantine = record.quarantine!;
+  if (quarantine.decisionDeliveredAt || quarantine.trippedAt || !quarantine.decision) return 'waiting';
+  const verdict = await resume(record, { verdict: 'released', decision: quarantine.decision });
+  await quarantineStore().markChoiceDelivered(record.caseId, clock.now().toISOString());
+  return verdict;
 }
 
 /** Answers the quarantine's wait; the case machine takes it from there. */

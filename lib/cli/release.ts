@@ -13,6 +13,7 @@ import type { CommandIo } from './io';
 import { refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';
 import { explainAwsError } from './report';
 import { callerAccount } from './restore';
+import { loadConfig } from './config-file';
 
 export interface ReleaseFlags {
   readonly case?: unknown;
@@ -50,7 +51,7 @@ export async function runRelease(
       return refusal.code;
     }
     const quarantine = record!.quarantine!;
-    const open = record!.status === 'quarantined' || record!.status === 'quarantine-tripped';
+    const open = WAITING.has(record!.status);
     if (!open && record!.candidate.accountId) {
       const caller = await callerAccount();
       if (caller !== record!.candidate.accountId) {
@@ -82,6 +83,9 @@ export async function runRelease(
   }
 }
 
+/** A case is open while its quarantine waits for the watcher or for a choice; closed once it ended. */
+const WAITING = new Set<CaseRecord['status']>(['quarantined', 'quarantine-tripped']);
+
 function refuse(record: CaseRecord | undefined, caseId: string, table: string) {
   if (!record) return { code: 1, message: `There is no case ${caseId} in ${table}.` };
   const quarantine = record.quarantine;
@@ -100,29 +104,49 @@ function refuse(record: CaseRecord | undefined, caseId: string, table: string) {
       code: 1,
       message: `${record.userName} was deleted when its quarantine ended; nothing to release. Bring it back with: iam-janitor restore --case ${caseId} --table ${table}`,
     };
-  if (quarantine.decision)
+  if (record.status === 'closed') return undefined;
+  // Act is still applying the quarantine: a release now would be undone by the deny attached next.
+  if (!WAITING.has(record.status))
     return {
       code: 1,
-      message: `${quarantine.decision.decidedBy} already chose ${tripChoiceWord(quarantine.decision.decision)} for ${record.userName}; the case carries it out.`,
+      message: `Case ${caseId} is still applying ${record.userName}'s quarantine (status ${record.status}); nothing was changed. Run release again once the case shows quarantined.`,
+    };
+  if (quarantine.verdict)
+    return {
+      code: 1,
+      message: `The watch of ${record.userName}'s quarantine ended (${quarantine.verdict === 'silent' ? 'in silence: the deletion is under way' : 'the user changed: the case is closing'}); nothing was changed. Run release again once the case has closed, if it leaves the user quarantined.`,
+    };
+  const chosen = quarantine.decision;
+  if (chosen && (quarantine.decisionDeliveredAt || chosen.decision !== 'release'))
+    return {
+      code: 1,
+      message: `${chosen.decidedBy} already chose ${tripChoiceWord(chosen.decision)} for ${record.userName}${quarantine.decisionDeliveredAt ? '; the case carries it out' : ', and it has not reached the workflow yet: the one who chose it delivers it by clicking again'}. Nothing was changed.`,
     };
   return undefined;
 }
 
-/** The release as a decision the waiting case carries out: recorded first (first wins), then delivered. */
+/**
+ * The release as a decision the waiting case carries out: recorded first (first wins), then
+ * delivered to the token the case waits on. A release stored earlier and never delivered is
+ * delivered now. One that no workflow can receive (the wait ended as it was written) is taken back.
+ */
 async function releaseThroughWorkflow(record: CaseRecord, table: string, by: string, io: CommandIo) {
-  const decision: DecisionRecord = {
+  const quarantines = new QuarantineStore(documentClient(), table);
+  const stored = record.quarantine?.decision;
+  const decision: DecisionRecord = stored ?? {
     decision: 'release',
     decidedBy: by,
     decidedAt: clock.now().toISOString(),
     reason: 'iam-janitor release',
   };
-  const quarantines = new QuarantineStore(documentClient(), table);
-  const claim = await quarantines.recordTripDecision(record.caseId, decision, true);
-  if (!claim.won) {
-    io.stderr(
-      `The case changed meanwhile (${claim.existing?.status ?? 'gone'}); nothing was changed. Run release again to see where it stands.`,
-    );
-    return 1;
+  if (!stored) {
+    const claim = await quarantines.recordTripDecision(record.caseId, decision, true);
+    if (!claim.won) {
+      io.stderr(
+        `The case changed meanwhile (${claim.existing?.status ?? 'gone'}); nothing was changed. Run release again to see where it stands.`,
+      );
+      return 1;
+    }
   }
   const current = await new CaseStore(documentClient(), table).get(record.caseId);
   const output: QuarantineVerdict | DecisionRecord =
@@ -132,38 +156,67 @@ async function releaseThroughWorkflow(record: CaseRecord, table: string, by: str
       new SendTaskSuccessCommand({ taskToken: current!.taskToken!, output: JSON.stringify(output) }),
     );
   } catch (error) {
+    const name = errorName(error);
+    if (/TaskTimedOut|InvalidToken|TaskDoesNotExist/.test(name)) {
+      await quarantines.retractTripDecision(record.caseId, decision);
+      io.stderr(
+        `The case's wait ended as the release was written (${name}), so no workflow will carry it out: it is taken back and nothing was changed. Run release again: a case that has closed with the user quarantined is released then.`,
+      );
+      return 1;
+    }
     io.stderr(
-      `The release is recorded with the case, but its workflow did not take it (${errorName(error)}): the case's next step carries it out (a retried request delivers it; a deletion due at the end releases instead).`,
+      `The release is recorded with the case, but its workflow did not take it (${name}); nothing was changed yet. Run release again to deliver it${current?.status === 'quarantined' ? ', or the daily watcher delivers it on its next run' : ''}.`,
     );
     return 1;
   }
+  await quarantines.markChoiceDelivered(record.caseId, clock.now().toISOString());
   io.stdout(
     `The release reached case ${record.caseId}: its workflow removes the deny and the tags, and the case ends released.`,
   );
   return 0;
 }
 
-/** A closed case: released here, with these credentials, and the release written to the record. */
+/**
+ * A closed case: released here, with these credentials, and the release written to the record. The
+ * user is found by id (renamed since, it is released under its new name), and the one releasing
+ * must not be the user (its identity tag, read live).
+ */
 async function releaseHere(record: CaseRecord, table: string, by: string, io: CommandIo) {
   const quarantines = new QuarantineStore(documentClient(), table);
-  const over = () => quarantines.recordRelease(record.caseId, by, clock.now().toISOString());
+  const over = async () => {
+    await quarantines.recordRelease(record.caseId, by, clock.now().toISOString());
+    // The case kept the user's open marker while the quarantine held; the user is free now.
+    await new CaseStore(documentClient(), table).release(record.caseId, record.candidate);
+  };
   try {
     const result = await releaseUser({
       iam: iamClient(),
       userName: record.userName,
       userId: record.userId,
       quarantine: record.quarantine!,
+      // The operator named by --by, as a Slack id or an e-mail: never the user it releases.
+      deciders: {
+        identityTagKey: loadConfig().approverIdentityTagKey,
+        people: [{ slackId: by, email: by.includes('@') ? by : '' }],
+      },
       onStep: (step, status) =>
         io.stdout(`  ✓ ${step.description}${status === 'already done' ? ' (already done)' : ''}`),
     });
     await over();
-    io.stdout(`${record.userName} is released: ${result.done.length} changes; every credential works again.`);
+    const renamed = result.userName !== record.userName ? ` (now named ${result.userName})` : '';
+    io.stdout(
+      `${record.userName}${renamed} is released: ${result.done.length} changes; every credential works again.`,
+    );
   } catch (error) {
+    if (errorName(error) === 'SelfDecisionError') {
+      io.stderr((error as Error).message);
+      return 1;
+    }
     if (errorName(error) !== 'UnknownUserError') throw error;
-    // Deleted by hand since: nothing is left to release, and the record stops calling it quarantined.
+    // Deleted by hand since (no user holds its id): nothing is left to release.
     await over();
     io.stdout(
-      `${record.userName} no longer exists: nothing to release. The case now records its quarantine as over.`,
+      `${record.userName} (IAM user ${record.userId}) no longer exists under any name: nothing to release. The case now records its quarantine as over.`,
     );
   }
   return 0;

@@ -67,6 +67,8 @@ export const CONTEXT_GRANTS: readonly AccountGrant[] = [
 export const WATCH_GRANTS: readonly AccountGrant[] = [
   { actions: ['cloudtrail:LookupEvents'], resources: ['*'] },
   { actions: ['iam:GetUser', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed'], resources: ['user'] },
+  // A user whose name is gone is looked up by its id (renamed, or deleted); ListUsers has no resource type.
+  { actions: ['iam:ListUsers'], resources: ['*'] },
 ];
 
 /** The remover: the only grants that change IAM, and never on a protected user. */
@@ -74,7 +76,8 @@ export function removerGrants(config: { protectedTagKey: string; keepUntilTagKey
   const { protectedTagKey, keepUntilTagKey } = config;
   return [
     { actions: USER_READ_ACTIONS, resources: ['user'] },
-    { actions: ['iam:ListVirtualMFADevices'], resources: ['*'] },
+    // ListUsers: a release finds a renamed user by its id. Neither has a resource type.
+    { actions: ['iam:ListVirtualMFADevices', 'iam:ListUsers'], resources: ['*'] },
     // A leftover virtual MFA device is deleted only when its own tag names this user.
     { actions: ['iam:ListMFADeviceTags'], resources: ['mfa'] },
     // The re-check of a user with SSH keys or service-specific credentials: only CloudTrail sees their use.

@@ -66,7 +66,7 @@ describe('iam-janitor release', () => {
     expect(released).toEqual({
       code: 0,
       text: expect.stringContaining(
-        'idle no longer exists: nothing to release. The case now records its quarantine as over.',
+        'idle (IAM user AIDATUJ3LLEAUWYV5EC4Y) no longer exists under any name: nothing to release. The case now records its quarantine as over.',
       ),
     });
     expect(releasedAt).toBeDefined();

@@ -272,10 +272,19 @@ export class CaseStore extends TableItems {
     }
   }
 
-  /** Closes the case, then frees the user for a future case. Both writes are safe to repeat. */
-  async close(caseId: string, subject: CaseSubject, ending: CaseEnding): Promise<void> {
+  /**
+   * Closes the case, then frees the user for a future case, unless `holdUser`: a case that leaves
+   * its user quarantined keeps the marker, so that no second case is opened for a user already
+   * denied everything; `iam-janitor release` frees it. Both writes are safe to repeat.
+   */
+  async close(
+    caseId: string,
+    subject: CaseSubject,
+    ending: CaseEnding,
+    { holdUser = false }: { holdUser?: boolean } = {},
+  ): Promise<void> {
     await this.recordOutcome(caseId, { ...ending, status: 'closed' });
-    await this.release(caseId, subject);
+    if (!holdUser) await this.release(caseId, subject);
   }
 
   /**

@@ -61,6 +61,46 @@ const OUTCOME_WORDS: Record<Outcome, string> = {
   'dry-run': 'not changed: dry run',
 };
 
+/**
+ * A user case that ends after its quarantine began, neither deleted nor released: the deny is still
+ * on the user, so no sentence may say "nothing changed". These words replace the plain ones, and
+ * quarantineLeft (below) says how to release it.
+ */
+const HELD_OUTCOME_WORDS: Partial<Record<Outcome, string>> = {
+  'aborted-active': 'not deleted: they turned out to be active',
+  'aborted-changed': 'not deleted: the user changed during its quarantine',
+  failed: 'not deleted: the case failed',
+};
+
+/**
+ * Whether the case ended with its user still quarantined: the quarantine was (at least in part)
+ * applied, nobody released it, and the user was neither deleted nor lost (a user whose id no
+ * longer exists holds nothing). The weekly summary, the texts and `release` read this one rule.
+ */
+export function quarantineHeld(
+  record: Pick<CaseRecord, 'quarantine' | 'outcome'>,
+  outcome: Outcome | undefined = record.outcome,
+): boolean {
+  const quarantine = record.quarantine;
+  if (!quarantine || quarantine.releasedAt) return false;
+  if (outcome === 'deleted' || outcome === 'released' || outcome === 'dry-run') return false;
+  return !(quarantine.verdict === 'changed' && !quarantine.renamedTo);
+}
+
+/** The name the quarantined user holds now: the case's, or the one it was renamed to. */
+export const quarantinedName = (record: Pick<CaseRecord, 'userName' | 'quarantine'>) =>
+  record.quarantine?.renamedTo ?? record.userName;
+
+/** Where a held quarantine leaves the user, and the one command that takes it off. */
+function quarantineLeft(record: Pick<CaseRecord, 'caseId' | 'userName' | 'quarantine'>): string {
+  const quarantine = record.quarantine!;
+  const name = quarantinedName(record);
+  const renamed = name !== record.userName ? ` (renamed ${name})` : '';
+  return quarantine.appliedAt
+    ? ` The user${renamed} is still quarantined, denied everything by ${quarantine.policyArn}: release it with \`iam-janitor release --case ${record.caseId}\`.`
+    : ` Its quarantine did not complete; \`iam-janitor release --case ${record.caseId}\` takes off whatever of it was applied.`;
+}
+
 /** A credential case is about one credential: its sentences name it, and it, not the user, is kept. */
 const CREDENTIAL_OUTCOME_WORDS: Partial<Record<Outcome, string>> = {
   'aborted-active': 'kept, with nothing changed: it turned out to be in use',
@@ -104,11 +144,12 @@ export const escapeMrkdwn = (text: string) =>
 export function outcomeReply(
   record: Pick<
     CaseRecord,
-    'userName' | 'jiraUrl' | 'jiraKey' | 'candidate' | 'credentialId' | 'decision' | 'quarantine'
+    'caseId' | 'userName' | 'jiraUrl' | 'jiraKey' | 'candidate' | 'credentialId' | 'decision' | 'quarantine'
   >,
   outcome: Outcome,
   detail?: string,
 ): string {
+  const held = quarantineHeld(record, outcome);
   // The reason of the choice that decided the ending: Release or Delete now, after a trip.
   const given = (record.quarantine?.decision ?? record.decision)?.reason;
   const reason =
@@ -117,8 +158,10 @@ export function outcomeReply(
   const ticket = record.jiraUrl ? ` <${record.jiraUrl}|${record.jiraKey}>` : '';
   const words =
     (record.candidate.kind === 'credential' ? CREDENTIAL_OUTCOME_WORDS[outcome] : undefined) ??
+    (held ? HELD_OUTCOME_WORDS[outcome] : undefined) ??
     OUTCOME_WORDS[outcome];
-  return `${escapeMrkdwn(caseSubject(record))} was ${words}.${reason}${ticket}`;
+  const left = held ? escapeMrkdwn(quarantineLeft(record)) : '';
+  return `${escapeMrkdwn(caseSubject(record))} was ${words}.${reason}${left}${ticket}`;
 }
 
 /** The closing Jira comment: outcome, decision, what changed, and where the snapshot is. */
@@ -171,9 +214,9 @@ export function undoAdvice(
   if (outcome === 'dry-run') return 'Nothing to undo: the dry run changed nothing.';
   // A quarantine still in place (tripped and undecided, or a failure after it began) is undone by a release.
   const quarantine = record.quarantine;
-  if (quarantine && !quarantine.releasedAt && outcome !== 'deleted' && outcome !== 'released')
+  if (quarantine && quarantineHeld(record, outcome))
     return quarantine.appliedAt
-      ? `The user is still quarantined (denied everything). Release with: iam-janitor release --case ${record.caseId} --table ${tableName}`
+      ? `The user${quarantine.renamedTo ? ` (renamed ${quarantine.renamedTo})` : ''} is still quarantined (denied everything). Release with: iam-janitor release --case ${record.caseId} --table ${tableName}`
       : `The quarantine did not complete; to take off whatever of it was applied: iam-janitor release --case ${record.caseId} --table ${tableName}`;
   if (record.candidate.kind === 'credential') return `Undo with: ${credentialUndo(record)}`;
   if (outcome === 'deleted')

@@ -87,6 +87,41 @@ export class QuarantineStore extends TableItems {
     return written !== undefined;
   }
 
+  /**
+   * The watch ended without a trip (in silence, or the user changed): the case is handed to the
+   * deletion or to its ending, and from here on no release can be written beside it, so that a
+   * release never lands while the deletion runs. Only while nobody asked for a release: one asked
+   * first is delivered instead. Returns whether this call handed it over.
+   */
+  async handOver(
+    caseId: string,
+    verdict: NonNullable<QuarantineRecord['verdict']>,
+    at: string,
+    renamedTo?: string,
+  ): Promise<boolean> {
+    const written = await this.updateIf(
+      caseId,
+      `SET #q.#verdict = :verdict, #q.#checked = :at${renamedTo ? ', #q.#renamed = :renamed' : ''}`,
+      '#status = :quarantined AND attribute_not_exists(#q.#decision) AND attribute_not_exists(#q.#verdict) AND attribute_not_exists(#q.#tripped)',
+      {
+        '#q': 'quarantine',
+        '#verdict': 'verdict',
+        '#checked': 'lastCheckedAt',
+        '#decision': 'decision',
+        '#tripped': 'trippedAt',
+        '#status': 'status',
+        ...(renamedTo ? { '#renamed': 'renamedTo' } : {}),
+      },
+      {
+        ':verdict': verdict,
+        ':at': at,
+        ':quarantined': 'quarantined',
+        ...(renamedTo ? { ':renamed': renamedTo } : {}),
+      },
+    );
+    return written !== undefined;
+  }
+
   /** After a trip, the case waits for Release or Delete now with this task token. */
   async awaitTripDecision(caseId: string, taskToken: string): Promise<CaseRecord> {
     return this.update(
@@ -116,8 +151,14 @@ export class QuarantineStore extends TableItems {
     const written = await this.updateIf(
       caseId,
       'SET #q.#decision = :decision',
-      `(#status = :tripped${duringWait ? ' OR #status = :quarantined' : ''}) AND attribute_not_exists(#q.#decision)`,
-      { '#q': 'quarantine', '#decision': 'decision', '#status': 'status' },
+      // During the watch, only until the watcher handed the case to its deletion or ending.
+      `(#status = :tripped${duringWait ? ' OR (#status = :quarantined AND attribute_not_exists(#q.#verdict))' : ''}) AND attribute_not_exists(#q.#decision)`,
+      {
+        '#q': 'quarantine',
+        '#decision': 'decision',
+        '#status': 'status',
+        ...(duringWait ? { '#verdict': 'verdict' } : {}),
+      },
       {
         ':decision': decision,
         ':tripped': 'quarantine-tripped',
@@ -125,6 +166,39 @@ export class QuarantineStore extends TableItems {
       },
     );
     return written ? { won: true } : { won: false, existing: await this.read(caseId) };
+  }
+
+  /** The choice reached the waiting workflow (SendTaskSuccess took it): from now on the workflow carries it out. */
+  async markChoiceDelivered(caseId: string, at: string): Promise<void> {
+    await this.update(
+      caseId,
+      'SET #q.#delivered = :at',
+      'attribute_exists(#q.#decision)',
+      { '#q': 'quarantine', '#decision': 'decision', '#delivered': 'decisionDeliveredAt' },
+      { ':at': at },
+    );
+  }
+
+  /**
+   * Takes back a choice no workflow will receive (its wait ended as it was written: Step Functions
+   * refused the token), so that the record never holds a choice that nothing carries out. Only that
+   * very choice, and only while undelivered.
+   */
+  async retractTripDecision(caseId: string, decision: DecisionRecord): Promise<boolean> {
+    const removed = await this.updateIf(
+      caseId,
+      'REMOVE #q.#decision',
+      '#q.#decision.#by = :by AND #q.#decision.#at = :at AND attribute_not_exists(#q.#delivered)',
+      {
+        '#q': 'quarantine',
+        '#decision': 'decision',
+        '#by': 'decidedBy',
+        '#at': 'decidedAt',
+        '#delivered': 'decisionDeliveredAt',
+      },
+      { ':by': decision.decidedBy, ':at': decision.decidedAt },
+    );
+    return removed !== undefined;
   }
 
   /** The deny policy and the tags are gone: who released the user, and when. Written once. */

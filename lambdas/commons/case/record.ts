@@ -44,8 +44,17 @@ export interface QuarantineRecord {
   readonly trippedAt?: string;
   /** The thread message that showed the attempts, with Release and Delete now. */
   readonly tripMessageTs?: string;
-  /** After a trip: Release or Delete now (first wins). */
+  /**
+   * How the watch ended when nothing tripped it: in silence (handed to the deletion) or with the
+   * user changed. Written once, before the case is resumed; no release is written after it.
+   */
+  readonly verdict?: 'silent' | 'changed';
+  /** The user's name when the watch found it renamed (the same user id under another name). */
+  readonly renamedTo?: string;
+  /** After a trip (or asked for during the watch): Release or Delete now (first wins). */
   readonly decision?: DecisionRecord;
+  /** When the waiting workflow took that choice; without it, nothing has carried it out. */
+  readonly decisionDeliveredAt?: string;
   readonly releasedAt?: string;
   readonly releasedBy?: string;
 }
