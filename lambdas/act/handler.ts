@@ -25,9 +25,11 @@ import {
   actOnCredential,
   credentialIdsOf,
   type CaseExpectations,
+  operatorDecider,
   type Deciders,
   type Snapshot,
 } from './removal';
+import { SLACK_USER_ID } from '../commons/config/schema';
 import { nonEmpty } from '../commons/runtime/validate';
 import { quarantineUser, releaseUser } from './quarantine';
 import { denyAllPolicyArn } from '../commons/iam/tags';
@@ -220,13 +222,20 @@ function decidersOf(config: JanitorConfig, decision: DecisionRecord, afterTrip?:
   return {
     identityTagKey: config.approverIdentityTagKey,
     people: [
-      { slackId: decision.decidedBy, email: decision.decidedByEmail },
-      ...(decision.firstApprover
-        ? [{ slackId: decision.firstApprover, email: decision.firstApproverEmail }]
-        : []),
-      ...(afterTrip ? [{ slackId: afterTrip.decidedBy, email: afterTrip.decidedByEmail }] : []),
+      person(decision.decidedBy, decision.decidedByEmail),
+      ...(decision.firstApprover ? [person(decision.firstApprover, decision.firstApproverEmail)] : []),
+      ...(afterTrip ? [person(afterTrip.decidedBy, afterTrip.decidedByEmail)] : []),
     ],
   };
+}
+
+/**
+ * A decider as the self-decision rule weighs them: a Slack user with the e-mail Slack gave (none:
+ * unknown, which refuses an e-mail identity tag), or an operator's `iam-janitor release --by NAME`.
+ */
+function person(decidedBy: string, email: string | undefined): Deciders['people'][number] {
+  if (email !== undefined || SLACK_USER_ID.test(decidedBy)) return { slackId: decidedBy, email };
+  return operatorDecider(decidedBy);
 }
 
 /** What the case saw of the user, which the live user must still match before anything changes. */

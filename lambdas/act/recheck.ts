@@ -62,6 +62,15 @@ export function refuseSelfDecision(user: { userName: string; tags: Tags }, decid
   }
 }
 
+/**
+ * An operator as a decider (`iam-janitor release --by NAME`): no Slack user, so NAME is their
+ * e-mail when it is one, and matches no other e-mail identity.
+ */
+export const operatorDecider = (name: string): Deciders['people'][number] => ({
+  slackId: name,
+  email: name.includes('@') ? name : '',
+});
+
 /** A different user id under the same name: the person the approver decided about is gone. */
 export function verifyIdentity(plan: Pick<Snapshot, 'userName' | 'userId'>, expectedUserId: string): void {
   if (plan.userId !== expectedUserId) {

@@ -9,6 +9,7 @@ import { documentClient, iamClient, sfnClient } from '../../lambdas/commons/runt
 import { clock } from '../../lambdas/commons/runtime/clock';
 import { errorName } from '../../lambdas/commons/runtime/errors';
 import { releaseSteps, releaseUser } from '../../lambdas/act/quarantine';
+import { operatorDecider } from '../../lambdas/act/recheck';
 import type { CommandIo } from './io';
 import { refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';
 import { explainAwsError } from './report';
@@ -194,11 +195,8 @@ async function releaseHere(record: CaseRecord, table: string, by: string, io: Co
       userName: record.userName,
       userId: record.userId,
       quarantine: record.quarantine!,
-      // The operator named by --by, as a Slack id or an e-mail: never the user it releases.
-      deciders: {
-        identityTagKey: loadConfig().approverIdentityTagKey,
-        people: [{ slackId: by, email: by.includes('@') ? by : '' }],
-      },
+      // The operator named by --by: never the user it releases.
+      deciders: { identityTagKey: loadConfig().approverIdentityTagKey, people: [operatorDecider(by)] },
       onStep: (step, status) =>
         io.stdout(`  ✓ ${step.description}${status === 'already done' ? ' (already done)' : ''}`),
     });

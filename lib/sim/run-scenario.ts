@@ -26,6 +26,7 @@ import {
 export type { SimulationDetail, SimulationReport, SweepSummary } from './scenario-report';
 export { SIM_BASE_CONFIG } from './scenario-report';
 import { DAY_MS } from '../../lambdas/commons/runtime/time';
+import { accountAfter } from './account-after';
 
 export interface RunScenarioOptions {
   /** Delays every Lambda handler: the proof that the outcome does not depend on speed. */
@@ -76,6 +77,7 @@ export async function runScenario(
           [...run.account.users.keys()].map((name) => (run.accountId ? `${run.accountId}/${name}` : name)),
         )
         .sort(),
+      accountAfter: accountAfter(runs),
       ...(scenario.offboard.length > 0 ? { offboardRefused: offboarding.refused } : {}),
       ...(later.sweeps.length > 0 ? { laterSweeps: later.sweeps } : {}),
     };

@@ -1,3 +1,4 @@
+import type { UserAfter } from './account-after';
 import type { QuarantineAttempt, QuarantineRecord } from '../../lambdas/commons/case/record';
 import type { CaseRecord } from '../../lambdas/commons/case/case-store';
 import type { Outcome } from '../../lambdas/commons/contracts';
@@ -62,6 +63,8 @@ export interface SimulationReport {
     };
   }[];
   readonly remainingUsers: string[];
+  /** What IAM holds of each user left, by name (organization: `<accountId>/<userName>`). */
+  readonly accountAfter: Record<string, UserAfter>;
   /** Offboardings refused before any case started (a protected, exempt or unknown user). */
   readonly offboardRefused?: { userName: string; reason: string }[];
 }

@@ -197,6 +197,15 @@ describe('an ending after the quarantine began', () => {
       'is still quarantined, denied everything by arn:aws:iam::aws:policy/AWSDenyAll',
     );
     expect(held!.policies).toContain(AWS_DENY_ALL);
+    // simulate --json's accountAfter reads IAM as it stands at the end: the deny and both keys.
+    expect(detail.report.accountAfter.idle).toMatchObject({
+      attachedPolicyArns: [AWS_DENY_ALL],
+      tags: {
+        'iam-janitor:quarantined-at': expect.any(String),
+        'iam-janitor:quarantine-ends': expect.any(String),
+      },
+    });
+    expect(detail.report.accountAfter.idle!.activeCredentials).toHaveLength(3);
     expect(openBefore).toEqual(['idle']);
     expect(openAfter).toEqual([]);
   });

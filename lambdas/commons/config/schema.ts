@@ -3,7 +3,7 @@ import * as v from 'valibot';
 /** The keys of iam-janitor's config, each with its default and rule, and the rules across keys. */
 
 const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{8,}$/;
-const SLACK_USER_ID = /^[UW][A-Z0-9]{8,}$/;
+export const SLACK_USER_ID = /^[UW][A-Z0-9]{8,}$/;
 const SLACK_TEAM_ID = /^T[A-Z0-9]{8,}$/;
 const SLACK_APP_ID = /^A[A-Z0-9]{8,}$/;
 const SLACK_ENTERPRISE_ID = /^E[A-Z0-9]{8,}$/;
