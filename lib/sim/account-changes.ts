@@ -132,3 +132,18 @@ export function changeDuringApproval(
     for (const group of change.groups) account.groups.add(group);
   }
 }
+
+/**
+ * An admin's UpdateUser --new-user-name: the same user (its id, credentials, policies, groups and
+ * tags) under a new name and ARN. IAM refuses a name another user holds, in any letter case.
+ */
+export function renameUser(account: SimAccount, user: SimUser, newName: string): void {
+  const holder = [...account.users.values()].find(
+    (other) => other !== user && other.userName.toLowerCase() === newName.toLowerCase(),
+  );
+  if (holder) throw new Error(`renameTo: ${newName} is already the name of another user`);
+  account.users.delete(user.userName);
+  user.arn = `${user.arn.slice(0, user.arn.length - user.userName.length)}${newName}`;
+  user.userName = newName;
+  account.users.set(newName, user);
+}

@@ -1,5 +1,6 @@
 import { caseHistory, caseStore, iamClient } from '../../lambdas/commons/runtime/clients';
 import { main } from '../../lib/cli/main';
+import { renameUser } from '../../lib/sim/account-changes';
 import type { Simulation } from '../../lib/sim/engine';
 import { named } from '../../lib/sim/machines';
 import { runScenario } from '../../lib/sim/run-scenario';
@@ -219,14 +220,7 @@ describe('an ending after the quarantine began', () => {
         let day = 0;
         sim.runWatcher = async () => {
           // An admin renames the user on day 3: UpdateUser keeps the id, the policies and the tags.
-          if (++day === 3) {
-            const users = sim.aws.account.users;
-            const user = users.get('idle')!;
-            users.delete('idle');
-            user.userName = 'idle-renamed';
-            user.arn = user.arn.replace(/\/idle$/, '/idle-renamed');
-            users.set('idle-renamed', user);
-          }
+          if (++day === 3) renameUser(sim.aws.account, sim.aws.account.users.get('idle')!, 'idle-renamed');
           return watch();
         };
       },
