@@ -16,7 +16,8 @@ import { userEventsSince } from '../commons/cloudtrail/lookup';
 import { decisionSchema, isIrreversible, type DecisionRecord } from '../commons/contracts';
 import { janitorConfig } from '../commons/config/env';
 import { clock } from '../commons/runtime/clock';
-import { errorName, TwoPersonRuleError } from '../commons/runtime/errors';
+import { errorName, TwoPersonRuleError, UserChangedError } from '../commons/runtime/errors';
+import { locateUser } from '../commons/iam/user-by-id';
 import { taskHandler } from '../commons/runtime/handler';
 import { metrics, MetricName } from '../commons/runtime/observability';
 import { SerialLimiter, LOOKUP_GAP_MS } from '../commons/cloudtrail/rate-limiter';
@@ -169,14 +170,31 @@ async function carryOut(
       };
     return result;
   } catch (error) {
-    // A retry that finds the user already gone, with the snapshot stored, finished the deletion before.
+    // The name is gone: a retry that finished the deletion before, or an admin's rename. IAM
+    // knows the user by its id, so it is looked up by it before the case says it was deleted.
     if (errorName(error) === 'UnknownUserError' && decision.decision === 'delete' && record.snapshot) {
+      await refuseRenamed(acting);
       return { outcome: 'deleted', planned: [], done: step === 'decision' ? (record.removed ?? []) : [] };
     }
+    if (errorName(error) === 'UserChangedError') await refuseRenamed(acting);
     metrics.addMetric(MetricName.RemovalFailures, MetricUnit.Count, 1);
     metrics.publishStoredMetrics();
     throw error;
   }
+}
+
+/**
+ * A user renamed since the case read it (UpdateUser keeps the id, the credentials and a quarantine's
+ * deny) is not deleted under its new name: the approvers decided on the user as they saw it. The
+ * case ends aborted-changed, and its record names the new name, where the quarantine still holds.
+ */
+async function refuseRenamed({ record, iam }: Acting): Promise<void> {
+  const where = await locateUser(iam, record.userName, record.userId);
+  if (where.state !== 'renamed') return;
+  if (record.quarantine) await quarantineStore().noteRenamed(record.caseId, where.userName);
+  throw new UserChangedError(
+    `${record.userName} was renamed ${where.userName} (the same IAM user ${record.userId}) after the decision; nothing was deleted.`,
+  );
 }
 
 async function actOnCredentialCase(

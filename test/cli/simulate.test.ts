@@ -74,7 +74,11 @@ describe('iam-janitor simulate', () => {
       'judy',
       'mallory',
     ]);
-    expect(Object.keys(report).sort()).toEqual(['cases', 'remainingUsers', 'sweep']);
+    expect(Object.keys(report).sort()).toEqual(['accountAfter', 'cases', 'remainingUsers', 'sweep']);
+    // What IAM holds at the end, user by user: carol, disabled, has no way in left.
+    expect(Object.keys(report.accountAfter)).toEqual(report.remainingUsers);
+    expect(report.accountAfter.carol.activeCredentials).toEqual([]);
+    expect(report.accountAfter.dave.activeCredentials.length).toBeGreaterThan(0);
   });
 
   it('leaves the kept users untouched in the stand-in', async () => {

@@ -122,6 +122,17 @@ export class QuarantineStore extends TableItems {
     return written !== undefined;
   }
 
+  /** The user's id was found under another name (an admin's rename): where the quarantine now holds. */
+  async noteRenamed(caseId: string, userName: string): Promise<void> {
+    await this.update(
+      caseId,
+      'SET #q.#renamed = :name',
+      'attribute_exists(#q)',
+      { '#q': 'quarantine', '#renamed': 'renamedTo' },
+      { ':name': userName },
+    );
+  }
+
   /** After a trip, the case waits for Release or Delete now with this task token. */
   async awaitTripDecision(caseId: string, taskToken: string): Promise<CaseRecord> {
     return this.update(
