@@ -2,14 +2,24 @@ import { Aws, Fn, Stack } from 'aws-cdk-lib';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import { Construct } from 'constructs';
 import type { JanitorConfig } from '../../lambdas/commons/config/config';
-import {
-  ALIAS_GRANTS,
-  CONTEXT_GRANTS,
-  INVENTORY_GRANTS,
-  policyStatement,
-  removerGrants,
-  type AccountGrant,
-} from './account-grants';
+import { ALIAS_GRANTS, policyStatement, type AccountGrant } from './account-grants';
+import { LAMBDAS } from './lambdas';
+
+/**
+ * What a member role holds: the account grants of every function that assumes it, read from the
+ * one registry (lib/infra/lambdas.ts), so that a call a function gains in account mode is granted
+ * in organization mode too. Two functions' identical grants are written once.
+ */
+export function grantsOfRole(access: 'reader' | 'remover', config: JanitorConfig): AccountGrant[] {
+  const grants = Object.values(LAMBDAS)
+    .filter((spec) => spec.memberRole === access)
+    .flatMap((spec) => spec.accountGrants?.(config) ?? []);
+  const seen = new Set<string>();
+  return grants.filter((grant) => {
+    const key = JSON.stringify(grant);
+    return !seen.has(key) && Boolean(seen.add(key));
+  });
+}
 
 /** The member roles' CloudFormation parameters: who may assume each role. */
 export const MEMBER_PARAMETERS = {
@@ -82,12 +92,12 @@ export function memberRolesTemplate(config: JanitorConfig): Record<string, unkno
       ReaderRole: role(
         'reader',
         'iam-janitor: the credential report, user details and CloudTrail lookups, read-only',
-        [...INVENTORY_GRANTS, ...ALIAS_GRANTS, ...CONTEXT_GRANTS],
+        [...grantsOfRole('reader', config), ...ALIAS_GRANTS],
       ),
       RemoverRole: role(
         'remover',
         'iam-janitor: removes, disables or keeps a user after an approver decided, never a protected one',
-        removerGrants(config),
+        grantsOfRole('remover', config),
       ),
     },
   };

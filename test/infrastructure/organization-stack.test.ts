@@ -113,6 +113,30 @@ describe('the organization hub stack', () => {
     expect(remover).not.toMatch(/Inventory|GatherContext|WatchQuarantine/);
   });
 
+  it('lets the quarantine watcher make, through the reader role, every call it makes in account mode', () => {
+    // Written out from lambdas/watch-quarantine: the user, its keys' last use, a renamed user found
+    // by its id among all users, and CloudTrail.
+    const watcherCalls = [
+      'iam:GetUser',
+      'iam:ListAccessKeys',
+      'iam:GetAccessKeyLastUsed',
+      'iam:ListUsers',
+      'cloudtrail:LookupEvents',
+    ];
+    type Statement = { Effect: string; Action: string[] };
+    const member = memberRolesTemplate(parseConfig(orgConfig)) as {
+      Resources: Record<
+        string,
+        { Properties: { Policies: { PolicyDocument: { Statement: Statement[] } }[] } }
+      >;
+    };
+    const readerActions =
+      member.Resources.ReaderRole!.Properties.Policies[0]!.PolicyDocument.Statement.filter(
+        (statement) => statement.Effect === 'Allow',
+      ).flatMap((statement) => statement.Action);
+    expect(readerActions).toEqual(expect.arrayContaining(watcherCalls));
+  });
+
   it('gives the hub functions no IAM actions of their own: only the member role each needs, inside the organization', () => {
     const policies = template().findResources('AWS::IAM::Policy');
     const statements = Object.entries(policies).flatMap(([id, policy]) =>
