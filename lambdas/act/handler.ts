@@ -69,6 +69,9 @@ export const handler = taskHandler(
     log.appendKeys({ userName: record.userName, ...(member ? { accountId: member.accountId } : {}) });
     // The approvers' decision is the one the two-person rule weighs; Release or Delete now follows it.
     const approved = step === 'decision' ? decision : record.decision;
+    // Each step's changes follow the earlier ones (a quarantine's, then the deletion's) in the record.
+    const earlier = step === 'decision' ? [] : (record.removed ?? []);
+    const doneNow: string[] = [];
     if (!approved) throw new Error(`Case ${caseId} holds no approved decision; nothing was changed.`);
     requireTwoApprovers(config, record, approved);
     const acting: Acting = {
@@ -83,12 +86,21 @@ export const handler = taskHandler(
         await store.saveSnapshot(caseId, snapshot, clock.now().toISOString());
         acting.snapshotSaved = true;
       },
-      onStep: (done, status) => log.info('step', { step: done.description, status }),
+      onStep: (done, status) => {
+        doneNow.push(done.description);
+        log.info('step', { step: done.description, status });
+      },
     };
-    const result = await carryOut(acting, decision, step);
-    // Each step's changes follow the earlier ones (a quarantine's, then the deletion's) in the record.
-    const removed = step === 'decision' ? result.done : [...(record.removed ?? []), ...result.done];
-    await store.recordRemoval(caseId, { removed, planned: result.planned });
+    let result;
+    try {
+      result = await carryOut(acting, decision, step);
+    } catch (error) {
+      // What a failing run changed is recorded before it fails: the record never says "nothing changed".
+      if (doneNow.length > 0)
+        await store.recordInterrupted(caseId, { removed: [...earlier, ...doneNow], interrupted: doneNow });
+      throw error;
+    }
+    await store.recordRemoval(caseId, { removed: [...earlier, ...result.done], planned: result.planned });
     return { ...result, snapshotSaved: acting.snapshotSaved };
   },
 );

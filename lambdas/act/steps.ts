@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { isActiveCredential as isActive, type Snapshot } from '../commons/iam/snapshot';
 import { DISABLED_AT_TAG_KEY, MFA_OWNER_TAG_KEY } from '../commons/iam/tags';
+import { detachPolicyText } from '../commons/case/outcome';
 import { DAY_MS } from '../commons/runtime/time';
 
 /**
@@ -101,7 +102,7 @@ export function deletionSteps(plan: Snapshot, leftoverVirtualMfa: readonly strin
   }
   for (const PolicyArn of plan.managedPolicies) {
     steps.push({
-      description: `detach managed policy ${PolicyArn}`,
+      description: detachPolicyText(PolicyArn),
       run: (iam) => iam.send(new DetachUserPolicyCommand({ UserName, PolicyArn })),
     });
   }

@@ -1,6 +1,6 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import type { CaseRecord } from '../../lambdas/commons/case/record';
-import { quarantineText, tripChoiceWord } from '../../lambdas/commons/case/outcome';
+import { quarantineText, releaseText, tripChoiceWord } from '../../lambdas/commons/case/outcome';
 import { CaseStore } from '../../lambdas/commons/case/case-store';
 import { QuarantineStore } from '../../lambdas/commons/case/quarantine-store';
 import type { QuarantineVerdict } from '../../lambdas/commons/case-state';
@@ -100,6 +100,11 @@ function refuse(record: CaseRecord | undefined, caseId: string, table: string) {
       code: 0,
       message: `${record.userName} was already released at ${quarantine.releasedAt} by ${quarantine.releasedBy ?? 'unknown'}; nothing was changed.`,
     };
+  if (quarantine.userGoneAt)
+    return {
+      code: 0,
+      message: `IAM user ${record.userId} (${record.userName}) was found deleted at ${quarantine.userGoneAt}: nothing is left to release; nothing was changed.`,
+    };
   if (record.outcome === 'deleted')
     return {
       code: 1,
@@ -184,11 +189,8 @@ async function releaseThroughWorkflow(record: CaseRecord, table: string, by: str
  */
 async function releaseHere(record: CaseRecord, table: string, by: string, io: CommandIo) {
   const quarantines = new QuarantineStore(documentClient(), table);
-  const over = async () => {
-    await quarantines.recordRelease(record.caseId, by, clock.now().toISOString());
-    // The case kept the user's open marker while the quarantine held; the user is free now.
-    await new CaseStore(documentClient(), table).release(record.caseId, record.candidate);
-  };
+  // The case kept the user's open marker while the quarantine held; the user is free now.
+  const freeUser = () => new CaseStore(documentClient(), table).release(record.caseId, record.candidate);
   try {
     const result = await releaseUser({
       iam: iamClient(),
@@ -200,21 +202,22 @@ async function releaseHere(record: CaseRecord, table: string, by: string, io: Co
       onStep: (step, status) =>
         io.stdout(`  ✓ ${step.description}${status === 'already done' ? ' (already done)' : ''}`),
     });
-    await over();
+    await quarantines.recordRelease(record.caseId, by, clock.now().toISOString());
+    await freeUser();
     const renamed = result.userName !== record.userName ? ` (now named ${result.userName})` : '';
-    io.stdout(
-      `${record.userName}${renamed} is released: ${result.done.length} changes; every credential works again.`,
-    );
+    io.stdout(`${record.userName}${renamed} is released: ${releaseText(record)}.`);
   } catch (error) {
     if (errorName(error) === 'SelfDecisionError') {
       io.stderr((error as Error).message);
       return 1;
     }
     if (errorName(error) !== 'UnknownUserError') throw error;
-    // Deleted by hand since (no user holds its id): nothing is left to release.
-    await over();
+    // Deleted by someone else since (no user holds its id): nothing is left to release, and the
+    // record says so rather than that somebody released it.
+    await quarantines.recordUserGone(record.caseId, clock.now().toISOString());
+    await freeUser();
     io.stdout(
-      `${record.userName} (IAM user ${record.userId}) no longer exists under any name: nothing to release. The case now records its quarantine as over.`,
+      `${record.userName} (IAM user ${record.userId}) no longer exists under any name: nothing to release. The case now records the user as gone.`,
     );
   }
   return 0;

@@ -1,3 +1,4 @@
+import type { QuarantineRecord } from '../../lambdas/commons/case/record';
 import { caseHistory, iamClient } from '../../lambdas/commons/runtime/clients';
 import { DAY_MS } from '../../lambdas/commons/runtime/time';
 import { main } from '../../lib/cli/main';
@@ -47,9 +48,10 @@ describe('iam-janitor release', () => {
     expect(again.text).toMatch(/^idle was already released at .* by alice; nothing was changed\.$/);
   });
 
-  it('marks the quarantine over when the user was deleted by hand since, with nothing to release', async () => {
+  it('records the user as gone, not as released, when someone else deleted it since', async () => {
     let released!: { code: number; text: string };
-    let releasedAt: string | undefined;
+    let quarantine: QuarantineRecord | undefined;
+    let again!: { code: number; text: string };
     await runScenario(
       oneUser({
         quarantineAttempts: { idle: [{ at: '2026-11-23T02:00:00Z', credential: 'AKIAIDLE000000000001' }] },
@@ -59,17 +61,23 @@ describe('iam-janitor release', () => {
           const caseId = (await caseHistory().listCases())[0]!.caseId;
           sim.aws.account.users.delete('idle');
           released = await run(['--case', caseId, '--by', 'alice']);
-          releasedAt = (await sim.caseRecord(caseId))?.quarantine?.releasedAt;
+          quarantine = (await sim.caseRecord(caseId))?.quarantine;
+          again = await run(['--case', caseId]);
         },
       },
     );
     expect(released).toEqual({
       code: 0,
       text: expect.stringContaining(
-        'idle (IAM user AIDATUJ3LLEAUWYV5EC4Y) no longer exists under any name: nothing to release. The case now records its quarantine as over.',
+        'idle (IAM user AIDATUJ3LLEAUWYV5EC4Y) no longer exists under any name: nothing to release. The case now records the user as gone.',
       ),
     });
-    expect(releasedAt).toBeDefined();
+    // Nobody released it: alice's name is not written as its releaser.
+    expect(quarantine?.releasedAt).toBeUndefined();
+    expect(quarantine?.releasedBy).toBeUndefined();
+    expect(quarantine?.userGoneAt).toBeDefined();
+    expect(again.code).toBe(0);
+    expect(again.text).toMatch(/was found deleted at .*: nothing is left to release; nothing was changed\.$/);
   });
 
   it('refuses a user deleted after its quarantine, and an unknown case, saying what to do instead', async () => {

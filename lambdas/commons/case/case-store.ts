@@ -140,6 +140,11 @@ export class CaseStore extends TableItems {
     return this.set(caseId, { removed: steps.removed, planned: steps.planned });
   }
 
+  /** A run failed after these changes: they join what was removed, and say the run was cut short. */
+  recordInterrupted(caseId: string, steps: { readonly removed: string[]; readonly interrupted: string[] }) {
+    return this.set(caseId, { removed: steps.removed, interruptedSteps: steps.interrupted });
+  }
+
   recordReminder(caseId: string, at: string, reminders: number): Promise<void> {
     return this.set(caseId, { lastReminderAt: at, reminders });
   }

@@ -78,13 +78,39 @@ const HELD_OUTCOME_WORDS: Partial<Record<Outcome, string>> = {
  * longer exists holds nothing). The weekly summary, the texts and `release` read this one rule.
  */
 export function quarantineHeld(
-  record: Pick<CaseRecord, 'quarantine' | 'outcome'>,
+  record: Pick<CaseRecord, 'quarantine' | 'outcome' | 'interruptedSteps'>,
   outcome: Outcome | undefined = record.outcome,
 ): boolean {
   const quarantine = record.quarantine;
-  if (!quarantine || quarantine.releasedAt) return false;
+  if (!quarantine || quarantine.releasedAt || quarantine.userGoneAt) return false;
   if (outcome === 'deleted' || outcome === 'released' || outcome === 'dry-run') return false;
+  // A deletion cut short after it took the deny off left the user partly removed, not quarantined.
+  if (record.interruptedSteps?.includes(detachPolicyText(quarantine.policyArn))) return false;
   return !(quarantine.verdict === 'changed' && !quarantine.renamedTo);
+}
+
+/** The words of the deletion's step that takes a managed policy off the user (the deny among them). */
+export const detachPolicyText = (policyArn: string) => `detach managed policy ${policyArn}`;
+
+/** The changes a run made before it failed: a failed case with any is not "not changed". */
+const interruptedCount = (record: Pick<CaseRecord, 'interruptedSteps'>) =>
+  record.interruptedSteps?.length ?? 0;
+
+function interruptedWords(record: Pick<CaseRecord, 'interruptedSteps'>, outcome: Outcome) {
+  const count = interruptedCount(record);
+  if (outcome !== 'failed' || count === 0) return undefined;
+  return `partly changed: the case failed after ${count} change${count === 1 ? '' : 's'}, listed in the ticket`;
+}
+
+/** What a release takes off and leaves, whoever attached the deny and whatever a failed run removed. */
+export function releaseText(record: Pick<CaseRecord, 'quarantine' | 'interruptedSteps'>): string {
+  const quarantine = record.quarantine!;
+  const taken = quarantine.attachedByJanitor
+    ? 'the deny-all policy and the quarantine tags are removed'
+    : `the quarantine tags are removed; ${quarantine.policyArn} stays, as it was on the user before the quarantine`;
+  if (interruptedCount(record) > 0)
+    return `${taken}; what the interrupted run removed (listed in the ticket) is not brought back`;
+  return quarantine.attachedByJanitor ? `${taken}, and every credential works again` : taken;
 }
 
 /** The name the quarantined user holds now: the case's, or the one it was renamed to. */
@@ -92,13 +118,19 @@ export const quarantinedName = (record: Pick<CaseRecord, 'userName' | 'quarantin
   record.quarantine?.renamedTo ?? record.userName;
 
 /** Where a held quarantine leaves the user, and the one command that takes it off. */
-function quarantineLeft(record: Pick<CaseRecord, 'caseId' | 'userName' | 'quarantine'>): string {
+function quarantineLeft(
+  record: Pick<CaseRecord, 'caseId' | 'userName' | 'quarantine' | 'interruptedSteps'>,
+): string {
   const quarantine = record.quarantine!;
   const name = quarantinedName(record);
   const renamed = name !== record.userName ? ` (renamed ${name})` : '';
-  return quarantine.appliedAt
-    ? ` The user${renamed} is still quarantined, denied everything by ${quarantine.policyArn}: release it with \`iam-janitor release --case ${record.caseId}\`.`
-    : ` Its quarantine did not complete; \`iam-janitor release --case ${record.caseId}\` takes off whatever of it was applied.`;
+  if (!quarantine.appliedAt)
+    return ` Its quarantine did not complete; \`iam-janitor release --case ${record.caseId}\` takes off whatever of it was applied.`;
+  const cut =
+    interruptedCount(record) > 0
+      ? ' The deletion was cut short after it removed part of the user; a release does not bring that back.'
+      : '';
+  return ` The user${renamed} is still quarantined, denied everything by ${quarantine.policyArn}: release it with \`iam-janitor release --case ${record.caseId}\`.${cut}`;
 }
 
 /** A credential case is about one credential: its sentences name it, and it, not the user, is kept. */
@@ -144,7 +176,15 @@ export const escapeMrkdwn = (text: string) =>
 export function outcomeReply(
   record: Pick<
     CaseRecord,
-    'caseId' | 'userName' | 'jiraUrl' | 'jiraKey' | 'candidate' | 'credentialId' | 'decision' | 'quarantine'
+    | 'caseId'
+    | 'userName'
+    | 'jiraUrl'
+    | 'jiraKey'
+    | 'candidate'
+    | 'credentialId'
+    | 'decision'
+    | 'quarantine'
+    | 'interruptedSteps'
   >,
   outcome: Outcome,
   detail?: string,
@@ -157,6 +197,10 @@ export function outcomeReply(
     (given ? ` The approver's reason: ${escapeMrkdwn(sentence(given))}` : '');
   const ticket = record.jiraUrl ? ` <${record.jiraUrl}|${record.jiraKey}>` : '';
   const words =
+    interruptedWords(record, outcome) ??
+    (outcome === 'released' && record.quarantine
+      ? `released from quarantine: ${releaseText(record)}`
+      : undefined) ??
     (record.candidate.kind === 'credential' ? CREDENTIAL_OUTCOME_WORDS[outcome] : undefined) ??
     (held ? HELD_OUTCOME_WORDS[outcome] : undefined) ??
     OUTCOME_WORDS[outcome];
@@ -207,7 +251,10 @@ export function outcomeComment(
  * refuses one that still exists, so it is offered after a deletion only.
  */
 export function undoAdvice(
-  record: Pick<CaseRecord, 'caseId' | 'userName' | 'credentialId' | 'candidate' | 'snapshot' | 'quarantine'>,
+  record: Pick<
+    CaseRecord,
+    'caseId' | 'userName' | 'credentialId' | 'candidate' | 'snapshot' | 'quarantine' | 'interruptedSteps'
+  >,
   outcome: Outcome,
   tableName: string,
 ): string {
@@ -219,6 +266,8 @@ export function undoAdvice(
       ? `The user${quarantine.renamedTo ? ` (renamed ${quarantine.renamedTo})` : ''} is still quarantined (denied everything). Release with: iam-janitor release --case ${record.caseId} --table ${tableName}`
       : `The quarantine did not complete; to take off whatever of it was applied: iam-janitor release --case ${record.caseId} --table ${tableName}`;
   if (record.candidate.kind === 'credential') return `Undo with: ${credentialUndo(record)}`;
+  if (outcome === 'failed' && interruptedCount(record) > 0)
+    return 'The run stopped partway and the user still exists, so restore (which recreates a deleted user) does not apply: the snapshot holds the user as it was, and the Done list above is what to bring back by hand.';
   if (outcome === 'deleted')
     return `Restore with: iam-janitor restore --case ${record.caseId} --table ${tableName}${record.candidate.accountId ? `, with credentials of account ${record.candidate.accountId}` : ''}`;
   if (outcome === 'disabled') {
@@ -270,7 +319,9 @@ export function quarantineText(quarantine: QuarantineRecord): string {
     : '';
   const released = quarantine.releasedAt
     ? ` Released at ${formatTime(quarantine.releasedAt)} by ${quarantine.releasedBy ?? 'unknown'}.`
-    : '';
+    : quarantine.userGoneAt
+      ? ` At ${formatTime(quarantine.userGoneAt)} no IAM user held its id under any name (deleted by someone else): nothing was left to release.`
+      : '';
   return (
     `Quarantine: denied everything (${quarantine.policyArn}) from ${formatTime(quarantine.startedAt)} until ${formatTime(quarantine.endsAt)}; ` +
     (attempts.length === 0

@@ -223,6 +223,17 @@ export class QuarantineStore extends TableItems {
     );
   }
 
+  /** A release found no user with the case's id: deleted by someone else, nothing left to release. */
+  async recordUserGone(caseId: string, at: string): Promise<void> {
+    await this.updateIf(
+      caseId,
+      'SET #q.#gone = :at',
+      'attribute_exists(#q) AND attribute_not_exists(#q.#released) AND attribute_not_exists(#q.#gone)',
+      { '#q': 'quarantine', '#gone': 'userGoneAt', '#released': 'releasedAt' },
+      { ':at': at },
+    );
+  }
+
   private async read(caseId: string): Promise<CaseRecord> {
     const record = await this.getItem<CaseRecord>(caseKey(caseId));
     if (!record) throw new Error(`Case ${caseId} is not in the case table`);

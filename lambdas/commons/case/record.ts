@@ -57,6 +57,8 @@ export interface QuarantineRecord {
   readonly decisionDeliveredAt?: string;
   readonly releasedAt?: string;
   readonly releasedBy?: string;
+  /** When a release found no user with the case's id under any name: nothing was left to release. */
+  readonly userGoneAt?: string;
 }
 
 export interface CaseRecord {
@@ -91,6 +93,11 @@ export interface CaseRecord {
   readonly snapshotSavedAt?: string;
   readonly quarantine?: QuarantineRecord;
   readonly removed?: string[];
+  /**
+   * The changes of a run that then failed (also in `removed`): the case did not end with nothing
+   * changed, and a quarantine whose deny that run detached no longer holds.
+   */
+  readonly interruptedSteps?: string[];
   /** The steps the remover planned: what a dry run would have done. */
   readonly planned?: string[];
   readonly outcome?: Outcome;

@@ -1,5 +1,5 @@
 import type { CaseRecord } from '../case/case-store';
-import { attemptText, caseSubject, escapeMrkdwn, tripChoiceWord } from '../case/outcome';
+import { attemptText, caseSubject, escapeMrkdwn, releaseText, tripChoiceWord } from '../case/outcome';
 import type { DecisionRecord } from '../contracts';
 import { formatTime } from '../runtime/text';
 import { BLOCK_KIT, button, mrkdwn, type Block, type SlackMessage } from './messages';
@@ -47,7 +47,7 @@ export function tripMessage(record: CaseRecord, approvalTimeoutHours: number): S
           style: 'primary',
           confirm: {
             title: 'Release this user?',
-            text: `The deny-all policy and the quarantine tags are removed from *${escapeMrkdwn(record.userName)}*, and every credential works again at once.`,
+            text: `*${escapeMrkdwn(record.userName)}*: ${escapeMrkdwn(releaseText(record))}.`,
           },
         }),
         button(record, 'delete', {
