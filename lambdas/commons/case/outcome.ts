@@ -274,10 +274,27 @@ export function quarantineText(quarantine: QuarantineRecord): string {
   return (
     `Quarantine: denied everything (${quarantine.policyArn}) from ${formatTime(quarantine.startedAt)} until ${formatTime(quarantine.endsAt)}; ` +
     (attempts.length === 0
-      ? 'no attempt to use its credentials was seen.'
+      ? silenceText(quarantine.lastCheckedAt)
       : `${attempts.length} attempt${attempts.length === 1 ? '' : 's'} to use its credentials: ${attempts.map(attemptText).join('; ')}.`) +
     chosen +
     released
+  );
+}
+
+/**
+ * CloudTrail's usual delay before an event can be looked up: it delivers most within minutes,
+ * and AWS promises no bound, so the last check of a silent quarantine cannot vouch for the last
+ * minutes before it.
+ */
+export const CLOUDTRAIL_DELAY_MINUTES = 15;
+
+/** What a quarantine with no attempt can say: up to when it looked, and what it could not see. */
+function silenceText(lastCheckedAt: string | undefined): string {
+  if (!lastCheckedAt) return 'no attempt to use its credentials was seen.';
+  return (
+    `no attempt to use its credentials was seen up to the last check, at ${formatTime(lastCheckedAt)}. ` +
+    "CloudTrail, the only record of an SSH key's or a service-specific credential's use, usually shows a call " +
+    `within ${CLOUDTRAIL_DELAY_MINUTES} minutes and does not promise to: an attempt in the ${CLOUDTRAIL_DELAY_MINUTES} minutes before that check may not have been seen.`
   );
 }
 
