@@ -1,5 +1,6 @@
 import { quarantineText } from '../../lambdas/commons/case/outcome';
-import type { QuarantineRecord } from '../../lambdas/commons/case/record';
+import type { CaseRecord, QuarantineRecord } from '../../lambdas/commons/case/record';
+import { quarantineStartedText } from '../../lambdas/commons/slack/quarantine-messages';
 
 const silent = {
   policyArn: 'arn:aws:iam::aws:policy/AWSDenyAll',
@@ -26,5 +27,18 @@ describe('what a silent quarantine says it saw', () => {
     const unchecked = { ...silent, lastCheckedAt: undefined } as QuarantineRecord;
     expect(quarantineText(unchecked)).toMatch(/no attempt to use its credentials was seen\.$/);
     expect(quarantineText(unchecked)).not.toContain('last check');
+  });
+});
+
+describe('what the approvers are told when a quarantine begins', () => {
+  it('does not promise that an attempt just before the final check stops the deletion', () => {
+    const record = {
+      userName: 'idle',
+      candidate: { kind: 'user' },
+      quarantine: silent,
+    } as unknown as CaseRecord;
+    expect(quarantineStartedText(record)).toContain(
+      'any attempt stops the deletion and asks you again, except one in the last 15 minutes before the final check, which CloudTrail may not show yet.',
+    );
   });
 });
