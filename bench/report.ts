@@ -265,7 +265,7 @@ function watcherRegionsSection(figures: readonly WatcherRegionsFigure[]): string
   return [
     "### The watcher's regions",
     '',
-    `One daily watch, its reads counted on the stand-in (never timed). A quarantined user with only access keys or a password is read in the ${first.configuredRegions} configured regions (us-east-1 and \`cloudTrailRegions\`): IAM dates those credentials' last use wherever they are tried. A user holding an SSH key or a service-specific credential, which only CloudTrail records and only in the region it was tried in, is read in every region enabled for the account (${first.enabledRegions} here, from one ListRegions call per such user): its LookupEvents calls grow with such users times the enabled regions, and not with the account's users.`,
+    `One daily watch, its reads counted on the stand-in (never timed). A quarantined user with only access keys or a password is read in the ${first.configuredRegions} configured regions (us-east-1 and \`cloudTrailRegions\`): IAM dates those credentials' last use wherever they are tried. A user holding an SSH key or a service-specific credential, which only CloudTrail records and only in the region it was tried in, is read in every region enabled for the account (${first.enabledRegions} here, from one ListRegions call per account and watch): its LookupEvents calls grow with such users times the enabled regions, and not with the account's users.`,
     '',
     '| users in the account | quarantined | of them holding SSH keys or service credentials | LookupEvents | ListRegions | IAM calls |',
     '|---|---|---|---|---|---|',

@@ -43,14 +43,33 @@ export async function holdsUndatedCredentials(iam: IAMClient, userName: string):
   return (service.ServiceSpecificCredentials ?? []).length > 0;
 }
 
+/**
+ * One watch asks each account once, however many of its users hold such credentials; a later
+ * watch asks again, so that a region enabled since is read.
+ */
+const REGIONS_FRESH_MS = 10 * 60_000;
+const listed = new WeakMap<AccountClient, { readonly at: number; readonly regions: Promise<string[]> }>();
+
+function enabledRegionsOnce(account: AccountClient, now: Date): Promise<string[]> {
+  const known = listed.get(account);
+  if (known && Math.abs(now.getTime() - known.at) < REGIONS_FRESH_MS) return known.regions;
+  const regions = enabledRegions(account);
+  listed.set(account, { at: now.getTime(), regions });
+  // A failed listing is not kept: the next user's watch asks again.
+  regions.catch(() => listed.delete(account));
+  return regions;
+}
+
 /** The regions to read: the configured ones, and every enabled one for a user with undated credentials. */
 export async function watchedRegions(
   config: { readonly cloudTrailRegions: readonly string[] },
   everyRegion: boolean,
   account: () => AccountClient,
+  now: Date,
 ): Promise<string[]> {
   const configured = lookupRegions(config);
-  return everyRegion ? [...new Set([...configured, ...(await enabledRegions(account()))])] : configured;
+  if (!everyRegion) return configured;
+  return [...new Set([...configured, ...(await enabledRegionsOnce(account(), now))])];
 }
 
 /** The watcher's CloudTrail reader: the user's events since a date, in the regions above. */
@@ -61,7 +80,7 @@ export function trailEventsIn(
   now: Date,
 ) {
   return async (userName: string, since: Date, everyRegion: boolean): Promise<readonly TrailEvent[]> => {
-    const regions = await watchedRegions(config, everyRegion, account);
+    const regions = await watchedRegions(config, everyRegion, account, now);
     // lookupRegions keeps us-east-1 first and each region once: the list is read as given.
     return (await userEventsSince({ cloudTrailRegions: regions }, access)(userName, since, now)).recentEvents;
   };
