@@ -87,8 +87,9 @@ export function serveAccountApi(
       throw new StandinError('UnknownOperationException', `${path} is not served`, 404);
     const input = JSON.parse(body || '{}') as Record<string, unknown>;
     record.params = { RegionOptStatusContains: String(input.RegionOptStatusContains ?? '') };
+    const answer = JSON.stringify(listRegions(account, input));
     response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(listRegions(account, input)));
+    response.end(answer);
   } catch (error) {
     const failure =
       error instanceof StandinError ? error : new StandinError('InternalServerException', String(error), 500);
