@@ -1,4 +1,7 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { runScenario } from '../../lib/sim/run-scenario';
+import { parseScenario } from '../../lib/sim/scenario';
 import type { Simulation } from '../../lib/sim/engine';
 import { oneUser } from '../helpers/quarantine';
 
@@ -88,5 +91,36 @@ describe('the quarantine sees an attempt in any enabled region', () => {
     expect(detail.report.cases[0]).toMatchObject({ outcome: 'deleted', quarantine: { attempts: [] } });
     // IAM dates an access key's and a password's attempts wherever they happen: no region list needed
     expect(reads).toEqual({ listRegions: 0, lookupRegions: ['eu-west-1', 'us-east-1'] });
+  });
+});
+
+describe('in organization mode', () => {
+  it("trips on an SSH key tried in another region of a member account, read through the member's reader role", async () => {
+    // GIVEN alice, in member account 111111111111, holds an SSH key tried in Sydney during her quarantine
+    const raw = JSON.parse(
+      fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'organization.json'), 'utf8'),
+    ) as { accounts: { accountId: string; users: { userName: string }[]; quarantineAttempts?: unknown }[] };
+    const member = raw.accounts.find((entry) => entry.accountId === '111111111111')!;
+    Object.assign(
+      member.users.find((user) => user.userName === 'alice')!,
+      {
+        sshPublicKeys: [{ id: 'APKAALICEPROD0000001', status: 'Active' }],
+      },
+    );
+    member.quarantineAttempts = {
+      alice: [{ at: '2026-11-25T16:00:00Z', credential: 'APKAALICEPROD0000001', region: FAR_REGION }],
+    };
+    let memberListRegions = 0;
+    const detail = await runScenario(parseScenario(raw, 'organization with a far attempt'), {
+      afterRun: async (sim) =>
+        void (memberListRegions = sim.aws.member('111111111111').callsOf('ListRegions').length),
+    });
+    const alice = detail.report.cases.find((entry) => entry.accountId === '111111111111')!;
+    expect(alice).toMatchObject({
+      outcome: 'quarantine-tripped',
+      quarantine: { attempts: [{ seenIn: 'CloudTrail', region: FAR_REGION }] },
+    });
+    // The member account's own regions, listed through its role (never the hub's)
+    expect(memberListRegions).toBeGreaterThan(0);
   });
 });
