@@ -1,4 +1,5 @@
 import type { QuarantineFigure } from './quarantine';
+import type { WatcherRegionsFigure } from './watcher-regions';
 import type { OrganizationFigures } from './organization';
 
 /** The figures `npm run bench` measures, and BENCHMARKS.md written from them against the targets. */
@@ -43,6 +44,8 @@ export interface BenchResults {
   };
   /** One silent quarantined case, for 0 (no quarantine), 14 and 90 days. */
   quarantine: QuarantineFigure[];
+  /** One daily watch's reads, by quarantined users, those holding undated credentials, and account size. */
+  watcherRegions: WatcherRegionsFigure[];
   /** Every function's bundle, and `reference`, the yardstick of cold load. */
   bundles: Record<string, BundleFigure>;
   interactions: { clicks: number; p50Ms: number; p99Ms: number; standinLatencyMs: number };
@@ -223,6 +226,7 @@ export function benchmarksMarkdown(results: BenchResults): string {
         `| ${figure.days} | ${figure.outcome} | ${figure.transitions} | $${((figure.transitions * 1000 * 0.025) / 1000).toFixed(3)} | ${figure.invocations} | ${figure.watcherRuns} |`,
     ),
     '',
+    ...watcherRegionsSection(results.watcherRegions),
     '## Context gathering',
     '',
     `${results.context.candidates} cases opened at once, one region: ${results.context.lookups} LookupEvents calls in ${(results.context.ms / 1000).toFixed(1)} s, against a floor of ${(results.context.floorMs / 1000).toFixed(0)} s set by CloudTrail's 2 lookups per second per account and region. ${results.context.throttledLookups} lookups were throttled and ${results.context.failedCases} cases failed.`,
@@ -252,4 +256,23 @@ export function benchmarksMarkdown(results: BenchResults): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** The watcher's reads: they follow the quarantined users and their credentials, never the account. */
+function watcherRegionsSection(figures: readonly WatcherRegionsFigure[]): string[] {
+  const [first] = figures;
+  if (!first) return [];
+  return [
+    "### The watcher's regions",
+    '',
+    `One daily watch, its reads counted on the stand-in (never timed). A quarantined user with only access keys or a password is read in the ${first.configuredRegions} configured regions (us-east-1 and \`cloudTrailRegions\`): IAM dates those credentials' last use wherever they are tried. A user holding an SSH key or a service-specific credential, which only CloudTrail records and only in the region it was tried in, is read in every region enabled for the account (${first.enabledRegions} here, from one ListRegions call per account and watch): its LookupEvents calls grow with such users times the enabled regions, and not with the account's users.`,
+    '',
+    '| users in the account | quarantined | of them holding SSH keys or service credentials | LookupEvents | ListRegions | IAM calls |',
+    '|---|---|---|---|---|---|',
+    ...figures.map(
+      (figure) =>
+        `| ${figure.accountUsers.toLocaleString('en-US')} | ${figure.quarantined} | ${figure.holdingUndated} | ${figure.lookupEvents} | ${figure.listRegions} | ${figure.iamCalls} |`,
+    ),
+    '',
+  ];
 }

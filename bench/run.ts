@@ -4,6 +4,7 @@
  * bench/results.json and BENCHMARKS.md. Figures are never asserted by timed tests: machines are noisy.
  */
 import { benchQuarantine } from './quarantine';
+import { benchWatcherRegions } from './watcher-regions';
 import './env';
 import '../lib/sim/promise-with-resolvers';
 import * as fs from 'node:fs';
@@ -50,7 +51,7 @@ const BASE_CONFIG = {
 };
 
 /** The generated large account (lib/sim/generate.ts), `idle` of its `size` users unused for 100 days. */
-function account(size: number, idle: number): SimAccount {
+export function account(size: number, idle: number): SimAccount {
   const scenario = generateScenario({
     users: size,
     inactiveFraction: idle / size,
@@ -319,6 +320,7 @@ async function main() {
     context: await benchContext(100),
     cases: await benchCases(),
     quarantine: await benchQuarantine(log),
+    watcherRegions: await benchWatcherRegions((size) => account(size, 0), log),
     bundles: await benchBundles(),
     interactions: await benchInteractions(200),
     organization: await benchOrganization(50, 1000, 20, LATENCY_MS, BASE_CONFIG, log),

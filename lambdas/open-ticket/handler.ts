@@ -5,7 +5,7 @@ import { clock } from '../commons/runtime/clock';
 import { taskHandler } from '../commons/runtime/handler';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CaseRecord } from '../commons/case/record';
-import { attemptText } from '../commons/case/outcome';
+import { attemptText } from '../commons/case/quarantine-text';
 import { commentDoc } from '../commons/jira/adf';
 import { errorName } from '../commons/runtime/errors';
 import {

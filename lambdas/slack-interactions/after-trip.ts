@@ -1,7 +1,7 @@
 import type { CaseRecord } from '../commons/case/case-store';
 import { quarantineStore } from '../commons/runtime/clients';
 import { formatTime } from '../commons/runtime/text';
-import { tripChoiceWord } from '../commons/case/outcome';
+import { tripChoiceWord } from '../commons/case/quarantine-text';
 import { tripDecidedMessage } from '../commons/slack/quarantine-messages';
 import type { Ballot } from './decide';
 

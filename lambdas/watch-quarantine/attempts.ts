@@ -3,6 +3,7 @@ import type { QuarantineAttempt } from '../commons/case/record';
 import type { TrailEvent } from '../commons/cloudtrail/lookup';
 import { accessKeysWithLastUse, getUser } from '../commons/iam/snapshot';
 import { errorName } from '../commons/runtime/errors';
+import { holdsUndatedCredentials } from './regions';
 
 /**
  * What a quarantined user's credentials did since the quarantine began, from the three places that
@@ -11,7 +12,7 @@ import { errorName } from '../commons/runtime/errors';
  *   console sign-in: an identity policy does not stop authentication, only what follows it);
  * - CloudTrail's events by the user, refused ones included (errorCode AccessDenied): the only
  *   record of SSH keys and service-specific credentials, which IAM and the credential report
- *   never date.
+ *   never date; read in every enabled region for a user holding either (regions.ts).
  * A user gone, or the name now held by another user id, is `changed`: no longer the user quarantined.
  */
 export async function attemptsSince(input: {
@@ -19,7 +20,12 @@ export async function attemptsSince(input: {
   readonly userName: string;
   readonly userId: string;
   readonly since: Date;
-  readonly trailEventsSince: (userName: string, since: Date) => Promise<readonly TrailEvent[]>;
+  /** `everyRegion`: the user holds an SSH key or a service-specific credential (regions.ts). */
+  readonly trailEventsSince: (
+    userName: string,
+    since: Date,
+    everyRegion: boolean,
+  ) => Promise<readonly TrailEvent[]>;
 }): Promise<{ changed: true } | { changed: false; attempts: QuarantineAttempt[] }> {
   const { iam, userName, since } = input;
   let user;
@@ -50,7 +56,8 @@ export async function attemptsSince(input: {
       ...(used.Region && used.Region !== 'N/A' ? { region: used.Region } : {}),
     });
   }
-  for (const event of await input.trailEventsSince(userName, since)) {
+  const everyRegion = await holdsUndatedCredentials(iam, userName);
+  for (const event of await input.trailEventsSince(userName, since, everyRegion)) {
     if (Date.parse(event.eventTime) <= since.getTime()) continue;
     attempts.push({
       at: event.eventTime,

@@ -3,7 +3,6 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type { CaseRecord } from '../commons/case/record';
 import type { QuarantineVerdict } from '../commons/case-state';
-import { userEventsSince } from '../commons/cloudtrail/lookup';
 import { LOOKUP_GAP_MS, SerialLimiter } from '../commons/cloudtrail/rate-limiter';
 import { configForAccount } from '../commons/config/config';
 import { janitorConfig } from '../commons/config/env';
@@ -19,6 +18,8 @@ import { clock } from '../commons/runtime/clock';
 import { errorName } from '../commons/runtime/errors';
 import { logger, metrics, MetricName } from '../commons/runtime/observability';
 import { attemptsSince } from './attempts';
+import { trailEventsIn } from './regions';
+import { accountClient } from '../commons/runtime/account-client';
 import { locateUser } from '../commons/iam/user-by-id';
 
 const trailLimiter = new SerialLimiter(LOOKUP_GAP_MS);
@@ -66,8 +67,12 @@ async function watch(record: CaseRecord): Promise<QuarantineVerdict['verdict'] |
     userName: record.userName,
     userId: record.userId,
     since: new Date(quarantine.startedAt),
-    trailEventsSince: async (userName, since) =>
-      (await userEventsSince(config, trailAccess(member, trailLimiter))(userName, since, now)).recentEvents,
+    trailEventsSince: trailEventsIn(
+      config,
+      trailAccess(member, trailLimiter),
+      () => accountClient(member),
+      now,
+    ),
   });
   if (seen.changed) {
     // Renamed (the same id under another name) or gone: the case ends, and says where the user is.

@@ -1,6 +1,7 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import type { CaseRecord } from '../../lambdas/commons/case/record';
-import { quarantineText, releaseText, tripChoiceWord } from '../../lambdas/commons/case/outcome';
+import { releaseText } from '../../lambdas/commons/case/outcome';
+import { quarantineText, tripChoiceWord } from '../../lambdas/commons/case/quarantine-text';
 import { CaseStore } from '../../lambdas/commons/case/case-store';
 import { QuarantineStore } from '../../lambdas/commons/case/quarantine-store';
 import type { QuarantineVerdict } from '../../lambdas/commons/case-state';

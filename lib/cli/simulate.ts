@@ -1,6 +1,7 @@
 import { QUARANTINE_CHANGE } from '../sim/account-changes';
 import * as path from 'node:path';
-import { quarantineText, undoAdvice } from '../../lambdas/commons/case/outcome';
+import { undoAdvice } from '../../lambdas/commons/case/outcome';
+import { quarantineText } from '../../lambdas/commons/case/quarantine-text';
 import { CASE_TABLE } from '../sim/standins/dynamo';
 import { credentialFindings } from '../../lambdas/inventory/inventory';
 import { runScenario, type SimulationDetail } from '../sim/run-scenario';

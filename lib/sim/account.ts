@@ -80,7 +80,15 @@ export interface SimAccount {
   groups: Set<string>;
   /** Customer managed policies that exist (AWS managed ones always do). */
   policies: Set<string>;
+  /**
+   * The account's regions and their opt-in status, as the Account API's ListRegions answers them.
+   * @default the regions enabled by default, and the opt-in ones disabled (sim/standins/account-regions.ts)
+   */
+  regions?: { readonly name: string; readonly status: RegionOptStatus }[];
 }
+
+/** A region's opt-in status, as the Account API names it. */
+export type RegionOptStatus = 'ENABLED' | 'ENABLING' | 'DISABLING' | 'DISABLED' | 'ENABLED_BY_DEFAULT';
 
 /** IAM names are unique without regard to case: `Alice` and `alice` are the same user. */
 export function findUser(account: SimAccount, userName: string): SimUser | undefined {

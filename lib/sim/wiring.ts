@@ -50,6 +50,7 @@ export function clientsAt(awsUrl: string, dynamoUrl: string): ClientSettings {
   return {
     endpoints: {
       iam: awsUrl,
+      account: awsUrl,
       cloudtrail: awsUrl,
       sfn: awsUrl,
       secretsmanager: awsUrl,

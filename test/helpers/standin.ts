@@ -28,6 +28,7 @@ export async function startStandin(
   await standin.start();
   pointClientsAt({
     iam: standin.url,
+    account: standin.url,
     cloudtrail: standin.url,
     sfn: standin.url,
     secretsmanager: standin.url,

@@ -154,9 +154,11 @@ describe('least privilege, function by function', () => {
     expect(allowedActions(template, 'remind')).toEqual(
       ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem', ...SECRET_READ, ...XRAY].sort(),
     );
-    // The quarantine watcher reads the user, its keys' last use and CloudTrail, and answers the wait.
+    // The quarantine watcher reads the user, its keys' last use, whether it holds SSH keys or
+    // service-specific credentials, the account's enabled regions and CloudTrail, and answers the wait.
     expect(allowedActions(template, 'watch-quarantine')).toEqual(
       [
+        'account:ListRegions',
         'cloudtrail:LookupEvents',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
@@ -165,6 +167,8 @@ describe('least privilege, function by function', () => {
         'iam:GetAccessKeyLastUsed',
         'iam:GetUser',
         'iam:ListAccessKeys',
+        'iam:ListSSHPublicKeys',
+        'iam:ListServiceSpecificCredentials',
         'iam:ListUsers',
         'states:SendTaskSuccess',
         ...XRAY,

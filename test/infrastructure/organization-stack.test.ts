@@ -115,12 +115,16 @@ describe('the organization hub stack', () => {
 
   it('lets the quarantine watcher make, through the reader role, every call it makes in account mode', () => {
     // Written out from lambdas/watch-quarantine: the user, its keys' last use, a renamed user found
-    // by its id among all users, and CloudTrail.
+    // by its id among all users, its SSH keys and service-specific credentials, the member account's
+    // enabled regions (read in every one for such a user), and CloudTrail.
     const watcherCalls = [
       'iam:GetUser',
       'iam:ListAccessKeys',
       'iam:GetAccessKeyLastUsed',
       'iam:ListUsers',
+      'iam:ListSSHPublicKeys',
+      'iam:ListServiceSpecificCredentials',
+      'account:ListRegions',
       'cloudtrail:LookupEvents',
     ];
     type Statement = { Effect: string; Action: string[] };

@@ -1,9 +1,9 @@
 import { accountLabel } from '../iam/member-account';
 import type { CaseRecord } from './case-store';
-import type { QuarantineAttempt, QuarantineRecord } from './record';
-import type { Decision, Outcome } from '../contracts';
+import type { Outcome } from '../contracts';
 import { isActiveCredential } from '../iam/snapshot';
-import { clip, formatTime } from '../runtime/text';
+import { clip, formatTime, sentence } from '../runtime/text';
+import { quarantineText } from './quarantine-text';
 
 /**
  * What the case record says happened, in words: the Jira comment and the Slack thread reply that
@@ -298,52 +298,4 @@ export function undoAdvice(
     return `Undo by turning back on what Disable turned off: ${undo.join('; ') || 'nothing was active'}.`;
   }
   return 'Nothing was removed, so there is nothing to restore.';
-}
-
-function sentence(text: string): string {
-  const trimmed = text.trim();
-  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
-}
-
-/** The button a choice after a quarantine tripped was made with: Delete now, or Release. */
-export const tripChoiceWord = (decision: Decision) => (decision === 'delete' ? 'Delete now' : 'Release');
-
-/** The quarantine in one paragraph: when, with what, and every attempt seen. */
-export function quarantineText(quarantine: QuarantineRecord): string {
-  if (!quarantine.appliedAt)
-    return `Quarantine: did not complete (the deny policy ${quarantine.policyArn} and its tags were not all applied; see the outcome).`;
-  const attempts = quarantine.attempts;
-  const choice = quarantine.decision;
-  const chosen = choice
-    ? ` After the trip, ${tripChoiceWord(choice.decision)} was chosen by Slack user ${choice.decidedBy} at ${formatTime(choice.decidedAt)}.${choice.reason ? ` Reason: ${sentence(choice.reason)}` : ''}`
-    : '';
-  const released = quarantine.releasedAt
-    ? ` Released at ${formatTime(quarantine.releasedAt)} by ${quarantine.releasedBy ?? 'unknown'}.`
-    : quarantine.userGoneAt
-      ? ` At ${formatTime(quarantine.userGoneAt)} no IAM user held its id under any name (deleted by someone else): nothing was left to release.`
-      : '';
-  return (
-    `Quarantine: denied everything (${quarantine.policyArn}) from ${formatTime(quarantine.startedAt)} until ${formatTime(quarantine.endsAt)}; ` +
-    (attempts.length === 0
-      ? 'no attempt to use its credentials was seen.'
-      : `${attempts.length} attempt${attempts.length === 1 ? '' : 's'} to use its credentials: ${attempts.map(attemptText).join('; ')}.`) +
-    chosen +
-    released
-  );
-}
-
-/** `access key AKIA… at 2026-11-25 10:00 UTC: ListBuckets (s3.amazonaws.com) in us-east-1 from 203.0.113.9, refused (AccessDenied)` */
-export function attemptText(attempt: QuarantineAttempt): string {
-  const what = attempt.eventName
-    ? `: ${attempt.eventName}${attempt.eventSource ? ` (${attempt.eventSource})` : ''}`
-    : ` (${attempt.seenIn})`;
-  const where = [
-    attempt.region ? ` in ${attempt.region}` : '',
-    attempt.sourceIPAddress ? ` from ${attempt.sourceIPAddress}` : '',
-  ].join('');
-  const refused = attempt.errorCode ? `, refused (${attempt.errorCode})` : '';
-  const credential = /^AKIA|^ASIA/.test(attempt.credential)
-    ? `access key ${attempt.credential}`
-    : attempt.credential;
-  return `${credential} at ${formatTime(attempt.at)}${what}${where}${refused}`;
 }

@@ -71,6 +71,7 @@ class RetryToken {
 
 export type ClientService =
   | 'iam'
+  | 'account'
   | 'cloudtrail'
   | 'sfn'
   | 'dynamodb'
@@ -188,6 +189,8 @@ export function memberRoleArn(accountId: string, roleName: string): string {
 }
 
 const resets: (() => void)[] = [];
+/** A cache kept in another module, dropped with the clients here (account-client.ts). */
+export const onReset = (reset: () => void): number => resets.push(reset);
 function once<T>(create: () => T): () => T {
   let instance: T | undefined;
   resets.push(() => (instance = undefined));

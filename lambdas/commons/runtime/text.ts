@@ -34,3 +34,9 @@ export const wholeSeconds = (date: Date | string) => Math.floor(new Date(date).g
 export function count(amount: number, singular: string, plural = `${singular}s`): string {
   return `${amount} ${amount === 1 ? singular : plural}`;
 }
+
+/** A text ending in a full stop (or another end mark) exactly once. */
+export function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}

@@ -1,5 +1,6 @@
 import type { CaseRecord } from '../case/case-store';
-import { attemptText, caseSubject, escapeMrkdwn, releaseText, tripChoiceWord } from '../case/outcome';
+import { caseSubject, escapeMrkdwn, releaseText } from '../case/outcome';
+import { attemptText, CLOUDTRAIL_DELAY_MINUTES, tripChoiceWord } from '../case/quarantine-text';
 import type { DecisionRecord } from '../contracts';
 import { formatTime } from '../runtime/text';
 import { BLOCK_KIT, button, mrkdwn, type Block, type SlackMessage } from './messages';
@@ -10,7 +11,7 @@ const LISTED_ATTEMPTS = 10;
 /** A quarantine has begun: what the user cannot do now, and when the deletion is due. */
 export function quarantineStartedText(record: CaseRecord): string {
   const quarantine = record.quarantine!;
-  return `${escapeMrkdwn(caseSubject(record))} is quarantined: denied everything (${quarantine.policyArn}) since ${formatTime(quarantine.startedAt)}, every credential left in place and checked daily. If nobody tries them, the user is deleted after ${formatTime(quarantine.endsAt)}; any attempt stops the deletion and asks you again.`;
+  return `${escapeMrkdwn(caseSubject(record))} is quarantined: denied everything (${quarantine.policyArn}) since ${formatTime(quarantine.startedAt)}, every credential left in place and checked daily. If nobody tries them, the user is deleted after ${formatTime(quarantine.endsAt)}; any attempt stops the deletion and asks you again, except one in the last ${CLOUDTRAIL_DELAY_MINUTES} minutes before the final check, which CloudTrail may not show yet.`;
 }
 
 /** After a trip: the attempts, and Release or Delete now. */

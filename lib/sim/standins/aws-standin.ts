@@ -7,6 +7,7 @@ import { MUTATING_IAM_ACTIONS, StandinError, type AwsStandinOptions, type CallRe
 import { OrganizationModel, type MemberSession, type SimOrganization } from './organization-standin';
 import { sendQueryError, sendQueryResult } from './xml';
 import { lookupEventsPage } from './cloudtrail-events';
+import { serveAccountApi } from './account-regions';
 import { describeStacks, listSubscriptionsByTopic, simulatePrincipalPolicy } from './deployment-reads';
 
 export * from './standin-types';
@@ -80,6 +81,9 @@ export class AwsStandin extends LoopbackServer {
     const session = this.organization?.session(accessKeyId);
     if (service === 'sts') return this.sts(body, session, response);
     if (service === 'cloudformation' || service === 'sns') return this.deployment(service, body, response);
+    // The Account API answers for the signing session's own account (a member role's, or this one).
+    if (service === 'account')
+      return serveAccountApi(session ? this.member(session.member.accountId) : this, request, body, response);
     if (this.organization) {
       if (service === 'organizations') {
         const target = String(request.headers['x-amz-target'] ?? '');

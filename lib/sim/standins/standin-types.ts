@@ -26,7 +26,7 @@ export interface TaskCallback {
 }
 
 export interface CallRecord {
-  service: 'iam' | 'cloudtrail' | 'sfn' | 'secretsmanager' | 'sts' | 'cloudformation' | 'sns';
+  service: 'iam' | 'account' | 'cloudtrail' | 'sfn' | 'secretsmanager' | 'sts' | 'cloudformation' | 'sns';
   action: string;
   params: Record<string, string>;
   region?: string;
