@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as v from 'valibot';
-import type { GuardScope } from '../commons/case/record';
+import type { GuardScope, OpenCase } from '../commons/case/record';
 import { caseStore, iamClient, iamClientFor, memberTarget, sweepStore } from '../commons/runtime/clients';
 import { configForAccount } from '../commons/config/config';
 import { caseRefOf, type CaseRef, type Candidate, type Verdict } from '../commons/contracts';
@@ -187,9 +187,7 @@ async function inventory(
     policy,
     now,
     ...(policy.dryRun ? { rememberedDecisions: (found) => rememberedInDryRun(found, accountId, now) } : {}),
-    openCaseUserNames: new Set(
-      openCases.filter((open) => open.accountId === accountId).map((open) => open.userName),
-    ),
+    ...openCaseUsers(openCases.filter((open) => open.accountId === accountId)),
     acknowledgement,
     warn: (message, details) => log.warn(message, details),
   });
@@ -254,4 +252,12 @@ function publishInventoryMetrics(result: InventoryResult, candidates: number): v
   metrics.addMetric(MetricName.RootWarnings, MetricUnit.Count, result.rootWarnings.length);
   metrics.addMetric(MetricName.GuardHalts, MetricUnit.Count, result.halted ? 1 : 0);
   metrics.publishStoredMetrics();
+}
+
+/** The users that open cases hold: by id, and by name where an earlier version wrote the marker. */
+function openCaseUsers(openCases: readonly OpenCase[]) {
+  return {
+    openCaseUserIds: new Set(openCases.flatMap((open) => (open.userId ? [open.userId] : []))),
+    openCaseUserNames: new Set(openCases.filter((open) => !open.userId).map((open) => open.userName)),
+  };
 }

@@ -42,7 +42,9 @@ export interface InventoryDeps {
   readonly iam: IAMClient;
   readonly policy: InventoryPolicy;
   readonly now: Date;
-  /** Users with a case still open; they get the verdict open-case. */
+  /** Users with a case still open, by IAM user id (a rename keeps it); they get the verdict open-case. */
+  readonly openCaseUserIds?: ReadonlySet<string>;
+  /** The same by name: markers an earlier version wrote, and a scenario's `openCases`. */
   readonly openCaseUserNames?: ReadonlySet<string>;
   /** An operator's acknowledgement of the fraction guard, for this run. */
   readonly acknowledgement?: GuardAcknowledgement;
@@ -184,7 +186,7 @@ function inactiveFinding(deps: InventoryDeps, verdict: UserVerdict, fact: UserFa
   const withId = { ...verdict, userId: fact.userId };
   if (tagJudgement.verdict) return { ...withId, verdict: tagJudgement.verdict, reason: tagJudgement.reason };
   if (tagJudgement.warning) deps.warn?.(tagJudgement.warning, { userName: verdict.userName });
-  if (deps.openCaseUserNames?.has(verdict.userName))
+  if (hasOpenCase(deps, verdict.userName, fact.userId))
     return { ...withId, verdict: 'open-case' as const, reason: 'a case is already open for this user' };
   return withId;
 }
@@ -216,11 +218,19 @@ function withCredentials(
           )
         : undefined;
     if (kept?.verdict === 'snoozed') return { ...credential, verdict: 'snoozed', reason: kept.reason };
-    if (deps.openCaseUserNames?.has(verdict.userName))
+    if (hasOpenCase(deps, verdict.userName, fact?.userId))
       return { ...credential, verdict: 'open-case', reason: 'a case is already open for this user' };
     return credential;
   });
   return { ...verdict, ...(fact ? { userId: fact.userId } : {}), credentials: findings };
+}
+
+/** An open case holds the user: by its id, or by name where the marker is an earlier version's. */
+function hasOpenCase(deps: InventoryDeps, userName: string, userId: string | undefined): boolean {
+  return (
+    (userId !== undefined && deps.openCaseUserIds?.has(userId) === true) ||
+    deps.openCaseUserNames?.has(userName) === true
+  );
 }
 
 /** The credential's own keep-until tag, read as if it were the user's (judgeTags reads one key). */

@@ -1,5 +1,5 @@
 import { rewriteCase } from '../helpers/case-table';
-import { CaseStore } from '../../lambdas/commons/case/case-store';
+import { CaseStore, type CaseSubject } from '../../lambdas/commons/case/case-store';
 import { documentClient, resetClients } from '../../lambdas/commons/runtime/clients';
 import { resetConfigCache } from '../../lambdas/commons/config/env';
 import { handler } from '../../lambdas/act/handler';
@@ -26,16 +26,17 @@ describe('remove Lambda', () => {
   afterAll(() => dynamo.stop());
   afterEach(async () => {
     await standin.stop();
-    await new CaseStore(documentClient(), CASE_TABLE).close(
-      `case-${caseCounter}`,
-      { userName: 'loaded' },
-      { outcome: 'deleted', closedAt: '2026-12-02T10:00:00.000Z' },
-    );
+    await new CaseStore(documentClient(), CASE_TABLE).close(`case-${caseCounter}`, subject, {
+      outcome: 'deleted',
+      closedAt: '2026-12-02T10:00:00.000Z',
+    });
   });
 
+  let subject: CaseSubject;
   async function openCase(dryRun: boolean) {
     account = emptyAccount();
     const user = addLoadedUser(account);
+    subject = { userName: user.userName, userId: user.userId };
     standin = await startStandin(account);
     process.env.JANITOR_CONFIG = JSON.stringify({ ...VALID_CONFIG, dryRun });
     resetConfigCache();
@@ -134,11 +135,11 @@ describe('remove Lambda', () => {
       outcomeDetail: 'first',
       closedAt: '2026-12-02T10:00:00.000Z',
     } as const;
-    await store.close(caseId, { userName: 'loaded' }, ending);
+    await store.close(caseId, subject, ending);
     // A retried RecordOutcome writes the same outcome again.
-    await store.close(caseId, { userName: 'loaded' }, ending);
+    await store.close(caseId, subject, ending);
     await expect(
-      store.close(caseId, { userName: 'loaded' }, { ...ending, outcome: 'kept', outcomeDetail: 'second' }),
+      store.close(caseId, subject, { ...ending, outcome: 'kept', outcomeDetail: 'second' }),
     ).rejects.toThrow(`Case ${caseId} already ended deleted; an outcome is never rewritten (not kept).`);
     expect(await store.get(caseId)).toMatchObject({ outcome: 'deleted', outcomeDetail: 'first' });
   });

@@ -1,5 +1,8 @@
 import { caseHistory, caseStore, iamClient } from '../../lambdas/commons/runtime/clients';
 import { main } from '../../lib/cli/main';
+import { addUser } from '../../lib/sim/account';
+import { renameUser } from '../../lib/sim/account-changes';
+import { openCaseFor } from '../../lib/sim/engine';
 import { runScenario } from '../../lib/sim/run-scenario';
 import { CASE_TABLE } from '../../lib/sim/standins/dynamo';
 import { AWS_DENY_ALL, liveUser, oneUser } from '../helpers/quarantine';
@@ -81,5 +84,38 @@ describe('a quarantine of a user that held AWSDenyAll before it', () => {
     expect(said.text).not.toContain('detach the deny-all policy');
     expect(said.text).not.toContain('every credential works again');
     expect(said.text).toContain(`${AWS_DENY_ALL} stays, as it was on the user before the quarantine`);
+  });
+});
+
+describe('the open marker of a user left quarantined', () => {
+  it('follows the user by id through a rename, and leaves a new user under the old name free for review', async () => {
+    const tries: string[] = [];
+    await runScenario(oneUser(tripped), {
+      afterRun: async (sim) => {
+        const account = sim.aws.account;
+        renameUser(account, account.users.get('idle')!, 'idle-renamed');
+        // IAM gives a user created under an old name a new id.
+        const newcomer = addUser(account, {
+          userName: 'idle',
+          userId: 'AIDANEWIDLE000000001',
+          createDate: new Date('2026-11-30T09:00:00Z'),
+        });
+        for (const [user, caseId] of [
+          [account.users.get('idle-renamed')!, 'second-case-for-the-renamed-user'],
+          [newcomer, 'first-case-for-the-new-idle'],
+        ] as const) {
+          try {
+            await openCaseFor(caseStore(), user, caseId);
+            tries.push(`${caseId}: opened`);
+          } catch (error) {
+            tries.push(`${caseId}: ${(error as Error).name}`);
+          }
+        }
+      },
+    });
+    expect(tries).toEqual([
+      'second-case-for-the-renamed-user: CaseAlreadyOpenError',
+      'first-case-for-the-new-idle: opened',
+    ]);
   });
 });

@@ -1,17 +1,11 @@
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { DecisionRecord, Outcome } from '../contracts';
-import { OPEN_CASES_INDEX } from '../contracts';
 import type { Snapshot } from '../iam/snapshot';
 import { CaseAlreadyOpenError, errorName } from '../runtime/errors';
 import type { CaseContext } from './evidence';
-import { caseKey, openKey, type CaseRecord, type CaseSubject, type Claim, type OpenCase } from './record';
-import { setFields, TableItems } from './table';
+import { caseKey, openKey, type CaseRecord, type CaseSubject, type Claim } from './record';
+import { setFields } from './table';
+import { OpenMarkers } from './open-markers';
 
 export type { CaseRecord, CaseStatus, CaseSubject, Claim, GuardScope, OpenCase } from './record';
 
@@ -22,7 +16,7 @@ export type { CaseRecord, CaseStatus, CaseSubject, Claim, GuardScope, OpenCase }
  * removal's steps, the reminders, and the outcome (never rewritten), which closes the case and
  * frees the user.
  */
-export class CaseStore extends TableItems {
+export class CaseStore extends OpenMarkers {
   /**
    * Claims the user's open marker, then creates the case. The marker's conditional write is what
    * makes a second open case for the same user impossible; a retry of the same case passes both
@@ -30,6 +24,7 @@ export class CaseStore extends TableItems {
    * crash between them safe, and it runs on every DynamoDB emulator.)
    */
   async open(record: Omit<CaseRecord, 'pk' | 'status'>): Promise<CaseRecord> {
+    await this.refuseLegacyMarker(record);
     try {
       await this.db.send(
         new PutCommand({
@@ -37,6 +32,7 @@ export class CaseStore extends TableItems {
           Item: {
             pk: openKey(record.candidate),
             openUserName: record.userName,
+            openUserId: record.candidate.userId,
             ...(record.candidate.accountId ? { accountId: record.candidate.accountId } : {}),
             caseId: record.caseId,
             openedAt: record.openedAt,
@@ -307,30 +303,6 @@ export class CaseStore extends TableItems {
         { cause: error },
       );
     }
-  }
-
-  /** Frees the user's open marker if this case holds it. */
-  async release(caseId: string, subject: CaseSubject): Promise<void> {
-    await this.db.send(
-      new DeleteCommand({
-        TableName: this.tableName,
-        Key: { pk: openKey(subject) },
-        // Only this case's marker: never free a user from someone else's case.
-        ConditionExpression: 'attribute_not_exists(pk) OR caseId = :caseId',
-        ExpressionAttributeValues: { ':caseId': caseId },
-      }),
-    );
-  }
-
-  /** The open cases, read from the sparse index: as cheap as the number of open cases. */
-  async openCases(): Promise<OpenCase[]> {
-    const markers = await this.scanAll({ IndexName: OPEN_CASES_INDEX });
-    return markers.map((item) => ({
-      userName: String(item.openUserName),
-      ...(item.accountId ? { accountId: String(item.accountId) } : {}),
-      caseId: String(item.caseId),
-      openedAt: String(item.openedAt),
-    }));
   }
 }
 

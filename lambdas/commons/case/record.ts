@@ -135,6 +135,8 @@ export interface SweepRecord {
 
 export interface OpenCase {
   readonly userName: string;
+  /** Absent on a marker an earlier version wrote by name. */
+  readonly userId?: string;
   readonly accountId?: string;
   readonly caseId: string;
   readonly openedAt: string;
@@ -144,7 +146,7 @@ export interface OpenCase {
 export type Claim = { won: true } | { won: false; existing?: CaseRecord };
 
 /** Who an open marker is for: a user name, within its member account in organization mode. */
-export type CaseSubject = Pick<Candidate, 'userName' | 'accountId'>;
+export type CaseSubject = Pick<Candidate, 'userName' | 'userId' | 'accountId'>;
 
 /**
  * The guard's scope: the whole deployment (the account in account mode, the organization as a
@@ -156,8 +158,14 @@ export type GuardScope = { accountId: string } | undefined;
 export const caseKey = (caseId: string) => `case#${caseId}`;
 export const scoped = (base: string, scope: GuardScope) =>
   scope === undefined ? base : `${base}#${scope.accountId}`;
-// Account mode keeps the keys it always had, so an upgraded deployment reads its open cases.
-export const openKey = ({ userName, accountId }: CaseSubject) =>
+/**
+ * The user's open marker, by its IAM user id: a rename keeps it (the renamed user is the same user,
+ * quarantine and all), and a new user under an old name is someone else, with a case of its own.
+ */
+export const openKey = ({ userId, accountId }: CaseSubject) =>
+  accountId === undefined ? `open#id#${userId}` : `open#${accountId}#id#${userId}`;
+/** The marker by name that deployments before the id wrote: still honoured, and freed, until it ends. */
+export const legacyOpenKey = ({ userName, accountId }: CaseSubject) =>
   accountId === undefined ? `open#${userName}` : `open#${accountId}#${userName}`;
 export const stashKey = (sweepId: string, accountId: string) => `sweep#${sweepId}#account#${accountId}`;
 export const dryRunKey = (subjectId: string) => `dryrun#${subjectId}`;
