@@ -18,7 +18,7 @@ export class UserExistsError extends Error {
   override name = 'UserExistsError';
 }
 
-interface RestoreStep {
+export interface RestoreStep {
   readonly description: string;
   /** What the step restores, in words for a failure: "group developers". */
   readonly subject: string;
@@ -111,7 +111,20 @@ export async function restoreUser(
   const { create, rest } = restoreSteps(snapshot);
   await create.run(iam);
   onStep?.(create.description, 'done');
-  const done = [create.description];
+  const result = await runRestoreSteps(iam, rest, onStep);
+  return { done: [create.description, ...result.done], failed: result.failed };
+}
+
+/**
+ * Runs each step and carries on past a failure, which it reports (never ticks); once a boundary
+ * cannot be set, no later grant is made.
+ */
+export async function runRestoreSteps(
+  iam: IAMClient,
+  rest: readonly RestoreStep[],
+  onStep?: (step: string, result: 'done' | 'failed', reason?: string) => void,
+): Promise<RestoreResult> {
+  const done: string[] = [];
   const failed: RestoreResult['failed'] = [];
   let boundaryMissing = false;
   for (const step of rest) {

@@ -1,4 +1,5 @@
 import {
+  AttachUserPolicyCommand,
   DeactivateMFADeviceCommand,
   DeleteAccessKeyCommand,
   DeleteLoginProfileCommand,
@@ -19,7 +20,7 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { isActiveCredential as isActive, type Snapshot } from '../commons/iam/snapshot';
-import { DISABLED_AT_TAG_KEY, MFA_OWNER_TAG_KEY } from '../commons/iam/tags';
+import { denyAllPolicyArn, DISABLED_AT_TAG_KEY, MFA_OWNER_TAG_KEY } from '../commons/iam/tags';
 import { detachPolicyText } from '../commons/case/outcome';
 import { DAY_MS } from '../commons/runtime/time';
 
@@ -142,11 +143,19 @@ function deleteVirtualMfaStep(SerialNumber: string, leftover = false): RemovalSt
  * Disabling keeps the user and their permissions, and takes away every way in: access keys, SSH
  * keys, service-specific credentials and signing certificates become Inactive (each can be turned
  * on again), and the console password is deleted (IAM cannot deactivate one).
+ *
+ * None of that ends a session already issued: STS credentials got with the user's keys stay valid
+ * until they expire (up to 36 hours) and a console session until it times out, because temporary
+ * credentials cannot be revoked. Their permissions are evaluated at every request, though, so the
+ * deny-all policy attached first refuses each of them from its next request on (what the console's
+ * "Revoke active sessions" does for a role). AWSDenyAll rather than an inline deny: the remover may
+ * attach that one policy and no other (see denyAllPolicyArn).
  */
 export function disableSteps(plan: Snapshot, now: Date): RemovalStep[] {
   const UserName = plan.userName;
   const Status = 'Inactive' as const;
   const steps: RemovalStep[] = [
+    ...denySessionsStep(plan),
     ...plan.accessKeys.filter(isActive).map((key) => ({
       description: `deactivate access key ${key.id}`,
       run: (iam: IAMClient) =>
@@ -190,6 +199,18 @@ export function disableSteps(plan: Snapshot, now: Date): RemovalStep[] {
       ),
   });
   return steps;
+}
+
+/** The deny-all policy, unless the user held it already (then it is not Disable's to take off). */
+function denySessionsStep(plan: Snapshot): RemovalStep[] {
+  const PolicyArn = denyAllPolicyArn(plan.arn);
+  if (plan.managedPolicies.includes(PolicyArn)) return [];
+  return [
+    {
+      description: `attach the deny-all policy ${PolicyArn} (refuses every session issued before, from its next request on)`,
+      run: (iam) => iam.send(new AttachUserPolicyCommand({ UserName: plan.userName, PolicyArn })),
+    },
+  ];
 }
 
 export function keepStep(

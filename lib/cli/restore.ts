@@ -3,7 +3,13 @@ import * as v from 'valibot';
 import { CaseStore } from '../../lambdas/commons/case/case-store';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { documentClient, iamClient, stsClient } from '../../lambdas/commons/runtime/clients';
-import { snapshotSchema } from '../../lambdas/act/removal';
+import { snapshotSchema, type Snapshot } from '../../lambdas/act/removal';
+import {
+  disabledUserName,
+  PASSWORD_NOT_RESTORED,
+  undoDisable,
+  undoDisableSteps,
+} from '../../lambdas/act/undo-disable';
 import { describeIssues } from '../../lambdas/commons/runtime/validate';
 import { credentialUndo } from '../../lambdas/commons/case/outcome';
 import { NOT_RESTORED, restorePlan, restoreUser } from '../../lambdas/act/restore';
@@ -60,6 +66,7 @@ export async function runRestore(
     io.stderr(refusalWithoutConfirmation(`restore ${snapshot.userName}`, false));
     return 2;
   }
+  if (loaded.disabled) return undoDisabledCase(snapshot, io, flags, prompt);
   const into = snapshot.accountId ? ` into AWS account ${snapshot.accountId}` : '';
   io.stdout(`Restore ${snapshot.userName}${into} (was ${snapshot.userId}, snapshot of ${snapshot.takenAt}):`);
   if (snapshot.accountId)
@@ -94,8 +101,11 @@ export async function runRestore(
   }
 }
 
-/** A snapshot's raw JSON, or the exit code after saying why there is none. */
-type Loaded = { readonly raw: unknown } | { readonly code: number };
+/**
+ * A snapshot's raw JSON, and whether its case disabled the user (who still exists, and whose
+ * restore is the undo of the Disable), or the exit code after saying why there is none.
+ */
+type Loaded = { readonly raw: unknown; readonly disabled?: boolean } | { readonly code: number };
 
 /** The snapshot a case stored before its removal. */
 async function loadFromCase(caseId: string, flags: RestoreFlags, io: CommandIo): Promise<Loaded> {
@@ -121,7 +131,54 @@ async function loadFromCase(caseId: string, flags: RestoreFlags, io: CommandIo):
     );
     return { code: 1 };
   }
-  return { raw: record.snapshot };
+  // The decision, not the outcome: a Disable that failed halfway may have attached the deny already.
+  return { raw: record.snapshot, disabled: record.decision?.decision === 'disable' };
+}
+
+/**
+ * `restore --case` of a disabled user: the user was never removed, so nothing is created; the
+ * Disable is undone on the same user (by id, through a rename), after the plan is confirmed.
+ */
+async function undoDisabledCase(
+  snapshot: Snapshot,
+  io: CommandIo,
+  flags: RestoreFlags,
+  prompt: Prompt,
+): Promise<number> {
+  const iam = iamClient();
+  try {
+    const userName = await disabledUserName(iam, snapshot);
+    const renamed = userName === snapshot.userName ? '' : ` (now named ${userName})`;
+    io.stdout(`Undo the Disable of ${snapshot.userName}${renamed}, the same IAM user ${snapshot.userId}:`);
+    for (const step of undoDisableSteps(snapshot, userName)) io.stdout(`  - ${step.description}`);
+    if (snapshot.loginProfile)
+      io.stdout(`${PASSWORD_NOT_RESTORED}
+  ${credentialUndo({ userName, credentialId: 'password' })}`);
+    if (!flags.yes && !(await prompt.confirm(`Undo the Disable of ${userName} as listed above?`))) {
+      io.stderr('Nothing was changed: restore not confirmed.');
+      return 1;
+    }
+    const result = await undoDisable(iam, snapshot, userName, (step, status, reason) =>
+      io.stdout(status === 'done' ? `  ✓ ${step}` : `  ✗ ${step}: ${reason}`),
+    );
+    if (result.failed.length > 0) {
+      io.stderr(
+        `The Disable of ${userName} is undone only in part: ${result.failed.length} of ${result.failed.length + result.done.length} steps did not happen.\n` +
+          result.failed.map((failure) => `  ✗ ${failure.step}: ${failure.reason}`).join('\n'),
+      );
+      return 1;
+    }
+    const password = snapshot.loginProfile ? ' (all but the console password, see above)' : '';
+    io.stdout(
+      `The Disable of ${userName} is undone: no deny-all policy of Disable's is left, and every credential it turned off is on again${password}.`,
+    );
+    return 0;
+  } catch (error) {
+    io.stderr(
+      error instanceof Error && error.name === 'UnknownUserError' ? error.message : explainAwsError(error),
+    );
+    return 1;
+  }
 }
 
 function loadFromFile(file: string, io: CommandIo): Loaded {

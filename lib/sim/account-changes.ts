@@ -14,13 +14,16 @@ export function changesByUser(
   calls: CallRecord[],
   virtualMfaOwners: Map<string, string | null>,
 ): UserChanges[] {
+  // The MFA device calls name the device only: it belonged to whoever had it when the run began.
+  const userOf = (call: CallRecord) =>
+    call.params.UserName ?? virtualMfaOwners.get(call.params.SerialNumber ?? '') ?? '(account)';
+  // AWSDenyAll is a quarantine's only on a user a quarantine tagged; Disable attaches it too.
+  const quarantined = new Set(calls.filter(isQuarantineTagCall).map(userOf));
   const byUser = new Map<string, string[]>();
   for (const call of calls) {
-    // The MFA device calls name the device only: it belonged to whoever had it when the run began.
-    const userName =
-      call.params.UserName ?? virtualMfaOwners.get(call.params.SerialNumber ?? '') ?? '(account)';
+    const userName = userOf(call);
     const list = byUser.get(userName) ?? [];
-    list.push(describeChange(call));
+    list.push(describeChange(call, quarantined.has(userName)));
     byUser.set(userName, list);
   }
   return [...byUser.entries()]
@@ -31,13 +34,15 @@ export function changesByUser(
 /** The quarantine's own changes: the deny-all policy and its two tags, on and off. */
 export const QUARANTINE_CHANGE = /^quarantine (began|ended): /;
 
-function describeChange(call: CallRecord): string {
+function isQuarantineTagCall(call: CallRecord): boolean {
+  const tagKey = call.params['Tags.member.1.Key'] ?? call.params['TagKeys.member.1'];
+  return tagKey === QUARANTINE_STARTED_TAG_KEY || tagKey === QUARANTINE_ENDS_TAG_KEY;
+}
+
+function describeChange(call: CallRecord, quarantinedUser: boolean): string {
   const p = call.params;
-  const tagKey = p['Tags.member.1.Key'] ?? p['TagKeys.member.1'];
   const quarantine =
-    /\/AWSDenyAll$/.test(p.PolicyArn ?? '') ||
-    tagKey === QUARANTINE_STARTED_TAG_KEY ||
-    tagKey === QUARANTINE_ENDS_TAG_KEY;
+    isQuarantineTagCall(call) || (quarantinedUser && /\/AWSDenyAll$/.test(p.PolicyArn ?? ''));
   if (quarantine) {
     const began = call.action === 'AttachUserPolicy' || call.action === 'TagUser';
     return `quarantine ${began ? 'began' : 'ended'}: ${describeOne(call)}`;

@@ -12,6 +12,8 @@ import { main } from '../../lib/cli/main';
  */
 const TABLE = 'iam-janitor-cases';
 const snapshot = {
+  arn: 'arn:aws:iam::123456789012:user/frank',
+  managedPolicies: [],
   accessKeys: [{ id: 'AKIAFRANK0000000001A', status: 'Active', createDate: '', lastUsedDate: null }],
   sshPublicKeys: [{ id: 'APKAFRANK000000000001', status: 'Active' }],
   serviceSpecificCredentials: [],
@@ -64,7 +66,7 @@ describe('every sentence true', () => {
   it.each([
     [
       'disabled',
-      /Undo by turning back on what Disable turned off: aws iam update-access-key .*AKIAFRANK0000000001A --status Active; aws iam update-ssh-public-key .*; aws iam create-login-profile/,
+      /Undo with: iam-janitor restore --case AIDAFRANK-2026-11-22 --table iam-janitor-cases; or by hand, taking off the deny and turning back on what Disable turned off: aws iam detach-user-policy --user-name frank --policy-arn arn:aws:iam::aws:policy\/AWSDenyAll; aws iam update-access-key .*AKIAFRANK0000000001A --status Active; aws iam update-ssh-public-key .*; aws iam create-login-profile/,
     ],
     ['dry-run', /Nothing to undo: the dry run changed nothing\./],
     ['deleted', /Restore with: iam-janitor restore --case AIDAFRANK-2026-11-22 --table iam-janitor-cases/],
@@ -73,8 +75,8 @@ describe('every sentence true', () => {
       text.startsWith('Snapshot'),
     )!;
     expect(line).toMatch(advice);
-    // restore refuses a user that still exists: it is offered after a deletion only.
-    if (outcome !== 'deleted') expect(line).not.toContain('iam-janitor restore');
+    // restore recreates a deleted user and undoes a Disable; a dry run has nothing to undo.
+    if (outcome === 'dry-run') expect(line).not.toContain('iam-janitor restore');
   });
 
   it('tells an approver what Jira or Slack said, without an internal class name', () => {

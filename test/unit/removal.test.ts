@@ -130,6 +130,32 @@ describe('disable and keep', () => {
     expect(user.tags['iam-janitor:disabled-at']).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 
+  it('ends the sessions issued before: AWSDenyAll is attached first, and the own policies stay', async () => {
+    // GIVEN a user who may hold STS or console sessions got before the Disable (they cannot be
+    // revoked; AWS evaluates their permissions at every request)
+    const { account, iam } = await setUp();
+    const before = [...account.users.get('loaded')!.managedPolicies];
+    const result = await act(deleteInput(iam, { action: 'disable' }));
+    const user = account.users.get('loaded')!;
+    expect(user.managedPolicies).toEqual([...before, 'arn:aws:iam::aws:policy/AWSDenyAll']);
+    // First: the deny refuses a session's next request even while the keys are still being turned off.
+    expect(standin.mutatingCalls()[0]).toMatchObject({
+      action: 'AttachUserPolicy',
+      params: { UserName: 'loaded', PolicyArn: 'arn:aws:iam::aws:policy/AWSDenyAll' },
+    });
+    expect(result.done[0]).toMatch(/^attach the deny-all policy arn:aws:iam::aws:policy\/AWSDenyAll /);
+  });
+
+  it('does not attach AWSDenyAll to a user who held it already, so that no undo takes it off', async () => {
+    const { iam } = await setUp({}, (account) => {
+      const user = addLoadedUser(account);
+      user.managedPolicies.push('arn:aws:iam::aws:policy/AWSDenyAll');
+    });
+    const result = await act(deleteInput(iam, { action: 'disable' }));
+    expect(result.outcome).toBe('disabled');
+    expect(standin.mutatingCalls().map((call) => call.action)).not.toContain('AttachUserPolicy');
+  });
+
   it('keeps: tags keep-until with today plus keepDays, and changes nothing else', async () => {
     const { account, iam } = await setUp();
     const result = await act(deleteInput(iam, { action: 'keep', now: new Date('2026-11-22T09:00:00Z') }));

@@ -5,6 +5,7 @@ import { resetConfigCache } from '../../lambdas/commons/config/env';
 import { handler } from '../../lambdas/act/handler';
 import { main } from '../../lib/cli/main';
 import { emptyAccount, type SimAccount } from '../../lib/sim/account';
+import { renameUser } from '../../lib/sim/account-changes';
 import { openCaseFor } from '../../lib/sim/engine';
 import type { AwsStandin } from '../../lib/sim/standins/aws-standin';
 import { CASE_TABLE, startDynamo } from '../../lib/sim/standins/dynamo';
@@ -79,6 +80,35 @@ describe('remove Lambda', () => {
       groups: ['developers', 'data-readers', 'on-call'],
     });
     expect(out.join('\n')).toContain('loaded is restored;');
+  });
+
+  it('undoes a Disable with restore --case: AWSDenyAll off, the credentials on again, on the same user', async () => {
+    // GIVEN a disabled user, renamed by an admin since (the undo follows it by id)
+    const caseId = await openCase(false);
+    const disable = { ...decision, decision: 'disable' as const };
+    expect(await handler({ caseId, decision: disable })).toMatchObject({ outcome: 'disabled' });
+    await rewriteCase(caseId, { decision: disable });
+    const denied = account.users.get('loaded')!;
+    expect(denied.managedPolicies).toContain('arn:aws:iam::aws:policy/AWSDenyAll');
+    const before = (await new CaseStore(documentClient(), CASE_TABLE).get(caseId))!.snapshot!;
+    renameUser(account, denied, 'loaded-renamed');
+    // WHEN restore --case runs on it
+    const out: string[] = [];
+    const code = await main(['restore', '--case', caseId, '--table', CASE_TABLE, '--yes'], {
+      stdout: (text) => void out.push(text),
+      stderr: (text) => void out.push(text),
+    });
+    // THEN the deny is off, every credential Disable turned off is Active again, the tag is gone
+    expect(code).toBe(0);
+    const user = account.users.get('loaded-renamed')!;
+    expect(user.managedPolicies).toEqual(before.managedPolicies);
+    expect(user.accessKeys.map((key) => key.status)).toEqual(before.accessKeys.map((key) => key.status));
+    expect(Object.keys(user.tags)).not.toContain('iam-janitor:disabled-at');
+    expect(account.users.size).toBe(1);
+    const text = out.join('\n');
+    expect(text).toContain('detach the deny-all policy arn:aws:iam::aws:policy/AWSDenyAll');
+    expect(text).toContain('The console password Disable deleted is not recreated');
+    expect(text).toContain('The Disable of loaded-renamed is undone');
   });
 
   it('says so when a case holds no snapshot', async () => {

@@ -2,6 +2,7 @@ import { accountLabel } from '../iam/member-account';
 import type { CaseRecord } from './case-store';
 import type { Outcome } from '../contracts';
 import { isActiveCredential } from '../iam/snapshot';
+import { denyAllPolicyArn } from '../iam/tags';
 import { clip, formatTime, sentence } from '../runtime/text';
 import { quarantineText } from './quarantine-text';
 
@@ -47,7 +48,8 @@ export function outcomeDetail(
 
 const OUTCOME_WORDS: Record<Outcome, string> = {
   deleted: 'deleted',
-  disabled: 'disabled: every way to sign in is turned off, and the user and their permissions are kept',
+  disabled:
+    'disabled: every way to sign in is turned off, and AWSDenyAll refuses every session issued before from its next request on; the user and their own policies are kept',
   kept: 'kept',
   deactivated: 'deactivated: it can no longer be used, and the user and every other credential are kept',
   released:
@@ -247,13 +249,21 @@ export function outcomeComment(
 }
 
 /**
- * How to undo what the outcome did, true for that outcome: `restore` recreates a deleted user and
- * refuses one that still exists, so it is offered after a deletion only.
+ * How to undo what the outcome did, true for that outcome: `restore` recreates a deleted user, and
+ * undoes a Disable (also one that failed after its first change) on the user that still exists.
  */
 export function undoAdvice(
   record: Pick<
     CaseRecord,
-    'caseId' | 'userName' | 'credentialId' | 'candidate' | 'snapshot' | 'quarantine' | 'interruptedSteps'
+    | 'caseId'
+    | 'userName'
+    | 'credentialId'
+    | 'candidate'
+    | 'snapshot'
+    | 'quarantine'
+    | 'interruptedSteps'
+    | 'decision'
+    | 'removed'
   >,
   outcome: Outcome,
   tableName: string,
@@ -266,14 +276,20 @@ export function undoAdvice(
       ? `The user${quarantine.renamedTo ? ` (renamed ${quarantine.renamedTo})` : ''} is still quarantined (denied everything). Release with: iam-janitor release --case ${record.caseId} --table ${tableName}`
       : `The quarantine did not complete; to take off whatever of it was applied: iam-janitor release --case ${record.caseId} --table ${tableName}`;
   if (record.candidate.kind === 'credential') return `Undo with: ${credentialUndo(record)}`;
-  if (outcome === 'failed' && interruptedCount(record) > 0)
-    return 'The run stopped partway and the user still exists, so restore (which recreates a deleted user) does not apply: the snapshot holds the user as it was, and the Done list above is what to bring back by hand.';
+  if (outcome === 'failed' && interruptedCount(record) > 0 && record.decision?.decision !== 'disable')
+    return 'The deletion stopped partway and the user still exists, so restore (which recreates a deleted user) does not apply to it: the snapshot holds the user as it was, and the Done list above is what to bring back by hand.';
   if (outcome === 'deleted')
     return `Restore with: iam-janitor restore --case ${record.caseId} --table ${tableName}${record.candidate.accountId ? `, with credentials of account ${record.candidate.accountId}` : ''}`;
-  if (outcome === 'disabled') {
+  const partlyDisabled =
+    outcome === 'failed' && record.decision?.decision === 'disable' && (record.removed ?? []).length > 0;
+  if (outcome === 'disabled' || partlyDisabled) {
     const snapshot = record.snapshot;
     const user = `--user-name ${record.userName}`;
+    const deny = snapshot ? denyAllPolicyArn(snapshot.arn) : undefined;
     const undo = [
+      ...(deny && !snapshot?.managedPolicies.includes(deny)
+        ? [`aws iam detach-user-policy ${user} --policy-arn ${deny}`]
+        : []),
       ...(snapshot?.accessKeys ?? [])
         .filter(isActiveCredential)
         .map((key) => `aws iam update-access-key ${user} --access-key-id ${key.id} --status Active`),
@@ -295,7 +311,7 @@ export function undoAdvice(
         ? [credentialUndo({ userName: record.userName, credentialId: 'password' })]
         : []),
     ];
-    return `Undo by turning back on what Disable turned off: ${undo.join('; ') || 'nothing was active'}.`;
+    return `Undo with: iam-janitor restore --case ${record.caseId} --table ${tableName}${record.candidate.accountId ? `, with credentials of account ${record.candidate.accountId}` : ''}; or by hand, taking off the deny and turning back on what Disable turned off: ${undo.join('; ') || 'nothing was active'}.`;
   }
   return 'Nothing was removed, so there is nothing to restore.';
 }
