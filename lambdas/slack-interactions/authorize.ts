@@ -6,6 +6,7 @@ import {
   type Decision,
   type DecisionRecord,
 } from '../commons/contracts';
+import type { BallotName } from '../commons/slack/ballots';
 import { DECISION_WORDS } from '../commons/slack/messages';
 import { identityOf, isSelf } from '../commons/slack/self-decision';
 
@@ -50,17 +51,21 @@ export function refuseOtherAccount(
 }
 
 /**
- * The case's kind decides which buttons count, never the payload: a forged "delete" on a
- * credential case, or "deactivate" on a user case, changes nothing. Cases opened before credential
- * cases existed carry no kind: they are user cases.
+ * The ballot and the case's kind decide which buttons count, never the payload: a forged "delete"
+ * on a credential case, "deactivate" on a user case, or "disable" after a trip changes nothing.
+ * Cases opened before credential cases existed carry no kind: they are user cases.
  */
-export function refuseDecision(record: CaseRecord, decision: Decision): Refusal | undefined {
+export function refuseDecision(
+  record: CaseRecord,
+  ballot: BallotName,
+  decision: Decision,
+): Refusal | undefined {
   if (record.status === 'quarantined')
     return {
       reason: `decision ${decision} during a quarantine`,
       message: `${record.userName} is quarantined and watched until ${record.quarantine?.endsAt ?? 'its end'}; nothing is decided meanwhile (iam-janitor release takes it out). Nothing changed.`,
     };
-  if (record.status === 'quarantine-tripped') {
+  if (ballot === 'after-trip') {
     if (AFTER_TRIP_DECISIONS.includes(decision)) return undefined;
     return {
       reason: `decision ${decision} after a quarantine trip`,

@@ -3,6 +3,7 @@ import { caseFacts } from '../case/case-view';
 import { caseSubject, escapeMrkdwn } from '../case/outcome';
 import { clip, formatTime } from '../runtime/text';
 import { MAX_REASON_LENGTH, type Decision, type DecisionRecord } from '../contracts';
+import { ballotAction, type BallotName } from './ballots';
 
 /** The optional reason field of the approval message; its value arrives with the button click. */
 export const REASON_INPUT = { blockId: 'reason', actionId: 'reason' } as const;
@@ -114,16 +115,20 @@ export function approvalMessage(
     : { text: `Inactive IAM user ${record.userName}: delete, disable or keep?`, blocks };
 }
 
-/** A button of a case. Only the case id travels through Slack: the task token is a bearer secret and stays in AWS. */
+/**
+ * A button of a case's ballot. Only the case id travels through Slack: the task token is a bearer
+ * secret and stays in AWS. The action_id names the ballot, so that a click counts only there.
+ */
 export function button(
   record: CaseRecord,
+  ballot: BallotName,
   decision: Decision,
   options: { style?: 'danger' | 'primary'; text?: string; confirm?: { title: string; text: string } } = {},
 ): Block {
   const word = options.text ?? DECISION_WORDS[decision];
   return {
     type: 'button',
-    action_id: decision,
+    action_id: ballotAction(ballot, decision),
     ...(options.style ? { style: options.style } : {}),
     text: { type: 'plain_text', text: word },
     value: record.caseId,
@@ -145,7 +150,7 @@ export function button(
 function credentialButtons(record: CaseRecord): Block[] {
   const subject = escapeMrkdwn(caseSubject(record));
   return [
-    button(record, 'deactivate', {
+    button(record, 'approval', 'deactivate', {
       style: 'danger',
       confirm: {
         title: 'Deactivate this credential?',
@@ -155,7 +160,7 @@ function credentialButtons(record: CaseRecord): Block[] {
             : `*${subject}* will be set Inactive; the user and their other credentials stay. It can be set Active again.`,
       },
     }),
-    button(record, 'keep', { style: 'primary' }),
+    button(record, 'approval', 'keep', { style: 'primary' }),
   ];
 }
 
@@ -163,7 +168,7 @@ function credentialButtons(record: CaseRecord): Block[] {
 function userButtons(record: CaseRecord, quarantineDays: number): Block[] {
   const user = `*${escapeMrkdwn(record.userName)}*`;
   return [
-    button(record, 'delete', {
+    button(record, 'approval', 'delete', {
       style: 'danger',
       ...(quarantineDays > 0 ? { text: deleteWord(quarantineDays) } : {}),
       confirm:
@@ -177,8 +182,8 @@ function userButtons(record: CaseRecord, quarantineDays: number): Block[] {
               text: `${user} and every credential, policy and group membership will be removed. A snapshot is kept for restore.`,
             },
     }),
-    button(record, 'disable'),
-    button(record, 'keep', { style: 'primary' }),
+    button(record, 'approval', 'disable'),
+    button(record, 'approval', 'keep', { style: 'primary' }),
   ];
 }
 

@@ -43,14 +43,14 @@ export function tripMessage(record: CaseRecord, approvalTimeoutHours: number): S
       type: 'actions',
       block_id: 'after-trip',
       elements: [
-        button(record, 'release', {
+        button(record, 'after-trip', 'release', {
           style: 'primary',
           confirm: {
             title: 'Release this user?',
             text: `The deny-all policy and the quarantine tags are removed from *${escapeMrkdwn(record.userName)}*, and every credential works again at once.`,
           },
         }),
-        button(record, 'delete', {
+        button(record, 'after-trip', 'delete', {
           style: 'danger',
           text: 'Delete now',
           confirm: {
