@@ -26,15 +26,16 @@ const blockActionsSchema = v.object({
   user: v.object({ id: v.string() }),
   channel: v.optional(v.object({ id: v.string() })),
   // The message whose button was clicked, as Slack names it: the click is bound to that message.
-  container: v.optional(
-    v.object({ message_ts: v.optional(v.string()), channel_id: v.optional(v.string()) }),
-  ),
+  container: v.optional(v.object({ message_ts: v.optional(v.string()), channel_id: v.optional(v.string()) })),
   message: v.optional(v.object({ ts: v.string() })),
   actions: v.pipe(
     v.array(
       v.object({
         // The ballot and the decision (`after-trip:delete`), or a bare decision on older messages.
-        action_id: v.pipe(v.string(), v.check((actionId) => readAction(actionId) !== undefined)),
+        action_id: v.pipe(
+          v.string(),
+          v.check((actionId) => readAction(actionId) !== undefined),
+        ),
         value: v.pipe(v.string(), v.minLength(1), v.maxLength(2000)),
       }),
     ),

@@ -67,11 +67,7 @@ export function signedClick(
     },
   };
   const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  const signed = signSlackRequest(
-    body,
-    overrides.signingSecret ?? SIM_SECRETS.slackSigningSecret,
-    seconds,
-  );
+  const signed = signSlackRequest(body, overrides.signingSecret ?? SIM_SECRETS.slackSigningSecret, seconds);
   return {
     headers: {
       'content-type': 'application/x-www-form-urlencoded',

@@ -77,7 +77,9 @@ describe('who may decide what', () => {
     expect(refuseDecision(tripped, 'after-trip', 'release')).toBeUndefined();
     expect(refuseDecision(tripped, 'after-trip', 'delete')).toBeUndefined();
     for (const other of ['disable', 'keep', 'deactivate'] as const)
-      expect(refuseDecision(tripped, 'after-trip', other)?.reason).toBe(`decision ${other} after a quarantine trip`);
+      expect(refuseDecision(tripped, 'after-trip', other)?.reason).toBe(
+        `decision ${other} after a quarantine trip`,
+      );
     // While the quarantine is watched, nobody clicks anything: Release is the CLI's, through the case.
     const watched = { ...record({ kind: 'user' }), status: 'quarantined' } as CaseRecord;
     for (const any of ['release', 'delete', 'keep'] as const)

@@ -145,7 +145,10 @@ export class QuarantineStore extends TableItems {
   }
 
   /** The trip message as Slack posted it: the one message whose buttons cast the after-trip choice. */
-  async attachTripMessage(caseId: string, message: { readonly ts: string; readonly channel: string }): Promise<void> {
+  async attachTripMessage(
+    caseId: string,
+    message: { readonly ts: string; readonly channel: string },
+  ): Promise<void> {
     await this.update(
       caseId,
       'SET #q.#ts = :ts, #q.#channel = :channel',
