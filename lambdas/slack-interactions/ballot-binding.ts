@@ -1,3 +1,4 @@
+import { escapeMrkdwn } from '../commons/runtime/text';
 import type { CaseRecord } from '../commons/case/case-store';
 import type { Decision } from '../commons/contracts';
 import {
@@ -64,7 +65,7 @@ function stale(record: CaseRecord, what: string): Refusal {
   return {
     reason: `click on ${what}`,
     message: tripped
-      ? `This request was replaced when ${record.userName}'s quarantine tripped: its decision was already carried out as a quarantine, and only the buttons in ${where} (Release or Delete now) decide what follows. This click changed nothing.`
-      : `This message no longer decides ${record.userName}'s case ${record.caseId}: use the buttons in ${where}. This click changed nothing.`,
+      ? `This request was replaced when ${escapeMrkdwn(record.userName)}'s quarantine tripped: its decision was already carried out as a quarantine, and only the buttons in ${where} (Release or Delete now) decide what follows. This click changed nothing.`
+      : `This message no longer decides ${escapeMrkdwn(record.userName)}'s case ${escapeMrkdwn(record.caseId)}: use the buttons in ${where}. This click changed nothing.`,
   };
 }

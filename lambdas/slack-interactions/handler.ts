@@ -13,7 +13,7 @@ import { slackSecrets } from '../commons/config/secrets';
 import { slackClient } from '../commons/slack/client';
 import { readAction } from '../commons/slack/ballots';
 import { DECISION_WORDS, decidedMessage, REASON_INPUT } from '../commons/slack/messages';
-import { clip, formatTime } from '../commons/runtime/text';
+import { clip, escapeMrkdwn, formatTime } from '../commons/runtime/text';
 import {
   refuseDecision,
   refuseOtherAccount,
@@ -84,7 +84,7 @@ async function handleRequest(event: unknown): Promise<FunctionUrlResult> {
   if (stranger) return refused(stranger);
   const record = await caseStore().get(caseId);
   if (!record) {
-    await tell(`Case ${caseId} is unknown to iam-janitor.`);
+    await tell(`Case ${escapeMrkdwn(caseId)} is unknown to iam-janitor.`);
     return reply(200);
   }
   log.appendKeys({ userName: record.userName });

@@ -3,7 +3,7 @@ import type { CaseRecord } from './case-store';
 import type { QuarantineAttempt, QuarantineRecord } from './record';
 import type { Decision, Outcome } from '../contracts';
 import { isActiveCredential } from '../iam/snapshot';
-import { clip, formatTime } from '../runtime/text';
+import { clip, escapeMrkdwn, formatTime, inertLine, slackLink } from '../runtime/text';
 
 /**
  * What the case record says happened, in words: the Jira comment and the Slack thread reply that
@@ -136,9 +136,8 @@ export function credentialUndo(record: Pick<CaseRecord, 'userName' | 'credential
     : `aws iam update-access-key --user-name ${record.userName} --access-key-id ${record.credentialId} --status Active`;
 }
 
-/** Slack mrkdwn treats &, < and > as control characters. */
-export const escapeMrkdwn = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** The one escape for Slack text, where the case's words are built. */
+export { escapeMrkdwn };
 
 /** The thread reply: one sentence of what happened, the reason, and the ticket. */
 export function outcomeReply(
@@ -154,8 +153,8 @@ export function outcomeReply(
   const given = (record.quarantine?.decision ?? record.decision)?.reason;
   const reason =
     (detail ? ` ${escapeMrkdwn(sentence(detail))}` : '') +
-    (given ? ` The approver's reason: ${escapeMrkdwn(sentence(given))}` : '');
-  const ticket = record.jiraUrl ? ` <${record.jiraUrl}|${record.jiraKey}>` : '';
+    (given ? ` The approver's reason: ${inertLine(given)}` : '');
+  const ticket = record.jiraUrl ? ` ${slackLink(record.jiraUrl, record.jiraKey ?? 'ticket')}` : '';
   const words =
     (record.candidate.kind === 'credential' ? CREDENTIAL_OUTCOME_WORDS[outcome] : undefined) ??
     (held ? HELD_OUTCOME_WORDS[outcome] : undefined) ??

@@ -1,7 +1,7 @@
 import type { CaseRecord } from '../case/case-store';
 import { caseFacts } from '../case/case-view';
-import { caseSubject, escapeMrkdwn } from '../case/outcome';
-import { clip, formatTime } from '../runtime/text';
+import { caseSubject } from '../case/outcome';
+import { clip, escapeMrkdwn, formatTime, inertLine, slackLink } from '../runtime/text';
 import { MAX_REASON_LENGTH, type Decision, type DecisionRecord } from '../contracts';
 import { ballotAction, type BallotName } from './ballots';
 
@@ -93,8 +93,8 @@ export function approvalMessage(
     blocks.push({ type: 'section', text: mrkdwn(`*Recent CloudTrail events*\n${lines.join('\n')}`) });
   }
   const links = [
-    record.jiraUrl ? `<${record.jiraUrl}|${record.jiraKey}>` : 'no ticket',
-    `<${facts.executionUrl}|execution>`,
+    record.jiraUrl ? slackLink(record.jiraUrl, record.jiraKey ?? 'ticket') : 'no ticket',
+    slackLink(facts.executionUrl, 'execution'),
   ];
   blocks.push({
     type: 'context',
@@ -110,9 +110,11 @@ export function approvalMessage(
     block_id: 'decision',
     elements: credentialCase ? credentialButtons(record) : userButtons(record, quarantineDays),
   });
+  // The notification's text is parsed as Slack text too: the subject (an account's name) is escaped.
+  const subject = escapeMrkdwn(caseSubject(record));
   return credentialCase
-    ? { text: `Stale credential ${caseSubject(record)}: deactivate or keep?`, blocks }
-    : { text: `Inactive IAM user ${record.userName}: delete, disable or keep?`, blocks };
+    ? { text: `Stale credential ${subject}: deactivate or keep?`, blocks }
+    : { text: `Inactive IAM user ${subject}: delete, disable or keep?`, blocks };
 }
 
 /**
@@ -220,9 +222,9 @@ export function decidedMessage(
     decision.decision === 'delete' ? deleteWord(quarantineDays) : DECISION_WORDS[decision.decision];
   const line =
     `*${word}* chosen by <@${decision.decidedBy}>${decision.firstApprover ? ` after <@${decision.firstApprover}>` : ''} at ${formatTime(decision.decidedAt)}${note ? ` · ${note}` : ''}` +
-    (decision.reason ? `\nReason: _${escapeMrkdwn(decision.reason)}_` : '');
+    (decision.reason ? `\nReason: ${inertLine(decision.reason)}` : '');
   return {
-    text: `${caseSubject(record)}: ${decision.decision} by ${decision.decidedBy}`,
+    text: `${escapeMrkdwn(caseSubject(record))}: ${decision.decision} by ${decision.decidedBy}`,
     blocks: [...original, { type: 'section', text: mrkdwn(line) }],
   };
 }
@@ -233,7 +235,7 @@ export function expiredMessage(record: CaseRecord): SlackMessage {
     (block) => !ANSWERED_BLOCKS.has(String(block.type)),
   );
   return {
-    text: `${caseSubject(record)}: no decision, kept`,
+    text: `${escapeMrkdwn(caseSubject(record))}: no decision, kept`,
     blocks: [
       ...original,
       {

@@ -1,7 +1,7 @@
 import type { CaseRecord } from '../case/case-store';
-import { attemptText, caseSubject, escapeMrkdwn, tripChoiceWord } from '../case/outcome';
+import { attemptText, caseSubject, tripChoiceWord } from '../case/outcome';
 import type { DecisionRecord } from '../contracts';
-import { formatTime } from '../runtime/text';
+import { escapeMrkdwn, formatTime, inertLine, slackLink } from '../runtime/text';
 import { BLOCK_KIT, button, mrkdwn, type Block, type SlackMessage } from './messages';
 
 /** The most attempts a message lists; the ticket and the case record keep them all. */
@@ -35,7 +35,7 @@ export function tripMessage(record: CaseRecord, approvalTimeoutHours: number): S
       type: 'context',
       elements: [
         mrkdwn(
-          `${record.jiraUrl ? `<${record.jiraUrl}|${record.jiraKey}> · ` : ''}no choice within ${approvalTimeoutHours} h leaves the user quarantined`,
+          `${record.jiraUrl ? `${slackLink(record.jiraUrl, record.jiraKey ?? 'ticket')} · ` : ''}no choice within ${approvalTimeoutHours} h leaves the user quarantined`,
         ),
       ],
     },
@@ -61,7 +61,7 @@ export function tripMessage(record: CaseRecord, approvalTimeoutHours: number): S
       ],
     },
   ];
-  return { text: `Quarantine tripped: ${caseSubject(record)}: release or delete now?`, blocks };
+  return { text: `Quarantine tripped: ${subject}: release or delete now?`, blocks };
 }
 
 /** The trip message once answered: the buttons give way to who chose what. */
@@ -70,9 +70,9 @@ export function tripDecidedMessage(record: CaseRecord, decision: DecisionRecord)
   const word = tripChoiceWord(decision.decision);
   const line =
     `*${word}* chosen by <@${decision.decidedBy}> at ${formatTime(decision.decidedAt)}` +
-    (decision.reason ? `\nReason: _${escapeMrkdwn(decision.reason)}_` : '');
+    (decision.reason ? `\nReason: ${inertLine(decision.reason)}` : '');
   return {
-    text: `${caseSubject(record)}: ${word} by ${decision.decidedBy}`,
+    text: `${escapeMrkdwn(caseSubject(record))}: ${word} by ${decision.decidedBy}`,
     blocks: [...original, { type: 'section', text: mrkdwn(line) }],
   };
 }
