@@ -6,6 +6,7 @@ import { janitorConfig } from '../commons/config/env';
 import { errorName } from '../commons/runtime/errors';
 import { logger } from '../commons/runtime/observability';
 import { caseSubject } from '../commons/case/outcome';
+import { escapeMrkdwn } from '../commons/runtime/text';
 import { slackSecrets } from '../commons/config/secrets';
 import { callSlack, slackClient } from '../commons/slack/client';
 import { HOUR_MS } from '../commons/runtime/time';
@@ -47,6 +48,8 @@ export async function handler(_event?: unknown, context?: Context): Promise<{ re
     const expiresAt = new Date(Date.parse(askedAt(record)) + config.approvalTimeoutHours * HOUR_MS);
     const hoursLeft = Math.max(0, Math.round((expiresAt.getTime() - now.getTime()) / HOUR_MS));
     const kept = record.candidate.kind === 'credential' ? 'credential' : 'user';
+    // An account's name, from Organizations, is anyone's text: escaped, it cannot ping or link.
+    const subject = escapeMrkdwn(caseSubject(record));
     try {
       await callSlack('post a reminder', () =>
         slack!.chat.postMessage({
@@ -54,8 +57,8 @@ export async function handler(_event?: unknown, context?: Context): Promise<{ re
           thread_ts: record.slackTs!,
           text:
             record.status === 'quarantine-tripped'
-              ? `Reminder: someone tried ${caseSubject(record)}'s credentials during its quarantine, and it still needs Release or Delete now. About ${hoursLeft} h left; without a choice it stays quarantined.`
-              : `Reminder: ${caseSubject(record)} still needs a decision. About ${hoursLeft} h left; without one the ${kept} is kept.`,
+              ? `Reminder: someone tried ${subject}'s credentials during its quarantine, and it still needs Release or Delete now. About ${hoursLeft} h left; without a choice it stays quarantined.`
+              : `Reminder: ${subject} still needs a decision. About ${hoursLeft} h left; without one the ${kept} is kept.`,
         }),
       );
       await store.recordReminder(record.caseId, now.toISOString(), (record.reminders ?? 0) + 1);

@@ -148,16 +148,18 @@ async function askAfterTrip(caseId: string, taskToken: string, log: Logger): Pro
   const message = tripMessage(record, config.approvalTimeoutHours);
   const slack = await slackClient((await slackSecrets()).slackBotToken);
   // In the case's thread, shown in the channel too: the approvers must see it.
+  const channel = record.slackChannel ?? config.slackChannelId;
   const posted = await callSlack('post the quarantine trip', () =>
     slack.chat.postMessage({
-      channel: record.slackChannel ?? config.slackChannelId,
+      channel,
       text: message.text,
       blocks: message.blocks as never,
       unfurl_links: false,
       ...(record.slackTs ? { thread_ts: record.slackTs, reply_broadcast: true } : {}),
     } as never),
   );
-  if (posted.ts) await quarantineStore().attachTripMessage(caseId, posted.ts);
+  if (posted.ts)
+    await quarantineStore().attachTripMessage(caseId, { ts: posted.ts, channel: posted.channel ?? channel });
   log.info('asked after the trip');
   return { slackTs: posted.ts ?? '' };
 }

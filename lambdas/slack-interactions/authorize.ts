@@ -1,3 +1,4 @@
+import { escapeMrkdwn } from '../commons/runtime/text';
 import type { CaseRecord } from '../commons/case/case-store';
 import { configForAccount, type JanitorConfig } from '../commons/config/config';
 import {
@@ -6,6 +7,7 @@ import {
   type Decision,
   type DecisionRecord,
 } from '../commons/contracts';
+import type { BallotName } from '../commons/slack/ballots';
 import { DECISION_WORDS } from '../commons/slack/messages';
 import { identityOf, isSelf } from '../commons/slack/self-decision';
 
@@ -50,21 +52,25 @@ export function refuseOtherAccount(
 }
 
 /**
- * The case's kind decides which buttons count, never the payload: a forged "delete" on a
- * credential case, or "deactivate" on a user case, changes nothing. Cases opened before credential
- * cases existed carry no kind: they are user cases.
+ * The ballot and the case's kind decide which buttons count, never the payload: a forged "delete"
+ * on a credential case, "deactivate" on a user case, or "disable" after a trip changes nothing.
+ * Cases opened before credential cases existed carry no kind: they are user cases.
  */
-export function refuseDecision(record: CaseRecord, decision: Decision): Refusal | undefined {
+export function refuseDecision(
+  record: CaseRecord,
+  ballot: BallotName,
+  decision: Decision,
+): Refusal | undefined {
   if (record.status === 'quarantined')
     return {
       reason: `decision ${decision} during a quarantine`,
-      message: `${record.userName} is quarantined and watched until ${record.quarantine?.endsAt ?? 'its end'}; nothing is decided meanwhile (iam-janitor release takes it out). Nothing changed.`,
+      message: `${escapeMrkdwn(record.userName)} is quarantined and watched until ${record.quarantine?.endsAt ?? 'its end'}; nothing is decided meanwhile (iam-janitor release takes it out). Nothing changed.`,
     };
-  if (record.status === 'quarantine-tripped') {
+  if (ballot === 'after-trip') {
     if (AFTER_TRIP_DECISIONS.includes(decision)) return undefined;
     return {
       reason: `decision ${decision} after a quarantine trip`,
-      message: `${record.userName}'s quarantine tripped: it takes Release or Delete now, not ${DECISION_WORDS[decision]}; nothing changed.`,
+      message: `${escapeMrkdwn(record.userName)}'s quarantine tripped: it takes Release or Delete now, not ${DECISION_WORDS[decision]}; nothing changed.`,
     };
   }
   const kind = record.candidate.kind ?? 'user';
@@ -94,8 +100,8 @@ export function refuseSelf(
     reason: 'self-approval',
     message:
       self === true
-        ? `You cannot decide a case about yourself (${record.userName} is tagged with your ${identity.includes('@') ? 'e-mail' : 'Slack id'}); another approver must.`
-        : `${record.userName} is tagged with an e-mail, and your e-mail could not be read to rule out that this case is about you (${typeof email === 'string' ? 'Slack gave no e-mail' : email.unknown}); another approver must decide, or grant the users:read.email scope.`,
+        ? `You cannot decide a case about yourself (${escapeMrkdwn(record.userName)} is tagged with your ${identity.includes('@') ? 'e-mail' : 'Slack id'}); another approver must.`
+        : `${escapeMrkdwn(record.userName)} is tagged with an e-mail, and your e-mail could not be read to rule out that this case is about you (${typeof email === 'string' ? 'Slack gave no e-mail' : email.unknown}); another approver must decide, or grant the users:read.email scope.`,
   };
 }
 
@@ -121,7 +127,7 @@ export function secondApproval(
   const word = DECISION_WORDS[decision.decision];
   if (first.won)
     return {
-      waiting: `Your *${word}* for ${userName} is recorded. It cannot be fully undone, so a second approver must also click *${word}* before anything changes.`,
+      waiting: `Your *${word}* for ${escapeMrkdwn(userName)} is recorded. It cannot be fully undone, so a second approver must also click *${word}* before anything changes.`,
     };
   const earlier = first.existing?.firstApproval;
   // A case already decided: the decision's own claim says so.

@@ -1,3 +1,4 @@
+import { escapeMrkdwn } from '../commons/runtime/text';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CaseRecord, Claim } from '../commons/case/case-store';
@@ -95,7 +96,7 @@ async function tellUndelivered(
     // Written but not delivered: nothing has changed, and the same click will deliver it.
     log.error('could not resume the case', { error: delivery });
     await tell(
-      `Your *${delivering.decision}* ${ballot.noun} for ${record.userName} is recorded, but the workflow could not be resumed (${delivery}). Nothing has changed yet: click *${ballot.word(delivering)}* again in a minute to deliver it.`,
+      `Your *${delivering.decision}* ${ballot.noun} for ${escapeMrkdwn(record.userName)} is recorded, but the workflow could not be resumed (${delivery}). Nothing has changed yet: click *${ballot.word(delivering)}* again in a minute to deliver it.`,
     );
     return;
   }

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { caseStore } from '../commons/runtime/clients';
+import { caseStore, replayStore } from '../commons/runtime/clients';
 import { isIrreversible, MAX_REASON_LENGTH, type DecisionRecord } from '../commons/contracts';
 import { janitorConfig } from '../commons/config/env';
 import { configForAccount, type JanitorConfig } from '../commons/config/config';
@@ -11,8 +11,9 @@ import { errorName } from '../commons/runtime/errors';
 import { logger, metrics, MetricName } from '../commons/runtime/observability';
 import { slackSecrets } from '../commons/config/secrets';
 import { slackClient } from '../commons/slack/client';
+import { readAction } from '../commons/slack/ballots';
 import { DECISION_WORDS, decidedMessage, REASON_INPUT } from '../commons/slack/messages';
-import { clip, formatTime } from '../commons/runtime/text';
+import { clip, escapeMrkdwn, formatTime } from '../commons/runtime/text';
 import {
   refuseDecision,
   refuseOtherAccount,
@@ -21,7 +22,9 @@ import {
   secondApproval,
   type Refusal,
 } from './authorize';
-import { receive } from './receiver';
+import { bindClick } from './ballot-binding';
+import { clickedMessage, receive } from './receiver';
+import { MAX_SKEW_SECONDS } from './signature';
 
 export interface FunctionUrlResult {
   readonly statusCode: number;
@@ -54,6 +57,7 @@ async function handleRequest(event: unknown): Promise<FunctionUrlResult> {
     () => Math.floor(clock.now().getTime() / 1000),
   );
   if (!received.accepted) return reject(received.statusCode, received.reason);
+  if (!(await firstTaken(received.signed))) return reject(401, 'replayed request');
   const secrets = await slackSecrets();
   const { payload } = received;
   const action = payload.actions[0]!;
@@ -80,11 +84,14 @@ async function handleRequest(event: unknown): Promise<FunctionUrlResult> {
   if (stranger) return refused(stranger);
   const record = await caseStore().get(caseId);
   if (!record) {
-    await tell(`Case ${caseId} is unknown to iam-janitor.`);
+    await tell(`Case ${escapeMrkdwn(caseId)} is unknown to iam-janitor.`);
     return reply(200);
   }
   log.appendKeys({ userName: record.userName });
-  const wrong = refuseOtherAccount(config, record, userId) ?? refuseDecision(record, action.action_id);
+  const bound = bindClick(record, readAction(action.action_id)!, clickedMessage(payload));
+  if ('reason' in bound) return refused(bound);
+  const wrong =
+    refuseOtherAccount(config, record, userId) ?? refuseDecision(record, bound.ballot, bound.decision);
   if (wrong) return refused(wrong);
   const reason = payload.state?.values[REASON_INPUT.blockId]?.[REASON_INPUT.actionId]?.value?.trim();
   // The approver's e-mail, kept with the decision: the remover compares it with the user's identity
@@ -93,14 +100,14 @@ async function handleRequest(event: unknown): Promise<FunctionUrlResult> {
   const self = refuseSelf(config, record, userId, email);
   if (self) return refused(self);
   const decision: { -readonly [K in keyof DecisionRecord]: DecisionRecord[K] } = {
-    decision: action.action_id,
+    decision: bound.decision,
     decidedBy: userId,
     decidedAt: clock.now().toISOString(),
     ...(reason ? { reason: clip(reason, MAX_REASON_LENGTH) } : {}),
     ...(typeof email === 'string' && email.includes('@') ? { decidedByEmail: email } : {}),
     ...(name ? { decidedByName: clip(name, 200) } : {}),
   };
-  if (record.status === 'quarantine-tripped') {
+  if (bound.ballot === 'after-trip') {
     await decide(record, decision, afterTripBallot(caseId), { slack, log, tell });
     return reply(200);
   }
@@ -160,6 +167,17 @@ async function profileOf(
   } catch (error) {
     return { email: { unknown: errorName(error) } };
   }
+}
+
+/**
+ * Whether this signed request is taken for the first time. A signature passes for 5 minutes, so
+ * anyone who saw a request (a proxy, a log) could send it again meanwhile: the copy is refused,
+ * whatever the case holds by then (after a trip, an approval's Delete sent again is not Delete now).
+ */
+function firstTaken(signed: { signature: string; timestamp: number }): Promise<boolean> {
+  // Kept a minute past the window, for the clock skew the signature check tolerates on either side.
+  const expiresAt = signed.timestamp + MAX_SKEW_SECONDS + 60;
+  return replayStore().claim(signed.signature, expiresAt, clock.now().toISOString());
 }
 
 function countRejected(reason: string): void {

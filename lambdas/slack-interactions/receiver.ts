@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { DECISIONS } from '../commons/contracts';
+import { readAction } from '../commons/slack/ballots';
 import type { JanitorConfig } from '../commons/config/config';
 import { verifySlackSignature } from './signature';
 
@@ -25,10 +25,17 @@ const blockActionsSchema = v.object({
   is_enterprise_install: v.optional(v.boolean()),
   user: v.object({ id: v.string() }),
   channel: v.optional(v.object({ id: v.string() })),
+  // The message whose button was clicked, as Slack names it: the click is bound to that message.
+  container: v.optional(v.object({ message_ts: v.optional(v.string()), channel_id: v.optional(v.string()) })),
+  message: v.optional(v.object({ ts: v.string() })),
   actions: v.pipe(
     v.array(
       v.object({
-        action_id: v.picklist(DECISIONS),
+        // The ballot and the decision (`after-trip:delete`), or a bare decision on older messages.
+        action_id: v.pipe(
+          v.string(),
+          v.check((actionId) => readAction(actionId) !== undefined),
+        ),
         value: v.pipe(v.string(), v.minLength(1), v.maxLength(2000)),
       }),
     ),
@@ -44,7 +51,12 @@ const blockActionsSchema = v.object({
 export type BlockActions = v.InferOutput<typeof blockActionsSchema>;
 
 export type Received =
-  | { readonly accepted: true; readonly payload: BlockActions }
+  | {
+      readonly accepted: true;
+      readonly payload: BlockActions;
+      /** The request's signature and timestamp, which the replay check keys on. */
+      readonly signed: { readonly signature: string; readonly timestamp: number };
+    }
   | { readonly accepted: false; readonly statusCode: 400 | 401; readonly reason: string };
 
 /**
@@ -64,12 +76,8 @@ export async function receive(
   const { headers, body, isBase64Encoded } = parsedEvent.output;
   const rawBody = isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
   const header = (name: string) => headers[name] ?? headers[name.toLowerCase()];
-  const check = verifySlackSignature(
-    rawBody,
-    { timestamp: header('x-slack-request-timestamp'), signature: header('x-slack-signature') },
-    await signingSecret(),
-    nowSeconds(),
-  );
+  const signed = { timestamp: header('x-slack-request-timestamp'), signature: header('x-slack-signature') };
+  const check = verifySlackSignature(rawBody, signed, await signingSecret(), nowSeconds());
   if (!check.valid) return { accepted: false, statusCode: 401, reason: check.reason };
 
   let payload: BlockActions;
@@ -82,7 +90,19 @@ export async function receive(
   if (origin) return { accepted: false, statusCode: 401, reason: origin };
   if (config.slackAppId && payload.api_app_id !== config.slackAppId)
     return { accepted: false, statusCode: 401, reason: `foreign app ${payload.api_app_id}` };
-  return { accepted: true, payload };
+  return {
+    accepted: true,
+    payload,
+    signed: { signature: signed.signature!, timestamp: Number(signed.timestamp) },
+  };
+}
+
+/** Where the clicked button was shown: the message's channel and ts, as Slack sends them. */
+export function clickedMessage(payload: BlockActions): { channel?: string; ts?: string } {
+  return {
+    channel: payload.container?.channel_id ?? payload.channel?.id,
+    ts: payload.container?.message_ts ?? payload.message?.ts,
+  };
 }
 
 /**

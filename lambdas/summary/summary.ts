@@ -1,6 +1,7 @@
 import type { CaseRecord, SweepRecord } from '../commons/case/record';
 import type { Outcome } from '../commons/contracts';
 import { quarantineHeld, quarantinedName } from '../commons/case/outcome';
+import { escapeMrkdwn } from '../commons/runtime/text';
 
 /** The week in numbers: a pure function of the case records and the latest sweep. */
 export interface WeeklySummary {
@@ -91,7 +92,7 @@ export function summaryText(summary: WeeklySummary): string {
       : []),
     ...(summary.leftQuarantined.length > 0
       ? [
-          `• ⚠ ${plural(summary.leftQuarantined.length, 'user')} left quarantined by a closed case, denied everything until someone decides: ${summary.leftQuarantined.join(', ')}. Release with \`iam-janitor release --case <id>\`, or delete.`,
+          `• ⚠ ${plural(summary.leftQuarantined.length, 'user')} left quarantined by a closed case, denied everything until someone decides: ${escapeMrkdwn(summary.leftQuarantined.join(', '))}. Release with \`iam-janitor release --case &lt;id&gt;\`, or delete.`,
         ]
       : []),
     `• Outcomes: ${outcomes.length > 0 ? outcomes.join(', ') : 'none this week'}`,
@@ -105,11 +106,11 @@ export function summaryText(summary: WeeklySummary): string {
     );
     if (sweep.halted)
       lines.push(
-        `• ⚠ That sweep was halted by the guard: ${sweep.haltReason ?? 'see its logs'}. If the candidates are real, run \`iam-janitor acknowledge-guard\`.`,
+        `• ⚠ That sweep was halted by the guard: ${escapeMrkdwn(sweep.haltReason ?? 'see its logs')}. If the candidates are real, run \`iam-janitor acknowledge-guard\`.`,
       );
     if (sweep.haltedAccounts?.length)
       lines.push(
-        `• ⚠ ${plural(sweep.haltedAccounts.length, 'account')} halted by their own guard: ${sweep.haltedAccounts.join(', ')} (\`iam-janitor acknowledge-guard --account <id>\`).`,
+        `• ⚠ ${plural(sweep.haltedAccounts.length, 'account')} halted by their own guard: ${sweep.haltedAccounts.join(', ')} (\`iam-janitor acknowledge-guard --account &lt;id&gt;\`).`,
       );
     if (sweep.failedAccounts?.length)
       lines.push(

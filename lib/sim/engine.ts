@@ -20,7 +20,7 @@ import {
   handler as interactionsHandler,
   type FunctionUrlResult,
 } from '../../lambdas/slack-interactions/handler';
-import { signedClick, type ClickOverrides } from './slack-click';
+import { buttonToClick, signedClick, type ClickOverrides } from './slack-click';
 import { TaskTokens } from './task-tokens';
 import { watchQuarantine } from './quarantine-watch';
 import type { SimClock } from './clock';
@@ -295,17 +295,26 @@ export class Simulation {
     return slowed(invoked('watch-quarantine'), this.options.slowHandlersMs ?? 0)({});
   }
 
-  /** Sends a real, signed Slack block_actions request through the real interactions handler. */
+  /**
+   * Sends a real, signed Slack block_actions request through the real interactions handler, for
+   * the button the case's message shows (see buttonToClick).
+   */
   async click(
     caseId: string,
     decision: Decision | string,
     userId: string,
     overrides: ClickOverrides = {},
   ): Promise<FunctionUrlResult> {
+    const button = buttonToClick(
+      this.slack.shown,
+      await this.caseRecord(caseId),
+      { caseId, decision, channel: this.config.slackChannelId },
+      overrides.messageTs,
+    );
     return slowed(
       (request: unknown) => interactionsHandler(request, lambdaContext('slack-interactions')),
       this.options.slowHandlersMs ?? 0,
-    )(signedClick(this.config, { caseId, decision, userId }, overrides));
+    )(signedClick(this.config, { userId, button }, overrides));
   }
 
   async caseRecord(caseId: string): Promise<CaseRecord | undefined> {

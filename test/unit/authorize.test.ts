@@ -58,30 +58,32 @@ describe('who may decide what', () => {
   });
 
   it("takes only the buttons of the case's kind, whatever the payload says", () => {
-    expect(refuseDecision(record({ kind: 'credential' }), 'delete')?.message).toBe(
+    expect(refuseDecision(record({ kind: 'credential' }), 'approval', 'delete')?.message).toBe(
       'A credential case takes Deactivate or Keep, not Delete; nothing changed.',
     );
-    expect(refuseDecision(record({ kind: 'user' }), 'deactivate')).toBeDefined();
+    expect(refuseDecision(record({ kind: 'user' }), 'approval', 'deactivate')).toBeDefined();
     // A case from before credential cases existed is a user case.
-    expect(refuseDecision(record({}), 'delete')).toBeUndefined();
-    expect(refuseDecision(record({}), 'deactivate')).toBeDefined();
+    expect(refuseDecision(record({}), 'approval', 'delete')).toBeUndefined();
+    expect(refuseDecision(record({}), 'approval', 'deactivate')).toBeDefined();
   });
 
-  it('takes Release only after a quarantine tripped, and then only Release or Delete now', () => {
+  it('takes Release only on the after-trip ballot, and there only Release or Delete now', () => {
     // A forged Release on a case waiting for its first decision changes nothing.
-    expect(refuseDecision(record({ kind: 'user' }), 'release')?.message).toBe(
+    expect(refuseDecision(record({ kind: 'user' }), 'approval', 'release')?.message).toBe(
       'A user case takes Delete, Disable or Keep, not Release; nothing changed.',
     );
-    expect(refuseDecision(record({ kind: 'credential' }), 'release')).toBeDefined();
+    expect(refuseDecision(record({ kind: 'credential' }), 'approval', 'release')).toBeDefined();
     const tripped = { ...record({ kind: 'user' }), status: 'quarantine-tripped' } as CaseRecord;
-    expect(refuseDecision(tripped, 'release')).toBeUndefined();
-    expect(refuseDecision(tripped, 'delete')).toBeUndefined();
+    expect(refuseDecision(tripped, 'after-trip', 'release')).toBeUndefined();
+    expect(refuseDecision(tripped, 'after-trip', 'delete')).toBeUndefined();
     for (const other of ['disable', 'keep', 'deactivate'] as const)
-      expect(refuseDecision(tripped, other)?.reason).toBe(`decision ${other} after a quarantine trip`);
+      expect(refuseDecision(tripped, 'after-trip', other)?.reason).toBe(
+        `decision ${other} after a quarantine trip`,
+      );
     // While the quarantine is watched, nobody clicks anything: Release is the CLI's, through the case.
     const watched = { ...record({ kind: 'user' }), status: 'quarantined' } as CaseRecord;
     for (const any of ['release', 'delete', 'keep'] as const)
-      expect(refuseDecision(watched, any)?.reason).toBe(`decision ${any} during a quarantine`);
+      expect(refuseDecision(watched, 'approval', any)?.reason).toBe(`decision ${any} during a quarantine`);
   });
 
   it('refuses the user deciding about themselves, by Slack id in any case or by e-mail, and an unreadable e-mail', () => {

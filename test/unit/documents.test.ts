@@ -197,9 +197,9 @@ describe('the Slack approval message', () => {
         Boolean(element.confirm),
       ]),
     ).toEqual([
-      ['delete', 'danger', 'AIDAX-2026-11-22', true],
-      ['disable', undefined, 'AIDAX-2026-11-22', false],
-      ['keep', 'primary', 'AIDAX-2026-11-22', false],
+      ['approval:delete', 'danger', 'AIDAX-2026-11-22', true],
+      ['approval:disable', undefined, 'AIDAX-2026-11-22', false],
+      ['approval:keep', 'primary', 'AIDAX-2026-11-22', false],
     ]);
   });
 

@@ -78,7 +78,7 @@ describe('quarantine before delete', () => {
     const tina = detail.cases.find((entry) => entry.run.userName === 'tried-tina')!;
     const trip = tina.thread.find((post) => post.text.startsWith('Quarantine tripped'))!;
     const buttons = JSON.stringify(trip.blocks);
-    expect(buttons).toContain('"action_id":"release"');
+    expect(buttons).toContain('"action_id":"after-trip:release"');
     expect(buttons).toContain('"text":"Delete now"');
     expect(buttons).toContain(
       'ListBuckets (s3.amazonaws.com) in eu-west-1 from 198.51.100.23, refused (AccessDenied)',

@@ -4,6 +4,7 @@ import { handler as remind } from '../../lambdas/remind/handler';
 import { useClock } from '../../lambdas/commons/runtime/clock';
 import { lambdaContext } from '../../lib/sim/engine';
 import { CASE_ID, startWaitingCase } from '../helpers/sim';
+import { rewriteCase } from '../helpers/case-table';
 
 const waiting = {
   status: 'awaiting-decision',
@@ -61,6 +62,33 @@ describe('reminders', () => {
       ),
     ]);
     expect(record?.reminders).toBe(1);
+    await finished;
+    await sim.stop();
+  });
+
+  it('escapes an Organizations account name, which anyone who names the account writes', async () => {
+    const { sim, finished } = await startWaitingCase();
+    // GIVEN the member account is named to ping the channel and disguise a link
+    const record = await sim.caseRecord(CASE_ID);
+    await rewriteCase(CASE_ID, {
+      candidate: {
+        ...record!.candidate,
+        accountId: '111122223333',
+        accountAlias: '<!channel> <http://evil.example|SEC-1>',
+      },
+    });
+    useClock({ now: () => new Date(Date.now() + 25 * 3_600_000) });
+    try {
+      expect((await remind({}, lambdaContext('remind'))).reminded).toEqual([CASE_ID]);
+    } finally {
+      useClock(undefined);
+    }
+    // THEN the reminder shows the name as text: no ping, no link
+    expect(sim.slack.threadOf(record!.slackTs!).map((post) => post.text)).toEqual([
+      expect.stringMatching(
+        /^Reminder: loaded in &lt;!channel&gt; &lt;http:\/\/evil\.example\|SEC-1&gt; \(111122223333\) still needs a decision\./,
+      ),
+    ]);
     await finished;
     await sim.stop();
   });

@@ -3,7 +3,7 @@ import type { CaseRecord } from './case-store';
 import type { Outcome } from '../contracts';
 import { isActiveCredential } from '../iam/snapshot';
 import { denyAllPolicyArn } from '../iam/tags';
-import { clip, formatTime, sentence } from '../runtime/text';
+import { clip, escapeMrkdwn, formatTime, inertLine, sentence, slackLink } from '../runtime/text';
 import { quarantineText } from './quarantine-text';
 
 /**
@@ -170,9 +170,8 @@ export function credentialUndo(record: Pick<CaseRecord, 'userName' | 'credential
     : `aws iam update-access-key --user-name ${record.userName} --access-key-id ${record.credentialId} --status Active`;
 }
 
-/** Slack mrkdwn treats &, < and > as control characters. */
-export const escapeMrkdwn = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** The one escape for Slack text, where the case's words are built. */
+export { escapeMrkdwn };
 
 /** The thread reply: one sentence of what happened, the reason, and the ticket. */
 export function outcomeReply(
@@ -196,8 +195,8 @@ export function outcomeReply(
   const given = (record.quarantine?.decision ?? record.decision)?.reason;
   const reason =
     (detail ? ` ${escapeMrkdwn(sentence(detail))}` : '') +
-    (given ? ` The approver's reason: ${escapeMrkdwn(sentence(given))}` : '');
-  const ticket = record.jiraUrl ? ` <${record.jiraUrl}|${record.jiraKey}>` : '';
+    (given ? ` The approver's reason: ${inertLine(given)}` : '');
+  const ticket = record.jiraUrl ? ` ${slackLink(record.jiraUrl, record.jiraKey ?? 'ticket')}` : '';
   const words =
     interruptedWords(record, outcome) ??
     (outcome === 'released' && record.quarantine

@@ -144,13 +144,17 @@ export class QuarantineStore extends TableItems {
     );
   }
 
-  async attachTripMessage(caseId: string, ts: string): Promise<void> {
+  /** The trip message as Slack posted it: the one message whose buttons cast the after-trip choice. */
+  async attachTripMessage(
+    caseId: string,
+    message: { readonly ts: string; readonly channel: string },
+  ): Promise<void> {
     await this.update(
       caseId,
-      'SET #q.#ts = :ts',
+      'SET #q.#ts = :ts, #q.#channel = :channel',
       'attribute_exists(#q)',
-      { '#q': 'quarantine', '#ts': 'tripMessageTs' },
-      { ':ts': ts },
+      { '#q': 'quarantine', '#ts': 'tripMessageTs', '#channel': 'tripMessageChannel' },
+      { ':ts': message.ts, ':channel': message.channel },
     );
   }
 

@@ -42,8 +42,12 @@ export interface QuarantineRecord {
   readonly appliedAt?: string;
   readonly lastCheckedAt?: string;
   readonly trippedAt?: string;
-  /** The thread message that showed the attempts, with Release and Delete now. */
+  /**
+   * The thread message that showed the attempts, with Release and Delete now, and its channel: a
+   * click on any other message casts nothing on this ballot.
+   */
   readonly tripMessageTs?: string;
+  readonly tripMessageChannel?: string;
   /**
    * How the watch ended when nothing tripped it: in silence (handed to the deletion) or with the
    * user changed. Written once, before the case is resumed; no release is written after it.

@@ -12,6 +12,7 @@ import { CaseStore } from '../case/case-store';
 import { SweepStore } from '../case/sweep-store';
 import { CaseHistory } from '../case/history';
 import { QuarantineStore } from '../case/quarantine-store';
+import { ReplayStore } from '../case/replay-store';
 import { requireEnv } from '../config/env';
 import { memberCredentialsSdk, organizationsSdk, secretsSdk, stsSdk } from './lazy';
 import type { LookupDeps } from '../cloudtrail/lookup';
@@ -343,5 +344,7 @@ export const caseStore = /* @__PURE__ */ tableStore(CaseStore);
 export const sweepStore = /* @__PURE__ */ tableStore(SweepStore);
 /** A Delete's quarantine. */
 export const quarantineStore = /* @__PURE__ */ tableStore(QuarantineStore);
+/** The Slack requests already taken, for the replay check. */
+export const replayStore = /* @__PURE__ */ tableStore(ReplayStore);
 /** The cases as the weekly summary reads them. */
 export const caseHistory = /* @__PURE__ */ tableStore(CaseHistory);

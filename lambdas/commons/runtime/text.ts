@@ -40,3 +40,25 @@ export function sentence(text: string): string {
   const trimmed = text.trim();
   return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
+
+/**
+ * Slack treats &, < and > as control characters in every text it parses (a message's `text`,
+ * mrkdwn, an ephemeral): `<!channel>` pings everyone, `<http://x|y>` disguises a link. The one
+ * escape for every value from outside (a user, account, tag or ticket name, a reason, an error).
+ */
+export const escapeMrkdwn = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** A link whose target and label come from outside (Jira's answer): neither can close it early. */
+export const slackLink = (url: string, label: string) =>
+  `<${escapeMrkdwn(url).replace(/\|/g, '%7C')}|${escapeMrkdwn(label)}>`;
+
+/**
+ * What a person typed, shown in mrkdwn so that it formats nothing: on one line (no line of its
+ * own, no `>` quote), escaped, inside an inline code span, which Slack does not format (a backtick
+ * in it, which would end the span, becomes an apostrophe).
+ */
+export function inertLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim().replace(/`/g, "'");
+  return `\`${escapeMrkdwn(line)}\``;
+}

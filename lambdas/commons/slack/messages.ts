@@ -1,8 +1,9 @@
 import type { CaseRecord } from '../case/case-store';
 import { caseFacts } from '../case/case-view';
-import { caseSubject, escapeMrkdwn } from '../case/outcome';
-import { clip, formatTime } from '../runtime/text';
+import { caseSubject } from '../case/outcome';
+import { clip, escapeMrkdwn, formatTime, inertLine, slackLink } from '../runtime/text';
 import { MAX_REASON_LENGTH, type Decision, type DecisionRecord } from '../contracts';
+import { ballotAction, type BallotName } from './ballots';
 
 /** The optional reason field of the approval message; its value arrives with the button click. */
 export const REASON_INPUT = { blockId: 'reason', actionId: 'reason' } as const;
@@ -92,8 +93,8 @@ export function approvalMessage(
     blocks.push({ type: 'section', text: mrkdwn(`*Recent CloudTrail events*\n${lines.join('\n')}`) });
   }
   const links = [
-    record.jiraUrl ? `<${record.jiraUrl}|${record.jiraKey}>` : 'no ticket',
-    `<${facts.executionUrl}|execution>`,
+    record.jiraUrl ? slackLink(record.jiraUrl, record.jiraKey ?? 'ticket') : 'no ticket',
+    slackLink(facts.executionUrl, 'execution'),
   ];
   blocks.push({
     type: 'context',
@@ -109,21 +110,27 @@ export function approvalMessage(
     block_id: 'decision',
     elements: credentialCase ? credentialButtons(record) : userButtons(record, quarantineDays),
   });
+  // The notification's text is parsed as Slack text too: the subject (an account's name) is escaped.
+  const subject = escapeMrkdwn(caseSubject(record));
   return credentialCase
-    ? { text: `Stale credential ${caseSubject(record)}: deactivate or keep?`, blocks }
-    : { text: `Inactive IAM user ${record.userName}: delete, disable or keep?`, blocks };
+    ? { text: `Stale credential ${subject}: deactivate or keep?`, blocks }
+    : { text: `Inactive IAM user ${subject}: delete, disable or keep?`, blocks };
 }
 
-/** A button of a case. Only the case id travels through Slack: the task token is a bearer secret and stays in AWS. */
+/**
+ * A button of a case's ballot. Only the case id travels through Slack: the task token is a bearer
+ * secret and stays in AWS. The action_id names the ballot, so that a click counts only there.
+ */
 export function button(
   record: CaseRecord,
+  ballot: BallotName,
   decision: Decision,
   options: { style?: 'danger' | 'primary'; text?: string; confirm?: { title: string; text: string } } = {},
 ): Block {
   const word = options.text ?? DECISION_WORDS[decision];
   return {
     type: 'button',
-    action_id: decision,
+    action_id: ballotAction(ballot, decision),
     ...(options.style ? { style: options.style } : {}),
     text: { type: 'plain_text', text: word },
     value: record.caseId,
@@ -145,7 +152,7 @@ export function button(
 function credentialButtons(record: CaseRecord): Block[] {
   const subject = escapeMrkdwn(caseSubject(record));
   return [
-    button(record, 'deactivate', {
+    button(record, 'approval', 'deactivate', {
       style: 'danger',
       confirm: {
         title: 'Deactivate this credential?',
@@ -155,7 +162,7 @@ function credentialButtons(record: CaseRecord): Block[] {
             : `*${subject}* will be set Inactive; the user and their other credentials stay. It can be set Active again.`,
       },
     }),
-    button(record, 'keep', { style: 'primary' }),
+    button(record, 'approval', 'keep', { style: 'primary' }),
   ];
 }
 
@@ -163,7 +170,7 @@ function credentialButtons(record: CaseRecord): Block[] {
 function userButtons(record: CaseRecord, quarantineDays: number): Block[] {
   const user = `*${escapeMrkdwn(record.userName)}*`;
   return [
-    button(record, 'delete', {
+    button(record, 'approval', 'delete', {
       style: 'danger',
       ...(quarantineDays > 0 ? { text: deleteWord(quarantineDays) } : {}),
       confirm:
@@ -177,8 +184,8 @@ function userButtons(record: CaseRecord, quarantineDays: number): Block[] {
               text: `${user} and every credential, policy and group membership will be removed. A snapshot is kept for restore.`,
             },
     }),
-    button(record, 'disable'),
-    button(record, 'keep', { style: 'primary' }),
+    button(record, 'approval', 'disable'),
+    button(record, 'approval', 'keep', { style: 'primary' }),
   ];
 }
 
@@ -215,9 +222,9 @@ export function decidedMessage(
     decision.decision === 'delete' ? deleteWord(quarantineDays) : DECISION_WORDS[decision.decision];
   const line =
     `*${word}* chosen by <@${decision.decidedBy}>${decision.firstApprover ? ` after <@${decision.firstApprover}>` : ''} at ${formatTime(decision.decidedAt)}${note ? ` · ${note}` : ''}` +
-    (decision.reason ? `\nReason: _${escapeMrkdwn(decision.reason)}_` : '');
+    (decision.reason ? `\nReason: ${inertLine(decision.reason)}` : '');
   return {
-    text: `${caseSubject(record)}: ${decision.decision} by ${decision.decidedBy}`,
+    text: `${escapeMrkdwn(caseSubject(record))}: ${decision.decision} by ${decision.decidedBy}`,
     blocks: [...original, { type: 'section', text: mrkdwn(line) }],
   };
 }
@@ -228,7 +235,7 @@ export function expiredMessage(record: CaseRecord): SlackMessage {
     (block) => !ANSWERED_BLOCKS.has(String(block.type)),
   );
   return {
-    text: `${caseSubject(record)}: no decision, kept`,
+    text: `${escapeMrkdwn(caseSubject(record))}: no decision, kept`,
     blocks: [
       ...original,
       {

@@ -1,8 +1,8 @@
 import type { CaseRecord } from '../case/case-store';
-import { caseSubject, escapeMrkdwn, releaseText } from '../case/outcome';
+import { caseSubject, releaseText } from '../case/outcome';
 import { attemptText, CLOUDTRAIL_DELAY_MINUTES, tripChoiceWord } from '../case/quarantine-text';
 import type { DecisionRecord } from '../contracts';
-import { formatTime } from '../runtime/text';
+import { escapeMrkdwn, formatTime, inertLine, slackLink } from '../runtime/text';
 import { BLOCK_KIT, button, mrkdwn, type Block, type SlackMessage } from './messages';
 
 /** The most attempts a message lists; the ticket and the case record keep them all. */
@@ -36,7 +36,7 @@ export function tripMessage(record: CaseRecord, approvalTimeoutHours: number): S
       type: 'context',
       elements: [
         mrkdwn(
-          `${record.jiraUrl ? `<${record.jiraUrl}|${record.jiraKey}> · ` : ''}no choice within ${approvalTimeoutHours} h leaves the user quarantined`,
+          `${record.jiraUrl ? `${slackLink(record.jiraUrl, record.jiraKey ?? 'ticket')} · ` : ''}no choice within ${approvalTimeoutHours} h leaves the user quarantined`,
         ),
       ],
     },
@@ -44,14 +44,14 @@ export function tripMessage(record: CaseRecord, approvalTimeoutHours: number): S
       type: 'actions',
       block_id: 'after-trip',
       elements: [
-        button(record, 'release', {
+        button(record, 'after-trip', 'release', {
           style: 'primary',
           confirm: {
             title: 'Release this user?',
             text: `*${escapeMrkdwn(record.userName)}*: ${escapeMrkdwn(releaseText(record))}.`,
           },
         }),
-        button(record, 'delete', {
+        button(record, 'after-trip', 'delete', {
           style: 'danger',
           text: 'Delete now',
           confirm: {
@@ -62,7 +62,7 @@ export function tripMessage(record: CaseRecord, approvalTimeoutHours: number): S
       ],
     },
   ];
-  return { text: `Quarantine tripped: ${caseSubject(record)}: release or delete now?`, blocks };
+  return { text: `Quarantine tripped: ${subject}: release or delete now?`, blocks };
 }
 
 /** The trip message once answered: the buttons give way to who chose what. */
@@ -71,9 +71,9 @@ export function tripDecidedMessage(record: CaseRecord, decision: DecisionRecord)
   const word = tripChoiceWord(decision.decision);
   const line =
     `*${word}* chosen by <@${decision.decidedBy}> at ${formatTime(decision.decidedAt)}` +
-    (decision.reason ? `\nReason: _${escapeMrkdwn(decision.reason)}_` : '');
+    (decision.reason ? `\nReason: ${inertLine(decision.reason)}` : '');
   return {
-    text: `${caseSubject(record)}: ${word} by ${decision.decidedBy}`,
+    text: `${escapeMrkdwn(caseSubject(record))}: ${word} by ${decision.decidedBy}`,
     blocks: [...original, { type: 'section', text: mrkdwn(line) }],
   };
 }

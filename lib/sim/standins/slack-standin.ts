@@ -24,6 +24,8 @@ function personName(userId: string): string {
 export class SlackStandin extends HttpStandin {
   readonly posts: SlackPost[] = [];
   readonly messages = new Map<string, SlackPost>();
+  /** Every message as it shows now, in the channel or in a thread: what a person can click. */
+  readonly shown = new Map<string, SlackPost>();
   failuresLeft = 0;
   /** Calls answered 500 by `failuresLeft`: the faults this stand-in injected. */
   failedCalls = 0;
@@ -78,16 +80,21 @@ export class SlackStandin extends HttpStandin {
         const message = post(ts);
         this.posts.push(message);
         if (!message.threadTs) this.messages.set(ts, message);
+        this.shown.set(ts, message);
         if (await this.loseAnswer?.(message))
           return { status: 500, body: { ok: false, error: 'internal_error' } };
         return { status: 200, body: { ok: true, channel, ts, message: { text: message.text } } };
       }
       case 'chat.update': {
         const ts = String(fields.ts);
-        if (!this.messages.has(ts)) return { status: 200, body: { ok: false, error: 'message_not_found' } };
-        const message = post(ts);
+        const before = this.shown.get(ts);
+        if (!before || before.channel !== channel)
+          return { status: 200, body: { ok: false, error: 'message_not_found' } };
+        // An update keeps the message where it is: a thread reply stays in its thread.
+        const message = { ...post(ts), threadTs: before.threadTs };
         this.posts.push(message);
-        this.messages.set(ts, message);
+        if (!message.threadTs) this.messages.set(ts, message);
+        this.shown.set(ts, message);
         return { status: 200, body: { ok: true, channel, ts } };
       }
       case 'users.info':
