@@ -293,7 +293,9 @@ describe('iam-janitor simulate', () => {
     expect(section).toContain('bob: quarantined, then deleted, after 15 dependent items removed');
     expect(section).toContain('    - quarantine began: policy AWSDenyAll attached');
     expect(section).toContain('    - quarantine ended: policy AWSDenyAll detached');
-    expect(section).toContain('carol: 2 changes\n    - access key AKIACAROL00000000001 set Inactive');
+    expect(section).toContain(
+      'carol: 3 changes\n    - policy AWSDenyAll attached\n    - access key AKIACAROL00000000001 set Inactive',
+    );
     expect(section).toContain('dave: 1 change\n    - tagged iam-janitor:keep-until=2027-02-20');
     expect(section).toMatch(/unchanged: alice, break-glass-admin, deploy-bot, erin, frank, grace,/);
   });
