@@ -2,7 +2,14 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as v from 'valibot';
 import type { GuardScope, OpenCase } from '../commons/case/record';
-import { caseStore, iamClient, iamClientFor, memberTarget, sweepStore } from '../commons/runtime/clients';
+import {
+  caseHistory,
+  caseStore,
+  iamClient,
+  iamClientFor,
+  memberTarget,
+  sweepStore,
+} from '../commons/runtime/clients';
 import { configForAccount } from '../commons/config/config';
 import { caseRefOf, type CaseRef, type Candidate, type Verdict } from '../commons/contracts';
 import { janitorConfig } from '../commons/config/env';
@@ -47,6 +54,8 @@ export interface SweepOutput {
   readonly acknowledgedBy?: string;
   /** Credential report rows that could not be read (at most 20 named): those users were not judged. */
   readonly skippedReportRows: { line: number; userName?: string; reason: string }[];
+  /** Marker tags that counted for nothing (at most 20 named), each with why; the logs hold them all. */
+  readonly markerWarnings: string[];
 }
 
 /** Account mode's event gets a SweepOutput; organization mode's, with `account`, an AccountSweepOutput. */
@@ -86,6 +95,9 @@ async function sweepThisAccount(sweepId: string, now: Date, log: Logger): Promis
     staleCredentials,
     ...(result.acknowledged ? { acknowledgedBy: result.acknowledged.acknowledgedBy } : {}),
     skippedReportRows: result.skippedRows.slice(0, 20),
+    markerWarnings: result.markerWarnings
+      .slice(0, 20)
+      .map(({ userName, warning }) => `${userName}: ${warning}`),
   };
   if (result.halted) {
     return {
@@ -189,6 +201,7 @@ async function inventory(
     ...(policy.dryRun ? { rememberedDecisions: (found) => rememberedInDryRun(found, accountId, now) } : {}),
     ...openCaseUsers(openCases.filter((open) => open.accountId === accountId)),
     acknowledgement,
+    userCases: (userIds) => caseHistory().casesOfUsers(userIds, accountId),
     warn: (message, details) => log.warn(message, details),
   });
   const stamp = (candidates: Candidate[]) =>

@@ -14,6 +14,7 @@ import {
 import { judgeCredentials, type CredentialVerdict, type CredentialVerdictName } from './credentials';
 import { accessKeyIds } from './key-ids';
 import { candidatesOf, forgetAnswered } from './candidates';
+import { markerReadings, NO_MARKERS, type MarkerReading, type UserCases } from './markers';
 import {
   applyGuard,
   batchOf,
@@ -57,6 +58,17 @@ export interface InventoryDeps {
    * reason; they are snoozed, not asked again (a dry-run decision writes nothing to IAM).
    */
   readonly rememberedDecisions?: (candidates: readonly Candidate[]) => Promise<ReadonlyMap<string, string>>;
+  /**
+   * The cases of users carrying a marker tag (the case table's cases-by-user index). Without it no
+   * marker is proven, so none counts: a marker alone decides nothing.
+   */
+  readonly userCases?: UserCases;
+}
+
+/** A marker tag that counts for nothing, and why: the sweep and `report` show each one. */
+export interface MarkerWarning {
+  readonly userName: string;
+  readonly warning: string;
 }
 
 export type CredentialFindingVerdict =
@@ -89,6 +101,8 @@ export interface InventoryResult {
   readonly rootWarnings: string[];
   /** Report rows that could not be read; their users are neither judged nor candidates this run. */
   readonly skippedRows: SkippedRow[];
+  /** Marker tags ignored this run: no decision in the case table wrote them, or the user disagrees. */
+  readonly markerWarnings: MarkerWarning[];
   readonly halted: boolean;
   readonly haltReason?: string;
   /** The acknowledgement this run used to pass the fraction guard; the sweep consumes it. */
@@ -134,12 +148,20 @@ export async function runInventory(deps: InventoryDeps): Promise<InventoryResult
     deps.concurrency ?? 8,
   );
   const keyIds = await keptKeyIds(iam, needFacts, facts, policy.keepUntilTagKey);
+  const rowsByName = new Map(userRows.map((row) => [row.user, row]));
+  const markers = await markerReadings(iam, rowsByName, facts, deps.userCases);
+  const markerWarnings = [...markers].flatMap(([userName, reading]) =>
+    reading.warnings.map((warning) => ({ userName, warning })),
+  );
+  for (const { userName, warning } of markerWarnings) deps.warn?.(warning, { userName });
   const found = judged
-    .map(({ verdict, credentials }) =>
-      credentials
-        ? withCredentials(deps, verdict, credentials, facts.get(verdict.userName), keyIds)
-        : inactiveFinding(deps, verdict, facts.get(verdict.userName)),
-    )
+    .map(({ verdict, credentials }) => {
+      const fact = facts.get(verdict.userName);
+      const reading = markers.get(verdict.userName) ?? NO_MARKERS;
+      return credentials
+        ? withCredentials(deps, verdict, credentials, fact, keyIds, reading)
+        : inactiveFinding(deps, verdict, fact, reading);
+    })
     .filter((user): user is UserFinding => user !== undefined);
 
   // A dry run's decisions are remembered as real ones would act: nobody is asked twice.
@@ -163,6 +185,7 @@ export async function runInventory(deps: InventoryDeps): Promise<InventoryResult
     backlog,
     rootWarnings: rootRow ? warningsForRoot(rootRow) : [],
     skippedRows: skipped,
+    markerWarnings,
     halted: guard.halted,
     ...(guard.halted ? { haltReason: guard.haltReason } : {}),
     ...(!guard.halted && guard.acknowledged ? { acknowledged: guard.acknowledged } : {}),
@@ -175,14 +198,19 @@ interface Judged {
 }
 
 /** A user judged on the report alone, then on its tags and open case, or undefined if it is gone. */
-function inactiveFinding(deps: InventoryDeps, verdict: UserVerdict, fact: UserFacts | undefined) {
+function inactiveFinding(
+  deps: InventoryDeps,
+  verdict: UserVerdict,
+  fact: UserFacts | undefined,
+  markers: MarkerReading,
+) {
   const { policy, now } = deps;
   if (verdict.verdict !== 'inactive') return verdict;
   const exemption = exemptionByNameOrPath(verdict, policy);
   if (exemption) return { ...verdict, verdict: 'exempt' as const, reason: exemption };
   // Deleted between the report and now: nothing left to judge.
   if (!fact) return undefined;
-  const tagJudgement = judgeTags(fact.tags, policy, now);
+  const tagJudgement = judgeTags(fact.tags, policy, now, markers);
   const withId = { ...verdict, userId: fact.userId };
   if (tagJudgement.verdict) return { ...withId, verdict: tagJudgement.verdict, reason: tagJudgement.reason };
   if (tagJudgement.warning) deps.warn?.(tagJudgement.warning, { userName: verdict.userName });
@@ -198,10 +226,11 @@ function withCredentials(
   credentials: CredentialVerdict[],
   fact: UserFacts | undefined,
   ids: Map<string, Map<number, string>>,
+  markers: MarkerReading,
 ): UserFinding {
   const { policy, now } = deps;
   const exemption = exemptionByNameOrPath(verdict, policy);
-  const userJudgement = fact ? judgeTags(fact.tags, policy, now) : undefined;
+  const userJudgement = fact ? judgeTags(fact.tags, policy, now, markers) : undefined;
   const findings = credentials.map((credential): CredentialFinding => {
     if (credential.verdict !== 'stale') return credential;
     if (exemption) return { ...credential, verdict: 'exempt', reason: exemption };

@@ -1,6 +1,7 @@
 import type { ActivitySource, Verdict } from '../commons/contracts';
 import { exemptionOf, pathOfArn } from '../commons/case/exemptions';
 import { DISABLED_AT_TAG_KEY, tagKeyOf, tagValue } from '../commons/iam/tags';
+import { NO_MARKERS, type MarkerReading } from './markers';
 import type { CredentialReportRow } from './credential-report';
 import { count } from '../commons/runtime/text';
 import { DAY_MS } from '../commons/runtime/time';
@@ -184,19 +185,25 @@ export type TagJudgement =
   | { readonly verdict: undefined; readonly warning?: string };
 
 /**
- * The protected tag exempts; iam-janitor's disabled-at tag marks a user decided already; a keep-until
- * date in the future snoozes; a past or unreadable one does not.
+ * The protected tag exempts; a disabled-at tag marks a user decided already only where the markers'
+ * reading proved it (a recorded Disable wrote it and nothing lets the user in: a tag alone decides
+ * nothing); a keep-until date in the future snoozes; a past or unreadable one does not.
  */
-export function judgeTags(tags: Record<string, string>, policy: VerdictPolicy, now: Date): TagJudgement {
+export function judgeTags(
+  tags: Record<string, string>,
+  policy: VerdictPolicy,
+  now: Date,
+  markers: MarkerReading = NO_MARKERS,
+): TagJudgement {
   const protectedKey = tagKeyOf(tags, policy.protectedTagKey);
   if (protectedKey !== undefined) return { verdict: 'exempt', reason: `protected: tagged ${protectedKey}` };
-  // Disabled by iam-janitor on an approver's decision: decided already, not to be asked again.
-  const disabledAt = tagValue(tags, DISABLED_AT_TAG_KEY);
-  if (disabledAt !== undefined)
+  if (markers.disabled) {
+    const { since, origin } = markers.disabled;
     return {
       verdict: 'disabled',
-      reason: `disabled by iam-janitor since ${disabledAt.slice(0, 10) || 'an unknown date'} (tag ${DISABLED_AT_TAG_KEY})`,
+      reason: `disabled by iam-janitor since ${since.slice(0, 10) || 'an unknown date'} (tag ${DISABLED_AT_TAG_KEY}, decided in case ${origin.caseId} by ${origin.decidedBy}); no credential lets it in`,
     };
+  }
   const keepUntil = tagValue(tags, policy.keepUntilTagKey);
   if (keepUntil === undefined) return { verdict: undefined };
   const until = parseKeepUntil(keepUntil);

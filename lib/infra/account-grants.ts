@@ -46,7 +46,9 @@ export const INVENTORY_GRANTS: readonly AccountGrant[] = [
   // GetUser rather than ListUserTags: one call returns both the tags and the stable user id; for
   // many idle users, GetAccountAuthorizationDetails returns 1,000 users' tags and ids per call.
   // ListAccessKeys: the key ids of users who keep a key by its id (Keep on a credential case tags it).
-  { actions: ['iam:GetUser', 'iam:ListAccessKeys'], resources: ['user'] },
+  // The rest of the user reader (read-only): a user a recorded Disable marked is read live, through
+  // the snapshot's reader, for the SSH keys and service credentials the report leaves out.
+  { actions: USER_READ_ACTIONS, resources: ['user'] },
 ];
 
 /** Organization mode only: the inventory names each member account by its alias. */

@@ -16,7 +16,13 @@ import {
   type JanitorConfig,
   type JanitorConfigInput,
 } from '../../lambdas/commons/config/config';
-import { JIRA_SECRET_KEYS, OPEN_CASES_INDEX, SLACK_SECRET_KEYS } from '../../lambdas/commons/contracts';
+import {
+  CASES_BY_USER_ATTRIBUTES,
+  CASES_BY_USER_INDEX,
+  JIRA_SECRET_KEYS,
+  OPEN_CASES_INDEX,
+  SLACK_SECRET_KEYS,
+} from '../../lambdas/commons/contracts';
 import { createAlarmsAndDashboard } from './alarms';
 import { grantLeastPrivilege } from './permissions';
 import { aslText, substitutionsFor, tasksOf, WORKFLOW, type MachineKey, type TaskLambda } from './workflow';
@@ -304,6 +310,13 @@ function createCaseTable(scope: Construct): dynamodb.Table {
     indexName: OPEN_CASES_INDEX,
     partitionKey: { name: 'openUserName', type: dynamodb.AttributeType.STRING },
     projectionType: dynamodb.ProjectionType.ALL,
+  });
+  // Every case carries its user id: the inventory queries a marked user's cases, never the table.
+  table.addGlobalSecondaryIndex({
+    indexName: CASES_BY_USER_INDEX,
+    partitionKey: { name: 'userId', type: dynamodb.AttributeType.STRING },
+    projectionType: dynamodb.ProjectionType.INCLUDE,
+    nonKeyAttributes: [...CASES_BY_USER_ATTRIBUTES],
   });
   return table;
 }

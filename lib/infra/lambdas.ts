@@ -31,6 +31,8 @@ export interface LambdaSpec {
   readonly table?: {
     readonly actions: readonly TableAction[];
     readonly openCasesIndex?: boolean;
+    /** Whether it queries the cases-by-user index (the cases that wrote a user's marker tags). */
+    readonly casesByUserIndex?: boolean;
   };
   /** The secrets it reads (GetSecretValue only), in this order. */
   readonly secrets?: readonly ('slack' | 'jira')[];
@@ -62,8 +64,9 @@ export const LAMBDAS: Record<LambdaName, LambdaSpec> = {
     timeout: Duration.minutes(5),
     memorySize: 1024,
     // The open cases; the sweep record and the one-run acknowledgement of the fraction guard (used
-    // up on read); the candidates it stashes (in organization mode, the account's batch).
-    table: { actions: ['GetItem', 'PutItem', 'DeleteItem'], openCasesIndex: true },
+    // up on read); the candidates it stashes (in organization mode, the account's batch); the
+    // cases of a user carrying a marker tag, to tell a decision recorded here from a tag alone.
+    table: { actions: ['GetItem', 'PutItem', 'DeleteItem'], openCasesIndex: true, casesByUserIndex: true },
     accountGrants: () => INVENTORY_GRANTS,
     memberRole: 'reader',
   },

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { JanitorConfig } from '../../lambdas/commons/config/config';
-import { OPEN_CASES_INDEX } from '../../lambdas/commons/contracts';
+import { CASES_BY_USER_INDEX, OPEN_CASES_INDEX } from '../../lambdas/commons/contracts';
 import { policyStatement, type AccountGrant } from './account-grants';
 import { lambdasOf, type JanitorFunction, type JanitorFunctions } from './janitor-function';
 import { LAMBDAS } from './lambdas';
@@ -36,6 +36,8 @@ export function grantLeastPrivilege(janitor: PermissionTargets, config: JanitorC
     }
     if (spec.table?.openCasesIndex)
       fn.addToRolePolicy(statement(['dynamodb:Scan'], [`${table.tableArn}/index/${OPEN_CASES_INDEX}`]));
+    if (spec.table?.casesByUserIndex)
+      fn.addToRolePolicy(statement(['dynamodb:Query'], [`${table.tableArn}/index/${CASES_BY_USER_INDEX}`]));
     if (spec.table)
       fn.addToRolePolicy(
         statement(

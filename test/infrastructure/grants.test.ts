@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { lambdasOf } from '../../lib/infra/janitor-function';
 import { synthStack } from '../helpers/stack';
+import { USER_READ_ACTIONS } from '../../lib/infra/iam-actions';
 
 const LAMBDA_NAMES = lambdasOf('account');
 
@@ -99,12 +100,12 @@ describe('least privilege, function by function', () => {
         'dynamodb:DeleteItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
+        'dynamodb:Query',
         'dynamodb:Scan',
         'iam:GenerateCredentialReport',
         'iam:GetAccountAuthorizationDetails',
         'iam:GetCredentialReport',
-        'iam:GetUser',
-        'iam:ListAccessKeys',
+        ...USER_READ_ACTIONS,
         ...XRAY,
       ].sort(),
     );

@@ -39,6 +39,12 @@ export function hasTagWithPrefix(tags: Tags, prefix: string): boolean {
  */
 export const MFA_OWNER_TAG_KEY = 'iam-janitor:deactivated-for';
 
+/**
+ * How the remover records a tag it wrote, among the steps a case keeps (`removed`): the inventory
+ * finds a marker's decision by it, since anyone who may tag the user can write the same tag.
+ */
+export const markerWrite = (key: string, value: string) => `tag ${key}=${value}`;
+
 /** The tag Disable writes, valued with the time: the user was disabled by iam-janitor then. */
 export const DISABLED_AT_TAG_KEY = 'iam-janitor:disabled-at';
 

@@ -1,6 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { OPEN_CASES_INDEX } from '../../../lambdas/commons/contracts';
+import {
+  CASES_BY_USER_ATTRIBUTES,
+  CASES_BY_USER_INDEX,
+  OPEN_CASES_INDEX,
+} from '../../../lambdas/commons/contracts';
 
 // dynalite ships no types; it is a DynamoDB emulator on LevelDB, here kept in memory.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -29,6 +33,7 @@ export async function startDynamo(): Promise<{ url: string; stop: () => Promise<
       AttributeDefinitions: [
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'openUserName', AttributeType: 'S' },
+        { AttributeName: 'userId', AttributeType: 'S' },
       ],
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
@@ -36,6 +41,11 @@ export async function startDynamo(): Promise<{ url: string; stop: () => Promise<
           IndexName: OPEN_CASES_INDEX,
           KeySchema: [{ AttributeName: 'openUserName', KeyType: 'HASH' }],
           Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: CASES_BY_USER_INDEX,
+          KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...CASES_BY_USER_ATTRIBUTES] },
         },
       ],
     }),
