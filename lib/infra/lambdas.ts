@@ -93,7 +93,8 @@ export const LAMBDAS: Record<LambdaName, LambdaSpec> = {
   },
   'request-approval': {
     description: 'Asks the approvers in Slack and stores the task token of each wait',
-    table: { actions: ['GetItem', 'UpdateItem'] },
+    // Every write returns the record it wrote (ReturnValues): nothing is read apart from them.
+    table: { actions: ['UpdateItem'] },
     secrets: ['slack'],
   },
   'slack-interactions': {
@@ -128,7 +129,7 @@ export const LAMBDAS: Record<LambdaName, LambdaSpec> = {
     timeout: Duration.minutes(5),
     // The open cases; each quarantine's check or trip. In organization mode the CloudTrail pacing
     // is claimed in the table, as the context step does.
-    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'], openCasesIndex: true },
+    table: { actions: ['GetItem', 'UpdateItem'], openCasesIndex: true },
     accountGrants: () => WATCH_GRANTS,
     memberRole: 'reader',
   },
