@@ -1,6 +1,7 @@
 import Ajv from 'ajv-draft-04';
 import adfSchema from '@atlaskit/adf-schema/json-schema/v1/full.json';
 import type { CaseRecord } from '../../lambdas/commons/case/case-store';
+import { aliceCase } from '../helpers/case-record';
 import type { CaseContext, TrailEvent } from '../../lambdas/gather-context/context';
 import { caseDescription, commentDoc } from '../../lambdas/commons/jira/adf';
 import { approvalMessage, decidedMessage, expiredMessage } from '../../lambdas/commons/slack/messages';
@@ -21,31 +22,7 @@ const SLACK = {
 const validateAdf = new Ajv({ allErrors: true, strict: false }).compile(adfSchema);
 
 function record(context?: CaseContext, overrides: Partial<CaseRecord> = {}): CaseRecord {
-  return {
-    pk: 'case#AIDAX-2026-11-22',
-    caseId: 'AIDAX-2026-11-22',
-    userName: 'alice',
-    userId: 'AIDAX',
-    arn: 'arn:aws:iam::123456789012:user/alice',
-    candidate: {
-      userName: 'alice',
-      userId: 'AIDAX',
-      arn: 'arn:aws:iam::123456789012:user/alice',
-      reason: 'password last used 120 days ago (threshold 45)',
-      lastActivity: '2026-07-25T10:00:00.000Z',
-      lastActivitySource: 'password',
-      idleDays: 120,
-      kind: 'user',
-      subjectId: 'AIDAX',
-    },
-    executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:case:AIDAX-2026-11-22',
-    openedAt: '2026-11-22T09:00:00.000Z',
-    status: 'awaiting-decision',
-    jiraKey: 'SEC-42',
-    jiraUrl: 'https://example.atlassian.net/browse/SEC-42',
-    ...(context ? { context } : {}),
-    ...overrides,
-  };
+  return aliceCase({ ...(context ? { context } : {}), ...overrides });
 }
 
 /** The largest case: the longest names IAM allows, 20 recent events with long user agents, many groups and policies. */

@@ -1,4 +1,5 @@
 import type { CaseRecord } from '../../lambdas/commons/case/case-store';
+import { aliceCase } from '../helpers/case-record';
 import type { DecisionRecord } from '../../lambdas/commons/contracts';
 import { outcomeReply } from '../../lambdas/commons/case/outcome';
 import { approvalMessage, decidedMessage, expiredMessage } from '../../lambdas/commons/slack/messages';
@@ -13,28 +14,11 @@ const HOSTILE_ACCOUNT = '<!channel> <http://evil.example/login|Open SEC-42> & co
 const HOSTILE_REASON = 'ok\n> *Keep* chosen by <@U0BOSS0000> at 2026-11-22 10:00 UTC\n*approved* _by HR_ `x`';
 
 function record(overrides: Partial<CaseRecord> = {}): CaseRecord {
-  return {
-    pk: 'case#AIDAX-2026-11-22',
-    caseId: 'AIDAX-2026-11-22',
-    userName: 'alice',
-    userId: 'AIDAX',
-    arn: 'arn:aws:iam::111122223333:user/alice',
-    candidate: {
-      userName: 'alice',
-      userId: 'AIDAX',
-      arn: 'arn:aws:iam::111122223333:user/alice',
-      accountId: '111122223333',
-      accountAlias: HOSTILE_ACCOUNT,
-      reason: 'password last used 120 days ago (threshold 45)',
-      lastActivity: '2026-07-25T10:00:00.000Z',
-      lastActivitySource: 'password',
-      idleDays: 120,
-      kind: 'user',
-      subjectId: 'AIDAX',
-    },
-    executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:case:AIDAX-2026-11-22',
-    openedAt: '2026-11-22T09:00:00.000Z',
-    status: 'awaiting-decision',
+  const arn = 'arn:aws:iam::111122223333:user/alice';
+  const base = aliceCase();
+  return aliceCase({
+    arn,
+    candidate: { ...base.candidate, arn, accountId: '111122223333', accountAlias: HOSTILE_ACCOUNT },
     // Jira's answer is outside too: a key that would close the link and open another.
     jiraKey: 'SEC-42|<!here>',
     jiraUrl: 'https://example.atlassian.net/browse/SEC-42>',
@@ -46,7 +30,7 @@ function record(overrides: Partial<CaseRecord> = {}): CaseRecord {
       attempts: [],
     },
     ...overrides,
-  } as unknown as CaseRecord;
+  });
 }
 
 const decision: DecisionRecord = {
