@@ -6,6 +6,7 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import type { QuarantineRecord } from '../commons/case/record';
+import { releaseDetachText } from '../commons/case/outcome';
 import { getUser, tagsOf, type Snapshot } from '../commons/iam/snapshot';
 import { locateUser } from '../commons/iam/user-by-id';
 import { UnknownUserError } from '../commons/runtime/errors';
@@ -107,7 +108,7 @@ export function releaseSteps(userName: string, quarantine: QuarantineRecord): Re
     ...(quarantine.attachedByJanitor
       ? [
           {
-            description: `detach the deny-all policy ${PolicyArn}`,
+            description: releaseDetachText(PolicyArn),
             run: (iam: IAMClient) => iam.send(new DetachUserPolicyCommand({ UserName: userName, PolicyArn })),
           },
         ]

@@ -86,13 +86,16 @@ export function quarantineHeld(
   const quarantine = record.quarantine;
   if (!quarantine || quarantine.releasedAt || quarantine.userGoneAt) return false;
   if (outcome === 'deleted' || outcome === 'released' || outcome === 'dry-run') return false;
-  // A deletion cut short after it took the deny off left the user partly removed, not quarantined.
-  if (record.interruptedSteps?.includes(detachPolicyText(quarantine.policyArn))) return false;
+  // A run cut short after it took the deny off (a deletion's or a release's) left it unquarantined.
+  const denyOff = [detachPolicyText(quarantine.policyArn), releaseDetachText(quarantine.policyArn)];
+  if (record.interruptedSteps?.some((step) => denyOff.includes(step))) return false;
   return !(quarantine.verdict === 'changed' && !quarantine.renamedTo);
 }
 
 /** The words of the deletion's step that takes a managed policy off the user (the deny among them). */
 export const detachPolicyText = (policyArn: string) => `detach managed policy ${policyArn}`;
+/** The words of a release's step that takes the quarantine's deny off. */
+export const releaseDetachText = (policyArn: string) => `detach the deny-all policy ${policyArn}`;
 
 /** The changes a run made before it failed: a failed case with any is not "not changed". */
 const interruptedCount = (record: Pick<CaseRecord, 'interruptedSteps'>) =>
