@@ -49,9 +49,8 @@ export function summaryOf(
     quarantined: cases.filter((record) => record.status === 'quarantined').length,
     tripped: cases.filter((record) => inWeek(record.quarantine?.trippedAt)).length,
     leftQuarantined: cases
-      .filter(
-        (record) => record.status === 'closed' && record.quarantine?.appliedAt && quarantineHeld(record),
-      )
+      // A quarantine cut short after its deny, or whose deny someone took off, is left too.
+      .filter((record) => record.status === 'closed' && quarantineHeld(record))
       .map((record) => {
         const name = quarantinedName(record);
         const user = name === record.userName ? name : `${record.userName} (renamed ${name})`;
@@ -92,7 +91,7 @@ export function summaryText(summary: WeeklySummary): string {
       : []),
     ...(summary.leftQuarantined.length > 0
       ? [
-          `• ⚠ ${plural(summary.leftQuarantined.length, 'user')} left quarantined by a closed case, denied everything until someone decides: ${escapeMrkdwn(summary.leftQuarantined.join(', '))}. Release with \`iam-janitor release --case &lt;id&gt;\`, or delete.`,
+          `• ⚠ ${plural(summary.leftQuarantined.length, 'user')} left quarantined by a closed case until someone decides, each holding what its quarantine left on it (the deny, its tags, or part of them): ${escapeMrkdwn(summary.leftQuarantined.join(', '))}. Release with \`iam-janitor release --case &lt;id&gt;\`, or delete.`,
         ]
       : []),
     `• Outcomes: ${outcomes.length > 0 ? outcomes.join(', ') : 'none this week'}`,

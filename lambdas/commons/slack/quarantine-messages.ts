@@ -1,6 +1,13 @@
 import type { CaseRecord } from '../case/case-store';
 import { caseSubject, releaseText } from '../case/outcome';
-import { attemptText, CLOUDTRAIL_DELAY_MINUTES, tripChoiceWord } from '../case/quarantine-text';
+import {
+  attemptText,
+  breachText,
+  CLOUDTRAIL_DELAY_MINUTES,
+  denyTakenOff,
+  tripChoiceWord,
+  tripReason,
+} from '../case/quarantine-text';
 import type { DecisionRecord } from '../contracts';
 import { escapeMrkdwn, formatTime, inertLine, slackLink } from '../runtime/text';
 import { BLOCK_KIT, button, mrkdwn, type Block, type SlackMessage } from './messages';
@@ -24,14 +31,28 @@ export function tripMessage(record: CaseRecord, approvalTimeoutHours: number): S
     .map((attempt) => `• ${escapeMrkdwn(attemptText(attempt))}`);
   if (attempts.length > LISTED_ATTEMPTS)
     listed.push(`…and ${attempts.length - LISTED_ATTEMPTS} more, in the ticket and the case record`);
+  const changed = (quarantine.breaches ?? []).map((breach) => `• ${escapeMrkdwn(breachText(breach))}`);
   const blocks: Block[] = [
     {
       type: 'section',
-      text: mrkdwn(
-        `:rotating_light: *Quarantine tripped: ${subject}.* Someone tried its credentials while it was denied everything (since ${formatTime(quarantine.startedAt)}). The deletion is stopped, and the user stays quarantined: it is never released on its own, because whoever tried may hold a leaked credential.`,
-      ),
+      text: mrkdwn(`:rotating_light: *Quarantine tripped: ${subject}.* ${tripStory(quarantine)}`),
     },
-    { type: 'section', text: mrkdwn(`*Attempts*\n${listed.join('\n')}`, BLOCK_KIT.maxSectionText) },
+    ...(changed.length > 0
+      ? [
+          {
+            type: 'section' as const,
+            text: mrkdwn(`*What changed*\n${changed.join('\n')}`, BLOCK_KIT.maxSectionText),
+          },
+        ]
+      : []),
+    ...(listed.length > 0
+      ? [
+          {
+            type: 'section' as const,
+            text: mrkdwn(`*Attempts*\n${listed.join('\n')}`, BLOCK_KIT.maxSectionText),
+          },
+        ]
+      : []),
     {
       type: 'context',
       elements: [
@@ -56,13 +77,24 @@ export function tripMessage(record: CaseRecord, approvalTimeoutHours: number): S
           text: 'Delete now',
           confirm: {
             title: 'Delete this user now?',
-            text: `*${escapeMrkdwn(record.userName)}* and every credential, policy and group membership will be removed, although someone tried its credentials. A snapshot is kept for restore.`,
+            text: `*${escapeMrkdwn(record.userName)}* and every credential, policy and group membership will be removed, although ${tripReason(quarantine)}. A snapshot of the user as it is now is kept for restore.`,
           },
         }),
       ],
     },
   ];
   return { text: `Quarantine tripped: ${subject}: release or delete now?`, blocks };
+}
+
+/** The trip's opening words: why, since when, and what holds now. */
+export function tripStory(quarantine: NonNullable<CaseRecord['quarantine']>): string {
+  const why = tripReason(quarantine);
+  const reason = `${why.charAt(0).toUpperCase()}${why.slice(1)} during its quarantine (since ${formatTime(quarantine.startedAt)}).`;
+  if (denyTakenOff(quarantine))
+    return `${reason} The deletion is stopped. The deny is off, so the user is not denied anything now; iam-janitor does not put it back: choose Release (takes off the quarantine tags) or Delete now.`;
+  const because =
+    quarantine.attempts.length > 0 ? ', because whoever tried may hold a leaked credential' : '';
+  return `${reason} The deletion is stopped, and the user stays quarantined: it is never released on its own${because}.`;
 }
 
 /** The trip message once answered: the buttons give way to who chose what. */
