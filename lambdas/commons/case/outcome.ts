@@ -110,6 +110,8 @@ function interruptedWords(record: Pick<CaseRecord, 'interruptedSteps'>, outcome:
 /** What a release takes off and leaves, whoever attached the deny and whatever a failed run removed. */
 export function releaseText(record: Pick<CaseRecord, 'quarantine' | 'interruptedSteps'>): string {
   const quarantine = record.quarantine!;
+  if (denyTakenOff(quarantine))
+    return `the quarantine tags are removed; ${quarantine.policyArn} was already off, taken off by someone else during the quarantine`;
   const taken = quarantine.attachedByJanitor
     ? 'the deny-all policy and the quarantine tags are removed'
     : `the quarantine tags are removed; ${quarantine.policyArn} stays, as it was on the user before the quarantine`;
