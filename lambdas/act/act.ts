@@ -10,6 +10,7 @@ import {
 import {
   recheckActivity,
   recheckNewCredentials,
+  recheckQuarantine,
   refuseIfProtected,
   refuseSelfDecision,
   verifyIdentity,
@@ -110,6 +111,7 @@ async function recheck(
   plan: Snapshot,
   expected: CaseExpectations,
 ): Promise<void> {
+  recheckQuarantine(plan, expected);
   // Identity, protection and new credentials still hold for an offboarding; its user is active by request.
   if (expected.useApproved) return recheckNewCredentials(plan, expected);
   recheckActivity(plan, expected.lastActivity, expected.openedAt);

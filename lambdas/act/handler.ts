@@ -148,7 +148,14 @@ async function carryOut(
     userName: record.userName,
     policy: config,
     // Delete now after a trip: the approvers saw the attempts, so use does not stop it.
-    expected: { ...expectationsOf(record), ...(step === 'after-trip' ? { useApproved: true } : {}) },
+    expected: {
+      ...expectationsOf(record),
+      ...(step === 'after-trip' ? { useApproved: true } : {}),
+      // The deletion after silence: the user must still be as it was quarantined.
+      ...(step === 'quarantine-over' && record.quarantine && record.snapshot
+        ? { quarantine: { before: record.snapshot, policyArn: record.quarantine.policyArn } }
+        : {}),
+    },
     deciders: acting.deciders,
     trailUseSince: trailUseFor(config, acting.member),
     now: clock.now(),

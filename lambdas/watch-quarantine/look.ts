@@ -4,7 +4,7 @@ import type { CaseRecord, QuarantineAttempt, QuarantineBreach } from '../commons
 import type { LookupDeps } from '../commons/cloudtrail/lookup';
 import { readUser } from '../commons/iam/snapshot';
 import { attemptsSince } from './attempts';
-import { denyAttached, permissionChanges } from './changes';
+import { denyAttached, permissionChanges } from '../commons/case/quarantine-changes';
 import { holdsUndatedCredentials, watchedRegions } from './regions';
 import { quarantineTrail, whoDetached } from './trail';
 

@@ -66,3 +66,45 @@ describe('a quarantine changed by another admin', () => {
     ]);
   });
 });
+
+describe('the deletion at the end of a silent quarantine', () => {
+  it('stops when a group was added after the last watch, and leaves the user quarantined', async () => {
+    let after: Awaited<ReturnType<typeof liveUser>>;
+    const detail = await runScenario(oneUser({}), {
+      beforeSweep: async (sim) => {
+        const account = sim.aws.account;
+        const watch = sim.runWatcher.bind(sim);
+        let inWatch = false;
+        let reads = 0;
+        let added = false;
+        sim.runWatcher = async () => {
+          [inWatch, reads] = [true, 0];
+          try {
+            return await watch();
+          } finally {
+            inWatch = false;
+          }
+        };
+        // The user's groups are read once by each watch; a read beyond that, with the deny on,
+        // is the deletion's own look: the admin adds the group just before it.
+        sim.aws.options.beforeIamAction = (action, params) => {
+          const user = account.users.get('idle');
+          if (action !== 'ListGroupsForUser' || params.UserName !== 'idle' || !user || added)
+            return undefined;
+          if (!user.managedPolicies.includes(AWS_DENY_ALL) || (inWatch && ++reads < 2)) return undefined;
+          account.groups.add('ops');
+          user.groups.push('ops');
+          added = true;
+          return undefined;
+        };
+      },
+      afterRun: async () => void (after = await liveUser(iamClient(), 'idle')),
+    });
+    const entry = detail.report.cases[0]!;
+    expect(entry.outcome).toBe('aborted-changed');
+    expect(after!.policies).toContain(AWS_DENY_ALL);
+    const closing = detail.cases[0]!.thread.at(-1)!.text;
+    expect(closing).toContain('group ops added');
+    expect(closing).toContain('still quarantined');
+  });
+});

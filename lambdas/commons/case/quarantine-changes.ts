@@ -1,5 +1,5 @@
-import type { QuarantineBreach, QuarantineRecord } from '../commons/case/record';
-import type { Snapshot } from '../commons/iam/snapshot';
+import type { QuarantineBreach, QuarantineRecord } from './record';
+import type { Snapshot } from '../iam/snapshot';
 
 /**
  * What others changed on a quarantined user that the quarantine's promise rests on: the deny
