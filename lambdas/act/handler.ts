@@ -147,15 +147,7 @@ async function carryOut(
     iam: acting.iam,
     userName: record.userName,
     policy: config,
-    // Delete now after a trip: the approvers saw the attempts, so use does not stop it.
-    expected: {
-      ...expectationsOf(record),
-      ...(step === 'after-trip' ? { useApproved: true } : {}),
-      // The deletion after silence: the user must still be as it was quarantined.
-      ...(step === 'quarantine-over' && record.quarantine && record.snapshot
-        ? { quarantine: { before: record.snapshot, policyArn: record.quarantine.policyArn } }
-        : {}),
-    },
+    expected: deletionExpectations(record, step),
     deciders: acting.deciders,
     trailUseSince: trailUseFor(config, acting.member),
     now: clock.now(),
@@ -276,6 +268,20 @@ function person(decidedBy: string, email: string | undefined): Deciders['people'
 }
 
 /** What the case saw of the user, which the live user must still match before anything changes. */
+/**
+ * What a Delete re-checks: the case's expectations; after a trip the approvers saw the attempts,
+ * so use does not stop a Delete now; after silence the user must still be as it was quarantined.
+ */
+function deletionExpectations(record: CaseRecord, step: (typeof ACT_STEPS)[number]): CaseExpectations {
+  return {
+    ...expectationsOf(record),
+    ...(step === 'after-trip' ? { useApproved: true } : {}),
+    ...(step === 'quarantine-over' && record.quarantine && record.snapshot
+      ? { quarantine: { before: record.snapshot, policyArn: record.quarantine.policyArn } }
+      : {}),
+  };
+}
+
 function expectationsOf(record: CaseRecord): CaseExpectations {
   const evidence = record.context?.iam;
   return {
