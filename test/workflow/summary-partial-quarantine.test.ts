@@ -1,21 +1,21 @@
 import { caseHistory, iamClient } from '../../lambdas/commons/runtime/clients';
-import { summaryOf, summaryText } from '../../lambdas/summary/handler';
+import { summaryOf } from '../../lambdas/summary/handler';
 import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { runScenario } from '../../lib/sim/run-scenario';
 import { AWS_DENY_ALL, liveUser, oneUser } from '../helpers/quarantine';
 
 /**
- * ATTACK: a quarantine whose TagUser is refused after AttachUserPolicy succeeded (an SCP on the
+ * a quarantine whose TagUser is refused after AttachUserPolicy succeeded (an SCP on the
  * iam-janitor: tag keys, a tag quota, any lasting refusal). The case fails with AWSDenyAll on the
  * user and no appliedAt. quarantineHeld says held, the thread says so, but the weekly summary's
  * "left quarantined" list filters on appliedAt, so the one weekly reminder of a user denied
  * everything never names it.
  */
-describe('ATTACK: a quarantine cut short after the deny', () => {
+describe('a quarantine cut short after the deny', () => {
   it('is listed in the weekly summary as a user left denied everything', async () => {
     let held: Awaited<ReturnType<typeof liveUser>>;
     let record: CaseRecord | undefined;
-    const detail = await runScenario(oneUser({}), {
+    await runScenario(oneUser({}), {
       beforeSweep: async (sim) => {
         sim.aws.options.beforeIamAction = (action) =>
           action === 'TagUser'
@@ -28,20 +28,6 @@ describe('ATTACK: a quarantine cut short after the deny', () => {
       },
     });
     const summary = summaryOf([record!], undefined, new Date('2026-11-01T00:00:00Z'));
-    console.log(
-      JSON.stringify(
-        {
-          outcome: detail.report.cases[0]!.outcome,
-          iamPolicies: held!.policies,
-          appliedAt: record!.quarantine?.appliedAt ?? null,
-          closing: detail.cases[0]!.thread.at(-1)!.text,
-          leftQuarantined: summary.leftQuarantined,
-          summaryText: summaryText(summary),
-        },
-        null,
-        2,
-      ),
-    );
     expect(held!.policies).toContain(AWS_DENY_ALL);
     expect(summary.leftQuarantined).toEqual(['idle']);
   });

@@ -2,7 +2,7 @@ import { runScenario } from '../../lib/sim/run-scenario';
 import { oneUser } from '../helpers/quarantine';
 
 /**
- * ATTACK: anyone who may assume any role in the account names the session after the quarantined
+ * anyone who may assume any role in the account names the session after the quarantined
  * user (`aws sts assume-role --role-session-name idle`). CloudTrail's LookupEvents "Username" of an
  * AssumedRole event is the session name (AWS CLI reference, lookup-events example: "Username":
  * "my-session-name" for userIdentity.type AssumedRole). The watcher trips on every event whose
@@ -13,7 +13,7 @@ import { oneUser } from '../helpers/quarantine';
  * The event is written as CloudTrail records an assumed-role call (userIdentity type AssumedRole,
  * principalId `<role id>:<session name>`), with the session's temporary (ASIA…) key.
  */
-describe('ATTACK: an event by a role session named like the user', () => {
+describe('an event by a role session named like the user', () => {
   it("is not recorded as an attempt to use the quarantined user's credentials", async () => {
     const detail = await runScenario(oneUser({ user: { sshPublicKeys: [] } }), {
       beforeSweep: async (sim) => {
@@ -41,18 +41,6 @@ describe('ATTACK: an event by a role session named like the user', () => {
       },
     });
     const entry = detail.report.cases[0]!;
-    console.log(
-      JSON.stringify(
-        {
-          outcome: entry.outcome,
-          attempts: entry.quarantine?.attempts,
-          tripMessage: detail.cases[0]!.thread.find((m) => m.text.startsWith('Quarantine tripped'))?.text,
-          closing: detail.cases[0]!.thread.at(-1)!.text,
-        },
-        null,
-        2,
-      ),
-    );
     expect(entry.quarantine?.attempts).toEqual([]);
     expect(entry.outcome).toBe('deleted');
   });

@@ -4,13 +4,13 @@ import { runScenario } from '../../lib/sim/run-scenario';
 import { AWS_DENY_ALL, liveUser, oneUser } from '../helpers/quarantine';
 
 /**
- * ATTACK: the watcher's "changed" verdict. attemptsSince finds the name gone (an admin renamed the
+ * the watcher's "changed" verdict. attemptsSince finds the name gone (an admin renamed the
  * user), then locateUser looks again; if the name is back on the same id by then (renamed back
  * a moment later), locateUser answers `same`, which watch() treats like `gone`: the verdict is
  * `changed` with no renamedTo, quarantineHeld() is false, the case says "kept, with nothing
  * changed" and frees the open marker, while IAM still holds AWSDenyAll and both tags on the user.
  */
-describe("ATTACK: a rename undone between the watcher's two reads", () => {
+describe("a rename undone between the watcher's two reads", () => {
   it('does not close the case as "nothing changed" with the deny still on the user', async () => {
     let held: Awaited<ReturnType<typeof liveUser>>;
     let open: string[] = ['unread'];
@@ -48,19 +48,6 @@ describe("ATTACK: a rename undone between the watcher's two reads", () => {
       },
     });
     const closing = detail.cases[0]!.thread.at(-1)!.text;
-    console.log(
-      JSON.stringify(
-        {
-          outcome: detail.report.cases[0]!.outcome,
-          iamPolicies: held?.policies,
-          tagKeys: held?.tagKeys,
-          openMarkers: open,
-          closing,
-        },
-        null,
-        2,
-      ),
-    );
     expect(held!.policies).toContain(AWS_DENY_ALL);
     expect(closing).not.toContain('nothing changed');
     expect(open).toEqual(['idle']);

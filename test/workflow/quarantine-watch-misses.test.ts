@@ -5,7 +5,7 @@ import { recordAttempt } from '../../lib/sim/standins/credential-attempts';
 import { oneUser } from '../helpers/quarantine';
 
 /**
- * ATTACK: make the watcher miss an attempt on an SSH key. The watcher decides where to read
+ * make the watcher miss an attempt on an SSH key. The watcher decides where to read
  * CloudTrail (configured regions or every enabled one) from the credentials the user holds at the
  * watch, and reads CloudTrail by the user's *current* name. Both are state another admin writes.
  * Each test tries the SSH key during the quarantine (CloudTrail records it, refused with
@@ -41,7 +41,7 @@ function summary(detail: Awaited<ReturnType<typeof runScenario>>) {
   };
 }
 
-describe('ATTACK: the watcher misses an SSH-key attempt', () => {
+describe('the watcher misses an SSH-key attempt', () => {
   it('made in a far region by a key deleted before the next watch', async () => {
     const detail = await runScenario(oneUser({}), {
       beforeSweep: async (sim) =>
@@ -53,7 +53,6 @@ describe('ATTACK: the watcher misses an SSH-key attempt', () => {
         }),
     });
     const seen = summary(detail);
-    console.log(JSON.stringify(seen, null, 2));
     expect(seen.outcome).toBe('quarantine-tripped');
     expect(seen.remainingUsers).toEqual(['idle']);
   });
@@ -69,7 +68,6 @@ describe('ATTACK: the watcher misses an SSH-key attempt', () => {
         }),
     });
     const seen = summary(detail);
-    console.log(JSON.stringify(seen, null, 2));
     expect(seen.outcome).toBe('quarantine-tripped');
     expect(seen.remainingUsers).toEqual(['idle']);
   });
@@ -84,7 +82,6 @@ describe('ATTACK: the watcher misses an SSH-key attempt', () => {
         }),
     });
     const seen = summary(detail);
-    console.log(JSON.stringify(seen, null, 2));
     // Not deleted (the remover's own re-check reads CloudTrail under the live name), but the watcher
     // read it under the case's name and saw nothing: no trip, no Release / Delete now asked, and the
     // quarantine record lists no attempt while the closing line says IDLE acted.
@@ -114,7 +111,6 @@ describe('ATTACK: the watcher misses an SSH-key attempt', () => {
       },
     });
     const seen = summary(detail);
-    console.log(JSON.stringify(seen, null, 2));
     // A region the quarantine could read at its start and no longer can is a blind spot: never a silent deletion.
     expect(seen.outcome).not.toBe('deleted');
   });
