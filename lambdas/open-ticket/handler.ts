@@ -5,8 +5,7 @@ import { clock } from '../commons/runtime/clock';
 import { taskHandler } from '../commons/runtime/handler';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CaseRecord } from '../commons/case/record';
-import { attemptText, breachText } from '../commons/case/quarantine-text';
-import { tripStory } from '../commons/slack/quarantine-messages';
+import { attemptText, breachText, tripStory } from '../commons/case/quarantine-text';
 import { commentDoc } from '../commons/jira/adf';
 import { errorName } from '../commons/runtime/errors';
 import {

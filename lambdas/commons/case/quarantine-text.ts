@@ -109,3 +109,14 @@ export function attemptText(attempt: QuarantineAttempt): string {
     : attempt.credential;
   return `${credential} at ${formatTime(attempt.at)}${what}${where}${refused}`;
 }
+
+/** The trip's opening words: why, since when, and what holds now. */
+export function tripStory(quarantine: QuarantineRecord): string {
+  const why = tripReason(quarantine);
+  const reason = `${why.charAt(0).toUpperCase()}${why.slice(1)} during its quarantine (since ${formatTime(quarantine.startedAt)}).`;
+  if (denyTakenOff(quarantine))
+    return `${reason} The deletion is stopped. The deny is off, so the user is not denied anything now; iam-janitor does not put it back: choose Release (takes off the quarantine tags) or Delete now.`;
+  const because =
+    quarantine.attempts.length > 0 ? ', because whoever tried may hold a leaked credential' : '';
+  return `${reason} The deletion is stopped, and the user stays quarantined: it is never released on its own${because}.`;
+}

@@ -4,9 +4,9 @@ import {
   attemptText,
   breachText,
   CLOUDTRAIL_DELAY_MINUTES,
-  denyTakenOff,
   tripChoiceWord,
   tripReason,
+  tripStory,
 } from '../case/quarantine-text';
 import type { DecisionRecord } from '../contracts';
 import { escapeMrkdwn, formatTime, inertLine, slackLink } from '../runtime/text';
@@ -84,17 +84,6 @@ export function tripMessage(record: CaseRecord, approvalTimeoutHours: number): S
     },
   ];
   return { text: `Quarantine tripped: ${subject}: release or delete now?`, blocks };
-}
-
-/** The trip's opening words: why, since when, and what holds now. */
-export function tripStory(quarantine: NonNullable<CaseRecord['quarantine']>): string {
-  const why = tripReason(quarantine);
-  const reason = `${why.charAt(0).toUpperCase()}${why.slice(1)} during its quarantine (since ${formatTime(quarantine.startedAt)}).`;
-  if (denyTakenOff(quarantine))
-    return `${reason} The deletion is stopped. The deny is off, so the user is not denied anything now; iam-janitor does not put it back: choose Release (takes off the quarantine tags) or Delete now.`;
-  const because =
-    quarantine.attempts.length > 0 ? ', because whoever tried may hold a leaked credential' : '';
-  return `${reason} The deletion is stopped, and the user stays quarantined: it is never released on its own${because}.`;
 }
 
 /** The trip message once answered: the buttons give way to who chose what. */
