@@ -74,9 +74,12 @@ export async function readMarkers(
   iam: IAMClient,
   row: CredentialReportRow,
   tags: Tags,
-  cases: readonly UserCase[],
+  known: readonly UserCase[] | undefined,
 ): Promise<MarkerReading> {
-  const warnings = [...quarantineWarnings(tags, cases), ...ownerTagWarnings(tags)];
+  // Without the case table (`report` given no table), no marker can be proven: each is ignored.
+  const cases = known ?? [];
+  const missing = known ? 'no Disable in the case table wrote it' : 'the case table was not read to prove it';
+  const warnings = [...quarantineWarnings(tags, cases, known !== undefined), ...ownerTagWarnings(tags)];
   const disabledKey = tagKeyOf(tags, DISABLED_AT_TAG_KEY);
   if (disabledKey === undefined) return { warnings };
   const since = tags[disabledKey] ?? '';
@@ -84,10 +87,7 @@ export async function readMarkers(
   const disable = caseThatWrote(cases, DISABLED_AT_TAG_KEY, since, 'disabled');
   if (!disable)
     return {
-      warnings: [
-        ...warnings,
-        `${shown}: no Disable in the case table wrote it; the user is judged from its last uses`,
-      ],
+      warnings: [...warnings, `${shown}: ${missing}; the user is judged from its last uses`],
     };
   const wayIn = reportedWayIn(row) ?? (await liveWayIn(iam, row.user));
   if (wayIn)
@@ -101,14 +101,17 @@ export async function readMarkers(
 }
 
 /** A quarantine tag counts only as the quarantine of a case wrote it: the same start, the same end. */
-function quarantineWarnings(tags: Tags, cases: readonly UserCase[]): string[] {
+function quarantineWarnings(tags: Tags, cases: readonly UserCase[], tableRead: boolean): string[] {
+  const missing = tableRead
+    ? 'no quarantine in the case table wrote it'
+    : 'the case table was not read to prove it';
   return QUARANTINE_MARKERS.flatMap((key) => {
     const stored = tagKeyOf(tags, key);
     if (stored === undefined) return [];
     const value = tags[stored] ?? '';
     const field = key === QUARANTINE_STARTED_TAG_KEY ? 'startedAt' : 'endsAt';
     const wrote = cases.some(({ quarantine }) => quarantine?.appliedAt && quarantine[field] === value);
-    return wrote ? [] : [`tag ${stored}="${value}" ignored: no quarantine in the case table wrote it`];
+    return wrote ? [] : [`tag ${stored}="${value}" ignored: ${missing}`];
   });
 }
 
@@ -176,10 +179,11 @@ export async function markerReadings(
   const marked = [...facts].filter(([, fact]) => hasMarker(fact.tags));
   const readings = new Map<string, MarkerReading>();
   if (marked.length === 0) return readings;
-  const cases = (await userCases?.(marked.map(([, fact]) => fact.userId))) ?? new Map();
+  const cases = await userCases?.(marked.map(([, fact]) => fact.userId));
   for (const [userName, fact] of marked) {
     const row = rows.get(userName);
-    if (row) readings.set(userName, await readMarkers(iam, row, fact.tags, cases.get(fact.userId) ?? []));
+    const known = cases ? (cases.get(fact.userId) ?? []) : undefined;
+    if (row) readings.set(userName, await readMarkers(iam, row, fact.tags, known));
   }
   return readings;
 }

@@ -1,6 +1,7 @@
 import { count } from '../../lambdas/commons/runtime/text';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import {
+  documentClient,
   iamClient,
   iamClientFor,
   memberTarget,
@@ -19,6 +20,8 @@ import {
   type UserFinding,
 } from '../../lambdas/inventory/inventory';
 import { accessKeyIds } from '../../lambdas/inventory/key-ids';
+import { CaseHistory } from '../../lambdas/commons/case/history';
+import type { UserCases } from '../../lambdas/inventory/markers';
 import { loadConfig } from './config-file';
 import { alignColumns } from './table';
 import type { CommandIo } from './io';
@@ -27,6 +30,16 @@ export interface ReportFlags {
   readonly 'threshold-days'?: unknown;
   readonly json?: unknown;
   readonly organization?: unknown;
+  /** The case table, to prove marker tags by the decisions that wrote them (or CASE_TABLE_NAME). */
+  readonly table?: unknown;
+}
+
+/** The case table's cases of marked users, when the report is given the table. */
+function userCasesOf(flags: ReportFlags, accountId?: string): UserCases | undefined {
+  const table = typeof flags.table === 'string' ? flags.table : process.env.CASE_TABLE_NAME;
+  if (!table) return undefined;
+  const history = new CaseHistory(documentClient(), table);
+  return (userIds) => history.casesOfUsers(userIds, accountId);
 }
 
 /** `iam-janitor report`: the inventory Lambda's judgement, read-only, for every user of the account. */
@@ -44,7 +57,7 @@ export async function runReport(flags: ReportFlags, io: CommandIo, now = new Dat
   }
   const config = loadConfig(overrides);
   if (flags.organization) return runOrganizationReport(config, overrides, Boolean(flags.json), io, now);
-  const account = await accountReport(iamClient(), config, now, io);
+  const account = await accountReport(iamClient(), config, now, io, userCasesOf(flags));
   if (flags.json) {
     io.stdout(
       JSON.stringify(
@@ -75,6 +88,7 @@ async function accountReport(
   config: JanitorConfig,
   now: Date,
   io: CommandIo,
+  userCases?: UserCases,
 ): Promise<AccountReport> {
   let result;
   try {
@@ -83,6 +97,7 @@ async function accountReport(
       policy: config,
       now,
       report: { maxWaitMs: 60_000 },
+      ...(userCases ? { userCases } : {}),
       warn: (message, details) => io.stderr(`warning: ${String(details.userName)}: ${message}`),
     });
   } catch (error) {
