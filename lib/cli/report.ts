@@ -56,7 +56,7 @@ export async function runReport(flags: ReportFlags, io: CommandIo, now = new Dat
     overrides.thresholdDays = days;
   }
   const config = loadConfig(overrides);
-  if (flags.organization) return runOrganizationReport(config, overrides, Boolean(flags.json), io, now);
+  if (flags.organization) return runOrganizationReport(config, overrides, flags, io, now);
   const account = await accountReport(iamClient(), config, now, io, userCasesOf(flags));
   if (flags.json) {
     io.stdout(
@@ -138,10 +138,11 @@ async function accountReport(
 async function runOrganizationReport(
   config: JanitorConfig,
   overrides: Partial<JanitorConfig>,
-  json: boolean,
+  flags: ReportFlags,
   io: CommandIo,
   now: Date,
 ): Promise<number> {
+  const json = Boolean(flags.json);
   const listing = await organizationAccounts(config);
   let done = 0;
   io.progress?.(0, listing.accounts.length, 'accounts');
@@ -154,6 +155,7 @@ async function runOrganizationReport(
         { ...configForAccount(config, account.accountId), ...overrides },
         now,
         io,
+        userCasesOf(flags, account.accountId),
       );
       return { ...account, accountAlias, report };
     } catch (error) {
@@ -284,7 +286,7 @@ export function explainAwsError(error: unknown): string {
     return `The member role could not be assumed: ${message}. Either the StackSet has not reached this account (check its stack instances), or the role does not trust you: add your role to reportPrincipalArns and deploy again.`;
   }
   if (name === 'AccessDenied' || name === 'AccessDeniedException') {
-    return `AWS refused the call: ${message}. The report needs iam:GenerateCredentialReport, iam:GetCredentialReport, iam:GetUser, iam:GetAccountAuthorizationDetails and iam:ListAccessKeys.`;
+    return `AWS refused the call: ${message}. The report needs iam:GenerateCredentialReport, iam:GetCredentialReport, iam:GetUser, iam:GetAccountAuthorizationDetails and iam:ListAccessKeys (with --table, dynamodb:Query on the case table's casesByUser index).`;
   }
   if (name === 'InvalidClientTokenId' || name === 'ExpiredToken' || name === 'ExpiredTokenException') {
     return `Your AWS credentials were rejected (${name}): refresh them and try again.`;
