@@ -1,9 +1,7 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { caseKey } from '../../lambdas/commons/case/record';
-import { documentClient } from '../../lambdas/commons/runtime/clients';
 import { runReport } from '../../lib/cli/report';
 import { addUser, emptyAccount } from '../../lib/sim/account';
 import { CASE_TABLE, startDynamo } from '../../lib/sim/standins/dynamo';
+import { putDisableCase } from '../helpers/case-table';
 import { pointClientsAt, startStandin } from '../helpers/standin';
 
 /**
@@ -29,20 +27,7 @@ beforeAll(async () => {
   const dynamo = await startDynamo();
   pointClientsAt({ dynamodb: dynamo.url });
   stop = async () => void (await Promise.all([standin.stop(), dynamo.stop()]));
-  await documentClient().send(
-    new PutCommand({
-      TableName: CASE_TABLE,
-      Item: {
-        pk: caseKey('case-of-gone-quiet'),
-        caseId: 'case-of-gone-quiet',
-        userId,
-        candidate: { kind: 'user', userName: 'gone-quiet', userId },
-        outcome: 'disabled',
-        decision: { decision: 'disable', decidedBy: 'U0APPROVER1', decidedAt: DISABLED_AT },
-        removed: [`tag iam-janitor:disabled-at=${DISABLED_AT}`],
-      },
-    }),
-  );
+  await putDisableCase('case-of-gone-quiet', userId, 'gone-quiet', DISABLED_AT);
 });
 afterAll(() => stop());
 
