@@ -19,7 +19,7 @@ import { accountAliasOf } from '../commons/iam/account-alias';
 import { accountSubjectId, inAccount, type AccountRef } from '../commons/iam/member-account';
 import { metrics, MetricName } from '../commons/runtime/observability';
 import type { AccountSweepOutput } from '../commons/case/sweep-results';
-import { runInventory, type InventoryResult } from './inventory';
+import { runInventory, type InventoryDeps, type InventoryResult } from './inventory';
 import { nonEmpty } from '../commons/runtime/validate';
 
 const eventSchema = v.object({
@@ -173,6 +173,25 @@ async function rememberedInDryRun(
   return remembered;
 }
 
+/**
+ * What the inventory reads of the case table about tagged users: their cases (which decision wrote
+ * a marker or a keep-until), and each exemption's first sighting, remembered here (a keep-until set
+ * by hand counts maxKeepDays from it).
+ */
+function tableReads(
+  accountId: string | undefined,
+  now: Date,
+): Pick<InventoryDeps, 'userCases' | 'exemptions'> {
+  return {
+    userCases: (userIds) => caseHistory().casesOfUsers(userIds, accountId),
+    exemptions: (sightings) =>
+      sweepStore().sightExemptions(
+        sightings.map((sighting) => (accountId ? { ...sighting, accountId } : sighting)),
+        now,
+      ),
+  };
+}
+
 /** The inventory of one account, its guard (with that account's acknowledgement) and its sweep record. */
 async function inventory(
   sweepId: string,
@@ -201,7 +220,7 @@ async function inventory(
     ...(policy.dryRun ? { rememberedDecisions: (found) => rememberedInDryRun(found, accountId, now) } : {}),
     ...openCaseUsers(openCases.filter((open) => open.accountId === accountId)),
     acknowledgement,
-    userCases: (userIds) => caseHistory().casesOfUsers(userIds, accountId),
+    ...tableReads(accountId, now),
     warn: (message, details) => log.warn(message, details),
   });
   const stamp = (candidates: Candidate[]) =>

@@ -21,7 +21,9 @@ import {
 } from '../../lambdas/inventory/inventory';
 import { accessKeyIds } from '../../lambdas/inventory/key-ids';
 import { CaseHistory } from '../../lambdas/commons/case/history';
+import { SweepStore } from '../../lambdas/commons/case/sweep-store';
 import type { UserCases } from '../../lambdas/inventory/markers';
+import type { ExemptionMemory } from '../../lambdas/inventory/exemptions';
 import { loadConfig } from './config-file';
 import { alignColumns } from './table';
 import type { CommandIo } from './io';
@@ -34,12 +36,23 @@ export interface ReportFlags {
   readonly table?: unknown;
 }
 
-/** The case table's cases of marked users, when the report is given the table. */
-function userCasesOf(flags: ReportFlags, accountId?: string): UserCases | undefined {
+/**
+ * What the report reads of the case table, when it is given one: the cases of marked users (to
+ * prove markers and keep-until tags) and the first sightings of exemptions, read only.
+ */
+function tableReads(
+  flags: ReportFlags,
+  now: Date,
+  accountId?: string,
+): { userCases: UserCases; exemptions: ExemptionMemory } | undefined {
   const table = typeof flags.table === 'string' ? flags.table : process.env.CASE_TABLE_NAME;
   if (!table) return undefined;
   const history = new CaseHistory(documentClient(), table);
-  return (userIds) => history.casesOfUsers(userIds, accountId);
+  const sweeps = new SweepStore(documentClient(), table);
+  return {
+    userCases: (userIds) => history.casesOfUsers(userIds, accountId),
+    exemptions: (sightings) => sweeps.exemptionsSeen(sightings, now),
+  };
 }
 
 /** `iam-janitor report`: the inventory Lambda's judgement, read-only, for every user of the account. */
@@ -57,7 +70,7 @@ export async function runReport(flags: ReportFlags, io: CommandIo, now = new Dat
   }
   const config = loadConfig(overrides);
   if (flags.organization) return runOrganizationReport(config, overrides, flags, io, now);
-  const account = await accountReport(iamClient(), config, now, io, userCasesOf(flags));
+  const account = await accountReport(iamClient(), config, now, io, tableReads(flags, now));
   if (flags.json) {
     io.stdout(
       JSON.stringify(
@@ -88,7 +101,7 @@ async function accountReport(
   config: JanitorConfig,
   now: Date,
   io: CommandIo,
-  userCases?: UserCases,
+  reads?: ReturnType<typeof tableReads>,
 ): Promise<AccountReport> {
   let result;
   try {
@@ -97,7 +110,7 @@ async function accountReport(
       policy: config,
       now,
       report: { maxWaitMs: 60_000 },
-      ...(userCases ? { userCases } : {}),
+      ...reads,
       warn: (message, details) => io.stderr(`warning: ${String(details.userName)}: ${message}`),
     });
   } catch (error) {
@@ -155,7 +168,7 @@ async function runOrganizationReport(
         { ...configForAccount(config, account.accountId), ...overrides },
         now,
         io,
-        userCasesOf(flags, account.accountId),
+        tableReads(flags, now, account.accountId),
       );
       return { ...account, accountAlias, report };
     } catch (error) {

@@ -240,6 +240,7 @@ async function previewVerdicts(sim: Simulation, runs: readonly ScenarioAccountRu
       report: { pollIntervalMs: 10 },
       // Markers are proven as the inventory Lambda proves them: by the decisions in the case table.
       userCases: (userIds) => caseHistory().casesOfUsers(userIds, run.accountId),
+      exemptions: (sightings) => sim.sweeps.exemptionsSeen(sightings, now),
     });
     const prefix = run.accountId ? `${run.accountId}/` : '';
     preview.users.push(...found.users.map((user) => ({ ...user, userName: prefix + user.userName })));
