@@ -1,13 +1,12 @@
 import type { UserCase } from '../commons/case/history';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import {
-  originText,
+  handKeepEnds,
   type ExemptionOrigin,
   type ExemptionSeen,
   type ExemptionSighting,
 } from '../commons/case/exemption-record';
 import type { Tags } from '../commons/iam/tags';
-import { DAY_MS } from '../commons/runtime/time';
 import type { CredentialReportRow } from './credential-report';
 import {
   caseThatWrote,
@@ -35,6 +34,8 @@ export interface ExemptionPolicy {
 }
 
 /** The first sightings of exemptions: the sweep remembers them, `report` and the preview only read. */
+export { exemptionText } from '../commons/case/exemption-record';
+
 export type ExemptionMemory = (sightings: readonly ExemptionSighting[]) => Promise<ExemptionSeen[]>;
 
 const fold = (key: string) => key.toLowerCase();
@@ -76,10 +77,6 @@ export const unremembered =
       lastSeen: now.toISOString(),
     }));
 
-/** The last moment a keep-until set by hand counts: maxKeepDays after its first sighting. */
-export const handKeepEnds = (seen: ExemptionSeen, maxKeepDays: number) =>
-  new Date(new Date(seen.firstSeen).getTime() + maxKeepDays * DAY_MS);
-
 /** Whether a keep-until counts today by its origin (a date in the past counts for nothing anyway). */
 export function keepCounts(seen: ExemptionSeen | undefined, maxKeepDays: number, now: Date): boolean {
   if (seen?.origin.by !== 'hand') return true;
@@ -89,13 +86,6 @@ export function keepCounts(seen: ExemptionSeen | undefined, maxKeepDays: number,
 /** Why a keep-until set by hand no longer counts: its date, its origin and first sighting, the cap. */
 export const lapsedText = (seen: ExemptionSeen, maxKeepDays: number) =>
   `${seen.tag} ${seen.value} set by hand, first seen ${seen.firstSeen.slice(0, 10)}, counts for at most ${maxKeepDays} days; the user is judged again`;
-
-/** How an exemption reads in a reason and a listing: its origin, and the cap of one set by hand. */
-export function exemptionText(seen: ExemptionSeen, maxKeepDays: number): string {
-  const origin = originText(seen.origin);
-  if (seen.kind === 'protected' || seen.origin.by !== 'hand') return origin;
-  return `${origin}, first seen ${seen.firstSeen.slice(0, 10)}, counts until ${handKeepEnds(seen, maxKeepDays).toISOString().slice(0, 10)} at most`;
-}
 
 /** Accepts YYYY-MM-DD (the form Keep writes) or a full ISO timestamp; a date means the end of that day, UTC. */
 export function parseKeepUntil(value: string): Date | null {

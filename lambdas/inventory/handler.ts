@@ -2,6 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as v from 'valibot';
 import type { GuardScope, OpenCase } from '../commons/case/record';
+import { exemptionLine } from '../commons/case/exemption-record';
 import {
   caseHistory,
   caseStore,
@@ -56,6 +57,8 @@ export interface SweepOutput {
   readonly skippedReportRows: { line: number; userName?: string; reason: string }[];
   /** Marker tags that counted for nothing (at most 20 named), each with why; the logs hold them all. */
   readonly markerWarnings: string[];
+  /** The exemptions that held users out of review (at most 20 named), each with its origin. */
+  readonly exemptions: string[];
 }
 
 /** Account mode's event gets a SweepOutput; organization mode's, with `account`, an AccountSweepOutput. */
@@ -98,6 +101,9 @@ async function sweepThisAccount(sweepId: string, now: Date, log: Logger): Promis
     markerWarnings: result.markerWarnings
       .slice(0, 20)
       .map(({ userName, warning }) => `${userName}: ${warning}`),
+    exemptions: result.exemptions
+      .slice(0, 20)
+      .map((seen) => exemptionLine(seen, janitorConfig().maxKeepDays)),
   };
   if (result.halted) {
     return {

@@ -16,6 +16,7 @@ import { accessKeyIds } from './key-ids';
 import { candidatesOf, forgetAnswered } from './candidates';
 import { NO_MARKERS, type MarkerReading, type UserCases } from './markers';
 import { tagReadings, type ExemptionMemory } from './exemptions';
+import type { ExemptionSeen } from '../commons/case/exemption-record';
 import {
   applyGuard,
   batchOf,
@@ -107,6 +108,8 @@ export interface InventoryResult {
   readonly skippedRows: SkippedRow[];
   /** Marker tags ignored this run: no decision in the case table wrote them, or the user disagrees. */
   readonly markerWarnings: MarkerWarning[];
+  /** The exemptions (protected, keep-until) of the users judged on their tags, each with its origin. */
+  readonly exemptions: ExemptionSeen[];
   readonly halted: boolean;
   readonly haltReason?: string;
   /** The acknowledgement this run used to pass the fraction guard; the sweep consumes it. */
@@ -190,6 +193,7 @@ export async function runInventory(deps: InventoryDeps): Promise<InventoryResult
     rootWarnings: rootRow ? warningsForRoot(rootRow) : [],
     skippedRows: skipped,
     markerWarnings,
+    exemptions: [...markers.values()].flatMap((reading) => reading.exemptions ?? []),
     halted: guard.halted,
     ...(guard.halted ? { haltReason: guard.haltReason } : {}),
     ...(!guard.halted && guard.acknowledged ? { acknowledged: guard.acknowledged } : {}),

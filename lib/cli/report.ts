@@ -22,6 +22,7 @@ import {
 import { accessKeyIds } from '../../lambdas/inventory/key-ids';
 import { CaseHistory } from '../../lambdas/commons/case/history';
 import { SweepStore } from '../../lambdas/commons/case/sweep-store';
+import { exemptionLine } from '../../lambdas/commons/case/exemption-record';
 import type { UserCases } from '../../lambdas/inventory/markers';
 import type { ExemptionMemory } from '../../lambdas/inventory/exemptions';
 import { loadConfig } from './config-file';
@@ -85,7 +86,16 @@ export async function runReport(flags: ReportFlags, io: CommandIo, now = new Dat
   io.stdout('');
   io.stdout(account.summary);
   for (const warning of account.result.rootWarnings) io.stdout(`root: ${warning}`);
+  printExemptions(account.result, config.maxKeepDays, io);
   return 0;
+}
+
+/** Each exemption that holds a user out of review, with its origin (decided in a case, or set by hand). */
+function printExemptions(result: InventoryResult, maxKeepDays: number, io: CommandIo): void {
+  if (result.exemptions.length === 0) return;
+  io.stdout('');
+  io.stdout(`Exemptions (${result.exemptions.length}):`);
+  for (const seen of result.exemptions) io.stdout(`  ${exemptionLine(seen, maxKeepDays)}`);
 }
 
 interface AccountReport {
@@ -199,6 +209,7 @@ async function runOrganizationReport(
       if (!('report' in entry)) continue;
       io.stdout(`── ${entry.accountAlias} (${entry.accountId}): ${entry.report.summary}`);
       io.stdout(table(entry.report.users, entry.report.idOf));
+      printExemptions(entry.report.result, config.maxKeepDays, io);
       io.stdout('');
     }
     const users = reports.reduce(

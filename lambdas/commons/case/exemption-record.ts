@@ -1,3 +1,5 @@
+import { DAY_MS } from '../runtime/time';
+
 /**
  * What the sweep remembers of each exemption it saw on a user it would otherwise judge (the
  * protected tag, a keep-until): where it came from and when it was first and last seen. A
@@ -42,4 +44,23 @@ export const EXEMPTION_KEY_PREFIX = 'exemption#';
 export function originText(origin: ExemptionOrigin): string {
   if (origin.by === 'case') return `decided in case ${origin.caseId} by ${origin.decidedBy}`;
   return origin.by === 'hand' ? 'set by hand' : 'origin not checked: the case table was not read';
+}
+
+/** The last moment a keep-until set by hand counts: maxKeepDays after its first sighting. */
+export const handKeepEnds = (seen: ExemptionSeen, maxKeepDays: number) =>
+  new Date(new Date(seen.firstSeen).getTime() + maxKeepDays * DAY_MS);
+
+/** How an exemption's origin reads in a reason and a listing, with the cap of one set by hand. */
+export function exemptionText(seen: ExemptionSeen, maxKeepDays: number): string {
+  const origin = originText(seen.origin);
+  if (seen.kind === 'protected' || seen.origin.by !== 'hand') return origin;
+  return `${origin}, first seen ${seen.firstSeen.slice(0, 10)}, counts until ${handKeepEnds(seen, maxKeepDays).toISOString().slice(0, 10)} at most`;
+}
+
+/** One line per exemption (`report`, the sweep output, the weekly summary): who, which tag, from where. */
+export function exemptionLine(seen: ExemptionSeen, maxKeepDays: number): string {
+  const user = seen.accountId ? `${seen.accountId}/${seen.userName}` : seen.userName;
+  const what =
+    seen.kind === 'protected' ? `protected (tag ${seen.tag})` : `kept until ${seen.value} (tag ${seen.tag})`;
+  return `${user}: ${what}, ${exemptionText(seen, maxKeepDays)}`;
 }
