@@ -60,7 +60,8 @@ export function sightingsOf(
   return Object.entries(user.tags).flatMap(([tag, value]): ExemptionSighting[] => {
     if (fold(tag) === fold(policy.protectedTagKey))
       return [{ userId, userName, kind: 'protected', tag, value, origin: { by: 'hand' } }];
-    if (!isKeepTag(tag, policy.keepUntilTagKey)) return [];
+    // A value that is no date keeps nothing (the verdict warns of it): not an exemption.
+    if (!isKeepTag(tag, policy.keepUntilTagKey) || !parseKeepUntil(value)) return [];
     const decided = cases && caseThatWrote(cases, tag, value, 'kept');
     const origin: ExemptionOrigin = decided ? originOf(decided) : { by: cases ? 'hand' : 'unread' };
     return [{ userId, userName, kind: 'keep-until', tag, value, origin }];

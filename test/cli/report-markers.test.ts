@@ -23,6 +23,12 @@ beforeAll(async () => {
   }).userId;
   // Tagged itself: the same tag, no case behind it.
   addUser(account, { userName: 'self-tagged', tags: { 'IAM-Janitor:Disabled-At': DISABLED_AT } });
+  // Idle, and kept by a keep-until it wrote itself.
+  addUser(account, {
+    userName: 'self-kept',
+    password: { createDate: new Date('2024-01-01T00:00:00Z'), lastUsed: new Date('2026-01-01T00:00:00Z') },
+    tags: { 'iam-janitor:keep-until': '2099-01-01' },
+  });
   const standin = await startStandin(account);
   const dynamo = await startDynamo();
   pointClientsAt({ dynamodb: dynamo.url });
@@ -47,7 +53,7 @@ describe('report and marker tags', () => {
   it('with --table, keeps the user a recorded Disable marked disabled and judges the self-tagged one', async () => {
     const { code, err, verdicts } = await report({ table: CASE_TABLE });
     expect(code).toBe(0);
-    expect(verdicts).toEqual({ 'gone-quiet': 'disabled', 'self-tagged': 'inactive' });
+    expect(verdicts).toEqual({ 'gone-quiet': 'disabled', 'self-tagged': 'inactive', 'self-kept': 'snoozed' });
     expect(err).toEqual([
       `warning: self-tagged: tag IAM-Janitor:Disabled-At="${DISABLED_AT}" ignored: no Disable in the case table wrote it; the user is judged from its last uses`,
     ]);
@@ -64,10 +70,26 @@ describe('report and marker tags', () => {
 
   it('without the table, proves no marker and says the table was not read, not that no Disable wrote it', async () => {
     const { err, verdicts } = await report({});
-    expect(verdicts).toEqual({ 'gone-quiet': 'inactive', 'self-tagged': 'inactive' });
+    expect(verdicts).toEqual({ 'gone-quiet': 'inactive', 'self-tagged': 'inactive', 'self-kept': 'snoozed' });
     expect(err).toEqual([
       `warning: gone-quiet: tag iam-janitor:disabled-at="${DISABLED_AT}" ignored: the case table was not read to prove it; the user is judged from its last uses`,
       `warning: self-tagged: tag IAM-Janitor:Disabled-At="${DISABLED_AT}" ignored: the case table was not read to prove it; the user is judged from its last uses`,
     ]);
+  });
+
+  it('lists each exemption with its origin: a keep-until no Keep wrote is set by hand, capped by maxKeepDays', async () => {
+    const out: string[] = [];
+    await runReport({ table: CASE_TABLE }, { stdout: (text) => out.push(text), stderr: () => {} }, NOW);
+    expect(out.join('\n')).toContain(
+      'Exemptions (1):\n  self-kept: kept until 2099-01-01 (tag iam-janitor:keep-until), set by hand, first seen 2026-11-22, counts until 2027-11-22 at most',
+    );
+  });
+
+  it('without the table, says the origin was not checked', async () => {
+    const out: string[] = [];
+    await runReport({}, { stdout: (text) => out.push(text), stderr: () => {} }, NOW);
+    expect(out.join('\n')).toContain(
+      'self-kept: kept until 2099-01-01 (tag iam-janitor:keep-until), origin not checked: the case table was not read',
+    );
   });
 });
