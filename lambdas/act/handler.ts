@@ -169,6 +169,7 @@ async function carryOut(
       action: decision.decision,
       dryRun: config.dryRun,
       previousSnapshot: record.snapshot,
+      previousSteps: record.removed ?? [],
     });
     // A dry run's plan says the quarantine that a real Delete would begin with.
     if (result.outcome === 'dry-run' && decision.decision === 'delete' && config.quarantineDays > 0)

@@ -2,6 +2,8 @@ import type { CaseRecord, SweepRecord } from '../commons/case/record';
 import type { Outcome } from '../commons/contracts';
 import { quarantineHeld, quarantinedName } from '../commons/case/outcome';
 import { escapeMrkdwn } from '../commons/runtime/text';
+import { exemptionsOfWeek, exemptionLines, type WeekExemptions } from './exemptions';
+import type { ExemptionSeen } from '../commons/case/exemption-record';
 
 /** The week in numbers: a pure function of the case records and the latest sweep. */
 export interface WeeklySummary {
@@ -17,6 +19,8 @@ export interface WeeklySummary {
   /** Users whose case ended with them still quarantined (tripped and undecided, or failed), never released. */
   readonly leftQuarantined: string[];
   readonly outcomes: Partial<Record<Outcome, number>>;
+  /** The exemptions this week's sweeps saw, with their origins; absent where none was remembered. */
+  readonly exemptions?: WeekExemptions;
   readonly sweep?: Pick<
     SweepRecord,
     | 'finishedAt'
@@ -33,7 +37,12 @@ export function summaryOf(
   cases: readonly CaseRecord[],
   sweep: SweepRecord | undefined,
   since: Date,
+  remembered: { readonly exemptions: readonly ExemptionSeen[]; readonly maxKeepDays: number } = {
+    exemptions: [],
+    maxKeepDays: 365,
+  },
 ): WeeklySummary {
+  const exemptions = exemptionsOfWeek(remembered.exemptions, since, remembered.maxKeepDays);
   const inWeek = (iso: string | undefined) => iso !== undefined && new Date(iso).getTime() >= since.getTime();
   const opened = cases.filter((record) => inWeek(record.openedAt));
   const outcomes: Partial<Record<Outcome, number>> = {};
@@ -58,6 +67,7 @@ export function summaryOf(
       })
       .sort(),
     outcomes,
+    ...(exemptions ? { exemptions } : {}),
     ...(sweep
       ? {
           sweep: {
@@ -95,6 +105,7 @@ export function summaryText(summary: WeeklySummary): string {
         ]
       : []),
     `• Outcomes: ${outcomes.length > 0 ? outcomes.join(', ') : 'none this week'}`,
+    ...(summary.exemptions ? exemptionLines(summary.exemptions) : []),
   ];
   const sweep = summary.sweep;
   if (!sweep) {
