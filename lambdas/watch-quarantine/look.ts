@@ -2,7 +2,7 @@ import type { AccountClient } from '@aws-sdk/client-account';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { CaseRecord, QuarantineAttempt, QuarantineBreach } from '../commons/case/record';
 import type { LookupDeps } from '../commons/cloudtrail/lookup';
-import { readUser } from '../commons/iam/snapshot';
+import { readUser, type Snapshot } from '../commons/iam/snapshot';
 import { attemptsSince } from './attempts';
 import { denyAttached, permissionChanges } from '../commons/case/quarantine-changes';
 import { holdsUndatedCredentials, watchedRegions } from './regions';
@@ -28,7 +28,7 @@ export async function lookAt(
   const since = new Date(quarantine.startedAt);
   const live = await readUser(reader.iam, reader.userName, now);
   const everyRegion =
-    holdsUndatedCredentials(live) || (record.snapshot ? holdsUndatedCredentials(record.snapshot) : false);
+    holdsUndatedCredentials(live) || (record.snapshot ? undatedOrGone(record.snapshot, live) : false);
   const access = reader.trail;
   const { regions, blindSpots } = await watchedRegions(
     reader.config,
@@ -42,18 +42,52 @@ export async function lookAt(
     kind: 'not-watched',
     detail,
   }));
-  if (!denyAttached(live, quarantine)) {
-    const detached = await whoDetached(
-      { names: trail.names, policyArn: quarantine.policyArn, since },
-      access,
-      now,
-    );
-    breaches.unshift({
-      kind: 'deny-detached',
-      detail: `${quarantine.policyArn} is no longer attached to the user`,
-      ...detached,
-    });
-  }
+  breaches.unshift(...(await denyBreaches(live, quarantine, { names: trail.names, since }, access, now)));
   if (record.snapshot) breaches.push(...permissionChanges(record.snapshot, live, quarantine));
   return { attempts: attemptsSince(live, trail.events, since), breaches, regions };
+}
+
+/**
+ * The deny's breaches: off now, or taken off and put back since the quarantine began (CloudTrail's
+ * DetachUserPolicy), either way a time the user was not denied everything.
+ */
+async function denyBreaches(
+  live: Snapshot,
+  quarantine: NonNullable<CaseRecord['quarantine']>,
+  user: { readonly names: readonly string[]; readonly since: Date },
+  access: Pick<LookupDeps, 'clientFor' | 'limiter'>,
+  now: Date,
+): Promise<QuarantineBreach[]> {
+  const detached = await whoDetached({ ...user, policyArn: quarantine.policyArn }, access, now);
+  const attached = denyAttached(live, quarantine);
+  if (detached && 'unread' in detached) {
+    const blind: QuarantineBreach = { kind: 'not-watched', detail: detached.unread };
+    return attached
+      ? [blind]
+      : [
+          { kind: 'deny-detached', detail: `${quarantine.policyArn} is no longer attached to the user` },
+          blind,
+        ];
+  }
+  if (attached && !detached) return [];
+  return [
+    {
+      kind: 'deny-detached',
+      detail: attached
+        ? `${quarantine.policyArn} was taken off the user and has been put back since`
+        : `${quarantine.policyArn} is no longer attached to the user`,
+      ...(attached ? { putBack: true } : {}),
+      ...detached,
+    },
+  ];
+}
+
+/**
+ * The snapshot's undated credentials, or a credential it held that is gone now: an access key
+ * deleted after it was tried leaves no last use, so only CloudTrail, in the region it was tried
+ * in, still knows.
+ */
+function undatedOrGone(snapshot: Snapshot, live: Snapshot): boolean {
+  const liveKeys = new Set(live.accessKeys.map((key) => key.id));
+  return holdsUndatedCredentials(snapshot) || snapshot.accessKeys.some((key) => !liveKeys.has(key.id));
 }

@@ -37,9 +37,16 @@ export async function quarantineTrail(
   );
   const names = namesHeld(input.names, renames.events);
   const events: DetailedTrailEvent[] = [];
-  const blindSpots = renames.unreadable.map(
-    ({ error }) => `CloudTrail in ${HOME_REGION} could not be read for renames (${error})`,
-  );
+  const blindSpots = [
+    ...renames.unreadable.map(
+      ({ error }) => `CloudTrail in ${HOME_REGION} could not be read for renames (${error})`,
+    ),
+    // More renames in the account than a watch reads: one of them may be this user's.
+    ...renames.truncated.map(
+      (region) =>
+        `CloudTrail in ${region} holds more than ${EVENTS_PER_REGION} renames since the quarantine began, more than a watch reads`,
+    ),
+  ];
   for (const name of names) {
     const read = await readTrail({ AttributeKey: 'Username', AttributeValue: name }, input.regions, deps);
     events.push(...read.events);
@@ -67,12 +74,16 @@ export function namesHeld(known: readonly string[], renames: readonly DetailedTr
   return names;
 }
 
-/** Who took a policy off the user, and when, as CloudTrail records the DetachUserPolicy call. */
+/**
+ * Who took a policy off the user, and when, as CloudTrail records the DetachUserPolicy call: the
+ * latest such call since the quarantine began, also when someone put the policy back since (the
+ * user was not denied everything in between). `unread`: CloudTrail could not vouch for none.
+ */
 export async function whoDetached(
   input: { readonly names: readonly string[]; readonly policyArn: string; readonly since: Date },
   access: Pick<LookupDeps, 'clientFor' | 'limiter'>,
   now: Date,
-): Promise<{ readonly at: string; readonly by?: string } | undefined> {
+): Promise<{ readonly at: string; readonly by?: string } | { readonly unread: string } | undefined> {
   const deps = { ...access, maxEventsPerRegion: EVENTS_PER_REGION, now, since: input.since, keepGoing: true };
   const read = await readTrail(
     { AttributeKey: 'EventName', AttributeValue: 'DetachUserPolicy' },

@@ -41,7 +41,7 @@ describe('a quarantine changed by another admin', () => {
   it('released after the deny was taken off: the tags go, and the record says so', async () => {
     const { entry, after, thread } = await quarantineWith({ detachPolicyArns: [AWS_DENY_ALL] }, 'release');
     expect(entry.outcome).toBe('released');
-    expect(thread.at(-1)).toContain('was already off, taken off by someone else');
+    expect(thread.at(-1)).toContain('is off the user (someone else took it off during the quarantine)');
     expect(thread.at(-1)).not.toContain('every credential works again');
     expect(after.policies).not.toContain(AWS_DENY_ALL);
     expect(after.tagKeys.filter((key) => key!.startsWith('iam-janitor:quarantine'))).toEqual([]);

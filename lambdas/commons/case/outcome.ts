@@ -55,7 +55,7 @@ const OUTCOME_WORDS: Record<Outcome, string> = {
   released:
     'released from quarantine: the deny-all policy and the quarantine tags are removed, and every credential works again',
   'quarantine-tripped':
-    'left in quarantine, denied everything: someone tried its credentials during the quarantine, and no approver chose Release or Delete now in time',
+    'left in quarantine: someone tried its credentials during the quarantine, and no approver chose Release or Delete now in time',
   expired: 'kept: no decision arrived in time',
   'aborted-active': 'kept, with nothing changed: they turned out to be active',
   'aborted-changed': 'kept, with nothing changed: the user is not the one the case was opened for',
@@ -110,8 +110,11 @@ function interruptedWords(record: Pick<CaseRecord, 'interruptedSteps'>, outcome:
 /** What a release takes off and leaves, whoever attached the deny and whatever a failed run removed. */
 export function releaseText(record: Pick<CaseRecord, 'quarantine' | 'interruptedSteps'>): string {
   const quarantine = record.quarantine!;
+  // Whether someone put the deny back since the watch saw it off, the release leaves it off.
   if (denyTakenOff(quarantine))
-    return `the quarantine tags are removed; ${quarantine.policyArn} was already off, taken off by someone else during the quarantine`;
+    return quarantine.attachedByJanitor
+      ? `the quarantine tags are removed and ${quarantine.policyArn} is off the user (someone else took it off during the quarantine)`
+      : `the quarantine tags are removed; ${quarantine.policyArn}, on the user before the quarantine and taken off by someone else during it, is left as it is`;
   const taken = quarantine.attachedByJanitor
     ? 'the deny-all policy and the quarantine tags are removed'
     : `the quarantine tags are removed; ${quarantine.policyArn} stays, as it was on the user before the quarantine`;
@@ -127,6 +130,7 @@ export const quarantinedName = (record: Pick<CaseRecord, 'userName' | 'quarantin
 /** Where a held quarantine leaves the user, and the one command that takes it off. */
 function quarantineLeft(
   record: Pick<CaseRecord, 'caseId' | 'userName' | 'quarantine' | 'interruptedSteps'>,
+  outcome?: Outcome,
 ): string {
   const quarantine = record.quarantine!;
   const name = quarantinedName(record);
@@ -139,14 +143,17 @@ function quarantineLeft(
       : '';
   if (denyTakenOff(quarantine))
     return ` Someone else took its deny policy ${quarantine.policyArn} off, so the user${renamed} is not denied anything; its quarantine tags stay until \`iam-janitor release --case ${record.caseId}\` takes them off.${cut}`;
+  if (outcome === 'quarantine-tripped' && quarantine.trippedAt)
+    return ` The user${renamed} was denied everything by ${quarantine.policyArn} when its quarantine tripped, at ${formatTime(quarantine.trippedAt)}, and is left quarantined: release it with \`iam-janitor release --case ${record.caseId}\`.${cut}`;
   return ` The user${renamed} is still quarantined, denied everything by ${quarantine.policyArn}: release it with \`iam-janitor release --case ${record.caseId}\`.${cut}`;
 }
 
-/** A tripped quarantine nobody decided: why it tripped, and whether the deny is still on. */
+/**
+ * A tripped quarantine nobody decided: why it tripped. Nothing looks at the user between the trip
+ * and the end of the wait, so the words say what held at the trip, never what holds now.
+ */
 function trippedWords(quarantine: NonNullable<CaseRecord['quarantine']>): string {
-  const held = denyTakenOff(quarantine)
-    ? 'left in quarantine without its deny'
-    : 'left in quarantine, denied everything';
+  const held = denyTakenOff(quarantine) ? 'left in quarantine without its deny' : 'left in quarantine';
   return `${held}: ${tripReason(quarantine)} during the quarantine, and no approver chose Release or Delete now in time`;
 }
 
@@ -221,7 +228,7 @@ export function outcomeReply(
     (outcome === 'quarantine-tripped' && record.quarantine ? trippedWords(record.quarantine) : undefined) ??
     (held ? HELD_OUTCOME_WORDS[outcome] : undefined) ??
     OUTCOME_WORDS[outcome];
-  const left = held ? escapeMrkdwn(quarantineLeft(record)) : '';
+  const left = held ? escapeMrkdwn(quarantineLeft(record, outcome)) : '';
   return `${escapeMrkdwn(caseSubject(record))} was ${words}.${reason}${left}${ticket}`;
 }
 
@@ -288,7 +295,7 @@ export function undoAdvice(
   const quarantine = record.quarantine;
   if (quarantine && quarantineHeld(record, outcome))
     return quarantine.appliedAt
-      ? `The user${quarantine.renamedTo ? ` (renamed ${quarantine.renamedTo})` : ''} is still quarantined (${denyTakenOff(quarantine) ? 'its tags; someone else took the deny off' : 'denied everything'}). Release with: iam-janitor release --case ${record.caseId} --table ${tableName}`
+      ? `The user${quarantine.renamedTo ? ` (renamed ${quarantine.renamedTo})` : ''} is still quarantined (${denyTakenOff(quarantine) ? 'its tags; someone else took the deny off' : outcome === 'quarantine-tripped' ? 'denied everything when it tripped' : 'denied everything'}). Release with: iam-janitor release --case ${record.caseId} --table ${tableName}`
       : `The quarantine did not complete; to take off whatever of it was applied: iam-janitor release --case ${record.caseId} --table ${tableName}`;
   if (record.candidate.kind === 'credential') return `Undo with: ${credentialUndo(record)}`;
   if (outcome === 'failed' && interruptedCount(record) > 0 && record.decision?.decision !== 'disable')

@@ -35,15 +35,21 @@ export function quarantineText(quarantine: QuarantineRecord): string {
   );
 }
 
-/** The deny taken off by someone else during the quarantine, if the watcher found it so. */
+/** The deny taken off by someone else during the quarantine, and off when the watcher looked. */
 export const denyTakenOff = (quarantine: Pick<QuarantineRecord, 'breaches'>) =>
+  quarantine.breaches?.find((breach) => breach.kind === 'deny-detached' && !breach.putBack);
+
+/** The deny taken off at some time during the quarantine, put back since or not. */
+const denyWasOff = (quarantine: Pick<QuarantineRecord, 'breaches'>) =>
   quarantine.breaches?.find((breach) => breach.kind === 'deny-detached');
 
 /** The time the user was denied everything: never a time it was not. */
 function deniedSpan(quarantine: QuarantineRecord): string {
   const from = `denied everything (${quarantine.policyArn}) from ${formatTime(quarantine.startedAt)}`;
-  const detached = denyTakenOff(quarantine);
+  const detached = denyWasOff(quarantine);
   if (!detached) return `${from} until ${formatTime(quarantine.endsAt)}`;
+  if (detached.putBack)
+    return `${from}, except for a time; ${breachText(detached)}; it was to end at ${formatTime(quarantine.endsAt)}`;
   const until = detached.at
     ? formatTime(detached.at)
     : `some time before ${formatTime(quarantine.trippedAt ?? quarantine.endsAt)}, when the watch found it gone`;
@@ -54,8 +60,11 @@ function deniedSpan(quarantine: QuarantineRecord): string {
 export function breachText(breach: QuarantineBreach): string {
   const who = breach.by ? ` by ${breach.by}` : '';
   const when = breach.at ? ` at ${formatTime(breach.at)}` : '';
+  const unknown = breach.by ? '' : ' (CloudTrail does not show who yet)';
+  if (breach.kind === 'deny-detached' && breach.putBack)
+    return `${breach.detail} (taken off${who || ' by someone else'}${when}${unknown})`;
   if (breach.kind === 'deny-detached')
-    return `${breach.detail}, taken off${who || ' by someone else'}${when}${breach.by ? '' : ' (CloudTrail does not show who yet)'}`;
+    return `${breach.detail}, taken off${who || ' by someone else'}${when}${unknown}`;
   if (breach.kind === 'permissions-changed') return `its permissions changed: ${breach.detail}${who}${when}`;
   return `not everything could be watched: ${breach.detail}`;
 }
@@ -64,7 +73,7 @@ export function breachText(breach: QuarantineBreach): string {
 export function tripReason(quarantine: Pick<QuarantineRecord, 'attempts' | 'breaches'>): string {
   const reasons = [
     ...(quarantine.attempts.length > 0 ? ['someone tried its credentials'] : []),
-    ...(denyTakenOff(quarantine) ? ['someone took its deny policy off'] : []),
+    ...(denyWasOff(quarantine) ? ['someone took its deny policy off'] : []),
     ...(quarantine.breaches?.some((breach) => breach.kind === 'permissions-changed')
       ? ['its permissions changed']
       : []),

@@ -43,6 +43,8 @@ export interface QuarantineBreach {
   readonly at?: string;
   /** Who made the change, as CloudTrail's userIdentity names them (an ARN). */
   readonly by?: string;
+  /** A deny taken off and put back before the watch: attached now, off for a time in between. */
+  readonly putBack?: boolean;
 }
 
 /** A Delete's quarantine: the user denied everything, watched daily, deleted only after silence. */
