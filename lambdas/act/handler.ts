@@ -16,7 +16,12 @@ import { userEventsSince } from '../commons/cloudtrail/lookup';
 import { decisionSchema, isIrreversible, type DecisionRecord } from '../commons/contracts';
 import { janitorConfig } from '../commons/config/env';
 import { clock } from '../commons/runtime/clock';
-import { errorName, TwoPersonRuleError, UserChangedError } from '../commons/runtime/errors';
+import {
+  errorName,
+  QuarantineChangedError,
+  TwoPersonRuleError,
+  UserChangedError,
+} from '../commons/runtime/errors';
 import { locateUser } from '../commons/iam/user-by-id';
 import { taskHandler } from '../commons/runtime/handler';
 import { metrics, MetricName } from '../commons/runtime/observability';
@@ -188,11 +193,24 @@ async function carryOut(
       await refuseRenamed(acting);
       return { outcome: 'deleted', planned: [], done: step === 'decision' ? (record.removed ?? []) : [] };
     }
-    if (errorName(error) === 'UserChangedError') await refuseRenamed(acting);
+    if (errorName(error) === 'UserChangedError') await noteChange(acting, error);
     metrics.addMetric(MetricName.RemovalFailures, MetricUnit.Count, 1);
     metrics.publishStoredMetrics();
     throw error;
   }
+}
+
+/**
+ * A refused deletion of a user that changed: renamed (refuseRenamed says so), or its deny found
+ * off by the re-check, which the record then holds so that no text says the user is denied.
+ */
+async function noteChange(acting: Acting, error: unknown): Promise<void> {
+  await refuseRenamed(acting);
+  if (error instanceof QuarantineChangedError && error.denyOff && acting.record.quarantine)
+    await quarantineStore().noteBreach(acting.record.caseId, {
+      kind: 'deny-detached',
+      detail: `${acting.record.quarantine.policyArn} was no longer attached to the user when the deletion looked`,
+    });
 }
 
 /**

@@ -1,4 +1,9 @@
-import { SelfDecisionError, UserBecameActiveError, UserChangedError } from '../commons/runtime/errors';
+import {
+  QuarantineChangedError,
+  SelfDecisionError,
+  UserBecameActiveError,
+  UserChangedError,
+} from '../commons/runtime/errors';
 import { identityOf, isSelf } from '../commons/slack/self-decision';
 import type { Tags } from '../commons/iam/tags';
 import { refuseIfProtected } from '../commons/case/exemptions';
@@ -173,7 +178,8 @@ export function recheckQuarantine(plan: Snapshot, expected: CaseExpectations): v
     ...permissionChanges(quarantine.before, plan, quarantine).map((change) => change.detail),
   ];
   if (changes.length > 0)
-    throw new UserChangedError(
+    throw new QuarantineChangedError(
       `${plan.userName} changed during its quarantine (${changes.join('; ')}); nothing was deleted.`,
+      !denyAttached(plan, quarantine),
     );
 }

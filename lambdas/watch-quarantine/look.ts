@@ -62,12 +62,11 @@ async function denyBreaches(
   const attached = denyAttached(live, quarantine);
   if (detached && 'unread' in detached) {
     const blind: QuarantineBreach = { kind: 'not-watched', detail: detached.unread };
-    return attached
-      ? [blind]
-      : [
-          { kind: 'deny-detached', detail: `${quarantine.policyArn} is no longer attached to the user` },
-          blind,
-        ];
+    const off: QuarantineBreach = {
+      kind: 'deny-detached',
+      detail: `${quarantine.policyArn} is no longer attached to the user; who took it off is not known (${detached.unread})`,
+    };
+    return attached ? [blind] : [off, blind];
   }
   if (attached && !detached) return [];
   return [

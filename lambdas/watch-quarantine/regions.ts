@@ -11,15 +11,28 @@ import type { Snapshot } from '../commons/iam/snapshot';
  * the account.
  */
 
-/** Every region the account may be called in: opted in, or enabled by default (Account API). */
-export async function enabledRegions(account: AccountClient): Promise<string[]> {
-  const regions: string[] = [];
+/**
+ * Every region the account may be called in (opted in, or enabled by default), and those the
+ * owner is opting in or out right now (Account API): an attempt made in a region switched between
+ * two watches may no longer be readable, so such a region is a blind spot, never a silence.
+ */
+export interface AccountRegions {
+  readonly enabled: string[];
+  readonly changing: string[];
+}
+
+export async function enabledRegions(account: AccountClient): Promise<AccountRegions> {
+  const regions: AccountRegions = { enabled: [], changing: [] };
   const pages = paginateListRegions(
     { client: account, pageSize: 50 },
-    { RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'] },
+    { RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT', 'ENABLING', 'DISABLING'] },
   );
   for await (const page of pages)
-    for (const region of page.Regions ?? []) if (region.RegionName) regions.push(region.RegionName);
+    for (const region of page.Regions ?? []) {
+      if (!region.RegionName) continue;
+      const changing = region.RegionOptStatus === 'ENABLING' || region.RegionOptStatus === 'DISABLING';
+      (changing ? regions.changing : regions.enabled).push(region.RegionName);
+    }
   return regions;
 }
 
@@ -38,9 +51,12 @@ export const holdsUndatedCredentials = (
  * watch asks again, so that a region enabled since is read.
  */
 const REGIONS_FRESH_MS = 10 * 60_000;
-const listed = new WeakMap<AccountClient, { readonly at: number; readonly regions: Promise<string[]> }>();
+const listed = new WeakMap<
+  AccountClient,
+  { readonly at: number; readonly regions: Promise<AccountRegions> }
+>();
 
-function enabledRegionsOnce(account: AccountClient, now: Date): Promise<string[]> {
+function enabledRegionsOnce(account: AccountClient, now: Date): Promise<AccountRegions> {
   const known = listed.get(account);
   if (known && Math.abs(now.getTime() - known.at) < REGIONS_FRESH_MS) return known.regions;
   const regions = enabledRegions(account);
@@ -64,13 +80,21 @@ export async function watchedRegions(
   const configured = lookupRegions(config);
   if (!input.everyRegion && input.readBefore.every((region) => configured.includes(region)))
     return { regions: configured, blindSpots: [] };
-  const enabled = await enabledRegionsOnce(account(), now);
-  const lost = input.readBefore.filter((region) => !configured.includes(region) && !enabled.includes(region));
+  const { enabled, changing } = await enabledRegionsOnce(account(), now);
+  const lost = input.readBefore.filter(
+    (region) => !configured.includes(region) && !enabled.includes(region) && !changing.includes(region),
+  );
   return {
     regions: [...new Set([...configured, ...enabled])],
-    blindSpots: lost.map(
-      (region) =>
-        `${region}, read on an earlier watch, is no longer enabled, so an attempt made there can no longer be read`,
-    ),
+    blindSpots: [
+      ...lost.map(
+        (region) =>
+          `${region}, read on an earlier watch, is no longer enabled, so an attempt made there can no longer be read`,
+      ),
+      ...changing.map(
+        (region) =>
+          `${region} is being opted in or out by the account's owner, so an attempt made there may not be readable`,
+      ),
+    ],
   };
 }

@@ -76,7 +76,7 @@ export function namesHeld(known: readonly string[], renames: readonly DetailedTr
 
 /**
  * Who took a policy off the user, and when, as CloudTrail records the DetachUserPolicy call: the
- * latest such call since the quarantine began, also when someone put the policy back since (the
+ * first such call since the quarantine began, also when someone put the policy back since (the
  * user was not denied everything in between). `unread`: CloudTrail could not vouch for none.
  */
 export async function whoDetached(
@@ -94,6 +94,16 @@ export async function whoDetached(
   const detach = read.events
     .filter((event) => !event.errorCode && event.requestParameters?.policyArn === input.policyArn)
     .filter((event) => lower.includes(String(event.requestParameters?.userName ?? '').toLowerCase()))
-    .sort((a, b) => b.eventTime.localeCompare(a.eventTime))[0];
-  return detach && { at: detach.eventTime, ...(detach.identity.arn ? { by: detach.identity.arn } : {}) };
+    // The first: from then on the user was not denied everything, whatever came after.
+    .sort((a, b) => a.eventTime.localeCompare(b.eventTime))[0];
+  if (detach) return { at: detach.eventTime, ...(detach.identity.arn ? { by: detach.identity.arn } : {}) };
+  // Not among what was read, and not all could be read: CloudTrail cannot vouch for none.
+  const cut =
+    read.unreadable[0]?.error ??
+    (read.truncated.length > 0 ? `more than ${EVENTS_PER_REGION} calls` : undefined);
+  return cut
+    ? {
+        unread: `CloudTrail in ${HOME_REGION} could not be read in full for policies taken off users (${cut})`,
+      }
+    : undefined;
 }

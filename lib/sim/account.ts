@@ -84,6 +84,8 @@ export interface SimAccount {
   virtualMfaDevices: Map<string, { assignedTo: string | null; tags?: Record<string, string> }>;
   root: SimRoot;
   cloudTrail: SimCloudTrailEvent[];
+  /** Every user id the account ever issued (addUser): IAM never gives one out twice. */
+  issuedUserIds?: Set<string>;
   /** Groups that exist; AddUserToGroup to any other answers NoSuchEntity, as IAM does. */
   groups: Set<string>;
   /** Customer managed policies that exist (AWS managed ones always do). */
@@ -169,11 +171,27 @@ export function emptyAccount(accountId = '123456789012'): SimAccount {
   };
 }
 
+/**
+ * IAM gives every new user an id no user ever had: a user created again under a deleted or
+ * renamed user's name is another person. Stable across runs (derived from the name), and never
+ * one the account issued before.
+ */
+function newUserId(account: SimAccount, userName: string): string {
+  const issued = (account.issuedUserIds ??= new Set(
+    [...account.users.values()].map((existing) => existing.userId),
+  ));
+  let id = stableId('AIDA', `${account.accountId}/${userName}`);
+  for (let again = 1; issued.has(id); again++)
+    id = stableId('AIDA', `${account.accountId}/${userName}#${again}`);
+  issued.add(id);
+  return id;
+}
+
 /** Adds a user; defaults describe a bare user created long ago. */
 export function addUser(account: SimAccount, user: Partial<SimUser> & { userName: string }): SimUser {
   const path = user.path ?? '/';
   const created: SimUser = {
-    userId: stableId('AIDA', `${account.accountId}/${user.userName}`),
+    userId: newUserId(account, user.userName),
     arn: userArn(account.accountId, path, user.userName),
     path,
     createDate: new Date('2024-01-01T00:00:00Z'),
@@ -191,6 +209,7 @@ export function addUser(account: SimAccount, user: Partial<SimUser> & { userName
     ...user,
   };
   account.users.set(created.userName, created);
+  account.issuedUserIds?.add(created.userId);
   for (const group of created.groups) account.groups.add(group);
   for (const arn of [
     ...created.managedPolicies,

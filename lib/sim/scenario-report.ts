@@ -1,6 +1,9 @@
 import type { UserAfter } from './account-after';
-import type { QuarantineAttempt,
-  QuarantineBreach, QuarantineRecord } from '../../lambdas/commons/case/record';
+import type {
+  QuarantineAttempt,
+  QuarantineBreach,
+  QuarantineRecord,
+} from '../../lambdas/commons/case/record';
 import type { CaseRecord } from '../../lambdas/commons/case/case-store';
 import type { Outcome } from '../../lambdas/commons/contracts';
 import type { UserFinding } from '../../lambdas/inventory/inventory';

@@ -30,13 +30,13 @@ describe('the ListRegions stand-in and the watcher reading it', () => {
     await standin.stop();
   });
 
-  it('reads every enabled region across pages, and none disabled or still enabling', async () => {
-    const regions = await enabledRegions(client);
-    expect(regions).toHaveLength(61);
-    expect(regions).toContain('me-south-1');
-    expect(regions).not.toContain('af-south-1');
-    expect(regions).not.toContain('ap-east-1');
-    // 61 regions at 50 a page: two calls, the second with the first's NextToken
+  it('reads every enabled region across pages, none disabled, and the ones being switched apart', async () => {
+    const { enabled, changing } = await enabledRegions(client);
+    expect(enabled).toHaveLength(61);
+    expect(enabled).toContain('me-south-1');
+    expect(enabled).not.toContain('af-south-1');
+    expect(changing).toEqual(['ap-east-1']);
+    // 62 regions at 50 a page: two calls, the second with the first's NextToken
     expect(standin.callsOf('ListRegions')).toHaveLength(2);
   });
 

@@ -59,6 +59,24 @@ describe('the deny taken off and put back', () => {
     expect(text).not.toMatch(/denied everything \([^)]*\) from [^;]* until 2026-11-25/);
   }, 240_000);
 
+  it('off, on, and off again: the record does not say "denied everything" up to the second detach', async () => {
+    let record: CaseRecord | undefined;
+    const detail = await runScenario(oneUser({}, 3), {
+      beforeSweep: async (sim) =>
+        onDay2(sim, (s) => {
+          setDeny(s.aws.account, false, new Date('2026-11-23T10:00:00Z'));
+          setDeny(s.aws.account, true, new Date('2026-11-23T14:00:00Z'));
+          setDeny(s.aws.account, false, new Date('2026-11-23T18:00:00Z'));
+        }),
+      afterRun: async () => void (record = await recordOf()),
+    });
+    const entry = detail.report.cases[0]!;
+    const text = record?.quarantine ? quarantineText(record.quarantine) : undefined;
+    expect(entry.outcome).toBe('quarantine-tripped');
+    // The user was not denied from 10:00 to 14:00: the span must end at the first detach.
+    expect(text).not.toContain('until 2026-11-23 18:00 UTC');
+  }, 240_000);
+
   it('put back by an admin before Release: the release text says the release took it off', async () => {
     let after: Awaited<ReturnType<typeof liveUser>>;
     const detail = await runScenario(

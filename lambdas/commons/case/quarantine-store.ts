@@ -146,6 +146,17 @@ export class QuarantineStore extends TableItems {
     );
   }
 
+  /** A breach found outside the watch (the deletion's re-check): added to the ones the record holds. */
+  async noteBreach(caseId: string, breach: QuarantineBreach): Promise<void> {
+    await this.update(
+      caseId,
+      'SET #q.#breaches = list_append(if_not_exists(#q.#breaches, :none), :breach)',
+      'attribute_exists(#q)',
+      { '#q': 'quarantine', '#breaches': 'breaches' },
+      { ':none': [], ':breach': [breach] },
+    );
+  }
+
   /** After a trip, the case waits for Release or Delete now with this task token. */
   async awaitTripDecision(caseId: string, taskToken: string): Promise<CaseRecord> {
     return this.update(

@@ -52,7 +52,7 @@ function deniedSpan(quarantine: QuarantineRecord): string {
     return `${from}, except for a time; ${breachText(detached)}; it was to end at ${formatTime(quarantine.endsAt)}`;
   const until = detached.at
     ? formatTime(detached.at)
-    : `some time before ${formatTime(quarantine.trippedAt ?? quarantine.endsAt)}, when the watch found it gone`;
+    : `some time before ${formatTime(quarantine.trippedAt ?? quarantine.endsAt)}, when it was found gone`;
   return `${from} until ${until}: ${breachText(detached)}, so the user has not been denied anything since`;
 }
 
@@ -60,11 +60,10 @@ function deniedSpan(quarantine: QuarantineRecord): string {
 export function breachText(breach: QuarantineBreach): string {
   const who = breach.by ? ` by ${breach.by}` : '';
   const when = breach.at ? ` at ${formatTime(breach.at)}` : '';
-  const unknown = breach.by ? '' : ' (CloudTrail does not show who yet)';
   if (breach.kind === 'deny-detached' && breach.putBack)
-    return `${breach.detail} (taken off${who || ' by someone else'}${when}${unknown})`;
+    return `${breach.detail} (taken off${who || ' by someone else'}${when})`;
   if (breach.kind === 'deny-detached')
-    return `${breach.detail}, taken off${who || ' by someone else'}${when}${unknown}`;
+    return `${breach.detail}, taken off${who || ' by someone else'}${when}`;
   if (breach.kind === 'permissions-changed') return `its permissions changed: ${breach.detail}${who}${when}`;
   return `not everything could be watched: ${breach.detail}`;
 }

@@ -16,6 +16,16 @@ export class UserChangedError extends Error {
   override name = 'UserChangedError';
 }
 
+/** The user changed during its quarantine; `denyOff`: its deny is no longer on it. Same name, same ASL path. */
+export class QuarantineChangedError extends UserChangedError {
+  constructor(
+    message: string,
+    readonly denyOff: boolean,
+  ) {
+    super(message);
+  }
+}
+
 /** The user carries the protected tag, an exempt name or an exempt path: nothing may change them. */
 export class ProtectedUserError extends Error {
   override name = 'ProtectedUserError';
