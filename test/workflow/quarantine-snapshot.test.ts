@@ -116,6 +116,10 @@ describe('a deletion at the end of a quarantine', () => {
     // AND the snapshot from before the quarantine is kept as it was
     expect(record!.snapshot).toMatchObject({ groups: [], inlinePolicies: {}, tags: {} });
     expect(record!.deletionSnapshot).toMatchObject({ groups: ['ops'], tags: { team: 'ops' } });
+    // AND the ticket's closing comment says where each snapshot is
+    expect(JSON.stringify(detail.cases[0]!.issue!.comments.at(-1))).toContain(
+      'and attribute \\"deletionSnapshot\\" (right before the deletion, which restore reads)',
+    );
   });
 
   it('of a case deleted with no fresh snapshot (an older release) has restore say what it cannot bring back', async () => {
