@@ -1,8 +1,9 @@
 import { AccountClient } from '@aws-sdk/client-account';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { attemptsSince } from '../lambdas/watch-quarantine/attempts';
-import { trailEventsIn } from '../lambdas/watch-quarantine/regions';
+import { readUser } from '../lambdas/commons/iam/snapshot';
+import { denyAllPolicyArn } from '../lambdas/commons/iam/tags';
+import { lookAt } from '../lambdas/watch-quarantine/look';
 import type { SimAccount } from '../lib/sim/account';
 import { defaultRegions } from '../lib/sim/standins/account-regions';
 import { AwsStandin } from '../lib/sim/standins/aws-standin';
@@ -47,22 +48,27 @@ async function watchOnce(
   const trailFor = (region: string) =>
     trails.get(region) ?? trails.set(region, new CloudTrailClient({ ...client, region })).get(region)!;
   const accountApi = new AccountClient({ ...client, region: 'us-east-1' });
-  const now = new Date();
-  const read = trailEventsIn(
-    CONFIG,
-    { clientFor: trailFor, limiter: { run: (_region, call) => call() } },
-    () => accountApi,
-    now,
-  );
+  const now = new Date('2026-12-01T10:00:00Z');
+  const reader = {
+    iam,
+    trail: { clientFor: trailFor, limiter: { run: <T>(_region: string, call: () => Promise<T>) => call() } },
+    account: () => accountApi,
+    config: CONFIG,
+  };
   try {
-    for (const user of users)
-      await attemptsSince({
-        iam,
-        userName: user.userName,
-        userId: user.userId,
-        since: new Date(now.getTime() - 86_400_000),
-        trailEventsSince: read,
-      });
+    // The users as quarantined yesterday, each with its snapshot taken then: not the watch's reads.
+    const startedAt = new Date(now.getTime() - 86_400_000).toISOString();
+    const records = [];
+    for (const user of users) {
+      const snapshot = await readUser(iam, user.userName, now);
+      user.managedPolicies.push(denyAllPolicyArn(user.arn));
+      const quarantine = { startedAt, policyArn: denyAllPolicyArn(user.arn) };
+      records.push({ userName: user.userName, snapshot, quarantine } as unknown as Parameters<
+        typeof lookAt
+      >[0]);
+    }
+    standin.calls.splice(0);
+    for (const record of records) await lookAt(record, { ...reader, userName: record.userName }, now);
   } finally {
     for (const sdk of [iam, accountApi, ...trails.values()]) sdk.destroy();
     await standin.stop();

@@ -10,6 +10,7 @@ import {
 import {
   recheckActivity,
   recheckNewCredentials,
+  recheckQuarantine,
   refuseIfProtected,
   refuseSelfDecision,
   verifyIdentity,
@@ -54,6 +55,8 @@ export interface ActInput {
    * no longer lists it under the user, and only this record remembers it (see leftoverVirtualMfa).
    */
   readonly previousSnapshot?: Snapshot;
+  /** What the case record says earlier runs did: a device's deactivated-for tag counts only where it is listed. */
+  readonly previousSteps?: readonly string[];
   /**
    * Must store the snapshot durably; it is awaited before the first change. `planned` is exactly
    * the list of steps that will run, for a person to confirm.
@@ -77,7 +80,10 @@ export async function act(input: ActInput): Promise<ActResult> {
   const { iam, action, policy, now } = input;
   if (action === 'keep') return keep(input);
   const plan = await readAndCheck(input);
-  const leftovers = action === 'delete' ? await leftoverVirtualMfa(iam, plan, input.previousSnapshot) : [];
+  const leftovers =
+    action === 'delete'
+      ? await leftoverVirtualMfa(iam, plan, input.previousSnapshot, input.previousSteps)
+      : [];
   const steps = action === 'delete' ? deletionSteps(plan, leftovers) : disableSteps(plan, now);
   const planned = steps.map((step) => step.description);
   await input.saveSnapshot(plan, planned);
@@ -110,6 +116,7 @@ async function recheck(
   plan: Snapshot,
   expected: CaseExpectations,
 ): Promise<void> {
+  recheckQuarantine(plan, expected);
   // Identity, protection and new credentials still hold for an offboarding; its user is active by request.
   if (expected.useApproved) return recheckNewCredentials(plan, expected);
   recheckActivity(plan, expected.lastActivity, expected.openedAt);

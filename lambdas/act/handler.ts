@@ -163,8 +163,7 @@ async function carryOut(
     iam: acting.iam,
     userName: record.userName,
     policy: config,
-    // Delete now after a trip: the approvers saw the attempts, so use does not stop it.
-    expected: { ...expectationsOf(record), ...(step === 'after-trip' ? { useApproved: true } : {}) },
+    expected: deletionExpectations(record, step),
     deciders: acting.deciders,
     trailUseSince: trailUseFor(config, acting.member),
     now: clock.now(),
@@ -187,6 +186,7 @@ async function carryOut(
       dryRun: config.dryRun,
       // An interrupted deletion's own snapshot remembers the MFA devices it deactivated.
       previousSnapshot: record.deletionSnapshot ?? record.snapshot,
+      previousSteps: record.removed ?? [],
     });
     // A dry run's plan says the quarantine that a real Delete would begin with.
     if (result.outcome === 'dry-run' && decision.decision === 'delete' && config.quarantineDays > 0)
@@ -286,6 +286,20 @@ function person(decidedBy: string, email: string | undefined): Deciders['people'
 }
 
 /** What the case saw of the user, which the live user must still match before anything changes. */
+/**
+ * What a Delete re-checks: the case's expectations; after a trip the approvers saw the attempts,
+ * so use does not stop a Delete now; after silence the user must still be as it was quarantined.
+ */
+function deletionExpectations(record: CaseRecord, step: (typeof ACT_STEPS)[number]): CaseExpectations {
+  return {
+    ...expectationsOf(record),
+    ...(step === 'after-trip' ? { useApproved: true } : {}),
+    ...(step === 'quarantine-over' && record.quarantine && record.snapshot
+      ? { quarantine: { before: record.snapshot, policyArn: record.quarantine.policyArn } }
+      : {}),
+  };
+}
+
 function expectationsOf(record: CaseRecord): CaseExpectations {
   const evidence = record.context?.iam;
   return {

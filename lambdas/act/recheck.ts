@@ -4,6 +4,7 @@ import type { Tags } from '../commons/iam/tags';
 import { refuseIfProtected } from '../commons/case/exemptions';
 import { latestUse, type Snapshot } from '../commons/iam/snapshot';
 import { formatTime, wholeSeconds } from '../commons/runtime/text';
+import { denyAttached, permissionChanges } from '../commons/case/quarantine-changes';
 
 /** The checks between a decision and the first change: is this still the user the approver saw? */
 
@@ -32,6 +33,11 @@ export interface CaseExpectations {
    * use during the wait does not stop it. Identity, protection and new credentials still do.
    */
   readonly useApproved?: boolean;
+  /**
+   * The deletion at the end of a silent quarantine: the user as the snapshot before it held it,
+   * and the deny. A deny taken off or a permission changed since the watcher's last look stops it.
+   */
+  readonly quarantine?: { readonly before: Snapshot; readonly policyArn: string };
 }
 
 /** Who decided a case: the Slack ids, and the e-mails Slack gave for them (undefined: unknown). */
@@ -150,4 +156,24 @@ export function credentialIdsOf(facts: {
     ...facts.sshPublicKeys.map((key) => key.id),
     ...facts.serviceSpecificCredentials.map((credential) => credential.id),
   ];
+}
+
+/**
+ * Stops the deletion at the end of a quarantine when the user is not as it was quarantined: its
+ * deny is off (it has not been denied everything) or its permissions changed (the deletion would
+ * remove what nobody reviewed). The watcher trips on both; this covers the time since its last look.
+ */
+export function recheckQuarantine(plan: Snapshot, expected: CaseExpectations): void {
+  const quarantine = expected.quarantine;
+  if (!quarantine) return;
+  const changes = [
+    ...(denyAttached(plan, quarantine)
+      ? []
+      : [`its deny policy ${quarantine.policyArn} is no longer attached`]),
+    ...permissionChanges(quarantine.before, plan, quarantine).map((change) => change.detail),
+  ];
+  if (changes.length > 0)
+    throw new UserChangedError(
+      `${plan.userName} changed during its quarantine (${changes.join('; ')}); nothing was deleted.`,
+    );
 }

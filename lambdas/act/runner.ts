@@ -9,7 +9,7 @@ import { MFA_OWNER_TAG_KEY, tagValue } from '../commons/iam/tags';
 import { errorName, isNoSuchEntity } from '../commons/runtime/errors';
 import { allItems } from '../commons/runtime/pagination';
 import { tagsOf, type Snapshot } from '../commons/iam/snapshot';
-import type { RemovalStep } from './steps';
+import { markVirtualMfaDescription, type RemovalStep } from './steps';
 
 export interface RunStepsOptions {
   /** Attempts per step on ConcurrentModification; throttling is retried by the client itself. @default 6 */
@@ -86,20 +86,25 @@ async function unassignedVirtualMfa(iam: IAMClient): Promise<string[]> {
 
 /**
  * The virtual MFA devices an interrupted run of this same user (same user id) deactivated but did
- * not delete. Only a device that is unassigned now and that IAM itself names as this user's (the
- * run tagged it with the user id before deactivating it) is one: a device assigned to anyone since
- * is theirs, and an unassigned one without the tag may be a namesake created for someone else.
+ * not delete. Only a device that is unassigned now, that IAM names as this user's (the run tagged it
+ * with the user id before deactivating it) and whose tag the case record says that run wrote is
+ * one: a device assigned to anyone since is theirs, an unassigned one without the tag may be a
+ * namesake created for someone else, and the tag alone proves nothing (whoever may tag the device
+ * can write it). A device the record does not name is left where it is.
  */
 export async function leftoverVirtualMfa(
   iam: IAMClient,
   plan: Snapshot,
   earlier: Snapshot | undefined,
+  recordedSteps: readonly string[] = [],
 ): Promise<string[]> {
   if (!earlier || earlier.userId !== plan.userId) return [];
   const current = new Set(plan.mfaDevices.map((device) => device.serialNumber));
+  const recorded = new Set(recordedSteps);
   const candidates = earlier.mfaDevices
     .filter((device) => device.virtual && !current.has(device.serialNumber))
-    .map((device) => device.serialNumber);
+    .map((device) => device.serialNumber)
+    .filter((serial) => recorded.has(markVirtualMfaDescription(serial, plan.userId)));
   if (candidates.length === 0) return [];
   const unassigned = new Set(await unassignedVirtualMfa(iam));
   const ours: string[] = [];

@@ -121,10 +121,14 @@ export function deletionSteps(plan: Snapshot, leftoverVirtualMfa: readonly strin
   return steps;
 }
 
+/** How the record names the tag step: a re-run believes a device's tag only where its record holds it. */
+export const markVirtualMfaDescription = (SerialNumber: string, userId: string) =>
+  `tag virtual MFA device ${SerialNumber} ${MFA_OWNER_TAG_KEY}=${userId}`;
+
 /** The proof, kept by IAM on the device itself, that it was taken from this user (see MFA_OWNER_TAG_KEY). */
 function markVirtualMfaStep(SerialNumber: string, userId: string): RemovalStep {
   return {
-    description: `tag virtual MFA device ${SerialNumber} ${MFA_OWNER_TAG_KEY}=${userId}`,
+    description: markVirtualMfaDescription(SerialNumber, userId),
     run: (iam) =>
       iam.send(new TagMFADeviceCommand({ SerialNumber, Tags: [{ Key: MFA_OWNER_TAG_KEY, Value: userId }] })),
     unguardedByIam: true,

@@ -2,6 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as v from 'valibot';
 import type { GuardScope, OpenCase } from '../commons/case/record';
+import { exemptionLine } from '../commons/case/exemption-record';
 import {
   caseHistory,
   caseStore,
@@ -19,7 +20,7 @@ import { accountAliasOf } from '../commons/iam/account-alias';
 import { accountSubjectId, inAccount, type AccountRef } from '../commons/iam/member-account';
 import { metrics, MetricName } from '../commons/runtime/observability';
 import type { AccountSweepOutput } from '../commons/case/sweep-results';
-import { runInventory, type InventoryResult } from './inventory';
+import { runInventory, type InventoryDeps, type InventoryResult } from './inventory';
 import { nonEmpty } from '../commons/runtime/validate';
 
 const eventSchema = v.object({
@@ -56,6 +57,8 @@ export interface SweepOutput {
   readonly skippedReportRows: { line: number; userName?: string; reason: string }[];
   /** Marker tags that counted for nothing (at most 20 named), each with why; the logs hold them all. */
   readonly markerWarnings: string[];
+  /** The exemptions that held users out of review (at most 20 named), each with its origin. */
+  readonly exemptions: string[];
 }
 
 /** Account mode's event gets a SweepOutput; organization mode's, with `account`, an AccountSweepOutput. */
@@ -98,6 +101,9 @@ async function sweepThisAccount(sweepId: string, now: Date, log: Logger): Promis
     markerWarnings: result.markerWarnings
       .slice(0, 20)
       .map(({ userName, warning }) => `${userName}: ${warning}`),
+    exemptions: result.exemptions
+      .slice(0, 20)
+      .map((seen) => exemptionLine(seen, janitorConfig().maxKeepDays)),
   };
   if (result.halted) {
     return {
@@ -173,6 +179,25 @@ async function rememberedInDryRun(
   return remembered;
 }
 
+/**
+ * What the inventory reads of the case table about tagged users: their cases (which decision wrote
+ * a marker or a keep-until), and each exemption's first sighting, remembered here (a keep-until set
+ * by hand counts maxKeepDays from it).
+ */
+function tableReads(
+  accountId: string | undefined,
+  now: Date,
+): Pick<InventoryDeps, 'userCases' | 'exemptions'> {
+  return {
+    userCases: (userIds) => caseHistory().casesOfUsers(userIds, accountId),
+    exemptions: (sightings) =>
+      sweepStore().sightExemptions(
+        sightings.map((sighting) => (accountId ? { ...sighting, accountId } : sighting)),
+        now,
+      ),
+  };
+}
+
 /** The inventory of one account, its guard (with that account's acknowledgement) and its sweep record. */
 async function inventory(
   sweepId: string,
@@ -201,7 +226,7 @@ async function inventory(
     ...(policy.dryRun ? { rememberedDecisions: (found) => rememberedInDryRun(found, accountId, now) } : {}),
     ...openCaseUsers(openCases.filter((open) => open.accountId === accountId)),
     acknowledgement,
-    userCases: (userIds) => caseHistory().casesOfUsers(userIds, accountId),
+    ...tableReads(accountId, now),
     warn: (message, details) => log.warn(message, details),
   });
   const stamp = (candidates: Candidate[]) =>

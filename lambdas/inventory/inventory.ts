@@ -4,7 +4,7 @@ import type { Candidate } from '../commons/contracts';
 import { isNoSuchEntity } from '../commons/runtime/errors';
 import { allItems } from '../commons/runtime/pagination';
 import { tagsOf } from '../commons/iam/snapshot';
-import { hasTagWithPrefix, tagValue, type Tags } from '../commons/iam/tags';
+import { hasTagWithPrefix } from '../commons/iam/tags';
 import {
   fetchCredentialReport,
   parseCredentialReport,
@@ -14,7 +14,9 @@ import {
 import { judgeCredentials, type CredentialVerdict, type CredentialVerdictName } from './credentials';
 import { accessKeyIds } from './key-ids';
 import { candidatesOf, forgetAnswered } from './candidates';
-import { markerReadings, NO_MARKERS, type MarkerReading, type UserCases } from './markers';
+import { NO_MARKERS, type MarkerReading, type UserCases } from './markers';
+import { tagReadings, type ExemptionMemory } from './exemptions';
+import type { ExemptionSeen } from '../commons/case/exemption-record';
 import {
   applyGuard,
   batchOf,
@@ -25,6 +27,7 @@ import {
 import {
   exemptionByNameOrPath,
   judgeActivity,
+  judgeKeep,
   judgeTags,
   ROOT_USER,
   rootWarnings as warningsForRoot,
@@ -63,6 +66,8 @@ export interface InventoryDeps {
    * marker is proven, so none counts: a marker alone decides nothing.
    */
   readonly userCases?: UserCases;
+  /** The first sightings of exemptions (the sweep store); without it each is first seen today. */
+  readonly exemptions?: ExemptionMemory;
 }
 
 /** A marker tag that counts for nothing, and why: the sweep and `report` show each one. */
@@ -103,6 +108,8 @@ export interface InventoryResult {
   readonly skippedRows: SkippedRow[];
   /** Marker tags ignored this run: no decision in the case table wrote them, or the user disagrees. */
   readonly markerWarnings: MarkerWarning[];
+  /** The exemptions (protected, keep-until) of the users judged on their tags, each with its origin. */
+  readonly exemptions: ExemptionSeen[];
   readonly halted: boolean;
   readonly haltReason?: string;
   /** The acknowledgement this run used to pass the fraction guard; the sweep consumes it. */
@@ -149,7 +156,7 @@ export async function runInventory(deps: InventoryDeps): Promise<InventoryResult
   );
   const keyIds = await keptKeyIds(iam, needFacts, facts, policy.keepUntilTagKey);
   const rowsByName = new Map(userRows.map((row) => [row.user, row]));
-  const markers = await markerReadings(iam, rowsByName, facts, deps.userCases);
+  const markers = await tagReadings(iam, rowsByName, facts, deps);
   const markerWarnings = [...markers].flatMap(([userName, reading]) =>
     reading.warnings.map((warning) => ({ userName, warning })),
   );
@@ -186,6 +193,7 @@ export async function runInventory(deps: InventoryDeps): Promise<InventoryResult
     rootWarnings: rootRow ? warningsForRoot(rootRow) : [],
     skippedRows: skipped,
     markerWarnings,
+    exemptions: [...markers.values()].flatMap((reading) => reading.exemptions ?? []),
     halted: guard.halted,
     ...(guard.halted ? { haltReason: guard.haltReason } : {}),
     ...(!guard.halted && guard.acknowledged ? { acknowledged: guard.acknowledged } : {}),
@@ -240,11 +248,7 @@ function withCredentials(
       credential.ref.kind === 'access-key' ? ids.get(verdict.userName)?.get(credential.ref.slot) : 'password';
     const kept =
       fact && keyId
-        ? judgeTags(
-            pick(fact.tags, `${policy.keepUntilTagKey}:${keyId}`, policy.keepUntilTagKey),
-            policy,
-            now,
-          )
+        ? judgeKeep(fact.tags, `${policy.keepUntilTagKey}:${keyId}`, policy, now, markers)
         : undefined;
     if (kept?.verdict === 'snoozed') return { ...credential, verdict: 'snoozed', reason: kept.reason };
     if (hasOpenCase(deps, verdict.userName, fact?.userId))
@@ -260,12 +264,6 @@ function hasOpenCase(deps: InventoryDeps, userName: string, userId: string | und
     (userId !== undefined && deps.openCaseUserIds?.has(userId) === true) ||
     deps.openCaseUserNames?.has(userName) === true
   );
-}
-
-/** The credential's own keep-until tag, read as if it were the user's (judgeTags reads one key). */
-function pick(tags: Tags, from: string, as: string): Record<string, string> {
-  const value = tagValue(tags, from);
-  return value === undefined ? {} : { [as]: value };
 }
 
 /**

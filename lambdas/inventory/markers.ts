@@ -1,5 +1,6 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { UserCase } from '../commons/case/history';
+import type { ExemptionOrigin, ExemptionSeen } from '../commons/case/exemption-record';
 import { isActiveCredential, readUser, type Snapshot } from '../commons/iam/snapshot';
 import {
   DISABLED_AT_TAG_KEY,
@@ -21,8 +22,7 @@ import type { CredentialReportRow } from './credential-report';
  */
 
 /** Where a marker came from: a decision recorded in a case, or nothing iam-janitor recorded. */
-export type MarkerOrigin =
-  { readonly by: 'case'; readonly caseId: string; readonly decidedBy: string } | { readonly by: 'hand' };
+export type MarkerOrigin = ExemptionOrigin;
 
 /** What the inventory makes of one user's markers. */
 export interface MarkerReading {
@@ -30,6 +30,8 @@ export interface MarkerReading {
   readonly disabled?: { readonly since: string; readonly origin: MarkerOrigin & { by: 'case' } };
   /** Each marker that counts for nothing, and why: the sweep shows them, the user is judged anyway. */
   readonly warnings: string[];
+  /** The user's exemptions (protected, keep-until), each with its origin and first sighting. */
+  readonly exemptions?: readonly ExemptionSeen[];
 }
 
 export const NO_MARKERS: MarkerReading = { warnings: [] };
@@ -60,7 +62,7 @@ export function caseThatWrote(
   );
 }
 
-const originOf = (userCase: UserCase): MarkerOrigin & { by: 'case' } => ({
+export const originOf = (userCase: UserCase): MarkerOrigin & { by: 'case' } => ({
   by: 'case',
   caseId: userCase.caseId,
   decidedBy: userCase.decision?.decidedBy ?? 'an unknown approver',
@@ -74,9 +76,12 @@ export async function readMarkers(
   iam: IAMClient,
   row: CredentialReportRow,
   tags: Tags,
-  cases: readonly UserCase[],
+  known: readonly UserCase[] | undefined,
 ): Promise<MarkerReading> {
-  const warnings = [...quarantineWarnings(tags, cases), ...ownerTagWarnings(tags)];
+  // Without the case table (`report` given no table), no marker can be proven: each is ignored.
+  const cases = known ?? [];
+  const missing = known ? 'no Disable in the case table wrote it' : 'the case table was not read to prove it';
+  const warnings = [...quarantineWarnings(tags, cases, known !== undefined), ...ownerTagWarnings(tags)];
   const disabledKey = tagKeyOf(tags, DISABLED_AT_TAG_KEY);
   if (disabledKey === undefined) return { warnings };
   const since = tags[disabledKey] ?? '';
@@ -84,10 +89,7 @@ export async function readMarkers(
   const disable = caseThatWrote(cases, DISABLED_AT_TAG_KEY, since, 'disabled');
   if (!disable)
     return {
-      warnings: [
-        ...warnings,
-        `${shown}: no Disable in the case table wrote it; the user is judged from its last uses`,
-      ],
+      warnings: [...warnings, `${shown}: ${missing}; the user is judged from its last uses`],
     };
   const wayIn = reportedWayIn(row) ?? (await liveWayIn(iam, row.user));
   if (wayIn)
@@ -101,14 +103,17 @@ export async function readMarkers(
 }
 
 /** A quarantine tag counts only as the quarantine of a case wrote it: the same start, the same end. */
-function quarantineWarnings(tags: Tags, cases: readonly UserCase[]): string[] {
+function quarantineWarnings(tags: Tags, cases: readonly UserCase[], tableRead: boolean): string[] {
+  const missing = tableRead
+    ? 'no quarantine in the case table wrote it'
+    : 'the case table was not read to prove it';
   return QUARANTINE_MARKERS.flatMap((key) => {
     const stored = tagKeyOf(tags, key);
     if (stored === undefined) return [];
     const value = tags[stored] ?? '';
     const field = key === QUARANTINE_STARTED_TAG_KEY ? 'startedAt' : 'endsAt';
     const wrote = cases.some(({ quarantine }) => quarantine?.appliedAt && quarantine[field] === value);
-    return wrote ? [] : [`tag ${stored}="${value}" ignored: no quarantine in the case table wrote it`];
+    return wrote ? [] : [`tag ${stored}="${value}" ignored: ${missing}`];
   });
 }
 
@@ -161,25 +166,4 @@ export function wayInOf(user: Snapshot): string | undefined {
       .map((cert) => `signing certificate ${cert.id} is active`),
   ];
   return active[0];
-}
-
-/**
- * The markers of the users judged on their tags, by user name: one index Query per marked user,
- * and a live read for each a recorded Disable marked. Users without a marker cost nothing.
- */
-export async function markerReadings(
-  iam: IAMClient,
-  rows: ReadonlyMap<string, CredentialReportRow>,
-  facts: ReadonlyMap<string, { readonly userId: string; readonly tags: Tags }>,
-  userCases: UserCases | undefined,
-): Promise<Map<string, MarkerReading>> {
-  const marked = [...facts].filter(([, fact]) => hasMarker(fact.tags));
-  const readings = new Map<string, MarkerReading>();
-  if (marked.length === 0) return readings;
-  const cases = (await userCases?.(marked.map(([, fact]) => fact.userId))) ?? new Map();
-  for (const [userName, fact] of marked) {
-    const row = rows.get(userName);
-    if (row) readings.set(userName, await readMarkers(iam, row, fact.tags, cases.get(fact.userId) ?? []));
-  }
-  return readings;
 }

@@ -1,6 +1,7 @@
 import type { ActivitySource, Verdict } from '../commons/contracts';
 import { exemptionOf, pathOfArn } from '../commons/case/exemptions';
-import { DISABLED_AT_TAG_KEY, tagKeyOf, tagValue } from '../commons/iam/tags';
+import { DISABLED_AT_TAG_KEY, tagKeyOf } from '../commons/iam/tags';
+import { exemptionText, keepCounts, parseKeepUntil } from './exemptions';
 import { NO_MARKERS, type MarkerReading } from './markers';
 import type { CredentialReportRow } from './credential-report';
 import { count } from '../commons/runtime/text';
@@ -13,6 +14,8 @@ export interface VerdictPolicy {
   readonly thresholdDays: number;
   readonly protectedTagKey: string;
   readonly keepUntilTagKey: string;
+  /** How long a keep-until no Keep decision wrote counts, from its first sighting. */
+  readonly maxKeepDays: number;
   readonly exemptUserNames: readonly string[];
   readonly exemptPathPrefixes: readonly string[];
 }
@@ -46,6 +49,7 @@ export function reportDate(value: string): Date | null {
 }
 
 export { pathOfArn as pathFromArn };
+export { parseKeepUntil };
 
 function daysBetween(earlier: Date, later: Date): number {
   return Math.floor((later.getTime() - earlier.getTime()) / DAY_MS);
@@ -196,7 +200,9 @@ export function judgeTags(
   markers: MarkerReading = NO_MARKERS,
 ): TagJudgement {
   const protectedKey = tagKeyOf(tags, policy.protectedTagKey);
-  if (protectedKey !== undefined) return { verdict: 'exempt', reason: `protected: tagged ${protectedKey}` };
+  // iam-janitor never writes the protected tag: whoever wrote it, it protects, and is shown so.
+  if (protectedKey !== undefined)
+    return { verdict: 'exempt', reason: `protected: tagged ${protectedKey} (set by hand)` };
   if (markers.disabled) {
     const { since, origin } = markers.disabled;
     return {
@@ -204,34 +210,42 @@ export function judgeTags(
       reason: `disabled by iam-janitor since ${since.slice(0, 10) || 'an unknown date'} (tag ${DISABLED_AT_TAG_KEY}, decided in case ${origin.caseId} by ${origin.decidedBy}); no credential lets it in`,
     };
   }
-  const keepUntil = tagValue(tags, policy.keepUntilTagKey);
-  if (keepUntil === undefined) return { verdict: undefined };
+  return judgeKeep(tags, policy.keepUntilTagKey, policy, now, markers);
+}
+
+/**
+ * A keep-until (the user's, or a credential's `<keepUntilTagKey>:<id>`): a date in the future
+ * snoozes, where a Keep decision wrote it or, set by hand, for maxKeepDays from its first sighting
+ * (the markers' reading says which, and has already warned of a lapsed one); a past or unreadable
+ * date does not.
+ */
+export function judgeKeep(
+  tags: Record<string, string>,
+  key: string,
+  policy: VerdictPolicy,
+  now: Date,
+  markers: MarkerReading = NO_MARKERS,
+): TagJudgement {
+  const stored = tagKeyOf(tags, key);
+  if (stored === undefined) return { verdict: undefined };
+  const keepUntil = tags[stored] ?? '';
   const until = parseKeepUntil(keepUntil);
   if (!until) {
     return {
       verdict: undefined,
-      warning: `tag ${policy.keepUntilTagKey}="${keepUntil}" is not a date (YYYY-MM-DD); ignored`,
+      warning: `tag ${stored}="${keepUntil}" is not a date (YYYY-MM-DD); ignored`,
     };
   }
-  if (until.getTime() > now.getTime()) {
-    return { verdict: 'snoozed', reason: `kept until ${keepUntil} (tag ${policy.keepUntilTagKey})` };
+  if (until.getTime() <= now.getTime()) {
+    return {
+      verdict: undefined,
+      warning: `tag ${stored}="${keepUntil}" has passed; the user is judged again`,
+    };
   }
-  return {
-    verdict: undefined,
-    warning: `tag ${policy.keepUntilTagKey}="${keepUntil}" has passed; the user is judged again`,
-  };
-}
-
-/** Accepts YYYY-MM-DD (the form Keep writes) or a full ISO timestamp; a date means the end of that day, UTC. */
-export function parseKeepUntil(value: string): Date | null {
-  const dateOnly = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
-  if (dateOnly) {
-    const date = new Date(`${value.trim()}T23:59:59.999Z`);
-    return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value.trim() ? null : date;
-  }
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(value.trim())) return null;
-  const date = new Date(value.trim());
-  return Number.isNaN(date.getTime()) ? null : date;
+  const seen = markers.exemptions?.find((entry) => entry.tag === stored && entry.value === keepUntil);
+  if (!keepCounts(seen, policy.maxKeepDays, now)) return { verdict: undefined };
+  const origin = seen ? `, ${exemptionText(seen, policy.maxKeepDays)}` : '';
+  return { verdict: 'snoozed', reason: `kept until ${keepUntil} (tag ${stored}${origin})` };
 }
 
 /** Active root access keys and a root without MFA are warned about; root is never a candidate. */

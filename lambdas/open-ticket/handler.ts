@@ -5,7 +5,7 @@ import { clock } from '../commons/runtime/clock';
 import { taskHandler } from '../commons/runtime/handler';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CaseRecord } from '../commons/case/record';
-import { attemptText } from '../commons/case/quarantine-text';
+import { attemptText, breachText, tripStory } from '../commons/case/quarantine-text';
 import { commentDoc } from '../commons/jira/adf';
 import { errorName } from '../commons/runtime/errors';
 import {
@@ -70,7 +70,8 @@ async function commentTrip(record: CaseRecord, log: Logger): Promise<TicketRef> 
       client.issueComments.addComment({
         issueIdOrKey: record.jiraKey!,
         comment: commentDoc([
-          'Quarantine tripped: someone tried the credentials of this user while it was denied everything. The deletion is stopped; the user stays quarantined until an approver chooses Release or Delete now in Slack.',
+          `Quarantine tripped: ${tripStory(record.quarantine!)} Approvers choose Release or Delete now in Slack.`,
+          ...(record.quarantine!.breaches ?? []).map((breach) => `Changed: ${breachText(breach)}.`),
           ...record.quarantine!.attempts.map((attempt) => `Attempt: ${attemptText(attempt)}.`),
         ]) as never,
       }),

@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import { caseHistory, sweepStore } from '../commons/runtime/clients';
 import { clock } from '../commons/runtime/clock';
 import type { CaseRecord, SweepRecord } from '../commons/case/record';
+import type { ExemptionSeen } from '../commons/case/exemption-record';
 import { janitorConfig } from '../commons/config/env';
 import { logger } from '../commons/runtime/observability';
 import { slackSecrets } from '../commons/config/secrets';
@@ -21,11 +22,13 @@ export async function handler(_event?: unknown, context?: Context): Promise<{ te
   const now = clock.now();
   const config = janitorConfig();
   const since = new Date(now.getTime() - 7 * DAY_MS);
-  const [cases, sweep]: [CaseRecord[], SweepRecord | undefined] = await Promise.all([
-    caseHistory().casesSince(since),
-    sweepStore().latestSweep(),
-  ]);
-  const text = summaryText(summaryOf(cases, sweep, since));
+  const [cases, sweep, exemptions]: [CaseRecord[], SweepRecord | undefined, ExemptionSeen[]] =
+    await Promise.all([
+      caseHistory().casesSince(since),
+      sweepStore().latestSweep(),
+      sweepStore().allExemptions(),
+    ]);
+  const text = summaryText(summaryOf(cases, sweep, since, { exemptions, maxKeepDays: config.maxKeepDays }));
   const slack = await slackClient((await slackSecrets()).slackBotToken);
   await callSlack('post the weekly summary', () =>
     slack.chat.postMessage({ channel: config.slackChannelId, text }),

@@ -2,6 +2,8 @@ import type { CaseRecord, SweepRecord } from '../commons/case/record';
 import type { Outcome } from '../commons/contracts';
 import { quarantineHeld, quarantinedName } from '../commons/case/outcome';
 import { escapeMrkdwn } from '../commons/runtime/text';
+import { exemptionsOfWeek, exemptionLines, type WeekExemptions } from './exemptions';
+import type { ExemptionSeen } from '../commons/case/exemption-record';
 
 /** The week in numbers: a pure function of the case records and the latest sweep. */
 export interface WeeklySummary {
@@ -17,6 +19,8 @@ export interface WeeklySummary {
   /** Users whose case ended with them still quarantined (tripped and undecided, or failed), never released. */
   readonly leftQuarantined: string[];
   readonly outcomes: Partial<Record<Outcome, number>>;
+  /** The exemptions this week's sweeps saw, with their origins; absent where none was remembered. */
+  readonly exemptions?: WeekExemptions;
   readonly sweep?: Pick<
     SweepRecord,
     | 'finishedAt'
@@ -33,7 +37,12 @@ export function summaryOf(
   cases: readonly CaseRecord[],
   sweep: SweepRecord | undefined,
   since: Date,
+  remembered: { readonly exemptions: readonly ExemptionSeen[]; readonly maxKeepDays: number } = {
+    exemptions: [],
+    maxKeepDays: 365,
+  },
 ): WeeklySummary {
+  const exemptions = exemptionsOfWeek(remembered.exemptions, since, remembered.maxKeepDays);
   const inWeek = (iso: string | undefined) => iso !== undefined && new Date(iso).getTime() >= since.getTime();
   const opened = cases.filter((record) => inWeek(record.openedAt));
   const outcomes: Partial<Record<Outcome, number>> = {};
@@ -49,9 +58,8 @@ export function summaryOf(
     quarantined: cases.filter((record) => record.status === 'quarantined').length,
     tripped: cases.filter((record) => inWeek(record.quarantine?.trippedAt)).length,
     leftQuarantined: cases
-      .filter(
-        (record) => record.status === 'closed' && record.quarantine?.appliedAt && quarantineHeld(record),
-      )
+      // A quarantine cut short after its deny, or whose deny someone took off, is left too.
+      .filter((record) => record.status === 'closed' && quarantineHeld(record))
       .map((record) => {
         const name = quarantinedName(record);
         const user = name === record.userName ? name : `${record.userName} (renamed ${name})`;
@@ -59,6 +67,7 @@ export function summaryOf(
       })
       .sort(),
     outcomes,
+    ...(exemptions ? { exemptions } : {}),
     ...(sweep
       ? {
           sweep: {
@@ -92,10 +101,11 @@ export function summaryText(summary: WeeklySummary): string {
       : []),
     ...(summary.leftQuarantined.length > 0
       ? [
-          `• ⚠ ${plural(summary.leftQuarantined.length, 'user')} left quarantined by a closed case, denied everything until someone decides: ${escapeMrkdwn(summary.leftQuarantined.join(', '))}. Release with \`iam-janitor release --case &lt;id&gt;\`, or delete.`,
+          `• ⚠ ${plural(summary.leftQuarantined.length, 'user')} left quarantined by a closed case until someone decides, each holding what its quarantine left on it (the deny, its tags, or part of them): ${escapeMrkdwn(summary.leftQuarantined.join(', '))}. Release with \`iam-janitor release --case &lt;id&gt;\`, or delete.`,
         ]
       : []),
     `• Outcomes: ${outcomes.length > 0 ? outcomes.join(', ') : 'none this week'}`,
+    ...(summary.exemptions ? exemptionLines(summary.exemptions) : []),
   ];
   const sweep = summary.sweep;
   if (!sweep) {

@@ -1,9 +1,6 @@
-import type { IAMClient } from '@aws-sdk/client-iam';
 import type { QuarantineAttempt } from '../commons/case/record';
-import type { TrailEvent } from '../commons/cloudtrail/lookup';
-import { accessKeysWithLastUse, getUser } from '../commons/iam/snapshot';
-import { errorName } from '../commons/runtime/errors';
-import { holdsUndatedCredentials } from './regions';
+import type { DetailedTrailEvent } from '../commons/cloudtrail/lookup';
+import type { Snapshot } from '../commons/iam/snapshot';
 
 /**
  * What a quarantined user's credentials did since the quarantine began, from the three places that
@@ -12,68 +9,64 @@ import { holdsUndatedCredentials } from './regions';
  *   console sign-in: an identity policy does not stop authentication, only what follows it);
  * - CloudTrail's events by the user, refused ones included (errorCode AccessDenied): the only
  *   record of SSH keys and service-specific credentials, which IAM and the credential report
- *   never date; read in every enabled region for a user holding either (regions.ts).
- * A user gone, or the name now held by another user id, is `changed`: no longer the user quarantined.
+ *   never date; read in every enabled region for a user holding either (regions.ts), under every
+ *   name the user held (names.ts).
  */
-export async function attemptsSince(input: {
-  readonly iam: IAMClient;
-  readonly userName: string;
-  readonly userId: string;
-  readonly since: Date;
-  /** `everyRegion`: the user holds an SSH key or a service-specific credential (regions.ts). */
-  readonly trailEventsSince: (
-    userName: string,
-    since: Date,
-    everyRegion: boolean,
-  ) => Promise<readonly TrailEvent[]>;
-}): Promise<{ changed: true } | { changed: false; attempts: QuarantineAttempt[] }> {
-  const { iam, userName, since } = input;
-  let user;
-  try {
-    user = await getUser(iam, userName);
-  } catch (error) {
-    if (errorName(error) === 'UnknownUserError') return { changed: true };
-    throw error;
-  }
-  if (user.UserId !== input.userId) return { changed: true };
-  const after = (date: Date | undefined): date is Date =>
-    date !== undefined && date.getTime() > since.getTime();
+export function attemptsSince(
+  live: Snapshot,
+  events: readonly DetailedTrailEvent[],
+  since: Date,
+): QuarantineAttempt[] {
+  const after = (date: string | null | undefined): date is string =>
+    typeof date === 'string' && Date.parse(date) > since.getTime();
   const attempts: QuarantineAttempt[] = [];
-  if (after(user.PasswordLastUsed))
+  if (after(live.passwordLastUsed))
+    attempts.push({ at: live.passwordLastUsed, credential: 'password', seenIn: 'password last used' });
+  for (const key of live.accessKeys) {
+    if (!after(key.lastUsedDate)) continue;
     attempts.push({
-      at: user.PasswordLastUsed.toISOString(),
-      credential: 'password',
-      seenIn: 'password last used',
-    });
-  for (const { key, lastUsed } of await accessKeysWithLastUse(iam, userName)) {
-    const used = lastUsed.AccessKeyLastUsed;
-    if (!after(used?.LastUsedDate)) continue;
-    attempts.push({
-      at: used.LastUsedDate!.toISOString(),
-      credential: key.AccessKeyId!,
+      at: key.lastUsedDate,
+      credential: key.id,
       seenIn: 'access key last used',
-      ...(used.ServiceName && used.ServiceName !== 'N/A' ? { eventSource: used.ServiceName } : {}),
-      ...(used.Region && used.Region !== 'N/A' ? { region: used.Region } : {}),
+      ...(key.lastUsedService && key.lastUsedService !== 'N/A' ? { eventSource: key.lastUsedService } : {}),
+      ...(key.lastUsedRegion && key.lastUsedRegion !== 'N/A' ? { region: key.lastUsedRegion } : {}),
     });
   }
-  const everyRegion = await holdsUndatedCredentials(iam, userName);
-  for (const event of await input.trailEventsSince(userName, since, everyRegion)) {
-    if (Date.parse(event.eventTime) <= since.getTime()) continue;
-    attempts.push({
-      at: event.eventTime,
-      credential:
-        event.accessKeyId ?? (event.eventName === 'ConsoleLogin' ? 'password' : `${userName} (CloudTrail)`),
-      seenIn: 'CloudTrail',
-      eventName: event.eventName,
-      eventSource: event.eventSource,
-      region: event.region,
-      sourceIPAddress: event.sourceIPAddress,
-      ...(event.errorCode
-        ? { errorCode: event.errorCode }
-        : event.failed
-          ? { errorCode: 'Failed authentication' }
-          : {}),
-    });
+  for (const event of events) {
+    if (Date.parse(event.eventTime) <= since.getTime() || !byUser(event, live.userId)) continue;
+    attempts.push(trailAttempt(event));
   }
-  return { changed: false, attempts: attempts.sort((a, b) => a.at.localeCompare(b.at)) };
+  return attempts.sort((a, b) => a.at.localeCompare(b.at));
 }
+
+/**
+ * An event the user made: LookupEvents' Username is also a role session's name, which anyone who
+ * may assume a role chooses, so only an IAM user's identity with the case's user id counts. An
+ * IAMUser event without a principalId (CloudTrail leaves it out of some sign-in failures) is
+ * counted: a missed attempt deletes a user in use, a false one only asks the approvers.
+ */
+export function byUser(event: DetailedTrailEvent, userId: string): boolean {
+  if (event.identity.type !== 'IAMUser') return false;
+  return event.identity.principalId === undefined || event.identity.principalId === userId;
+}
+
+function trailAttempt(event: DetailedTrailEvent): QuarantineAttempt {
+  return {
+    at: event.eventTime,
+    credential:
+      event.accessKeyId ??
+      (event.eventName === 'ConsoleLogin' ? 'password' : `${userNameOf(event)} (CloudTrail)`),
+    seenIn: 'CloudTrail',
+    eventName: event.eventName,
+    eventSource: event.eventSource,
+    region: event.region,
+    sourceIPAddress: event.sourceIPAddress,
+    ...(event.errorCode
+      ? { errorCode: event.errorCode }
+      : event.failed
+        ? { errorCode: 'Failed authentication' }
+        : {}),
+  };
+}
+
+const userNameOf = (event: DetailedTrailEvent) => event.identity.arn?.split('/').pop() ?? 'the user';

@@ -17,10 +17,9 @@ import {
 import { clock } from '../commons/runtime/clock';
 import { errorName } from '../commons/runtime/errors';
 import { logger, metrics, MetricName } from '../commons/runtime/observability';
-import { attemptsSince } from './attempts';
-import { trailEventsIn } from './regions';
 import { accountClient } from '../commons/runtime/account-client';
 import { locateUser } from '../commons/iam/user-by-id';
+import { lookAt } from './look';
 
 const trailLimiter = new SerialLimiter(LOOKUP_GAP_MS);
 
@@ -62,33 +61,36 @@ async function watch(record: CaseRecord): Promise<QuarantineVerdict['verdict'] |
   if (quarantine.trippedAt) return resume(record, { verdict: 'tripped' });
   if (quarantine.verdict) return resume(record, { verdict: quarantine.verdict });
   const now = clock.now();
-  const seen = await attemptsSince({
-    iam: iamClientFor(member),
-    userName: record.userName,
-    userId: record.userId,
-    since: new Date(quarantine.startedAt),
-    trailEventsSince: trailEventsIn(
+  const iam = iamClientFor(member);
+  const where = await locateUser(iam, record.userName, record.userId);
+  // Renamed (the same id under another name) or gone: the case ends, and says where the user is.
+  // The same user under its name in another letter case is no change: IAM's names ignore case.
+  if (where.state !== 'same')
+    return handOver(record, 'changed', now, where.state === 'renamed' ? where.userName : undefined);
+  const found = await lookAt(
+    record,
+    {
+      iam,
+      trail: trailAccess(member, trailLimiter),
+      account: () => accountClient(member),
       config,
-      trailAccess(member, trailLimiter),
-      () => accountClient(member),
-      now,
-    ),
-  });
-  if (seen.changed) {
-    // Renamed (the same id under another name) or gone: the case ends, and says where the user is.
-    const where = await locateUser(iamClientFor(member), record.userName, record.userId);
-    const renamedTo = where.state === 'renamed' ? where.userName : undefined;
-    return handOver(record, 'changed', now, renamedTo);
-  }
-  if (seen.attempts.length > 0) {
-    if (!(await quarantineStore().trip(record.caseId, seen.attempts, now.toISOString()))) return 'waiting';
+      userName: where.userName,
+    },
+    now,
+  );
+  if (found.attempts.length > 0 || found.breaches.length > 0) {
+    if (!(await quarantineStore().trip(record.caseId, found, now.toISOString()))) return 'waiting';
     metrics.addMetric(MetricName.QuarantineTrips, MetricUnit.Count, 1);
     metrics.publishStoredMetrics();
-    logger.warn('quarantine tripped', { caseId: record.caseId, attempts: seen.attempts.length });
+    logger.warn('quarantine tripped', {
+      caseId: record.caseId,
+      attempts: found.attempts.length,
+      breaches: found.breaches.map((breach) => breach.kind),
+    });
     return resume(record, { verdict: 'tripped' });
   }
   if (now.getTime() >= Date.parse(quarantine.endsAt)) return handOver(record, 'silent', now);
-  await quarantineStore().checked(record.caseId, now.toISOString());
+  await quarantineStore().checked(record.caseId, now.toISOString(), found.regions);
   return 'waiting';
 }
 

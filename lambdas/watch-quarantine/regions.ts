@@ -1,15 +1,6 @@
 import { paginateListRegions, type AccountClient } from '@aws-sdk/client-account';
-import {
-  ListServiceSpecificCredentialsCommand,
-  paginateListSSHPublicKeys,
-  type IAMClient,
-} from '@aws-sdk/client-iam';
-import {
-  lookupRegions,
-  userEventsSince,
-  type LookupDeps,
-  type TrailEvent,
-} from '../commons/cloudtrail/lookup';
+import { lookupRegions } from '../commons/cloudtrail/lookup';
+import type { Snapshot } from '../commons/iam/snapshot';
 
 /**
  * Where the watcher reads a quarantined user's CloudTrail events. An access key's and the
@@ -34,14 +25,13 @@ export async function enabledRegions(account: AccountClient): Promise<string[]> 
 
 /**
  * True when the user holds an SSH key or a service-specific credential, in any status: an
- * inactive one can be turned on again, used and turned off between two watches.
+ * inactive one can be turned on again, used and turned off between two watches. Asked of the
+ * snapshot taken before the quarantine and of the live user, so that a credential deleted after
+ * it was tried still sends the watch to every region.
  */
-export async function holdsUndatedCredentials(iam: IAMClient, userName: string): Promise<boolean> {
-  for await (const page of paginateListSSHPublicKeys({ client: iam }, { UserName: userName }))
-    if ((page.SSHPublicKeys ?? []).length > 0) return true;
-  const service = await iam.send(new ListServiceSpecificCredentialsCommand({ UserName: userName }));
-  return (service.ServiceSpecificCredentials ?? []).length > 0;
-}
+export const holdsUndatedCredentials = (
+  user: Pick<Snapshot, 'sshPublicKeys' | 'serviceSpecificCredentials'>,
+) => user.sshPublicKeys.length > 0 || user.serviceSpecificCredentials.length > 0;
 
 /**
  * One watch asks each account once, however many of its users hold such credentials; a later
@@ -60,28 +50,27 @@ function enabledRegionsOnce(account: AccountClient, now: Date): Promise<string[]
   return regions;
 }
 
-/** The regions to read: the configured ones, and every enabled one for a user with undated credentials. */
+/**
+ * The regions to read: the configured ones, and for a user with undated credentials every enabled
+ * one and every one an earlier watch read. A region read before and no longer enabled cannot be
+ * read again (AWS refuses calls to a disabled region): it is a blind spot, never a silence.
+ */
 export async function watchedRegions(
   config: { readonly cloudTrailRegions: readonly string[] },
-  everyRegion: boolean,
+  input: { readonly everyRegion: boolean; readonly readBefore: readonly string[] },
   account: () => AccountClient,
   now: Date,
-): Promise<string[]> {
+): Promise<{ readonly regions: string[]; readonly blindSpots: string[] }> {
   const configured = lookupRegions(config);
-  if (!everyRegion) return configured;
-  return [...new Set([...configured, ...(await enabledRegionsOnce(account(), now))])];
-}
-
-/** The watcher's CloudTrail reader: the user's events since a date, in the regions above. */
-export function trailEventsIn(
-  config: { readonly cloudTrailRegions: readonly string[] },
-  access: Pick<LookupDeps, 'clientFor' | 'limiter'>,
-  account: () => AccountClient,
-  now: Date,
-) {
-  return async (userName: string, since: Date, everyRegion: boolean): Promise<readonly TrailEvent[]> => {
-    const regions = await watchedRegions(config, everyRegion, account, now);
-    // lookupRegions keeps us-east-1 first and each region once: the list is read as given.
-    return (await userEventsSince({ cloudTrailRegions: regions }, access)(userName, since, now)).recentEvents;
+  if (!input.everyRegion && input.readBefore.every((region) => configured.includes(region)))
+    return { regions: configured, blindSpots: [] };
+  const enabled = await enabledRegionsOnce(account(), now);
+  const lost = input.readBefore.filter((region) => !configured.includes(region) && !enabled.includes(region));
+  return {
+    regions: [...new Set([...configured, ...enabled])],
+    blindSpots: lost.map(
+      (region) =>
+        `${region}, read on an earlier watch, is no longer enabled, so an attempt made there can no longer be read`,
+    ),
   };
 }

@@ -31,13 +31,14 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   report: {
-    usage: 'report [--threshold-days N] [--json] [--organization]',
+    usage: 'report [--threshold-days N] [--json] [--organization] [--table NAME]',
     summary:
       "Read-only verdict for every IAM user of the account in the default credential chain; with --organization, of every member account (through each one's reader role, from the management or delegated-admin credentials).",
     options: {
       'threshold-days': { type: 'string' },
       json: { type: 'boolean' },
       organization: { type: 'boolean' },
+      table: { type: 'string' },
     },
     run: (args, io) => runReport(args.values, io),
   },

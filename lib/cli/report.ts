@@ -1,6 +1,7 @@
 import { count } from '../../lambdas/commons/runtime/text';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import {
+  documentClient,
   iamClient,
   iamClientFor,
   memberTarget,
@@ -19,6 +20,11 @@ import {
   type UserFinding,
 } from '../../lambdas/inventory/inventory';
 import { accessKeyIds } from '../../lambdas/inventory/key-ids';
+import { CaseHistory } from '../../lambdas/commons/case/history';
+import { SweepStore } from '../../lambdas/commons/case/sweep-store';
+import { exemptionLine } from '../../lambdas/commons/case/exemption-record';
+import type { UserCases } from '../../lambdas/inventory/markers';
+import type { ExemptionMemory } from '../../lambdas/inventory/exemptions';
 import { loadConfig } from './config-file';
 import { alignColumns } from './table';
 import type { CommandIo } from './io';
@@ -27,6 +33,27 @@ export interface ReportFlags {
   readonly 'threshold-days'?: unknown;
   readonly json?: unknown;
   readonly organization?: unknown;
+  /** The case table, to prove marker tags by the decisions that wrote them (or CASE_TABLE_NAME). */
+  readonly table?: unknown;
+}
+
+/**
+ * What the report reads of the case table, when it is given one: the cases of marked users (to
+ * prove markers and keep-until tags) and the first sightings of exemptions, read only.
+ */
+function tableReads(
+  flags: ReportFlags,
+  now: Date,
+  accountId?: string,
+): { userCases: UserCases; exemptions: ExemptionMemory } | undefined {
+  const table = typeof flags.table === 'string' ? flags.table : process.env.CASE_TABLE_NAME;
+  if (!table) return undefined;
+  const history = new CaseHistory(documentClient(), table);
+  const sweeps = new SweepStore(documentClient(), table);
+  return {
+    userCases: (userIds) => history.casesOfUsers(userIds, accountId),
+    exemptions: (sightings) => sweeps.exemptionsSeen(sightings, now),
+  };
 }
 
 /** `iam-janitor report`: the inventory Lambda's judgement, read-only, for every user of the account. */
@@ -43,8 +70,8 @@ export async function runReport(flags: ReportFlags, io: CommandIo, now = new Dat
     overrides.thresholdDays = days;
   }
   const config = loadConfig(overrides);
-  if (flags.organization) return runOrganizationReport(config, overrides, Boolean(flags.json), io, now);
-  const account = await accountReport(iamClient(), config, now, io);
+  if (flags.organization) return runOrganizationReport(config, overrides, flags, io, now);
+  const account = await accountReport(iamClient(), config, now, io, tableReads(flags, now));
   if (flags.json) {
     io.stdout(
       JSON.stringify(
@@ -59,7 +86,16 @@ export async function runReport(flags: ReportFlags, io: CommandIo, now = new Dat
   io.stdout('');
   io.stdout(account.summary);
   for (const warning of account.result.rootWarnings) io.stdout(`root: ${warning}`);
+  printExemptions(account.result, config.maxKeepDays, io);
   return 0;
+}
+
+/** Each exemption that holds a user out of review, with its origin (decided in a case, or set by hand). */
+function printExemptions(result: InventoryResult, maxKeepDays: number, io: CommandIo): void {
+  if (result.exemptions.length === 0) return;
+  io.stdout('');
+  io.stdout(`Exemptions (${result.exemptions.length}):`);
+  for (const seen of result.exemptions) io.stdout(`  ${exemptionLine(seen, maxKeepDays)}`);
 }
 
 interface AccountReport {
@@ -75,6 +111,7 @@ async function accountReport(
   config: JanitorConfig,
   now: Date,
   io: CommandIo,
+  reads?: ReturnType<typeof tableReads>,
 ): Promise<AccountReport> {
   let result;
   try {
@@ -83,6 +120,7 @@ async function accountReport(
       policy: config,
       now,
       report: { maxWaitMs: 60_000 },
+      ...reads,
       warn: (message, details) => io.stderr(`warning: ${String(details.userName)}: ${message}`),
     });
   } catch (error) {
@@ -123,10 +161,11 @@ async function accountReport(
 async function runOrganizationReport(
   config: JanitorConfig,
   overrides: Partial<JanitorConfig>,
-  json: boolean,
+  flags: ReportFlags,
   io: CommandIo,
   now: Date,
 ): Promise<number> {
+  const json = Boolean(flags.json);
   const listing = await organizationAccounts(config);
   let done = 0;
   io.progress?.(0, listing.accounts.length, 'accounts');
@@ -139,6 +178,7 @@ async function runOrganizationReport(
         { ...configForAccount(config, account.accountId), ...overrides },
         now,
         io,
+        tableReads(flags, now, account.accountId),
       );
       return { ...account, accountAlias, report };
     } catch (error) {
@@ -169,6 +209,7 @@ async function runOrganizationReport(
       if (!('report' in entry)) continue;
       io.stdout(`── ${entry.accountAlias} (${entry.accountId}): ${entry.report.summary}`);
       io.stdout(table(entry.report.users, entry.report.idOf));
+      printExemptions(entry.report.result, config.maxKeepDays, io);
       io.stdout('');
     }
     const users = reports.reduce(
@@ -269,7 +310,7 @@ export function explainAwsError(error: unknown): string {
     return `The member role could not be assumed: ${message}. Either the StackSet has not reached this account (check its stack instances), or the role does not trust you: add your role to reportPrincipalArns and deploy again.`;
   }
   if (name === 'AccessDenied' || name === 'AccessDeniedException') {
-    return `AWS refused the call: ${message}. The report needs iam:GenerateCredentialReport, iam:GetCredentialReport, iam:GetUser, iam:GetAccountAuthorizationDetails and iam:ListAccessKeys.`;
+    return `AWS refused the call: ${message}. The report needs iam:GenerateCredentialReport, iam:GetCredentialReport, iam:GetUser, iam:GetAccountAuthorizationDetails and iam:ListAccessKeys (with --table, dynamodb:Query on the case table's casesByUser index).`;
   }
   if (name === 'InvalidClientTokenId' || name === 'ExpiredToken' || name === 'ExpiredTokenException') {
     return `Your AWS credentials were rejected (${name}): refresh them and try again.`;

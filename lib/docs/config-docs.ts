@@ -97,6 +97,11 @@ export const CONFIG_DOCS: Record<
     rule: '1–3650',
     effect: 'how long _Keep_ snoozes a user',
   },
+  maxKeepDays: {
+    rule: '1–3650',
+    effect:
+      'how long a keep-until tag no _Keep_ decision wrote (set by hand) counts, from the sweep that first saw it; after that the user is judged again',
+  },
   quarantineDays: {
     rule: '0–180',
     effect:

@@ -63,25 +63,16 @@ export const CONTEXT_GRANTS: readonly AccountGrant[] = [
 ];
 
 /**
- * The quarantine watcher: the user (its id and password's last use), its access keys' last use,
- * whether it holds SSH keys or service-specific credentials, the account's enabled regions, and
- * CloudTrail. Nothing that writes.
+ * The quarantine watcher: the whole user, through the one user reader (its last uses, its
+ * credentials, and the deny and permissions compared with the snapshot), the account's enabled
+ * regions, and CloudTrail. Nothing that writes.
  */
 export const WATCH_GRANTS: readonly AccountGrant[] = [
   { actions: ['cloudtrail:LookupEvents'], resources: ['*'] },
   // A user holding an SSH key or a service-specific credential is read in every enabled region:
   // ListRegions, in the account the watcher reads (a member role's own, in organization mode).
   { actions: ['account:ListRegions'], resources: ['*'] },
-  {
-    actions: [
-      'iam:GetUser',
-      'iam:ListAccessKeys',
-      'iam:GetAccessKeyLastUsed',
-      'iam:ListSSHPublicKeys',
-      'iam:ListServiceSpecificCredentials',
-    ],
-    resources: ['user'],
-  },
+  { actions: USER_READ_ACTIONS, resources: ['user'] },
   // A user whose name is gone is looked up by its id (renamed, or deleted); ListUsers has no resource type.
   { actions: ['iam:ListUsers'], resources: ['*'] },
 ];

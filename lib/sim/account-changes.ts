@@ -2,6 +2,7 @@ import { QUARANTINE_ENDS_TAG_KEY, QUARANTINE_STARTED_TAG_KEY } from '../../lambd
 import { addUser, applyTags, stableId, type SimAccount, type SimUser } from './account';
 import type { Scenario } from './scenario';
 import type { CallRecord } from './standins/aws-standin';
+import { adminCall } from './admin-trail';
 
 /** A user's changes, in a person's words. */
 export interface UserChanges {
@@ -140,15 +141,26 @@ export function changeDuringApproval(
 
 /**
  * An admin's UpdateUser --new-user-name: the same user (its id, credentials, policies, groups and
- * tags) under a new name and ARN. IAM refuses a name another user holds, in any letter case.
+ * tags) under a new name and ARN, recorded in CloudTrail. IAM refuses a name another user holds,
+ * in any letter case.
  */
-export function renameUser(account: SimAccount, user: SimUser, newName: string): void {
+export function renameUser(account: SimAccount, user: SimUser, newName: string, at?: Date): void {
   const holder = [...account.users.values()].find(
     (other) => other !== user && other.userName.toLowerCase() === newName.toLowerCase(),
   );
   if (holder) throw new Error(`renameTo: ${newName} is already the name of another user`);
+  adminCall(account, at ?? lastEventTime(account), 'UpdateUser', {
+    userName: user.userName,
+    newUserName: newName,
+  });
   account.users.delete(user.userName);
   user.arn = `${user.arn.slice(0, user.arn.length - user.userName.length)}${newName}`;
   user.userName = newName;
   account.users.set(newName, user);
+}
+
+/** A change a test makes with no time of its own: just after the latest event CloudTrail holds. */
+function lastEventTime(account: SimAccount): Date {
+  const latest = Math.max(0, ...account.cloudTrail.map((event) => event.eventTime.getTime()));
+  return new Date(latest + 1000);
 }

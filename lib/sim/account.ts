@@ -65,6 +65,14 @@ export interface SimCloudTrailEvent {
   /** A request that was refused: `AccessDenied`, as CloudTrail records a call an explicit deny stopped. */
   errorCode?: string;
   errorMessage?: string;
+  /**
+   * Who made the call, as CloudTrail's userIdentity records it. LookupEvents' Username is the IAM
+   * user's name, or a role session's name: only the type and principalId tell them apart.
+   * @default the IAM user named `username`, with its id
+   */
+  userIdentity?: { type: 'IAMUser' | 'AssumedRole'; principalId: string; arn: string };
+  /** The call's parameters, as CloudTrail records them (UpdateUser's userName and newUserName). */
+  requestParameters?: Record<string, unknown>;
 }
 
 export interface SimAccount {

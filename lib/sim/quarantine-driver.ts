@@ -1,4 +1,5 @@
-import { changeDuringApproval } from './account-changes';
+import { changeDuringQuarantine } from './quarantine-changes';
+import type { SimAccount } from './account';
 import type { Simulation } from './engine';
 import { watchQuarantine } from './quarantine-watch';
 import type { ScenarioAccountRun } from './scenario-accounts';
@@ -25,11 +26,13 @@ export function quarantineDriver(sim: Simulation, runs: readonly ScenarioAccount
       await watchQuarantine(sim, caseId, taskToken, async (day) => {
         while (attempts.length > 0 && Date.parse(attempts[0]!.at) <= day.getTime()) {
           const attempt = attempts.shift()!;
-          recordAttempt(run.account, record.userName, { ...attempt, at: new Date(attempt.at) });
+          // The user, followed by its id: a rename during the quarantine keeps its credentials.
+          const holder = userById(run.account, record.userId)?.userName ?? record.userName;
+          recordAttempt(run.account, holder, { ...attempt, at: new Date(attempt.at) });
         }
-        const user = run.account.users.get(record.userName);
+        const user = userById(run.account, record.userId);
         if (change && user && Date.parse(change.at) <= day.getTime()) {
-          changeDuringApproval(run.account, user, change, new Date(change.at));
+          changeDuringQuarantine(run.account, user, change, new Date(change.at));
           change = undefined;
         }
       });
@@ -44,3 +47,6 @@ export function quarantineDriver(sim: Simulation, runs: readonly ScenarioAccount
     },
   };
 }
+
+const userById = (account: SimAccount, userId: string) =>
+  [...account.users.values()].find((user) => user.userId === userId);

@@ -1,4 +1,4 @@
-import { iamClient, iamClientFor, memberTarget } from '../../lambdas/commons/runtime/clients';
+import { caseHistory, iamClient, iamClientFor, memberTarget } from '../../lambdas/commons/runtime/clients';
 import { configForAccount, parseConfig } from '../../lambdas/commons/config/config';
 import { errorName } from '../../lambdas/commons/runtime/errors';
 import {
@@ -33,6 +33,8 @@ export interface RunScenarioOptions {
   readonly slowHandlersMs?: number;
   /** Runs once every case has ended, with the stand-ins (the case table included) still up. */
   readonly afterRun?: (sim: Simulation) => Promise<void>;
+  /** Runs before the preview and the sweep: state no scenario writes (a case an earlier run decided). */
+  readonly beforePreview?: (sim: Simulation) => Promise<void>;
   /** Runs before the sweep, with the stand-ins up (an operator's acknowledgement, say). */
   readonly beforeSweep?: (sim: Simulation) => Promise<void>;
   /** Told as each case of a sweep ends. */
@@ -63,6 +65,7 @@ export async function runScenario(
   await sim.start();
   try {
     await openEarlierCases(sim, runs, scenarioNow);
+    await options.beforePreview?.(sim);
     const preview = await previewVerdicts(sim, runs, scenarioNow);
     await options.beforeSweep?.(sim);
     const sweep = await sim.runSweep(scenarioNow);
@@ -235,6 +238,9 @@ async function previewVerdicts(sim: Simulation, runs: readonly ScenarioAccountRu
       now,
       openCaseUserNames: new Set(run.fields.openCases),
       report: { pollIntervalMs: 10 },
+      // Markers are proven as the inventory Lambda proves them: by the decisions in the case table.
+      userCases: (userIds) => caseHistory().casesOfUsers(userIds, run.accountId),
+      exemptions: (sightings) => sim.sweeps.exemptionsSeen(sightings, now),
     });
     const prefix = run.accountId ? `${run.accountId}/` : '';
     preview.users.push(...found.users.map((user) => ({ ...user, userName: prefix + user.userName })));

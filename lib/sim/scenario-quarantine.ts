@@ -23,6 +23,18 @@ export const afterTripSchema = z
   })
   .strict();
 
+const userName = z
+  .string()
+  .regex(/^[\w+=,.@-]{1,64}$/, 'not an IAM user name (1-64 of letters, digits and +=,.@_-)');
+
+/** An IAM policy document, as PutUserPolicy takes it. */
+const policyDocument = z
+  .object({
+    Version: z.string().optional(),
+    Statement: z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]),
+  })
+  .passthrough();
+
 export const quarantineFields = {
   // Someone tries a quarantined user's credential (an access key id, "password", an SSH key or a
   // service-specific credential id), on that day of the scenario.
@@ -55,6 +67,14 @@ export const quarantineFields = {
           at: isoDate,
           tags: z.record(z.string(), z.string()).optional(),
           newAccessKey: z.literal(true).optional(),
+          detachPolicyArns: z
+            .array(z.string().regex(/^arn:aws[\w-]*:iam::(aws|\d{12}):policy\//, 'not an IAM policy ARN'))
+            .optional(),
+          renameTo: userName.optional(),
+          addGroups: z.array(z.string().regex(/^[\w+=,.@-]{1,128}$/, 'not an IAM group name')).optional(),
+          putInlinePolicies: z
+            .record(z.string().regex(/^[\w+=,.@-]{1,128}$/, 'not an IAM policy name'), policyDocument)
+            .optional(),
         })
         .strict(),
     )

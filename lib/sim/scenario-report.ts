@@ -1,5 +1,6 @@
 import type { UserAfter } from './account-after';
-import type { QuarantineAttempt, QuarantineRecord } from '../../lambdas/commons/case/record';
+import type { QuarantineAttempt,
+  QuarantineBreach, QuarantineRecord } from '../../lambdas/commons/case/record';
 import type { CaseRecord } from '../../lambdas/commons/case/case-store';
 import type { Outcome } from '../../lambdas/commons/contracts';
 import type { UserFinding } from '../../lambdas/inventory/inventory';
@@ -58,6 +59,8 @@ export interface SimulationReport {
       startedAt: string;
       endsAt: string;
       attempts: QuarantineAttempt[];
+      /** What tripped it besides attempts: a deny taken off, a permission change, a blind spot. */
+      breaches?: QuarantineBreach[];
       afterTrip?: string;
       releasedAt?: string;
     };
@@ -143,6 +146,7 @@ function quarantineReport(
     startedAt: quarantine.startedAt,
     endsAt: quarantine.endsAt,
     attempts: quarantine.attempts,
+    ...(quarantine.breaches?.length ? { breaches: quarantine.breaches } : {}),
     ...(quarantine.decision ? { afterTrip: quarantine.decision.decision } : {}),
     ...(quarantine.releasedAt ? { releasedAt: quarantine.releasedAt } : {}),
   };

@@ -1,4 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { caseKey, type CaseRecord } from '../../lambdas/commons/case/record';
 import { setFields } from '../../lambdas/commons/case/table';
 import { documentClient } from '../../lambdas/commons/runtime/clients';
@@ -15,6 +15,27 @@ export async function rewriteCase(caseId: string, fields: Partial<Omit<CaseRecor
       Key: { pk: caseKey(caseId) },
       ...setFields(fields)!,
       ConditionExpression: 'attribute_exists(pk)',
+    }),
+  );
+}
+
+/**
+ * Writes the case of a Disable that tagged `userId` disabled-at `at`, as the remover records it
+ * (its `removed` steps name the tag written): the decision a marker must be proven by.
+ */
+export async function putDisableCase(caseId: string, userId: string, userName: string, at: string) {
+  await documentClient().send(
+    new PutCommand({
+      TableName: CASE_TABLE,
+      Item: {
+        pk: caseKey(caseId),
+        caseId,
+        userId,
+        candidate: { kind: 'user', userName, userId },
+        outcome: 'disabled',
+        decision: { decision: 'disable', decidedBy: 'U0APPROVER1', decidedAt: at },
+        removed: [`tag iam-janitor:disabled-at=${at}`],
+      },
     }),
   );
 }

@@ -28,6 +28,7 @@ export const POLICY = {
   thresholdDays: 45,
   protectedTagKey: 'iam-janitor:protected',
   keepUntilTagKey: 'iam-janitor:keep-until',
+  maxKeepDays: 365,
   exemptUserNames: ['break-glass-admin'],
   exemptPathPrefixes: ['/service-accounts/'],
   maxCasesPerRun: 25,

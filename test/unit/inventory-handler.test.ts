@@ -86,6 +86,40 @@ describe('inventory Lambda', () => {
     expect(output.halted).toBe(false);
   });
 
+  it('names each exemption with its origin, and judges a self-written keep-until again after maxKeepDays', async () => {
+    // GIVEN an idle user that wrote itself a keep-until far ahead (THREATS.md: the subject may tag itself)
+    const account = emptyAccount();
+    addUser(account, {
+      userName: 'self-kept',
+      createDate: ago(400),
+      password: { createDate: ago(400), lastUsed: ago(100) },
+      tags: { 'IAM-Janitor:Keep-Until': '2099-01-01' },
+    });
+    for (let index = 0; index < 9; index++)
+      addUser(account, {
+        userName: `busy-${index}`,
+        createDate: ago(400),
+        password: { createDate: ago(400), lastUsed: ago(1) },
+      });
+    standin = await startStandin(account);
+    configure({ maxKeepDays: 30 });
+    const first = new Date();
+    const seenFirst = await handler({ sweepId: 'sweep-keep-1', startedAt: first.toISOString() });
+    expect(seenFirst.candidates).toEqual([]);
+    const day = first.toISOString().slice(0, 10);
+    const capped = new Date(first.getTime() + 30 * 86_400_000).toISOString().slice(0, 10);
+    expect(seenFirst.exemptions).toEqual([
+      `self-kept: kept until 2099-01-01 (tag IAM-Janitor:Keep-Until), set by hand, first seen ${day}, counts until ${capped} at most`,
+    ]);
+    // WHEN a sweep runs 31 days later THEN the user is judged again, and the output says why
+    const later = new Date(first.getTime() + 31 * 86_400_000);
+    const seenLater = await handler({ sweepId: 'sweep-keep-2', startedAt: later.toISOString() });
+    expect(seenLater.candidates.map((candidate) => candidate.userName)).toEqual(['self-kept']);
+    expect(seenLater.markerWarnings).toEqual([
+      `self-kept: IAM-Janitor:Keep-Until 2099-01-01 set by hand, first seen ${day}, counts for at most 30 days; the user is judged again`,
+    ]);
+  });
+
   it('halts with a reason and passes on no candidates when the guard trips', async () => {
     const account = emptyAccount();
     for (let index = 0; index < 10; index++)

@@ -66,7 +66,9 @@ describe('the steps IAM cannot guard', () => {
         { serialNumber: reassigned, virtual: true },
       ],
     };
-    const result = await act(deleteInput(iam, { previousSnapshot }));
+    // The case record lists the tag step the interrupted run did.
+    const previousSteps = [`tag virtual MFA device ${ours} iam-janitor:deactivated-for=${user.userId}`];
+    const result = await act(deleteInput(iam, { previousSnapshot, previousSteps }));
     expect(result.planned).toContain(
       `delete virtual MFA device ${ours} (deactivated by the interrupted run)`,
     );
@@ -75,6 +77,29 @@ describe('the steps IAM cannot guard', () => {
     expect(account.virtualMfaDevices.has(ours)).toBe(false);
     expect(account.virtualMfaDevices.get(namesake)).toEqual({ assignedTo: null });
     expect(account.virtualMfaDevices.get(reassigned)).toEqual({ assignedTo: 'colleague' });
+  });
+
+  it('never deletes an unassigned device whose deactivated-for tag no recorded run wrote', async () => {
+    const { account, iam } = await setUp();
+    const earlier = await planRemoval(iam, 'loaded');
+    const user = account.users.get('loaded')!;
+    // GIVEN an admin took the user's old phone off it (DeactivateMFADevice) to hand it on, and
+    // someone who may tag the device wrote the marker iam-janitor writes, with the user's id
+    const handedOn = `arn:aws:iam::${account.accountId}:mfa/loaded-old`;
+    account.virtualMfaDevices.set(handedOn, {
+      assignedTo: null,
+      tags: { 'IAM-Janitor:Deactivated-For': user.userId },
+    });
+    const previousSnapshot = {
+      ...earlier,
+      mfaDevices: [...earlier.mfaDevices, { serialNumber: handedOn, virtual: true }],
+    };
+    // WHEN the deletion runs with a record that lists no such tag step
+    const result = await act(deleteInput(iam, { previousSnapshot, previousSteps: [] }));
+    // THEN the user is deleted and the device stays
+    expect(result.outcome).toBe('deleted');
+    expect(result.planned.join('\n')).not.toContain(handedOn);
+    expect(account.virtualMfaDevices.has(handedOn)).toBe(true);
   });
 
   it('tags a virtual MFA device with the user id before deactivating it, so a re-run can prove it is ours', async () => {

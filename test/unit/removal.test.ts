@@ -81,13 +81,22 @@ describe('delete', () => {
         },
       });
       let stored: Snapshot | undefined;
+      // The steps done before the crash, as the remover records them in the case.
+      const previousSteps: string[] = [];
       await expect(
-        act(deleteInput(iam, { saveSnapshot: async (snapshot) => void (stored = snapshot) })),
+        act(
+          deleteInput(iam, {
+            saveSnapshot: async (snapshot) => void (stored = snapshot),
+            onStep: (step) => void previousSteps.push(step.description),
+          }),
+        ),
       ).rejects.toThrow(/crash/);
       expect(account.users.has('loaded')).toBe(true);
       // WHEN the same routine runs again with the stored snapshot THEN it finishes
       standin.options.beforeIamAction = undefined;
-      expect((await act(deleteInput(iam, { previousSnapshot: stored }))).outcome).toBe('deleted');
+      expect((await act(deleteInput(iam, { previousSnapshot: stored, previousSteps }))).outcome).toBe(
+        'deleted',
+      );
       expectGone(account);
       await standin.stop();
     }

@@ -20,7 +20,7 @@ describe('tag keys in any case, as IAM matches them', () => {
     (key) => {
       expect(judgeTags({ [key]: '' }, POLICY, NOW)).toEqual({
         verdict: 'exempt',
-        reason: `protected: tagged ${key}`,
+        reason: `protected: tagged ${key} (set by hand)`,
       });
     },
   );

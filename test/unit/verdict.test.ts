@@ -225,7 +225,7 @@ describe('judgeTags', () => {
   it('exempts a user with the protected tag, whatever its value', () => {
     expect(judgeTags({ 'iam-janitor:protected': '' }, POLICY, NOW)).toEqual({
       verdict: 'exempt',
-      reason: 'protected: tagged iam-janitor:protected',
+      reason: 'protected: tagged iam-janitor:protected (set by hand)',
     });
   });
 

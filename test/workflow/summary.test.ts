@@ -68,7 +68,7 @@ describe('the weekly summary', () => {
         '• 2 cases opened (1 about a single credential), 1 decided',
         '• 2 cases waiting for a decision',
         '• 1 user in quarantine (denied everything, deleted if nobody tries their credentials); 1 quarantine tripped this week',
-        '• ⚠ 1 user left quarantined by a closed case, denied everything until someone decides: tina. Release with `iam-janitor release --case &lt;id&gt;`, or delete.',
+        '• ⚠ 1 user left quarantined by a closed case until someone decides, each holding what its quarantine left on it (the deny, its tags, or part of them): tina. Release with `iam-janitor release --case &lt;id&gt;`, or delete.',
         '• Outcomes: deleted 1',
         '• Latest sweep 2026-11-29: 7 stale credentials of active users found, 20 candidates waiting for a later sweep (backlog)',
         '• ⚠ That sweep was halted by the guard: 30 of 31 users (96.8%) are candidates, above maxCandidateFraction (95%). If the candidates are real, run `iam-janitor acknowledge-guard`.',
@@ -125,7 +125,7 @@ describe('the weekly summary', () => {
       const { text } = await postSummary({}, lambdaContext('summary'));
       expect(text).toContain('• 2 cases opened (0 about a single credential), 0 decided');
       expect(text).toContain(
-        '• ⚠ 1 user left quarantined by a closed case, denied everything until someone decides: tina.',
+        '• ⚠ 1 user left quarantined by a closed case until someone decides, each holding what its quarantine left on it (the deny, its tags, or part of them): tina.',
       );
       expect(text).toContain(
         '0 stale credentials of active users found, 1 candidate waiting for a later sweep (backlog)',

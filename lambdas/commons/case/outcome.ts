@@ -4,7 +4,7 @@ import type { Outcome } from '../contracts';
 import { isActiveCredential } from '../iam/snapshot';
 import { denyAllPolicyArn } from '../iam/tags';
 import { clip, escapeMrkdwn, formatTime, inertLine, sentence, slackLink } from '../runtime/text';
-import { quarantineText } from './quarantine-text';
+import { denyTakenOff, quarantineText, tripReason } from './quarantine-text';
 
 /**
  * What the case record says happened, in words: the Jira comment and the Slack thread reply that
@@ -110,6 +110,8 @@ function interruptedWords(record: Pick<CaseRecord, 'interruptedSteps'>, outcome:
 /** What a release takes off and leaves, whoever attached the deny and whatever a failed run removed. */
 export function releaseText(record: Pick<CaseRecord, 'quarantine' | 'interruptedSteps'>): string {
   const quarantine = record.quarantine!;
+  if (denyTakenOff(quarantine))
+    return `the quarantine tags are removed; ${quarantine.policyArn} was already off, taken off by someone else during the quarantine`;
   const taken = quarantine.attachedByJanitor
     ? 'the deny-all policy and the quarantine tags are removed'
     : `the quarantine tags are removed; ${quarantine.policyArn} stays, as it was on the user before the quarantine`;
@@ -135,7 +137,17 @@ function quarantineLeft(
     interruptedCount(record) > 0
       ? ' The deletion was cut short after it removed part of the user; a release does not bring that back.'
       : '';
+  if (denyTakenOff(quarantine))
+    return ` Someone else took its deny policy ${quarantine.policyArn} off, so the user${renamed} is not denied anything; its quarantine tags stay until \`iam-janitor release --case ${record.caseId}\` takes them off.${cut}`;
   return ` The user${renamed} is still quarantined, denied everything by ${quarantine.policyArn}: release it with \`iam-janitor release --case ${record.caseId}\`.${cut}`;
+}
+
+/** A tripped quarantine nobody decided: why it tripped, and whether the deny is still on. */
+function trippedWords(quarantine: NonNullable<CaseRecord['quarantine']>): string {
+  const held = denyTakenOff(quarantine)
+    ? 'left in quarantine without its deny'
+    : 'left in quarantine, denied everything';
+  return `${held}: ${tripReason(quarantine)} during the quarantine, and no approver chose Release or Delete now in time`;
 }
 
 /** A credential case is about one credential: its sentences name it, and it, not the user, is kept. */
@@ -206,6 +218,7 @@ export function outcomeReply(
       ? `released from quarantine: ${releaseText(record)}`
       : undefined) ??
     (record.candidate.kind === 'credential' ? CREDENTIAL_OUTCOME_WORDS[outcome] : undefined) ??
+    (outcome === 'quarantine-tripped' && record.quarantine ? trippedWords(record.quarantine) : undefined) ??
     (held ? HELD_OUTCOME_WORDS[outcome] : undefined) ??
     OUTCOME_WORDS[outcome];
   const left = held ? escapeMrkdwn(quarantineLeft(record)) : '';
@@ -283,7 +296,7 @@ export function undoAdvice(
   const quarantine = record.quarantine;
   if (quarantine && quarantineHeld(record, outcome))
     return quarantine.appliedAt
-      ? `The user${quarantine.renamedTo ? ` (renamed ${quarantine.renamedTo})` : ''} is still quarantined (denied everything). Release with: iam-janitor release --case ${record.caseId} --table ${tableName}`
+      ? `The user${quarantine.renamedTo ? ` (renamed ${quarantine.renamedTo})` : ''} is still quarantined (${denyTakenOff(quarantine) ? 'its tags; someone else took the deny off' : 'denied everything'}). Release with: iam-janitor release --case ${record.caseId} --table ${tableName}`
       : `The quarantine did not complete; to take off whatever of it was applied: iam-janitor release --case ${record.caseId} --table ${tableName}`;
   if (record.candidate.kind === 'credential') return `Undo with: ${credentialUndo(record)}`;
   if (outcome === 'failed' && interruptedCount(record) > 0 && record.decision?.decision !== 'disable')

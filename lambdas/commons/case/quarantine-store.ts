@@ -6,6 +6,7 @@ import {
   type CaseRecord,
   type Claim,
   type QuarantineAttempt,
+  type QuarantineBreach,
   type QuarantineRecord,
 } from './record';
 import { TableItems } from './table';
@@ -59,30 +60,42 @@ export class QuarantineStore extends TableItems {
   }
 
   /** A daily check that found nothing. */
-  async checked(caseId: string, at: string): Promise<void> {
+  /** A watch found nothing: when it looked, and every region it has read in so far. */
+  async checked(caseId: string, at: string, watchedRegions: readonly string[]): Promise<void> {
     await this.update(
       caseId,
-      'SET #q.#checked = :at',
+      'SET #q.#checked = :at, #q.#regions = :regions',
       '#status = :quarantined',
-      { '#q': 'quarantine', '#checked': 'lastCheckedAt', '#status': 'status' },
-      { ':at': at, ':quarantined': 'quarantined' },
+      { '#q': 'quarantine', '#checked': 'lastCheckedAt', '#regions': 'watchedRegions', '#status': 'status' },
+      { ':at': at, ':regions': watchedRegions, ':quarantined': 'quarantined' },
     );
   }
 
-  /** The attempts that ended the wait: written once, while the case still waits. False when it no longer did. */
-  async trip(caseId: string, attempts: readonly QuarantineAttempt[], at: string): Promise<boolean> {
+  /**
+   * The attempts and breaches that ended the wait: written once, while the case still waits.
+   * False when it no longer did.
+   */
+  async trip(
+    caseId: string,
+    found: {
+      readonly attempts: readonly QuarantineAttempt[];
+      readonly breaches: readonly QuarantineBreach[];
+    },
+    at: string,
+  ): Promise<boolean> {
     const written = await this.updateIf(
       caseId,
-      'SET #q.#attempts = :attempts, #q.#checked = :at, #q.#tripped = :at',
+      'SET #q.#attempts = :attempts, #q.#breaches = :breaches, #q.#checked = :at, #q.#tripped = :at',
       '#status = :quarantined AND attribute_not_exists(#q.#tripped)',
       {
         '#q': 'quarantine',
         '#attempts': 'attempts',
+        '#breaches': 'breaches',
         '#checked': 'lastCheckedAt',
         '#tripped': 'trippedAt',
         '#status': 'status',
       },
-      { ':attempts': attempts, ':at': at, ':quarantined': 'quarantined' },
+      { ':attempts': found.attempts, ':breaches': found.breaches, ':at': at, ':quarantined': 'quarantined' },
     );
     return written !== undefined;
   }

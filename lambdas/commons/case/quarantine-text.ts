@@ -1,6 +1,6 @@
 import type { Decision } from '../contracts';
 import { formatTime, sentence } from '../runtime/text';
-import type { QuarantineAttempt, QuarantineRecord } from './record';
+import type { QuarantineAttempt, QuarantineBreach, QuarantineRecord } from './record';
 
 /** A quarantine in words: its paragraph in the record and the ticket, its attempts, its choices. */
 
@@ -21,14 +21,60 @@ export function quarantineText(quarantine: QuarantineRecord): string {
     : quarantine.userGoneAt
       ? ` At ${formatTime(quarantine.userGoneAt)} no IAM user held its id under any name (deleted by someone else): nothing was left to release.`
       : '';
+  const others = (quarantine.breaches ?? []).filter((breach) => breach.kind !== 'deny-detached');
   return (
-    `Quarantine: denied everything (${quarantine.policyArn}) from ${formatTime(quarantine.startedAt)} until ${formatTime(quarantine.endsAt)}; ` +
+    `Quarantine: ${deniedSpan(quarantine)}; ` +
     (attempts.length === 0
-      ? silenceText(quarantine.lastCheckedAt)
+      ? quarantine.trippedAt
+        ? 'no attempt to use its credentials was seen.'
+        : silenceText(quarantine.lastCheckedAt)
       : `${attempts.length} attempt${attempts.length === 1 ? '' : 's'} to use its credentials: ${attempts.map(attemptText).join('; ')}.`) +
+    others.map((breach) => ` Tripped: ${breachText(breach)}.`).join('') +
     chosen +
     released
   );
+}
+
+/** The deny taken off by someone else during the quarantine, if the watcher found it so. */
+export const denyTakenOff = (quarantine: Pick<QuarantineRecord, 'breaches'>) =>
+  quarantine.breaches?.find((breach) => breach.kind === 'deny-detached');
+
+/** The time the user was denied everything: never a time it was not. */
+function deniedSpan(quarantine: QuarantineRecord): string {
+  const from = `denied everything (${quarantine.policyArn}) from ${formatTime(quarantine.startedAt)}`;
+  const detached = denyTakenOff(quarantine);
+  if (!detached) return `${from} until ${formatTime(quarantine.endsAt)}`;
+  const until = detached.at
+    ? formatTime(detached.at)
+    : `some time before ${formatTime(quarantine.trippedAt ?? quarantine.endsAt)}, when the watch found it gone`;
+  return `${from} until ${until}: ${breachText(detached)}, so the user has not been denied anything since`;
+}
+
+/** One breach in words: what changed, by whom and when CloudTrail says. */
+export function breachText(breach: QuarantineBreach): string {
+  const who = breach.by ? ` by ${breach.by}` : '';
+  const when = breach.at ? ` at ${formatTime(breach.at)}` : '';
+  if (breach.kind === 'deny-detached')
+    return `${breach.detail}, taken off${who || ' by someone else'}${when}${breach.by ? '' : ' (CloudTrail does not show who yet)'}`;
+  if (breach.kind === 'permissions-changed') return `its permissions changed: ${breach.detail}${who}${when}`;
+  return `not everything could be watched: ${breach.detail}`;
+}
+
+/** Why the quarantine tripped, in one clause: attempts, a deny taken off, permissions, a blind spot. */
+export function tripReason(quarantine: Pick<QuarantineRecord, 'attempts' | 'breaches'>): string {
+  const reasons = [
+    ...(quarantine.attempts.length > 0 ? ['someone tried its credentials'] : []),
+    ...(denyTakenOff(quarantine) ? ['someone took its deny policy off'] : []),
+    ...(quarantine.breaches?.some((breach) => breach.kind === 'permissions-changed')
+      ? ['its permissions changed']
+      : []),
+    ...(quarantine.breaches?.some((breach) => breach.kind === 'not-watched')
+      ? ['part of where an attempt is recorded could not be read']
+      : []),
+  ];
+  return reasons.length <= 1
+    ? (reasons[0] ?? 'it tripped')
+    : `${reasons.slice(0, -1).join(', ')} and ${reasons.at(-1)}`;
 }
 
 /**
@@ -62,4 +108,15 @@ export function attemptText(attempt: QuarantineAttempt): string {
     ? `access key ${attempt.credential}`
     : attempt.credential;
   return `${credential} at ${formatTime(attempt.at)}${what}${where}${refused}`;
+}
+
+/** The trip's opening words: why, since when, and what holds now. */
+export function tripStory(quarantine: QuarantineRecord): string {
+  const why = tripReason(quarantine);
+  const reason = `${why.charAt(0).toUpperCase()}${why.slice(1)} during its quarantine (since ${formatTime(quarantine.startedAt)}).`;
+  if (denyTakenOff(quarantine))
+    return `${reason} The deletion is stopped. The deny is off, so the user is not denied anything now; iam-janitor does not put it back: choose Release (takes off the quarantine tags) or Delete now.`;
+  const because =
+    quarantine.attempts.length > 0 ? ', because whoever tried may hold a leaked credential' : '';
+  return `${reason} The deletion is stopped, and the user stays quarantined: it is never released on its own${because}.`;
 }

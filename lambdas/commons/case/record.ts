@@ -29,6 +29,22 @@ export interface QuarantineAttempt {
   readonly errorCode?: string;
 }
 
+/**
+ * What else than an attempt trips a quarantine: the deny was taken off (`deny-detached`), the
+ * user's permissions changed (`permissions-changed`: groups, managed or inline policies, boundary),
+ * or a place an attempt could be recorded could not be read (`not-watched`: a region that became
+ * unreadable, a read the cap cut short). Each stops the deletion and asks the approvers.
+ */
+export interface QuarantineBreach {
+  readonly kind: 'deny-detached' | 'permissions-changed' | 'not-watched';
+  /** In a person's words: what changed or could not be read, and who changed it when CloudTrail says. */
+  readonly detail: string;
+  /** When CloudTrail dates the change; absent when it does not (yet) show it. */
+  readonly at?: string;
+  /** Who made the change, as CloudTrail's userIdentity names them (an ARN). */
+  readonly by?: string;
+}
+
 /** A Delete's quarantine: the user denied everything, watched daily, deleted only after silence. */
 export interface QuarantineRecord {
   readonly startedAt: string;
@@ -38,6 +54,13 @@ export interface QuarantineRecord {
   /** False when the user already had that policy before the quarantine: a release leaves it. */
   readonly attachedByJanitor: boolean;
   readonly attempts: QuarantineAttempt[];
+  /** What tripped it besides attempts (see QuarantineBreach); absent or empty: attempts alone. */
+  readonly breaches?: QuarantineBreach[];
+  /**
+   * Every region a watch read CloudTrail in for this user: a later watch reads them all again, so
+   * that a region disabled after an attempt there is a blind spot that trips, never a silence.
+   */
+  readonly watchedRegions?: string[];
   /** When the deny policy and the tags were in place: absent, the quarantine did not complete. */
   readonly appliedAt?: string;
   readonly lastCheckedAt?: string;

@@ -14,7 +14,13 @@ import {
   type SweepRecord,
 } from './record';
 import { TableItems } from './table';
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  EXEMPTION_KEY_PREFIX,
+  exemptionKey,
+  type ExemptionSeen,
+  type ExemptionSighting,
+} from './exemption-record';
 
 /**
  * What a sweep leaves in the case table for the steps after it and for the next sweep: its own
@@ -107,5 +113,51 @@ export class SweepStore extends TableItems {
     } catch (error) {
       if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
     }
+  }
+
+  /**
+   * The sweep's sightings of exemptions: each keeps the first date it was seen (the sweep's clock)
+   * and takes this one as its last. A GetItem and a PutItem each, for the exempt users the sweep
+   * would otherwise judge, never the account; a first date another sweep wrote meanwhile wins.
+   */
+  async sightExemptions(sightings: readonly ExemptionSighting[], now: Date): Promise<ExemptionSeen[]> {
+    const at = now.toISOString();
+    return mapWithConcurrency(sightings, 10, async (sighting) => {
+      const pk = exemptionKey(sighting);
+      const firstSeen = (await this.getItem<ExemptionSeen>(pk))?.firstSeen ?? at;
+      const seen: ExemptionSeen = { ...sighting, firstSeen, lastSeen: at };
+      try {
+        await this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...seen, pk },
+            ConditionExpression: 'attribute_not_exists(pk) OR firstSeen = :first',
+            ExpressionAttributeValues: { ':first': firstSeen },
+          }),
+        );
+        return seen;
+      } catch (error) {
+        if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+        return (await this.getItem<ExemptionSeen>(pk)) ?? seen;
+      }
+    });
+  }
+
+  /** Read-only (`report`, simulate's preview): the first sightings remembered, today for a new one. */
+  async exemptionsSeen(sightings: readonly ExemptionSighting[], now: Date): Promise<ExemptionSeen[]> {
+    const at = now.toISOString();
+    return mapWithConcurrency(sightings, 10, async (sighting) => {
+      const stored = await this.getItem<ExemptionSeen>(exemptionKey(sighting));
+      return { ...sighting, firstSeen: stored?.firstSeen ?? at, lastSeen: at };
+    });
+  }
+
+  /** Every exemption a sweep remembers (the weekly summary's list). */
+  async allExemptions(): Promise<ExemptionSeen[]> {
+    const items = await this.scanAll({
+      FilterExpression: 'begins_with(pk, :prefix)',
+      ExpressionAttributeValues: { ':prefix': EXEMPTION_KEY_PREFIX },
+    });
+    return items.map(({ pk: _pk, ...fields }) => fields as unknown as ExemptionSeen);
   }
 }

@@ -63,53 +63,109 @@ export interface LookupDeps {
   readonly since?: Date;
 }
 
+/**
+ * Who made a call, as the event's userIdentity says: LookupEvents' Username is an IAM user's name
+ * or a role session's, which anyone who may assume a role can choose; only these tell them apart.
+ */
+export interface TrailIdentity {
+  readonly type?: string;
+  readonly principalId?: string;
+  readonly arn?: string;
+}
+
+/** An event with who made it and its parameters: what the quarantine watcher judges by. */
+export interface DetailedTrailEvent extends TrailEvent {
+  readonly identity: TrailIdentity;
+  readonly requestParameters?: Record<string, unknown>;
+}
+
+/** What a read found, and where it could not read everything. */
+export interface TrailRead {
+  readonly events: DetailedTrailEvent[];
+  /** Regions where the cap stopped the read before the window was read. */
+  readonly truncated: string[];
+  /** Regions whose calls failed (a disabled region, a refused call), when `keepGoing` asked to go on. */
+  readonly unreadable: { readonly region: string; readonly error: string }[];
+}
+
 /** Every event of the user in the window, region by region, within the account's lookup rate. */
 export async function lookupUserEvents(
   userName: string,
   regions: string[],
   deps: LookupDeps,
 ): Promise<CloudTrailSummary> {
+  const read = await readTrail({ AttributeKey: 'Username', AttributeValue: userName }, regions, deps);
+  const events = read.events.map(
+    ({ identity: _identity, requestParameters: _parameters, ...event }) => event,
+  );
+  return summarize(events, regions, read.truncated.length > 0);
+}
+
+/**
+ * The events matching one lookup attribute (LookupEvents takes one), region by region. A region
+ * whose call fails stops the read, unless `keepGoing`: then it is named in `unreadable`.
+ */
+export async function readTrail(
+  attribute: { readonly AttributeKey: 'Username' | 'EventName'; readonly AttributeValue: string },
+  regions: readonly string[],
+  deps: LookupDeps & { readonly keepGoing?: boolean },
+): Promise<TrailRead> {
   const start = deps.since ?? new Date(deps.now.getTime() - LOOKUP_WINDOW_DAYS * DAY_MS);
-  const events: TrailEvent[] = [];
-  let truncated = false;
+  const read: TrailRead = { events: [], truncated: [], unreadable: [] };
   for (const region of regions) {
-    const client = deps.clientFor(region);
-    let nextToken: string | undefined;
-    let read = 0;
-    do {
-      const command = new LookupEventsCommand({
-        LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: userName }],
-        StartTime: start,
-        EndTime: deps.now,
-        MaxResults: 50,
-        NextToken: nextToken,
-      });
-      const page = await throughLimiter(deps.limiter, region, () => client.send(command));
-      for (const event of page.Events ?? []) {
-        const detail = parseDetail(event.CloudTrailEvent);
-        const failed =
-          event.EventName === 'ConsoleLogin' && detail.responseElements?.ConsoleLogin === 'Failure';
-        events.push({
-          eventTime: (event.EventTime ?? deps.now).toISOString(),
-          eventName: event.EventName ?? 'unknown',
-          eventSource: event.EventSource ?? 'unknown',
-          region,
-          sourceIPAddress: detail.sourceIPAddress ?? 'unknown',
-          userAgent: detail.userAgent ?? 'unknown',
-          ...(failed ? { failed: true } : {}),
-          ...(event.AccessKeyId ? { accessKeyId: event.AccessKeyId } : {}),
-          ...(detail.errorCode ? { errorCode: detail.errorCode } : {}),
-        });
-      }
-      read += page.Events?.length ?? 0;
-      nextToken = page.NextToken;
-      if (nextToken && read >= deps.maxEventsPerRegion) {
-        truncated = true;
-        nextToken = undefined;
-      }
-    } while (nextToken);
+    try {
+      if (await readRegion(attribute, region, start, deps, read.events)) read.truncated.push(region);
+    } catch (error) {
+      if (!deps.keepGoing) throw error;
+      read.unreadable.push({ region, error: errorName(error) });
+    }
   }
-  return summarize(events, regions, truncated);
+  return read;
+}
+
+/** One region's events into `events`; true when the cap stopped it early. */
+async function readRegion(
+  attribute: { readonly AttributeKey: 'Username' | 'EventName'; readonly AttributeValue: string },
+  region: string,
+  start: Date,
+  deps: LookupDeps,
+  events: DetailedTrailEvent[],
+): Promise<boolean> {
+  const client = deps.clientFor(region);
+  let nextToken: string | undefined;
+  let read = 0;
+  do {
+    const command = new LookupEventsCommand({
+      LookupAttributes: [attribute],
+      StartTime: start,
+      EndTime: deps.now,
+      MaxResults: 50,
+      NextToken: nextToken,
+    });
+    const page = await throughLimiter(deps.limiter, region, () => client.send(command));
+    for (const event of page.Events ?? []) {
+      const detail = parseDetail(event.CloudTrailEvent);
+      const failed =
+        event.EventName === 'ConsoleLogin' && detail.responseElements?.ConsoleLogin === 'Failure';
+      events.push({
+        eventTime: (event.EventTime ?? deps.now).toISOString(),
+        eventName: event.EventName ?? 'unknown',
+        eventSource: event.EventSource ?? 'unknown',
+        region,
+        sourceIPAddress: detail.sourceIPAddress ?? 'unknown',
+        userAgent: detail.userAgent ?? 'unknown',
+        ...(failed ? { failed: true } : {}),
+        ...(event.AccessKeyId ? { accessKeyId: event.AccessKeyId } : {}),
+        ...(detail.errorCode ? { errorCode: detail.errorCode } : {}),
+        identity: detail.userIdentity ?? {},
+        ...(detail.requestParameters ? { requestParameters: detail.requestParameters } : {}),
+      });
+    }
+    read += page.Events?.length ?? 0;
+    nextToken = page.NextToken;
+    if (nextToken && read >= deps.maxEventsPerRegion) return true;
+  } while (nextToken);
+  return false;
 }
 
 /**
@@ -148,6 +204,8 @@ interface EventDetail {
   sourceIPAddress?: string;
   userAgent?: string;
   responseElements?: { ConsoleLogin?: string } | null;
+  userIdentity?: TrailIdentity;
+  requestParameters?: Record<string, unknown>;
 }
 
 function parseDetail(json: string | undefined): EventDetail {

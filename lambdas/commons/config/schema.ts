@@ -122,6 +122,15 @@ export const configObject = v.strictObject({
     ),
     90,
   ),
+  // A keep-until no Keep decision wrote (set by hand, or by the user itself) counts this long at most.
+  maxKeepDays: v.optional(
+    wholeNumber(
+      'days',
+      v.minValue(1, 'must be at least 1 day'),
+      v.maxValue(3650, 'must be at most 3650 days'),
+    ),
+    365,
+  ),
   quarantineDays: v.optional(
     wholeNumber(
       'days, 0 to delete at once',

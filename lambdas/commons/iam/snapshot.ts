@@ -55,6 +55,8 @@ export const snapshotSchema = v.object({
       createDate: v.string(),
       lastUsedDate: v.nullable(v.string()),
       lastUsedService: optionalNullable(),
+      /** Where the key signed its last request ("N/A" when IAM does not know). */
+      lastUsedRegion: optionalNullable(),
     }),
   ),
   signingCertificates: v.array(v.object({ id: v.string(), status: v.string() })),
@@ -211,6 +213,9 @@ async function readAccessKeys(iam: IAMClient, UserName: string): Promise<Snapsho
       // IAM answers "N/A" for the service of a key never used.
       lastUsedService: lastUsed.AccessKeyLastUsed?.LastUsedDate
         ? (lastUsed.AccessKeyLastUsed.ServiceName ?? null)
+        : null,
+      lastUsedRegion: lastUsed.AccessKeyLastUsed?.LastUsedDate
+        ? (lastUsed.AccessKeyLastUsed.Region ?? null)
         : null,
     });
   }

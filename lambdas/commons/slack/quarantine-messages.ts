@@ -1,6 +1,13 @@
 import type { CaseRecord } from '../case/case-store';
 import { caseSubject, releaseText } from '../case/outcome';
-import { attemptText, CLOUDTRAIL_DELAY_MINUTES, tripChoiceWord } from '../case/quarantine-text';
+import {
+  attemptText,
+  breachText,
+  CLOUDTRAIL_DELAY_MINUTES,
+  tripChoiceWord,
+  tripReason,
+  tripStory,
+} from '../case/quarantine-text';
 import type { DecisionRecord } from '../contracts';
 import { escapeMrkdwn, formatTime, inertLine, slackLink } from '../runtime/text';
 import { BLOCK_KIT, button, mrkdwn, type Block, type SlackMessage } from './messages';
@@ -24,14 +31,28 @@ export function tripMessage(record: CaseRecord, approvalTimeoutHours: number): S
     .map((attempt) => `• ${escapeMrkdwn(attemptText(attempt))}`);
   if (attempts.length > LISTED_ATTEMPTS)
     listed.push(`…and ${attempts.length - LISTED_ATTEMPTS} more, in the ticket and the case record`);
+  const changed = (quarantine.breaches ?? []).map((breach) => `• ${escapeMrkdwn(breachText(breach))}`);
   const blocks: Block[] = [
     {
       type: 'section',
-      text: mrkdwn(
-        `:rotating_light: *Quarantine tripped: ${subject}.* Someone tried its credentials while it was denied everything (since ${formatTime(quarantine.startedAt)}). The deletion is stopped, and the user stays quarantined: it is never released on its own, because whoever tried may hold a leaked credential.`,
-      ),
+      text: mrkdwn(`:rotating_light: *Quarantine tripped: ${subject}.* ${tripStory(quarantine)}`),
     },
-    { type: 'section', text: mrkdwn(`*Attempts*\n${listed.join('\n')}`, BLOCK_KIT.maxSectionText) },
+    ...(changed.length > 0
+      ? [
+          {
+            type: 'section' as const,
+            text: mrkdwn(`*What changed*\n${changed.join('\n')}`, BLOCK_KIT.maxSectionText),
+          },
+        ]
+      : []),
+    ...(listed.length > 0
+      ? [
+          {
+            type: 'section' as const,
+            text: mrkdwn(`*Attempts*\n${listed.join('\n')}`, BLOCK_KIT.maxSectionText),
+          },
+        ]
+      : []),
     {
       type: 'context',
       elements: [
@@ -56,7 +77,7 @@ export function tripMessage(record: CaseRecord, approvalTimeoutHours: number): S
           text: 'Delete now',
           confirm: {
             title: 'Delete this user now?',
-            text: `*${escapeMrkdwn(record.userName)}* and every credential, policy and group membership will be removed, although someone tried its credentials. A snapshot is kept for restore.`,
+            text: `*${escapeMrkdwn(record.userName)}* and every credential, policy and group membership will be removed, although ${tripReason(quarantine)}. A snapshot of the user as it is now is kept for restore.`,
           },
         }),
       ],

@@ -30,6 +30,11 @@ export function recordAttempt(account: SimAccount, userName: string, attempt: Cr
   const denied = user.managedPolicies.includes(denyAllPolicyArn(user.arn));
   const region = attempt.region ?? 'us-east-1';
   const sourceIPAddress = attempt.sourceIPAddress ?? '203.0.113.77';
+  // The user's own identity: an event of a role session named like the user is not one of these.
+  const identity = {
+    username: user.userName,
+    userIdentity: { type: 'IAMUser' as const, principalId: user.userId, arn: user.arn },
+  };
   const refusal = (action: string) =>
     denied
       ? {
@@ -42,7 +47,7 @@ export function recordAttempt(account: SimAccount, userName: string, attempt: Cr
     user.password.lastUsed = attempt.at;
     account.cloudTrail.push({
       region: 'us-east-1',
-      username: user.userName,
+      ...identity,
       eventTime: attempt.at,
       eventName: 'ConsoleLogin',
       eventSource: 'signin.amazonaws.com',
@@ -60,7 +65,7 @@ export function recordAttempt(account: SimAccount, userName: string, attempt: Cr
     key.lastUsedRegion = region;
     account.cloudTrail.push({
       region,
-      username: user.userName,
+      ...identity,
       eventTime: attempt.at,
       eventName,
       eventSource,
@@ -76,7 +81,7 @@ export function recordAttempt(account: SimAccount, userName: string, attempt: Cr
   if (!git) throw new Error(`${userName} has no credential ${attempt.credential} to try`);
   account.cloudTrail.push({
     region,
-    username: user.userName,
+    ...identity,
     eventTime: attempt.at,
     eventName: attempt.eventName ?? 'GitPull',
     eventSource: 'codecommit.amazonaws.com',
