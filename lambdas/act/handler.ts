@@ -37,7 +37,7 @@ import {
 } from './removal';
 import { SLACK_USER_ID } from '../commons/config/schema';
 import { nonEmpty } from '../commons/runtime/validate';
-import { quarantineUser, releaseUser } from './quarantine';
+import { quarantineUser, releaseUser, withoutQuarantineMarks } from './quarantine';
 import { denyAllPolicyArn } from '../commons/iam/tags';
 
 /** The remover's own pacing of its few lookups; the context Lambda's limiter lives in another container. */
@@ -88,7 +88,7 @@ export const handler = taskHandler(
       snapshotSaved: Boolean(record.snapshot),
       saveSnapshot: async (snapshot: Snapshot) => {
         // A retry after a crash keeps the first, complete snapshot rather than a partial one.
-        await store.saveSnapshot(caseId, snapshot, clock.now().toISOString());
+        await saveSnapshotOf(store, record, step, snapshot);
         acting.snapshotSaved = true;
       },
       onStep: (done, status) => {
@@ -109,6 +109,22 @@ export const handler = taskHandler(
     return { ...result, snapshotSaved: acting.snapshotSaved };
   },
 );
+
+/**
+ * The snapshot before the first change of this run. The one before the quarantine cannot hold
+ * what was added to the user during it, so the deletion that follows one (at its end or on Delete
+ * now) stores a fresh one beside it, which restore reads, and leaves the first as it was.
+ */
+function saveSnapshotOf(
+  store: ReturnType<typeof caseStore>,
+  record: CaseRecord,
+  step: (typeof ACT_STEPS)[number],
+  snapshot: Snapshot,
+): Promise<boolean> {
+  const at = clock.now().toISOString();
+  if (step === 'decision' || !record.quarantine) return store.saveSnapshot(record.caseId, snapshot, at);
+  return store.saveDeletionSnapshot(record.caseId, withoutQuarantineMarks(snapshot, record.quarantine), at);
+}
 
 /** What every decision is carried out with: the case, its account's config and role, and the deciders. */
 interface Acting {
@@ -173,7 +189,8 @@ async function carryOut(
       ...input,
       action: decision.decision,
       dryRun: config.dryRun,
-      previousSnapshot: record.snapshot,
+      // An interrupted deletion's own snapshot remembers the MFA devices it deactivated.
+      previousSnapshot: record.deletionSnapshot ?? record.snapshot,
       previousSteps: record.removed ?? [],
     });
     // A dry run's plan says the quarantine that a real Delete would begin with.

@@ -101,6 +101,25 @@ export function quarantineSteps(
   ];
 }
 
+/**
+ * The user read right before a deletion after its quarantine, as a restore should bring it back:
+ * without the deny the quarantine attached (a user who held it before keeps it) and without the
+ * quarantine's two tags (IAM matches tag keys without regard to case, so neither does this).
+ * Everything else stays, a group, policy or tag someone added during the wait included.
+ */
+export function withoutQuarantineMarks(snapshot: Snapshot, quarantine: QuarantineRecord): Snapshot {
+  const marks = new Set(
+    [QUARANTINE_STARTED_TAG_KEY, QUARANTINE_ENDS_TAG_KEY].map((key) => key.toLowerCase()),
+  );
+  return {
+    ...snapshot,
+    managedPolicies: quarantine.attachedByJanitor
+      ? snapshot.managedPolicies.filter((arn) => arn !== quarantine.policyArn)
+      : snapshot.managedPolicies,
+    tags: Object.fromEntries(Object.entries(snapshot.tags).filter(([key]) => !marks.has(key.toLowerCase()))),
+  };
+}
+
 /** What a release undoes: the deny policy, if the quarantine attached it, and the two tags. */
 export function releaseSteps(userName: string, quarantine: QuarantineRecord): RemovalStep[] {
   const PolicyArn = quarantine.policyArn;

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { errorMessage, errorName, isNoSuchEntity } from '../commons/runtime/errors';
 import type { Snapshot } from './removal';
+import { count } from '../commons/runtime/text';
 
 export const NOT_RESTORED =
   'Passwords, access keys, MFA devices, signing certificates, SSH keys and service-specific credentials are not recreated: ' +
@@ -81,6 +82,27 @@ function restoreSteps(snapshot: Snapshot): { create: RestoreStep; rest: RestoreS
     })),
   ];
   return { create, rest };
+}
+
+/**
+ * Everything a complete restore of this snapshot gave the new user, by name: what the closing
+ * line says was restored. `at path /team/, with 2 tags (team, owner), 1 group (ops), …`.
+ */
+export function restoredContents(snapshot: Snapshot): string {
+  const named = (items: readonly string[], singular: string, plural?: string) =>
+    items.length === 0
+      ? `no ${plural ?? `${singular}s`}`
+      : `${count(items.length, singular, plural)} (${items.join(', ')})`;
+  return [
+    `at path ${snapshot.path}`,
+    `with ${named(Object.keys(snapshot.tags), 'tag')}`,
+    named(snapshot.groups, 'group'),
+    named(snapshot.managedPolicies, 'managed policy', 'managed policies'),
+    named(Object.keys(snapshot.inlinePolicies), 'inline policy', 'inline policies'),
+    snapshot.permissionsBoundary
+      ? `permissions boundary ${snapshot.permissionsBoundary}`
+      : 'no permissions boundary',
+  ].join(', ');
 }
 
 /** What restore will do, step by step, before it does anything. */

@@ -12,7 +12,9 @@ import {
 } from '../../lambdas/act/undo-disable';
 import { describeIssues } from '../../lambdas/commons/runtime/validate';
 import { credentialUndo } from '../../lambdas/commons/case/outcome';
-import { NOT_RESTORED, restorePlan, restoreUser } from '../../lambdas/act/restore';
+import { NOT_RESTORED, restoredContents, restorePlan, restoreUser } from '../../lambdas/act/restore';
+import type { CaseRecord } from '../../lambdas/commons/case/record';
+import { formatTime } from '../../lambdas/commons/runtime/text';
 import type { CommandIo } from './io';
 import { refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';
 import { explainAwsError } from './report';
@@ -68,12 +70,15 @@ export async function runRestore(
   }
   if (loaded.disabled) return undoDisabledCase(snapshot, io, flags, prompt);
   const into = snapshot.accountId ? ` into AWS account ${snapshot.accountId}` : '';
-  io.stdout(`Restore ${snapshot.userName}${into} (was ${snapshot.userId}, snapshot of ${snapshot.takenAt}):`);
+  io.stdout(
+    `Restore ${snapshot.userName}${into} (was ${snapshot.userId}; from ${loaded.origin}, read at ${formatTime(snapshot.takenAt)}):`,
+  );
   if (snapshot.accountId)
     io.stdout(
       `  (run this with credentials of account ${snapshot.accountId}: restore acts in the account it is run in)`,
     );
   for (const step of restorePlan(snapshot)) io.stdout(`  - ${step}`);
+  for (const note of loaded.notes ?? []) io.stdout(note);
   io.stdout(NOT_RESTORED);
   if (!flags.yes && !(await prompt.confirm(`Restore ${snapshot.userName} as listed above?`))) {
     io.stderr('Nothing was changed: restore not confirmed.');
@@ -91,7 +96,10 @@ export async function runRestore(
       );
       return 1;
     }
-    io.stdout(`${snapshot.userName} is restored; it is a new IAM user with a new user id.`);
+    io.stdout(
+      `${snapshot.userName} is restored ${restoredContents(snapshot)}, as ${loaded.origin} held it; it is a new IAM user with a new user id, and none of its credentials.`,
+    );
+    if (loaded.missing) io.stdout(loaded.missing);
     return 0;
   } catch (error) {
     io.stderr(
@@ -105,7 +113,18 @@ export async function runRestore(
  * A snapshot's raw JSON, and whether its case disabled the user (who still exists, and whose
  * restore is the undo of the Disable), or the exit code after saying why there is none.
  */
-type Loaded = { readonly raw: unknown; readonly disabled?: boolean } | { readonly code: number };
+type Loaded = LoadedSnapshot | { readonly code: number };
+
+interface LoadedSnapshot {
+  readonly raw: unknown;
+  readonly disabled?: boolean;
+  /** Which snapshot it is, in words: "the snapshot taken right before its deletion". */
+  readonly origin: string;
+  /** What to know of it before confirming: what it leaves out, and why. */
+  readonly notes?: string[];
+  /** What it cannot bring back, said again once the restore is done. */
+  readonly missing?: string;
+}
 
 /** The snapshot a case stored before its removal. */
 async function loadFromCase(caseId: string, flags: RestoreFlags, io: CommandIo): Promise<Loaded> {
@@ -132,7 +151,38 @@ async function loadFromCase(caseId: string, flags: RestoreFlags, io: CommandIo):
     return { code: 1 };
   }
   // The decision, not the outcome: a Disable that failed halfway may have attached the deny already.
-  return { raw: record.snapshot, disabled: record.decision?.decision === 'disable' };
+  if (record.decision?.decision === 'disable')
+    return { raw: record.snapshot, disabled: true, origin: 'the snapshot taken before the Disable' };
+  return snapshotOfCase(record);
+}
+
+/**
+ * The snapshot a restore of the case recreates the user from: the one taken right before the
+ * deletion when there is one (a quarantine came first, and anything added during it is in it),
+ * else the one before the first change, with what that leaves out said plainly.
+ */
+function snapshotOfCase(record: CaseRecord): LoadedSnapshot {
+  const quarantine = record.quarantine;
+  if (quarantine && record.deletionSnapshot) {
+    const deny = quarantine.attachedByJanitor ? `the deny-all policy ${quarantine.policyArn} and ` : '';
+    return {
+      raw: record.deletionSnapshot,
+      origin: 'the snapshot taken right before its deletion',
+      notes: [
+        `Left out: ${deny}the quarantine's two tags, which were the quarantine's, not the user's; what was added to ${record.userName} during the quarantine is in it.`,
+      ],
+    };
+  }
+  if (quarantine) {
+    const missing = `This case holds no snapshot taken at the deletion, only the one from before the quarantine began: a group, policy or tag given to ${record.userName} during the quarantine is not in it, and restore cannot bring it back.`;
+    return {
+      raw: record.snapshot,
+      origin: 'the snapshot taken before its quarantine',
+      notes: [missing],
+      missing,
+    };
+  }
+  return { raw: record.snapshot, origin: 'the snapshot taken before its deletion' };
 }
 
 /**
@@ -183,7 +233,7 @@ async function undoDisabledCase(
 
 function loadFromFile(file: string, io: CommandIo): Loaded {
   try {
-    return { raw: JSON.parse(fs.readFileSync(file, 'utf8')) };
+    return { raw: JSON.parse(fs.readFileSync(file, 'utf8')), origin: `the snapshot in ${file}` };
   } catch (error) {
     io.stderr(`Cannot read ${file}: ${(error as Error).message}`);
     return { code: 2 };

@@ -79,7 +79,7 @@ describe('remove Lambda', () => {
       path: '/team/data/',
       groups: ['developers', 'data-readers', 'on-call'],
     });
-    expect(out.join('\n')).toContain('loaded is restored;');
+    expect(out.join('\n')).toContain('loaded is restored at path /team/data/, with ');
   });
 
   it('undoes a Disable with restore --case: AWSDenyAll off, the credentials on again, on the same user', async () => {

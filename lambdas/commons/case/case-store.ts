@@ -118,14 +118,20 @@ export class CaseStore extends OpenMarkers {
    * The user as it was before anything changed. Written once: a retry after a crash keeps the
    * first, complete snapshot rather than a partial one. Says whether this call wrote it.
    */
-  async saveSnapshot(caseId: string, snapshot: Snapshot, at: string): Promise<boolean> {
-    try {
-      await this.set(caseId, { snapshot, snapshotSavedAt: at }, { onlyIfAbsent: 'snapshot' });
-      return true;
-    } catch (error) {
-      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
-      return false;
-    }
+  saveSnapshot(caseId: string, snapshot: Snapshot, at: string): Promise<boolean> {
+    return this.setOnce(caseId, { snapshot, snapshotSavedAt: at }, 'snapshot');
+  }
+
+  /**
+   * The user right before the deletion that follows a quarantine (see CaseRecord.deletionSnapshot).
+   * Written once, like the first: a retry keeps the snapshot taken before its first change.
+   */
+  saveDeletionSnapshot(caseId: string, snapshot: Snapshot, at: string): Promise<boolean> {
+    return this.setOnce(
+      caseId,
+      { deletionSnapshot: snapshot, deletionSnapshotSavedAt: at },
+      'deletionSnapshot',
+    );
   }
 
   /** What the remover did and what it planned (a dry run plans only). */
@@ -143,6 +149,21 @@ export class CaseStore extends OpenMarkers {
 
   recordReminder(caseId: string, at: string, reminders: number): Promise<void> {
     return this.set(caseId, { lastReminderAt: at, reminders });
+  }
+
+  /** Sets the fields only while `field` is unset; says whether this call wrote them. */
+  private async setOnce(
+    caseId: string,
+    fields: Partial<Omit<CaseRecord, 'pk' | 'caseId'>>,
+    field: keyof CaseRecord,
+  ): Promise<boolean> {
+    try {
+      await this.set(caseId, fields, { onlyIfAbsent: field });
+      return true;
+    } catch (error) {
+      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+      return false;
+    }
   }
 
   /**

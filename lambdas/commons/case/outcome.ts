@@ -241,6 +241,7 @@ export function outcomeComment(
     | 'planned'
     | 'decision'
     | 'snapshot'
+    | 'deletionSnapshot'
     | 'userName'
     | 'candidate'
     | 'credentialId'
@@ -265,9 +266,16 @@ export function outcomeComment(
         : 'Nothing was changed in IAM.',
     ...(record.quarantine ? [quarantineText(record.quarantine)] : []),
     record.snapshot
-      ? `Snapshot${record.candidate.kind === 'credential' ? ' of the user before the change' : ''}: DynamoDB table ${tableName}, item pk "case#${record.caseId}", attribute "snapshot". ${undoAdvice(record, outcome, tableName)}`
+      ? `Snapshot${record.candidate.kind === 'credential' ? ' of the user before the change' : ''}: DynamoDB table ${tableName}, item pk "case#${record.caseId}", ${snapshotAttributes(record)}. ${undoAdvice(record, outcome, tableName)}`
       : 'Snapshot: none taken (nothing was removed).',
   ];
+}
+
+/** Where the case keeps its snapshots: after a quarantine, a second one taken right before the deletion. */
+function snapshotAttributes(record: Pick<CaseRecord, 'deletionSnapshot'>): string {
+  return record.deletionSnapshot
+    ? 'attribute "snapshot" (before the quarantine) and attribute "deletionSnapshot" (right before the deletion, which restore reads)'
+    : 'attribute "snapshot"';
 }
 
 /**

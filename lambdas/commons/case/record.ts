@@ -118,8 +118,16 @@ export interface CaseRecord {
   readonly firstApproval?: DecisionRecord;
   /** When SendTaskSuccess took the decision; a decision without it never reached the workflow. */
   readonly decisionDeliveredAt?: string;
+  /** The user before the first change: before the quarantine, for a Delete that begins with one. */
   readonly snapshot?: Snapshot;
   readonly snapshotSavedAt?: string;
+  /**
+   * After a quarantine: the user read again right before its deletion (at the end of the wait, or
+   * on Delete now), without the quarantine's own deny and tags. A group, policy or tag someone
+   * added during the wait is in it, and restore recreates the user from it. Written once.
+   */
+  readonly deletionSnapshot?: Snapshot;
+  readonly deletionSnapshotSavedAt?: string;
   readonly quarantine?: QuarantineRecord;
   readonly removed?: string[];
   /**
