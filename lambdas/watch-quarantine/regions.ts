@@ -1,9 +1,6 @@
 import { paginateListRegions, type AccountClient } from '@aws-sdk/client-account';
-import {
-  ListServiceSpecificCredentialsCommand,
-  paginateListSSHPublicKeys,
-  type IAMClient,
-} from '@aws-sdk/client-iam';
+import { paginateListSSHPublicKeys, type IAMClient } from '@aws-sdk/client-iam';
+import { paginateServiceSpecificCredentials } from '../commons/iam/service-credentials';
 import {
   lookupRegions,
   userEventsSince,
@@ -39,8 +36,9 @@ export async function enabledRegions(account: AccountClient): Promise<string[]> 
 export async function holdsUndatedCredentials(iam: IAMClient, userName: string): Promise<boolean> {
   for await (const page of paginateListSSHPublicKeys({ client: iam }, { UserName: userName }))
     if ((page.SSHPublicKeys ?? []).length > 0) return true;
-  const service = await iam.send(new ListServiceSpecificCredentialsCommand({ UserName: userName }));
-  return (service.ServiceSpecificCredentials ?? []).length > 0;
+  for await (const page of paginateServiceSpecificCredentials(iam, userName))
+    if (page.length > 0) return true;
+  return false;
 }
 
 /**
