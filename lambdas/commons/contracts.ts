@@ -96,7 +96,7 @@ export type ActivitySource = (typeof ACTIVITY_SOURCES)[number];
 /**
  * The credential a credential case is about, as the credential report names it: a report row has
  * two access-key slots and no key ids, so the slot and its creation date identify the key until the
- * context step reads its id.
+ * context step reads its id, unless the sweep read it already (two keys created in the same second).
  */
 export const credentialRefSchema = v.variant('kind', [
   v.object({ kind: v.literal('password'), issuedAt: v.nullable(v.string()) }),
@@ -104,6 +104,8 @@ export const credentialRefSchema = v.variant('kind', [
     kind: v.literal('access-key'),
     slot: v.union([v.literal(1), v.literal(2)]),
     issuedAt: v.nullable(v.string()),
+    /** Set when the sweep read it (keysOfSlots): the key the case is about, whatever its date. */
+    accessKeyId: v.optional(v.string()),
   }),
 ]);
 export type CredentialRef = v.InferOutput<typeof credentialRefSchema>;
