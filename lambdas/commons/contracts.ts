@@ -111,6 +111,12 @@ export const credentialRefSchema = v.variant('kind', [
 export type CredentialRef = v.InferOutput<typeof credentialRefSchema>;
 
 /**
+ * The longest `offboard --by`: a name or login (an IAM user name's 64). It is written into the Jira
+ * summary, which Jira limits to 255 characters, beside a user name and an account name.
+ */
+export const REQUESTER_MAX_LENGTH = 64;
+
+/**
  * What the sweep hands to each case: a reference, never the report. Small enough that the largest
  * allowed candidate list stays far below Step Functions' 256 KB payload limit.
  */
@@ -127,7 +133,11 @@ export const candidateSchema = v.object({
   credential: v.optional(credentialRefSchema),
   /** An offboarding: requested for a named user, active or not, rather than found by the sweep. */
   requested: v.optional(
-    v.object({ by: nonEmpty(), at: nonEmpty(), reason: v.optional(v.pipe(v.string(), v.maxLength(500))) }),
+    v.object({
+      by: v.pipe(nonEmpty(), v.maxLength(REQUESTER_MAX_LENGTH)),
+      at: nonEmpty(),
+      reason: v.optional(v.pipe(v.string(), v.maxLength(500))),
+    }),
   ),
   /** Organization mode: the member account the user lives in, and its alias (or its name in Organizations). */
   accountId: v.optional(v.pipe(v.string(), v.regex(/^\d{12}$/))),
