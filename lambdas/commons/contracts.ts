@@ -96,7 +96,7 @@ export type ActivitySource = (typeof ACTIVITY_SOURCES)[number];
 /**
  * The credential a credential case is about, as the credential report names it: a report row has
  * two access-key slots and no key ids, so the slot and its creation date identify the key until the
- * context step reads its id.
+ * context step reads its id, unless the sweep read it already (two keys created in the same second).
  */
 export const credentialRefSchema = v.variant('kind', [
   v.object({ kind: v.literal('password'), issuedAt: v.nullable(v.string()) }),
@@ -104,9 +104,17 @@ export const credentialRefSchema = v.variant('kind', [
     kind: v.literal('access-key'),
     slot: v.union([v.literal(1), v.literal(2)]),
     issuedAt: v.nullable(v.string()),
+    /** Set when the sweep read it (keysOfSlots): the key the case is about, whatever its date. */
+    accessKeyId: v.optional(v.string()),
   }),
 ]);
 export type CredentialRef = v.InferOutput<typeof credentialRefSchema>;
+
+/**
+ * The longest `offboard --by`: a name or login (an IAM user name's 64). It is written into the Jira
+ * summary, which Jira limits to 255 characters, beside a user name and an account name.
+ */
+export const REQUESTER_MAX_LENGTH = 64;
 
 /**
  * What the sweep hands to each case: a reference, never the report. Small enough that the largest
@@ -125,7 +133,11 @@ export const candidateSchema = v.object({
   credential: v.optional(credentialRefSchema),
   /** An offboarding: requested for a named user, active or not, rather than found by the sweep. */
   requested: v.optional(
-    v.object({ by: nonEmpty(), at: nonEmpty(), reason: v.optional(v.pipe(v.string(), v.maxLength(500))) }),
+    v.object({
+      by: v.pipe(nonEmpty(), v.maxLength(REQUESTER_MAX_LENGTH)),
+      at: nonEmpty(),
+      reason: v.optional(v.pipe(v.string(), v.maxLength(500))),
+    }),
   ),
   /** Organization mode: the member account the user lives in, and its alias (or its name in Organizations). */
   accountId: v.optional(v.pipe(v.string(), v.regex(/^\d{12}$/))),

@@ -4,6 +4,7 @@ import { UserBecameActiveError, UserChangedError } from '../commons/runtime/erro
 import type { IamFacts } from '../commons/case/evidence';
 import { formatTime, wholeSeconds } from '../commons/runtime/text';
 import { readUser } from '../commons/iam/snapshot';
+import { keyOfSlot } from '../commons/iam/key-slots';
 import { DAY_MS } from '../commons/runtime/time';
 
 export type { CaseContext, CloudTrailSummary, IamFacts, TrailEvent } from '../commons/case/evidence';
@@ -81,15 +82,10 @@ export function resolveCredential(
       );
     return 'password';
   }
-  const key = iam.accessKeys.find(
-    (candidateKey) =>
-      candidateKey.createDate &&
-      ref.issuedAt &&
-      wholeSeconds(candidateKey.createDate) === wholeSeconds(ref.issuedAt),
-  );
+  const key = keyOfRef(candidate, ref, iam.accessKeys);
   if (!key)
     throw new UserChangedError(
-      `${candidate.userName} no longer has the access key of report slot ${ref.slot} (created ${ref.issuedAt ? formatTime(ref.issuedAt) : 'at an unknown time'}): it was deleted or rotated since the report.`,
+      `${candidate.userName} no longer has the access key of report slot ${ref.slot} (${ref.accessKeyId ?? `created ${ref.issuedAt ? formatTime(ref.issuedAt) : 'at an unknown time'}`}): it was deleted or rotated since the report.`,
     );
   if (key.status !== 'Active')
     throw new UserChangedError(
@@ -100,4 +96,24 @@ export function resolveCredential(
       `${candidate.userName}'s access key ${key.id} was used at ${formatTime(key.lastUsedDate!)}, within the ${thresholdDays}-day threshold (the credential report lags by up to 4 hours).`,
     );
   return key.id;
+}
+
+/**
+ * The live key a slot names: by the id the sweep read, or else by its creation second and what
+ * else the report said of the slot (keyOfSlot); two keys alike in all of it are not guessed between.
+ */
+function keyOfRef(
+  candidate: Candidate,
+  ref: Extract<NonNullable<Candidate['credential']>, { kind: 'access-key' }>,
+  keys: IamFacts['accessKeys'],
+): IamFacts['accessKeys'][number] | undefined {
+  if (ref.accessKeyId) return keys.find((key) => key.id === ref.accessKeyId);
+  const live = keys.map((key) => ({ ...key, lastUsed: key.lastUsedDate }));
+  const slot = { slot: ref.slot, issuedAt: ref.issuedAt, active: true, lastUsed: candidate.lastActivity };
+  const { key, tied } = keyOfSlot(slot, live);
+  if (tied.length > 0)
+    throw new UserChangedError(
+      `${candidate.userName}'s access keys ${tied.map((found) => found.id).join(' and ')} were created in the same second and match all the credential report says of slot ${ref.slot}: the case cannot tell which one was found stale, so it changes nothing.`,
+    );
+  return key && keys.find((found) => found.id === key.id);
 }

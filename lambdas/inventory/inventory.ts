@@ -4,7 +4,6 @@ import type { Candidate } from '../commons/contracts';
 import { isNoSuchEntity } from '../commons/runtime/errors';
 import { allItems } from '../commons/runtime/pagination';
 import { tagsOf } from '../commons/iam/snapshot';
-import { hasTagWithPrefix } from '../commons/iam/tags';
 import {
   fetchCredentialReport,
   parseCredentialReport,
@@ -12,7 +11,7 @@ import {
   type SkippedRow,
 } from './credential-report';
 import { judgeCredentials, type CredentialVerdict, type CredentialVerdictName } from './credentials';
-import { accessKeyIds } from './key-ids';
+import { keptKeyIds } from './key-ids';
 import { candidatesOf, forgetAnswered } from './candidates';
 import { NO_MARKERS, type MarkerReading, type UserCases } from './markers';
 import { tagReadings, type ExemptionMemory } from './exemptions';
@@ -253,7 +252,10 @@ function withCredentials(
     if (kept?.verdict === 'snoozed') return { ...credential, verdict: 'snoozed', reason: kept.reason };
     if (hasOpenCase(deps, verdict.userName, fact?.userId))
       return { ...credential, verdict: 'open-case', reason: 'a case is already open for this user' };
-    return credential;
+    // The case acts on this key id, never on the first key of the slot's creation second.
+    return credential.ref.kind === 'access-key' && keyId
+      ? { ...credential, ref: { ...credential.ref, accessKeyId: keyId } }
+      : credential;
   });
   return { ...verdict, ...(fact ? { userId: fact.userId } : {}), credentials: findings };
 }
@@ -263,32 +265,6 @@ function hasOpenCase(deps: InventoryDeps, userName: string, userId: string | und
   return (
     (userId !== undefined && deps.openCaseUserIds?.has(userId) === true) ||
     deps.openCaseUserNames?.has(userName) === true
-  );
-}
-
-/**
- * The key ids of the users whose tags keep a key by its id (Keep on a credential case writes
- * `<keepUntilTagKey>:<AccessKeyId>`): one ListAccessKeys per such user, none for anyone else.
- */
-async function keptKeyIds(
-  iam: IAMClient,
-  judged: { verdict: UserVerdict; credentials?: CredentialVerdict[] }[],
-  facts: Map<string, UserFacts>,
-  keepUntilTagKey: string,
-): Promise<Map<string, Map<number, string>>> {
-  const prefix = `${keepUntilTagKey}:AKIA`;
-  const wanted = judged.filter(
-    ({ verdict, credentials }) =>
-      credentials?.some(
-        (credential) => credential.verdict === 'stale' && credential.ref.kind === 'access-key',
-      ) && hasTagWithPrefix(facts.get(verdict.userName)?.tags ?? {}, prefix),
-  );
-  return accessKeyIds(
-    iam,
-    wanted.map(({ verdict, credentials }) => ({
-      userName: verdict.userName,
-      credentials: credentials ?? [],
-    })),
   );
 }
 

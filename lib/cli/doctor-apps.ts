@@ -1,14 +1,13 @@
-import { errorMessage } from '../../lambdas/commons/runtime/errors';
 import { jiraClient, type JiraSettings } from '../../lambdas/commons/jira/tracker';
-import { slackClient } from '../../lambdas/commons/slack/client';
+import { slackClient, slackFailure } from '../../lambdas/commons/slack/client';
 import { count } from '../../lambdas/commons/runtime/text';
 import type { JanitorConfig } from '../../lambdas/commons/config/config';
 import type { Checkup, Finding } from './doctor-checkup';
 
-/** `iam-janitor doctor`'s Slack and Jira checks: each reads, none posts or writes. */
-
-const slackError = (error: unknown) =>
-  (error as { data?: { error?: string } }).data?.error ?? errorMessage(error);
+/**
+ * `iam-janitor doctor`'s Slack and Jira checks: each reads, none posts or writes. None prints a value
+ * read from a secret, not even the Jira e-mail: a token pasted into the wrong field would be echoed.
+ */
 
 export async function checkSlack(token: string, config: JanitorConfig, checkup: Checkup): Promise<void> {
   const client = await slackClient(token);
@@ -17,8 +16,13 @@ export async function checkSlack(token: string, config: JanitorConfig, checkup: 
       const identity = await client.auth.test();
       return { value: true, detail: `the bot ${identity.user ?? ''} of ${identity.team ?? 'the workspace'}` };
     } catch (error) {
+      if ((error as { code?: string }).code !== 'slack_webapi_platform_error')
+        throw new Error(
+          `Slack gave no verdict on the bot token (auth.test: ${slackFailure(error)}): check the network and Slack's status, and run doctor again.`,
+          { cause: error },
+        );
       throw new Error(
-        `Slack refused the bot token (${slackError(error)}). Copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page into the Slack secret.`,
+        `Slack refused the bot token (${slackFailure(error)}). Copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page into the Slack secret.`,
         { cause: error },
       );
     }
@@ -35,7 +39,7 @@ async function checkChannel(client: Slack, channelId: string): Promise<Finding<b
   try {
     channel = (await client.conversations.info({ channel: channelId })).channel;
   } catch (error) {
-    const code = slackError(error);
+    const code = slackFailure(error);
     // The manifest asks for no read scope on channels (iam-janitor only posts): say so, not ✗.
     if (code === 'missing_scope')
       return {
@@ -66,7 +70,7 @@ async function checkApprovers(client: Slack, approverIds: readonly string[]) {
       else if (user?.is_bot) problems.push(`${id} is a bot, not a person`);
     } catch (error) {
       problems.push(
-        `${id} ${slackError(error) === 'user_not_found' ? 'does not exist' : `(${slackError(error)})`}`,
+        `${id} ${slackFailure(error) === 'user_not_found' ? 'does not exist' : `(${slackFailure(error)})`}`,
       );
     }
   }
@@ -98,10 +102,10 @@ export async function checkJira(settings: JiraSettings, checkup: Checkup): Promi
   const signedIn = await checkup.run('jiraCredentials', async () => {
     try {
       await client.myself.getCurrentUser();
-      return { value: true, detail: `${settings.email} at ${settings.baseUrl}` };
+      return { value: true, detail: `the account in the Jira secret, at ${settings.baseUrl}` };
     } catch (error) {
       throw new Error(
-        `Jira at ${settings.baseUrl} refused ${settings.email} (${jiraProblem(error)}). Check jiraBaseUrl, and put a current API token (id.atlassian.com, Security, API tokens) in the Jira secret.`,
+        `Jira at ${settings.baseUrl} refused the account in the Jira secret (${jiraProblem(error)}). Check jiraBaseUrl, and put a current API token (id.atlassian.com, Security, API tokens) in the Jira secret.`,
         { cause: error },
       );
     }
@@ -113,7 +117,7 @@ export async function checkJira(settings: JiraSettings, checkup: Checkup): Promi
       types = await client.projects.getAllStatuses({ projectIdOrKey: settings.projectKey });
     } catch (error) {
       throw new Error(
-        `no project ${settings.projectKey} that ${settings.email} can browse (${jiraProblem(error)}). Check jiraProjectKey, and give the account Browse and Create permissions there.`,
+        `no project ${settings.projectKey} that the account in the Jira secret can browse (${jiraProblem(error)}). Check jiraProjectKey, and give the account Browse and Create permissions there.`,
         { cause: error },
       );
     }

@@ -7,6 +7,7 @@ import {
   offboardExecutionName,
   offboardRequest,
 } from '../../lambdas/commons/iam/offboard';
+import { REQUESTER_MAX_LENGTH } from '../../lambdas/commons/contracts';
 import { loadConfig } from './config-file';
 import type { CommandIo } from './io';
 import { explainAwsError } from './report';
@@ -45,6 +46,12 @@ export async function runOffboard(
     return 2;
   }
   const by = typeof flags.by === 'string' && flags.by.trim() ? flags.by.trim() : os.userInfo().username;
+  if (by.length > REQUESTER_MAX_LENGTH) {
+    io.stderr(
+      `--by is ${by.length} characters; keep it to ${REQUESTER_MAX_LENGTH}: your name or login, which goes into the Jira ticket's summary (Jira allows 255 characters). Put anything longer in --reason.`,
+    );
+    return 2;
+  }
   const config = loadConfig({});
   // Organization mode: the user lives in a member account, read through its reader role.
   const accountId = typeof flags.account === 'string' ? flags.account : undefined;

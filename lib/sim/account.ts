@@ -29,7 +29,10 @@ export interface SimUser {
   signingCertificates: { id: string; status: 'Active' | 'Inactive' }[];
   /** CodeCommit SSH keys: the credential report leaves them out. `uploadDate` defaults to the user's creation. */
   sshPublicKeys: { id: string; status: 'Active' | 'Inactive'; uploadDate?: Date }[];
-  /** CodeCommit HTTPS, Bedrock, Keyspaces credentials: also left out of the credential report. */
+  /**
+   * CodeCommit HTTPS, Keyspaces, Bedrock and CloudWatch Logs API keys (`serviceName` codecommit, cassandra,
+   * bedrock, logs .amazonaws.com): also left out of the credential report.
+   */
   serviceSpecificCredentials: {
     id: string;
     serviceName: string;

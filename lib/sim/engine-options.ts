@@ -17,6 +17,11 @@ export const SLACK_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:s
 export const JIRA_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:iam-janitor-jira-sim';
 /** Fixed, fake credentials: the simulation never reads the caller's, and needs none. */
 export const SIM_CREDENTIALS = { accessKeyId: 'AKIASIMULATION00000', secretAccessKey: 'simulated-secret' };
+/** The remover function's own role (removerIdentity), on which the stand-in's Deny can be limited. */
+export const REMOVER_CREDENTIALS = {
+  accessKeyId: 'AKIASIMREMOVER00000',
+  secretAccessKey: 'simulated-remover',
+};
 
 export interface SimulationOptions {
   readonly account: SimAccount;
@@ -38,6 +43,12 @@ export interface SimulationOptions {
    * that ticket keys and message ids are the same on every run.
    */
   readonly sequentialCases?: boolean;
+  /**
+   * The Act Lambda (the remover) signs with REMOVER_CREDENTIALS, as its own role would, so that a
+   * Deny the stand-in limits to it (`standin.denyOnlyFor`) refuses its calls and no one else's.
+   * The clients are switched for each Act task, so it needs sequentialCases.
+   */
+  readonly removerIdentity?: boolean;
   /** The secrets' text as stored, in place of the filled ones (`{}` is a secret never filled). */
   readonly secretValues?: { readonly slack?: string; readonly jira?: string };
   /** Delays every Lambda handler by this much real time: the proof that nothing depends on speed. */

@@ -260,6 +260,7 @@ export class Simulation {
             }),
         },
         slowMs,
+        this.options.removerIdentity,
       ),
     );
     for (const attempt of tokens) this.tokens.drop(attempt);

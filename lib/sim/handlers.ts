@@ -10,7 +10,9 @@ import { handler as organizationGuardHandler } from '../../lambdas/organization-
 import { handler as recordHandler } from '../../lambdas/record-outcome/handler';
 import { handler as slackRequestHandler } from '../../lambdas/request-approval/handler';
 import { handler as watchHandler } from '../../lambdas/watch-quarantine/handler';
+import { clientSettings, configureClients } from '../../lambdas/commons/runtime/clients';
 import { tasksOf, type MachineKey, type TaskLambda } from '../infra/workflow';
+import { REMOVER_CREDENTIALS } from './engine-options';
 
 /** The Lambdas as the simulator invokes them: the real handlers, each with a Lambda context. */
 
@@ -73,8 +75,9 @@ export function bindTasks(
   machine: MachineKey,
   overrides: Record<string, TaskHandler>,
   slowMs = 0,
+  removerIdentity = false,
 ): Record<string, TaskHandler> {
-  return {
+  const tasks = {
     ...Object.fromEntries(
       tasksOf(machine).map(([state, lambdaName]) => [
         state,
@@ -83,6 +86,7 @@ export function bindTasks(
     ),
     ...overrides,
   };
+  return removerIdentity ? asRemover(machine, tasks) : tasks;
 }
 
 /** A handler that takes `slowMs` longer, as on a loaded machine or a cold Lambda. */
@@ -113,6 +117,31 @@ export function spiedOn(
         onTask(state, input, result);
         return result;
       },
+    ]),
+  );
+}
+
+/**
+ * The machine's tasks with every state that invokes the remover (the Act Lambda) signing as the
+ * remover role: the clients carry REMOVER_CREDENTIALS for the task's duration, then the shared ones
+ * again. Only while one task runs at a time (sequential cases), as the scenario runner runs them.
+ */
+function asRemover(machine: MachineKey, tasks: Record<string, TaskHandler>): Record<string, TaskHandler> {
+  const removerStates = new Set(tasksOf(machine).flatMap(([state, name]) => (name === 'act' ? [state] : [])));
+  return Object.fromEntries(
+    Object.entries(tasks).map(([state, handler]) => [
+      state,
+      removerStates.has(state)
+        ? async (input: unknown) => {
+            const shared = clientSettings();
+            configureClients({ ...shared, credentials: REMOVER_CREDENTIALS });
+            try {
+              return await handler(input);
+            } finally {
+              configureClients(shared);
+            }
+          }
+        : handler,
     ]),
   );
 }

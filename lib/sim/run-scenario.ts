@@ -27,6 +27,7 @@ export type { SimulationDetail, SimulationReport, SweepSummary } from './scenari
 export { SIM_BASE_CONFIG } from './scenario-report';
 import { DAY_MS } from '../../lambdas/commons/runtime/time';
 import { accountAfter } from './account-after';
+import { removerDeny } from './wiring';
 
 export interface RunScenarioOptions {
   /** Delays every Lambda handler: the proof that the outcome does not depend on speed. */
@@ -124,7 +125,12 @@ function simulationFor(
     account: hub,
     ...(organization ? { organization } : {}),
     config,
-    standin: { faults: { iamThrottleRate: scenario.faults.iamThrottleRate }, seed: 2026 },
+    standin: {
+      faults: { iamThrottleRate: scenario.faults.iamThrottleRate },
+      seed: 2026,
+      ...removerDeny(parseConfig({ jiraBaseUrl: 'https://jira.example.com', ...config }).protectedTagKey),
+    },
+    removerIdentity: true,
     jiraFailures: scenario.faults.jiraFailures,
     slackFailures: scenario.faults.slackFailures,
     // No timer decides a case: a wait ends by a decision, or by `expire` when the scenario gives

@@ -1,7 +1,14 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { JanitorConfig } from '../../lambdas/commons/config/config';
 import type { ClientSettings } from '../../lambdas/commons/runtime/clients';
-import { JIRA_SECRET_ARN, SIM_CREDENTIALS, SIM_SECRETS, SLACK_SECRET_ARN } from './engine-options';
+import {
+  JIRA_SECRET_ARN,
+  REMOVER_CREDENTIALS,
+  SIM_CREDENTIALS,
+  SIM_SECRETS,
+  SLACK_SECRET_ARN,
+} from './engine-options';
+import type { AwsStandinOptions } from './standins/standin-types';
 import { CASE_TABLE } from './standins/dynamo';
 import { named, REGION } from './machines';
 
@@ -75,4 +82,19 @@ export function integrationGetItem(endpoint: string) {
     return { Item: item.Item };
   };
   return Object.assign(getItem, { destroy: () => client.destroy() });
+}
+
+/**
+ * The remover role's Deny on protected users (`DenyChangesToProtectedUsers`), as IAM applies it:
+ * to the remover's calls alone, the Act Lambda's own (removerIdentity) and those through a member
+ * account's `-remover` role. The scenario runner switches it on, so that `simulate` reports only
+ * what AWS would let happen.
+ */
+export function removerDeny(
+  protectedTagKey: string,
+): Pick<AwsStandinOptions, 'denyMutationsOnTag' | 'denyOnlyFor'> {
+  return {
+    denyMutationsOnTag: protectedTagKey,
+    denyOnlyFor: { accessKeyIds: [REMOVER_CREDENTIALS.accessKeyId], memberRoleSuffix: '-remover' },
+  };
 }

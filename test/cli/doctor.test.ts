@@ -160,7 +160,7 @@ describe('iam-janitor doctor', () => {
 
   it('fails Jira credentials that Jira refuses, and checks nothing else there', async () => {
     const results = await doctorIn({ jiraToken: 'another-token' });
-    expect(results['Jira credentials']!.detail).toMatch(/refused janitor@example.com \(HTTP 401/);
+    expect(results['Jira credentials']!.detail).toMatch(/refused the account in the Jira secret \(HTTP 401/);
     expect(results['Jira project']!.verdict).toBe('not checked');
     expect(results['Jira transition']!.verdict).toBe('not checked');
   });
@@ -168,7 +168,7 @@ describe('iam-janitor doctor', () => {
   it('fails a project that does not exist, and an issue type the project lacks', async () => {
     const missing = await doctorIn({ projects: { OPS: ['Task'] } });
     expect(missing['Jira project']!.detail).toMatch(
-      /no project SEC that janitor@example.com can browse \(HTTP 404/,
+      /no project SEC that the account in the Jira secret can browse \(HTTP 404/,
     );
     const noTask = await doctorIn({ projects: { SEC: ['Bug', 'Epic'] } });
     expect(noTask['Jira project']!.detail).toContain('has no issue type "Task" (it has Bug, Epic)');

@@ -111,6 +111,16 @@ describe('iam-janitor offboard', () => {
     });
   });
 
+  it('refuses a --by too long for the ticket summary, saying the limit, before starting anything', async () => {
+    standin = await startStandin(account());
+    const { code, out } = await cli(['offboard', 'alice', '--by', 'b'.repeat(300), '--state-machine', ARN]);
+    expect(code).toBe(2);
+    expect(out).toBe(
+      "--by is 300 characters; keep it to 64: your name or login, which goes into the Jira ticket's summary (Jira allows 255 characters). Put anything longer in --reason.",
+    );
+    expect(standin.callsOf('StartExecution')).toEqual([]);
+  });
+
   it('refuses a protected or unknown user before starting anything, and needs the state machine', async () => {
     standin = await startStandin(account());
     const protectedUser = await cli(['offboard', 'ivan', '--state-machine', ARN]);

@@ -11,10 +11,20 @@ import { requireEnv } from './env';
 // `satisfies`: the key lists the stack documents (contracts.ts) name exactly these fields.
 // Well-formed, not only present: a user token or a placeholder would fail at the first post.
 type StringSchema = v.GenericSchema<unknown, string>;
+/**
+ * What an HTTP header value may hold (RFC 9110 field-value: visible ASCII, obs-text, space and tab),
+ * as a whole line: no CR, LF, NUL or other control character, nothing beyond U+00FF.
+ */
+const HEADER_SAFE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const slackSecretSchema = v.object({
   slackBotToken: v.pipe(
     v.string(),
     v.regex(/^xoxb-/, 'must be the bot token (xoxb-…) from OAuth & Permissions'),
+    // Checked here, before any client sends it: the HTTP stack refuses such a header and quotes it whole.
+    v.regex(
+      HEADER_SAFE,
+      'holds a character not allowed in an HTTP header (a line break or another control character): copy the bot token (xoxb-…) again from OAuth & Permissions',
+    ),
   ),
   slackSigningSecret: v.pipe(
     v.string(),
@@ -22,7 +32,11 @@ const slackSecretSchema = v.object({
   ),
 } satisfies Record<(typeof SLACK_SECRET_KEYS)[number], StringSchema>);
 const jiraSecretSchema = v.object({
-  jiraEmail: v.pipe(v.string(), v.regex(/^[^@\s]+@[^@\s]+$/, 'must be the e-mail of the Jira account')),
+  // A host name after the @: "name@example.com:token", a token pasted beside the e-mail, is refused.
+  jiraEmail: v.pipe(
+    v.string(),
+    v.regex(/^[^@\s:]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'must be the e-mail of the Jira account'),
+  ),
   jiraApiToken: v.pipe(v.string(), v.minLength(1, 'is empty')),
 } satisfies Record<(typeof JIRA_SECRET_KEYS)[number], StringSchema>);
 export type SlackSecrets = v.InferOutput<typeof slackSecretSchema>;

@@ -5,7 +5,6 @@ import {
   GetLoginProfileCommand,
   GetUserCommand,
   GetUserPolicyCommand,
-  ListServiceSpecificCredentialsCommand,
   paginateListAccessKeys,
   paginateListAttachedUserPolicies,
   paginateListGroupsForUser,
@@ -19,6 +18,7 @@ import {
 import * as v from 'valibot';
 import { UnknownUserError, isNoSuchEntity } from '../runtime/errors';
 import { allItems } from '../runtime/pagination';
+import { listServiceSpecificCredentials } from './service-credentials';
 
 /**
  * The one reader of a user's IAM facts: every dependent item, with policy documents decoded. The
@@ -68,6 +68,9 @@ export const snapshotSchema = v.object({
       serviceName: v.string(),
       status: v.optional(v.string()),
       createDate: optionalNullable(),
+      serviceUserName: v.optional(v.string()),
+      alias: v.optional(v.string()),
+      expirationDate: optionalNullable(),
     }),
   ),
   mfaDevices: v.array(v.object({ serialNumber: v.string(), virtual: v.boolean() })),
@@ -129,14 +132,18 @@ export async function readUser(iam: IAMClient, userName: string, now = new Date(
     status: key.Status ?? 'Active',
     uploadDate: iso(key.UploadDate),
   }));
-  const serviceSpecificCredentials = (
-    (await iam.send(new ListServiceSpecificCredentialsCommand({ UserName }))).ServiceSpecificCredentials ?? []
-  ).map((credential) => ({
-    id: credential.ServiceSpecificCredentialId!,
-    serviceName: credential.ServiceName ?? '',
-    status: credential.Status ?? 'Active',
-    createDate: iso(credential.CreateDate),
-  }));
+  const serviceSpecificCredentials = (await listServiceSpecificCredentials(iam, UserName)).map(
+    (credential) => ({
+      id: credential.ServiceSpecificCredentialId!,
+      serviceName: credential.ServiceName ?? '',
+      status: credential.Status ?? 'Active',
+      createDate: iso(credential.CreateDate),
+      // An API key (Bedrock, CloudWatch Logs) is known by its alias and may expire; the others by a user name.
+      ...(credential.ServiceUserName ? { serviceUserName: credential.ServiceUserName } : {}),
+      ...(credential.ServiceCredentialAlias ? { alias: credential.ServiceCredentialAlias } : {}),
+      ...(credential.ExpirationDate ? { expirationDate: iso(credential.ExpirationDate) } : {}),
+    }),
+  );
   const mfaDevices = (
     await allItems(paginateListMFADevices(client, { UserName }), (page) => page.MFADevices)
   ).map((device) => ({ serialNumber: device.SerialNumber!, virtual: isVirtualMfa(device.SerialNumber!) }));

@@ -98,12 +98,13 @@ export async function createCaseTicket(
       fields: {
         project: { key: settings.projectKey },
         issuetype: { name: settings.issueType },
-        summary:
+        summary: fitSummary(
           record.candidate.kind === 'credential'
             ? `Stale credential: ${caseSubject(record)}: review for deactivation`
             : record.candidate.requested
               ? `Offboarding of IAM user ${caseSubject(record)}, requested by ${record.candidate.requested.by}`
               : `Inactive IAM user ${caseSubject(record)}: review for removal`,
+        ),
         description: caseDescription(
           record,
           configForAccount(janitorConfig(), record.candidate.accountId).quarantineDays,
@@ -118,6 +119,20 @@ export async function createCaseTicket(
     }),
   );
   return { jiraKey: created.key, jiraUrl: browseUrl(settings, created.key) };
+}
+
+/** Jira refuses a summary over 255 characters (UTF-16 units, as Java counts them). */
+export const JIRA_SUMMARY_MAX_LENGTH = 255;
+
+/**
+ * The summary as Jira takes it: cut with "…" when longer, never inside a surrogate pair. The
+ * description holds every word in full.
+ */
+export function fitSummary(summary: string): string {
+  if (summary.length <= JIRA_SUMMARY_MAX_LENGTH) return summary;
+  let end = JIRA_SUMMARY_MAX_LENGTH - 1;
+  if (/[\uD800-\uDBFF]/.test(summary.charAt(end - 1))) end--;
+  return `${summary.slice(0, end)}…`;
 }
 
 export const browseUrl = (settings: Pick<JiraSettings, 'baseUrl'>, key: string) =>

@@ -1,6 +1,7 @@
-import type { WebClient } from '@slack/web-api';
+import type { Logger, LogLevel, WebClient } from '@slack/web-api';
 import type { SlackMessage } from './messages';
 import { SlackUnavailableError } from '../runtime/errors';
+import { logger } from '../runtime/observability';
 
 /**
  * The Slack Web API client. SLACK_API_URL points it at a stand-in in tests and the simulator; a
@@ -18,7 +19,45 @@ export async function slackClient(token: string): Promise<WebClient> {
       maxTimeout: 2000,
     },
     rejectRateLimitedCalls: false,
+    logger: quietLogger(token),
   });
+}
+
+/**
+ * The Slack client's own log, made safe: its debug lines print each request's headers and body, and
+ * its warning on a failed request quotes the HTTP stack's error, which holds the whole Authorization
+ * header when the token is one no header may carry. Debug and info are dropped; a warning or error
+ * keeps only its first argument (the client's fixed words, or a warning Slack itself sent), and not
+ * even that if it holds the token.
+ */
+function quietLogger(token: string): Logger {
+  // The client never reads or sets a level on a logger it is given; kept only to honour the interface.
+  let level = 'warn' as LogLevel;
+  const note = (message: unknown) => {
+    const words = typeof message === 'string' && !message.includes(token) ? message : 'no words kept';
+    logger.warn('the Slack client warned', { slackClient: words });
+  };
+  return {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: note,
+    error: note,
+    setLevel: (next) => (level = next),
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+/**
+ * What went wrong with a Slack call, in Slack's words or an HTTP status, never the HTTP stack's
+ * message: that one can quote the request's headers, the bot token among them.
+ */
+export function slackFailure(error: unknown): string {
+  const failure = error as { code?: string; data?: { error?: string }; statusCode?: number };
+  if (failure.code === 'slack_webapi_platform_error') return failure.data?.error ?? 'an unnamed error';
+  if (failure.code === 'slack_webapi_http_error') return `HTTP ${failure.statusCode}`;
+  if (failure.code === 'slack_webapi_rate_limited_error') return 'rate limited';
+  return 'no answer';
 }
 
 /** Outages become SlackUnavailableError (retried by the state machine); Slack's refusals fail at once. */
@@ -40,7 +79,7 @@ export async function callSlack<T>(what: string, call: () => Promise<T>): Promis
       // eslint-disable-next-line preserve-caught-error
       throw new Error(`Slack refused to ${what}: ${platformError}`);
     }
-    throw new SlackUnavailableError(`Slack did not answer "${what}": ${(error as Error).message}`);
+    throw new SlackUnavailableError(`Slack did not answer "${what}": ${slackFailure(error)}`);
   }
 }
 

@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as http from 'node:http';
-import { findUser, seededRandom, storedTagKey, type SimAccount } from '../account';
+import { seededRandom, type SimAccount } from '../account';
 import { LoopbackServer, readBody } from './http-standin';
-import { DENIED_ON_PROTECTED, IamModel } from './iam-model';
+import { IamModel } from './iam-model';
+import { refuseByRemoverDeny, type IamCaller } from './remover-deny';
 import { MUTATING_IAM_ACTIONS, StandinError, type AwsStandinOptions, type CallRecord } from './standin-types';
 import { OrganizationModel, type MemberSession, type SimOrganization } from './organization-standin';
 import { sendQueryError, sendQueryResult } from './xml';
@@ -215,7 +216,8 @@ export class AwsStandin extends LoopbackServer {
           `User: arn:aws:sts::${this.account.accountId}:assumed-role/${session.roleName} is not authorized to perform: iam:${params.Action}`,
           403,
         );
-      sendQueryResult(response, IAM_NS, params.Action!, this.iam(params));
+      const caller = { accessKeyId: signedWith(request).accessKeyId, roleName: session?.roleName };
+      sendQueryResult(response, IAM_NS, params.Action!, this.iam(params, caller));
     } catch (error) {
       const failure =
         error instanceof StandinError ? error : new StandinError('ServiceFailure', String(error), 500);
@@ -239,7 +241,7 @@ export class AwsStandin extends LoopbackServer {
 
   // ---------------------------------------------------------------- IAM
 
-  private iam(params: Record<string, string>): unknown {
+  private iam(params: Record<string, string>, caller: IamCaller = {}): unknown {
     const action = params.Action ?? '';
     const record: CallRecord = { service: 'iam', action, params, at: Date.now() };
     this.calls.push(record);
@@ -249,6 +251,7 @@ export class AwsStandin extends LoopbackServer {
       if (this.options.faults?.iamThrottleRate && this.random() < this.options.faults.iamThrottleRate) {
         throw new StandinError('Throttling', 'Rate exceeded', 400);
       }
+      refuseByRemoverDeny(this.options, this.account, action, params, caller);
       if (MUTATING_IAM_ACTIONS.has(action)) {
         if (this.options.faults?.concurrentModificationOnFirstCall && !this.seenMutations.has(action)) {
           this.seenMutations.add(action);
@@ -256,15 +259,6 @@ export class AwsStandin extends LoopbackServer {
             'ConcurrentModification',
             `Concurrent modification of ${action}; try again.`,
             409,
-          );
-        }
-        const tag = this.options.denyMutationsOnTag;
-        const target = params.UserName ? findUser(this.account, params.UserName) : undefined;
-        if (tag && target && DENIED_ON_PROTECTED.has(action) && storedTagKey(target.tags, tag)) {
-          throw new StandinError(
-            'AccessDenied',
-            `User is not authorized to perform iam:${action}: explicit deny on tag ${tag}`,
-            403,
           );
         }
       }

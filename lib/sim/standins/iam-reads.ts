@@ -9,6 +9,7 @@ import {
   type IamState,
 } from './iam-shapes';
 import { StandinError } from './standin-types';
+import { listServiceSpecificCredentials } from './iam-service-credentials';
 
 /** IAM's read actions, as the stand-in answers them. */
 export function readHandlers(model: IamState): Record<string, Handler> {
@@ -134,7 +135,6 @@ function loginAndKeyReads(model: IamState): Record<string, Handler> {
 
 /** Signing certificates, SSH keys and service-specific credentials: the credentials the report leaves out. */
 function otherCredentialReads(model: IamState): Record<string, Handler> {
-  const account = model.account;
   return {
     ListSigningCertificates: (params) => {
       const user = model.user(params);
@@ -162,19 +162,7 @@ function otherCredentialReads(model: IamState): Record<string, Handler> {
         })),
       );
     },
-    ListServiceSpecificCredentials: (params) => {
-      const user = model.user(params);
-      return {
-        ServiceSpecificCredentials: user.serviceSpecificCredentials.map((credential) => ({
-          UserName: user.userName,
-          ServiceSpecificCredentialId: credential.id,
-          ServiceName: credential.serviceName,
-          ServiceUserName: `${user.userName}-at-${account.accountId}`,
-          Status: credential.status,
-          CreateDate: iso(credential.createDate ?? user.createDate),
-        })),
-      };
-    },
+    ListServiceSpecificCredentials: (params) => listServiceSpecificCredentials(model, params),
   };
 }
 

@@ -73,6 +73,23 @@ export class JiraStandin extends HttpStandin {
     return this.projects ? this.projects[projectKey] : ['Task', 'Bug', 'Story'];
   }
 
+  /** Jira's answers to a create it refuses: a missing summary, project or issue type, a summary too long. */
+  private refusedFields(fields: JiraIssue['fields'] | undefined) {
+    if (!fields?.project?.key || !fields.summary)
+      return { status: 400, body: { errors: { summary: 'required' } } };
+    // Jira's own limit and answer: a field error, no errorMessages.
+    if (fields.summary.length > 255)
+      return {
+        status: 400,
+        body: { errorMessages: [], errors: { summary: 'Summary must be less than 255 characters.' } },
+      };
+    const types = this.issueTypesOf(fields.project.key);
+    if (!types) return { status: 400, body: { errors: { project: 'valid project is required' } } };
+    if (!types.includes(fields.issuetype?.name))
+      return { status: 400, body: { errors: { issuetype: 'valid issue type is required' } } };
+    return undefined;
+  }
+
   protected async route(method: string, url: URL, body: string, headers: IncomingHttpHeaders) {
     this.requests.push({ method, path: url.pathname });
     if (this.failuresLeft > 0 || this.failWhen(`${method} ${url.pathname}${url.search} ${body}`)) {
@@ -114,12 +131,8 @@ export class JiraStandin extends HttpStandin {
     }
     if (path === '/rest/api/3/issue' && method === 'POST') {
       const fields = json.fields as JiraIssue['fields'];
-      if (!fields?.project?.key || !fields.summary)
-        return { status: 400, body: { errors: { summary: 'required' } } };
-      const types = this.issueTypesOf(fields.project.key);
-      if (!types) return { status: 400, body: { errors: { project: 'valid project is required' } } };
-      if (!types.includes(fields.issuetype?.name))
-        return { status: 400, body: { errors: { issuetype: 'valid issue type is required' } } };
+      const refused = this.refusedFields(fields);
+      if (refused) return refused;
       const key = `${fields.project.key}-${++this.counter}`;
       this.issues.set(key, { key, fields, comments: [], status: 'To Do' });
       this.indexedAfter.set(key, this.searches + this.indexLagSearches);

@@ -44,6 +44,12 @@ export interface AwsStandinOptions {
    * authorized against a group or an MFA device are not.
    */
   denyMutationsOnTag?: string;
+  /**
+   * The identities the Deny applies to, as IAM applies it to the role that holds it: requests
+   * signed with one of `accessKeyIds` (the remover function's own), or through a member role whose
+   * name ends with `memberRoleSuffix` (`-remover`). Unset: every caller.
+   */
+  denyOnlyFor?: { readonly accessKeyIds: readonly string[]; readonly memberRoleSuffix?: string };
   /** Called before an IAM action runs; return an error to fail it (crash injection in tests). */
   beforeIamAction?: (action: string, params: Record<string, string>) => ApiError | undefined;
   onTaskCallback?: TaskCallback;
