@@ -4,6 +4,7 @@ import {
   ListUserTagsCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
+import type { Simulation } from '../../lib/sim/engine';
 import { parseScenario, type Scenario } from '../../lib/sim/scenario';
 
 /** A quarantine's scenarios and what IAM says of their users (test/workflow/quarantine*.test.ts). */
@@ -53,4 +54,14 @@ export function oneUser(extra: Partial<Scenario> & { user?: Record<string, unkno
     },
     'test scenario',
   );
+}
+
+/** Runs `change` right before the watcher's second daily run: a change made between two watches. */
+export function onDay2(sim: Simulation, change: (sim: Simulation) => void): void {
+  const watch = sim.runWatcher.bind(sim);
+  let day = 0;
+  sim.runWatcher = async () => {
+    if (++day === 2) change(sim);
+    return watch();
+  };
 }

@@ -3,9 +3,8 @@ import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { quarantineText } from '../../lambdas/commons/case/quarantine-text';
 import type { SimAccount } from '../../lib/sim/account';
 import { adminCall } from '../../lib/sim/admin-trail';
-import type { Simulation } from '../../lib/sim/engine';
 import { runScenario } from '../../lib/sim/run-scenario';
-import { AWS_DENY_ALL, liveUser, oneUser } from '../helpers/quarantine';
+import { AWS_DENY_ALL, liveUser, oneUser, onDay2 } from '../helpers/quarantine';
 
 /**
  * the watcher sees the deny only as it is at the watch (`denyAttached(live)`); it asks
@@ -25,15 +24,6 @@ function setDeny(account: SimAccount, on: boolean, at: Date) {
     userName: 'idle',
     policyArn: AWS_DENY_ALL,
   });
-}
-
-function onDay2(sim: Simulation, change: (sim: Simulation) => void) {
-  const watch = sim.runWatcher.bind(sim);
-  let day = 0;
-  sim.runWatcher = async () => {
-    if (++day === 2) change(sim);
-    return watch();
-  };
 }
 
 async function recordOf(): Promise<CaseRecord | undefined> {

@@ -1,7 +1,6 @@
-import type { Simulation } from '../../lib/sim/engine';
 import { runScenario } from '../../lib/sim/run-scenario';
 import { recordAttempt } from '../../lib/sim/standins/credential-attempts';
-import { oneUser } from '../helpers/quarantine';
+import { oneUser, onDay2 } from '../helpers/quarantine';
 
 /**
  * an access key's attempt is dated by IAM (its last use), so the watcher reads CloudTrail
@@ -13,15 +12,6 @@ import { oneUser } from '../helpers/quarantine';
  */
 const KEY = 'AKIAIDLE000000000001';
 const FAR_REGION = 'ap-southeast-2';
-
-function onDay2(sim: Simulation, change: (sim: Simulation) => void) {
-  const watch = sim.runWatcher.bind(sim);
-  let day = 0;
-  sim.runWatcher = async () => {
-    if (++day === 2) change(sim);
-    return watch();
-  };
-}
 
 describe('an access key tried in a far region, then deleted by an admin', () => {
   it('trips the quarantine; the user is not deleted as "no attempt was seen"', async () => {

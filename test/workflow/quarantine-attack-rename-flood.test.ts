@@ -2,7 +2,7 @@ import { renameUser } from '../../lib/sim/account-changes';
 import type { Simulation } from '../../lib/sim/engine';
 import { runScenario } from '../../lib/sim/run-scenario';
 import { recordAttempt } from '../../lib/sim/standins/credential-attempts';
-import { oneUser } from '../helpers/quarantine';
+import { oneUser, onDay2 } from '../helpers/quarantine';
 
 /**
  * the watcher finds the names a quarantined user held from CloudTrail's UpdateUser events
@@ -13,15 +13,6 @@ import { oneUser } from '../helpers/quarantine';
  * rename-and-back hide the rename, so the SSH key tried under the other name is never looked up.
  */
 const SSH_KEY = 'APKAIDLE000000000001';
-
-function onDay2(sim: Simulation, change: (sim: Simulation) => void) {
-  const watch = sim.runWatcher.bind(sim);
-  let day = 0;
-  sim.runWatcher = async () => {
-    if (++day === 2) change(sim);
-    return watch();
-  };
-}
 
 /** UpdateUser calls about another user, each refused: anyone in the account can make them. */
 function floodUpdateUser(sim: Simulation, count: number, from: Date) {

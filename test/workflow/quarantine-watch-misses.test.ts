@@ -2,7 +2,7 @@ import { renameUser } from '../../lib/sim/account-changes';
 import type { Simulation } from '../../lib/sim/engine';
 import { runScenario } from '../../lib/sim/run-scenario';
 import { recordAttempt } from '../../lib/sim/standins/credential-attempts';
-import { oneUser } from '../helpers/quarantine';
+import { oneUser, onDay2 } from '../helpers/quarantine';
 
 /**
  * make the watcher miss an attempt on an SSH key. The watcher decides where to read
@@ -13,16 +13,6 @@ import { oneUser } from '../helpers/quarantine';
  */
 const SSH_KEY = 'APKAIDLE000000000001';
 const FAR_REGION = 'ap-southeast-2';
-
-/** Runs `onDay2` right before the watcher's second daily run. */
-function onDay2(sim: Simulation, change: (sim: Simulation) => void) {
-  const watch = sim.runWatcher.bind(sim);
-  let day = 0;
-  sim.runWatcher = async () => {
-    if (++day === 2) change(sim);
-    return watch();
-  };
-}
 
 const tryKey = (sim: Simulation, userName: string, region: string) =>
   recordAttempt(sim.aws.account, userName, {
