@@ -29,7 +29,6 @@ export async function lookAt(
   const live = await readUser(reader.iam, reader.userName, now);
   const everyRegion =
     holdsUndatedCredentials(live) || (record.snapshot ? undatedOrGone(record.snapshot, live) : false);
-  const access = reader.trail;
   const { regions, blindSpots } = await watchedRegions(
     reader.config,
     { everyRegion, readBefore: quarantine.watchedRegions ?? [] },
@@ -37,12 +36,14 @@ export async function lookAt(
     now,
   );
   const known = [record.userName, live.userName];
-  const trail = await quarantineTrail({ names: known, regions, since }, access, now);
+  const trail = await quarantineTrail({ names: known, regions, since }, reader.trail, now);
   const breaches: QuarantineBreach[] = [...blindSpots, ...trail.blindSpots].map((detail) => ({
     kind: 'not-watched',
     detail,
   }));
-  breaches.unshift(...(await denyBreaches(live, quarantine, { names: trail.names, since }, access, now)));
+  breaches.unshift(
+    ...(await denyBreaches(live, quarantine, { names: trail.names, since }, reader.trail, now)),
+  );
   if (record.snapshot) breaches.push(...permissionChanges(record.snapshot, live, quarantine));
   return { attempts: attemptsSince(live, trail.events, since), breaches, regions };
 }

@@ -3,6 +3,7 @@ import {
   readTrail,
   type DetailedTrailEvent,
   type LookupDeps,
+  type TrailRead,
 } from '../commons/cloudtrail/lookup';
 
 /**
@@ -24,12 +25,34 @@ export interface QuarantineTrail {
   readonly blindSpots: string[];
 }
 
+/** A watch's reads: since the quarantine began, capped, and going on past a region that fails. */
+const watchDeps = (access: Pick<LookupDeps, 'clientFor' | 'limiter'>, since: Date, now: Date) => ({
+  ...access,
+  maxEventsPerRegion: EVENTS_PER_REGION,
+  now,
+  since,
+  keepGoing: true,
+});
+
+/** Where a read could not vouch for silence: `reading` says what was read, `held` what was too many. */
+function blindSpotsOf(read: TrailRead, reading: string, held: string): string[] {
+  return [
+    ...read.unreadable.map(
+      ({ region, error }) => `CloudTrail in ${region} could not be read${reading} (${error})`,
+    ),
+    ...read.truncated.map(
+      (region) =>
+        `CloudTrail in ${region} holds more than ${EVENTS_PER_REGION} ${held}, more than a watch reads`,
+    ),
+  ];
+}
+
 export async function quarantineTrail(
   input: { readonly names: readonly string[]; readonly regions: readonly string[]; readonly since: Date },
   access: Pick<LookupDeps, 'clientFor' | 'limiter'>,
   now: Date,
 ): Promise<QuarantineTrail> {
-  const deps = { ...access, maxEventsPerRegion: EVENTS_PER_REGION, now, since: input.since, keepGoing: true };
+  const deps = watchDeps(access, input.since, now);
   const renames = await readTrail(
     { AttributeKey: 'EventName', AttributeValue: 'UpdateUser' },
     [HOME_REGION],
@@ -37,25 +60,12 @@ export async function quarantineTrail(
   );
   const names = namesHeld(input.names, renames.events);
   const events: DetailedTrailEvent[] = [];
-  const blindSpots = [
-    ...renames.unreadable.map(
-      ({ error }) => `CloudTrail in ${HOME_REGION} could not be read for renames (${error})`,
-    ),
-    // More renames in the account than a watch reads: one of them may be this user's.
-    ...renames.truncated.map(
-      (region) =>
-        `CloudTrail in ${region} holds more than ${EVENTS_PER_REGION} renames since the quarantine began, more than a watch reads`,
-    ),
-  ];
+  // More renames in the account than a watch reads: one of them may be this user's.
+  const blindSpots = blindSpotsOf(renames, ' for renames', 'renames since the quarantine began');
   for (const name of names) {
     const read = await readTrail({ AttributeKey: 'Username', AttributeValue: name }, input.regions, deps);
     events.push(...read.events);
-    for (const { region, error } of read.unreadable)
-      blindSpots.push(`CloudTrail in ${region} could not be read (${error})`);
-    for (const region of read.truncated)
-      blindSpots.push(
-        `CloudTrail in ${region} holds more than ${EVENTS_PER_REGION} events named ${name}, more than a watch reads`,
-      );
+    blindSpots.push(...blindSpotsOf(read, '', `events named ${name}`));
   }
   return { names, events, blindSpots: [...new Set(blindSpots)] };
 }
@@ -84,7 +94,7 @@ export async function whoDetached(
   access: Pick<LookupDeps, 'clientFor' | 'limiter'>,
   now: Date,
 ): Promise<{ readonly at: string; readonly by?: string } | { readonly unread: string } | undefined> {
-  const deps = { ...access, maxEventsPerRegion: EVENTS_PER_REGION, now, since: input.since, keepGoing: true };
+  const deps = watchDeps(access, input.since, now);
   const read = await readTrail(
     { AttributeKey: 'EventName', AttributeValue: 'DetachUserPolicy' },
     [HOME_REGION],
