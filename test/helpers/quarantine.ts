@@ -4,7 +4,10 @@ import {
   ListUserTagsCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
+import { caseHistory } from '../../lambdas/commons/runtime/clients';
+import { main } from '../../lib/cli/main';
 import type { Simulation } from '../../lib/sim/engine';
+import { CASE_TABLE } from '../../lib/sim/standins/dynamo';
 import { parseScenario, type Scenario } from '../../lib/sim/scenario';
 
 /** A quarantine's scenarios and what IAM says of their users (test/workflow/quarantine*.test.ts). */
@@ -64,4 +67,27 @@ export function onDay2(sim: Simulation, change: (sim: Simulation) => void): void
     if (++day === 2) change(sim);
     return watch();
   };
+}
+
+/** `iam-janitor <command> --case ID --table <the case table> …`, as an operator runs it: its exit code and all it printed. */
+export async function onCase(command: string, caseId: string, ...flags: string[]) {
+  const out: string[] = [];
+  const code = await main([command, '--case', caseId, '--table', CASE_TABLE, ...flags], {
+    stdout: (text) => void out.push(text),
+    stderr: (text) => void out.push(text),
+  });
+  return { code, text: out.join('\n') };
+}
+
+/** The one case of a scenario with one user. */
+export const onlyCase = async () => (await caseHistory().listCases())[0]!.caseId;
+
+/** The Step Functions stand-in's answer to SendTaskSuccess, wrapped: `around` runs first. */
+export function aroundTaskCallbacks(
+  sim: Simulation,
+  around: (call: { taskToken: string; output?: string }, answer: () => unknown) => unknown,
+) {
+  const answer = sim.tokens.answer.bind(sim.tokens);
+  sim.tokens.answer = ((call: { taskToken: string; output?: string }) =>
+    around(call, () => answer(call))) as typeof sim.tokens.answer;
 }

@@ -1,11 +1,9 @@
-import { caseHistory, caseStore, iamClient } from '../../lambdas/commons/runtime/clients';
-import { main } from '../../lib/cli/main';
+import { caseStore, iamClient } from '../../lambdas/commons/runtime/clients';
 import { addUser } from '../../lib/sim/account';
 import { renameUser } from '../../lib/sim/account-changes';
 import { openCaseFor } from '../../lib/sim/engine';
 import { runScenario } from '../../lib/sim/run-scenario';
-import { CASE_TABLE } from '../../lib/sim/standins/dynamo';
-import { AWS_DENY_ALL, liveUser, oneUser } from '../helpers/quarantine';
+import { AWS_DENY_ALL, liveUser, oneUser, onCase, onlyCase } from '../helpers/quarantine';
 
 /**
  * An ending says what it left on the user, whatever happened before it: a deletion cut short after
@@ -13,16 +11,7 @@ import { AWS_DENY_ALL, liveUser, oneUser } from '../helpers/quarantine';
  * state as IAM would hold it and reads the words the record, the thread and `release` print.
  */
 
-async function release(caseId: string) {
-  const out: string[] = [];
-  const code = await main(['release', '--case', caseId, '--table', CASE_TABLE, '--by', 'oncall', '--yes'], {
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void out.push(text),
-  });
-  return { code, text: out.join('\n') };
-}
-
-const onlyCase = async () => (await caseHistory().listCases())[0]!.caseId;
+const release = (caseId: string) => onCase('release', caseId, '--by', 'oncall', '--yes');
 
 const tripped = {
   quarantineAttempts: { idle: [{ at: '2026-11-23T02:00:00Z', credential: 'AKIAIDLE000000000001' }] },

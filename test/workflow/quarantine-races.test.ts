@@ -1,11 +1,15 @@
-import { caseHistory, caseStore, iamClient } from '../../lambdas/commons/runtime/clients';
-import { main } from '../../lib/cli/main';
+import { caseStore, iamClient } from '../../lambdas/commons/runtime/clients';
 import { renameUser } from '../../lib/sim/account-changes';
-import type { Simulation } from '../../lib/sim/engine';
 import { named } from '../../lib/sim/machines';
 import { runScenario } from '../../lib/sim/run-scenario';
-import { CASE_TABLE } from '../../lib/sim/standins/dynamo';
-import { AWS_DENY_ALL, liveUser, oneUser } from '../helpers/quarantine';
+import {
+  AWS_DENY_ALL,
+  liveUser,
+  oneUser,
+  onCase,
+  onlyCase,
+  aroundTaskCallbacks,
+} from '../helpers/quarantine';
 import { APPROVER } from '../helpers/sim';
 
 /**
@@ -14,26 +18,7 @@ import { APPROVER } from '../helpers/sim';
  * main that stored a release nobody carried out, or closed a quarantine as "nothing changed".
  */
 
-async function release(caseId: string, by = 'oncall') {
-  const out: string[] = [];
-  const code = await main(['release', '--case', caseId, '--table', CASE_TABLE, '--by', by, '--yes'], {
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void out.push(text),
-  });
-  return { code, text: out.join('\n') };
-}
-
-const onlyCase = async () => (await caseHistory().listCases())[0]!.caseId;
-
-/** The Step Functions stand-in's answer to SendTaskSuccess, wrapped: `around` runs first. */
-function aroundTaskCallbacks(
-  sim: Simulation,
-  around: (call: { taskToken: string; output?: string }, answer: () => unknown) => unknown,
-) {
-  const answer = sim.tokens.answer.bind(sim.tokens);
-  sim.tokens.answer = ((call: { taskToken: string; output?: string }) =>
-    around(call, () => answer(call))) as typeof sim.tokens.answer;
-}
+const release = (caseId: string, by = 'oncall') => onCase('release', caseId, '--by', by, '--yes');
 
 const tripped = {
   quarantineAttempts: { idle: [{ at: '2026-11-23T02:00:00Z', credential: 'AKIAIDLE000000000001' }] },

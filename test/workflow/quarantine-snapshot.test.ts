@@ -1,12 +1,11 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { caseKey, type CaseRecord } from '../../lambdas/commons/case/record';
-import { caseHistory, documentClient } from '../../lambdas/commons/runtime/clients';
-import { main } from '../../lib/cli/main';
+import { documentClient } from '../../lambdas/commons/runtime/clients';
 import type { SimAccount, SimUser } from '../../lib/sim/account';
 import type { Simulation } from '../../lib/sim/engine';
 import { runScenario } from '../../lib/sim/run-scenario';
 import { CASE_TABLE } from '../../lib/sim/standins/dynamo';
-import { AWS_DENY_ALL, oneUser } from '../helpers/quarantine';
+import { AWS_DENY_ALL, oneUser, onCase, onlyCase, aroundTaskCallbacks } from '../helpers/quarantine';
 import { APPROVER } from '../helpers/sim';
 
 /**
@@ -33,26 +32,7 @@ function giveDuringQuarantine(account: SimAccount): void {
   user.tags.team = 'ops';
 }
 
-async function restore(caseId: string) {
-  const out: string[] = [];
-  const code = await main(['restore', '--case', caseId, '--table', CASE_TABLE, '--yes'], {
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void out.push(text),
-  });
-  return { code, text: out.join('\n') };
-}
-
-const onlyCase = async () => (await caseHistory().listCases())[0]!.caseId;
-
-/** The Step Functions stand-in's answer to SendTaskSuccess, wrapped: `around` runs first. */
-function aroundTaskCallbacks(
-  sim: Simulation,
-  around: (call: { taskToken: string; output?: string }, answer: () => unknown) => unknown,
-) {
-  const answer = sim.tokens.answer.bind(sim.tokens);
-  sim.tokens.answer = ((call: { taskToken: string; output?: string }) =>
-    around(call, () => answer(call))) as typeof sim.tokens.answer;
-}
+const restore = (caseId: string) => onCase('restore', caseId, '--yes');
 
 /**
  * An admin's TagUser after the last watch handed the case to its deletion in silence, and before
