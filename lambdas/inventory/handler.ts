@@ -20,6 +20,7 @@ import { accountAliasOf } from '../commons/iam/account-alias';
 import { accountSubjectId, inAccount, type AccountRef } from '../commons/iam/member-account';
 import { metrics, MetricName } from '../commons/runtime/observability';
 import type { AccountSweepOutput } from '../commons/case/sweep-results';
+import { organizationSweepStore } from '../commons/case/organization-sweep-store';
 import { runInventory, type InventoryDeps, type InventoryResult } from './inventory';
 import { nonEmpty } from '../commons/runtime/validate';
 
@@ -30,7 +31,10 @@ const eventSchema = v.object({
   account: v.optional(v.object({ accountId: v.pipe(v.string(), v.regex(/^\d{12}$/)), name: v.string() })),
 });
 
-export type { AccountSweepOutput };
+/** Organization mode: what one iteration of the Distributed Map returns; its result is in the case table. */
+export interface AccountRecorded {
+  readonly accountId: string;
+}
 
 /** What the sweep carries on: candidate references and counts, never the report. */
 export interface SweepOutput {
@@ -61,16 +65,16 @@ export interface SweepOutput {
   readonly exemptions: string[];
 }
 
-/** Account mode's event gets a SweepOutput; organization mode's, with `account`, an AccountSweepOutput. */
+/** Account mode's event gets a SweepOutput; organization mode's, with `account`, an AccountRecorded. */
 interface InventoryHandler {
   (event: { sweepId: string; startedAt: string; account?: undefined }): Promise<SweepOutput>;
-  (event: unknown): Promise<SweepOutput | AccountSweepOutput>;
+  (event: unknown): Promise<SweepOutput | AccountRecorded>;
 }
 
 export const handler: InventoryHandler = taskHandler(
   eventSchema,
   ({ sweepId, account }) => ({ sweepId, ...(account ? { accountId: account.accountId } : {}) }),
-  async ({ sweepId, startedAt, account }, log): Promise<SweepOutput | AccountSweepOutput> => {
+  async ({ sweepId, startedAt, account }, log): Promise<SweepOutput | AccountRecorded> => {
     const now = new Date(startedAt);
     if (!account) return sweepThisAccount(sweepId, now, log);
     return sweepMemberAccount(sweepId, now, account, log);
@@ -126,7 +130,7 @@ async function sweepMemberAccount(
   now: Date,
   account: { accountId: string; name: string },
   log: Logger,
-): Promise<AccountSweepOutput> {
+): Promise<AccountRecorded> {
   const iam = iamClientFor(memberTarget(account.accountId, 'reader', janitorConfig()));
   const accountAlias = await accountAliasOf(iam, account.name);
   const { result, found, staleCredentials } = await inventory(
@@ -138,7 +142,7 @@ async function sweepMemberAccount(
   );
   const batch = result.halted ? [] : result.candidates;
   await sweepStore().stashCandidates(sweepId, account.accountId, batch);
-  return {
+  const recorded: AccountSweepOutput = {
     accountId: account.accountId,
     accountAlias,
     usersScanned: result.usersScanned,
@@ -151,6 +155,10 @@ async function sweepMemberAccount(
     rootWarnings: result.rootWarnings.length,
     skippedReportRows: result.skippedRows.length,
   };
+  // The result waits in the case table for the organization guard: the map's own result stays a
+  // few bytes an account, whatever the organization's size.
+  await organizationSweepStore().recordAccountResult(sweepId, recorded, now);
+  return { accountId: account.accountId };
 }
 
 /**

@@ -6,13 +6,7 @@ import {
   type Account,
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-
-/** One account the organization sweep inventories: what the Distributed Map iterates over. */
-export interface MemberAccount {
-  readonly accountId: string;
-  /** The account's name in Organizations; the inventory prefers the IAM account alias when there is one. */
-  readonly name: string;
-}
+import type { MemberAccount } from '../commons/case/organization-sweep-store';
 
 export interface AccountPolicy {
   readonly excludeAccountIds: readonly string[];

@@ -6,22 +6,26 @@ import { janitorConfig } from '../commons/config/env';
 import { taskHandler } from '../commons/runtime/handler';
 import { metrics, MetricName } from '../commons/runtime/observability';
 import { applyGuard, batchOf, type Population } from '../commons/case/guard';
-import {
-  accountResultSchema,
-  type AccountResult,
-  type AccountSweepOutput,
-} from '../commons/case/sweep-results';
+import { type AccountResult, type AccountSweepOutput } from '../commons/case/sweep-results';
 import { nonEmpty } from '../commons/runtime/validate';
+import { mapWithConcurrency } from '../commons/runtime/concurrency';
+import {
+  organizationSweepStore,
+  type OrganizationSweepStore,
+} from '../commons/case/organization-sweep-store';
 
 const eventSchema = v.object({
   sweepId: nonEmpty(),
   startedAt: nonEmpty(),
+  /** How many pages the listing took: the accounts, and then their results, are read from the case table. */
+  pages: v.pipe(v.number(), v.integer(), v.minValue(0)),
   excluded: v.pipe(v.number(), v.integer()),
   inactive: v.pipe(v.number(), v.integer()),
-  // Executions started before the management account was named in the listing still run.
-  managementAccountId: v.optional(v.nullable(v.string())),
-  accounts: v.array(accountResultSchema),
+  managementAccountId: v.nullable(v.string()),
 });
+
+/** How many failed or halted accounts the output and the sweep record name; they count them all. */
+export const ACCOUNTS_NAMED = 20;
 
 /** The organization sweep's result, read by the case starts and kept as the sweep's output. */
 export interface OrganizationSweepOutput {
@@ -35,10 +39,15 @@ export interface OrganizationSweepOutput {
    * account-mode deployment of its own.
    */
   readonly managementAccountSkipped?: string;
-  /** Accounts whose inventory failed (a role that cannot be assumed, a report that never came): reported, not fatal. */
+  /**
+   * Accounts whose inventory failed (a role that cannot be assumed, a report that never came):
+   * reported, not fatal. The first ACCOUNTS_NAMED by account id; failedAccountCount counts them all.
+   */
   readonly failedAccounts: { accountId: string; error: string }[];
-  /** Accounts their own guard halted: no case there this run, the other accounts go on. */
+  readonly failedAccountCount: number;
+  /** Accounts their own guard halted: no case there this run, the other accounts go on. As above. */
   readonly haltedAccounts: { accountId: string; accountAlias: string; haltReason: string }[];
+  readonly haltedAccountCount: number;
   readonly usersScanned: number;
   readonly candidateCount: number;
   readonly backlog: number;
@@ -62,13 +71,16 @@ export const handler = taskHandler(
   eventSchema,
   ({ sweepId }) => ({ sweepId }),
   async (
-    { sweepId, startedAt, excluded, inactive, managementAccountId, accounts },
+    { sweepId, startedAt, pages, excluded, inactive, managementAccountId },
     log,
   ): Promise<OrganizationSweepOutput> => {
     const config = janitorConfig();
     const now = new Date(startedAt);
     const store = sweepStore();
-    const { swept, failedAccounts, haltedAccounts, population } = tally(accounts);
+    const sweeps = organizationSweepStore();
+    const { swept, failedAccounts, haltedAccounts, population } = tally(
+      await accountResultsOf(sweeps, sweepId, pages),
+    );
     const acknowledgement = await store.guardAcknowledgement();
     const guard = applyGuard(population, config, now, acknowledgement);
     // Used up by this sweep whatever it finds, as an account's own is (see the inventory).
@@ -79,10 +91,10 @@ export const handler = taskHandler(
     }
     // Every stash is taken, halted or not: none outlives its sweep.
     const stashed = (
-      await Promise.all(
-        swept
-          .filter((result) => result.stashed > 0)
-          .map((result) => store.takeCandidates(sweepId, result.accountId)),
+      await mapWithConcurrency(
+        swept.filter((result) => result.stashed > 0),
+        STASH_READS_IN_FLIGHT,
+        (result) => store.takeCandidates(sweepId, result.accountId),
       )
     ).flat();
     const { batch } = guard.halted ? { batch: [] } : batchOf(stashed, config.maxCasesPerRun);
@@ -101,13 +113,17 @@ export const handler = taskHandler(
       halted: guard.halted,
       ...(guard.halted ? { haltReason: guard.haltReason } : {}),
       candidateCount,
-      failedAccounts: failedAccounts.map((failure) => failure.accountId),
-      haltedAccounts: haltedAccounts.map((halt) => halt.accountId),
+      failedAccounts: failedAccounts.slice(0, ACCOUNTS_NAMED).map((failure) => failure.accountId),
+      failedAccountCount: failedAccounts.length,
+      haltedAccounts: haltedAccounts.slice(0, ACCOUNTS_NAMED).map((halt) => halt.accountId),
+      haltedAccountCount: haltedAccounts.length,
     });
+    // The next sweep may start: this one's inventory is over, and its case starts are idempotent.
+    await sweeps.releaseLease(sweepId);
     metrics.addMetric(MetricName.GuardHalts, MetricUnit.Count, guard.halted ? 1 : 0);
     metrics.addMetric(MetricName.FailedAccounts, MetricUnit.Count, failedAccounts.length);
     metrics.publishStoredMetrics();
-    for (const failure of failedAccounts) log.error('account inventory failed', failure);
+    for (const failure of failedAccounts) log.error('account inventory failed', { ...failure });
     if (guard.halted)
       log.error('organization blast-radius guard halted the sweep', { haltReason: guard.haltReason });
 
@@ -118,8 +134,10 @@ export const handler = taskHandler(
       accountsExcluded: excluded,
       accountsInactive: inactive,
       ...(managementAccountId ? { managementAccountSkipped: managementAccountId } : {}),
-      failedAccounts,
-      haltedAccounts,
+      failedAccounts: failedAccounts.slice(0, ACCOUNTS_NAMED),
+      failedAccountCount: failedAccounts.length,
+      haltedAccounts: haltedAccounts.slice(0, ACCOUNTS_NAMED),
+      haltedAccountCount: haltedAccounts.length,
       usersScanned,
       candidateCount,
       backlog: candidateCount - batch.length,
@@ -138,6 +156,33 @@ export const handler = taskHandler(
     };
   },
 );
+
+/** DynamoDB reads in flight while the guard takes the accounts' stashes. */
+const STASH_READS_IN_FLIGHT = 25;
+
+/**
+ * Every listed account's result, page after page, in the listing's order. An account with no result
+ * recorded (its iteration ended where the Catch could not see) is a failure too: the organization
+ * never counts an account it did not sweep.
+ */
+async function accountResultsOf(
+  sweeps: OrganizationSweepStore,
+  sweepId: string,
+  pages: number,
+): Promise<AccountResult[]> {
+  const results: AccountResult[] = [];
+  for (let page = 0; page < pages; page++) {
+    const accountIds = (await sweeps.accountPage(sweepId, page)).map((account) => account.accountId);
+    const found = await sweeps.accountResults(sweepId, accountIds);
+    results.push(
+      ...found.map(
+        (result, index) =>
+          result ?? { accountId: accountIds[index]!, failed: true as const, error: 'NoResultRecorded' },
+      ),
+    );
+  }
+  return results;
+}
 
 /** The accounts' results, counted together: which failed, which their own guard halted, and the sums. */
 function tally(accounts: readonly AccountResult[]) {

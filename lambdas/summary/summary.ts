@@ -29,7 +29,9 @@ export interface WeeklySummary {
     | 'halted'
     | 'haltReason'
     | 'failedAccounts'
+    | 'failedAccountCount'
     | 'haltedAccounts'
+    | 'haltedAccountCount'
   >;
 }
 
@@ -76,8 +78,18 @@ export function summaryOf(
             staleCredentials: sweep.staleCredentials,
             halted: sweep.halted,
             ...(sweep.haltReason ? { haltReason: sweep.haltReason } : {}),
-            ...(sweep.failedAccounts?.length ? { failedAccounts: sweep.failedAccounts } : {}),
-            ...(sweep.haltedAccounts?.length ? { haltedAccounts: sweep.haltedAccounts } : {}),
+            ...(sweep.failedAccounts?.length
+              ? {
+                  failedAccounts: sweep.failedAccounts,
+                  failedAccountCount: sweep.failedAccountCount ?? sweep.failedAccounts.length,
+                }
+              : {}),
+            ...(sweep.haltedAccounts?.length
+              ? {
+                  haltedAccounts: sweep.haltedAccounts,
+                  haltedAccountCount: sweep.haltedAccountCount ?? sweep.haltedAccounts.length,
+                }
+              : {}),
           },
         }
       : {}),
@@ -120,12 +132,20 @@ export function summaryText(summary: WeeklySummary): string {
       );
     if (sweep.haltedAccounts?.length)
       lines.push(
-        `• ⚠ ${plural(sweep.haltedAccounts.length, 'account')} halted by their own guard: ${sweep.haltedAccounts.join(', ')} (\`iam-janitor acknowledge-guard --account &lt;id&gt;\`).`,
+        `• ⚠ ${plural(sweep.haltedAccountCount ?? 0, 'account')} halted by their own guard: ${namedAccounts(sweep.haltedAccounts, sweep.haltedAccountCount)} (\`iam-janitor acknowledge-guard --account &lt;id&gt;\`).`,
       );
     if (sweep.failedAccounts?.length)
       lines.push(
-        `• ⚠ ${plural(sweep.failedAccounts.length, 'account')} could not be inventoried: ${sweep.failedAccounts.join(', ')}. Check the member-role StackSet's instances there.`,
+        `• ⚠ ${plural(sweep.failedAccountCount ?? 0, 'account')} could not be inventoried: ${namedAccounts(sweep.failedAccounts, sweep.failedAccountCount)}. Check the member-role StackSet's instances there.`,
       );
   }
   return lines.join('\n');
+}
+
+/** The accounts the sweep record names (the first 20 by id), and how many more it counted. */
+function namedAccounts(named: readonly string[], count = named.length): string {
+  const more = count - named.length;
+  return more > 0
+    ? `${named.join(', ')} and ${more} more (the sweep's logs list them all)`
+    : named.join(', ');
 }

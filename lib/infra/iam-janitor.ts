@@ -247,10 +247,14 @@ export class IamJanitor extends Construct {
     });
     for (const [, lambdaName] of tasksOf(key)) this.functions[lambdaName]!.grantInvoke(machine);
     for (const target of started.values()) target.grantStartExecution(machine);
-    // The candidate of each case it starts, read through the DynamoDB integration.
-    if (WORKFLOW[key].readsCaseTable)
+    // The items it reads and writes through the DynamoDB integration, and no other key.
+    for (const [action, keys] of Object.entries(WORKFLOW[key].caseTableItems))
       machine.addToRolePolicy(
-        new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [this.caseTable.tableArn] }),
+        new iam.PolicyStatement({
+          actions: [action],
+          resources: [this.caseTable.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keys } },
+        }),
       );
     return machine;
   }

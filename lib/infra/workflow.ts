@@ -14,8 +14,11 @@ export const WORKFLOW = {
     tasks: { CheckSetup: 'check-setup', Inventory: 'inventory' },
     /** The machines this one starts, named in its ASL as `${<Title>StateMachineArn}`. */
     starts: ['case'],
-    /** Reads the case table itself (each started case's candidate), named as `${CaseTableName}`. */
-    readsCaseTable: true,
+    /**
+     * The case table items the machine reads or writes itself, named as `${CaseTableName}`: by
+     * action, the key patterns it may touch (each started case's candidate).
+     */
+    caseTableItems: { 'dynamodb:GetItem': ['candidate#*'] },
   },
   /** Organization mode's sweep, instead of `sweep`: a Distributed Map over the member accounts. */
   organizationSweep: {
@@ -28,7 +31,11 @@ export const WORKFLOW = {
       OrganizationGuard: 'organization-guard',
     },
     starts: ['case'],
-    readsCaseTable: true,
+    // The listing's pages and the candidates; an account's failure, which its Catch records.
+    caseTableItems: {
+      'dynamodb:GetItem': ['candidate#*', 'accounts#*'],
+      'dynamodb:PutItem': ['sweep#*#result#*'],
+    },
   },
   case: {
     title: 'Case',
@@ -46,7 +53,7 @@ export const WORKFLOW = {
       RecordOutcome: 'record-outcome',
     },
     starts: [],
-    readsCaseTable: false,
+    caseTableItems: {},
   },
 } as const;
 
@@ -75,7 +82,7 @@ export function substitutionsFor(
   caseTableName: string,
 ): Record<string, string> {
   return {
-    ...(WORKFLOW[machine].readsCaseTable ? { CaseTableName: caseTableName } : {}),
+    ...(Object.keys(WORKFLOW[machine].caseTableItems).length > 0 ? { CaseTableName: caseTableName } : {}),
     ...Object.fromEntries(
       tasksOf(machine).map(([, lambdaName]) => [functionArnPlaceholder(lambdaName), functionArn(lambdaName)]),
     ),

@@ -40,7 +40,7 @@ import { HOUR_MS } from '../../lambdas/commons/runtime/time';
  */
 
 import { SIM_SECRETS, type CaseRun, type SimulationOptions, type SweepRun } from './engine-options';
-import { clientsAt, handlerEnvironment, integrationGetItem, storedSecrets } from './wiring';
+import { clientsAt, handlerEnvironment, dynamoIntegration, storedSecrets } from './wiring';
 
 export * from './engine-options';
 export { CASE_MACHINE_ARN, openCaseFor } from './machines';
@@ -60,7 +60,7 @@ export class Simulation {
   config!: JanitorConfig;
   private dynamo?: Awaited<ReturnType<typeof startDynamo>>;
   /** DynamoDB as Step Functions' integration calls it (typed JSON), for the LoadCandidate state. */
-  private loadCandidate?: ReturnType<typeof integrationGetItem>;
+  private tableIntegration?: ReturnType<typeof dynamoIntegration>;
   readonly tokens = new TaskTokens();
   private readonly startedNames = new Set<string>();
   private readonly pendingCases: Promise<CaseRun>[] = [];
@@ -112,12 +112,17 @@ export class Simulation {
   async stop(): Promise<void> {
     if (!Simulation.running.delete(this)) return;
     await Promise.allSettled(this.pendingCases);
-    this.loadCandidate?.destroy();
+    this.tableIntegration?.destroy();
     await Promise.all([this.aws.stop(), this.slack.stop(), this.jira.stop(), this.dynamo?.stop()]);
     configureClients(this.settingsBefore);
     useClock(undefined);
     // The next Jira client of this process (a test's own stand-in) talks to its configured site.
     delete process.env.JIRA_API_URL;
+  }
+
+  /** The sweep machines' own DynamoDB calls, to the simulation's table. */
+  private get table(): ReturnType<typeof dynamoIntegration> {
+    return (this.tableIntegration ??= dynamoIntegration(this.dynamo!.url));
   }
 
   get store(): CaseStore {
@@ -162,8 +167,11 @@ export class Simulation {
           {
             Inventory: onScenarioClock(inventoryHandler),
             InventoryAccount: onScenarioClock(inventoryHandler),
+            ListAccounts: onScenarioClock(invoked('list-accounts')),
             OrganizationGuard: onScenarioClock(organizationGuardHandler),
-            LoadCandidate: (input) => (this.loadCandidate ??= integrationGetItem(this.dynamo!.url))(input),
+            LoadCandidate: (input) => this.table.getItem(input),
+            LoadAccountPage: (input) => this.table.getItem(input),
+            AccountFailed: (input) => this.table.putItem(input),
             StartCase: (input) => this.startCase(input, options.startCases !== false, deferred),
           },
           this.options.slowHandlersMs,

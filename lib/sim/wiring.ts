@@ -1,4 +1,4 @@
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { JanitorConfig } from '../../lambdas/commons/config/config';
 import type { ClientSettings } from '../../lambdas/commons/runtime/clients';
 import {
@@ -71,17 +71,27 @@ export function clientsAt(awsUrl: string, dynamoUrl: string): ClientSettings {
 }
 
 /**
- * The DynamoDB integration (arn:aws:states:::dynamodb:getItem) of the sweep's LoadCandidate state:
- * GetItem as Step Functions calls it, answering in DynamoDB's typed JSON.
+ * The DynamoDB integrations of the sweep machines (arn:aws:states:::dynamodb:getItem and
+ * :putItem), as Step Functions calls them: the state's Parameters are the API's request, in
+ * DynamoDB's typed JSON, and its answer is the state's result. A GetItem that finds nothing fails
+ * with States.Runtime, as the state's ResultSelector does in AWS on an answer with no Item.
  */
-export function integrationGetItem(endpoint: string) {
+export function dynamoIntegration(endpoint: string) {
   const client = new DynamoDBClient({ endpoint, region: REGION, credentials: SIM_CREDENTIALS });
   const getItem = async (input: unknown) => {
     const item = await client.send(new GetItemCommand(input as never));
-    if (!item.Item) throw named('States.Runtime', 'The candidate of this case is not in the case table');
+    if (!item.Item)
+      throw named(
+        'States.Runtime',
+        `No item ${JSON.stringify((input as { Key: unknown }).Key)} in the case table`,
+      );
     return { Item: item.Item };
   };
-  return Object.assign(getItem, { destroy: () => client.destroy() });
+  const putItem = async (input: unknown) => {
+    await client.send(new PutItemCommand(input as never));
+    return {};
+  };
+  return { getItem, putItem, destroy: () => client.destroy() };
 }
 
 /**

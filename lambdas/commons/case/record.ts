@@ -165,9 +165,14 @@ export interface SweepRecord {
   readonly haltReason?: string;
   /** Every candidate the guard counted, opened or not: what an acknowledgement must cover. */
   readonly candidateCount: number;
-  /** Organization mode: the accounts whose inventory failed, and those their own guard halted. */
+  /**
+   * Organization mode: the accounts whose inventory failed, and those their own guard halted; at
+   * most 20 named (the first by account id), the counts count them all (absent before they were kept).
+   */
   readonly failedAccounts?: string[];
+  readonly failedAccountCount?: number;
   readonly haltedAccounts?: string[];
+  readonly haltedAccountCount?: number;
 }
 
 export interface OpenCase {

@@ -336,7 +336,7 @@ export function memberTrailAccess(member: MemberTarget): Pick<LookupDeps, 'clien
 }
 
 /** The case table named by CASE_TABLE_NAME, on the shared document client, as each store reads it. */
-const tableStore = <T>(Store: new (db: ReturnType<typeof documentClient>, table: string) => T) =>
+export const tableStore = <T>(Store: new (db: ReturnType<typeof documentClient>, table: string) => T) =>
   once(() => new Store(documentClient(), requireEnv('CASE_TABLE_NAME')));
 /** Its cases' lives. */
 export const caseStore = /* @__PURE__ */ tableStore(CaseStore);
