@@ -1,6 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import * as v from 'valibot';
 import { sweepStore } from '../commons/runtime/clients';
+import type { SweepStore } from '../commons/case/sweep-store';
 import { caseRefOf, type CaseRef } from '../commons/contracts';
 import { janitorConfig } from '../commons/config/env';
 import { taskHandler } from '../commons/runtime/handler';
@@ -78,9 +80,15 @@ export const handler = taskHandler(
     const now = new Date(startedAt);
     const store = sweepStore();
     const sweeps = organizationSweepStore();
-    const { swept, failedAccounts, haltedAccounts, population } = tally(
-      await accountResultsOf(sweeps, sweepId, pages),
-    );
+    const {
+      swept,
+      failedAccounts,
+      haltedAccounts,
+      population,
+      usersScanned,
+      candidateCount,
+      staleCredentials,
+    } = tally(await accountResultsOf(sweeps, sweepId, pages));
     const acknowledgement = await store.guardAcknowledgement();
     const guard = applyGuard(population, config, now, acknowledgement);
     // Used up by this sweep whatever it finds, as an account's own is (see the inventory).
@@ -90,17 +98,8 @@ export const handler = taskHandler(
         log.warn('organization fraction guard acknowledged for this run', { ...guard.acknowledged });
     }
     // Every stash is taken, halted or not: none outlives its sweep.
-    const stashed = (
-      await mapWithConcurrency(
-        swept.filter((result) => result.stashed > 0),
-        STASH_READS_IN_FLIGHT,
-        (result) => store.takeCandidates(sweepId, result.accountId),
-      )
-    ).flat();
+    const stashed = await takeStashes(store, sweepId, swept);
     const { batch } = guard.halted ? { batch: [] } : batchOf(stashed, config.maxCasesPerRun);
-    const candidateCount = swept.reduce((sum, result) => sum + result.candidateCount, 0);
-    const staleCredentials = swept.reduce((sum, result) => sum + result.staleCredentials, 0);
-    const usersScanned = swept.reduce((sum, result) => sum + result.usersScanned, 0);
 
     await store.stashCases(batch, now.toISOString().slice(0, 10), now);
     await store.recordSweep({
@@ -120,12 +119,7 @@ export const handler = taskHandler(
     });
     // The next sweep may start: this one's inventory is over, and its case starts are idempotent.
     await sweeps.releaseLease(sweepId);
-    metrics.addMetric(MetricName.GuardHalts, MetricUnit.Count, guard.halted ? 1 : 0);
-    metrics.addMetric(MetricName.FailedAccounts, MetricUnit.Count, failedAccounts.length);
-    metrics.publishStoredMetrics();
-    for (const failure of failedAccounts) log.error('account inventory failed', { ...failure });
-    if (guard.halted)
-      log.error('organization blast-radius guard halted the sweep', { haltReason: guard.haltReason });
+    reportAccounts(log, guard, failedAccounts, haltedAccounts);
 
     return {
       sweepId,
@@ -157,8 +151,34 @@ export const handler = taskHandler(
   },
 );
 
+/** The metrics and the logs, which name every failed and halted account (the output names 20). */
+function reportAccounts(
+  log: Logger,
+  guard: ReturnType<typeof applyGuard>,
+  failedAccounts: readonly { accountId: string; error: string }[],
+  haltedAccounts: readonly { accountId: string; haltReason: string }[],
+): void {
+  metrics.addMetric(MetricName.GuardHalts, MetricUnit.Count, guard.halted ? 1 : 0);
+  metrics.addMetric(MetricName.FailedAccounts, MetricUnit.Count, failedAccounts.length);
+  metrics.publishStoredMetrics();
+  for (const failure of failedAccounts) log.error('account inventory failed', { ...failure });
+  for (const halt of haltedAccounts) log.warn('account halted by its own guard', { ...halt });
+  if (guard.halted)
+    log.error('organization blast-radius guard halted the sweep', { haltReason: guard.haltReason });
+}
+
 /** DynamoDB reads in flight while the guard takes the accounts' stashes. */
 const STASH_READS_IN_FLIGHT = 25;
+
+/** Every account's stashed batch, read and deleted, a bounded number at once. */
+async function takeStashes(store: SweepStore, sweepId: string, swept: readonly AccountSweepOutput[]) {
+  const batches = await mapWithConcurrency(
+    swept.filter((result) => result.stashed > 0),
+    STASH_READS_IN_FLIGHT,
+    (result) => store.takeCandidates(sweepId, result.accountId),
+  );
+  return batches.flat();
+}
 
 /**
  * Every listed account's result, page after page, in the listing's order. An account with no result
@@ -210,5 +230,15 @@ function tally(accounts: readonly AccountResult[]) {
     }),
     { users: 0, userCandidates: 0, credentials: 0, credentialCandidates: 0 },
   );
-  return { swept, failedAccounts, haltedAccounts, population };
+  const sum = (field: 'usersScanned' | 'candidateCount' | 'staleCredentials') =>
+    swept.reduce((total, result) => total + result[field], 0);
+  return {
+    swept,
+    failedAccounts,
+    haltedAccounts,
+    population,
+    usersScanned: sum('usersScanned'),
+    candidateCount: sum('candidateCount'),
+    staleCredentials: sum('staleCredentials'),
+  };
 }

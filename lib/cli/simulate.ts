@@ -180,17 +180,35 @@ function sweepSection(detail: SimulationDetail, rule: Rule, style: Style, verbos
 }
 
 function organizationLines(report: SimulationDetail['report'], style: Style): string[] {
-  const accounts = report.sweep.accounts;
+  const { accounts, overlapping } = report.sweep;
+  if (overlapping)
+    return [
+      '',
+      style.yellow(
+        `  ⏸ Sweep ${overlapping.sweepId}, started ${overlapping.since}, still holds the organization: this sweep did nothing.`,
+      ),
+    ];
   if (!accounts) return [];
+  const leftOut = [
+    ...(accounts.excluded > 0 ? [`${count(accounts.excluded, 'account')} excluded by the config`] : []),
+    ...(accounts.inactive > 0 ? [`${count(accounts.inactive, 'account')} suspended or closing`] : []),
+    ...(accounts.managementAccountSkipped
+      ? [`the management account ${accounts.managementAccountSkipped} (no member roles there)`]
+      : []),
+  ];
+  const unnamed = (shown: number, all: number) =>
+    all > shown ? [`  … and ${count(all - shown, 'more account')} (the sweep's logs name them all)`] : [];
   return [
     '',
-    `  Organization: ${accounts.swept} accounts swept in a Distributed Map.`,
+    `  Organization: ${count(accounts.swept, 'account')} swept${leftOut.length > 0 ? `; not swept: ${leftOut.join(', ')}` : ''}.`,
     ...accounts.failed.map((failed) =>
       style.yellow(`  ⚠ account ${failed.accountId} failed (${failed.error}): reported, the others went on`),
     ),
+    ...unnamed(accounts.failed.length, accounts.failedCount),
     ...accounts.halted.map((halted) =>
       style.yellow(`  ✋ account ${halted.accountId} halted by its own guard: ${halted.haltReason}`),
     ),
+    ...unnamed(accounts.halted.length, accounts.haltedCount),
   ];
 }
 

@@ -44,7 +44,7 @@ export interface LambdaSpec {
   readonly organizations?: readonly string[];
 }
 
-export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Scan';
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Scan';
 
 /** The scope checks of the context step and the remover (lambdas/commons/iam/account-scope.ts). */
 const SCOPE_CHECKS = [
@@ -142,6 +142,10 @@ export const LAMBDAS: Record<LambdaName, LambdaSpec> = {
   },
   'list-accounts': {
     description: 'Lists the member accounts the organization sweep inventories',
+    // ListAccounts answers 20 accounts a call: thousands of accounts take minutes at its rate.
+    timeout: Duration.minutes(5),
+    // The sweep's lease (taken, read when another holds it, released on failure) and the listing's pages.
+    table: { actions: ['PutItem', 'GetItem', 'DeleteItem'] },
     organizations: [
       'organizations:DescribeOrganization',
       'organizations:ListAccounts',
@@ -153,7 +157,8 @@ export const LAMBDAS: Record<LambdaName, LambdaSpec> = {
     description: 'Weighs the organization with the blast-radius guard and picks the batch of cases',
     timeout: Duration.minutes(2),
     memorySize: 512,
-    // The stashed batches (read once, then deleted), the acknowledgement, and the sweep record.
-    table: { actions: ['GetItem', 'PutItem', 'DeleteItem'] },
+    // The listing's pages, the accounts' results (BatchGetItem), the stashed batches (read once,
+    // then deleted), the acknowledgement, the sweep record, and the lease it releases.
+    table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'DeleteItem'] },
   },
 };

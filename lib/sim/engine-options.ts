@@ -79,8 +79,14 @@ export interface CaseRun {
   readonly states: string[];
 }
 
+/** An organization sweep that found another still running, and stopped (statemachine SweepStillRunning). */
+export interface OverlappingSweepOutput {
+  readonly sweepId: string;
+  readonly overlapping: { readonly sweepId: string; readonly since: string };
+}
+
 export interface SweepRun {
-  readonly output: SweepOutput | OrganizationSweepOutput;
+  readonly output: SweepOutput | OrganizationSweepOutput | OverlappingSweepOutput;
   readonly cases: CaseRun[];
   readonly transitions: number;
 }

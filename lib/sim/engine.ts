@@ -14,8 +14,6 @@ import { caseIdOf, type Candidate, type Decision } from '../../lambdas/commons/c
 import { clock, useClock } from '../../lambdas/commons/runtime/clock';
 import { resetConfigCache } from '../../lambdas/commons/config/env';
 import type { OpenedCase } from '../../lambdas/gather-context/handler';
-import { handler as inventoryHandler } from '../../lambdas/inventory/handler';
-import { handler as organizationGuardHandler } from '../../lambdas/organization-guard/handler';
 import {
   handler as interactionsHandler,
   type FunctionUrlResult,
@@ -27,7 +25,8 @@ import type { SimClock } from './clock';
 import { AwsStandin } from './standins/aws-standin';
 import { CASE_TABLE, startDynamo } from './standins/dynamo';
 import { CASE_MACHINE_ARN, executionArn, loadMachine, machineArn, named, runMachine } from './machines';
-import { bindTasks, invoked, lambdaContext, slowed, spiedOn, type TaskHandler } from './handlers';
+import { bindTasks, invoked, lambdaContext, slowed, spiedOn } from './handlers';
+import { sweepTasks } from './sweep-tasks';
 import { JiraStandin } from './standins/jira-standin';
 import { SlackStandin } from './standins/slack-standin';
 import { HOUR_MS } from '../../lambdas/commons/runtime/time';
@@ -59,7 +58,7 @@ export class Simulation {
   readonly jira = new JiraStandin(SIM_SECRETS.jiraEmail, SIM_SECRETS.jiraApiToken);
   config!: JanitorConfig;
   private dynamo?: Awaited<ReturnType<typeof startDynamo>>;
-  /** DynamoDB as Step Functions' integration calls it (typed JSON), for the LoadCandidate state. */
+  /** DynamoDB as Step Functions' integration calls it (typed JSON), for the sweep machines. */
   private tableIntegration?: ReturnType<typeof dynamoIntegration>;
   readonly tokens = new TaskTokens();
   private readonly startedNames = new Set<string>();
@@ -141,15 +140,6 @@ export class Simulation {
   async runSweep(startedAt = clock.now(), options: { startCases?: boolean } = {}): Promise<SweepRun> {
     const sweepId = `sweep-${startedAt.toISOString().replace(/[:.]/g, '-')}`;
     this.sweepMachine ??= loadMachine(this.sweepKey);
-    // aws-local-stepfunctions sets $$.Execution.StartTime from the host's clock; in AWS it is the
-    // clock at the start of the execution, which here is the scenario's.
-    const onScenarioClock =
-      (handler: TaskHandler): TaskHandler =>
-      (input) =>
-        slowed(
-          handler,
-          this.options.slowHandlersMs ?? 0,
-        )({ ...(input as object), startedAt: startedAt.toISOString() } as never);
     const deferred: { candidate: Candidate; caseId: string }[] = [];
     const { output, transitions, error } = await runMachine(
       this.sweepMachine,
@@ -164,16 +154,9 @@ export class Simulation {
       spiedOn(
         bindTasks(
           this.sweepKey,
-          {
-            Inventory: onScenarioClock(inventoryHandler),
-            InventoryAccount: onScenarioClock(inventoryHandler),
-            ListAccounts: onScenarioClock(invoked('list-accounts')),
-            OrganizationGuard: onScenarioClock(organizationGuardHandler),
-            LoadCandidate: (input) => this.table.getItem(input),
-            LoadAccountPage: (input) => this.table.getItem(input),
-            AccountFailed: (input) => this.table.putItem(input),
-            StartCase: (input) => this.startCase(input, options.startCases !== false, deferred),
-          },
+          sweepTasks(startedAt, this.options.slowHandlersMs ?? 0, this.table, (input) =>
+            this.startCase(input, options.startCases !== false, deferred),
+          ),
           this.options.slowHandlersMs,
         ),
         this.options.onSweepTask,
@@ -185,7 +168,8 @@ export class Simulation {
     const result = output as unknown as SweepRun['output'];
     // Sequential cases run in the order of the sweep's batch, not in the order the Map's
     // iterations happened to reach StartCase, which depends on timing.
-    const order = result.candidates.map((ref) => caseIdOf(ref, result.runDate));
+    const order =
+      'overlapping' in result ? [] : result.candidates.map((ref) => caseIdOf(ref, result.runDate));
     deferred.sort((a, b) => order.indexOf(a.caseId) - order.indexOf(b.caseId));
     for (const [index, { candidate, caseId }] of deferred.entries()) {
       cases.push(await this.runCase(candidate, caseId));

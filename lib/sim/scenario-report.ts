@@ -27,10 +27,18 @@ export interface SweepSummary {
   /** Organization mode: how the accounts fared; a failed account is reported, not fatal. */
   accounts?: {
     swept: number;
+    /** Left out on purpose (excluded by id or OU), and suspended or closing: never swept. */
+    excluded: number;
+    inactive: number;
+    /** The first 20 by account id; failedCount and haltedCount count them all. */
     failed: { accountId: string; error: string }[];
+    failedCount: number;
     halted: { accountId: string; haltReason: string }[];
+    haltedCount: number;
     managementAccountSkipped?: string;
   };
+  /** Organization mode: another sweep still held the organization, so this one did nothing. */
+  overlapping?: { sweepId: string; since: string };
   usersScanned: number;
   candidates: string[];
   /** Candidates not opened this run: they wait for the next sweep. */
@@ -100,13 +108,19 @@ export interface SimulationDetail {
 
 /** One sweep's output, as `simulate --json` reports it. */
 export function sweepSummary(output: SweepRun['output']): SweepSummary {
+  if ('overlapping' in output)
+    return { overlapping: output.overlapping, usersScanned: 0, candidates: [], backlog: 0, halted: false };
   return {
     ...('accountsSwept' in output
       ? {
           accounts: {
             swept: output.accountsSwept,
+            excluded: output.accountsExcluded,
+            inactive: output.accountsInactive,
             failed: output.failedAccounts.map(({ accountId, error }) => ({ accountId, error })),
+            failedCount: output.failedAccountCount,
             halted: output.haltedAccounts.map(({ accountId, haltReason }) => ({ accountId, haltReason })),
+            haltedCount: output.haltedAccountCount,
             ...(output.managementAccountSkipped
               ? { managementAccountSkipped: output.managementAccountSkipped }
               : {}),

@@ -214,12 +214,40 @@ describe('the organization hub stack', () => {
     expect(definition.States.InventoryAccounts.ItemProcessor.States.InventoryAccount.Catch).toEqual([
       { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'AccountFailed' },
     ]);
-    // Only the error name travels on: hundreds of causes with stack traces would pass 256 KB.
-    expect(definition.States.InventoryAccounts.ItemProcessor.States.AccountFailed.Parameters).toEqual({
-      'accountId.$': '$.account.accountId',
-      failed: true,
-      'error.$': '$.error.Error',
+    // A failure goes to the case table as the error's name alone: a cause carries a stack trace.
+    expect(definition.States.InventoryAccounts.ItemProcessor.States.AccountFailed).toMatchObject({
+      Resource: 'arn:aws:states:::dynamodb:putItem',
+      Parameters: {
+        Item: {
+          accountId: { 'S.$': '$.account.accountId' },
+          failed: { BOOL: true },
+          error: { 'S.$': '$.error.Error' },
+        },
+      },
     });
+    // The map's items are one page of the listing; its result is dropped (each one is in the table).
+    expect(definition.States.InventoryAccounts).toMatchObject({
+      ItemsPath: '$.loaded.accounts',
+      ResultPath: null,
+    });
+    // The machine's own DynamoDB calls reach only the items it reads and writes.
+    const machineStatements = Object.values(template().findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as { Action: unknown; Condition?: unknown }[]).filter(
+        (statement) => JSON.stringify(statement.Condition ?? {}).includes('dynamodb:LeadingKeys'),
+      ),
+    );
+    expect(machineStatements.map(({ Action, Condition }) => ({ Action, Condition }))).toEqual(
+      expect.arrayContaining([
+        {
+          Action: 'dynamodb:GetItem',
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['candidate#*', 'accounts#*'] } },
+        },
+        {
+          Action: 'dynamodb:PutItem',
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['sweep#*#result#*'] } },
+        },
+      ]),
+    );
     template().hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([

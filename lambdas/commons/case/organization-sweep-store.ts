@@ -137,8 +137,8 @@ export class OrganizationSweepStore extends TableItems {
           new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
         );
         for (const item of answer.Responses?.[this.tableName] ?? []) {
-          const { pk: _pk, expiresAt: _expiresAt, ...fields } = item;
-          const result = v.parse(accountResultSchema, fields);
+          // valibot's objects keep only the fields they name: the key and the TTL stay behind.
+          const result = v.parse(accountResultSchema, item);
           found.set(result.accountId, result);
         }
         keys = answer.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
