@@ -64,6 +64,8 @@ export interface SimulationOptions {
   readonly log?: (line: string) => void;
   /** Sees every sweep Task's input and output (the benchmark weighs the payloads with it). */
   readonly onSweepTask?: (state: string, input: unknown, output: unknown) => void;
+  /** Every state's input and output in the sweep, by its size in bytes, as Step Functions weighs it. */
+  readonly onSweepPayload?: (state: string, bytes: number) => void;
   /** The scenario's clock, read by every handler while the simulation runs. @default the system clock */
   readonly clock?: SimClock;
 }

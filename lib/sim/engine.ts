@@ -161,6 +161,7 @@ export class Simulation {
         ),
         this.options.onSweepTask,
       ),
+      this.options.onSweepPayload,
     );
     const cases = await Promise.all(this.pendingCases.splice(0));
     // A sweep that failed (a Fail state, a payload over 256 KB) has no output to report on.

@@ -40,6 +40,8 @@ export async function runMachine(
   input: Record<string, unknown>,
   context: Record<string, unknown>,
   handlers: Record<string, (input: unknown) => Promise<unknown>>,
+  /** Every state's input and output as it enters and leaves, weighed (the benchmark's largest payload). */
+  onPayload?: (state: string, bytes: number) => void,
 ): Promise<{
   output: unknown;
   error?: string;
@@ -74,6 +76,8 @@ export async function runMachine(
             ? state?.output
             : undefined;
       const bytes = payload === undefined ? 0 : payloadBytes(payload);
+      if (payload !== undefined)
+        onPayload?.(`${state!.name} ${event.type === 'StateEntered' ? 'input' : 'output'}`, bytes);
       if (bytes > PAYLOAD_LIMIT_BYTES && !oversized) {
         oversized = `the ${event.type === 'StateEntered' ? 'input' : 'output'} of state ${state!.name} is ${bytes} bytes, over Step Functions' limit of ${PAYLOAD_LIMIT_BYTES}`;
         execution.abort();

@@ -1,0 +1,107 @@
+import { performance } from 'node:perf_hooks';
+import type { OrganizationSweepOutput } from '../lambdas/organization-guard/handler';
+import { emptyAccount } from '../lib/sim/account';
+import { Simulation } from '../lib/sim/engine';
+import { generateScenario } from '../lib/sim/generate';
+import type { SimOrganization } from '../lib/sim/standins/organization-standin';
+import { buildAccount } from '../lib/sim/scenario-accounts';
+import { SIM_BASE_CONFIG } from '../lib/sim/scenario-report';
+
+export interface OrganizationScaleFigures {
+  accounts: number;
+  usersPerAccount: number;
+  accountConcurrency: number;
+  /** The largest input or output of any state of the sweep, and which. */
+  largestPayloadBytes: number;
+  largestPayloadState: string;
+  /** State transitions of the sweep, its map runs' child executions included, as Step Functions bills them. */
+  transitions: number;
+  casesOpened: number;
+  backlog: number;
+  iamCallsPerAccount: { max: number; mean: number };
+  sweepMs: number;
+}
+
+/**
+ * An organization of `accounts` member accounts with `users` users each, one of them idle, swept
+ * once (the case starts counted, not run): what grows with the organization and what does not.
+ * `now` is the scenario's moment, so that a test gets the same organization every time.
+ */
+export async function sweepOrganizationAtScale(options: {
+  accounts: number;
+  users: number;
+  accountConcurrency: number;
+  now: Date;
+  latencyMs?: number;
+}): Promise<OrganizationScaleFigures> {
+  const { accounts, users, accountConcurrency, now } = options;
+  const scenario = generateScenario({ users, inactiveFraction: 1 / users, now: now.toISOString() });
+  const organization: SimOrganization = {
+    id: 'o-scale000001',
+    managementAccountId: '999999999999',
+    rootId: 'r-scal',
+    units: [],
+    members: Array.from({ length: accounts }, (_, index) => {
+      const accountId = String(100000000000 + index + 1);
+      return {
+        accountId,
+        name: `account-${accountId}`,
+        parentId: 'r-scal',
+        account: buildAccount({ ...scenario, accountId }),
+      };
+    }),
+    memberRoleNames: ['iam-janitor-member-reader', 'iam-janitor-member-remover'],
+    externalId: 'iam-janitor',
+  };
+  let largest = { bytes: 0, state: '' };
+  const weigh = (state: string, bytes: number) => {
+    if (bytes > largest.bytes) largest = { bytes, state };
+  };
+  const sim = new Simulation({
+    account: emptyAccount('999999999999'),
+    organization,
+    config: {
+      ...SIM_BASE_CONFIG,
+      deploymentMode: 'organization',
+      organizationId: organization.id,
+      memberOrganizationalUnitIds: [organization.rootId],
+      maxCasesPerRun: 250,
+      maxCandidateFraction: 1,
+      accountConcurrency,
+      cloudTrailRegions: [],
+    },
+    // Each account's report is fresh (AWS answers COMPLETE at once within four hours of the last):
+    // the figure is the sweep's own work, not the report's generation.
+    standin: { faults: { latencyMs: options.latencyMs ?? 0 }, reportStartedCalls: 0 },
+    onSweepPayload: weigh,
+  });
+  await sim.start();
+  try {
+    const started = performance.now();
+    const sweep = await sim.runSweep(now, { startCases: false });
+    const sweepMs = performance.now() - started;
+    const output = sweep.output as OrganizationSweepOutput;
+    if (output.failedAccountCount > 0)
+      throw new Error(`accounts failed: ${JSON.stringify(output.failedAccounts)}`);
+    const iamCalls = organization.members.map(
+      ({ accountId }) => sim.aws.member(accountId).calls.filter((call) => call.service === 'iam').length,
+    );
+    return {
+      accounts,
+      usersPerAccount: users,
+      accountConcurrency,
+      largestPayloadBytes: largest.bytes,
+      largestPayloadState: largest.state,
+      transitions: sweep.transitions,
+      casesOpened: output.candidates.length,
+      backlog: output.backlog,
+      iamCallsPerAccount: {
+        max: Math.max(...iamCalls),
+        mean: iamCalls.reduce((sum, calls) => sum + calls, 0) / iamCalls.length,
+      },
+      sweepMs: Math.round(sweepMs),
+    };
+  } finally {
+    await sim.stop();
+  }
+}
