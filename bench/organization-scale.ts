@@ -17,6 +17,8 @@ export interface OrganizationScaleFigures {
   /** State transitions of the sweep, its map runs' child executions included, as Step Functions bills them. */
   transitions: number;
   casesOpened: number;
+  /** The accounts of the cases opened, in the batch's order. */
+  caseAccounts: string[];
   backlog: number;
   iamCallsPerAccount: { max: number; mean: number };
   sweepMs: number;
@@ -32,10 +34,11 @@ export async function sweepOrganizationAtScale(options: {
   users: number;
   accountConcurrency: number;
   now: Date;
+  /** @default 250, the most the config allows */
+  maxCasesPerRun?: number;
   latencyMs?: number;
 }): Promise<OrganizationScaleFigures> {
   const { accounts, users, accountConcurrency, now } = options;
-  const scenario = generateScenario({ users, inactiveFraction: 1 / users, now: now.toISOString() });
   const organization: SimOrganization = {
     id: 'o-scale000001',
     managementAccountId: '999999999999',
@@ -47,7 +50,7 @@ export async function sweepOrganizationAtScale(options: {
         accountId,
         name: `account-${accountId}`,
         parentId: 'r-scal',
-        account: buildAccount({ ...scenario, accountId }),
+        account: buildAccount({ ...memberScenario(index, users, now), accountId }),
       };
     }),
     memberRoleNames: ['iam-janitor-member-reader', 'iam-janitor-member-remover'],
@@ -65,7 +68,7 @@ export async function sweepOrganizationAtScale(options: {
       deploymentMode: 'organization',
       organizationId: organization.id,
       memberOrganizationalUnitIds: [organization.rootId],
-      maxCasesPerRun: 250,
+      maxCasesPerRun: options.maxCasesPerRun ?? 250,
       maxCandidateFraction: 1,
       accountConcurrency,
       cloudTrailRegions: [],
@@ -94,6 +97,7 @@ export async function sweepOrganizationAtScale(options: {
       largestPayloadState: largest.state,
       transitions: sweep.transitions,
       casesOpened: output.candidates.length,
+      caseAccounts: output.candidates.map((ref) => ref.accountId ?? ''),
       backlog: output.backlog,
       iamCallsPerAccount: {
         max: Math.max(...iamCalls),
@@ -105,3 +109,19 @@ export async function sweepOrganizationAtScale(options: {
     await sim.stop();
   }
 }
+
+/**
+ * Member account `index`: `users` users, one of them idle for organizationIdleDays(index) days,
+ * so that the organization's longest-idle are known from the index alone.
+ */
+function memberScenario(index: number, users: number, now: Date) {
+  return generateScenario({
+    users,
+    inactiveFraction: 1 / users,
+    idleDays: organizationIdleDays(index),
+    now: now.toISOString(),
+  });
+}
+
+/** Every account's idle user a different number of days: the later the account, the longer. */
+export const organizationIdleDays = (index: number) => 100 + index;
