@@ -11,6 +11,7 @@ export interface OrganizationScaleFigures {
   accounts: number;
   usersPerAccount: number;
   accountConcurrency: number;
+  latencyMs: number;
   /** The largest input or output of any state of the sweep, and which. */
   largestPayloadBytes: number;
   largestPayloadState: string;
@@ -93,6 +94,7 @@ export async function sweepOrganizationAtScale(options: {
       accounts,
       usersPerAccount: users,
       accountConcurrency,
+      latencyMs: options.latencyMs ?? 0,
       largestPayloadBytes: largest.bytes,
       largestPayloadState: largest.state,
       transitions: sweep.transitions,

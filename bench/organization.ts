@@ -20,9 +20,6 @@ export interface OrganizationFigures {
   iamCallsPerAccount: { max: number; mean: number };
   largestPayloadBytes: number;
   largestPayloadState: string;
-  /** One account's result in the Distributed Map's output, and how many accounts fit 192 KB of it. */
-  bytesPerAccount: number;
-  accountsThatFit: number;
   /** Every candidate's CloudTrail lookup, accountConcurrency at a time, each account paced on its own. */
   evidence: {
     lookups: number;
@@ -79,9 +76,7 @@ export async function benchOrganization(
     cloudTrailRegions: [],
   };
   let largest = { bytes: 0, state: '' };
-  let mapResultBytes = 0;
-  const weigh = (state: string, payload: unknown) => {
-    const bytes = Buffer.byteLength(JSON.stringify(payload ?? null));
+  const weigh = (state: string, bytes: number) => {
     if (bytes > largest.bytes) largest = { bytes, state };
   };
   const sim = new Simulation({
@@ -89,13 +84,7 @@ export async function benchOrganization(
     organization,
     config,
     standin: { faults: { latencyMs } },
-    onSweepTask: (state, input, output) => {
-      weigh(`${state} input`, input);
-      weigh(`${state} output`, output);
-      // The guard's input holds the map's result: one entry per account.
-      if (state === 'OrganizationGuard')
-        mapResultBytes = Buffer.byteLength(JSON.stringify((input as { accounts: unknown[] }).accounts));
-    },
+    onSweepPayload: weigh,
   });
   await sim.start();
   try {
@@ -103,7 +92,7 @@ export async function benchOrganization(
     const sweep = await sim.runSweep(now, { startCases: false });
     const sweepMs = performance.now() - started;
     const output = sweep.output as OrganizationSweepOutput;
-    if (output.failedAccounts.length > 0)
+    if (output.failedAccountCount > 0)
       throw new Error(`accounts failed: ${JSON.stringify(output.failedAccounts)}`);
     if (output.candidateCount !== accounts * idle)
       throw new Error(`expected ${accounts * idle} candidates, found ${output.candidateCount}`);
@@ -153,8 +142,6 @@ export async function benchOrganization(
       },
       largestPayloadBytes: largest.bytes,
       largestPayloadState: largest.state,
-      bytesPerAccount: Math.round(mapResultBytes / accounts),
-      accountsThatFit: Math.floor((192 * 1024) / (mapResultBytes / accounts)),
       evidence: {
         lookups: lookups.length,
         ms: Math.round(evidenceMs),
