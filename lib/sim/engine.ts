@@ -24,7 +24,7 @@ import { watchQuarantine } from './quarantine-watch';
 import type { SimClock } from './clock';
 import { AwsStandin } from './standins/aws-standin';
 import { CASE_TABLE, startDynamo } from './standins/dynamo';
-import { CASE_MACHINE_ARN, executionArn, loadMachine, machineArn, named, runMachine } from './machines';
+import { executionArn, loadMachine, machineArn, named, runMachine } from './machines';
 import { bindTasks, invoked, lambdaContext, slowed, spiedOn } from './handlers';
 import { sweepTasks } from './sweep-tasks';
 import { JiraStandin } from './standins/jira-standin';
@@ -74,7 +74,12 @@ export class Simulation {
       secrets: storedSecrets(options.secretValues),
       onTaskCallback: (call) => this.tokens.answer(call),
     });
-    this.caseMachine = loadMachine('case');
+    this.caseMachine = loadMachine('case', options.account.accountId);
+  }
+
+  /** The account the stack is deployed to: every execution and function ARN names it. */
+  private get hubAccountId(): string {
+    return this.options.account.accountId;
   }
 
   /** The sweep the config's deploymentMode deploys: one account's, or the organization's. */
@@ -139,14 +144,14 @@ export class Simulation {
   /** Runs the sweep, then waits for every case it started; `startCases: false` only counts the starts. */
   async runSweep(startedAt = clock.now(), options: { startCases?: boolean } = {}): Promise<SweepRun> {
     const sweepId = `sweep-${startedAt.toISOString().replace(/[:.]/g, '-')}`;
-    this.sweepMachine ??= loadMachine(this.sweepKey);
+    this.sweepMachine ??= loadMachine(this.sweepKey, this.hubAccountId);
     const deferred: { candidate: Candidate; caseId: string }[] = [];
     const { output, transitions, error } = await runMachine(
       this.sweepMachine,
       {},
       {
         Execution: {
-          Id: executionArn(machineArn(this.sweepKey), sweepId),
+          Id: executionArn(machineArn(this.sweepKey, this.hubAccountId), sweepId),
           Name: sweepId,
           StartTime: startedAt.toISOString(),
         },
@@ -193,7 +198,10 @@ export class Simulation {
       if (this.options.sequentialCases) deferred.push({ candidate: Input.candidate, caseId: Name });
       else this.pendingCases.push(this.runCase(Input.candidate, Name));
     }
-    return { ExecutionArn: executionArn(CASE_MACHINE_ARN, Name), StartDate: clock.now().toISOString() };
+    return {
+      ExecutionArn: executionArn(machineArn('case', this.hubAccountId), Name),
+      StartDate: clock.now().toISOString(),
+    };
   }
 
   /** Runs one case execution to its end, on its own lane of the scenario's clock. */
@@ -208,7 +216,7 @@ export class Simulation {
     const token = `${this.tokens.next('sim-task-token')}-${'x'.repeat(64)}`;
     const timeoutSeconds = this.options.approvalTimeoutSeconds;
     const slowMs = this.options.slowHandlersMs ?? 0;
-    const caseExecutionArn = executionArn(CASE_MACHINE_ARN, caseId);
+    const caseExecutionArn = executionArn(machineArn('case', this.hubAccountId), caseId);
     const tokens: string[] = [];
     const run = await runMachine(
       this.caseMachine,

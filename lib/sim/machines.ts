@@ -8,18 +8,27 @@ import { CASE_TABLE } from './standins/dynamo';
 /** The state machines as the simulator runs them: the registry's ASL with local ARNs. */
 
 export const REGION = 'us-east-1';
-export const lambdaArn = (name: string) =>
-  `arn:aws:lambda:${REGION}:123456789012:function:iam-janitor-${name}`;
-export const machineArn = (key: MachineKey) =>
-  `arn:aws:states:${REGION}:123456789012:stateMachine:iam-janitor-${key}`;
+/** The account a simulation deploys to when its scenario names none (account mode's default). */
+const DEFAULT_ACCOUNT = '123456789012';
+/** The deployment's functions and machines, in the account the stack runs in (the hub, in organization mode). */
+export const lambdaArn = (name: string, accountId = DEFAULT_ACCOUNT) =>
+  `arn:aws:lambda:${REGION}:${accountId}:function:iam-janitor-${name}`;
+export const machineArn = (key: MachineKey, accountId = DEFAULT_ACCOUNT) =>
+  `arn:aws:states:${REGION}:${accountId}:stateMachine:iam-janitor-${key}`;
 export const CASE_MACHINE_ARN = machineArn('case');
 export const executionArn = (machine: string, name: string) =>
   `${machine.replace(':stateMachine:', ':execution:')}:${name}`;
 
 /** The machine's ASL with its placeholders filled, as CDK's definitionSubstitutions would. */
-export function loadMachine(key: MachineKey): StateMachine {
+export function loadMachine(key: MachineKey, accountId = DEFAULT_ACCOUNT): StateMachine {
   let text = aslText(key);
-  for (const [placeholder, value] of Object.entries(substitutionsFor(key, lambdaArn, machineArn, CASE_TABLE)))
+  const substitutions = substitutionsFor(
+    key,
+    (name) => lambdaArn(name, accountId),
+    (started) => machineArn(started, accountId),
+    CASE_TABLE,
+  );
+  for (const [placeholder, value] of Object.entries(substitutions))
     text = text.split(`\${${placeholder}}`).join(value);
   let definition = JSON.parse(text) as Record<string, unknown>;
   if (key === 'case') definition = timeoutPathOnEffectiveInput(definition);

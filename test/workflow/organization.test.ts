@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { runScenario } from '../../lib/sim/run-scenario';
 import { loadScenario, parseScenario } from '../../lib/sim/scenario';
 import { summaryOf, summaryText } from '../../lambdas/summary/summary';
+import { undoAdvice } from '../../lambdas/commons/case/outcome';
 
 const example = path.join(__dirname, '..', '..', 'examples', 'organization.json');
 
@@ -44,8 +45,12 @@ describe('examples/organization.json: three accounts, one failing, decided throu
     const { report } = detail;
     expect(report.sweep.accounts).toEqual({
       swept: 2,
+      excluded: 0,
+      inactive: 0,
       failed: [{ accountId: '333333333333', error: 'AccessDenied' }],
+      failedCount: 1,
       halted: [],
+      haltedCount: 0,
       // Organizations lists the management account; StackSets never reach it, so it is not swept.
       managementAccountSkipped: '999999999999',
     });
@@ -72,6 +77,14 @@ describe('examples/organization.json: three accounts, one failing, decided throu
     expect(seen.channels.sort()).toEqual(['C0SANDBOX01', 'C0SIMULATED']);
     // Each approval request names the account it is about.
     expect(seen.accountRows).toEqual([true, true]);
+    // Every command to run by hand says in which account: the same user name lives in two.
+    const byHand = detail.cases.map(({ record }) => ({
+      accountId: record!.candidate.accountId,
+      advice: undoAdvice(record!, record!.outcome!, 'iam-janitor-cases'),
+    }));
+    expect(byHand.filter(({ advice }) => advice.includes('aws iam ')).length).toBeGreaterThan(0);
+    for (const { accountId, advice } of byHand.filter(({ advice }) => advice.includes('aws iam ')))
+      expect(advice).toMatch(new RegExp(`by hand, with credentials of account ${accountId}`));
     const [prod, sandbox] = detail.cases;
     expect(prod!.run.caseId).toMatch(/^111111111111-AIDA[A-Z2-7]+-2026-11-22$/);
     expect(prod!.issue?.fields.summary).toBe(
