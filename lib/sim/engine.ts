@@ -77,11 +77,6 @@ export class Simulation {
     this.caseMachine = loadMachine('case', options.account.accountId);
   }
 
-  /** The account the stack is deployed to: every execution and function ARN names it. */
-  private get hubAccountId(): string {
-    return this.options.account.accountId;
-  }
-
   /** The sweep the config's deploymentMode deploys: one account's, or the organization's. */
   private get sweepKey(): 'sweep' | 'organizationSweep' {
     return this.config.deploymentMode === 'organization' ? 'organizationSweep' : 'sweep';
@@ -144,14 +139,14 @@ export class Simulation {
   /** Runs the sweep, then waits for every case it started; `startCases: false` only counts the starts. */
   async runSweep(startedAt = clock.now(), options: { startCases?: boolean } = {}): Promise<SweepRun> {
     const sweepId = `sweep-${startedAt.toISOString().replace(/[:.]/g, '-')}`;
-    this.sweepMachine ??= loadMachine(this.sweepKey, this.hubAccountId);
+    this.sweepMachine ??= loadMachine(this.sweepKey, this.options.account.accountId);
     const deferred: { candidate: Candidate; caseId: string }[] = [];
     const { output, transitions, error } = await runMachine(
       this.sweepMachine,
       {},
       {
         Execution: {
-          Id: executionArn(machineArn(this.sweepKey, this.hubAccountId), sweepId),
+          Id: executionArn(machineArn(this.sweepKey, this.options.account.accountId), sweepId),
           Name: sweepId,
           StartTime: startedAt.toISOString(),
         },
@@ -199,7 +194,7 @@ export class Simulation {
       else this.pendingCases.push(this.runCase(Input.candidate, Name));
     }
     return {
-      ExecutionArn: executionArn(machineArn('case', this.hubAccountId), Name),
+      ExecutionArn: executionArn(machineArn('case', this.options.account.accountId), Name),
       StartDate: clock.now().toISOString(),
     };
   }
@@ -216,7 +211,7 @@ export class Simulation {
     const token = `${this.tokens.next('sim-task-token')}-${'x'.repeat(64)}`;
     const timeoutSeconds = this.options.approvalTimeoutSeconds;
     const slowMs = this.options.slowHandlersMs ?? 0;
-    const caseExecutionArn = executionArn(machineArn('case', this.hubAccountId), caseId);
+    const caseExecutionArn = executionArn(machineArn('case', this.options.account.accountId), caseId);
     const tokens: string[] = [];
     const run = await runMachine(
       this.caseMachine,

@@ -186,18 +186,11 @@ export function caseSubject(record: Pick<CaseRecord, 'userName' | 'candidate' | 
  * How to undo a credential case's Deactivate: the user was never removed, so `restore` (which
  * recreates a user) does not apply. A deleted password cannot come back; a new one can be set.
  */
-/** Organization mode: the member account an `aws iam` command must run in (with its credentials). */
-const byHandIn = (record: Pick<CaseRecord, 'candidate'>) =>
-  record.candidate.accountId ? `, with credentials of account ${record.candidate.accountId}` : '';
-
 export function credentialUndo(record: Pick<CaseRecord, 'userName' | 'credentialId'>): string {
   return record.credentialId === 'password'
     ? `aws iam create-login-profile --user-name ${record.userName} --password-reset-required --password <a new temporary password> (the old password cannot be restored)`
     : `aws iam update-access-key --user-name ${record.userName} --access-key-id ${record.credentialId} --status Active`;
 }
-
-/** The one escape for Slack text, where the case's words are built. */
-export { escapeMrkdwn };
 
 /** The thread reply: one sentence of what happened, the reason, and the ticket. */
 export function outcomeReply(
@@ -309,12 +302,15 @@ export function undoAdvice(
     return quarantine.appliedAt
       ? `The user${quarantine.renamedTo ? ` (renamed ${quarantine.renamedTo})` : ''} is still quarantined (${denyTakenOff(quarantine) ? 'its tags; someone else took the deny off' : outcome === 'quarantine-tripped' ? 'denied everything when it tripped' : 'denied everything'}). Release with: iam-janitor release --case ${record.caseId} --table ${tableName}`
       : `The quarantine did not complete; to take off whatever of it was applied: iam-janitor release --case ${record.caseId} --table ${tableName}`;
-  if (record.candidate.kind === 'credential')
-    return `Undo with${byHandIn(record)}: ${credentialUndo(record)}`;
+  // Organization mode: the member account each command must run in, with its credentials.
+  const where = record.candidate.accountId
+    ? `, with credentials of account ${record.candidate.accountId}`
+    : '';
+  if (record.candidate.kind === 'credential') return `Undo with${where}: ${credentialUndo(record)}`;
   if (outcome === 'failed' && interruptedCount(record) > 0 && record.decision?.decision !== 'disable')
     return 'The deletion stopped partway and the user still exists, so restore (which recreates a deleted user) does not apply to it: the snapshot holds the user as it was, and the Done list above is what to bring back by hand.';
   if (outcome === 'deleted')
-    return `Restore with: iam-janitor restore --case ${record.caseId} --table ${tableName}${record.candidate.accountId ? `, with credentials of account ${record.candidate.accountId}` : ''}`;
+    return `Restore with: iam-janitor restore --case ${record.caseId} --table ${tableName}${where}`;
   const partlyDisabled =
     outcome === 'failed' && record.decision?.decision === 'disable' && (record.removed ?? []).length > 0;
   if (outcome === 'disabled' || partlyDisabled) {
@@ -346,7 +342,7 @@ export function undoAdvice(
         ? [credentialUndo({ userName: record.userName, credentialId: 'password' })]
         : []),
     ];
-    return `Undo with: iam-janitor restore --case ${record.caseId} --table ${tableName}${record.candidate.accountId ? `, with credentials of account ${record.candidate.accountId}` : ''}; or by hand${byHandIn(record)}, taking off the deny and turning back on what Disable turned off: ${undo.join('; ') || 'nothing was active'}.`;
+    return `Undo with: iam-janitor restore --case ${record.caseId} --table ${tableName}${where}; or by hand${where}, taking off the deny and turning back on what Disable turned off: ${undo.join('; ') || 'nothing was active'}.`;
   }
   return 'Nothing was removed, so there is nothing to restore.';
 }
