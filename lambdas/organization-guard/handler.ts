@@ -117,8 +117,6 @@ export const handler = taskHandler(
       haltedAccounts: haltedAccounts.slice(0, ACCOUNTS_NAMED).map((halt) => halt.accountId),
       haltedAccountCount: haltedAccounts.length,
     });
-    // The next sweep may start: this one's inventory is over, and its case starts are idempotent.
-    await sweeps.releaseLease(sweepId);
     reportAccounts(log, guard, failedAccounts, haltedAccounts);
 
     return {

@@ -31,10 +31,12 @@ export const WORKFLOW = {
       OrganizationGuard: 'organization-guard',
     },
     starts: ['case'],
-    // The listing's pages and the candidates; an account's failure, which its Catch records.
+    // The listing's pages and the candidates; an account's failure, which its Catch records; the
+    // lease it releases at its end.
     caseTableItems: {
       'dynamodb:GetItem': ['candidate#*', 'accounts#*'],
       'dynamodb:PutItem': ['sweep#*#result#*'],
+      'dynamodb:DeleteItem': ['sweep#organization#running'],
     },
   },
   case: {

@@ -1,4 +1,4 @@
-import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { JanitorConfig } from '../../lambdas/commons/config/config';
 import type { ClientSettings } from '../../lambdas/commons/runtime/clients';
 import {
@@ -71,8 +71,8 @@ export function clientsAt(awsUrl: string, dynamoUrl: string): ClientSettings {
 }
 
 /**
- * The DynamoDB integrations of the sweep machines (arn:aws:states:::dynamodb:getItem and
- * :putItem), as Step Functions calls them: the state's Parameters are the API's request, in
+ * The DynamoDB integrations of the sweep machines (arn:aws:states:::dynamodb:getItem, :putItem
+ * and :deleteItem), as Step Functions calls them: the state's Parameters are the API's request, in
  * DynamoDB's typed JSON, and its answer is the state's result. A GetItem that finds nothing fails
  * with States.Runtime, as the state's ResultSelector does in AWS on an answer with no Item.
  */
@@ -91,7 +91,16 @@ export function dynamoIntegration(endpoint: string) {
     await client.send(new PutItemCommand(input as never));
     return {};
   };
-  return { getItem, putItem, destroy: () => client.destroy() };
+  // Step Functions names a service's error after the service: DynamoDB.ConditionalCheckFailedException.
+  const deleteItem = async (input: unknown) => {
+    try {
+      await client.send(new DeleteItemCommand(input as never));
+    } catch (error) {
+      throw named(`DynamoDB.${(error as Error).name}`, (error as Error).message);
+    }
+    return {};
+  };
+  return { getItem, putItem, deleteItem, destroy: () => client.destroy() };
 }
 
 /**

@@ -246,6 +246,12 @@ describe('the organization hub stack', () => {
           Action: 'dynamodb:PutItem',
           Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['sweep#*#result#*'] } },
         },
+        {
+          Action: 'dynamodb:DeleteItem',
+          Condition: {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['sweep#organization#running'] },
+          },
+        },
       ]),
     );
     template().hasResourceProperties('AWS::IAM::Policy', {

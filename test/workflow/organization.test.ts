@@ -3,6 +3,9 @@ import { runScenario } from '../../lib/sim/run-scenario';
 import { loadScenario, parseScenario } from '../../lib/sim/scenario';
 import { summaryOf, summaryText } from '../../lambdas/summary/summary';
 import { undoAdvice } from '../../lambdas/commons/case/outcome';
+import { OrganizationSweepStore } from '../../lambdas/commons/case/organization-sweep-store';
+import { documentClient } from '../../lambdas/commons/runtime/clients';
+import { CASE_TABLE } from '../../lib/sim/standins/dynamo';
 
 const example = path.join(__dirname, '..', '..', 'examples', 'organization.json');
 
@@ -169,7 +172,16 @@ describe('the blast-radius guard, per account and for the organization', () => {
     );
 
   it('halts one account on its own guard, and every account when the organization as a whole is over', async () => {
-    const { report } = await runScenario(scenario());
+    let next: unknown;
+    const { report } = await runScenario(scenario(), {
+      // A halted sweep frees the organization too: the next sweep (after an acknowledgement) runs.
+      afterRun: async () =>
+        void (next = await new OrganizationSweepStore(documentClient(), CASE_TABLE).takeLease(
+          'next',
+          new Date(Date.parse(scenario().now) + 3_600_000),
+        )),
+    });
+    expect(next).toEqual({ held: true });
     expect(report.sweep.accounts?.halted).toEqual([
       { accountId: '111111111111', haltReason: expect.stringContaining('3 of 3 users (100%)') },
     ]);

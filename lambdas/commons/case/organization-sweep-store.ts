@@ -28,9 +28,9 @@ export const accountResultKey = (sweepId: string, accountId: string) =>
 const LEASE_KEY = 'sweep#organization#running';
 
 /**
- * How long a sweep holds the organization: released by its guard, or, when it never got there (a
- * listing or a guard that failed after its retries), free again this long after it began. Under a
- * day, so that a daily schedule's next sweep always runs.
+ * How long a sweep holds the organization: released by the machine's last state (ReleaseLease),
+ * or, when the sweep died before it, free again this long after it began. Under a day, so that a
+ * daily schedule's next sweep always runs.
  */
 export const SWEEP_LEASE_MS = 23 * HOUR_MS;
 
