@@ -141,7 +141,7 @@ async function sweepMemberAccount(
     log,
   );
   const batch = result.halted ? [] : result.candidates;
-  await sweepStore().stashCandidates(sweepId, account.accountId, batch);
+  await sweepStore().stashCandidates(sweepId, account.accountId, batch, now);
   const recorded: AccountSweepOutput = {
     accountId: account.accountId,
     accountAlias,

@@ -49,10 +49,12 @@ export class SweepStore extends TableItems {
    * Organization mode: one account's batch of candidates, kept between the Distributed Map that
    * inventories the accounts and the guard that weighs the organization as a whole. Too big to
    * travel in the map's result (50 accounts of 25 candidates exceed the 256 KB payload limit); at
-   * most 250 candidates (about 100 KB) fit one item's 400 KB.
+   * most 250 candidates (about 100 KB) fit one item's 400 KB. The guard deletes it; one it never
+   * takes (its account reported failed after all) goes with DynamoDB's TTL after a week.
    */
-  stashCandidates(sweepId: string, accountId: string, candidates: Candidate[]): Promise<void> {
-    return this.putItem(stashKey(sweepId, accountId), { candidates });
+  stashCandidates(sweepId: string, accountId: string, candidates: Candidate[], now: Date): Promise<void> {
+    const expiresAt = Math.floor((now.getTime() + 7 * DAY_MS) / 1000);
+    return this.putItem(stashKey(sweepId, accountId), { candidates, expiresAt });
   }
 
   /**
