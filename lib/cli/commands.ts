@@ -17,8 +17,9 @@ export interface OptionSpec {
   /** The value's placeholder: `--hours N`. */
   readonly value?: string;
   readonly help: string;
-  /** What the command does without the flag; every flag that takes a value says it. */
+  /** What the command does without the flag; every flag that takes a value says it, or that it is required. */
   readonly default?: string;
+  readonly required?: true;
 }
 
 export interface Command {
@@ -104,7 +105,15 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     usage: 'restore <snapshot.json> | --case ID --table NAME [--yes]',
     summary:
       'Show the plan, ask, then recreate a removed user from its snapshot file or case record (no credentials are recreated).',
-    options: { case: { ...caseId, help: 'Restore from the snapshot in this case record.' }, table, yes },
+    options: {
+      case: {
+        ...caseId,
+        help: 'Restore from the snapshot in this case record.',
+        default: 'the snapshot file given',
+      },
+      table,
+      yes,
+    },
     run: (args, io) => runRestore(args.positionals, io, args.values),
   },
   release: {
@@ -112,7 +121,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     summary:
       'Take a quarantined user out of quarantine (the deny-all policy and its tags), after a confirmation; an open case is released through its workflow.',
     options: {
-      case: caseId,
+      case: { ...caseId, required: true },
       table,
       by: { ...by('releases'), default: 'the USER environment variable, else "cli"' },
       yes,

@@ -23,7 +23,7 @@ function flagName(name: string, option: Pick<OptionSpec, 'value'>): string {
 
 /** Every command's flags, and the two every command takes. */
 function optionLines(command: Command, configOver: string): string[] {
-  const options: [string, Pick<OptionSpec, 'help' | 'default'>][] = [
+  const options: [string, Pick<OptionSpec, 'help' | 'default' | 'required'>][] = [
     ...Object.entries(command.options).map(
       ([name, option]) => [flagName(name, option), option] as [string, OptionSpec],
     ),
@@ -35,7 +35,7 @@ function optionLines(command: Command, configOver: string): string[] {
   ];
   const width = Math.max(...options.map(([flag]) => flag.length));
   return options.flatMap(([flag, option]) => {
-    const text = `${option.help}${option.default ? ` Default: ${option.default}.` : ''}`;
+    const text = `${option.help}${option.required ? ' Required.' : ''}${option.default ? ` Default: ${option.default}.` : ''}`;
     const [first, ...rest] = wrap(text, ' '.repeat(width + 4));
     return [`  ${flag.padEnd(width)}  ${first!.trimStart()}`, ...rest];
   });

@@ -1,7 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { nearestName } from '../../lambdas/commons/config/config';
 import { clientSettings, configureClients } from '../../lambdas/commons/runtime/clients';
-import { errorMessage } from '../../lambdas/commons/runtime/errors';
 import { COMMANDS, type Command } from './commands';
 import { useCommandLineContext } from './config-file';
 import { commandHelp, helpText } from './help';
@@ -62,24 +61,29 @@ async function runCommand(name: string, command: Command, args: string[], io: Co
     return await command.run({ values: parsed.values, positionals: parsed.positionals }, io);
   } catch (error) {
     const kind = errorKind(error);
-    io.stderr(kind === 'usage' ? `${usageProblem(error, command)}\n${usage}` : errorMessage(error));
+    io.stderr(kind === 'usage' ? `${usageProblem(error, command)}\n${usage}` : messageOf(error));
     return kind === 'other' ? 1 : 2;
   }
 }
 
 /** parseArgs' own errors and UsageError are about the command line; a bad config value is about its input. */
 function errorKind(error: unknown): 'usage' | 'config' | 'other' {
-  const name = error instanceof Error ? error.name : '';
-  const code = (error as { code?: unknown } | undefined)?.code;
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
   if (name === 'UsageError' || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')))
     return 'usage';
   return name === 'InvalidConfigError' ? 'config' : 'other';
 }
 
+/** An error's message, whichever realm made it (parseArgs' errors are Node's own TypeErrors). */
+function messageOf(error: unknown): string {
+  const message = (error as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' ? message : String(error);
+}
+
 /** parseArgs says "Unknown option '--tabel'. To specify a positional argument…": the flag, and the one it is a typo of. */
 function usageProblem(error: unknown, command: Command): string {
-  const unknown = /^Unknown option '(-{1,2})([^']+)'/.exec(errorMessage(error));
-  if (!unknown) return errorMessage(error);
+  const unknown = /^Unknown option '(-{1,2})([^']+)'/.exec(messageOf(error));
+  if (!unknown) return messageOf(error);
   const nearest = nearestName(unknown[2]!, [...Object.keys(command.options), 'help']);
   return `unknown option ${unknown[1]}${unknown[2]}${nearest ? `; did you mean --${nearest}?` : ''}`;
 }
