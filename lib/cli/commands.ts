@@ -88,7 +88,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'delete-user': {
     usage: 'delete-user <name> [--dry-run] [--snapshot FILE] [--yes]',
     summary:
-      'Plan, snapshot, then delete one IAM user with every dependency. Refuses protected and exempt users (names in any letter case).',
+      'Plan, snapshot, then delete one IAM user with every dependency. Refuses protected and exempt users (exempt by name in any letter case, or by path).',
     options: {
       'dry-run': { type: 'boolean', help: 'Print the plan and change nothing.' },
       snapshot: {
