@@ -79,7 +79,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       organization: { type: 'boolean', help: 'Judge every member account of the organization.' },
       table: {
         ...table,
-        help: "The case table, read only: proves marker tags by the decisions that wrote them and shows each user's open case.",
+        help: "The case table, read only, as the sweep reads it: open cases, the guard's acknowledgement, a dry run's decisions, the decisions behind marker tags.",
         default: 'the CASE_TABLE_NAME environment variable; without either, no case is read',
       },
     },
