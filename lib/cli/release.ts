@@ -44,7 +44,8 @@ export async function runRelease(
     const record = await new CaseStore(documentClient(), table).get(caseId);
     const refusal = refuse(record, caseId, table);
     if (refusal) {
-      io.stderr(refusal.message);
+      // Already done is the answer, not an error: it goes where the command's results go.
+      (refusal.code === 0 ? io.stdout : io.stderr)(refusal.message);
       return refusal.code;
     }
     const quarantine = record!.quarantine!;
