@@ -6,6 +6,9 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 require('tsx/cjs');
+// Said once, before any command: npm's EBADENGINE warning was at install time, if anyone read it.
+const oldNode = require('../lib/cli/node-version.ts').nodeVersionWarning(process.versions.node);
+if (oldNode) process.stderr.write(`${oldNode}\n`);
 require('../lib/cli/main.ts')
   .main(process.argv.slice(2))
   .then((code) => {

@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as v from 'valibot';
-import type { GuardScope, OpenCase } from '../commons/case/record';
+import type { GuardScope } from '../commons/case/record';
 import { exemptionLine } from '../commons/case/exemption-record';
 import {
   caseHistory,
@@ -17,11 +17,12 @@ import { janitorConfig } from '../commons/config/env';
 import { taskHandler } from '../commons/runtime/handler';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { accountAliasOf } from '../commons/iam/account-alias';
-import { accountSubjectId, inAccount, type AccountRef } from '../commons/iam/member-account';
+import { inAccount, type AccountRef } from '../commons/iam/member-account';
 import { metrics, MetricName } from '../commons/runtime/observability';
 import type { AccountSweepOutput } from '../commons/case/sweep-results';
 import { organizationSweepStore } from '../commons/case/organization-sweep-store';
-import { runInventory, type InventoryDeps, type InventoryResult } from './inventory';
+import { rememberedInDryRun } from './dry-run-memory';
+import { openCaseUsers, runInventory, type InventoryDeps, type InventoryResult } from './inventory';
 import { nonEmpty } from '../commons/runtime/validate';
 
 const eventSchema = v.object({
@@ -162,32 +163,6 @@ async function sweepMemberAccount(
 }
 
 /**
- * The dry-run decisions still in force for these candidates (a Keep until its date; any other
- * decision for as long as the dry run lasts), with the reason the report and the sweep show.
- */
-async function rememberedInDryRun(
-  candidates: readonly Candidate[],
-  accountId: string | undefined,
-  now: Date,
-): Promise<Map<string, string>> {
-  // The case's subject id carries the account in organization mode, as the memory does.
-  const subjectOf = (candidate: Candidate) => accountSubjectId(accountId, candidate.subjectId);
-  const memories = await sweepStore().dryRunDecisions(candidates.map(subjectOf));
-  const remembered = new Map<string, string>();
-  for (const candidate of candidates) {
-    const memory = memories.get(subjectOf(candidate));
-    if (!memory || (memory.until && new Date(memory.until).getTime() <= now.getTime())) continue;
-    remembered.set(
-      candidate.subjectId,
-      memory.until
-        ? `kept until ${memory.until.slice(0, 10)} by a dry-run Keep (${memory.decidedBy})`
-        : `decided ${memory.decision} in the dry run on ${memory.decidedAt.slice(0, 10)} (${memory.decidedBy}): not asked again while dryRun is on`,
-    );
-  }
-  return remembered;
-}
-
-/**
  * What the inventory reads of the case table about tagged users: their cases (which decision wrote
  * a marker or a keep-until), and each exemption's first sighting, remembered here (a keep-until set
  * by hand counts maxKeepDays from it).
@@ -231,7 +206,9 @@ async function inventory(
     iam,
     policy,
     now,
-    ...(policy.dryRun ? { rememberedDecisions: (found) => rememberedInDryRun(found, accountId, now) } : {}),
+    ...(policy.dryRun
+      ? { rememberedDecisions: (found) => rememberedInDryRun(sweeps, found, accountId, now) }
+      : {}),
     ...openCaseUsers(openCases.filter((open) => open.accountId === accountId)),
     acknowledgement,
     ...tableReads(accountId, now),
@@ -298,12 +275,4 @@ function publishInventoryMetrics(result: InventoryResult, candidates: number): v
   metrics.addMetric(MetricName.RootWarnings, MetricUnit.Count, result.rootWarnings.length);
   metrics.addMetric(MetricName.GuardHalts, MetricUnit.Count, result.halted ? 1 : 0);
   metrics.publishStoredMetrics();
-}
-
-/** The users that open cases hold: by id, and by name where an earlier version wrote the marker. */
-function openCaseUsers(openCases: readonly OpenCase[]) {
-  return {
-    openCaseUserIds: new Set(openCases.flatMap((open) => (open.userId ? [open.userId] : []))),
-    openCaseUserNames: new Set(openCases.filter((open) => !open.userId).map((open) => open.userName)),
-  };
 }

@@ -1,6 +1,7 @@
 import { GetUserCommand, paginateGetAccountAuthorizationDetails, type IAMClient } from '@aws-sdk/client-iam';
 import { mapWithConcurrency } from '../commons/runtime/concurrency';
 import type { Candidate } from '../commons/contracts';
+import type { OpenCase } from '../commons/case/record';
 import { isNoSuchEntity } from '../commons/runtime/errors';
 import { allItems } from '../commons/runtime/pagination';
 import { tagsOf } from '../commons/iam/snapshot';
@@ -258,6 +259,14 @@ function withCredentials(
       : credential;
   });
   return { ...verdict, ...(fact ? { userId: fact.userId } : {}), credentials: findings };
+}
+
+/** The users that open cases hold: by id, and by name where an earlier version wrote the marker. */
+export function openCaseUsers(openCases: readonly OpenCase[]) {
+  return {
+    openCaseUserIds: new Set(openCases.flatMap((open) => (open.userId ? [open.userId] : []))),
+    openCaseUserNames: new Set(openCases.filter((open) => !open.userId).map((open) => open.userName)),
+  };
 }
 
 /** An open case holds the user: by its id, or by name where the marker is an earlier version's. */

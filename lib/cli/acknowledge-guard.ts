@@ -6,6 +6,9 @@ import { refusalWithoutConfirmation, terminalPrompt, type Prompt } from './promp
 import { explainAwsError } from './report';
 import { HOUR_MS } from '../../lambdas/commons/runtime/time';
 
+/** How long an acknowledgement waits for the sweep it lets through, without --hours. */
+export const ACKNOWLEDGE_HOURS = 72;
+
 export interface AcknowledgeFlags {
   readonly table?: unknown;
   readonly hours?: unknown;
@@ -30,7 +33,7 @@ export async function runAcknowledgeGuard(
     io.stderr('acknowledge-guard needs --table <CaseTableName output> (or CASE_TABLE_NAME set).');
     return 2;
   }
-  const hours = flags.hours === undefined ? 72 : Number(flags.hours);
+  const hours = flags.hours === undefined ? ACKNOWLEDGE_HOURS : Number(flags.hours);
   if (!Number.isInteger(hours) || hours < 1 || hours > 720) {
     io.stderr(`--hours must be a whole number from 1 to 720 (got "${String(flags.hours)}")`);
     return 2;

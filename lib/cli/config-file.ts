@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { configFromContext, parseConfig, type JanitorConfig } from '../../lambdas/commons/config/config';
+import { UsageError } from './io';
 
 /** cdk.json in the working directory, else the one shipped with iam-janitor. */
 export function findCdkJson(cwd = process.cwd()): string {
@@ -16,10 +17,20 @@ export function useCommandLineContext(flags: readonly string[]): void {
   commandLineContext = Object.fromEntries(
     flags.map((flag) => {
       const at = flag.indexOf('=');
-      if (at <= 0) throw new Error(`-c takes key=value, not "${flag}"`);
+      if (at <= 0) throw new UsageError(`-c takes key=value, such as -c thresholdDays=60, not "${flag}"`);
       return [flag.slice(0, at), flag.slice(at + 1)];
     }),
   );
+}
+
+/** `config` with the -c flags over it, read as the stack reads them: simulate's scenario config, as cdk.json is. */
+export function withCommandLineConfig(config: Record<string, unknown>): Record<string, unknown> {
+  return { ...config, ...configFromContext(commandLineContext) };
+}
+
+/** Whether any -c flag was given: error messages then name them as a source of the config. */
+export function hasCommandLineConfig(): boolean {
+  return Object.keys(commandLineContext).length > 0;
 }
 
 /** The stack's name as `cdk deploy` gives it (bin/app.ts): the stackName context key, else IamJanitor. */
@@ -41,9 +52,8 @@ export function loadConfig(overrides: Partial<JanitorConfig> = {}, file = findCd
     throw new Error(`Cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
   // cdk.json also holds CDK's own feature flags; every other key is config, and a typo is refused.
-  const flags = Object.keys(commandLineContext).length > 0;
   return parseConfig(
     { ...configFromContext({ ...context, ...commandLineContext }), ...overrides },
-    `config (${file}${flags ? ' and -c flags' : ''})`,
+    `config (${file}${hasCommandLineConfig() ? ' and -c flags' : ''})`,
   );
 }

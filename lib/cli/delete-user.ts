@@ -5,7 +5,7 @@ import { iamClient } from '../../lambdas/commons/runtime/clients';
 import { act, latestUse, snapshotSchema, type Snapshot } from '../../lambdas/act/removal';
 import { count } from '../../lambdas/commons/runtime/text';
 import { loadConfig } from './config-file';
-import type { CommandIo } from './io';
+import { UsageError, type CommandIo } from './io';
 import { DeclinedError, refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';
 import { explainAwsError } from './report';
 import { DAY_MS } from '../../lambdas/commons/runtime/time';
@@ -25,8 +25,9 @@ export async function runDeleteUser(
 ): Promise<number> {
   const [userName, ...extra] = positionals;
   if (!userName || extra.length > 0) {
-    io.stderr('Usage: iam-janitor delete-user <name> [--dry-run] [--snapshot FILE] [--yes]');
-    return 2;
+    throw new UsageError(
+      userName ? `takes one user name, not ${positionals.length}` : 'names the user to delete',
+    );
   }
   const dryRun = Boolean(flags['dry-run']);
   if (!dryRun && !flags.yes && !prompt.interactive) {
@@ -38,6 +39,7 @@ export async function runDeleteUser(
   // A snapshot already at that path may be the record of an earlier, interrupted run. It is used only
   // if it is of the same user id, and then only to find the virtual MFA devices that run deactivated.
   const earlier = readEarlierSnapshot(snapshotFile);
+  let snapshotWritten = false;
 
   try {
     const result = await act({
@@ -60,6 +62,7 @@ export async function runDeleteUser(
           throw new DeclinedError('Nothing was changed: deletion not confirmed.');
         }
         snapshotFile = writeSnapshot(snapshot, snapshotFile, earlier, io);
+        snapshotWritten = true;
       },
       onStep: (step, result) =>
         io.stdout(
@@ -82,8 +85,13 @@ export async function runDeleteUser(
       io.stderr((error as Error).message);
       return 1;
     }
+    // The snapshot is written before the first change: without it, nothing was changed.
     io.stderr(
-      `${explainAwsError(error)}\nThe snapshot, if written, is at ${snapshotFile}; run the same command again to finish: every step is safe to repeat.`,
+      `${explainAwsError(error)}\n${
+        snapshotWritten
+          ? `The snapshot is at ${snapshotFile}; run the same command again to finish: every step is safe to repeat.`
+          : `Nothing was changed${dryRun ? '' : ' and no snapshot was written'}.`
+      }`,
     );
     return 1;
   }

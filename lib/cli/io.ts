@@ -20,3 +20,8 @@ export function terminalProgress(stream: NodeJS.WriteStream): CommandIo['progres
     if (done >= total) stream.write('\r\x1b[2K');
   };
 }
+
+/** The command line itself is wrong (a flag, its value, a missing argument): exit 2, with the usage. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

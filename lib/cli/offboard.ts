@@ -9,7 +9,7 @@ import {
 } from '../../lambdas/commons/iam/offboard';
 import { REQUESTER_MAX_LENGTH } from '../../lambdas/commons/contracts';
 import { loadConfig } from './config-file';
-import type { CommandIo } from './io';
+import { UsageError, type CommandIo } from './io';
 import { explainAwsError } from './report';
 
 export interface OffboardFlags {
@@ -34,12 +34,14 @@ export async function runOffboard(
   const [userName, ...extra] = positionals;
   const stateMachineArn =
     typeof flags['state-machine'] === 'string' ? flags['state-machine'] : process.env.CASE_STATE_MACHINE_ARN;
-  if (!userName || extra.length > 0 || !stateMachineArn) {
-    io.stderr(
-      'Usage: iam-janitor offboard <userName> [--reason TEXT] [--by NAME] --state-machine <CaseStateMachineArn output> (or CASE_STATE_MACHINE_ARN set)',
+  if (!userName || extra.length > 0)
+    throw new UsageError(
+      userName ? `takes one user name, not ${positionals.length}` : 'names the user to offboard',
     );
-    return 2;
-  }
+  if (!stateMachineArn)
+    throw new UsageError(
+      'needs --state-machine <CaseStateMachineArn output> (or CASE_STATE_MACHINE_ARN set)',
+    );
   const reason = typeof flags.reason === 'string' && flags.reason.trim() ? flags.reason.trim() : undefined;
   if (reason && reason.length > 500) {
     io.stderr(`--reason is ${reason.length} characters; keep it to 500.`);

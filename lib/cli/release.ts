@@ -11,7 +11,7 @@ import { clock } from '../../lambdas/commons/runtime/clock';
 import { errorName } from '../../lambdas/commons/runtime/errors';
 import { releaseSteps, releaseUser } from '../../lambdas/act/quarantine';
 import { operatorDecider } from '../../lambdas/act/recheck';
-import type { CommandIo } from './io';
+import { UsageError, type CommandIo } from './io';
 import { refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';
 import { explainAwsError } from './report';
 import { callerAccount } from './restore';
@@ -23,9 +23,6 @@ export interface ReleaseFlags {
   readonly by?: unknown;
   readonly yes?: unknown;
 }
-
-const USAGE =
-  'Usage: iam-janitor release --case <case id> --table <CaseTableName output> [--by NAME] [--yes]';
 
 /**
  * `iam-janitor release --case ID`: takes a quarantined user out of quarantine (the deny-all policy
@@ -40,16 +37,15 @@ export async function runRelease(
 ): Promise<number> {
   const caseId = typeof flags.case === 'string' ? flags.case : undefined;
   const table = typeof flags.table === 'string' ? flags.table : process.env.CASE_TABLE_NAME;
-  if (!caseId || !table) {
-    io.stderr(USAGE);
-    return 2;
-  }
+  const missing = [caseId ? '' : '--case ID', table ? '' : '--table NAME (or CASE_TABLE_NAME set)'];
+  if (!caseId || !table) throw new UsageError(`needs ${missing.filter(Boolean).join(' and ')}`);
   const by = typeof flags.by === 'string' && flags.by.trim() ? flags.by.trim() : process.env.USER || 'cli';
   try {
     const record = await new CaseStore(documentClient(), table).get(caseId);
     const refusal = refuse(record, caseId, table);
     if (refusal) {
-      io.stderr(refusal.message);
+      // Already done is the answer, not an error: it goes where the command's results go.
+      (refusal.code === 0 ? io.stdout : io.stderr)(refusal.message);
       return refusal.code;
     }
     const quarantine = record!.quarantine!;

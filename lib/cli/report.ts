@@ -14,8 +14,10 @@ import { listMemberAccounts } from '../../lambdas/list-accounts/accounts';
 import { errorName } from '../../lambdas/commons/runtime/errors';
 import {
   credentialFindings,
+  openCaseUsers,
   runInventory,
   type CredentialFinding,
+  type InventoryDeps,
   type InventoryResult,
   type UserFinding,
 } from '../../lambdas/inventory/inventory';
@@ -23,8 +25,8 @@ import { accessKeyIds } from '../../lambdas/inventory/key-ids';
 import { CaseHistory } from '../../lambdas/commons/case/history';
 import { SweepStore } from '../../lambdas/commons/case/sweep-store';
 import { exemptionLine } from '../../lambdas/commons/case/exemption-record';
-import type { UserCases } from '../../lambdas/inventory/markers';
-import type { ExemptionMemory } from '../../lambdas/inventory/exemptions';
+import { CaseStore } from '../../lambdas/commons/case/case-store';
+import { rememberedInDryRun } from '../../lambdas/inventory/dry-run-memory';
 import { loadConfig } from './config-file';
 import { alignColumns } from './table';
 import type { CommandIo } from './io';
@@ -38,19 +40,32 @@ export interface ReportFlags {
 }
 
 /**
- * What the report reads of the case table, when it is given one: the cases of marked users (to
- * prove markers and keep-until tags) and the first sightings of exemptions, read only.
+ * What the report reads of the case table, when it is given one, as the sweep reads it (the
+ * inventory handler): the open cases, which hold their users; the guard's acknowledgement; the cases
+ * of marked users (to prove markers and keep-until tags); the first sightings of exemptions. Read only.
  */
-function tableReads(
+async function tableReads(
   flags: ReportFlags,
+  config: JanitorConfig,
   now: Date,
   accountId?: string,
-): { userCases: UserCases; exemptions: ExemptionMemory } | undefined {
+): Promise<Partial<InventoryDeps> | undefined> {
   const table = typeof flags.table === 'string' ? flags.table : process.env.CASE_TABLE_NAME;
   if (!table) return undefined;
   const history = new CaseHistory(documentClient(), table);
   const sweeps = new SweepStore(documentClient(), table);
+  const [open, acknowledgement] = await Promise.all([
+    new CaseStore(documentClient(), table).openCases(),
+    sweeps.guardAcknowledgement(accountId === undefined ? undefined : { accountId }),
+  ]).catch((error: unknown) => {
+    throw new Error(explainAwsError(error), { cause: error });
+  });
   return {
+    ...openCaseUsers(open.filter((entry) => entry.accountId === accountId)),
+    acknowledgement,
+    ...(config.dryRun
+      ? { rememberedDecisions: (found) => rememberedInDryRun(sweeps, found, accountId, now) }
+      : {}),
     userCases: (userIds) => history.casesOfUsers(userIds, accountId),
     exemptions: (sightings) => sweeps.exemptionsSeen(sightings, now),
   };
@@ -71,7 +86,7 @@ export async function runReport(flags: ReportFlags, io: CommandIo, now = new Dat
   }
   const config = loadConfig(overrides);
   if (flags.organization) return runOrganizationReport(config, overrides, flags, io, now);
-  const account = await accountReport(iamClient(), config, now, io, tableReads(flags, now));
+  const account = await accountReport(iamClient(), config, now, io, await tableReads(flags, config, now));
   if (flags.json) {
     io.stdout(
       JSON.stringify(
@@ -111,7 +126,7 @@ async function accountReport(
   config: JanitorConfig,
   now: Date,
   io: CommandIo,
-  reads?: ReturnType<typeof tableReads>,
+  reads?: Partial<InventoryDeps>,
 ): Promise<AccountReport> {
   let result;
   try {
@@ -173,13 +188,9 @@ async function runOrganizationReport(
     try {
       const iam = iamClientFor(memberTarget(account.accountId, 'reader', config));
       const accountAlias = await accountAliasOf(iam, account.name);
-      const report = await accountReport(
-        iam,
-        { ...configForAccount(config, account.accountId), ...overrides },
-        now,
-        io,
-        tableReads(flags, now, account.accountId),
-      );
+      const accountConfig = { ...configForAccount(config, account.accountId), ...overrides };
+      const reads = await tableReads(flags, accountConfig, now, account.accountId);
+      const report = await accountReport(iam, accountConfig, now, io, reads);
       return { ...account, accountAlias, report };
     } catch (error) {
       return { ...account, error: explainAwsError(error) };

@@ -10,12 +10,11 @@ import {
   undoDisable,
   undoDisableSteps,
 } from '../../lambdas/act/undo-disable';
-import { describeIssues } from '../../lambdas/commons/runtime/validate';
 import { credentialUndo } from '../../lambdas/commons/case/outcome';
 import { NOT_RESTORED, restoredContents, restorePlan, restoreUser } from '../../lambdas/act/restore';
 import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { formatTime } from '../../lambdas/commons/runtime/text';
-import type { CommandIo } from './io';
+import { UsageError, type CommandIo } from './io';
 import { refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';
 import { explainAwsError } from './report';
 
@@ -38,10 +37,7 @@ export async function runRestore(
   const [file, ...extra] = positionals;
   const caseId = typeof flags.case === 'string' ? flags.case : undefined;
   if ((file === undefined) === (caseId === undefined) || extra.length > 0) {
-    io.stderr(
-      'Usage: iam-janitor restore <snapshot.json> [--yes]\n       iam-janitor restore --case <case id> --table <CaseTableName output> [--yes]',
-    );
-    return 2;
+    throw new UsageError('restores from one snapshot file or one --case, not both or neither');
   }
   const source = file ?? `case ${caseId}`;
   const loaded = caseId ? await loadFromCase(caseId, flags, io) : loadFromFile(file!, io);
@@ -49,8 +45,7 @@ export async function runRestore(
   const raw = loaded.raw;
   const parsed = v.safeParse(snapshotSchema, raw);
   if (!parsed.success) {
-    const problems = describeIssues(parsed.issues).map((problem) => `  ${problem}`);
-    io.stderr(`${source} is not a valid iam-janitor snapshot:\n${problems.join('\n')}`);
+    io.stderr(`${source} is not a valid iam-janitor snapshot: ${snapshotProblems(parsed.issues)}.`);
     return 2;
   }
   const snapshot = parsed.output;
@@ -248,4 +243,17 @@ export async function callerAccount(): Promise<string> {
   } catch (error) {
     throw new Error(explainAwsError(error), { cause: error });
   }
+}
+
+/** `missing takenAt, userId; userName: not an IAM user name`: one line, however much of the file is missing. */
+function snapshotProblems(issues: readonly v.BaseIssue<unknown>[]): string {
+  const missing = issues.filter((issue) => issue.kind === 'schema' && issue.input === undefined);
+  return [
+    ...(missing.length > 0
+      ? [`missing ${missing.map((issue) => v.getDotPath(issue) ?? '(root)').join(', ')}`]
+      : []),
+    ...issues
+      .filter((issue) => !missing.includes(issue))
+      .map((issue) => `${v.getDotPath(issue) ?? '(root)'}: ${issue.message}`),
+  ].join('; ');
 }

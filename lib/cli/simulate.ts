@@ -8,6 +8,7 @@ import { runScenario, type SimulationDetail } from '../sim/run-scenario';
 import { loadScenario } from '../sim/scenario';
 import { adfToText, mrkdwn, slackToText } from '../sim/render';
 import { runCases } from './cases';
+import { hasCommandLineConfig, withCommandLineConfig } from './config-file';
 import type { CommandIo } from './io';
 import { PLAIN, type Style } from './style';
 import { alignColumns } from './table';
@@ -27,7 +28,9 @@ export async function runSimulate(flags: SimulateFlags, io: CommandIo): Promise<
   const file = typeof flags.scenario === 'string' ? flags.scenario : DEMO_SCENARIO;
   let scenario;
   try {
-    scenario = loadScenario(file);
+    const loaded = loadScenario(file);
+    // -c goes over the scenario's config as it goes over cdk.json for the other commands.
+    scenario = { ...loaded, config: withCommandLineConfig(loaded.config) };
   } catch (error) {
     io.stderr((error as Error).message);
     return 2;
@@ -64,7 +67,7 @@ export async function runSimulate(flags: SimulateFlags, io: CommandIo): Promise<
     });
   } catch (error) {
     if ((error as Error).name === 'InvalidConfigError') {
-      io.stderr(`${file}: ${(error as Error).message}`);
+      io.stderr(`${file}${hasCommandLineConfig() ? ' and -c flags' : ''}: ${(error as Error).message}`);
       return 2;
     }
     throw error;

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as z from 'zod';
+import { unknownFieldsMessage } from './scenario-fields';
 import { afterTripSchema, isoDate, quarantineFields } from './scenario-quarantine';
 
 /**
@@ -298,7 +299,9 @@ export function parseScenario(raw: unknown, source: string): Scenario {
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const message =
-      issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;
+      issue.code === 'unrecognized_keys'
+        ? unknownFieldsMessage(scenarioSchema, issue.keys, issue.path)
+        : issue.message;
     return `  ${formatPath(issue.path) || '(root)'}: ${message}`;
   });
   throw new InvalidScenarioError(`${source} is not a valid scenario:\n${problems.join('\n')}`);

@@ -115,7 +115,7 @@ describe('iam-janitor cases (audit export)', () => {
     const bad = await cli(['cases', '--table', 't', '--since', '2026-02-30']);
     expect(bad).toMatchObject({
       code: 2,
-      err: '--since must be a date such as 2026-01-31 (got "2026-02-30")',
+      err: 'iam-janitor cases: --since must be a date such as 2026-01-31 (got "2026-02-30")',
     });
   });
 

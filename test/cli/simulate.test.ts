@@ -219,7 +219,7 @@ describe('iam-janitor simulate', () => {
     ['bad-date', 'users[3].accessKeys[0].lastUsedDate: not an ISO date'],
     ['bad-decision', 'decisions.a.action: Invalid option'],
     ['bad-config', 'users[0].userName: not an IAM user name'],
-    ['bad-config', 'users[0]: unknown field(s) passwords'],
+    ['bad-config', 'users[0]: unknown field passwords; did you mean password?'],
   ])('rejects %s, naming the field (%s), with a non-zero exit', async (name, message) => {
     const { code, err } = await simulateJson([
       '--scenario',

@@ -85,7 +85,8 @@ describe('the CLI reads the config as cdk synth does', () => {
 
   it('refuses a misspelt -c key, saying it came from a -c flag', async () => {
     const { code, err } = await run(['report', '-c', 'dryrun=true']);
-    expect(code).toBe(1);
+    // A usage error (issue 34): exit 2, as every other mistake on the command line.
+    expect(code).toBe(2);
     expect(err).toMatch(/config \(.*cdk\.json and -c flags\)/);
     expect(err).toContain('dryrun: unknown key; did you mean dryRun?');
   });

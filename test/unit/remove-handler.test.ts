@@ -120,7 +120,9 @@ describe('remove Lambda', () => {
         stderr: (text) => void errors.push(text),
       }),
     ).toBe(1);
-    expect(errors.join('')).toBe(`Case ${caseId} holds no snapshot: nothing was removed in it.`);
+    expect(errors.join('')).toBe(
+      `iam-janitor restore: Case ${caseId} holds no snapshot: nothing was removed in it.`,
+    );
   });
 
   it('deactivates the one credential of a credential case, refuses Delete on it, and points restore at the undo', async () => {

@@ -116,7 +116,7 @@ describe('iam-janitor offboard', () => {
     const { code, out } = await cli(['offboard', 'alice', '--by', 'b'.repeat(300), '--state-machine', ARN]);
     expect(code).toBe(2);
     expect(out).toBe(
-      "--by is 300 characters; keep it to 64: your name or login, which goes into the Jira ticket's summary (Jira allows 255 characters). Put anything longer in --reason.",
+      "iam-janitor offboard: --by is 300 characters; keep it to 64: your name or login, which goes into the Jira ticket's summary (Jira allows 255 characters). Put anything longer in --reason.",
     );
     expect(standin.callsOf('StartExecution')).toEqual([]);
   });

@@ -92,7 +92,10 @@ describe('iam-janitor release', () => {
     expect(outcomes[0]!.text).toMatch(
       /idle was deleted when its quarantine ended; nothing to release\. Bring it back with: iam-janitor restore --case /,
     );
-    expect(outcomes[1]).toEqual({ code: 1, text: `There is no case no-such-case in ${CASE_TABLE}.` });
+    expect(outcomes[1]).toEqual({
+      code: 1,
+      text: `iam-janitor release: There is no case no-such-case in ${CASE_TABLE}.`,
+    });
   });
 });
 

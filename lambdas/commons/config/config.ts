@@ -49,10 +49,15 @@ function unknownKeyMessage(key: string): string {
 
 /** The config key closest to `key` (letter case ignored), if it is close enough to be a typo of it. */
 export function nearestKey(key: string): string | undefined {
+  return nearestName(key, CONFIG_KEYS);
+}
+
+/** The name of `known` closest to `key` (letter case ignored), if close enough to be a typo of it: config keys, commands, scenario fields. */
+export function nearestName(key: string, known: readonly string[]): string | undefined {
   let best: { key: string; distance: number } | undefined;
-  for (const known of CONFIG_KEYS) {
-    const distance = editDistance(key.toLowerCase(), known.toLowerCase());
-    if (!best || distance < best.distance) best = { key: known, distance };
+  for (const name of known) {
+    const distance = editDistance(key.toLowerCase(), name.toLowerCase());
+    if (!best || distance < best.distance) best = { key: name, distance };
   }
   return best && best.distance <= Math.max(2, Math.floor(key.length / 4)) ? best.key : undefined;
 }
