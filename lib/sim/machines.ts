@@ -46,6 +46,7 @@ export async function runMachine(
   transitions: number;
   historyEvents: number;
   states: string[];
+  caughtError?: string;
 }> {
   const retryIntervalOverrides = Object.fromEntries(Object.keys(handlers).map((name) => [name, 20]));
   const execution = machine.run(input as never, {
@@ -55,6 +56,7 @@ export async function runMachine(
   let transitions = 0;
   let historyEvents = 0;
   const states: string[] = [];
+  let caughtError: string | undefined;
   let oversized: string | undefined;
   const counting = (async () => {
     for await (const event of execution.eventLogs) {
@@ -64,6 +66,7 @@ export async function runMachine(
       if (event.type === 'StateEntered') {
         transitions++;
         states.push(state!.name);
+        caughtError = caughtIn(state!.input) ?? caughtError;
       }
       if (event.type === 'StateRetried') transitions++;
       // Step Functions refuses a state's input or output over 256 KB (States.DataLimitExceeded).
@@ -89,9 +92,16 @@ export async function runMachine(
   }
   await counting.catch(() => undefined);
   const error = oversized ? `States.DataLimitExceeded: ${oversized}` : failure;
+  const caught = caughtError ? { caughtError } : {};
   return error
-    ? { output: null, error, transitions, historyEvents, states }
-    : { output, transitions, historyEvents, states };
+    ? { output: null, error, transitions, historyEvents, states, ...caught }
+    : { output, transitions, historyEvents, states, ...caught };
+}
+
+/** The error name a Catch put at `$.error` of a state's input (every Catch of the ASL writes there). */
+function caughtIn(input: unknown): string | undefined {
+  const error = (input as { error?: { Error?: unknown } } | null | undefined)?.error?.Error;
+  return typeof error === 'string' ? error : undefined;
 }
 
 /** Step Functions' limit on a state's input or output: 256 KB of UTF-8 text. */
