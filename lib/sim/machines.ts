@@ -143,9 +143,9 @@ export function openCaseFor(
   user: SimUser,
   caseId: string,
   openedAt = clock.now(),
-  accountId?: string,
+  { accountId, reason }: { readonly accountId?: string | undefined; readonly reason?: string } = {},
 ): Promise<CaseRecord> {
-  const candidate = candidateOf(user, {}, openedAt);
+  const candidate = candidateOf(user, reason ? { reason } : {}, openedAt);
   return store.open({
     caseId,
     userName: user.userName,

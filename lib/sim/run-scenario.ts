@@ -28,6 +28,9 @@ import {
 export type { SimulationDetail, SimulationReport, SweepSummary } from './scenario-report';
 export { SIM_BASE_CONFIG } from './scenario-report';
 import { DAY_MS } from '../../lambdas/commons/runtime/time';
+import { parseCredentialReport } from '../../lambdas/inventory/credential-report';
+import { judgeActivity } from '../../lambdas/inventory/verdict';
+import { credentialReportCsv } from './account';
 import { accountAfter } from './account-after';
 import { removerDeny } from './wiring';
 
@@ -222,19 +225,25 @@ async function decideAsScenarioSays(
   });
 }
 
-/** The cases the scenario says were open before the run: their users are not asked again. */
+/**
+ * The cases the scenario says were open before the run: their users are not asked again. Each is
+ * the case the day before's sweep would have opened, under the id and with the reason it would
+ * have written, so that nothing in the case table reads as made up.
+ */
 async function openEarlierCases(sim: Simulation, runs: readonly ScenarioAccountRun[], now: Date) {
+  const earlier = new Date(now.getTime() - DAY_MS);
   for (const run of runs) {
+    const report = parseCredentialReport(credentialReportCsv(run.account)).rows;
+    const { thresholdDays } = configForAccount(sim.config, run.accountId);
     for (const userName of run.fields.openCases) {
       const user = run.account.users.get(userName);
-      if (!user) continue;
-      await openCaseFor(
-        sim.store,
-        user,
-        `${user.userId}-earlier`,
-        new Date(now.getTime() - DAY_MS),
-        run.accountId,
-      );
+      const row = report.find((candidate) => candidate.user === userName);
+      if (!user || !row) continue;
+      const subjectId = run.accountId ? `${run.accountId}-${user.userId}` : user.userId;
+      await openCaseFor(sim.store, user, `${subjectId}-${earlier.toISOString().slice(0, 10)}`, earlier, {
+        accountId: run.accountId,
+        reason: judgeActivity(row, thresholdDays, earlier).reason,
+      });
     }
   }
 }
