@@ -1,4 +1,4 @@
-import { credentialFindings } from '../../lambdas/inventory/inventory';
+import { credentialFindings, type UserFinding } from '../../lambdas/inventory/inventory';
 import { count } from '../../lambdas/commons/runtime/text';
 import type { SimulationDetail } from '../sim/run-scenario';
 import type { Style } from './style';
@@ -20,24 +20,15 @@ export function sweepSection(detail: SimulationDetail, rule: Rule, style: Style,
             (report.sweep.backlog > 0 ? `, ${report.sweep.backlog} waiting` : ''),
     ),
   ];
-  // A large account: the verdicts counted, and the users that are not simply active, longest idle first.
-  const listed =
-    verbose || detail.verdicts.length <= LIST_LIMIT
-      ? detail.verdicts
-      : detail.verdicts
-          .filter((user) => user.verdict !== 'active' || credentialFindings(user).length > 0)
-          .sort((a, b) => b.idleDays - a.idleDays)
-          .slice(0, 20);
-  if (listed.length < detail.verdicts.length) {
+  const { listed, what } = listedUsers(detail, verbose);
+  if (what) {
     const tally = new Map<string, number>();
     for (const user of detail.verdicts) tally.set(user.verdict, (tally.get(user.verdict) ?? 0) + 1);
     out.push(
       `  ${[...tally]
-        .sort((a, b) => b[1] - a[1])
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
         .map(([verdict, users]) => `${users} ${verdict}`)
-        .join(
-          ', ',
-        )}; the ${listed.length} longest idle that are not simply active (--verbose lists all ${detail.verdicts.length}):`,
+        .join(', ')}; ${what} (--verbose lists all ${detail.verdicts.length}):`,
     );
   }
   // An active user's credentials that are not in use show under the user: the CIS AWS Foundations
@@ -76,6 +67,48 @@ export function sweepWarnings(warnings: SimulationDetail['report']['warnings']):
     ...warnings.root,
     ...warnings.ignoredTags.map(({ userName, warning }) => `${userName}: ${warning}`),
   ];
+}
+
+/** How many users a large account's timeline lists. */
+const LISTED = 20;
+
+/**
+ * The users the timeline lists, and what the list is when it is not every user: in a large account,
+ * the users the sweep opened a case for first, in the order the sweep opened them (longest idle first, ties by
+ * user id, as `batchOf` orders them), then the longest idle of the other users not simply active,
+ * ties by name. Every tie is broken by a rule the header states.
+ */
+function listedUsers(detail: SimulationDetail, verbose: boolean): { listed: UserFinding[]; what?: string } {
+  const { verdicts, report } = detail;
+  if (verbose || verdicts.length <= LIST_LIMIT) return { listed: verdicts };
+  const byName = new Map(verdicts.map((user) => [user.userName, user]));
+  const opened = report.sweep.halted
+    ? []
+    : [...new Set(report.sweep.candidates)].flatMap((userName) => byName.get(userName) ?? []);
+  const withCase = new Set(opened);
+  const rest = verdicts
+    .filter(
+      (user) => !withCase.has(user) && (user.verdict !== 'active' || credentialFindings(user).length > 0),
+    )
+    .sort((a, b) => b.idleDays - a.idleDays || a.userName.localeCompare(b.userName));
+  const listed = [...opened, ...rest].slice(0, LISTED);
+  const others = listed.length - Math.min(opened.length, LISTED);
+  const sweepOrder = "in the sweep's order (longest idle first, ties by user id)";
+  const parts = [
+    ...(opened.length > LISTED
+      ? [`the first ${LISTED} of the ${opened.length} users the sweep opened a case for, ${sweepOrder}`]
+      : opened.length > 0
+        ? [
+            `the ${opened.length === 1 ? 'user' : `${opened.length} users`} the sweep opened a case for, ${sweepOrder}`,
+          ]
+        : []),
+    ...(others > 0
+      ? [
+          `${opened.length > 0 ? 'then ' : ''}the ${others === 1 ? 'longest idle' : `${others} longest idle`} of the other users that are not simply active (ties by name)`,
+        ]
+      : []),
+  ];
+  return { listed, what: parts.join(', ') || 'no user that is not simply active' };
 }
 
 function organizationLines(report: SimulationDetail['report'], style: Style): string[] {
