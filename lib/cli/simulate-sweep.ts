@@ -12,14 +12,7 @@ export type Rule = (title: string) => string;
 /** The sweep of the timeline: its verdicts, its warnings and, in organization mode, its accounts. */
 export function sweepSection(detail: SimulationDetail, rule: Rule, style: Style, verbose: boolean): string[] {
   const { report } = detail;
-  const out = [
-    rule(
-      report.sweep.halted
-        ? `Sweep: ${count(report.sweep.usersScanned, 'user')}, halted by the guard: no case opened, ${count(report.sweep.backlog, 'candidate')} waiting`
-        : `Sweep: ${count(report.sweep.usersScanned, 'user')}, ${count(report.sweep.candidates.length, 'case')} opened` +
-            (report.sweep.backlog > 0 ? `, ${report.sweep.backlog} waiting` : ''),
-    ),
-  ];
+  const out = [rule(sweepTitle(report))];
   const { listed, what } = listedUsers(detail, verbose);
   if (what) {
     const tally = new Map<string, number>();
@@ -67,6 +60,32 @@ export function sweepWarnings(warnings: SimulationDetail['report']['warnings']):
     ...warnings.root,
     ...warnings.ignoredTags.map(({ userName, warning }) => `${userName}: ${warning}`),
   ];
+}
+
+/**
+ * The sweep's rule, which counts every case of the run by what started it: the sweep's own, then
+ * the offboardings' and the later sweeps', so that no case below appears uncounted.
+ */
+function sweepTitle(report: SimulationDetail['report']): string {
+  const { sweep } = report;
+  const scanned = count(sweep.usersScanned, 'user');
+  const own = sweep.halted
+    ? `${scanned}, halted by the guard: no case opened, ${count(sweep.backlog, 'candidate')} waiting`
+    : `${scanned}, ${count(sweep.candidates.length, 'case')} opened` +
+      (sweep.backlog > 0 ? `, ${sweep.backlog} waiting` : '');
+  const startedBy = (origin: string) => report.cases.filter((entry) => entry.startedBy === origin).length;
+  const refused = report.offboardRefused?.length ?? 0;
+  const offboarded = startedBy('offboard');
+  const later = report.laterSweeps ?? [];
+  return [
+    `Sweep: ${own}`,
+    ...(offboarded + refused > 0
+      ? [`offboarding: ${count(offboarded, 'case')} started${refused > 0 ? `, ${refused} refused` : ''}`]
+      : []),
+    ...(later.length > 0
+      ? [`${count(later.length, 'later sweep')}: ${count(startedBy('laterSweep'), 'case')} opened`]
+      : []),
+  ].join('; ');
 }
 
 /** How many users a large account's timeline lists. */

@@ -78,7 +78,12 @@ export async function runScenario(
     const offboarding = await runOffboardings(sim, scenario, simClock);
     const later = await runLaterSweeps(sim, scenario, simClock);
     const cases = await caseViews(sim, [...sweep.cases, ...offboarding.runs, ...later.runs]);
-    const caseReports = cases.map(({ run, record }) => caseReport(run, record));
+    const startedBy = [
+      ...sweep.cases.map(() => 'sweep' as const),
+      ...offboarding.runs.map(() => 'offboard' as const),
+      ...later.runs.map(() => 'laterSweep' as const),
+    ];
+    const caseReports = cases.map(({ run, record }, index) => caseReport(run, record, startedBy[index]!));
     await options.afterRun?.(sim);
     const incidents = incidentsOf({
       faults: scenario.faults,

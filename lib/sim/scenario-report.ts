@@ -47,6 +47,8 @@ export interface SimulationReport {
   readonly cases: {
     /** The case table's key: what `refusals` and `cases --json` name the case by. */
     caseId: string;
+    /** What started it: the first sweep, an offboarding request, or one of the laterSweeps. */
+    startedBy: CaseOrigin;
     /** Organization mode: the member account of the case. */
     accountId?: string;
     userName: string;
@@ -95,6 +97,8 @@ export interface SweepWarnings {
   /** Marker tags the sweep did not believe, by user (organization: `<accountId>/<userName>`). */
   readonly ignoredTags: { userName: string; warning: string }[];
 }
+
+export type CaseOrigin = 'sweep' | 'offboard' | 'laterSweep';
 
 /** What the readable timeline shows besides the report. */
 export interface SimulationDetail {
@@ -146,9 +150,14 @@ export function sweepSummary(output: SweepRun['output']): SweepSummary {
 }
 
 /** One case as `simulate --json` reports it. */
-export function caseReport(run: CaseRun, record: CaseRecord | undefined): SimulationReport['cases'][number] {
+export function caseReport(
+  run: CaseRun,
+  record: CaseRecord | undefined,
+  startedBy: CaseOrigin,
+): SimulationReport['cases'][number] {
   return {
     caseId: run.caseId,
+    startedBy,
     ...(record?.candidate.accountId ? { accountId: record.candidate.accountId } : {}),
     userName: run.userName,
     kind: record?.candidate.kind ?? 'user',

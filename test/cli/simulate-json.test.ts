@@ -108,6 +108,18 @@ describe('simulate --json carries what the text shows', () => {
         if (entry.outcomeDetail) expect(summary.join('\n')).toContain(entry.outcomeDetail);
       });
 
+      // Every case of the summary is counted in the sweep's rule, by what started it.
+      const title = text.split('\n').find((line) => line.startsWith('── Sweep'))!;
+      const counted = [...title.matchAll(/(\d+) cases? (?:opened|started)/g)].map(([, amount]) =>
+        Number(amount),
+      );
+      expect(counted.reduce((sum, amount) => sum + amount, 0)).toBe(json.cases.length);
+      for (const origin of ['offboard', 'laterSweep'] as const)
+        if (json.cases.some((entry) => entry.startedBy === origin))
+          expect(title).toMatch(
+            origin === 'offboard' ? /offboarding: \d+ cases? started/ : /later sweeps?: /,
+          );
+
       // Every warning of the sweep is printed, with its user for an ignored tag.
       const warned = section(text, 'Sweep').filter((line) => line.startsWith('  ⚠ '));
       expect(warned).toHaveLength(
