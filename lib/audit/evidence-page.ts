@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { hoursToDecision, median, rowsJson, type AuditRow } from './rows';
+import { auditOrder, hoursToDecision, median, rowsJson, type AuditRow } from './rows';
 
 /**
  * `cases --html`: one self-contained page for an auditor: no script, no external asset, so it opens
@@ -54,7 +54,8 @@ code { font-size: .9em; }
 .bar { display: flex; align-items: center; gap: .5rem; margin: .2rem 0; }
 .bar span.label { width: 9rem; text-align: right; }
 .bar span.fill { background: #3b6fd4; height: 1rem; display: inline-block; }
-table { border-collapse: collapse; width: 100%; margin-top: 1.5rem; table-layout: fixed; }
+table { border-collapse: collapse; width: 100%; margin-top: .5rem; table-layout: fixed; }
+p.order { margin: 1.5rem 0 0; color: #555; }
 th, td { border: 1px solid #ddd; padding: .35rem .5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 th { background: #f4f4f6; }
 td small { display: block; color: #555; }
@@ -84,11 +85,12 @@ export function evidencePage(rows: readonly AuditRow[], scope: EvidenceScope): s
 <h1>iam-janitor cases</h1>
 ${scopeList(rows, scope)}
 ${summary(rows)}
+<p class="order">Cases in the order they were opened, then by account and user.</p>
 <table id="cases">
 <colgroup><col class="case"><col class="user"><col class="why"><col class="decision"><col class="outcome"><col class="snapshot"><col class="jira"></colgroup>
 <thead><tr><th>case, opened</th><th>user, account</th><th>why, evidence</th><th>decision</th><th>outcome, changes</th><th>snapshot</th><th>Jira</th></tr></thead>
 <tbody>
-${rows.map(caseRow).join('\n')}
+${[...rows].sort(auditOrder).map(caseRow).join('\n')}
 </tbody>
 </table>
 </body>
@@ -129,14 +131,17 @@ function summary(rows: readonly AuditRow[]): string {
   const outcomes = [...byOutcome.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const most = Math.max(1, ...outcomes.map(([, count]) => count));
   const medianHours = median(hoursToDecision(rows));
+  const decided = rows.filter((row) => row.decision).length;
+  const removed = rows.filter((row) => row.outcome === 'deleted').length;
+  // Each tile's label is worded for its own number: "1 case", "2 users removed".
   const tiles: [string, string][] = [
-    ['cases', String(rows.length)],
-    ['decided', String(rows.filter((row) => row.decision).length)],
-    ['users removed', String(rows.filter((row) => row.outcome === 'deleted').length)],
-    ['median time to decision', medianHours === null ? 'none decided' : `${medianHours.toFixed(1)} h`],
+    [String(rows.length), rows.length === 1 ? 'case' : 'cases'],
+    [String(decided), 'decided'],
+    [String(removed), removed === 1 ? 'user removed' : 'users removed'],
+    [medianHours === null ? 'none decided' : duration(medianHours), 'median time to decision'],
   ];
   return `<section class="tiles" aria-label="summary">
-${tiles.map(([label, value]) => `<div class="tile"><b>${escape(value)}</b>${escape(label)}</div>`).join('\n')}
+${tiles.map(([value, label]) => `<div class="tile"><b>${escape(value)}</b>${escape(label)}</div>`).join('\n')}
 </section>
 <section class="chart" aria-label="cases by outcome">
 <h2>Cases by outcome</h2>
@@ -149,8 +154,22 @@ ${outcomes
 </section>`;
 }
 
+/** A time to decision as a person says it: `under a minute`, `25 minutes`, `3.5 hours`, `2.1 days`. */
+export function duration(hours: number): string {
+  const minutes = Math.round(hours * 60);
+  if (minutes < 1) return 'under a minute';
+  if (minutes < 60) return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+  if (hours < 48) return `${hours.toFixed(1)} hours`;
+  return `${(hours / 24).toFixed(1)} days`;
+}
+
 /** `Ana Lima (U0123ABCDEF)`: the name Slack showed at the click, beside the id that is on record. */
 const person = (id: string, name: string | null) => (name ? `${name} (${id})` : id);
+
+/** A link only to a web address: a value the audited account wrote never becomes a script. */
+function link(url: string, label: string): string {
+  return /^https?:\/\//.test(url) ? `<a href="${escape(url)}">${escape(label)}</a>` : escape(label);
+}
 
 function caseRow(row: AuditRow): string {
   const lines = (...parts: (string | null | false)[]) =>
@@ -176,13 +195,14 @@ function caseRow(row: AuditRow): string {
   const changes = row.changes.length
     ? `<ul>${row.changes.map((change) => `<li>${escape(change)}</li>`).join('')}</ul>`
     : '';
-  const jira =
-    row.jiraKey && row.jiraUrl && /^https?:\/\//.test(row.jiraUrl)
-      ? `<a href="${escape(row.jiraUrl)}">${escape(row.jiraKey)}</a>`
-      : escape(row.jiraKey ?? 'none');
-  return `<tr><td>${lines(row.caseId, `opened ${row.openedAt}`)}</td><td>${lines(
+  const jira = row.jiraKey && row.jiraUrl ? link(row.jiraUrl, row.jiraKey) : escape(row.jiraKey ?? 'none');
+  const execution = row.executionUrl ? `<small>${link(row.executionUrl, 'execution')}</small>` : '';
+  const events = row.trailEvents.length
+    ? `<ul class="events">${row.trailEvents.map((event) => `<li>${escape(event)}</li>`).join('')}</ul>`
+    : '';
+  return `<tr><td>${lines(row.caseId, `opened ${row.openedAt}`)}${execution}</td><td>${lines(
     row.userName + (row.credential ? ` (${row.credential})` : ''),
     `account ${row.accountId}`,
     `${row.kind} case, user id ${row.userId}`,
-  )}</td><td>${lines(row.reason, row.evidence)}</td><td>${decision}</td><td>${outcome}${changes}</td><td>${row.snapshotSaved ? 'yes' : 'no'}</td><td>${jira}</td></tr>`;
+  )}</td><td>${lines(row.reason, row.evidence)}${events}</td><td>${decision}</td><td>${outcome}${changes}</td><td>${row.snapshotSaved ? 'yes' : 'no'}</td><td>${jira}</td></tr>`;
 }

@@ -2,6 +2,8 @@ import type { CaseRecord } from '../../lambdas/commons/case/case-store';
 import { credentialText } from '../../lambdas/commons/case/outcome';
 import { quarantineText } from '../../lambdas/commons/case/quarantine-text';
 import { HOUR_MS } from '../../lambdas/commons/runtime/time';
+import { executionConsoleUrl } from '../../lambdas/commons/case/case-view';
+import { count, formatTime } from '../../lambdas/commons/runtime/text';
 
 /**
  * One case as an auditor reads it: who, why, who decided what and when, what changed, and where
@@ -19,6 +21,8 @@ export interface AuditRow {
   /** The verdict's reason, as the sweep wrote it. */
   readonly reason: string;
   readonly evidence: string;
+  /** The CloudTrail events the approver was shown, each named: when, what, which service, region and address. */
+  readonly trailEvents: string[];
   readonly decision: string | null;
   readonly decidedBy: string | null;
   /** The decider's name as Slack showed it at the click. */
@@ -39,6 +43,8 @@ export interface AuditRow {
   readonly snapshotSaved: boolean;
   readonly jiraKey: string | null;
   readonly jiraUrl: string | null;
+  /** The case's Step Functions execution in the AWS console: its every step and input. */
+  readonly executionUrl: string | null;
 }
 
 export const AUDIT_COLUMNS: readonly (keyof AuditRow)[] = [
@@ -51,6 +57,7 @@ export const AUDIT_COLUMNS: readonly (keyof AuditRow)[] = [
   'openedAt',
   'reason',
   'evidence',
+  'trailEvents',
   'decision',
   'decidedBy',
   'decidedByName',
@@ -67,6 +74,7 @@ export const AUDIT_COLUMNS: readonly (keyof AuditRow)[] = [
   'snapshotSaved',
   'jiraKey',
   'jiraUrl',
+  'executionUrl',
 ];
 
 export function auditRow(record: CaseRecord): AuditRow {
@@ -78,9 +86,7 @@ export function auditRow(record: CaseRecord): AuditRow {
       ? `last activity ${candidate.lastActivity.slice(0, 10)} (${candidate.lastActivitySource.replace(/_/g, ' ')})`
       : 'no recorded activity',
     `${candidate.idleDays} idle days`,
-    trail
-      ? `${trail.totalEvents}${trail.truncated ? '+' : ''} CloudTrail ${trail.totalEvents === 1 && !trail.truncated ? 'event' : 'events'} in 90 days`
-      : 'evidence not gathered',
+    trail ? trailCount(trail) : 'CloudTrail not read for this case',
   ].join('; ');
   return {
     caseId: record.caseId,
@@ -92,6 +98,7 @@ export function auditRow(record: CaseRecord): AuditRow {
     openedAt: record.openedAt,
     reason: candidate.reason,
     evidence,
+    trailEvents: (trail?.recentEvents ?? []).map(trailEvent),
     decision: record.decision?.decision ?? null,
     decidedBy: record.decision?.decidedBy ?? null,
     decidedByName: record.decision?.decidedByName ?? null,
@@ -108,7 +115,44 @@ export function auditRow(record: CaseRecord): AuditRow {
     snapshotSaved: Boolean(record.snapshot),
     jiraKey: record.jiraKey ?? null,
     jiraUrl: record.jiraUrl ?? null,
+    executionUrl: record.executionArn ? executionConsoleUrl(record.executionArn) : null,
   };
+}
+
+type Trail = NonNullable<CaseRecord['context']>['cloudTrail'];
+
+/** `2 CloudTrail events in 90 days, both failed sign-ins`: what the events were, not only how many. */
+function trailCount(trail: Trail): string {
+  const events = `${trail.totalEvents}${trail.truncated ? '+' : ''} CloudTrail ${trail.totalEvents === 1 && !trail.truncated ? 'event' : 'events'} in ${trail.windowDays} days`;
+  const failed = trail.failedSignIns ?? 0;
+  if (failed === 0) return events;
+  const all = failed === trail.totalEvents && !trail.truncated;
+  const which = !all
+    ? `${count(failed, 'failed sign-in')} among them`
+    : failed === 1
+      ? 'a failed sign-in'
+      : failed === 2
+        ? 'both failed sign-ins'
+        : `all ${failed} failed sign-ins`;
+  return `${events}, ${which}`;
+}
+
+/** `2026-11-20 03:12 UTC ConsoleLogin (failed sign-in) by signin.amazonaws.com in us-east-1 from 198.51.100.7` */
+function trailEvent(event: Trail['recentEvents'][number]): string {
+  return `${formatTime(event.eventTime)} ${event.eventName}${event.failed ? ' (failed sign-in)' : ''}${event.errorCode ? ` (refused: ${event.errorCode})` : ''} by ${event.eventSource} in ${event.region} from ${event.sourceIPAddress}`;
+}
+
+/**
+ * The order of every listing: by opening, then account, user and case id. An auditor reads a
+ * sweep's cases user by user, and two listings of one table always agree (the digest with them).
+ */
+export function auditOrder(a: AuditRow, b: AuditRow): number {
+  return (
+    a.openedAt.localeCompare(b.openedAt) ||
+    a.accountId.localeCompare(b.accountId) ||
+    a.userName.localeCompare(b.userName) ||
+    a.caseId.localeCompare(b.caseId)
+  );
 }
 
 /** The rows as `cases --json` prints them: the text the evidence page's SHA-256 is taken of. */

@@ -5,7 +5,7 @@ import { documentClient } from '../../lambdas/commons/runtime/clients';
 import { evidencePage, rowsDigest } from '../audit/evidence-page';
 import { count } from '../../lambdas/commons/runtime/text';
 import { packageVersion } from './version';
-import { AUDIT_COLUMNS, auditRow, rowsJson, type AuditRow } from '../audit/rows';
+import { AUDIT_COLUMNS, auditOrder, auditRow, rowsJson, type AuditRow } from '../audit/rows';
 import type { CommandIo } from './io';
 import { explainAwsError } from './report';
 import { alignColumns } from './table';
@@ -52,7 +52,7 @@ export async function runCases(flags: CasesFlags, io: CommandIo, now = new Date(
   const records = await new CaseHistory(documentClient(), table).listCases(since).catch((error: unknown) => {
     throw new Error(explainAwsError(error), { cause: error });
   });
-  const rows = records.map(auditRow);
+  const rows = records.map(auditRow).sort(auditOrder);
   if (flags.json) {
     io.stdout(rowsJson(rows));
   } else if (flags.csv) {

@@ -3,15 +3,15 @@ import * as path from 'node:path';
 import { undoAdvice } from '../../lambdas/commons/case/outcome';
 import { quarantineText } from '../../lambdas/commons/case/quarantine-text';
 import { CASE_TABLE } from '../sim/standins/dynamo';
-import { credentialFindings } from '../../lambdas/inventory/inventory';
 import { runScenario, type SimulationDetail } from '../sim/run-scenario';
-import { loadScenario } from '../sim/scenario';
+import { loadScenario, type Scenario } from '../sim/scenario';
 import { adfToText, mrkdwn, slackToText } from '../sim/render';
 import { runCases } from './cases';
 import { hasCommandLineConfig, withCommandLineConfig } from './config-file';
 import type { CommandIo } from './io';
 import { PLAIN, type Style } from './style';
 import { alignColumns } from './table';
+import { LIST_LIMIT, sweepSection, type Rule } from './simulate-sweep';
 import { count } from '../../lambdas/commons/runtime/text';
 
 export const DEMO_SCENARIO = path.join(__dirname, '..', '..', 'examples', 'demo-account.json');
@@ -73,15 +73,26 @@ export async function runSimulate(flags: SimulateFlags, io: CommandIo): Promise<
     throw error;
   }
   if (flags.json) {
-    io.stdout(JSON.stringify(detail.report, null, 2));
+    io.stdout(simulationJson(detail));
     return 0;
   }
-  const where = scenario.accounts
-    ? `hub account ${scenario.accountId} and ${scenario.accounts.length} member accounts`
-    : `account ${scenario.accountId}`;
-  io.stdout(timeline(file, scenario.now, where, detail, io.style, Boolean(flags.verbose)));
+  io.stdout(
+    timeline(file, scenario.now, accountsSimulated(scenario), detail, io.style, Boolean(flags.verbose)),
+  );
   if (pageWritten) io.stdout(`Wrote the evidence page of this simulation's cases to ${String(flags.html)}.`);
   return 0;
+}
+
+/** What `simulate --json` prints: the report, whose records the timeline's sentences are written from. */
+export function simulationJson(detail: SimulationDetail): string {
+  return JSON.stringify(detail.report, null, 2);
+}
+
+/** The accounts a scenario simulates, as the timeline's first line names them. */
+export function accountsSimulated(scenario: Scenario): string {
+  return scenario.accounts
+    ? `hub account ${scenario.accountId} and ${scenario.accounts.length} member accounts`
+    : `account ${scenario.accountId}`;
 }
 
 /** How each outcome reads at a glance: destructive in red, safe in green, stopped in yellow. */
@@ -91,9 +102,6 @@ function outcomeColour(outcome: string, style: Style): (text: string) => string 
   if (outcome === 'kept' || outcome === 'expired' || outcome === 'dry-run') return style.green;
   return (text) => text;
 }
-
-/** Above this many users, lists are counted rather than spelled out, unless --verbose. */
-const LIST_LIMIT = 40;
 
 export function timeline(
   file: string,
@@ -119,101 +127,7 @@ export function timeline(
   ].join('\n');
 }
 
-type Rule = (title: string) => string;
 type CaseDetail = SimulationDetail['cases'][number];
-
-function sweepSection(detail: SimulationDetail, rule: Rule, style: Style, verbose: boolean): string[] {
-  const { report } = detail;
-  const out = [
-    rule(
-      report.sweep.halted
-        ? `Sweep: ${count(report.sweep.usersScanned, 'user')}, halted by the guard: no case opened, ${count(report.sweep.backlog, 'candidate')} waiting`
-        : `Sweep: ${count(report.sweep.usersScanned, 'user')}, ${count(report.sweep.candidates.length, 'case')} opened` +
-            (report.sweep.backlog > 0 ? `, ${report.sweep.backlog} waiting` : ''),
-    ),
-  ];
-  // A large account: the verdicts counted, and the users that are not simply active, longest idle first.
-  const listed =
-    verbose || detail.verdicts.length <= LIST_LIMIT
-      ? detail.verdicts
-      : detail.verdicts
-          .filter((user) => user.verdict !== 'active' || credentialFindings(user).length > 0)
-          .sort((a, b) => b.idleDays - a.idleDays)
-          .slice(0, 20);
-  if (listed.length < detail.verdicts.length) {
-    const tally = new Map<string, number>();
-    for (const user of detail.verdicts) tally.set(user.verdict, (tally.get(user.verdict) ?? 0) + 1);
-    out.push(
-      `  ${[...tally]
-        .sort((a, b) => b[1] - a[1])
-        .map(([verdict, users]) => `${users} ${verdict}`)
-        .join(
-          ', ',
-        )}; the ${listed.length} longest idle that are not simply active (--verbose lists all ${detail.verdicts.length}):`,
-    );
-  }
-  // An active user's credentials that are not in use show under the user: the CIS AWS Foundations
-  // v3.0.0 1.12 (v5.0.0 1.11) finding.
-  out.push(
-    ...alignColumns(
-      [
-        ['USER', 'VERDICT', 'IDLE', 'REASON'],
-        ...listed.flatMap((user) => [
-          [user.userName, user.verdict, `${user.idleDays}d`, user.reason],
-          ...credentialFindings(user).map((credential) => [
-            `  └ ${credential.id}`,
-            credential.verdict,
-            `${credential.idleDays}d`,
-            credential.reason,
-          ]),
-        ]),
-      ],
-      '  ',
-    ),
-  );
-  for (const warning of detail.rootWarnings) out.push(style.yellow(`  ⚠ ${warning}`));
-  out.push(...organizationLines(report, style));
-  if (report.sweep.halted)
-    out.push(
-      '',
-      style.red(`  ✋ HALTED by the blast-radius guard: ${report.sweep.haltReason}`),
-      '  No case was opened. Check the credential report; if the candidates are real, `iam-janitor acknowledge-guard` lets the next sweep through once.',
-    );
-  return out;
-}
-
-function organizationLines(report: SimulationDetail['report'], style: Style): string[] {
-  const { accounts, overlapping } = report.sweep;
-  if (overlapping)
-    return [
-      '',
-      style.yellow(
-        `  ⏸ Sweep ${overlapping.sweepId}, started ${overlapping.since}, still holds the organization: this sweep did nothing.`,
-      ),
-    ];
-  if (!accounts) return [];
-  const leftOut = [
-    ...(accounts.excluded > 0 ? [`${count(accounts.excluded, 'account')} excluded by the config`] : []),
-    ...(accounts.inactive > 0 ? [`${count(accounts.inactive, 'account')} suspended or closing`] : []),
-    ...(accounts.managementAccountSkipped
-      ? [`the management account ${accounts.managementAccountSkipped} (no member roles there)`]
-      : []),
-  ];
-  const unnamed = (shown: number, all: number) =>
-    all > shown ? [`  … and ${count(all - shown, 'more account')} (the sweep's logs name them all)`] : [];
-  return [
-    '',
-    `  Organization: ${count(accounts.swept, 'account')} swept${leftOut.length > 0 ? `; not swept: ${leftOut.join(', ')}` : ''}.`,
-    ...accounts.failed.map((failed) =>
-      style.yellow(`  ⚠ account ${failed.accountId} failed (${failed.error}): reported, the others went on`),
-    ),
-    ...unnamed(accounts.failed.length, accounts.failedCount),
-    ...accounts.halted.map((halted) =>
-      style.yellow(`  ✋ account ${halted.accountId} halted by its own guard: ${halted.haltReason}`),
-    ),
-    ...unnamed(accounts.halted.length, accounts.haltedCount),
-  ];
-}
 
 /** The first approval request as it was posted, buttons included: what an approver sees. */
 function approverView(detail: SimulationDetail, rule: Rule): string[] {
@@ -285,7 +199,7 @@ function summarySection(detail: SimulationDetail, rule: Rule, style: Style): str
       ...report.cases.map((entry) => [
         ...(byAccount ? [entry.accountId ?? '-'] : []),
         entry.userName,
-        entry.decision,
+        entry.decision ?? 'none',
         entry.decidedBy ?? '-',
         entry.outcome,
         entry.jiraKey ?? '-',
@@ -319,16 +233,17 @@ function incidentsSection(detail: SimulationDetail, rule: Rule, style: Style): s
   return [
     rule('Faults injected and refusals'),
     ...(injected.length > 0
-      ? injected.map((line) => style.yellow(`  ⚡ ${line}`))
+      ? injected.map((fault) => style.yellow(`  ⚡ ${fault.text}`))
       : ['  no fault injected (the scenario has no faults)']),
-    ...(refusals.length > 0 ? refusals.map((line) => `  ⛔ ${line}`) : ['  nothing was refused']),
+    ...(refusals.length > 0 ? refusals.map((refusal) => `  ⛔ ${refusal.text}`) : ['  nothing was refused']),
   ];
 }
 
 function changesSection(detail: SimulationDetail, rule: Rule, style: Style, verbose: boolean): string[] {
   const out = [rule('What changed in the account')];
-  if (detail.changes.length === 0) out.push('  nothing: no call changed IAM');
-  for (const { userName, changes } of detail.changes) {
+  const { accountChanges } = detail.report;
+  if (accountChanges.length === 0) out.push('  nothing: no call changed IAM');
+  for (const { userName, changes } of accountChanges) {
     const deleted = changes.includes('user deleted');
     const quarantine = changes.filter((change) => QUARANTINE_CHANGE.test(change));
     const removed = changes.length - quarantine.length - 1;
@@ -342,7 +257,7 @@ function changesSection(detail: SimulationDetail, rule: Rule, style: Style, verb
       ...changes.filter((item) => item !== 'user deleted').map((change) => style.dim(`    - ${change}`)),
     );
   }
-  const changed = new Set(detail.changes.map((entry) => entry.userName));
+  const changed = new Set(accountChanges.map((entry) => entry.userName));
   const remaining = detail.report.remainingUsers;
   const untouched = remaining.filter((userName) => !changed.has(userName));
   const names = (list: string[], what: string) =>

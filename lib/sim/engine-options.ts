@@ -79,6 +79,8 @@ export interface CaseRun {
   readonly transitions: number;
   readonly historyEvents: number;
   readonly states: string[];
+  /** The error a Catch routed the case on, by name: what its outcome was recorded with. */
+  readonly caughtError?: string;
 }
 
 /** An organization sweep that found another still running, and stopped (statemachine SweepStillRunning). */

@@ -57,6 +57,7 @@ export async function runMachine(
   transitions: number;
   historyEvents: number;
   states: string[];
+  caughtError?: string;
 }> {
   const retryIntervalOverrides = Object.fromEntries(Object.keys(handlers).map((name) => [name, 20]));
   const execution = machine.run(input as never, {
@@ -66,6 +67,7 @@ export async function runMachine(
   let transitions = 0;
   let historyEvents = 0;
   const states: string[] = [];
+  let caughtError: string | undefined;
   let oversized: string | undefined;
   const counting = (async () => {
     for await (const event of execution.eventLogs) {
@@ -75,6 +77,7 @@ export async function runMachine(
       if (event.type === 'StateEntered') {
         transitions++;
         states.push(state!.name);
+        caughtError = caughtIn(state!.input) ?? caughtError;
       }
       if (event.type === 'StateRetried') transitions++;
       // Step Functions refuses a state's input or output over 256 KB (States.DataLimitExceeded).
@@ -102,9 +105,16 @@ export async function runMachine(
   }
   await counting.catch(() => undefined);
   const error = oversized ? `States.DataLimitExceeded: ${oversized}` : failure;
+  const caught = caughtError ? { caughtError } : {};
   return error
-    ? { output: null, error, transitions, historyEvents, states }
-    : { output, transitions, historyEvents, states };
+    ? { output: null, error, transitions, historyEvents, states, ...caught }
+    : { output, transitions, historyEvents, states, ...caught };
+}
+
+/** The error name a Catch put at `$.error` of a state's input (every Catch of the ASL writes there). */
+function caughtIn(input: unknown): string | undefined {
+  const error = (input as { error?: { Error?: unknown } } | null | undefined)?.error?.Error;
+  return typeof error === 'string' ? error : undefined;
 }
 
 /** Step Functions' limit on a state's input or output: 256 KB of UTF-8 text. */
@@ -146,9 +156,9 @@ export function openCaseFor(
   user: SimUser,
   caseId: string,
   openedAt = clock.now(),
-  accountId?: string,
+  { accountId, reason }: { readonly accountId?: string | undefined; readonly reason?: string } = {},
 ): Promise<CaseRecord> {
-  const candidate = candidateOf(user, {}, openedAt);
+  const candidate = candidateOf(user, reason ? { reason } : {}, openedAt);
   return store.open({
     caseId,
     userName: user.userName,

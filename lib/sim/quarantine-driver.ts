@@ -1,5 +1,6 @@
 import { changeDuringQuarantine } from './quarantine-changes';
 import type { SimAccount } from './account';
+import { caseUserName, type ClickTracer } from './click-trace';
 import type { Simulation } from './engine';
 import { watchQuarantine } from './quarantine-watch';
 import type { ScenarioAccountRun } from './scenario-accounts';
@@ -10,7 +11,7 @@ import { recordAttempt } from './standins/credential-attempts';
  * tries a credential (`quarantineAttempts`), an admin changes the user (`duringQuarantine`); then
  * the daily watcher runs. After a trip, the approvers choose (`decisions.<user>.afterTrip`).
  */
-export function quarantineDriver(sim: Simulation, runs: readonly ScenarioAccountRun[]) {
+export function quarantineDriver(sim: Simulation, clicks: ClickTracer, runs: readonly ScenarioAccountRun[]) {
   const runOf = async (caseId: string) => {
     const record = await sim.caseRecord(caseId);
     const run = record && runs.find((candidate) => candidate.accountId === record.candidate.accountId);
@@ -41,7 +42,8 @@ export function quarantineDriver(sim: Simulation, runs: readonly ScenarioAccount
       const found = await runOf(caseId);
       const choice = found && found.run.fields.decisions[found.record.userName]?.afterTrip;
       if (!choice || choice.action === 'none') return;
-      await sim.click(caseId, choice.action, choice.by ?? sim.config.approverSlackUserIds[0]!, {
+      const by = choice.by ?? sim.config.approverSlackUserIds[0]!;
+      await clicks.click(caseId, caseUserName(found.record), choice.action, by, {
         ...(choice.reason ? { reason: choice.reason } : {}),
       });
     },

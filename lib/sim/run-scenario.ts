@@ -6,11 +6,13 @@ import {
   offboardExecutionName,
   offboardRequest,
 } from '../../lambdas/commons/iam/offboard';
-import { runInventory, type UserFinding } from '../../lambdas/inventory/inventory';
+import { runInventory, type MarkerWarning, type UserFinding } from '../../lambdas/inventory/inventory';
 import { openCaseFor, Simulation, type CaseRun } from './engine';
-import { changeDuringApproval, changesByUser } from './account-changes';
+import { changeDuringApproval } from './account-changes';
 import { SimClock } from './clock';
 import { incidentsOf } from './incidents';
+import { accountChanges, caseViews, refusedCase } from './scenario-views';
+import { caseUserName, clickTracer, type ClickTracer } from './click-trace';
 import { quarantineDriver } from './quarantine-driver';
 import type { Scenario } from './scenario';
 import { SIM_ORGANIZATION, scenarioAccounts, type ScenarioAccountRun } from './scenario-accounts';
@@ -26,6 +28,9 @@ import {
 export type { SimulationDetail, SimulationReport, SweepSummary } from './scenario-report';
 export { SIM_BASE_CONFIG } from './scenario-report';
 import { DAY_MS } from '../../lambdas/commons/runtime/time';
+import { parseCredentialReport } from '../../lambdas/inventory/credential-report';
+import { judgeActivity } from '../../lambdas/inventory/verdict';
+import { credentialReportCsv } from './account';
 import { accountAfter } from './account-after';
 import { removerDeny } from './wiring';
 
@@ -53,7 +58,7 @@ export async function runScenario(
   const config = scenarioConfig(scenario);
   // Fails before any stand-in starts, naming the bad key.
   const { hub, runs, organization } = scenarioAccounts(scenario, parseConfig(config, 'scenario config'));
-  const sim = simulationFor(scenario, config, { hub, runs, organization }, simClock, options);
+  const { sim, clicks } = simulationFor(scenario, config, { hub, runs, organization }, simClock, options);
   // The MFA device calls name the device only: it belonged to whoever had it when the run began.
   const virtualMfaOwners = new Map(
     runs.flatMap((run) =>
@@ -73,18 +78,12 @@ export async function runScenario(
     const offboarding = await runOffboardings(sim, scenario, simClock);
     const later = await runLaterSweeps(sim, scenario, simClock);
     const cases = await caseViews(sim, [...sweep.cases, ...offboarding.runs, ...later.runs]);
-    const report: SimulationReport = {
-      sweep: sweepSummary(sweep.output),
-      cases: cases.map(({ run, record }) => caseReport(run, record)),
-      remainingUsers: runs
-        .flatMap((run) =>
-          [...run.account.users.keys()].map((name) => (run.accountId ? `${run.accountId}/${name}` : name)),
-        )
-        .sort(),
-      accountAfter: accountAfter(runs),
-      ...(scenario.offboard.length > 0 ? { offboardRefused: offboarding.refused } : {}),
-      ...(later.sweeps.length > 0 ? { laterSweeps: later.sweeps } : {}),
-    };
+    const startedBy = [
+      ...sweep.cases.map(() => 'sweep' as const),
+      ...offboarding.runs.map(() => 'offboard' as const),
+      ...later.runs.map(() => 'laterSweep' as const),
+    ];
+    const caseReports = cases.map(({ run, record }, index) => caseReport(run, record, startedBy[index]!));
     await options.afterRun?.(sim);
     const incidents = incidentsOf({
       faults: scenario.faults,
@@ -94,33 +93,48 @@ export async function runScenario(
       ],
       jira: sim.jira,
       slack: sim.slack,
+      clicks: clicks.traces,
       offboardRefused: offboarding.refused,
-      duplicateCases: report.cases
-        .filter((entry) => entry.outcome === 'duplicate')
-        .map((entry) => entry.userName),
+      cases: cases.map(({ run }, index) => refusedCase(run, caseReports[index]!)),
     });
+    const changes = accountChanges(sim, runs, virtualMfaOwners);
+    const report: SimulationReport = {
+      sweep: sweepSummary(sweep.output),
+      cases: caseReports,
+      remainingUsers: runs
+        .flatMap((run) =>
+          [...run.account.users.keys()].map((name) => (run.accountId ? `${run.accountId}/${name}` : name)),
+        )
+        .sort(),
+      accountAfter: accountAfter(runs),
+      ...(scenario.offboard.length > 0 ? { offboardRefused: offboarding.refused } : {}),
+      ...(later.sweeps.length > 0 ? { laterSweeps: later.sweeps } : {}),
+      faults: incidents.injected,
+      refusals: incidents.refusals,
+      accountChanges: changes,
+      warnings: preview.warnings,
+    };
     return {
       report,
       incidents,
       verdicts: preview.users,
-      rootWarnings: preview.rootWarnings,
       cases,
       seconds: (Date.now() - started) / 1000,
-      changes: accountChanges(sim, runs, virtualMfaOwners),
+      changes,
     };
   } finally {
     await sim.stop();
   }
 }
 
-/** The simulation of the scenario, with the scenario's faults and its approvers' decisions. */
+/** The simulation of the scenario, with the scenario's faults and its approvers' decisions, each click traced. */
 function simulationFor(
   scenario: Scenario,
   config: Record<string, unknown>,
   { hub, runs, organization }: ReturnType<typeof scenarioAccounts>,
   simClock: SimClock,
   options: RunScenarioOptions,
-): Simulation {
+): { sim: Simulation; clicks: ClickTracer } {
   const sim: Simulation = new Simulation({
     account: hub,
     ...(organization ? { organization } : {}),
@@ -140,7 +154,7 @@ function simulationFor(
     ...(options.onCaseEnded ? { onCaseEnded: options.onCaseEnded } : {}),
     clock: simClock,
     onApprovalRequested: async (caseId) => {
-      await decideAsScenarioSays(sim, runs, simClock, caseId);
+      await decideAsScenarioSays(sim, clicks, runs, simClock, caseId);
       // No decision reached the workflow (none in the scenario, or a click that was refused): the
       // wait ends at its deadline.
       await sim.expire(caseId);
@@ -148,7 +162,8 @@ function simulationFor(
     onQuarantine: (caseId, taskToken) => quarantine.onQuarantine(caseId, taskToken),
     onAfterTrip: (caseId) => quarantine.onAfterTrip(caseId),
   });
-  const quarantine = quarantineDriver(sim, runs);
+  const clicks = clickTracer(sim);
+  const quarantine = quarantineDriver(sim, clicks, runs);
   const idsByName = new Map(
     runs.flatMap((run) =>
       [...run.account.users.values()].map((user) => [user.userName, user.userId] as const),
@@ -156,7 +171,7 @@ function simulationFor(
   );
   const jiraDown = scenario.faults.jiraDownFor.flatMap((name) => [name, idsByName.get(name) ?? name]);
   sim.jira.failWhen = (request) => jiraDown.some((needle) => request.includes(needle));
-  return sim;
+  return { sim, clicks };
 }
 
 /** The simulation's config: the base, an organization's when the scenario has accounts, then the scenario's own. */
@@ -181,6 +196,7 @@ function scenarioConfig(scenario: Scenario): Record<string, unknown> {
  */
 async function decideAsScenarioSays(
   sim: Simulation,
+  clicks: ClickTracer,
   runs: readonly ScenarioAccountRun[],
   simClock: SimClock,
   caseId: string,
@@ -208,24 +224,31 @@ async function decideAsScenarioSays(
   if (!decision || decision.action === 'none') return;
   // A decision that names a credential is for that credential's case only.
   if (decision.credential && decision.credential !== record.credentialId) return;
-  await sim.click(caseId, decision.action, decision.by ?? sim.config.approverSlackUserIds[0]!, {
+  const by = decision.by ?? sim.config.approverSlackUserIds[0]!;
+  await clicks.click(caseId, caseUserName(record), decision.action, by, {
     ...(decision.reason ? { reason: decision.reason } : {}),
   });
 }
 
-/** The cases the scenario says were open before the run: their users are not asked again. */
+/**
+ * The cases the scenario says were open before the run: their users are not asked again. Each is
+ * the case the day before's sweep would have opened, under the id and with the reason it would
+ * have written, so that nothing in the case table reads as made up.
+ */
 async function openEarlierCases(sim: Simulation, runs: readonly ScenarioAccountRun[], now: Date) {
+  const earlier = new Date(now.getTime() - DAY_MS);
   for (const run of runs) {
+    const report = parseCredentialReport(credentialReportCsv(run.account)).rows;
+    const { thresholdDays } = configForAccount(sim.config, run.accountId);
     for (const userName of run.fields.openCases) {
       const user = run.account.users.get(userName);
-      if (!user) continue;
-      await openCaseFor(
-        sim.store,
-        user,
-        `${user.userId}-earlier`,
-        new Date(now.getTime() - DAY_MS),
-        run.accountId,
-      );
+      const row = report.find((candidate) => candidate.user === userName);
+      if (!user || !row) continue;
+      const subjectId = run.accountId ? `${run.accountId}-${user.userId}` : user.userId;
+      await openCaseFor(sim.store, user, `${subjectId}-${earlier.toISOString().slice(0, 10)}`, earlier, {
+        accountId: run.accountId,
+        reason: judgeActivity(row, thresholdDays, earlier).reason,
+      });
     }
   }
 }
@@ -235,7 +258,10 @@ async function openEarlierCases(sim: Simulation, runs: readonly ScenarioAccountR
  * reader role in organization mode; an account that cannot be reached shows nothing).
  */
 async function previewVerdicts(sim: Simulation, runs: readonly ScenarioAccountRun[], now: Date) {
-  const preview = { users: [] as UserFinding[], rootWarnings: [] as string[] };
+  const preview = {
+    users: [] as UserFinding[],
+    warnings: { root: [] as string[], ignoredTags: [] as MarkerWarning[] },
+  };
   for (const run of runs) {
     if (!run.memberRoles || !run.swept) continue;
     const found = await runInventory({
@@ -250,7 +276,10 @@ async function previewVerdicts(sim: Simulation, runs: readonly ScenarioAccountRu
     });
     const prefix = run.accountId ? `${run.accountId}/` : '';
     preview.users.push(...found.users.map((user) => ({ ...user, userName: prefix + user.userName })));
-    preview.rootWarnings.push(...found.rootWarnings.map((warning) => prefix + warning));
+    preview.warnings.root.push(...found.rootWarnings.map((warning) => prefix + warning));
+    preview.warnings.ignoredTags.push(
+      ...found.markerWarnings.map(({ userName, warning }) => ({ userName: prefix + userName, warning })),
+    );
   }
   return preview;
 }
@@ -286,44 +315,4 @@ async function runLaterSweeps(sim: Simulation, scenario: Scenario, simClock: Sim
     runs.push(...later.cases);
   }
   return { sweeps, runs };
-}
-
-/** Each case with what people saw of it: its record, ticket, request, message, thread and ephemeral replies. */
-async function caseViews(sim: Simulation, runs: readonly CaseRun[]): Promise<SimulationDetail['cases']> {
-  const cases = [];
-  for (const run of runs) {
-    const record = await sim.caseRecord(run.caseId);
-    cases.push({
-      run,
-      record,
-      issue: record?.jiraKey ? sim.jira.issues.get(record.jiraKey) : undefined,
-      request: sim.slack.posts.find(
-        (post) => post.method === 'chat.postMessage' && post.ts === record?.slackTs,
-      ),
-      message: record?.slackTs ? sim.slack.messages.get(record.slackTs) : undefined,
-      // Without an approval message, the outcome is posted in the channel, naming the case.
-      thread: record?.slackTs
-        ? sim.slack.threadOf(record.slackTs)
-        : sim.slack.posts.filter((post) => !post.threadTs && post.text.includes(run.caseId)),
-      ephemeral: sim.slack.posts.filter((post) => post.method === 'chat.postEphemeral'),
-    });
-  }
-  return cases;
-}
-
-/** What changed in each account, user by user, as the stand-ins saw it succeed. */
-function accountChanges(
-  sim: Simulation,
-  runs: readonly ScenarioAccountRun[],
-  virtualMfaOwners: Map<string, string | null>,
-) {
-  return runs.flatMap((run) =>
-    changesByUser(
-      (run.accountId ? sim.aws.member(run.accountId) : sim.aws).mutatingCalls(),
-      virtualMfaOwners,
-    ).map(({ userName, changes }) => ({
-      userName: run.accountId ? `${run.accountId}/${userName}` : userName,
-      changes,
-    })),
-  );
 }

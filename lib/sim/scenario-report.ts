@@ -9,7 +9,7 @@ import type { Outcome } from '../../lambdas/commons/contracts';
 import type { UserFinding } from '../../lambdas/inventory/inventory';
 import type { UserChanges } from './account-changes';
 import type { CaseRun, SweepRun } from './engine';
-import type { Incidents } from './incidents';
+import type { Incidents, InjectedFault, Refusal } from './incidents';
 import type { JiraIssue } from './standins/jira-standin';
 import type { SlackPost } from './standins/slack-standin';
 
@@ -53,6 +53,10 @@ export interface SimulationReport {
   /** The scenario's laterSweeps, each with its moment; their cases follow the first sweep's in `cases`. */
   readonly laterSweeps?: (SweepSummary & { at: string })[];
   readonly cases: {
+    /** The case table's key: what `refusals` and `cases --json` name the case by. */
+    caseId: string;
+    /** What started it: the first sweep, an offboarding request, or one of the laterSweeps. */
+    startedBy: CaseOrigin;
     /** Organization mode: the member account of the case. */
     accountId?: string;
     userName: string;
@@ -61,9 +65,13 @@ export interface SimulationReport {
     credential: string | null;
     reason: string;
     jiraKey: string | null;
-    decision: string;
+    /** `null` when nobody decided, as in `cases --json`. */
+    decision: string | null;
     decidedBy: string | null;
+    decidedAt: string | null;
     outcome: Outcome | 'duplicate' | 'unrecorded';
+    /** Why the case ended so, in the words of its record (the timeline's line under the summary). */
+    outcomeDetail: string | null;
     snapshotSaved: boolean;
     /** Only for a case that quarantined its user. */
     quarantine?: {
@@ -81,13 +89,29 @@ export interface SimulationReport {
   readonly accountAfter: Record<string, UserAfter>;
   /** Offboardings refused before any case started (a protected, exempt or unknown user). */
   readonly offboardRefused?: { userName: string; reason: string }[];
+  /** The faults the scenario injected, each with how many calls it hit. */
+  readonly faults: InjectedFault[];
+  /** Every refusal, each with its case when it has one, in the timeline's order. */
+  readonly refusals: Refusal[];
+  /** Every change made to the account, by user (organization: `<accountId>/<userName>`), in the order made. */
+  readonly accountChanges: UserChanges[];
+  readonly warnings: SweepWarnings;
 }
+
+/** What the sweep warned about besides its verdicts. */
+export interface SweepWarnings {
+  /** The root user's findings (an access key, no MFA). */
+  readonly root: string[];
+  /** Marker tags the sweep did not believe, by user (organization: `<accountId>/<userName>`). */
+  readonly ignoredTags: { userName: string; warning: string }[];
+}
+
+export type CaseOrigin = 'sweep' | 'offboard' | 'laterSweep';
 
 /** What the readable timeline shows besides the report. */
 export interface SimulationDetail {
   readonly report: SimulationReport;
   readonly verdicts: UserFinding[];
-  readonly rootWarnings: string[];
   readonly cases: {
     run: CaseRun;
     record?: CaseRecord;
@@ -102,7 +126,7 @@ export interface SimulationDetail {
   /** The faults the scenario injected and everything that was refused, counted by the stand-ins. */
   readonly incidents: Incidents;
   readonly seconds: number;
-  /** Every change iam-janitor made to the emulated account, by user, in the order made. */
+  /** Every change iam-janitor made to the emulated account, by user, in the order made: the report's accountChanges. */
   readonly changes: UserChanges[];
 }
 
@@ -140,17 +164,25 @@ export function sweepSummary(output: SweepRun['output']): SweepSummary {
 }
 
 /** One case as `simulate --json` reports it. */
-export function caseReport(run: CaseRun, record: CaseRecord | undefined): SimulationReport['cases'][number] {
+export function caseReport(
+  run: CaseRun,
+  record: CaseRecord | undefined,
+  startedBy: CaseOrigin,
+): SimulationReport['cases'][number] {
   return {
+    caseId: run.caseId,
+    startedBy,
     ...(record?.candidate.accountId ? { accountId: record.candidate.accountId } : {}),
     userName: run.userName,
     kind: record?.candidate.kind ?? 'user',
     credential: record?.credentialId ?? null,
     reason: record?.candidate.reason ?? '',
     jiraKey: record?.jiraKey ?? null,
-    decision: record?.decision?.decision ?? 'none',
+    decision: record?.decision?.decision ?? null,
     decidedBy: record?.decision?.decidedBy ?? null,
+    decidedAt: record?.decision?.decidedAt ?? null,
     outcome: run.states.includes('DuplicateCase') ? 'duplicate' : (record?.outcome ?? 'unrecorded'),
+    outcomeDetail: record?.outcomeDetail ?? null,
     snapshotSaved: Boolean(record?.snapshot),
     ...(record?.quarantine ? { quarantine: quarantineReport(record.quarantine) } : {}),
   };

@@ -110,7 +110,9 @@ describe('simulate, as a person reads it', () => {
     expect(faults).toContain('nothing was refused');
     const refusals = await run('safety-organization');
     expect(refusals).toContain('no fault injected');
-    expect(refusals).toMatch(/⛔ Slack told @U0123ABCDEF only: "You cannot decide a case about yourself/);
+    expect(refusals).toMatch(
+      /⛔ Slack told @U0123ABCDEF only, on the case of \S+ \(\S+\): "You cannot decide a case about yourself/,
+    );
     expect(refusals).toMatch(
       /⛔ offboard 333333333333\/contractor refused: AWS account 333333333333 is SUSPENDED/,
     );
@@ -141,7 +143,7 @@ describe('simulate, as a person reads it', () => {
     const opened = Number(/(\d+) cases? opened/.exec(text)![1]);
     expect(progress).toEqual(Array.from({ length: opened }, (_, index) => `${index + 1}/${opened} cases`));
     expect(text).toMatch(
-      /\d+ active, \d+ inactive.*the 20 longest idle that are not simply active \(--verbose lists all 400\)/,
+      /\d+ active, \d+ inactive; the first 20 of the \d+ users the sweep opened a case for, .*\(--verbose lists all 400\)/,
     );
     expect(text).toMatch(/unchanged: \d+ users/);
     expect(text.split('\n').length).toBeLessThan(150);

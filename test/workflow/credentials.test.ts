@@ -280,7 +280,7 @@ describe('the credential example, end to end', () => {
       ['lee', 'credential', 'AKIALEESECOND000BBBB', 'deactivate', 'aborted-active'],
       ['max', 'credential', 'AKIAMAXFIRST0000AAAA', 'keep', 'kept'],
       // A Delete click on a credential case is refused: nobody decided, and the case expired.
-      ['paul', 'credential', 'AKIAPAULFIRST000AAAA', 'none', 'expired'],
+      ['paul', 'credential', 'AKIAPAULFIRST000AAAA', null, 'expired'],
     ]);
     // Nobody was removed; these are every change made to the account.
     expect(report.remainingUsers).toHaveLength(10);
