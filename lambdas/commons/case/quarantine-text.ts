@@ -115,7 +115,17 @@ export function attemptText(attempt: QuarantineAttempt): string {
   const credential = /^AKIA|^ASIA/.test(attempt.credential)
     ? `access key ${attempt.credential}`
     : attempt.credential;
-  return `${credential} at ${formatTime(attempt.at)}${what}${where}${refused}`;
+  return `${credential} at ${formatTime(attempt.at)}${what}${where}${refused}${alsoSeenText(attempt)}`;
+}
+
+/** The other sources of one attempt: `; also seen in IAM as the key's last use`. */
+function alsoSeenText(attempt: QuarantineAttempt): string {
+  const others = (attempt.alsoSeenIn ?? []).map((source) =>
+    source === 'CloudTrail'
+      ? 'CloudTrail'
+      : `IAM as the ${source === 'password last used' ? "password's" : "key's"} last use`,
+  );
+  return others.length > 0 ? `; also seen in ${others.join(' and ')}` : '';
 }
 
 /** The trip's opening words: why, since when, and what holds now. */
