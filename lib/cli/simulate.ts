@@ -1,6 +1,6 @@
 import { QUARANTINE_CHANGE } from '../sim/account-changes';
 import * as path from 'node:path';
-import { undoAdvice } from '../../lambdas/commons/case/outcome';
+import { quarantineHeld, undoAdvice } from '../../lambdas/commons/case/outcome';
 import { quarantineText } from '../../lambdas/commons/case/quarantine-text';
 import { CASE_TABLE } from '../sim/standins/dynamo';
 import { credentialFindings } from '../../lambdas/inventory/inventory';
@@ -283,7 +283,9 @@ function summarySection(detail: SimulationDetail, rule: Rule, style: Style): str
     const who = record?.candidate.accountId ? `${record.candidate.accountId}/${run.userName}` : run.userName;
     return [
       ...(record?.outcomeDetail ? [`  ${who}: ${record.outcomeDetail}`] : []),
-      ...(record?.quarantine ? [`  ${who}: ${quarantineText(record.quarantine)}`] : []),
+      ...(record?.quarantine
+        ? [`  ${who}: ${quarantineText(record.quarantine, quarantineHeld(record))}`]
+        : []),
       ...(record?.snapshot && record.outcome
         ? [`  ${who}: ${undoAdvice(record, record.outcome, CASE_TABLE)}`]
         : []),

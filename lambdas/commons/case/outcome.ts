@@ -246,6 +246,7 @@ export function outcomeComment(
     | 'candidate'
     | 'credentialId'
     | 'quarantine'
+    | 'interruptedSteps'
   >,
   outcome: Outcome,
   detail: string | undefined,
@@ -264,7 +265,9 @@ export function outcomeComment(
       : removed.length > 0
         ? `Done: ${removed.join('; ')}.`
         : 'Nothing was changed in IAM.',
-    ...(record.quarantine ? [quarantineText(record.quarantine)] : []),
+    ...(record.quarantine
+      ? [quarantineText(record.quarantine, quarantineHeld({ ...record, outcome }, outcome))]
+      : []),
     record.snapshot
       ? `Snapshot${record.candidate.kind === 'credential' ? ' of the user before the change' : ''}: DynamoDB table ${tableName}, item pk "case#${record.caseId}", ${snapshotAttributes(record)}. ${undoAdvice(record, outcome, tableName)}`
       : 'Snapshot: none taken (nothing was removed).',
