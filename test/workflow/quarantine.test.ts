@@ -81,9 +81,9 @@ describe('quarantine before delete', () => {
     // The silent one's record says the quarantine happened: the closing comment and the audit export.
     const sam = detail.cases.find((entry) => entry.run.userName === 'silent-sam')!;
     expect(JSON.stringify(sam.issue?.comments)).toContain(
-      'Quarantine: denied everything (arn:aws:iam::aws:policy/AWSDenyAll) from 2026-11-22 09:00 UTC until 2026-12-06 09:00 UTC; no attempt to use its credentials was seen up to the last check, at 2026-12-06 09:00 UTC. ',
+      'Quarantine: denied everything (arn:aws:iam::aws:policy/AWSDenyAll) from 2026-11-22 09:00 UTC until 2026-12-06 09:00 UTC, then deleted; no attempt to use its credentials was seen up to the last check, at 2026-12-06 09:00 UTC. ',
     );
-    expect(auditRow(tina.record!).quarantine).toContain('2 attempts to use its credentials');
+    expect(auditRow(tina.record!).quarantine).toContain('1 attempt to use its credentials');
     const comments = JSON.stringify(tina.issue?.comments);
     expect(comments).toContain('Quarantine tripped');
     expect(comments).toContain('access key AKIATRIEDTINA000001 at 2026-11-25 03:14 UTC');
