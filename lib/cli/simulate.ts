@@ -84,7 +84,7 @@ export async function runSimulate(flags: SimulateFlags, io: CommandIo): Promise<
 /** How each outcome reads at a glance: destructive in red, safe in green, stopped in yellow. */
 function outcomeColour(outcome: string, style: Style): (text: string) => string {
   if (outcome === 'deleted' || outcome === 'failed') return style.red;
-  if (outcome === 'disabled' || outcome.startsWith('aborted')) return style.yellow;
+  if (outcome === 'disabled' || outcome === 'refused' || outcome.startsWith('aborted')) return style.yellow;
   if (outcome === 'kept' || outcome === 'expired' || outcome === 'dry-run') return style.green;
   return (text) => text;
 }

@@ -1,16 +1,14 @@
 import type { Outcome } from '../contracts';
+import { REFUSAL_ERRORS } from '../runtime/errors';
 import { clip } from '../runtime/text';
 
 /** The one-line detail beside an outcome: why it ended so, or what a dry run would have done. */
 
 /** The errors whose message is written for people; any other keeps its name, for whoever debugs it. */
-const EXPLAINED_ERRORS = new Set([
+const EXPLAINED_ERRORS = new Set<string>([
   'UserBecameActiveError',
   'UserChangedError',
-  'ProtectedUserError',
-  'SelfDecisionError',
-  'TwoPersonRuleError',
-  'AccountOutOfScopeError',
+  ...REFUSAL_ERRORS,
   // Their messages name the service and what it answered; the class name means nothing to an approver.
   'JiraUnavailableError',
   'SlackUnavailableError',
