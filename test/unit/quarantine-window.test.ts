@@ -93,6 +93,8 @@ describe('a quarantine window is printed as it happened', () => {
     const silent = { ...base, verdict: 'silent', lastCheckedAt: base.endsAt } as const;
     expect(printed(silent, 'deleted')).toContain(`until ${formatTime(base.endsAt)}, then deleted`);
     expect(printed(base, 'failed')).toContain(formatTime(base.endsAt));
+    // Silent to its end, and the deletion then refused: the deny still holds, and it says so.
+    expect(printed(silent, 'aborted-changed')).toMatch(/still in place/);
     expect(quarantineText(base)).toMatch(/still in place; to end at 2026-12-06 09:00 UTC if nobody tries/);
   });
 });

@@ -79,7 +79,8 @@ function windowEnd(quarantine: QuarantineRecord, held: boolean): string {
     return `, and still in place with no end: it tripped at ${formatTime(quarantine.trippedAt)} and stays until someone releases or deletes the user`;
   if (quarantine.renamedTo)
     return `, and still in place on the user, renamed ${quarantine.renamedTo}: the watch ended when it found the new name`;
-  if (quarantine.verdict === 'silent') return ` until ${formatTime(quarantine.endsAt)}`;
+  if (quarantine.verdict === 'silent')
+    return `, watched until ${formatTime(quarantine.endsAt)} as planned, and still in place: no deletion followed`;
   return `, still in place; to end at ${formatTime(quarantine.endsAt)} if nobody tries its credentials`;
 }
 
