@@ -1,4 +1,8 @@
+import type { CaseRecord } from '../../lambdas/commons/case/record';
+import { tripChoiceWord } from '../../lambdas/commons/case/quarantine-text';
+import type { Outcome } from '../../lambdas/commons/contracts';
 import { count } from '../../lambdas/commons/runtime/text';
+import { caseAnswered } from './click-cases';
 import type { CallRecord } from './standins/standin-types';
 import type { JiraStandin } from './standins/jira-standin';
 import { mrkdwn } from './render';
@@ -13,7 +17,10 @@ import type { SlackStandin } from './standins/slack-standin';
 export interface Incidents {
   /** The faults the scenario injected, and how many calls each one hit. */
   readonly injected: string[];
-  /** Every refusal: IAM and STS calls denied, clicks refused in Slack, offboardings refused, duplicate cases. */
+  /**
+   * Every refusal, each with its case: IAM and STS calls denied, clicks refused in Slack, decisions
+   * the remover refused, offboardings refused, duplicate cases.
+   */
   readonly refusals: string[];
 }
 
@@ -25,6 +32,8 @@ export function incidentsOf(run: {
   slack: SlackStandin;
   offboardRefused: readonly { userName: string; reason: string }[];
   duplicateCases: readonly string[];
+  /** Every case of the run, with its record: a decision the remover refused is a refusal. */
+  cases: readonly { readonly caseId: string; readonly userName: string; readonly record?: CaseRecord }[];
 }): Incidents {
   return { injected: injectedFaults(run), refusals: refusals(run) };
 }
@@ -60,12 +69,19 @@ function injectedFaults({ faults, calls, jira, slack }: Parameters<typeof incide
 
 const firstCalls = (calls: number) => (calls === 1 ? 'its first call' : `its first ${calls} calls`);
 
+/** The outcomes of a decision the remover refused to carry out: nothing it was asked was done. */
+export const REMOVER_REFUSALS: readonly Outcome[] = ['refused', 'aborted-active', 'aborted-changed'];
+
 function refusals({
   calls,
   slack,
   offboardRefused,
   duplicateCases,
+  cases,
 }: Parameters<typeof incidentsOf>[0]): string[] {
+  const named = new Map(cases.map((entry) => [entry.caseId, entry.userName]));
+  const caseOf = (caseId: string | undefined) =>
+    caseId ? `${named.get(caseId) ?? 'a case'}'s case (${caseId})` : 'no case the simulation clicked';
   const refused: string[] = [];
   // IAM and STS denials, one line per action and target, with how often.
   const denials = new Map<string, number>();
@@ -80,9 +96,25 @@ function refusals({
   for (const [target, times] of denials)
     refused.push(`AWS denied ${target}${times > 1 ? ` (${times} times)` : ''}.`);
   for (const post of slack.posts.filter((candidate) => candidate.method === 'chat.postEphemeral'))
-    refused.push(`Slack told @${post.user ?? '?'} only: "${mrkdwn(post.text)}"`);
+    refused.push(
+      `Slack refused a click on ${caseOf(caseAnswered(post))}, telling @${post.user ?? '?'} only: "${mrkdwn(post.text)}"`,
+    );
+  for (const { caseId, userName, record } of cases) {
+    const refusal = removerRefusal(record);
+    if (refusal) refused.push(`${userName}'s case (${caseId}): ${refusal}`);
+  }
   for (const { userName, reason } of offboardRefused) refused.push(`offboard ${userName} refused: ${reason}`);
   for (const userName of duplicateCases)
     refused.push(`${userName}: a second case was refused while one is open.`);
   return refused;
+}
+
+/** A decision the remover refused, in words: which decision, and why (the outcome's detail). */
+function removerRefusal(record: CaseRecord | undefined): string | undefined {
+  if (!record?.outcome || !REMOVER_REFUSALS.includes(record.outcome)) return undefined;
+  const afterTrip = record.quarantine?.decision;
+  const decision = afterTrip ? tripChoiceWord(afterTrip.decision) : record.decision?.decision;
+  if (!decision) return undefined;
+  const why = record.outcomeDetail ? `: ${record.outcomeDetail}` : '';
+  return `the remover refused ${afterTrip ? decision : `the ${decision}`} (${record.outcome})${why}.`;
 }

@@ -1,3 +1,4 @@
+import { clickCase } from './click-cases';
 import { changeDuringQuarantine } from './quarantine-changes';
 import type { SimAccount } from './account';
 import type { Simulation } from './engine';
@@ -41,7 +42,7 @@ export function quarantineDriver(sim: Simulation, runs: readonly ScenarioAccount
       const found = await runOf(caseId);
       const choice = found && found.run.fields.decisions[found.record.userName]?.afterTrip;
       if (!choice || choice.action === 'none') return;
-      await sim.click(caseId, choice.action, choice.by ?? sim.config.approverSlackUserIds[0]!, {
+      await clickCase(sim, caseId, choice.action, choice.by ?? sim.config.approverSlackUserIds[0]!, {
         ...(choice.reason ? { reason: choice.reason } : {}),
       });
     },

@@ -9,6 +9,7 @@ import {
 import { runInventory, type UserFinding } from '../../lambdas/inventory/inventory';
 import { openCaseFor, Simulation, type CaseRun } from './engine';
 import { changeDuringApproval, changesByUser } from './account-changes';
+import { clickCase } from './click-cases';
 import { SimClock } from './clock';
 import { incidentsOf } from './incidents';
 import { quarantineDriver } from './quarantine-driver';
@@ -98,6 +99,7 @@ export async function runScenario(
       duplicateCases: report.cases
         .filter((entry) => entry.outcome === 'duplicate')
         .map((entry) => entry.userName),
+      cases: cases.map(({ run, record }) => ({ caseId: run.caseId, userName: run.userName, record })),
     });
     return {
       report,
@@ -208,7 +210,7 @@ async function decideAsScenarioSays(
   if (!decision || decision.action === 'none') return;
   // A decision that names a credential is for that credential's case only.
   if (decision.credential && decision.credential !== record.credentialId) return;
-  await sim.click(caseId, decision.action, decision.by ?? sim.config.approverSlackUserIds[0]!, {
+  await clickCase(sim, caseId, decision.action, decision.by ?? sim.config.approverSlackUserIds[0]!, {
     ...(decision.reason ? { reason: decision.reason } : {}),
   });
 }
