@@ -309,18 +309,17 @@ function incidentsSection(detail: SimulationDetail, rule: Rule, style: Style): s
 function changesSection(detail: SimulationDetail, rule: Rule, style: Style, verbose: boolean): string[] {
   const out = [rule('What changed in the account')];
   if (detail.changes.length === 0) out.push('  nothing: no call changed IAM');
-  for (const { userName, changes } of detail.changes) {
+  for (const { userName, changes, removed } of detail.changes) {
     const deleted = changes.includes('user deleted');
     const quarantine = changes.filter((change) => QUARANTINE_CHANGE.test(change));
-    const removed = changes.length - quarantine.length - 1;
     out.push(
       `  ${
         deleted
           ? style.red(`${userName}: ${quarantine.length > 0 ? 'quarantined, then deleted' : 'deleted'}`) +
-            `, after ${count(removed, 'dependent item')} removed`
+            `, after ${count(removed.length, 'dependent item')} removed`
           : style.yellow(`${userName}: ${count(changes.length, 'change')}`)
       }`,
-      ...changes.filter((item) => item !== 'user deleted').map((change) => style.dim(`    - ${change}`)),
+      ...changes.map((change) => style.dim(`    - ${change}`)),
     );
   }
   const changed = new Set(detail.changes.map((entry) => entry.userName));

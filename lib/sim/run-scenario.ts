@@ -323,9 +323,9 @@ function accountChanges(
     changesByUser(
       (run.accountId ? sim.aws.member(run.accountId) : sim.aws).mutatingCalls(),
       virtualMfaOwners,
-    ).map(({ userName, changes }) => ({
-      userName: run.accountId ? `${run.accountId}/${userName}` : userName,
-      changes,
+    ).map((entry) => ({
+      ...entry,
+      userName: run.accountId ? `${run.accountId}/${entry.userName}` : entry.userName,
     })),
   );
 }

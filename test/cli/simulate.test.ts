@@ -290,7 +290,7 @@ describe('iam-janitor simulate', () => {
     expect(text).toContain(
       '  bob: Quarantine: denied everything (arn:aws:iam::aws:policy/AWSDenyAll) from 2026-11-22 09:00 UTC until 2026-12-06 09:00 UTC, then deleted; no attempt to use its credentials was seen up to the last check, at 2026-12-06 09:00 UTC. ',
     );
-    expect(section).toContain('bob: quarantined, then deleted, after 15 dependent items removed');
+    expect(section).toContain('bob: quarantined, then deleted, after 13 dependent items removed');
     expect(section).toContain('    - quarantine began: policy AWSDenyAll attached');
     expect(section).toContain('    - quarantine ended: policy AWSDenyAll detached');
     expect(section).toContain(
