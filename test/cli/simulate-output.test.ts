@@ -110,7 +110,9 @@ describe('simulate, as a person reads it', () => {
     expect(faults).toContain('nothing was refused');
     const refusals = await run('safety-organization');
     expect(refusals).toContain('no fault injected');
-    expect(refusals).toMatch(/⛔ Slack told @U0123ABCDEF only: "You cannot decide a case about yourself/);
+    expect(refusals).toMatch(
+      /⛔ Slack refused a click on approver-own's case \(111111111111-AIDA\w+-2026-11-22\), telling @U0123ABCDEF only: "You cannot decide a case about yourself/,
+    );
     expect(refusals).toMatch(
       /⛔ offboard 333333333333\/contractor refused: AWS account 333333333333 is SUSPENDED/,
     );
