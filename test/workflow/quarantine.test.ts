@@ -215,7 +215,8 @@ describe('quarantine before delete', () => {
         duringQuarantine: { idle: { at: '2026-11-30T12:00:00Z', tags: { 'IAM-Janitor:Protected': 'yes' } } },
       }),
     );
-    expect(detail.report.cases[0]).toMatchObject({ outcome: 'failed', quarantine: { attempts: [] } });
+    // A refusal, not a failure: the user is left quarantined, and nothing pages.
+    expect(detail.report.cases[0]).toMatchObject({ outcome: 'refused', quarantine: { attempts: [] } });
     expect(detail.cases[0]!.record!.outcomeDetail).toMatch(/protected/);
     expect(detail.report.remainingUsers).toEqual(['idle']);
     const idle = detail.changes.find((entry) => entry.userName === 'idle')!.changes;
