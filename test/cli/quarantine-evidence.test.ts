@@ -50,7 +50,7 @@ describe('the quarantine evidence, on every surface', () => {
         expect({ where, counts: [...new Set(counts)] }).toEqual({ where, counts: [requests.size] });
       }
       const listed = surfaces(entry)
-        .jira.split('\n')
+        .jira!.split('\n')
         .filter((line) => line.trim().startsWith('Attempt: '));
       expect(listed).toHaveLength(requests.size);
     }
