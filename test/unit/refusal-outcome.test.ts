@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { CaseRecord } from '../../lambdas/commons/case/record';
+import { outcomeComment, outcomeDetail, outcomeReply } from '../../lambdas/commons/case/outcome';
 import { OUTCOMES } from '../../lambdas/commons/contracts';
 import {
   AccountOutOfScopeError,
@@ -57,5 +59,22 @@ describe('a refusal by a guard is not a failure', () => {
       expect({ error, outcome }).toEqual({ error, outcome: expect.not.stringMatching(/^failed$/) });
       expect(OUTCOMES).toContain(outcome);
     }
+  });
+});
+
+describe('what a refused case says', () => {
+  const record = {
+    caseId: 'AIDAVIP-2026-11-22',
+    userName: 'vip',
+    candidate: { kind: 'user' },
+  } as unknown as CaseRecord;
+  it.each(refusals)('%s: the reason in words, and no word of a failure', (error) => {
+    const detail = outcomeDetail('refused', { Error: error, Cause: 'vip carries the protected tag' });
+    const said = [
+      outcomeReply(record, 'refused', detail),
+      ...outcomeComment(record, 'refused', detail, 'cases'),
+    ];
+    expect(said.join(' ')).toContain('vip carries the protected tag');
+    expect(said.join(' ')).not.toMatch(/fail/i);
   });
 });

@@ -28,7 +28,7 @@ const OUTCOME_WORDS: Record<Outcome, string> = {
   expired: 'kept: no decision arrived in time',
   'aborted-active': 'kept, with nothing changed: they turned out to be active',
   'aborted-changed': 'kept, with nothing changed: the user is not the one the case was opened for',
-  refused: 'kept, with nothing changed: the decision was refused',
+  refused: 'kept, with nothing changed: iam-janitor refused to act on it',
   failed: 'not changed: the case failed',
   'dry-run': 'not changed: dry run',
 };
@@ -41,7 +41,7 @@ const OUTCOME_WORDS: Record<Outcome, string> = {
 const HELD_OUTCOME_WORDS: Partial<Record<Outcome, string>> = {
   'aborted-active': 'not deleted: they turned out to be active',
   'aborted-changed': 'not deleted: the user changed during its quarantine',
-  refused: 'not deleted: the deletion was refused',
+  refused: 'not deleted: iam-janitor refused to delete it',
   failed: 'not deleted: the case failed',
 };
 
