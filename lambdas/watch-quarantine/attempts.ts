@@ -42,8 +42,8 @@ export function attemptsSince(
 
 /**
  * How far apart IAM's last-use time and CloudTrail's event time of one request may be. Both
- * date the request; IAM's date is not promised to the second, and CloudTrail's eventTime is the
- * request's own, so a minute tells one request from the next without splitting one in two.
+ * date the request, and AWS does not promise that the two agree to the second; a minute keeps
+ * one request whole, and a later request within it is matched by the closest time.
  */
 export const SAME_ATTEMPT_MS = 60_000;
 

@@ -61,6 +61,10 @@ const tries: Record<string, CredentialAttempt[]> = {
     { at: at('2026-11-24T10:00:00Z'), credential: KEY },
     { at: at('2026-11-25T10:00:00Z'), credential: KEY, eventName: 'GetObject' },
   ],
+  'two key requests 30 seconds apart': [
+    { at: at('2026-11-24T10:00:00Z'), credential: KEY },
+    { at: at('2026-11-24T10:00:30Z'), credential: KEY, eventName: 'GetObject' },
+  ],
   'a key, the password and an SSH key': [
     { at: at('2026-11-24T10:00:00Z'), credential: KEY },
     { at: at('2026-11-24T10:00:00Z'), credential: 'password' },
