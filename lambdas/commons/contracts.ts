@@ -79,6 +79,7 @@ export const OUTCOMES = [
   'expired',
   'aborted-active',
   'aborted-changed',
+  'refused',
   'failed',
   'dry-run',
 ] as const;

@@ -14,7 +14,13 @@ import { metrics, MetricName } from '../commons/runtime/observability';
 import { slackSecrets } from '../commons/config/secrets';
 import { callSlack, slackClient, updateMessage } from '../commons/slack/client';
 import { jiraClient, jiraSettings, recordOutcomeInJira } from '../commons/jira/tracker';
-import { outcomeComment, outcomeDetail, outcomeReply, quarantineHeld } from '../commons/case/outcome';
+import {
+  dryRunDetail,
+  outcomeComment,
+  outcomeDetail,
+  outcomeReply,
+  quarantineHeld,
+} from '../commons/case/outcome';
 import { expiredMessage } from '../commons/slack/messages';
 import { DAY_MS } from '../commons/runtime/time';
 import { nonEmpty } from '../commons/runtime/validate';
@@ -56,6 +62,7 @@ export const handler = taskHandler(
       outcome === 'expired' && record?.decision
         ? `a ${record.decision.decision} decision by ${record.decision.decidedBy} arrived after the approval expired; nothing changed`
         : (changedDuringQuarantine(record, state.error) ??
+          (outcome === 'dry-run' ? dryRunDetail(record?.planned) : undefined) ??
           outcomeDetail(outcome, state.error, record?.decision?.decision));
     const facts = record ?? {
       caseId,

@@ -1,5 +1,5 @@
 import type { CaseRecord } from '../../lambdas/commons/case/case-store';
-import { credentialText } from '../../lambdas/commons/case/outcome';
+import { credentialText, quarantineHeld } from '../../lambdas/commons/case/outcome';
 import { quarantineText } from '../../lambdas/commons/case/quarantine-text';
 import { HOUR_MS } from '../../lambdas/commons/runtime/time';
 import { executionConsoleUrl } from '../../lambdas/commons/case/case-view';
@@ -111,7 +111,7 @@ export function auditRow(record: CaseRecord): AuditRow {
     outcomeDetail: record.outcomeDetail ?? null,
     closedAt: record.closedAt ?? null,
     changes: record.removed ?? [],
-    quarantine: record.quarantine ? quarantineText(record.quarantine) : null,
+    quarantine: record.quarantine ? quarantineText(record.quarantine, quarantineHeld(record)) : null,
     snapshotSaved: Boolean(record.snapshot),
     jiraKey: record.jiraKey ?? null,
     jiraUrl: record.jiraUrl ?? null,

@@ -1,6 +1,6 @@
 import { QUARANTINE_CHANGE } from '../sim/account-changes';
 import * as path from 'node:path';
-import { undoAdvice } from '../../lambdas/commons/case/outcome';
+import { quarantineHeld, undoAdvice } from '../../lambdas/commons/case/outcome';
 import { quarantineText } from '../../lambdas/commons/case/quarantine-text';
 import { CASE_TABLE } from '../sim/standins/dynamo';
 import { runScenario, type SimulationDetail } from '../sim/run-scenario';
@@ -98,7 +98,7 @@ export function accountsSimulated(scenario: Scenario): string {
 /** How each outcome reads at a glance: destructive in red, safe in green, stopped in yellow. */
 function outcomeColour(outcome: string, style: Style): (text: string) => string {
   if (outcome === 'deleted' || outcome === 'failed') return style.red;
-  if (outcome === 'disabled' || outcome.startsWith('aborted')) return style.yellow;
+  if (outcome === 'disabled' || outcome === 'refused' || outcome.startsWith('aborted')) return style.yellow;
   if (outcome === 'kept' || outcome === 'expired' || outcome === 'dry-run') return style.green;
   return (text) => text;
 }
@@ -218,7 +218,9 @@ function summarySection(detail: SimulationDetail, rule: Rule, style: Style): str
     const who = record?.candidate.accountId ? `${record.candidate.accountId}/${run.userName}` : run.userName;
     return [
       ...(record?.outcomeDetail ? [`  ${who}: ${record.outcomeDetail}`] : []),
-      ...(record?.quarantine ? [`  ${who}: ${quarantineText(record.quarantine)}`] : []),
+      ...(record?.quarantine
+        ? [`  ${who}: ${quarantineText(record.quarantine, quarantineHeld(record))}`]
+        : []),
       ...(record?.snapshot && record.outcome
         ? [`  ${who}: ${undoAdvice(record, record.outcome, CASE_TABLE)}`]
         : []),
@@ -240,21 +242,21 @@ function incidentsSection(detail: SimulationDetail, rule: Rule, style: Style): s
 }
 
 function changesSection(detail: SimulationDetail, rule: Rule, style: Style, verbose: boolean): string[] {
-  const out = [rule('What changed in the account')];
+  const organization = detail.report.sweep.accounts !== undefined;
+  const out = [rule(organization ? 'What changed in the member accounts' : 'What changed in the account')];
   const { accountChanges } = detail.report;
   if (accountChanges.length === 0) out.push('  nothing: no call changed IAM');
-  for (const { userName, changes } of accountChanges) {
+  for (const { userName, changes, removed } of accountChanges) {
     const deleted = changes.includes('user deleted');
     const quarantine = changes.filter((change) => QUARANTINE_CHANGE.test(change));
-    const removed = changes.length - quarantine.length - 1;
     out.push(
       `  ${
         deleted
           ? style.red(`${userName}: ${quarantine.length > 0 ? 'quarantined, then deleted' : 'deleted'}`) +
-            `, after ${count(removed, 'dependent item')} removed`
+            `, after ${count(removed.length, 'dependent item')} removed`
           : style.yellow(`${userName}: ${count(changes.length, 'change')}`)
       }`,
-      ...changes.filter((item) => item !== 'user deleted').map((change) => style.dim(`    - ${change}`)),
+      ...changes.map((change) => style.dim(`    - ${change}`)),
     );
   }
   const changed = new Set(accountChanges.map((entry) => entry.userName));
@@ -263,6 +265,6 @@ function changesSection(detail: SimulationDetail, rule: Rule, style: Style, verb
   const names = (list: string[], what: string) =>
     verbose || list.length <= LIST_LIMIT ? list.join(', ') || 'none' : `${count(list.length, what)}`;
   out.push(`  unchanged: ${names(untouched, 'user')}`);
-  out.push('', `  users left in the account: ${names(remaining, 'user')}`);
+  out.push('', `  users left in the account${organization ? 's' : ''}: ${names(remaining, 'user')}`);
   return out;
 }

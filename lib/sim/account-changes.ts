@@ -7,7 +7,14 @@ import { adminCall } from './admin-trail';
 /** A user's changes, in a person's words. */
 export interface UserChanges {
   readonly userName: string;
+  /** Every change, in the order made: one per call, each naming everything the call changed. */
   readonly changes: string[];
+  /**
+   * The dependent items removed (what IAM held of the user: its password, each key, certificate,
+   * MFA device, policy and group), each once however many calls it took (an MFA device is
+   * tagged, deactivated and deleted); the quarantine's own deny is not one of them.
+   */
+  readonly removed: string[];
 }
 
 /** The account's changes in a person's words: what the stand-in saw succeed, user by user. */
@@ -20,16 +27,38 @@ export function changesByUser(
     call.params.UserName ?? virtualMfaOwners.get(call.params.SerialNumber ?? '') ?? '(account)';
   // AWSDenyAll is a quarantine's only on a user a quarantine tagged; Disable attaches it too.
   const quarantined = new Set(calls.filter(isQuarantineTagCall).map(userOf));
-  const byUser = new Map<string, string[]>();
+  const byUser = new Map<string, { changes: string[]; removed: Set<string> }>();
   for (const call of calls) {
     const userName = userOf(call);
-    const list = byUser.get(userName) ?? [];
-    list.push(describeChange(call, quarantined.has(userName)));
-    byUser.set(userName, list);
+    const entry = byUser.get(userName) ?? { changes: [], removed: new Set<string>() };
+    const change = describeChange(call, quarantined.has(userName));
+    entry.changes.push(change);
+    const item = QUARANTINE_CHANGE.test(change) ? undefined : removedItem(call);
+    if (item) entry.removed.add(item);
+    byUser.set(userName, entry);
   }
   return [...byUser.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([userName, changes]) => ({ userName, changes }));
+    .map(([userName, { changes, removed }]) => ({ userName, changes, removed: [...removed] }));
+}
+
+/** The dependent item a call removes from the user, named once for all the calls it takes. */
+function removedItem(call: CallRecord): string | undefined {
+  const p = call.params;
+  const device = () => `MFA device ${p.SerialNumber?.split('/').pop()}`;
+  const items: Record<string, () => string> = {
+    DeleteLoginProfile: () => 'console password',
+    DeleteAccessKey: () => `access key ${p.AccessKeyId}`,
+    DeleteSigningCertificate: () => `signing certificate ${p.CertificateId}`,
+    DeleteSSHPublicKey: () => `SSH key ${p.SSHPublicKeyId}`,
+    DeleteServiceSpecificCredential: () => `service credential ${p.ServiceSpecificCredentialId}`,
+    DeactivateMFADevice: device,
+    DeleteVirtualMFADevice: device,
+    DeleteUserPolicy: () => `inline policy ${p.PolicyName}`,
+    DetachUserPolicy: () => `policy ${p.PolicyArn}`,
+    RemoveUserFromGroup: () => `group ${p.GroupName}`,
+  };
+  return items[call.action]?.();
 }
 
 /** The quarantine's own changes: the deny-all policy and its two tags, on and off. */
@@ -94,10 +123,18 @@ function describeOne(call: CallRecord): string {
     case 'RemoveUserFromGroup':
       return `removed from group ${p.GroupName}`;
     case 'TagUser':
-      return `tagged ${p['Tags.member.1.Key']}=${p['Tags.member.1.Value']}`;
+      return `tagged ${tagsOf(p).join(', ')}`;
     default:
       return call.action;
   }
+}
+
+/** Every tag a TagUser call wrote, `key=value`, in its order: a call writes up to 50. */
+function tagsOf(params: CallRecord['params']): string[] {
+  const tags: string[] = [];
+  for (let n = 1; params[`Tags.member.${n}.Key`] !== undefined; n++)
+    tags.push(`${params[`Tags.member.${n}.Key`]}=${params[`Tags.member.${n}.Value`] ?? ''}`);
+  return tags;
 }
 
 /** What `duringApproval` does to a user while the case waits, as an admin would in the console. */

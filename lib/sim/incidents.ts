@@ -58,6 +58,7 @@ export interface RefusedCase {
   readonly decision: string | null;
   /** The error the execution ended on, by name, if any. */
   readonly error: string | null;
+  readonly outcome: string;
   readonly outcomeDetail: string | null;
   readonly duplicate: boolean;
 }
@@ -201,6 +202,8 @@ const REMOVER_REFUSALS = new Set([
 
 /** An approver chose a change, and the remover's checks refused to make it. */
 function refusedByRemover(entry: RefusedCase): boolean {
+  // A refusal ends `refused` (protected, self-decision, two-person rule, out of scope) or aborted.
+  if (entry.outcome === 'refused') return true;
   return (
     entry.decision !== null &&
     entry.decision !== 'keep' &&

@@ -42,6 +42,7 @@ export function refusedCase(run: CaseRun, report: SimulationReport['cases'][numb
     userName: report.accountId ? `${report.accountId}/${report.userName}` : report.userName,
     decision: report.decision,
     error: run.caughtError ?? null,
+    outcome: report.outcome,
     outcomeDetail: report.outcomeDetail,
     duplicate: report.outcome === 'duplicate',
   };
@@ -57,9 +58,9 @@ export function accountChanges(
     changesByUser(
       (run.accountId ? sim.aws.member(run.accountId) : sim.aws).mutatingCalls(),
       virtualMfaOwners,
-    ).map(({ userName, changes }) => ({
-      userName: run.accountId ? `${run.accountId}/${userName}` : userName,
-      changes,
+    ).map((entry) => ({
+      ...entry,
+      userName: run.accountId ? `${run.accountId}/${entry.userName}` : entry.userName,
     })),
   );
 }

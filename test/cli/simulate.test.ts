@@ -141,7 +141,7 @@ describe('iam-janitor simulate', () => {
       // A GitPull 5 days ago: active through an SSH key the credential report does not show; nobody is asked.
       ['git-only', null, 'aborted-active'],
       // Tagged protected during the wait: the code guard refuses, and the case fails with the user untouched.
-      ['promoted', 'delete', 'failed'],
+      ['promoted', 'delete', 'refused'],
       // Given a new access key during the wait: the approver never saw it.
       ['rekeyed', 'delete', 'aborted-changed'],
       // Deleted and created again under the same name during the wait: the new person is not touched.
@@ -289,9 +289,9 @@ describe('iam-janitor simulate', () => {
     const section = text.slice(text.indexOf('── What changed in the account'));
     // The demo's one quarantine: AWSDenyAll and its tags for 14 days, then the deletion.
     expect(text).toContain(
-      '  bob: Quarantine: denied everything (arn:aws:iam::aws:policy/AWSDenyAll) from 2026-11-22 09:00 UTC until 2026-12-06 09:00 UTC; no attempt to use its credentials was seen up to the last check, at 2026-12-06 09:00 UTC. ',
+      '  bob: Quarantine: denied everything (arn:aws:iam::aws:policy/AWSDenyAll) from 2026-11-22 09:00 UTC until 2026-12-06 09:00 UTC, then deleted; no attempt to use its credentials was seen up to the last check, at 2026-12-06 09:00 UTC. ',
     );
-    expect(section).toContain('bob: quarantined, then deleted, after 15 dependent items removed');
+    expect(section).toContain('bob: quarantined, then deleted, after 13 dependent items removed');
     expect(section).toContain('    - quarantine began: policy AWSDenyAll attached');
     expect(section).toContain('    - quarantine ended: policy AWSDenyAll detached');
     expect(section).toContain(

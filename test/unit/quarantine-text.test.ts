@@ -15,8 +15,9 @@ const silent = {
 describe('what a silent quarantine says it saw', () => {
   it('says up to when it looked, and that the last minutes before it may be missing from CloudTrail', () => {
     // AWS: CloudTrail delivers events within minutes on average, with no guaranteed bound
-    expect(quarantineText(silent)).toBe(
-      'Quarantine: denied everything (arn:aws:iam::aws:policy/AWSDenyAll) from 2026-11-22 09:00 UTC until 2026-12-06 09:00 UTC; ' +
+    // Deleted after it (held: false): the window ran its course.
+    expect(quarantineText(silent, false)).toBe(
+      'Quarantine: denied everything (arn:aws:iam::aws:policy/AWSDenyAll) from 2026-11-22 09:00 UTC until 2026-12-06 09:00 UTC, then deleted; ' +
         'no attempt to use its credentials was seen up to the last check, at 2026-12-06 09:10 UTC. ' +
         "CloudTrail, the only record of an SSH key's or a service-specific credential's use, usually shows a call within 15 minutes " +
         'and does not promise to: an attempt in the 15 minutes before that check may not have been seen.',

@@ -285,14 +285,16 @@ describe('the credential example, end to end', () => {
     // Nobody was removed; these are every change made to the account.
     expect(report.remainingUsers).toHaveLength(10);
     expect(detail.changes).toEqual([
-      { userName: 'kim', changes: ['access key AKIAKIMSECOND000BBBB set Inactive'] },
+      { userName: 'kim', changes: ['access key AKIAKIMSECOND000BBBB set Inactive'], removed: [] },
       {
         userName: 'max',
         changes: [
           expect.stringMatching(/^tagged iam-janitor:keep-until:AKIAMAXFIRST0000AAAA=\d{4}-\d{2}-\d{2}$/),
         ],
+        removed: [],
       },
-      { userName: 'nia', changes: ['console password deleted'] },
+      // Deleting the password of a user that stays removes it from the user: a dependent item.
+      { userName: 'nia', changes: ['console password deleted'], removed: ['console password'] },
     ]);
     const paul = detail.cases.find((entry) => entry.run.userName === 'paul')!;
     expect(paul.ephemeral.map((post) => post.text)).toContainEqual(

@@ -81,7 +81,7 @@ describe('who decides: two approvers for what cannot be undone, and never the us
     expect(account.users.has('loaded')).toBe(true);
     expect(sim.aws.mutatingCalls()).toEqual([]);
     expect(await sim.caseRecord(CASE_ID)).toMatchObject({
-      outcome: 'failed',
+      outcome: 'refused',
       outcomeDetail: expect.stringMatching(
         /^A delete cannot be fully undone and twoPersonDelete is on, but it carries one approver/,
       ),

@@ -57,7 +57,7 @@ describe('offboarding', () => {
     await sim.start();
     try {
       const run = await sim.runCase(candidate, `${user.userId}-offboard-1`);
-      expect(run.states).toEqual(['GatherContext', 'RecordFailure', 'RecordOutcome']);
+      expect(run.states).toEqual(['GatherContext', 'Refused', 'RecordOutcome']);
       expect((await sim.caseRecord(`${user.userId}-offboard-1`))?.outcomeDetail).toContain('protected tag');
       expect(account.users.has('loaded')).toBe(true);
     } finally {

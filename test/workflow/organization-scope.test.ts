@@ -73,7 +73,7 @@ describe('the doors of the case workflow', () => {
         reads = sim.aws.member('222222222222').calls.length;
       },
     });
-    expect(run!.states).toEqual(['GatherContext', 'RecordFailure', 'RecordOutcome']);
+    expect(run!.states).toEqual(['GatherContext', 'Refused', 'RecordOutcome']);
     expect(reads).toBe(0);
   });
 
@@ -94,7 +94,8 @@ describe('the doors of the case workflow', () => {
       },
     });
     const plain = detail.cases.find((entry) => entry.run.userName === 'plain')!;
-    expect(plain.record?.outcome).toBe('failed');
+    // A refusal, not a failure: nothing pages for it.
+    expect(plain.record?.outcome).toBe('refused');
     expect(plain.record?.snapshot).toBeUndefined();
     expect(plain.record?.outcomeDetail).toMatch(/AWS account 111111111111 is SUSPENDED, not ACTIVE/);
     expect(detail.report.remainingUsers).toContain('111111111111/plain');

@@ -137,7 +137,7 @@ describe('safety in a member account', () => {
       },
     });
     const prodCase = report.cases.find((entry) => entry.accountId === '111111111111')!;
-    expect(prodCase).toMatchObject({ decision: 'delete', outcome: 'failed', snapshotSaved: false });
+    expect(prodCase).toMatchObject({ decision: 'delete', outcome: 'refused', snapshotSaved: false });
     expect(seen.prodChanges).toEqual([]);
     expect(report.remainingUsers).toContain('111111111111/alice');
     // The sandbox's alice, a different user with the same name, got her own decision only.

@@ -34,19 +34,13 @@ describe('quarantine before delete', () => {
       quarantine: { afterTrip: 'release' },
     });
 
-    // The refused call, as CloudTrail recorded it, and the key's last use, as IAM dated it.
+    // One refused call: CloudTrail recorded it, and IAM dated it as the key's last use.
     expect(byUser['tried-tina']!.quarantine!.attempts).toEqual([
       {
         at: '2026-11-25T03:14:00.000Z',
         credential: 'AKIATRIEDTINA000001',
-        seenIn: 'access key last used',
-        eventSource: 's3',
-        region: 'eu-west-1',
-      },
-      {
-        at: '2026-11-25T03:14:00.000Z',
-        credential: 'AKIATRIEDTINA000001',
         seenIn: 'CloudTrail',
+        alsoSeenIn: ['access key last used'],
         eventName: 'ListBuckets',
         eventSource: 's3.amazonaws.com',
         region: 'eu-west-1',
@@ -56,11 +50,12 @@ describe('quarantine before delete', () => {
     ]);
     // A console sign-in is authentication, which no identity policy refuses: it succeeds, and shows.
     expect(
-      byUser['released-rob']!.quarantine!.attempts.map((attempt) => [attempt.seenIn, attempt.eventName]),
-    ).toEqual([
-      ['password last used', undefined],
-      ['CloudTrail', 'ConsoleLogin'],
-    ]);
+      byUser['released-rob']!.quarantine!.attempts.map((attempt) => [
+        attempt.seenIn,
+        attempt.eventName,
+        attempt.alsoSeenIn,
+      ]),
+    ).toEqual([['CloudTrail', 'ConsoleLogin', ['password last used']]]);
 
     expect(seen['silent-sam']).toBeUndefined();
     // Tripped: never released on its own, whoever tried may hold a leaked key.
@@ -86,9 +81,9 @@ describe('quarantine before delete', () => {
     // The silent one's record says the quarantine happened: the closing comment and the audit export.
     const sam = detail.cases.find((entry) => entry.run.userName === 'silent-sam')!;
     expect(JSON.stringify(sam.issue?.comments)).toContain(
-      'Quarantine: denied everything (arn:aws:iam::aws:policy/AWSDenyAll) from 2026-11-22 09:00 UTC until 2026-12-06 09:00 UTC; no attempt to use its credentials was seen up to the last check, at 2026-12-06 09:00 UTC. ',
+      'Quarantine: denied everything (arn:aws:iam::aws:policy/AWSDenyAll) from 2026-11-22 09:00 UTC until 2026-12-06 09:00 UTC, then deleted; no attempt to use its credentials was seen up to the last check, at 2026-12-06 09:00 UTC. ',
     );
-    expect(auditRow(tina.record!).quarantine).toContain('2 attempts to use its credentials');
+    expect(auditRow(tina.record!).quarantine).toContain('1 attempt to use its credentials');
     const comments = JSON.stringify(tina.issue?.comments);
     expect(comments).toContain('Quarantine tripped');
     expect(comments).toContain('access key AKIATRIEDTINA000001 at 2026-11-25 03:14 UTC');
@@ -220,7 +215,8 @@ describe('quarantine before delete', () => {
         duringQuarantine: { idle: { at: '2026-11-30T12:00:00Z', tags: { 'IAM-Janitor:Protected': 'yes' } } },
       }),
     );
-    expect(detail.report.cases[0]).toMatchObject({ outcome: 'failed', quarantine: { attempts: [] } });
+    // A refusal, not a failure: the user is left quarantined, and nothing pages.
+    expect(detail.report.cases[0]).toMatchObject({ outcome: 'refused', quarantine: { attempts: [] } });
     expect(detail.cases[0]!.record!.outcomeDetail).toMatch(/protected/);
     expect(detail.report.remainingUsers).toEqual(['idle']);
     const idle = detail.changes.find((entry) => entry.userName === 'idle')!.changes;

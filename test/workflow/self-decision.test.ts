@@ -40,7 +40,7 @@ describe('no self-decision', () => {
       expect(account.users.has('loaded')).toBe(true);
       expect(sim.aws.mutatingCalls()).toEqual([]);
       const record = await sim.caseRecord(CASE_ID);
-      expect(record?.outcome).toBe('failed');
+      expect(record?.outcome).toBe('refused');
       expect(record?.snapshot).toBeUndefined();
       expect(record?.outcomeDetail).toMatch(/who decided, is the user; nothing was changed/);
       await sim.stop();

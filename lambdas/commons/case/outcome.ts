@@ -3,7 +3,8 @@ import type { CaseRecord } from './case-store';
 import type { Outcome } from '../contracts';
 import { isActiveCredential } from '../iam/snapshot';
 import { denyAllPolicyArn } from '../iam/tags';
-import { clip, escapeMrkdwn, formatTime, inertLine, sentence, slackLink } from '../runtime/text';
+import { escapeMrkdwn, formatTime, inertLine, sentence, slackLink } from '../runtime/text';
+import { dryRunDetail } from './outcome-detail';
 import { denyTakenOff, quarantineText, tripReason } from './quarantine-text';
 
 /**
@@ -12,39 +13,7 @@ import { denyTakenOff, quarantineText, tripReason } from './quarantine-text';
  * is tested as such.
  */
 
-/** The errors whose message is written for people; any other keeps its name, for whoever debugs it. */
-const EXPLAINED_ERRORS = new Set([
-  'UserBecameActiveError',
-  'UserChangedError',
-  'ProtectedUserError',
-  'SelfDecisionError',
-  'TwoPersonRuleError',
-  'AccountOutOfScopeError',
-  // Their messages name the service and what it answered; the class name means nothing to an approver.
-  'JiraUnavailableError',
-  'SlackUnavailableError',
-]);
-
-/** A one-line reason from the state machine's error, without stack traces or error class names. */
-export function outcomeDetail(
-  outcome: Outcome,
-  error: { Error: string; Cause?: unknown } | undefined,
-  decision?: string,
-): string | undefined {
-  // The outcome's own words say why an expired case was kept, and why a tripped one is still quarantined.
-  if (outcome === 'expired' || outcome === 'quarantine-tripped') return undefined;
-  if (!error) return outcome === 'failed' ? `no known decision ("${decision ?? 'none'}")` : undefined;
-  let message = typeof error.Cause === 'string' ? error.Cause : '';
-  try {
-    const parsed = JSON.parse(message) as { errorMessage?: string };
-    if (parsed.errorMessage) message = parsed.errorMessage;
-  } catch {
-    // Cause was plain text.
-  }
-  message = clip(message, 300).replace(/[.;]+$/, '');
-  if (EXPLAINED_ERRORS.has(error.Error) && message) return message;
-  return `${error.Error}${message ? `: ${message}` : ''}`;
-}
+export { dryRunDetail, outcomeDetail } from './outcome-detail';
 
 const OUTCOME_WORDS: Record<Outcome, string> = {
   deleted: 'deleted',
@@ -59,6 +28,7 @@ const OUTCOME_WORDS: Record<Outcome, string> = {
   expired: 'kept: no decision arrived in time',
   'aborted-active': 'kept, with nothing changed: they turned out to be active',
   'aborted-changed': 'kept, with nothing changed: the user is not the one the case was opened for',
+  refused: 'kept, with nothing changed: iam-janitor refused to act on it',
   failed: 'not changed: the case failed',
   'dry-run': 'not changed: dry run',
 };
@@ -71,6 +41,7 @@ const OUTCOME_WORDS: Record<Outcome, string> = {
 const HELD_OUTCOME_WORDS: Partial<Record<Outcome, string>> = {
   'aborted-active': 'not deleted: they turned out to be active',
   'aborted-changed': 'not deleted: the user changed during its quarantine',
+  refused: 'not deleted: iam-janitor refused to delete it',
   failed: 'not deleted: the case failed',
 };
 
@@ -243,6 +214,7 @@ export function outcomeComment(
     | 'candidate'
     | 'credentialId'
     | 'quarantine'
+    | 'interruptedSteps'
   >,
   outcome: Outcome,
   detail: string | undefined,
@@ -257,11 +229,14 @@ export function outcomeComment(
       ? `Decision: ${decision.decision} by Slack user ${decision.decidedBy}${decision.firstApprover ? ` (second approver; first: Slack user ${decision.firstApprover})` : ''} at ${formatTime(decision.decidedAt)}.${decision.reason ? ` Reason: ${sentence(decision.reason)}` : ''}`
       : 'Decision: none.',
     outcome === 'dry-run' && planned.length > 0
-      ? `Nothing was changed in IAM (dry run). A real run would have done: ${planned.join('; ')}.`
+      ? // The plan is said once: in the outcome's detail when that is where it is.
+        `Nothing was changed in IAM (dry run).${detail === dryRunDetail(planned) ? '' : ` ${sentence(dryRunDetail(planned)!)}`}`
       : removed.length > 0
         ? `Done: ${removed.join('; ')}.`
         : 'Nothing was changed in IAM.',
-    ...(record.quarantine ? [quarantineText(record.quarantine)] : []),
+    ...(record.quarantine
+      ? [quarantineText(record.quarantine, quarantineHeld({ ...record, outcome }, outcome))]
+      : []),
     record.snapshot
       ? `Snapshot${record.candidate.kind === 'credential' ? ' of the user before the change' : ''}: DynamoDB table ${tableName}, item pk "case#${record.caseId}", ${snapshotAttributes(record)}. ${undoAdvice(record, outcome, tableName)}`
       : 'Snapshot: none taken (nothing was removed).',

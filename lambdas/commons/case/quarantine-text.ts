@@ -7,8 +7,12 @@ import type { QuarantineAttempt, QuarantineBreach, QuarantineRecord } from './re
 /** The button a choice after a quarantine tripped was made with: Delete now, or Release. */
 export const tripChoiceWord = (decision: Decision) => (decision === 'delete' ? 'Delete now' : 'Release');
 
-/** The quarantine in one paragraph: when, with what, and every attempt seen. */
-export function quarantineText(quarantine: QuarantineRecord): string {
+/**
+ * The quarantine in one paragraph: when, with what, and every attempt seen. `held` says whether
+ * the deny still holds the user (quarantineHeld of the case: the outcome knows a deletion);
+ * without it, the quarantine's own fields decide.
+ */
+export function quarantineText(quarantine: QuarantineRecord, held = heldByItself(quarantine)): string {
   if (!quarantine.appliedAt)
     return `Quarantine: did not complete (the deny policy ${quarantine.policyArn} and its tags were not all applied; see the outcome).`;
   const attempts = quarantine.attempts;
@@ -23,7 +27,7 @@ export function quarantineText(quarantine: QuarantineRecord): string {
       : '';
   const others = (quarantine.breaches ?? []).filter((breach) => breach.kind !== 'deny-detached');
   return (
-    `Quarantine: ${deniedSpan(quarantine)}; ` +
+    `Quarantine: ${deniedSpan(quarantine, held)}; ` +
     (attempts.length === 0
       ? quarantine.trippedAt
         ? 'no attempt to use its credentials was seen.'
@@ -43,18 +47,49 @@ export const denyTakenOff = (quarantine: Pick<QuarantineRecord, 'breaches'>) =>
 const denyWasOff = (quarantine: Pick<QuarantineRecord, 'breaches'>) =>
   quarantine.breaches?.find((breach) => breach.kind === 'deny-detached');
 
-/** The time the user was denied everything: never a time it was not. */
-function deniedSpan(quarantine: QuarantineRecord): string {
-  const from = `denied everything (${quarantine.policyArn}) from ${formatTime(quarantine.startedAt)}`;
+/**
+ * The time the user was denied everything, as it happened: never a time it was not, and never the
+ * planned end of a window that ended otherwise (released, tripped and held, deleted, gone).
+ */
+function deniedSpan(quarantine: QuarantineRecord, held: boolean): string {
+  const policy = `denied everything (${quarantine.policyArn})`;
+  const from = `${policy} from ${formatTime(quarantine.startedAt)}`;
   const detached = denyWasOff(quarantine);
-  if (!detached) return `${from} until ${formatTime(quarantine.endsAt)}`;
+  if (!detached) return `${from}${windowEnd(quarantine, held)}`;
   if (detached.putBack)
-    return `${from}, except for a time; ${breachText(detached)}; it was to end at ${formatTime(quarantine.endsAt)}`;
+    return `${from}, except for a time; ${breachText(detached)}${windowEnd(quarantine, held)}`;
   const until = detached.at
     ? formatTime(detached.at)
     : `some time before ${formatTime(quarantine.trippedAt ?? quarantine.endsAt)}, when it was found gone`;
   return `${from} until ${until}: ${breachText(detached)}, so the user has not been denied anything since`;
 }
+
+/** How the window ended, or that it has not: after `from <start>`. */
+function windowEnd(quarantine: QuarantineRecord, held: boolean): string {
+  if (quarantine.releasedAt) return ` until it was released at ${formatTime(quarantine.releasedAt)}`;
+  if (quarantine.userGoneAt)
+    return ` until the user was deleted by someone else, found gone at ${formatTime(quarantine.userGoneAt)}`;
+  const deleteNow = quarantine.decision?.decision === 'delete' ? quarantine.decision : undefined;
+  if (!held && deleteNow)
+    return ` until its deletion, after Delete now at ${formatTime(deleteNow.decidedAt)}`;
+  if (!held && quarantine.verdict === 'silent')
+    return ` until ${formatTime(quarantine.endsAt)}, then deleted`;
+  if (!held) return ', no longer in place';
+  if (quarantine.trippedAt)
+    return `, and still in place with no end: it tripped at ${formatTime(quarantine.trippedAt)} and stays until someone releases or deletes the user`;
+  if (quarantine.renamedTo)
+    return `, and still in place on the user, renamed ${quarantine.renamedTo}: the watch ended when it found the new name`;
+  if (quarantine.verdict === 'silent')
+    return `, watched until ${formatTime(quarantine.endsAt)} as planned, and still in place: no deletion followed`;
+  return `, still in place; to end at ${formatTime(quarantine.endsAt)} if nobody tries its credentials`;
+}
+
+/** Without the case's outcome: the deny holds unless a release, a gone user or Delete now took it. */
+const heldByItself = (quarantine: QuarantineRecord) =>
+  !quarantine.releasedAt &&
+  !quarantine.userGoneAt &&
+  !(quarantine.decision?.decision === 'delete' && quarantine.decisionDeliveredAt) &&
+  !(quarantine.verdict === 'changed' && !quarantine.renamedTo);
 
 /** One breach in words: what changed, by whom and when CloudTrail says. */
 export function breachText(breach: QuarantineBreach): string {
@@ -115,7 +150,17 @@ export function attemptText(attempt: QuarantineAttempt): string {
   const credential = /^AKIA|^ASIA/.test(attempt.credential)
     ? `access key ${attempt.credential}`
     : attempt.credential;
-  return `${credential} at ${formatTime(attempt.at)}${what}${where}${refused}`;
+  return `${credential} at ${formatTime(attempt.at)}${what}${where}${refused}${alsoSeenText(attempt)}`;
+}
+
+/** The other sources of one attempt: `; also seen in IAM as the key's last use`. */
+function alsoSeenText(attempt: QuarantineAttempt): string {
+  const others = (attempt.alsoSeenIn ?? []).map((source) =>
+    source === 'CloudTrail'
+      ? 'CloudTrail'
+      : `IAM as the ${source === 'password last used' ? "password's" : "key's"} last use`,
+  );
+  return others.length > 0 ? `; also seen in ${others.join(' and ')}` : '';
 }
 
 /** The trip's opening words: why, since when, and what holds now. */

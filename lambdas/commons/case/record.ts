@@ -12,6 +12,9 @@ import type { CaseContext } from './evidence';
 export type CaseStatus =
   'open' | 'awaiting-decision' | 'decided' | 'quarantined' | 'quarantine-tripped' | 'closed';
 
+/** A place that records an attempt on a credential. */
+export type AttemptSource = 'access key last used' | 'password last used' | 'CloudTrail';
+
 /**
  * One attempt to use a quarantined user's credentials, as IAM or CloudTrail recorded it: which
  * credential (an access key id, `password`, or the user as CloudTrail names them), when, and what.
@@ -20,7 +23,12 @@ export interface QuarantineAttempt {
   readonly at: string;
   readonly credential: string;
   /** Where it was seen: the key's or the password's last use in IAM, or a CloudTrail event. */
-  readonly seenIn: 'access key last used' | 'password last used' | 'CloudTrail';
+  readonly seenIn: AttemptSource;
+  /**
+   * The other places that recorded the same request: IAM's last use of the key or password
+   * beside its CloudTrail event (one attempt, not two). Absent: seenIn alone saw it.
+   */
+  readonly alsoSeenIn?: readonly AttemptSource[];
   readonly eventName?: string;
   readonly eventSource?: string;
   readonly region?: string;

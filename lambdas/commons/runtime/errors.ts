@@ -49,6 +49,19 @@ export class AccountOutOfScopeError extends Error {
   override name = 'AccountOutOfScopeError';
 }
 
+/**
+ * The guards' refusals: a decision iam-janitor must not carry out, refused as designed. The case
+ * ends `refused`, never `failed` (statemachine/case.asl.json's Refused state): a refusal pages no
+ * one (the FailedOutcome alarm counts failures only), and its message, written for people, is the
+ * outcome's detail.
+ */
+export const REFUSAL_ERRORS = [
+  'ProtectedUserError',
+  'SelfDecisionError',
+  'TwoPersonRuleError',
+  'AccountOutOfScopeError',
+] as const;
+
 /** Another case for this user is still open: a second one would ask twice about the same person. */
 export class CaseAlreadyOpenError extends Error {
   override name = 'CaseAlreadyOpenError';
