@@ -16,6 +16,7 @@ import { callSlack, slackClient, updateMessage } from '../commons/slack/client';
 import { jiraClient, jiraSettings, recordOutcomeInJira } from '../commons/jira/tracker';
 import { outcomeComment, outcomeDetail, outcomeReply, quarantineHeld } from '../commons/case/outcome';
 import { expiredMessage } from '../commons/slack/messages';
+import { tripEndedMessage } from '../commons/slack/quarantine-messages';
 import { DAY_MS } from '../commons/runtime/time';
 import { nonEmpty } from '../commons/runtime/validate';
 
@@ -160,6 +161,15 @@ async function recordInSlack(
         slack.chat.postMessage({ channel, text: `iam-janitor case ${caseId}: ${text}` }),
       );
     }
+    // The trip message's Release and Delete now would decide nothing once the case is closed.
+    const trip = record?.quarantine?.tripMessageTs;
+    if (trip)
+      await updateMessage(
+        slack,
+        { channel: record.quarantine?.tripMessageChannel ?? record.slackChannel ?? channel, ts: trip },
+        tripEndedMessage(record, text),
+        'close the trip message',
+      );
     return true;
   } catch (error) {
     log.warn('could not record the outcome in Slack', {

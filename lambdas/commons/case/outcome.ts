@@ -3,7 +3,7 @@ import type { CaseRecord } from './case-store';
 import type { Outcome } from '../contracts';
 import { isActiveCredential } from '../iam/snapshot';
 import { denyAllPolicyArn } from '../iam/tags';
-import { clip, escapeMrkdwn, formatTime, inertLine, sentence, slackLink } from '../runtime/text';
+import { clip, deciderName, escapeMrkdwn, formatTime, inertLine, sentence, slackLink } from '../runtime/text';
 import { denyTakenOff, quarantineText, tripReason } from './quarantine-text';
 
 /**
@@ -257,7 +257,7 @@ export function outcomeComment(
   return [
     `Outcome: ${outcome}${detail ? `. ${sentence(detail)}` : '.'}`,
     decision
-      ? `Decision: ${decision.decision} by Slack user ${decision.decidedBy}${decision.firstApprover ? ` (second approver; first: Slack user ${decision.firstApprover})` : ''} at ${formatTime(decision.decidedAt)}.${decision.reason ? ` Reason: ${sentence(decision.reason)}` : ''}`
+      ? `Decision: ${decision.decision} by ${deciderName(decision.decidedBy)}${decision.firstApprover ? ` (second approver; first: ${deciderName(decision.firstApprover)})` : ''} at ${formatTime(decision.decidedAt)}.${decision.reason ? ` Reason: ${sentence(decision.reason)}` : ''}`
       : 'Decision: none.',
     outcome === 'dry-run' && planned.length > 0
       ? `Nothing was changed in IAM (dry run). A real run would have done: ${planned.join('; ')}.`

@@ -1,5 +1,5 @@
 import type { Decision } from '../contracts';
-import { formatTime, sentence } from '../runtime/text';
+import { deciderName, formatTime, sentence } from '../runtime/text';
 import type { QuarantineAttempt, QuarantineBreach, QuarantineRecord } from './record';
 
 /** A quarantine in words: its paragraph in the record and the ticket, its attempts, its choices. */
@@ -14,10 +14,10 @@ export function quarantineText(quarantine: QuarantineRecord): string {
   const attempts = quarantine.attempts;
   const choice = quarantine.decision;
   const chosen = choice
-    ? ` After the trip, ${tripChoiceWord(choice.decision)} was chosen by Slack user ${choice.decidedBy} at ${formatTime(choice.decidedAt)}.${choice.reason ? ` Reason: ${sentence(choice.reason)}` : ''}`
+    ? ` After the trip, ${tripChoiceWord(choice.decision)} was chosen by ${deciderName(choice.decidedBy)} at ${formatTime(choice.decidedAt)}.${choice.reason ? ` Reason: ${sentence(choice.reason)}` : ''}`
     : '';
   const released = quarantine.releasedAt
-    ? ` Released at ${formatTime(quarantine.releasedAt)} by ${quarantine.releasedBy ?? 'unknown'}.`
+    ? ` Released at ${formatTime(quarantine.releasedAt)} by ${quarantine.releasedBy ? deciderName(quarantine.releasedBy) : 'unknown'}.`
     : quarantine.userGoneAt
       ? ` At ${formatTime(quarantine.userGoneAt)} no IAM user held its id under any name (deleted by someone else): nothing was left to release.`
       : '';

@@ -1,7 +1,7 @@
 import type { CaseRecord } from '../case/case-store';
 import { caseFacts } from '../case/case-view';
 import { caseSubject } from '../case/outcome';
-import { clip, escapeMrkdwn, formatTime, inertLine, slackLink } from '../runtime/text';
+import { clip, escapeMrkdwn, formatTime, inertLine, mention, slackLink } from '../runtime/text';
 import { MAX_REASON_LENGTH, type Decision, type DecisionRecord } from '../contracts';
 import { ballotAction, type BallotName } from './ballots';
 
@@ -221,7 +221,7 @@ export function decidedMessage(
   const word =
     decision.decision === 'delete' ? deleteWord(quarantineDays) : DECISION_WORDS[decision.decision];
   const line =
-    `*${word}* chosen by <@${decision.decidedBy}>${decision.firstApprover ? ` after <@${decision.firstApprover}>` : ''} at ${formatTime(decision.decidedAt)}${note ? ` · ${note}` : ''}` +
+    `*${word}* chosen by ${mention(decision.decidedBy)}${decision.firstApprover ? ` after ${mention(decision.firstApprover)}` : ''} at ${formatTime(decision.decidedAt)}${note ? ` · ${note}` : ''}` +
     (decision.reason ? `\nReason: ${inertLine(decision.reason)}` : '');
   return {
     text: `${escapeMrkdwn(caseSubject(record))}: ${decision.decision} by ${decision.decidedBy}`,
