@@ -109,7 +109,7 @@ export function recheckActivity(plan: Snapshot, openedOnActivity: string | null,
   const latest = latestUse(plan);
   if (latest !== null && usedAfter(latest, openedOnActivity)) {
     throw new UserBecameActiveError(
-      `${plan.userName} used a credential at ${formatTime(latest)}, after the case${openedAt ? ` opened at ${formatTime(openedAt)}` : ''} on ${openedOnActivity ? `a last use at ${formatTime(openedOnActivity)}` : 'no recorded use'}.`,
+      `${plan.userName} used a credential at ${formatTime(latest)}; when the case opened${openedAt ? ` (${formatTime(openedAt)})` : ''}, ${openedOnActivity ? `the last use on record was at ${formatTime(openedOnActivity)}` : 'no use was on record'}.`,
     );
   }
 }

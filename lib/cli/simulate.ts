@@ -22,6 +22,18 @@ export interface SimulateFlags {
   readonly html?: unknown;
 }
 
+/**
+ * The transitions Step Functions bills, as the steps listed account for them: one per state
+ * entered, plus one per retry, which the list does not show.
+ */
+function transitionsText(run: { readonly states: readonly string[]; readonly transitions: number }): string {
+  const retries = run.transitions - run.states.length;
+  const billed = count(run.transitions, 'state transition');
+  return retries > 0
+    ? `${billed}: ${count(run.states.length, 'state')} and ${count(retries, 'retry', 'retries')}`
+    : billed;
+}
+
 /** `iam-janitor simulate`: the whole workflow, offline, on an emulated account. */
 export async function runSimulate(flags: SimulateFlags, io: CommandIo): Promise<number> {
   const file = typeof flags.scenario === 'string' ? flags.scenario : DEMO_SCENARIO;
@@ -210,7 +222,7 @@ function caseSection(entry: CaseDetail, rule: Rule, style: Style): string[] {
   const account = record?.candidate.accountId;
   const out = [
     rule(`Case: ${run.userName}${account ? ` in ${account}` : ''}`),
-    `  steps: ${run.states.join(' → ')}  (${run.transitions} state transitions)`,
+    `  steps: ${run.states.join(' → ')}  (${transitionsText(run)})`,
   ];
   if (run.states.includes('DuplicateCase'))
     return [...out, '  another case for this user is still open; this one stopped at once.'];

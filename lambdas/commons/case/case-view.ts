@@ -1,3 +1,4 @@
+import { count } from '../runtime/text';
 import { accountLabel } from '../iam/member-account';
 import type { CaseContext } from './evidence';
 import type { CaseRecord } from './case-store';
@@ -85,7 +86,7 @@ function credentialRows(iam: NonNullable<CaseContext['iam']>): [string, string][
         ),
       ].join('; ') || 'none',
     ],
-    ['MFA', iam.mfaDevices.length === 0 ? 'none' : `${iam.mfaDevices.length} device(s)`],
+    ['MFA', iam.mfaDevices.length === 0 ? 'none' : count(iam.mfaDevices.length, 'device')],
   ];
 }
 

@@ -3,8 +3,8 @@ import type { CaseRecord } from './case-store';
 import type { Outcome } from '../contracts';
 import { isActiveCredential } from '../iam/snapshot';
 import { denyAllPolicyArn } from '../iam/tags';
-import { clip, deciderName, escapeMrkdwn, formatTime, inertLine, sentence, slackLink } from '../runtime/text';
-import { denyTakenOff, quarantineText, tripReason } from './quarantine-text';
+import { clip, deciderName, escapeMrkdwn, formatTime, sentence, slackLink } from '../runtime/text';
+import { denyTakenOff, endingReason, quarantineText, tripReason } from './quarantine-text';
 
 /**
  * What the case record says happened, in words: the Jira comment and the Slack thread reply that
@@ -213,11 +213,7 @@ export function outcomeReply(
   detail?: string,
 ): string {
   const held = quarantineHeld(record, outcome);
-  // The reason of the choice that decided the ending: Release or Delete now, after a trip.
-  const given = (record.quarantine?.decision ?? record.decision)?.reason;
-  const reason =
-    (detail ? ` ${escapeMrkdwn(sentence(detail))}` : '') +
-    (given ? ` The approver's reason: ${inertLine(given)}` : '');
+  const reason = (detail ? ` ${escapeMrkdwn(sentence(detail))}` : '') + endingReason(record);
   const ticket = record.jiraUrl ? ` ${slackLink(record.jiraUrl, record.jiraKey ?? 'ticket')}` : '';
   const words =
     interruptedWords(record, outcome) ??

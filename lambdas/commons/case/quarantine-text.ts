@@ -1,5 +1,5 @@
-import type { Decision } from '../contracts';
-import { deciderName, formatTime, sentence } from '../runtime/text';
+import type { Decision, DecisionRecord } from '../contracts';
+import { deciderName, formatTime, inertLine, sentence } from '../runtime/text';
 import type { QuarantineAttempt, QuarantineBreach, QuarantineRecord } from './record';
 
 /** A quarantine in words: its paragraph in the record and the ticket, its attempts, its choices. */
@@ -127,4 +127,18 @@ export function tripStory(quarantine: QuarantineRecord): string {
   const because =
     quarantine.attempts.length > 0 ? ', because whoever tried may hold a leaked credential' : '';
   return `${reason} The deletion is stopped, and the user stays quarantined: it is never released on its own${because}.`;
+}
+
+/** The ending's reason, named as its decision's; none after an unanswered trip (the Delete's was for a deletion not done). */
+export function endingReason({
+  decision,
+  quarantine,
+}: {
+  readonly decision?: DecisionRecord;
+  readonly quarantine?: QuarantineRecord;
+}): string {
+  const [word, given] = quarantine?.decision
+    ? [`The reason for ${tripChoiceWord(quarantine.decision.decision)}`, quarantine.decision.reason]
+    : [`The approver's reason`, quarantine?.trippedAt ? undefined : decision?.reason];
+  return given ? ` ${word}: ${inertLine(given)}` : '';
 }

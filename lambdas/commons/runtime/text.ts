@@ -37,6 +37,9 @@ export function count(amount: number, singular: string, plural = `${singular}s`)
   return `${amount} ${amount === 1 ? singular : plural}`;
 }
 
+/** How long ago, in whole days: `3 days ago`, `1 day ago`, and never `0 days ago`. */
+export const daysAgo = (days: number) => (days < 1 ? 'less than a day ago' : `${count(days, 'day')} ago`);
+
 /** A text ending in a full stop (or another end mark) exactly once. */
 export function sentence(text: string): string {
   const trimmed = text.trim();
