@@ -109,7 +109,7 @@ export function recheckActivity(plan: Snapshot, openedOnActivity: string | null,
   const latest = latestUse(plan);
   if (latest !== null && usedAfter(latest, openedOnActivity)) {
     throw new UserBecameActiveError(
-      `${plan.userName} used a credential at ${formatTime(latest)}; when the case opened${openedAt ? ` (${formatTime(openedAt)})` : ''}, ${openedOnActivity ? `the last use on record was at ${formatTime(openedOnActivity)}` : 'no use was on record'}.`,
+      `${plan.userName} used a credential at ${formatTime(latest)}; the case${openedAt ? `, opened at ${formatTime(openedAt)},` : ''} knew of no use ${openedOnActivity ? `after ${formatTime(openedOnActivity)}` : 'at all'}.`,
     );
   }
 }
