@@ -28,7 +28,7 @@ import { handler as inventoryHandler } from '../lambdas/inventory/handler';
 import { benchBundles } from './bundles';
 import { handleSignedClicks } from './interactions';
 import { benchOrganization } from './organization';
-import { benchmarksMarkdown, type BenchResults } from './report';
+import { benchmarksMarkdown, guardNote, type BenchResults } from './report';
 import { candidateOf, type SimAccount } from '../lib/sim/account';
 import { generateScenario } from '../lib/sim/generate';
 import { buildAccount } from '../lib/sim/scenario-accounts';
@@ -192,17 +192,6 @@ async function benchCredentials(size: number, stale: number) {
     casesOpened: result.candidates.length,
     backlog: result.backlog.length,
   };
-}
-
-/**
- * The guard's row says both shares, from the figures the bench runs with: the candidates' share of
- * the users, and the maxCandidateFraction it passes (a label written by hand once named the first
- * as the guard's threshold).
- */
-export function guardNote(candidates: number, users: number, fraction: number): string {
-  const percent = (share: number) => `${Math.round(share * 100)}%`;
-  const verdict = candidates / users > fraction ? 'the guard halts' : 'the guard lets it through';
-  return `${percent(candidates / users)} of the users, over a maxCandidateFraction of ${percent(fraction)}: ${verdict}`;
 }
 
 /** The sweep state the inventory Lambda hands on, and the sweep's own transitions, at 5,000 users. */

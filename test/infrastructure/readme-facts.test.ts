@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { guardNote } from '../../bench/run';
+import { guardNote } from '../../bench/report';
 import { CONFIG_DOCS } from '../../lib/docs/config-docs';
 import { createAlarmsAndDashboard } from '../../lib/infra/alarms';
 
