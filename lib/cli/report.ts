@@ -26,7 +26,7 @@ import { exemptionLine } from '../../lambdas/commons/case/exemption-record';
 import type { UserCases } from '../../lambdas/inventory/markers';
 import type { ExemptionMemory } from '../../lambdas/inventory/exemptions';
 import { loadConfig } from './config-file';
-import { alignColumns } from './table';
+import { alignColumns, verdictLabel } from './table';
 import type { CommandIo } from './io';
 
 export interface ReportFlags {
@@ -277,7 +277,7 @@ function table(users: UserFinding[], idOf: IdOf): string {
       userRow(user),
       ...credentialFindings(user).map((credential) => [
         `  └ ${idOf(user, credential)}`,
-        credential.verdict,
+        verdictLabel(credential.verdict),
         String(credential.idleDays),
         credential.lastUsed ? credential.lastUsed.slice(0, 10) : 'never used',
         credential.reason,
@@ -290,7 +290,7 @@ function table(users: UserFinding[], idOf: IdOf): string {
 function userRow(user: UserFinding): string[] {
   return [
     user.userName,
-    user.verdict,
+    verdictLabel(user.verdict),
     String(user.idleDays),
     user.lastActivity
       ? `${user.lastActivity.slice(0, 10)} (${user.lastActivitySource.replace(/_/g, ' ')})`

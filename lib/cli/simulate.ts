@@ -10,8 +10,9 @@ import { adfToText, mrkdwn, slackToText } from '../sim/render';
 import { runCases } from './cases';
 import type { CommandIo } from './io';
 import { PLAIN, type Style } from './style';
-import { alignColumns } from './table';
-import { count } from '../../lambdas/commons/runtime/text';
+import { alignColumns, verdictLabel } from './table';
+import { count, deciderName } from '../../lambdas/commons/runtime/text';
+import { DECISION_WORDS } from '../../lambdas/commons/slack/messages';
 
 export const DEMO_SCENARIO = path.join(__dirname, '..', '..', 'examples', 'demo-account.json');
 
@@ -168,10 +169,10 @@ function sweepSection(detail: SimulationDetail, rule: Rule, style: Style, verbos
       [
         ['USER', 'VERDICT', 'IDLE', 'REASON'],
         ...listed.flatMap((user) => [
-          [user.userName, user.verdict, `${user.idleDays}d`, user.reason],
+          [user.userName, verdictLabel(user.verdict), `${user.idleDays}d`, user.reason],
           ...credentialFindings(user).map((credential) => [
             `  └ ${credential.id}`,
-            credential.verdict,
+            verdictLabel(credential.verdict),
             `${credential.idleDays}d`,
             credential.reason,
           ]),
@@ -256,7 +257,7 @@ function caseSection(entry: CaseDetail, rule: Rule, style: Style): string[] {
   const outcome = record?.outcome ?? 'unrecorded';
   out.push(
     '',
-    `  decision: ${record?.decision ? `${record.decision.decision} by ${record.decision.decidedBy}` : 'none'}   outcome: ${outcomeColour(outcome, style)(outcome)}${record?.outcomeDetail ? ` (${record.outcomeDetail})` : ''}`,
+    `  decision: ${record?.decision ? `${DECISION_WORDS[record.decision.decision]} by ${deciderName(record.decision.decidedBy)}` : 'none'}   outcome: ${outcomeColour(outcome, style)(outcome)}${record?.outcomeDetail ? ` — ${record.outcomeDetail}` : ''}`,
   );
   if (record?.snapshot && record.outcome)
     out.push(

@@ -7,7 +7,7 @@ import { adfToText, mrkdwn, wrapCell } from '../../lib/sim/render';
  * of the whole kind (any sentence of that kind fails it), checked over the examples a new user runs.
  */
 
-const EXAMPLES = ['demo-account', 'quarantine', 'credentials'];
+const EXAMPLES = ['demo-account', 'quarantine', 'credentials', 'offboarding'];
 
 async function simulateVerbose(name: string): Promise<string[]> {
   const out: string[] = [];
@@ -24,6 +24,13 @@ async function simulateVerbose(name: string): Promise<string[]> {
 const SLACK_MARKUP = /`|(^|[\s(])([*_~])[^\s*_~][^*_~\n]*?\2(?=$|[\s).,:;])|<@/;
 /** A cut inside a word or an id: "AKIABOB0…", "sign-i…". */
 const CUT_IN_A_WORD = /[\p{L}\p{N}]…/u;
+/** A parenthesis inside another: "(Left on 2026-11-21 (HR-3001))". */
+const NESTED_PARENTHESES = /\([^()]*\(/;
+/** A Slack user id with nothing to say it is one, in a Jira ticket: a bare `U0456GHIJKL` as a subject. */
+const BARE_SLACK_ID = /(?<!Slack user |@)\b[UW][A-Z0-9]{8,}\b/;
+/** The lines of the Jira tickets: their heading line and their body. */
+const isTicketLine = (line: string) => /^\s*(│|Jira SEC-)/.test(line);
+
 /** A count whose noun does not agree with it: "device(s)", "1 days", "0 days ago". */
 const UNAGREED_COUNT = /\(s\)|\b1 (days|attempts|changes|devices|events)\b|\b0 days ago\b/;
 
@@ -43,6 +50,28 @@ describe('simulate --verbose, line by line', () => {
 
   it('writes every count with a noun that agrees with it', () => {
     expect(lines.filter((line) => UNAGREED_COUNT.test(line))).toEqual([]);
+  });
+
+  it('nests no parenthesis in another', () => {
+    expect(lines.filter((line) => NESTED_PARENTHESES.test(line))).toEqual([]);
+  });
+
+  it('names a Slack user in a ticket as one, never by a bare id', () => {
+    // A wrapped cell goes on below its row: the ticket read as one text, without the table's borders.
+    const tickets = lines
+      .filter(isTicketLine)
+      .join(' ')
+      .replace(/\s*│\s*/g, ' ')
+      .replace(/\s+/g, ' ');
+    expect(tickets.match(new RegExp(BARE_SLACK_ID.source, 'g')) ?? []).toEqual([]);
+  });
+
+  it('shows no verdict that reads as a user name in the sweep table', () => {
+    const table = lines.filter((line) => /^ {2}\S+ {2,}\S+ {2,}\d+d {2,}/.test(line));
+    const rows = table.map((line) => line.trim().split(/ {2,}/));
+    const names = new Set(rows.map((row) => row[0]));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.filter((row) => names.has(row[1]))).toEqual([]);
   });
 
   it('counts the state transitions the steps listed account for', () => {

@@ -1,4 +1,4 @@
-import { count } from '../runtime/text';
+import { count, deciderName } from '../runtime/text';
 import { accountLabel } from '../iam/member-account';
 import type { CaseContext } from './evidence';
 import type { CaseRecord } from './case-store';
@@ -35,7 +35,7 @@ export function caseFacts(record: CaseRecord): CaseFacts {
       ? ([
           [
             'Offboarding',
-            `requested by ${candidate.requested.by} at ${candidate.requested.at.slice(0, 16).replace('T', ' ')} UTC${candidate.requested.reason ? `: ${candidate.requested.reason}` : ''}; the user may be active`,
+            `requested by ${deciderName(candidate.requested.by)} at ${candidate.requested.at.slice(0, 16).replace('T', ' ')} UTC${candidate.requested.reason ? `: ${candidate.requested.reason}` : ''}; the user may be active`,
           ],
         ] as [string, string][])
       : []),
