@@ -338,7 +338,7 @@ describe('iam-janitor simulate', () => {
       'Decision: delete by Slack user U0123ABCDEF at 2026-11-22 09:00 UTC. Reason: Left the data team in August (HR-2291); keys unused since.',
     );
     expect(text).toContain('┃ Reason: Left the data team in August (HR-2291); keys unused since');
-    expect(text).toContain("bob was deleted. The approver's reason: `Left the data team in August (HR-2291)");
+    expect(text).toContain("bob was deleted. The approver's reason: Left the data team in August (HR-2291)");
     expect(text).toContain('── Summary');
     expect(text).toMatch(/bob\s+delete\s+U0123ABCDEF\s+deleted\s+SEC-3\s+yes/);
   });
