@@ -1,9 +1,12 @@
+import * as path from 'node:path';
 import { addUser } from '../../lib/sim/account';
 import { main } from '../../lib/cli/main';
 import { SimClock } from '../../lib/sim/clock';
 import { Simulation } from '../../lib/sim/engine';
 import { watchQuarantine } from '../../lib/sim/quarantine-watch';
 import { recordAttempt } from '../../lib/sim/standins/credential-attempts';
+import { runScenario } from '../../lib/sim/run-scenario';
+import { loadScenario } from '../../lib/sim/scenario';
 import { CASE_TABLE } from '../../lib/sim/standins/dynamo';
 import type { SlackPost } from '../../lib/sim/standins/slack-standin';
 import { APPROVER, CASE_ID, candidateFor, loadedAccount } from '../helpers/sim';
@@ -102,4 +105,22 @@ describe('the trip message, once its case has ended', () => {
     expect(printed).not.toMatch(/the case ends released\.?$/m);
     expect(slack.withButtons()).toEqual([]);
   });
+});
+
+describe('every example, once its cases have ended', () => {
+  it.each(['quarantine', 'faults'])(
+    '%s leaves no message with a live button',
+    async (name) => {
+      let live: SlackPost[] = [];
+      const detail = await runScenario(
+        loadScenario(path.join(__dirname, '..', '..', 'examples', `${name}.json`)),
+        {
+          afterRun: async (sim) => void (live = sim.slack.withButtons()),
+        },
+      );
+      expect(detail.report.cases.length).toBeGreaterThan(0);
+      expect(live.map((post) => post.text)).toEqual([]);
+    },
+    120_000,
+  );
 });
