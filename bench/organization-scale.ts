@@ -127,3 +127,29 @@ function memberScenario(index: number, users: number, now: Date) {
 
 /** Every account's idle user a different number of days: the later the account, the longer. */
 export const organizationIdleDays = (index: number) => 100 + index;
+
+/** The organization sweep at 500 and 5,000 accounts, and 5,000 again with four times the concurrency. */
+export async function benchOrganizationScale(
+  latencyMs: number,
+  log: (line: string) => void,
+): Promise<OrganizationScaleFigures[]> {
+  const figures: OrganizationScaleFigures[] = [];
+  for (const [accounts, accountConcurrency] of [
+    [500, 10],
+    [5_000, 10],
+    [5_000, 40],
+  ] as const) {
+    const figure = await sweepOrganizationAtScale({
+      accounts,
+      users: 4,
+      accountConcurrency,
+      now: new Date(),
+      latencyMs,
+    });
+    log(
+      `organization of ${accounts} at concurrency ${accountConcurrency}: sweep ${figure.sweepMs} ms, largest payload ${figure.largestPayloadBytes} bytes (${figure.largestPayloadState}), ${figure.transitions} transitions`,
+    );
+    figures.push(figure);
+  }
+  return figures;
+}

@@ -311,3 +311,14 @@ function organizationScaleSection(figures: readonly OrganizationScaleFigures[]):
     '',
   ];
 }
+
+/**
+ * The guard's row says both shares, from the figures the bench runs with: the candidates' share of
+ * the users, and the maxCandidateFraction it passes (a label written by hand once named the first
+ * as the guard's threshold).
+ */
+export function guardNote(candidates: number, users: number, fraction: number): string {
+  const percent = (share: number) => `${Math.round(share * 100)}%`;
+  const verdict = candidates / users > fraction ? 'the guard halts' : 'the guard lets it through';
+  return `${percent(candidates / users)} of the users, over a maxCandidateFraction of ${percent(fraction)}: ${verdict}`;
+}

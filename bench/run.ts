@@ -28,8 +28,8 @@ import { handler as inventoryHandler } from '../lambdas/inventory/handler';
 import { benchBundles } from './bundles';
 import { handleSignedClicks } from './interactions';
 import { benchOrganization } from './organization';
-import { sweepOrganizationAtScale, type OrganizationScaleFigures } from './organization-scale';
-import { benchmarksMarkdown, type BenchResults } from './report';
+import { benchOrganizationScale } from './organization-scale';
+import { benchmarksMarkdown, guardNote, type BenchResults } from './report';
 import { candidateOf, type SimAccount } from '../lib/sim/account';
 import { generateScenario } from '../lib/sim/generate';
 import { buildAccount } from '../lib/sim/scenario-accounts';
@@ -202,7 +202,7 @@ async function benchSweepPayload() {
   for (const [label, idle, fraction] of [
     ['5,000 users, 250 candidates (the most maxCasesPerRun allows)', 250, 1],
     ['5,000 users, 1,000 candidates (250 open, 750 wait)', 1000, 1],
-    ['5,000 users, 1,000 candidates (20%: the guard halts)', 1000, 0.15],
+    [`5,000 users, 1,000 candidates (${guardNote(1000, 5000, 0.15)})`, 1000, 0.15],
   ] as const) {
     const sim = new Simulation({
       account: account(5000, idle),
@@ -327,36 +327,13 @@ async function main() {
     bundles: await benchBundles(),
     interactions: await benchInteractions(200),
     organization: await benchOrganization(50, 1000, 20, LATENCY_MS, BASE_CONFIG, log),
-    organizationScale: await benchOrganizationScale(log),
+    organizationScale: await benchOrganizationScale(LATENCY_MS, log),
     totalSeconds: 0,
   };
   results.totalSeconds = Math.round((performance.now() - started) / 1000);
   fs.writeFileSync(path.join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
   fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), benchmarksMarkdown(results));
   log(`wrote bench/results.json and BENCHMARKS.md in ${results.totalSeconds} s`);
-}
-
-/** The organization sweep at 500 and 5,000 accounts, and 5,000 again with four times the concurrency. */
-async function benchOrganizationScale(log: (line: string) => void): Promise<OrganizationScaleFigures[]> {
-  const figures: OrganizationScaleFigures[] = [];
-  for (const [accounts, accountConcurrency] of [
-    [500, 10],
-    [5_000, 10],
-    [5_000, 40],
-  ] as const) {
-    const figure = await sweepOrganizationAtScale({
-      accounts,
-      users: 4,
-      accountConcurrency,
-      now: new Date(),
-      latencyMs: LATENCY_MS,
-    });
-    log(
-      `organization of ${accounts} at concurrency ${accountConcurrency}: sweep ${figure.sweepMs} ms, largest payload ${figure.largestPayloadBytes} bytes (${figure.largestPayloadState}), ${figure.transitions} transitions`,
-    );
-    figures.push(figure);
-  }
-  return figures;
 }
 
 if (require.main === module) {

@@ -120,7 +120,7 @@ function assertUnusedSince(
 ): void {
   if (liveLastUsed !== null && usedAfter(liveLastUsed, openedOn)) {
     throw new UserBecameActiveError(
-      `${userName}'s ${label} was used at ${formatTime(liveLastUsed)}, after the use the case was opened on (${openedOn ? formatTime(openedOn) : 'never used'}): it is in use, so it was not deactivated.`,
+      `${userName}'s ${label} was used at ${formatTime(liveLastUsed)}; the case knew of no use of it ${openedOn ? `after ${formatTime(openedOn)}` : 'at all'}. It is in use, so it was not deactivated.`,
     );
   }
 }

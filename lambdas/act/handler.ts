@@ -37,6 +37,7 @@ import {
 } from './removal';
 import { SLACK_USER_ID } from '../commons/config/schema';
 import { nonEmpty } from '../commons/runtime/validate';
+import { deciderName } from '../commons/runtime/text';
 import { quarantineUser, releaseUser, withoutQuarantineMarks } from './quarantine';
 import { denyAllPolicyArn } from '../commons/iam/tags';
 
@@ -138,6 +139,16 @@ interface Acting {
   readonly onStep: NonNullable<Parameters<typeof act>[0]['onStep']>;
 }
 
+/** A release finding no user with the case's id: recorded as gone (not released), ending aborted-changed. */
+async function recordGone(record: CaseRecord, error: unknown): Promise<never> {
+  if (errorName(error) !== 'UnknownUserError') throw error;
+  await quarantineStore().recordUserGone(record.caseId, clock.now().toISOString());
+  throw new UserChangedError(
+    `no IAM user holds ${record.userName}'s id ${record.userId} any more (deleted, or another user created under the name): nothing was left to release, and nothing was changed`,
+    { cause: error },
+  );
+}
+
 async function carryOut(
   acting: Acting,
   decision: DecisionRecord,
@@ -160,7 +171,7 @@ async function carryOut(
       ...record,
       quarantine: record.quarantine,
       deciders: decidersOf(config, release),
-    });
+    }).catch((error: unknown) => recordGone(record, error));
     await quarantineStore().recordRelease(record.caseId, release.decidedBy, clock.now().toISOString());
     return { outcome, planned, done };
   }
@@ -278,7 +289,7 @@ function requireTwoApprovers(config: JanitorConfig, record: CaseRecord, decision
   if (!config.twoPersonDelete || !isIrreversible(decision.decision, record.candidate.credential)) return;
   if (decision.firstApprover && decision.firstApprover !== decision.decidedBy) return;
   throw new TwoPersonRuleError(
-    `A ${decision.decision} cannot be fully undone and twoPersonDelete is on, but it carries one approver (<@${decision.decidedBy}>); nothing was changed.`,
+    `A ${decision.decision} cannot be fully undone and twoPersonDelete is on, but it carries one approver (${deciderName(decision.decidedBy)}); nothing was changed.`,
   );
 }
 

@@ -8,7 +8,7 @@ import { identityOf, isSelf } from '../commons/slack/self-decision';
 import type { Tags } from '../commons/iam/tags';
 import { refuseIfProtected } from '../commons/case/exemptions';
 import { latestUse, type Snapshot } from '../commons/iam/snapshot';
-import { formatTime, wholeSeconds } from '../commons/runtime/text';
+import { deciderName, formatTime, wholeSeconds } from '../commons/runtime/text';
 import { denyAttached, permissionChanges } from '../commons/case/quarantine-changes';
 
 /** The checks between a decision and the first change: is this still the user the approver saw? */
@@ -66,8 +66,8 @@ export function refuseSelfDecision(user: { userName: string; tags: Tags }, decid
     if (self !== false) {
       throw new SelfDecisionError(
         self === 'unknown'
-          ? `${user.userName} is tagged ${deciders.identityTagKey}=${identity}, and the e-mail of <@${person.slackId}>, who decided, is unknown, so the decision may be about themselves; nothing was changed. Another approver must decide.`
-          : `${user.userName} is tagged ${deciders.identityTagKey}=${identity}: <@${person.slackId}>, who decided, is the user; nothing was changed. Another approver must decide.`,
+          ? `${user.userName} is tagged ${deciders.identityTagKey}=${identity}, and the e-mail of ${deciderName(person.slackId)}, who decided, is unknown, so the decision may be about themselves; nothing was changed. Another approver must decide.`
+          : `${user.userName} is tagged ${deciders.identityTagKey}=${identity}: ${deciderName(person.slackId)}, who decided, is the user; nothing was changed. Another approver must decide.`,
       );
     }
   }
@@ -109,7 +109,7 @@ export function recheckActivity(plan: Snapshot, openedOnActivity: string | null,
   const latest = latestUse(plan);
   if (latest !== null && usedAfter(latest, openedOnActivity)) {
     throw new UserBecameActiveError(
-      `${plan.userName} used a credential at ${formatTime(latest)}, after the case${openedAt ? ` opened at ${formatTime(openedAt)}` : ''} on ${openedOnActivity ? `a last use at ${formatTime(openedOnActivity)}` : 'no recorded use'}.`,
+      `${plan.userName} used a credential at ${formatTime(latest)}; the case${openedAt ? `, opened at ${formatTime(openedAt)},` : ''} knew of no use ${openedOnActivity ? `after ${formatTime(openedOnActivity)}` : 'at all'}.`,
     );
   }
 }

@@ -38,7 +38,7 @@ export interface RestoreResult {
 function restoreSteps(snapshot: Snapshot): { create: RestoreStep; rest: RestoreStep[] } {
   const UserName = snapshot.userName;
   const create: RestoreStep = {
-    description: `create user ${UserName} at path ${snapshot.path} with ${Object.keys(snapshot.tags).length} tag(s)`,
+    description: `create user ${UserName} at path ${snapshot.path} with ${count(Object.keys(snapshot.tags).length, 'tag')}`,
     subject: `user ${UserName}`,
     run: (iam) =>
       iam.send(

@@ -1,7 +1,7 @@
 import type { CredentialRef } from '../commons/contracts';
 import type { CredentialReportRow } from './credential-report';
 import { reportDate } from './verdict';
-import { count } from '../commons/runtime/text';
+import { daysAgo } from '../commons/runtime/text';
 import { DAY_MS } from '../commons/runtime/time';
 
 /**
@@ -89,8 +89,8 @@ function judgeOne(
       idleDays,
       verdict: recent ? 'active' : 'stale',
       reason: recent
-        ? `${label} used ${count(idleDays, 'day')} ago`
-        : `${label} last used ${count(idleDays, 'day')} ago (threshold ${thresholdDays})`,
+        ? `${label} used ${daysAgo(idleDays)}`
+        : `${label} last used ${daysAgo(idleDays)} (threshold ${thresholdDays})`,
     };
   }
   // Never used: judged from its own issue (creation or rotation) date, never from the user's.
@@ -101,7 +101,7 @@ function judgeOne(
       lastUsed: null,
       idleDays: age,
       verdict: 'grace',
-      reason: `${label} issued ${count(age, 'day')} ago and not used yet`,
+      reason: `${label} issued ${daysAgo(age)} and not used yet`,
     };
   }
   return {
@@ -110,7 +110,7 @@ function judgeOne(
     idleDays: Number.isFinite(age) ? age : 0,
     verdict: 'stale',
     reason: issued
-      ? `${label} never used, issued ${count(age, 'day')} ago (threshold ${thresholdDays})`
+      ? `${label} never used, issued ${daysAgo(age)} (threshold ${thresholdDays})`
       : `${label} never used, and the report gives no issue date`,
   };
 }

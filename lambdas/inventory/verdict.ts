@@ -4,7 +4,7 @@ import { DISABLED_AT_TAG_KEY, tagKeyOf } from '../commons/iam/tags';
 import { exemptionText, keepCounts, parseKeepUntil } from './exemptions';
 import { NO_MARKERS, type MarkerReading } from './markers';
 import type { CredentialReportRow } from './credential-report';
-import { count } from '../commons/runtime/text';
+import { daysAgo } from '../commons/runtime/text';
 import { DAY_MS } from '../commons/runtime/time';
 
 export const ROOT_USER = '<root_account>';
@@ -94,7 +94,7 @@ export function judgeActivity(row: CredentialReportRow, thresholdDays: number, n
       lastActivitySource: latestUse ? latestUse[0] : 'user_creation_time',
       idleDays: latestUse ? daysBetween(latestUse[1], now) : ageDays,
       verdict: 'grace',
-      reason: `created ${count(ageDays, 'day')} ago, within the ${thresholdDays}-day grace period`,
+      reason: `created ${daysAgo(ageDays)}, within the ${thresholdDays}-day grace period`,
     };
   }
 
@@ -109,8 +109,8 @@ export function judgeActivity(row: CredentialReportRow, thresholdDays: number, n
       idleDays,
       verdict: recent ? 'active' : 'inactive',
       reason: recent
-        ? `${SOURCE_LABEL[source]} used ${count(idleDays, 'day')} ago`
-        : `${SOURCE_LABEL[source]} last used ${count(idleDays, 'day')} ago (threshold ${thresholdDays})` +
+        ? `${SOURCE_LABEL[source]} used ${daysAgo(idleDays)}`
+        : `${SOURCE_LABEL[source]} last used ${daysAgo(idleDays)} (threshold ${thresholdDays})` +
           unusedCredentials(row),
     };
   }
@@ -125,7 +125,7 @@ export function judgeActivity(row: CredentialReportRow, thresholdDays: number, n
       lastActivitySource: 'user_creation_time',
       idleDays: ageDays,
       verdict: 'grace',
-      reason: `${issued.label} issued ${count(daysBetween(issued.date, now), 'day')} ago and not used yet`,
+      reason: `${issued.label} issued ${daysAgo(daysBetween(issued.date, now))} and not used yet`,
     };
   }
 
@@ -140,8 +140,8 @@ export function judgeActivity(row: CredentialReportRow, thresholdDays: number, n
     idleDays: ageDays,
     verdict: 'inactive',
     reason: hasCredentials
-      ? `no use recorded${unusedCredentials(row)}; created ${count(ageDays, 'day')} ago`
-      : `no password or access key in the credential report; created ${count(ageDays, 'day')} ago`,
+      ? `no use recorded${unusedCredentials(row)}; created ${daysAgo(ageDays)}`
+      : `no password or access key in the credential report; created ${daysAgo(ageDays)}`,
   };
 }
 

@@ -22,6 +22,7 @@ import {
   quarantineHeld,
 } from '../commons/case/outcome';
 import { expiredMessage } from '../commons/slack/messages';
+import { tripEndedMessage } from '../commons/slack/quarantine-messages';
 import { DAY_MS } from '../commons/runtime/time';
 import { nonEmpty } from '../commons/runtime/validate';
 
@@ -167,6 +168,15 @@ async function recordInSlack(
         slack.chat.postMessage({ channel, text: `iam-janitor case ${caseId}: ${text}` }),
       );
     }
+    // The trip message's Release and Delete now would decide nothing once the case is closed.
+    const trip = record?.quarantine?.tripMessageTs;
+    if (trip)
+      await updateMessage(
+        slack,
+        { channel: record.quarantine?.tripMessageChannel ?? record.slackChannel ?? channel, ts: trip },
+        tripEndedMessage(record, text),
+        'close the trip message',
+      );
     return true;
   } catch (error) {
     log.warn('could not record the outcome in Slack', {

@@ -1,6 +1,6 @@
 import type { CaseRecord } from '../commons/case/case-store';
 import { quarantineStore } from '../commons/runtime/clients';
-import { formatTime } from '../commons/runtime/text';
+import { formatTime, mention } from '../commons/runtime/text';
 import { tripChoiceWord } from '../commons/case/quarantine-text';
 import { tripDecidedMessage } from '../commons/slack/quarantine-messages';
 import type { Ballot } from './decide';
@@ -25,7 +25,7 @@ export function afterTripBallot(caseId: string): Ballot {
     taken: (record: CaseRecord) => {
       const chosen = record.quarantine?.decision;
       return chosen
-        ? `Already chosen: *${tripChoiceWord(chosen.decision)}* by <@${chosen.decidedBy}> at ${formatTime(chosen.decidedAt)}.`
+        ? `Already chosen: *${tripChoiceWord(chosen.decision)}* by ${mention(chosen.decidedBy)} at ${formatTime(chosen.decidedAt)}.`
         : `This case is ${record.status}; it takes no choice now.`;
     },
     shown: (record, decision) => ({

@@ -1,4 +1,5 @@
-import { escapeMrkdwn } from '../commons/runtime/text';
+import { escapeMrkdwn, formatTime, mention } from '../commons/runtime/text';
+import { tripChoiceWord } from '../commons/case/quarantine-text';
 import type { CaseRecord } from '../commons/case/case-store';
 import { configForAccount, type JanitorConfig } from '../commons/config/config';
 import {
@@ -62,10 +63,7 @@ export function refuseDecision(
   decision: Decision,
 ): Refusal | undefined {
   if (record.status === 'quarantined')
-    return {
-      reason: `decision ${decision} during a quarantine`,
-      message: `${escapeMrkdwn(record.userName)} is quarantined and watched until ${record.quarantine?.endsAt ?? 'its end'}; nothing is decided meanwhile (iam-janitor release takes it out). Nothing changed.`,
-    };
+    return { reason: `decision ${decision} during a quarantine`, message: duringQuarantine(record) };
   if (ballot === 'after-trip') {
     if (AFTER_TRIP_DECISIONS.includes(decision)) return undefined;
     return {
@@ -105,6 +103,24 @@ export function refuseSelf(
   };
 }
 
+/**
+ * Why a click counts for nothing while the case is in its quarantine, as the quarantine stands: a
+ * watch still going, a trip whose message is on its way, a release asked for, or a watch that has
+ * ended and handed the case on. "Watched until" is said only of a watch still going.
+ */
+function duringQuarantine(record: CaseRecord): string {
+  const user = escapeMrkdwn(record.userName);
+  const quarantine = record.quarantine;
+  if (quarantine?.trippedAt)
+    return `${user}'s quarantine tripped at ${formatTime(quarantine.trippedAt)}: the attempts, with Release and Delete now, are being posted in the case thread, and only those buttons decide what follows. This click changed nothing.`;
+  if (quarantine?.decision)
+    return `A ${tripChoiceWord(quarantine.decision.decision)} of ${user} by ${mention(quarantine.decision.decidedBy)} is recorded and being carried out; this click changed nothing.`;
+  if (quarantine?.verdict)
+    return `The watch of ${user}'s quarantine has ended (${quarantine.verdict === 'silent' ? 'no attempt seen: the deletion is under way' : 'the user changed: the case is closing'}); this click changed nothing. The thread will show how the case ends.`;
+  const until = quarantine ? formatTime(quarantine.endsAt) : 'its end';
+  return `${user} is quarantined and watched until ${until}: no click decides anything meanwhile. \`iam-janitor release --case ${escapeMrkdwn(record.caseId)}\` takes it out. This click changed nothing.`;
+}
+
 /** What a twoPersonDelete click became: the first approval (nothing more to do), or the second. */
 export type SecondApproval =
   | { readonly waiting: string }
@@ -136,7 +152,7 @@ export function secondApproval(
     return { waiting: `You already approved this ${word}: a different approver must click *${word}* too.` };
   if (earlier.decision !== decision.decision)
     return {
-      waiting: `<@${earlier.decidedBy}> approved *${DECISION_WORDS[earlier.decision]}*; a second approval counts only for the same decision, so nothing changed. Click *${DECISION_WORDS[earlier.decision]}* to confirm it, or *Keep*.`,
+      waiting: `${mention(earlier.decidedBy)} approved *${DECISION_WORDS[earlier.decision]}*; a second approval counts only for the same decision, so nothing changed. Click *${DECISION_WORDS[earlier.decision]}* to confirm it, or *Keep*.`,
     };
   return {
     firstApprover: {

@@ -13,7 +13,7 @@ import { slackSecrets } from '../commons/config/secrets';
 import { slackClient } from '../commons/slack/client';
 import { readAction } from '../commons/slack/ballots';
 import { DECISION_WORDS, decidedMessage, REASON_INPUT } from '../commons/slack/messages';
-import { clip, escapeMrkdwn, formatTime } from '../commons/runtime/text';
+import { clip, escapeMrkdwn, formatTime, mention } from '../commons/runtime/text';
 import {
   refuseDecision,
   refuseOtherAccount,
@@ -138,7 +138,7 @@ function approvalBallot(caseId: string, config: JanitorConfig): Ballot {
     markDelivered: (at) => caseStore().markDelivered(caseId, at),
     taken: (record) =>
       record.decision
-        ? `Already decided: *${record.decision.decision}* by <@${record.decision.decidedBy}> at ${formatTime(record.decision.decidedAt)}.`
+        ? `Already decided: *${record.decision.decision}* by ${mention(record.decision.decidedBy)} at ${formatTime(record.decision.decidedAt)}.`
         : `This case is ${record.status}${record.outcome ? ` (${record.outcome})` : ''}; it takes no decision now.`,
     shown: (record, decision) => ({
       ts: record.slackTs,

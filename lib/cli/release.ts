@@ -66,8 +66,7 @@ export async function runRelease(
     io.stdout(`Release ${record!.userName} from quarantine (case ${caseId}):`);
     io.stdout(`  ${quarantineText(quarantine)}`);
     for (const step of releaseSteps(record!.userName, quarantine)) io.stdout(`  - ${step.description}`);
-    if (open)
-      io.stdout('  The case is still open: its workflow releases the user, and the case ends released.');
+    if (open) io.stdout(`  The case is still open: ${workflowRelease(record!)}`);
     if (!flags.yes && !(await prompt.confirm(`Release ${record!.userName} as listed above?`))) {
       io.stderr('Nothing was changed: release not confirmed.');
       return 1;
@@ -80,6 +79,13 @@ export async function runRelease(
     return 1;
   }
 }
+
+/**
+ * What the waiting case does with a release, as its remover does it: the user is found by its id,
+ * so a user deleted or recreated under the name meanwhile is not the case's, and is left alone.
+ */
+const workflowRelease = (record: CaseRecord) =>
+  `its workflow removes the deny and the tags from IAM user ${record.userId} (under whatever name it has now), and the case ends released; if no user holds that id any more (deleted, or recreated under the name), nothing is released and the case ends aborted-changed.`;
 
 /** A case is open while its quarantine waits for the watcher or for a choice; closed once it ended. */
 const WAITING = new Set<CaseRecord['status']>(['quarantined', 'quarantine-tripped']);
@@ -173,9 +179,7 @@ async function releaseThroughWorkflow(record: CaseRecord, table: string, by: str
     return 1;
   }
   await quarantines.markChoiceDelivered(record.caseId, clock.now().toISOString());
-  io.stdout(
-    `The release reached case ${record.caseId}: its workflow removes the deny and the tags, and the case ends released.`,
-  );
+  io.stdout(`The release reached case ${record.caseId}: ${workflowRelease(record)}`);
   return 0;
 }
 

@@ -28,7 +28,7 @@ import { exemptionLine } from '../../lambdas/commons/case/exemption-record';
 import { CaseStore } from '../../lambdas/commons/case/case-store';
 import { rememberedInDryRun } from '../../lambdas/inventory/dry-run-memory';
 import { loadConfig } from './config-file';
-import { alignColumns } from './table';
+import { alignColumns, verdictLabel } from './table';
 import type { CommandIo } from './io';
 
 export interface ReportFlags {
@@ -288,7 +288,7 @@ function table(users: UserFinding[], idOf: IdOf): string {
       userRow(user),
       ...credentialFindings(user).map((credential) => [
         `  └ ${idOf(user, credential)}`,
-        credential.verdict,
+        verdictLabel(credential.verdict),
         String(credential.idleDays),
         credential.lastUsed ? credential.lastUsed.slice(0, 10) : 'never used',
         credential.reason,
@@ -301,7 +301,7 @@ function table(users: UserFinding[], idOf: IdOf): string {
 function userRow(user: UserFinding): string[] {
   return [
     user.userName,
-    user.verdict,
+    verdictLabel(user.verdict),
     String(user.idleDays),
     user.lastActivity
       ? `${user.lastActivity.slice(0, 10)} (${user.lastActivitySource.replace(/_/g, ' ')})`

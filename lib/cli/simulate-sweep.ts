@@ -2,7 +2,7 @@ import { credentialFindings, type UserFinding } from '../../lambdas/inventory/in
 import { count } from '../../lambdas/commons/runtime/text';
 import type { SimulationDetail } from '../sim/run-scenario';
 import type { Style } from './style';
-import { alignColumns } from './table';
+import { alignColumns, verdictLabel } from './table';
 
 /** Above this many users, lists are counted rather than spelled out, unless --verbose. */
 export const LIST_LIMIT = 40;
@@ -31,10 +31,10 @@ export function sweepSection(detail: SimulationDetail, rule: Rule, style: Style,
       [
         ['USER', 'VERDICT', 'IDLE', 'REASON'],
         ...listed.flatMap((user) => [
-          [user.userName, user.verdict, `${user.idleDays}d`, user.reason],
+          [user.userName, verdictLabel(user.verdict), `${user.idleDays}d`, user.reason],
           ...credentialFindings(user).map((credential) => [
             `  └ ${credential.id}`,
-            credential.verdict,
+            verdictLabel(credential.verdict),
             `${credential.idleDays}d`,
             credential.reason,
           ]),

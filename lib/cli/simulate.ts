@@ -12,7 +12,8 @@ import type { CommandIo } from './io';
 import { PLAIN, type Style } from './style';
 import { alignColumns } from './table';
 import { LIST_LIMIT, sweepSection, type Rule } from './simulate-sweep';
-import { count } from '../../lambdas/commons/runtime/text';
+import { count, deciderName } from '../../lambdas/commons/runtime/text';
+import { DECISION_WORDS } from '../../lambdas/commons/slack/messages';
 
 export const DEMO_SCENARIO = path.join(__dirname, '..', '..', 'examples', 'demo-account.json');
 
@@ -21,6 +22,18 @@ export interface SimulateFlags {
   readonly json?: unknown;
   readonly verbose?: unknown;
   readonly html?: unknown;
+}
+
+/**
+ * The transitions Step Functions bills, as the steps listed account for them: one per state
+ * entered, plus one per retry, which the list does not show.
+ */
+function transitionsText(run: { readonly states: readonly string[]; readonly transitions: number }): string {
+  const retries = run.transitions - run.states.length;
+  const billed = count(run.transitions, 'state transition');
+  return retries > 0
+    ? `${billed}: ${count(run.states.length, 'state')} and ${count(retries, 'retry', 'retries')}`
+    : billed;
 }
 
 /** `iam-janitor simulate`: the whole workflow, offline, on an emulated account. */
@@ -145,7 +158,7 @@ function caseSection(entry: CaseDetail, rule: Rule, style: Style): string[] {
   const account = record?.candidate.accountId;
   const out = [
     rule(`Case: ${run.userName}${account ? ` in ${account}` : ''}`),
-    `  steps: ${run.states.join(' → ')}  (${run.transitions} state transitions)`,
+    `  steps: ${run.states.join(' → ')}  (${transitionsText(run)})`,
   ];
   if (run.states.includes('DuplicateCase'))
     return [...out, '  another case for this user is still open; this one stopped at once.'];
@@ -179,7 +192,7 @@ function caseSection(entry: CaseDetail, rule: Rule, style: Style): string[] {
   const outcome = record?.outcome ?? 'unrecorded';
   out.push(
     '',
-    `  decision: ${record?.decision ? `${record.decision.decision} by ${record.decision.decidedBy}` : 'none'}   outcome: ${outcomeColour(outcome, style)(outcome)}${record?.outcomeDetail ? ` (${record.outcomeDetail})` : ''}`,
+    `  decision: ${record?.decision ? `${DECISION_WORDS[record.decision.decision]} by ${deciderName(record.decision.decidedBy)}` : 'none'}   outcome: ${outcomeColour(outcome, style)(outcome)}${record?.outcomeDetail ? ` — ${record.outcomeDetail}` : ''}`,
   );
   if (record?.snapshot && record.outcome)
     out.push(

@@ -9,3 +9,9 @@ export function alignColumns(rows: string[][], indent = ''): string[] {
       row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '),
   );
 }
+
+/**
+ * A verdict as a table shows it, beside user names: `grace` would read as a user of that name (the
+ * demo has one), so the grace period is named whole. The JSON keeps the verdict's value.
+ */
+export const verdictLabel = (verdict: string) => (verdict === 'grace' ? 'grace-period' : verdict);

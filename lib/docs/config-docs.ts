@@ -30,7 +30,7 @@ export const CONFIG_DOCS: Record<
   },
   scheduleTimezone: {
     rule: 'an IANA time zone',
-    effect: 'the time zone of `schedule`',
+    effect: 'the time zone of `schedule` and of `summarySchedule`',
   },
   slackChannelId: {
     rule: '`C…` or `G…`',

@@ -1,15 +1,27 @@
-import { clip } from '../../lambdas/commons/runtime/text';
 /** Renders what an approver would see, as plain text: a Slack Block Kit message and a Jira ADF document. */
 
 type Block = Record<string, unknown>;
 const unescape = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-/** `<url|label>` reads as `label (url)`; `<@U123>` as `@U123`. */
+/** Slack's formatting marks, at word edges: `*bold*`, `_italic_`, `~strike~`. */
+const EMPHASIS = /(^|[^\w*_~])([*_~])([^*_~\n]+?)\2(?![\w*_~])/g;
+
+/** Mrkdwn outside code spans: `<url|label>` reads as `label (url)`, `<@U123>` as `@U123`, emphasis as its words. */
+const formatted = (text: string) =>
+  text
+    .replace(/<@(\w+)>/g, '@$1')
+    .replace(/<([^|>]+)\|([^>]+)>/g, '$2 ($1)')
+    .replace(EMPHASIS, '$1$3');
+
+/**
+ * A Slack text as a terminal shows it, with no mark of Slack's own: a code span (a reason, a time)
+ * reads as its words, which format nothing, and everything else loses its emphasis marks.
+ */
 export const mrkdwn = (text: string) =>
   unescape(
     text
-      .replace(/<@(\w+)>/g, '@$1')
-      .replace(/<([^|>]+)\|([^>]+)>/g, '$2 ($1)')
-      .replace(/\*([^*\n]+)\*/g, '$1'),
+      .split(/(`[^`\n]*`)/)
+      .map((part, index) => (index % 2 === 1 ? part.slice(1, -1) : formatted(part)))
+      .join(''),
   );
 
 export function slackToText(blocks: Block[] | undefined, indent = '  '): string {
@@ -86,11 +98,9 @@ export function adfToText(doc: unknown, indent = '  '): string {
         );
         const widths =
           rows[0]?.map((_, column) =>
-            Math.min(40, Math.max(...rows.map((row) => (row[column] ?? '').length))),
+            Math.min(CELL_WIDTH, Math.max(...rows.map((row) => (row[column] ?? '').length))),
           ) ?? [];
-        for (const row of rows)
-          // A long cell is cut with a mark (…), never silently: the reader knows there is more.
-          lines.push(row.map((cell, column) => clip(cell, 60).padEnd(widths[column] ?? 0)).join(' │ '));
+        for (const row of rows) lines.push(...tableRow(row, widths));
         break;
       }
       default:
@@ -99,4 +109,36 @@ export function adfToText(doc: unknown, indent = '  '): string {
   };
   walk(doc as AdfNode);
   return lines.map((line) => `${indent}${line}`).join('\n');
+}
+
+/** The widest a table column is drawn; a longer cell wraps onto more lines. */
+const CELL_WIDTH = 40;
+
+/**
+ * A cell's text in lines of at most `width`, broken between words: a value is never cut (a key id,
+ * "2 failed sign-in attempts" are read whole), and a single word longer than the column (an ARN)
+ * keeps a line of its own, past the column's edge.
+ */
+export function wrapCell(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
+}
+
+/** One table row, each cell wrapped to its column: as many lines as its tallest cell. */
+function tableRow(row: readonly string[], widths: readonly number[]): string[] {
+  const cells = row.map((cell, column) => wrapCell(cell, widths[column] ?? CELL_WIDTH));
+  const height = Math.max(...cells.map((cell) => cell.length));
+  return Array.from({ length: height }, (_, index) =>
+    cells
+      .map((cell, column) => (cell[index] ?? '').padEnd(widths[column] ?? 0))
+      .join(' │ ')
+      .trimEnd(),
+  );
 }

@@ -53,7 +53,9 @@ describe('every sentence true', () => {
         requested: { by: 'U0456GHIJKL', at: '2026-11-22T09:00:00Z', reason: 'left on 2026-11-21' },
       },
     } as never);
-    expect(asked).toMatch(/^U0456GHIJKL asked iam-janitor to offboard an IAM user \(left on 2026-11-21\)/);
+    expect(asked).toMatch(
+      /^Slack user U0456GHIJKL asked iam-janitor to offboard an IAM user, whether or not it is in use\. Their reason: left on 2026-11-21\./,
+    );
     expect(asked).not.toMatch(/inactive/);
   });
 

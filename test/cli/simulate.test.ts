@@ -274,12 +274,14 @@ describe('iam-janitor simulate', () => {
     );
     expect(caseDates).toEqual(new Set([scenario.now.slice(0, 10)]));
     // Decisions come after the sweep, and frank's after his use at 10:00 during the wait.
-    const decisions = [...text.matchAll(/chosen by @\w+ at (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC/g)].map(
-      (match) => Date.parse(`${match[1]}T${match[2]}:00Z`),
-    );
+    const decisions = [
+      ...text.matchAll(/@\w+ chose [A-Z][a-z]+(?: \([^)]*\))? at (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC/g),
+    ].map((match) => Date.parse(`${match[1]}T${match[2]}:00Z`));
     expect(decisions).toHaveLength(4);
     expect(decisions.every((time) => time >= now - 60_000)).toBe(true);
-    expect(text).toMatch(/then delete chosen by @U0123ABCDEF at 2026-11-22 10:0\d UTC/);
+    expect(text).toMatch(
+      /@U0123ABCDEF chose Delete \(a quarantine of 14 days first\) at 2026-11-22 10:0\d UTC/,
+    );
   });
 
   it('ends with what changed in the account, user by user, and who was left alone', async () => {
@@ -331,13 +333,13 @@ describe('iam-janitor simulate', () => {
     const text = out.join('\n');
     expect(text).toContain('── Sweep: 13 users, 6 cases opened');
     expect(text).toContain('Jira SEC-3: Inactive IAM user bob: review for removal   [Done]');
-    expect(text).toContain('┃ Quarantine for 14 days, then delete chosen by @U0123ABCDEF');
+    expect(text).toContain('┃ @U0123ABCDEF chose Delete (a quarantine of 14 days first)');
     // The approver's reason is in the ticket, the decided message and the thread.
     expect(text).toContain(
       'Decision: delete by Slack user U0123ABCDEF at 2026-11-22 09:00 UTC. Reason: Left the data team in August (HR-2291); keys unused since.',
     );
-    expect(text).toContain('┃ Reason: `Left the data team in August (HR-2291); keys unused since`');
-    expect(text).toContain("bob was deleted. The approver's reason: `Left the data team in August (HR-2291)");
+    expect(text).toContain('┃ Reason: Left the data team in August (HR-2291); keys unused since');
+    expect(text).toContain("bob was deleted. The approver's reason: Left the data team in August (HR-2291)");
     expect(text).toContain('── Summary');
     expect(text).toMatch(/bob\s+delete\s+U0123ABCDEF\s+deleted\s+SEC-3\s+yes/);
   });

@@ -83,7 +83,7 @@ describe('every value from outside is escaped in Slack text', () => {
   it("shows an approver's reason on one line that formats nothing", () => {
     const line = decidedMessage(record(), decision).blocks.at(-1) as { text: { text: string } };
     const [chosen, reason, ...more] = line.text.text.split('\n');
-    expect(chosen).toMatch(/^\*Quarantine|^\*Delete\* chosen by <@U0123ABCDEF> /);
+    expect(chosen).toMatch(/^<@U0123ABCDEF> chose \*Delete\* /);
     expect(more).toEqual([]);
     expect(reason).toBe(
       "Reason: `ok &gt; *Keep* chosen by &lt;@U0BOSS0000&gt; at 2026-11-22 10:00 UTC *approved* _by HR_ 'x'`",

@@ -205,7 +205,7 @@ describe('Deactivate', () => {
     const { input } = await setUp((account) => {
       account.users.get('kim')!.accessKeys[1]!.lastUsedDate = new Date();
     });
-    await expect(actOnCredential(input)).rejects.toThrow(/AKIAKIM2 was used at .* it is in use/);
+    await expect(actOnCredential(input)).rejects.toThrow(/AKIAKIM2 was used at .* It is in use/);
     expect(mutating()).toEqual([]);
   });
 
@@ -301,7 +301,7 @@ describe('the credential example, end to end', () => {
       'A credential case takes Deactivate or Keep, not Delete; nothing changed.',
     );
     const kim = detail.cases.find((entry) => entry.run.userName === 'kim')!;
-    expect(kim.message!.text).toBe("kim's access key AKIAKIMSECOND000BBBB: deactivate by U0123ABCDEF");
+    expect(kim.message!.text).toBe("kim's access key AKIAKIMSECOND000BBBB: Deactivate by U0123ABCDEF");
     expect(kim.issue!.fields.summary).toBe(
       "Stale credential: kim's access key AKIAKIMSECOND000BBBB: review for deactivation",
     );

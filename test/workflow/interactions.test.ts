@@ -131,7 +131,7 @@ describe('the interactions endpoint', () => {
     const record = await sim.caseRecord(CASE_ID);
     const message = sim.slack.messages.get(record!.slackTs!)!;
     expect(message.blocks!.some((block) => block.type === 'actions')).toBe(false);
-    expect(JSON.stringify(message.blocks)).toContain(`*Keep* chosen by <@${APPROVER}>`);
+    expect(JSON.stringify(message.blocks)).toContain(`<@${APPROVER}> chose *Keep*`);
     await sim.stop();
   });
 

@@ -41,10 +41,12 @@ describe('offboarding', () => {
     expect(report.remainingUsers).toEqual(['carl', 'ivan']);
     const alice = detail.cases[0]!;
     // The ticket and the message say it was requested, by whom and why, and that the user may be active.
-    expect(alice.issue!.fields.summary).toBe('Offboarding of IAM user alice, requested by U0456GHIJKL');
+    expect(alice.issue!.fields.summary).toBe(
+      'Offboarding of IAM user alice, requested by Slack user U0456GHIJKL',
+    );
     expect(alice.message?.blocks?.[0]).toMatchObject({ text: { text: 'Offboarding request: alice' } });
     expect(JSON.stringify(alice.message!.blocks)).toContain(
-      'requested by U0456GHIJKL at 2026-11-22 09:00 UTC: Left the company on 2026-11-21 (HR-3001); the user may be active',
+      'requested by Slack user U0456GHIJKL at 2026-11-22 09:00 UTC: Left the company on 2026-11-21 (HR-3001); the user may be active',
     );
   });
 

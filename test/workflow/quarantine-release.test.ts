@@ -142,7 +142,9 @@ describe('iam-janitor release during the wait', () => {
         quarantine: { releasedBy: 'oncall', decision: { decision: 'release', decidedBy: 'oncall' } },
       });
       expect(said.at(-1)).toBe('exit 0');
-      expect(said.join('\n')).toContain('The case is still open: its workflow releases the user');
+      expect(said.join('\n')).toContain(
+        'The case is still open: its workflow removes the deny and the tags from IAM user',
+      );
       const user = account.users.get('loaded')!;
       expect(user.managedPolicies).not.toContain(AWS_DENY_ALL);
       // Every credential as it was: a quarantine never touches one, and a release has none to give back.

@@ -1,3 +1,4 @@
+import { count, deciderName } from '../runtime/text';
 import { accountLabel } from '../iam/member-account';
 import type { CaseContext } from './evidence';
 import type { CaseRecord } from './case-store';
@@ -34,7 +35,7 @@ export function caseFacts(record: CaseRecord): CaseFacts {
       ? ([
           [
             'Offboarding',
-            `requested by ${candidate.requested.by} at ${candidate.requested.at.slice(0, 16).replace('T', ' ')} UTC${candidate.requested.reason ? `: ${candidate.requested.reason}` : ''}; the user may be active`,
+            `requested by ${deciderName(candidate.requested.by)} at ${candidate.requested.at.slice(0, 16).replace('T', ' ')} UTC${candidate.requested.reason ? `: ${candidate.requested.reason}` : ''}; the user may be active`,
           ],
         ] as [string, string][])
       : []),
@@ -85,7 +86,7 @@ function credentialRows(iam: NonNullable<CaseContext['iam']>): [string, string][
         ),
       ].join('; ') || 'none',
     ],
-    ['MFA', iam.mfaDevices.length === 0 ? 'none' : `${iam.mfaDevices.length} device(s)`],
+    ['MFA', iam.mfaDevices.length === 0 ? 'none' : count(iam.mfaDevices.length, 'device')],
   ];
 }
 

@@ -3,9 +3,9 @@ import type { CaseRecord } from './case-store';
 import type { Outcome } from '../contracts';
 import { isActiveCredential } from '../iam/snapshot';
 import { denyAllPolicyArn } from '../iam/tags';
-import { escapeMrkdwn, formatTime, inertLine, sentence, slackLink } from '../runtime/text';
+import { deciderName, escapeMrkdwn, formatTime, sentence, slackLink } from '../runtime/text';
 import { dryRunDetail } from './outcome-detail';
-import { denyTakenOff, quarantineText, tripReason } from './quarantine-text';
+import { denyTakenOff, endingReason, quarantineText, tripReason } from './quarantine-text';
 
 /**
  * What the case record says happened, in words: the Jira comment and the Slack thread reply that
@@ -181,11 +181,7 @@ export function outcomeReply(
   detail?: string,
 ): string {
   const held = quarantineHeld(record, outcome);
-  // The reason of the choice that decided the ending: Release or Delete now, after a trip.
-  const given = (record.quarantine?.decision ?? record.decision)?.reason;
-  const reason =
-    (detail ? ` ${escapeMrkdwn(sentence(detail))}` : '') +
-    (given ? ` The approver's reason: ${inertLine(given)}` : '');
+  const reason = (detail ? ` ${escapeMrkdwn(sentence(detail))}` : '') + endingReason(record);
   const ticket = record.jiraUrl ? ` ${slackLink(record.jiraUrl, record.jiraKey ?? 'ticket')}` : '';
   const words =
     interruptedWords(record, outcome) ??
@@ -226,7 +222,7 @@ export function outcomeComment(
   return [
     `Outcome: ${outcome}${detail ? `. ${sentence(detail)}` : '.'}`,
     decision
-      ? `Decision: ${decision.decision} by Slack user ${decision.decidedBy}${decision.firstApprover ? ` (second approver; first: Slack user ${decision.firstApprover})` : ''} at ${formatTime(decision.decidedAt)}.${decision.reason ? ` Reason: ${sentence(decision.reason)}` : ''}`
+      ? `Decision: ${decision.decision} by ${deciderName(decision.decidedBy)}${decision.firstApprover ? ` (second approver; first: ${deciderName(decision.firstApprover)})` : ''} at ${formatTime(decision.decidedAt)}.${decision.reason ? ` Reason: ${sentence(decision.reason)}` : ''}`
       : 'Decision: none.',
     outcome === 'dry-run' && planned.length > 0
       ? // The plan is said once: in the outcome's detail when that is where it is.

@@ -1,5 +1,5 @@
-import type { Decision } from '../contracts';
-import { formatTime, sentence } from '../runtime/text';
+import type { Decision, DecisionRecord } from '../contracts';
+import { deciderName, formatTime, inertLine, sentence } from '../runtime/text';
 import type { QuarantineAttempt, QuarantineBreach, QuarantineRecord } from './record';
 
 /** A quarantine in words: its paragraph in the record and the ticket, its attempts, its choices. */
@@ -18,10 +18,10 @@ export function quarantineText(quarantine: QuarantineRecord, held = heldByItself
   const attempts = quarantine.attempts;
   const choice = quarantine.decision;
   const chosen = choice
-    ? ` After the trip, ${tripChoiceWord(choice.decision)} was chosen by Slack user ${choice.decidedBy} at ${formatTime(choice.decidedAt)}.${choice.reason ? ` Reason: ${sentence(choice.reason)}` : ''}`
+    ? ` After the trip, ${tripChoiceWord(choice.decision)} was chosen by ${deciderName(choice.decidedBy)} at ${formatTime(choice.decidedAt)}.${choice.reason ? ` Reason: ${sentence(choice.reason)}` : ''}`
     : '';
   const released = quarantine.releasedAt
-    ? ` Released at ${formatTime(quarantine.releasedAt)} by ${quarantine.releasedBy ?? 'unknown'}.`
+    ? ` Released at ${formatTime(quarantine.releasedAt)} by ${quarantine.releasedBy ? deciderName(quarantine.releasedBy) : 'unknown'}.`
     : quarantine.userGoneAt
       ? ` At ${formatTime(quarantine.userGoneAt)} no IAM user held its id under any name (deleted by someone else): nothing was left to release.`
       : '';
@@ -172,4 +172,18 @@ export function tripStory(quarantine: QuarantineRecord): string {
   const because =
     quarantine.attempts.length > 0 ? ', because whoever tried may hold a leaked credential' : '';
   return `${reason} The deletion is stopped, and the user stays quarantined: it is never released on its own${because}.`;
+}
+
+/** The ending's reason, named as its decision's; none after an unanswered trip (the Delete's was for a deletion not done). */
+export function endingReason({
+  decision,
+  quarantine,
+}: {
+  readonly decision?: DecisionRecord;
+  readonly quarantine?: QuarantineRecord;
+}): string {
+  const [word, given] = quarantine?.decision
+    ? [`The reason for ${tripChoiceWord(quarantine.decision.decision)}`, quarantine.decision.reason]
+    : [`The approver's reason`, quarantine?.trippedAt ? undefined : decision?.reason];
+  return given ? ` ${word}: ${inertLine(given)}` : '';
 }

@@ -1,3 +1,4 @@
+import { deciderName } from '../runtime/text';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { accountAliasOf } from './account-alias';
 import { refuseOutOfScope } from './account-scope';
@@ -34,7 +35,7 @@ export async function offboardCandidate(
     userName: user.userName,
     userId: user.userId,
     arn: user.arn,
-    reason: `offboarding requested by ${request.by}${request.reason ? `: ${request.reason}` : ''}`,
+    reason: `offboarding requested by ${deciderName(request.by)}${request.reason ? `: ${request.reason}` : ''}`,
     lastActivity: lastUse,
     lastActivitySource: sourceOf(user, lastUse),
     idleDays: Math.max(0, Math.floor((now.getTime() - since.getTime()) / DAY_MS)),

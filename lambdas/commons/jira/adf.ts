@@ -1,7 +1,7 @@
 import type { CaseRecord } from '../case/case-store';
 import { caseSubject } from '../case/outcome';
 import { caseFacts } from '../case/case-view';
-import { clip } from '../runtime/text';
+import { clip, deciderName, sentence } from '../runtime/text';
 
 /** Atlassian Document Format nodes: the description format of Jira Cloud REST v3. */
 export type AdfNode = {
@@ -60,7 +60,7 @@ export function openingSentence(
   const { candidate } = record;
   const quarantine = quarantineDays > 0 ? ` ${quarantineSentence(quarantineDays)}` : '';
   if (candidate.requested)
-    return `${candidate.requested.by} asked iam-janitor to offboard an IAM user${candidate.requested.reason ? ` (${candidate.requested.reason})` : ''}, whether or not it is in use. An approver decides in Slack; this ticket records the case and its outcome.${quarantine}`;
+    return `${deciderName(candidate.requested.by)} asked iam-janitor to offboard an IAM user, whether or not it is in use.${candidate.requested.reason ? ` Their reason: ${sentence(candidate.requested.reason)}` : ''} An approver decides in Slack; this ticket records the case and its outcome.${quarantine}`;
   if (candidate.kind === 'credential')
     return `iam-janitor found a stale credential of an active IAM user (${CIS_UNUSED_CREDENTIALS}): ${caseSubject(record)}. An approver decides in Slack whether to deactivate it; this ticket records the case and its outcome.`;
   return `iam-janitor found an IAM user who looks inactive. An approver decides in Slack; this ticket records the case and its outcome.${quarantine}`;

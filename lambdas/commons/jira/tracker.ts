@@ -1,3 +1,4 @@
+import { deciderName } from '../runtime/text';
 import { configForAccount } from '../config/config';
 import type { JiraClient } from './client';
 import { caseSubject } from '../case/outcome';
@@ -102,7 +103,7 @@ export async function createCaseTicket(
           record.candidate.kind === 'credential'
             ? `Stale credential: ${caseSubject(record)}: review for deactivation`
             : record.candidate.requested
-              ? `Offboarding of IAM user ${caseSubject(record)}, requested by ${record.candidate.requested.by}`
+              ? `Offboarding of IAM user ${caseSubject(record)}, requested by ${deciderName(record.candidate.requested.by)}`
               : `Inactive IAM user ${caseSubject(record)}: review for removal`,
         ),
         description: caseDescription(

@@ -1,3 +1,5 @@
+import { SLACK_USER_ID } from '../config/schema';
+
 /**
  * Splits text into what a reader sees as characters: an emoji with modifiers is one. Made on the
  * first text too long to keep, not when the module loads: building it loads ICU's break rules, about
@@ -35,6 +37,9 @@ export function count(amount: number, singular: string, plural = `${singular}s`)
   return `${amount} ${amount === 1 ? singular : plural}`;
 }
 
+/** How long ago, in whole days: `3 days ago`, `1 day ago`, and never `0 days ago`. */
+export const daysAgo = (days: number) => (days < 1 ? 'less than a day ago' : `${count(days, 'day')} ago`);
+
 /** A text ending in a full stop (or another end mark) exactly once. */
 export function sentence(text: string): string {
   const trimmed = text.trim();
@@ -48,6 +53,16 @@ export function sentence(text: string): string {
  */
 export const escapeMrkdwn = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * Who decided, in Slack text: a Slack user id as a mention; any other name (a terminal's `--by`,
+ * an operator's login) as plain escaped text, since `<@alice>` shows as a broken mention. Slack's ids (U…, W… on
+ * Enterprise Grid) are the config's `SLACK_USER_ID`.
+ */
+export const mention = (who: string) => (SLACK_USER_ID.test(who) ? `<@${who}>` : escapeMrkdwn(who));
+
+/** Who decided, in plain text (a terminal, a ticket, an outcome shown in both): `Slack user U…` or the name. */
+export const deciderName = (who: string) => (SLACK_USER_ID.test(who) ? `Slack user ${who}` : who);
 
 /** A link whose target and label come from outside (Jira's answer): neither can close it early. */
 export const slackLink = (url: string, label: string) =>

@@ -1,7 +1,7 @@
 import type { CaseRecord } from '../case/case-store';
 import { caseFacts } from '../case/case-view';
 import { caseSubject } from '../case/outcome';
-import { clip, escapeMrkdwn, formatTime, inertLine, slackLink } from '../runtime/text';
+import { clip, escapeMrkdwn, formatTime, inertLine, mention, slackLink } from '../runtime/text';
 import { MAX_REASON_LENGTH, type Decision, type DecisionRecord } from '../contracts';
 import { ballotAction, type BallotName } from './ballots';
 
@@ -218,13 +218,17 @@ export function decidedMessage(
   const original = approvalMessage(record, 0, false).blocks.filter(
     (block) => !ANSWERED_BLOCKS.has(String(block.type)),
   );
-  const word =
-    decision.decision === 'delete' ? deleteWord(quarantineDays) : DECISION_WORDS[decision.decision];
+  const word = DECISION_WORDS[decision.decision];
+  // The button's label is not a noun: what a Delete means here is said beside its word.
+  const quarantined =
+    decision.decision === 'delete' && quarantineDays > 0
+      ? ` (a quarantine of ${days(quarantineDays)} first)`
+      : '';
   const line =
-    `*${word}* chosen by <@${decision.decidedBy}>${decision.firstApprover ? ` after <@${decision.firstApprover}>` : ''} at ${formatTime(decision.decidedAt)}${note ? ` · ${note}` : ''}` +
+    `${mention(decision.decidedBy)} chose *${word}*${quarantined}${decision.firstApprover ? ` after ${mention(decision.firstApprover)}` : ''} at ${formatTime(decision.decidedAt)}${note ? ` · ${note}` : ''}` +
     (decision.reason ? `\nReason: ${inertLine(decision.reason)}` : '');
   return {
-    text: `${escapeMrkdwn(caseSubject(record))}: ${decision.decision} by ${decision.decidedBy}`,
+    text: `${escapeMrkdwn(caseSubject(record))}: ${word} by ${escapeMrkdwn(decision.decidedBy)}`,
     blocks: [...original, { type: 'section', text: mrkdwn(line) }],
   };
 }

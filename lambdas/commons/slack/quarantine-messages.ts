@@ -9,7 +9,7 @@ import {
   tripStory,
 } from '../case/quarantine-text';
 import type { DecisionRecord } from '../contracts';
-import { escapeMrkdwn, formatTime, inertLine, slackLink } from '../runtime/text';
+import { escapeMrkdwn, formatTime, inertLine, mention, slackLink } from '../runtime/text';
 import { BLOCK_KIT, button, mrkdwn, type Block, type SlackMessage } from './messages';
 
 /** The most attempts a message lists; the ticket and the case record keep them all. */
@@ -86,15 +86,41 @@ export function tripMessage(record: CaseRecord, approvalTimeoutHours: number): S
   return { text: `Quarantine tripped: ${subject}: release or delete now?`, blocks };
 }
 
+/** What the trip message says of the trip itself, without the buttons and the deadline. */
+const tripSections = (record: CaseRecord) =>
+  tripMessage(record, 0).blocks.filter((block) => block.type === 'section');
+
+/** Who chose what after the trip, with their reason. */
+function choiceLine(decision: DecisionRecord): string {
+  return (
+    `${mention(decision.decidedBy)} chose *${tripChoiceWord(decision.decision)}* at ${formatTime(decision.decidedAt)}` +
+    (decision.reason ? `\nReason: ${inertLine(decision.reason)}` : '')
+  );
+}
+
 /** The trip message once answered: the buttons give way to who chose what. */
 export function tripDecidedMessage(record: CaseRecord, decision: DecisionRecord): SlackMessage {
-  const original = tripMessage(record, 0).blocks.filter((block) => block.type === 'section');
   const word = tripChoiceWord(decision.decision);
-  const line =
-    `*${word}* chosen by <@${decision.decidedBy}> at ${formatTime(decision.decidedAt)}` +
-    (decision.reason ? `\nReason: ${inertLine(decision.reason)}` : '');
   return {
-    text: `${escapeMrkdwn(caseSubject(record))}: ${word} by ${decision.decidedBy}`,
-    blocks: [...original, { type: 'section', text: mrkdwn(line) }],
+    text: `${escapeMrkdwn(caseSubject(record))}: ${word} by ${escapeMrkdwn(decision.decidedBy)}`,
+    blocks: [...tripSections(record), { type: 'section', text: mrkdwn(choiceLine(decision)) }],
+  };
+}
+
+/**
+ * The trip message once its case ended, however it ended (no choice in time, a release from the
+ * terminal, Delete now): no button is left to click, and it says how the case ended. `ending` is
+ * the thread's closing reply, already Slack text.
+ */
+export function tripEndedMessage(record: CaseRecord, ending: string): SlackMessage {
+  const quarantine = record.quarantine!;
+  const choice = quarantine.decisionDeliveredAt ? quarantine.decision : undefined;
+  const closed = `*Case closed*: ${ending}`;
+  return {
+    text: `${escapeMrkdwn(caseSubject(record))}: quarantine tripped, case closed`,
+    blocks: [
+      ...tripSections(record),
+      { type: 'section', text: mrkdwn(choice ? `${choiceLine(choice)}\n${closed}` : closed) },
+    ],
   };
 }

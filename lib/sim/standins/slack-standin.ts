@@ -90,8 +90,18 @@ export class SlackStandin extends HttpStandin {
         const before = this.shown.get(ts);
         if (!before || before.channel !== channel)
           return { status: 200, body: { ok: false, error: 'message_not_found' } };
-        // An update keeps the message where it is: a thread reply stays in its thread.
-        const message = { ...post(ts), threadTs: before.threadTs };
+        // Slack's chat.update: text or blocks is required (no_text); blocks left out keep the
+        // message's blocks ("To remove previous blocks, include an empty array"), so an update that
+        // sends text alone leaves the buttons live. It keeps the message where it is: a thread reply
+        // stays in its thread.
+        if (fields.text === undefined && fields.blocks === undefined)
+          return { status: 200, body: { ok: false, error: 'no_text' } };
+        const updated = post(ts);
+        const message = {
+          ...updated,
+          threadTs: before.threadTs,
+          blocks: fields.blocks === undefined ? before.blocks : updated.blocks,
+        };
         this.posts.push(message);
         if (!message.threadTs) this.messages.set(ts, message);
         this.shown.set(ts, message);
@@ -164,6 +174,13 @@ export class SlackStandin extends HttpStandin {
         },
       },
     };
+  }
+
+  /** Every message shown now that still carries a button: what a person can still click. */
+  withButtons(): SlackPost[] {
+    return [...this.shown.values()].filter((post) =>
+      (post.blocks ?? []).some((block) => block.type === 'actions'),
+    );
   }
 
   /** Posts of one kind, e.g. the thread replies to a message. */
