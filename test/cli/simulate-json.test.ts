@@ -78,7 +78,8 @@ describe('simulate --json carries what the text shows', () => {
 
       // Every change line is in `accountChanges`, for the same user, in the same order; the JSON
       // holds no change the text leaves out, but the deletion its header says.
-      const blocks = changeBlocks(section(text, 'What changed in the account'));
+      // "in the account", or "in the member accounts" of an organization.
+      const blocks = changeBlocks(section(text, 'What changed in the'));
       expect(blocks.map((block) => block.header.split(':')[0])).toEqual(
         json.accountChanges.map((entry) => entry.userName),
       );
