@@ -39,7 +39,10 @@ export const handler = taskHandler(
     const now = new Date(startedAt);
     const lease = await store.takeLease(sweepId, now);
     if (!lease.held) {
-      log.warn('another organization sweep is still running: this one stops', { ...lease });
+      log.warn(
+        'another organization sweep holds an unexpired lease (still running, or ended without releasing it): this one stops',
+        { ...lease },
+      );
       return { overlapping: { sweepId: lease.holder, since: lease.since } };
     }
     try {

@@ -132,11 +132,11 @@ export function summaryText(summary: WeeklySummary): string {
       );
     if (sweep.haltedAccounts?.length)
       lines.push(
-        `• ⚠ ${plural(sweep.haltedAccountCount ?? 0, 'account')} halted by their own guard: ${namedAccounts(sweep.haltedAccounts, sweep.haltedAccountCount)} (\`iam-janitor acknowledge-guard --account &lt;id&gt;\`).`,
+        `• ⚠ ${plural(sweep.haltedAccountCount ?? sweep.haltedAccounts.length, 'account')} halted by their own guard: ${namedAccounts(sweep.haltedAccounts, sweep.haltedAccountCount)} (\`iam-janitor acknowledge-guard --account &lt;id&gt;\`).`,
       );
     if (sweep.failedAccounts?.length)
       lines.push(
-        `• ⚠ ${plural(sweep.failedAccountCount ?? 0, 'account')} could not be inventoried: ${namedAccounts(sweep.failedAccounts, sweep.failedAccountCount)}. Check the member-role StackSet's instances there.`,
+        `• ⚠ ${plural(sweep.failedAccountCount ?? sweep.failedAccounts.length, 'account')} could not be inventoried: ${namedAccounts(sweep.failedAccounts, sweep.failedAccountCount)}. Check the member-role StackSet's instances there.`,
       );
   }
   return lines.join('\n');

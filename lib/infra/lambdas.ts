@@ -158,7 +158,7 @@ export const LAMBDAS: Record<LambdaName, LambdaSpec> = {
     timeout: Duration.minutes(2),
     memorySize: 512,
     // The listing's pages, the accounts' results (BatchGetItem), the stashed batches (read once,
-    // then deleted), the acknowledgement, the sweep record, and the lease it releases.
+    // then deleted), the acknowledgement and the sweep record.
     table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'DeleteItem'] },
   },
 };

@@ -34,7 +34,10 @@ const LEASE_KEY = 'sweep#organization#running';
  */
 export const SWEEP_LEASE_MS = 23 * HOUR_MS;
 
-/** What a sweep leaves in the table: a week, then DynamoDB's TTL removes it. */
+/**
+ * What a sweep leaves in the table: a week, then DynamoDB's TTL removes it. A failure the machine's
+ * Catch writes carries no TTL (the ASL cannot compute one); it is a few bytes an account.
+ */
 const KEEP_MS = 7 * DAY_MS;
 
 export type Lease = { held: true } | { held: false; holder: string; since: string };
