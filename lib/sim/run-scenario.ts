@@ -84,7 +84,6 @@ export async function runScenario(
       ...later.runs.map(() => 'laterSweep' as const),
     ];
     const caseReports = cases.map(({ run, record }, index) => caseReport(run, record, startedBy[index]!));
-    await options.afterRun?.(sim);
     const incidents = incidentsOf({
       faults: scenario.faults,
       calls: [
@@ -114,6 +113,8 @@ export async function runScenario(
       accountChanges: changes,
       warnings: preview.warnings,
     };
+    // After the report: what a test does to the account then (a release, say) is not the run's.
+    await options.afterRun?.(sim);
     return {
       report,
       incidents,

@@ -26,8 +26,10 @@ export async function caseViews(
       ),
       message: record?.slackTs ? sim.slack.messages.get(record.slackTs) : undefined,
       // Without an approval message, the outcome is posted in the channel, naming the case.
+      // The replies in order; an update of a message in the thread (the trip message losing its
+      // buttons) edits that message and is no reply.
       thread: record?.slackTs
-        ? sim.slack.threadOf(record.slackTs)
+        ? sim.slack.threadOf(record.slackTs).filter((post) => post.method !== 'chat.update')
         : sim.slack.posts.filter((post) => !post.threadTs && post.text.includes(run.caseId)),
       ephemeral: sim.slack.posts.filter((post) => post.method === 'chat.postEphemeral'),
     });

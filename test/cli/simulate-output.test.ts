@@ -55,7 +55,7 @@ describe('a protected user approved anyway', () => {
       'RequestApproval',
       'ChooseAction',
       'Act',
-      'RecordFailure',
+      'Refused',
       'RecordOutcome',
     ]);
     expect(record?.outcome).toBe('failed');

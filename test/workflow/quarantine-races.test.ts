@@ -148,7 +148,7 @@ describe('a choice after a trip', () => {
       },
     );
     const [entry] = detail.cases;
-    expect(detail.report.cases[0]).toMatchObject({ outcome: 'failed' });
+    expect(detail.report.cases[0]).toMatchObject({ outcome: 'refused' });
     expect(held!.policies).toContain(AWS_DENY_ALL);
     const closing = entry!.thread.at(-1)!.text;
     expect(closing).toContain(`tagged iam-janitor:slack-user-id=${APPROVER}`);
