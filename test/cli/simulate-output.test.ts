@@ -58,7 +58,7 @@ describe('a protected user approved anyway', () => {
       'Refused',
       'RecordOutcome',
     ]);
-    expect(record?.outcome).toBe('failed');
+    expect(record?.outcome).toBe('refused');
     expect(record?.outcomeDetail).toMatch(/^vip carries the protected tag/);
     expect(account.users.get('vip')?.password).not.toBeNull();
     expect(sim.aws.mutatingCalls()).toEqual([]);
