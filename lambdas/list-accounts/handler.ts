@@ -1,12 +1,18 @@
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import * as v from 'valibot';
-import { organizationsClient } from '../commons/runtime/clients';
+import { organizationsClient, sfnClient } from '../commons/runtime/clients';
+import { errorName } from '../commons/runtime/errors';
 import { janitorConfig } from '../commons/config/env';
 import { taskHandler } from '../commons/runtime/handler';
 import { listMemberAccounts } from './accounts';
 import { nonEmpty } from '../commons/runtime/validate';
-import { organizationSweepStore } from '../commons/case/organization-sweep-store';
+import {
+  OrganizationSweepStore,
+  organizationSweepStore,
+  type ExecutionStatus,
+} from '../commons/case/organization-sweep-store';
 
-const eventSchema = v.object({ sweepId: nonEmpty(), startedAt: nonEmpty() });
+const eventSchema = v.object({ sweepId: nonEmpty(), executionArn: nonEmpty(), startedAt: nonEmpty() });
 
 /**
  * What the organization sweep carries from the listing: counts only, whatever the organization's
@@ -23,6 +29,8 @@ export type AccountsOutput =
       readonly managementAccountId: string | null;
       /** accountConcurrency: each Distributed Map run reads its MaxConcurrency from here. */
       readonly concurrency: number;
+      /** When the sweep's items expire (epoch seconds): the machine writes a failed account's result with it. */
+      readonly expiresAt: number;
     }
   | {
       /** Another sweep still holds the organization: this one does nothing, so that two never overlap. */
@@ -33,39 +41,42 @@ export type AccountsOutput =
 export const handler = taskHandler(
   eventSchema,
   ({ sweepId }) => ({ sweepId }),
-  async ({ sweepId, startedAt }, log): Promise<AccountsOutput> => {
+  async ({ sweepId, executionArn, startedAt }, log): Promise<AccountsOutput> => {
     const config = janitorConfig();
     const store = organizationSweepStore();
     const now = new Date(startedAt);
-    const lease = await store.takeLease(sweepId, now);
+    const lease = await store.takeLease(sweepId, executionArn, now, executionStatus);
     if (!lease.held) {
-      log.warn(
-        'another organization sweep holds an unexpired lease (still running, or ended without releasing it): this one stops',
-        { ...lease },
-      );
+      log.warn('another organization sweep is still running: this one stops', { ...lease });
       return { overlapping: { sweepId: lease.holder, since: lease.since } };
     }
-    try {
-      const listing = await listMemberAccounts(organizationsClient(), config);
-      const pages = await store.writeAccountPages(sweepId, listing.accounts, now);
-      log.info('member accounts listed', {
-        accounts: listing.accounts.length,
-        pages,
-        excluded: listing.excluded,
-        inactive: listing.inactive,
-      });
-      return {
-        pages,
-        accounts: listing.accounts.length,
-        excluded: listing.excluded.length,
-        inactive: listing.inactive.length,
-        managementAccountId: listing.managementAccountId ?? null,
-        concurrency: config.accountConcurrency,
-      };
-    } catch (error) {
-      // This sweep ends here (ListAccountsFailed): the next one need not wait for the lease to expire.
-      await store.releaseLease(sweepId);
-      throw error;
-    }
+    const listing = await listMemberAccounts(organizationsClient(), config);
+    const pages = await store.writeAccountPages(sweepId, listing.accounts, now);
+    log.info('member accounts listed', {
+      accounts: listing.accounts.length,
+      pages,
+      excluded: listing.excluded,
+      inactive: listing.inactive,
+    });
+    return {
+      pages,
+      accounts: listing.accounts.length,
+      excluded: listing.excluded.length,
+      inactive: listing.inactive.length,
+      managementAccountId: listing.managementAccountId ?? null,
+      concurrency: config.accountConcurrency,
+      expiresAt: OrganizationSweepStore.expiresAt(now),
+    };
   },
 );
+
+/** Whether the lease's holder still runs, as Step Functions says; `unknown` for an execution it has not. */
+export async function executionStatus(executionArn: string): Promise<ExecutionStatus> {
+  try {
+    const { status } = await sfnClient().send(new DescribeExecutionCommand({ executionArn }));
+    return (status ?? 'unknown') as ExecutionStatus;
+  } catch (error) {
+    if (errorName(error) === 'ExecutionDoesNotExist') return 'unknown';
+    throw error;
+  }
+}

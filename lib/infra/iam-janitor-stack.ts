@@ -96,6 +96,10 @@ export class IamJanitorStack extends Stack {
         `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${janitor.organizationSweepName}/InventoryAccounts:*]`,
         "The Distributed Map's child executions get generated names under the map run's label; these are the statements AWS documents for a Distributed Map.",
       );
+      ack(
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${janitor.organizationSweepName}:*]`,
+        "list-accounts asks whether the sweep that holds the organization's lease still runs: each sweep's execution has its own name, and the grant is DescribeExecution on this one machine's executions only.",
+      );
     }
     ack(
       'AwsSolutions-SMG4',

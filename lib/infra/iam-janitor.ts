@@ -25,7 +25,15 @@ import {
 } from '../../lambdas/commons/contracts';
 import { createAlarmsAndDashboard } from './alarms';
 import { grantLeastPrivilege } from './permissions';
-import { aslText, substitutionsFor, tasksOf, WORKFLOW, type MachineKey, type TaskLambda } from './workflow';
+import {
+  aslText,
+  organizationSweepName,
+  substitutionsFor,
+  tasksOf,
+  WORKFLOW,
+  type MachineKey,
+  type TaskLambda,
+} from './workflow';
 import { JanitorFunction, LAMBDA_NAMES, lambdasOf, type JanitorFunctions } from './janitor-function';
 import { LAMBDAS } from './lambdas';
 import { MemberRoles } from './member-roles';
@@ -206,7 +214,7 @@ export class IamJanitor extends Construct {
 
   /** The organization sweep's fixed name: its Distributed Map policy names its child executions. */
   get organizationSweepName(): string {
-    return `${Stack.of(this).stackName}-OrganizationSweep`;
+    return organizationSweepName(Stack.of(this));
   }
 
   /**

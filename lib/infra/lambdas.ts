@@ -33,7 +33,11 @@ export interface LambdaSpec {
     readonly openCasesIndex?: boolean;
     /** Whether it queries the cases-by-user index (the cases that wrote a user's marker tags). */
     readonly casesByUserIndex?: boolean;
+    /** The only keys it may touch (`dynamodb:LeadingKeys`); every key when it names none. */
+    readonly leadingKeys?: readonly string[];
   };
+  /** Whether it asks Step Functions whether an organization sweep still runs (DescribeExecution). */
+  readonly describesOrganizationSweeps?: boolean;
   /** The secrets it reads (GetSecretValue only), in this order. */
   readonly secrets?: readonly ('slack' | 'jira')[];
   /** Account mode: its IAM and CloudTrail calls, in this account. */
@@ -144,8 +148,10 @@ export const LAMBDAS: Record<LambdaName, LambdaSpec> = {
     description: 'Lists the member accounts the organization sweep inventories',
     // ListAccounts answers 20 accounts a call: thousands of accounts take minutes at its rate.
     timeout: Duration.minutes(5),
-    // The sweep's lease (taken, read when another holds it, released on failure) and the listing's pages.
-    table: { actions: ['PutItem', 'GetItem', 'DeleteItem'] },
+    // The sweep's lease (read, then taken) and the listing's pages, no other item.
+    table: { actions: ['PutItem', 'GetItem'], leadingKeys: ['sweep#organization#running', 'accounts#*'] },
+    // Whether the sweep the lease names is over.
+    describesOrganizationSweeps: true,
     organizations: [
       'organizations:DescribeOrganization',
       'organizations:ListAccounts',

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -8,6 +8,7 @@ import { CASES_BY_USER_INDEX, OPEN_CASES_INDEX } from '../../lambdas/commons/con
 import { policyStatement, type AccountGrant } from './account-grants';
 import { lambdasOf, type JanitorFunction, type JanitorFunctions } from './janitor-function';
 import { LAMBDAS } from './lambdas';
+import { organizationSweepName } from './workflow';
 
 /** What the grants name: every function, the case table and the two secrets. */
 export interface PermissionTargets extends Construct {
@@ -40,17 +41,37 @@ export function grantLeastPrivilege(janitor: PermissionTargets, config: JanitorC
       fn.addToRolePolicy(statement(['dynamodb:Query'], [`${table.tableArn}/index/${CASES_BY_USER_INDEX}`]));
     if (spec.table)
       fn.addToRolePolicy(
-        statement(
-          spec.table.actions.map((action) => `dynamodb:${action}`),
-          [table.tableArn],
-        ),
+        new iam.PolicyStatement({
+          actions: spec.table.actions.map((action) => `dynamodb:${action}`),
+          resources: [table.tableArn],
+          ...(spec.table.leadingKeys
+            ? {
+                conditions: {
+                  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...spec.table.leadingKeys] },
+                },
+              }
+            : {}),
+        }),
       );
+    if (spec.describesOrganizationSweeps) fn.addToRolePolicy(describeSweeps(fn));
     for (const secret of spec.secrets ?? []) readSecret(fn, secrets[secret]);
   }
 }
 
 const statement = (actions: readonly string[], resources: string[]) =>
   new iam.PolicyStatement({ actions: [...actions], resources });
+
+/** DescribeExecution on the organization sweep's own executions, named by the machine's fixed name. */
+function describeSweeps(fn: JanitorFunction): iam.PolicyStatement {
+  const stack = Stack.of(fn);
+  const executions = stack.formatArn({
+    service: 'states',
+    resource: 'execution',
+    resourceName: `${organizationSweepName(stack)}:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  return statement(['states:DescribeExecution'], [executions]);
+}
 
 /** Account mode: IAM and CloudTrail calls on this account's users. */
 function grantInAccount(fn: JanitorFunction, grants: readonly AccountGrant[]): void {

@@ -31,12 +31,10 @@ export const WORKFLOW = {
       OrganizationGuard: 'organization-guard',
     },
     starts: ['case'],
-    // The listing's pages and the candidates; an account's failure, which its Catch records; the
-    // lease it releases at its end.
+    // The listing's pages and the candidates; an account's failure, which its Catch records.
     caseTableItems: {
       'dynamodb:GetItem': ['candidate#*', 'accounts#*'],
       'dynamodb:PutItem': ['sweep#*#result#*'],
-      'dynamodb:DeleteItem': ['sweep#organization#running'],
     },
   },
   case: {
@@ -60,6 +58,10 @@ export const WORKFLOW = {
 } as const;
 
 export type MachineKey = keyof typeof WORKFLOW;
+
+/** The organization sweep's fixed name: the policies that name its executions are written from it. */
+export const organizationSweepName = (stack: { readonly stackName: string }) =>
+  `${stack.stackName}-OrganizationSweep`;
 export type TaskLambda = {
   [M in MachineKey]: (typeof WORKFLOW)[M]['tasks'][keyof (typeof WORKFLOW)[M]['tasks']];
 }[MachineKey];

@@ -141,16 +141,12 @@ export class Simulation {
     const sweepId = `sweep-${startedAt.toISOString().replace(/[:.]/g, '-')}`;
     this.sweepMachine ??= loadMachine(this.sweepKey, this.options.account.accountId);
     const deferred: { candidate: Candidate; caseId: string }[] = [];
+    const arn = executionArn(machineArn(this.sweepKey, this.options.account.accountId), sweepId);
+    this.aws.executions.started(arn, startedAt);
     const { output, transitions, error } = await runMachine(
       this.sweepMachine,
       {},
-      {
-        Execution: {
-          Id: executionArn(machineArn(this.sweepKey, this.options.account.accountId), sweepId),
-          Name: sweepId,
-          StartTime: startedAt.toISOString(),
-        },
-      },
+      { Execution: { Id: arn, Name: sweepId, StartTime: startedAt.toISOString() } },
       spiedOn(
         bindTasks(
           this.sweepKey,
@@ -163,6 +159,7 @@ export class Simulation {
       ),
       this.options.onSweepPayload,
     );
+    this.aws.executions.ended(arn, error ? 'FAILED' : 'SUCCEEDED', clock.now());
     const cases = await Promise.all(this.pendingCases.splice(0));
     // A sweep that failed (a Fail state, a payload over 256 KB) has no output to report on.
     if (error) throw new SweepFailedError(`The sweep execution failed: ${error}`);

@@ -28,8 +28,6 @@ export function sweepTasks(
     LoadCandidate: table.getItem,
     LoadAccountPage: table.getItem,
     AccountFailed: table.putItem,
-    ReleaseLease: table.deleteItem,
-    ReleaseLeaseAfterFailure: table.deleteItem,
     StartCase: startCase,
   };
 }

@@ -1,4 +1,4 @@
-import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { JanitorConfig } from '../../lambdas/commons/config/config';
 import type { ClientSettings } from '../../lambdas/commons/runtime/clients';
 import {
@@ -71,15 +71,23 @@ export function clientsAt(awsUrl: string, dynamoUrl: string): ClientSettings {
 }
 
 /**
- * The DynamoDB integrations of the sweep machines (arn:aws:states:::dynamodb:getItem, :putItem
- * and :deleteItem), as Step Functions calls them: the state's Parameters are the API's request, in
+ * The DynamoDB integrations of the sweep machines (arn:aws:states:::dynamodb:getItem and
+ * :putItem), as Step Functions calls them: the state's Parameters are the API's request, in
  * DynamoDB's typed JSON, and its answer is the state's result. A GetItem that finds nothing fails
  * with States.Runtime, as the state's ResultSelector does in AWS on an answer with no Item.
  */
 export function dynamoIntegration(endpoint: string) {
   const client = new DynamoDBClient({ endpoint, region: REGION, credentials: SIM_CREDENTIALS });
+  // Step Functions names a service's error after the service: DynamoDB.ConditionalCheckFailedException.
+  const asIntegration = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      throw named(`DynamoDB.${(error as Error).name}`, (error as Error).message);
+    }
+  };
   const getItem = async (input: unknown) => {
-    const item = await client.send(new GetItemCommand(input as never));
+    const item = await asIntegration(() => client.send(new GetItemCommand(input as never)));
     if (!item.Item)
       throw named(
         'States.Runtime',
@@ -88,19 +96,10 @@ export function dynamoIntegration(endpoint: string) {
     return { Item: item.Item };
   };
   const putItem = async (input: unknown) => {
-    await client.send(new PutItemCommand(input as never));
+    await asIntegration(() => client.send(new PutItemCommand(input as never)));
     return {};
   };
-  // Step Functions names a service's error after the service: DynamoDB.ConditionalCheckFailedException.
-  const deleteItem = async (input: unknown) => {
-    try {
-      await client.send(new DeleteItemCommand(input as never));
-    } catch (error) {
-      throw named(`DynamoDB.${(error as Error).name}`, (error as Error).message);
-    }
-    return {};
-  };
-  return { getItem, putItem, deleteItem, destroy: () => client.destroy() };
+  return { getItem, putItem, destroy: () => client.destroy() };
 }
 
 /**

@@ -6,6 +6,8 @@ import { undoAdvice } from '../../lambdas/commons/case/outcome';
 import { OrganizationSweepStore } from '../../lambdas/commons/case/organization-sweep-store';
 import { documentClient } from '../../lambdas/commons/runtime/clients';
 import { CASE_TABLE } from '../../lib/sim/standins/dynamo';
+import { executionArn, machineArn } from '../../lib/sim/machines';
+import { executionStatus } from '../../lambdas/list-accounts/handler';
 
 const example = path.join(__dirname, '..', '..', 'examples', 'organization.json');
 
@@ -175,10 +177,12 @@ describe('the blast-radius guard, per account and for the organization', () => {
     let next: unknown;
     const { report } = await runScenario(scenario(), {
       // A halted sweep frees the organization too: the next sweep (after an acknowledgement) runs.
-      afterRun: async () =>
+      afterRun: async (sim) =>
         void (next = await new OrganizationSweepStore(documentClient(), CASE_TABLE).takeLease(
           'next',
+          executionArn(machineArn('organizationSweep', sim.aws.account.accountId), 'next'),
           new Date(Date.parse(scenario().now) + 3_600_000),
+          executionStatus,
         )),
     });
     expect(next).toEqual({ held: true });

@@ -1,4 +1,4 @@
-import { BatchGetCommand, DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as v from 'valibot';
 import { tableStore } from '../runtime/clients';
 import { sleep } from '../runtime/concurrency';
@@ -28,19 +28,26 @@ export const accountResultKey = (sweepId: string, accountId: string) =>
 const LEASE_KEY = 'sweep#organization#running';
 
 /**
- * How long a sweep holds the organization: released by the machine's last state (ReleaseLease),
- * or, when the sweep died before it, free again this long after it began. Under a day, so that a
- * daily schedule's next sweep always runs.
- */
-export const SWEEP_LEASE_MS = 23 * HOUR_MS;
-
-/**
- * What a sweep leaves in the table: a week, then DynamoDB's TTL removes it. A failure the machine's
- * Catch writes carries no TTL (the ASL cannot compute one); it is a few bytes an account.
+ * What a sweep leaves in the table: a week, then DynamoDB's TTL removes it. The machine's Catch
+ * writes an account's failure with the same expiry, which the listing hands it (`expiresAt`).
  */
 const KEEP_MS = 7 * DAY_MS;
 
+/**
+ * How long a lease whose execution Step Functions does not know yet is still believed: its
+ * DescribeExecution is eventually consistent, and the holder took the lease from inside that
+ * execution, so an unknown holder this recent is taken as one just started.
+ */
+export const UNKNOWN_HOLDER_TRUSTED_MS = HOUR_MS;
+
 export type Lease = { held: true } | { held: false; holder: string; since: string };
+
+/** The status Step Functions gives an execution (DescribeExecution), or `unknown` when it has none. */
+export type ExecutionStatus =
+  'RUNNING' | 'PENDING_REDRIVE' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'unknown';
+
+/** The statuses of an execution that is over: its lease is nobody's any more. */
+const ENDED: readonly ExecutionStatus[] = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
 
 /**
  * What one organization sweep keeps outside its state, so that no state's payload grows with the
@@ -48,8 +55,27 @@ export type Lease = { held: true } | { held: false; holder: string; since: strin
  * keeps two sweeps from running at once.
  */
 export class OrganizationSweepStore extends TableItems {
-  /** Takes the organization for this sweep, unless another sweep holds an unexpired lease. */
-  async takeLease(sweepId: string, now: Date): Promise<Lease> {
+  /**
+   * Takes the organization for this sweep, unless the sweep holding it is still running. The lease
+   * names its holder's execution, and Step Functions says whether that execution is over: a sweep
+   * that ended in any way (succeeded, failed, stopped by hand, timed out) holds nothing, and a sweep
+   * still running holds the organization however long it takes. Nothing has to release the lease,
+   * so no failure path can leave it behind.
+   */
+  async takeLease(
+    sweepId: string,
+    executionArn: string,
+    now: Date,
+    statusOf: (executionArn: string) => Promise<ExecutionStatus>,
+  ): Promise<Lease> {
+    const lease = await this.getItem<{ holder: string; since: string }>(LEASE_KEY);
+    if (lease && lease.holder !== sweepId) {
+      // The holder is an execution of this same machine: its ARN is this one's with its name.
+      const status = await statusOf(executionArn.replace(/[^:]+$/, lease.holder));
+      const recent = now.getTime() - Date.parse(lease.since) < UNKNOWN_HOLDER_TRUSTED_MS;
+      if (!ENDED.includes(status) && (status !== 'unknown' || recent))
+        return { held: false, holder: lease.holder, since: lease.since };
+    }
     try {
       await this.db.send(
         new PutCommand({
@@ -60,36 +86,23 @@ export class OrganizationSweepStore extends TableItems {
             since: now.toISOString(),
             expiresAt: epochSeconds(now, KEEP_MS),
           },
-          ConditionExpression: 'attribute_not_exists(pk) OR holder = :me OR since < :staleBefore',
-          ExpressionAttributeValues: {
-            ':me': sweepId,
-            ':staleBefore': new Date(now.getTime() - SWEEP_LEASE_MS).toISOString(),
-          },
+          // Another sweep that read the same ended lease and took it first keeps it.
+          ...(lease
+            ? { ConditionExpression: 'holder = :seen', ExpressionAttributeValues: { ':seen': lease.holder } }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
         }),
       );
       return { held: true };
     } catch (error) {
       if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
-      const lease = await this.getItem<{ holder: string; since: string }>(LEASE_KEY);
-      // Released between the write and the read: the next sweep will find it free.
-      return { held: false, holder: lease?.holder ?? 'another sweep', since: lease?.since ?? '' };
+      const winner = await this.getItem<{ holder: string; since: string }>(LEASE_KEY);
+      return { held: false, holder: winner?.holder ?? 'another sweep', since: winner?.since ?? '' };
     }
   }
 
-  /** Frees the organization for the next sweep; a lease another sweep took since is left alone. */
-  async releaseLease(sweepId: string): Promise<void> {
-    try {
-      await this.db.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: { pk: LEASE_KEY },
-          ConditionExpression: 'holder = :me',
-          ExpressionAttributeValues: { ':me': sweepId },
-        }),
-      );
-    } catch (error) {
-      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
-    }
+  /** The expiry the sweep's items carry, in epoch seconds, for the ones its machine writes. */
+  static expiresAt(now: Date): number {
+    return epochSeconds(now, KEEP_MS);
   }
 
   /** The listing, ACCOUNT_PAGE_SIZE accounts an item; returns how many pages it took. */

@@ -9,6 +9,7 @@ import { OrganizationModel, type MemberSession, type SimOrganization } from './o
 import { sendQueryError, sendQueryResult } from './xml';
 import { lookupEventsPage } from './cloudtrail-events';
 import { serveAccountApi } from './account-regions';
+import { Executions } from './executions';
 import { describeStacks, listSubscriptionsByTopic, simulatePrincipalPolicy } from './deployment-reads';
 
 export * from './standin-types';
@@ -33,6 +34,8 @@ function signedWith(request: http.IncomingMessage): { accessKeyId?: string; serv
 
 export class AwsStandin extends LoopbackServer {
   readonly calls: CallRecord[] = [];
+  /** The executions Step Functions knows: DescribeExecution answers from here. */
+  readonly executions = new Executions();
   private readonly model: IamModel;
   private random: () => number;
   private readonly seenMutations = new Set<string>();
@@ -321,6 +324,7 @@ export class AwsStandin extends LoopbackServer {
 
   private async stepFunctions(action: string, body: Record<string, string>): Promise<unknown> {
     if (action === 'StartExecution') return this.startExecution(body);
+    if (action === 'DescribeExecution') return this.executions.describe(body.executionArn ?? '');
     this.calls.push({
       service: 'sfn',
       action,
