@@ -3,7 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import * as v from 'valibot';
 import { sweepStore } from '../commons/runtime/clients';
 import type { SweepStore } from '../commons/case/sweep-store';
-import { caseRefOf, type CaseRef } from '../commons/contracts';
+import { caseRefOf, type Candidate, type CaseRef } from '../commons/contracts';
 import { janitorConfig } from '../commons/config/env';
 import { taskHandler } from '../commons/runtime/handler';
 import { metrics, MetricName } from '../commons/runtime/observability';
@@ -68,86 +68,104 @@ export interface OrganizationSweepOutput {
 /**
  * After every account is inventoried: the blast-radius guard over the organization as a whole
  * (each account's own guard already ran), then the organization's batch, longest-idle first.
+ * Idempotent: its output is saved before it uses up the acknowledgement and the stashes, and a
+ * retry (a Lambda error after a run that finished) answers that output again.
  */
 export const handler = taskHandler(
   eventSchema,
   ({ sweepId }) => ({ sweepId }),
-  async (
-    { sweepId, startedAt, pages, excluded, inactive, managementAccountId },
-    log,
-  ): Promise<OrganizationSweepOutput> => {
-    const config = janitorConfig();
-    const now = new Date(startedAt);
-    const store = sweepStore();
+  async (event, log): Promise<OrganizationSweepOutput> => {
     const sweeps = organizationSweepStore();
-    const {
-      swept,
-      failedAccounts,
-      haltedAccounts,
-      population,
-      usersScanned,
-      candidateCount,
-      staleCredentials,
-    } = tally(await accountResultsOf(sweeps, sweepId, pages));
+    const earlier = await sweeps.guardOutput<OrganizationSweepOutput>(event.sweepId);
+    if (earlier) {
+      log.info('the guard already decided this sweep (a retry): its output stands');
+      return earlier;
+    }
+    const config = janitorConfig();
+    const now = new Date(event.startedAt);
+    const store = sweepStore();
+    const accounts = tally(await accountResultsOf(sweeps, event.sweepId, event.pages));
     const acknowledgement = await store.guardAcknowledgement();
-    const guard = applyGuard(population, config, now, acknowledgement);
+    const guard = applyGuard(accounts.population, config, now, acknowledgement);
+    const { batch, preview } = await batchFromStashes(
+      store,
+      event.sweepId,
+      accounts.swept,
+      guard.halted ? 0 : config.maxCasesPerRun,
+    );
+    await store.stashCases(batch, now.toISOString().slice(0, 10), now);
+    await store.recordSweep(sweepRecordOf(event.sweepId, now, accounts, guard, batch.length));
+    const output = outputOf(event, now, accounts, guard, batch, preview);
+    await sweeps.saveGuardOutput(event.sweepId, output, now);
     // Used up by this sweep whatever it finds, as an account's own is (see the inventory).
     if (acknowledgement) {
       await store.consumeAcknowledgement(acknowledgement);
       if (!guard.halted && guard.acknowledged)
         log.warn('organization fraction guard acknowledged for this run', { ...guard.acknowledged });
     }
-    // Every stash is taken, halted or not: none outlives its sweep.
-    const stashed = await takeStashes(store, sweepId, swept);
-    const { batch } = guard.halted ? { batch: [] } : batchOf(stashed, config.maxCasesPerRun);
-
-    await store.stashCases(batch, now.toISOString().slice(0, 10), now);
-    await store.recordSweep({
-      sweepId,
-      finishedAt: now.toISOString(),
-      usersScanned,
-      casesStarted: batch.length,
-      backlog: candidateCount - batch.length,
-      staleCredentials,
-      halted: guard.halted,
-      ...(guard.halted ? { haltReason: guard.haltReason } : {}),
-      candidateCount,
-      failedAccounts: failedAccounts.slice(0, ACCOUNTS_NAMED).map((failure) => failure.accountId),
-      failedAccountCount: failedAccounts.length,
-      haltedAccounts: haltedAccounts.slice(0, ACCOUNTS_NAMED).map((halt) => halt.accountId),
-      haltedAccountCount: haltedAccounts.length,
-    });
-    reportAccounts(log, guard, failedAccounts, haltedAccounts);
-
-    return {
-      sweepId,
-      runDate: now.toISOString().slice(0, 10),
-      accountsSwept: swept.length,
-      accountsExcluded: excluded,
-      accountsInactive: inactive,
-      ...(managementAccountId ? { managementAccountSkipped: managementAccountId } : {}),
-      failedAccounts: failedAccounts.slice(0, ACCOUNTS_NAMED),
-      failedAccountCount: failedAccounts.length,
-      haltedAccounts: haltedAccounts.slice(0, ACCOUNTS_NAMED),
-      haltedAccountCount: haltedAccounts.length,
-      usersScanned,
-      candidateCount,
-      backlog: candidateCount - batch.length,
-      staleCredentials,
-      halted: guard.halted,
-      ...(guard.halted
-        ? {
-            haltReason: `organization: ${guard.haltReason}`,
-            candidatesPreview: stashed
-              .slice(0, 20)
-              .map((candidate) => `${candidate.accountId}/${candidate.userName}`),
-          }
-        : {}),
-      ...(!guard.halted && guard.acknowledged ? { acknowledgedBy: guard.acknowledged.acknowledgedBy } : {}),
-      candidates: batch.map(caseRefOf),
-    };
+    // Every stash is dropped, halted or not: none outlives its sweep.
+    await mapWithConcurrency(
+      accounts.swept.filter((result) => result.stashed > 0),
+      STASH_READS_IN_FLIGHT,
+      (result) => store.dropStash(event.sweepId, result.accountId),
+    );
+    reportAccounts(log, guard, accounts.failedAccounts, accounts.haltedAccounts);
+    return output;
   },
 );
+
+type Tally = ReturnType<typeof tally>;
+type Guard = ReturnType<typeof applyGuard>;
+
+function sweepRecordOf(sweepId: string, now: Date, accounts: Tally, guard: Guard, started: number) {
+  return {
+    sweepId,
+    finishedAt: now.toISOString(),
+    usersScanned: accounts.usersScanned,
+    casesStarted: started,
+    backlog: accounts.candidateCount - started,
+    staleCredentials: accounts.staleCredentials,
+    halted: guard.halted,
+    ...(guard.halted ? { haltReason: guard.haltReason } : {}),
+    candidateCount: accounts.candidateCount,
+    failedAccounts: accounts.failedAccounts.slice(0, ACCOUNTS_NAMED).map((failure) => failure.accountId),
+    failedAccountCount: accounts.failedAccounts.length,
+    haltedAccounts: accounts.haltedAccounts.slice(0, ACCOUNTS_NAMED).map((halt) => halt.accountId),
+    haltedAccountCount: accounts.haltedAccounts.length,
+  };
+}
+
+function outputOf(
+  event: v.InferOutput<typeof eventSchema>,
+  now: Date,
+  accounts: Tally,
+  guard: Guard,
+  batch: readonly Candidate[],
+  preview: readonly string[],
+): OrganizationSweepOutput {
+  return {
+    sweepId: event.sweepId,
+    runDate: now.toISOString().slice(0, 10),
+    accountsSwept: accounts.swept.length,
+    accountsExcluded: event.excluded,
+    accountsInactive: event.inactive,
+    ...(event.managementAccountId ? { managementAccountSkipped: event.managementAccountId } : {}),
+    failedAccounts: accounts.failedAccounts.slice(0, ACCOUNTS_NAMED),
+    failedAccountCount: accounts.failedAccounts.length,
+    haltedAccounts: accounts.haltedAccounts.slice(0, ACCOUNTS_NAMED),
+    haltedAccountCount: accounts.haltedAccounts.length,
+    usersScanned: accounts.usersScanned,
+    candidateCount: accounts.candidateCount,
+    backlog: accounts.candidateCount - batch.length,
+    staleCredentials: accounts.staleCredentials,
+    halted: guard.halted,
+    ...(guard.halted
+      ? { haltReason: `organization: ${guard.haltReason}`, candidatesPreview: [...preview] }
+      : {}),
+    ...(!guard.halted && guard.acknowledged ? { acknowledgedBy: guard.acknowledged.acknowledgedBy } : {}),
+    candidates: batch.map(caseRefOf),
+  };
+}
 
 /** The metrics and the logs, which name every failed and halted account (the output names 20). */
 function reportAccounts(
@@ -165,17 +183,39 @@ function reportAccounts(
     log.error('organization blast-radius guard halted the sweep', { haltReason: guard.haltReason });
 }
 
-/** DynamoDB reads in flight while the guard takes the accounts' stashes. */
+/** DynamoDB reads in flight while the guard reads (then drops) the accounts' stashes. */
 const STASH_READS_IN_FLIGHT = 25;
 
-/** Every account's stashed batch, read and deleted, a bounded number at once. */
-async function takeStashes(store: SweepStore, sweepId: string, swept: readonly AccountSweepOutput[]) {
-  const batches = await mapWithConcurrency(
-    swept.filter((result) => result.stashed > 0),
-    STASH_READS_IN_FLIGHT,
-    (result) => store.takeCandidates(sweepId, result.accountId),
-  );
-  return batches.flat();
+/** How many stashed candidates a halted sweep's output names. */
+const PREVIEWED = 20;
+
+/**
+ * The organization's batch from every account's stash, STASH_READS_IN_FLIGHT stashes at a time:
+ * only the best `maxCasesPerRun` so far are kept between reads, so the guard's memory is bounded by
+ * the batch and not by the organization (5,000 accounts × 250 stashed candidates would be gigabytes).
+ * The same batch as batchOf over every candidate at once; and the first candidates, for a preview.
+ */
+export async function batchFromStashes(
+  store: Pick<SweepStore, 'stashedCandidates'>,
+  sweepId: string,
+  swept: readonly AccountSweepOutput[],
+  maxCasesPerRun: number,
+): Promise<{ batch: Candidate[]; preview: string[] }> {
+  const stashing = swept.filter((result) => result.stashed > 0);
+  let batch: Candidate[] = [];
+  const preview: string[] = [];
+  for (let start = 0; start < stashing.length; start += STASH_READS_IN_FLIGHT) {
+    const read = await mapWithConcurrency(
+      stashing.slice(start, start + STASH_READS_IN_FLIGHT),
+      STASH_READS_IN_FLIGHT,
+      (result) => store.stashedCandidates(sweepId, result.accountId),
+    );
+    const candidates = read.flat();
+    for (const candidate of candidates.slice(0, PREVIEWED - preview.length))
+      preview.push(`${candidate.accountId}/${candidate.userName}`);
+    batch = batchOf([...batch, ...candidates], maxCasesPerRun).batch;
+  }
+  return { batch, preview };
 }
 
 /**

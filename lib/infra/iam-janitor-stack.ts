@@ -1,6 +1,7 @@
 import { CfnElement, CfnOutput, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { IamJanitor, type IamJanitorProps } from './iam-janitor';
+import { organizationSweepName } from './workflow';
 
 export interface IamJanitorStackProps extends StackProps {
   readonly config: IamJanitorProps;
@@ -93,11 +94,11 @@ export class IamJanitorStack extends Stack {
           `The member role has the same name in every account of the organization, and accounts join it after deploy; the grant holds only inside the organization (aws:ResourceOrgID ${janitor.config.organizationId}).`,
         );
       ack(
-        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${janitor.organizationSweepName}/InventoryAccounts:*]`,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${organizationSweepName(this)}/InventoryAccounts:*]`,
         "The Distributed Map's child executions get generated names under the map run's label; these are the statements AWS documents for a Distributed Map.",
       );
       ack(
-        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${janitor.organizationSweepName}:*]`,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${organizationSweepName(this)}:*]`,
         "list-accounts asks whether the sweep that holds the organization's lease still runs: each sweep's execution has its own name, and the grant is DescribeExecution on this one machine's executions only.",
       );
     }

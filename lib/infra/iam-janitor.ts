@@ -106,8 +106,7 @@ export class IamJanitor extends Construct {
       new Map([['case', this.caseStateMachine]]),
     );
     // The organization sweep's InventoryAccounts map runs its accounts as child executions.
-    if (organization)
-      distributedMapPolicy(this, this.sweepStateMachine, this.organizationSweepName, 'InventoryAccounts');
+    if (organization) distributedMapPolicy(this, this.sweepStateMachine, 'InventoryAccounts');
 
     this.schedule(config);
 
@@ -212,11 +211,6 @@ export class IamJanitor extends Construct {
     );
   }
 
-  /** The organization sweep's fixed name: its Distributed Map policy names its child executions. */
-  get organizationSweepName(): string {
-    return organizationSweepName(Stack.of(this));
-  }
-
   /**
    * One machine of the workflow registry: its ASL, its substitutions, and the grants the ASL needs
    * (CDK cannot read ASL text): invoke on each Task's Lambda, start on each machine it starts.
@@ -228,7 +222,7 @@ export class IamJanitor extends Construct {
   ): sfn.StateMachine {
     const name = WORKFLOW[key].title;
     const machine = new sfn.StateMachine(this, `${name}StateMachine`, {
-      ...(key === 'organizationSweep' ? { stateMachineName: this.organizationSweepName } : {}),
+      ...(key === 'organizationSweep' ? { stateMachineName: organizationSweepName(Stack.of(this)) } : {}),
       stateMachineType: sfn.StateMachineType.STANDARD,
       // Inlined rather than uploaded as an asset, so the template shows exactly what will run.
       definitionBody: sfn.DefinitionBody.fromString(aslText(key)),
@@ -274,13 +268,9 @@ export class IamJanitor extends Construct {
  * run. A separate policy, so that the machine never depends on a statement that names it; the
  * machine has a fixed name, so that the statements name it without a reference.
  */
-function distributedMapPolicy(
-  scope: Construct,
-  machine: sfn.StateMachine,
-  machineName: string,
-  label: string,
-): void {
+function distributedMapPolicy(scope: Construct, machine: sfn.StateMachine, label: string): void {
   const stack = Stack.of(scope);
+  const machineName = organizationSweepName(stack);
   const arn = (resource: string, resourceName: string) =>
     stack.formatArn({ service: 'states', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
   const policy = new iam.Policy(scope, 'DistributedMapPolicy', {

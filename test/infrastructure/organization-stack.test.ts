@@ -222,7 +222,11 @@ describe('the organization hub stack', () => {
           accountId: { 'S.$': '$.account.accountId' },
           failed: { BOOL: true },
           error: { 'S.$': '$.error.Error' },
+          // As long as every item of the sweep: DynamoDB's TTL removes it with the others.
+          expiresAt: { 'N.$': "States.Format('{}', $.expiresAt)" },
         },
+        // A result the inventory recorded before it failed is kept.
+        ConditionExpression: 'attribute_not_exists(pk)',
       },
     });
     // The map's items are one page of the listing; its result is dropped (each one is in the table).
@@ -246,14 +250,36 @@ describe('the organization hub stack', () => {
           Action: 'dynamodb:PutItem',
           Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['sweep#*#result#*'] } },
         },
+        // list-accounts: the lease and the listing's pages, no other item.
         {
-          Action: 'dynamodb:DeleteItem',
+          Action: ['dynamodb:PutItem', 'dynamodb:GetItem'],
           Condition: {
-            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['sweep#organization#running'] },
+            'ForAllValues:StringLike': {
+              'dynamodb:LeadingKeys': ['sweep#organization#running', 'accounts#*'],
+            },
           },
         },
       ]),
     );
+    // Nothing deletes the lease: a sweep that ended holds nothing, whatever way it ended.
+    expect(JSON.stringify(machineStatements)).not.toContain('dynamodb:DeleteItem');
+    // Whether the lease's sweep still runs: DescribeExecution on this machine's executions alone.
+    template().hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Action: 'states:DescribeExecution',
+            Effect: 'Allow',
+            Resource: {
+              'Fn::Join': [
+                '',
+                Match.arrayWith([Match.stringLikeRegexp(':execution:[\\w-]+-OrganizationSweep:\\*$')]),
+              ],
+            },
+          },
+        ]),
+      },
+    });
     template().hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([

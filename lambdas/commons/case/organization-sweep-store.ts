@@ -25,6 +25,7 @@ export const ACCOUNT_PAGE_SIZE = 200;
 export const accountPageKey = (sweepId: string, page: number) => `accounts#${sweepId}#${page}`;
 export const accountResultKey = (sweepId: string, accountId: string) =>
   `sweep#${sweepId}#result#${accountId}`;
+const guardOutputKey = (sweepId: string) => `sweep#${sweepId}#guard`;
 const LEASE_KEY = 'sweep#organization#running';
 
 /**
@@ -103,6 +104,23 @@ export class OrganizationSweepStore extends TableItems {
   /** The expiry the sweep's items carry, in epoch seconds, for the ones its machine writes. */
   static expiresAt(now: Date): number {
     return epochSeconds(now, KEEP_MS);
+  }
+
+  /**
+   * The organization guard's output, saved before it uses anything up (the acknowledgement, the
+   * stashes), so that a retried guard answers what its first run decided instead of deciding again
+   * on what that run consumed. A string, as the listing's pages are: tens of kilobytes at most.
+   */
+  async guardOutput<T>(sweepId: string): Promise<T | undefined> {
+    const item = await this.getItem<{ output: string }>(guardOutputKey(sweepId));
+    return item ? (JSON.parse(item.output) as T) : undefined;
+  }
+
+  saveGuardOutput(sweepId: string, output: object, now: Date): Promise<void> {
+    return this.putItem(guardOutputKey(sweepId), {
+      output: JSON.stringify(output),
+      expiresAt: epochSeconds(now, KEEP_MS),
+    });
   }
 
   /** The listing, ACCOUNT_PAGE_SIZE accounts an item; returns how many pages it took. */

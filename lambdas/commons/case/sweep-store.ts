@@ -93,12 +93,15 @@ export class SweepStore extends TableItems {
   }
 
   /** Reads a batch back and deletes it: each sweep's stash is read once. */
-  async takeCandidates(sweepId: string, accountId: string): Promise<Candidate[]> {
-    const stash = await this.getItem<{ candidates: Candidate[] }>(stashKey(sweepId, accountId));
+  /** An account's stashed batch, read; the guard drops it once its own output is saved. */
+  async stashedCandidates(sweepId: string, accountId: string): Promise<Candidate[]> {
+    return (await this.getItem<{ candidates: Candidate[] }>(stashKey(sweepId, accountId)))?.candidates ?? [];
+  }
+
+  async dropStash(sweepId: string, accountId: string): Promise<void> {
     await this.db.send(
       new DeleteCommand({ TableName: this.tableName, Key: { pk: stashKey(sweepId, accountId) } }),
     );
-    return stash?.candidates ?? [];
   }
 
   /** Uses the acknowledgement up: only the one this sweep read, never a newer one given meanwhile. */
