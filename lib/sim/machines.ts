@@ -32,6 +32,7 @@ export function loadMachine(key: MachineKey, accountId = DEFAULT_ACCOUNT): State
     text = text.split(`\${${placeholder}}`).join(value);
   let definition = JSON.parse(text) as Record<string, unknown>;
   if (key === 'case') definition = timeoutPathOnEffectiveInput(definition);
+  definition = toleratedFailures(definition);
   return new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: false } });
 }
 
@@ -68,32 +69,19 @@ export async function runMachine(
   let historyEvents = 0;
   const states: string[] = [];
   let caughtError: string | undefined;
-  let oversized: string | undefined;
+  const limits = new PayloadLimits(onPayload);
   const counting = (async () => {
     for await (const event of execution.eventLogs) {
+      const state = (event as StateEvent).state;
+      if (SIMULATOR_STATE.test(state?.name ?? '')) continue;
       historyEvents++;
-      const state = (event as unknown as { state?: { name: string; input?: unknown; output?: unknown } })
-        .state;
       if (event.type === 'StateEntered') {
         transitions++;
         states.push(state!.name);
         caughtError = caughtIn(state!.input) ?? caughtError;
       }
       if (event.type === 'StateRetried') transitions++;
-      // Step Functions refuses a state's input or output over 256 KB (States.DataLimitExceeded).
-      const payload =
-        event.type === 'StateEntered'
-          ? state?.input
-          : event.type === 'StateExited'
-            ? state?.output
-            : undefined;
-      const bytes = payload === undefined ? 0 : payloadBytes(payload);
-      if (payload !== undefined)
-        onPayload?.(`${state!.name} ${event.type === 'StateEntered' ? 'input' : 'output'}`, bytes);
-      if (bytes > PAYLOAD_LIMIT_BYTES && !oversized) {
-        oversized = `the ${event.type === 'StateEntered' ? 'input' : 'output'} of state ${state!.name} is ${bytes} bytes, over Step Functions' limit of ${PAYLOAD_LIMIT_BYTES}`;
-        execution.abort();
-      }
+      if (limits.overAfter(event as StateEvent)) execution.abort();
     }
   })();
   let output: unknown = null;
@@ -104,11 +92,57 @@ export async function runMachine(
     failure = `${(error as Error).name}: ${(error as Error).message}`;
   }
   await counting.catch(() => undefined);
-  const error = oversized ? `States.DataLimitExceeded: ${oversized}` : failure;
+  const error = limits.oversized ? `States.DataLimitExceeded: ${limits.oversized}` : failure;
   const caught = caughtError ? { caughtError } : {};
   return error
     ? { output: null, error, transitions, historyEvents, states, ...caught }
     : { output, transitions, historyEvents, states, ...caught };
+}
+
+interface StateEvent {
+  readonly type: string;
+  readonly index?: number;
+  readonly state?: { name: string; type?: string; input?: unknown; output?: unknown };
+}
+
+/**
+ * Step Functions refuses a state's input or output over 256 KB (States.DataLimitExceeded), and a
+ * Map's result too: the outputs of its iterations gathered into one array, weighed even when the
+ * Map's ResultPath drops it. The events show each iteration's states (with the iteration's index):
+ * the last output of each is what the iteration returns.
+ */
+class PayloadLimits {
+  oversized?: string;
+  private iterations: number[] = [];
+
+  constructor(private readonly onPayload?: (state: string, bytes: number) => void) {}
+
+  /** Weighs what the event carries; true once something is over the limit (the first is kept). */
+  overAfter({ type, index, state }: StateEvent): boolean {
+    if (!state || (type !== 'StateEntered' && type !== 'StateExited')) return false;
+    const side = type === 'StateEntered' ? 'input' : 'output';
+    const payload = side === 'input' ? state.input : state.output;
+    if (payload === undefined) return this.oversized !== undefined;
+    const bytes = payloadBytes(payload);
+    this.onPayload?.(`${state.name} ${side}`, bytes);
+    if (index !== undefined && side === 'output') this.iterations[index] = bytes;
+    if (index === undefined && state.type === 'Map') {
+      if (side === 'input') this.iterations = [];
+      else {
+        // The gathered array: its brackets, its iterations' outputs and the commas between them.
+        const gathered = this.iterations.reduce((sum, part) => sum + (part ?? 4) + 1, 1);
+        this.onPayload?.(`${state.name} gathered result`, gathered);
+        this.weigh(`the result its iterations returned to Map state ${state.name}`, gathered);
+      }
+    }
+    return this.weigh(`the ${side} of state ${state.name}`, bytes);
+  }
+
+  private weigh(what: string, bytes: number): boolean {
+    if (bytes > PAYLOAD_LIMIT_BYTES)
+      this.oversized ??= `${what} is ${bytes} bytes, over Step Functions' limit of ${PAYLOAD_LIMIT_BYTES}`;
+    return this.oversized !== undefined;
+  }
 }
 
 /** The error name a Catch put at `$.error` of a state's input (every Catch of the ASL writes there). */
@@ -148,6 +182,54 @@ function timeoutPathOnEffectiveInput(definition: Record<string, unknown>): Recor
       }),
     ),
   };
+}
+
+/** The states the simulator adds to model what the engine lacks; never billed as transitions. */
+const SIMULATOR_STATE = /^\(simulator\) /;
+
+/**
+ * aws-local-stepfunctions fails a Map at its first failed iteration, whatever its
+ * ToleratedFailurePercentage. A Distributed Map that tolerates every failure (100) goes on in Step
+ * Functions, its failed children counted in the Map Run: here each iteration runs inside a Parallel
+ * state that catches what the iteration did not, and ends it there. Any other percentage would need
+ * counting, which nothing here models, so it is refused rather than run as if it were 0.
+ */
+function toleratedFailures(definition: Record<string, unknown>): Record<string, unknown> {
+  const states = definition.States as Record<string, Record<string, unknown>>;
+  const wrapped = Object.entries(states).map(([name, state]) => {
+    const tolerated = state.ToleratedFailurePercentage;
+    if (state.Type !== 'Map' || tolerated === undefined) return [name, state];
+    if (tolerated !== 100)
+      throw new Error(
+        `${name}: the simulator models ToleratedFailurePercentage 100 only, not ${String(tolerated)}`,
+      );
+    const processor = state.ItemProcessor as Record<string, unknown>;
+    const { ProcessorConfig, ...branch } = processor;
+    const iteration = '(simulator) iteration';
+    const failed = '(simulator) failed iteration, tolerated';
+    return [
+      name,
+      {
+        ...state,
+        ItemProcessor: {
+          ProcessorConfig,
+          StartAt: iteration,
+          States: {
+            [iteration]: {
+              Type: 'Parallel',
+              Branches: [branch],
+              OutputPath: '$[0]',
+              Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: failed }],
+              End: true,
+            },
+            // A failed child's output is its error, which the Map Run keeps: nothing of it reaches the map's result.
+            [failed]: { Type: 'Pass', Result: null, End: true },
+          },
+        },
+      },
+    ];
+  });
+  return { ...definition, States: Object.fromEntries(wrapped) };
 }
 
 /** Opens a case for a user the way the context Lambda does, without running the workflow. */

@@ -1,3 +1,4 @@
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../lambdas/commons/runtime/clients';
 import { accountResultKey } from '../../lambdas/commons/case/organization-sweep-store';
@@ -75,7 +76,10 @@ describe("each account's result, and the guard that reads them", () => {
     });
     await sim.start();
   });
-  afterEach(() => sim.stop());
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await sim.stop();
+  });
 
   it('keeps a result the inventory recorded before it failed, and dates a failure like every item of the sweep', async () => {
     failOnce = org.members[1]!.accountId;
@@ -93,6 +97,31 @@ describe("each account's result, and the guard that reads them", () => {
       }),
     );
     expect(failure.Item).toMatchObject({ failed: true, expiresAt: A_WEEK_LATER });
+  });
+
+  it('goes on past an iteration that failed outside every Catch (ToleratedFailurePercentage 100), counting it failed', async () => {
+    // The account's inventory failed, and so did the write of its failure: DynamoDB refused it.
+    const send = DynamoDBClient.prototype.send;
+    jest.spyOn(DynamoDBClient.prototype, 'send').mockImplementation(function (
+      this: DynamoDBClient,
+      command: unknown,
+    ) {
+      const item = (command as PutItemCommand).input?.Item;
+      if (
+        command instanceof PutItemCommand &&
+        item?.failed &&
+        item.accountId?.S === org.members[3]!.accountId
+      )
+        return Promise.reject(named('AccessDeniedException', 'not authorized to perform: dynamodb:PutItem'));
+      return send.call(this, command as never);
+    } as never);
+    const { output } = await sim.runSweep(NOW, { startCases: false });
+    const sweep = output as OrganizationSweepOutput;
+    expect(sweep.failedAccounts).toEqual([
+      { accountId: org.members[3]!.accountId, error: 'NoResultRecorded' },
+    ]);
+    expect(sweep.accountsSwept).toBe(3);
+    expect(sweep.candidates.length).toBeGreaterThan(0);
   });
 
   it('answers a retry with its first decision, after that run used up the stashes', async () => {
