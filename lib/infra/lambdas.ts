@@ -163,8 +163,20 @@ export const LAMBDAS: Record<LambdaName, LambdaSpec> = {
     description: 'Weighs the organization with the blast-radius guard and picks the batch of cases',
     timeout: Duration.minutes(2),
     memorySize: 512,
-    // The listing's pages, the accounts' results (BatchGetItem), the stashed batches (read once,
-    // then deleted), the acknowledgement and the sweep record.
-    table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'DeleteItem'] },
+    // The listing's pages, the accounts' results (BatchGetItem), the stashed batches (read, then
+    // deleted), the acknowledgement, the sweep record, its own saved output and the batch's
+    // candidates; never the lease or a case.
+    table: {
+      actions: ['GetItem', 'BatchGetItem', 'PutItem', 'DeleteItem'],
+      leadingKeys: [
+        'accounts#*',
+        'sweep#*#result#*',
+        'sweep#*#account#*',
+        'sweep#*#guard',
+        'sweep#latest',
+        'guard#acknowledgement',
+        'candidate#*',
+      ],
+    },
   },
 };

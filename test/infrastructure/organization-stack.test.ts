@@ -259,10 +259,30 @@ describe('the organization hub stack', () => {
             },
           },
         },
+        // organization-guard: the sweep's own items, the acknowledgement and the batch, never the lease or a case.
+        {
+          Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+          Condition: {
+            'ForAllValues:StringLike': {
+              'dynamodb:LeadingKeys': [
+                'accounts#*',
+                'sweep#*#result#*',
+                'sweep#*#account#*',
+                'sweep#*#guard',
+                'sweep#latest',
+                'guard#acknowledgement',
+                'candidate#*',
+              ],
+            },
+          },
+        },
       ]),
     );
     // Nothing deletes the lease: a sweep that ended holds nothing, whatever way it ended.
-    expect(JSON.stringify(machineStatements)).not.toContain('dynamodb:DeleteItem');
+    const leaseStatements = machineStatements.filter((statement) =>
+      JSON.stringify(statement.Condition).includes('"sweep#organization#running"'),
+    );
+    expect(leaseStatements.map(({ Action }) => Action)).toEqual([['dynamodb:PutItem', 'dynamodb:GetItem']]);
     // Whether the lease's sweep still runs: DescribeExecution on this machine's executions alone.
     template().hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
