@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { OrganizationSweepOutput } from '../lambdas/organization-guard/handler';
-import { emptyAccount } from '../lib/sim/account';
+import { emptyAccount, type SimAccount } from '../lib/sim/account';
 import { Simulation } from '../lib/sim/engine';
 import { generateScenario } from '../lib/sim/generate';
 import type { SimOrganization } from '../lib/sim/standins/organization-standin';
@@ -18,6 +18,7 @@ export interface OrganizationScaleFigures {
   /** State transitions of the sweep, its map runs' child executions included, as Step Functions bills them. */
   transitions: number;
   casesOpened: number;
+  candidateCount: number;
   /** The accounts of the cases opened, in the batch's order. */
   caseAccounts: string[];
   backlog: number;
@@ -25,42 +26,51 @@ export interface OrganizationScaleFigures {
   sweepMs: number;
 }
 
-/**
- * An organization of `accounts` member accounts with `users` users each, one of them idle, swept
- * once (the case starts counted, not run): what grows with the organization and what does not.
- * `now` is the scenario's moment, so that a test gets the same organization every time.
- */
-export async function sweepOrganizationAtScale(options: {
-  accounts: number;
-  users: number;
-  accountConcurrency: number;
-  now: Date;
+/** One member account of a benchmark organization. */
+export interface BenchMember {
+  readonly accountId: string;
+  readonly account: SimAccount;
+}
+
+export interface OrganizationSweepOptions {
+  readonly members: readonly BenchMember[];
+  readonly accountConcurrency: number;
+  readonly now: Date;
   /** @default 250, the most the config allows */
-  maxCasesPerRun?: number;
-  latencyMs?: number;
-}): Promise<OrganizationScaleFigures> {
-  const { accounts, users, accountConcurrency, now } = options;
+  readonly maxCasesPerRun?: number;
+  readonly latencyMs?: number;
+  /**
+   * Each account's report is fresh (AWS answers COMPLETE at once within four hours of the last), so
+   * that the figure is the sweep's own work, not the report's generation.
+   * @default true
+   */
+  readonly freshReports?: boolean;
+}
+
+/**
+ * The organization of these members swept once (the case starts counted, not run), its figures,
+ * and then `after` with the simulation still up (the evidence lookups of benchOrganization).
+ */
+export async function sweepOrganization<T = undefined>(
+  options: OrganizationSweepOptions,
+  after?: (sim: Simulation, output: OrganizationSweepOutput) => Promise<T>,
+): Promise<OrganizationScaleFigures & { after: T | undefined }> {
+  const { members, accountConcurrency, now } = options;
   const organization: SimOrganization = {
     id: 'o-scale000001',
     managementAccountId: '999999999999',
     rootId: 'r-scal',
     units: [],
-    members: Array.from({ length: accounts }, (_, index) => {
-      const accountId = String(100000000000 + index + 1);
-      return {
-        accountId,
-        name: `account-${accountId}`,
-        parentId: 'r-scal',
-        account: buildAccount({ ...memberScenario(index, users, now), accountId }),
-      };
-    }),
+    members: members.map(({ accountId, account }) => ({
+      accountId,
+      name: `account-${accountId}`,
+      parentId: 'r-scal',
+      account,
+    })),
     memberRoleNames: ['iam-janitor-member-reader', 'iam-janitor-member-remover'],
     externalId: 'iam-janitor',
   };
   let largest = { bytes: 0, state: '' };
-  const weigh = (state: string, bytes: number) => {
-    if (bytes > largest.bytes) largest = { bytes, state };
-  };
   const sim = new Simulation({
     account: emptyAccount('999999999999'),
     organization,
@@ -74,10 +84,13 @@ export async function sweepOrganizationAtScale(options: {
       accountConcurrency,
       cloudTrailRegions: [],
     },
-    // Each account's report is fresh (AWS answers COMPLETE at once within four hours of the last):
-    // the figure is the sweep's own work, not the report's generation.
-    standin: { faults: { latencyMs: options.latencyMs ?? 0 }, reportStartedCalls: 0 },
-    onSweepPayload: weigh,
+    standin: {
+      faults: { latencyMs: options.latencyMs ?? 0 },
+      ...(options.freshReports === false ? {} : { reportStartedCalls: 0 }),
+    },
+    onSweepPayload: (state, bytes) => {
+      if (bytes > largest.bytes) largest = { bytes, state };
+    },
   });
   await sim.start();
   try {
@@ -87,12 +100,12 @@ export async function sweepOrganizationAtScale(options: {
     const output = sweep.output as OrganizationSweepOutput;
     if (output.failedAccountCount > 0)
       throw new Error(`accounts failed: ${JSON.stringify(output.failedAccounts)}`);
-    const iamCalls = organization.members.map(
+    const iamCalls = members.map(
       ({ accountId }) => sim.aws.member(accountId).calls.filter((call) => call.service === 'iam').length,
     );
     return {
-      accounts,
-      usersPerAccount: users,
+      accounts: members.length,
+      usersPerAccount: members[0]?.account.users.size ?? 0,
       accountConcurrency,
       latencyMs: options.latencyMs ?? 0,
       largestPayloadBytes: largest.bytes,
@@ -100,16 +113,41 @@ export async function sweepOrganizationAtScale(options: {
       transitions: sweep.transitions,
       casesOpened: output.candidates.length,
       caseAccounts: output.candidates.map((ref) => ref.accountId ?? ''),
+      candidateCount: output.candidateCount,
       backlog: output.backlog,
       iamCallsPerAccount: {
         max: Math.max(...iamCalls),
         mean: iamCalls.reduce((sum, calls) => sum + calls, 0) / iamCalls.length,
       },
       sweepMs: Math.round(sweepMs),
+      after: await after?.(sim, output),
     };
   } finally {
     await sim.stop();
   }
+}
+
+/**
+ * An organization of `accounts` member accounts with `users` users each, one of them idle, swept
+ * once: what grows with the organization and what does not. `now` is the scenario's moment, so
+ * that a test gets the same organization every time.
+ */
+export function sweepOrganizationAtScale(options: {
+  accounts: number;
+  users: number;
+  accountConcurrency: number;
+  now: Date;
+  maxCasesPerRun?: number;
+  latencyMs?: number;
+}): Promise<OrganizationScaleFigures> {
+  const members = Array.from({ length: options.accounts }, (_, index) => {
+    const accountId = String(100000000000 + index + 1);
+    return {
+      accountId,
+      account: buildAccount({ ...memberScenario(index, options.users, options.now), accountId }),
+    };
+  });
+  return sweepOrganization({ ...options, members });
 }
 
 /**

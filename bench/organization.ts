@@ -2,12 +2,10 @@ import { performance } from 'node:perf_hooks';
 import { memberTarget, memberTrailAccess } from '../lambdas/commons/runtime/clients';
 import { lookupUserEvents } from '../lambdas/commons/cloudtrail/lookup';
 import { mapWithConcurrency } from '../lambdas/commons/runtime/concurrency';
-import type { OrganizationSweepOutput } from '../lambdas/organization-guard/handler';
-import { emptyAccount } from '../lib/sim/account';
-import { Simulation } from '../lib/sim/engine';
+import type { Simulation } from '../lib/sim/engine';
 import { generateScenario } from '../lib/sim/generate';
-import type { SimOrganization } from '../lib/sim/standins/organization-standin';
 import { buildAccount } from '../lib/sim/scenario-accounts';
+import { sweepOrganization, type BenchMember } from './organization-scale';
 
 export interface OrganizationFigures {
   accounts: number;
@@ -42,7 +40,6 @@ export async function benchOrganization(
   users: number,
   idle: number,
   latencyMs: number,
-  baseConfig: Record<string, unknown>,
   log: (line: string) => void,
 ): Promise<OrganizationFigures> {
   const now = new Date();
@@ -51,106 +48,67 @@ export async function benchOrganization(
     const scenario = generateScenario({ users, inactiveFraction: idle / users, now: now.toISOString() });
     return { accountId, account: buildAccount({ ...scenario, accountId }) };
   });
-  const organization: SimOrganization = {
-    id: 'o-benchmark01',
-    managementAccountId: '999999999999',
-    rootId: 'r-bnch',
-    units: [],
-    members: members.map(({ accountId, account }) => ({
-      accountId,
-      name: `account-${accountId}`,
-      parentId: 'r-bnch',
-      account,
-    })),
-    memberRoleNames: ['iam-janitor-member-reader', 'iam-janitor-member-remover'],
-    externalId: 'iam-janitor',
+  const sweep = await sweepOrganization(
+    { members, accountConcurrency: 10, now, latencyMs, freshReports: false },
+    (sim) => lookUpEvidence(sim, members, idle, now),
+  );
+  if (sweep.candidateCount !== accounts * idle)
+    throw new Error(`expected ${accounts * idle} candidates, found ${sweep.candidateCount}`);
+  log(
+    `organization ${accounts}×${users}: sweep ${sweep.sweepMs} ms, ${sweep.casesOpened} cases opened, ${sweep.backlog} waiting; IAM calls per account ≤ ${sweep.iamCallsPerAccount.max}; largest payload ${sweep.largestPayloadBytes} bytes (${sweep.largestPayloadState})`,
+  );
+  const evidence = sweep.after!;
+  log(
+    `organization evidence: ${evidence.lookups} lookups in ${evidence.ms} ms; per-account floor ${evidence.perAccountFloorMs} ms, one limiter ${evidence.serialFloorMs} ms`,
+  );
+  return {
+    accounts,
+    usersPerAccount: users,
+    candidatesPerAccount: idle,
+    sweepMs: sweep.sweepMs,
+    casesOpened: sweep.casesOpened,
+    backlog: sweep.backlog,
+    iamCallsPerAccount: sweep.iamCallsPerAccount,
+    largestPayloadBytes: sweep.largestPayloadBytes,
+    largestPayloadState: sweep.largestPayloadState,
+    evidence,
   };
-  const config = {
-    ...baseConfig,
-    deploymentMode: 'organization',
-    organizationId: 'o-benchmark01',
-    memberOrganizationalUnitIds: ['r-bnch'],
-    maxCasesPerRun: 250,
-    maxCandidateFraction: 1,
-    accountConcurrency: 10,
-    cloudTrailRegions: [],
-  };
-  let largest = { bytes: 0, state: '' };
-  const weigh = (state: string, bytes: number) => {
-    if (bytes > largest.bytes) largest = { bytes, state };
-  };
-  const sim = new Simulation({
-    account: emptyAccount('999999999999'),
-    organization,
-    config,
-    standin: { faults: { latencyMs } },
-    onSweepPayload: weigh,
-  });
-  await sim.start();
-  try {
-    const started = performance.now();
-    const sweep = await sim.runSweep(now, { startCases: false });
-    const sweepMs = performance.now() - started;
-    const output = sweep.output as OrganizationSweepOutput;
-    if (output.failedAccountCount > 0)
-      throw new Error(`accounts failed: ${JSON.stringify(output.failedAccounts)}`);
-    if (output.candidateCount !== accounts * idle)
-      throw new Error(`expected ${accounts * idle} candidates, found ${output.candidateCount}`);
-    const iamCalls = members.map(
-      ({ accountId }) => sim.aws.member(accountId).calls.filter((call) => call.service === 'iam').length,
-    );
-    log(
-      `organization ${accounts}×${users}: sweep ${Math.round(sweepMs)} ms, ${output.candidates.length} cases opened, ${output.backlog} waiting; IAM calls per account ≤ ${Math.max(...iamCalls)}; largest payload ${largest.bytes} bytes (${largest.state})`,
-    );
+}
 
-    // The evidence of every candidate, accountConcurrency cases at once, as the case starts spread them.
-    const idleUsers = members.flatMap(({ accountId, account }, accountIndex) =>
-      // generateScenario makes its first `idle` users the idle ones.
-      [...account.users.values()].slice(0, idle).map((user, userIndex) => ({
-        accountId,
-        userName: user.userName,
-        order: userIndex * accounts + accountIndex,
-      })),
-    );
-    idleUsers.sort((a, b) => a.order - b.order);
-    const parsed = sim.config;
-    const evidenceStarted = performance.now();
-    await mapWithConcurrency(idleUsers, parsed.accountConcurrency, async ({ accountId, userName }) => {
-      const member = memberTarget(accountId, 'reader', parsed);
-      await lookupUserEvents(userName, ['us-east-1'], {
-        ...memberTrailAccess(member),
-        maxEventsPerRegion: 50,
-        now,
-      });
+/** The evidence of every candidate, accountConcurrency cases at once, as the case starts spread them. */
+async function lookUpEvidence(
+  sim: Simulation,
+  members: readonly BenchMember[],
+  idle: number,
+  now: Date,
+): Promise<OrganizationFigures['evidence']> {
+  const idleUsers = members.flatMap(({ accountId, account }, accountIndex) =>
+    // generateScenario makes its first `idle` users the idle ones.
+    [...account.users.values()].slice(0, idle).map((user, userIndex) => ({
+      accountId,
+      userName: user.userName,
+      order: userIndex * members.length + accountIndex,
+    })),
+  );
+  idleUsers.sort((a, b) => a.order - b.order);
+  const parsed = sim.config;
+  const started = performance.now();
+  await mapWithConcurrency(idleUsers, parsed.accountConcurrency, async ({ accountId, userName }) => {
+    const member = memberTarget(accountId, 'reader', parsed);
+    await lookupUserEvents(userName, ['us-east-1'], {
+      ...memberTrailAccess(member),
+      maxEventsPerRegion: 50,
+      now,
     });
-    const evidenceMs = performance.now() - evidenceStarted;
-    const lookups = members.flatMap(({ accountId }) => sim.aws.member(accountId).callsOf('LookupEvents'));
-    const perAccountFloorMs = (idle / 2) * 1000;
-    log(
-      `organization evidence: ${lookups.length} lookups in ${Math.round(evidenceMs)} ms; per-account floor ${perAccountFloorMs} ms, one limiter ${(lookups.length / 2) * 1000} ms`,
-    );
-    return {
-      accounts,
-      usersPerAccount: users,
-      candidatesPerAccount: idle,
-      sweepMs: Math.round(sweepMs),
-      casesOpened: output.candidates.length,
-      backlog: output.backlog,
-      iamCallsPerAccount: {
-        max: Math.max(...iamCalls),
-        mean: iamCalls.reduce((sum, calls) => sum + calls, 0) / iamCalls.length,
-      },
-      largestPayloadBytes: largest.bytes,
-      largestPayloadState: largest.state,
-      evidence: {
-        lookups: lookups.length,
-        ms: Math.round(evidenceMs),
-        perAccountFloorMs,
-        serialFloorMs: (lookups.length / 2) * 1000,
-        throttled: lookups.filter((call) => call.error).length,
-      },
-    };
-  } finally {
-    await sim.stop();
-  }
+  });
+  const ms = performance.now() - started;
+  const lookups = members.flatMap(({ accountId }) => sim.aws.member(accountId).callsOf('LookupEvents'));
+  return {
+    lookups: lookups.length,
+    ms: Math.round(ms),
+    // One account's lookups at CloudTrail's 2 per second: the floor when accounts run in parallel.
+    perAccountFloorMs: (idle / 2) * 1000,
+    serialFloorMs: (lookups.length / 2) * 1000,
+    throttled: lookups.filter((call) => call.error).length,
+  };
 }

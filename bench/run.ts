@@ -326,7 +326,7 @@ async function main() {
     watcherRegions: await benchWatcherRegions((size) => account(size, 0), log),
     bundles: await benchBundles(),
     interactions: await benchInteractions(200),
-    organization: await benchOrganization(50, 1000, 20, LATENCY_MS, BASE_CONFIG, log),
+    organization: await benchOrganization(50, 1000, 20, LATENCY_MS, log),
     organizationScale: await benchOrganizationScale(LATENCY_MS, log),
     totalSeconds: 0,
   };

@@ -113,7 +113,7 @@ describe("each account's result, and the guard that reads them", () => {
         item.accountId?.S === org.members[3]!.accountId
       )
         return Promise.reject(named('AccessDeniedException', 'not authorized to perform: dynamodb:PutItem'));
-      return send.call(this, command as never);
+      return (send as (command: unknown) => Promise<unknown>).call(this, command);
     } as never);
     const { output } = await sim.runSweep(NOW, { startCases: false });
     const sweep = output as OrganizationSweepOutput;
