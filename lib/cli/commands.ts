@@ -117,13 +117,20 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     run: (args, io) => runRestore(args.positionals, io, args.values),
   },
   release: {
-    usage: 'release --case ID --table NAME [--by NAME] [--yes]',
+    usage: 'release --case ID --table NAME [--by NAME] [--slack-secret NAME] [--yes]',
     summary:
       'Take a quarantined user out of quarantine (the deny-all policy and its tags), after a confirmation; an open case is released through its workflow.',
     options: {
       case: { ...caseId, required: true },
       table,
       by: { ...by('releases'), default: 'the USER environment variable, else "cli"' },
+      'slack-secret': {
+        type: 'string',
+        value: 'NAME',
+        help: "The Slack secret (the stack's SlackSecretName output), read to update the trip message of a closed case.",
+        default:
+          'the SLACK_SECRET_ARN environment variable; without either, the message is not updated (exit 1)',
+      },
       yes,
     },
     run: (args, io) => runRelease(io, args.values),
