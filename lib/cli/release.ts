@@ -29,8 +29,8 @@ export interface ReleaseFlags {
 /**
  * `iam-janitor release --case ID`: takes a quarantined user out of quarantine (the deny-all policy
  * and the two tags), after a confirmation. A case still open is released through its workflow, so
- * that the case ends `released` and its record says who asked; a closed one (tripped and left, or
- * failed) is released here, with these credentials, and the release is written to its record;
+ * that the case ends `released` and its record says who asked; a closed one (tripped and left,
+ * refused or failed, while quarantineHeld) is released here, with these credentials, and the release is written to its record;
  * then its trip message in Slack is made to say so (read with the Slack secret, when named).
  */
 export async function runRelease(
