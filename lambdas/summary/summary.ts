@@ -16,7 +16,7 @@ export interface WeeklySummary {
   readonly quarantined: number;
   /** Quarantines that someone's attempt tripped this week. */
   readonly tripped: number;
-  /** Users whose case ended with them still quarantined (tripped and undecided, or failed), never released. */
+  /** Users whose case ended with them still quarantined (tripped and undecided, refused or failed), never released. */
   readonly leftQuarantined: string[];
   readonly outcomes: Partial<Record<Outcome, number>>;
   /** The exemptions this week's sweeps saw, with their origins; absent where none was remembered. */

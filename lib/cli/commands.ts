@@ -34,34 +34,38 @@ export interface Command {
   ) => Promise<number>;
 }
 
-const table: OptionSpec = {
+/** A flag that takes no value. */
+const flag = (help: string): OptionSpec => ({ type: 'boolean', help });
+
+/** The mark of a flag the command cannot go without. */
+const REQUIRED = { required: true } as const;
+
+/**
+ * A flag that takes a value: its placeholder, what it is, and what the command does without it,
+ * or that it cannot go without it. Every such flag says one of the two.
+ */
+const valued = (value: string, help: string, without: string | typeof REQUIRED): OptionSpec => ({
   type: 'string',
-  value: 'NAME',
-  help: "The case table: the stack's CaseTableName output.",
-  default: 'the CASE_TABLE_NAME environment variable',
-};
-const caseId: OptionSpec = {
-  type: 'string',
-  value: 'ID',
-  help: 'The case id, as Slack, Jira and `cases` show it.',
-};
-const yes: OptionSpec = {
-  type: 'boolean',
-  help: 'Confirm without asking: needed when the input is not a terminal.',
-};
-const by = (what: string): OptionSpec => ({
-  type: 'string',
-  value: 'NAME',
-  help: `Who ${what}, as the case record and its messages name them.`,
-  default: 'your login name',
+  value,
+  help,
+  ...(typeof without === 'string' ? { default: without } : without),
 });
-const account = (what: string, without: string): OptionSpec => ({
-  type: 'string',
-  value: 'ID',
-  help: `Organization mode: the 12-digit member account ${what}.`,
-  default: without,
-});
-const json: OptionSpec = { type: 'boolean', help: 'Print JSON instead of the table.' };
+
+/** The rows several commands share, each with the words a command may make its own. */
+const table = (
+  help = "The case table: the stack's CaseTableName output.",
+  without = 'the CASE_TABLE_NAME environment variable',
+) => valued('NAME', help, without);
+const caseId = (
+  help = 'The case id, as Slack, Jira and `cases` show it.',
+  without: string | typeof REQUIRED = REQUIRED,
+) => valued('ID', help, without);
+const yes = flag('Confirm without asking: needed when the input is not a terminal.');
+const by = (what: string, without = 'your login name') =>
+  valued('NAME', `Who ${what}, as the case record and its messages name them.`, without);
+const account = (what: string, without: string) =>
+  valued('ID', `Organization mode: the 12-digit member account ${what}.`, without);
+const json = flag('Print JSON instead of the table.');
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
   report: {
@@ -69,19 +73,17 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     summary:
       "Read-only verdict for every IAM user of the account in the default credential chain; with --organization, of every member account (through each one's reader role, from the management or delegated-admin credentials).",
     options: {
-      'threshold-days': {
-        type: 'string',
-        value: 'N',
-        help: 'Days without use that make a user idle.',
-        default: 'the thresholdDays config key (45 unless set)',
-      },
-      json: { type: 'boolean', help: 'Print one JSON object per user instead of the table.' },
-      organization: { type: 'boolean', help: 'Judge every member account of the organization.' },
-      table: {
-        ...table,
-        help: "The case table, read only, as the sweep reads it: open cases, the guard's acknowledgement, a dry run's decisions, the decisions behind marker tags.",
-        default: 'the CASE_TABLE_NAME environment variable; without either, no case is read',
-      },
+      'threshold-days': valued(
+        'N',
+        'Days without use that make a user idle.',
+        'the thresholdDays config key (45 unless set)',
+      ),
+      json: flag('Print one JSON object per user instead of the table.'),
+      organization: flag('Judge every member account of the organization.'),
+      table: table(
+        "The case table, read only, as the sweep reads it: open cases, the guard's acknowledgement, a dry run's decisions, the decisions behind marker tags.",
+        'the CASE_TABLE_NAME environment variable; without either, no case is read',
+      ),
     },
     run: (args, io) => runReport(args.values, io),
   },
@@ -90,13 +92,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     summary:
       'Plan, snapshot, then delete one IAM user with every dependency. Refuses protected and exempt users (exempt by name in any letter case, or by path).',
     options: {
-      'dry-run': { type: 'boolean', help: 'Print the plan and change nothing.' },
-      snapshot: {
-        type: 'string',
-        value: 'FILE',
-        help: 'Where the snapshot is written before any change.',
-        default: 'snapshots/<name>.json',
-      },
+      'dry-run': flag('Print the plan and change nothing.'),
+      snapshot: valued('FILE', 'Where the snapshot is written before any change.', 'snapshots/<name>.json'),
       yes,
     },
     run: (args, io) => runDeleteUser(args.values, args.positionals, io),
@@ -106,24 +103,25 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     summary:
       'Show the plan, ask, then recreate a removed user from its snapshot file or case record (no credentials are recreated).',
     options: {
-      case: {
-        ...caseId,
-        help: 'Restore from the snapshot in this case record.',
-        default: 'the snapshot file given',
-      },
-      table,
+      case: caseId('Restore from the snapshot in this case record.', 'the snapshot file given'),
+      table: table(),
       yes,
     },
     run: (args, io) => runRestore(args.positionals, io, args.values),
   },
   release: {
-    usage: 'release --case ID --table NAME [--by NAME] [--yes]',
+    usage: 'release --case ID --table NAME [--by NAME] [--slack-secret NAME] [--yes]',
     summary:
       'Take a quarantined user out of quarantine (the deny-all policy and its tags), after a confirmation; an open case is released through its workflow.',
     options: {
-      case: { ...caseId, required: true },
-      table,
-      by: { ...by('releases'), default: 'the USER environment variable, else "cli"' },
+      case: caseId(),
+      table: table(),
+      by: by('releases', 'the USER environment variable, else "cli"'),
+      'slack-secret': valued(
+        'NAME',
+        "The Slack secret (the stack's SlackSecretName output), read to update the trip message of a closed case.",
+        'the SLACK_SECRET_ARN environment variable; without either, the message is not updated (exit 1)',
+      ),
       yes,
     },
     run: (args, io) => runRelease(io, args.values),
@@ -133,14 +131,13 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     summary:
       "Let the next sweep pass the fraction guard once, for as many candidates as the halted sweep found (organization mode: the organization's guard, or with --account that account's).",
     options: {
-      table,
+      table: table(),
       account: account('whose own guard halted', "the organization's guard"),
-      hours: {
-        type: 'string',
-        value: 'N',
-        help: 'How long the acknowledgement waits for a sweep, 1 to 720 hours.',
-        default: String(ACKNOWLEDGE_HOURS),
-      },
+      hours: valued(
+        'N',
+        'How long the acknowledgement waits for a sweep, 1 to 720 hours.',
+        String(ACKNOWLEDGE_HOURS),
+      ),
       by: by('acknowledges'),
       yes,
     },
@@ -151,19 +148,17 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     summary:
       'Start a case for a leaver now, active or not: the same approval, snapshot and removal. Refuses protected and exempt users.',
     options: {
-      reason: {
-        type: 'string',
-        value: 'TEXT',
-        help: 'Why, for the ticket and the request (at most 500 characters).',
-        default: 'no reason given',
-      },
+      reason: valued(
+        'TEXT',
+        'Why, for the ticket and the request (at most 500 characters).',
+        'no reason given',
+      ),
       by: by('asks'),
-      'state-machine': {
-        type: 'string',
-        value: 'ARN',
-        help: "The case state machine: the stack's CaseStateMachineArn output.",
-        default: 'the CASE_STATE_MACHINE_ARN environment variable',
-      },
+      'state-machine': valued(
+        'ARN',
+        "The case state machine: the stack's CaseStateMachineArn output.",
+        'the CASE_STATE_MACHINE_ARN environment variable',
+      ),
       account: account(
         'the user lives in (required there)',
         'the one account of a single-account deployment',
@@ -175,21 +170,11 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     usage: 'cases --table NAME [--since YYYY-MM-DD] [--json | --csv | --html FILE]',
     summary: 'Read-only audit export of every case: who was judged and why, who decided, what changed.',
     options: {
-      table,
-      since: {
-        type: 'string',
-        value: 'YYYY-MM-DD',
-        help: 'Only the cases opened on or after this day.',
-        default: 'every case',
-      },
-      json: { type: 'boolean', help: 'Print JSON.' },
-      csv: { type: 'boolean', help: 'Print CSV (RFC 4180).' },
-      html: {
-        type: 'string',
-        value: 'FILE',
-        help: 'Write the evidence page to FILE.',
-        default: 'the table, to the terminal',
-      },
+      table: table(),
+      since: valued('YYYY-MM-DD', 'Only the cases opened on or after this day.', 'every case'),
+      json: flag('Print JSON.'),
+      csv: flag('Print CSV (RFC 4180).'),
+      html: valued('FILE', 'Write the evidence page to FILE.', 'the table, to the terminal'),
     },
     run: (args, io) => runCases(args.values, io),
   },
@@ -207,12 +192,11 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       'place of the simulator).',
     ].join('\n'),
     options: {
-      stack: {
-        type: 'string',
-        value: 'NAME',
-        help: 'The CloudFormation stack to check, in AWS_REGION.',
-        default: 'the stackName config key, else IamJanitor',
-      },
+      stack: valued(
+        'NAME',
+        'The CloudFormation stack to check, in AWS_REGION.',
+        'the stackName config key, else IamJanitor',
+      ),
       json,
     },
     run: (args, io) => runDoctor(args.values, io),
@@ -222,20 +206,18 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     summary:
       'Run the real state machines offline against an emulated account, Slack and Jira: a line per case, the request an approver sees, the faults injected and what was refused.',
     options: {
-      scenario: {
-        type: 'string',
-        value: 'FILE',
-        help: 'The scenario to run (its format: ARCHITECTURE.md, "Simulation scenario").',
-        default: path.relative(path.join(__dirname, '..', '..'), DEMO_SCENARIO),
-      },
-      json: { type: 'boolean', help: 'Print the machine-readable result instead of the text.' },
-      verbose: { type: 'boolean', help: 'Add every ticket, request and thread, and list every user.' },
-      html: {
-        type: 'string',
-        value: 'FILE',
-        help: "Also write the evidence page of the simulation's case table, as cases --html does.",
-        default: 'no page',
-      },
+      scenario: valued(
+        'FILE',
+        'The scenario to run (its format: ARCHITECTURE.md, "Simulation scenario").',
+        path.relative(path.join(__dirname, '..', '..'), DEMO_SCENARIO),
+      ),
+      json: flag('Print the machine-readable result instead of the text.'),
+      verbose: flag('Add every ticket, request and thread, and list every user.'),
+      html: valued(
+        'FILE',
+        "Also write the evidence page of the simulation's case table, as cases --html does.",
+        'no page',
+      ),
     },
     run: (args, io) => runSimulate(args.values, io),
   },

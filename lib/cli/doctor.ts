@@ -1,7 +1,6 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetCredentialReportCommand, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
   cloudTrailClient,
@@ -15,12 +14,12 @@ import { HOME_REGION } from '../../lambdas/commons/cloudtrail/lookup';
 import { mapWithConcurrency } from '../../lambdas/commons/runtime/concurrency';
 import type { JanitorConfig } from '../../lambdas/commons/config/config';
 import { errorMessage, errorName } from '../../lambdas/commons/runtime/errors';
-import { parseSecret } from '../../lambdas/commons/config/secrets';
 import { count } from '../../lambdas/commons/runtime/text';
 import { loadConfig, stackName } from './config-file';
 import type { CommandIo } from './io';
 import { explainAwsError, organizationAccounts } from './report';
 import { checkJira, checkSlack, jiraSettingsOf } from './doctor-apps';
+import { readStoredSecret } from './secret';
 import { Checkup, DOCTOR_CHECKS, type CheckId, type CheckResult, type Verdict } from './doctor-checkup';
 
 export { DOCTOR_CHECKS, type CheckResult, type Verdict } from './doctor-checkup';
@@ -127,24 +126,7 @@ async function readOutputs(stack: string): Promise<{ value: StackOutputs; detail
 }
 
 async function readSecret<K extends 'slack' | 'jira'>(kind: K, secretId: string) {
-  const client = new SecretsManagerClient({
-    retryStrategy: new PatientRetryStrategy(3),
-    ...serviceClientConfig('secretsmanager'),
-  });
-  let text: string | undefined;
-  try {
-    text = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
-  } catch (error) {
-    throw new Error(`cannot read ${secretId}: ${explainAwsError(error)}`, { cause: error });
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text ?? '');
-  } catch {
-    raw = {};
-  }
-  // Names each missing or malformed key and how to fill it, never a value.
-  const value = parseSecret(kind, secretId, raw);
+  const value = await readStoredSecret(kind, secretId);
   return { value, detail: `${secretId} is filled` };
 }
 

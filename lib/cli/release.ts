@@ -16,19 +16,22 @@ import { refusalWithoutConfirmation, terminalPrompt, type Prompt } from './promp
 import { explainAwsError } from './report';
 import { callerAccount } from './restore';
 import { loadConfig } from './config-file';
+import { showReleaseInSlack } from './release-message';
 
 export interface ReleaseFlags {
   readonly case?: unknown;
   readonly table?: unknown;
   readonly by?: unknown;
   readonly yes?: unknown;
+  readonly 'slack-secret'?: unknown;
 }
 
 /**
  * `iam-janitor release --case ID`: takes a quarantined user out of quarantine (the deny-all policy
  * and the two tags), after a confirmation. A case still open is released through its workflow, so
- * that the case ends `released` and its record says who asked; a closed one (tripped and left, or
- * failed) is released here, with these credentials, and the release is written to its record.
+ * that the case ends `released` and its record says who asked; a closed one (tripped and left,
+ * refused or failed, while quarantineHeld) is released here, with these credentials, and the release is written to its record;
+ * then its trip message in Slack is made to say so (read with the Slack secret, when named).
  */
 export async function runRelease(
   io: CommandIo,
@@ -40,12 +43,16 @@ export async function runRelease(
   const missing = [caseId ? '' : '--case ID', table ? '' : '--table NAME (or CASE_TABLE_NAME set)'];
   if (!caseId || !table) throw new UsageError(`needs ${missing.filter(Boolean).join(' and ')}`);
   const by = typeof flags.by === 'string' && flags.by.trim() ? flags.by.trim() : process.env.USER || 'cli';
+  const slackSecret =
+    typeof flags['slack-secret'] === 'string' ? flags['slack-secret'] : process.env.SLACK_SECRET_ARN;
   try {
     const record = await new CaseStore(documentClient(), table).get(caseId);
     const refusal = refuse(record, caseId, table);
     if (refusal) {
       // Already done is the answer, not an error: it goes where the command's results go.
       (refusal.code === 0 ? io.stdout : io.stderr)(refusal.message);
+      // Released before, its trip message perhaps not updated then (Slack down): updated now.
+      if (record?.quarantine?.releasedAt) return await showReleaseInSlack(record, slackSecret, io);
       return refusal.code;
     }
     const quarantine = record!.quarantine!;
@@ -73,7 +80,7 @@ export async function runRelease(
     }
     return open
       ? await releaseThroughWorkflow(record!, table, by, io)
-      : await releaseHere(record!, table, by, io);
+      : await releaseHere(record!, { table, by, slackSecret }, io);
   } catch (error) {
     io.stderr(explainAwsError(error));
     return 1;
@@ -188,7 +195,11 @@ async function releaseThroughWorkflow(record: CaseRecord, table: string, by: str
  * user is found by id (renamed since, it is released under its new name), and the one releasing
  * must not be the user (its identity tag, read live).
  */
-async function releaseHere(record: CaseRecord, table: string, by: string, io: CommandIo) {
+async function releaseHere(
+  record: CaseRecord,
+  { table, by, slackSecret }: { table: string; by: string; slackSecret: string | undefined },
+  io: CommandIo,
+) {
   const quarantines = new QuarantineStore(documentClient(), table);
   // The case kept the user's open marker while the quarantine held; the user is free now.
   const freeUser = () => new CaseStore(documentClient(), table).release(record.caseId, record.candidate);
@@ -207,6 +218,9 @@ async function releaseHere(record: CaseRecord, table: string, by: string, io: Co
     await freeUser();
     const renamed = result.userName !== record.userName ? ` (now named ${result.userName})` : '';
     io.stdout(`${record.userName}${renamed} is released: ${releaseText(record)}.`);
+    // The message says what the record holds: who released, and the time the record gave it.
+    const released = await new CaseStore(documentClient(), table).get(record.caseId);
+    return await showReleaseInSlack(released!, slackSecret, io);
   } catch (error) {
     if (errorName(error) === 'SelfDecisionError') {
       io.stderr((error as Error).message);

@@ -3,7 +3,11 @@ import { aliceCase } from '../helpers/case-record';
 import type { DecisionRecord } from '../../lambdas/commons/contracts';
 import { outcomeReply } from '../../lambdas/commons/case/outcome';
 import { approvalMessage, decidedMessage, expiredMessage } from '../../lambdas/commons/slack/messages';
-import { tripDecidedMessage, tripMessage } from '../../lambdas/commons/slack/quarantine-messages';
+import {
+  tripDecidedMessage,
+  tripMessage,
+  tripReleasedMessage,
+} from '../../lambdas/commons/slack/quarantine-messages';
 
 /**
  * Values from outside as an attacker writes them: an Organizations account name (any printable
@@ -71,6 +75,20 @@ describe('every value from outside is escaped in Slack text', () => {
     ['the expired request', expiredMessage(record())],
     ['the trip message', tripMessage(record({ status: 'quarantine-tripped' }), 168)],
     ['the decided trip message', tripDecidedMessage(record(), decision)],
+    // `release --by` is whatever the operator typed.
+    [
+      'the trip message after a release from the terminal',
+      tripReleasedMessage(
+        record({
+          quarantine: {
+            ...record().quarantine!,
+            trippedAt: '2026-11-23T09:00:00.000Z',
+            releasedAt: '2026-11-24T09:00:00.000Z',
+            releasedBy: '<!channel> <http://evil.example/login|me>',
+          },
+        }),
+      ),
+    ],
   ])('%s: no ping, no disguised link, in the text fallback or any block', (_label, message) => {
     for (const text of texts(message)) {
       expect(text).not.toContain('<!channel>');

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { formatTime } from '../../lambdas/commons/runtime/text';
 import { addUser } from '../../lib/sim/account';
 import { main } from '../../lib/cli/main';
 import { SimClock } from '../../lib/sim/clock';
@@ -80,6 +81,10 @@ describe('the trip message, once its case has ended', () => {
     expect(said.at(-1)).toBe('exit 0');
     expect(record.outcome).toBe('released');
     expect(slack.withButtons()).toEqual([]);
+    // The trip message says what holds now: released, by whom, at the record's time.
+    const trip = everyText([slack.shown.get(record.quarantine!.tripMessageTs!)!])[0]!;
+    expect(trip).toContain(`Released by oncall at ${formatTime(record.quarantine!.releasedAt!)}`);
+    expect(trip).not.toContain('stays quarantined');
     const texts = everyText(slack.posts);
     expect(texts.filter((text) => BROKEN_MENTION.test(text))).toEqual([]);
     // The ephemeral answer to the late click names who released.

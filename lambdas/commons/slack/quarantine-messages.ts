@@ -9,7 +9,7 @@ import {
   tripStory,
 } from '../case/quarantine-text';
 import type { DecisionRecord } from '../contracts';
-import { escapeMrkdwn, formatTime, inertLine, mention, slackLink } from '../runtime/text';
+import { deciderName, escapeMrkdwn, formatTime, inertLine, mention, slackLink } from '../runtime/text';
 import { BLOCK_KIT, button, mrkdwn, type Block, type SlackMessage } from './messages';
 
 /** The most attempts a message lists; the ticket and the case record keep them all. */
@@ -86,9 +86,47 @@ export function tripMessage(record: CaseRecord, approvalTimeoutHours: number): S
   return { text: `Quarantine tripped: ${subject}: release or delete now?`, blocks };
 }
 
-/** What the trip message says of the trip itself, without the buttons and the deadline. */
-const tripSections = (record: CaseRecord) =>
-  tripMessage(record, 0).blocks.filter((block) => block.type === 'section');
+/**
+ * What the trip message says of the trip itself, without the buttons and the deadline. Once the
+ * user is released, its opening (the user stays quarantined) gives way to the release, as recorded.
+ */
+const tripSections = (record: CaseRecord) => {
+  const [story, ...evidence] = tripMessage(record, 0).blocks.filter((block) => block.type === 'section');
+  return record.quarantine?.releasedAt ? [releasedSection(record), ...evidence] : [story!, ...evidence];
+};
+
+/** The release as the case record holds it: by whom, when (the record's time), and what it took off. */
+function releasedSection(record: CaseRecord): Block {
+  const quarantine = record.quarantine!;
+  const subject = escapeMrkdwn(caseSubject(record));
+  const who = quarantine.releasedBy ? mention(quarantine.releasedBy) : 'someone unrecorded';
+  const tripped = quarantine.trippedAt
+    ? ` Its quarantine (since ${formatTime(quarantine.startedAt)}) had tripped at ${formatTime(quarantine.trippedAt)}: ${tripReason(quarantine)}.`
+    : '';
+  return {
+    type: 'section',
+    text: mrkdwn(
+      `:white_check_mark: *Released from quarantine: ${subject}.* Released by ${who} at ${formatTime(quarantine.releasedAt!)}: ${escapeMrkdwn(releaseText(record))}.${tripped}`,
+    ),
+  };
+}
+
+/**
+ * The trip message once its user was released after the case closed (`iam-janitor release` of a
+ * case left quarantined): the release, the trip's evidence, the ticket, and no button.
+ */
+export function tripReleasedMessage(record: CaseRecord): SlackMessage {
+  const quarantine = record.quarantine!;
+  const by = quarantine.releasedBy ? deciderName(quarantine.releasedBy) : 'someone unrecorded';
+  const ticket = record.jiraUrl ? [slackLink(record.jiraUrl, record.jiraKey ?? 'ticket')] : [];
+  return {
+    text: `${escapeMrkdwn(caseSubject(record))}: released from quarantine by ${escapeMrkdwn(by)} at ${formatTime(quarantine.releasedAt!)}`,
+    blocks: [
+      ...tripSections(record),
+      ...(ticket.length > 0 ? [{ type: 'context', elements: ticket.map((link) => mrkdwn(link)) }] : []),
+    ],
+  };
+}
 
 /** Who chose what after the trip, with their reason. */
 function choiceLine(decision: DecisionRecord): string {

@@ -85,28 +85,8 @@ export class SlackStandin extends HttpStandin {
           return { status: 500, body: { ok: false, error: 'internal_error' } };
         return { status: 200, body: { ok: true, channel, ts, message: { text: message.text } } };
       }
-      case 'chat.update': {
-        const ts = String(fields.ts);
-        const before = this.shown.get(ts);
-        if (!before || before.channel !== channel)
-          return { status: 200, body: { ok: false, error: 'message_not_found' } };
-        // Slack's chat.update: text or blocks is required (no_text); blocks left out keep the
-        // message's blocks ("To remove previous blocks, include an empty array"), so an update that
-        // sends text alone leaves the buttons live. It keeps the message where it is: a thread reply
-        // stays in its thread.
-        if (fields.text === undefined && fields.blocks === undefined)
-          return { status: 200, body: { ok: false, error: 'no_text' } };
-        const updated = post(ts);
-        const message = {
-          ...updated,
-          threadTs: before.threadTs,
-          blocks: fields.blocks === undefined ? before.blocks : updated.blocks,
-        };
-        this.posts.push(message);
-        if (!message.threadTs) this.messages.set(ts, message);
-        this.shown.set(ts, message);
-        return { status: 200, body: { ok: true, channel, ts } };
-      }
+      case 'chat.update':
+        return this.update(fields, post);
       case 'users.info':
         return this.userInfo(String(fields.user ?? ''));
       case 'auth.test':
@@ -131,6 +111,36 @@ export class SlackStandin extends HttpStandin {
       default:
         return { status: 200, body: { ok: false, error: 'unknown_method' } };
     }
+  }
+
+  /** chat.update: the message named by channel and ts, replaced where it is. */
+  private update(fields: Record<string, unknown>, post: (ts: string) => SlackPost) {
+    const channel = String(fields.channel ?? '');
+    // Slack's chat.update needs both: the channel the message is in (channel_not_found, "Value
+    // passed for channel was invalid") and its ts (message_not_found, "No message exists with
+    // the requested timestamp"), also for a message someone deleted.
+    if (!channel || (this.workspace.channels && !this.workspace.channels[channel]))
+      return { status: 200, body: { ok: false, error: 'channel_not_found' } };
+    const ts = typeof fields.ts === 'string' ? fields.ts : '';
+    const before = this.shown.get(ts);
+    if (!before || before.channel !== channel)
+      return { status: 200, body: { ok: false, error: 'message_not_found' } };
+    // Slack's chat.update: text or blocks is required (no_text); blocks left out keep the
+    // message's blocks ("To remove previous blocks, include an empty array"), so an update that
+    // sends text alone leaves the buttons live. It keeps the message where it is: a thread reply
+    // stays in its thread.
+    if (fields.text === undefined && fields.blocks === undefined)
+      return { status: 200, body: { ok: false, error: 'no_text' } };
+    const updated = post(ts);
+    const message = {
+      ...updated,
+      threadTs: before.threadTs,
+      blocks: fields.blocks === undefined ? before.blocks : updated.blocks,
+    };
+    this.posts.push(message);
+    if (!message.threadTs) this.messages.set(ts, message);
+    this.shown.set(ts, message);
+    return { status: 200, body: { ok: true, channel, ts } };
   }
 
   /** users.info: every simulated person's e-mail is <user id, lower case>@example.com; their name is personName's. */
@@ -174,6 +184,12 @@ export class SlackStandin extends HttpStandin {
         },
       },
     };
+  }
+
+  /** A person deletes a message in Slack: it is shown no more, and nothing can update it. */
+  deleteMessage(ts: string): void {
+    this.shown.delete(ts);
+    this.messages.delete(ts);
   }
 
   /** Every message shown now that still carries a button: what a person can still click. */

@@ -1,0 +1,121 @@
+import type { CaseRecord } from '../../lambdas/commons/case/record';
+import { clock, useClock } from '../../lambdas/commons/runtime/clock';
+import { SimClock } from '../../lib/sim/clock';
+import { iamClient } from '../../lambdas/commons/runtime/clients';
+import { formatTime } from '../../lambdas/commons/runtime/text';
+import { HOUR_MS } from '../../lambdas/commons/runtime/time';
+import type { Simulation } from '../../lib/sim/engine';
+import { runScenario } from '../../lib/sim/run-scenario';
+import type { SlackPost } from '../../lib/sim/standins/slack-standin';
+import { liveUser, onCase, onlyCase, oneUser } from '../helpers/quarantine';
+
+/**
+ * `iam-janitor release` of a case already closed with its user left quarantined (tripped, nobody
+ * chose in time): the trip message in Slack is the one place an approver looks, and must stop
+ * saying the user is quarantined once it is not. A Slack that cannot take the update must cost the
+ * message only, never the release.
+ */
+
+/** A user whose quarantine trips on its second day (a refused key call), and nobody chooses. */
+const tripped = () =>
+  oneUser({
+    quarantineAttempts: { idle: [{ at: '2026-11-23T02:00:00Z', credential: 'AKIAIDLE000000000001' }] },
+  });
+
+interface Released {
+  readonly run: { code: number; text: string };
+  readonly record: CaseRecord;
+  /** The trip message as Slack shows it now (absent: deleted in Slack). */
+  readonly shown: SlackPost | undefined;
+  /** The scenario's time at the release: what the record must hold, never the machine's clock. */
+  readonly scenarioNow: string;
+  readonly iam: Awaited<ReturnType<typeof liveUser>>;
+  /** The same release run again once Slack answers, when asked for. */
+  readonly again?: { code: number; text: string; record: CaseRecord; shown: SlackPost | undefined };
+}
+
+/** Releases the closed case from the terminal, `slackFirst` done to Slack before it. */
+async function releaseClosedCase(
+  slackFirst: (sim: Simulation, tripTs: string) => void = () => undefined,
+  runAgain = false,
+): Promise<Released> {
+  let result!: Released;
+  const detail = await runScenario(tripped(), {
+    afterRun: async (sim) => {
+      const caseId = await onlyCase();
+      const closed = (await sim.caseRecord(caseId))!;
+      const ts = closed.quarantine!.tripMessageTs!;
+      slackFirst(sim, ts);
+      // The operator releases an hour after the case closed, on the scenario's clock.
+      useClock(new SimClock(new Date(Date.parse(closed.closedAt!) + HOUR_MS)));
+      const scenarioNow = clock.now().toISOString();
+      const run = await onCase('release', caseId, '--by', 'alice', '--yes');
+      const record = (await sim.caseRecord(caseId))!;
+      const shown = sim.slack.shown.get(ts);
+      const iam = await liveUser(iamClient(), 'idle');
+      sim.slack.failuresLeft = 0;
+      const again = runAgain
+        ? {
+            ...(await onCase('release', caseId, '--by', 'bob', '--yes')),
+            record: (await sim.caseRecord(caseId))!,
+            shown: sim.slack.shown.get(ts),
+          }
+        : undefined;
+      result = { run, record, shown, scenarioNow, iam, again };
+    },
+  });
+  expect(detail.report.cases[0]!.outcome).toBe('quarantine-tripped');
+  return result;
+}
+
+const shownText = (post: SlackPost) => `${post.text}\n${JSON.stringify(post.blocks ?? [])}`;
+
+describe('release of a tripped, closed case, and its trip message', () => {
+  it('makes the trip message say the user was released, by whom and at the recorded time, with no button', async () => {
+    const { run, record, shown, scenarioNow } = await releaseClosedCase();
+    expect(run.code).toBe(0);
+    const quarantine = record.quarantine!;
+    expect(quarantine).toMatchObject({ releasedBy: 'alice', releasedAt: scenarioNow });
+    expect(Date.parse(quarantine.releasedAt!)).toBeGreaterThan(Date.parse(record.closedAt!));
+    // Read back from the stand-in, as Slack shows it now, in the channel the record names.
+    expect(shown!.channel).toBe(quarantine.tripMessageChannel);
+    const text = shownText(shown!);
+    expect(text).toContain(`Released by alice at ${formatTime(quarantine.releasedAt!)}`);
+    // Nothing says the quarantine holds: no button, no "left in quarantine", no release command.
+    expect((shown!.blocks ?? []).filter((block) => block.type === 'actions')).toEqual([]);
+    expect(text).not.toMatch(/stays quarantined|left in quarantine|iam-janitor release --case/);
+    expect(run.text).toContain(
+      `The trip message in Slack now says idle was released by alice at ${formatTime(quarantine.releasedAt!)}`,
+    );
+  });
+
+  it('still releases and records when the trip message was deleted, and says so with exit 1', async () => {
+    const { run, record, iam } = await releaseClosedCase((sim, ts) => sim.slack.deleteMessage(ts));
+    expect(record.quarantine).toMatchObject({ releasedBy: 'alice', releasedAt: expect.any(String) });
+    expect(iam!.policies).toEqual([]);
+    expect(iam!.tagKeys.filter((key) => key?.startsWith('iam-janitor:quarantine'))).toEqual([]);
+    expect(run.code).toBe(1);
+    expect(run.text).toContain('idle is released');
+    // Slack's own answer to an update of a message that no longer exists.
+    expect(run.text).toContain(
+      'the trip message in Slack was not updated: Slack refused to update the trip message: message_not_found.',
+    );
+  });
+
+  it('still releases when Slack is down, and a second run updates the message without releasing twice', async () => {
+    const { run, record, shown, again } = await releaseClosedCase((sim) => {
+      sim.slack.failuresLeft = 100;
+    }, true);
+    expect(record.quarantine).toMatchObject({ releasedBy: 'alice', releasedAt: expect.any(String) });
+    expect(run.code).toBe(1);
+    expect(run.text).toMatch(/the trip message in Slack was not updated: Slack did not answer .*HTTP 500/);
+    expect(shownText(shown!)).not.toContain('Released by');
+    // The second run changes nothing in IAM or the record, and shows the first release, alice's.
+    expect(again!.code).toBe(0);
+    expect(again!.text).toContain('idle was already released at');
+    expect(again!.record.quarantine).toEqual(record.quarantine);
+    expect(shownText(again!.shown!)).toContain(
+      `Released by alice at ${formatTime(record.quarantine!.releasedAt!)}`,
+    );
+  });
+});
