@@ -51,6 +51,12 @@ export interface SimulationOptions {
   readonly removerIdentity?: boolean;
   /** The secrets' text as stored, in place of the filled ones (`{}` is a secret never filled). */
   readonly secretValues?: { readonly slack?: string; readonly jira?: string };
+  /**
+   * CloudTrail's pacing as a fraction of real time: the lambdas' gap between lookups
+   * (IAM_JANITOR_LOOKUP_PACE) and the stand-in's one-second rate window shrink alike, so a lookup
+   * paced too closely is still throttled. Unset: real time, 2 lookups a second.
+   */
+  readonly lookupPace?: number;
   /** Delays every Lambda handler by this much real time: the proof that nothing depends on speed. */
   readonly slowHandlersMs?: number;
   /** With sequentialCases: called as each case of a sweep ends, for a progress line. */

@@ -35,11 +35,11 @@ import { HOUR_MS } from '../../lambdas/commons/runtime/time';
  * Runs the real state machines offline: statemachine/*.asl.json through aws-local-stepfunctions,
  * every Task bound to the real handler, against stand-ins for IAM, CloudTrail, Step Functions
  * callbacks, Secrets Manager, Slack, Jira, and DynamoDB on dynalite. Only time is compressed:
- * the approval timeout and retry intervals.
+ * the approval timeout, retry intervals and, with lookupPace, CloudTrail's pacing.
  */
 
 import { SIM_SECRETS, type CaseRun, type SimulationOptions, type SweepRun } from './engine-options';
-import { clientsAt, handlerEnvironment, dynamoIntegration, storedSecrets } from './wiring';
+import { clientsAt, dynamoIntegration, handlerEnvironment, leaveEnvironment, storedSecrets } from './wiring';
 
 export * from './engine-options';
 export { CASE_MACHINE_ARN, openCaseFor } from './machines';
@@ -70,6 +70,7 @@ export class Simulation {
   constructor(private readonly options: SimulationOptions) {
     this.aws = new AwsStandin(options.account, {
       ...options.standin,
+      ...(options.lookupPace ? { lookupWindowMs: 1000 * options.lookupPace } : {}),
       ...(options.organization ? { organization: options.organization } : {}),
       secrets: storedSecrets(options.secretValues),
       onTaskCallback: (call) => this.tokens.answer(call),
@@ -95,10 +96,8 @@ export class Simulation {
       { jiraBaseUrl: 'https://jira.example.com', ...this.options.config },
       'scenario config',
     );
-    Object.assign(
-      process.env,
-      handlerEnvironment(this.config, { slack: this.slack.url, jira: this.jira.url }),
-    );
+    const sites = { slack: this.slack.url, jira: this.jira.url };
+    Object.assign(process.env, handlerEnvironment(this.config, sites, this.options.lookupPace));
     resetConfigCache();
     useClock(this.options.clock);
     this.settingsBefore = clientSettings();
@@ -115,8 +114,7 @@ export class Simulation {
     await Promise.all([this.aws.stop(), this.slack.stop(), this.jira.stop(), this.dynamo?.stop()]);
     configureClients(this.settingsBefore);
     useClock(undefined);
-    // The next Jira client of this process (a test's own stand-in) talks to its configured site.
-    delete process.env.JIRA_API_URL;
+    leaveEnvironment();
   }
 
   /** The sweep machines' own DynamoDB calls, to the simulation's table. */

@@ -151,6 +151,9 @@ function simulationFor(
     // No timer decides a case: a wait ends by a decision, or by `expire` when the scenario gives
     // none, at the deadline in scenario time. Cases run one after another, in the sweep's order.
     sequentialCases: true,
+    // CloudTrail's 2 lookups a second, paced and enforced 10 times faster: nothing in a scenario's
+    // outcome or text depends on how long the lookups took, and a demo need not wait 500 ms a lookup.
+    lookupPace: 0.1,
     ...(options.slowHandlersMs ? { slowHandlersMs: options.slowHandlersMs } : {}),
     ...(options.onCaseEnded ? { onCaseEnded: options.onCaseEnded } : {}),
     clock: simClock,

@@ -29,10 +29,14 @@ export function storedSecrets(values?: { readonly slack?: string; readonly jira?
   };
 }
 
-/** The environment every function has in the stack, with Slack and Jira at their stand-ins. */
+/**
+ * The environment every function has in the stack, with Slack and Jira at their stand-ins, and
+ * CloudTrail's pacing on the simulation's scale (1, real time, unless it runs faster).
+ */
 export function handlerEnvironment(
   config: JanitorConfig,
   urls: { readonly slack: string; readonly jira: string },
+  lookupPace = 1,
 ) {
   return {
     AWS_REGION: REGION,
@@ -44,9 +48,19 @@ export function handlerEnvironment(
     JIRA_API_URL: urls.jira,
     SLACK_RETRIES: '0',
     IAM_JANITOR_RETRY_BASE_MS: process.env.IAM_JANITOR_RETRY_BASE_MS ?? '5',
+    IAM_JANITOR_LOOKUP_PACE: String(lookupPace),
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
   };
+}
+
+/**
+ * What a stopped simulation takes back: the next Jira client of this process (a test's own
+ * stand-in) talks to its configured site, and the next CloudTrail lookups are paced in real time.
+ */
+export function leaveEnvironment(): void {
+  delete process.env.JIRA_API_URL;
+  delete process.env.IAM_JANITOR_LOOKUP_PACE;
 }
 
 /**

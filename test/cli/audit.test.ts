@@ -7,7 +7,7 @@ import { WebClient } from '@slack/web-api';
 import { chromium, type Page } from 'playwright-core';
 import { SlackStandin } from '../../lib/sim/standins/slack-standin';
 import { csvOf } from '../../lib/cli/cases';
-import { main } from '../../lib/cli/main';
+import { runCli } from '../helpers/cli';
 import { evidencePage } from '../../lib/audit/evidence-page';
 import type { AuditRow } from '../../lib/audit/rows';
 import { CASE_TABLE } from '../../lib/sim/standins/dynamo';
@@ -30,16 +30,6 @@ async function inBrowser(check: (page: Page) => Promise<void>): Promise<void> {
   }
 }
 
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void err.push(text),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
 describe('iam-janitor cases (audit export)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-janitor-audit-'));
   const htmlFile = path.join(dir, 'cases.html');
@@ -57,11 +47,11 @@ describe('iam-janitor cases (audit export)', () => {
       loadScenario(path.join(__dirname, '..', '..', 'examples', 'demo-account.json')),
       {
         afterRun: async () => {
-          jsonText = (await cli(['cases', '--table', CASE_TABLE, '--json'])).out;
+          jsonText = (await runCli(['cases', '--table', CASE_TABLE, '--json'])).out;
           json = JSON.parse(jsonText) as AuditRow[];
-          csv = (await cli(['cases', '--table', CASE_TABLE, '--csv'])).out;
-          table = (await cli(['cases', '--table', CASE_TABLE])).out;
-          expect((await cli(['cases', '--table', CASE_TABLE, '--html', htmlFile])).code).toBe(0);
+          csv = (await runCli(['cases', '--table', CASE_TABLE, '--csv'])).out;
+          table = (await runCli(['cases', '--table', CASE_TABLE])).out;
+          expect((await runCli(['cases', '--table', CASE_TABLE, '--html', htmlFile])).code).toBe(0);
         },
       },
     );
@@ -111,8 +101,8 @@ describe('iam-janitor cases (audit export)', () => {
   });
 
   it('refuses two formats at once and a --since that is not a date', async () => {
-    expect((await cli(['cases', '--table', 't', '--json', '--csv'])).code).toBe(2);
-    const bad = await cli(['cases', '--table', 't', '--since', '2026-02-30']);
+    expect((await runCli(['cases', '--table', 't', '--json', '--csv'])).code).toBe(2);
+    const bad = await runCli(['cases', '--table', 't', '--since', '2026-02-30']);
     expect(bad).toMatchObject({
       code: 2,
       err: 'iam-janitor cases: --since must be a date such as 2026-01-31 (got "2026-02-30")',
@@ -210,7 +200,7 @@ describe('iam-janitor cases (audit export)', () => {
 
   it('writes the evidence page of a simulation with simulate --html, offline', async () => {
     const file = path.join(dir, 'simulated.html');
-    const run = await cli([
+    const run = await runCli([
       'simulate',
       '--scenario',
       path.join(__dirname, '..', '..', 'examples', 'dry-run.json'),

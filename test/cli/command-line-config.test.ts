@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { CONFIG_KEYS } from '../../lambdas/commons/config/config';
-import { main } from '../../lib/cli/main';
+import { runCli } from '../helpers/cli';
 
 /**
  * `-c key=value` is read for simulate as for every other command (issue 34): over the scenario's own
@@ -9,18 +9,8 @@ import { main } from '../../lib/cli/main';
 
 const example = (name: string) => path.join(__dirname, '..', '..', 'examples', `${name}.json`);
 
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void err.push(text),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
 async function simulateJson(args: string[]) {
-  const { code, out, err } = await run(['simulate', ...args, '--json']);
+  const { code, out, err } = await runCli(['simulate', ...args, '--json']);
   expect({ code, err }).toEqual({ code: 0, err: '' });
   return JSON.parse(out) as { sweep: { candidates: string[] }; cases: { outcome: string }[] };
 }
@@ -28,17 +18,17 @@ async function simulateJson(args: string[]) {
 describe('simulate -c', () => {
   // An object is a bad value for every key of the schema: each one must reach it and be refused.
   it.each(CONFIG_KEYS)('refuses a bad value of %s with exit 2, naming the key', async (key) => {
-    const { code, err, out } = await run(['simulate', '-c', `${key}={"x":{"y":1}}`]);
+    const { code, err, out } = await runCli(['simulate', '-c', `${key}={"x":{"y":1}}`]);
     expect(code).toBe(2);
     expect(out).toBe('');
     expect(err).toMatch(new RegExp(`-c flags.*\\n\\s+${key}(\\.\\S+)?: `));
   });
 
   it('refuses an unknown key with the key it is a typo of, and a value that is not a number', async () => {
-    const typo = await run(['simulate', '-c', 'dryrun=true']);
+    const typo = await runCli(['simulate', '-c', 'dryrun=true']);
     expect(typo.code).toBe(2);
     expect(typo.err).toContain('dryrun: unknown key; did you mean dryRun?');
-    const notANumber = await run(['simulate', '-c', 'thresholdDays=abc']);
+    const notANumber = await runCli(['simulate', '-c', 'thresholdDays=abc']);
     expect(notANumber.code).toBe(2);
     expect(notANumber.err).toMatch(/thresholdDays: must be a number/);
   });

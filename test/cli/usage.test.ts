@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { snapshotSchema } from '../../lambdas/commons/iam/snapshot';
 import { COMMANDS } from '../../lib/cli/commands';
-import { main } from '../../lib/cli/main';
+import { runCli } from '../helpers/cli';
 import { packageVersion } from '../../lib/cli/version';
 import { parseScenario, scenarioSchema } from '../../lib/sim/scenario';
 
@@ -11,16 +11,6 @@ import { parseScenario, scenarioSchema } from '../../lib/sim/scenario';
  * The command line tells the truth about its input (issue 34): a usage error exits 2 and says so
  * in the same shape for every command, and every --help explains every option in 100 columns.
  */
-
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void err.push(text),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const NAMES = Object.keys(COMMANDS);
 const ROOT = path.join(__dirname, '..', '..');
@@ -65,7 +55,7 @@ describe('usage errors', () => {
   it.each(mistakes)(
     '%s %s %s %s: exit 2, "iam-janitor <command>: " first, nothing on stdout',
     async (...args) => {
-      const { code, out, err } = await run(args);
+      const { code, out, err } = await runCli(args);
       expect({ code, out }).toEqual({ code: 2, out: '' });
       expect(err).toMatch(new RegExp(`^iam-janitor ${args[0]}: \\S`));
       // Said once, not once per line of a validator.
@@ -79,7 +69,7 @@ describe('usage errors', () => {
       ['reprot', 'report'],
       ['simualte', 'simulate'],
     ]) {
-      const { code, err } = await run([typo!]);
+      const { code, err } = await runCli([typo!]);
       expect(code).toBe(2);
       expect(err).toBe(
         `iam-janitor: unknown command "${typo}"; did you mean ${meant}? iam-janitor --help lists the commands.`,
@@ -88,12 +78,12 @@ describe('usage errors', () => {
   });
 
   it('offers the option an unknown one is a typo of', async () => {
-    const { err } = await run(['report', '--tabel', 'x']);
+    const { err } = await runCli(['report', '--tabel', 'x']);
     expect(err.split('\n')[0]).toBe('iam-janitor report: unknown option --tabel; did you mean --table?');
   });
 
   it('answers version as a command, in one line', async () => {
-    expect(await run(['version'])).toEqual({ code: 0, out: packageVersion(), err: '' });
+    expect(await runCli(['version'])).toEqual({ code: 0, out: packageVersion(), err: '' });
   });
 });
 
@@ -101,7 +91,7 @@ describe('--help', () => {
   it.each(NAMES)(
     '%s --help explains every option and its default, in lines of at most 100 columns',
     async (name) => {
-      const { code, out } = await run([name, '--help']);
+      const { code, out } = await runCli([name, '--help']);
       expect(code).toBe(0);
       for (const line of out.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
       expect(out).toMatch(new RegExp(`^Usage: iam-janitor ${name}`));
@@ -120,16 +110,16 @@ describe('--help', () => {
   );
 
   it('the main help fits 100 columns and names every command', async () => {
-    const { code, out } = await run(['--help']);
+    const { code, out } = await runCli(['--help']);
     expect(code).toBe(0);
     for (const line of out.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
     for (const name of NAMES) expect(out).toContain(`\n  ${name}`);
   });
 
   it('names defaults that are true: the scenario exists, the hours are those the command waits', async () => {
-    const scenario = /--scenario FILE .*?Default: (\S+)\./s.exec((await run(['simulate', '--help'])).out);
+    const scenario = /--scenario FILE .*?Default: (\S+)\./s.exec((await runCli(['simulate', '--help'])).out);
     expect(fs.existsSync(path.join(ROOT, scenario![1]!))).toBe(true);
-    const hours = /--hours N .*?Default: (\d+)\./s.exec((await run(['acknowledge-guard', '--help'])).out);
+    const hours = /--hours N .*?Default: (\d+)\./s.exec((await runCli(['acknowledge-guard', '--help'])).out);
     // The acknowledgement the command writes without --hours expires that many hours later (acknowledge-guard.test).
     expect(Number(hours![1])).toBe(72);
   });
@@ -140,7 +130,7 @@ describe('input files', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'partial-'));
     const given = { schemaVersion: 1, userName: 'bob', path: '/' };
     fs.writeFileSync(path.join(dir, 's.json'), JSON.stringify(given));
-    const { code, err } = await run(['restore', path.join(dir, 's.json'), '--yes']);
+    const { code, err } = await runCli(['restore', path.join(dir, 's.json'), '--yes']);
     expect(code).toBe(2);
     expect(err.split('\n')).toHaveLength(1);
     const required = Object.entries(snapshotSchema.entries)

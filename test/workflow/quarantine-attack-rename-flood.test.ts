@@ -53,6 +53,6 @@ describe('a flood of UpdateUser events', () => {
     // The rename cannot be ruled out: either the attempt is found or the read is a blind spot.
     expect(entry.outcome).toBe('quarantine-tripped');
     expect(detail.report.remainingUsers).toEqual(['idle']);
-    // LookupEvents pages 500 ms apart (the rate limiter), and the flood is read on every watch.
+    // LookupEvents pages are paced (the rate limiter), and the flood is read on every watch.
   }, 240_000);
 });

@@ -23,6 +23,17 @@ export interface LookupLimiter {
   run<T>(key: string, call: () => Promise<T>): Promise<T>;
 }
 
+/**
+ * The pacing's time scale: 1, real time, unless IAM_JANITOR_LOOKUP_PACE gives a fraction of it. The
+ * simulator sets one and counts its CloudTrail stand-in's one-second window on the same scale, so a
+ * lookup paced too closely is throttled there as in AWS, without a demo waiting 500 ms per lookup.
+ * Only a fraction in (0, 1] is taken: any other value paces as AWS requires.
+ */
+export function lookupPace(): number {
+  const pace = Number(process.env.IAM_JANITOR_LOOKUP_PACE);
+  return pace > 0 && pace <= 1 ? pace : 1;
+}
+
 export class SerialLimiter implements LookupLimiter {
   private readonly tails = new Map<string, Promise<void>>();
 
@@ -38,7 +49,7 @@ export class SerialLimiter implements LookupLimiter {
       )
       .then(
         // The gap paces the next call; it must not keep a finished process (or a test worker) alive.
-        () => sleep(this.gapMs, undefined, { ref: false }),
+        () => sleep(this.gapMs * lookupPace(), undefined, { ref: false }),
       );
     this.tails.set(key, tail);
     return result;
@@ -85,6 +96,8 @@ export class TableSlotLimiter implements LookupLimiter {
   /** The start time this caller may use: now if the key is idle, else the next free turn. */
   async claimTurn(key: string): Promise<number> {
     const Key = { pk: `pace#${key}` };
+    const gapMs = this.gapMs * lookupPace();
+    const slackMs = this.slackMs * lookupPace();
     for (let attempt = 0; attempt < 50; attempt++) {
       const now = this.now();
       if (
@@ -93,7 +106,7 @@ export class TableSlotLimiter implements LookupLimiter {
           Key,
           UpdateExpression: 'SET nextAt = :next',
           ConditionExpression: 'attribute_not_exists(nextAt) OR nextAt <= :now',
-          ExpressionAttributeValues: { ':next': now + this.gapMs + this.slackMs, ':now': now },
+          ExpressionAttributeValues: { ':next': now + gapMs + slackMs, ':now': now },
         })
       )
         return now;
@@ -107,7 +120,7 @@ export class TableSlotLimiter implements LookupLimiter {
           Key,
           UpdateExpression: 'SET nextAt = :next',
           ConditionExpression: 'nextAt = :current',
-          ExpressionAttributeValues: { ':next': current + this.gapMs, ':current': current },
+          ExpressionAttributeValues: { ':next': current + gapMs, ':current': current },
         })
       )
         return current;

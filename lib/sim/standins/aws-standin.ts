@@ -286,8 +286,9 @@ export class AwsStandin extends LoopbackServer {
     const record: CallRecord = { service: 'cloudtrail', action, params: {}, region, at: Date.now() };
     this.calls.push(record);
     if (action !== 'LookupEvents') throw new StandinError('UnknownOperationException', action);
-    // LookupEvents: 2 requests per second per region, per account.
-    const times = (this.lookupTimes.get(region) ?? []).filter((time) => time > record.at - 1000);
+    // LookupEvents: 2 requests per second per region, per account (per window, on the simulator's pace).
+    const windowMs = this.options.lookupWindowMs ?? 1000;
+    const times = (this.lookupTimes.get(region) ?? []).filter((time) => time > record.at - windowMs);
     if (times.length >= (this.options.lookupsPerSecond ?? 2)) {
       record.error = 'ThrottlingException';
       this.lookupTimes.set(region, times);

@@ -55,8 +55,13 @@ export interface AwsStandinOptions {
   onTaskCallback?: TaskCallback;
   /** Secrets Manager secret strings by id (ARN or name). */
   secrets?: Record<string, string>;
-  /** LookupEvents allowed per second per region. @default 2 */
+  /** LookupEvents allowed per second (per lookupWindowMs) per region. @default 2 */
   lookupsPerSecond?: number;
+  /**
+   * The window lookupsPerSecond counts in: a second of real time, or the same fraction of it as the
+   * lambdas' pacing (IAM_JANITOR_LOOKUP_PACE) when the simulator runs faster. @default 1000
+   */
+  lookupWindowMs?: number;
   /** Rewrites the credential report before it is served, for the odd rows real reports have. */
   editReport?: (csv: string) => string;
   /** Calls to GenerateCredentialReport answered STARTED before COMPLETE. @default 1 */
