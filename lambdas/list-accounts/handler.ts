@@ -70,13 +70,24 @@ export const handler = taskHandler(
   },
 );
 
-/** Whether the lease's holder still runs, as Step Functions says; `unknown` for an execution it has not. */
+/** The sweep could not learn whether the lease's holder still runs: it lists nothing. */
+export class LeaseCheckFailedError extends Error {
+  override name = 'LeaseCheckFailed';
+}
+
+/**
+ * Whether the lease's holder still runs, as Step Functions says; `unknown` for an execution it has
+ * not, or for a holder that is no execution name at all (an item written by hand).
+ */
 export async function executionStatus(executionArn: string): Promise<ExecutionStatus> {
   try {
     const { status } = await sfnClient().send(new DescribeExecutionCommand({ executionArn }));
     return (status ?? 'unknown') as ExecutionStatus;
   } catch (error) {
-    if (errorName(error) === 'ExecutionDoesNotExist') return 'unknown';
-    throw error;
+    const name = errorName(error);
+    if (name === 'ExecutionDoesNotExist' || name === 'InvalidArn') return 'unknown';
+    throw new LeaseCheckFailedError(
+      `Could not ask Step Functions whether ${executionArn}, which holds the organization's lease, still runs (DescribeExecution: ${name}: ${(error as Error).message}). No account was listed; the next sweep asks again.`,
+    );
   }
 }

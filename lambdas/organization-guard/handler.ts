@@ -13,6 +13,7 @@ import { nonEmpty } from '../commons/runtime/validate';
 import { mapWithConcurrency } from '../commons/runtime/concurrency';
 import {
   organizationSweepStore,
+  type GuardDecision,
   type OrganizationSweepStore,
 } from '../commons/case/organization-sweep-store';
 
@@ -68,22 +69,25 @@ export interface OrganizationSweepOutput {
 /**
  * After every account is inventoried: the blast-radius guard over the organization as a whole
  * (each account's own guard already ran), then the organization's batch, longest-idle first.
- * Idempotent: its output is saved before it uses up the acknowledgement and the stashes, and a
- * retry (a Lambda error after a run that finished) answers that output again.
+ * Idempotent: its decision is saved before it uses up the acknowledgement and the stashes, and a
+ * retry (a Lambda error after a run that finished) answers that decision again and finishes using
+ * up what it names.
  */
 export const handler = taskHandler(
   eventSchema,
   ({ sweepId }) => ({ sweepId }),
   async (event, log): Promise<OrganizationSweepOutput> => {
     const sweeps = organizationSweepStore();
-    const earlier = await sweeps.guardOutput<OrganizationSweepOutput>(event.sweepId);
+    const store = sweepStore();
+    await refuseOvertaken(sweeps, event.sweepId);
+    const earlier = await sweeps.guardDecision<OrganizationSweepOutput>(event.sweepId);
     if (earlier) {
       log.info('the guard already decided this sweep (a retry): its output stands');
-      return earlier;
+      await useUp(store, event.sweepId, earlier);
+      return earlier.output;
     }
     const config = janitorConfig();
     const now = new Date(event.startedAt);
-    const store = sweepStore();
     const accounts = tally(await accountResultsOf(sweeps, event.sweepId, event.pages));
     const acknowledgement = await store.guardAcknowledgement();
     const guard = applyGuard(accounts.population, config, now, acknowledgement);
@@ -95,24 +99,50 @@ export const handler = taskHandler(
     );
     await store.stashCases(batch, now.toISOString().slice(0, 10), now);
     await store.recordSweep(sweepRecordOf(event.sweepId, now, accounts, guard, batch.length));
-    const output = outputOf(event, now, accounts, guard, batch, preview);
-    await sweeps.saveGuardOutput(event.sweepId, output, now);
-    // Used up by this sweep whatever it finds, as an account's own is (see the inventory).
-    if (acknowledgement) {
-      await store.consumeAcknowledgement(acknowledgement);
-      if (!guard.halted && guard.acknowledged)
-        log.warn('organization fraction guard acknowledged for this run', { ...guard.acknowledged });
-    }
-    // Every stash is dropped, halted or not: none outlives its sweep.
-    await mapWithConcurrency(
-      accounts.swept.filter((result) => result.stashed > 0),
-      STASH_READS_IN_FLIGHT,
-      (result) => store.dropStash(event.sweepId, result.accountId),
-    );
+    const decision = {
+      output: outputOf(event, now, accounts, guard, batch, preview),
+      ...(acknowledgement ? { acknowledgement } : {}),
+      stashing: accounts.swept.filter((result) => result.stashed > 0).map((result) => result.accountId),
+    };
+    await sweeps.saveGuardDecision(event.sweepId, decision, now);
+    await useUp(store, event.sweepId, decision);
+    if (acknowledgement && !guard.halted && guard.acknowledged)
+      log.warn('organization fraction guard acknowledged for this run', { ...guard.acknowledged });
     reportAccounts(log, guard, accounts.failedAccounts, accounts.haltedAccounts);
-    return output;
+    return decision.output;
   },
 );
+
+/** A sweep's error when another sweep took the organization while this one was stopped. */
+export class SweepOvertakenError extends Error {
+  override name = 'SweepOvertaken';
+}
+
+/**
+ * A sweep that failed, was overtaken by the next one (which found it over and took the lease) and
+ * was then redriven resumes where it failed, past ListAccounts: the guard is where it learns it no
+ * longer holds the organization, before it decides anything.
+ */
+async function refuseOvertaken(sweeps: OrganizationSweepStore, sweepId: string): Promise<void> {
+  const holder = await sweeps.leaseHolder();
+  if (holder !== sweepId)
+    throw new SweepOvertakenError(
+      `Sweep ${sweepId} no longer holds the organization (${holder ? `sweep ${holder} took it` : 'nobody holds it'}): it was redriven after another sweep began. It decides nothing and opens no case; start a new sweep rather than redrive an old one.`,
+    );
+}
+
+/**
+ * What a decision uses up, once it is saved: the acknowledgement it read (only that one, never a
+ * newer one given meanwhile, and a no-op when a first run already consumed it) and every stash,
+ * halted or not, so that none outlives its sweep. A retry runs it again, so both happen once the
+ * decision exists, whatever step a first run died at.
+ */
+async function useUp(store: SweepStore, sweepId: string, decision: GuardDecision<unknown>): Promise<void> {
+  if (decision.acknowledgement) await store.consumeAcknowledgement(decision.acknowledgement);
+  await mapWithConcurrency(decision.stashing, STASH_READS_IN_FLIGHT, (accountId) =>
+    store.dropStash(sweepId, accountId),
+  );
+}
 
 type Tally = ReturnType<typeof tally>;
 type Guard = ReturnType<typeof applyGuard>;

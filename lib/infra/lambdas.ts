@@ -33,8 +33,11 @@ export interface LambdaSpec {
     readonly openCasesIndex?: boolean;
     /** Whether it queries the cases-by-user index (the cases that wrote a user's marker tags). */
     readonly casesByUserIndex?: boolean;
-    /** The only keys it may touch (`dynamodb:LeadingKeys`); every key when it names none. */
-    readonly leadingKeys?: readonly string[];
+    /**
+     * By action, the only keys it may touch (`dynamodb:LeadingKeys`), one statement an action;
+     * every key of the table when it names none. Each action of `actions` needs its entry.
+     */
+    readonly leadingKeys?: Partial<Record<TableAction, readonly string[]>>;
   };
   /** Whether it asks Step Functions whether an organization sweep still runs (DescribeExecution). */
   readonly describesOrganizationSweeps?: boolean;
@@ -149,7 +152,13 @@ export const LAMBDAS: Record<LambdaName, LambdaSpec> = {
     // ListAccounts answers 20 accounts a call: thousands of accounts take minutes at its rate.
     timeout: Duration.minutes(5),
     // The sweep's lease (read, then taken) and the listing's pages, no other item.
-    table: { actions: ['PutItem', 'GetItem'], leadingKeys: ['sweep#organization#running', 'accounts#*'] },
+    table: {
+      actions: ['GetItem', 'PutItem'],
+      leadingKeys: {
+        GetItem: ['sweep#organization#running'],
+        PutItem: ['sweep#organization#running', 'accounts#*'],
+      },
+    },
     // Whether the sweep the lease names is over.
     describesOrganizationSweeps: true,
     organizations: [
@@ -163,20 +172,23 @@ export const LAMBDAS: Record<LambdaName, LambdaSpec> = {
     description: 'Weighs the organization with the blast-radius guard and picks the batch of cases',
     timeout: Duration.minutes(2),
     memorySize: 512,
-    // The listing's pages, the accounts' results (BatchGetItem), the stashed batches (read, then
-    // deleted), the acknowledgement, the sweep record, its own saved output and the batch's
-    // candidates; never the lease or a case.
+    // Reads the listing's pages, the accounts' results, the stashed batches, the lease (is it still
+    // this sweep's?), the acknowledgement and its own saved decision; writes the decision, the
+    // sweep record and the batch's candidates; deletes the stashes and the acknowledgement it used.
     table: {
       actions: ['GetItem', 'BatchGetItem', 'PutItem', 'DeleteItem'],
-      leadingKeys: [
-        'accounts#*',
-        'sweep#*#result#*',
-        'sweep#*#account#*',
-        'sweep#*#guard',
-        'sweep#latest',
-        'guard#acknowledgement',
-        'candidate#*',
-      ],
+      leadingKeys: {
+        GetItem: [
+          'accounts#*',
+          'sweep#*#account#*',
+          'sweep#*#guard',
+          'sweep#organization#running',
+          'guard#acknowledgement',
+        ],
+        BatchGetItem: ['sweep#*#result#*'],
+        PutItem: ['sweep#*#guard', 'sweep#latest', 'candidate#*'],
+        DeleteItem: ['sweep#*#account#*', 'guard#acknowledgement'],
+      },
     },
   },
 };

@@ -7,7 +7,7 @@ import type { JanitorConfig } from '../../lambdas/commons/config/config';
 import { CASES_BY_USER_INDEX, OPEN_CASES_INDEX } from '../../lambdas/commons/contracts';
 import { policyStatement, type AccountGrant } from './account-grants';
 import { lambdasOf, type JanitorFunction, type JanitorFunctions } from './janitor-function';
-import { LAMBDAS } from './lambdas';
+import { LAMBDAS, type LambdaSpec } from './lambdas';
 import { organizationSweepName } from './workflow';
 
 /** What the grants name: every function, the case table and the two secrets. */
@@ -39,20 +39,7 @@ export function grantLeastPrivilege(janitor: PermissionTargets, config: JanitorC
       fn.addToRolePolicy(statement(['dynamodb:Scan'], [`${table.tableArn}/index/${OPEN_CASES_INDEX}`]));
     if (spec.table?.casesByUserIndex)
       fn.addToRolePolicy(statement(['dynamodb:Query'], [`${table.tableArn}/index/${CASES_BY_USER_INDEX}`]));
-    if (spec.table)
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: spec.table.actions.map((action) => `dynamodb:${action}`),
-          resources: [table.tableArn],
-          ...(spec.table.leadingKeys
-            ? {
-                conditions: {
-                  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...spec.table.leadingKeys] },
-                },
-              }
-            : {}),
-        }),
-      );
+    if (spec.table) for (const grant of tableStatements(spec.table, table)) fn.addToRolePolicy(grant);
     if (spec.describesOrganizationSweeps) fn.addToRolePolicy(describeSweeps(fn));
     for (const secret of spec.secrets ?? []) readSecret(fn, secrets[secret]);
   }
@@ -60,6 +47,30 @@ export function grantLeastPrivilege(janitor: PermissionTargets, config: JanitorC
 
 const statement = (actions: readonly string[], resources: string[]) =>
   new iam.PolicyStatement({ actions: [...actions], resources });
+
+/** The item actions on the table: one statement, or one an action held to its keys. */
+function tableStatements(
+  spec: NonNullable<LambdaSpec['table']>,
+  table: dynamodb.Table,
+): iam.PolicyStatement[] {
+  const { leadingKeys } = spec;
+  if (!leadingKeys)
+    return [
+      statement(
+        spec.actions.map((action) => `dynamodb:${action}`),
+        [table.tableArn],
+      ),
+    ];
+  return spec.actions.map((action) => {
+    const keys = leadingKeys[action];
+    if (!keys) throw new Error(`dynamodb:${action} is declared without its keys`);
+    return new iam.PolicyStatement({
+      actions: [`dynamodb:${action}`],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...keys] } },
+    });
+  });
+}
 
 /** DescribeExecution on the organization sweep's own executions, named by the machine's fixed name. */
 function describeSweeps(fn: JanitorFunction): iam.PolicyStatement {

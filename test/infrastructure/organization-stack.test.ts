@@ -234,6 +234,7 @@ describe('the organization hub stack', () => {
       ItemsPath: '$.loaded.accounts',
       ResultPath: null,
     });
+    const leading = (keys: string[]) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keys } });
     // The machine's own DynamoDB calls reach only the items it reads and writes.
     const machineStatements = Object.values(template().findResources('AWS::IAM::Policy')).flatMap((policy) =>
       (policy.Properties.PolicyDocument.Statement as { Action: unknown; Condition?: unknown }[]).filter(
@@ -251,38 +252,34 @@ describe('the organization hub stack', () => {
           Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['sweep#*#result#*'] } },
         },
         // list-accounts: the lease and the listing's pages, no other item.
+        { Action: 'dynamodb:GetItem', Condition: leading(['sweep#organization#running']) },
+        { Action: 'dynamodb:PutItem', Condition: leading(['sweep#organization#running', 'accounts#*']) },
+        // organization-guard: reads what the sweep wrote, writes its decision and the batch, deletes
+        // what it used up; never writes the lease or touches a case.
         {
-          Action: ['dynamodb:PutItem', 'dynamodb:GetItem'],
-          Condition: {
-            'ForAllValues:StringLike': {
-              'dynamodb:LeadingKeys': ['sweep#organization#running', 'accounts#*'],
-            },
-          },
+          Action: 'dynamodb:GetItem',
+          Condition: leading([
+            'accounts#*',
+            'sweep#*#account#*',
+            'sweep#*#guard',
+            'sweep#organization#running',
+            'guard#acknowledgement',
+          ]),
         },
-        // organization-guard: the sweep's own items, the acknowledgement and the batch, never the lease or a case.
-        {
-          Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
-          Condition: {
-            'ForAllValues:StringLike': {
-              'dynamodb:LeadingKeys': [
-                'accounts#*',
-                'sweep#*#result#*',
-                'sweep#*#account#*',
-                'sweep#*#guard',
-                'sweep#latest',
-                'guard#acknowledgement',
-                'candidate#*',
-              ],
-            },
-          },
-        },
+        { Action: 'dynamodb:BatchGetItem', Condition: leading(['sweep#*#result#*']) },
+        { Action: 'dynamodb:PutItem', Condition: leading(['sweep#*#guard', 'sweep#latest', 'candidate#*']) },
+        { Action: 'dynamodb:DeleteItem', Condition: leading(['sweep#*#account#*', 'guard#acknowledgement']) },
       ]),
     );
     // Nothing deletes the lease: a sweep that ended holds nothing, whatever way it ended.
     const leaseStatements = machineStatements.filter((statement) =>
       JSON.stringify(statement.Condition).includes('"sweep#organization#running"'),
     );
-    expect(leaseStatements.map(({ Action }) => Action)).toEqual([['dynamodb:PutItem', 'dynamodb:GetItem']]);
+    expect(leaseStatements.map(({ Action }) => Action).sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+    ]);
     // Whether the lease's sweep still runs: DescribeExecution on this machine's executions alone.
     template().hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {

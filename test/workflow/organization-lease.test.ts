@@ -117,6 +117,9 @@ describe('the organization guard reads every result from the case table', () => 
 
   it('counts an account with no result as failed, names 20 and counts all', async () => {
     const store = leases();
+    expect(await store.takeLease('sweep-a', sweepArn('sweep-a'), now, executionStatus)).toEqual({
+      held: true,
+    });
     const pages = await store.writeAccountPages(
       'sweep-a',
       accountIds.map((accountId) => ({ accountId, name: accountId })),
@@ -153,6 +156,17 @@ describe('the organization guard reads every result from the case table', () => 
       since: now.toISOString(),
     });
     expect(await take('two-hours-later', new Date(+now + 2 * HOUR))).toEqual({ held: true });
+  });
+
+  it('trusts no lease dated after now: an unknown holder from the future is taken over', async () => {
+    const store = leases();
+    await store.takeLease(
+      'from-the-future',
+      sweepArn('from-the-future'),
+      new Date(+now + 365 * 24 * HOUR),
+      async () => 'unknown',
+    );
+    expect(await store.takeLease('today', sweepArn('today'), now, executionStatus)).toEqual({ held: true });
   });
 
   it('holds nothing once a sweep failed in its listing: the next sweep runs', async () => {

@@ -6,6 +6,7 @@ import { errorName } from '../runtime/errors';
 import { DAY_MS, HOUR_MS } from '../runtime/time';
 import { accountResultSchema, type AccountResult } from './sweep-results';
 import { TableItems } from './table';
+import type { GuardAcknowledgement } from './guard-acknowledgement';
 
 /** One account the organization sweep inventories: what the Distributed Map iterates over. */
 export interface MemberAccount {
@@ -41,6 +42,14 @@ const KEEP_MS = 7 * DAY_MS;
  */
 export const UNKNOWN_HOLDER_TRUSTED_MS = HOUR_MS;
 
+/** What the guard decided for a sweep, and what it then uses up: the acknowledgement it read, the stashes. */
+export interface GuardDecision<T> {
+  readonly output: T;
+  readonly acknowledgement?: GuardAcknowledgement;
+  /** The accounts whose stash the decision read, dropped once it is saved. */
+  readonly stashing: readonly string[];
+}
+
 export type Lease = { held: true } | { held: false; holder: string; since: string };
 
 /** The status Step Functions gives an execution (DescribeExecution), or `unknown` when it has none. */
@@ -73,7 +82,9 @@ export class OrganizationSweepStore extends TableItems {
     if (lease && lease.holder !== sweepId) {
       // The holder is an execution of this same machine: its ARN is this one's with its name.
       const status = await statusOf(executionArn.replace(/[^:]+$/, lease.holder));
-      const recent = now.getTime() - Date.parse(lease.since) < UNKNOWN_HOLDER_TRUSTED_MS;
+      // A `since` after now is no one's clock: an item written by hand, never a sweep's take.
+      const age = now.getTime() - Date.parse(lease.since);
+      const recent = age >= 0 && age < UNKNOWN_HOLDER_TRUSTED_MS;
       if (!ENDED.includes(status) && (status !== 'unknown' || recent))
         return { held: false, holder: lease.holder, since: lease.since };
     }
@@ -106,19 +117,25 @@ export class OrganizationSweepStore extends TableItems {
     return epochSeconds(now, KEEP_MS);
   }
 
-  /**
-   * The organization guard's output, saved before it uses anything up (the acknowledgement, the
-   * stashes), so that a retried guard answers what its first run decided instead of deciding again
-   * on what that run consumed. A string, as the listing's pages are: tens of kilobytes at most.
-   */
-  async guardOutput<T>(sweepId: string): Promise<T | undefined> {
-    const item = await this.getItem<{ output: string }>(guardOutputKey(sweepId));
-    return item ? (JSON.parse(item.output) as T) : undefined;
+  /** The sweep that holds the organization's lease now, if any. */
+  async leaseHolder(): Promise<string | undefined> {
+    return (await this.getItem<{ holder: string }>(LEASE_KEY))?.holder;
   }
 
-  saveGuardOutput(sweepId: string, output: object, now: Date): Promise<void> {
+  /**
+   * The organization guard's decision, saved before it uses anything up (the acknowledgement, the
+   * stashes), so that a retried guard answers what its first run decided instead of deciding again
+   * on what that run consumed, and finishes using up what that run named. A string, as the
+   * listing's pages are: tens of kilobytes at most.
+   */
+  async guardDecision<T>(sweepId: string): Promise<GuardDecision<T> | undefined> {
+    const item = await this.getItem<{ decision: string }>(guardOutputKey(sweepId));
+    return item ? (JSON.parse(item.decision) as GuardDecision<T>) : undefined;
+  }
+
+  saveGuardDecision<T>(sweepId: string, decision: GuardDecision<T>, now: Date): Promise<void> {
     return this.putItem(guardOutputKey(sweepId), {
-      output: JSON.stringify(output),
+      decision: JSON.stringify(decision),
       expiresAt: epochSeconds(now, KEEP_MS),
     });
   }

@@ -27,7 +27,10 @@ export class Executions {
 
   /** DescribeExecution's answer: dates in epoch seconds, as the JSON protocol sends them. */
   describe(executionArn: string): Record<string, unknown> {
-    if (!/^arn:aws:states:[\w-]+:\d{12}:execution:[^:]+:[^:]+$/.test(executionArn))
+    // An execution's name has no white space, brackets, wildcards or other special characters.
+    if (
+      !/^arn:aws:states:[\w-]+:\d{12}:execution:[^:]+:[^\s:<>{}[\]?*"#%\\^|~`$&,;/]{1,80}$/.test(executionArn)
+    )
       throw new StandinError('InvalidArn', `Invalid Arn: '${executionArn}'`);
     const execution = this.known.get(executionArn);
     if (!execution)
