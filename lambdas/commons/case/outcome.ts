@@ -46,6 +46,16 @@ const HELD_OUTCOME_WORDS: Partial<Record<Outcome, string>> = {
 };
 
 /**
+ * The held words, by the choice that was refused: a Release chosen after the trip (or asked for as
+ * the wait ended) is a refused release, not a refused deletion.
+ */
+function heldWords(record: Pick<CaseRecord, 'quarantine'>, outcome: Outcome): string | undefined {
+  if (outcome === 'refused' && record.quarantine?.decision?.decision === 'release')
+    return 'not released: iam-janitor refused to release it';
+  return HELD_OUTCOME_WORDS[outcome];
+}
+
+/**
  * Whether the case ended with its user still quarantined: the quarantine was (at least in part)
  * applied, nobody released it, and the user was neither deleted nor lost (a user whose id no
  * longer exists holds nothing). The weekly summary, the texts and `release` read this one rule.
@@ -200,7 +210,7 @@ export function outcomeReply(
       : undefined) ??
     (record.candidate.kind === 'credential' ? CREDENTIAL_OUTCOME_WORDS[outcome] : undefined) ??
     (outcome === 'quarantine-tripped' && record.quarantine ? trippedWords(record.quarantine) : undefined) ??
-    (held ? HELD_OUTCOME_WORDS[outcome] : undefined) ??
+    (held ? heldWords(record, outcome) : undefined) ??
     OUTCOME_WORDS[outcome];
   const left = held ? escapeMrkdwn(quarantineLeft(record, outcome)) : '';
   return `${escapeMrkdwn(caseSubject(record))} was ${words}.${reason}${left}${ticket}`;
