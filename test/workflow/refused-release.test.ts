@@ -22,6 +22,7 @@ describe('a refused Release', () => {
     expect(record.outcome).toBe('refused');
     expect(record.quarantine?.decision).toMatchObject({ decision: 'release', decidedBy: SECOND });
     expect(record.decision?.decidedBy).toBe(APPROVER);
+    expect(jiraText(jira)).not.toContain('never carried out');
     expect(record.status).toBe('closed');
     expect(slack.withButtons()).toEqual([]);
     for (const text of texts) {
