@@ -48,11 +48,12 @@ export function jiraText(jira: Simulation['jira']): string {
 
 /**
  * One loaded user, Delete approved, a quarantine the watcher finds silent; `onDay` runs before
- * each daily watch (what an admin does that day).
+ * each daily watch (what an admin does that day); `afterEnd` runs once the case is closed.
  */
 export async function silentQuarantine(
   onDay: (account: SimAccount, day: number) => Promise<void> | void,
   config: Partial<IamJanitorProps> = {},
+  afterEnd?: (sim: Simulation) => Promise<void>,
 ) {
   const account = loadedAccount();
   let day = 0;
@@ -68,6 +69,7 @@ export async function silentQuarantine(
   try {
     const run = await sim.runCase(candidateFor(account, 'loaded'), CASE_ID);
     const record = (await sim.caseRecord(CASE_ID))!;
+    await afterEnd?.(sim);
     return { run, record, slack: sim.slack, jira: sim.jira, account, sim };
   } finally {
     await sim.stop();
