@@ -13,15 +13,10 @@ import {
 import { configForAccount, type JanitorConfig } from '../commons/config/config';
 import type { CaseRecord } from '../commons/case/record';
 import { userEventsSince } from '../commons/cloudtrail/lookup';
-import { decisionSchema, isIrreversible, type DecisionRecord } from '../commons/contracts';
+import { decisionSchema, type DecisionRecord } from '../commons/contracts';
 import { janitorConfig } from '../commons/config/env';
 import { clock } from '../commons/runtime/clock';
-import {
-  errorName,
-  QuarantineChangedError,
-  TwoPersonRuleError,
-  UserChangedError,
-} from '../commons/runtime/errors';
+import { errorName, QuarantineChangedError, UserChangedError } from '../commons/runtime/errors';
 import { locateUser } from '../commons/iam/user-by-id';
 import { taskHandler } from '../commons/runtime/handler';
 import { metrics, MetricName } from '../commons/runtime/observability';
@@ -31,14 +26,12 @@ import {
   actOnCredential,
   credentialIdsOf,
   type CaseExpectations,
-  operatorDecider,
   type Deciders,
   type Snapshot,
 } from './removal';
-import { SLACK_USER_ID } from '../commons/config/schema';
 import { nonEmpty } from '../commons/runtime/validate';
-import { deciderName } from '../commons/runtime/text';
 import { quarantineUser, releaseUser, withoutQuarantineMarks } from './quarantine';
+import { decidersOf, releaseChoice, requireTwoApprovers, type ActStep } from './approvers';
 import { denyAllPolicyArn } from '../commons/iam/tags';
 
 /** The remover's own pacing of its few lookups; the context Lambda's limiter lives in another container. */
@@ -49,7 +42,7 @@ const trailLimiter = new SerialLimiter(LOOKUP_GAP_MS);
  * quarantineDays is above 0), the deletion once a quarantine ended in silence, or Release or
  * Delete now after a quarantine tripped.
  */
-export const ACT_STEPS = ['decision', 'quarantine-over', 'after-trip'] as const;
+export const ACT_STEPS = ['decision', 'quarantine-over', 'after-trip'] as const satisfies readonly ActStep[];
 
 const eventSchema = v.object({
   caseId: nonEmpty(),
@@ -67,9 +60,16 @@ export const handler = taskHandler(
     const store = caseStore();
     const record = await store.require(caseId);
     const config = configForAccount(janitorConfig(), record.candidate.accountId);
+    const releasing = releaseChoice(record, decision, step) !== undefined;
     // Organization mode: the account may have been excluded or suspended while the case waited.
+    // A release only takes off iam-janitor's own quarantine, so an account excluded during the
+    // wait still gets it: excluding it must not leave a user denied everything there.
     if (record.candidate.accountId !== undefined)
-      await refuseOutOfScope(organizationsClient(), record.candidate.accountId, config);
+      await refuseOutOfScope(
+        organizationsClient(),
+        record.candidate.accountId,
+        releasing ? { excludeAccountIds: [], excludeOrganizationalUnitIds: [] } : config,
+      );
     // Organization mode: the remover role of the case's own account, and of no other.
     const member = memberOf(record.candidate, 'remover', config);
     log.appendKeys({ userName: record.userName, ...(member ? { accountId: member.accountId } : {}) });
@@ -79,7 +79,8 @@ export const handler = taskHandler(
     const earlier = step === 'decision' ? [] : (record.removed ?? []);
     const doneNow: string[] = [];
     if (!approved) throw new Error(`Case ${caseId} holds no approved decision; nothing was changed.`);
-    requireTwoApprovers(config, record, approved);
+    // The rule guards irreversible changes; a release undoes iam-janitor's own, so it needs one approver.
+    if (!releasing) requireTwoApprovers(config, record, approved);
     const acting: Acting = {
       record,
       config,
@@ -158,12 +159,9 @@ async function carryOut(
   if (record.candidate.kind === 'credential') return actOnCredentialCase(acting, decision);
   if (decision.decision === 'deactivate')
     throw new Error('Deactivate is a credential case decision; a user case takes Delete, Disable or Keep');
-  // The release that applies: the choice after a trip, or one asked for while the wait ended in
-  // silence, which wins over the deletion (nothing is deleted).
-  const asked = record.quarantine?.decision;
-  const release = step === 'after-trip' ? decision : step === 'quarantine-over' && asked ? asked : undefined;
-  if (decision.decision === 'release' || release?.decision === 'release') {
-    if (release?.decision !== 'release' || !record.quarantine)
+  const release = releaseChoice(record, decision, step);
+  if (decision.decision === 'release' || release) {
+    if (!release || !record.quarantine)
       throw new Error('Release ends a quarantine, and this case holds none; nothing was changed.');
     // The one who releases is checked against the live user, as every decider of a Delete is.
     const { outcome, planned, done } = await releaseUser({
@@ -279,39 +277,6 @@ async function actOnCredentialCase(
     saveSnapshot: acting.saveSnapshot,
     onStep: acting.onStep,
   });
-}
-
-/**
- * The two-person rule, enforced where the change happens too: an irreversible decision that
- * reached the remover with one approver (whatever path it took) changes nothing.
- */
-function requireTwoApprovers(config: JanitorConfig, record: CaseRecord, decision: DecisionRecord): void {
-  if (!config.twoPersonDelete || !isIrreversible(decision.decision, record.candidate.credential)) return;
-  if (decision.firstApprover && decision.firstApprover !== decision.decidedBy) return;
-  throw new TwoPersonRuleError(
-    `A ${decision.decision} cannot be fully undone and twoPersonDelete is on, but it carries one approver (${deciderName(decision.decidedBy)}); nothing was changed.`,
-  );
-}
-
-/** Everyone who decided, with the e-mails Slack gave at their clicks: the live user must be none of them. */
-function decidersOf(config: JanitorConfig, decision: DecisionRecord, afterTrip?: DecisionRecord): Deciders {
-  return {
-    identityTagKey: config.approverIdentityTagKey,
-    people: [
-      person(decision.decidedBy, decision.decidedByEmail),
-      ...(decision.firstApprover ? [person(decision.firstApprover, decision.firstApproverEmail)] : []),
-      ...(afterTrip ? [person(afterTrip.decidedBy, afterTrip.decidedByEmail)] : []),
-    ],
-  };
-}
-
-/**
- * A decider as the self-decision rule weighs them: a Slack user with the e-mail Slack gave (none:
- * unknown, which refuses an e-mail identity tag), or an operator's `iam-janitor release --by NAME`.
- */
-function person(decidedBy: string, email: string | undefined): Deciders['people'][number] {
-  if (email !== undefined || SLACK_USER_ID.test(decidedBy)) return { slackId: decidedBy, email };
-  return operatorDecider(decidedBy);
 }
 
 /** What the case saw of the user, which the live user must still match before anything changes. */

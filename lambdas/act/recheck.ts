@@ -66,8 +66,8 @@ export function refuseSelfDecision(user: { userName: string; tags: Tags }, decid
     if (self !== false) {
       throw new SelfDecisionError(
         self === 'unknown'
-          ? `${user.userName} is tagged ${deciders.identityTagKey}=${identity}, and the e-mail of ${deciderName(person.slackId)}, who decided, is unknown, so the decision may be about themselves; nothing was changed. Another approver must decide.`
-          : `${user.userName} is tagged ${deciders.identityTagKey}=${identity}: ${deciderName(person.slackId)}, who decided, is the user; nothing was changed. Another approver must decide.`,
+          ? `${user.userName} is tagged ${deciders.identityTagKey}=${identity}, and the e-mail of ${deciderName(person.slackId)}, who decided, is unknown, so the decision may be about themselves; nothing was changed.`
+          : `${user.userName} is tagged ${deciders.identityTagKey}=${identity}: ${deciderName(person.slackId)}, who decided, is the user; nothing was changed.`,
       );
     }
   }

@@ -20,6 +20,7 @@ import {
   outcomeDetail,
   outcomeReply,
   quarantineHeld,
+  stoppedPartway,
 } from '../commons/case/outcome';
 import { expiredMessage } from '../commons/slack/messages';
 import { tripEndedMessage } from '../commons/slack/quarantine-messages';
@@ -114,7 +115,9 @@ export const handler = taskHandler(
     metrics.addDimension('outcome', outcome);
     metrics.addMetric(MetricName.Outcomes, MetricUnit.Count, 1);
     metrics.publishStoredMetrics();
-    if (outcome === 'failed') {
+    // A refusal pages no one, unless it came after the run had changed the user: that half-done
+    // removal needs a person, as a failure does.
+    if (outcome === 'failed' || (record && stoppedPartway(record, outcome))) {
       metrics.addMetric(MetricName.FailedOutcomes, MetricUnit.Count, 1);
       metrics.publishStoredMetrics();
     }

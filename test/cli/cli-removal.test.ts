@@ -156,7 +156,7 @@ describe('iam-janitor delete-user', () => {
       await runDeleteUser({ yes: true, snapshot: path.join(dir, 'g.json') }, ['guarded'], io, notTerminal),
     ).toBe(1);
     expect(err.join('')).toBe(
-      'guarded carries the protected tag iam-janitor:protected; iam-janitor never changes it.',
+      'guarded carries the protected tag iam-janitor:protected; iam-janitor refuses to change it.',
     );
     expect(standin.mutatingCalls()).toEqual([]);
   });

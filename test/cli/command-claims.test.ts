@@ -73,7 +73,7 @@ describe('delete-user refuses what its help and README say it refuses', () => {
         io,
       );
       expect({ user, code }).toEqual({ user, code: 1 });
-      expect(err.join('')).toMatch(/never changes it/);
+      expect(err.join('')).toMatch(/refuses to change it/);
     }
     expect(standin.mutatingCalls()).toEqual([]);
     // And both texts say protected and exempt, by name and by path.

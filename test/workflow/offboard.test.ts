@@ -35,7 +35,7 @@ describe('offboarding', () => {
     expect(report.offboardRefused).toEqual([
       {
         userName: 'ivan',
-        reason: 'ivan carries the protected tag iam-janitor:protected; iam-janitor never changes it.',
+        reason: 'ivan carries the protected tag iam-janitor:protected; iam-janitor refuses to change it.',
       },
     ]);
     expect(report.remainingUsers).toEqual(['carl', 'ivan']);

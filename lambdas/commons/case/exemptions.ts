@@ -29,18 +29,18 @@ export function refuseIfProtected(
   const protectedKey = tagKeyOf(user.tags, policy.protectedTagKey);
   if (protectedKey !== undefined) {
     throw new ProtectedUserError(
-      `${user.userName} carries the protected tag ${protectedKey}; iam-janitor never changes it.`,
+      `${user.userName} carries the protected tag ${protectedKey}; iam-janitor refuses to change it.`,
     );
   }
   const exemption = exemptionOf(user.userName, user.path, policy);
   if (exemption?.by === 'name') {
     throw new ProtectedUserError(
-      `${user.userName} is listed in exemptUserNames; iam-janitor never changes it.`,
+      `${user.userName} is listed in exemptUserNames; iam-janitor refuses to change it.`,
     );
   }
   if (exemption?.by === 'path') {
     throw new ProtectedUserError(
-      `${user.userName} is under the exempt path ${exemption.prefix}; iam-janitor never changes it.`,
+      `${user.userName} is under the exempt path ${exemption.prefix}; iam-janitor refuses to change it.`,
     );
   }
 }

@@ -3,7 +3,7 @@ import type { CaseRecord } from './case-store';
 import type { Outcome } from '../contracts';
 import { isActiveCredential } from '../iam/snapshot';
 import { denyAllPolicyArn } from '../iam/tags';
-import { deciderName, escapeMrkdwn, formatTime, sentence, slackLink } from '../runtime/text';
+import { count, deciderName, escapeMrkdwn, formatTime, sentence, slackLink } from '../runtime/text';
 import { dryRunDetail } from './outcome-detail';
 import { denyTakenOff, endingReason, quarantineText, tripReason } from './quarantine-text';
 
@@ -46,6 +46,16 @@ const HELD_OUTCOME_WORDS: Partial<Record<Outcome, string>> = {
 };
 
 /**
+ * The held words, by the choice that was refused: a Release chosen after the trip (or asked for as
+ * the wait ended) is a refused release, not a refused deletion.
+ */
+function heldWords(record: Pick<CaseRecord, 'quarantine'>, outcome: Outcome): string | undefined {
+  if (outcome === 'refused' && record.quarantine?.decision?.decision === 'release')
+    return 'not released: iam-janitor refused to release it';
+  return HELD_OUTCOME_WORDS[outcome];
+}
+
+/**
  * Whether the case ended with its user still quarantined: the quarantine was (at least in part)
  * applied, nobody released it, and the user was neither deleted nor lost (a user whose id no
  * longer exists holds nothing). The weekly summary, the texts and `release` read this one rule.
@@ -72,10 +82,20 @@ export const releaseDetachText = (policyArn: string) => `detach the deny-all pol
 const interruptedCount = (record: Pick<CaseRecord, 'interruptedSteps'>) =>
   record.interruptedSteps?.length ?? 0;
 
+/**
+ * A run that stopped after it changed the user, failed or refused by a guard that looked again
+ * midway (a protected tag added while a deletion runs): neither is "nothing changed".
+ */
+export function stoppedPartway(record: Pick<CaseRecord, 'interruptedSteps'>, outcome: Outcome): boolean {
+  return (outcome === 'failed' || outcome === 'refused') && interruptedCount(record) > 0;
+}
+
 function interruptedWords(record: Pick<CaseRecord, 'interruptedSteps'>, outcome: Outcome) {
-  const count = interruptedCount(record);
-  if (outcome !== 'failed' || count === 0) return undefined;
-  return `partly changed: the case failed after ${count} change${count === 1 ? '' : 's'}, listed in the ticket`;
+  if (!stoppedPartway(record, outcome)) return undefined;
+  const changes = count(interruptedCount(record), 'change');
+  return outcome === 'refused'
+    ? `partly changed: iam-janitor refused to go on after ${changes}, listed in the ticket`
+    : `partly changed: the case failed after ${changes}, listed in the ticket`;
 }
 
 /** What a release takes off and leaves, whoever attached the deny and whatever a failed run removed. */
@@ -190,7 +210,7 @@ export function outcomeReply(
       : undefined) ??
     (record.candidate.kind === 'credential' ? CREDENTIAL_OUTCOME_WORDS[outcome] : undefined) ??
     (outcome === 'quarantine-tripped' && record.quarantine ? trippedWords(record.quarantine) : undefined) ??
-    (held ? HELD_OUTCOME_WORDS[outcome] : undefined) ??
+    (held ? heldWords(record, outcome) : undefined) ??
     OUTCOME_WORDS[outcome];
   const left = held ? escapeMrkdwn(quarantineLeft(record, outcome)) : '';
   return `${escapeMrkdwn(caseSubject(record))} was ${words}.${reason}${left}${ticket}`;
@@ -278,12 +298,14 @@ export function undoAdvice(
     ? `, with credentials of account ${record.candidate.accountId}`
     : '';
   if (record.candidate.kind === 'credential') return `Undo with${where}: ${credentialUndo(record)}`;
-  if (outcome === 'failed' && interruptedCount(record) > 0 && record.decision?.decision !== 'disable')
+  if (stoppedPartway(record, outcome) && record.decision?.decision !== 'disable')
     return 'The deletion stopped partway and the user still exists, so restore (which recreates a deleted user) does not apply to it: the snapshot holds the user as it was, and the Done list above is what to bring back by hand.';
   if (outcome === 'deleted')
     return `Restore with: iam-janitor restore --case ${record.caseId} --table ${tableName}${where}`;
   const partlyDisabled =
-    outcome === 'failed' && record.decision?.decision === 'disable' && (record.removed ?? []).length > 0;
+    (outcome === 'failed' || stoppedPartway(record, outcome)) &&
+    record.decision?.decision === 'disable' &&
+    (record.removed ?? []).length > 0;
   if (outcome === 'disabled' || partlyDisabled) {
     const snapshot = record.snapshot;
     const user = `--user-name ${record.userName}`;

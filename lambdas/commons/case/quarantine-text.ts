@@ -8,6 +8,17 @@ import type { QuarantineAttempt, QuarantineBreach, QuarantineRecord } from './re
 export const tripChoiceWord = (decision: Decision) => (decision === 'delete' ? 'Delete now' : 'Release');
 
 /**
+ * A choice after the trip that Step Functions never took (SendTaskSuccess failed, and no later click
+ * delivered one): it is in the record but nothing carried it out, so no text may say it was chosen
+ * without saying so. A release carried out is delivered whatever the record says of its delivery.
+ */
+const undelivered = (quarantine: QuarantineRecord) =>
+  quarantine.trippedAt !== undefined &&
+  quarantine.decision !== undefined &&
+  quarantine.decisionDeliveredAt === undefined &&
+  quarantine.releasedAt === undefined;
+
+/**
  * The quarantine in one paragraph: when, with what, and every attempt seen. `held` says whether
  * the deny still holds the user (quarantineHeld of the case: the outcome knows a deletion);
  * without it, the quarantine's own fields decide.
@@ -18,7 +29,7 @@ export function quarantineText(quarantine: QuarantineRecord, held = heldByItself
   const attempts = quarantine.attempts;
   const choice = quarantine.decision;
   const chosen = choice
-    ? ` After the trip, ${tripChoiceWord(choice.decision)} was chosen by ${deciderName(choice.decidedBy)} at ${formatTime(choice.decidedAt)}.${choice.reason ? ` Reason: ${sentence(choice.reason)}` : ''}`
+    ? ` After the trip, ${tripChoiceWord(choice.decision)} was chosen by ${deciderName(choice.decidedBy)} at ${formatTime(choice.decidedAt)}${undelivered(quarantine) ? ', but it never reached the workflow (its delivery failed and nobody chose again before the wait ended), so it was never carried out' : ''}.${choice.reason ? ` Reason: ${sentence(choice.reason)}` : ''}`
     : '';
   const released = quarantine.releasedAt
     ? ` Released at ${formatTime(quarantine.releasedAt)} by ${quarantine.releasedBy ? deciderName(quarantine.releasedBy) : 'unknown'}.`

@@ -52,7 +52,7 @@ export class AccountOutOfScopeError extends Error {
 /**
  * The guards' refusals: a decision iam-janitor must not carry out, refused as designed. The case
  * ends `refused`, never `failed` (statemachine/case.asl.json's Refused state): a refusal pages no
- * one (the FailedOutcome alarm counts failures only), and its message, written for people, is the
+ * one (the FailedOutcome alarm counts failures, and refusals after a change), and its message, written for people, is the
  * outcome's detail.
  */
 export const REFUSAL_ERRORS = [
