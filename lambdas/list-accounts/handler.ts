@@ -7,8 +7,8 @@ import { taskHandler } from '../commons/runtime/handler';
 import { listMemberAccounts } from './accounts';
 import { nonEmpty } from '../commons/runtime/validate';
 import {
-  OrganizationSweepStore,
   organizationSweepStore,
+  sweepExpiry,
   type ExecutionStatus,
 } from '../commons/case/organization-sweep-store';
 
@@ -65,7 +65,7 @@ export const handler = taskHandler(
       inactive: listing.inactive.length,
       managementAccountId: listing.managementAccountId ?? null,
       concurrency: config.accountConcurrency,
-      expiresAt: OrganizationSweepStore.expiresAt(now),
+      expiresAt: sweepExpiry(now),
     };
   },
 );

@@ -91,7 +91,7 @@ export const handler = taskHandler(
     const accounts = tally(await accountResultsOf(sweeps, event.sweepId, event.pages));
     const acknowledgement = await store.guardAcknowledgement();
     const guard = applyGuard(accounts.population, config, now, acknowledgement);
-    const { batch, preview } = await batchFromStashes(
+    const { batch, preview, stashing } = await batchFromStashes(
       store,
       event.sweepId,
       accounts.swept,
@@ -102,11 +102,11 @@ export const handler = taskHandler(
     const decision = {
       output: outputOf(event, now, accounts, guard, batch, preview),
       ...(acknowledgement ? { acknowledgement } : {}),
-      stashing: accounts.swept.filter((result) => result.stashed > 0).map((result) => result.accountId),
+      stashing,
     };
     await sweeps.saveGuardDecision(event.sweepId, decision, now);
     await useUp(store, event.sweepId, decision);
-    if (acknowledgement && !guard.halted && guard.acknowledged)
+    if (!guard.halted && guard.acknowledged)
       log.warn('organization fraction guard acknowledged for this run', { ...guard.acknowledged });
     reportAccounts(log, guard, accounts.failedAccounts, accounts.haltedAccounts);
     return decision.output;
@@ -223,29 +223,30 @@ const PREVIEWED = 20;
  * The organization's batch from every account's stash, STASH_READS_IN_FLIGHT stashes at a time:
  * only the best `maxCasesPerRun` so far are kept between reads, so the guard's memory is bounded by
  * the batch and not by the organization (5,000 accounts × 250 stashed candidates would be gigabytes).
- * The same batch as batchOf over every candidate at once; and the first candidates, for a preview.
+ * The same batch as batchOf over every candidate at once; the first candidates, for a preview; and
+ * the accounts whose stash it read, for the guard to drop.
  */
 export async function batchFromStashes(
   store: Pick<SweepStore, 'stashedCandidates'>,
   sweepId: string,
   swept: readonly AccountSweepOutput[],
   maxCasesPerRun: number,
-): Promise<{ batch: Candidate[]; preview: string[] }> {
-  const stashing = swept.filter((result) => result.stashed > 0);
+): Promise<{ batch: Candidate[]; preview: string[]; stashing: string[] }> {
+  const stashing = swept.filter((result) => result.stashed > 0).map((result) => result.accountId);
   let batch: Candidate[] = [];
   const preview: string[] = [];
   for (let start = 0; start < stashing.length; start += STASH_READS_IN_FLIGHT) {
     const read = await mapWithConcurrency(
       stashing.slice(start, start + STASH_READS_IN_FLIGHT),
       STASH_READS_IN_FLIGHT,
-      (result) => store.stashedCandidates(sweepId, result.accountId),
+      (accountId) => store.stashedCandidates(sweepId, accountId),
     );
     const candidates = read.flat();
     for (const candidate of candidates.slice(0, PREVIEWED - preview.length))
       preview.push(`${candidate.accountId}/${candidate.userName}`);
     batch = batchOf([...batch, ...candidates], maxCasesPerRun).batch;
   }
-  return { batch, preview };
+  return { batch, preview, stashing };
 }
 
 /**

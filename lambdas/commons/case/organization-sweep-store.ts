@@ -96,7 +96,7 @@ export class OrganizationSweepStore extends TableItems {
             pk: LEASE_KEY,
             holder: sweepId,
             since: now.toISOString(),
-            expiresAt: epochSeconds(now, KEEP_MS),
+            expiresAt: sweepExpiry(now),
           },
           // Another sweep that read the same ended lease and took it first keeps it.
           ...(lease
@@ -110,11 +110,6 @@ export class OrganizationSweepStore extends TableItems {
       const winner = await this.getItem<{ holder: string; since: string }>(LEASE_KEY);
       return { held: false, holder: winner?.holder ?? 'another sweep', since: winner?.since ?? '' };
     }
-  }
-
-  /** The expiry the sweep's items carry, in epoch seconds, for the ones its machine writes. */
-  static expiresAt(now: Date): number {
-    return epochSeconds(now, KEEP_MS);
   }
 
   /** The sweep that holds the organization's lease now, if any. */
@@ -136,7 +131,7 @@ export class OrganizationSweepStore extends TableItems {
   saveGuardDecision<T>(sweepId: string, decision: GuardDecision<T>, now: Date): Promise<void> {
     return this.putItem(guardOutputKey(sweepId), {
       decision: JSON.stringify(decision),
-      expiresAt: epochSeconds(now, KEEP_MS),
+      expiresAt: sweepExpiry(now),
     });
   }
 
@@ -148,7 +143,7 @@ export class OrganizationSweepStore extends TableItems {
       // A string, which the machine's GetItem turns back into the map's items (States.StringToJson).
       await this.putItem(accountPageKey(sweepId, page), {
         accounts: JSON.stringify(slice),
-        expiresAt: epochSeconds(now, KEEP_MS),
+        expiresAt: sweepExpiry(now),
       });
     }
     return pages;
@@ -164,7 +159,7 @@ export class OrganizationSweepStore extends TableItems {
   recordAccountResult(sweepId: string, result: AccountResult, now: Date): Promise<void> {
     return this.putItem(accountResultKey(sweepId, result.accountId), {
       ...result,
-      expiresAt: epochSeconds(now, KEEP_MS),
+      expiresAt: sweepExpiry(now),
     });
   }
 
@@ -202,4 +197,5 @@ export class OrganizationSweepStore extends TableItems {
 /** The organization sweep's items, in the table the stack named. */
 export const organizationSweepStore = /* @__PURE__ */ tableStore(OrganizationSweepStore);
 
-const epochSeconds = (now: Date, afterMs: number) => Math.floor((now.getTime() + afterMs) / 1000);
+/** When the items of a sweep begun at `now` expire, in epoch seconds (DynamoDB's TTL): the machine's own writes carry it too. */
+export const sweepExpiry = (now: Date) => Math.floor((now.getTime() + KEEP_MS) / 1000);

@@ -92,7 +92,6 @@ export class SweepStore extends TableItems {
     );
   }
 
-  /** Reads a batch back and deletes it: each sweep's stash is read once. */
   /** An account's stashed batch, read; the guard drops it once its own output is saved. */
   async stashedCandidates(sweepId: string, accountId: string): Promise<Candidate[]> {
     return (await this.getItem<{ candidates: Candidate[] }>(stashKey(sweepId, accountId)))?.candidates ?? [];
