@@ -1,11 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import type { OrganizationSweepOutput } from '../lambdas/organization-guard/handler';
-import { emptyAccount, type SimAccount } from '../lib/sim/account';
-import { Simulation } from '../lib/sim/engine';
+import type { SimAccount } from '../lib/sim/account';
+import { organizationOf, organizationSimulation } from '../lib/sim/organization-simulation';
+import type { Simulation } from '../lib/sim/engine';
 import { generateScenario } from '../lib/sim/generate';
-import type { SimOrganization } from '../lib/sim/standins/organization-standin';
 import { buildAccount } from '../lib/sim/scenario-accounts';
-import { SIM_BASE_CONFIG } from '../lib/sim/scenario-report';
 
 export interface OrganizationScaleFigures {
   accounts: number;
@@ -56,42 +55,35 @@ export async function sweepOrganization<T = undefined>(
   after?: (sim: Simulation, output: OrganizationSweepOutput) => Promise<T>,
 ): Promise<OrganizationScaleFigures & { after: T | undefined }> {
   const { members, accountConcurrency, now } = options;
-  const organization: SimOrganization = {
-    id: 'o-scale000001',
-    managementAccountId: '999999999999',
-    rootId: 'r-scal',
-    units: [],
-    members: members.map(({ accountId, account }) => ({
+  const organization = organizationOf(
+    'o-scale000001',
+    'r-scal',
+    members.map(({ accountId, account }) => ({
       accountId,
       name: `account-${accountId}`,
       parentId: 'r-scal',
       account,
     })),
-    memberRoleNames: ['iam-janitor-member-reader', 'iam-janitor-member-remover'],
-    externalId: 'iam-janitor',
-  };
+  );
   let largest = { bytes: 0, state: '' };
-  const sim = new Simulation({
-    account: emptyAccount('999999999999'),
+  const sim = organizationSimulation(
     organization,
-    config: {
-      ...SIM_BASE_CONFIG,
-      deploymentMode: 'organization',
-      organizationId: organization.id,
-      memberOrganizationalUnitIds: [organization.rootId],
+    {
       maxCasesPerRun: options.maxCasesPerRun ?? 250,
       maxCandidateFraction: 1,
       accountConcurrency,
       cloudTrailRegions: [],
     },
-    standin: {
-      faults: { latencyMs: options.latencyMs ?? 0 },
-      ...(options.freshReports === false ? {} : { reportStartedCalls: 0 }),
+    {
+      standin: {
+        faults: { latencyMs: options.latencyMs ?? 0 },
+        ...(options.freshReports === false ? {} : { reportStartedCalls: 0 }),
+      },
+      onSweepPayload: (state, bytes) => {
+        if (bytes > largest.bytes) largest = { bytes, state };
+      },
     },
-    onSweepPayload: (state, bytes) => {
-      if (bytes > largest.bytes) largest = { bytes, state };
-    },
-  });
+  );
   await sim.start();
   try {
     const started = performance.now();

@@ -4,11 +4,10 @@ import { OrganizationSweepStore } from '../../lambdas/commons/case/organization-
 import type { OrganizationSweepOutput } from '../../lambdas/organization-guard/handler';
 import { executionStatus } from '../../lambdas/list-accounts/handler';
 import { documentClient } from '../../lambdas/commons/runtime/clients';
-import { emptyAccount } from '../../lib/sim/account';
-import { Simulation } from '../../lib/sim/engine';
+import type { Simulation } from '../../lib/sim/engine';
+import { HUB, organizationOf, organizationSimulation } from '../../lib/sim/organization-simulation';
 import { invoked } from '../../lib/sim/handlers';
 import { executionArn, machineArn, named } from '../../lib/sim/machines';
-import { SIM_BASE_CONFIG } from '../../lib/sim/scenario-report';
 import { CASE_TABLE } from '../../lib/sim/standins/dynamo';
 
 /**
@@ -19,7 +18,6 @@ import { CASE_TABLE } from '../../lib/sim/standins/dynamo';
  */
 const NOW = new Date('2026-11-23T08:00:00Z');
 const ACCOUNT = '500000000001';
-const HUB = '999999999999';
 const sweepArn = (name: string) => executionArn(machineArn('organizationSweep', HUB), name);
 const acknowledgement = {
   acknowledgedBy: 'security-oncall',
@@ -32,25 +30,7 @@ describe("the organization guard's decision, retried and overtaken", () => {
   let sim: Simulation;
   const store = () => new OrganizationSweepStore(documentClient(), CASE_TABLE);
   beforeEach(async () => {
-    sim = new Simulation({
-      account: emptyAccount(HUB),
-      organization: {
-        id: 'o-guardretry1',
-        managementAccountId: HUB,
-        rootId: 'r-grtr',
-        units: [],
-        members: [],
-        memberRoleNames: ['iam-janitor-member-reader', 'iam-janitor-member-remover'],
-        externalId: 'iam-janitor',
-      },
-      config: {
-        ...SIM_BASE_CONFIG,
-        deploymentMode: 'organization',
-        organizationId: 'o-guardretry1',
-        memberOrganizationalUnitIds: ['r-grtr'],
-        maxCandidateFraction: 0.2,
-      },
-    });
+    sim = organizationSimulation(organizationOf('o-guardretry1', 'r-grtr'), { maxCandidateFraction: 0.2 });
     await sim.start();
   });
   afterEach(async () => {

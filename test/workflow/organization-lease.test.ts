@@ -2,19 +2,17 @@ import * as path from 'node:path';
 import { documentClient } from '../../lambdas/commons/runtime/clients';
 import { OrganizationSweepStore } from '../../lambdas/commons/case/organization-sweep-store';
 import { summaryOf, summaryText } from '../../lambdas/summary/summary';
-import { emptyAccount } from '../../lib/sim/account';
 import { Simulation } from '../../lib/sim/engine';
 import { invoked } from '../../lib/sim/handlers';
 import { executionArn, machineArn } from '../../lib/sim/machines';
 import { executionStatus } from '../../lambdas/list-accounts/handler';
 import { runScenario } from '../../lib/sim/run-scenario';
 import { loadScenario } from '../../lib/sim/scenario';
-import { SIM_BASE_CONFIG } from '../../lib/sim/scenario-report';
 import { CASE_TABLE } from '../../lib/sim/standins/dynamo';
+import { HUB, organizationOf, organizationSimulation } from '../../lib/sim/organization-simulation';
 
 const example = path.join(__dirname, '..', '..', 'examples', 'organization.json');
 const HOUR = 3_600_000;
-const HUB = '999999999999';
 const leases = () => new OrganizationSweepStore(documentClient(), CASE_TABLE);
 const sweepArn = (name: string) => executionArn(machineArn('organizationSweep', HUB), name);
 
@@ -92,24 +90,8 @@ describe('the organization guard reads every result from the case table', () => 
 
   // Each test its own simulation: the suite's cleanup stops what a test leaves running.
   beforeEach(async () => {
-    sim = new Simulation({
-      account: emptyAccount('999999999999'),
-      organization: {
-        id: 'o-lease000001',
-        managementAccountId: '999999999999',
-        rootId: 'r-leas',
-        units: [],
-        members: [],
-        memberRoleNames: ['iam-janitor-member-reader', 'iam-janitor-member-remover'],
-        externalId: 'iam-janitor',
-      },
-      config: {
-        ...SIM_BASE_CONFIG,
-        deploymentMode: 'organization',
-        organizationId: 'o-lease000001',
-        memberOrganizationalUnitIds: ['r-leas'],
-        excludeOrganizationalUnitIds: ['ou-leas-00000000'],
-      },
+    sim = organizationSimulation(organizationOf('o-lease000001', 'r-leas'), {
+      excludeOrganizationalUnitIds: ['ou-leas-00000000'],
     });
     await sim.start();
   });

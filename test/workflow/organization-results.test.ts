@@ -3,15 +3,14 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../lambdas/commons/runtime/clients';
 import { accountResultKey } from '../../lambdas/commons/case/organization-sweep-store';
 import type { OrganizationSweepOutput } from '../../lambdas/organization-guard/handler';
-import { emptyAccount } from '../../lib/sim/account';
 import { Simulation } from '../../lib/sim/engine';
 import { generateScenario } from '../../lib/sim/generate';
 import { invoked } from '../../lib/sim/handlers';
 import { named } from '../../lib/sim/machines';
 import { buildAccount } from '../../lib/sim/scenario-accounts';
-import { SIM_BASE_CONFIG } from '../../lib/sim/scenario-report';
 import { CASE_TABLE } from '../../lib/sim/standins/dynamo';
 import type { SimOrganization } from '../../lib/sim/standins/organization-standin';
+import { organizationOf, organizationSimulation } from '../../lib/sim/organization-simulation';
 
 const NOW = new Date('2026-11-23T08:00:00Z');
 /** DynamoDB's TTL reads epoch seconds; the sweep's items are kept a week (ARCHITECTURE.md). */
@@ -34,15 +33,12 @@ function organization(): SimOrganization {
       account: buildAccount({ ...scenario, accountId }),
     };
   };
-  return {
-    id: 'o-results0001',
-    managementAccountId: '999999999999',
-    rootId: 'r-rslt',
-    units: [],
-    members: [member(0), member(1), member(2), { ...member(3), memberRoles: false }],
-    memberRoleNames: ['iam-janitor-member-reader', 'iam-janitor-member-remover'],
-    externalId: 'iam-janitor',
-  };
+  return organizationOf('o-results0001', 'r-rslt', [
+    member(0),
+    member(1),
+    member(2),
+    { ...member(3), memberRoles: false },
+  ]);
 }
 
 describe("each account's result, and the guard that reads them", () => {
@@ -53,27 +49,21 @@ describe("each account's result, and the guard that reads them", () => {
   beforeEach(async () => {
     guardInput = undefined;
     failOnce = undefined;
-    sim = new Simulation({
-      account: emptyAccount('999999999999'),
-      organization: org,
-      config: {
-        ...SIM_BASE_CONFIG,
-        deploymentMode: 'organization',
-        organizationId: org.id,
-        memberOrganizationalUnitIds: [org.rootId],
-        maxCandidateFraction: 1,
-        cloudTrailRegions: [],
+    sim = organizationSimulation(
+      org,
+      { maxCandidateFraction: 1, cloudTrailRegions: [] },
+      {
+        onSweepTask: (state, input) => {
+          if (state === 'OrganizationGuard') guardInput = input;
+          // The inventory recorded its result, then its Lambda failed on the way out (a timeout).
+          const accountId = (input as { account?: { accountId: string } }).account?.accountId;
+          if (state === 'InventoryAccount' && accountId === failOnce) {
+            failOnce = undefined;
+            throw named('Sandbox.Timedout', 'Task timed out after 300.00 seconds');
+          }
+        },
       },
-      onSweepTask: (state, input) => {
-        if (state === 'OrganizationGuard') guardInput = input;
-        // The inventory recorded its result, then its Lambda failed on the way out (a timeout).
-        const accountId = (input as { account?: { accountId: string } }).account?.accountId;
-        if (state === 'InventoryAccount' && accountId === failOnce) {
-          failOnce = undefined;
-          throw named('Sandbox.Timedout', 'Task timed out after 300.00 seconds');
-        }
-      },
-    });
+    );
     await sim.start();
   });
   afterEach(async () => {
