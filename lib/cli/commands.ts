@@ -110,7 +110,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     run: (args, io) => runRestore(args.positionals, io, args.values),
   },
   release: {
-    usage: 'release --case ID --table NAME [--by NAME] [--slack-secret NAME] [--yes]',
+    usage: 'release --case ID --table NAME [--by NAME] [--slack-secret ID] [--jira-secret ID] [--yes]',
     summary:
       'Take a quarantined user out of quarantine (the deny-all policy and its tags), after a confirmation; an open case is released through its workflow.',
     options: {
@@ -118,9 +118,14 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       table: table(),
       by: by('releases', 'the USER environment variable, else "cli"'),
       'slack-secret': valued(
-        'NAME',
+        'ID',
         "The Slack secret (the stack's SlackSecretName output), read to update the trip message of a closed case.",
         'the SLACK_SECRET_ARN environment variable; without either, the message is not updated (exit 1)',
+      ),
+      'jira-secret': valued(
+        'ID',
+        "The Jira secret (the stack's JiraSecretName output), read to comment the release of a closed case on its ticket.",
+        'the JIRA_SECRET_ARN environment variable; without either, the ticket is not told (exit 1)',
       ),
       yes,
     },

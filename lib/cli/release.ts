@@ -16,7 +16,7 @@ import { refusalWithoutConfirmation, terminalPrompt, type Prompt } from './promp
 import { explainAwsError } from './report';
 import { callerAccount } from './restore';
 import { loadConfig } from './config-file';
-import { showReleaseInSlack } from './release-message';
+import { showRelease, type ReleaseNoticeSources } from './release-notices';
 
 export interface ReleaseFlags {
   readonly case?: unknown;
@@ -24,6 +24,7 @@ export interface ReleaseFlags {
   readonly by?: unknown;
   readonly yes?: unknown;
   readonly 'slack-secret'?: unknown;
+  readonly 'jira-secret'?: unknown;
 }
 
 /**
@@ -31,7 +32,8 @@ export interface ReleaseFlags {
  * and the two tags), after a confirmation. A case still open is released through its workflow, so
  * that the case ends `released` and its record says who asked; a closed one (tripped and left,
  * refused or failed, while quarantineHeld) is released here, with these credentials, and the release is written to its record;
- * then its trip message in Slack is made to say so (read with the Slack secret, when named).
+ * then its trip message in Slack and its ticket in Jira are made to say so (with the Slack and
+ * Jira secrets, when named).
  */
 export async function runRelease(
   io: CommandIo,
@@ -43,16 +45,21 @@ export async function runRelease(
   const missing = [caseId ? '' : '--case ID', table ? '' : '--table NAME (or CASE_TABLE_NAME set)'];
   if (!caseId || !table) throw new UsageError(`needs ${missing.filter(Boolean).join(' and ')}`);
   const by = typeof flags.by === 'string' && flags.by.trim() ? flags.by.trim() : process.env.USER || 'cli';
-  const slackSecret =
-    typeof flags['slack-secret'] === 'string' ? flags['slack-secret'] : process.env.SLACK_SECRET_ARN;
+  const named = (flag: 'slack-secret' | 'jira-secret', variable: string) =>
+    typeof flags[flag] === 'string' ? flags[flag] : process.env[variable];
+  const sources: ReleaseNoticeSources = {
+    table,
+    slackSecret: named('slack-secret', 'SLACK_SECRET_ARN'),
+    jiraSecret: named('jira-secret', 'JIRA_SECRET_ARN'),
+  };
   try {
     const record = await new CaseStore(documentClient(), table).get(caseId);
     const refusal = refuse(record, caseId, table);
     if (refusal) {
       // Already done is the answer, not an error: it goes where the command's results go.
       (refusal.code === 0 ? io.stdout : io.stderr)(refusal.message);
-      // Released before, its trip message perhaps not updated then (Slack down): updated now.
-      if (record?.quarantine?.releasedAt) return await showReleaseInSlack(record, slackSecret, io);
+      // Released before, its trip message or ticket perhaps not told then (Slack or Jira down): told now.
+      if (record?.quarantine?.releasedAt) return await showRelease(record, sources, io);
       return refusal.code;
     }
     const quarantine = record!.quarantine!;
@@ -80,7 +87,7 @@ export async function runRelease(
     }
     return open
       ? await releaseThroughWorkflow(record!, table, by, io)
-      : await releaseHere(record!, { table, by, slackSecret }, io);
+      : await releaseHere(record!, by, sources, io);
   } catch (error) {
     io.stderr(explainAwsError(error));
     return 1;
@@ -195,11 +202,8 @@ async function releaseThroughWorkflow(record: CaseRecord, table: string, by: str
  * user is found by id (renamed since, it is released under its new name), and the one releasing
  * must not be the user (its identity tag, read live).
  */
-async function releaseHere(
-  record: CaseRecord,
-  { table, by, slackSecret }: { table: string; by: string; slackSecret: string | undefined },
-  io: CommandIo,
-) {
+async function releaseHere(record: CaseRecord, by: string, sources: ReleaseNoticeSources, io: CommandIo) {
+  const { table } = sources;
   const quarantines = new QuarantineStore(documentClient(), table);
   // The case kept the user's open marker while the quarantine held; the user is free now.
   const freeUser = () => new CaseStore(documentClient(), table).release(record.caseId, record.candidate);
@@ -220,7 +224,7 @@ async function releaseHere(
     io.stdout(`${record.userName}${renamed} is released: ${releaseText(record)}.`);
     // The message says what the record holds: who released, and the time the record gave it.
     const released = await new CaseStore(documentClient(), table).get(record.caseId);
-    return await showReleaseInSlack(released!, slackSecret, io);
+    return await showRelease(released!, sources, io);
   } catch (error) {
     if (errorName(error) === 'SelfDecisionError') {
       io.stderr((error as Error).message);

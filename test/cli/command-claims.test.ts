@@ -26,7 +26,9 @@ describe("README's commands", () => {
   it('list every command, each with the usage --help prints, every option included', () => {
     for (const [name, command] of Object.entries(COMMANDS)) {
       expect(COMMAND_TEXT).toMatch(new RegExp(`^\\| \`${name}\` +\\|`, 'm'));
-      if (name !== 'version') expect(COMMAND_TEXT).toContain(`**\`${command.usage}\`**: `);
+      // Markdown wraps the line after a long heading: a line break is a space.
+      if (name !== 'version')
+        expect(COMMAND_TEXT.replace(/\n/g, ' ')).toContain(`**\`${command.usage}\`**: `);
       for (const flag of Object.keys(command.options)) expect(command.usage).toContain(`--${flag}`);
     }
   });

@@ -6,6 +6,7 @@ import { formatTime } from '../../lambdas/commons/runtime/text';
 import { HOUR_MS } from '../../lambdas/commons/runtime/time';
 import type { Simulation } from '../../lib/sim/engine';
 import { runScenario } from '../../lib/sim/run-scenario';
+import { adfToText } from '../../lib/sim/render';
 import type { SlackPost } from '../../lib/sim/standins/slack-standin';
 import { liveUser, onCase, onlyCase, oneUser } from '../helpers/quarantine';
 
@@ -30,13 +31,24 @@ interface Released {
   /** The scenario's time at the release: what the record must hold, never the machine's clock. */
   readonly scenarioNow: string;
   readonly iam: Awaited<ReturnType<typeof liveUser>>;
-  /** The same release run again once Slack answers, when asked for. */
-  readonly again?: { code: number; text: string; record: CaseRecord; shown: SlackPost | undefined };
+  /** The comments on the case's ticket in Jira, as text, after the release. */
+  readonly comments: string[];
+  /** The same release run again once Slack and Jira answer, when asked for. */
+  readonly again?: {
+    code: number;
+    text: string;
+    record: CaseRecord;
+    shown: SlackPost | undefined;
+    comments: string[];
+  };
 }
 
-/** Releases the closed case from the terminal, `slackFirst` done to Slack before it. */
+const ticketComments = (sim: Simulation, record: CaseRecord) =>
+  sim.jira.issues.get(record.jiraKey!)!.comments.map((comment) => adfToText(comment));
+
+/** Releases the closed case from the terminal, `servicesFirst` done to Slack or Jira before it. */
 async function releaseClosedCase(
-  slackFirst: (sim: Simulation, tripTs: string) => void = () => undefined,
+  servicesFirst: (sim: Simulation, tripTs: string) => void = () => undefined,
   runAgain = false,
 ): Promise<Released> {
   let result!: Released;
@@ -45,7 +57,7 @@ async function releaseClosedCase(
       const caseId = await onlyCase();
       const closed = (await sim.caseRecord(caseId))!;
       const ts = closed.quarantine!.tripMessageTs!;
-      slackFirst(sim, ts);
+      servicesFirst(sim, ts);
       // The operator releases an hour after the case closed, on the scenario's clock.
       useClock(new SimClock(new Date(Date.parse(closed.closedAt!) + HOUR_MS)));
       const scenarioNow = clock.now().toISOString();
@@ -53,15 +65,18 @@ async function releaseClosedCase(
       const record = (await sim.caseRecord(caseId))!;
       const shown = sim.slack.shown.get(ts);
       const iam = await liveUser(iamClient(), 'idle');
+      const comments = ticketComments(sim, record);
       sim.slack.failuresLeft = 0;
+      sim.jira.failuresLeft = 0;
       const again = runAgain
         ? {
             ...(await onCase('release', caseId, '--by', 'bob', '--yes')),
             record: (await sim.caseRecord(caseId))!,
             shown: sim.slack.shown.get(ts),
+            comments: ticketComments(sim, record),
           }
         : undefined;
-      result = { run, record, shown, scenarioNow, iam, again };
+      result = { run, record, shown, scenarioNow, iam, comments, again };
     },
   });
   expect(detail.report.cases[0]!.outcome).toBe('quarantine-tripped');
@@ -117,5 +132,50 @@ describe('release of a tripped, closed case, and its trip message', () => {
     expect(shownText(again!.shown!)).toContain(
       `Released by alice at ${formatTime(record.quarantine!.releasedAt!)}`,
     );
+  });
+
+  it('comments the release on the ticket, whose closing comment said the user stays quarantined', async () => {
+    const { run, record, comments } = await releaseClosedCase();
+    expect(run.code).toBe(0);
+    const quarantine = record.quarantine!;
+    const closing = comments.findIndex((comment) => /still quarantined/.test(comment));
+    expect(closing).toBeGreaterThanOrEqual(0);
+    // One comment after the closing one, naming who released and when, as the record holds it.
+    const after = comments.slice(closing + 1);
+    expect(after).toHaveLength(1);
+    expect(after[0]).toContain(`Released by alice at ${formatTime(quarantine.releasedAt!)}`);
+    expect(after[0]).toContain('the deny-all policy and the quarantine tags are removed');
+    expect(after[0]).not.toMatch(/stays quarantined\.|is still quarantined/);
+    expect(quarantine.releaseCommentedAt).toEqual(expect.any(String));
+    expect(run.text).toContain(
+      `Ticket ${record.jiraKey} now has a comment saying idle was released by alice`,
+    );
+  });
+
+  it('still releases when Jira is down, says so with exit 1, and a second run comments once', async () => {
+    const { run, record, comments, again } = await releaseClosedCase((sim) => {
+      sim.jira.failuresLeft = 100;
+    }, true);
+    expect(record.quarantine).toMatchObject({ releasedBy: 'alice', releasedAt: expect.any(String) });
+    expect(record.quarantine!.releaseCommentedAt).toBeUndefined();
+    expect(run.code).toBe(1);
+    expect(run.text).toMatch(
+      new RegExp(
+        `ticket ${record.jiraKey} was not told: Jira did not answer "comment the release" \\(5\\d\\d\\)`,
+      ),
+    );
+    expect(comments.filter((comment) => comment.includes('Released by'))).toEqual([]);
+    // The second run comments alice's release, once; a third changes nothing more.
+    expect(again!.code).toBe(0);
+    const released = again!.comments.filter((comment) => comment.includes('Released by alice'));
+    expect(released).toHaveLength(1);
+    expect(again!.record.quarantine!.releaseCommentedAt).toEqual(expect.any(String));
+  });
+
+  it('does not comment twice when run again after both were told', async () => {
+    const { again } = await releaseClosedCase(() => undefined, true);
+    expect(again!.code).toBe(0);
+    expect(again!.comments.filter((comment) => comment.includes('Released by'))).toHaveLength(1);
+    expect(again!.text).not.toContain('now has a comment');
   });
 });

@@ -251,6 +251,17 @@ export class QuarantineStore extends TableItems {
     );
   }
 
+  /** The ticket now has the comment on a release made after the case closed. Written once. */
+  async recordReleaseCommented(caseId: string, at: string): Promise<void> {
+    await this.updateIf(
+      caseId,
+      'SET #q.#commented = :at',
+      'attribute_exists(#q.#released) AND attribute_not_exists(#q.#commented)',
+      { '#q': 'quarantine', '#commented': 'releaseCommentedAt', '#released': 'releasedAt' },
+      { ':at': at },
+    );
+  }
+
   /** A release found no user with the case's id: deleted by someone else, nothing left to release. */
   async recordUserGone(caseId: string, at: string): Promise<void> {
     await this.updateIf(

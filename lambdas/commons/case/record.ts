@@ -94,6 +94,12 @@ export interface QuarantineRecord {
   readonly decisionDeliveredAt?: string;
   readonly releasedAt?: string;
   readonly releasedBy?: string;
+  /**
+   * When the ticket was told of a release made after the case closed (`iam-janitor release`): its
+   * closing comment said the user stays quarantined. Written once the comment is in, so a release
+   * run again comments only when the first one could not.
+   */
+  readonly releaseCommentedAt?: string;
   /** When a release found no user with the case's id under any name: nothing was left to release. */
   readonly userGoneAt?: string;
 }
