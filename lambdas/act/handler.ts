@@ -13,6 +13,7 @@ import {
 import { configForAccount, type JanitorConfig } from '../commons/config/config';
 import type { CaseRecord } from '../commons/case/record';
 import { userEventsSince } from '../commons/cloudtrail/lookup';
+import { whoTagged } from '../commons/cloudtrail/who-tagged';
 import { decisionSchema, type DecisionRecord } from '../commons/contracts';
 import { janitorConfig } from '../commons/config/env';
 import { clock } from '../commons/runtime/clock';
@@ -33,6 +34,7 @@ import { nonEmpty } from '../commons/runtime/validate';
 import { quarantineUser, releaseUser, withoutQuarantineMarks } from './quarantine';
 import { decidersOf, releaseChoice, requireTwoApprovers, type ActStep } from './approvers';
 import { denyAllPolicyArn } from '../commons/iam/tags';
+import { explainProtection, type TaggingLookup } from './protection';
 
 /** The remover's own pacing of its few lookups; the context Lambda's limiter lives in another container. */
 const trailLimiter = new SerialLimiter(LOOKUP_GAP_MS);
@@ -105,7 +107,7 @@ export const handler = taskHandler(
       // What a failing run changed is recorded before it fails: the record never says "nothing changed".
       if (doneNow.length > 0)
         await store.recordInterrupted(caseId, { removed: [...earlier, ...doneNow], interrupted: doneNow });
-      throw error;
+      throw await explainProtection(error, record, taggingFor(member));
     }
     await store.recordRemoval(caseId, { removed: [...earlier, ...result.done], planned: result.planned });
     return { ...result, snapshotSaved: acting.snapshotSaved };
@@ -305,6 +307,12 @@ function expectationsOf(record: CaseRecord): CaseExpectations {
     useApproved: record.candidate.requested !== undefined,
   };
 }
+
+/** Who put a tag on a user, in the case's own account. */
+const taggingFor =
+  (member: ReturnType<typeof memberOf>): TaggingLookup =>
+  (input) =>
+    whoTagged(input, trailAccess(member, trailLimiter), clock.now());
 
 /** The last CloudTrail event of a user since a date, in the case's own account and regions. */
 function trailUseFor(config: JanitorConfig, member: ReturnType<typeof memberOf>) {

@@ -2,7 +2,7 @@ import { QUARANTINE_ENDS_TAG_KEY, QUARANTINE_STARTED_TAG_KEY } from '../../lambd
 import { addUser, applyTags, stableId, type SimAccount, type SimUser } from './account';
 import type { Scenario } from './scenario';
 import type { CallRecord } from './standins/aws-standin';
-import { adminCall } from './admin-trail';
+import { adminCall, ownCall } from './admin-trail';
 
 /** A user's changes, in a person's words. */
 export interface UserChanges {
@@ -165,15 +165,31 @@ export function changeDuringApproval(
       lastUsedDate: null,
     });
   }
-  if (change.tags)
-    applyTags(
-      user.tags,
-      Object.entries(change.tags).map(([Key, Value]) => ({ Key, Value })),
-    );
+  if (change.tags) tagUser(account, user, change.tags, change.tagsBy ?? 'admin', now);
   if (change.groups) {
     user.groups = [...change.groups];
     for (const group of change.groups) account.groups.add(group);
   }
+}
+
+/**
+ * A TagUser call on the user, by the scenario's admin or by the user itself (with its own key),
+ * recorded in CloudTrail as IAM records it: `{userName, tags: [{key, value}]}`.
+ */
+function tagUser(
+  account: SimAccount,
+  user: SimUser,
+  tags: Record<string, string>,
+  by: 'admin' | 'self',
+  at: Date,
+): void {
+  applyTags(
+    user.tags,
+    Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+  );
+  const call = { userName: user.userName, tags: Object.entries(tags).map(([key, value]) => ({ key, value })) };
+  if (by === 'self') ownCall(account, user, at, 'TagUser', call);
+  else adminCall(account, at, 'TagUser', call);
 }
 
 /**

@@ -115,6 +115,8 @@ const accountFields = {
           recreated: z.literal(true).optional(),
           newAccessKey: z.literal(true).optional(),
           tags: z.record(z.string(), z.string()).optional(),
+          // Who makes the TagUser call: the scenario's admin, or the user itself with its own key.
+          tagsBy: z.enum(['admin', 'self']).optional(),
           groups: z.array(z.string().min(1)).optional(),
         })
         .strict(),

@@ -10,7 +10,8 @@ import { AWS_DENY_ALL } from '../helpers/quarantine';
  * Issue 33's "done when": every attacker of the threat model in one account (examples/adversarial.json):
  * a user that tagged itself disabled-at, an active user whose stale key carries the marker, a
  * service credential tried from a far region, a self-release after a trip, a new key, a deny taken
- * off, a new group and a rename during the quarantine, a Disable, and one plain approved user.
+ * off, a new group and a rename during the quarantine, a Disable, a user that tagged itself
+ * protected while its case waited, and one plain approved user.
  */
 const SCENARIO = 'examples/adversarial.json';
 
@@ -37,7 +38,7 @@ describe('every attacker at once', () => {
       .map((entry) => entry.userName);
     expect(deleted).toEqual(['plain-pat']);
     expect(detail.report.remainingUsers).not.toContain('plain-pat');
-    expect(detail.report.remainingUsers).toHaveLength(9);
+    expect(detail.report.remainingUsers).toHaveLength(10);
   });
 
   it('holds AWSDenyAll exactly where each case says the user is denied, by its id after a rename', () => {
@@ -79,5 +80,12 @@ describe('every attacker at once', () => {
     expect(selfRelease.outcomeDetail).toContain('is the user');
     expect(recordOf('renamed').quarantine!.renamedTo).toBe('renamed-rita');
     expect(recordOf('new-key').outcome).toBe('aborted-changed');
+  });
+
+  it('refuses the user that protected itself, and says it did', () => {
+    const shield = recordOf('self-shield');
+    expect(shield.outcome).toBe('refused');
+    expect(shield.outcomeDetail).toContain('The user protected itself');
+    expect(shield.removed ?? []).toEqual([]);
   });
 });

@@ -30,6 +30,7 @@ export function refuseIfProtected(
   if (protectedKey !== undefined) {
     throw new ProtectedUserError(
       `${user.userName} carries the protected tag ${protectedKey}; iam-janitor refuses to change it.`,
+      protectedKey,
     );
   }
   const exemption = exemptionOf(user.userName, user.path, policy);

@@ -26,9 +26,19 @@ export class QuarantineChangedError extends UserChangedError {
   }
 }
 
-/** The user carries the protected tag, an exempt name or an exempt path: nothing may change them. */
+/**
+ * The user carries the protected tag, an exempt name or an exempt path: nothing may change them.
+ * `tagKey`: the protected tag's key as the user carries it, when the tag is the reason.
+ */
 export class ProtectedUserError extends Error {
   override name = 'ProtectedUserError';
+
+  constructor(
+    message: string,
+    readonly tagKey?: string,
+  ) {
+    super(message);
+  }
 }
 
 /**
