@@ -187,7 +187,10 @@ function tagUser(
     user.tags,
     Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
   );
-  const call = { userName: user.userName, tags: Object.entries(tags).map(([key, value]) => ({ key, value })) };
+  const call = {
+    userName: user.userName,
+    tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
+  };
   if (by === 'self') ownCall(account, user, at, 'TagUser', call);
   else adminCall(account, at, 'TagUser', call);
 }
