@@ -1,5 +1,4 @@
-import { LAMBDA_NAMES } from '../infra/janitor-function';
-import { LAMBDAS } from '../infra/lambdas';
+import { LAMBDA_NAMES, LAMBDAS } from '../infra/lambdas';
 import { tableSection, type ReadmeSection } from '../readme-section';
 
 export const LAMBDA_SECTION: ReadmeSection = {
@@ -17,14 +16,14 @@ export function lambdaRows(): string[][] {
       ? [...spec.table.actions, ...(spec.table.openCasesIndex ? ['Scan (open cases)'] : [])].join(', ')
       : '—';
     const aws = [
-      ...(spec.accountGrants ? ['IAM and CloudTrail (account mode)'] : []),
-      ...(spec.memberRole ? [`the member ${spec.memberRole} role (organization mode)`] : []),
+      ...(spec.inAccount ? ['IAM and CloudTrail (account mode)'] : []),
+      ...(spec.inAccount ? [`the member ${spec.inAccount.memberRole} role (organization mode)`] : []),
       ...(spec.organizations ? ['Organizations reads (organization mode)'] : []),
     ];
     return [
       `\`${name}\``,
       spec.description,
-      `${(spec.timeout?.toSeconds() ?? 30).toString()} s, ${(spec.memorySize ?? 256).toString()} MB`,
+      `${(spec.timeoutSeconds ?? 30).toString()} s, ${(spec.memorySize ?? 256).toString()} MB`,
       table,
       spec.secrets?.map((secret) => (secret === 'slack' ? 'Slack' : 'Jira')).join(', ') ?? '—',
       aws.join('; ') || '—',

@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { lambdasOf } from '../../lib/infra/janitor-function';
+import { lambdasOf } from '../../lib/infra/lambdas';
 import { synthStack } from '../helpers/stack';
 import { USER_READ_ACTIONS } from '../../lib/infra/iam-actions';
 

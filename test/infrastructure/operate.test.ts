@@ -1,5 +1,5 @@
 import { lambdaRows, lambdaSection, LAMBDA_SECTION } from '../../lib/docs/lambda-table';
-import { LAMBDA_NAMES } from '../../lib/infra/janitor-function';
+import { LAMBDA_NAMES } from '../../lib/infra/lambdas';
 import { currentSection } from '../../lib/readme-section';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

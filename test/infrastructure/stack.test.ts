@@ -1,5 +1,5 @@
 import { Capture, Match } from 'aws-cdk-lib/assertions';
-import { lambdasOf } from '../../lib/infra/janitor-function';
+import { lambdasOf } from '../../lib/infra/lambdas';
 import { synthStack } from '../helpers/stack';
 
 const LAMBDA_NAMES = lambdasOf('account');
