@@ -75,11 +75,6 @@ export function roleStatements(template: Template, lambdaName: string): Statemen
     .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
 }
 
-/** The functions of the template, by the name of their folder (`IamJanitorWatchQuarantineFunction…`). */
-export function templateFunctionCount(template: Template): number {
-  return Object.keys(template.findResources('AWS::Lambda::Function')).length;
-}
-
 /** Each role of the member template (the StackSet's), by its access (`<memberRoleName>-reader`), with its statements. */
 export function memberRoleStatements(member: Record<string, unknown>): Map<string, Statement[]> {
   const roles = Object.values(member.Resources as Resources).filter(
