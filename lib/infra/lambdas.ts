@@ -79,11 +79,15 @@ export interface LambdaSchedule {
   readonly id: string;
   readonly description: string;
   /**
-   * EventBridge Scheduler's expression: a fixed `rate(…)`, or a `cron(…)` the config gives,
+   * EventBridge Scheduler's expression: a fixed `rate(…)`, or the config key that holds a `cron(…)`,
    * run in the config's scheduleTimezone.
    */
-  readonly expression: { readonly rate: string } | { readonly cron: (config: JanitorConfig) => string };
+  readonly expression: { readonly rate: string } | { readonly cron: StringConfigKey };
 }
+
+type StringConfigKey = {
+  [Key in keyof JanitorConfig]-?: JanitorConfig[Key] extends string ? Key : never;
+}[keyof JanitorConfig];
 
 export type TableAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Scan';
 
@@ -201,7 +205,7 @@ const DECLARED = {
     schedule: {
       id: 'SummarySchedule',
       description: 'Posts the weekly iam-janitor summary in the approvers channel',
-      expression: { cron: (config) => config.summarySchedule },
+      expression: { cron: 'summarySchedule' },
     },
     // A weekly scan of the case table and the latest sweep record.
     table: { actions: ['Scan', 'GetItem'] },

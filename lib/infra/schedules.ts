@@ -41,7 +41,7 @@ function scheduleExpression(
 ): scheduler.ScheduleExpression {
   if ('rate' in expression) return scheduler.ScheduleExpression.expression(expression.rate);
   return scheduler.ScheduleExpression.expression(
-    expression.cron(config),
+    config[expression.cron],
     TimeZone.of(config.scheduleTimezone),
   );
 }
