@@ -1,4 +1,5 @@
-import { LAMBDA_NAMES, LAMBDAS } from '../infra/lambdas';
+import { LAMBDA_NAMES, LAMBDAS, type LambdaName, type LambdaSpec } from '../infra/lambdas';
+import { tasksOf, WORKFLOW, type MachineKey } from '../infra/workflow';
 import { tableSection, type ReadmeSection } from '../readme-section';
 
 export const LAMBDA_SECTION: ReadmeSection = {
@@ -7,6 +8,23 @@ export const LAMBDA_SECTION: ReadmeSection = {
   name: 'functions table',
   source: 'lib/infra/lambdas.ts',
 };
+
+/** What starts it: the Task states that name it, its schedule, its Function URL. */
+function invokedBy(name: LambdaName, spec: LambdaSpec): string {
+  const machines = (Object.keys(WORKFLOW) as MachineKey[]).filter((machine) =>
+    tasksOf(machine).some(([, lambdaName]) => lambdaName === name),
+  );
+  const expression = spec.schedule?.expression;
+  return (
+    [
+      ...(machines.length > 0 ? [`Task states (${machines.map((m) => WORKFLOW[m].title).join(', ')})`] : []),
+      ...(expression
+        ? [`schedule ${'rate' in expression ? expression.rate : `\`${expression.cron}\``}`]
+        : []),
+      ...(spec.functionUrl ? [`Function URL (output \`${spec.functionUrl.output}\`)`] : []),
+    ].join('; ') || '—'
+  );
+}
 
 /** One row per Lambda, from its declaration: what the stack builds and grants, and nothing else. */
 export function lambdaRows(): string[][] {
@@ -19,10 +37,12 @@ export function lambdaRows(): string[][] {
       ...(spec.inAccount ? ['IAM and CloudTrail (account mode)'] : []),
       ...(spec.inAccount ? [`the member ${spec.inAccount.memberRole} role (organization mode)`] : []),
       ...(spec.organizations ? ['Organizations reads (organization mode)'] : []),
+      ...(spec.answersTaskTokens ? ['SendTaskSuccess on the case machine'] : []),
     ];
     return [
       `\`${name}\``,
       spec.description,
+      invokedBy(name, spec),
       `${(spec.timeoutSeconds ?? 30).toString()} s, ${(spec.memorySize ?? 256).toString()} MB`,
       table,
       spec.secrets?.map((secret) => (secret === 'slack' ? 'Slack' : 'Jira')).join(', ') ?? '—',
@@ -33,7 +53,15 @@ export function lambdaRows(): string[][] {
 
 export function lambdaSection(): string {
   return tableSection(LAMBDA_SECTION, [
-    ['function', 'what it does', 'timeout, memory', 'case table', 'secrets', 'AWS beyond the table'],
+    [
+      'function',
+      'what it does',
+      'invoked by',
+      'timeout, memory',
+      'case table',
+      'secrets',
+      'AWS beyond the table',
+    ],
     ...lambdaRows(),
   ]);
 }
