@@ -34,7 +34,7 @@ export function scheduleFunctions(
   }
 }
 
-/** A fixed rate as written (Scheduler runs a rate from its creation, in no time zone); a cron in the config's. */
+/** A fixed rate as written (CDK writes it in UTC, where a rate is the same); a cron in the config's time zone. */
 function scheduleExpression(
   expression: LambdaSchedule['expression'],
   config: JanitorConfig,
