@@ -31,9 +31,10 @@ export const MEMBER_PARAMETERS = {
 } as const;
 
 /**
- * The template the StackSet deploys in every member account: the reader role (the inventory's and
- * the context step's reads, plus the account alias) and the remover role (the remover's actions
- * under the same protected-tag Deny as in account mode). Each trusts only the hub roles given as
+ * The template the StackSet deploys in every member account: the reader role (the reads of the
+ * functions declared to assume it: the inventory, the context step and the watcher, plus the
+ * account alias) and the remover role (the remover's actions under the same protected-tag Deny as
+ * in account mode). Each trusts only the hub roles given as
  * parameters, with the external id, from inside the organization.
  */
 export function memberRolesTemplate(config: JanitorConfig): Record<string, unknown> {
@@ -107,9 +108,9 @@ export function memberRolesTemplate(config: JanitorConfig): Record<string, unkno
 
 /** `the act function`, `the inventory, gather-context and watch-quarantine functions`. */
 function theFunctions(names: readonly string[]): string {
-  const last = names.at(-1);
-  if (names.length <= 1) return `the ${last ?? 'no'} function`;
-  return `the ${names.slice(0, -1).join(', ')} and ${last} functions`;
+  if (names.length === 0) return 'no function';
+  if (names.length === 1) return `the ${names[0]!} function`;
+  return `the ${names.slice(0, -1).join(', ')} and ${names.at(-1)!} functions`;
 }
 
 export interface MemberRolesProps {
