@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { build } from 'esbuild';
-import { LAMBDA_NAMES, esbuildOptions, handlerEntry } from '../lib/infra/janitor-function';
+import { esbuildOptions } from '../lib/infra/janitor-function';
+import { handlerEntry, LAMBDA_NAMES } from '../lib/infra/lambdas';
 import type { BundleFigure } from './report';
 
 const ROOT = path.join(__dirname, '..');

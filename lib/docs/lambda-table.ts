@@ -1,5 +1,5 @@
-import { LAMBDA_NAMES } from '../infra/janitor-function';
-import { LAMBDAS } from '../infra/lambdas';
+import { LAMBDA_NAMES, LAMBDAS, type LambdaName, type LambdaSpec } from '../infra/lambdas';
+import { tasksOf, WORKFLOW, type MachineKey } from '../infra/workflow';
 import { tableSection, type ReadmeSection } from '../readme-section';
 
 export const LAMBDA_SECTION: ReadmeSection = {
@@ -9,6 +9,23 @@ export const LAMBDA_SECTION: ReadmeSection = {
   source: 'lib/infra/lambdas.ts',
 };
 
+/** What starts it: the Task states that name it, its schedule, its Function URL. */
+function invokedBy(name: LambdaName, spec: LambdaSpec): string {
+  const machines = (Object.keys(WORKFLOW) as MachineKey[]).filter((machine) =>
+    tasksOf(machine).some(([, lambdaName]) => lambdaName === name),
+  );
+  const expression = spec.schedule?.expression;
+  return (
+    [
+      ...(machines.length > 0 ? [`Task states (${machines.map((m) => WORKFLOW[m].title).join(', ')})`] : []),
+      ...(expression
+        ? [`schedule ${'rate' in expression ? expression.rate : `\`${expression.cron}\``}`]
+        : []),
+      ...(spec.functionUrl ? [`Function URL (output \`${spec.functionUrl.output}\`)`] : []),
+    ].join('; ') || '—'
+  );
+}
+
 /** One row per Lambda, from its declaration: what the stack builds and grants, and nothing else. */
 export function lambdaRows(): string[][] {
   return LAMBDA_NAMES.map((name) => {
@@ -17,14 +34,16 @@ export function lambdaRows(): string[][] {
       ? [...spec.table.actions, ...(spec.table.openCasesIndex ? ['Scan (open cases)'] : [])].join(', ')
       : '—';
     const aws = [
-      ...(spec.accountGrants ? ['IAM and CloudTrail (account mode)'] : []),
-      ...(spec.memberRole ? [`the member ${spec.memberRole} role (organization mode)`] : []),
+      ...(spec.inAccount ? ['IAM and CloudTrail (account mode)'] : []),
+      ...(spec.inAccount ? [`the member ${spec.inAccount.memberRole} role (organization mode)`] : []),
       ...(spec.organizations ? ['Organizations reads (organization mode)'] : []),
+      ...(spec.answersTaskTokens ? ['SendTaskSuccess on the case machine'] : []),
     ];
     return [
       `\`${name}\``,
       spec.description,
-      `${(spec.timeout?.toSeconds() ?? 30).toString()} s, ${(spec.memorySize ?? 256).toString()} MB`,
+      invokedBy(name, spec),
+      `${(spec.timeoutSeconds ?? 30).toString()} s, ${(spec.memorySize ?? 256).toString()} MB`,
       table,
       spec.secrets?.map((secret) => (secret === 'slack' ? 'Slack' : 'Jira')).join(', ') ?? '—',
       aws.join('; ') || '—',
@@ -34,7 +53,15 @@ export function lambdaRows(): string[][] {
 
 export function lambdaSection(): string {
   return tableSection(LAMBDA_SECTION, [
-    ['function', 'what it does', 'timeout, memory', 'case table', 'secrets', 'AWS beyond the table'],
+    [
+      'function',
+      'what it does',
+      'invoked by',
+      'timeout, memory',
+      'case table',
+      'secrets',
+      'AWS beyond the table',
+    ],
     ...lambdaRows(),
   ]);
 }

@@ -14,9 +14,9 @@ export const DENY_ALL_POLICY_ARN = 'arn:${AWS::Partition}:iam::aws:policy/AWSDen
 
 /**
  * What each function may do inside an audited account, as plain data. In account mode the stack
- * grants it to the function's own role; in organization mode it becomes the member roles of the
- * StackSet (`<memberRoleName>-reader` for the inventory and the context step, `-remover` for the
- * remover), so both modes grant exactly the same calls, once written.
+ * grants it to the function's own role; in organization mode it becomes the member role the
+ * function's declaration names (lib/infra/lambdas.ts, `inAccount`): `<memberRoleName>-reader` for
+ * the readers, `-remover` for the remover. So both modes grant exactly the same calls, once written.
  */
 export interface AccountGrant {
   readonly sid?: string;

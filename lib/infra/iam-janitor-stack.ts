@@ -1,6 +1,8 @@
 import { CfnElement, CfnOutput, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import type { FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import { IamJanitor, type IamJanitorProps } from './iam-janitor';
+import { LAMBDAS, type LambdaName } from './lambdas';
 import { organizationSweepName } from './workflow';
 
 export interface IamJanitorStackProps extends StackProps {
@@ -15,10 +17,11 @@ export class IamJanitorStack extends Stack {
     super(scope, id, props);
     this.janitor = new IamJanitor(this, 'IamJanitor', props.config);
 
-    new CfnOutput(this, 'SlackInteractionsUrl', {
-      description: 'Paste into the Slack app: Interactivity & Shortcuts > Request URL',
-      value: this.janitor.interactionsUrl.url,
-    });
+    // Each Function URL, under the output its declaration names (lib/infra/lambdas.ts).
+    for (const [name, url] of Object.entries(this.janitor.functionUrls) as [LambdaName, FunctionUrl][]) {
+      const { output, description } = LAMBDAS[name].functionUrl!;
+      new CfnOutput(this, output, { description, value: url.url });
+    }
     new CfnOutput(this, 'SweepStateMachineArn', { value: this.janitor.sweepStateMachine.stateMachineArn });
     new CfnOutput(this, 'CaseStateMachineArn', { value: this.janitor.caseStateMachine.stateMachineArn });
     new CfnOutput(this, 'CaseTableName', { value: this.janitor.caseTable.tableName });

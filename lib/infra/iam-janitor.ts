@@ -1,11 +1,9 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -34,8 +32,16 @@ import {
   type MachineKey,
   type TaskLambda,
 } from './workflow';
-import { JanitorFunction, LAMBDA_NAMES, lambdasOf, type JanitorFunctions } from './janitor-function';
-import { LAMBDAS } from './lambdas';
+import { JanitorFunction, type JanitorFunctions } from './janitor-function';
+import {
+  LAMBDAS,
+  lambdasOf,
+  memberRoleUsers,
+  type LambdaName,
+  type LambdaSpec,
+  type MemberRoleAccess,
+} from './lambdas';
+import { scheduleFunctions, scheduleSweep } from './schedules';
 import { MemberRoles } from './member-roles';
 
 /**
@@ -58,7 +64,8 @@ export class IamJanitor extends Construct {
   public readonly jiraSecret: secretsmanager.Secret;
   public readonly sweepStateMachine: sfn.StateMachine;
   public readonly caseStateMachine: sfn.StateMachine;
-  public readonly interactionsUrl: lambda.FunctionUrl;
+  /** The Function URL of each function declared with one (the Slack interactions). */
+  public readonly functionUrls: Partial<Record<LambdaName, lambda.FunctionUrl>>;
   public readonly functions: JanitorFunctions;
   /** Organization mode: the StackSet of the member roles. */
   public readonly memberRoles?: MemberRoles;
@@ -82,15 +89,18 @@ export class IamJanitor extends Construct {
       this.memberRoles = new MemberRoles(this, 'MemberRoles', {
         config,
         // Each function the declarations give a member role (lib/infra/lambdas.ts), and the report's readers.
-        readerTrustedRoleArns: [...this.memberRoleUsers('reader'), ...config.reportPrincipalArns],
-        removerTrustedRoleArns: this.memberRoleUsers('remover'),
+        readerTrustedRoleArns: [...this.memberRoleArns('reader'), ...config.reportPrincipalArns],
+        removerTrustedRoleArns: this.memberRoleArns('remover'),
       });
     }
 
-    this.interactionsUrl = this.functions['slack-interactions'].addFunctionUrl({
-      // Slack cannot sign requests with SigV4; the handler verifies Slack's own HMAC signature instead.
-      authType: lambda.FunctionUrlAuthType.NONE,
-    });
+    // The handler authenticates each request itself (a Slack signature), as its declaration says.
+    this.functionUrls = Object.fromEntries(
+      this.declared((spec) => Boolean(spec.functionUrl)).map((name) => [
+        name,
+        this.functions[name]!.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE }),
+      ]),
+    );
 
     const functionArn = (name: TaskLambda) => {
       const fn = this.functions[name];
@@ -108,7 +118,12 @@ export class IamJanitor extends Construct {
     // The organization sweep's InventoryAccounts map runs its accounts as child executions.
     if (organization) distributedMapPolicy(this, this.sweepStateMachine, 'InventoryAccounts');
 
-    this.schedule(config);
+    scheduleSweep(this, this.sweepStateMachine, config);
+    scheduleFunctions(
+      this,
+      this.declared((spec) => Boolean(spec.schedule)).map((name) => [LAMBDAS[name], this.functions[name]!]),
+      config,
+    );
 
     if (config.alarmEmail) this.alarmTopic = createAlarmTopic(this, config.alarmEmail);
     this.alarms.push(
@@ -136,7 +151,7 @@ export class IamJanitor extends Construct {
         const fn = new JanitorFunction(this, pascal(lambdaName) + 'Function', {
           lambdaName,
           description: spec.description,
-          timeout: spec.timeout,
+          timeout: spec.timeoutSeconds === undefined ? undefined : Duration.seconds(spec.timeoutSeconds),
           memorySize: spec.memorySize,
           environment,
           reservedConcurrentExecutions: spec.reservedConcurrency?.(config),
@@ -146,69 +161,34 @@ export class IamJanitor extends Construct {
     ) as JanitorFunctions;
   }
 
-  /**
-   * Who may answer the case machine's task tokens: the interactions function, the quarantine
-   * watcher, and the request step, which delivers a decision stored during its own earlier attempt.
-   */
-  private grantDecisionDelivery(): void {
-    for (const name of ['slack-interactions', 'watch-quarantine'] as const)
-      this.functions[name].addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['states:SendTaskSuccess'],
-          resources: [this.caseStateMachine.stateMachineArn],
-        }),
-      );
-    // The request step delivers a decision stored during its own earlier attempt. A policy of its
-    // own, not the role's default one: the function (which the machine names) depends on its
-    // default policy, and that policy naming the machine would be a cycle.
-    new iam.Policy(this, 'RequestApprovalDeliversDecisions', {
-      roles: [this.functions['request-approval'].role!],
-      statements: [
-        new iam.PolicyStatement({
-          actions: ['states:SendTaskSuccess'],
-          resources: [this.caseStateMachine.stateMachineArn],
-        }),
-      ],
-    });
+  /** The functions of this deployment whose declaration says so, in the order declared. */
+  private declared(test: (spec: LambdaSpec) => boolean): LambdaName[] {
+    return lambdasOf(this.config.deploymentMode).filter((name) => test(LAMBDAS[name]));
   }
 
-  /** The sweep on the configured schedule, the hourly reminders, the daily quarantine watch and the weekly summary. */
-  private schedule(config: JanitorConfig): void {
-    new scheduler.Schedule(this, 'SweepSchedule', {
-      description: 'Starts the iam-janitor sweep',
-      schedule: scheduler.ScheduleExpression.expression(
-        config.schedule,
-        TimeZone.of(config.scheduleTimezone),
-      ),
-      target: new schedulerTargets.StepFunctionsStartExecution(this.sweepStateMachine, {
-        input: scheduler.ScheduleTargetInput.fromObject({ trigger: 'schedule' }),
-      }),
-    });
-    new scheduler.Schedule(this, 'ReminderSchedule', {
-      description: 'Reminds approvers of cases still waiting for a decision',
-      schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
-      target: new schedulerTargets.LambdaInvoke(this.functions.remind, {}),
-    });
-    new scheduler.Schedule(this, 'QuarantineWatchSchedule', {
-      description: 'Checks quarantined users for attempts to use their credentials',
-      schedule: scheduler.ScheduleExpression.rate(Duration.days(1)),
-      target: new schedulerTargets.LambdaInvoke(this.functions['watch-quarantine'], {}),
-    });
-    new scheduler.Schedule(this, 'SummarySchedule', {
-      description: 'Posts the weekly iam-janitor summary in the approvers channel',
-      schedule: scheduler.ScheduleExpression.expression(
-        config.summarySchedule,
-        TimeZone.of(config.scheduleTimezone),
-      ),
-      target: new schedulerTargets.LambdaInvoke(this.functions.summary, {}),
-    });
+  /**
+   * SendTaskSuccess on the case machine, for each function declared to answer its task tokens. A
+   * function that serves one of the machine's Task states gets a policy of its own rather than its
+   * role's default one: the function (which the machine names) depends on its default policy, and
+   * that policy naming the machine would be a cycle.
+   */
+  private grantDecisionDelivery(): void {
+    const served = new Set<string>(tasksOf('case').map(([, lambdaName]) => lambdaName));
+    for (const name of this.declared((spec) => Boolean(spec.answersTaskTokens))) {
+      const answer = new iam.PolicyStatement({
+        actions: ['states:SendTaskSuccess'],
+        resources: [this.caseStateMachine.stateMachineArn],
+      });
+      const fn = this.functions[name]!;
+      if (served.has(name))
+        new iam.Policy(this, `${pascal(name)}DeliversDecisions`, { roles: [fn.role!], statements: [answer] });
+      else fn.addToRolePolicy(answer);
+    }
   }
 
   /** The roles of the functions that assume a member role of this access. */
-  private memberRoleUsers(access: 'reader' | 'remover'): string[] {
-    return LAMBDA_NAMES.filter((name) => LAMBDAS[name].memberRole === access).map(
-      (name) => this.functions[name as keyof JanitorFunctions]!.role!.roleArn,
-    );
+  private memberRoleArns(access: MemberRoleAccess): string[] {
+    return memberRoleUsers(access).map((name) => this.functions[name]!.role!.roleArn);
   }
 
   /**

@@ -5,39 +5,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-
-/** The Lambdas of iam-janitor, named after the Task state each serves; each has `lambdas/<name>/handler.ts`. */
-export const LAMBDA_NAMES = [
-  'check-setup',
-  'inventory',
-  'gather-context',
-  'open-ticket',
-  'request-approval',
-  'slack-interactions',
-  'act',
-  'record-outcome',
-  'remind',
-  'watch-quarantine',
-  'summary',
-  'list-accounts',
-  'organization-guard',
-] as const;
-export type LambdaName = (typeof LAMBDA_NAMES)[number];
-
-/** The functions only an organization deployment has: listing the accounts, weighing them together. */
-export const ORGANIZATION_LAMBDA_NAMES = ['list-accounts', 'organization-guard'] as const;
-export type OrganizationLambdaName = (typeof ORGANIZATION_LAMBDA_NAMES)[number];
+import { handlerEntry, type LambdaName, type OrganizationLambdaName } from './lambdas';
 
 /** The functions a deployment has: every one in organization mode, all but the organization's otherwise. */
 export type JanitorFunctions = Record<Exclude<LambdaName, OrganizationLambdaName>, JanitorFunction> &
   Partial<Record<OrganizationLambdaName, JanitorFunction>>;
-
-/** The Lambdas a deployment mode builds. */
-export function lambdasOf(mode: 'account' | 'organization'): LambdaName[] {
-  return LAMBDA_NAMES.filter(
-    (name) => mode === 'organization' || !(ORGANIZATION_LAMBDA_NAMES as readonly string[]).includes(name),
-  );
-}
 
 /**
  * How every handler is bundled, here and in the benchmark:
@@ -87,10 +59,6 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions & {
     metafile: true,
     logLevel: 'silent',
   };
-}
-
-export function handlerEntry(name: LambdaName): string {
-  return path.join(__dirname, '..', '..', 'lambdas', name, 'handler.ts');
 }
 
 export interface JanitorFunctionProps {

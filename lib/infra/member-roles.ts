@@ -2,18 +2,21 @@ import { Aws, Fn, Stack } from 'aws-cdk-lib';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import { Construct } from 'constructs';
 import type { JanitorConfig } from '../../lambdas/commons/config/config';
-import { ALIAS_GRANTS, policyStatement, type AccountGrant } from './account-grants';
-import { LAMBDAS } from './lambdas';
+import { policyStatement, type AccountGrant } from './account-grants';
+import { LAMBDAS, memberRoleUsers, type MemberRoleAccess } from './lambdas';
 
 /**
- * What a member role holds: the account grants of every function that assumes it, read from the
- * one registry (lib/infra/lambdas.ts), so that a call a function gains in account mode is granted
- * in organization mode too. Two functions' identical grants are written once.
+ * What a member role holds: the account grants of every function that assumes it, then what they
+ * call in a member account only, read from their declarations (lib/infra/lambdas.ts), so that a
+ * call a function gains in account mode is granted in organization mode too. Two functions'
+ * identical grants are written once.
  */
-export function grantsOfRole(access: 'reader' | 'remover', config: JanitorConfig): AccountGrant[] {
-  const grants = Object.values(LAMBDAS)
-    .filter((spec) => spec.memberRole === access)
-    .flatMap((spec) => spec.accountGrants?.(config) ?? []);
+export function grantsOfRole(access: MemberRoleAccess, config: JanitorConfig): AccountGrant[] {
+  const needs = memberRoleUsers(access).map((name) => LAMBDAS[name].inAccount!);
+  const grants = [
+    ...needs.flatMap((need) => need.grants(config)),
+    ...needs.flatMap((need) => need.inMemberAccountsOnly ?? []),
+  ];
   const seen = new Set<string>();
   return grants.filter((grant) => {
     const key = JSON.stringify(grant);
@@ -28,9 +31,10 @@ export const MEMBER_PARAMETERS = {
 } as const;
 
 /**
- * The template the StackSet deploys in every member account: the reader role (the inventory's and
- * the context step's reads, plus the account alias) and the remover role (the remover's actions
- * under the same protected-tag Deny as in account mode). Each trusts only the hub roles given as
+ * The template the StackSet deploys in every member account: the reader role (the reads of the
+ * functions declared to assume it: the inventory, the context step and the watcher, plus the
+ * account alias) and the remover role (the remover's actions under the same protected-tag Deny as
+ * in account mode). Each trusts only the hub roles given as
  * parameters, with the external id, from inside the organization.
  */
 export function memberRolesTemplate(config: JanitorConfig): Record<string, unknown> {
@@ -80,19 +84,18 @@ export function memberRolesTemplate(config: JanitorConfig): Record<string, unkno
     Parameters: {
       [MEMBER_PARAMETERS.reader]: {
         Type: 'CommaDelimitedList',
-        Description:
-          'The hub roles that may read this account: the inventory, the context step, and report --organization.',
+        Description: `The hub roles that may read this account: ${theFunctions(memberRoleUsers('reader'))}, and report --organization.`,
       },
       [MEMBER_PARAMETERS.remover]: {
         Type: 'CommaDelimitedList',
-        Description: 'The hub role that may change IAM users in this account: the remover.',
+        Description: `The hub roles that may change IAM users in this account: ${theFunctions(memberRoleUsers('remover'))}.`,
       },
     },
     Resources: {
       ReaderRole: role(
         'reader',
         'iam-janitor: the credential report, user details and CloudTrail lookups, read-only',
-        [...grantsOfRole('reader', config), ...ALIAS_GRANTS],
+        grantsOfRole('reader', config),
       ),
       RemoverRole: role(
         'remover',
@@ -101,6 +104,13 @@ export function memberRolesTemplate(config: JanitorConfig): Record<string, unkno
       ),
     },
   };
+}
+
+/** `the act function`, `the inventory, gather-context and watch-quarantine functions`. */
+function theFunctions(names: readonly string[]): string {
+  if (names.length === 0) return 'no function';
+  if (names.length === 1) return `the ${names[0]!} function`;
+  return `the ${names.slice(0, -1).join(', ')} and ${names.at(-1)!} functions`;
 }
 
 export interface MemberRolesProps {

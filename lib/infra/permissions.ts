@@ -6,8 +6,8 @@ import type { Construct } from 'constructs';
 import type { JanitorConfig } from '../../lambdas/commons/config/config';
 import { CASES_BY_USER_INDEX, OPEN_CASES_INDEX } from '../../lambdas/commons/contracts';
 import { policyStatement, type AccountGrant } from './account-grants';
-import { lambdasOf, type JanitorFunction, type JanitorFunctions } from './janitor-function';
-import { LAMBDAS, type LambdaSpec } from './lambdas';
+import type { JanitorFunction, JanitorFunctions } from './janitor-function';
+import { LAMBDAS, lambdasOf, type LambdaSpec, type MemberRoleAccess } from './lambdas';
 import { organizationSweepName } from './workflow';
 
 /** What the grants name: every function, the case table and the two secrets. */
@@ -30,10 +30,10 @@ export function grantLeastPrivilege(janitor: PermissionTargets, config: JanitorC
     const spec = LAMBDAS[name];
     if (config.deploymentMode === 'organization') {
       // The IAM and CloudTrail calls happen in the member accounts, through the StackSet's roles.
-      if (spec.memberRole) assumeMemberRole(fn, spec.memberRole, config);
+      if (spec.inAccount) assumeMemberRole(fn, spec.inAccount.memberRole, config);
       if (spec.organizations) fn.addToRolePolicy(statement(spec.organizations, ['*']));
-    } else if (spec.accountGrants) {
-      grantInAccount(fn, spec.accountGrants(config));
+    } else if (spec.inAccount) {
+      grantInAccount(fn, spec.inAccount.grants(config));
     }
     if (spec.table?.openCasesIndex)
       fn.addToRolePolicy(statement(['dynamodb:Scan'], [`${table.tableArn}/index/${OPEN_CASES_INDEX}`]));
@@ -105,7 +105,7 @@ function grantInAccount(fn: JanitorFunction, grants: readonly AccountGrant[]): v
  * role in an excluded account, or in an account under an excluded OU (the StackSet cannot keep its
  * roles out of an OU nested below a target OU).
  */
-function assumeMemberRole(fn: JanitorFunction, role: 'reader' | 'remover', config: JanitorConfig): void {
+function assumeMemberRole(fn: JanitorFunction, role: MemberRoleAccess, config: JanitorConfig): void {
   const stack = Stack.of(fn);
   const roleArn = (account: string, resourceName: string) =>
     stack.formatArn({ service: 'iam', region: '', account, resource: 'role', resourceName });

@@ -1,17 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from 'aws-lambda';
-import { handler as removeHandler } from '../../lambdas/act/handler';
-import { handler as checkSetupHandler } from '../../lambdas/check-setup/handler';
-import { handler as contextHandler } from '../../lambdas/gather-context/handler';
-import { handler as inventoryHandler } from '../../lambdas/inventory/handler';
-import { handler as listAccountsHandler } from '../../lambdas/list-accounts/handler';
-import { handler as jiraHandler } from '../../lambdas/open-ticket/handler';
-import { handler as organizationGuardHandler } from '../../lambdas/organization-guard/handler';
-import { handler as recordHandler } from '../../lambdas/record-outcome/handler';
-import { handler as slackRequestHandler } from '../../lambdas/request-approval/handler';
-import { handler as watchHandler } from '../../lambdas/watch-quarantine/handler';
 import { clientSettings, configureClients } from '../../lambdas/commons/runtime/clients';
-import { tasksOf, type MachineKey, type TaskLambda } from '../infra/workflow';
+import { handlerEntry, type LambdaName } from '../infra/lambdas';
+import { tasksOf, type MachineKey } from '../infra/workflow';
 import { REMOVER_CREDENTIALS } from './engine-options';
 
 /** The Lambdas as the simulator invokes them: the real handlers, each with a Lambda context. */
@@ -56,19 +47,19 @@ const invokedAs =
   (input) =>
     handler(input, lambdaContext(functionName));
 
-/** The real handler of each Lambda a Task state names in the workflow registry, and the watcher's. */
-const LAMBDA_HANDLERS: Record<TaskLambda | 'watch-quarantine', LambdaHandler> = {
-  'watch-quarantine': watchHandler,
-  'check-setup': checkSetupHandler,
-  inventory: inventoryHandler,
-  'list-accounts': listAccountsHandler,
-  'organization-guard': organizationGuardHandler,
-  'gather-context': contextHandler,
-  'open-ticket': jiraHandler,
-  'request-approval': slackRequestHandler,
-  act: removeHandler,
-  'record-outcome': recordHandler,
-};
+/**
+ * The real handler of a declared Lambda, from the file the stack bundles (`lambdas/<name>/handler.ts`),
+ * so that a function declared in lib/infra/lambdas.ts runs here with no table to keep beside it.
+ * Node caches the module: a handler imported elsewhere too is the same one.
+ */
+function handlerOf(lambdaName: LambdaName): LambdaHandler {
+  const file = handlerEntry(lambdaName);
+  // require, not import(): the path is known only from the declaration, and bindTasks stays synchronous.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { handler } = require(file) as { handler?: unknown };
+  if (typeof handler !== 'function') throw new Error(`${file} exports no handler function`);
+  return handler as LambdaHandler;
+}
 
 /** Every Task state of the machine bound to its Lambda's handler, or to the simulator's own stand-in for it. */
 export function bindTasks(
@@ -79,10 +70,7 @@ export function bindTasks(
 ): Record<string, TaskHandler> {
   const tasks = {
     ...Object.fromEntries(
-      tasksOf(machine).map(([state, lambdaName]) => [
-        state,
-        slowed(invokedAs(lambdaName, LAMBDA_HANDLERS[lambdaName]), slowMs),
-      ]),
+      tasksOf(machine).map(([state, lambdaName]) => [state, slowed(invoked(lambdaName), slowMs)]),
     ),
     ...overrides,
   };
@@ -98,9 +86,9 @@ export function slowed<T extends (input: never) => Promise<unknown>>(handler: T,
   }) as T;
 }
 
-/** The real handler of a Task state's Lambda, invoked as Lambda invokes it. */
-export function invoked(lambdaName: TaskLambda | 'watch-quarantine'): TaskHandler {
-  return invokedAs(lambdaName, LAMBDA_HANDLERS[lambdaName]);
+/** The real handler of a declared Lambda, invoked as Lambda invokes it. */
+export function invoked(lambdaName: LambdaName): TaskHandler {
+  return invokedAs(lambdaName, handlerOf(lambdaName));
 }
 
 /** The same tasks, each reporting its input and output to `onTask` (the benchmark weighs payloads). */

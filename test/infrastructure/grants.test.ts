@@ -1,272 +1,102 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { lambdasOf } from '../../lib/infra/janitor-function';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { parseConfig } from '../../lambdas/commons/config/config';
+import { lambdasOf } from '../../lib/infra/lambdas';
+import { memberRolesTemplate } from '../../lib/infra/member-roles';
+import {
+  expectedLines,
+  memberRoleStatements,
+  ORGANIZATION_CONFIG,
+  roleStatements,
+  statementLines,
+} from '../helpers/grants';
 import { synthStack } from '../helpers/stack';
-import { USER_READ_ACTIONS } from '../../lib/infra/iam-actions';
+import {
+  ACCOUNT_GRANTS,
+  DENIED_ON_PROTECTED,
+  MEMBER_ROLE_GRANTS,
+  ORGANIZATION_GRANTS,
+  REMOVER_CHANGES,
+} from './expected-grants';
 
-const LAMBDA_NAMES = lambdasOf('account');
+const MODES = [
+  { mode: 'account', overrides: {}, expected: ACCOUNT_GRANTS },
+  { mode: 'organization', overrides: ORGANIZATION_CONFIG, expected: ORGANIZATION_GRANTS },
+] as const;
 
-type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+/** What a function's role holds, one `Effect action {condition}` line per action. */
+const granted = (template: Template, lambdaName: string) =>
+  statementLines(roleStatements(template, lambdaName));
 
-/** Every action a function's role allows, read back from the synthesized template. */
-function allowedActions(template: Template, lambdaName: string, effect = 'Allow'): string[] {
-  const resources = template.toJSON().Resources as Resources;
-  const fnId = Object.keys(resources).find(
-    (id) =>
-      resources[id]!.Type === 'AWS::Lambda::Function' &&
-      id.startsWith(`IamJanitor${pascal(lambdaName)}Function`),
-  );
-  if (!fnId) throw new Error(`no function ${lambdaName}`);
-  const roleId = (resources[fnId]!.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
-  const actions = new Set<string>();
-  for (const resource of Object.values(resources)) {
-    if (resource.Type !== 'AWS::IAM::Policy') continue;
-    const roles = resource.Properties.Roles as { Ref: string }[];
-    if (!roles.some((role) => role.Ref === roleId)) continue;
-    const statements = (
-      resource.Properties.PolicyDocument as { Statement: { Effect: string; Action: string | string[] }[] }
-    ).Statement;
-    for (const statement of statements.filter((s) => s.Effect === effect)) {
-      for (const action of [statement.Action].flat()) actions.add(action);
-    }
-  }
-  return [...actions].sort();
-}
+/** The Allow actions alone, without their conditions. */
+const allowedActions = (template: Template, lambdaName: string) =>
+  roleStatements(template, lambdaName)
+    .filter((statement) => statement.Effect === 'Allow')
+    .flatMap((statement) => [statement.Action].flat());
 
-function pascal(name: string): string {
-  return name.replace(/(^|-)(\w)/g, (_, __, letter: string) => letter.toUpperCase());
-}
+describe.each(MODES)('least privilege in $mode mode, for every declared function', (each) => {
+  const { template } = synthStack(each.overrides);
+  const declared = lambdasOf(each.mode);
 
-const XRAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
-// GetSecretValue only: no function calls DescribeSecret.
-const SECRET_READ = ['secretsmanager:GetSecretValue'];
-/** The IAM calls of the one user reader (lambdas/commons/iam/snapshot.ts readUser), written out from its code. */
-const USER_READS = [
-  'iam:GetAccessKeyLastUsed',
-  'iam:GetLoginProfile',
-  'iam:GetUser',
-  'iam:GetUserPolicy',
-  'iam:ListAccessKeys',
-  'iam:ListAttachedUserPolicies',
-  'iam:ListGroupsForUser',
-  'iam:ListMFADevices',
-  'iam:ListSSHPublicKeys',
-  'iam:ListServiceSpecificCredentials',
-  'iam:ListSigningCertificates',
-  'iam:ListUserPolicies',
-];
-/** Every IAM change the removal steps (lambdas/act/steps.ts, credential.ts, quarantine.ts) make. */
-const REMOVER_CHANGES = [
-  'iam:AttachUserPolicy',
-  'iam:DeactivateMFADevice',
-  'iam:DeleteAccessKey',
-  'iam:DeleteLoginProfile',
-  'iam:DeleteSSHPublicKey',
-  'iam:DeleteServiceSpecificCredential',
-  'iam:DeleteSigningCertificate',
-  'iam:DeleteUser',
-  'iam:DeleteUserPolicy',
-  'iam:DeleteVirtualMFADevice',
-  'iam:DetachUserPolicy',
-  'iam:RemoveUserFromGroup',
-  'iam:TagMFADevice',
-  'iam:TagUser',
-  'iam:UntagUser',
-  'iam:UpdateAccessKey',
-  'iam:UpdateSSHPublicKey',
-  'iam:UpdateServiceSpecificCredential',
-  'iam:UpdateSigningCertificate',
-];
-/**
- * The remover's changes that IAM authorizes against the user itself (the Service Authorization
- * Reference lists the `user` resource for each), so that a tag condition on the user applies: all
- * of REMOVER_CHANGES but RemoveUserFromGroup (the group), TagMFADevice and DeleteVirtualMFADevice
- * (the device).
- */
-const NOT_AUTHORIZED_AGAINST_THE_USER = [
-  'iam:RemoveUserFromGroup',
-  'iam:TagMFADevice',
-  'iam:DeleteVirtualMFADevice',
-];
-const DENIED_ON_PROTECTED = REMOVER_CHANGES.filter(
-  (action) => !NOT_AUTHORIZED_AGAINST_THE_USER.includes(action),
-);
-
-describe('least privilege, function by function', () => {
-  const { template } = synthStack();
-
-  it('grants each function exactly the actions it calls', () => {
-    expect(allowedActions(template, 'inventory')).toEqual(
-      [
-        'dynamodb:DeleteItem',
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:Query',
-        'dynamodb:Scan',
-        'iam:GenerateCredentialReport',
-        'iam:GetAccountAuthorizationDetails',
-        'iam:GetCredentialReport',
-        ...USER_READ_ACTIONS,
-        ...XRAY,
-      ].sort(),
-    );
-    expect(allowedActions(template, 'gather-context')).toEqual(
-      [
-        'cloudtrail:LookupEvents',
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        ...USER_READS,
-        ...XRAY,
-      ].sort(),
-    );
-    expect(allowedActions(template, 'act')).toEqual(
-      [
-        'cloudtrail:LookupEvents',
-        'dynamodb:GetItem',
-        'dynamodb:UpdateItem',
-        ...USER_READS,
-        'iam:ListMFADeviceTags',
-        'iam:ListUsers',
-        'iam:ListVirtualMFADevices',
-        ...REMOVER_CHANGES,
-        ...XRAY,
-      ].sort(),
-    );
-    expect(allowedActions(template, 'open-ticket')).toEqual(
-      ['dynamodb:GetItem', 'dynamodb:UpdateItem', ...SECRET_READ, ...XRAY].sort(),
-    );
-    // SendTaskSuccess: a decision stored during an earlier attempt is delivered to this attempt's token.
-    expect(allowedActions(template, 'request-approval')).toEqual(
-      ['dynamodb:UpdateItem', 'states:SendTaskSuccess', ...SECRET_READ, ...XRAY].sort(),
-    );
-    expect(allowedActions(template, 'slack-interactions')).toEqual(
-      ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'states:SendTaskSuccess', ...SECRET_READ, ...XRAY].sort(),
-    );
-    expect(allowedActions(template, 'record-outcome')).toEqual(
-      [
-        'dynamodb:DeleteItem',
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        ...SECRET_READ,
-        ...XRAY,
-      ].sort(),
-    );
-    expect(allowedActions(template, 'remind')).toEqual(
-      ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem', ...SECRET_READ, ...XRAY].sort(),
-    );
-    // The quarantine watcher reads the user, its keys' last use, whether it holds SSH keys or
-    // service-specific credentials, the account's enabled regions and CloudTrail, and answers the wait.
-    expect(allowedActions(template, 'watch-quarantine')).toEqual(
-      [
-        'account:ListRegions',
-        'cloudtrail:LookupEvents',
-        'dynamodb:GetItem',
-        'dynamodb:Scan',
-        'dynamodb:UpdateItem',
-        // The whole user, read as the snapshot reads it: the deny and the permissions are compared.
-        'iam:GetAccessKeyLastUsed',
-        'iam:GetLoginProfile',
-        'iam:GetUser',
-        'iam:GetUserPolicy',
-        'iam:ListAccessKeys',
-        'iam:ListAttachedUserPolicies',
-        'iam:ListGroupsForUser',
-        'iam:ListMFADevices',
-        'iam:ListSSHPublicKeys',
-        'iam:ListServiceSpecificCredentials',
-        'iam:ListSigningCertificates',
-        'iam:ListUserPolicies',
-        'iam:ListUsers',
-        'states:SendTaskSuccess',
-        ...XRAY,
-      ].sort(),
-    );
-    // The setup check reads both secrets and nothing else.
-    expect(allowedActions(template, 'check-setup')).toEqual(
-      ['secretsmanager:GetSecretValue', ...XRAY].sort(),
-    );
-    // The weekly summary only reads.
-    expect(allowedActions(template, 'summary')).toEqual(
-      ['dynamodb:GetItem', 'dynamodb:Scan', ...SECRET_READ, ...XRAY].sort(),
-    );
+  it('has written-out grants for each declared function, and for no other', () => {
+    expect(Object.keys(each.expected).sort()).toEqual([...declared].sort());
+    // Every function the stack builds is a declared one.
+    expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toHaveLength(declared.length);
   });
+
+  it.each(declared)('grants %s exactly the actions it calls, under their conditions', (name) => {
+    const expected = each.expected[name];
+    if (!expected)
+      throw new Error(`${name} is declared but test/infrastructure/expected-grants.ts has no entry for it`);
+    expect(granted(template, name)).toEqual(expectedLines(expected));
+  });
+});
+
+describe('the member roles of the organization', () => {
+  const member = memberRoleStatements(memberRolesTemplate(parseConfig(ORGANIZATION_CONFIG)));
+  const account = synthStack().template;
+  const organization = synthStack(ORGANIZATION_CONFIG).template;
+
+  it('has written-out grants for each member role, and for no other', () => {
+    expect([...member.keys()].sort()).toEqual(Object.keys(MEMBER_ROLE_GRANTS).sort());
+  });
+
+  it.each(Object.keys(MEMBER_ROLE_GRANTS))(
+    'grants the %s role exactly its actions, under their conditions',
+    (access) => {
+      expect(statementLines(member.get(access) ?? [])).toEqual(expectedLines(MEMBER_ROLE_GRANTS[access]!));
+    },
+  );
+
+  // The member role must hold every call a function makes in an audited account, whoever declared it.
+  it.each(lambdasOf('account'))('lets %s make in a member account every call it makes in its own', (name) => {
+    const inAudited = /^(iam|cloudtrail|account):/;
+    const calls = allowedActions(account, name).filter((action) => inAudited.test(action));
+    const assumed = roleStatements(organization, name)
+      .filter(
+        (statement) => statement.Effect === 'Allow' && [statement.Action].flat().includes('sts:AssumeRole'),
+      )
+      .map((statement) => JSON.stringify(statement).match(/member-(reader|remover)/)?.[1]);
+    if (calls.length === 0) return expect(assumed).toEqual([]);
+    expect(assumed).toHaveLength(1);
+    const held = member
+      .get(assumed[0]!)!
+      .filter((statement) => statement.Effect === 'Allow')
+      .flatMap((statement) => [statement.Action].flat());
+    expect(calls.filter((action) => !held.includes(action))).toEqual([]);
+  });
+});
+
+describe('least privilege, the rules behind the lists', () => {
+  const { template } = synthStack();
 
   it('gives IAM mutating actions to the remover only', () => {
     const mutating = /^iam:(Delete|Update|Deactivate|Detach|Remove|Tag|Untag|Create|Put|Attach|Add)/;
-    for (const name of LAMBDA_NAMES.filter((n) => n !== 'act')) {
+    for (const name of lambdasOf('account').filter((n) => n !== 'act')) {
       expect(allowedActions(template, name).filter((action) => mutating.test(action))).toEqual([]);
     }
-    expect(allowedActions(template, 'act').filter((action) => mutating.test(action))).toEqual(
-      REMOVER_CHANGES,
-    );
-  });
-
-  it('lets the remover tag only with the keys it writes, and only a user or an MFA device', () => {
-    const statements = Object.values(template.toJSON().Resources as Resources)
-      .filter((resource) => resource.Type === 'AWS::IAM::Policy')
-      .flatMap(
-        (resource) =>
-          (resource.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
-      );
-    const tagging = statements.filter(
-      (statement) =>
-        statement.Effect === 'Allow' &&
-        [statement.Action].flat().some((action) => /^iam:Tag/.test(String(action))),
-    );
-    expect(tagging.map((statement) => [statement.Action, statement.Condition])).toEqual([
-      [
-        'iam:TagUser',
-        {
-          'ForAllValues:StringLike': {
-            'aws:TagKeys': [
-              'iam-janitor:keep-until',
-              'iam-janitor:keep-until:*',
-              'iam-janitor:disabled-at',
-              'iam-janitor:quarantined-at',
-              'iam-janitor:quarantine-ends',
-            ],
-          },
-          Null: { 'aws:TagKeys': 'false' },
-        },
-      ],
-      [
-        'iam:TagMFADevice',
-        {
-          'ForAllValues:StringLike': { 'aws:TagKeys': ['iam-janitor:deactivated-for'] },
-          Null: { 'aws:TagKeys': 'false' },
-        },
-      ],
-    ]);
-  });
-
-  it('lets the remover attach AWSDenyAll and no other policy, and untag only the quarantine', () => {
-    const statements = Object.values(template.toJSON().Resources as Resources)
-      .filter((resource) => resource.Type === 'AWS::IAM::Policy')
-      .flatMap(
-        (resource) =>
-          (resource.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
-      )
-      .filter((statement) => statement.Effect === 'Allow');
-    const granting = (action: string) =>
-      statements.filter((statement) => [statement.Action].flat().includes(action));
-    expect(granting('iam:AttachUserPolicy').map((statement) => statement.Condition)).toEqual([
-      {
-        ArnEquals: {
-          'iam:PolicyARN': [
-            { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AWSDenyAll']] },
-          ],
-        },
-      },
-    ]);
-    expect(granting('iam:UntagUser').map((statement) => statement.Condition)).toEqual([
-      {
-        'ForAllValues:StringLike': {
-          'aws:TagKeys': ['iam-janitor:quarantined-at', 'iam-janitor:quarantine-ends'],
-        },
-        Null: { 'aws:TagKeys': 'false' },
-      },
-    ]);
+    expect(
+      [...new Set(allowedActions(template, 'act').filter((action) => mutating.test(action)))].sort(),
+    ).toEqual(REMOVER_CHANGES);
   });
 
   it('builds member role ARNs in the partition the stack is deployed in', () => {
@@ -279,8 +109,9 @@ describe('least privilege, function by function', () => {
 
   it('gives SendTaskSuccess to the interactions function, the request step and the quarantine watcher only', () => {
     const answering = ['slack-interactions', 'request-approval', 'watch-quarantine'];
-    for (const name of LAMBDA_NAMES.filter((n) => !answering.includes(n))) {
-      expect(allowedActions(template, name).filter((action) => action.startsWith('states:'))).toEqual([]);
+    for (const name of lambdasOf('account')) {
+      const answers = allowedActions(template, name).includes('states:SendTaskSuccess');
+      expect([name, answers]).toEqual([name, answering.includes(name)]);
     }
   });
 
@@ -298,7 +129,10 @@ describe('least privilege, function by function', () => {
         ]),
       },
     });
-    expect(allowedActions(template, 'act', 'Deny')).toEqual([...DENIED_ON_PROTECTED].sort());
+    const denied = roleStatements(template, 'act')
+      .filter((statement) => statement.Effect === 'Deny')
+      .flatMap((statement) => [statement.Action].flat());
+    expect(denied.sort()).toEqual(DENIED_ON_PROTECTED);
   });
 
   it('follows a custom protected tag key in the Deny', () => {

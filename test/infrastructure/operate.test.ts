@@ -1,5 +1,5 @@
 import { lambdaRows, lambdaSection, LAMBDA_SECTION } from '../../lib/docs/lambda-table';
-import { LAMBDA_NAMES } from '../../lib/infra/janitor-function';
+import { LAMBDA_NAMES } from '../../lib/infra/lambdas';
 import { currentSection } from '../../lib/readme-section';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -53,9 +53,15 @@ describe('the README functions table', () => {
     // One row per function, the organization's included, with what its declaration grants.
     expect(lambdaRows().map(([name]) => name)).toEqual(LAMBDA_NAMES.map((name) => `\`${name}\``));
     const act = lambdaRows().find(([name]) => name === '`act`')!;
-    expect(act[5]).toBe(
+    expect(act[6]).toBe(
       'IAM and CloudTrail (account mode); the member remover role (organization mode); Organizations reads (organization mode)',
     );
+    // What starts each function besides its Task states, as declared.
+    const row = (name: string) => lambdaRows().find(([cell]) => cell === `\`${name}\``)!;
+    expect(row('watch-quarantine')[2]).toBe('schedule rate(1 day)');
+    expect(row('summary')[2]).toBe('schedule `summarySchedule`');
+    expect(row('slack-interactions')[2]).toBe('Function URL (output `SlackInteractionsUrl`)');
+    expect(row('inventory')[2]).toBe('Task states (Sweep, OrganizationSweep)');
   });
 });
 

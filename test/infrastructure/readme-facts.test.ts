@@ -5,6 +5,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { guardNote } from '../../bench/report';
 import { CONFIG_DOCS } from '../../lib/docs/config-docs';
 import { createAlarmsAndDashboard } from '../../lib/infra/alarms';
+import { LAMBDA_NAMES, LAMBDAS } from '../../lib/infra/lambdas';
 
 /**
  * The README and BENCHMARKS say what the code does: each fact below is read from the code (the
@@ -55,10 +56,18 @@ describe('the README', () => {
   });
 
   it('says scheduleTimezone applies to every schedule the stack builds with it', () => {
-    const stack = read('lib/infra/iam-janitor.ts');
-    const zoned = [...stack.matchAll(/config\.(\w+),\s*TimeZone\.of\(config\.scheduleTimezone\)/g)].map(
-      (match) => match[1]!,
-    );
+    // The sweep's, and each cron a Lambda's declaration takes from the config.
+    const sweep = [
+      ...read('lib/infra/schedules.ts').matchAll(
+        /config\.(\w+),\s*TimeZone\.of\(config\.scheduleTimezone\)/g,
+      ),
+    ].map((match) => match[1]!);
+    const declared = LAMBDA_NAMES.flatMap((name) => {
+      const expression = LAMBDAS[name].schedule?.expression;
+      return expression && 'cron' in expression ? [expression.cron] : [];
+    });
+    const zoned = [...sweep, ...declared];
+    expect(sweep).toHaveLength(1);
     expect(zoned.length).toBeGreaterThan(1);
     const effect = CONFIG_DOCS.scheduleTimezone.effect;
     expect(zoned.filter((key) => !effect.includes(`\`${key}\``))).toEqual([]);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { IamJanitorStack } from '../../lib/infra/iam-janitor-stack';
-import { lambdasOf } from '../../lib/infra/janitor-function';
+import { lambdasOf } from '../../lib/infra/lambdas';
 import { synthStack, VALID_CONFIG } from '../helpers/stack';
 
 const LAMBDA_NAMES = lambdasOf('account');

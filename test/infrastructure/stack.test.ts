@@ -1,5 +1,5 @@
 import { Capture, Match } from 'aws-cdk-lib/assertions';
-import { lambdasOf } from '../../lib/infra/janitor-function';
+import { lambdasOf } from '../../lib/infra/lambdas';
 import { synthStack } from '../helpers/stack';
 
 const LAMBDA_NAMES = lambdasOf('account');
@@ -34,6 +34,23 @@ describe('IamJanitorStack', () => {
       Target: { Arn: target },
     });
     expect(JSON.stringify(target.asObject())).toContain('SummaryFunction');
+  });
+
+  it('schedules exactly the sweep, the hourly reminders, the daily quarantine watch and the weekly summary', () => {
+    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')).map(
+      ({ Properties }) => [
+        JSON.stringify(Properties.Target.Arn).match(/IamJanitor(\w+?)(Function|StateMachine)/)?.[1],
+        Properties.ScheduleExpression,
+        Properties.ScheduleExpressionTimezone,
+      ],
+    );
+    // A rate is the same in every time zone: CDK writes UTC for it.
+    expect(schedules.sort()).toEqual([
+      ['Remind', 'rate(1 hour)', 'Etc/UTC'],
+      ['Summary', 'cron(0 9 ? * MON *)', 'Europe/Paris'],
+      ['Sweep', 'cron(0 8 ? * MON-FRI *)', 'Europe/Paris'],
+      ['WatchQuarantine', 'rate(1 day)', 'Etc/UTC'],
+    ]);
   });
 
   it('builds two Standard state machines from the ASL files, with substitutions resolving to the right functions', () => {
@@ -104,6 +121,7 @@ describe('IamJanitorStack', () => {
   });
 
   it('exposes the interactions function through a Function URL with Slack signature auth (auth type NONE)', () => {
+    template.resourceCountIs('AWS::Lambda::Url', 1);
     template.hasResourceProperties('AWS::Lambda::Url', {
       AuthType: 'NONE',
       TargetFunctionArn: {
