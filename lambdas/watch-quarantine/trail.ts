@@ -5,6 +5,7 @@ import {
   type LookupDeps,
   type TrailRead,
 } from '../commons/cloudtrail/lookup';
+import { iamCallsOnUser } from '../commons/cloudtrail/iam-calls';
 
 /**
  * What CloudTrail holds about a quarantined user since the quarantine began: its events under every
@@ -94,23 +95,11 @@ export async function whoDetached(
   access: Pick<LookupDeps, 'clientFor' | 'limiter'>,
   now: Date,
 ): Promise<{ readonly at: string; readonly by?: string } | { readonly unread: string } | undefined> {
-  const deps = watchDeps(access, input.since, now);
-  const read = await readTrail(
-    { AttributeKey: 'EventName', AttributeValue: 'DetachUserPolicy' },
-    [HOME_REGION],
-    deps,
-  );
-  const lower = input.names.map((name) => name.toLowerCase());
-  const detach = read.events
-    .filter((event) => !event.errorCode && event.requestParameters?.policyArn === input.policyArn)
-    .filter((event) => lower.includes(String(event.requestParameters?.userName ?? '').toLowerCase()))
-    // The first: from then on the user was not denied everything, whatever came after.
-    .sort((a, b) => a.eventTime.localeCompare(b.eventTime))[0];
+  const { calls, cut } = await iamCallsOnUser('DetachUserPolicy', input, access, now);
+  // The first: from then on the user was not denied everything, whatever came after.
+  const detach = calls.find((event) => event.requestParameters?.policyArn === input.policyArn);
   if (detach) return { at: detach.eventTime, ...(detach.identity.arn ? { by: detach.identity.arn } : {}) };
   // Not among what was read, and not all could be read: CloudTrail cannot vouch for none.
-  const cut =
-    read.unreadable[0]?.error ??
-    (read.truncated.length > 0 ? `more than ${EVENTS_PER_REGION} calls` : undefined);
   return cut
     ? {
         unread: `CloudTrail in ${HOME_REGION} could not be read in full for policies taken off users (${cut})`,

@@ -1,4 +1,5 @@
-import { HOME_REGION, readTrail, type DetailedTrailEvent, type LookupDeps } from './lookup';
+import { iamCallsOnUser } from './iam-calls';
+import { HOME_REGION, type DetailedTrailEvent, type LookupDeps } from './lookup';
 
 /**
  * Who put a tag on a user, as CloudTrail records the TagUser call (IAM's calls land in us-east-1,
@@ -7,9 +8,6 @@ import { HOME_REGION, readTrail, type DetailedTrailEvent, type LookupDeps } from
  * there after the case opened (a sweep never opens one for a protected user): the refusal it
  * causes stands whoever put it, and the record says who that was.
  */
-
-/** Each read holds at most this many TagUser calls of the account: more is a blind spot. */
-const CALLS_READ = 500;
 
 export type Tagging =
   /** The latest call that set the tag: when, by whom, and whether the user tagged itself. */
@@ -29,20 +27,10 @@ export async function whoTagged(
   access: Pick<LookupDeps, 'clientFor' | 'limiter'>,
   now: Date,
 ): Promise<Tagging> {
-  const read = await readTrail({ AttributeKey: 'EventName', AttributeValue: 'TagUser' }, [HOME_REGION], {
-    ...access,
-    maxEventsPerRegion: CALLS_READ,
-    now,
-    since: input.since,
-    keepGoing: true,
-  });
-  const names = input.names.map((name) => name.toLowerCase());
+  const { calls, cut } = await iamCallsOnUser('TagUser', input, access, now);
   const key = input.tagKey.toLowerCase();
-  const tagging = read.events
-    .filter((event) => !event.errorCode && names.includes(taggedUser(event)))
-    .filter((event) => tagKeysOf(event).includes(key))
-    // The latest: the one whose value the user carries now.
-    .sort((a, b) => b.eventTime.localeCompare(a.eventTime))[0];
+  // The latest: the one whose value the user carries now.
+  const tagging = calls.filter((event) => tagKeysOf(event).includes(key)).at(-1);
   if (tagging)
     return {
       at: tagging.eventTime,
@@ -50,15 +38,10 @@ export async function whoTagged(
       // Only an IAM user's identity with the user's own id is the user: a role session can take any name.
       self: tagging.identity.type === 'IAMUser' && tagging.identity.principalId === input.userId,
     };
-  const cut =
-    read.unreadable[0]?.error ?? (read.truncated.length > 0 ? `more than ${CALLS_READ} calls` : undefined);
   return cut
     ? { unread: `CloudTrail in ${HOME_REGION} could not be read in full for tags put on users (${cut})` }
     : undefined;
 }
-
-const taggedUser = (event: DetailedTrailEvent) =>
-  String(event.requestParameters?.userName ?? '').toLowerCase();
 
 /** The tag keys a TagUser call wrote, lower-cased. */
 function tagKeysOf(event: DetailedTrailEvent): string[] {
