@@ -1,7 +1,7 @@
 import type { CaseRecord } from '../commons/case/record';
 import type { JanitorConfig } from '../commons/config/config';
 import { SLACK_USER_ID } from '../commons/config/schema';
-import { isIrreversible, type DecisionRecord } from '../commons/contracts';
+import { isIrreversible, type DecisionRecord } from '../commons/contracts/decision';
 import { TwoPersonRuleError } from '../commons/runtime/errors';
 import { deciderName } from '../commons/runtime/text';
 import { operatorDecider, type Deciders } from './recheck';

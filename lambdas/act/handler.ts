@@ -14,7 +14,7 @@ import { configForAccount, type JanitorConfig } from '../commons/config/config';
 import type { CaseRecord } from '../commons/case/record';
 import { userEventsSince } from '../commons/cloudtrail/lookup';
 import { whoTagged } from '../commons/cloudtrail/who-tagged';
-import { decisionSchema, type DecisionRecord } from '../commons/contracts';
+import { decisionSchema, type DecisionRecord } from '../commons/contracts/decision';
 import { janitorConfig } from '../commons/config/env';
 import { clock } from '../commons/runtime/clock';
 import { errorName, QuarantineChangedError, UserChangedError } from '../commons/runtime/errors';

@@ -1,12 +1,7 @@
 import * as v from 'valibot';
-import {
-  candidateSchema,
-  OUTCOMES,
-  type ActOutcome,
-  type Candidate,
-  type DecisionRecord,
-  type Outcome,
-} from './contracts';
+import { candidateSchema, type Candidate } from './contracts/candidate';
+import { OUTCOMES, type ActOutcome, type Outcome } from './contracts/outcome';
+import { type DecisionRecord } from './contracts/decision';
 
 /**
  * The case machine's state document (statemachine/case.asl.json), typed once: the execution's

@@ -1,5 +1,5 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
-import type { Candidate } from '../commons/contracts';
+import type { Candidate } from '../commons/contracts/candidate';
 import { UserBecameActiveError, UserChangedError } from '../commons/runtime/errors';
 import type { IamFacts } from '../commons/case/evidence';
 import { formatTime, wholeSeconds } from '../commons/runtime/text';

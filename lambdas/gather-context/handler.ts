@@ -8,7 +8,7 @@ import {
   organizationsClient,
   trailAccess,
 } from '../commons/runtime/clients';
-import { candidateSchema } from '../commons/contracts';
+import { candidateSchema } from '../commons/contracts/candidate';
 import { configForAccount, type JanitorConfig } from '../commons/config/config';
 import { janitorConfig } from '../commons/config/env';
 import { taskHandler } from '../commons/runtime/handler';

@@ -1,4 +1,4 @@
-import type { ActivitySource, Candidate, CredentialRef } from '../commons/contracts';
+import type { ActivitySource, Candidate, CredentialRef } from '../commons/contracts/candidate';
 import { subjectIdOf } from './credentials';
 import type { UserFinding } from './inventory';
 

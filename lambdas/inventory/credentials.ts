@@ -1,4 +1,4 @@
-import type { CredentialRef } from '../commons/contracts';
+import type { CredentialRef } from '../commons/contracts/candidate';
 import type { CredentialReportRow } from './credential-report';
 import { reportDate } from './verdict';
 import { daysAgo } from '../commons/runtime/text';

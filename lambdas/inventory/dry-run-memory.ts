@@ -1,5 +1,5 @@
 import type { SweepStore } from '../commons/case/sweep-store';
-import type { Candidate } from '../commons/contracts';
+import type { Candidate } from '../commons/contracts/candidate';
 import { accountSubjectId } from '../commons/iam/member-account';
 
 /**

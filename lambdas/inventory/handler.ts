@@ -12,7 +12,7 @@ import {
   sweepStore,
 } from '../commons/runtime/clients';
 import { configForAccount } from '../commons/config/config';
-import { caseRefOf, type CaseRef, type Candidate, type Verdict } from '../commons/contracts';
+import { caseRefOf, type CaseRef, type Candidate, type Verdict } from '../commons/contracts/candidate';
 import { janitorConfig } from '../commons/config/env';
 import { taskHandler } from '../commons/runtime/handler';
 import type { IAMClient } from '@aws-sdk/client-iam';

@@ -1,6 +1,6 @@
 import { GetUserCommand, paginateGetAccountAuthorizationDetails, type IAMClient } from '@aws-sdk/client-iam';
 import { mapWithConcurrency } from '../commons/runtime/concurrency';
-import type { Candidate } from '../commons/contracts';
+import type { Candidate } from '../commons/contracts/candidate';
 import type { OpenCase } from '../commons/case/record';
 import { isNoSuchEntity } from '../commons/runtime/errors';
 import { allItems } from '../commons/runtime/pagination';

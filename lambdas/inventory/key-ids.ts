@@ -1,6 +1,6 @@
 import { GetAccessKeyLastUsedCommand, ListAccessKeysCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { mapWithConcurrency } from '../commons/runtime/concurrency';
-import type { CredentialRef } from '../commons/contracts';
+import type { CredentialRef } from '../commons/contracts/candidate';
 import { datesTie, keysOfSlots, type LiveKey, type ReportSlot } from '../commons/iam/key-slots';
 import { hasTagWithPrefix, type Tags } from '../commons/iam/tags';
 import { wholeSeconds } from '../commons/runtime/text';

@@ -1,4 +1,4 @@
-import type { ActivitySource, Verdict } from '../commons/contracts';
+import type { ActivitySource, Verdict } from '../commons/contracts/candidate';
 import { exemptionOf, pathOfArn } from '../commons/case/exemptions';
 import { DISABLED_AT_TAG_KEY, tagKeyOf } from '../commons/iam/tags';
 import { exemptionText, keepCounts, parseKeepUntil } from './exemptions';

@@ -3,7 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import * as v from 'valibot';
 import { sweepStore } from '../commons/runtime/clients';
 import type { SweepStore } from '../commons/case/sweep-store';
-import { caseRefOf, type Candidate, type CaseRef } from '../commons/contracts';
+import { caseRefOf, type Candidate, type CaseRef } from '../commons/contracts/candidate';
 import { janitorConfig } from '../commons/config/env';
 import { taskHandler } from '../commons/runtime/handler';
 import { metrics, MetricName } from '../commons/runtime/observability';

@@ -4,7 +4,7 @@ import type { CaseRecord } from '../commons/case/record';
 import * as v from 'valibot';
 import { caseStateSchema } from '../commons/case-state';
 import { caseStore, sweepStore } from '../commons/runtime/clients';
-import { type Outcome } from '../commons/contracts';
+import { type Outcome } from '../commons/contracts/outcome';
 import { configForAccount } from '../commons/config/config';
 import { janitorConfig, requireEnv } from '../commons/config/env';
 import { clock } from '../commons/runtime/clock';

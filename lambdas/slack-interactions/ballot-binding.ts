@@ -1,6 +1,6 @@
 import { escapeMrkdwn } from '../commons/runtime/text';
 import type { CaseRecord } from '../commons/case/case-store';
-import type { Decision } from '../commons/contracts';
+import type { Decision } from '../commons/contracts/decision';
 import {
   BALLOTS,
   messageLink,

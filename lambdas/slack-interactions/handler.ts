@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { caseStore, replayStore } from '../commons/runtime/clients';
-import { isIrreversible, MAX_REASON_LENGTH, type DecisionRecord } from '../commons/contracts';
+import { isIrreversible, MAX_REASON_LENGTH, type DecisionRecord } from '../commons/contracts/decision';
 import { janitorConfig } from '../commons/config/env';
 import { configForAccount, type JanitorConfig } from '../commons/config/config';
 import { afterTripBallot } from './after-trip';

@@ -1,5 +1,5 @@
 import type { CaseRecord, SweepRecord } from '../commons/case/record';
-import type { Outcome } from '../commons/contracts';
+import type { Outcome } from '../commons/contracts/outcome';
 import { quarantineHeld, quarantinedName } from '../commons/case/outcome';
 import { escapeMrkdwn } from '../commons/runtime/text';
 import { exemptionsOfWeek, exemptionLines, type WeekExemptions } from './exemptions';

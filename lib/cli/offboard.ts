@@ -7,7 +7,7 @@ import {
   offboardExecutionName,
   offboardRequest,
 } from '../../lambdas/commons/iam/offboard';
-import { REQUESTER_MAX_LENGTH } from '../../lambdas/commons/contracts';
+import { REQUESTER_MAX_LENGTH } from '../../lambdas/commons/contracts/candidate';
 import { loadConfig } from './config-file';
 import { UsageError, type CommandIo } from './io';
 import { explainAwsError } from './report';

@@ -5,7 +5,7 @@ import { quarantineText, tripChoiceWord } from '../../lambdas/commons/case/quara
 import { CaseStore } from '../../lambdas/commons/case/case-store';
 import { QuarantineStore } from '../../lambdas/commons/case/quarantine-store';
 import type { QuarantineVerdict } from '../../lambdas/commons/case-state';
-import type { DecisionRecord } from '../../lambdas/commons/contracts';
+import type { DecisionRecord } from '../../lambdas/commons/contracts/decision';
 import { documentClient, iamClient, sfnClient } from '../../lambdas/commons/runtime/clients';
 import { clock } from '../../lambdas/commons/runtime/clock';
 import { errorName } from '../../lambdas/commons/runtime/errors';

@@ -4,7 +4,8 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { DECISIONS, OUTCOMES } from '../../lambdas/commons/contracts';
+import { DECISIONS } from '../../lambdas/commons/contracts/decision';
+import { OUTCOMES } from '../../lambdas/commons/contracts/outcome';
 import { METRIC_NAMESPACE, MetricName } from '../../lambdas/commons/runtime/observability';
 
 /** A metric of the Lambdas, summed over 5 minutes. Labels are for the dashboard only: a labelled metric makes an alarm a metric-math alarm. */

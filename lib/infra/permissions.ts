@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { JanitorConfig } from '../../lambdas/commons/config/config';
-import { CASES_BY_USER_INDEX, OPEN_CASES_INDEX } from '../../lambdas/commons/contracts';
+import { CASES_BY_USER_INDEX, OPEN_CASES_INDEX } from '../../lambdas/commons/case/indexes';
 import { policyStatement, type AccountGrant } from './account-grants';
 import type { JanitorFunction, JanitorFunctions } from './janitor-function';
 import { LAMBDAS, lambdasOf, type LambdaSpec, type MemberRoleAccess } from './lambdas';

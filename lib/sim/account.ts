@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Candidate } from '../../lambdas/commons/contracts';
+import type { Candidate } from '../../lambdas/commons/contracts/candidate';
 import { StandinError } from './standins/standin-types';
 import { DAY_MS } from '../../lambdas/commons/runtime/time';
 

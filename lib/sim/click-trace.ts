@@ -1,5 +1,5 @@
 import type { CaseRecord } from '../../lambdas/commons/case/case-store';
-import type { Decision } from '../../lambdas/commons/contracts';
+import type { Decision } from '../../lambdas/commons/contracts/decision';
 import type { Simulation } from './engine';
 import type { ClickOverrides } from './slack-click';
 

@@ -10,7 +10,8 @@ import {
   type ClientSettings,
 } from '../../lambdas/commons/runtime/clients';
 import { parseConfig, type JanitorConfig } from '../../lambdas/commons/config/config';
-import { caseIdOf, type Candidate, type Decision } from '../../lambdas/commons/contracts';
+import { caseIdOf, type Candidate } from '../../lambdas/commons/contracts/candidate';
+import { type Decision } from '../../lambdas/commons/contracts/decision';
 import { clock, useClock } from '../../lambdas/commons/runtime/clock';
 import { resetConfigCache } from '../../lambdas/commons/config/env';
 import type { OpenedCase } from '../../lambdas/gather-context/handler';

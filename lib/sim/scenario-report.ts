@@ -5,7 +5,7 @@ import type {
   QuarantineRecord,
 } from '../../lambdas/commons/case/record';
 import type { CaseRecord } from '../../lambdas/commons/case/case-store';
-import type { Outcome } from '../../lambdas/commons/contracts';
+import type { Outcome } from '../../lambdas/commons/contracts/outcome';
 import type { UserFinding } from '../../lambdas/inventory/inventory';
 import type { UserChanges } from './account-changes';
 import type { CaseRun, SweepRun } from './engine';

@@ -3,7 +3,7 @@ import { clock } from '../../lambdas/commons/runtime/clock';
 import { signSlackRequest } from '../../lambdas/slack-interactions/signature';
 import { SIM_SECRETS } from './engine-options';
 import type { CaseRecord } from '../../lambdas/commons/case/case-store';
-import { DECISIONS, type Decision } from '../../lambdas/commons/contracts';
+import { DECISIONS, type Decision } from '../../lambdas/commons/contracts/decision';
 import { ballotAction, readAction } from '../../lambdas/commons/slack/ballots';
 import type { SlackPost } from './standins/slack-standin';
 

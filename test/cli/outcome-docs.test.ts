@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OUTCOMES } from '../../lambdas/commons/contracts';
+import { OUTCOMES } from '../../lambdas/commons/contracts/outcome';
 import { AUDIT_COLUMNS } from '../../lib/audit/rows';
 import { COMMANDS } from '../../lib/cli/commands';
 import { runScenario } from '../../lib/sim/run-scenario';

@@ -1,4 +1,4 @@
-import type { Candidate } from '../../lambdas/commons/contracts';
+import type { Candidate } from '../../lambdas/commons/contracts/candidate';
 import { CaseStore } from '../../lambdas/commons/case/case-store';
 import { resetConfigCache } from '../../lambdas/commons/config/env';
 import { documentClient, resetClients } from '../../lambdas/commons/runtime/clients';

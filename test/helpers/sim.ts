@@ -1,4 +1,4 @@
-import type { Candidate } from '../../lambdas/commons/contracts';
+import type { Candidate } from '../../lambdas/commons/contracts/candidate';
 import { candidateOf, emptyAccount, type SimAccount } from '../../lib/sim/account';
 import { Simulation, type CaseRun, type SimulationOptions } from '../../lib/sim/engine';
 import { addLoadedUser } from './loaded-user';

@@ -1,6 +1,6 @@
 import type { CaseRecord } from '../../lambdas/commons/case/case-store';
 import { parseConfig } from '../../lambdas/commons/config/config';
-import type { DecisionRecord } from '../../lambdas/commons/contracts';
+import type { DecisionRecord } from '../../lambdas/commons/contracts/decision';
 import {
   refuseDecision,
   refuseOtherAccount,

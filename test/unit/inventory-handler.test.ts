@@ -1,5 +1,5 @@
 import { resetClients } from '../../lambdas/commons/runtime/clients';
-import type { Candidate } from '../../lambdas/commons/contracts';
+import type { Candidate } from '../../lambdas/commons/contracts/candidate';
 import { resetConfigCache } from '../../lambdas/commons/config/env';
 import { handler } from '../../lambdas/inventory/handler';
 import { runAcknowledgeGuard } from '../../lib/cli/acknowledge-guard';

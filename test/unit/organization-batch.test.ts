@@ -1,4 +1,4 @@
-import type { Candidate } from '../../lambdas/commons/contracts';
+import type { Candidate } from '../../lambdas/commons/contracts/candidate';
 import { batchOf } from '../../lambdas/commons/case/guard';
 import type { AccountSweepOutput } from '../../lambdas/commons/case/sweep-results';
 import { batchFromStashes } from '../../lambdas/organization-guard/handler';

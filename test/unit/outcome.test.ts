@@ -1,5 +1,5 @@
 import type { CaseRecord } from '../../lambdas/commons/case/case-store';
-import { OUTCOMES, type Outcome } from '../../lambdas/commons/contracts';
+import { OUTCOMES, type Outcome } from '../../lambdas/commons/contracts/outcome';
 import { outcomeComment, outcomeDetail, outcomeReply } from '../../lambdas/commons/case/outcome';
 import type { Snapshot } from '../../lambdas/commons/iam/snapshot';
 

@@ -1,7 +1,7 @@
 import { quarantineHeld } from '../../lambdas/commons/case/outcome';
 import { quarantineText } from '../../lambdas/commons/case/quarantine-text';
 import type { CaseRecord, QuarantineRecord } from '../../lambdas/commons/case/record';
-import type { Outcome } from '../../lambdas/commons/contracts';
+import type { Outcome } from '../../lambdas/commons/contracts/outcome';
 import { formatTime } from '../../lambdas/commons/runtime/text';
 
 // A quarantine's window is printed as it happened: the planned end (the quarantine-ends tag) is

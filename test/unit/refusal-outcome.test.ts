@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { outcomeComment, outcomeDetail, outcomeReply } from '../../lambdas/commons/case/outcome';
-import { OUTCOMES } from '../../lambdas/commons/contracts';
+import { OUTCOMES } from '../../lambdas/commons/contracts/outcome';
 import {
   AccountOutOfScopeError,
   ProtectedUserError,

@@ -1,6 +1,6 @@
 import type { CaseRecord } from '../../lambdas/commons/case/case-store';
 import { aliceCase } from '../helpers/case-record';
-import type { DecisionRecord } from '../../lambdas/commons/contracts';
+import type { DecisionRecord } from '../../lambdas/commons/contracts/decision';
 import { outcomeReply } from '../../lambdas/commons/case/outcome';
 import { approvalMessage, decidedMessage, expiredMessage } from '../../lambdas/commons/slack/messages';
 import {

@@ -1,5 +1,5 @@
 import { IAMClient, ListUserTagsCommand, TagUserCommand, UntagUserCommand } from '@aws-sdk/client-iam';
-import { isIrreversible } from '../../lambdas/commons/contracts';
+import { isIrreversible } from '../../lambdas/commons/contracts/decision';
 import { refuseIfProtected } from '../../lambdas/commons/case/exemptions';
 import { judgeTags } from '../../lambdas/inventory/verdict';
 import { act } from '../../lambdas/act/removal';

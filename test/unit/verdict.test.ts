@@ -1,5 +1,5 @@
 import { parseCredentialReport } from '../../lambdas/inventory/credential-report';
-import type { Candidate } from '../../lambdas/commons/contracts';
+import type { Candidate } from '../../lambdas/commons/contracts/candidate';
 import { applyGuard, batchOf, fractionAlarm } from '../../lambdas/commons/case/guard';
 import {
   judgeActivity,

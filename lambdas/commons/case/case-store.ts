@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { DecisionRecord, Outcome } from '../contracts';
+import type { DecisionRecord } from '../contracts/decision';
+import type { Outcome } from '../contracts/outcome';
 import type { Snapshot } from '../iam/snapshot';
 import { CaseAlreadyOpenError, errorName } from '../runtime/errors';
 import type { CaseContext } from './evidence';

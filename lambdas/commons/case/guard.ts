@@ -1,4 +1,4 @@
-import type { Candidate } from '../contracts';
+import type { Candidate } from '../contracts/candidate';
 import type { GuardAcknowledgement } from './guard-acknowledgement';
 
 export type { GuardAcknowledgement };

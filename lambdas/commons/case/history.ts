@@ -1,5 +1,5 @@
 import { paginateQuery } from '@aws-sdk/lib-dynamodb';
-import { CASES_BY_USER_INDEX } from '../contracts';
+import { CASES_BY_USER_INDEX } from './indexes';
 import { mapWithConcurrency } from '../runtime/concurrency';
 import { allItems } from '../runtime/pagination';
 import type { CaseRecord } from './record';

@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { OPEN_CASES_INDEX } from '../contracts';
+import { OPEN_CASES_INDEX } from './indexes';
 import { CaseAlreadyOpenError } from '../runtime/errors';
 import { legacyOpenKey, openKey, type CaseRecord, type CaseSubject, type OpenCase } from './record';
 import { TableItems } from './table';

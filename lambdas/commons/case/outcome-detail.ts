@@ -1,4 +1,4 @@
-import type { Outcome } from '../contracts';
+import type { Outcome } from '../contracts/outcome';
 import { REFUSAL_ERRORS } from '../runtime/errors';
 import { clip } from '../runtime/text';
 

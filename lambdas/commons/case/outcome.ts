@@ -1,6 +1,6 @@
 import { accountLabel } from '../iam/member-account';
 import type { CaseRecord } from './case-store';
-import type { Outcome } from '../contracts';
+import type { Outcome } from '../contracts/outcome';
 import { isActiveCredential } from '../iam/snapshot';
 import { denyAllPolicyArn } from '../iam/tags';
 import { count, deciderName, escapeMrkdwn, formatTime, sentence, slackLink } from '../runtime/text';

@@ -1,5 +1,5 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { DecisionRecord } from '../contracts';
+import type { DecisionRecord } from '../contracts/decision';
 import { errorName } from '../runtime/errors';
 import {
   caseKey,

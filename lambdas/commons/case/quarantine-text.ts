@@ -1,4 +1,4 @@
-import type { Decision, DecisionRecord } from '../contracts';
+import type { Decision, DecisionRecord } from '../contracts/decision';
 import { deciderName, formatTime, inertLine, sentence } from '../runtime/text';
 import type { QuarantineAttempt, QuarantineBreach, QuarantineRecord } from './record';
 

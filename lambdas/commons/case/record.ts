@@ -1,4 +1,6 @@
-import type { Candidate, DecisionRecord, Outcome } from '../contracts';
+import type { Candidate } from '../contracts/candidate';
+import type { DecisionRecord } from '../contracts/decision';
+import type { Outcome } from '../contracts/outcome';
 import type { Snapshot } from '../iam/snapshot';
 import type { CaseContext } from './evidence';
 

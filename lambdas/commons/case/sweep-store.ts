@@ -1,5 +1,5 @@
-import type { Candidate } from '../contracts';
-import { caseIdOf } from '../contracts';
+import type { Candidate } from '../contracts/candidate';
+import { caseIdOf } from '../contracts/candidate';
 import { mapWithConcurrency } from '../runtime/concurrency';
 import { errorName } from '../runtime/errors';
 import { DAY_MS } from '../runtime/time';

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { secretsProvider } from '../runtime/clients';
-import type { JIRA_SECRET_KEYS, SLACK_SECRET_KEYS } from '../contracts';
+import type { JIRA_SECRET_KEYS, SLACK_SECRET_KEYS } from './secret-keys';
 import { requireEnv } from './env';
 
 /**
@@ -8,7 +8,7 @@ import { requireEnv } from './env';
  * interactions function holds the Slack signing secret and bot token, and can never read the Jira
  * API token.
  */
-// `satisfies`: the key lists the stack documents (contracts.ts) name exactly these fields.
+// `satisfies`: the key lists the stack documents (secret-keys.ts) name exactly these fields.
 // Well-formed, not only present: a user token or a placeholder would fail at the first post.
 type StringSchema = v.GenericSchema<unknown, string>;
 /**

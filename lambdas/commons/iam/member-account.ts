@@ -1,4 +1,4 @@
-import type { Candidate } from '../contracts';
+import type { Candidate } from '../contracts/candidate';
 
 /** Organization mode: the member account a case is about, as people read it. */
 export interface AccountRef {

@@ -4,7 +4,7 @@ import { accountAliasOf } from './account-alias';
 import { refuseOutOfScope } from './account-scope';
 import { iamClient, iamClientFor, memberTarget, organizationsClient } from '../runtime/clients';
 import { configForAccount, type JanitorConfig } from '../config/config';
-import type { Candidate } from '../contracts';
+import type { Candidate } from '../contracts/candidate';
 import { inAccount } from './member-account';
 import { refuseIfProtected, type ExemptionPolicy } from '../case/exemptions';
 import { latestUse, readUser, type Snapshot } from './snapshot';

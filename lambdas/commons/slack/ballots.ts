@@ -1,4 +1,4 @@
-import { DECISIONS, type Decision } from '../contracts';
+import { DECISIONS, type Decision } from '../contracts/decision';
 
 /**
  * The ballots a case posts, each on its own message: the approval request, then (after a trip) the

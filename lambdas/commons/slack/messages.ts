@@ -2,7 +2,7 @@ import type { CaseRecord } from '../case/case-store';
 import { caseFacts } from '../case/case-view';
 import { caseSubject } from '../case/outcome';
 import { clip, escapeMrkdwn, formatTime, inertLine, mention, slackLink } from '../runtime/text';
-import { MAX_REASON_LENGTH, type Decision, type DecisionRecord } from '../contracts';
+import { MAX_REASON_LENGTH, type Decision, type DecisionRecord } from '../contracts/decision';
 import { ballotAction, type BallotName } from './ballots';
 
 /** The optional reason field of the approval message; its value arrives with the button click. */

@@ -8,7 +8,7 @@ import {
   tripReason,
   tripStory,
 } from '../case/quarantine-text';
-import type { DecisionRecord } from '../contracts';
+import type { DecisionRecord } from '../contracts/decision';
 import { deciderName, escapeMrkdwn, formatTime, inertLine, mention, slackLink } from '../runtime/text';
 import { BLOCK_KIT, button, mrkdwn, type Block, type SlackMessage } from './messages';
 
