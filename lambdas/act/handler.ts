@@ -22,14 +22,10 @@ import { locateUser } from '../commons/iam/user-by-id';
 import { taskHandler } from '../commons/runtime/handler';
 import { metrics, MetricName } from '../commons/runtime/observability';
 import { SerialLimiter, LOOKUP_GAP_MS } from '../commons/cloudtrail/rate-limiter';
-import {
-  act,
-  actOnCredential,
-  credentialIdsOf,
-  type CaseExpectations,
-  type Deciders,
-  type Snapshot,
-} from './removal';
+import { act } from './act';
+import { actOnCredential } from './credential';
+import { credentialIdsOf, type CaseExpectations, type Deciders } from './recheck';
+import { type Snapshot } from '../commons/iam/snapshot';
 import { nonEmpty } from '../commons/runtime/validate';
 import { quarantineUser, releaseUser, withoutQuarantineMarks } from './quarantine';
 import { decidersOf, releaseChoice, requireTwoApprovers, type ActStep } from './approvers';
@@ -51,8 +47,6 @@ const eventSchema = v.object({
   decision: decisionSchema,
   step: v.optional(v.picklist(ACT_STEPS), 'decision'),
 });
-
-export type { ActOutput } from '../commons/case-state';
 
 /** Acts on an approver's decision. Every change is preceded by a snapshot stored in the case record. */
 export const handler = taskHandler(

@@ -8,7 +8,7 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { errorMessage, errorName, isNoSuchEntity } from '../commons/runtime/errors';
-import type { Snapshot } from './removal';
+import type { Snapshot } from '../commons/iam/snapshot';
 import { count } from '../commons/runtime/text';
 
 export const NOT_RESTORED =

@@ -7,8 +7,6 @@ import { readUser } from '../commons/iam/snapshot';
 import { keyOfSlot } from '../commons/iam/key-slots';
 import { DAY_MS } from '../commons/runtime/time';
 
-export type { CaseContext, CloudTrailSummary, IamFacts, TrailEvent } from '../commons/case/evidence';
-
 /**
  * What the user can do and how they can sign in: the permissions half of the evidence, read by the
  * same reader the remover plans from, so that the approver sees what a removal would remove.

@@ -22,7 +22,8 @@ import { clock } from '../commons/runtime/clock';
 import { UserBecameActiveError, UserChangedError } from '../commons/runtime/errors';
 import { pathOfArn, refuseIfProtected } from '../commons/case/exemptions';
 import { cloudTrailLimiter } from '../commons/cloudtrail/rate-limiter';
-import { gatherIamFacts, resolveCredential, type CaseContext } from './context';
+import { gatherIamFacts, resolveCredential } from './context';
+import { type CaseContext } from '../commons/case/evidence';
 import { nonEmpty } from '../commons/runtime/validate';
 
 const eventSchema = v.object({
@@ -30,8 +31,6 @@ const eventSchema = v.object({
   executionArn: nonEmpty(),
   candidate: candidateSchema,
 });
-
-export type { OpenedCase } from '../commons/case-state';
 
 /** Opens the case (one open case per user) and gathers the evidence an approver needs. */
 export const handler = taskHandler(

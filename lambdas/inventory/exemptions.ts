@@ -34,7 +34,6 @@ export interface ExemptionPolicy {
 }
 
 /** The first sightings of exemptions: the sweep remembers them, `report` and the preview only read. */
-export { exemptionText } from '../commons/case/exemption-record';
 
 export type ExemptionMemory = (sightings: readonly ExemptionSighting[]) => Promise<ExemptionSeen[]>;
 

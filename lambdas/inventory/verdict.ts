@@ -1,7 +1,8 @@
 import type { ActivitySource, Verdict } from '../commons/contracts/candidate';
 import { exemptionOf, pathOfArn } from '../commons/case/exemptions';
 import { DISABLED_AT_TAG_KEY, tagKeyOf } from '../commons/iam/tags';
-import { exemptionText, keepCounts, parseKeepUntil } from './exemptions';
+import { exemptionText } from '../commons/case/exemption-record';
+import { keepCounts, parseKeepUntil } from './exemptions';
 import { NO_MARKERS, type MarkerReading } from './markers';
 import type { CredentialReportRow } from './credential-report';
 import { daysAgo } from '../commons/runtime/text';

@@ -14,14 +14,8 @@ import { metrics, MetricName } from '../commons/runtime/observability';
 import { slackSecrets } from '../commons/config/secrets';
 import { callSlack, slackClient, updateMessage } from '../commons/slack/client';
 import { jiraClient, jiraSettings, recordOutcomeInJira } from '../commons/jira/tracker';
-import {
-  dryRunDetail,
-  outcomeComment,
-  outcomeDetail,
-  outcomeReply,
-  quarantineHeld,
-  stoppedPartway,
-} from '../commons/case/outcome';
+import { dryRunDetail, outcomeDetail } from '../commons/case/outcome-detail';
+import { outcomeComment, outcomeReply, quarantineHeld, stoppedPartway } from '../commons/case/outcome';
 import { expiredMessage } from '../commons/slack/messages';
 import { tripEndedMessage } from '../commons/slack/quarantine-messages';
 import { DAY_MS } from '../commons/runtime/time';

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { caseStore } from '../commons/runtime/clients';
 import { clock } from '../commons/runtime/clock';
-import type { CaseRecord } from '../commons/case/case-store';
+import type { CaseRecord } from '../commons/case/record';
 import { janitorConfig } from '../commons/config/env';
 import { errorName } from '../commons/runtime/errors';
 import { logger } from '../commons/runtime/observability';

@@ -1,7 +1,7 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as v from 'valibot';
-import type { CaseRecord } from '../commons/case/case-store';
+import type { CaseRecord } from '../commons/case/record';
 import { caseStore, quarantineStore, sfnClient } from '../commons/runtime/clients';
 import { quarantineStartedText, tripMessage } from '../commons/slack/quarantine-messages';
 import { clock } from '../commons/runtime/clock';

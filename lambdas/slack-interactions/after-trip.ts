@@ -1,4 +1,4 @@
-import type { CaseRecord } from '../commons/case/case-store';
+import type { CaseRecord } from '../commons/case/record';
 import { quarantineStore } from '../commons/runtime/clients';
 import { formatTime, mention } from '../commons/runtime/text';
 import { tripChoiceWord } from '../commons/case/quarantine-text';

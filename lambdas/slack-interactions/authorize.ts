@@ -1,8 +1,13 @@
 import { escapeMrkdwn, formatTime, mention } from '../commons/runtime/text';
 import { tripChoiceWord } from '../commons/case/quarantine-text';
-import type { CaseRecord } from '../commons/case/case-store';
+import type { CaseRecord } from '../commons/case/record';
 import { configForAccount, type JanitorConfig } from '../commons/config/config';
-import { AFTER_TRIP_DECISIONS, DECISIONS_FOR, type Decision, type DecisionRecord } from '../commons/contracts/decision';
+import {
+  AFTER_TRIP_DECISIONS,
+  DECISIONS_FOR,
+  type Decision,
+  type DecisionRecord,
+} from '../commons/contracts/decision';
 import type { BallotName } from '../commons/slack/ballots';
 import { DECISION_WORDS } from '../commons/slack/messages';
 import { identityOf, isSelf } from '../commons/slack/self-decision';

@@ -1,5 +1,5 @@
 import { escapeMrkdwn } from '../commons/runtime/text';
-import type { CaseRecord } from '../commons/case/case-store';
+import type { CaseRecord } from '../commons/case/record';
 import type { Decision } from '../commons/contracts/decision';
 import {
   BALLOTS,

@@ -1,7 +1,7 @@
 import { escapeMrkdwn } from '../commons/runtime/text';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { CaseRecord, Claim } from '../commons/case/case-store';
+import type { CaseRecord, Claim } from '../commons/case/record';
 import type { DecisionRecord } from '../commons/contracts/decision';
 import { errorName } from '../commons/runtime/errors';
 import { metrics, MetricName } from '../commons/runtime/observability';

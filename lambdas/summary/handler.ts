@@ -10,8 +10,6 @@ import { callSlack, slackClient } from '../commons/slack/client';
 import { summaryOf, summaryText } from './summary';
 import { DAY_MS } from '../commons/runtime/time';
 
-export { summaryOf, summaryText } from './summary';
-
 /**
  * Posts the weekly summary in the approvers' channel, from EventBridge Scheduler: what was opened
  * and decided in the last 7 days, what still waits, and what the latest sweep left for later.

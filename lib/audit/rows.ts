@@ -1,4 +1,4 @@
-import type { CaseRecord } from '../../lambdas/commons/case/case-store';
+import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { credentialText, quarantineHeld } from '../../lambdas/commons/case/outcome';
 import { quarantineText } from '../../lambdas/commons/case/quarantine-text';
 import { HOUR_MS } from '../../lambdas/commons/runtime/time';

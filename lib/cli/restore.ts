@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { CaseStore } from '../../lambdas/commons/case/case-store';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { documentClient, iamClient, stsClient } from '../../lambdas/commons/runtime/clients';
-import { snapshotSchema, type Snapshot } from '../../lambdas/act/removal';
+import { snapshotSchema, type Snapshot } from '../../lambdas/commons/iam/snapshot';
 import {
   disabledUserName,
   PASSWORD_NOT_RESTORED,

@@ -1,4 +1,4 @@
-import type { CaseRecord } from '../../lambdas/commons/case/case-store';
+import type { CaseRecord } from '../../lambdas/commons/case/record';
 import type { Decision } from '../../lambdas/commons/contracts/decision';
 import type { Simulation } from './engine';
 import type { ClickOverrides } from './slack-click';

@@ -1,6 +1,7 @@
 import './promise-with-resolvers';
 import type { StateMachine } from 'aws-local-stepfunctions';
-import { CaseStore, type CaseRecord } from '../../lambdas/commons/case/case-store';
+import { CaseStore } from '../../lambdas/commons/case/case-store';
+import { type CaseRecord } from '../../lambdas/commons/case/record';
 import { SweepStore } from '../../lambdas/commons/case/sweep-store';
 import { QuarantineStore } from '../../lambdas/commons/case/quarantine-store';
 import {
@@ -14,7 +15,7 @@ import { caseIdOf, type Candidate } from '../../lambdas/commons/contracts/candid
 import { type Decision } from '../../lambdas/commons/contracts/decision';
 import { clock, useClock } from '../../lambdas/commons/runtime/clock';
 import { resetConfigCache } from '../../lambdas/commons/config/env';
-import type { OpenedCase } from '../../lambdas/gather-context/handler';
+import type { OpenedCase } from '../../lambdas/commons/case-state';
 import {
   handler as interactionsHandler,
   type FunctionUrlResult,

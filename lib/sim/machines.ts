@@ -1,5 +1,6 @@
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { CaseStore, CaseRecord } from '../../lambdas/commons/case/case-store';
+import type { CaseStore } from '../../lambdas/commons/case/case-store';
+import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { clock } from '../../lambdas/commons/runtime/clock';
 import { substitutionsFor, aslText, type MachineKey } from '../infra/workflow';
 import { candidateOf, type SimUser } from './account';

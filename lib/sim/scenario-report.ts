@@ -3,8 +3,8 @@ import type {
   QuarantineAttempt,
   QuarantineBreach,
   QuarantineRecord,
+  CaseRecord,
 } from '../../lambdas/commons/case/record';
-import type { CaseRecord } from '../../lambdas/commons/case/case-store';
 import type { Outcome } from '../../lambdas/commons/contracts/outcome';
 import type { UserFinding } from '../../lambdas/inventory/inventory';
 import type { UserChanges } from './account-changes';

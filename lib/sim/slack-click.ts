@@ -2,7 +2,7 @@ import type { JanitorConfig } from '../../lambdas/commons/config/config';
 import { clock } from '../../lambdas/commons/runtime/clock';
 import { signSlackRequest } from '../../lambdas/slack-interactions/signature';
 import { SIM_SECRETS } from './engine-options';
-import type { CaseRecord } from '../../lambdas/commons/case/case-store';
+import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { DECISIONS, type Decision } from '../../lambdas/commons/contracts/decision';
 import { ballotAction, readAction } from '../../lambdas/commons/slack/ballots';
 import type { SlackPost } from './standins/slack-standin';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { planRemoval, type Snapshot } from '../../lambdas/act/removal';
+import { readUser, type Snapshot } from '../../lambdas/commons/iam/snapshot';
 import { runDeleteUser } from '../../lib/cli/delete-user';
 import { main } from '../../lib/cli/main';
 import type { Prompt } from '../../lib/cli/prompt';
@@ -134,7 +134,7 @@ describe('iam-janitor delete-user', () => {
     const stranger = `arn:aws:iam::${account.accountId}:mfa/stranger`;
     account.virtualMfaDevices.set(stranger, { assignedTo: null });
     const earlier: Snapshot = {
-      ...(await planRemoval(iam, 'loaded')),
+      ...(await readUser(iam, 'loaded')),
       userId: 'AIDAEARLIERPERSON001',
       mfaDevices: [{ serialNumber: stranger, virtual: true }],
     };
@@ -269,7 +269,7 @@ describe('iam-janitor restore', () => {
   it('refuses when a user of that name exists, in any letter case', async () => {
     const file = path.join(dir, 'loaded.json');
     const iam = new IAMClient({ endpoint: standin.url, region: 'us-east-1' });
-    fs.writeFileSync(file, JSON.stringify({ ...(await planRemoval(iam, 'loaded')), userName: 'LOADED' }));
+    fs.writeFileSync(file, JSON.stringify({ ...(await readUser(iam, 'loaded')), userName: 'LOADED' }));
     standin.calls.length = 0;
     expect(await main(['restore', file, '--yes'], io)).toBe(1);
     expect(standin.mutatingCalls()).toEqual([]);

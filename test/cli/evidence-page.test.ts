@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CaseRecord } from '../../lambdas/commons/case/case-store';
+import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { CaseHistory } from '../../lambdas/commons/case/history';
 import { documentClient } from '../../lambdas/commons/runtime/clients';
 import { main } from '../../lib/cli/main';

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
-import type { CaseRecord } from '../../lambdas/commons/case/case-store';
+import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { openingSentence } from '../../lambdas/commons/jira/adf';
-import { outcomeComment, outcomeDetail } from '../../lambdas/commons/case/outcome';
+import { outcomeComment } from '../../lambdas/commons/case/outcome';
+import { outcomeDetail } from '../../lambdas/commons/case/outcome-detail';
 import type { Snapshot } from '../../lambdas/commons/iam/snapshot';
 import { count } from '../../lambdas/commons/runtime/text';
 import { main } from '../../lib/cli/main';

@@ -1,4 +1,4 @@
-import type { CaseRecord } from '../../lambdas/commons/case/case-store';
+import type { CaseRecord } from '../../lambdas/commons/case/record';
 
 /** A user case waiting for its decision: alice, idle 120 days, with its ticket (the message tests' fixture). */
 export function aliceCase(overrides: Partial<CaseRecord> = {}): CaseRecord {

@@ -1,5 +1,6 @@
 import { IAMClient } from '@aws-sdk/client-iam';
-import type { ActInput, CaseExpectations } from '../../lambdas/act/removal';
+import type { ActInput } from '../../lambdas/act/act';
+import type { CaseExpectations } from '../../lambdas/act/recheck';
 import { PatientRetryStrategy } from '../../lambdas/commons/runtime/clients';
 import { emptyAccount, type SimAccount } from '../../lib/sim/account';
 import type { AwsStandin, AwsStandinOptions } from '../../lib/sim/standins/aws-standin';

@@ -1,4 +1,4 @@
-import type { CaseRecord } from '../../lambdas/commons/case/case-store';
+import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { parseConfig } from '../../lambdas/commons/config/config';
 import type { DecisionRecord } from '../../lambdas/commons/contracts/decision';
 import {

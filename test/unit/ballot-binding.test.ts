@@ -1,4 +1,4 @@
-import type { CaseRecord } from '../../lambdas/commons/case/case-store';
+import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { ballotAction, readAction } from '../../lambdas/commons/slack/ballots';
 import { bindClick } from '../../lambdas/slack-interactions/ballot-binding';
 

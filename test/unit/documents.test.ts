@@ -1,8 +1,9 @@
 import Ajv from 'ajv-draft-04';
 import adfSchema from '@atlaskit/adf-schema/json-schema/v1/full.json';
-import type { CaseRecord } from '../../lambdas/commons/case/case-store';
+import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { aliceCase } from '../helpers/case-record';
-import type { CaseContext, TrailEvent } from '../../lambdas/gather-context/context';
+import type { CaseContext } from '../../lambdas/commons/case/evidence';
+import type { TrailEvent } from '../../lambdas/commons/cloudtrail/lookup';
 import { caseDescription, commentDoc } from '../../lambdas/commons/jira/adf';
 import { approvalMessage, decidedMessage, expiredMessage } from '../../lambdas/commons/slack/messages';
 

@@ -1,5 +1,5 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { act } from '../../lambdas/act/removal';
+import { act } from '../../lambdas/act/act';
 import type { ExemptionSeen, ExemptionSighting } from '../../lambdas/commons/case/exemption-record';
 import type { UserCase } from '../../lambdas/commons/case/history';
 import { DAY_MS } from '../../lambdas/commons/runtime/time';

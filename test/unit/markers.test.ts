@@ -1,5 +1,5 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { act } from '../../lambdas/act/removal';
+import { act } from '../../lambdas/act/act';
 import type { UserCase } from '../../lambdas/commons/case/history';
 import { runInventory } from '../../lambdas/inventory/inventory';
 import type { SimAccount } from '../../lib/sim/account';

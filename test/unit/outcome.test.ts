@@ -1,6 +1,7 @@
-import type { CaseRecord } from '../../lambdas/commons/case/case-store';
+import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { OUTCOMES, type Outcome } from '../../lambdas/commons/contracts/outcome';
-import { outcomeComment, outcomeDetail, outcomeReply } from '../../lambdas/commons/case/outcome';
+import { outcomeComment, outcomeReply } from '../../lambdas/commons/case/outcome';
+import { outcomeDetail } from '../../lambdas/commons/case/outcome-detail';
 import type { Snapshot } from '../../lambdas/commons/iam/snapshot';
 
 const TABLE = 'iam-janitor-cases';

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CaseRecord } from '../../lambdas/commons/case/record';
-import { outcomeComment, outcomeDetail, outcomeReply } from '../../lambdas/commons/case/outcome';
+import { outcomeComment, outcomeReply } from '../../lambdas/commons/case/outcome';
+import { outcomeDetail } from '../../lambdas/commons/case/outcome-detail';
 import { OUTCOMES } from '../../lambdas/commons/contracts/outcome';
 import {
   AccountOutOfScopeError,

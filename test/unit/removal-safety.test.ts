@@ -1,5 +1,7 @@
 import { deleteInput, expectationsOf, expectGone, setUp, standin, stopStandin } from '../helpers/removal';
-import { act, deletionSteps, planRemoval, type Snapshot } from '../../lambdas/act/removal';
+import { act } from '../../lambdas/act/act';
+import { deletionSteps } from '../../lambdas/act/steps';
+import { readUser, type Snapshot } from '../../lambdas/commons/iam/snapshot';
 import { addUser, type SimAccount, type SimUser } from '../../lib/sim/account';
 import { addLoadedUser } from '../helpers/loaded-user';
 import { ago } from '../helpers/standin';
@@ -75,7 +77,7 @@ describe('refusals', () => {
     const { account, iam } = await setUp({ denyMutationsOnTag: 'iam-janitor:protected' }, (acct) =>
       addLoadedUser(acct, 'loaded', { tags: { 'iam-janitor:protected': '' } }),
     );
-    const plan = await planRemoval(iam, 'loaded');
+    const plan = await readUser(iam, 'loaded');
     await expect(deletionSteps(plan)[0]!.run(iam)).rejects.toMatchObject({
       name: expect.stringMatching(/AccessDenied/),
     });

@@ -1,5 +1,7 @@
 import { deleteInput, setUp, standin, stopStandin } from '../helpers/removal';
-import { act, deletionSteps, planRemoval } from '../../lambdas/act/removal';
+import { act } from '../../lambdas/act/act';
+import { deletionSteps } from '../../lambdas/act/steps';
+import { readUser } from '../../lambdas/commons/iam/snapshot';
 import { addUser, type SimAccount } from '../../lib/sim/account';
 import { ago } from '../helpers/standin';
 
@@ -12,7 +14,7 @@ describe('the steps IAM cannot guard', () => {
   it('lets RemoveUserFromGroup through on a protected user, as real IAM does (the Deny names the user, not the group)', async () => {
     const { account, iam } = await setUp({ denyMutationsOnTag: 'iam-janitor:protected' }, groupsOnly);
     account.users.get('grouped')!.tags['iam-janitor:protected'] = 'yes';
-    const plan = await planRemoval(iam, 'grouped');
+    const plan = await readUser(iam, 'grouped');
     await deletionSteps(plan)[0]!.run(iam);
     expect(account.users.get('grouped')!.groups).toEqual(['developers']);
   });
@@ -39,7 +41,7 @@ describe('the steps IAM cannot guard', () => {
 
   it("never deletes a virtual MFA device from an earlier snapshot that is someone else's now", async () => {
     const { account, iam } = await setUp();
-    const earlier = await planRemoval(iam, 'loaded');
+    const earlier = await readUser(iam, 'loaded');
     const user = account.users.get('loaded')!;
     // GIVEN the earlier run's device list names three devices IAM no longer lists under the user:
     // - ours: deactivated by the interrupted run, which tagged it with the user id first;
@@ -81,7 +83,7 @@ describe('the steps IAM cannot guard', () => {
 
   it('never deletes an unassigned device whose deactivated-for tag no recorded run wrote', async () => {
     const { account, iam } = await setUp();
-    const earlier = await planRemoval(iam, 'loaded');
+    const earlier = await readUser(iam, 'loaded');
     const user = account.users.get('loaded')!;
     // GIVEN an admin took the user's old phone off it (DeactivateMFADevice) to hand it on, and
     // someone who may tag the device wrote the marker iam-janitor writes, with the user's id
@@ -106,7 +108,7 @@ describe('the steps IAM cannot guard', () => {
     const { account, iam } = await setUp();
     const user = account.users.get('loaded')!;
     const serial = user.mfaDevices.find((device) => device.virtual)!.serialNumber;
-    const plan = await planRemoval(iam, 'loaded');
+    const plan = await readUser(iam, 'loaded');
     const descriptions = deletionSteps(plan).map((step) => step.description);
     expect(
       descriptions.indexOf(`tag virtual MFA device ${serial} iam-janitor:deactivated-for=${user.userId}`),
@@ -117,7 +119,7 @@ describe('the steps IAM cannot guard', () => {
     const { account, iam } = await setUp();
     const leftover = `arn:aws:iam::${account.accountId}:mfa/someone-else`;
     account.virtualMfaDevices.set(leftover, { assignedTo: null });
-    const earlier = await planRemoval(iam, 'loaded');
+    const earlier = await readUser(iam, 'loaded');
     const previousSnapshot = {
       ...earlier,
       userId: 'AIDAANOTHERPERSON001',

@@ -1,6 +1,8 @@
 import { deleteInput, expectGone, setUp, standin, stopStandin } from '../helpers/removal';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { act, deletionSteps, planRemoval, type Snapshot } from '../../lambdas/act/removal';
+import { act } from '../../lambdas/act/act';
+import { deletionSteps } from '../../lambdas/act/steps';
+import { readUser, type Snapshot } from '../../lambdas/commons/iam/snapshot';
 import { restoreUser } from '../../lambdas/act/restore';
 import { runSteps } from '../../lambdas/act/runner';
 import { addLoadedUser } from '../helpers/loaded-user';
@@ -20,7 +22,7 @@ describe('delete', () => {
   it('meets DeleteConflict from the stand-in if a single dependency is skipped', async () => {
     // GIVEN the stand-in enforces IAM's rule: proof that the previous test is not trivially green
     const { iam } = await setUp();
-    const plan = await planRemoval(iam, 'loaded');
+    const plan = await readUser(iam, 'loaded');
     const steps = deletionSteps({ ...plan, groups: plan.groups.slice(1) });
     await expect(
       steps.reduce((chain, step) => chain.then(() => step.run(iam)), Promise.resolve<unknown>(undefined)),
@@ -46,7 +48,7 @@ describe('delete', () => {
           ? { code: 'Throttling', message: 'Rate exceeded', status: 400 }
           : undefined,
     });
-    const plan = await planRemoval(patient, 'loaded');
+    const plan = await readUser(patient, 'loaded');
     const impatient = new IAMClient({ endpoint: standin.url, region: 'us-east-1', maxAttempts: 1 });
     // WHEN the steps run
     await expect(runSteps(impatient, deletionSteps(plan), { baseDelayMs: 1 })).rejects.toMatchObject({
@@ -67,7 +69,7 @@ describe('delete', () => {
 
   it('finishes the job when re-run after a crash at any step', async () => {
     const { iam: probe } = await setUp();
-    const stepCount = deletionSteps(await planRemoval(probe, 'loaded')).length;
+    const stepCount = deletionSteps(await readUser(probe, 'loaded')).length;
     await standin.stop();
     for (let crashAfter = 0; crashAfter < stepCount; crashAfter++) {
       // GIVEN a run that dies after `crashAfter` successful changes
@@ -211,7 +213,7 @@ describe('snapshot round trip', () => {
 
   it('refuses to restore over an existing user', async () => {
     const { iam } = await setUp();
-    const snapshot = await planRemoval(iam, 'loaded');
+    const snapshot = await readUser(iam, 'loaded');
     await expect(restoreUser(iam, snapshot)).rejects.toThrow(/already exists/);
     expect(standin.mutatingCalls()).toEqual([]);
   });

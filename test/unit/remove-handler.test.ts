@@ -1,5 +1,6 @@
 import { rewriteCase } from '../helpers/case-table';
-import { CaseStore, type CaseSubject } from '../../lambdas/commons/case/case-store';
+import { CaseStore } from '../../lambdas/commons/case/case-store';
+import { type CaseSubject } from '../../lambdas/commons/case/record';
 import { documentClient, resetClients } from '../../lambdas/commons/runtime/clients';
 import { resetConfigCache } from '../../lambdas/commons/config/env';
 import { handler } from '../../lambdas/act/handler';

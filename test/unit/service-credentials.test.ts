@@ -1,9 +1,9 @@
 import { ListServiceSpecificCredentialsCommand, type IAMClient } from '@aws-sdk/client-iam';
-import { act, planRemoval } from '../../lambdas/act/removal';
+import { act } from '../../lambdas/act/act';
+import { readUser } from '../../lambdas/commons/iam/snapshot';
 import type { UserCase } from '../../lambdas/commons/case/history';
 import { runInventory } from '../../lambdas/inventory/inventory';
 import { holdsUndatedCredentials } from '../../lambdas/watch-quarantine/regions';
-import { readUser } from '../../lambdas/commons/iam/snapshot';
 import type { SimUser } from '../../lib/sim/account';
 import { addLoadedUser } from '../helpers/loaded-user';
 import { deleteInput, expectGone, setUp, standin, stopStandin } from '../helpers/removal';
@@ -59,7 +59,7 @@ describe('the stand-in pages ListServiceSpecificCredentials as IAM may', () => {
 describe('every service-specific credential, on every page', () => {
   it('is in the snapshot, with its kind', async () => {
     const { iam } = await withFiveKinds();
-    const snapshot = await planRemoval(iam, 'loaded');
+    const snapshot = await readUser(iam, 'loaded');
     expect(
       snapshot.serviceSpecificCredentials.map((credential) => [credential.id, credential.serviceName]),
     ).toEqual(CREDENTIALS.map((credential) => [credential.id, credential.serviceName]));

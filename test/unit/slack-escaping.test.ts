@@ -1,4 +1,4 @@
-import type { CaseRecord } from '../../lambdas/commons/case/case-store';
+import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { aliceCase } from '../helpers/case-record';
 import type { DecisionRecord } from '../../lambdas/commons/contracts/decision';
 import { outcomeReply } from '../../lambdas/commons/case/outcome';

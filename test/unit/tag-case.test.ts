@@ -2,7 +2,7 @@ import { IAMClient, ListUserTagsCommand, TagUserCommand, UntagUserCommand } from
 import { isIrreversible } from '../../lambdas/commons/contracts/decision';
 import { refuseIfProtected } from '../../lambdas/commons/case/exemptions';
 import { judgeTags } from '../../lambdas/inventory/verdict';
-import { act } from '../../lambdas/act/removal';
+import { act } from '../../lambdas/act/act';
 import { addUser, emptyAccount } from '../../lib/sim/account';
 import type { AwsStandin } from '../../lib/sim/standins/aws-standin';
 import { parseScenario } from '../../lib/sim/scenario';

@@ -1,6 +1,6 @@
 import { clip } from '../../lambdas/commons/runtime/text';
 import { caseDescription, type AdfNode } from '../../lambdas/commons/jira/adf';
-import type { CaseRecord } from '../../lambdas/commons/case/case-store';
+import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { summarize } from '../../lambdas/commons/cloudtrail/lookup';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { actOnCredential, type CredentialActInput } from '../../lambdas/act/removal';
+import { actOnCredential, type CredentialActInput } from '../../lambdas/act/credential';
 import { PatientRetryStrategy } from '../../lambdas/commons/runtime/clients';
 import { judgeCredentials } from '../../lambdas/inventory/credentials';
 import { runInventory } from '../../lambdas/inventory/inventory';

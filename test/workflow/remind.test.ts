@@ -1,6 +1,5 @@
-import type { CaseRecord } from '../../lambdas/commons/case/case-store';
-import { reminderDue } from '../../lambdas/remind/handler';
-import { handler as remind } from '../../lambdas/remind/handler';
+import type { CaseRecord } from '../../lambdas/commons/case/record';
+import { reminderDue, handler as remind } from '../../lambdas/remind/handler';
 import { useClock } from '../../lambdas/commons/runtime/clock';
 import { lambdaContext } from '../../lib/sim/engine';
 import { CASE_ID, startWaitingCase } from '../helpers/sim';

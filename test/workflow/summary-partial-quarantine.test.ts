@@ -1,5 +1,5 @@
 import { caseHistory, iamClient } from '../../lambdas/commons/runtime/clients';
-import { summaryOf } from '../../lambdas/summary/handler';
+import { summaryOf } from '../../lambdas/summary/summary';
 import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { runScenario } from '../../lib/sim/run-scenario';
 import { AWS_DENY_ALL, liveUser, oneUser } from '../helpers/quarantine';

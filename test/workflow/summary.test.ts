@@ -1,5 +1,6 @@
 import type { CaseRecord, SweepRecord } from '../../lambdas/commons/case/record';
-import { handler as postSummary, summaryOf, summaryText } from '../../lambdas/summary/handler';
+import { handler as postSummary } from '../../lambdas/summary/handler';
+import { summaryOf, summaryText } from '../../lambdas/summary/summary';
 import { addUser, candidateOf, emptyAccount } from '../../lib/sim/account';
 import { lambdaContext, Simulation } from '../../lib/sim/engine';
 import { APPROVER } from '../helpers/sim';

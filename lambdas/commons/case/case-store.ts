@@ -8,8 +8,6 @@ import { caseKey, openKey, type CaseRecord, type CaseSubject, type Claim } from 
 import { setFields } from './table';
 import { OpenMarkers } from './open-markers';
 
-export type { CaseRecord, CaseStatus, CaseSubject, Claim, GuardScope, OpenCase } from './record';
-
 /**
  * A case's life, one named write per step, each with its condition: open (one open case per
  * user), the context step's evidence, the ticket, the approval request, the decision (first write

@@ -1,7 +1,7 @@
 import { count, deciderName } from '../runtime/text';
 import { accountLabel } from '../iam/member-account';
 import type { CaseContext } from './evidence';
-import type { CaseRecord } from './case-store';
+import type { CaseRecord } from './record';
 import { credentialText } from './outcome';
 
 /**

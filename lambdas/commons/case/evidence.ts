@@ -2,8 +2,6 @@ import type { CloudTrailSummary } from '../cloudtrail/lookup';
 
 /** The evidence of a case, as the context step stores it in the case record. */
 
-export type { CloudTrailSummary, TrailEvent } from '../cloudtrail/lookup';
-
 export interface IamFacts {
   /** The user's stable id when the evidence was read; a different id under the name is another person. */
   readonly userId?: string;

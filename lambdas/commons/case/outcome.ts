@@ -1,5 +1,5 @@
 import { accountLabel } from '../iam/member-account';
-import type { CaseRecord } from './case-store';
+import type { CaseRecord } from './record';
 import type { Outcome } from '../contracts/outcome';
 import { isActiveCredential } from '../iam/snapshot';
 import { denyAllPolicyArn } from '../iam/tags';
@@ -12,8 +12,6 @@ import { denyTakenOff, endingReason, quarantineText, tripReason } from './quaran
  * close a case. Pure functions of the record, so that every sentence an approver or auditor reads
  * is tested as such.
  */
-
-export { dryRunDetail, outcomeDetail } from './outcome-detail';
 
 const OUTCOME_WORDS: Record<Outcome, string> = {
   deleted: 'deleted',

@@ -1,4 +1,4 @@
-import type { CaseRecord } from '../case/case-store';
+import type { CaseRecord } from '../case/record';
 import { caseSubject } from '../case/outcome';
 import { caseFacts } from '../case/case-view';
 import { clip, deciderName, sentence } from '../runtime/text';

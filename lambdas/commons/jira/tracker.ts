@@ -2,7 +2,7 @@ import { deciderName } from '../runtime/text';
 import { configForAccount } from '../config/config';
 import type { JiraClient } from './client';
 import { caseSubject } from '../case/outcome';
-import type { CaseRecord } from '../case/case-store';
+import type { CaseRecord } from '../case/record';
 import { JiraUnavailableError } from '../runtime/errors';
 import { janitorConfig } from '../config/env';
 import { jiraSecrets } from '../config/secrets';

@@ -1,4 +1,4 @@
-import type { CaseRecord } from '../case/case-store';
+import type { CaseRecord } from '../case/record';
 import { caseFacts } from '../case/case-view';
 import { caseSubject } from '../case/outcome';
 import { clip, escapeMrkdwn, formatTime, inertLine, mention, slackLink } from '../runtime/text';

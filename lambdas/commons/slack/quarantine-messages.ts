@@ -1,4 +1,4 @@
-import type { CaseRecord } from '../case/case-store';
+import type { CaseRecord } from '../case/record';
 import { caseSubject, releaseText } from '../case/outcome';
 import {
   attemptText,
