@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { addUser, emptyAccount } from '../lib/sim/account';
-import { openCaseFor, Simulation } from '../lib/sim/engine';
+import { openCaseFor } from '../lib/sim/machines';
+import { Simulation } from '../lib/sim/engine';
 
 /**
  * Latency of the interactions handler for real signed clicks on waiting cases, with `latencyMs`

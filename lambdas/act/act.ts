@@ -11,13 +11,13 @@ import {
   recheckActivity,
   recheckNewCredentials,
   recheckQuarantine,
-  refuseIfProtected,
   refuseSelfDecision,
   verifyIdentity,
   type CaseExpectations,
   type Deciders,
   type GuardPolicy,
 } from './recheck';
+import { refuseIfProtected } from '../commons/case/exemptions';
 import { hasTag } from '../commons/iam/tags';
 import { formatTime } from '../commons/runtime/text';
 import { leftoverVirtualMfa, runSteps, verifyDeleted, type RunStepsOptions } from './runner';

@@ -3,14 +3,8 @@ import { DeleteLoginProfileCommand, UpdateAccessKeyCommand, type IAMClient } fro
 import { UserBecameActiveError, UserChangedError } from '../commons/runtime/errors';
 import { readUser, type Snapshot } from '../commons/iam/snapshot';
 import { formatTime, wholeSeconds } from '../commons/runtime/text';
-import {
-  refuseIfProtected,
-  refuseSelfDecision,
-  usedAfter,
-  verifyIdentity,
-  type Deciders,
-  type GuardPolicy,
-} from './recheck';
+import { refuseIfProtected } from '../commons/case/exemptions';
+import { refuseSelfDecision, usedAfter, verifyIdentity, type Deciders, type GuardPolicy } from './recheck';
 import { runSteps, type RunStepsOptions } from './runner';
 import { keepStep, type RemovalStep } from './steps';
 

@@ -6,7 +6,6 @@ import {
 } from '../commons/runtime/errors';
 import { identityOf, isSelf } from '../commons/slack/self-decision';
 import type { Tags } from '../commons/iam/tags';
-import { refuseIfProtected } from '../commons/case/exemptions';
 import { latestUse, type Snapshot } from '../commons/iam/snapshot';
 import { deciderName, formatTime, wholeSeconds } from '../commons/runtime/text';
 import { denyAttached, permissionChanges } from '../commons/case/quarantine-changes';
@@ -18,8 +17,6 @@ export interface GuardPolicy {
   readonly exemptUserNames: readonly string[];
   readonly exemptPathPrefixes: readonly string[];
 }
-
-export { refuseIfProtected };
 
 /** What the approver saw when the case opened; the re-check compares the live user with it. */
 export interface CaseExpectations {

@@ -17,13 +17,8 @@ import { candidatesOf, forgetAnswered } from './candidates';
 import { NO_MARKERS, type MarkerReading, type UserCases } from './markers';
 import { tagReadings, type ExemptionMemory } from './exemptions';
 import type { ExemptionSeen } from '../commons/case/exemption-record';
-import {
-  applyGuard,
-  batchOf,
-  type GuardAcknowledgement,
-  type GuardPolicy,
-  type Population,
-} from '../commons/case/guard';
+import { applyGuard, batchOf, type GuardPolicy, type Population } from '../commons/case/guard';
+import { type GuardAcknowledgement } from '../commons/case/guard-acknowledgement';
 import {
   exemptionByNameOrPath,
   judgeActivity,

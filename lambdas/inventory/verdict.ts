@@ -49,9 +49,6 @@ export function reportDate(value: string): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-export { pathOfArn as pathFromArn };
-export { parseKeepUntil };
-
 function daysBetween(earlier: Date, later: Date): number {
   return Math.floor((later.getTime() - earlier.getTime()) / DAY_MS);
 }

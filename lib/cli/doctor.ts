@@ -22,8 +22,6 @@ import { checkJira, checkSlack, jiraSettingsOf } from './doctor-apps';
 import { readStoredSecret } from './secret';
 import { Checkup, DOCTOR_CHECKS, type CheckId, type CheckResult, type Verdict } from './doctor-checkup';
 
-export { DOCTOR_CHECKS, type CheckResult, type Verdict } from './doctor-checkup';
-
 /**
  * `iam-janitor doctor`: checks a deployed installation, read-only, and says for each item what to do
  * when it fails. Each check reads only; none posts to Slack, writes to Jira or changes AWS.

@@ -8,8 +8,6 @@ import { terminalProgress, type CommandIo } from './io';
 import { styleFor } from './style';
 import { packageVersion } from './version';
 
-export type { CommandIo } from './io';
-
 /** Whatever a command writes to stderr is an error or a warning: each one starts with the command's name. */
 function prefixedIo(io: CommandIo, prefix: string): CommandIo {
   return { ...io, stderr: (text) => io.stderr(`${prefix}${text}`) };

@@ -1,6 +1,6 @@
 import { credentialFindings, type UserFinding } from '../../lambdas/inventory/inventory';
 import { count } from '../../lambdas/commons/runtime/text';
-import type { SimulationDetail } from '../sim/run-scenario';
+import type { SimulationDetail } from '../sim/scenario-report';
 import type { Style } from './style';
 import { alignColumns, verdictLabel } from './table';
 

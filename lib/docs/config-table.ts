@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import { CONFIG_KEYS, configObject } from '../../lambdas/commons/config/config';
+import { CONFIG_KEYS } from '../../lambdas/commons/config/config';
+import { configObject } from '../../lambdas/commons/config/schema';
 import { currentSection, tableSection, type ReadmeSection } from '../readme-section';
 import { CONFIG_DOCS } from './config-docs';
 

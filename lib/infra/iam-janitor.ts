@@ -14,7 +14,11 @@ import {
   type JanitorConfig,
   type JanitorConfigInput,
 } from '../../lambdas/commons/config/config';
-import { CASES_BY_USER_ATTRIBUTES, CASES_BY_USER_INDEX, OPEN_CASES_INDEX } from '../../lambdas/commons/case/indexes';
+import {
+  CASES_BY_USER_ATTRIBUTES,
+  CASES_BY_USER_INDEX,
+  OPEN_CASES_INDEX,
+} from '../../lambdas/commons/case/indexes';
 import { JIRA_SECRET_KEYS, SLACK_SECRET_KEYS } from '../../lambdas/commons/config/secret-keys';
 import { createAlarmsAndDashboard } from './alarms';
 import { grantLeastPrivilege } from './permissions';

@@ -1,7 +1,7 @@
 import { QUARANTINE_ENDS_TAG_KEY, QUARANTINE_STARTED_TAG_KEY } from '../../lambdas/commons/iam/tags';
 import { addUser, applyTags, stableId, type SimAccount, type SimUser } from './account';
 import type { Scenario } from './scenario';
-import type { CallRecord } from './standins/aws-standin';
+import type { CallRecord } from './standins/standin-types';
 import { adminCall, ownCall } from './admin-trail';
 
 /** A user's changes, in a person's words. */

@@ -2,7 +2,7 @@ import type { OrganizationSweepOutput } from '../../lambdas/organization-guard/h
 import type { SweepOutput } from '../../lambdas/inventory/handler';
 import type { SimAccount } from './account';
 import type { SimClock } from './clock';
-import type { AwsStandinOptions } from './standins/aws-standin';
+import type { AwsStandinOptions } from './standins/standin-types';
 import type { SimOrganization } from './standins/organization-standin';
 
 /** What a simulation is given, and what its sweeps and cases give back. */

@@ -43,10 +43,6 @@ import { HOUR_MS } from '../../lambdas/commons/runtime/time';
 import { SIM_SECRETS, type CaseRun, type SimulationOptions, type SweepRun } from './engine-options';
 import { clientsAt, dynamoIntegration, handlerEnvironment, leaveEnvironment, storedSecrets } from './wiring';
 
-export * from './engine-options';
-export { CASE_MACHINE_ARN, openCaseFor } from './machines';
-export { lambdaContext } from './handlers';
-
 /** The longest timer the engine (setTimeout) keeps: 2^31 - 1 ms, in whole seconds. */
 const ENGINE_TIMER_LIMIT_S = Math.floor((2 ** 31 - 1) / 1000);
 

@@ -1,5 +1,6 @@
 import { emptyAccount } from './account';
-import { Simulation, type SimulationOptions } from './engine';
+import { Simulation } from './engine';
+import { type SimulationOptions } from './engine-options';
 import { SIM_BASE_CONFIG } from './scenario-report';
 import type { SimOrganization } from './standins/organization-standin';
 

@@ -7,7 +7,9 @@ import {
   offboardRequest,
 } from '../../lambdas/commons/iam/offboard';
 import { runInventory, type MarkerWarning, type UserFinding } from '../../lambdas/inventory/inventory';
-import { openCaseFor, Simulation, type CaseRun } from './engine';
+import { openCaseFor } from './machines';
+import { Simulation } from './engine';
+import { type CaseRun } from './engine-options';
 import { changeDuringApproval } from './account-changes';
 import { SimClock } from './clock';
 import { incidentsOf } from './incidents';
@@ -25,8 +27,6 @@ import {
   type SweepSummary,
 } from './scenario-report';
 
-export type { SimulationDetail, SimulationReport, SweepSummary } from './scenario-report';
-export { SIM_BASE_CONFIG } from './scenario-report';
 import { DAY_MS } from '../../lambdas/commons/runtime/time';
 import { parseCredentialReport } from '../../lambdas/inventory/credential-report';
 import { judgeActivity } from '../../lambdas/inventory/verdict';

@@ -8,7 +8,7 @@ import type {
 import type { Outcome } from '../../lambdas/commons/contracts/outcome';
 import type { UserFinding } from '../../lambdas/inventory/inventory';
 import type { UserChanges } from './account-changes';
-import type { CaseRun, SweepRun } from './engine';
+import type { CaseRun, SweepRun } from './engine-options';
 import type { Incidents, InjectedFault, Refusal } from './incidents';
 import type { JiraIssue } from './standins/jira-standin';
 import type { SlackPost } from './standins/slack-standin';

@@ -1,5 +1,6 @@
 import { changesByUser } from './account-changes';
-import type { CaseRun, Simulation } from './engine';
+import type { CaseRun } from './engine-options';
+import type { Simulation } from './engine';
 import type { RefusedCase } from './incidents';
 import type { ScenarioAccountRun } from './scenario-accounts';
 import type { SimulationDetail, SimulationReport } from './scenario-report';

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import type { Snapshot } from '../../lambdas/commons/iam/snapshot';
-import { timeline } from '../../lib/cli/simulate';
-import { DEMO_SCENARIO } from '../../lib/cli/simulate';
-import { runScenario, type SimulationDetail } from '../../lib/sim/run-scenario';
+import { timeline, DEMO_SCENARIO } from '../../lib/cli/simulate';
+import { runScenario } from '../../lib/sim/run-scenario';
+import { type SimulationDetail } from '../../lib/sim/scenario-report';
 import { loadScenario } from '../../lib/sim/scenario';
 
 // "What changed in the account" is the account's side of each case, as a responder rebuilds it:

@@ -10,7 +10,7 @@ import {
   worldUp,
   verdicts,
 } from '../helpers/doctor-world';
-import { DOCTOR_CHECKS } from '../../lib/cli/doctor';
+import { DOCTOR_CHECKS } from '../../lib/cli/doctor-checkup';
 import { main } from '../../lib/cli/main';
 import { emptyAccount } from '../../lib/sim/account';
 import type { SimOrganization } from '../../lib/sim/standins/organization-standin';

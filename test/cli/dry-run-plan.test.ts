@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { auditRow } from '../../lib/audit/rows';
 import { timeline } from '../../lib/cli/simulate';
 import { adfToText } from '../../lib/sim/render';
-import { runScenario, type SimulationDetail } from '../../lib/sim/run-scenario';
+import { runScenario } from '../../lib/sim/run-scenario';
+import { type SimulationDetail } from '../../lib/sim/scenario-report';
 import { loadScenario } from '../../lib/sim/scenario';
 
 // A dry run's outcome is only useful with what a real run would have done: wherever the outcome is

@@ -3,7 +3,8 @@ import { formatTime } from '../../lambdas/commons/runtime/text';
 import { auditRow } from '../../lib/audit/rows';
 import { timeline } from '../../lib/cli/simulate';
 import { adfToText } from '../../lib/sim/render';
-import { runScenario, type SimulationDetail } from '../../lib/sim/run-scenario';
+import { runScenario } from '../../lib/sim/run-scenario';
+import { type SimulationDetail } from '../../lib/sim/scenario-report';
 import { loadScenario } from '../../lib/sim/scenario';
 
 // The quarantine evidence a responder acts on, as every surface prints it (the terminal with

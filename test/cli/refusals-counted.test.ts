@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { timeline } from '../../lib/cli/simulate';
-import { runScenario, type SimulationDetail } from '../../lib/sim/run-scenario';
+import { runScenario } from '../../lib/sim/run-scenario';
+import { type SimulationDetail } from '../../lib/sim/scenario-report';
 import { loadScenario } from '../../lib/sim/scenario';
 
 // "Faults injected and refusals" lists every refusal of the run, each with its case: a click

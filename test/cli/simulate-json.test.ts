@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { accountsSimulated, simulationJson, timeline } from '../../lib/cli/simulate';
-import { runScenario, type SimulationReport } from '../../lib/sim/run-scenario';
+import { runScenario } from '../../lib/sim/run-scenario';
+import { type SimulationReport } from '../../lib/sim/scenario-report';
 import { loadScenario } from '../../lib/sim/scenario';
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');

@@ -1,6 +1,7 @@
 import { accountsSimulated, timeline } from '../../lib/cli/simulate';
 import { generateScenario } from '../../lib/sim/generate';
-import { runScenario, type SimulationDetail } from '../../lib/sim/run-scenario';
+import { runScenario } from '../../lib/sim/run-scenario';
+import { type SimulationDetail } from '../../lib/sim/scenario-report';
 import { parseScenario, type Scenario } from '../../lib/sim/scenario';
 
 /** The listed rows of the sweep: the user names under the USER header, up to the first blank line. */

@@ -1,8 +1,10 @@
 import { configureClients } from '../../lambdas/commons/runtime/clients';
 import { loadConfig } from '../../lib/cli/config-file';
-import { diagnose, type CheckResult } from '../../lib/cli/doctor';
+import { diagnose } from '../../lib/cli/doctor';
+import { type CheckResult } from '../../lib/cli/doctor-checkup';
 import { emptyAccount } from '../../lib/sim/account';
-import { AwsStandin, type AwsStandinOptions } from '../../lib/sim/standins/aws-standin';
+import { AwsStandin } from '../../lib/sim/standins/aws-standin';
+import { type AwsStandinOptions } from '../../lib/sim/standins/standin-types';
 import type { SimOrganization } from '../../lib/sim/standins/organization-standin';
 import { JiraStandin } from '../../lib/sim/standins/jira-standin';
 import { SlackStandin } from '../../lib/sim/standins/slack-standin';

@@ -3,7 +3,8 @@ import type { ActInput } from '../../lambdas/act/act';
 import type { CaseExpectations } from '../../lambdas/act/recheck';
 import { PatientRetryStrategy } from '../../lambdas/commons/runtime/clients';
 import { emptyAccount, type SimAccount } from '../../lib/sim/account';
-import type { AwsStandin, AwsStandinOptions } from '../../lib/sim/standins/aws-standin';
+import type { AwsStandin } from '../../lib/sim/standins/aws-standin';
+import type { AwsStandinOptions } from '../../lib/sim/standins/standin-types';
 import { addLoadedUser } from './loaded-user';
 import { startStandin } from './standin';
 

@@ -1,6 +1,7 @@
 import type { Candidate } from '../../lambdas/commons/contracts/candidate';
 import { candidateOf, emptyAccount, type SimAccount } from '../../lib/sim/account';
-import { Simulation, type CaseRun, type SimulationOptions } from '../../lib/sim/engine';
+import { Simulation } from '../../lib/sim/engine';
+import { type CaseRun, type SimulationOptions } from '../../lib/sim/engine-options';
 import { addLoadedUser } from './loaded-user';
 import { VALID_CONFIG } from './stack';
 import { ago } from './standin';

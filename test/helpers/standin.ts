@@ -1,5 +1,6 @@
 import { clientSettings, configureClients, type ClientService } from '../../lambdas/commons/runtime/clients';
-import { AwsStandin, type AwsStandinOptions } from '../../lib/sim/standins/aws-standin';
+import { AwsStandin } from '../../lib/sim/standins/aws-standin';
+import { type AwsStandinOptions } from '../../lib/sim/standins/standin-types';
 import type { SimAccount } from '../../lib/sim/account';
 
 /** Never a real key: a test that reached AWS with these would be refused. */

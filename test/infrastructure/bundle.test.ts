@@ -7,14 +7,13 @@ import { build } from 'esbuild';
 import { parseConfig } from '../../lambdas/commons/config/config';
 import { esbuildOptions } from '../../lib/infra/janitor-function';
 import { handlerEntry } from '../../lib/infra/lambdas';
-import { emptyAccount } from '../../lib/sim/account';
+import { emptyAccount, addUser } from '../../lib/sim/account';
 import { AwsStandin } from '../../lib/sim/standins/aws-standin';
 import { CASE_TABLE, startDynamo } from '../../lib/sim/standins/dynamo';
-import { lambdaContext } from '../../lib/sim/engine';
+import { lambdaContext } from '../../lib/sim/handlers';
 import { SlackStandin } from '../../lib/sim/standins/slack-standin';
 import { VALID_CONFIG } from '../helpers/stack';
 import { JiraStandin } from '../../lib/sim/standins/jira-standin';
-import { addUser } from '../../lib/sim/account';
 
 /** Builds an entry exactly as the stack bundles the Lambdas, in a fresh folder. */
 async function bundle(entry: string) {

@@ -4,7 +4,7 @@ import { documentClient, resetClients } from '../../lambdas/commons/runtime/clie
 import { resetConfigCache } from '../../lambdas/commons/config/env';
 import { handler } from '../../lambdas/act/handler';
 import { emptyAccount, type SimUser } from '../../lib/sim/account';
-import { openCaseFor } from '../../lib/sim/engine';
+import { openCaseFor } from '../../lib/sim/machines';
 import type { AwsStandin } from '../../lib/sim/standins/aws-standin';
 import { CASE_TABLE, startDynamo } from '../../lib/sim/standins/dynamo';
 import { addLoadedUser } from '../helpers/loaded-user';

@@ -7,7 +7,7 @@ import { handler } from '../../lambdas/act/handler';
 import { main } from '../../lib/cli/main';
 import { emptyAccount, type SimAccount } from '../../lib/sim/account';
 import { renameUser } from '../../lib/sim/account-changes';
-import { openCaseFor } from '../../lib/sim/engine';
+import { openCaseFor } from '../../lib/sim/machines';
 import type { AwsStandin } from '../../lib/sim/standins/aws-standin';
 import { CASE_TABLE, startDynamo } from '../../lib/sim/standins/dynamo';
 import { addLoadedUser } from '../helpers/loaded-user';

@@ -1,14 +1,9 @@
 import { parseCredentialReport } from '../../lambdas/inventory/credential-report';
 import type { Candidate } from '../../lambdas/commons/contracts/candidate';
 import { applyGuard, batchOf, fractionAlarm } from '../../lambdas/commons/case/guard';
-import {
-  judgeActivity,
-  judgeTags,
-  parseKeepUntil,
-  pathFromArn,
-  reportDate,
-  rootWarnings,
-} from '../../lambdas/inventory/verdict';
+import { judgeActivity, judgeTags, reportDate, rootWarnings } from '../../lambdas/inventory/verdict';
+import { parseKeepUntil } from '../../lambdas/inventory/exemptions';
+import { pathOfArn } from '../../lambdas/commons/case/exemptions';
 import { daysAgo, NOW, POLICY, row } from '../helpers/report';
 
 const DAY = 86_400_000;
@@ -146,7 +141,7 @@ describe('paths and names', () => {
     ['arn:aws:iam::123456789012:user/team/ops/alice', '/team/ops/'],
     ['arn:aws:iam::123456789012:user/service-accounts/ci/deploy+bot=1,x.y@z_w-v', '/service-accounts/ci/'],
   ])('takes the path of %s from the ARN', (arn, path) => {
-    expect(pathFromArn(arn)).toBe(path);
+    expect(pathOfArn(arn)).toBe(path);
   });
 
   it('parses user names with +=,.@_- through a real CSV parser', () => {
@@ -158,7 +153,7 @@ describe('paths and names', () => {
       user: 'a+b=c,d.e@f_g-h',
       arn: 'arn:aws:iam::123456789012:user/x/a+b=c,d.e@f_g-h',
     });
-    expect(pathFromArn(parsed!.arn)).toBe('/x/');
+    expect(pathOfArn(parsed!.arn)).toBe('/x/');
   });
 
   it('names the missing column of a report in another layout', () => {

@@ -3,7 +3,8 @@ import { quarantineHeld } from '../../lambdas/commons/case/outcome';
 import { denyTakenOff } from '../../lambdas/commons/case/quarantine-text';
 import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { parseScenario } from '../../lib/sim/scenario';
-import { runScenario, type SimulationDetail } from '../../lib/sim/run-scenario';
+import { runScenario } from '../../lib/sim/run-scenario';
+import { type SimulationDetail } from '../../lib/sim/scenario-report';
 import { AWS_DENY_ALL } from '../helpers/quarantine';
 
 /**

@@ -1,5 +1,6 @@
 import { addUser, type SimAccount } from '../../lib/sim/account';
-import { Simulation, type CaseRun } from '../../lib/sim/engine';
+import { Simulation } from '../../lib/sim/engine';
+import { type CaseRun } from '../../lib/sim/engine-options';
 import { APPROVER, CASE_ID, candidateFor, loadedAccount } from '../helpers/sim';
 import { VALID_CONFIG } from '../helpers/stack';
 import { ago } from '../helpers/standin';

@@ -1,4 +1,4 @@
-import type { CaseRun } from '../../lib/sim/engine';
+import type { CaseRun } from '../../lib/sim/engine-options';
 import { APPROVER, CASE_ID, candidateFor, loadedAccount, startWaitingCase } from '../helpers/sim';
 import { Simulation } from '../../lib/sim/engine';
 import { VALID_CONFIG } from '../helpers/stack';

@@ -1,5 +1,6 @@
 import { rewriteCase } from '../helpers/case-table';
-import { SIM_SECRETS, type Simulation } from '../../lib/sim/engine';
+import { SIM_SECRETS } from '../../lib/sim/engine-options';
+import { type Simulation } from '../../lib/sim/engine';
 import { APPROVER, CASE_ID, startWaitingCase } from '../helpers/sim';
 import { VALID_CONFIG } from '../helpers/stack';
 

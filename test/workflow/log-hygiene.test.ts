@@ -1,5 +1,6 @@
 import { logger } from '../../lambdas/commons/runtime/observability';
-import { SIM_SECRETS, Simulation } from '../../lib/sim/engine';
+import { SIM_SECRETS } from '../../lib/sim/engine-options';
+import { Simulation } from '../../lib/sim/engine';
 import { APPROVER, CASE_ID, candidateFor, loadedAccount } from '../helpers/sim';
 import { VALID_CONFIG } from '../helpers/stack';
 

@@ -5,7 +5,7 @@ import { memberRoleArn } from '../../lambdas/commons/runtime/clients';
 import { inAccount } from '../../lambdas/commons/iam/member-account';
 import { candidateOf, emptyAccount } from '../../lib/sim/account';
 import { AwsStandin } from '../../lib/sim/standins/aws-standin';
-import type { CaseRun } from '../../lib/sim/engine';
+import type { CaseRun } from '../../lib/sim/engine-options';
 import type { SimMemberAccount } from '../../lib/sim/standins/organization-standin';
 import { runScenario } from '../../lib/sim/run-scenario';
 import { loadScenario } from '../../lib/sim/scenario';

@@ -1,7 +1,7 @@
 import { caseStore, iamClient } from '../../lambdas/commons/runtime/clients';
 import { addUser } from '../../lib/sim/account';
 import { renameUser } from '../../lib/sim/account-changes';
-import { openCaseFor } from '../../lib/sim/engine';
+import { openCaseFor } from '../../lib/sim/machines';
 import { runScenario } from '../../lib/sim/run-scenario';
 import { AWS_DENY_ALL, liveUser, oneUser, onCase, onlyCase } from '../helpers/quarantine';
 

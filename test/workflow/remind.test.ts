@@ -1,7 +1,7 @@
 import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { reminderDue, handler as remind } from '../../lambdas/remind/handler';
 import { useClock } from '../../lambdas/commons/runtime/clock';
-import { lambdaContext } from '../../lib/sim/engine';
+import { lambdaContext } from '../../lib/sim/handlers';
 import { CASE_ID, startWaitingCase } from '../helpers/sim';
 import { rewriteCase } from '../helpers/case-table';
 

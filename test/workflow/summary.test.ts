@@ -2,7 +2,8 @@ import type { CaseRecord, SweepRecord } from '../../lambdas/commons/case/record'
 import { handler as postSummary } from '../../lambdas/summary/handler';
 import { summaryOf, summaryText } from '../../lambdas/summary/summary';
 import { addUser, candidateOf, emptyAccount } from '../../lib/sim/account';
-import { lambdaContext, Simulation } from '../../lib/sim/engine';
+import { lambdaContext } from '../../lib/sim/handlers';
+import { Simulation } from '../../lib/sim/engine';
 import { APPROVER } from '../helpers/sim';
 import { VALID_CONFIG } from '../helpers/stack';
 import { ago } from '../helpers/standin';

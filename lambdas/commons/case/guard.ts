@@ -1,8 +1,6 @@
 import type { Candidate } from '../contracts/candidate';
 import type { GuardAcknowledgement } from './guard-acknowledgement';
 
-export type { GuardAcknowledgement };
-
 /**
  * How many cases a sweep opens, and when it opens none. The count cap is a batch size: the
  * longest-idle candidates go first and the rest wait for the next sweep. The fraction guard is the

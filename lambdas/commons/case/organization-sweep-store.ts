@@ -1,7 +1,7 @@
 import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as v from 'valibot';
 import { tableStore } from '../runtime/clients';
-import { sleep } from '../runtime/concurrency';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { errorName } from '../runtime/errors';
 import { DAY_MS, HOUR_MS } from '../runtime/time';
 import { accountResultSchema, type AccountResult } from './sweep-results';

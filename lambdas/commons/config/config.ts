@@ -1,8 +1,6 @@
 import * as v from 'valibot';
 import { configObject, configSchema } from './schema';
 
-export { configObject };
-
 /**
  * The one definition of iam-janitor's settings. The CDK stack validates cdk.json context with it at
  * synth, the Lambdas re-read it from their environment at cold start, and the CLI reads cdk.json

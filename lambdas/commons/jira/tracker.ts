@@ -7,7 +7,7 @@ import { JiraUnavailableError } from '../runtime/errors';
 import { janitorConfig } from '../config/env';
 import { jiraSecrets } from '../config/secrets';
 import { caseDescription, commentDoc } from './adf';
-import { sleep } from '../runtime/concurrency';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { jiraSdk } from '../runtime/lazy';
 
 export interface JiraSettings {

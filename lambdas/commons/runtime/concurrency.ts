@@ -15,5 +15,3 @@ export async function mapWithConcurrency<T, R>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
-
-export { setTimeout as sleep } from 'node:timers/promises';

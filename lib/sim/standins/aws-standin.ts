@@ -12,9 +12,6 @@ import { serveAccountApi } from './account-regions';
 import { Executions } from './executions';
 import { describeStacks, listSubscriptionsByTopic, simulatePrincipalPolicy } from './deployment-reads';
 
-export * from './standin-types';
-export { dependentItems } from './iam-model';
-
 /**
  * A local stand-in for IAM (query protocol, XML; the model is iam-model.ts), CloudTrail (JSON 1.1)
  * and the Step Functions task callbacks (JSON 1.0), served over real HTTP so that the real SDK

@@ -1,6 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CASES_BY_USER_ATTRIBUTES, CASES_BY_USER_INDEX, OPEN_CASES_INDEX } from '../../../lambdas/commons/case/indexes';
+import {
+  CASES_BY_USER_ATTRIBUTES,
+  CASES_BY_USER_INDEX,
+  OPEN_CASES_INDEX,
+} from '../../../lambdas/commons/case/indexes';
 
 // dynalite ships no types; it is a DynamoDB emulator on LevelDB, here kept in memory.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

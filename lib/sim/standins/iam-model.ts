@@ -78,5 +78,3 @@ export class IamModel implements IamState {
     return { [key]: slice, IsTruncated: truncated, ...(truncated ? { Marker: String(start + size) } : {}) };
   }
 }
-
-export { dependentItems } from './iam-shapes';
