@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { memberTarget, memberTrailAccess } from '../lambdas/commons/runtime/clients';
+import { memberTarget } from '../lambdas/commons/runtime/member-role';
+import { memberTrailAccess } from '../lambdas/commons/cloudtrail/access';
 import { lookupUserEvents } from '../lambdas/commons/cloudtrail/lookup';
 import { mapWithConcurrency } from '../lambdas/commons/runtime/concurrency';
 import type { Simulation } from '../lib/sim/engine';

@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { mapWithConcurrency } from '../lambdas/commons/runtime/concurrency';
 import { DAY_MS } from '../lambdas/commons/runtime/time';
-import { PatientRetryStrategy } from '../lambdas/commons/runtime/clients';
+import { PatientRetryStrategy } from '../lambdas/commons/runtime/retry';
 import { runInventory } from '../lambdas/inventory/inventory';
 import { handler as contextHandler } from '../lambdas/gather-context/handler';
 import { handler as inventoryHandler } from '../lambdas/inventory/handler';

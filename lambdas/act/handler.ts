@@ -2,14 +2,10 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as v from 'valibot';
 import type { ActOutput } from '../commons/case-state';
 import { refuseOutOfScope } from '../commons/iam/account-scope';
-import {
-  caseStore,
-  quarantineStore,
-  iamClientFor,
-  memberOf,
-  organizationsClient,
-  trailAccess,
-} from '../commons/runtime/clients';
+import { caseStore, quarantineStore } from '../commons/case/stores';
+import { iamClientFor, organizationsClient } from '../commons/runtime/clients';
+import { memberOf } from '../commons/runtime/member-role';
+import { trailAccess } from '../commons/cloudtrail/access';
 import { configForAccount, type JanitorConfig } from '../commons/config/config';
 import type { CaseRecord } from '../commons/case/record';
 import { userEventsSince } from '../commons/cloudtrail/lookup';

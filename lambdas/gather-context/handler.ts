@@ -1,13 +1,10 @@
 import * as v from 'valibot';
 import type { OpenedCase } from '../commons/case-state';
 import { refuseOutOfScope } from '../commons/iam/account-scope';
-import {
-  caseStore,
-  iamClientFor,
-  memberOf,
-  organizationsClient,
-  trailAccess,
-} from '../commons/runtime/clients';
+import { caseStore } from '../commons/case/stores';
+import { iamClientFor, organizationsClient } from '../commons/runtime/clients';
+import { memberOf } from '../commons/runtime/member-role';
+import { trailAccess } from '../commons/cloudtrail/access';
 import { candidateSchema } from '../commons/contracts/candidate';
 import { configForAccount, type JanitorConfig } from '../commons/config/config';
 import { janitorConfig } from '../commons/config/env';

@@ -3,14 +3,9 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import * as v from 'valibot';
 import type { GuardScope } from '../commons/case/record';
 import { exemptionLine } from '../commons/case/exemption-record';
-import {
-  caseHistory,
-  caseStore,
-  iamClient,
-  iamClientFor,
-  memberTarget,
-  sweepStore,
-} from '../commons/runtime/clients';
+import { caseHistory, caseStore, sweepStore } from '../commons/case/stores';
+import { iamClient, iamClientFor } from '../commons/runtime/clients';
+import { memberTarget } from '../commons/runtime/member-role';
 import { configForAccount } from '../commons/config/config';
 import { caseRefOf, type CaseRef, type Candidate, type Verdict } from '../commons/contracts/candidate';
 import { janitorConfig } from '../commons/config/env';

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { TicketRef } from '../commons/case-state';
-import { caseStore } from '../commons/runtime/clients';
+import { caseStore } from '../commons/case/stores';
 import { clock } from '../commons/runtime/clock';
 import { taskHandler } from '../commons/runtime/handler';
 import type { Logger } from '@aws-lambda-powertools/logger';

@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as v from 'valibot';
-import { sweepStore } from '../commons/runtime/clients';
+import { sweepStore } from '../commons/case/stores';
 import type { SweepStore } from '../commons/case/sweep-store';
 import { caseRefOf, type Candidate, type CaseRef } from '../commons/contracts/candidate';
 import { janitorConfig } from '../commons/config/env';

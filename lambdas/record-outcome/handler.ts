@@ -3,7 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CaseRecord } from '../commons/case/record';
 import * as v from 'valibot';
 import { caseStateSchema } from '../commons/case-state';
-import { caseStore, sweepStore } from '../commons/runtime/clients';
+import { caseStore, sweepStore } from '../commons/case/stores';
 import { type Outcome } from '../commons/contracts/outcome';
 import { configForAccount } from '../commons/config/config';
 import { janitorConfig, requireEnv } from '../commons/config/env';

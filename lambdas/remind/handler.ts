@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { caseStore } from '../commons/runtime/clients';
+import { caseStore } from '../commons/case/stores';
 import { clock } from '../commons/runtime/clock';
 import type { CaseRecord } from '../commons/case/record';
 import { janitorConfig } from '../commons/config/env';

@@ -1,5 +1,5 @@
 import type { CaseRecord } from '../commons/case/record';
-import { quarantineStore } from '../commons/runtime/clients';
+import { quarantineStore } from '../commons/case/stores';
 import { formatTime, mention } from '../commons/runtime/text';
 import { tripChoiceWord } from '../commons/case/quarantine-text';
 import { tripDecidedMessage } from '../commons/slack/quarantine-messages';

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { caseStore, replayStore } from '../commons/runtime/clients';
+import { caseStore, replayStore } from '../commons/case/stores';
 import { isIrreversible, MAX_REASON_LENGTH, type DecisionRecord } from '../commons/contracts/decision';
 import { janitorConfig } from '../commons/config/env';
 import { configForAccount, type JanitorConfig } from '../commons/config/config';

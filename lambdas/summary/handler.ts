@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { caseHistory, sweepStore } from '../commons/runtime/clients';
+import { caseHistory, sweepStore } from '../commons/case/stores';
 import { clock } from '../commons/runtime/clock';
 import type { CaseRecord, SweepRecord } from '../commons/case/record';
 import type { ExemptionSeen } from '../commons/case/exemption-record';

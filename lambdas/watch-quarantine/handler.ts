@@ -6,14 +6,10 @@ import type { QuarantineVerdict } from '../commons/case-state';
 import { LOOKUP_GAP_MS, SerialLimiter } from '../commons/cloudtrail/rate-limiter';
 import { configForAccount } from '../commons/config/config';
 import { janitorConfig } from '../commons/config/env';
-import {
-  caseStore,
-  iamClientFor,
-  memberOf,
-  quarantineStore,
-  sfnClient,
-  trailAccess,
-} from '../commons/runtime/clients';
+import { caseStore, quarantineStore } from '../commons/case/stores';
+import { iamClientFor, sfnClient } from '../commons/runtime/clients';
+import { memberOf } from '../commons/runtime/member-role';
+import { trailAccess } from '../commons/cloudtrail/access';
 import { clock } from '../commons/runtime/clock';
 import { errorName } from '../commons/runtime/errors';
 import { logger, metrics, MetricName } from '../commons/runtime/observability';

@@ -6,10 +6,10 @@ import {
   cloudTrailClient,
   iamClient,
   iamClientFor,
-  memberTarget,
-  PatientRetryStrategy,
   serviceClientConfig,
 } from '../../lambdas/commons/runtime/clients';
+import { memberTarget } from '../../lambdas/commons/runtime/member-role';
+import { PatientRetryStrategy } from '../../lambdas/commons/runtime/retry';
 import { HOME_REGION } from '../../lambdas/commons/cloudtrail/lookup';
 import { mapWithConcurrency } from '../../lambdas/commons/runtime/concurrency';
 import type { JanitorConfig } from '../../lambdas/commons/config/config';

@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { nearestName } from '../../lambdas/commons/config/config';
-import { clientSettings, configureClients } from '../../lambdas/commons/runtime/clients';
+import { clientSettings, configureClients } from '../../lambdas/commons/runtime/client-settings';
 import { COMMANDS, type Command } from './commands';
 import { useCommandLineContext } from './config-file';
 import { commandHelp, helpText } from './help';

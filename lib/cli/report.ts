@@ -4,9 +4,9 @@ import {
   documentClient,
   iamClient,
   iamClientFor,
-  memberTarget,
   organizationsClient,
 } from '../../lambdas/commons/runtime/clients';
+import { memberTarget } from '../../lambdas/commons/runtime/member-role';
 import { mapWithConcurrency } from '../../lambdas/commons/runtime/concurrency';
 import { configForAccount, type JanitorConfig } from '../../lambdas/commons/config/config';
 import { accountAliasOf } from '../../lambdas/commons/iam/account-alias';

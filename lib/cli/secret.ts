@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { PatientRetryStrategy, serviceClientConfig } from '../../lambdas/commons/runtime/clients';
+import { PatientRetryStrategy } from '../../lambdas/commons/runtime/retry';
+import { serviceClientConfig } from '../../lambdas/commons/runtime/clients';
 import { parseSecret } from '../../lambdas/commons/config/secrets';
 import { explainAwsError } from './report';
 

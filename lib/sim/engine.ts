@@ -7,9 +7,9 @@ import { QuarantineStore } from '../../lambdas/commons/case/quarantine-store';
 import {
   clientSettings,
   configureClients,
-  documentClient,
   type ClientSettings,
-} from '../../lambdas/commons/runtime/clients';
+} from '../../lambdas/commons/runtime/client-settings';
+import { documentClient } from '../../lambdas/commons/runtime/clients';
 import { parseConfig, type JanitorConfig } from '../../lambdas/commons/config/config';
 import { caseIdOf, type Candidate } from '../../lambdas/commons/contracts/candidate';
 import { type Decision } from '../../lambdas/commons/contracts/decision';

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from 'aws-lambda';
-import { clientSettings, configureClients } from '../../lambdas/commons/runtime/clients';
+import { clientSettings, configureClients } from '../../lambdas/commons/runtime/client-settings';
 import { handlerEntry, type LambdaName } from '../infra/lambdas';
 import { tasksOf, type MachineKey } from '../infra/workflow';
 import { REMOVER_CREDENTIALS } from './engine-options';

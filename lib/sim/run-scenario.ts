@@ -1,4 +1,6 @@
-import { caseHistory, iamClient, iamClientFor, memberTarget } from '../../lambdas/commons/runtime/clients';
+import { caseHistory } from '../../lambdas/commons/case/stores';
+import { iamClient, iamClientFor } from '../../lambdas/commons/runtime/clients';
+import { memberTarget } from '../../lambdas/commons/runtime/member-role';
 import { configForAccount, parseConfig } from '../../lambdas/commons/config/config';
 import { errorName } from '../../lambdas/commons/runtime/errors';
 import {

@@ -1,6 +1,6 @@
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { JanitorConfig } from '../../lambdas/commons/config/config';
-import type { ClientSettings } from '../../lambdas/commons/runtime/clients';
+import type { ClientSettings } from '../../lambdas/commons/runtime/client-settings';
 import {
   JIRA_SECRET_ARN,
   REMOVER_CREDENTIALS,

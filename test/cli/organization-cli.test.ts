@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SweepStore } from '../../lambdas/commons/case/sweep-store';
-import { configureClients, documentClient } from '../../lambdas/commons/runtime/clients';
+import { configureClients } from '../../lambdas/commons/runtime/client-settings';
+import { documentClient } from '../../lambdas/commons/runtime/clients';
 import { TableSlotLimiter } from '../../lambdas/commons/cloudtrail/rate-limiter';
 import { runAcknowledgeGuard } from '../../lib/cli/acknowledge-guard';
 import { runOffboard } from '../../lib/cli/offboard';

@@ -1,7 +1,8 @@
 import type { Candidate } from '../../lambdas/commons/contracts/candidate';
 import { CaseStore } from '../../lambdas/commons/case/case-store';
 import { resetConfigCache } from '../../lambdas/commons/config/env';
-import { documentClient, resetClients } from '../../lambdas/commons/runtime/clients';
+import { documentClient } from '../../lambdas/commons/runtime/clients';
+import { resetClients } from '../../lambdas/commons/runtime/per-container';
 import { handler } from '../../lambdas/inventory/handler';
 import { loadConfig, useCommandLineContext } from '../../lib/cli/config-file';
 import { main } from '../../lib/cli/main';

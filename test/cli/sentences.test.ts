@@ -135,8 +135,9 @@ describe('every sentence true', () => {
   });
 
   it('gives up on an address that refuses connections after 2 attempts at a terminal, not after 10', async () => {
-    const { PatientRetryStrategy, configureClients, clientSettings } =
-      await import('../../lambdas/commons/runtime/clients');
+    const { PatientRetryStrategy } = await import('../../lambdas/commons/runtime/retry');
+    const { configureClients, clientSettings } =
+      await import('../../lambdas/commons/runtime/client-settings');
     const net = await import('node:net');
     // A port nobody listens on: bound, then closed.
     const port = await new Promise<number>((resolve) => {

@@ -1,4 +1,4 @@
-import { configureClients } from '../../lambdas/commons/runtime/clients';
+import { configureClients } from '../../lambdas/commons/runtime/client-settings';
 import { loadConfig } from '../../lib/cli/config-file';
 import { diagnose } from '../../lib/cli/doctor';
 import { type CheckResult } from '../../lib/cli/doctor-checkup';

@@ -4,7 +4,7 @@ import {
   ListUserTagsCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { caseHistory } from '../../lambdas/commons/runtime/clients';
+import { caseHistory } from '../../lambdas/commons/case/stores';
 import { main } from '../../lib/cli/main';
 import type { Simulation } from '../../lib/sim/engine';
 import { CASE_TABLE } from '../../lib/sim/standins/dynamo';

@@ -1,7 +1,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import type { ActInput } from '../../lambdas/act/act';
 import type { CaseExpectations } from '../../lambdas/act/recheck';
-import { PatientRetryStrategy } from '../../lambdas/commons/runtime/clients';
+import { PatientRetryStrategy } from '../../lambdas/commons/runtime/retry';
 import { emptyAccount, type SimAccount } from '../../lib/sim/account';
 import type { AwsStandin } from '../../lib/sim/standins/aws-standin';
 import type { AwsStandinOptions } from '../../lib/sim/standins/standin-types';

@@ -1,4 +1,8 @@
-import { clientSettings, configureClients, type ClientService } from '../../lambdas/commons/runtime/clients';
+import {
+  clientSettings,
+  configureClients,
+  type ClientService,
+} from '../../lambdas/commons/runtime/client-settings';
 import { AwsStandin } from '../../lib/sim/standins/aws-standin';
 import { type AwsStandinOptions } from '../../lib/sim/standins/standin-types';
 import type { SimAccount } from '../../lib/sim/account';

@@ -1,6 +1,7 @@
 import { rewriteCase } from '../helpers/case-table';
 import { CaseStore } from '../../lambdas/commons/case/case-store';
-import { documentClient, resetClients } from '../../lambdas/commons/runtime/clients';
+import { documentClient } from '../../lambdas/commons/runtime/clients';
+import { resetClients } from '../../lambdas/commons/runtime/per-container';
 import { resetConfigCache } from '../../lambdas/commons/config/env';
 import { handler } from '../../lambdas/act/handler';
 import { emptyAccount, type SimUser } from '../../lib/sim/account';

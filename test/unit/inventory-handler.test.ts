@@ -1,4 +1,4 @@
-import { resetClients } from '../../lambdas/commons/runtime/clients';
+import { resetClients } from '../../lambdas/commons/runtime/per-container';
 import type { Candidate } from '../../lambdas/commons/contracts/candidate';
 import { resetConfigCache } from '../../lambdas/commons/config/env';
 import { handler } from '../../lambdas/inventory/handler';

@@ -1,5 +1,5 @@
 import { IAMClient } from '@aws-sdk/client-iam';
-import { PatientRetryStrategy } from '../../lambdas/commons/runtime/clients';
+import { PatientRetryStrategy } from '../../lambdas/commons/runtime/retry';
 import { runInventory, type InventoryDeps } from '../../lambdas/inventory/inventory';
 import { addUser, emptyAccount, type SimAccount } from '../../lib/sim/account';
 import type { AwsStandin } from '../../lib/sim/standins/aws-standin';

@@ -1,7 +1,8 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DeleteUserCommand, GetUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { configureClients, organizationsClient } from '../../lambdas/commons/runtime/clients';
+import { configureClients } from '../../lambdas/commons/runtime/client-settings';
+import { organizationsClient } from '../../lambdas/commons/runtime/clients';
 import { listMemberAccounts } from '../../lambdas/list-accounts/accounts';
 import { addUser, emptyAccount } from '../../lib/sim/account';
 import { AwsStandin } from '../../lib/sim/standins/aws-standin';

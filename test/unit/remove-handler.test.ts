@@ -1,7 +1,8 @@
 import { rewriteCase } from '../helpers/case-table';
 import { CaseStore } from '../../lambdas/commons/case/case-store';
 import { type CaseSubject } from '../../lambdas/commons/case/record';
-import { documentClient, resetClients } from '../../lambdas/commons/runtime/clients';
+import { documentClient } from '../../lambdas/commons/runtime/clients';
+import { resetClients } from '../../lambdas/commons/runtime/per-container';
 import { resetConfigCache } from '../../lambdas/commons/config/env';
 import { handler } from '../../lambdas/act/handler';
 import { main } from '../../lib/cli/main';

@@ -2,7 +2,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { gatherIamFacts, resolveCredential } from '../../lambdas/gather-context/context';
 import { keysOfSlots } from '../../lambdas/commons/iam/key-slots';
 import { runInventory } from '../../lambdas/inventory/inventory';
-import { PatientRetryStrategy } from '../../lambdas/commons/runtime/clients';
+import { PatientRetryStrategy } from '../../lambdas/commons/runtime/retry';
 import { addUser, emptyAccount } from '../../lib/sim/account';
 import type { AwsStandin } from '../../lib/sim/standins/aws-standin';
 import { POLICY } from '../helpers/report';

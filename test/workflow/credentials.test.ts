@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { actOnCredential, type CredentialActInput } from '../../lambdas/act/credential';
-import { PatientRetryStrategy } from '../../lambdas/commons/runtime/clients';
+import { PatientRetryStrategy } from '../../lambdas/commons/runtime/retry';
 import { judgeCredentials } from '../../lambdas/inventory/credentials';
 import { runInventory } from '../../lambdas/inventory/inventory';
 import { addUser, emptyAccount, type SimAccount } from '../../lib/sim/account';

@@ -47,7 +47,8 @@ describe('two sweeps a day apart, on the scenario clock', () => {
     const detail = await runScenario(scenario(), {
       afterRun: async (sim) => {
         const { runInventory } = await import('../../lambdas/inventory/inventory');
-        const { caseHistory, iamClient } = await import('../../lambdas/commons/runtime/clients');
+        const { iamClient } = await import('../../lambdas/commons/runtime/clients');
+        const { caseHistory } = await import('../../lambdas/commons/case/stores');
         const found = await runInventory({
           iam: iamClient(),
           // The Disable that wrote the marker, as the inventory handler reads it from the case table.

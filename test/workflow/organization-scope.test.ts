@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { memberRoleArn } from '../../lambdas/commons/runtime/clients';
+import { memberRoleArn } from '../../lambdas/commons/runtime/member-role';
 import { inAccount } from '../../lambdas/commons/iam/member-account';
 import { candidateOf, emptyAccount } from '../../lib/sim/account';
 import { AwsStandin } from '../../lib/sim/standins/aws-standin';

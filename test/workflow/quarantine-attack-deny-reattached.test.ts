@@ -1,4 +1,5 @@
-import { caseHistory, iamClient } from '../../lambdas/commons/runtime/clients';
+import { caseHistory } from '../../lambdas/commons/case/stores';
+import { iamClient } from '../../lambdas/commons/runtime/clients';
 import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { quarantineText } from '../../lambdas/commons/case/quarantine-text';
 import type { SimAccount } from '../../lib/sim/account';

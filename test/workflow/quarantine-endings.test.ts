@@ -1,4 +1,5 @@
-import { caseStore, iamClient } from '../../lambdas/commons/runtime/clients';
+import { caseStore } from '../../lambdas/commons/case/stores';
+import { iamClient } from '../../lambdas/commons/runtime/clients';
 import { addUser } from '../../lib/sim/account';
 import { renameUser } from '../../lib/sim/account-changes';
 import { openCaseFor } from '../../lib/sim/machines';

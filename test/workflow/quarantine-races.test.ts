@@ -1,4 +1,5 @@
-import { caseStore, iamClient } from '../../lambdas/commons/runtime/clients';
+import { caseStore } from '../../lambdas/commons/case/stores';
+import { iamClient } from '../../lambdas/commons/runtime/clients';
 import { renameUser } from '../../lib/sim/account-changes';
 import { named } from '../../lib/sim/machines';
 import { runScenario } from '../../lib/sim/run-scenario';

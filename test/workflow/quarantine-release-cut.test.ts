@@ -1,4 +1,5 @@
-import { caseHistory, iamClient } from '../../lambdas/commons/runtime/clients';
+import { caseHistory } from '../../lambdas/commons/case/stores';
+import { iamClient } from '../../lambdas/commons/runtime/clients';
 import { quarantineHeld } from '../../lambdas/commons/case/outcome';
 import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { runScenario } from '../../lib/sim/run-scenario';

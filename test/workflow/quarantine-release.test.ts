@@ -1,5 +1,6 @@
 import type { QuarantineRecord } from '../../lambdas/commons/case/record';
-import { caseHistory, iamClient } from '../../lambdas/commons/runtime/clients';
+import { caseHistory } from '../../lambdas/commons/case/stores';
+import { iamClient } from '../../lambdas/commons/runtime/clients';
 import { DAY_MS } from '../../lambdas/commons/runtime/time';
 import { main } from '../../lib/cli/main';
 import { SimClock } from '../../lib/sim/clock';

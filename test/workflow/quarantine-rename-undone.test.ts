@@ -1,4 +1,5 @@
-import { caseHistory, caseStore, iamClient } from '../../lambdas/commons/runtime/clients';
+import { caseHistory, caseStore } from '../../lambdas/commons/case/stores';
+import { iamClient } from '../../lambdas/commons/runtime/clients';
 import { renameUser } from '../../lib/sim/account-changes';
 import { runScenario } from '../../lib/sim/run-scenario';
 import { AWS_DENY_ALL, liveUser, oneUser } from '../helpers/quarantine';

@@ -1,4 +1,5 @@
-import { caseHistory, caseStore, iamClient } from '../../lambdas/commons/runtime/clients';
+import { caseHistory, caseStore } from '../../lambdas/commons/case/stores';
+import { iamClient } from '../../lambdas/commons/runtime/clients';
 import { main } from '../../lib/cli/main';
 import { renameUser } from '../../lib/sim/account-changes';
 import type { Simulation } from '../../lib/sim/engine';

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import * as path from 'node:path';
-import { caseHistory, iamClient } from '../../lambdas/commons/runtime/clients';
+import { caseHistory } from '../../lambdas/commons/case/stores';
+import { iamClient } from '../../lambdas/commons/runtime/clients';
 import { main } from '../../lib/cli/main';
 import { runScenario } from '../../lib/sim/run-scenario';
 import { loadScenario } from '../../lib/sim/scenario';

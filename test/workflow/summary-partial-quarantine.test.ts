@@ -1,4 +1,5 @@
-import { caseHistory, iamClient } from '../../lambdas/commons/runtime/clients';
+import { caseHistory } from '../../lambdas/commons/case/stores';
+import { iamClient } from '../../lambdas/commons/runtime/clients';
 import { summaryOf } from '../../lambdas/summary/summary';
 import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { runScenario } from '../../lib/sim/run-scenario';

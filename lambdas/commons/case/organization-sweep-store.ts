@@ -1,6 +1,6 @@
 import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as v from 'valibot';
-import { tableStore } from '../runtime/clients';
+import { tableStore } from './stores';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorName } from '../runtime/errors';
 import { DAY_MS, HOUR_MS } from '../runtime/time';

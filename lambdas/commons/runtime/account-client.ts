@@ -1,5 +1,8 @@
 import { AccountClient } from '@aws-sdk/client-account';
-import { onReset, PatientRetryStrategy, serviceClientConfig, type MemberTarget } from './clients';
+import { onReset } from './per-container';
+import { PatientRetryStrategy } from './retry';
+import { serviceClientConfig } from './clients';
+import { type MemberTarget } from './member-role';
 
 const accountByMember = new Map<string, AccountClient>();
 onReset(() => accountByMember.clear());
