@@ -15,8 +15,8 @@ import {
   verifyIdentity,
   type CaseExpectations,
   type Deciders,
-  type GuardPolicy,
 } from './recheck';
+import { type ProtectionPolicy } from '../commons/case/exemptions';
 import { refuseIfProtected } from '../commons/case/exemptions';
 import { hasTag } from '../commons/iam/tags';
 import { formatTime } from '../commons/runtime/text';
@@ -35,7 +35,7 @@ export interface ActInput {
   readonly iam: IAMClient;
   readonly action: Action;
   readonly userName: string;
-  readonly policy: GuardPolicy & { readonly keepUntilTagKey: string; readonly keepDays: number };
+  readonly policy: ProtectionPolicy & { readonly keepUntilTagKey: string; readonly keepDays: number };
   /**
    * What the approver saw; the live user must still match it. Undefined skips the re-check (the
    * CLI, where a human reads the live plan right before confirming).
@@ -136,7 +136,7 @@ async function recheck(
  * The code half of the protected-user rule, for the steps IAM authorizes against a group or an
  * MFA device: the user must still be the same person and still unprotected, read live.
  */
-async function guardLiveUser(iam: IAMClient, plan: Snapshot, policy: GuardPolicy): Promise<void> {
+async function guardLiveUser(iam: IAMClient, plan: Snapshot, policy: ProtectionPolicy): Promise<void> {
   const user = await getUser(iam, plan.userName);
   verifyIdentity({ userName: plan.userName, userId: user.UserId }, plan.userId);
   refuseIfProtected({ ...plan, tags: tagsOf(user.Tags), path: user.Path ?? plan.path }, policy);

@@ -4,7 +4,8 @@ import { UserBecameActiveError, UserChangedError } from '../commons/runtime/erro
 import { readUser, type Snapshot } from '../commons/iam/snapshot';
 import { formatTime, wholeSeconds } from '../commons/runtime/text';
 import { refuseIfProtected } from '../commons/case/exemptions';
-import { refuseSelfDecision, usedAfter, verifyIdentity, type Deciders, type GuardPolicy } from './recheck';
+import { refuseSelfDecision, usedAfter, verifyIdentity, type Deciders } from './recheck';
+import { type ProtectionPolicy } from '../commons/case/exemptions';
 import { runSteps, type RunStepsOptions } from './runner';
 import { keepStep, type RemovalStep } from './steps';
 
@@ -25,7 +26,7 @@ export interface CredentialActInput {
   /** The credential's last use the case was opened on (null: never used). */
   readonly lastUsed: string | null;
   readonly openedAt: string;
-  readonly policy: GuardPolicy & { readonly keepUntilTagKey: string; readonly keepDays: number };
+  readonly policy: ProtectionPolicy & { readonly keepUntilTagKey: string; readonly keepDays: number };
   /** Who decided: the live user's identity tag must name none of them. */
   readonly deciders?: Deciders;
   readonly dryRun: boolean;

@@ -12,12 +12,6 @@ import { denyAttached, permissionChanges } from '../commons/case/quarantine-chan
 
 /** The checks between a decision and the first change: is this still the user the approver saw? */
 
-export interface GuardPolicy {
-  readonly protectedTagKey: string;
-  readonly exemptUserNames: readonly string[];
-  readonly exemptPathPrefixes: readonly string[];
-}
-
 /** What the approver saw when the case opened; the re-check compares the live user with it. */
 export interface CaseExpectations {
   /** The stable id the case was opened for: the same name under another id is another person. */

@@ -6,6 +6,11 @@ export interface ExemptionPolicy {
   readonly exemptPathPrefixes: readonly string[];
 }
 
+/** What makes a user untouchable whatever was decided: an exemption, or the protected tag. */
+export interface ProtectionPolicy extends ExemptionPolicy {
+  readonly protectedTagKey: string;
+}
+
 export type Exemption = { readonly by: 'name' } | { readonly by: 'path'; readonly prefix: string };
 
 /**
@@ -24,7 +29,7 @@ export function exemptionOf(userName: string, path: string, policy: ExemptionPol
 /** Protected, exempt-name and exempt-path users are refused before any change, and never offboarded. */
 export function refuseIfProtected(
   user: { readonly userName: string; readonly path: string; readonly tags: Record<string, string> },
-  policy: ExemptionPolicy & { readonly protectedTagKey: string },
+  policy: ProtectionPolicy,
 ): void {
   const protectedKey = tagKeyOf(user.tags, policy.protectedTagKey);
   if (protectedKey !== undefined) {
