@@ -1,167 +1,10 @@
-import type { QuarantineFigure } from './quarantine';
 import type { WatcherRegionsFigure } from './watcher-regions';
-import type { OrganizationFigures } from './organization';
 import type { OrganizationScaleFigures } from './organization-scale';
+import { coldTarget, kb, mark, type BenchResults } from './results';
+import { targets } from './targets';
 
-/** The figures `npm run bench` measures, and BENCHMARKS.md written from them against the targets. */
-export interface BenchResults {
-  date: string;
-  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
-  latencyMs: number;
-  inventory: {
-    users: number;
-    inactive: number;
-    calls: number;
-    ms: number;
-    baselineCalls: number;
-    baselineMs: number;
-    callRatio: number;
-    timeRatio: number;
-  }[];
-  credentials: {
-    users: number;
-    staleKeys: number;
-    calls: number;
-    ms: number;
-    casesOpened: number;
-    backlog: number;
-  };
-  sweep: Record<string, { bytes: number; transitions: number; halted: boolean; candidates: number }>;
-  context: {
-    candidates: number;
-    lookups: number;
-    ms: number;
-    floorMs: number;
-    ratioToFloor: number;
-    throttledLookups: number;
-    failedCases: number;
-    /** IAM calls to gather one case's evidence, SSH keys and service-specific credentials included. */
-    iamCallsPerCase: number;
-  };
-  cases: {
-    perOutcome: Record<string, { transitions: number; historyEvents: number }>;
-    largestHistoryEvents: number;
-    costPer1000Cases: number;
-  };
-  /** One silent quarantined case, for 0 (no quarantine), 14 and 90 days. */
-  quarantine: QuarantineFigure[];
-  /** One daily watch's reads, by quarantined users, those holding undated credentials, and account size. */
-  watcherRegions: WatcherRegionsFigure[];
-  /** Every function's bundle, and `reference`, the yardstick of cold load. */
-  bundles: Record<string, BundleFigure>;
-  interactions: { clicks: number; p50Ms: number; p99Ms: number; standinLatencyMs: number };
-  organization: OrganizationFigures;
-  /** The organization sweep alone at 500 and 5,000 accounts (accountConcurrency 10), and 5,000 at 40. */
-  organizationScale?: OrganizationScaleFigures[];
-  totalSeconds: number;
-}
-
-export interface BundleFigure {
-  bytes: number;
-  /** Median time to require the bundle in a fresh Node process. */
-  coldLoadMs: number;
-  /** Median of the per-round ratios to the reference bundle, and their range. */
-  ratio: number;
-  ratioSpread: [number, number];
-}
-
-/** The Slack-facing function answers within Slack's 3 seconds, cold or not: a tighter target. */
-const COLD_TARGETS: Record<string, number> = { 'slack-interactions': 1.25 };
-const coldTarget = (name: string) => COLD_TARGETS[name] ?? 1.5;
-
-const mark = (met: boolean) => (met ? '✅ met' : '❌ **missed**');
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-
+/** BENCHMARKS.md, from the figures of one run. */
 export function benchmarksMarkdown(results: BenchResults): string {
-  const big = results.inventory.find((entry) => entry.users === 5000)!;
-  const largestSweep = Math.max(...Object.values(results.sweep).map((figure) => figure.bytes));
-  const worstTransitions = Math.max(
-    ...Object.values(results.cases.perOutcome).map((figure) => figure.transitions),
-  );
-  const functions = Object.entries(results.bundles).filter(([name]) => name !== 'reference');
-  const biggestBundle = Math.max(...functions.map(([, figure]) => figure.bytes));
-  const overTarget = functions.filter(([name, figure]) => figure.ratio > coldTarget(name));
-  const [worstName, worst] = functions.reduce((a, b) =>
-    b[1].ratio / coldTarget(b[0]) > a[1].ratio / coldTarget(a[0]) ? b : a,
-  );
-  const org = results.organization;
-  const quarantined = results.quarantine.filter((figure) => figure.days > 0);
-  const flat = quarantined.every((figure) => figure.transitions === quarantined[0]!.transitions);
-  const targets: [string, string, string, boolean][] = [
-    [
-      'IAM calls, 5,000-user inventory (10% idle)',
-      `≤ 5 + ${big.inactive} and ≥ 50× fewer than the baseline`,
-      `${big.calls} calls; baseline ${big.baselineCalls} (${big.callRatio.toFixed(0)}× fewer)`,
-      big.calls <= 5 + big.inactive && big.callRatio >= 50,
-    ],
-    [
-      'IAM calls, 5,000 active users with 1,000 stale keys (CIS AWS Foundations v3.0.0 1.12)',
-      `≤ 5 + C (C = ${results.credentials.casesOpened} cases opened)`,
-      `${results.credentials.calls} calls; ${results.credentials.casesOpened} credential cases opened, ${results.credentials.backlog} waiting`,
-      results.credentials.calls <= 5 + results.credentials.casesOpened,
-    ],
-    [
-      'Context, 100 candidates in one region',
-      'within 1.25× of the 2 lookups/s floor, 0 failed cases',
-      `${(results.context.ms / 1000).toFixed(1)} s vs ${(results.context.floorMs / 1000).toFixed(0)} s floor (${results.context.ratioToFloor.toFixed(2)}×), ${results.context.throttledLookups} throttled, ${results.context.failedCases} failed`,
-      results.context.ratioToFloor <= 1.25 && results.context.failedCases === 0,
-    ],
-    [
-      'State transitions per case',
-      '≤ 15 for every outcome',
-      `at most ${worstTransitions}`,
-      worstTransitions <= 15,
-    ],
-    [
-      'Cost per 1,000 cases',
-      'stated',
-      `$${results.cases.costPer1000Cases.toFixed(3)} (worst outcome, $0.025 per 1,000 transitions)`,
-      true,
-    ],
-    [
-      'Transitions of a quarantined case, 14 against 90 days',
-      'the same: nothing polls inside the execution',
-      quarantined.map((figure) => `${figure.days} days: ${figure.transitions}`).join('; '),
-      flat,
-    ],
-    [
-      'Largest sweep payload at 5,000 users',
-      '≤ 192 KB (¾ of the 256 KB limit)',
-      kb(largestSweep),
-      largestSweep <= 192 * 1024,
-    ],
-    [
-      'Bundle size per Lambda (AWS SDK included)',
-      '≤ 1.5 MB minified',
-      `largest ${kb(biggestBundle)}`,
-      biggestBundle <= 1.5 * 1024 * 1024,
-    ],
-    [
-      'Cold load per Lambda, against a reference bundled alike',
-      '≤ 1.5× the reference; slack-interactions ≤ 1.25×',
-      `worst against its target: ${worstName} at ${worst.ratio.toFixed(2)}× (rounds ${worst.ratioSpread.map((ratio) => ratio.toFixed(2)).join('–')})${overTarget.length > 0 ? `; over: ${overTarget.map(([name]) => name).join(', ')}` : ''}`,
-      overTarget.length === 0,
-    ],
-    [
-      `IAM calls per account, organization of ${org.accounts} × ${org.usersPerAccount.toLocaleString('en')} users`,
-      `≤ 6 + ${org.candidatesPerAccount} (the account rule, plus ListAccountAliases)`,
-      `at most ${org.iamCallsPerAccount.max}, mean ${org.iamCallsPerAccount.mean.toFixed(1)}`,
-      org.iamCallsPerAccount.max <= 6 + org.candidatesPerAccount,
-    ],
-    [
-      `Evidence of ${org.evidence.lookups.toLocaleString('en')} candidates in ${org.accounts} accounts`,
-      'within 1.5× of the per-account 2 lookups/s floor, 0 throttled',
-      `${(org.evidence.ms / 1000).toFixed(1)} s vs ${(org.evidence.perAccountFloorMs / 1000).toFixed(0)} s floor (${(org.evidence.ms / org.evidence.perAccountFloorMs).toFixed(2)}×; one limiter for all: ${(org.evidence.serialFloorMs / 1000).toFixed(0)} s), ${org.evidence.throttled} throttled`,
-      org.evidence.ms <= 1.5 * org.evidence.perAccountFloorMs && org.evidence.throttled === 0,
-    ],
-    organizationPayloadTarget(org, results.organizationScale ?? []),
-    [
-      'Interactions p99',
-      '≤ 1 s (Slack allows 3 s)',
-      `p50 ${results.interactions.p50Ms.toFixed(0)} ms, p99 ${results.interactions.p99Ms.toFixed(0)} ms`,
-      results.interactions.p99Ms <= 1000,
-    ],
-  ];
   const lines = [
     '# Benchmarks',
     '',
@@ -170,12 +13,39 @@ export function benchmarksMarkdown(results: BenchResults): string {
     '',
     '## Against the targets',
     '',
+    ...targetsTable(results),
+    ...inventorySection(results),
+    ...credentialsSection(results),
+    ...sweepSection(results),
+    ...quarantineSection(results),
+    ...watcherRegionsSection(results.watcherRegions),
+    ...contextSection(results),
+    ...lambdasSection(results),
+    ...organizationSection(results),
+    ...organizationScaleSection(results.organizationScale ?? []),
+    '## Interactions endpoint',
+    '',
+    `${results.interactions.clicks} signed clicks on waiting cases, each verified, written conditionally, resumed with SendTaskSuccess and the message updated, with ${results.interactions.standinLatencyMs} ms on every Step Functions, Secrets Manager and Slack call: p50 ${results.interactions.p50Ms.toFixed(0)} ms, p99 ${results.interactions.p99Ms.toFixed(0)} ms. Slack waits 3 s.`,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** The targets, each with what was measured and whether it met it. */
+function targetsTable(results: BenchResults): string[] {
+  return [
     '| figure | target | measured | |',
     '|---|---|---|---|',
-    ...targets.map(
+    ...targets(results).map(
       ([figure, target, measured, met]) => `| ${figure} | ${target} | ${measured} | ${mark(met)} |`,
     ),
     '',
+  ];
+}
+
+/** The inventory's calls against a tool without the credential report. */
+function inventorySection(results: BenchResults): string[] {
+  return [
     '## Inventory against a naive baseline',
     '',
     'The baseline is what a tool without the credential report does: ListUsers, then GetUser, ListAccessKeys and GetAccessKeyLastUsed for every user, 8 calls in flight. Both ran on the same accounts in the same run and found the same idle users.',
@@ -189,10 +59,22 @@ export function benchmarksMarkdown(results: BenchResults): string {
     '',
     'iam-janitor reads the credential report (GenerateCredentialReport until COMPLETE, then GetCredentialReport), then the tags and ids of the idle users: one GetUser each, or GetAccountAuthorizationDetails at 1,000 users per call when that is fewer calls.',
     '',
+  ];
+}
+
+/** Stale credentials of active users. */
+function credentialsSection(results: BenchResults): string[] {
+  return [
     '## Stale credentials of active users (CIS AWS Foundations v3.0.0 1.12)',
     '',
     `${results.credentials.users.toLocaleString('en')} users, all active, ${results.credentials.staleKeys.toLocaleString('en')} of them with a second access key unused for 100 days: the inventory judged every credential from the report and made ${results.credentials.calls} IAM calls in ${(results.credentials.ms / 1000).toFixed(2)} s. It opened ${results.credentials.casesOpened} credential cases (maxCasesPerRun) and left ${results.credentials.backlog} for the next sweeps, the longest-idle first. The report has no key ids: each case reads its key's id in its own context step, so the inventory never lists keys.`,
     '',
+  ];
+}
+
+/** What a sweep's state holds, and what each case outcome costs. */
+function sweepSection(results: BenchResults): string[] {
+  return [
     '## Sweep state and cost',
     '',
     '| sweep | candidates | payload | halted | sweep transitions |',
@@ -213,6 +95,12 @@ export function benchmarksMarkdown(results: BenchResults): string {
     '',
     `The largest case history holds ${results.cases.largestHistoryEvents} events in the offline run (Step Functions allows 25,000). Reminders run outside the state machine, so a long wait adds no transitions.`,
     '',
+  ];
+}
+
+/** A silent quarantine, at three lengths. */
+function quarantineSection(results: BenchResults): string[] {
+  return [
     '## Quarantine',
     '',
     'One idle user, Delete approved, silent through the quarantine (the common case), on the scenario clock. The wait is a task token answered by the daily watcher (its own schedule, like the reminders): no state polls inside the execution, so a longer quarantine costs no transition. The watcher is one Lambda invocation a day for the whole deployment, whatever the number of quarantined cases; each case adds its reads (GetUser, ListAccessKeys, GetAccessKeyLastUsed per key, LookupEvents per region) to that run.',
@@ -224,13 +112,24 @@ export function benchmarksMarkdown(results: BenchResults): string {
         `| ${figure.days} | ${figure.outcome} | ${figure.transitions} | $${((figure.transitions * 1000 * 0.025) / 1000).toFixed(3)} | ${figure.invocations} | ${figure.watcherRuns} |`,
     ),
     '',
-    ...watcherRegionsSection(results.watcherRegions),
+  ];
+}
+
+/** The context step: CloudTrail's pace, and the IAM reads of one case. */
+function contextSection(results: BenchResults): string[] {
+  return [
     '## Context gathering',
     '',
     `${results.context.candidates} cases opened at once, one region: ${results.context.lookups} LookupEvents calls in ${(results.context.ms / 1000).toFixed(1)} s, against a floor of ${(results.context.floorMs / 1000).toFixed(0)} s set by CloudTrail's 2 lookups per second per account and region. ${results.context.throttledLookups} lookups were throttled and ${results.context.failedCases} cases failed.`,
     '',
     `Gathering one case's IAM evidence takes ${results.context.iamCallsPerCase} IAM calls on the benchmark's users, all through the one user reader the remover also plans from: GetUser, GetLoginProfile, the lists of access keys, signing certificates, SSH keys, service-specific credentials (the two the credential report leaves out), MFA devices, inline and managed policies and groups, one GetAccessKeyLastUsed per key and one GetUserPolicy per inline policy. They are made per case, never per user of the account. The remover adds one LookupEvents per region only for a user who holds an SSH key or service-specific credential.`,
     '',
+  ];
+}
+
+/** Every function's bundle and cold load. */
+function lambdasSection(results: BenchResults): string[] {
+  return [
     '## Lambdas',
     '',
     '| function | bundle (minified, esbuild metafile) | cold load (median of 9) | against the reference (median, range) |',
@@ -242,19 +141,20 @@ export function benchmarksMarkdown(results: BenchResults): string {
     '',
     'Cold load is the time to `require` the bundled module in a fresh Node process, on this machine: nine rounds, each loading every bundle once, the reference among them. The target is a ratio to the reference loaded in the same round (`bench/reference/handler.ts`: one DynamoDB GetItem with the Powertools logger, bundled the same way), because this shared machine makes absolute times flip with load. Every bundle carries its own AWS SDK clients, the versions the tests ran against, from their ES module builds: each keeps only the operations its function sends. What is evaluated on first use (Organizations, member-role sessions, secrets, jira.js, the Slack client) counts here for reading it; running it falls to the first invocation that calls it.',
     '',
+  ];
+}
+
+/** One hub over many member accounts. */
+function organizationSection(results: BenchResults): string[] {
+  const org = results.organization;
+  return [
     '## Organization mode',
     '',
     `${org.accounts} member accounts of ${org.usersPerAccount.toLocaleString('en')} users, ${org.candidatesPerAccount} candidates in each, behind one hub: the organization sweep (ListAccounts, the Distributed Map of inventories at accountConcurrency 10, each through its account's reader role, the organization guard, the case starts) took ${(org.sweepMs / 1000).toFixed(1)} s. It opened ${org.casesOpened} cases (maxCasesPerRun, the organization's longest-idle first) and left ${org.backlog} for the next sweeps. Each account cost at most ${org.iamCallsPerAccount.max} IAM calls. The largest state was the ${org.largestPayloadState} at ${kb(org.largestPayloadBytes)}: the listing, each account's result and each account's batch wait in the case table, and the states carry counts and references.`,
     '',
     `The evidence of all ${org.evidence.lookups.toLocaleString('en')} candidates, 10 cases at once: ${(org.evidence.ms / 1000).toFixed(1)} s, against ${(org.evidence.perAccountFloorMs / 1000).toFixed(0)} s for one account's ${org.candidatesPerAccount} lookups at CloudTrail's 2 per second. The pacing is per account and region, shared through the case table, so accounts proceed in parallel; one limiter for the whole organization would need ${(org.evidence.serialFloorMs / 1000).toFixed(0)} s. ${org.evidence.throttled} lookups were throttled.`,
     '',
-    ...organizationScaleSection(results.organizationScale ?? []),
-    '## Interactions endpoint',
-    '',
-    `${results.interactions.clicks} signed clicks on waiting cases, each verified, written conditionally, resumed with SendTaskSuccess and the message updated, with ${results.interactions.standinLatencyMs} ms on every Step Functions, Secrets Manager and Slack call: p50 ${results.interactions.p50Ms.toFixed(0)} ms, p99 ${results.interactions.p99Ms.toFixed(0)} ms. Slack waits 3 s.`,
-    '',
   ];
-  return lines.join('\n');
 }
 
 /** The watcher's reads: they follow the quarantined users and their credentials, never the account. */
@@ -273,22 +173,6 @@ function watcherRegionsSection(figures: readonly WatcherRegionsFigure[]): string
         `| ${figure.accountUsers.toLocaleString('en-US')} | ${figure.quarantined} | ${figure.holdingUndated} | ${figure.lookupEvents} | ${figure.listRegions} | ${figure.iamCalls} |`,
     ),
     '',
-  ];
-}
-
-/** The largest state of any organization sweep measured, at every size: the same at 500 and 5,000 accounts. */
-function organizationPayloadTarget(
-  org: OrganizationFigures,
-  scale: readonly OrganizationScaleFigures[],
-): [string, string, string, boolean] {
-  const all = [{ accounts: org.accounts, bytes: org.largestPayloadBytes }].concat(
-    scale.map((figure) => ({ accounts: figure.accounts, bytes: figure.largestPayloadBytes })),
-  );
-  return [
-    'Largest organization sweep payload, at any organization size',
-    '≤ 192 KB (¾ of the 256 KB limit), not growing with the accounts',
-    all.map(({ accounts, bytes }) => `${accounts.toLocaleString('en')} accounts: ${kb(bytes)}`).join('; '),
-    all.every(({ bytes }) => bytes <= 192 * 1024),
   ];
 }
 

@@ -6,7 +6,8 @@ import './env';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { account } from './run';
-import { benchmarksMarkdown, type BenchResults } from './report';
+import { benchmarksMarkdown } from './report';
+import { type BenchResults } from './results';
 import { benchWatcherRegions } from './watcher-regions';
 
 const ROOT = path.join(__dirname, '..');
