@@ -3,7 +3,7 @@ import { SweepStore } from '../../lambdas/commons/case/sweep-store';
 import { documentClient } from '../../lambdas/commons/runtime/clients';
 import type { CommandIo } from './io';
 import { refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';
-import { explainAwsError } from './report';
+import { explainAwsError } from './aws-errors';
 import { HOUR_MS } from '../../lambdas/commons/runtime/time';
 
 /** How long an acknowledgement waits for the sweep it lets through, without --hours. */

@@ -7,7 +7,7 @@ import { count } from '../../lambdas/commons/runtime/text';
 import { packageVersion } from './version';
 import { AUDIT_COLUMNS, auditOrder, auditRow, rowsJson, type AuditRow } from '../audit/rows';
 import type { CommandIo } from './io';
-import { explainAwsError } from './report';
+import { explainAwsError } from './aws-errors';
 import { alignColumns } from './table';
 
 export interface CasesFlags {

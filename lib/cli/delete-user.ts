@@ -8,7 +8,7 @@ import { count } from '../../lambdas/commons/runtime/text';
 import { loadConfig } from './config-file';
 import { UsageError, type CommandIo } from './io';
 import { DeclinedError, refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';
-import { explainAwsError } from './report';
+import { explainAwsError } from './aws-errors';
 import { DAY_MS } from '../../lambdas/commons/runtime/time';
 
 export interface DeleteUserFlags {

@@ -10,7 +10,7 @@ import {
 import { REQUESTER_MAX_LENGTH } from '../../lambdas/commons/contracts/candidate';
 import { loadConfig } from './config-file';
 import { UsageError, type CommandIo } from './io';
-import { explainAwsError } from './report';
+import { explainAwsError } from './aws-errors';
 
 export interface OffboardFlags {
   readonly reason?: unknown;

@@ -13,7 +13,7 @@ import { releaseSteps, releaseUser } from '../../lambdas/act/quarantine';
 import { operatorDecider } from '../../lambdas/act/recheck';
 import { UsageError, type CommandIo } from './io';
 import { refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';
-import { explainAwsError } from './report';
+import { explainAwsError } from './aws-errors';
 import { callerAccount } from './restore';
 import { loadConfig } from './config-file';
 import { showRelease, type ReleaseNoticeSources } from './release-notices';

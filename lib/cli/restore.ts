@@ -16,7 +16,7 @@ import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { formatTime } from '../../lambdas/commons/runtime/text';
 import { UsageError, type CommandIo } from './io';
 import { refusalWithoutConfirmation, terminalPrompt, type Prompt } from './prompt';
-import { explainAwsError } from './report';
+import { explainAwsError } from './aws-errors';
 
 export interface RestoreFlags {
   readonly case?: unknown;

@@ -2,7 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { PatientRetryStrategy } from '../../lambdas/commons/runtime/retry';
 import { serviceClientConfig } from '../../lambdas/commons/runtime/clients';
 import { parseSecret } from '../../lambdas/commons/config/secrets';
-import { explainAwsError } from './report';
+import { explainAwsError } from './aws-errors';
 
 /**
  * One of the stack's two secrets, read with the operator's own credentials (`doctor`, and

@@ -123,7 +123,7 @@ describe('every sentence true', () => {
   }, 60_000);
 
   it('explains a missing region and an unreachable endpoint instead of printing the raw error', async () => {
-    const { explainAwsError } = await import('../../lib/cli/report');
+    const { explainAwsError } = await import('../../lib/cli/aws-errors');
     expect(explainAwsError(new Error('Region is missing'))).toMatch(/^No AWS region is set: set AWS_REGION/);
     const refused = explainAwsError(new Error('connect ECONNREFUSED 127.0.0.1:4566'));
     expect(refused).toMatch(
