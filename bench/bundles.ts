@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { build } from 'esbuild';
 import { esbuildOptions } from '../lib/infra/janitor-function';
 import { handlerEntry, LAMBDA_NAMES } from '../lib/infra/lambdas';
-import type { BundleFigure } from './results';
+import type { BundleFigure } from './figures';
 
 const ROOT = path.join(__dirname, '..');
 const log = (line: string) => process.stderr.write(`${line}\n`);

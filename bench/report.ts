@@ -1,6 +1,6 @@
 import type { WatcherRegionsFigure } from './watcher-regions';
 import type { OrganizationScaleFigures } from './organization-scale';
-import { coldTarget, kb, mark, type BenchResults } from './results';
+import { coldTarget, kb, mark, type BenchResults } from './figures';
 import { targets } from './targets';
 
 /** BENCHMARKS.md, from the figures of one run. */

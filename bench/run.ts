@@ -3,6 +3,7 @@
  * latency, measured against a naive baseline and against the physical floors. Writes
  * bench/results.json and BENCHMARKS.md. Figures are never asserted by timed tests: machines are noisy.
  */
+import { account, benchCredentials, benchInventory } from './inventory';
 import { benchQuarantine } from './quarantine';
 import { benchWatcherRegions } from './watcher-regions';
 import './env';
@@ -11,18 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import {
-  GetAccessKeyLastUsedCommand,
-  GetUserCommand,
-  IAMClient,
-  ListAccessKeysCommand,
-  ListUsersCommand,
-  type User,
-} from '@aws-sdk/client-iam';
-import { mapWithConcurrency } from '../lambdas/commons/runtime/concurrency';
 import { DAY_MS } from '../lambdas/commons/runtime/time';
-import { PatientRetryStrategy } from '../lambdas/commons/runtime/retry';
-import { runInventory } from '../lambdas/inventory/inventory';
 import { handler as contextHandler } from '../lambdas/gather-context/handler';
 import { handler as inventoryHandler } from '../lambdas/inventory/handler';
 import { benchBundles } from './bundles';
@@ -30,11 +20,8 @@ import { handleSignedClicks } from './interactions';
 import { benchOrganization } from './organization';
 import { benchOrganizationScale } from './organization-scale';
 import { benchmarksMarkdown, guardNote } from './report';
-import { type BenchResults } from './results';
-import { candidateOf, type SimAccount } from '../lib/sim/account';
-import { generateScenario } from '../lib/sim/generate';
-import { buildAccount } from '../lib/sim/scenario-accounts';
-import { AwsStandin } from '../lib/sim/standins/aws-standin';
+import { type BenchResults } from './figures';
+import { candidateOf } from '../lib/sim/account';
 import { Simulation } from '../lib/sim/engine';
 import { runScenario } from '../lib/sim/run-scenario';
 import { loadScenario } from '../lib/sim/scenario';
@@ -51,150 +38,6 @@ const BASE_CONFIG = {
   jiraBaseUrl: 'http://127.0.0.1',
   jiraProjectKey: 'SEC',
 };
-
-/** The generated large account (lib/sim/generate.ts), `idle` of its `size` users unused for 100 days. */
-export function account(size: number, idle: number): SimAccount {
-  const scenario = generateScenario({
-    users: size,
-    inactiveFraction: idle / size,
-    now: new Date().toISOString(),
-  });
-  return buildAccount(scenario);
-}
-
-const iamAt = (url: string) =>
-  new IAMClient({ endpoint: url, region: 'us-east-1', retryStrategy: new PatientRetryStrategy(10, 50) });
-const iamCalls = (standin: AwsStandin) => standin.calls.filter((call) => call.service === 'iam').length;
-
-/** What a tool without the credential report does: every user, one by one. */
-async function naiveInventory(iam: IAMClient): Promise<number> {
-  const users: User[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(new ListUsersCommand({ Marker: marker }));
-    users.push(...(page.Users ?? []));
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
-  let idle = 0;
-  await mapWithConcurrency(users, 8, async (user) => {
-    await iam.send(new GetUserCommand({ UserName: user.UserName! }));
-    const keys = await iam.send(new ListAccessKeysCommand({ UserName: user.UserName! }));
-    let last = 0;
-    for (const key of keys.AccessKeyMetadata ?? []) {
-      const used = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId! }));
-      last = Math.max(last, used.AccessKeyLastUsed?.LastUsedDate?.getTime() ?? 0);
-    }
-    if (Date.now() - last >= 45 * DAY_MS) idle++;
-  });
-  return idle;
-}
-
-async function benchInventory(size: number) {
-  const idle = size / 10;
-  const policy = {
-    thresholdDays: 45,
-    protectedTagKey: 'iam-janitor:protected',
-    keepUntilTagKey: 'iam-janitor:keep-until',
-    maxKeepDays: 365,
-    exemptUserNames: [],
-    exemptPathPrefixes: [],
-    maxCasesPerRun: 100,
-    maxCandidateFraction: 1,
-    credentialCases: true,
-  };
-  const ours = new AwsStandin(account(size, idle), { faults: { latencyMs: LATENCY_MS } });
-  await ours.start();
-  let started = performance.now();
-  const result = await runInventory({
-    iam: iamAt(ours.url),
-    policy,
-    now: new Date(),
-    report: { pollIntervalMs: 100 },
-  });
-  const oursMs = performance.now() - started;
-  const oursCalls = iamCalls(ours);
-  await ours.stop();
-
-  const naive = new AwsStandin(account(size, idle), { faults: { latencyMs: LATENCY_MS } });
-  await naive.start();
-  started = performance.now();
-  const naiveIdle = await naiveInventory(iamAt(naive.url));
-  const naiveMs = performance.now() - started;
-  const naiveCalls = iamCalls(naive);
-  await naive.stop();
-  const found = result.candidates.length + result.backlog.length;
-  if (naiveIdle !== found) throw new Error(`baseline found ${naiveIdle} idle users, iam-janitor ${found}`);
-  log(
-    `inventory ${size}: ${oursCalls} calls in ${Math.round(oursMs)} ms; baseline ${naiveCalls} calls in ${Math.round(naiveMs)} ms`,
-  );
-  return {
-    users: size,
-    inactive: idle,
-    calls: oursCalls,
-    ms: Math.round(oursMs),
-    baselineCalls: naiveCalls,
-    baselineMs: Math.round(naiveMs),
-    callRatio: naiveCalls / oursCalls,
-    timeRatio: naiveMs / oursMs,
-  };
-}
-
-/**
- * CIS AWS Foundations v3.0.0 1.12 at the quota: 5,000 users, all active, 1,000 of them with a second access key unused for
- * 100 days. Every credential is judged from the report; only the facts of the users with a stale key
- * cost calls, by pages of GetAccountAuthorizationDetails.
- */
-async function benchCredentials(size: number, stale: number) {
-  const built = account(size, 0);
-  let index = 0;
-  for (const user of built.users.values()) {
-    if (index++ >= stale) break;
-    user.accessKeys.push({
-      id: `AKIASTALE${String(index).padStart(11, '0')}`,
-      status: 'Active',
-      createDate: ago(300),
-      lastUsedDate: ago(100),
-    });
-  }
-  const maxCasesPerRun = 25;
-  const standin = new AwsStandin(built, { faults: { latencyMs: LATENCY_MS } });
-  await standin.start();
-  const started = performance.now();
-  const result = await runInventory({
-    iam: iamAt(standin.url),
-    policy: {
-      thresholdDays: 45,
-      protectedTagKey: 'iam-janitor:protected',
-      keepUntilTagKey: 'iam-janitor:keep-until',
-      maxKeepDays: 365,
-      exemptUserNames: [],
-      exemptPathPrefixes: [],
-      maxCasesPerRun,
-      maxCandidateFraction: 1,
-      credentialCases: true,
-    },
-    now: new Date(),
-    report: { pollIntervalMs: 100 },
-  });
-  const ms = performance.now() - started;
-  const calls = iamCalls(standin);
-  await standin.stop();
-  const staleFound = [...result.candidates, ...result.backlog].filter(
-    (candidate) => candidate.kind === 'credential',
-  ).length;
-  if (staleFound !== stale) throw new Error(`expected ${stale} stale keys, found ${staleFound}`);
-  log(
-    `credentials ${size}/${stale}: ${calls} calls in ${Math.round(ms)} ms, ${result.candidates.length} cases opened`,
-  );
-  return {
-    users: size,
-    staleKeys: stale,
-    calls,
-    ms: Math.round(ms),
-    casesOpened: result.candidates.length,
-    backlog: result.backlog.length,
-  };
-}
 
 /** The sweep state the inventory Lambda hands on, and the sweep's own transitions, at 5,000 users. */
 async function benchSweepPayload() {
@@ -318,8 +161,8 @@ async function main() {
       platform: `${os.platform()} ${os.arch()}`,
     },
     latencyMs: LATENCY_MS,
-    inventory: [await benchInventory(500), await benchInventory(5000)],
-    credentials: await benchCredentials(5000, 1000),
+    inventory: [await benchInventory(500, LATENCY_MS, log), await benchInventory(5000, LATENCY_MS, log)],
+    credentials: await benchCredentials(5000, 1000, LATENCY_MS, log),
     sweep: await benchSweepPayload(),
     context: await benchContext(100),
     cases: await benchCases(),

@@ -1,6 +1,6 @@
 import type { OrganizationFigures } from './organization';
 import type { OrganizationScaleFigures } from './organization-scale';
-import { coldTarget, kb, type BenchResults } from './results';
+import { coldTarget, kb, type BenchResults } from './figures';
 
 /** A row of BENCHMARKS.md's targets: the figure, its target, what was measured, and whether it met it. */
 export type Target = [string, string, string, boolean];

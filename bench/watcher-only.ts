@@ -5,9 +5,9 @@
 import './env';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { account } from './run';
+import { account } from './inventory';
 import { benchmarksMarkdown } from './report';
-import { type BenchResults } from './results';
+import { type BenchResults } from './figures';
 import { benchWatcherRegions } from './watcher-regions';
 
 const ROOT = path.join(__dirname, '..');
