@@ -54,10 +54,9 @@ export async function handler(_event?: unknown, context?: Context): Promise<{ re
         slack!.chat.postMessage({
           channel: record.slackChannel!,
           thread_ts: record.slackTs!,
-          text:
-            awaitsTripChoice(record)
-              ? `Reminder: someone tried ${subject}'s credentials during its quarantine, and it still needs Release or Delete now. About ${hoursLeft} h left; without a choice it stays quarantined.`
-              : `Reminder: ${subject} still needs a decision. About ${hoursLeft} h left; without one the ${kept} is kept.`,
+          text: awaitsTripChoice(record)
+            ? `Reminder: someone tried ${subject}'s credentials during its quarantine, and it still needs Release or Delete now. About ${hoursLeft} h left; without a choice it stays quarantined.`
+            : `Reminder: ${subject} still needs a decision. About ${hoursLeft} h left; without one the ${kept} is kept.`,
         }),
       );
       await store.recordReminder(record.caseId, now.toISOString(), (record.reminders ?? 0) + 1);

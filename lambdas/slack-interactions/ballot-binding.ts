@@ -47,9 +47,7 @@ export function bindClick(
     BALLOTS.find((name) => sameMessage(posted[name], clicked)) ??
     // The first request, whose posting answer was lost: no message is recorded yet, and nothing
     // else can have been posted for the case (the retried request step delivers the decision).
-    (!posted.approval && !posted['after-trip'] && !awaitsTripChoice(record)
-      ? 'approval'
-      : undefined);
+    (!posted.approval && !posted['after-trip'] && !awaitsTripChoice(record) ? 'approval' : undefined);
   if (!ballot || (action.ballot && action.ballot !== ballot))
     return stale(record, ballot ? 'a button of another ballot' : 'a message the case no longer uses');
   if (ballot === 'approval' && awaitsTripChoice(record))

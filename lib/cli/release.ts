@@ -3,12 +3,7 @@ import { releaseText } from '../../lambdas/commons/case/outcome';
 import { quarantineText, tripChoiceWord } from '../../lambdas/commons/case/quarantine-text';
 import { CaseStore } from '../../lambdas/commons/case/case-store';
 import { QuarantineStore } from '../../lambdas/commons/case/quarantine-store';
-import {
-  choiceDelivered,
-  inQuarantineWait,
-  isClosed,
-  isWatched,
-} from '../../lambdas/commons/case/lifecycle';
+import { choiceDelivered, inQuarantineWait, isClosed, isWatched } from '../../lambdas/commons/case/lifecycle';
 import { resumeCase } from '../../lambdas/commons/case/resumer';
 import type { DecisionRecord } from '../../lambdas/commons/contracts';
 import { documentClient, iamClient, sfnClient } from '../../lambdas/commons/runtime/clients';

@@ -209,7 +209,9 @@ export class CaseStore extends OpenMarkers {
           TableName: this.tableName,
           Key: { pk: caseKey(caseId) },
           UpdateExpression: waiting ? `SET #token = :token, ${move.set}` : 'SET #token = :token',
-          ConditionExpression: waiting ? `attribute_exists(pk) AND ${move.condition}` : 'attribute_exists(pk)',
+          ConditionExpression: waiting
+            ? `attribute_exists(pk) AND ${move.condition}`
+            : 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#token': 'taskToken', ...(waiting ? move.names : {}) },
           ExpressionAttributeValues: { ':token': taskToken, ...(waiting ? move.values : {}) },
           ReturnValues: 'ALL_NEW',
@@ -233,8 +235,7 @@ export class CaseStore extends OpenMarkers {
     const move = moveBy(Transitions.recordDecision);
     return this.claim(caseId, {
       UpdateExpression: `SET #decision = :decision, ${move.set}`,
-      ConditionExpression:
-        move.condition + (second ? ' AND #first.#by = :first AND #first.#by <> :me' : ''),
+      ConditionExpression: move.condition + (second ? ' AND #first.#by = :first AND #first.#by <> :me' : ''),
       ExpressionAttributeNames: {
         ...move.names,
         ...(second ? { '#first': 'firstApproval', '#by': 'decidedBy' } : {}),

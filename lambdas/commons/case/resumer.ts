@@ -33,7 +33,12 @@ export interface ResumerDeps {
  */
 export type Resumed =
   | { readonly resumed: true }
-  | { readonly resumed: false; readonly notWaiting: boolean; readonly reason: string; readonly error: unknown };
+  | {
+      readonly resumed: false;
+      readonly notWaiting: boolean;
+      readonly reason: string;
+      readonly error: unknown;
+    };
 
 const NOT_WAITING = /TaskTimedOut|InvalidToken|TaskDoesNotExist/;
 
@@ -53,7 +58,12 @@ export async function resumeCase(
 ): Promise<Resumed> {
   if (!waiting.taskToken) {
     const reason = 'not waiting';
-    return { resumed: false, notWaiting: true, reason, error: new Error(`Case ${waiting.caseId} is ${reason}`) };
+    return {
+      resumed: false,
+      notWaiting: true,
+      reason,
+      error: new Error(`Case ${waiting.caseId} is ${reason}`),
+    };
   }
   const output = resumption.wait === 'quarantine' ? resumption.verdict : resumption.decision;
   try {
