@@ -128,7 +128,7 @@ export interface Clicked {
  * request step replaces the token, and the one this click's first read saw may be dead. The
  * resumer records the delivery.
  */
-export async function deliverDecision(
+async function deliverDecision(
   caseId: string,
   decision: DecisionRecord,
   wait: Ballot['wait'],
