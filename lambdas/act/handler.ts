@@ -1,3 +1,4 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import * as v from 'valibot';
 import type { ActOutput } from '../commons/case-state';
 import { refuseOutOfScope } from '../commons/iam/account-scope';
@@ -45,58 +46,28 @@ const eventSchema = v.object({
 export type { ActOutput } from '../commons/case-state';
 
 /**
- * Acts on an approver's decision, in the state the event names. Every change is preceded by a
- * snapshot stored in the case record; what a run changed is recorded, whether it ends or fails.
+ * Acts on an approver's decision, in the state the event names: the state picks its function
+ * first; around it, the rules every state shares and the record of what the run changed, whether
+ * it ends or fails. Every change is preceded by a snapshot stored in the case record.
  */
 export const handler = taskHandler(
   eventSchema,
   ({ caseId }) => ({ caseId }),
   async ({ caseId, decision, step }, log): Promise<ActOutput> => {
+    const carryOut = STATES[step];
     const store = caseStore();
     const record = await store.require(caseId);
-    const config = configForAccount(janitorConfig(), record.candidate.accountId);
-    const release = releaseChoice(record, decision, step);
-    // Organization mode: the account may have been excluded or suspended while the case waited.
-    // A release only takes off iam-janitor's own quarantine, so an account excluded during the
-    // wait still gets it: excluding it must not leave a user denied everything there.
-    if (record.candidate.accountId !== undefined)
-      await refuseOutOfScope(
-        organizationsClient(),
-        record.candidate.accountId,
-        release ? { excludeAccountIds: [], excludeOrganizationalUnitIds: [] } : config,
-      );
-    // Organization mode: the remover role of the case's own account, and of no other.
-    const member = memberOf(record.candidate, 'remover', config);
-    log.appendKeys({ userName: record.userName, ...(member ? { accountId: member.accountId } : {}) });
-    // The approvers' decision is the one the two-person rule weighs; Release or Delete now follows it.
-    const approved = step === 'decision' ? decision : record.decision;
+    const doneNow: string[] = [];
+    const acting = await actingOn(record, decision, step, log, (done, status) => {
+      doneNow.push(done.description);
+      log.info('step', { step: done.description, status });
+    });
+    const { member } = acting;
     // Each step's changes follow the earlier ones (a quarantine's, then the deletion's) in the record.
     const earlier = step === 'decision' ? [] : (record.removed ?? []);
-    const doneNow: string[] = [];
-    if (!approved) throw new Error(`Case ${caseId} holds no approved decision; nothing was changed.`);
-    // The rule guards irreversible changes; a release undoes iam-janitor's own, so it needs one approver.
-    if (!release) requireTwoApprovers(config, record, approved);
-    const acting: Acting = {
-      record,
-      config,
-      member,
-      iam: iamClientFor(member),
-      deciders: decidersOf(config, approved, step === 'after-trip' ? decision : undefined),
-      ...(release ? { release } : {}),
-      snapshotSaved: Boolean(record.snapshot),
-      saveSnapshot: async (snapshot: Snapshot) => {
-        // A retry after a crash keeps the first, complete snapshot rather than a partial one.
-        await saveSnapshotOf(store, record, step, snapshot);
-        acting.snapshotSaved = true;
-      },
-      onStep: (done, status) => {
-        doneNow.push(done.description);
-        log.info('step', { step: done.description, status });
-      },
-    };
     let result;
     try {
-      result = await STATES[step](acting, decision);
+      result = await carryOut(acting, decision);
     } catch (error) {
       // What a failing run changed is recorded before it fails: the record never says "nothing changed".
       if (doneNow.length > 0)
@@ -107,6 +78,54 @@ export const handler = taskHandler(
     return { ...result, snapshotSaved: acting.snapshotSaved };
   },
 );
+
+/**
+ * What every state is carried out with, once the rules they share hold: the case's account is
+ * still in scope, and an irreversible decision had its two approvers.
+ */
+async function actingOn(
+  record: CaseRecord,
+  decision: DecisionRecord,
+  step: ActStep,
+  log: Logger,
+  onStep: Acting['onStep'],
+): Promise<Acting> {
+  const config = configForAccount(janitorConfig(), record.candidate.accountId);
+  const release = releaseChoice(record, decision, step);
+  // Organization mode: the account may have been excluded or suspended while the case waited.
+  // A release only takes off iam-janitor's own quarantine, so an account excluded during the
+  // wait still gets it: excluding it must not leave a user denied everything there.
+  if (record.candidate.accountId !== undefined)
+    await refuseOutOfScope(
+      organizationsClient(),
+      record.candidate.accountId,
+      release ? { excludeAccountIds: [], excludeOrganizationalUnitIds: [] } : config,
+    );
+  // Organization mode: the remover role of the case's own account, and of no other.
+  const member = memberOf(record.candidate, 'remover', config);
+  log.appendKeys({ userName: record.userName, ...(member ? { accountId: member.accountId } : {}) });
+  // The approvers' decision is the one the two-person rule weighs; Release or Delete now follows it.
+  const approved = step === 'decision' ? decision : record.decision;
+  if (!approved) throw new Error(`Case ${record.caseId} holds no approved decision; nothing was changed.`);
+  // The rule guards irreversible changes; a release undoes iam-janitor's own, so it needs one approver.
+  if (!release) requireTwoApprovers(config, record, approved);
+  const acting: Acting = {
+    record,
+    config,
+    member,
+    iam: iamClientFor(member),
+    deciders: decidersOf(config, approved, step === 'after-trip' ? decision : undefined),
+    ...(release ? { release } : {}),
+    snapshotSaved: Boolean(record.snapshot),
+    saveSnapshot: async (snapshot: Snapshot) => {
+      // A retry after a crash keeps the first, complete snapshot rather than a partial one.
+      await saveSnapshotOf(caseStore(), record, step, snapshot);
+      acting.snapshotSaved = true;
+    },
+    onStep,
+  };
+  return acting;
+}
 
 /**
  * The snapshot before the first change of this run. The one before the quarantine cannot hold
