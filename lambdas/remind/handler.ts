@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import { caseStore } from '../commons/case/stores';
 import { clock } from '../commons/runtime/clock';
 import type { CaseRecord } from '../commons/case/record';
+import { awaitsDecision, awaitsTripChoice } from '../commons/case/lifecycle';
 import { janitorConfig } from '../commons/config/env';
 import { errorName } from '../commons/runtime/errors';
 import { logger } from '../commons/runtime/observability';
@@ -17,7 +18,7 @@ import { HOUR_MS } from '../commons/runtime/time';
  */
 export function reminderDue(record: CaseRecord, reminderHours: number, now: Date): boolean {
   if (!record.slackTs) return false;
-  if (record.status !== 'awaiting-decision' && record.status !== 'quarantine-tripped') return false;
+  if (!awaitsDecision(record) && !awaitsTripChoice(record)) return false;
   const asked = Date.parse(askedAt(record));
   const since = Math.max(asked, record.lastReminderAt ? Date.parse(record.lastReminderAt) : asked);
   return now.getTime() - since >= reminderHours * HOUR_MS;
@@ -25,9 +26,7 @@ export function reminderDue(record: CaseRecord, reminderHours: number, now: Date
 
 /** When the case's current question was asked: the approval request, or the trip. */
 const askedAt = (record: CaseRecord) =>
-  record.status === 'quarantine-tripped'
-    ? (record.quarantine?.trippedAt ?? record.openedAt)
-    : record.openedAt;
+  awaitsTripChoice(record) ? (record.quarantine?.trippedAt ?? record.openedAt) : record.openedAt;
 
 /**
  * Runs hourly from EventBridge Scheduler, outside the case state machine, so that reminders cost no
@@ -55,10 +54,9 @@ export async function handler(_event?: unknown, context?: Context): Promise<{ re
         slack!.chat.postMessage({
           channel: record.slackChannel!,
           thread_ts: record.slackTs!,
-          text:
-            record.status === 'quarantine-tripped'
-              ? `Reminder: someone tried ${subject}'s credentials during its quarantine, and it still needs Release or Delete now. About ${hoursLeft} h left; without a choice it stays quarantined.`
-              : `Reminder: ${subject} still needs a decision. About ${hoursLeft} h left; without one the ${kept} is kept.`,
+          text: awaitsTripChoice(record)
+            ? `Reminder: someone tried ${subject}'s credentials during its quarantine, and it still needs Release or Delete now. About ${hoursLeft} h left; without a choice it stays quarantined.`
+            : `Reminder: ${subject} still needs a decision. About ${hoursLeft} h left; without one the ${kept} is kept.`,
         }),
       );
       await store.recordReminder(record.caseId, now.toISOString(), (record.reminders ?? 0) + 1);

@@ -1,11 +1,11 @@
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as v from 'valibot';
 import type { CaseRecord } from '../commons/case/record';
+import { WAITS } from '../commons/case/lifecycle';
+import { resumeCase, type Resumption } from '../commons/case/resumer';
 import { caseStore, quarantineStore } from '../commons/case/stores';
 import { sfnClient } from '../commons/runtime/clients';
 import { quarantineStartedText, tripMessage } from '../commons/slack/quarantine-messages';
-import { clock } from '../commons/runtime/clock';
 import { configForAccount } from '../commons/config/config';
 import { janitorConfig } from '../commons/config/env';
 import { taskHandler } from '../commons/runtime/handler';
@@ -14,12 +14,7 @@ import { callSlack, slackClient, updateMessage } from '../commons/slack/client';
 import { approvalMessage, decidedMessage, type SlackMessage } from '../commons/slack/messages';
 import { nonEmpty } from '../commons/runtime/validate';
 
-/**
- * What the case waits for with this token: the approvers' decision, the daily quarantine watcher,
- * or, after a quarantine tripped, Release or Delete now.
- */
-export const WAITS = ['decision', 'quarantine', 'after-trip'] as const;
-
+/** What the case waits for with this token (lifecycle.ts `WAITS`). */
 const eventSchema = v.object({
   caseId: nonEmpty(),
   taskToken: nonEmpty(),
@@ -48,10 +43,7 @@ export const handler = taskHandler(
       // Decided during an earlier attempt (say, on a request whose posting answer was lost). Its
       // token died with that attempt, delivered or not: had it resumed the case, there would be no
       // attempt now. So this attempt's token carries the decision on.
-      await sfnClient().send(
-        new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(record.decision) }),
-      );
-      await store.markDelivered(caseId, clock.now().toISOString());
+      await resumeThisAttempt(caseId, taskToken, { wait: 'decision', decision: record.decision });
       log.info('delivered a decision stored during an earlier attempt');
       await showCaseMessage(
         slack,
@@ -139,8 +131,7 @@ async function askAfterTrip(caseId: string, taskToken: string, log: Logger): Pro
   const decided = record.quarantine?.decision;
   if (decided) {
     // Chosen during an earlier attempt of this state, whose token died with it: this token carries it.
-    await sfnClient().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(decided) }));
-    await quarantineStore().markChoiceDelivered(caseId, clock.now().toISOString());
+    await resumeThisAttempt(caseId, taskToken, { wait: 'after-trip', decision: decided });
     log.info('delivered a choice stored during an earlier attempt');
     return { slackTs: record.slackTs ?? '' };
   }
@@ -163,6 +154,19 @@ async function askAfterTrip(caseId: string, taskToken: string, log: Logger): Pro
     await quarantineStore().attachTripMessage(caseId, { ts: posted.ts, channel: posted.channel ?? channel });
   log.info('asked after the trip');
   return { slackTs: posted.ts ?? '' };
+}
+
+/**
+ * Resumes the case at this attempt's own token with what an earlier attempt stored; fails the
+ * attempt, as Step Functions answered, when it cannot.
+ */
+async function resumeThisAttempt(caseId: string, taskToken: string, resumption: Resumption): Promise<void> {
+  const resumed = await resumeCase(
+    { sfn: sfnClient(), cases: caseStore(), quarantines: quarantineStore() },
+    { caseId, taskToken },
+    resumption,
+  );
+  if (!resumed.resumed) throw resumed.error;
 }
 
 /** A line in the case's thread, or in the channel when the case has no message. */

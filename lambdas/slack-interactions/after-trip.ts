@@ -2,6 +2,7 @@ import type { CaseRecord } from '../commons/case/record';
 import { quarantineStore } from '../commons/case/stores';
 import { formatTime, mention } from '../commons/runtime/text';
 import { tripChoiceWord } from '../commons/case/quarantine-text';
+import { choiceDelivered } from '../commons/case/lifecycle';
 import { tripDecidedMessage } from '../commons/slack/quarantine-messages';
 import type { Ballot } from './decide';
 
@@ -16,10 +17,9 @@ export function afterTripBallot(caseId: string): Ballot {
     word: (decision) => tripChoiceWord(decision.decision),
     claim: (decision) => quarantineStore().recordTripDecision(caseId, decision),
     held: (record) => record.quarantine?.decision,
+    wait: 'after-trip',
     // The choice has a delivery stamp of its own, beside the approval's.
-    delivered: (record) =>
-      record.outcome !== undefined || record.quarantine?.decisionDeliveredAt !== undefined,
-    markDelivered: (at) => quarantineStore().markChoiceDelivered(caseId, at),
+    delivered: (record) => record.outcome !== undefined || choiceDelivered(record.quarantine),
     // Nothing asks for a choice again once its wait has ended: one that no workflow received is taken back.
     retract: (decision) => quarantineStore().retractTripDecision(caseId, decision),
     taken: (record: CaseRecord) => {

@@ -1,6 +1,7 @@
 import { escapeMrkdwn, formatTime, mention } from '../commons/runtime/text';
 import { tripChoiceWord } from '../commons/case/quarantine-text';
 import type { CaseRecord } from '../commons/case/record';
+import { isWatched } from '../commons/case/lifecycle';
 import { configForAccount, type JanitorConfig } from '../commons/config/config';
 import {
   AFTER_TRIP_DECISIONS,
@@ -62,7 +63,7 @@ export function refuseDecision(
   ballot: BallotName,
   decision: Decision,
 ): Refusal | undefined {
-  if (record.status === 'quarantined')
+  if (isWatched(record))
     return { reason: `decision ${decision} during a quarantine`, message: duringQuarantine(record) };
   if (ballot === 'after-trip') {
     if (AFTER_TRIP_DECISIONS.includes(decision)) return undefined;

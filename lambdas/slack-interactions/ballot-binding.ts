@@ -1,5 +1,6 @@
 import { escapeMrkdwn } from '../commons/runtime/text';
 import type { CaseRecord } from '../commons/case/record';
+import { awaitsTripChoice } from '../commons/case/lifecycle';
 import type { Decision } from '../commons/contracts/decision';
 import {
   BALLOTS,
@@ -46,19 +47,17 @@ export function bindClick(
     BALLOTS.find((name) => sameMessage(posted[name], clicked)) ??
     // The first request, whose posting answer was lost: no message is recorded yet, and nothing
     // else can have been posted for the case (the retried request step delivers the decision).
-    (!posted.approval && !posted['after-trip'] && record.status !== 'quarantine-tripped'
-      ? 'approval'
-      : undefined);
+    (!posted.approval && !posted['after-trip'] && !awaitsTripChoice(record) ? 'approval' : undefined);
   if (!ballot || (action.ballot && action.ballot !== ballot))
     return stale(record, ballot ? 'a button of another ballot' : 'a message the case no longer uses');
-  if (ballot === 'approval' && record.status === 'quarantine-tripped')
+  if (ballot === 'approval' && awaitsTripChoice(record))
     return stale(record, 'the approval request after a trip');
   return { ballot, decision: action.decision };
 }
 
 /** Why a click counts nowhere, and where the case's open ballot is. */
 function stale(record: CaseRecord, what: string): Refusal {
-  const tripped = record.status === 'quarantine-tripped';
+  const tripped = awaitsTripChoice(record);
   const open = postedBallots(record)[tripped ? 'after-trip' : 'approval'];
   const link = open && messageLink(open);
   const where = link ? `<${link}|this message>` : 'the case thread';

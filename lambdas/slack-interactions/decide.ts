@@ -5,10 +5,9 @@ import type { CaseRecord, Claim } from '../commons/case/record';
 import type { DecisionRecord } from '../commons/contracts/decision';
 import { errorName } from '../commons/runtime/errors';
 import { metrics, MetricName } from '../commons/runtime/observability';
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { caseStore } from '../commons/case/stores';
+import { caseStore, quarantineStore } from '../commons/case/stores';
 import { sfnClient } from '../commons/runtime/clients';
-import { clock } from '../commons/runtime/clock';
+import { resumeCase, type Resumption } from '../commons/case/resumer';
 import { updateMessage, type slackClient } from '../commons/slack/client';
 import type { SlackMessage } from '../commons/slack/messages';
 
@@ -25,10 +24,10 @@ export interface Ballot {
   claim(decision: DecisionRecord): Promise<Claim>;
   /** The decision the record holds on this ballot. */
   held(record: CaseRecord): DecisionRecord | undefined;
-  /** Whether the held decision has reached the workflow (or the case has ended). */
+  /** The wait this ballot's decision answers: the resumer records its delivery by it. */
+  readonly wait: Extract<Resumption['wait'], 'decision' | 'after-trip'>;
+  /** Whether the held decision has reached the workflow, as the record says (or the case has ended). */
   delivered(record: CaseRecord): boolean;
-  /** Stamps the held decision as taken by the workflow. */
-  markDelivered(at: string): Promise<void>;
   /**
    * Takes back a decision no workflow will receive, where the ballot's wait cannot be asked again
    * (true when it was taken back). Absent: a later attempt of the waiting step delivers it.
@@ -67,7 +66,7 @@ export async function decide(
     delivering = existing;
   }
 
-  const delivery = await deliverDecision(record.caseId, delivering, (at) => ballot.markDelivered(at));
+  const delivery = await deliverDecision(record.caseId, delivering, ballot.wait);
   if (delivery !== 'delivered')
     return tellUndelivered(record, decision, delivering, delivery, ballot, clicked);
   metrics.addDimension('decision', delivering.decision);
@@ -126,25 +125,21 @@ export interface Clicked {
 }
 
 /**
- * Sends the decision to the task token the case waits on now, read afresh: a retried request step
- * replaces the token, and the one this click's first read saw may be dead. Marks it delivered.
+ * Resumes the case with the decision, at the task token it waits on now, read afresh: a retried
+ * request step replaces the token, and the one this click's first read saw may be dead. The
+ * resumer records the delivery.
  */
-export async function deliverDecision(
+async function deliverDecision(
   caseId: string,
   decision: DecisionRecord,
-  markDelivered: (at: string) => Promise<void>,
+  wait: Ballot['wait'],
 ): Promise<'delivered' | 'not waiting' | string> {
-  const store = caseStore();
-  const current = await store.get(caseId);
-  if (!current?.taskToken) return 'not waiting';
-  try {
-    await sfnClient().send(
-      new SendTaskSuccessCommand({ taskToken: current.taskToken, output: JSON.stringify(decision) }),
-    );
-  } catch (error) {
-    const name = errorName(error);
-    return /TaskTimedOut|InvalidToken|TaskDoesNotExist/.test(name) ? 'not waiting' : name;
-  }
-  await markDelivered(clock.now().toISOString());
-  return 'delivered';
+  const current = await caseStore().get(caseId);
+  const resumed = await resumeCase(
+    { sfn: sfnClient(), cases: caseStore(), quarantines: quarantineStore() },
+    { caseId, taskToken: current?.taskToken },
+    { wait, decision },
+  );
+  if (resumed.resumed) return 'delivered';
+  return resumed.notWaiting ? 'not waiting' : resumed.reason;
 }

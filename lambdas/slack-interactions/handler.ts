@@ -5,6 +5,7 @@ import { isIrreversible, MAX_REASON_LENGTH, type DecisionRecord } from '../commo
 import { janitorConfig } from '../commons/config/env';
 import { configForAccount, type JanitorConfig } from '../commons/config/config';
 import { afterTripBallot } from './after-trip';
+import { decisionDelivered } from '../commons/case/lifecycle';
 import { decide, type Ballot } from './decide';
 import { clock } from '../commons/runtime/clock';
 import { errorName } from '../commons/runtime/errors';
@@ -134,8 +135,8 @@ function approvalBallot(caseId: string, config: JanitorConfig): Ballot {
     word: (decision) => DECISION_WORDS[decision.decision],
     claim: (decision) => caseStore().recordDecision(caseId, decision),
     held: (record) => record.decision,
-    delivered: (record) => record.decisionDeliveredAt !== undefined || record.outcome !== undefined,
-    markDelivered: (at) => caseStore().markDelivered(caseId, at),
+    wait: 'decision',
+    delivered: decisionDelivered,
     taken: (record) =>
       record.decision
         ? `Already decided: *${record.decision.decision}* by ${mention(record.decision.decidedBy)} at ${formatTime(record.decision.decidedAt)}.`

@@ -1,6 +1,7 @@
 import type { CaseRecord, SweepRecord } from '../commons/case/record';
 import type { Outcome } from '../commons/contracts/outcome';
 import { quarantineHeld, quarantinedName } from '../commons/case/outcome';
+import { isClosed, isWatched } from '../commons/case/lifecycle';
 import { escapeMrkdwn } from '../commons/runtime/text';
 import { exemptionsOfWeek, exemptionLines, type WeekExemptions } from './exemptions';
 import type { ExemptionSeen } from '../commons/case/exemption-record';
@@ -56,12 +57,12 @@ export function summaryOf(
     opened: opened.length,
     openedCredentialCases: opened.filter((record) => record.candidate.kind === 'credential').length,
     decided: cases.filter((record) => inWeek(record.decision?.decidedAt)).length,
-    waiting: cases.filter((record) => record.status !== 'closed' && record.status !== 'quarantined').length,
-    quarantined: cases.filter((record) => record.status === 'quarantined').length,
+    waiting: cases.filter((record) => !isClosed(record) && !isWatched(record)).length,
+    quarantined: cases.filter(isWatched).length,
     tripped: cases.filter((record) => inWeek(record.quarantine?.trippedAt)).length,
     leftQuarantined: cases
       // A quarantine cut short after its deny, or whose deny someone took off, is left too.
-      .filter((record) => record.status === 'closed' && quarantineHeld(record))
+      .filter((record) => isClosed(record) && quarantineHeld(record))
       .map((record) => {
         const name = quarantinedName(record);
         const user = name === record.userName ? name : `${record.userName} (renamed ${name})`;

@@ -1,7 +1,8 @@
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type { CaseRecord } from '../commons/case/record';
+import { choiceDelivered, isWatched } from '../commons/case/lifecycle';
+import { resumeCase } from '../commons/case/resumer';
 import type { QuarantineVerdict } from '../commons/case-state';
 import { LOOKUP_GAP_MS, SerialLimiter } from '../commons/cloudtrail/rate-limiter';
 import { configForAccount } from '../commons/config/config';
@@ -34,7 +35,7 @@ export async function handler(
   const result = { checked: [] as string[], tripped: [] as string[], ended: [] as string[] };
   for (const open of await caseStore().openCases()) {
     const record = await caseStore().get(open.caseId);
-    if (record?.status !== 'quarantined' || !record.quarantine || !record.taskToken) continue;
+    if (!record || !isWatched(record) || !record.quarantine || !record.taskToken) continue;
     try {
       const verdict = record.quarantine.decision ? await deliverRelease(record) : await watch(record);
       (verdict === 'tripped' ? result.tripped : verdict === 'waiting' ? result.checked : result.ended).push(
@@ -114,16 +115,18 @@ async function handOver(
  */
 async function deliverRelease(record: CaseRecord): Promise<QuarantineVerdict['verdict'] | 'waiting'> {
   const quarantine = record.quarantine!;
-  if (quarantine.decisionDeliveredAt || quarantine.trippedAt || !quarantine.decision) return 'waiting';
-  const verdict = await resume(record, { verdict: 'released', decision: quarantine.decision });
-  await quarantineStore().markChoiceDelivered(record.caseId, clock.now().toISOString());
-  return verdict;
+  if (choiceDelivered(quarantine) || quarantine.trippedAt || !quarantine.decision) return 'waiting';
+  // The resumer stamps the release as delivered.
+  return resume(record, { verdict: 'released', decision: quarantine.decision });
 }
 
 /** Answers the quarantine's wait; the case machine takes it from there. */
 async function resume(record: CaseRecord, verdict: QuarantineVerdict): Promise<QuarantineVerdict['verdict']> {
-  await sfnClient().send(
-    new SendTaskSuccessCommand({ taskToken: record.taskToken!, output: JSON.stringify(verdict) }),
+  const resumed = await resumeCase(
+    { sfn: sfnClient(), cases: caseStore(), quarantines: quarantineStore() },
+    record,
+    { wait: 'quarantine', verdict },
   );
+  if (!resumed.resumed) throw resumed.error;
   return verdict.verdict;
 }

@@ -1,10 +1,10 @@
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { releaseText } from '../../lambdas/commons/case/outcome';
 import { quarantineText, tripChoiceWord } from '../../lambdas/commons/case/quarantine-text';
 import { CaseStore } from '../../lambdas/commons/case/case-store';
 import { QuarantineStore } from '../../lambdas/commons/case/quarantine-store';
-import type { QuarantineVerdict } from '../../lambdas/commons/case-state';
+import { choiceDelivered, inQuarantineWait, isClosed, isWatched } from '../../lambdas/commons/case/lifecycle';
+import { resumeCase } from '../../lambdas/commons/case/resumer';
 import type { DecisionRecord } from '../../lambdas/commons/contracts/decision';
 import { documentClient, iamClient, sfnClient } from '../../lambdas/commons/runtime/clients';
 import { clock } from '../../lambdas/commons/runtime/clock';
@@ -63,7 +63,7 @@ export async function runRelease(
       return refusal.code;
     }
     const quarantine = record!.quarantine!;
-    const open = WAITING.has(record!.status);
+    const open = inQuarantineWait(record!);
     if (!open && record!.candidate.accountId) {
       const caller = await callerAccount();
       if (caller !== record!.candidate.accountId) {
@@ -101,9 +101,6 @@ export async function runRelease(
 const workflowRelease = (record: CaseRecord) =>
   `its workflow removes the deny and the tags from IAM user ${record.userId} (under whatever name it has now), and the case ends released; if no user holds that id any more (deleted, or recreated under the name), nothing is released and the case ends aborted-changed.`;
 
-/** A case is open while its quarantine waits for the watcher or for a choice; closed once it ended. */
-const WAITING = new Set<CaseRecord['status']>(['quarantined', 'quarantine-tripped']);
-
 function refuse(record: CaseRecord | undefined, caseId: string, table: string) {
   if (!record) return { code: 1, message: `There is no case ${caseId} in ${table}.` };
   const quarantine = record.quarantine;
@@ -127,9 +124,10 @@ function refuse(record: CaseRecord | undefined, caseId: string, table: string) {
       code: 1,
       message: `${record.userName} was deleted when its quarantine ended; nothing to release. Bring it back with: iam-janitor restore --case ${caseId} --table ${table}`,
     };
-  if (record.status === 'closed') return undefined;
-  // Act is still applying the quarantine: a release now would be undone by the deny attached next.
-  if (!WAITING.has(record.status))
+  if (isClosed(record)) return undefined;
+  // A case is open while its quarantine waits for the watcher or for a choice. Before that, Act is
+  // still applying the quarantine: a release now would be undone by the deny attached next.
+  if (!inQuarantineWait(record))
     return {
       code: 1,
       message: `Case ${caseId} is still applying ${record.userName}'s quarantine (status ${record.status}); nothing was changed. Run release again once the case shows quarantined.`,
@@ -140,10 +138,10 @@ function refuse(record: CaseRecord | undefined, caseId: string, table: string) {
       message: `The watch of ${record.userName}'s quarantine ended (${quarantine.verdict === 'silent' ? 'in silence: the deletion is under way' : 'the user changed: the case is closing'}); nothing was changed. Run release again once the case has closed, if it leaves the user quarantined.`,
     };
   const chosen = quarantine.decision;
-  if (chosen && (quarantine.decisionDeliveredAt || chosen.decision !== 'release'))
+  if (chosen && (choiceDelivered(quarantine) || chosen.decision !== 'release'))
     return {
       code: 1,
-      message: `${chosen.decidedBy} already chose ${tripChoiceWord(chosen.decision)} for ${record.userName}${quarantine.decisionDeliveredAt ? '; the case carries it out' : ', and it has not reached the workflow yet: the one who chose it delivers it by clicking again'}. Nothing was changed.`,
+      message: `${chosen.decidedBy} already chose ${tripChoiceWord(chosen.decision)} for ${record.userName}${choiceDelivered(quarantine) ? '; the case carries it out' : ', and it has not reached the workflow yet: the one who chose it delivers it by clicking again'}. Nothing was changed.`,
     };
   return undefined;
 }
@@ -171,16 +169,19 @@ async function releaseThroughWorkflow(record: CaseRecord, table: string, by: str
       return 1;
     }
   }
-  const current = await new CaseStore(documentClient(), table).get(record.caseId);
-  const output: QuarantineVerdict | DecisionRecord =
-    current?.status === 'quarantined' ? { verdict: 'released', decision } : decision;
-  try {
-    await sfnClient().send(
-      new SendTaskSuccessCommand({ taskToken: current!.taskToken!, output: JSON.stringify(output) }),
-    );
-  } catch (error) {
-    const name = errorName(error);
-    if (/TaskTimedOut|InvalidToken|TaskDoesNotExist/.test(name)) {
+  const cases = new CaseStore(documentClient(), table);
+  const current = await cases.get(record.caseId);
+  const watched = current !== undefined && isWatched(current);
+  const resumed = await resumeCase(
+    { sfn: sfnClient(), cases, quarantines },
+    { caseId: record.caseId, taskToken: current?.taskToken },
+    watched
+      ? { wait: 'quarantine', verdict: { verdict: 'released', decision } }
+      : { wait: 'after-trip', decision },
+  );
+  if (!resumed.resumed) {
+    const name = resumed.reason;
+    if (resumed.notWaiting) {
       await quarantines.retractTripDecision(record.caseId, decision);
       io.stderr(
         `The case's wait ended as the release was written (${name}), so no workflow will carry it out: it is taken back and nothing was changed. Run release again: a case that has closed with the user quarantined is released then.`,
@@ -188,11 +189,10 @@ async function releaseThroughWorkflow(record: CaseRecord, table: string, by: str
       return 1;
     }
     io.stderr(
-      `The release is recorded with the case, but its workflow did not take it (${name}); nothing was changed yet. Run release again to deliver it${current?.status === 'quarantined' ? ', or the daily watcher delivers it on its next run' : ''}.`,
+      `The release is recorded with the case, but its workflow did not take it (${name}); nothing was changed yet. Run release again to deliver it${watched ? ', or the daily watcher delivers it on its next run' : ''}.`,
     );
     return 1;
   }
-  await quarantines.markChoiceDelivered(record.caseId, clock.now().toISOString());
   io.stdout(`The release reached case ${record.caseId}: ${workflowRelease(record)}`);
   return 0;
 }

@@ -3,6 +3,7 @@ import { clock } from '../../lambdas/commons/runtime/clock';
 import { signSlackRequest } from '../../lambdas/slack-interactions/signature';
 import { SIM_SECRETS } from './engine-options';
 import type { CaseRecord } from '../../lambdas/commons/case/record';
+import { awaitsTripChoice } from '../../lambdas/commons/case/lifecycle';
 import { DECISIONS, type Decision } from '../../lambdas/commons/contracts/decision';
 import { ballotAction, readAction } from '../../lambdas/commons/slack/ballots';
 import type { SlackPost } from './standins/slack-standin';
@@ -113,7 +114,7 @@ export function buttonToClick(
 }
 
 function openBallotTs(record: CaseRecord | undefined): string | undefined {
-  return record?.status === 'quarantine-tripped' ? record.quarantine?.tripMessageTs : record?.slackTs;
+  return record && awaitsTripChoice(record) ? record.quarantine?.tripMessageTs : record?.slackTs;
 }
 
 function latestShowing(shown: ReadonlyMap<string, SlackPost>, caseId: string): string | undefined {

@@ -5,6 +5,7 @@ import type { Snapshot } from '../iam/snapshot';
 import { CaseAlreadyOpenError, errorName } from '../runtime/errors';
 import type { CaseContext } from './evidence';
 import { caseKey, openKey, type CaseRecord, type CaseSubject, type Claim } from './record';
+import { CaseStatus, moveBy, Transitions } from './lifecycle';
 import { setFields } from './table';
 import { OpenMarkers } from './open-markers';
 
@@ -49,13 +50,13 @@ export class CaseStore extends OpenMarkers {
         `User ${record.userName} already has an open case (${String(marker.Item?.caseId ?? 'unknown')}); it alone decides.`,
       );
     }
-    const item: CaseRecord = { ...record, pk: caseKey(record.caseId), status: 'open' };
+    const item: CaseRecord = { ...record, pk: caseKey(record.caseId), status: Transitions.open.to };
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
           Item: item,
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: Transitions.open.condition,
         }),
       );
       return item;
@@ -108,7 +109,7 @@ export class CaseStore extends OpenMarkers {
     return this.set(caseId, { slackTs: message.slackTs, slackChannel: message.slackChannel });
   }
 
-  /** SendTaskSuccess took the decision: it reached the workflow. */
+  /** SendTaskSuccess took the decision: it reached the workflow (written by the resumer alone). */
   markDelivered(caseId: string, at: string): Promise<void> {
     return this.set(caseId, { decisionDeliveredAt: at });
   }
@@ -167,17 +168,16 @@ export class CaseStore extends OpenMarkers {
 
   /**
    * Sets the given fields; undefined fields are left alone. With `onlyIfAbsent`, the write happens
-   * only while that attribute is unset; with `sameOrAbsent`, only while it is unset or already
-   * holds the same value (ConditionalCheckFailedException otherwise).
+   * only while that attribute is unset (ConditionalCheckFailedException otherwise). Never the
+   * status: a status moves only by a transition (lifecycle.ts).
    */
   private async set(
     caseId: string,
-    fields: Partial<Omit<CaseRecord, 'pk' | 'caseId'>>,
-    options: { onlyIfAbsent?: keyof CaseRecord; sameOrAbsent?: 'outcome' } = {},
+    fields: Partial<Omit<CaseRecord, 'pk' | 'caseId' | 'status'>>,
+    options: { onlyIfAbsent?: keyof CaseRecord } = {},
   ): Promise<void> {
     const update = setFields(fields);
     if (!update) return;
-    const same = options.sameOrAbsent;
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -186,16 +186,10 @@ export class CaseStore extends OpenMarkers {
         ExpressionAttributeNames: {
           ...update.ExpressionAttributeNames,
           ...(options.onlyIfAbsent ? { '#absent': options.onlyIfAbsent } : {}),
-          ...(same ? { '#same': same } : {}),
         },
-        ExpressionAttributeValues: {
-          ...update.ExpressionAttributeValues,
-          ...(same ? { ':same': fields[same] } : {}),
-        },
+        ExpressionAttributeValues: update.ExpressionAttributeValues,
         ConditionExpression:
-          'attribute_exists(pk)' +
-          (options.onlyIfAbsent ? ' AND attribute_not_exists(#absent)' : '') +
-          (same ? ' AND (attribute_not_exists(#same) OR #same = :same)' : ''),
+          'attribute_exists(pk)' + (options.onlyIfAbsent ? ' AND attribute_not_exists(#absent)' : ''),
       }),
     );
   }
@@ -207,23 +201,18 @@ export class CaseStore extends OpenMarkers {
    * this token. Returns the case as it now stands.
    */
   async awaitDecision(caseId: string, taskToken: string): Promise<CaseRecord> {
+    const move = moveBy(Transitions.awaitDecision);
     const write = async (waiting: boolean) =>
       this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: caseKey(caseId) },
-          UpdateExpression: waiting ? 'SET #token = :token, #status = :awaiting' : 'SET #token = :token',
+          UpdateExpression: waiting ? `SET #token = :token, ${move.set}` : 'SET #token = :token',
           ConditionExpression: waiting
-            ? 'attribute_exists(pk) AND attribute_not_exists(#decision)'
+            ? `attribute_exists(pk) AND ${move.condition}`
             : 'attribute_exists(pk)',
-          ExpressionAttributeNames: {
-            '#token': 'taskToken',
-            ...(waiting ? { '#status': 'status', '#decision': 'decision' } : {}),
-          },
-          ExpressionAttributeValues: {
-            ':token': taskToken,
-            ...(waiting ? { ':awaiting': 'awaiting-decision' } : {}),
-          },
+          ExpressionAttributeNames: { '#token': 'taskToken', ...(waiting ? move.names : {}) },
+          ExpressionAttributeValues: { ':token': taskToken, ...(waiting ? move.values : {}) },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -242,20 +231,17 @@ export class CaseStore extends OpenMarkers {
    */
   recordDecision(caseId: string, decision: DecisionRecord): Promise<Claim> {
     const second = decision.firstApprover !== undefined;
+    const move = moveBy(Transitions.recordDecision);
     return this.claim(caseId, {
-      UpdateExpression: 'SET #decision = :decision, #status = :decided',
-      ConditionExpression:
-        'attribute_not_exists(#decision) AND #status = :awaiting' +
-        (second ? ' AND #first.#by = :first AND #first.#by <> :me' : ''),
+      UpdateExpression: `SET #decision = :decision, ${move.set}`,
+      ConditionExpression: move.condition + (second ? ' AND #first.#by = :first AND #first.#by <> :me' : ''),
       ExpressionAttributeNames: {
-        '#decision': 'decision',
-        '#status': 'status',
+        ...move.names,
         ...(second ? { '#first': 'firstApproval', '#by': 'decidedBy' } : {}),
       },
       ExpressionAttributeValues: {
         ':decision': decision,
-        ':decided': 'decided',
-        ':awaiting': 'awaiting-decision',
+        ...move.values,
         ...(second ? { ':first': decision.firstApprover, ':me': decision.decidedBy } : {}),
       },
     });
@@ -268,7 +254,7 @@ export class CaseStore extends OpenMarkers {
       ConditionExpression:
         'attribute_not_exists(#first) AND attribute_not_exists(#decision) AND #status = :awaiting',
       ExpressionAttributeNames: { '#first': 'firstApproval', '#decision': 'decision', '#status': 'status' },
-      ExpressionAttributeValues: { ':first': approval, ':awaiting': 'awaiting-decision' },
+      ExpressionAttributeValues: { ':first': approval, ':awaiting': CaseStatus.awaitingDecision },
     });
   }
 
@@ -304,7 +290,7 @@ export class CaseStore extends OpenMarkers {
     ending: CaseEnding,
     { holdUser = false }: { holdUser?: boolean } = {},
   ): Promise<void> {
-    await this.recordOutcome(caseId, { ...ending, status: 'closed' });
+    await this.recordOutcome(caseId, ending);
     if (!holdUser) await this.release(caseId, subject);
   }
 
@@ -312,14 +298,29 @@ export class CaseStore extends OpenMarkers {
    * An outcome is written once: a retry may write the same one again, nothing may write another.
    * The audit trail relies on it (decisions are first-write-wins in recordDecision).
    */
-  private async recordOutcome(caseId: string, fields: CaseEnding & { status: 'closed' }): Promise<void> {
+  private async recordOutcome(caseId: string, ending: CaseEnding): Promise<void> {
+    const close = Transitions.close;
+    const update = setFields({ ...ending, status: close.to })!;
     try {
-      await this.set(caseId, fields, { sameOrAbsent: 'outcome' });
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: caseKey(caseId) },
+          UpdateExpression: update.UpdateExpression,
+          ConditionExpression: `attribute_exists(pk) AND (${close.condition})`,
+          ExpressionAttributeNames: { ...update.ExpressionAttributeNames, ...close.names },
+          ExpressionAttributeValues: {
+            ...update.ExpressionAttributeValues,
+            ...close.values,
+            ':outcome': ending.outcome,
+          },
+        }),
+      );
     } catch (error) {
       if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
       const existing = await this.get(caseId);
       throw new Error(
-        `Case ${caseId} already ended ${existing?.outcome ?? 'with another outcome'}; an outcome is never rewritten (not ${fields.outcome}).`,
+        `Case ${caseId} already ended ${existing?.outcome ?? 'with another outcome'}; an outcome is never rewritten (not ${ending.outcome}).`,
         { cause: error },
       );
     }

@@ -2,6 +2,7 @@ import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { CASES_BY_USER_INDEX } from './indexes';
 import { mapWithConcurrency } from '../runtime/concurrency';
 import { allItems } from '../runtime/pagination';
+import { CaseStatus } from './lifecycle';
 import type { CaseRecord } from './record';
 import { TableItems } from './table';
 
@@ -28,7 +29,7 @@ export class CaseHistory extends TableItems {
         '#released': 'releasedAt',
         '#outcome': 'outcome',
       },
-      { ':since': since.toISOString(), ':closed': 'closed', ':deleted': 'deleted' },
+      { ':since': since.toISOString(), ':closed': CaseStatus.closed, ':deleted': 'deleted' },
     );
   }
 

@@ -9,6 +9,7 @@ import {
   type QuarantineBreach,
   type QuarantineRecord,
 } from './record';
+import { CaseStatus, moveBy, Transitions, type Transition } from './lifecycle';
 import { TableItems } from './table';
 
 /**
@@ -50,16 +51,9 @@ export class QuarantineStore extends TableItems {
 
   /** The case waits for the daily watcher with this task token (each attempt of the state has its own). */
   async awaitEnd(caseId: string, taskToken: string): Promise<CaseRecord> {
-    return this.update(
-      caseId,
-      'SET #token = :token, #status = :quarantined',
-      'attribute_exists(#q) AND attribute_not_exists(#q.#tripped)',
-      { '#token': 'taskToken', '#status': 'status', '#q': 'quarantine', '#tripped': 'trippedAt' },
-      { ':token': taskToken, ':quarantined': 'quarantined' },
-    );
+    return this.awaitWith(caseId, taskToken, Transitions.awaitEnd);
   }
 
-  /** A daily check that found nothing. */
   /** A watch found nothing: when it looked, and every region it has read in so far. */
   async checked(caseId: string, at: string, watchedRegions: readonly string[]): Promise<void> {
     await this.update(
@@ -67,7 +61,7 @@ export class QuarantineStore extends TableItems {
       'SET #q.#checked = :at, #q.#regions = :regions',
       '#status = :quarantined',
       { '#q': 'quarantine', '#checked': 'lastCheckedAt', '#regions': 'watchedRegions', '#status': 'status' },
-      { ':at': at, ':regions': watchedRegions, ':quarantined': 'quarantined' },
+      { ':at': at, ':regions': watchedRegions, ':quarantined': CaseStatus.quarantined },
     );
   }
 
@@ -95,7 +89,12 @@ export class QuarantineStore extends TableItems {
         '#tripped': 'trippedAt',
         '#status': 'status',
       },
-      { ':attempts': found.attempts, ':breaches': found.breaches, ':at': at, ':quarantined': 'quarantined' },
+      {
+        ':attempts': found.attempts,
+        ':breaches': found.breaches,
+        ':at': at,
+        ':quarantined': CaseStatus.quarantined,
+      },
     );
     return written !== undefined;
   }
@@ -128,7 +127,7 @@ export class QuarantineStore extends TableItems {
       {
         ':verdict': verdict,
         ':at': at,
-        ':quarantined': 'quarantined',
+        ':quarantined': CaseStatus.quarantined,
         ...(renamedTo ? { ':renamed': renamedTo } : {}),
       },
     );
@@ -159,12 +158,18 @@ export class QuarantineStore extends TableItems {
 
   /** After a trip, the case waits for Release or Delete now with this task token. */
   async awaitTripDecision(caseId: string, taskToken: string): Promise<CaseRecord> {
+    return this.awaitWith(caseId, taskToken, Transitions.awaitTripDecision);
+  }
+
+  /** The case waits with this task token, its status moved by the transition under its condition. */
+  private awaitWith(caseId: string, taskToken: string, transition: Transition): Promise<CaseRecord> {
+    const move = moveBy(transition);
     return this.update(
       caseId,
-      'SET #token = :token, #status = :tripped',
-      'attribute_exists(#q.#trippedAt)',
-      { '#token': 'taskToken', '#status': 'status', '#q': 'quarantine', '#trippedAt': 'trippedAt' },
-      { ':token': taskToken, ':tripped': 'quarantine-tripped' },
+      `SET #token = :token, ${move.set}`,
+      move.condition,
+      { '#token': 'taskToken', ...move.names },
+      { ':token': taskToken, ...move.values },
     );
   }
 
@@ -200,14 +205,17 @@ export class QuarantineStore extends TableItems {
       },
       {
         ':decision': decision,
-        ':tripped': 'quarantine-tripped',
-        ...(duringWait ? { ':quarantined': 'quarantined' } : {}),
+        ':tripped': CaseStatus.quarantineTripped,
+        ...(duringWait ? { ':quarantined': CaseStatus.quarantined } : {}),
       },
     );
     return written ? { won: true } : { won: false, existing: await this.read(caseId) };
   }
 
-  /** The choice reached the waiting workflow (SendTaskSuccess took it): from now on the workflow carries it out. */
+  /**
+   * The choice reached the waiting workflow (SendTaskSuccess took it): from now on the workflow
+   * carries it out. Written by the resumer alone.
+   */
   async markChoiceDelivered(caseId: string, at: string): Promise<void> {
     await this.update(
       caseId,

@@ -1,5 +1,6 @@
 import type { Decision, DecisionRecord } from '../contracts/decision';
 import { deciderName, formatTime, inertLine, sentence } from '../runtime/text';
+import { choiceDelivered } from './lifecycle';
 import type { QuarantineAttempt, QuarantineBreach, QuarantineRecord } from './record';
 
 /** A quarantine in words: its paragraph in the record and the ticket, its attempts, its choices. */
@@ -15,7 +16,7 @@ export const tripChoiceWord = (decision: Decision) => (decision === 'delete' ? '
 const undelivered = (quarantine: QuarantineRecord) =>
   quarantine.trippedAt !== undefined &&
   quarantine.decision !== undefined &&
-  quarantine.decisionDeliveredAt === undefined &&
+  !choiceDelivered(quarantine) &&
   quarantine.releasedAt === undefined;
 
 /**
@@ -99,7 +100,7 @@ function windowEnd(quarantine: QuarantineRecord, held: boolean): string {
 const heldByItself = (quarantine: QuarantineRecord) =>
   !quarantine.releasedAt &&
   !quarantine.userGoneAt &&
-  !(quarantine.decision?.decision === 'delete' && quarantine.decisionDeliveredAt) &&
+  !(quarantine.decision?.decision === 'delete' && choiceDelivered(quarantine)) &&
   !(quarantine.verdict === 'changed' && !quarantine.renamedTo);
 
 /** One breach in words: what changed, by whom and when CloudTrail says. */

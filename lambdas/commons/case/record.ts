@@ -3,6 +3,7 @@ import type { DecisionRecord } from '../contracts/decision';
 import type { Outcome } from '../contracts/outcome';
 import type { Snapshot } from '../iam/snapshot';
 import type { CaseContext } from './evidence';
+import type { CaseStatus } from './lifecycle';
 
 /**
  * The case table. One item per case (`case#<caseId>`) holds everything the workflow learns: the
@@ -10,9 +11,6 @@ import type { CaseContext } from './evidence';
  * the snapshot and the outcome. One marker per user with an open case (`open#<userName>`) makes a
  * second open case for the same user impossible, and feeds the sparse index the sweep reads.
  */
-
-export type CaseStatus =
-  'open' | 'awaiting-decision' | 'decided' | 'quarantined' | 'quarantine-tripped' | 'closed';
 
 /** A place that records an attempt on a credential. */
 export type AttemptSource = 'access key last used' | 'password last used' | 'CloudTrail';

@@ -1,5 +1,6 @@
 import type { CaseRecord } from '../case/record';
 import { caseSubject, releaseText } from '../case/outcome';
+import { choiceDelivered } from '../case/lifecycle';
 import {
   attemptText,
   breachText,
@@ -152,7 +153,7 @@ export function tripDecidedMessage(record: CaseRecord, decision: DecisionRecord)
  */
 export function tripEndedMessage(record: CaseRecord, ending: string): SlackMessage {
   const quarantine = record.quarantine!;
-  const choice = quarantine.decisionDeliveredAt ? quarantine.decision : undefined;
+  const choice = choiceDelivered(quarantine) ? quarantine.decision : undefined;
   const closed = `*Case closed*: ${ending}`;
   return {
     text: `${escapeMrkdwn(caseSubject(record))}: quarantine tripped, case closed`,
