@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { HttpStandin } from './http-standin';
-import { refusedComment, refusedDescription, refusedSummary } from './jira-fields';
+import { adfValidator, refusedComment, refusedDescription, refusedSummary } from './jira-fields';
 
 export interface JiraIssue {
   key: string;
@@ -54,6 +54,12 @@ export class JiraStandin extends HttpStandin {
     private readonly apiToken = 'sim-jira-token',
   ) {
     super();
+  }
+
+  // Atlassian's schema compiled before any case runs, never between a question and its answer.
+  override async start(): Promise<string> {
+    adfValidator();
+    return super.start();
   }
 
   /** GET /project/{key}/statuses: each issue type of the project with its workflow's statuses. */
