@@ -41,8 +41,9 @@ export const IGNORED_FINDINGS: readonly {
     rule: 'E3601',
     reason:
       'InputPath or OutputPath on a Succeed state: the States Language allows both in every state ' +
-      "but Fail (AWS's common state fields; CDK's Succeed takes both), and cfn-lint's schema of " +
-      "Succeed lacks them. The sweeps' AlreadyStarted returns the subject id alone that way.",
+      "but Fail (AWS's common state fields; CDK's Succeed takes both), and cfn-lint 1.51's schema " +
+      "has them the wrong way round (allowed in Fail, refused in Succeed). The sweeps' " +
+      'AlreadyStarted returns the subject id alone that way.',
     applies: (finding, template) =>
       /^Additional properties are not allowed \('(InputPath|OutputPath)' was unexpected\)/.test(
         finding.Message,
