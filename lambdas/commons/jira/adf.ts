@@ -92,7 +92,7 @@ export const bodyLength = (body: AdfDoc) => JSON.stringify(body).length;
  * evidence fits at the first, which cuts nothing.
  */
 const LIST_LIMITS = [Infinity, 50, 20, 10, 5, 3, 1];
-/** A text cut to fit says how much of it is not shown: the ticket never passes a cut off as whole. */
+/** The lengths a text is cut to, tried in turn; a cut text says how much of it is not shown. */
 const TEXT_LIMITS = [2000, 1000, 500, 200, 100];
 
 /** A list's first `limit` items, then "… N more not shown" for the rest. */
