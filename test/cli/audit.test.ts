@@ -4,31 +4,15 @@ import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { createHash } from 'node:crypto';
 import { WebClient } from '@slack/web-api';
-import { chromium, type Page } from 'playwright-core';
 import { SlackStandin } from '../../lib/sim/standins/slack-standin';
 import { csvOf } from '../../lib/cli/cases';
 import { runCli } from '../helpers/cli';
+import { inBrowser } from '../helpers/browser';
 import { evidencePage } from '../../lib/audit/evidence-page';
 import type { AuditRow } from '../../lib/audit/rows';
 import { CASE_TABLE } from '../../lib/sim/standins/dynamo';
 import { runScenario } from '../../lib/sim/run-scenario';
 import { loadScenario } from '../../lib/sim/scenario';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** Runs a check in a real Chromium page. */
-async function inBrowser(check: (page: Page) => Promise<void>): Promise<void> {
-  if (!fs.existsSync(CHROMIUM))
-    throw new Error(
-      `No Chromium at ${CHROMIUM}: apt-get install chromium (as .ci/run does), or set CHROMIUM_PATH.`,
-    );
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  try {
-    await check(await browser.newPage());
-  } finally {
-    await browser.close();
-  }
-}
 
 describe('iam-janitor cases (audit export)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-janitor-audit-'));

@@ -75,7 +75,11 @@ describe('an older Node.js', () => {
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     const paragraph = /Node\.js 20 reached its end[\s\S]*?polyfill/.exec(readme)![0].replace(/\s+/g, ' ');
     const warned = refusing(20);
-    expect(warned.map((entry) => entry.name).sort()).toEqual(['aws-local-stepfunctions', 'iam-janitor']);
+    expect(warned.map((entry) => entry.name).sort()).toEqual([
+      '@sparticuz/chromium',
+      'aws-local-stepfunctions',
+      'iam-janitor',
+    ]);
     expect(paragraph).toContain(
       `prints ${['no', 'one', 'two', 'three'][warned.length]} \`EBADENGINE\` warnings`,
     );

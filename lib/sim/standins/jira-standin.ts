@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { HttpStandin } from './http-standin';
+import { adfValidator, refusedComment, refusedDescription, refusedSummary } from './jira-fields';
 
 export interface JiraIssue {
   key: string;
@@ -16,7 +17,8 @@ export interface JiraIssue {
 
 /**
  * A Jira Cloud REST v3 stand-in: create, enhanced JQL search by label, comments, transitions.
- * It checks basic auth and can fail its first N calls (HTTP 503), or all of them.
+ * Every description and comment is held to Atlassian's ADF schema and Jira's field limits
+ * (`jira-fields.ts`), refused with Jira's 400 as Jira refuses it. It checks basic auth and can fail its first N calls (HTTP 503), or all of them.
  */
 export class JiraStandin extends HttpStandin {
   readonly issues = new Map<string, JiraIssue>();
@@ -54,6 +56,12 @@ export class JiraStandin extends HttpStandin {
     super();
   }
 
+  // Atlassian's schema compiled before any case runs, never between a question and its answer.
+  override async start(): Promise<string> {
+    adfValidator();
+    return super.start();
+  }
+
   /** GET /project/{key}/statuses: each issue type of the project with its workflow's statuses. */
   private statusesOf(projectKey: string) {
     const types = this.issueTypesOf(projectKey);
@@ -73,16 +81,15 @@ export class JiraStandin extends HttpStandin {
     return this.projects ? this.projects[projectKey] : ['Task', 'Bug', 'Story'];
   }
 
-  /** Jira's answers to a create it refuses: a missing summary, project or issue type, a summary too long. */
+  /**
+   * Jira's answers to a create it refuses: a missing summary, project or issue type, a summary too
+   * long, a description that is not a valid document or too long (`jira-fields.ts`).
+   */
   private refusedFields(fields: JiraIssue['fields'] | undefined) {
     if (!fields?.project?.key || !fields.summary)
       return { status: 400, body: { errors: { summary: 'required' } } };
-    // Jira's own limit and answer: a field error, no errorMessages.
-    if (fields.summary.length > 255)
-      return {
-        status: 400,
-        body: { errorMessages: [], errors: { summary: 'Summary must be less than 255 characters.' } },
-      };
+    const refused = refusedSummary(fields.summary) ?? refusedDescription(fields.description);
+    if (refused) return refused;
     const types = this.issueTypesOf(fields.project.key);
     if (!types) return { status: 400, body: { errors: { project: 'valid project is required' } } };
     if (!types.includes(fields.issuetype?.name))
@@ -149,6 +156,8 @@ export class JiraStandin extends HttpStandin {
     const issue = match ? this.issues.get(decodeURIComponent(match[1]!)) : undefined;
     if (match && !issue) return { status: 404, body: { errorMessages: ['Issue does not exist'] } };
     if (match?.[2] === 'comment' && method === 'POST') {
+      const refused = refusedComment(json.body);
+      if (refused) return refused;
       issue!.comments.push(json.body);
       return { status: 201, body: { id: String(issue!.comments.length) } };
     }
