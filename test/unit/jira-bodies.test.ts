@@ -5,7 +5,8 @@ import {
   type JiraSettings,
 } from '../../lambdas/commons/jira/tracker';
 import { commentDoc } from '../../lambdas/commons/jira/adf';
-import type { CaseContext, TrailEvent } from '../../lambdas/gather-context/context';
+import type { CaseContext } from '../../lambdas/commons/case/evidence';
+import type { TrailEvent } from '../../lambdas/commons/cloudtrail/lookup';
 import { parseConfig } from '../../lambdas/commons/config/config';
 import { resetConfigCache } from '../../lambdas/commons/config/env';
 import { JiraStandin } from '../../lib/sim/standins/jira-standin';
