@@ -24,19 +24,42 @@ it('a case older than CloudTrail keeps: the sentence about what CloudTrail shows
       const held = taggedAt.getTime() >= horizon;
       return {
         Events: held
-          ? [{ EventName: 'TagUser', EventTime: taggedAt, CloudTrailEvent: JSON.stringify({ userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::123456789012:assumed-role/Admin/carol' }, requestParameters: { userName: 'idle', tags: [{ key: 'iam-janitor:protected', value: 'x' }] } }) }]
+          ? [
+              {
+                EventName: 'TagUser',
+                EventTime: taggedAt,
+                CloudTrailEvent: JSON.stringify({
+                  userIdentity: {
+                    type: 'AssumedRole',
+                    arn: 'arn:aws:sts::123456789012:assumed-role/Admin/carol',
+                  },
+                  requestParameters: {
+                    userName: 'idle',
+                    tags: [{ key: 'iam-janitor:protected', value: 'x' }],
+                  },
+                }),
+              },
+            ]
           : [],
       };
     },
   } as unknown as CloudTrailClient;
-  const access = { clientFor: () => client, limiter: { run: <T>(_key: string, call: () => Promise<T>) => call() } };
-  const error = new ProtectedUserError('idle carries the protected tag iam-janitor:protected; iam-janitor refuses to change it.', 'iam-janitor:protected');
+  const access = {
+    clientFor: () => client,
+    limiter: { run: <T>(_key: string, call: () => Promise<T>) => call() },
+  };
+  const error = new ProtectedUserError(
+    'idle carries the protected tag iam-janitor:protected; iam-janitor refuses to change it.',
+    'iam-janitor:protected',
+  );
   const explained = (await explainProtection(
     error,
     { userName: 'idle', userId: 'AIDAIDLE', openedAt, quarantine: undefined },
     (input) => whoTagged(input, access, now),
   )) as Error;
-  console.log(`asked StartTime ${starts[0]?.toISOString()} (CloudTrail holds from ${new Date(horizon).toISOString()})\n${explained.message}`);
+  console.log(
+    `asked StartTime ${starts[0]?.toISOString()} (CloudTrail holds from ${new Date(horizon).toISOString()})\n${explained.message}`,
+  );
   // A claim about what CloudTrail shows may only cover what CloudTrail keeps.
   expect(explained.message).not.toMatch(/CloudTrail shows no TagUser call that put it on since 2026-12-0/);
 });

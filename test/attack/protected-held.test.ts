@@ -6,7 +6,12 @@ import { APPROVER, CASE_ID, startWaitingCase } from '../helpers/sim';
 
 const MIN = 60_000;
 
-function call(account: SimAccount, at: Date, identity: Record<string, unknown>, parameters: Record<string, unknown>) {
+function call(
+  account: SimAccount,
+  at: Date,
+  identity: Record<string, unknown>,
+  parameters: Record<string, unknown>,
+) {
   account.cloudTrail.push({
     region: 'us-east-1',
     username: String((identity.arn as string).split('/').pop()),
@@ -24,7 +29,9 @@ async function refusalAfter(change: (account: SimAccount, now: Date) => void) {
   await sim.click(CASE_ID, 'delete', APPROVER);
   await finished;
   const record = (await sim.caseRecord(CASE_ID))!;
-  const slack = sim.slack.posts.map((post) => `${post.text}\n${JSON.stringify(post.blocks ?? [])}`).join('\n');
+  const slack = sim.slack.posts
+    .map((post) => `${post.text}\n${JSON.stringify(post.blocks ?? [])}`)
+    .join('\n');
   await sim.stop();
   console.log(`outcome ${record.outcome}\n${record.outcomeDetail}`);
   return { record, slack };
@@ -39,8 +46,14 @@ const role = (account: SimAccount, name: string) => ({
 it('ignores the protected tag put on another user, and another tag put on this one', async () => {
   const { record } = await refusalAfter((account, now) => {
     account.users.get('loaded')!.tags['iam-janitor:protected'] = 'x';
-    call(account, new Date(now.getTime() - 9 * MIN), role(account, 'carol'), { userName: 'loaded-old', tags: [{ key: 'iam-janitor:protected', value: 'x' }] });
-    call(account, new Date(now.getTime() - 8 * MIN), role(account, 'dave'), { userName: 'LOADED', tags: [{ key: 'team', value: 'ops' }] });
+    call(account, new Date(now.getTime() - 9 * MIN), role(account, 'carol'), {
+      userName: 'loaded-old',
+      tags: [{ key: 'iam-janitor:protected', value: 'x' }],
+    });
+    call(account, new Date(now.getTime() - 8 * MIN), role(account, 'dave'), {
+      userName: 'LOADED',
+      tags: [{ key: 'team', value: 'ops' }],
+    });
   });
   expect(record.outcomeDetail).toMatch(/CloudTrail shows no TagUser call that put it on/);
 }, 120_000);
@@ -48,7 +61,10 @@ it('ignores the protected tag put on another user, and another tag put on this o
 it('names the caller of a TagUser in another letter case, of the name and of the key', async () => {
   const { record } = await refusalAfter((account, now) => {
     account.users.get('loaded')!.tags['IAM-JANITOR:PROTECTED'] = 'x';
-    call(account, new Date(now.getTime() - 8 * MIN), role(account, 'dave'), { userName: 'Loaded', tags: [{ key: 'Iam-Janitor:Protected', value: 'x' }] });
+    call(account, new Date(now.getTime() - 8 * MIN), role(account, 'dave'), {
+      userName: 'Loaded',
+      tags: [{ key: 'Iam-Janitor:Protected', value: 'x' }],
+    });
   });
   expect(record.outcomeDetail).toContain('assumed-role/Admin/dave');
 }, 120_000);
@@ -57,7 +73,12 @@ it('keeps markup in an IAM user ARN (paths take any of ! through ~) inert in Sla
   const { record, slack } = await refusalAfter((account, now) => {
     account.users.get('loaded')!.tags['iam-janitor:protected'] = 'x';
     const arn = `arn:aws:iam::${account.accountId}:user/<!channel>/<https://evil.example|ok>/mallory`;
-    call(account, new Date(now.getTime() - 8 * MIN), { type: 'IAMUser', principalId: 'AIDAMALLORY000000001', arn }, { userName: 'loaded', tags: [{ key: 'iam-janitor:protected', value: 'x' }] });
+    call(
+      account,
+      new Date(now.getTime() - 8 * MIN),
+      { type: 'IAMUser', principalId: 'AIDAMALLORY000000001', arn },
+      { userName: 'loaded', tags: [{ key: 'iam-janitor:protected', value: 'x' }] },
+    );
   });
   expect(record.outcomeDetail).toContain('<!channel>');
   expect(slack).toContain('&lt;!channel&gt;');

@@ -10,7 +10,13 @@ import { APPROVER, CASE_ID, startWaitingCase } from '../helpers/sim';
 
 const MIN = 60_000;
 
-function call(account: SimAccount, at: Date, eventName: string, identity: Record<string, unknown>, parameters: Record<string, unknown>) {
+function call(
+  account: SimAccount,
+  at: Date,
+  eventName: string,
+  identity: Record<string, unknown>,
+  parameters: Record<string, unknown>,
+) {
   account.cloudTrail.push({
     region: 'us-east-1',
     username: String((identity.arn as string).split('/').pop()),
@@ -44,8 +50,14 @@ describe('who put the protected tag on', () => {
     const record = await refusalAfter((account, now) => {
       const tag = [{ key: 'iam-janitor:protected', value: 'ticket-123' }];
       // carol tags it, then untags it again (both delivered) ...
-      call(account, new Date(now.getTime() - 30 * MIN), 'TagUser', carol(account), { userName: 'loaded', tags: tag });
-      call(account, new Date(now.getTime() - 20 * MIN), 'UntagUser', carol(account), { userName: 'loaded', tagKeys: ['iam-janitor:protected'] });
+      call(account, new Date(now.getTime() - 30 * MIN), 'TagUser', carol(account), {
+        userName: 'loaded',
+        tags: tag,
+      });
+      call(account, new Date(now.getTime() - 20 * MIN), 'UntagUser', carol(account), {
+        userName: 'loaded',
+        tagKeys: ['iam-janitor:protected'],
+      });
       // ... and a minute ago someone put it back; CloudTrail delivers that call minutes late.
       account.users.get('loaded')!.tags['iam-janitor:protected'] = 'mine';
     });
@@ -69,7 +81,13 @@ describe('who put the protected tag on', () => {
           principalId: `${account.accountId}:security-team`,
           arn: `arn:aws:sts::${account.accountId}:federated-user/security-team`,
           sessionContext: {
-            sessionIssuer: { type: 'IAMUser', principalId: user.userId, arn: user.arn, accountId: account.accountId, userName: user.userName },
+            sessionIssuer: {
+              type: 'IAMUser',
+              principalId: user.userId,
+              arn: user.arn,
+              accountId: account.accountId,
+              userName: user.userName,
+            },
           },
         },
         { userName: 'loaded', tags: [{ key: 'iam-janitor:protected', value: 'keep' }] },

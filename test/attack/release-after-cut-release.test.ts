@@ -29,7 +29,9 @@ it('release after a cut-short release: what the ticket is told', async () => {
     {
       beforeSweep: async (sim) => {
         sim.aws.options.beforeIamAction = (action) =>
-          action === 'UntagUser' ? { code: 'AccessDenied', message: 'refused by an SCP (test)', status: 403 } : undefined;
+          action === 'UntagUser'
+            ? { code: 'AccessDenied', message: 'refused by an SCP (test)', status: 403 }
+            : undefined;
       },
       afterRun: async (sim) => {
         const caseId = (await caseHistory().listCases())[0]!.caseId;

@@ -18,9 +18,13 @@ it('the comment is posted, its recording fails, the operator reruns', async () =
   let comments: string[] = [];
   const spy = jest
     .spyOn(QuarantineStore.prototype, 'recordReleaseCommented')
-    .mockRejectedValueOnce(Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' }));
+    .mockRejectedValueOnce(
+      Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' }),
+    );
   await runScenario(
-    oneUser({ quarantineAttempts: { idle: [{ at: '2026-11-23T02:00:00Z', credential: 'AKIAIDLE000000000001' }] } }),
+    oneUser({
+      quarantineAttempts: { idle: [{ at: '2026-11-23T02:00:00Z', credential: 'AKIAIDLE000000000001' }] },
+    }),
     {
       afterRun: async (sim) => {
         const caseId = await onlyCase();
@@ -35,7 +39,9 @@ it('the comment is posted, its recording fails, the operator reruns', async () =
   );
   spy.mockRestore();
   runs.forEach((run, index) => console.log(`run ${index + 1}: exit ${run.code}\n${run.text}`));
-  const released = comments.filter((comment) => comment.includes('Released from quarantine after this case closed'));
+  const released = comments.filter((comment) =>
+    comment.includes('Released from quarantine after this case closed'),
+  );
   console.log(`release comments on the ticket: ${released.length}`);
   expect(released).toHaveLength(1);
 });

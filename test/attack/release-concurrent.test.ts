@@ -35,7 +35,11 @@ it('two releases at once: how many release comments the ticket gets', async () =
     },
   );
   for (const run of runs) console.log(`exit ${run.code}\n${run.text}`);
-  const released = comments.filter((comment) => comment.includes('Released from quarantine after this case closed'));
-  console.log(`record: releasedBy=${record!.quarantine!.releasedBy}; release comments: ${released.length}\n${released.join('\n---\n')}`);
+  const released = comments.filter((comment) =>
+    comment.includes('Released from quarantine after this case closed'),
+  );
+  console.log(
+    `record: releasedBy=${record!.quarantine!.releasedBy}; release comments: ${released.length}\n${released.join('\n---\n')}`,
+  );
   expect(released).toHaveLength(1);
 });

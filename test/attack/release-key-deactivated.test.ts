@@ -29,7 +29,11 @@ it('release after an admin deactivated the tried key: what the ticket says of th
         const closed = (await sim.caseRecord(caseId))!;
         // The admin's answer to the trip: the tried key is turned off.
         await iamClient().send(
-          new UpdateAccessKeyCommand({ UserName: 'idle', AccessKeyId: 'AKIAIDLE000000000001', Status: 'Inactive' }),
+          new UpdateAccessKeyCommand({
+            UserName: 'idle',
+            AccessKeyId: 'AKIAIDLE000000000001',
+            Status: 'Inactive',
+          }),
         );
         useClock(new SimClock(new Date(Date.parse(closed.closedAt!) + HOUR_MS)));
         run = await onCase('release', caseId, '--by', 'alice', '--yes');
@@ -40,6 +44,9 @@ it('release after an admin deactivated the tried key: what the ticket says of th
       },
     },
   );
-  console.log(`exit ${run!.code}\n${run!.text}\nTICKET COMMENT:\n${comment}\nIAM access keys now: ${keys.join(', ')}`);
-  if (keys.some((key) => key.endsWith('=Inactive'))) expect(comment).not.toContain('every credential works again');
+  console.log(
+    `exit ${run!.code}\n${run!.text}\nTICKET COMMENT:\n${comment}\nIAM access keys now: ${keys.join(', ')}`,
+  );
+  if (keys.some((key) => key.endsWith('=Inactive')))
+    expect(comment).not.toContain('every credential works again');
 });

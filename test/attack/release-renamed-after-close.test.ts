@@ -18,7 +18,9 @@ it('release of a user renamed after its case closed: which name the ticket is gi
   let comment = '';
   let trip = '';
   await runScenario(
-    oneUser({ quarantineAttempts: { idle: [{ at: '2026-11-23T02:00:00Z', credential: 'AKIAIDLE000000000001' }] } }),
+    oneUser({
+      quarantineAttempts: { idle: [{ at: '2026-11-23T02:00:00Z', credential: 'AKIAIDLE000000000001' }] },
+    }),
     {
       afterRun: async (sim) => {
         const caseId = await onlyCase();

@@ -37,7 +37,10 @@ it('the first detach of the deny when more than 500 detaches were made since', a
       return { Events: all.slice(offset, offset + 50), ...(next ? { NextToken: next } : {}) };
     },
   } as unknown as CloudTrailClient;
-  const access = { clientFor: () => client, limiter: { run: <T>(_key: string, call: () => Promise<T>) => call() } };
+  const access = {
+    clientFor: () => client,
+    limiter: { run: <T>(_key: string, call: () => Promise<T>) => call() },
+  };
   const found = await whoDetached({ names: ['idle'], policyArn: deny, since }, access, now);
   console.log(JSON.stringify(found));
   // Either the first detach, or an admission that CloudTrail could not be read in full.
