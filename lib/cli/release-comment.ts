@@ -67,7 +67,8 @@ export const heldAtClose = (record: CaseRecord) =>
 /** Found gone by `release` after the case closed (the workflow's own finding is in its closing comment). */
 export const goneAfterClose = (record: CaseRecord) => {
   const gone = record.quarantine?.userGoneAt;
-  return gone !== undefined && !record.quarantine?.releasedAt && gone >= (record.closedAt ?? gone);
+  // Only once the case has closed: before, its own closing comment is still to come and says it.
+  return gone !== undefined && !record.quarantine?.releasedAt && !!record.closedAt && gone >= record.closedAt;
 };
 
 const RELEASED_OPENING = 'Released from quarantine after this case closed';
@@ -155,9 +156,9 @@ async function takeClaim(
     return { shown: 'elsewhere', claim: held };
   if (await claims.claim(caseId, mine, held?.token)) return undefined;
   const now = (await cases.get(caseId))?.quarantine;
-  return now?.releaseCommentedAt || !now?.releaseCommentClaim
-    ? { shown: 'before' }
-    : { shown: 'elsewhere', claim: now.releaseCommentClaim };
+  if (now?.releaseCommentedAt) return { shown: 'before' };
+  if (now?.releaseCommentClaim) return { shown: 'elsewhere', claim: now.releaseCommentClaim };
+  return { shown: false, why: 'another release run took the claim on it and gave it back meanwhile' };
 }
 
 /**

@@ -1,11 +1,14 @@
 import { QuarantineStore } from '../../lambdas/commons/case/quarantine-store';
 import type { CaseRecord } from '../../lambdas/commons/case/record';
-import { useClock } from '../../lambdas/commons/runtime/clock';
+import { ReleaseCommentStore } from '../../lambdas/commons/case/release-comment-store';
+import { documentClient } from '../../lambdas/commons/runtime/clients';
+import { clock, useClock } from '../../lambdas/commons/runtime/clock';
 import { HOUR_MS } from '../../lambdas/commons/runtime/time';
 import type { Simulation } from '../../lib/sim/engine';
 import { SimClock } from '../../lib/sim/clock';
 import { adfToText } from '../../lib/sim/render';
 import { runScenario } from '../../lib/sim/run-scenario';
+import { CASE_TABLE } from '../../lib/sim/standins/dynamo';
 import { onCase, onlyCase, oneUser } from '../helpers/quarantine';
 
 /**
@@ -17,7 +20,7 @@ import { onCase, onlyCase, oneUser } from '../helpers/quarantine';
 type Run = { code: number; text: string };
 
 /** A tripped, closed case; `releases` run an hour after it closed, then its record and comments. */
-async function afterClose(releases: (caseId: string) => Promise<Run[]>) {
+async function afterClose(releases: (caseId: string, sim: Simulation) => Promise<Run[]>) {
   let runs: Run[] = [];
   let record: CaseRecord | undefined;
   let comments: string[] = [];
@@ -30,7 +33,7 @@ async function afterClose(releases: (caseId: string) => Promise<Run[]>) {
         const caseId = await onlyCase();
         const closed = (await sim.caseRecord(caseId))!;
         useClock(new SimClock(new Date(Date.parse(closed.closedAt!) + HOUR_MS)));
-        runs = await releases(caseId);
+        runs = await releases(caseId, sim);
         record = await sim.caseRecord(caseId);
         comments = sim.jira.issues.get(record!.jiraKey!)!.comments.map((comment) => adfToText(comment));
       },
@@ -78,5 +81,28 @@ describe('the release comment on a closed case ticket', () => {
     expect(second!.code).toBe(0);
     expect(released).toHaveLength(1);
     expect(record.quarantine!.releaseCommentedAt).toEqual(expect.any(String));
+  });
+
+  it('takes over a claim left by a run that never finished, and leaves a fresh one to its run', async () => {
+    const claimed = (minutesAgo: number) => ({
+      by: 'carol',
+      at: new Date(clock.now().getTime() - minutesAgo * 60_000).toISOString(),
+      token: `left-${minutesAgo}`,
+    });
+    for (const [minutesAgo, comments] of [
+      [20, 1],
+      [2, 0],
+    ] as const) {
+      const { runs, released } = await afterClose(async (caseId, sim) => {
+        sim.jira.failuresLeft = 100; // the release is done and recorded, its comment not posted
+        const first = await onCase('release', caseId, '--by', 'alice', '--yes');
+        sim.jira.failuresLeft = 0;
+        // A run that took the claim and died before it asked Jira (Ctrl-C).
+        await new ReleaseCommentStore(documentClient(), CASE_TABLE).claim(caseId, claimed(minutesAgo));
+        return [first, await onCase('release', caseId, '--by', 'alice', '--yes')];
+      });
+      expect(released).toHaveLength(comments);
+      if (comments === 0) expect(runs[1]!.text).toContain("carol's");
+    }
   });
 });
