@@ -15,9 +15,10 @@ import {
 import { readStoredSecret } from './secret';
 
 /**
- * After `release` took a closed case's user out of quarantine, two places still say the user is
- * quarantined: the trip message in Slack, and the ticket's closing comment in Jira. The message is
- * replaced by the release as the case record holds it, and the ticket gets a comment saying so.
+ * After `release` took a closed case's user out of quarantine (or found it deleted), two places
+ * may still say the user is quarantined: the trip message in Slack, and the ticket's closing
+ * comment in Jira. The message is replaced by what the case record holds, and the ticket gets a
+ * comment saying so (lib/cli/release-comment.ts).
  * The release is done and recorded first, so a Slack or Jira that is down, a deleted message or a
  * secret the operator cannot read loses nothing but that notice, and the command says which.
  */
