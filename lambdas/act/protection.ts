@@ -1,5 +1,6 @@
 import type { CaseRecord } from '../commons/case/record';
 import type { Tagging } from '../commons/cloudtrail/who-tagged';
+import { LOOKUP_WINDOW_DAYS } from '../commons/cloudtrail/lookup';
 import { errorName, ProtectedUserError } from '../commons/runtime/errors';
 import { formatTime } from '../commons/runtime/text';
 import { DAY_MS } from '../commons/runtime/time';
@@ -39,11 +40,18 @@ export async function explainProtection(
 }
 
 function taggingSentence(tagging: Tagging, since: Date): string {
+  if (tagging && 'noneSince' in tagging)
+    return `CloudTrail shows no TagUser call that put it on in the ${LOOKUP_WINDOW_DAYS} days it keeps (since ${formatTime(tagging.noneSince)}; it records calls minutes late): who put it on is not known.`;
   if (!tagging)
     return `CloudTrail shows no TagUser call that put it on since ${formatTime(since.toISOString())} (it records calls minutes late): who put it on is not known.`;
   if ('unread' in tagging) return `Who put it on is not known: ${tagging.unread}.`;
+  if (tagging.removedSince)
+    return `Who put it on is not known: an UntagUser call at ${formatTime(tagging.removedSince.at)} took it off after the last TagUser call CloudTrail shows, and the call that put it back is not there yet.`;
   const by = tagging.by ?? 'an identity CloudTrail does not name';
-  if (!tagging.self)
-    return `It was put on by ${by} at ${formatTime(tagging.at)} (CloudTrail's TagUser call).`;
-  return `The user protected itself: it put the tag on with its own credentials at ${formatTime(tagging.at)} (CloudTrail's TagUser call). The tag is honoured; review why this user may tag itself.`;
+  const unsure = tagging.untagUnread ? ` A later UntagUser call may be unread (${tagging.untagUnread}).` : '';
+  if (tagging.self)
+    return `The user protected itself: it put the tag on with its own credentials at ${formatTime(tagging.at)} (CloudTrail's TagUser call). The tag is honoured; review why this user may tag itself.${unsure}`;
+  if (tagging.selfAt)
+    return `The user protected itself (its own TagUser call at ${formatTime(tagging.selfAt)}); ${by} set the value again at ${formatTime(tagging.at)}. Review why it may tag itself.${unsure}`;
+  return `It was put on by ${by} at ${formatTime(tagging.at)} (CloudTrail's TagUser call).${unsure}`;
 }

@@ -6,6 +6,7 @@ import {
   type TrailRead,
 } from '../commons/cloudtrail/lookup';
 import { iamCallsOnUser } from '../commons/cloudtrail/iam-calls';
+import { formatTime } from '../commons/runtime/text';
 
 /**
  * What CloudTrail holds about a quarantined user since the quarantine began: its events under every
@@ -98,11 +99,14 @@ export async function whoDetached(
   const { calls, cut } = await iamCallsOnUser('DetachUserPolicy', input, access, now);
   // The first: from then on the user was not denied everything, whatever came after.
   const detach = calls.find((event) => event.requestParameters?.policyArn === input.policyArn);
-  if (detach) return { at: detach.eventTime, ...(detach.identity.arn ? { by: detach.identity.arn } : {}) };
+  const unread = `CloudTrail in ${HOME_REGION} could not be read in full for policies taken off users (${cut})`;
+  if (detach && !cut)
+    return { at: detach.eventTime, ...(detach.identity.arn ? { by: detach.identity.arn } : {}) };
+  // Read newest first and cut: the first call read may come after the first one made.
+  if (detach)
+    return {
+      unread: `${unread}; the earliest call it read that took it off was by ${detach.identity.arn ?? 'an identity CloudTrail does not name'} at ${formatTime(detach.eventTime)}, and an earlier one may be among those not read`,
+    };
   // Not among what was read, and not all could be read: CloudTrail cannot vouch for none.
-  return cut
-    ? {
-        unread: `CloudTrail in ${HOME_REGION} could not be read in full for policies taken off users (${cut})`,
-      }
-    : undefined;
+  return cut ? { unread } : undefined;
 }

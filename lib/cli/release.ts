@@ -1,5 +1,5 @@
 import type { CaseRecord } from '../../lambdas/commons/case/record';
-import { releaseText } from '../../lambdas/commons/case/outcome';
+import { quarantinedName, quarantineHeld, releaseText } from '../../lambdas/commons/case/outcome';
 import { quarantineText, tripChoiceWord } from '../../lambdas/commons/case/quarantine-text';
 import { CaseStore } from '../../lambdas/commons/case/case-store';
 import { QuarantineStore } from '../../lambdas/commons/case/quarantine-store';
@@ -9,6 +9,7 @@ import type { DecisionRecord } from '../../lambdas/commons/contracts/decision';
 import { documentClient, iamClient, sfnClient } from '../../lambdas/commons/runtime/clients';
 import { clock } from '../../lambdas/commons/runtime/clock';
 import { errorName } from '../../lambdas/commons/runtime/errors';
+import { deciderName, formatTime } from '../../lambdas/commons/runtime/text';
 import { releaseSteps, releaseUser } from '../../lambdas/act/quarantine';
 import { operatorDecider } from '../../lambdas/act/recheck';
 import { UsageError, type CommandIo } from './io';
@@ -16,7 +17,8 @@ import { refusalWithoutConfirmation, terminalPrompt, type Prompt } from './promp
 import { explainAwsError } from './aws-errors';
 import { callerAccount } from './restore';
 import { loadConfig } from './config-file';
-import { showRelease, type ReleaseNoticeSources } from './release-notices';
+import { showRelease } from './release-notices';
+import { type ReleaseNoticeSources } from './release-comment';
 
 export interface ReleaseFlags {
   readonly case?: unknown;
@@ -49,6 +51,7 @@ export async function runRelease(
     typeof flags[flag] === 'string' ? flags[flag] : process.env[variable];
   const sources: ReleaseNoticeSources = {
     table,
+    by,
     slackSecret: named('slack-secret', 'SLACK_SECRET_ARN'),
     jiraSecret: named('jira-secret', 'JIRA_SECRET_ARN'),
   };
@@ -58,8 +61,10 @@ export async function runRelease(
     if (refusal) {
       // Already done is the answer, not an error: it goes where the command's results go.
       (refusal.code === 0 ? io.stdout : io.stderr)(refusal.message);
-      // Released before, its trip message or ticket perhaps not told then (Slack or Jira down): told now.
-      if (record?.quarantine?.releasedAt) return await showRelease(record, sources, io);
+      // Released (or found gone) before, its trip message or ticket perhaps not told then (Slack or
+      // Jira down): told now.
+      if (record?.quarantine?.releasedAt || record?.quarantine?.userGoneAt)
+        return await showRelease(record, sources, io);
       return refusal.code;
     }
     const quarantine = record!.quarantine!;
@@ -78,7 +83,8 @@ export async function runRelease(
       return 2;
     }
     io.stdout(`Release ${record!.userName} from quarantine (case ${caseId}):`);
-    io.stdout(`  ${quarantineText(quarantine)}`);
+    // As the case left it: a run cut short after it took the deny off left only the tags.
+    io.stdout(`  ${quarantineText(quarantine, quarantineHeld(record!))}`);
     for (const step of releaseSteps(record!.userName, quarantine)) io.stdout(`  - ${step.description}`);
     if (open) io.stdout(`  The case is still open: ${workflowRelease(record!)}`);
     if (!flags.yes && !(await prompt.confirm(`Release ${record!.userName} as listed above?`))) {
@@ -218,13 +224,21 @@ async function releaseHere(record: CaseRecord, by: string, sources: ReleaseNotic
       onStep: (step, status) =>
         io.stdout(`  ✓ ${step.description}${status === 'already done' ? ' (already done)' : ''}`),
     });
-    await quarantines.recordRelease(record.caseId, by, clock.now().toISOString());
+    const first = await quarantines.recordRelease(record.caseId, by, clock.now().toISOString());
+    // Renamed since: the ticket and the trip message name it as IAM does now.
+    if (result.userName !== quarantinedName(record))
+      await quarantines.noteRenamed(record.caseId, result.userName);
     await freeUser();
     const renamed = result.userName !== record.userName ? ` (now named ${result.userName})` : '';
-    io.stdout(`${record.userName}${renamed} is released: ${releaseText(record)}.`);
     // The message says what the record holds: who released, and the time the record gave it.
-    const released = await new CaseStore(documentClient(), table).get(record.caseId);
-    return await showRelease(released!, sources, io);
+    const released = (await new CaseStore(documentClient(), table).get(record.caseId))!;
+    const quarantine = released.quarantine!;
+    io.stdout(
+      first
+        ? `${record.userName}${renamed} is released: ${releaseText(record)}.`
+        : `${record.userName}${renamed} is released, by another release run that finished first: ${deciderName(quarantine.releasedBy ?? 'someone unrecorded')}'s, recorded at ${formatTime(quarantine.releasedAt!)}.`,
+    );
+    return await showRelease(released, sources, io);
   } catch (error) {
     if (errorName(error) === 'SelfDecisionError') {
       io.stderr((error as Error).message);
@@ -238,6 +252,7 @@ async function releaseHere(record: CaseRecord, by: string, sources: ReleaseNotic
     io.stdout(
       `${record.userName} (IAM user ${record.userId}) no longer exists under any name: nothing to release. The case now records the user as gone.`,
     );
+    // The trip message and the ticket said it stays quarantined: they are told it is gone.
+    return await showRelease((await new CaseStore(documentClient(), table).get(record.caseId))!, sources, io);
   }
-  return 0;
 }

@@ -3,7 +3,11 @@ import { iamClient } from '../../lambdas/commons/runtime/clients';
 import { quarantineHeld } from '../../lambdas/commons/case/outcome';
 import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { runScenario } from '../../lib/sim/run-scenario';
-import { AWS_DENY_ALL, liveUser, oneUser } from '../helpers/quarantine';
+import { useClock } from '../../lambdas/commons/runtime/clock';
+import { HOUR_MS } from '../../lambdas/commons/runtime/time';
+import { SimClock } from '../../lib/sim/clock';
+import { adfToText } from '../../lib/sim/render';
+import { AWS_DENY_ALL, liveUser, onCase, onlyCase, oneUser } from '../helpers/quarantine';
 import { APPROVER } from '../helpers/sim';
 
 /**
@@ -48,5 +52,54 @@ describe('a release cut short after it took the deny off', () => {
     expect(closing).not.toContain('still quarantined, denied everything');
     expect(closing).not.toContain('The deletion was cut short');
     expect(comment).not.toContain('is still quarantined (denied everything)');
+  });
+});
+
+/**
+ * Found by the attacker helper (issue 34): once the refusal is lifted, `release` takes off the
+ * tags the cut-short run left. The ticket's closing comment never said the user stays
+ * quarantined, so the release's comment must not say it did, nor that it took off a deny that IAM
+ * no longer held.
+ */
+describe('release after a release cut short', () => {
+  it('says what it really took off, and corrects no closing comment that never said "quarantined"', async () => {
+    let run: { code: number; text: string } | undefined;
+    let comments: string[] = [];
+    let after: Awaited<ReturnType<typeof liveUser>>;
+    await runScenario(
+      oneUser({
+        quarantineAttempts: { idle: [{ at: '2026-11-23T02:00:00Z', credential: 'AKIAIDLE000000000001' }] },
+        decisions: {
+          idle: { action: 'delete', by: APPROVER, afterTrip: { action: 'release', by: APPROVER } },
+        },
+      }),
+      {
+        beforeSweep: async (sim) => {
+          sim.aws.options.beforeIamAction = (action) =>
+            action === 'UntagUser'
+              ? { code: 'AccessDenied', message: 'refused by an SCP (test)', status: 403 }
+              : undefined;
+        },
+        afterRun: async (sim) => {
+          const caseId = await onlyCase();
+          const closed = (await sim.caseRecord(caseId))!;
+          sim.aws.options.beforeIamAction = undefined; // the SCP is lifted
+          useClock(new SimClock(new Date(Date.parse(closed.closedAt!) + HOUR_MS)));
+          run = await onCase('release', caseId, '--by', 'alice', '--yes');
+          comments = sim.jira.issues.get(closed.jiraKey!)!.comments.map((comment) => adfToText(comment));
+          after = await liveUser(iamClient(), 'idle');
+        },
+      },
+    );
+    expect(run!.code).toBe(0);
+    expect(after!.tagKeys.filter((key) => key?.startsWith('iam-janitor:quarantine'))).toEqual([]);
+    const closing = comments.find((comment) => comment.trim().startsWith('Outcome:'))!;
+    expect(closing).not.toMatch(/stays quarantined|still quarantined/);
+    const last = comments.at(-1)!;
+    expect(last).toContain('Released by alice');
+    expect(last).not.toMatch(/stays quarantined/);
+    // The deny was already off (DetachUserPolicy ran in the cut-short run): not said to be removed now.
+    expect(last).not.toContain('the deny-all policy and the quarantine tags are removed');
+    expect(run!.text).not.toContain('still in place with no end');
   });
 });

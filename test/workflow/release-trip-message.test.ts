@@ -8,6 +8,8 @@ import type { Simulation } from '../../lib/sim/engine';
 import { runScenario } from '../../lib/sim/run-scenario';
 import { adfToText } from '../../lib/sim/render';
 import type { SlackPost } from '../../lib/sim/standins/slack-standin';
+import { addUser } from '../../lib/sim/account';
+import { renameUser } from '../../lib/sim/account-changes';
 import { liveUser, onCase, onlyCase, oneUser } from '../helpers/quarantine';
 
 /**
@@ -177,5 +179,51 @@ describe('release of a tripped, closed case, and its trip message', () => {
     expect(again!.code).toBe(0);
     expect(again!.comments.filter((comment) => comment.includes('Released by'))).toHaveLength(1);
     expect(again!.text).not.toContain('now has a comment');
+  });
+});
+
+/**
+ * Found by the attacker helper (issue 34): what IAM holds by the time of the release, not what
+ * the record held at close. A key an admin deactivated after the trip, a user deleted and
+ * recreated under its name, a user renamed: the ticket and the trip message say each as it is.
+ */
+describe('release of a closed case whose user changed after it closed', () => {
+  it('claims no credential works when IAM shows the tried key Inactive', async () => {
+    const { run, comments, record } = await releaseClosedCase((sim) => {
+      const key = sim.aws.account.users.get('idle')!.accessKeys.find((k) => k.id === 'AKIAIDLE000000000001')!;
+      key.status = 'Inactive'; // UpdateAccessKey's Status, as an admin answers the trip
+    });
+    expect(run.code).toBe(0);
+    expect(record.quarantine!.releasedBy).toBe('alice');
+    for (const text of [run.text, comments.at(-1)!]) expect(text).not.toMatch(/every credential works/);
+  });
+
+  it('tells the ticket and the trip message that the user is gone, and leaves the new user alone', async () => {
+    let freshId = '';
+    const { run, record, comments, shown, iam } = await releaseClosedCase((sim) => {
+      sim.aws.account.users.delete('idle');
+      freshId = addUser(sim.aws.account, { userName: 'idle', createDate: new Date() } as never).userId;
+    });
+    expect(run.code).toBe(0);
+    expect(record.quarantine!.userGoneAt).toEqual(expect.any(String));
+    expect(record.quarantine!.releasedAt).toBeUndefined();
+    // The user under the name now is another one (its own id), and still there.
+    expect(freshId).not.toBe(record.userId);
+    expect(iam).toBeDefined();
+    const last = comments.at(-1)!;
+    expect(last).toContain(record.userId);
+    expect(last).not.toMatch(/stays quarantined|still quarantined/);
+    expect(shownText(shown!)).not.toMatch(/is left quarantined|release --case/);
+    expect((shown!.blocks ?? []).filter((block) => block.type === 'actions')).toEqual([]);
+  });
+
+  it('names the user as IAM does now when it was renamed after the case closed', async () => {
+    const { run, comments, shown } = await releaseClosedCase((sim) =>
+      renameUser(sim.aws.account, sim.aws.account.users.get('idle')!, 'idle-renamed'),
+    );
+    expect(run.code).toBe(0);
+    expect(run.text).toContain('idle-renamed');
+    expect(comments.at(-1)).toContain('idle-renamed');
+    expect(shown!.text).toContain('idle-renamed');
   });
 });

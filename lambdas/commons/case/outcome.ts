@@ -19,8 +19,7 @@ const OUTCOME_WORDS: Record<Outcome, string> = {
     'disabled: every way to sign in is turned off, and AWSDenyAll refuses every session issued before from its next request on; the user and their own policies are kept',
   kept: 'kept',
   deactivated: 'deactivated: it can no longer be used, and the user and every other credential are kept',
-  released:
-    'released from quarantine: the deny-all policy and the quarantine tags are removed, and every credential works again',
+  released: 'released from quarantine: the deny-all policy and the quarantine tags are removed',
   'quarantine-tripped':
     'left in quarantine: someone tried its credentials during the quarantine, and no approver chose Release or Delete now in time',
   expired: 'kept: no decision arrived in time',
@@ -65,10 +64,16 @@ export function quarantineHeld(
   const quarantine = record.quarantine;
   if (!quarantine || quarantine.releasedAt || quarantine.userGoneAt) return false;
   if (outcome === 'deleted' || outcome === 'released' || outcome === 'dry-run') return false;
-  // A run cut short after it took the deny off (a deletion's or a release's) left it unquarantined.
-  const denyOff = [detachPolicyText(quarantine.policyArn), releaseDetachText(quarantine.policyArn)];
-  if (record.interruptedSteps?.some((step) => denyOff.includes(step))) return false;
+  if (denyOffByCutRun(record)) return false;
   return !(quarantine.verdict === 'changed' && !quarantine.renamedTo);
+}
+
+/** A run cut short after it took the deny off (a deletion's or a release's) left only the tags. */
+function denyOffByCutRun(record: Pick<CaseRecord, 'quarantine' | 'interruptedSteps'>) {
+  const arn = record.quarantine!.policyArn;
+  return record.interruptedSteps?.some((step) =>
+    [detachPolicyText(arn), releaseDetachText(arn)].includes(step),
+  );
 }
 
 /** The words of the deletion's step that takes a managed policy off the user (the deny among them). */
@@ -96,7 +101,7 @@ function interruptedWords(record: Pick<CaseRecord, 'interruptedSteps'>, outcome:
     : `partly changed: the case failed after ${changes}, listed in the ticket`;
 }
 
-/** What a release takes off and leaves, whoever attached the deny and whatever a failed run removed. */
+/** What a release takes off and leaves, whoever put the deny on; never that a credential works (none is read). */
 export function releaseText(record: Pick<CaseRecord, 'quarantine' | 'interruptedSteps'>): string {
   const quarantine = record.quarantine!;
   // Whether someone put the deny back since the watch saw it off, the release leaves it off.
@@ -104,12 +109,16 @@ export function releaseText(record: Pick<CaseRecord, 'quarantine' | 'interrupted
     return quarantine.attachedByJanitor
       ? `the quarantine tags are removed and ${quarantine.policyArn} is off the user (someone else took it off during the quarantine)`
       : `the quarantine tags are removed; ${quarantine.policyArn}, on the user before the quarantine and taken off by someone else during it, is left as it is`;
+  if (denyOffByCutRun(record))
+    return quarantine.attachedByJanitor
+      ? 'the quarantine tags left by the run cut short are removed; that run had already taken the deny-all policy off (listed in the ticket)'
+      : `the quarantine tags left by the run cut short are removed; ${quarantine.policyArn}, on the user before the quarantine, was taken off by that run (listed in the ticket) and is not put back`;
   const taken = quarantine.attachedByJanitor
     ? 'the deny-all policy and the quarantine tags are removed'
     : `the quarantine tags are removed; ${quarantine.policyArn} stays, as it was on the user before the quarantine`;
   if (interruptedCount(record) > 0)
     return `${taken}; what the interrupted run removed (listed in the ticket) is not brought back`;
-  return quarantine.attachedByJanitor ? `${taken}, and every credential works again` : taken;
+  return taken;
 }
 
 /** The name the quarantined user holds now: the case's, or the one it was renamed to. */

@@ -248,24 +248,33 @@ export class QuarantineStore extends TableItems {
     return removed !== undefined;
   }
 
-  /** The deny policy and the tags are gone: who released the user, and when. Written once. */
-  async recordRelease(caseId: string, by: string, at: string): Promise<void> {
-    await this.updateIf(
+  /**
+   * The deny policy and the tags are gone: who released the user, and when. Written once: false
+   * when another release was recorded first.
+   */
+  async recordRelease(caseId: string, by: string, at: string): Promise<boolean> {
+    const written = await this.updateIf(
       caseId,
       'SET #q.#at = :at, #q.#by = :by',
       'attribute_exists(#q) AND attribute_not_exists(#q.#at)',
       { '#q': 'quarantine', '#at': 'releasedAt', '#by': 'releasedBy' },
       { ':at': at, ':by': by },
     );
+    return written !== undefined;
   }
 
-  /** The ticket now has the comment on a release made after the case closed. Written once. */
+  /** The ticket now has the comment on a release (or a user found gone) after the case closed. Written once. */
   async recordReleaseCommented(caseId: string, at: string): Promise<void> {
     await this.updateIf(
       caseId,
       'SET #q.#commented = :at',
-      'attribute_exists(#q.#released) AND attribute_not_exists(#q.#commented)',
-      { '#q': 'quarantine', '#commented': 'releaseCommentedAt', '#released': 'releasedAt' },
+      '(attribute_exists(#q.#released) OR attribute_exists(#q.#gone)) AND attribute_not_exists(#q.#commented)',
+      {
+        '#q': 'quarantine',
+        '#commented': 'releaseCommentedAt',
+        '#released': 'releasedAt',
+        '#gone': 'userGoneAt',
+      },
       { ':at': at },
     );
   }

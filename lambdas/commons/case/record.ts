@@ -100,6 +100,12 @@ export interface QuarantineRecord {
    * run again comments only when the first one could not.
    */
   readonly releaseCommentedAt?: string;
+  /**
+   * The release run that is commenting on the ticket (`by`, `at`, and its own `token`), written
+   * before it asks Jira and only while no other holds it: two runs at once comment once. Taken back
+   * when Jira refuses; one older than ten minutes whose run never finished may be taken over.
+   */
+  readonly releaseCommentClaim?: { readonly by: string; readonly at: string; readonly token: string };
   /** When a release found no user with the case's id under any name: nothing was left to release. */
   readonly userGoneAt?: string;
 }

@@ -71,6 +71,10 @@ export interface TrailIdentity {
   readonly type?: string;
   readonly principalId?: string;
   readonly arn?: string;
+  /** A session's issuer: the role, or the IAM user whose long-term keys made a federation token. */
+  readonly sessionContext?: {
+    readonly sessionIssuer?: { readonly type?: string; readonly principalId?: string; readonly arn?: string };
+  };
 }
 
 /** An event with who made it and its parameters: what the quarantine watcher judges by. */

@@ -1,5 +1,5 @@
 import type { CaseRecord } from '../case/record';
-import { caseSubject, releaseText } from '../case/outcome';
+import { caseSubject, quarantinedName, releaseText } from '../case/outcome';
 import { choiceDelivered } from '../case/lifecycle';
 import {
   attemptText,
@@ -89,39 +89,59 @@ export function tripMessage(record: CaseRecord, approvalTimeoutHours: number): S
 
 /**
  * What the trip message says of the trip itself, without the buttons and the deadline. Once the
- * user is released, its opening (the user stays quarantined) gives way to the release, as recorded.
+ * user is released (or found deleted after the case closed), its opening (the user stays
+ * quarantined) gives way to that, as recorded.
  */
 const tripSections = (record: CaseRecord) => {
   const [story, ...evidence] = tripMessage(record, 0).blocks.filter((block) => block.type === 'section');
-  return record.quarantine?.releasedAt ? [releasedSection(record), ...evidence] : [story!, ...evidence];
+  const quarantine = record.quarantine;
+  const ended = quarantine?.releasedAt || quarantine?.userGoneAt;
+  return ended ? [endedSection(record), ...evidence] : [story!, ...evidence];
 };
 
-/** The release as the case record holds it: by whom, when (the record's time), and what it took off. */
-function releasedSection(record: CaseRecord): Block {
+/** The case's subject, with the name IAM holds now when the user was renamed since. */
+const subjectNow = (record: CaseRecord) => {
+  const name = quarantinedName(record);
+  return `${caseSubject(record)}${name !== record.userName ? ` (now named ${name})` : ''}`;
+};
+
+/** The release as the case record holds it: by whom, when (the record's time), and what it took off; or the user found gone. */
+function endedSection(record: CaseRecord): Block {
   const quarantine = record.quarantine!;
-  const subject = escapeMrkdwn(caseSubject(record));
-  const who = quarantine.releasedBy ? mention(quarantine.releasedBy) : 'someone unrecorded';
+  const subject = escapeMrkdwn(subjectNow(record));
   const tripped = quarantine.trippedAt
     ? ` Its quarantine (since ${formatTime(quarantine.startedAt)}) had tripped at ${formatTime(quarantine.trippedAt)}: ${tripReason(quarantine)}.`
     : '';
+  if (!quarantine.releasedAt)
+    return {
+      type: 'section',
+      text: mrkdwn(
+        `*Found deleted: ${subject}.* At ${formatTime(quarantine.userGoneAt!)} no IAM user held its id ${escapeMrkdwn(record.userId)} under any name: nothing is quarantined, and nothing was released.${tripped}`,
+      ),
+    };
+  const who = quarantine.releasedBy ? mention(quarantine.releasedBy) : 'someone unrecorded';
   return {
     type: 'section',
     text: mrkdwn(
-      `:white_check_mark: *Released from quarantine: ${subject}.* Released by ${who} at ${formatTime(quarantine.releasedAt!)}: ${escapeMrkdwn(releaseText(record))}.${tripped}`,
+      `:white_check_mark: *Released from quarantine: ${subject}.* Released by ${who} at ${formatTime(quarantine.releasedAt)}: ${escapeMrkdwn(releaseText(record))}.${tripped}`,
     ),
   };
 }
 
 /**
  * The trip message once its user was released after the case closed (`iam-janitor release` of a
- * case left quarantined): the release, the trip's evidence, the ticket, and no button.
+ * case left quarantined), or found deleted: what happened, the trip's evidence, the ticket, and no
+ * button.
  */
 export function tripReleasedMessage(record: CaseRecord): SlackMessage {
   const quarantine = record.quarantine!;
   const by = quarantine.releasedBy ? deciderName(quarantine.releasedBy) : 'someone unrecorded';
   const ticket = record.jiraUrl ? [slackLink(record.jiraUrl, record.jiraKey ?? 'ticket')] : [];
+  const subject = escapeMrkdwn(subjectNow(record));
   return {
-    text: `${escapeMrkdwn(caseSubject(record))}: released from quarantine by ${escapeMrkdwn(by)} at ${formatTime(quarantine.releasedAt!)}`,
+    text: quarantine.releasedAt
+      ? `${subject}: released from quarantine by ${escapeMrkdwn(by)} at ${formatTime(quarantine.releasedAt)}`
+      : `${subject}: found deleted at ${formatTime(quarantine.userGoneAt!)}; nothing is quarantined`,
     blocks: [
       ...tripSections(record),
       ...(ticket.length > 0 ? [{ type: 'context', elements: ticket.map((link) => mrkdwn(link)) }] : []),

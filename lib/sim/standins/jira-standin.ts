@@ -15,10 +15,30 @@ export interface JiraIssue {
   status: string;
 }
 
+/** The one account that calls this stand-in (GET /myself), and so the author of every comment. */
+const JANITOR_ACCOUNT_ID = '5b10ac8d82e05b22cc7d4ef5';
+
 /**
- * A Jira Cloud REST v3 stand-in: create, enhanced JQL search by label, comments, transitions.
- * Every description and comment is held to Atlassian's ADF schema and Jira's field limits
- * (`jira-fields.ts`), refused with Jira's 400 as Jira refuses it. It checks basic auth and can fail its first N calls (HTTP 503), or all of them.
+ * GET /issue/{key}/comment: a page of the issue's comments (`orderBy=-created` newest first,
+ * `startAt`, `maxResults`), each with its id, author and ADF body, as Jira's reference returns them.
+ */
+function commentPage(issue: JiraIssue, url: URL) {
+  const all = issue.comments.map((body, index) => ({
+    id: String(index + 1),
+    author: { accountId: JANITOR_ACCOUNT_ID },
+    body,
+  }));
+  if (url.searchParams.get('orderBy') === '-created') all.reverse();
+  const startAt = Number(url.searchParams.get('startAt') ?? 0);
+  const maxResults = Number(url.searchParams.get('maxResults') ?? 5000);
+  return { startAt, maxResults, total: all.length, comments: all.slice(startAt, startAt + maxResults) };
+}
+
+/**
+ * A Jira Cloud REST v3 stand-in: create, enhanced JQL search by label, comments (post and list),
+ * transitions. Every description and comment is held to Atlassian's ADF schema and Jira's field
+ * limits (`jira-fields.ts`), refused with Jira's 400 as Jira refuses it. It checks basic auth and
+ * can fail its first N calls (HTTP 503), or all of them.
  */
 export class JiraStandin extends HttpStandin {
   readonly issues = new Map<string, JiraIssue>();
@@ -109,10 +129,7 @@ export class JiraStandin extends HttpStandin {
     const json = body ? (JSON.parse(body) as Record<string, unknown>) : {};
     const path = url.pathname;
     if (path === '/rest/api/3/myself' && method === 'GET')
-      return {
-        status: 200,
-        body: { accountId: '5b10ac8d82e05b22cc7d4ef5', emailAddress: this.email, active: true },
-      };
+      return { status: 200, body: { accountId: JANITOR_ACCOUNT_ID, emailAddress: this.email, active: true } };
     const statuses = /^\/rest\/api\/3\/project\/([^/]+)\/statuses$/.exec(path);
     if (statuses && method === 'GET') return this.statusesOf(decodeURIComponent(statuses[1]!));
     if (path === '/rest/api/3/search/jql') {
@@ -161,6 +178,7 @@ export class JiraStandin extends HttpStandin {
       issue!.comments.push(json.body);
       return { status: 201, body: { id: String(issue!.comments.length) } };
     }
+    if (match?.[2] === 'comment' && method === 'GET') return { status: 200, body: commentPage(issue!, url) };
     if (match?.[2] === 'transitions' && method === 'GET')
       return { status: 200, body: { transitions: this.transitions } };
     if (match?.[2] === 'transitions' && method === 'POST') {
