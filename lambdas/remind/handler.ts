@@ -6,7 +6,7 @@ import { awaitsDecision, awaitsTripChoice } from '../commons/case/lifecycle';
 import { janitorConfig } from '../commons/config/env';
 import { errorName } from '../commons/runtime/errors';
 import { logger } from '../commons/runtime/observability';
-import { caseSubject } from '../commons/case/outcome';
+import { caseSubject } from '../commons/case/subject';
 import { escapeMrkdwn } from '../commons/runtime/text';
 import { slackSecrets } from '../commons/config/secrets';
 import { callSlack, slackClient } from '../commons/slack/client';

@@ -1,5 +1,6 @@
 import type { CaseRecord } from '../../lambdas/commons/case/record';
-import { credentialText, quarantineHeld } from '../../lambdas/commons/case/outcome';
+import { credentialText } from '../../lambdas/commons/case/subject';
+import { quarantineHeld } from '../../lambdas/commons/case/outcome';
 import { quarantineText } from '../../lambdas/commons/case/quarantine-text';
 import { HOUR_MS } from '../../lambdas/commons/runtime/time';
 import { executionConsoleUrl } from '../../lambdas/commons/case/case-view';

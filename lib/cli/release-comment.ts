@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CaseRecord } from '../../lambdas/commons/case/record';
-import {
-  caseSubject,
-  quarantinedName,
-  quarantineHeld,
-  releaseText,
-} from '../../lambdas/commons/case/outcome';
+import { caseSubject } from '../../lambdas/commons/case/subject';
+import { quarantinedName, quarantineHeld, releaseText } from '../../lambdas/commons/case/outcome';
 import { CaseStore } from '../../lambdas/commons/case/case-store';
 import { QuarantineStore } from '../../lambdas/commons/case/quarantine-store';
 import {

@@ -10,7 +10,7 @@ import {
   undoDisable,
   undoDisableSteps,
 } from '../../lambdas/act/undo-disable';
-import { credentialUndo } from '../../lambdas/commons/case/outcome';
+import { credentialUndo } from '../../lambdas/commons/case/subject';
 import { NOT_RESTORED, restoredContents, restorePlan, restoreUser } from '../../lambdas/act/restore';
 import type { CaseRecord } from '../../lambdas/commons/case/record';
 import { formatTime } from '../../lambdas/commons/runtime/text';

@@ -2,7 +2,7 @@ import { count, deciderName } from '../runtime/text';
 import { accountLabel } from '../iam/member-account';
 import type { CaseContext } from './evidence';
 import type { CaseRecord } from './record';
-import { credentialText } from './outcome';
+import { credentialText } from './subject';
 
 /**
  * The evidence of a case as label/value pairs, shared by the Jira ticket and the Slack message so

@@ -1,10 +1,10 @@
-import { accountLabel } from '../iam/member-account';
 import type { CaseRecord } from './record';
 import type { Outcome } from '../contracts/outcome';
 import { isActiveCredential } from '../iam/snapshot';
 import { denyAllPolicyArn } from '../iam/tags';
 import { count, deciderName, escapeMrkdwn, formatTime, sentence, slackLink } from '../runtime/text';
 import { dryRunDetail } from './outcome-detail';
+import { caseSubject, credentialUndo } from './subject';
 import { denyTakenOff, endingReason, quarantineText, tripReason } from './quarantine-text';
 
 /**
@@ -160,35 +160,6 @@ const CREDENTIAL_OUTCOME_WORDS: Partial<Record<Outcome, string>> = {
   'aborted-active': 'kept, with nothing changed: it turned out to be in use',
   'aborted-changed': 'kept, with nothing changed: it or its user is not what the case was opened for',
 };
-
-/** The credential of a credential case, in words: `console password`, `access key AKIA…`. */
-export function credentialText(record: Pick<CaseRecord, 'candidate' | 'credentialId'>): string {
-  const ref = record.candidate.credential;
-  if (ref?.kind === 'password' || record.credentialId === 'password') return 'console password';
-  if (record.credentialId) return `access key ${record.credentialId}`;
-  return ref ? `access key in slot ${ref.slot}` : 'credential';
-}
-
-/** What the case is about, in words: `kim`, or `kim's access key AKIA…`. */
-export function caseSubject(record: Pick<CaseRecord, 'userName' | 'candidate' | 'credentialId'>): string {
-  const account = accountLabel(record.candidate);
-  const subject =
-    record.candidate.kind === 'credential'
-      ? `${record.userName}'s ${credentialText(record)}`
-      : record.userName;
-  // Organization mode: the same name can exist in many accounts; every text says which one.
-  return account ? `${subject} in ${account}` : subject;
-}
-
-/**
- * How to undo a credential case's Deactivate: the user was never removed, so `restore` (which
- * recreates a user) does not apply. A deleted password cannot come back; a new one can be set.
- */
-export function credentialUndo(record: Pick<CaseRecord, 'userName' | 'credentialId'>): string {
-  return record.credentialId === 'password'
-    ? `aws iam create-login-profile --user-name ${record.userName} --password-reset-required --password <a new temporary password> (the old password cannot be restored)`
-    : `aws iam update-access-key --user-name ${record.userName} --access-key-id ${record.credentialId} --status Active`;
-}
 
 /** The thread reply: one sentence of what happened, the reason, and the ticket. */
 export function outcomeReply(

@@ -1,5 +1,5 @@
 import type { CaseRecord } from '../case/record';
-import { caseSubject } from '../case/outcome';
+import { caseSubject } from '../case/subject';
 import { caseFacts } from '../case/case-view';
 import { clip, deciderName, sentence } from '../runtime/text';
 import type { CloudTrailSummary } from '../cloudtrail/lookup';

@@ -1,7 +1,7 @@
 import { deciderName } from '../runtime/text';
 import { configForAccount } from '../config/config';
 import type { JiraClient } from './client';
-import { caseSubject } from '../case/outcome';
+import { caseSubject } from '../case/subject';
 import type { CaseRecord } from '../case/record';
 import { JiraUnavailableError } from '../runtime/errors';
 import { janitorConfig } from '../config/env';

@@ -1,6 +1,6 @@
 import type { CaseRecord } from '../case/record';
 import { caseFacts } from '../case/case-view';
-import { caseSubject } from '../case/outcome';
+import { caseSubject } from '../case/subject';
 import { clip, escapeMrkdwn, formatTime, inertLine, mention, slackLink } from '../runtime/text';
 import { MAX_REASON_LENGTH, type Decision, type DecisionRecord } from '../contracts/decision';
 import { ballotAction, type BallotName } from './ballots';

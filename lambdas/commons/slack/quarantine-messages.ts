@@ -1,5 +1,6 @@
 import type { CaseRecord } from '../case/record';
-import { caseSubject, quarantinedName, releaseText } from '../case/outcome';
+import { caseSubject } from '../case/subject';
+import { quarantinedName, releaseText } from '../case/outcome';
 import { choiceDelivered } from '../case/lifecycle';
 import {
   attemptText,
