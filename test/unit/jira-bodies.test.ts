@@ -1,17 +1,9 @@
-import {
-  createCaseTicket,
-  jiraClient,
-  recordOutcomeInJira,
-  type JiraSettings,
-} from '../../lambdas/commons/jira/tracker';
+import { createCaseTicket, jiraClient, recordOutcomeInJira } from '../../lambdas/commons/jira/tracker';
 import { commentDoc } from '../../lambdas/commons/jira/adf';
 import type { CaseContext } from '../../lambdas/commons/case/evidence';
 import type { TrailEvent } from '../../lambdas/commons/cloudtrail/lookup';
-import { parseConfig } from '../../lambdas/commons/config/config';
-import { resetConfigCache } from '../../lambdas/commons/config/env';
-import { JiraStandin } from '../../lib/sim/standins/jira-standin';
 import { aliceCase } from '../helpers/case-record';
-import { VALID_CONFIG } from '../helpers/stack';
+import { JIRA_SETTINGS, useJiraStandin } from '../helpers/jira';
 
 /**
  * Jira refuses, with 400, a description or comment that is not an Atlassian document (Atlassian's
@@ -20,32 +12,11 @@ import { VALID_CONFIG } from '../helpers/stack';
  */
 const JIRA_TEXT_LIMIT = 32_767;
 
-let jira: JiraStandin;
-const SETTINGS: JiraSettings = {
-  baseUrl: 'https://example.atlassian.net',
-  projectKey: 'SEC',
-  issueType: 'Task',
-  doneTransition: 'Done',
-  email: 'janitor@example.com',
-  apiToken: 'jira-token',
-};
-
-beforeEach(async () => {
-  jira = new JiraStandin(SETTINGS.email, SETTINGS.apiToken);
-  await jira.start();
-  process.env.JIRA_API_URL = jira.url;
-  process.env.JANITOR_CONFIG = JSON.stringify(parseConfig(VALID_CONFIG));
-  resetConfigCache();
-});
-afterEach(async () => {
-  await jira.stop();
-  delete process.env.JIRA_API_URL;
-  delete process.env.JANITOR_CONFIG;
-  resetConfigCache();
-});
+const standin = useJiraStandin();
+const SETTINGS = JIRA_SETTINGS;
 
 async function post(path: string, body: unknown): Promise<{ status: number; body: unknown }> {
-  const answer = await fetch(`${jira.url}/rest/api/3${path}`, {
+  const answer = await fetch(`${standin().url}/rest/api/3${path}`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -89,7 +60,7 @@ describe('the Jira stand-in', () => {
       },
     });
     expect(await create('plain text, as REST v2 takes it')).toMatchObject({ status: 400 });
-    expect(jira.issues.size).toBe(0);
+    expect(standin().issues.size).toBe(0);
   });
 
   it("refuses a comment that Atlassian's ADF schema rejects", async () => {
@@ -102,7 +73,7 @@ describe('the Jira stand-in', () => {
     expect(await post(`/issue/${key}/comment`, { body: { type: 'doc', content: [] } })).toMatchObject({
       status: 400,
     });
-    expect(jira.issues.get(key)!.comments).toEqual([]);
+    expect(standin().issues.get(key)!.comments).toEqual([]);
   });
 
   it('takes a description and a comment of 32,767 characters, and refuses one more', async () => {
@@ -111,7 +82,7 @@ describe('the Jira stand-in', () => {
       status: 400,
       body: { errorMessages: ['CONTENT_LIMIT_EXCEEDED'], errors: {} },
     });
-    const key = [...jira.issues.keys()][0]!;
+    const key = [...standin().issues.keys()][0]!;
     expect((await post(`/issue/${key}/comment`, { body: documentOfLength(JIRA_TEXT_LIMIT) })).status).toBe(
       201,
     );
@@ -191,7 +162,7 @@ describe("the product's Jira bodies", () => {
     // WHEN the ticket is opened
     const { jiraKey } = await createCaseTicket(await jiraClient(SETTINGS), SETTINGS, record);
     // THEN the stand-in took it, within the limit, with the facts whole and the cut lists marked
-    const description = JSON.stringify(jira.issues.get(jiraKey)!.fields.description);
+    const description = JSON.stringify(standin().issues.get(jiraKey)!.fields.description);
     expect(description.length).toBeLessThanOrEqual(JIRA_TEXT_LIMIT);
     expect(description).toContain(record.arn);
     expect(description).toContain(record.caseId);
@@ -208,7 +179,7 @@ describe("the product's Jira bodies", () => {
       ...record,
       candidate: { ...record.candidate, reason: 'r'.repeat(40_000) },
     });
-    const description = JSON.stringify(jira.issues.get(jiraKey)!.fields.description);
+    const description = JSON.stringify(standin().issues.get(jiraKey)!.fields.description);
     expect(description.length).toBeLessThanOrEqual(JIRA_TEXT_LIMIT);
     expect(description).toMatch(/r… \d+ more characters not shown/);
   });
@@ -224,7 +195,9 @@ describe("the product's Jira bodies", () => {
       ...Array.from({ length: 2000 }, (_, index) => `Attempt ${index}: ${'y'.repeat(300)}`),
     ];
     await recordOutcomeInJira(await jiraClient(SETTINGS), SETTINGS, jiraKey, lines);
-    const comment = jira.issues.get(jiraKey)!.comments[0] as { content: { content: { text: string }[] }[] };
+    const comment = standin().issues.get(jiraKey)!.comments[0] as {
+      content: { content: { text: string }[] }[];
+    };
     expect(JSON.stringify(comment).length).toBeLessThanOrEqual(JIRA_TEXT_LIMIT);
     const texts = comment.content.map((paragraph) => paragraph.content[0]!.text);
     expect(texts[0]).toBe('Outcome: deleted.');
@@ -240,7 +213,7 @@ describe("the product's Jira bodies", () => {
       aliceCase({ jiraKey: undefined, jiraUrl: undefined }),
     );
     await recordOutcomeInJira(await jiraClient(SETTINGS), SETTINGS, jiraKey, ['z'.repeat(100_000)]);
-    const comment = JSON.stringify(jira.issues.get(jiraKey)!.comments[0]);
+    const comment = JSON.stringify(standin().issues.get(jiraKey)!.comments[0]);
     expect(comment.length).toBeLessThanOrEqual(JIRA_TEXT_LIMIT);
     expect(comment).toMatch(/z… \d+ more characters not shown/);
   });

@@ -1,6 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DecisionRecord } from '../contracts/decision';
-import { errorName } from '../runtime/errors';
 import {
   caseKey,
   type CaseRecord,
@@ -294,36 +292,5 @@ export class QuarantineStore extends TableItems {
     const record = await this.getItem<CaseRecord>(caseKey(caseId));
     if (!record) throw new Error(`Case ${caseId} is not in the case table`);
     return { ...record, pk: caseKey(caseId) };
-  }
-
-  /** The same write, or undefined when its condition did not hold (the case has moved on). */
-  private async updateIf(...args: Parameters<QuarantineStore['update']>): Promise<CaseRecord | undefined> {
-    try {
-      return await this.update(...args);
-    } catch (error) {
-      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
-      return undefined;
-    }
-  }
-
-  private async update(
-    caseId: string,
-    expression: string,
-    condition: string,
-    names: Record<string, string>,
-    values: Record<string, unknown>,
-  ): Promise<CaseRecord> {
-    const result = await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: caseKey(caseId) },
-        UpdateExpression: expression,
-        ConditionExpression: `attribute_exists(pk) AND ${condition}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return result.Attributes as CaseRecord;
   }
 }

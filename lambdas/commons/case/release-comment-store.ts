@@ -1,6 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { errorName } from '../runtime/errors';
-import { caseKey, type QuarantineRecord } from './record';
+import type { QuarantineRecord } from './record';
 import { TableItems } from './table';
 
 export type ReleaseCommentClaim = NonNullable<QuarantineRecord['releaseCommentClaim']>;
@@ -17,7 +15,7 @@ export class ReleaseCommentStore extends TableItems {
    */
   async claim(caseId: string, claim: ReleaseCommentClaim, staleToken?: string): Promise<boolean> {
     const free = staleToken ? '#q.#claim.#token = :stale' : 'attribute_not_exists(#q.#claim)';
-    return this.updateIf(
+    const written = await this.updateIf(
       caseId,
       'SET #q.#claim = :claim',
       `(attribute_exists(#q.#released) OR attribute_exists(#q.#gone)) AND attribute_not_exists(#q.#commented) AND ${free}`,
@@ -31,6 +29,7 @@ export class ReleaseCommentStore extends TableItems {
       },
       { ':claim': claim, ...(staleToken ? { ':stale': staleToken } : {}) },
     );
+    return written !== undefined;
   }
 
   /** Gives the claim back (Jira refused, or the comment could not be recorded): only this run's own. */
@@ -42,31 +41,5 @@ export class ReleaseCommentStore extends TableItems {
       { '#q': 'quarantine', '#claim': 'releaseCommentClaim', '#token': 'token' },
       { ':token': token },
     );
-  }
-
-  /** The write, or false when its condition did not hold. */
-  private async updateIf(
-    caseId: string,
-    expression: string,
-    condition: string,
-    names: Record<string, string>,
-    values: Record<string, unknown>,
-  ): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: caseKey(caseId) },
-          UpdateExpression: expression,
-          ConditionExpression: `attribute_exists(pk) AND ${condition}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
-      return false;
-    }
   }
 }

@@ -1,11 +1,14 @@
 import {
   GetCommand,
+  UpdateCommand,
   paginateScan,
   PutCommand,
   type DynamoDBDocumentClient,
   type ScanCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { allItems } from '../runtime/pagination';
+import { errorName } from '../runtime/errors';
+import { caseKey, type CaseRecord } from './record';
 
 /**
  * The one DynamoDB table iam-janitor keeps, shared by the case store (the cases and their open
@@ -30,6 +33,38 @@ export abstract class TableItems {
     const fields: Record<string, unknown> = { ...result.Item };
     delete fields.pk;
     return fields as T;
+  }
+
+  /** The same write, or undefined when its condition did not hold (the case has moved on). */
+  protected async updateIf(...args: Parameters<TableItems['update']>): Promise<CaseRecord | undefined> {
+    try {
+      return await this.update(...args);
+    } catch (error) {
+      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+      return undefined;
+    }
+  }
+
+  /** One case's update, only while the case exists and `condition` holds; the case as written. */
+  protected async update(
+    caseId: string,
+    expression: string,
+    condition: string,
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+  ): Promise<CaseRecord> {
+    const result = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: caseKey(caseId) },
+        UpdateExpression: expression,
+        ConditionExpression: `attribute_exists(pk) AND ${condition}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return result.Attributes as CaseRecord;
   }
 
   /** Every item a scan finds, page after page, through the SDK's paginator. */
