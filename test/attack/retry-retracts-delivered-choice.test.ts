@@ -2,7 +2,8 @@ import { CASE_ID } from '../helpers/sim';
 import { SECOND, trippedCase } from '../helpers/quarantine-trip';
 
 /**
- * ATTACK: Slack re-sends a click it did not see answered in 3 s (x-slack-retry-num). The approver's
+ * ATTACK: a quick double click (the interleaving decision-delivery.test.ts drives for the approval
+ * decision), or Slack re-sending the click as a new signed request. The approver's
  * Release after a trip reaches Step Functions (SendTaskSuccess took it), and before the resumer
  * writes `quarantine.decisionDeliveredAt` the retry of the same click arrives. The retry is a
  * "repeat" of an undelivered choice, so it delivers again; Step Functions refuses the answered token
@@ -10,11 +11,11 @@ import { SECOND, trippedCase } from '../helpers/quarantine-trip';
  * carrying it out. The first request's delivery stamp then fails its condition.
  * Expected (the promise): the record keeps the Release the workflow received, stamped delivered.
  */
-describe('a Slack retry of a delivered after-trip choice', () => {
+describe('a repeat click of a delivered after-trip choice', () => {
   it('never takes back a choice the workflow received', async () => {
     const replies: string[] = [];
     const errors: unknown[] = [];
-    const { record } = await trippedCase(async (sim) => {
+    const { record, slack } = await trippedCase(async (sim) => {
       const deliver = sim.aws.options.onTaskCallback!;
       let retried = false;
       sim.aws.options.onTaskCallback = async (call) => {
@@ -45,6 +46,7 @@ describe('a Slack retry of a delivered after-trip choice', () => {
       },
       replies,
       errors: errors.map(String),
+      told: slack.posts.filter((post) => post.method === 'chat.postEphemeral').map((post) => post.text),
     });
     expect(record.quarantine?.decision?.decision).toBe('release');
     expect(record.quarantine?.decisionDeliveredAt).toBeDefined();

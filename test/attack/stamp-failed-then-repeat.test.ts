@@ -44,6 +44,11 @@ describe('a delivery stamp that failed, then the same click again', () => {
       errors,
       saysNotRecorded: /not recorded and nothing changed/.test(JSON.stringify(slack)),
       saysNobodyChose: /no approver chose/.test(texts),
+      told: slack.posts.filter((post) => post.method === 'chat.postEphemeral').map((post) => post.text),
+      thread: slack.posts
+        .filter((post) => post.method !== 'chat.postEphemeral')
+        .map((post) => post.text)
+        .slice(-3),
     });
     expect(record.outcome).toBe('deleted');
     expect(record.quarantine?.decision?.decision).toBe('delete');
