@@ -208,11 +208,21 @@ export class CaseStore extends OpenMarkers {
           TableName: this.tableName,
           Key: { pk: caseKey(caseId) },
           UpdateExpression: waiting ? `SET #token = :token, ${move.set}` : 'SET #token = :token',
+          // A decision stored by an earlier attempt stands, and only the token is written; a closed
+          // case takes neither.
           ConditionExpression: waiting
             ? `attribute_exists(pk) AND ${move.condition}`
-            : 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#token': 'taskToken', ...(waiting ? move.names : {}) },
-          ExpressionAttributeValues: { ':token': taskToken, ...(waiting ? move.values : {}) },
+            : 'attribute_exists(pk) AND #status <> :closed',
+          ExpressionAttributeNames: {
+            '#token': 'taskToken',
+            '#status': 'status',
+            ...(waiting ? move.names : {}),
+          },
+          ExpressionAttributeValues: {
+            ':token': taskToken,
+            ':closed': CaseStatus.closed,
+            ...(waiting ? move.values : {}),
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );

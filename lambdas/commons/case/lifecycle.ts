@@ -6,7 +6,8 @@
  * predicates below, never by spelling a status.
  *
  *   open ─► awaiting-decision ─► decided ─► quarantined ─► quarantine-tripped
- *   (any of them) ─► closed, by the outcome
+ *   (any of them) ─► closed, by the outcome; nothing moves a closed case again (every wait's
+ *   condition refuses it, so a stale attempt of a waiting step cannot reopen it)
  */
 export const CaseStatus = {
   /** Opened by GatherContext: the evidence and the ticket are on their way. */
@@ -53,9 +54,9 @@ export const Transitions = {
    */
   awaitDecision: {
     to: CaseStatus.awaitingDecision,
-    condition: 'attribute_not_exists(#decision)',
+    condition: 'attribute_not_exists(#decision) AND #status <> :closed',
     names: { '#decision': 'decision' },
-    values: {},
+    values: { ':closed': CaseStatus.closed },
   },
   /** `CaseStore.recordDecision`: the first decision wins, only while the case waits for one. */
   recordDecision: {
@@ -67,16 +68,16 @@ export const Transitions = {
   /** `QuarantineStore.awaitEnd`: the watch, once the quarantine is written and until it trips. */
   awaitEnd: {
     to: CaseStatus.quarantined,
-    condition: 'attribute_exists(#q) AND attribute_not_exists(#q.#tripped)',
+    condition: 'attribute_exists(#q) AND attribute_not_exists(#q.#tripped) AND #status <> :closed',
     names: { '#q': 'quarantine', '#tripped': 'trippedAt' },
-    values: {},
+    values: { ':closed': CaseStatus.closed },
   },
   /** `QuarantineStore.awaitTripDecision`: after a trip, the wait for Release or Delete now. */
   awaitTripDecision: {
     to: CaseStatus.quarantineTripped,
-    condition: 'attribute_exists(#q.#trippedAt)',
+    condition: 'attribute_exists(#q.#trippedAt) AND #status <> :closed',
     names: { '#q': 'quarantine', '#trippedAt': 'trippedAt' },
-    values: {},
+    values: { ':closed': CaseStatus.closed },
   },
   /** `CaseStore.close`: the outcome, written once; a retry may write the same one (`:outcome`) again. */
   close: {

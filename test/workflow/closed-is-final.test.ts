@@ -10,12 +10,11 @@ import { addLoadedUser } from '../helpers/loaded-user';
 import { pointClientsAt } from '../helpers/standin';
 
 /**
- * ATTACK: the wait transitions (`awaitDecision`, `awaitEnd`, `awaitTripDecision`) carry no status
- * condition, so a late write of a stale attempt of a waiting step (a Lambda invocation Step
- * Functions retried, whose first run lands after the case closed) moves a closed case back to a
- * waiting status. The lifecycle's own header says `closed` is final ("The outcome is written, once";
- * `isClosed`: "nothing resumes the case again"). Then a click records a decision on a closed case,
- * and `release --case` treats a closed, quarantined case as still waiting.
+ * Closed is final. A stale attempt of a waiting step (a Lambda invocation Step Functions retried,
+ * whose first run lands after the case closed) must not move a closed case back to a wait: a click
+ * would then record a decision on a closed case, and `release --case` would take a closed,
+ * quarantined case for one still waiting. Each wait's write is refused, as DynamoDB refuses a
+ * write whose condition fails (ConditionalCheckFailedException), and the case stays as it was.
  */
 describe('a closed case and a stale wait write', () => {
   let dynamo: Awaited<ReturnType<typeof startDynamo>>;
@@ -36,22 +35,19 @@ describe('a closed case and a stale wait write', () => {
     await rewriteCase(caseId, { status: 'closed', outcome: 'expired', closedAt: '2026-11-25T09:00:00.000Z' });
     // Closed: the user is free for a future case.
     await cases().release(caseId, (await cases().require(caseId)).candidate);
-    const after = await cases().awaitDecision(caseId, 'stale-token');
+    await expect(cases().awaitDecision(caseId, 'stale-token')).rejects.toMatchObject({
+      name: 'ConditionalCheckFailedException',
+    });
+    const after = (await cases().get(caseId))!;
     const claim = await cases().recordDecision(caseId, {
       decision: 'delete',
       decidedBy: approver,
       decidedAt: '2026-11-25T10:00:00.000Z',
     });
-    const record = (await cases().get(caseId))!;
-    console.log('ATTACK closed→awaiting', {
-      statusAfterStaleWrite: after.status,
-      claimWon: claim.won,
-      status: record.status,
-      outcome: record.outcome,
-      decision: record.decision?.decision,
-    });
     expect(isClosed(after)).toBe(true);
+    expect(after.taskToken).toBeUndefined();
     expect(claim.won).toBe(false);
+    expect((await cases().get(caseId))!.decision).toBeUndefined();
   });
 
   it('a closed tripped case does not go back to awaiting a choice', async () => {
@@ -71,13 +67,18 @@ describe('a closed case and a stale wait write', () => {
         trippedAt: '2026-11-21T09:00:00.000Z',
       },
     });
-    const after = await quarantines().awaitTripDecision(caseId, 'stale-token');
+    await expect(quarantines().awaitTripDecision(caseId, 'stale-token')).rejects.toMatchObject({
+      name: 'ConditionalCheckFailedException',
+    });
+    await expect(quarantines().awaitEnd(caseId, 'stale-token')).rejects.toMatchObject({
+      name: 'ConditionalCheckFailedException',
+    });
+    const after = (await cases().get(caseId))!;
     const claim = await quarantines().recordTripDecision(caseId, {
       decision: 'delete',
       decidedBy: 'U0456GHIJKL',
       decidedAt: '2026-11-25T10:00:00.000Z',
     });
-    console.log('ATTACK closed→tripped', { statusAfterStaleWrite: after.status, claimWon: claim.won });
     expect(isClosed(after)).toBe(true);
     expect(claim.won).toBe(false);
   });
