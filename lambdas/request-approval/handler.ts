@@ -119,6 +119,14 @@ async function awaitQuarantineEnd(
 ): Promise<{ slackTs: string }> {
   const record = await quarantineStore().awaitEnd(caseId, taskToken);
   log.appendKeys({ userName: record.userName });
+  const ended = record.quarantine?.trippedAt ? 'tripped' : record.quarantine?.verdict;
+  if (ended) {
+    // The watcher ended the wait between two attempts of this state, and answered the earlier
+    // attempt's token, which died with it: this attempt's token carries its verdict on.
+    await resumeThisAttempt(caseId, taskToken, { wait: 'quarantine', verdict: { verdict: ended } });
+    log.info('delivered a verdict the watcher found during an earlier attempt', { verdict: ended });
+    return { slackTs: record.slackTs ?? '' };
+  }
   await replyInThread(record, quarantineStartedText(record));
   log.info('quarantine watched', { endsAt: record.quarantine?.endsAt });
   return { slackTs: record.slackTs ?? '' };

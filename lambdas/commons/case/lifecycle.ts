@@ -65,12 +65,17 @@ export const Transitions = {
     names: { '#decision': 'decision' },
     values: { ':awaiting': CaseStatus.awaitingDecision },
   },
-  /** `QuarantineStore.awaitEnd`: the watch, once the quarantine is written and until it trips. */
+  /**
+   * `QuarantineStore.awaitEnd`: the watch, once the quarantine is written and until it trips; or a
+   * later attempt of the same wait, which takes over a trip the watcher found between the two (its
+   * answer went to the earlier attempt's dead token), and never once the case went on to ask.
+   */
   awaitEnd: {
     to: CaseStatus.quarantined,
-    condition: 'attribute_exists(#q) AND attribute_not_exists(#q.#tripped) AND #status <> :closed',
+    condition:
+      'attribute_exists(#q) AND (attribute_not_exists(#q.#tripped) OR #status = :quarantined) AND #status <> :closed',
     names: { '#q': 'quarantine', '#tripped': 'trippedAt' },
-    values: { ':closed': CaseStatus.closed },
+    values: { ':quarantined': CaseStatus.quarantined, ':closed': CaseStatus.closed },
   },
   /** `QuarantineStore.awaitTripDecision`: after a trip, the wait for Release or Delete now. */
   awaitTripDecision: {

@@ -7,19 +7,19 @@ import { APPROVER, CASE_ID, candidateFor, loadedAccount } from '../helpers/sim';
 import { VALID_CONFIG } from '../helpers/stack';
 
 /**
- * ATTACK: the Quarantine state's first attempt stores its token (awaitEnd) and then fails (Slack's
+ * The Quarantine state's first attempt stores its token (awaitEnd) and then fails (Slack's
  * answer to the "is quarantined" reply is lost: SlackUnavailableError, retried by the ASL). The
  * daily watcher runs in the retry's backoff: the user's key was tried, so it trips the quarantine
- * (trip() holds) and resumes the dead token (refused). The retry's awaitEnd then fails its
- * condition (`attribute_not_exists(quarantine.trippedAt)`), and the case ends in RecordFailure:
- * the approvers are never asked Release or Delete now about a tripped quarantine.
+ * (trip() holds) and resumes the dead token (refused). The retry must carry the trip on with its
+ * own token, so that the approvers are asked Release or Delete now, rather than fail its write and
+ * end the case in RecordFailure with nobody asked about a tripped quarantine.
  */
 describe('a trip between two attempts of the Quarantine state', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('still asks Release or Delete now', async () => {
     const account = loadedAccount();
-    const clock = new SimClock(new Date());
+    const clock = new SimClock(new Date('2026-11-20T09:00:00Z'));
     let lost = false;
     const sim: Simulation = new Simulation({
       account,
@@ -47,7 +47,6 @@ describe('a trip between two attempts of the Quarantine state', () => {
         clock.advanceTo(new Date(clock.now().getTime() + 24 * 3600 * 1000));
         recordAttempt(account, 'loaded', { at: clock.now(), credential: 'AKIALOADED1' });
         watched.push(await sim.runWatcher());
-        console.log('watcher in the backoff', JSON.stringify(watched), clock.now().toISOString());
       }
       return original.apply(this, args);
     });
@@ -55,15 +54,13 @@ describe('a trip between two attempts of the Quarantine state', () => {
     try {
       const run = await sim.runCase(candidateFor(account, 'loaded'), CASE_ID);
       const record = (await sim.caseRecord(CASE_ID))!;
-      console.log('ATTACK trip-between-attempts', {
-        states: run.states,
-        watched,
-        outcome: record.outcome,
-        outcomeDetail: record.outcomeDetail,
-        trippedAt: record.quarantine?.trippedAt,
-        asked: sim.slack.posts.some((post) => /release or delete now/i.test(post.text ?? '')),
-      });
+      expect(watched).toHaveLength(1);
+      expect(record.quarantine?.trippedAt).toBeDefined();
       expect(run.states).toContain('AskAfterTrip');
+      expect(run.states).not.toContain('RecordFailure');
+      expect(sim.slack.posts.some((post) => /release or delete now/i.test(post.text ?? ''))).toBe(true);
+      // Nobody chose in time: the user is left quarantined, as the outcome says.
+      expect(record.outcome).toBe('quarantine-tripped');
     } finally {
       await sim.stop();
     }
