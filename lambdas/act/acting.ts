@@ -86,6 +86,8 @@ export async function completeDeletion(acting: Acting, decision: DecisionRecord)
  * Delete now.
  */
 export async function actAfterTrip(acting: Acting, choice: DecisionRecord): Promise<Carried> {
+  // The workflow has the choice: its receipt, whatever became of the Slack request's stamp.
+  await quarantineStore().recordChoiceReceived(acting.record.caseId, choice, clock.now().toISOString());
   if (acting.release) return releaseQuarantine(acting, acting.release);
   const action = userAction(choice);
   return removeUser(acting, action, { ...expectationsOf(acting.record), useApproved: true }, []);

@@ -105,6 +105,15 @@ async function tellUndelivered(
   // workflow records the outcome that really happened.
   const now = await caseStore().get(record.caseId);
   if (now && ballot.delivered(now)) return;
+  // Only the click that wrote the choice takes it back, as no other delivered it. A repeat's refusal
+  // may mean its first delivery was taken (its stamp not yet written, or failed): never taken back.
+  const wrote = delivering === decision;
+  if (ballot.retract && !wrote) {
+    await tell(
+      `Step Functions refused this repeat of your *${ballot.word(delivering)}*: your earlier click may already have reached the workflow, or its wait ended. Your ${ballot.noun} stays recorded with the case, and this click changed nothing; the thread will show how the case ends.`,
+    );
+    return;
+  }
   if (ballot.retract && (await ballot.retract(delivering))) {
     await tell(
       `The wait for this ${ballot.noun} ended as you clicked, so nothing will carry it out: your *${ballot.word(delivering)}* is not recorded and nothing changed. The thread will show how the case ends; \`iam-janitor release --case ${record.caseId}\` releases a user it leaves quarantined.`,

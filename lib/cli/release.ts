@@ -187,6 +187,15 @@ async function releaseThroughWorkflow(record: CaseRecord, table: string, by: str
   );
   if (!resumed.resumed) {
     const name = resumed.reason;
+    // Step Functions refuses alike a wait that ended and a token already answered: a release this
+    // run did not write may be the one the workflow carries out (its stamp not yet written), so
+    // only this run's own release is taken back.
+    if (resumed.notWaiting && stored) {
+      io.stderr(
+        `The workflow refused the release stored earlier (${name}): either it already received it and carries it out, or its wait ended. The release stays recorded and nothing else was changed; run release again once the case has moved on to see where it stands.`,
+      );
+      return 1;
+    }
     if (resumed.notWaiting) {
       await quarantines.retractTripDecision(record.caseId, decision);
       io.stderr(

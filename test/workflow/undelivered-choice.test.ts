@@ -33,4 +33,26 @@ describe('a Release chosen but never delivered', () => {
       expect(named).toContain('never carried out');
     }
   }, 120_000);
+
+  it("stays recorded when the approver's repeat is refused, and the approver is told so", async () => {
+    const { record, slack } = await trippedCase(async (sim) => {
+      const deliver = sim.aws.options.onTaskCallback!;
+      const refusals = [
+        // A refusal the SDK does not retry: the first delivery fails, the choice stays recorded.
+        { code: 'InvalidOutput', message: 'refused', status: 400 },
+        // Step Functions' answer to a token it no longer waits on, answered or expired alike.
+        { code: 'TaskTimedOut', message: 'Task Timed Out', status: 400 },
+      ];
+      sim.aws.options.onTaskCallback = async (call) =>
+        call.output?.includes('"release"') && refusals.length > 0 ? refusals.shift()! : deliver(call);
+      await sim.click(CASE_ID, 'release', SECOND);
+      await sim.click(CASE_ID, 'release', SECOND);
+      sim.aws.options.onTaskCallback = deliver;
+    });
+    expect(record.outcome).toBe('quarantine-tripped');
+    expect(record.quarantine?.decision?.decision).toBe('release');
+    const told = slack.posts.filter((post) => post.method === 'chat.postEphemeral').map((post) => post.text);
+    expect(told.join('\n')).toContain('Step Functions refused this repeat');
+    expect(told.join('\n')).not.toContain('not recorded');
+  });
 });

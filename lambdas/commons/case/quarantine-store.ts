@@ -225,6 +225,28 @@ export class QuarantineStore extends TableItems {
   }
 
   /**
+   * The workflow's own receipt of the choice it carries out (Release or Delete now, ActAfterTrip
+   * writes it before it acts): the choice is recorded, if a retraction took it back, and its
+   * delivery time, if the resumer's stamp is missing. Whether a choice reached the workflow is then
+   * read from the record even when the Slack request's stamp failed. Never replaces another choice.
+   */
+  async recordChoiceReceived(caseId: string, decision: DecisionRecord, at: string): Promise<void> {
+    await this.updateIf(
+      caseId,
+      'SET #q.#decision = if_not_exists(#q.#decision, :decision), #q.#delivered = if_not_exists(#q.#delivered, :at)',
+      'attribute_exists(#q) AND (attribute_not_exists(#q.#decision) OR (#q.#decision.#by = :by AND #q.#decision.#at = :decidedAt))',
+      {
+        '#q': 'quarantine',
+        '#decision': 'decision',
+        '#by': 'decidedBy',
+        '#at': 'decidedAt',
+        '#delivered': 'decisionDeliveredAt',
+      },
+      { ':decision': decision, ':at': at, ':by': decision.decidedBy, ':decidedAt': decision.decidedAt },
+    );
+  }
+
+  /**
    * Takes back a choice no workflow will receive (its wait ended as it was written: Step Functions
    * refused the token), so that the record never holds a choice that nothing carries out. Only that
    * very choice, and only while undelivered.

@@ -76,9 +76,29 @@ export async function resumeCase(
   }
   const at = clock.now().toISOString();
   const stamp = stampOf(resumption);
-  if (stamp === 'decision') await deps.cases.markDelivered(waiting.caseId, at);
-  if (stamp === 'choice') await deps.quarantines.markChoiceDelivered(waiting.caseId, at);
+  if (stamp === 'decision') await stamped(() => deps.cases.markDelivered(waiting.caseId, at));
+  if (stamp === 'choice')
+    // ActAfterTrip writes its own receipt of the choice (QuarantineStore `recordChoiceReceived`):
+    // a stamp that still fails leaves the delivery to it, and the click is told it was delivered.
+    await stamped(() => deps.quarantines.markChoiceDelivered(waiting.caseId, at)).catch(() => undefined);
   return { resumed: true };
+}
+
+const STAMP_ATTEMPTS = 3;
+
+/**
+ * The delivery stamp, tried again when it fails (a throttle): the workflow has the decision now, and
+ * the record must say so. The write is idempotent (the same time, set again).
+ */
+async function stamped(write: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= STAMP_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
 }
 
 /**
