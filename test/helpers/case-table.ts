@@ -2,7 +2,8 @@ import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { caseKey, type CaseRecord } from '../../lambdas/commons/case/record';
 import { setFields } from '../../lambdas/commons/case/table';
 import { documentClient } from '../../lambdas/commons/runtime/clients';
-import { CASE_TABLE } from '../../lib/sim/standins/dynamo';
+import { CASE_TABLE, startDynamo } from '../../lib/sim/standins/dynamo';
+import { pointClientsAt } from './standin';
 
 /**
  * Rewrites fields of a stored case behind the case store's back, as an older release (or an
@@ -38,4 +39,18 @@ export async function putDisableCase(caseId: string, userId: string, userName: s
       },
     }),
   );
+}
+
+/**
+ * A case table on dynalite for the tests of one file: started before them, with every client and
+ * CASE_TABLE_NAME pointed at it, and stopped after them.
+ */
+export function useCaseTable(): void {
+  let dynamo: Awaited<ReturnType<typeof startDynamo>>;
+  beforeAll(async () => {
+    dynamo = await startDynamo();
+    pointClientsAt({ dynamodb: dynamo.url });
+    process.env.CASE_TABLE_NAME = CASE_TABLE;
+  });
+  afterAll(() => dynamo.stop());
 }

@@ -1,4 +1,4 @@
-import { rewriteCase } from '../helpers/case-table';
+import { rewriteCase, useCaseTable } from '../helpers/case-table';
 import { CaseStore } from '../../lambdas/commons/case/case-store';
 import { documentClient } from '../../lambdas/commons/runtime/clients';
 import { resetClients } from '../../lambdas/commons/runtime/per-container';
@@ -7,26 +7,20 @@ import { handler } from '../../lambdas/act/handler';
 import { emptyAccount, type SimUser } from '../../lib/sim/account';
 import { openCaseFor } from '../../lib/sim/machines';
 import type { AwsStandin } from '../../lib/sim/standins/aws-standin';
-import { CASE_TABLE, startDynamo } from '../../lib/sim/standins/dynamo';
+import { CASE_TABLE } from '../../lib/sim/standins/dynamo';
 import { addLoadedUser } from '../helpers/loaded-user';
 import { AWS_DENY_ALL } from '../helpers/quarantine';
 import { VALID_CONFIG } from '../helpers/stack';
-import { pointClientsAt, startStandin } from '../helpers/standin';
+import { startStandin } from '../helpers/standin';
 
 /**
  * The deletion after a quarantine snapshots the user right before its first change, beside the
  * snapshot from before the quarantine, and a retried run keeps the first complete one.
  */
 describe('the deletion that ends a quarantine', () => {
-  let dynamo: Awaited<ReturnType<typeof startDynamo>>;
   let standin: AwsStandin | undefined;
 
-  beforeAll(async () => {
-    dynamo = await startDynamo();
-    pointClientsAt({ dynamodb: dynamo.url });
-    process.env.CASE_TABLE_NAME = CASE_TABLE;
-  });
-  afterAll(() => dynamo.stop());
+  useCaseTable();
   afterEach(async () => standin?.stop());
 
   const decision = {

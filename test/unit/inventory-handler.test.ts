@@ -1,3 +1,4 @@
+import { useCaseTable } from '../helpers/case-table';
 import { resetClients } from '../../lambdas/commons/runtime/per-container';
 import type { Candidate } from '../../lambdas/commons/contracts/candidate';
 import { resetConfigCache } from '../../lambdas/commons/config/env';
@@ -5,23 +6,17 @@ import { handler } from '../../lambdas/inventory/handler';
 import { runAcknowledgeGuard } from '../../lib/cli/acknowledge-guard';
 import { addUser, emptyAccount } from '../../lib/sim/account';
 import type { AwsStandin } from '../../lib/sim/standins/aws-standin';
-import { CASE_TABLE, startDynamo } from '../../lib/sim/standins/dynamo';
+import { CASE_TABLE } from '../../lib/sim/standins/dynamo';
 import { CaseStore } from '../../lambdas/commons/case/case-store';
 import { CaseHistory } from '../../lambdas/commons/case/history';
 import { documentClient } from '../../lambdas/commons/runtime/clients';
 import { VALID_CONFIG } from '../helpers/stack';
-import { ago, pointClientsAt, startStandin } from '../helpers/standin';
+import { ago, startStandin } from '../helpers/standin';
 
 describe('inventory Lambda', () => {
   let standin: AwsStandin;
-  let dynamo: Awaited<ReturnType<typeof startDynamo>>;
 
-  beforeAll(async () => {
-    dynamo = await startDynamo();
-    pointClientsAt({ dynamodb: dynamo.url });
-    process.env.CASE_TABLE_NAME = CASE_TABLE;
-  });
-  afterAll(() => dynamo.stop());
+  useCaseTable();
   afterEach(() => standin?.stop());
 
   function configure(overrides: Record<string, unknown> = {}) {

@@ -1,4 +1,4 @@
-import { rewriteCase } from '../helpers/case-table';
+import { rewriteCase, useCaseTable } from '../helpers/case-table';
 import { CaseStore } from '../../lambdas/commons/case/case-store';
 import { type CaseSubject } from '../../lambdas/commons/case/record';
 import { documentClient } from '../../lambdas/commons/runtime/clients';
@@ -10,23 +10,17 @@ import { emptyAccount, type SimAccount } from '../../lib/sim/account';
 import { renameUser } from '../../lib/sim/account-changes';
 import { openCaseFor } from '../../lib/sim/machines';
 import type { AwsStandin } from '../../lib/sim/standins/aws-standin';
-import { CASE_TABLE, startDynamo } from '../../lib/sim/standins/dynamo';
+import { CASE_TABLE } from '../../lib/sim/standins/dynamo';
 import { addLoadedUser } from '../helpers/loaded-user';
 import { VALID_CONFIG } from '../helpers/stack';
-import { pointClientsAt, startStandin } from '../helpers/standin';
+import { startStandin } from '../helpers/standin';
 
 describe('remove Lambda', () => {
-  let dynamo: Awaited<ReturnType<typeof startDynamo>>;
   let standin: AwsStandin;
   let account: SimAccount;
   let caseCounter = 0;
 
-  beforeAll(async () => {
-    dynamo = await startDynamo();
-    pointClientsAt({ dynamodb: dynamo.url });
-    process.env.CASE_TABLE_NAME = CASE_TABLE;
-  });
-  afterAll(() => dynamo.stop());
+  useCaseTable();
   afterEach(async () => {
     await standin.stop();
     await new CaseStore(documentClient(), CASE_TABLE).close(`case-${caseCounter}`, subject, {

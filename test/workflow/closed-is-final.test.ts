@@ -1,13 +1,12 @@
-import { rewriteCase } from '../helpers/case-table';
+import { rewriteCase, useCaseTable } from '../helpers/case-table';
 import { CaseStore } from '../../lambdas/commons/case/case-store';
 import { QuarantineStore } from '../../lambdas/commons/case/quarantine-store';
 import { isClosed } from '../../lambdas/commons/case/lifecycle';
 import { documentClient } from '../../lambdas/commons/runtime/clients';
 import { emptyAccount } from '../../lib/sim/account';
 import { openCaseFor } from '../../lib/sim/machines';
-import { CASE_TABLE, startDynamo } from '../../lib/sim/standins/dynamo';
+import { CASE_TABLE } from '../../lib/sim/standins/dynamo';
 import { addLoadedUser } from '../helpers/loaded-user';
-import { pointClientsAt } from '../helpers/standin';
 
 /**
  * Closed is final. A stale attempt of a waiting step (a Lambda invocation Step Functions retried,
@@ -17,13 +16,7 @@ import { pointClientsAt } from '../helpers/standin';
  * write whose condition fails (ConditionalCheckFailedException), and the case stays as it was.
  */
 describe('a closed case and a stale wait write', () => {
-  let dynamo: Awaited<ReturnType<typeof startDynamo>>;
-  beforeAll(async () => {
-    dynamo = await startDynamo();
-    pointClientsAt({ dynamodb: dynamo.url });
-    process.env.CASE_TABLE_NAME = CASE_TABLE;
-  });
-  afterAll(() => dynamo.stop());
+  useCaseTable();
 
   const cases = () => new CaseStore(documentClient(), CASE_TABLE);
   const quarantines = () => new QuarantineStore(documentClient(), CASE_TABLE);

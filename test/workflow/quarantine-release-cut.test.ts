@@ -6,9 +6,27 @@ import { runScenario } from '../../lib/sim/run-scenario';
 import { useClock } from '../../lambdas/commons/runtime/clock';
 import { HOUR_MS } from '../../lambdas/commons/runtime/time';
 import { SimClock } from '../../lib/sim/clock';
+import type { Simulation } from '../../lib/sim/engine';
 import { adfToText } from '../../lib/sim/render';
 import { AWS_DENY_ALL, liveUser, onCase, onlyCase, oneUser } from '../helpers/quarantine';
 import { APPROVER } from '../helpers/sim';
+
+/** One idle user whose quarantine trips, and the approver chooses Release. */
+const trippedThenReleased = () =>
+  oneUser({
+    quarantineAttempts: { idle: [{ at: '2026-11-23T02:00:00Z', credential: 'AKIAIDLE000000000001' }] },
+    decisions: {
+      idle: { action: 'delete', by: APPROVER, afterTrip: { action: 'release', by: APPROVER } },
+    },
+  });
+
+/** An SCP (or any lasting refusal) stops UntagUser of the quarantine tags, after the deny went. */
+const refuseUntag = async (sim: Simulation) => {
+  sim.aws.options.beforeIamAction = (action) =>
+    action === 'UntagUser'
+      ? { code: 'AccessDenied', message: 'refused by an SCP (test)', status: 403 }
+      : undefined;
+};
 
 /**
  * Found by the attacker helper: a Release (after a trip) whose run is cut short after DetachUserPolicy and before
@@ -21,27 +39,13 @@ describe('a release cut short after it took the deny off', () => {
   it('is not reported as still denied everything', async () => {
     let held: Awaited<ReturnType<typeof liveUser>>;
     let record: CaseRecord | undefined;
-    const detail = await runScenario(
-      oneUser({
-        quarantineAttempts: { idle: [{ at: '2026-11-23T02:00:00Z', credential: 'AKIAIDLE000000000001' }] },
-        decisions: {
-          idle: { action: 'delete', by: APPROVER, afterTrip: { action: 'release', by: APPROVER } },
-        },
-      }),
-      {
-        beforeSweep: async (sim) => {
-          // An SCP (or any lasting refusal) stops UntagUser of the quarantine tags, after the deny went.
-          sim.aws.options.beforeIamAction = (action) =>
-            action === 'UntagUser'
-              ? { code: 'AccessDenied', message: 'refused by an SCP (test)', status: 403 }
-              : undefined;
-        },
-        afterRun: async (sim) => {
-          held = await liveUser(iamClient(), 'idle');
-          record = await sim.caseRecord((await caseHistory().listCases())[0]!.caseId);
-        },
+    const detail = await runScenario(trippedThenReleased(), {
+      beforeSweep: refuseUntag,
+      afterRun: async (sim) => {
+        held = await liveUser(iamClient(), 'idle');
+        record = await sim.caseRecord((await caseHistory().listCases())[0]!.caseId);
       },
-    );
+    });
     const [entry] = detail.cases;
     const closing = entry!.thread.at(-1)!.text;
     const comment = JSON.stringify(entry!.issue!.comments.at(-1));
@@ -66,31 +70,18 @@ describe('release after a release cut short', () => {
     let run: { code: number; text: string } | undefined;
     let comments: string[] = [];
     let after: Awaited<ReturnType<typeof liveUser>>;
-    await runScenario(
-      oneUser({
-        quarantineAttempts: { idle: [{ at: '2026-11-23T02:00:00Z', credential: 'AKIAIDLE000000000001' }] },
-        decisions: {
-          idle: { action: 'delete', by: APPROVER, afterTrip: { action: 'release', by: APPROVER } },
-        },
-      }),
-      {
-        beforeSweep: async (sim) => {
-          sim.aws.options.beforeIamAction = (action) =>
-            action === 'UntagUser'
-              ? { code: 'AccessDenied', message: 'refused by an SCP (test)', status: 403 }
-              : undefined;
-        },
-        afterRun: async (sim) => {
-          const caseId = await onlyCase();
-          const closed = (await sim.caseRecord(caseId))!;
-          sim.aws.options.beforeIamAction = undefined; // the SCP is lifted
-          useClock(new SimClock(new Date(Date.parse(closed.closedAt!) + HOUR_MS)));
-          run = await onCase('release', caseId, '--by', 'alice', '--yes');
-          comments = sim.jira.issues.get(closed.jiraKey!)!.comments.map((comment) => adfToText(comment));
-          after = await liveUser(iamClient(), 'idle');
-        },
+    await runScenario(trippedThenReleased(), {
+      beforeSweep: refuseUntag,
+      afterRun: async (sim) => {
+        const caseId = await onlyCase();
+        const closed = (await sim.caseRecord(caseId))!;
+        sim.aws.options.beforeIamAction = undefined; // the SCP is lifted
+        useClock(new SimClock(new Date(Date.parse(closed.closedAt!) + HOUR_MS)));
+        run = await onCase('release', caseId, '--by', 'alice', '--yes');
+        comments = sim.jira.issues.get(closed.jiraKey!)!.comments.map((comment) => adfToText(comment));
+        after = await liveUser(iamClient(), 'idle');
       },
-    );
+    });
     expect(run!.code).toBe(0);
     expect(after!.tagKeys.filter((key) => key?.startsWith('iam-janitor:quarantine'))).toEqual([]);
     const closing = comments.find((comment) => comment.trim().startsWith('Outcome:'))!;
